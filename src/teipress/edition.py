@@ -1,0 +1,125 @@
+"""An edition's sources: which files are documents, which are registers, which is `edition.xml`.
+
+Files from other projects carry their registers inside (`standOff`, `listPerson` ...); ours keep
+them in `tei/registers/`. Both kinds feed one merged register that every output uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from copy import deepcopy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .xmlio import NS, TEI_NS, XML_ID, XMLInputError, parse_file
+
+EDITION_FILE = "edition.xml"
+REGISTER_LISTS = ("listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "listRelation")
+ENTRY_ELEMENTS = ("person", "personGrp", "place", "org", "bibl", "biblStruct", "event")
+REGISTERS_NS = "https://teipress.org/ns/registers"
+
+
+@dataclass
+class SourceFile:
+    """One parsed source file and what role it plays in the edition."""
+
+    path: Path
+    tree: etree._ElementTree
+    role: str  # "document", "register" or "edition"
+
+    @property
+    def id(self) -> str:
+        """The document's id: its root `xml:id`, else the file name without `.xml`."""
+        return self.tree.getroot().get(XML_ID) or self.path.stem
+
+
+@dataclass
+class Edition:
+    """All source files of an edition, parsed once, and the problems met while reading them."""
+
+    source: Path
+    files: list[SourceFile] = field(default_factory=list)
+    unreadable: list[XMLInputError] = field(default_factory=list)
+
+    @property
+    def documents(self) -> list[SourceFile]:
+        return [f for f in self.files if f.role == "document"]
+
+    @property
+    def registers(self) -> list[SourceFile]:
+        return [f for f in self.files if f.role == "register"]
+
+    @property
+    def edition_file(self) -> SourceFile | None:
+        return next((f for f in self.files if f.role == "edition"), None)
+
+
+def source_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every `.xml` file named or lying below a named folder, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            yield path
+
+
+def role_of(path: Path, tree: etree._ElementTree) -> str:
+    if path.name == EDITION_FILE:
+        return "edition"
+    return "register" if is_register(tree.getroot()) else "document"
+
+
+def is_register(root: etree._Element) -> bool:
+    """A file whose text holds nothing but lists of persons, places, organisations, works or events."""
+    if root.tag != f"{{{TEI_NS}}}TEI":
+        return False
+    body = root.find("tei:text/tei:body", NS)
+    if body is None:
+        return root.find("tei:standOff", NS) is not None
+    content = [c for c in body if isinstance(c.tag, str) and etree.QName(c).localname != "head"]
+    return bool(content) and all(etree.QName(c).localname in REGISTER_LISTS for c in content)
+
+
+def load_edition(source: Path, paths: Iterable[Path] | None = None) -> Edition:
+    """Parse every source file once (XIncludes resolved inside `source`); unreadable files are kept as problems."""
+    edition = Edition(source=source.resolve())
+    for path in source_files(paths if paths is not None else [source]):
+        try:
+            tree = parse_file(path, xinclude_root=edition.source if path.resolve().is_relative_to(edition.source) else path.resolve().parent)
+        except XMLInputError as error:
+            edition.unreadable.append(error)
+            continue
+        edition.files.append(SourceFile(path=path, tree=tree, role=role_of(path, tree)))
+    return edition
+
+
+def register_entries(files: Iterable[SourceFile]) -> Iterator[etree._Element]:
+    """Every person, place, organisation, cited work and event with an `xml:id`, from all files."""
+    xpath = " | ".join(f"//tei:{name}[@xml:id]" for name in ENTRY_ELEMENTS)
+    for source in files:
+        for entry in source.tree.getroot().xpath(xpath, namespaces=NS):
+            if source.role == "register" or entry.xpath("ancestor::tei:standOff or ancestor::tei:back or ancestor::tei:sourceDesc or ancestor::tei:listPerson or ancestor::tei:listPlace or ancestor::tei:listOrg or ancestor::tei:listBibl", namespaces=NS):
+                yield entry
+
+
+def merged_registers(edition: Edition) -> etree._Element:
+    """One `<registers>` element holding a copy of every register entry, each marked with its source file.
+
+    Stylesheets receive it as the `registers` parameter; the first entry with an id wins, the
+    validator reports duplicates.
+    """
+    root = etree.Element(f"{{{REGISTERS_NS}}}registers", nsmap={None: REGISTERS_NS, "tei": TEI_NS})
+    seen: set[str] = set()
+    for source in edition.files:
+        for entry in register_entries([source]):
+            entry_id = entry.get(XML_ID)
+            if entry_id in seen:
+                continue
+            seen.add(entry_id)
+            copy = deepcopy(entry)
+            copy.set(f"{{{REGISTERS_NS}}}source", source.id)
+            copy.tail = None
+            root.append(copy)
+    return root

@@ -1,0 +1,41 @@
+"""The one exception hierarchy of teipress; the CLI catches `TeipressError` and nothing else."""
+
+from __future__ import annotations
+
+
+class TeipressError(Exception):
+    """A problem the user can act on; its message says which file and what to do."""
+
+    exit_code = 2
+
+
+class ConfigError(TeipressError):
+    """`teipress.toml` or a command-line option is wrong."""
+
+
+class InputError(TeipressError):
+    """A source file cannot be read as the XML it should be."""
+
+    exit_code = 1
+
+
+class UnsafeInputError(InputError):
+    """A source file tries to reach outside the edition (entity, XInclude, link)."""
+
+
+class ValidationFailed(TeipressError):
+    """The edition is invalid; the problems were reported and building stops."""
+
+    exit_code = 1
+
+
+class TransformError(TeipressError):
+    """An XSLT transformation failed."""
+
+
+class TypesetError(TeipressError):
+    """Typst could not compile a generated document."""
+
+
+class OutputExistsError(TeipressError):
+    """A file would be overwritten although `--force` was not given."""

@@ -1,0 +1,100 @@
+"""The one saxonche wrapper: each stylesheet compiled once per process, parameters passed typed.
+
+SaxonC allows one `PySaxonProcessor` per process, so parallel builds run worker processes,
+each with its own `Stylesheets`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from saxonche import PySaxonApiError, PySaxonProcessor, PyXdmNode, PyXsltExecutable
+
+from .errors import TransformError
+from .resources import XSLT_DIR
+
+_processor: PySaxonProcessor | None = None
+_processor_lock = threading.Lock()
+
+
+def processor() -> PySaxonProcessor:
+    """This process's only Saxon processor."""
+    global _processor
+    with _processor_lock:
+        if _processor is None:
+            _processor = PySaxonProcessor(license=False)
+        return _processor
+
+
+ParameterValue = str | int | bool | float | PyXdmNode | list[str] | None
+
+
+@dataclass
+class Stylesheets:
+    """Compiled stylesheets by path relative to `xslt/` (e.g. `html/document.xsl`)."""
+
+    directory: Path = XSLT_DIR
+    _compiled: dict[Path, PyXsltExecutable] = field(default_factory=dict)
+
+    def executable(self, name: str | Path) -> PyXsltExecutable:
+        path = Path(name) if Path(name).is_absolute() else (self.directory / name)
+        compiled = self._compiled.get(path)
+        if compiled is None:
+            compiler = processor().new_xslt30_processor()
+            try:
+                compiled = compiler.compile_stylesheet(stylesheet_file=str(path))
+            except PySaxonApiError as error:
+                raise TransformError(f"cannot compile the stylesheet {path}: {error}") from error
+            if compiled is None:
+                raise TransformError(f"cannot compile the stylesheet {path}: {compiler.error_message}")
+            self._compiled[path] = compiled
+        return compiled
+
+    def transform(self, name: str | Path, source: PyXdmNode | etree._Element | etree._ElementTree, **parameters: ParameterValue) -> str:
+        """Apply the stylesheet to `source` and return the serialized result."""
+        executable = self.executable(name)
+        node = source if isinstance(source, PyXdmNode) else to_xdm(source)
+        executable.clear_parameters()
+        for key, value in parameters.items():
+            if value is not None:
+                executable.set_parameter(key.replace("_", "-"), typed_value(value))
+        try:
+            result = executable.transform_to_string(xdm_node=node)
+        except PySaxonApiError as error:
+            raise TransformError(f"{name}: {error}") from error
+        if result is None:
+            raise TransformError(f"{name}: the transformation produced nothing: {executable.error_message}")
+        return result
+
+
+def to_xdm(source: etree._Element | etree._ElementTree | bytes | str) -> PyXdmNode:
+    """Hand an lxml tree (already parsed safely) to Saxon, without its DOCTYPE."""
+    if isinstance(source, (bytes, str)):
+        text = source.decode("utf-8") if isinstance(source, bytes) else source
+    else:
+        root = source.getroot() if isinstance(source, etree._ElementTree) else source
+        text = etree.tostring(root, encoding="unicode")
+    try:
+        return processor().parse_xml(xml_text=text)
+    except PySaxonApiError as error:
+        raise TransformError(f"Saxon could not read the document: {error}") from error
+
+
+def typed_value(value: Any):  # type: ignore[no-untyped-def]
+    """A Python value as the XDM value a stylesheet parameter declares."""
+    saxon = processor()
+    if isinstance(value, PyXdmNode):
+        return value
+    if isinstance(value, bool):
+        return saxon.make_boolean_value(value)
+    if isinstance(value, int):
+        return saxon.make_integer_value(value)
+    if isinstance(value, float):
+        return saxon.make_double_value(value)
+    if isinstance(value, list):
+        return saxon.make_array([saxon.make_string_value(str(item)) for item in value])
+    return saxon.make_string_value(str(value))

@@ -1,0 +1,166 @@
+"""Safe reading and atomic writing of XML: no external entities, no network, no escaping the edition."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import InputError, UnsafeInputError
+from .problems import Problem, Severity, display_path
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XI_NS = "http://www.w3.org/2001/XInclude"
+NS = {"tei": TEI_NS, "xi": XI_NS}
+XML_ID = f"{{{XML_NS}}}id"
+
+
+class _NoExternalResources(etree.Resolver):
+    """Refuses every external resource a parser asks for (DTDs, entities, XIncludes we did not vet)."""
+
+    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
+        raise UnsafeInputError(f"refused to load the external resource {system_url!r}")
+
+
+def safe_parser() -> etree.XMLParser:
+    """A parser that never loads anything but the file itself.
+
+    Internal entities are expanded (TEI files use them), but libxml2's amplification
+    guard stops entity bombs; external entities, DTDs and the network are off. `collect_ids`
+    is off because files from other archives often repeat an `xml:id`: that is a validation
+    problem to report, not a syntax error.
+    """
+    parser = etree.XMLParser(
+        resolve_entities="internal",
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        collect_ids=False,
+        remove_blank_text=False,
+    )
+    parser.resolvers.add(_NoExternalResources())
+    return parser
+
+
+def syntax_problem(path: Path, error: etree.XMLSyntaxError) -> Problem:
+    """The one clear message for a file that is not well-formed XML."""
+    line, column = error.position if error.position else (error.lineno or 1, 0)
+    message = error.msg or str(error)
+    # libxml2 appends its own ", line N, column M" which we already report in front.
+    message = message.split(", line ")[0]
+    return Problem(display_path(path), line or 1, (column or 0) + 1, Severity.ERROR, f"not well-formed XML: {message}", "xml-syntax")
+
+
+class XMLInputError(InputError):
+    """A file is not well-formed XML (or cannot be read); carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def parse_file(path: Path, *, xinclude_root: Path | None = None) -> etree._ElementTree:
+    """Parse `path` safely; with `xinclude_root`, resolve `xi:include`s that stay inside that folder."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, f"cannot read the file: {error.strerror}", "io")) from error
+    try:
+        tree = etree.fromstring(data, safe_parser(), base_url=path.resolve().as_uri()).getroottree()
+    except etree.XMLSyntaxError as error:
+        raise XMLInputError(syntax_problem(path, error)) from error
+    except UnsafeInputError as error:
+        raise XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, str(error), "unsafe-input")) from error
+    if xinclude_root is not None and tree.getroot().xpath("boolean(//xi:include)", namespaces=NS):
+        resolve_xincludes(tree, path, xinclude_root)
+    return tree
+
+
+def resolve_xincludes(tree: etree._ElementTree, path: Path, root: Path, _depth: int = 0) -> None:
+    """Replace each `xi:include` by the file it names, which must lie inside `root`."""
+    root = root.resolve()
+    for include in tree.getroot().iter(f"{{{XI_NS}}}include"):
+        href = include.get("href", "")
+        line = include.sourceline or 1
+        target = (path.parent / href).resolve()
+        if "://" in href or not target.is_relative_to(root):
+            raise XMLInputError(Problem(display_path(path), line, 1, Severity.ERROR, f"xi:include of {href!r} points outside the edition's source folder {display_path(root)}", "unsafe-xinclude"))
+        if _depth > 20:
+            raise XMLInputError(Problem(display_path(path), line, 1, Severity.ERROR, "xi:include nests more than 20 levels deep (a loop?)", "xinclude-loop"))
+    for include in list(tree.getroot().iter(f"{{{XI_NS}}}include")):
+        href = include.get("href", "")
+        target = (path.parent / href).resolve()
+        if include.get("parse", "xml") == "text":
+            replacement_text = target.read_text(encoding=include.get("encoding", "utf-8"))
+            _replace_with_text(include, replacement_text)
+            continue
+        included = parse_file(target)
+        resolve_xincludes(included, target, root, _depth + 1)
+        selected = included.getroot()
+        pointer = include.get("xpointer")
+        if pointer:
+            matches = included.xpath("//*[@xml:id=$id]", id=pointer)
+            if not matches:
+                raise XMLInputError(Problem(display_path(path), include.sourceline or 1, 1, Severity.ERROR, f"xi:include xpointer {pointer!r} names no element of {href}", "xinclude-xpointer"))
+            selected = matches[0]
+        replacement = _copy(selected)
+        replacement.tail = include.tail
+        include.getparent().replace(include, replacement)
+
+
+def _copy(element: etree._Element) -> etree._Element:
+    from copy import deepcopy
+
+    return deepcopy(element)
+
+
+def _replace_with_text(include: etree._Element, text: str) -> None:
+    parent = include.getparent()
+    previous = include.getprevious()
+    joined = text + (include.tail or "")
+    if previous is not None:
+        previous.tail = (previous.tail or "") + joined
+    else:
+        parent.text = (parent.text or "") + joined
+    parent.remove(include)
+
+
+def element_column(element: etree._Element, source_lines: list[str]) -> int:
+    """1-based column of the element's start tag on its line (lxml keeps only lines)."""
+    line = element.sourceline
+    if not line or line > len(source_lines):
+        return 1
+    name = etree.QName(element).localname
+    text = source_lines[line - 1]
+    for candidate in (f"<{name}", ":" + name):
+        index = text.find(candidate)
+        if index >= 0:
+            return (text.rfind("<", 0, index + 1) if candidate.startswith(":") else index) + 1
+    return 1
+
+
+@contextmanager
+def atomic_output(path: Path, mode: str = "wb") -> Iterator:
+    """Write to a temporary file beside `path` and move it into place only when writing succeeded."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as stream:
+            yield stream
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write `data` to `path` all at once or not at all."""
+    with atomic_output(path, "wb") as stream:
+        stream.write(data.encode("utf-8") if isinstance(data, str) else data)

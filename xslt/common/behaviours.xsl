@@ -1,0 +1,72 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The behaviour of every TEI element: what it *is* on the page, decided once for all renderers.
+  html/ and pdf/ each render this closed set of behaviours; an edition overrides a rule here (in
+  its own stylesheet that imports ours) to change what an element means everywhere at once.
+
+  Behaviours: metadata (not part of the reading text), division, heading, block, verse-line,
+  list, item, table, row, cell, figure, graphic, note, alternate, entity, date, link, quote,
+  emphasis, break, gap, milestone-text (kept text of milestones), inline.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <xsl:mode name="tp:behaviour" on-no-match="fail" on-multiple-match="fail"/>
+
+  <xsl:function name="tp:behaviour" as="xs:string" cache="yes">
+    <xsl:param name="element" as="element()"/>
+    <xsl:apply-templates select="$element" mode="tp:behaviour"/>
+  </xsl:function>
+
+  <!-- Header-like content outside the reading text: rendered by the metadata panels, not inline. -->
+  <xsl:template match="teiHeader | standOff | facsimile | sourceDoc | fsdDecl | interpGrp | linkGrp | spanGrp | timeline" mode="tp:behaviour" as="xs:string">metadata</xsl:template>
+
+  <xsl:template match="TEI | teiCorpus | text | group | front | body | back | div | div1 | div2 | div3 | div4 | div5 | div6 | div7 | floatingText | opener | closer | postscript | sp | lg | titlePage | docTitle | argument | epigraph | trailer | salute[not(parent::p)] | dateline[not(parent::p)] | byline[not(parent::p)] | signed[not(parent::p)] | castList | set | msDesc | listBibl | listPerson | listPlace | listOrg | listEvent" mode="tp:behaviour" as="xs:string">division</xsl:template>
+
+  <xsl:template match="head | docTitle/titlePart" mode="tp:behaviour" as="xs:string">heading</xsl:template>
+
+  <xsl:template match="p | ab | speaker | stage[not(parent::p or parent::l)] | bibl[parent::listBibl] | biblStruct | person | place | org | event | castItem | docImprint | docAuthor | docDate | address[not(ancestor::p)] | camera | view | u" mode="tp:behaviour" as="xs:string">block</xsl:template>
+
+  <xsl:template match="l" mode="tp:behaviour" as="xs:string">verse-line</xsl:template>
+
+  <xsl:template match="list | castGroup | listApp | listWit" mode="tp:behaviour" as="xs:string">list</xsl:template>
+
+  <xsl:template match="item | label[parent::list] | witness" mode="tp:behaviour" as="xs:string">item</xsl:template>
+
+  <xsl:template match="table" mode="tp:behaviour" as="xs:string">table</xsl:template>
+
+  <xsl:template match="row" mode="tp:behaviour" as="xs:string">row</xsl:template>
+
+  <xsl:template match="cell" mode="tp:behaviour" as="xs:string">cell</xsl:template>
+
+  <xsl:template match="figure" mode="tp:behaviour" as="xs:string">figure</xsl:template>
+
+  <xsl:template match="graphic | media" mode="tp:behaviour" as="xs:string">graphic</xsl:template>
+
+  <xsl:template match="note" mode="tp:behaviour" as="xs:string">note</xsl:template>
+
+  <!-- Two or more readings of one place: the edition shows one and records the others. -->
+  <xsl:template match="choice | app | subst" mode="tp:behaviour" as="xs:string">alternate</xsl:template>
+
+  <xsl:template match="persName | placeName | orgName | rs | name | geogName | settlement | country | region | bloc | district | title[@ref or @key]" mode="tp:behaviour" as="xs:string">entity</xsl:template>
+
+  <xsl:template match="date | time | origDate" mode="tp:behaviour" as="xs:string">date</xsl:template>
+
+  <xsl:template match="ref | ptr" mode="tp:behaviour" as="xs:string">link</xsl:template>
+
+  <xsl:template match="quote | q | said | cit | soCalled | mentioned" mode="tp:behaviour" as="xs:string">quote</xsl:template>
+
+  <xsl:template match="hi | emph | foreign | term | title | distinct | gloss | abbr | expan | sic | corr | orig | reg | add | del | unclear | supplied | surplus | damage | restore | seg | w | c | pc | num | measure | lem | rdg" mode="tp:behaviour" as="xs:string">emphasis</xsl:template>
+
+  <xsl:template match="lb | pb | cb | milestone | gb" mode="tp:behaviour" as="xs:string">break</xsl:template>
+
+  <xsl:template match="gap | space" mode="tp:behaviour" as="xs:string">gap</xsl:template>
+
+  <!-- Anything else keeps its content: a block when it holds blocks, else an inline wrapper. -->
+  <xsl:template match="*" mode="tp:behaviour" priority="-10" as="xs:string">{if (*[tp:behaviour(.) = ('division', 'block', 'heading', 'list', 'table', 'figure', 'verse-line')]) then 'division' else 'inline'}</xsl:template>
+</xsl:stylesheet>

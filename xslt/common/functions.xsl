@@ -1,0 +1,177 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  What TEI markup means, independent of any output format: which element is an entity and
+  which register entry it points to, which link is safe to follow, what a date's ISO value is.
+  Renderers (html/, pdf/, export/) import this module and never decide these things themselves.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:reg="https://teipress.org/ns/registers"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <!-- Every register entry of the edition, merged by teipress (`edition.merged_registers`). -->
+  <xsl:param name="registers" as="document-node()?" select="()"/>
+
+  <xsl:key name="tp:entry-by-id" match="*[@xml:id]" use="@xml:id"/>
+
+  <!-- The kind of entity an element names: person, place, org, bibl, event, or () when it names none. -->
+  <xsl:function name="tp:entity-kind" as="xs:string?">
+    <xsl:param name="element" as="element()"/>
+    <xsl:variable name="name" select="local-name($element)"/>
+    <xsl:sequence select="
+      if ($name = ('persName', 'persname')) then 'person'
+      else if ($name = ('placeName', 'geogName', 'settlement', 'country', 'region', 'bloc', 'district')) then 'place'
+      else if ($name = 'orgName') then 'org'
+      else if ($name = ('rs', 'name')) then tp:kind-of-type(($element/@type, tp:entry($element)!tp:entry-kind(.))[1])
+      else if ($name = 'title' and $element/(@ref, @key)) then 'bibl'
+      else ()"/>
+  </xsl:function>
+
+  <xsl:function name="tp:kind-of-type" as="xs:string?">
+    <xsl:param name="type" as="xs:string?"/>
+    <xsl:sequence select="
+      if (empty($type)) then ()
+      else if (lower-case($type) = ('person', 'persname', 'pers', 'personname', 'people')) then 'person'
+      else if (lower-case($type) = ('place', 'placename', 'location', 'settlement', 'country')) then 'place'
+      else if (lower-case($type) = ('org', 'orgname', 'organisation', 'organization', 'institution')) then 'org'
+      else if (lower-case($type) = ('bibl', 'work', 'title', 'letter', 'document')) then 'bibl'
+      else if (lower-case($type) = ('event')) then 'event'
+      else lower-case($type)"/>
+  </xsl:function>
+
+  <!-- The kind of a register entry: person for <person>, place for <place> ... -->
+  <xsl:function name="tp:entry-kind" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="
+      let $name := local-name($entry) return
+      if ($name = ('person', 'personGrp')) then 'person'
+      else if ($name = 'place') then 'place'
+      else if ($name = 'org') then 'org'
+      else if ($name = 'event') then 'event'
+      else 'bibl'"/>
+  </xsl:function>
+
+  <!-- The ids an element points to with @ref, @key, @target or @corresp: local pointers (#id) without their '#'. -->
+  <xsl:function name="tp:pointer-ids" as="xs:string*">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="
+      for $token in tokenize(normalize-space(string-join(($element/@ref, $element/@key, $element/@target[local-name($element) = ('ref', 'ptr')]), ' ')), ' ')
+      return if (starts-with($token, '#')) then substring($token, 2)
+             else if (contains($token, ':') or contains($token, '/')) then ()
+             else $token"/>
+  </xsl:function>
+
+  <!-- The register entry an element points to, if the edition has one. -->
+  <xsl:function name="tp:entry" as="element()?">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="(for $id in tp:pointer-ids($element) return tp:entry-by-id($id, root($element)))[1]"/>
+  </xsl:function>
+
+  <!-- An entry by id: in the merged registers first, else in the document itself (its own standOff). -->
+  <xsl:function name="tp:entry-by-id" as="element()?">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:param name="document" as="node()"/>
+    <xsl:sequence select="(if (exists($registers)) then key('tp:entry-by-id', $id, $registers) else (),
+                           key('tp:entry-by-id', $id, $document)[local-name() = ('person', 'personGrp', 'place', 'org', 'bibl', 'biblStruct', 'event')])[1]"/>
+  </xsl:function>
+
+  <!-- The name an entry is listed under: the name marked as standard or registered, else the first. -->
+  <xsl:function name="tp:standard-name" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="names" select="$entry/(persName, placeName, orgName, name, title)"/>
+    <xsl:variable name="chosen" select="($names[@type = ('standard', 'reg', 'main', 'full')], $names[not(@type = ('variant', 'alt', 'short', 'abbreviation'))], $names)[1]"/>
+    <xsl:sequence select="if (exists($chosen)) then tp:name-text($chosen) else normalize-space(string($entry))"/>
+  </xsl:function>
+
+  <!-- A name's text; forename/surname parts joined with spaces even where the file puts none between them. -->
+  <xsl:function name="tp:name-text" as="xs:string">
+    <xsl:param name="name" as="element()"/>
+    <xsl:sequence select="normalize-space(if ($name/*) then string-join($name/node()/normalize-space(string(.))[. ne ''], ' ') else string($name))"/>
+  </xsl:function>
+
+  <!-- All other names of an entry (variants, abbreviations, short forms). -->
+  <xsl:function name="tp:variant-names" as="xs:string*">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="distinct-values($entry/(persName, placeName, orgName, name, title)!tp:name-text(.)[. ne tp:standard-name($entry)])"/>
+  </xsl:function>
+
+  <!-- The key to sort an entry by: @sortKey on the entry or its standard name, else the name, case-folded. -->
+  <xsl:function name="tp:sort-key" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="lower-case(($entry/@sortKey, $entry/(persName, placeName, orgName, name)/@sortKey, tp:standard-name($entry))[1])"/>
+  </xsl:function>
+
+  <!-- A URL from an attribute as it may be used in a link, or () when it must not become a link:
+       script schemes (javascript:, vbscript:, data:) and relative paths that climb out of the edition. -->
+  <xsl:function name="tp:safe-url" as="xs:string?">
+    <xsl:param name="url" as="xs:string?"/>
+    <xsl:variable name="trimmed" select="replace(normalize-space($url), '[\p{Cc}\s]', '')"/>
+    <xsl:variable name="scheme" select="lower-case(replace($trimmed, '^([A-Za-z][A-Za-z0-9+.\-]*):.*$', '$1'))"/>
+    <xsl:sequence select="
+      if ($trimmed eq '') then ()
+      else if (matches($trimmed, '^[A-Za-z][A-Za-z0-9+.\-]*:')) then
+        (if ($scheme = ('http', 'https', 'mailto', 'ftp', 'doi', 'urn')) then $trimmed else ())
+      else if (starts-with($trimmed, '//') or starts-with($trimmed, '/') or starts-with($trimmed, '\')) then ()
+      else if (tp:climbs-out(substring-before(concat($trimmed, '#'), '#'))) then ()
+      else $trimmed"/>
+  </xsl:function>
+
+  <!-- True when a relative path's '..' steps go above the folder it starts in. -->
+  <xsl:function name="tp:climbs-out" as="xs:boolean">
+    <xsl:param name="path" as="xs:string"/>
+    <xsl:iterate select="tokenize(replace($path, '\\', '/'), '/')">
+      <xsl:param name="depth" as="xs:integer" select="0"/>
+      <xsl:on-completion select="false()"/>
+      <xsl:variable name="next" select="if (. eq '..') then $depth - 1 else if (. = ('', '.')) then $depth else $depth + 1"/>
+      <xsl:choose>
+        <xsl:when test="$next lt 0">
+          <xsl:break select="true()"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:next-iteration>
+            <xsl:with-param name="depth" select="$next"/>
+          </xsl:next-iteration>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:iterate>
+  </xsl:function>
+
+  <!-- The ISO 8601 value a dating element gives, as written: @when, else @from/@to, else @notBefore/@notAfter. -->
+  <xsl:function name="tp:iso-date" as="xs:string?">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="
+      if ($element/@when) then string($element/@when)
+      else if ($element/(@from, @to)) then string-join(($element/@from, $element/@to), '/')
+      else if ($element/(@notBefore, @notAfter)) then string-join(($element/@notBefore, $element/@notAfter), '/')
+      else if ($element/@when-iso) then string($element/@when-iso)
+      else ()"/>
+  </xsl:function>
+
+  <!-- The earliest day a dating element can mean, for sorting (partial dates fill in January / the 1st). -->
+  <xsl:function name="tp:date-sort-key" as="xs:string?">
+    <xsl:param name="element" as="element()"/>
+    <xsl:variable name="start" select="($element/@when, $element/@from, $element/@notBefore, $element/@when-iso)[1]"/>
+    <xsl:sequence select="if (exists($start)) then substring(concat(replace(string($start), '^(-?\d{4}(-\d{2})?(-\d{2})?).*$', '$1'), '-01-01'), 1, 10) else ()"/>
+  </xsl:function>
+
+  <!-- An ISO date as a reader writes it: 1 May 1967, May 1967, 1967. -->
+  <xsl:function name="tp:format-iso-date" as="xs:string">
+    <xsl:param name="iso" as="xs:string"/>
+    <xsl:param name="language" as="xs:string"/>
+    <xsl:sequence select="
+      if (matches($iso, '^\d{4}-\d{2}-\d{2}$') and $iso castable as xs:date) then format-date(xs:date($iso), '[D] [MNn] [Y]', $language, (), ())
+      else if (matches($iso, '^\d{4}-\d{2}$') and concat($iso, '-01') castable as xs:date) then format-date(xs:date(concat($iso, '-01')), '[MNn] [Y]', $language, (), ())
+      else $iso"/>
+  </xsl:function>
+
+  <!-- A document's main language from its text or header, defaulting to English. -->
+  <xsl:function name="tp:language" as="xs:string">
+    <xsl:param name="document" as="node()"/>
+    <xsl:sequence select="(root($document)/*/text/@xml:lang, root($document)/*/@xml:lang, root($document)//profileDesc/langUsage/language[1]/@ident, 'en')[1]"/>
+  </xsl:function>
+</xsl:stylesheet>
