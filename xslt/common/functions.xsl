@@ -56,14 +56,17 @@
       else 'bibl'"/>
   </xsl:function>
 
-  <!-- The ids an element points to with @ref, @key, @target or @corresp: local pointers (#id) without their '#'. -->
+  <!-- The ids an element points to: each local pointer of @ref (and of @target on ref/ptr) without its '#',
+       and @key whole (keys may contain spaces). Full URIs point outside the edition and give no id. -->
   <xsl:function name="tp:pointer-ids" as="xs:string*">
     <xsl:param name="element" as="element()"/>
+    <xsl:variable name="pointers" select="$element/@ref, $element/@target[local-name($element) = ('ref', 'ptr')]"/>
     <xsl:sequence select="
-      for $token in tokenize(normalize-space(string-join(($element/@ref, $element/@key, $element/@target[local-name($element) = ('ref', 'ptr')]), ' ')), ' ')
-      return if (starts-with($token, '#')) then substring($token, 2)
-             else if (contains($token, ':') or contains($token, '/')) then ()
-             else $token"/>
+      (for $token in tokenize(normalize-space(string-join($pointers, ' ')), ' ')
+       return if (starts-with($token, '#')) then substring($token, 2)
+              else if (contains($token, ':') or contains($token, '/') or contains($token, '.')) then ()
+              else $token),
+      $element/@key[normalize-space(.) ne '']!normalize-space(.)"/>
   </xsl:function>
 
   <!-- The register entry an element points to, if the edition has one. -->

@@ -1,0 +1,82 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The facts of one document, for registers, chronology, indexes and data exports: every entity
+  mention and every dated event, each with the anchor of its passage.
+
+  Output (namespace https://teipress.org/ns/facts):
+    <facts document="id" type="telegram" title="..." date="1967-05-01">
+      <mention entity="tito" kind="person" anchor="p12" surface="Tito"/>
+      <event sort="1975-11-04" when="1975-11-04" anchor="p5" surface="November 4th">context</event>
+    </facts>
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  xmlns="https://teipress.org/ns/facts"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <xsl:import href="functions.xsl"/>
+  <xsl:import href="behaviours.xsl"/>
+  <xsl:import href="passages.xsl"/>
+
+  <!-- The document's id when the caller knows it better (the file name). -->
+  <xsl:param name="document-id" as="xs:string?" select="()"/>
+
+  <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
+  <xsl:mode name="tp:facts" on-no-match="shallow-skip" on-multiple-match="fail"/>
+
+  <xsl:template match="/">
+    <xsl:variable name="root" select="*"/>
+    <facts document="{($document-id, $root/@xml:id, 'document')[1]}"
+           type="{($root/text/@type, 'document')[1]}"
+           title="{tp:document-title($root)}"
+           date="{tp:document-date($root)}">
+      <xsl:apply-templates select="$root//text" mode="tp:facts"/>
+    </facts>
+  </xsl:template>
+
+  <!-- Nested texts are visited by the descendant search of the root template. -->
+  <xsl:template match="text" mode="tp:facts">
+    <xsl:apply-templates select="*[not(self::text)]" mode="tp:facts"/>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'entity'][exists(tp:pointer-ids(.))]" mode="tp:facts">
+    <xsl:variable name="element" select="."/>
+    <xsl:for-each select="tp:pointer-ids(.)">
+      <mention entity="{.}" kind="{(tp:entity-kind($element), 'other')[1]}" anchor="{tp:passage-anchor($element)}" surface="{normalize-space($element)}"/>
+    </xsl:for-each>
+    <xsl:apply-templates mode="tp:facts"/>
+  </xsl:template>
+
+  <xsl:template match="ref[starts-with(@target, '#')] | ptr[starts-with(@target, '#')]" mode="tp:facts">
+    <xsl:variable name="element" select="."/>
+    <xsl:for-each select="tp:pointer-ids(.)">
+      <mention entity="{.}" kind="citation" anchor="{tp:passage-anchor($element)}" surface="{normalize-space($element)}"/>
+    </xsl:for-each>
+    <xsl:apply-templates mode="tp:facts"/>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'date'][exists(tp:date-sort-key(.))]" mode="tp:facts">
+    <event sort="{tp:date-sort-key(.)}" iso="{tp:iso-date(.)}" anchor="{tp:passage-anchor(.)}" surface="{normalize-space(.)}">
+      <xsl:copy-of select="@when, @from, @to, @notBefore, @notAfter"/>
+      <xsl:value-of select="normalize-space(tp:passage(.))"/>
+    </event>
+    <xsl:apply-templates mode="tp:facts"/>
+  </xsl:template>
+
+  <!-- A document's title: the main title of its header, else its first heading. -->
+  <xsl:function name="tp:document-title" as="xs:string">
+    <xsl:param name="root" as="element()"/>
+    <xsl:sequence select="normalize-space(($root/teiHeader/fileDesc/titleStmt/title[@type = 'main'], $root/teiHeader/fileDesc/titleStmt/title, $root//text//head, $root/@xml:id, '')[1])"/>
+  </xsl:function>
+
+  <!-- A document's own date: when it was sent or written, else the date of its source. -->
+  <xsl:function name="tp:document-date" as="xs:string">
+    <xsl:param name="root" as="element()"/>
+    <xsl:variable name="dating" select="($root//profileDesc/correspDesc/correspAction[@type = 'sent']/date, $root//profileDesc/creation/date, $root/teiHeader/fileDesc/sourceDesc//date, $root//text//dateline//date)[exists(tp:iso-date(.))][1]"/>
+    <xsl:sequence select="if (exists($dating)) then tp:iso-date($dating) else ''"/>
+  </xsl:function>
+</xsl:stylesheet>
