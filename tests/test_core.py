@@ -1,0 +1,214 @@
+"""The core every command builds on: settings, safe XML reading, XInclude confinement, atomic writes, Saxon."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from teipress.config import load_config
+from teipress.edition import is_register, load_edition, merged_registers
+from teipress.errors import ConfigError, TransformError
+from teipress.saxon import Stylesheets
+from teipress.xmlio import XMLInputError, parse_file, write_atomic
+
+from conftest import FIXTURES
+
+CORE = FIXTURES / "core"
+
+
+def test_defaults_need_no_config_file(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert config.source == tmp_path / "tei"
+    assert config.html_dir == tmp_path / "output" / "html"
+    assert config.pdf_dir == tmp_path / "output" / "pdf"
+    assert config.paper == "a4"
+    assert config.jobs >= 1
+
+
+def test_config_file_and_overrides(tmp_path: Path) -> None:
+    (tmp_path / "teipress.toml").write_text(
+        'source = "sources"\nbase_url = "https://edition.example.org"\npaper = "A5"\nfont_paths = ["fonts"]\n', encoding="utf-8"
+    )
+    config = load_config(tmp_path, output=tmp_path / "elsewhere")
+    assert config.source == tmp_path / "sources"
+    assert config.base_url == "https://edition.example.org/"
+    assert config.paper == "a5"
+    assert config.font_paths == (tmp_path / "fonts",)
+    assert config.output == tmp_path / "elsewhere"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('colour = "red"\n', "unknown setting(s) colour"),
+        ('paper = "napkin"\n', "paper must be one of"),
+        ("jobs = 0\n", "jobs must be a whole number"),
+        ("source = [\n", "teipress.toml"),
+    ],
+)
+def test_config_errors_name_the_file_and_the_setting(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "teipress.toml").write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_config(tmp_path)
+
+
+def test_internal_entities_are_expanded(tmp_path: Path) -> None:
+    path = tmp_path / "entity.xml"
+    path.write_text('<!DOCTYPE r [<!ENTITY ed "Editor">]><r>&ed;</r>', encoding="utf-8")
+    assert parse_file(path).getroot().text == "Editor"
+
+
+def test_external_entity_is_never_read(tmp_path: Path) -> None:
+    path = tmp_path / "xxe.xml"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>', encoding="utf-8")
+    with pytest.raises(XMLInputError) as raised:
+        parse_file(path)
+    assert "root:" not in str(raised.value)
+    assert raised.value.problem.rule in {"xml-syntax", "unsafe-input"}
+
+
+def test_entity_bomb_is_stopped(tmp_path: Path) -> None:
+    levels = ['<!ENTITY a0 "lol">'] + [f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10)]
+    path = tmp_path / "bomb.xml"
+    path.write_text(f"<!DOCTYPE r [{''.join(levels)}]><r>&a9;</r>", encoding="utf-8")
+    with pytest.raises(XMLInputError) as raised:
+        parse_file(path)
+    assert "amplification" in raised.value.problem.message or "loop" in raised.value.problem.message
+
+
+def test_syntax_error_has_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xml"
+    path.write_text("<r>\n  <a></b>\n</r>", encoding="utf-8")
+    with pytest.raises(XMLInputError) as raised:
+        parse_file(path)
+    problem = raised.value.problem
+    assert (problem.line, problem.severity.value, problem.rule) == (2, "error", "xml-syntax")
+    assert problem.column > 1
+    assert "Opening and ending tag mismatch" in problem.message
+
+
+def test_duplicate_ids_are_not_a_syntax_error(tmp_path: Path) -> None:
+    path = tmp_path / "dup.xml"
+    path.write_text('<r><a xml:id="x"/><b xml:id="x"/></r>', encoding="utf-8")
+    assert len(parse_file(path).getroot()) == 2
+
+
+def test_xinclude_inside_the_source_folder_is_resolved() -> None:
+    tree = parse_file(CORE / "xinclude" / "main.xml", xinclude_root=CORE / "xinclude")
+    texts = [p.text for p in tree.getroot().find(".//{http://www.tei-c.org/ns/1.0}body")]
+    assert texts == ["Before.", "Included paragraph.", "After."]
+
+
+@pytest.mark.parametrize(("name", "rule"), [("escape.xml", "unsafe-xinclude"), ("remote.xml", "unsafe-xinclude"), ("loop.xml", "xinclude-loop")])
+def test_xinclude_cannot_leave_the_edition_or_loop(name: str, rule: str) -> None:
+    with pytest.raises(XMLInputError) as raised:
+        parse_file(CORE / "xinclude" / name, xinclude_root=CORE / "xinclude")
+    assert raised.value.problem.rule == rule
+    assert "root:x:0:0" not in str(raised.value)
+
+
+def test_atomic_write_leaves_old_file_when_writing_fails(tmp_path: Path) -> None:
+    target = tmp_path / "out.html"
+    write_atomic(target, "old")
+
+    class Boom(Exception):
+        pass
+
+    def failing():
+        yield "new"
+        raise Boom
+
+    from teipress.xmlio import atomic_output
+
+    with pytest.raises(Boom):
+        with atomic_output(target, "w") as stream:
+            for chunk in failing():
+                stream.write(chunk)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.html"]
+
+
+def test_stylesheets_are_compiled_once_and_take_typed_parameters(tmp_path: Path) -> None:
+    stylesheet = tmp_path / "echo.xsl"
+    stylesheet.write_text(
+        """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+             xmlns:xs="http://www.w3.org/2001/XMLSchema" expand-text="yes">
+             <xsl:param name="greeting" as="xs:string"/>
+             <xsl:param name="count" as="xs:integer"/>
+             <xsl:param name="flag" as="xs:boolean" select="false()"/>
+             <xsl:output method="text"/>
+             <xsl:template match="/">{$greeting}:{$count + 1}:{$flag}:{count(//*)}</xsl:template>
+           </xsl:stylesheet>""",
+        encoding="utf-8",
+    )
+    stylesheets = Stylesheets()
+    document = etree.fromstring("<a><b/></a>")
+    assert stylesheets.transform(stylesheet, document, greeting="hi", count=41, flag=True) == "hi:42:true:2"
+    first = stylesheets.executable(stylesheet)
+    assert stylesheets.transform(stylesheet, document, greeting="again", count=0) == "again:1:false:2"
+    assert stylesheets.executable(stylesheet) is first
+
+
+def test_broken_stylesheet_is_a_transform_error(tmp_path: Path) -> None:
+    stylesheet = tmp_path / "broken.xsl"
+    stylesheet.write_text('<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:template match="/"><xsl:value-of select="1 +"/></xsl:template></xsl:stylesheet>')
+    with pytest.raises(TransformError, match="cannot compile"):
+        Stylesheets().executable(stylesheet)
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("mailto:editor@example.org", "mailto:editor@example.org"),
+        ("other.xml#p3", "other.xml#p3"),
+        ("a/../b.html", "a/../b.html"),
+        ("javascript:alert(1)", ""),
+        (" JaVaScRiPt:alert(1)", ""),
+        ("java\tscript:alert(1)", ""),
+        ("data:text/html,<script>alert(1)</script>", ""),
+        ("vbscript:msgbox", ""),
+        ("../../etc/passwd", ""),
+        ("/etc/passwd", ""),
+        ("//evil.example/x", ""),
+        ("file:///etc/passwd", ""),
+    ],
+)
+def test_safe_url(tmp_path: Path, url: str, safe: str) -> None:
+    stylesheet = tmp_path / "safe.xsl"
+    stylesheet.write_text(
+        f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+             xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tp="https://teipress.org/ns/xslt" expand-text="yes">
+             <xsl:import href="{(Path(__file__).parents[1] / 'xslt' / 'common' / 'functions.xsl').as_uri()}"/>
+             <xsl:param name="url" as="xs:string"/>
+             <xsl:output method="text"/>
+             <xsl:template match="/">{{tp:safe-url($url)}}</xsl:template>
+           </xsl:stylesheet>""",
+        encoding="utf-8",
+    )
+    assert Stylesheets().transform(stylesheet, etree.fromstring("<a/>"), url=url) == safe
+
+
+def test_edition_roles_and_merged_registers(tmp_path: Path) -> None:
+    tei = "http://www.tei-c.org/ns/1.0"
+    (tmp_path / "registers").mkdir()
+    (tmp_path / "registers" / "persons.xml").write_text(
+        f'<TEI xmlns="{tei}"><teiHeader/><text><body><listPerson><person xml:id="ada"><persName>Ada</persName></person></listPerson></body></text></TEI>'
+    )
+    (tmp_path / "letter.xml").write_text(
+        f'<TEI xmlns="{tei}" xml:id="letter"><teiHeader/><standOff><listPlace><place xml:id="rome"><placeName>Rome</placeName></place></listPlace></standOff>'
+        f'<text><body><p><persName ref="#ada">Ada</persName></p></body></text></TEI>'
+    )
+    (tmp_path / "edition.xml").write_text(f'<TEI xmlns="{tei}"><teiHeader/><text><body><p>About</p></body></text></TEI>')
+    (tmp_path / "broken.xml").write_text("<TEI>")
+    edition = load_edition(tmp_path)
+    assert [f.id for f in edition.documents] == ["letter"]
+    assert [f.path.name for f in edition.registers] == ["persons.xml"]
+    assert edition.edition_file is not None
+    assert [e.problem.file.endswith("broken.xml") for e in edition.unreadable] == [True]
+    registers = merged_registers(edition)
+    ids = [entry.get("{http://www.w3.org/XML/1998/namespace}id") for entry in registers]
+    assert sorted(ids) == ["ada", "rome"]
+    assert not is_register(edition.documents[0].tree.getroot())
