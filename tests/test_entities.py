@@ -1,0 +1,76 @@
+"""teipress entities: register names not yet tagged, register entries nobody mentions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from click.testing import CliRunner
+from lxml import etree
+
+from conftest import FIXTURES
+from teipress.cli import cli
+from teipress.config import load_config
+from teipress.entities import NameMatcher, find_untagged
+
+EDITION = FIXTURES / "exchange" / "edition"
+
+
+def test_untagged_names_with_their_place():
+    report = find_untagged(load_config(EDITION))
+    found = {document: [(i.line, i.column, i.surface, i.entity, i.kind) for i in items] for document, items in report.untagged.items()}
+    assert found == {
+        "essay-tito-kim-correspondence": [(30, 56, "Kim", "kim-il-sung", "person")],
+        "telegram-1967-05-01-pyongyang": [(53, 320, "KWP", "kwp", "org")],
+    }
+    line = (EDITION / "tei" / "telegram-1967-05-01-pyongyang.xml").read_text(encoding="utf-8").splitlines()[52]
+    assert line[319:322] == "KWP"
+
+
+def test_entries_nobody_mentions():
+    report = find_untagged(load_config(EDITION))
+    assert [(e.entity, e.kind, e.name, e.line) for e in report.unmentioned] == [("lima", "place", "Lima", 27)]
+    assert report.unmentioned[0].file.endswith("tei/registers/places.xml")
+
+
+def test_tagging_a_name_removes_it_from_the_report(tmp_path):
+    edition = tmp_path / "edition"
+    shutil.copytree(EDITION, edition)
+    path = edition / "tei" / "essay-tito-kim-correspondence.xml"
+    path.write_text(path.read_text(encoding="utf-8").replace(", Kim wrote to", ', <persName ref="#kim-il-sung">Kim</persName> wrote to'), encoding="utf-8")
+    report = find_untagged(load_config(edition))
+    assert "essay-tito-kim-correspondence" not in report.untagged
+
+
+def test_longest_name_first_and_whole_words_only():
+    registers = etree.fromstring(
+        '<registers xmlns:tei="http://www.tei-c.org/ns/1.0">'
+        '<tei:person xml:id="kim"><tei:persName type="standard">Kim Il Sung</tei:persName><tei:persName type="variant">Kim</tei:persName></tei:person>'
+        '<tei:org xml:id="kwp"><tei:orgName type="standard">Korean Workers\' Party</tei:orgName><tei:orgName type="variant">KWP</tei:orgName></tei:org>'
+        "</registers>"
+    )
+    matcher = NameMatcher.from_registers(registers)
+    text = "Kim Il Sung met Kimball; the Korean Workers’ Party (KWP) and KWPs."
+    assert [(m.surface, m.entity) for m in matcher.find(text)] == [("Kim Il Sung", "kim"), ("Korean Workers’ Party", "kwp"), ("KWP", "kwp")]
+
+
+def test_a_name_two_entries_share_is_not_guessed():
+    registers = etree.fromstring(
+        '<registers xmlns:tei="http://www.tei-c.org/ns/1.0">'
+        '<tei:person xml:id="a"><tei:persName>Popa</tei:persName></tei:person>'
+        '<tei:person xml:id="b"><tei:persName>Popa</tei:persName></tei:person>'
+        "</registers>"
+    )
+    matcher = NameMatcher.from_registers(registers)
+    assert list(matcher.find("Popa wrote.")) == []
+    assert matcher.ambiguous == {"Popa"}
+
+
+def test_entities_command(monkeypatch):
+    monkeypatch.chdir(EDITION)
+    result = CliRunner().invoke(cli, ["entities"])
+    assert result.exit_code == 0, result.output
+    assert "tei/telegram-1967-05-01-pyongyang.xml:53:320: untagged org name 'KWP' (#kwp)" in result.output
+    assert "place #lima (Lima)" in result.output
+    data = json.loads(CliRunner().invoke(cli, ["entities", "--format", "json"]).output)
+    assert [e["entity"] for e in data["unmentioned"]] == ["lima"]

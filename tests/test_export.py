@@ -1,0 +1,265 @@
+"""export tei / cmif / dc / csv / json on the exchange fixture edition (and on tei/ when it is there)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from teipress.cli import cli
+from teipress.config import load_config
+from teipress.errors import ConfigError, InputError, OutputExistsError
+from teipress.export import CORPUS_FILE, export_edition
+from teipress.saxon import Stylesheets
+from teipress.xmlio import NS, TEI_NS, XML_ID
+
+from conftest import FIXTURES, REPO, shared_path
+
+EDITION = FIXTURES / "exchange" / "edition"
+TELEGRAM = "telegram-1967-05-01-pyongyang"
+ESSAY = "essay-tito-kim-correspondence"
+
+
+@pytest.fixture(scope="module")
+def stylesheets() -> Stylesheets:
+    return Stylesheets()
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, stylesheets) -> dict[str, Path]:
+    """Every format exported once from the fixture edition."""
+    out = tmp_path_factory.mktemp("export")
+    config = load_config(EDITION)
+    return {fmt: export_edition(config, fmt, out / fmt, stylesheets=stylesheets).output for fmt in ("tei", "cmif", "dc", "csv", "json")}
+
+
+def local_pointers(root: etree._Element) -> set[str]:
+    return {token[1:] for element in root.iter() if isinstance(element.tag, str)
+            for name, value in element.attrib.items() if name != XML_ID
+            for token in value.split() if token.startswith("#")}
+
+
+def test_tei_export_is_self_contained(exported):
+    root = etree.parse(str(exported["tei"] / f"{ESSAY}.xml")).getroot()
+    ids = set(root.xpath("//@xml:id"))
+    assert local_pointers(root) <= ids
+    # The cited letter came with it, and so did the persons the letter points to.
+    assert root.xpath("tei:standOff/tei:listBibl/tei:bibl/@xml:id", namespaces=NS) == ["document-1", "document-5", "document-6"]
+    assert {"kim-il-sung", "tito", "martin-coles"} <= set(root.xpath("tei:standOff/tei:listPerson/tei:person/@xml:id", namespaces=NS))
+    assert "lima" not in ids
+
+
+def test_tei_export_keeps_the_text_unchanged(exported):
+    original = etree.parse(str(EDITION / "tei" / f"{TELEGRAM}.xml")).getroot()
+    copy = etree.parse(str(exported["tei"] / f"{TELEGRAM}.xml")).getroot()
+    text = lambda root: etree.canonicalize(etree.tostring(root.find("tei:text", NS), encoding="unicode"))  # noqa: E731
+    assert text(copy) == text(original)
+
+
+def test_tei_export_names_tei_all_and_drops_our_schema(exported):
+    data = (exported["tei"] / f"{TELEGRAM}.xml").read_text(encoding="utf-8")
+    assert 'href="https://www.tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng"' in data
+    assert "teipress.rng" not in data
+    assert "https://teipress.org/ns/registers" not in data
+
+
+def test_tei_export_makes_edition_links_absolute(tmp_path, stylesheets):
+    edition = tmp_path / "edition"
+    shutil.copytree(EDITION, edition)
+    path = edition / "tei" / f"{TELEGRAM}.xml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "<p>In response", f'<p><ref target="{ESSAY}.xml#p2">see the essay</ref> <ref target="#{ESSAY}">essay</ref> <graphic url="images/scan.png"/> <ref target="javascript:alert(1)">x</ref> In response'), encoding="utf-8")
+    out = export_edition(load_config(edition), "tei", tmp_path / "out", stylesheets=stylesheets).output
+    root = etree.parse(str(out / f"{TELEGRAM}.xml")).getroot()
+    assert root.xpath("//tei:ref/@target", namespaces=NS)[:3] == [
+        f"https://edition.example.org/documents/{ESSAY}.html#p2",
+        f"https://edition.example.org/documents/{ESSAY}.html",
+        "javascript:alert(1)",  # kept as data, never made a link
+    ]
+    assert root.xpath("//tei:graphic/@url", namespaces=NS) == ["https://edition.example.org/images/scan.png"]
+
+
+def test_tei_export_keeps_comments_around_the_root(tmp_path, stylesheets):
+    edition = tmp_path / "edition"
+    shutil.copytree(EDITION, edition)
+    path = edition / "tei" / f"{TELEGRAM}.xml"
+    path.write_text(path.read_text(encoding="utf-8").replace("<TEI ", "<!-- Transcribed from the scan of 1967. -->\n<TEI ", 1) + "<!-- end -->\n", encoding="utf-8")
+    out = export_edition(load_config(edition), "tei", tmp_path / "out", stylesheets=stylesheets).output
+    data = (out / f"{TELEGRAM}.xml").read_text(encoding="utf-8")
+    assert "<!-- Transcribed from the scan of 1967. -->\n<TEI " in data
+    assert data.rstrip().endswith("</TEI>\n<!-- end -->")
+
+
+def test_tei_export_is_valid_tei_all(exported, tei_all_schema):
+    for path in sorted(exported["tei"].glob("*.xml")):
+        assert tei_all_schema.validate(etree.parse(str(path))), f"{path.name}: {tei_all_schema.error_log}"
+
+
+def test_corpus_holds_every_document_and_one_standoff(exported):
+    corpus = etree.parse(str(exported["tei"] / CORPUS_FILE)).getroot()
+    assert corpus.tag == f"{{{TEI_NS}}}teiCorpus"
+    assert corpus.xpath("tei:TEI/@xml:id", namespaces=NS) == ["edition", ESSAY, TELEGRAM]
+    assert corpus.xpath("string(tei:TEI[1]/tei:text)", namespaces=NS).strip() == "A small edition for the tests of export and import."
+    ids = corpus.xpath("//@xml:id")
+    assert len(ids) == len(set(ids))
+    assert local_pointers(corpus) <= set(ids)
+    assert corpus.find("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title", NS).text == "Exchange Test Edition"
+
+
+def test_cmif_lists_documents_and_cited_letters(exported):
+    root = etree.parse(str(exported["cmif"] / "cmif.xml")).getroot()
+    descs = root.findall(".//tei:profileDesc/tei:correspDesc", NS)
+    assert [d.get("ref") for d in descs] == [
+        f"https://edition.example.org/documents/{TELEGRAM}.html",
+        "https://edition.example.org/registers/bibliography.html#document-1",
+        "https://edition.example.org/registers/bibliography.html#document-5",
+        "https://edition.example.org/registers/bibliography.html#document-6",
+    ]
+    telegram = descs[0]
+    assert telegram.xpath("tei:correspAction[@type='sent']/tei:persName/@ref", namespaces=NS) == ["https://edition.example.org/registers/persons.html#popa"]
+    assert telegram.xpath("tei:correspAction[@type='sent']/tei:date/@when", namespaces=NS) == ["1967-05-01"]
+    letter_6 = descs[3]
+    assert letter_6.xpath("tei:correspAction[@type='sent']/tei:persName/text()", namespaces=NS) == ["Josip Broz Tito"]
+    assert letter_6.xpath("tei:correspAction[@type='received']/tei:persName/text()", namespaces=NS) == ["Kim Il Sung"]
+    assert letter_6.xpath("tei:correspAction/tei:date/@when", namespaces=NS) == ["1976-11"]
+
+
+def test_cmif_prefers_authority_uris(tmp_path, stylesheets):
+    edition = tmp_path / "edition"
+    shutil.copytree(EDITION, edition)
+    persons = edition / "tei" / "registers" / "persons.xml"
+    # A made-up authority URI (example.org): the test checks the mechanism, not a fact.
+    persons.write_text(persons.read_text(encoding="utf-8").replace(
+        '<note type="description">Romanian Ambassador', '<idno type="gnd">https://authority.example.org/gnd/popa</idno>\n          <note type="description">Romanian Ambassador'), encoding="utf-8")
+    out = export_edition(load_config(edition), "cmif", tmp_path / "out", stylesheets=stylesheets).output
+    root = etree.parse(str(out / "cmif.xml")).getroot()
+    assert root.xpath("//tei:correspAction[@type='sent']/tei:persName[. = 'Dumitru Popa']/@ref", namespaces=NS) == ["https://authority.example.org/gnd/popa"]
+
+
+def test_cmif_is_valid_against_the_cmif_schema_and_rules(exported):
+    rng = etree.RelaxNG(etree.parse(str(shared_path("schemas", "cmif", "cmi-customization.rng"))))
+    document = etree.parse(str(exported["cmif"] / "cmif.xml"))
+    assert rng.validate(document), str(rng.error_log)
+    # cmif.sch declares queryBinding xslt2, which lxml cannot run; its error rules are XPath 1.0, so run
+    # those (the UUID recommendation uses matches() and is checked by hand below).
+    from lxml.isoschematron import Schematron
+
+    sch = etree.parse(str(shared_path("schemas", "cmif", "cmif.sch")))
+    sch.getroot().set("queryBinding", "xslt")
+    for pattern in sch.getroot().findall("{http://purl.oclc.org/dsdl/schematron}pattern[@id='uuid']"):
+        sch.getroot().remove(pattern)
+    schematron = Schematron(sch)
+    assert schematron.validate(document), str(schematron.error_log)
+    source_id = document.getroot().find(".//tei:sourceDesc/tei:bibl", NS).get(XML_ID)
+    import re
+
+    assert re.search("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", source_id)
+
+
+def test_cmif_needs_a_base_url(tmp_path):
+    edition = tmp_path / "edition"
+    shutil.copytree(EDITION, edition)
+    (edition / "teipress.toml").unlink()
+    with pytest.raises(ConfigError, match="export cmif needs the edition's public address"):
+        export_edition(load_config(edition), "cmif", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_dc_records_and_oai_repository(exported):
+    dc = etree.parse(str(exported["dc"] / "oai_dc" / f"{TELEGRAM}.xml")).getroot()
+    values = lambda name: [e.text for e in dc.iterfind(f"{{http://purl.org/dc/elements/1.1/}}{name}")]  # noqa: E731
+    assert values("title") == ["Telegram from Pyongyang to Bucharest, No. 76.153, TOP SECRET, May 1, 1967"]
+    assert values("creator") == ["Dumitru Popa"]
+    assert values("date") == ["1967-05-01"]
+    assert values("identifier") == [f"https://edition.example.org/documents/{TELEGRAM}.html"]
+    oai = exported["dc"] / "oai"
+    assert sorted(p.name for p in oai.glob("*.xml")) == ["Identify.xml", "ListIdentifiers.xml", "ListMetadataFormats.xml", "ListRecords.xml"]
+    records = etree.parse(str(oai / "ListRecords.xml")).getroot()
+    ns = {"oai": "http://www.openarchives.org/OAI/2.0/"}
+    assert len(records.findall(".//oai:record", ns)) == 2
+    get_record = etree.parse(str(oai / "GetRecord" / f"{TELEGRAM}.xml")).getroot()
+    assert get_record.find(".//oai:identifier", ns).text == f"oai:edition.example.org:{TELEGRAM}"
+
+
+def test_dc_datestamps_are_last_changes_not_build_time(exported):
+    ns = {"oai": "http://www.openarchives.org/OAI/2.0/"}
+    stamp = lambda doc: etree.parse(str(exported["dc"] / "oai" / "GetRecord" / f"{doc}.xml")).getroot().find(".//oai:datestamp", ns).text  # noqa: E731
+    # The telegram's newest change (revisionDesc); the essay has none, so its file's modification day.
+    assert stamp(TELEGRAM) == "2026-11-21"
+    from datetime import datetime, timezone
+
+    mtime = (EDITION / "tei" / f"{ESSAY}.xml").stat().st_mtime
+    assert stamp(ESSAY) == datetime.fromtimestamp(mtime, timezone.utc).date().isoformat()
+    identify = etree.parse(str(exported["dc"] / "oai" / "Identify.xml")).getroot()
+    assert identify.find(".//oai:earliestDatestamp", ns).text == min(stamp(TELEGRAM), stamp(ESSAY))
+
+
+def test_csv_lists_mentions_and_events_with_anchors(exported):
+    with open(exported["csv"] / "mentions.csv", encoding="utf-8-sig", newline="") as stream:
+        mentions = list(csv.DictReader(stream))
+    assert {"document": ESSAY, "entity": "document-1", "kind": "citation", "surface": "[Document 1]", "anchor": "p3",
+            "url": f"https://edition.example.org/documents/{ESSAY}.html#p3"} in mentions
+    assert sum(1 for m in mentions if m["entity"] == "kwp") == 3
+    with open(exported["csv"] / "events.csv", encoding="utf-8-sig", newline="") as stream:
+        events = list(csv.DictReader(stream))
+    half = next(e for e in events if e["surface"] == "the second half of July")
+    assert (half["from"], half["to"], half["document"]) == ("1967-07-16", "1967-07-31", TELEGRAM)
+
+
+def test_json_holds_the_same_facts_as_csv(exported):
+    data = json.loads((exported["json"] / "facts.json").read_text(encoding="utf-8"))
+    with open(exported["csv"] / "mentions.csv", encoding="utf-8-sig", newline="") as stream:
+        assert data["mentions"] == list(csv.DictReader(stream))
+    assert {e["iso"] for e in data["events"]} >= {"1975-11-04", "1967-05-01", "1976-11"}
+
+
+def test_export_never_overwrites_without_force(tmp_path, stylesheets):
+    config = load_config(EDITION)
+    export_edition(config, "csv", tmp_path, stylesheets=stylesheets)
+    (tmp_path / "events.csv").write_text("kept", encoding="utf-8")
+    with pytest.raises(OutputExistsError, match="use --force"):
+        export_edition(config, "csv", tmp_path, stylesheets=stylesheets)
+    assert (tmp_path / "events.csv").read_text(encoding="utf-8") == "kept"
+    export_edition(config, "csv", tmp_path, force=True, stylesheets=stylesheets)
+    assert (tmp_path / "events.csv").read_text(encoding="utf-8-sig").startswith("document,iso")
+
+
+def test_export_of_a_broken_edition_writes_nothing(tmp_path):
+    edition = tmp_path / "edition"
+    shutil.copytree(EDITION, edition)
+    shutil.copy(FIXTURES / "exchange" / "bad" / "not-well-formed.xml", edition / "tei" / "broken.xml")
+    with pytest.raises(InputError, match=r"tei/broken.xml:6:\d+: error: not well-formed XML"):
+        export_edition(load_config(edition), "tei", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_command(tmp_path, monkeypatch):
+    monkeypatch.chdir(EDITION)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["export", "json", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "json: 1 file(s) for 2 document(s)" in result.output
+    again = runner.invoke(cli, ["export", "json", "-o", str(tmp_path)])
+    assert again.exit_code == 2
+    assert "already exist(s); use --force to overwrite" in again.output
+
+
+def test_seed_edition_exports_valid_tei_and_cmif(tmp_path, tei_all_schema, stylesheets):
+    if not any((REPO / "tei").glob("*.xml")):
+        pytest.skip("tei/ holds no documents yet")
+    config = load_config(REPO, base_url="https://edition.example.org/")
+    tei = export_edition(config, "tei", tmp_path / "tei", stylesheets=stylesheets)
+    for path in tei.files:
+        assert tei_all_schema.validate(etree.parse(str(path))), f"{path.name}: {tei_all_schema.error_log}"
+    cmif = export_edition(config, "cmif", tmp_path / "cmif", stylesheets=stylesheets)
+    rng = etree.RelaxNG(etree.parse(str(shared_path("schemas", "cmif", "cmi-customization.rng"))))
+    document = etree.parse(str(cmif.files[0]))
+    assert rng.validate(document), str(rng.error_log)
+    cited = etree.parse(str(REPO / "tei" / "registers" / "bibliography.xml")).xpath("//tei:bibl[@type = 'letter']/@xml:id", namespaces=NS)
+    refs = document.xpath("//tei:correspDesc/@ref", namespaces=NS)
+    assert all(any(ref.endswith(f"#{letter}") for ref in refs) for letter in cited)

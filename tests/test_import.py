@@ -1,0 +1,328 @@
+"""import tei (foreign TEI into the edition's conventions) and import text (plain transcriptions into TEI)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from conftest import FIXTURES, REPO, shared_path
+from teipress.cli import cli
+from teipress.config import load_config
+from teipress.errors import ConfigError, InputError, OutputExistsError
+from teipress.export import export_edition
+from teipress.importer import RegisterConflict, date_spans, import_tei, import_text
+from teipress.saxon import Stylesheets
+from teipress.xmlio import NS, XML_ID
+
+EXCHANGE = FIXTURES / "exchange"
+EDITION = EXCHANGE / "edition"
+BAD = EXCHANGE / "bad"
+FOREIGN_LETTER = EXCHANGE / "foreign" / "letter-with-standoff.xml"
+
+
+@pytest.fixture
+def target_edition(tmp_path) -> Path:
+    """An edition whose person register already knows Anna Beispiel (by authority URI) and has another #p2."""
+    root = tmp_path / "target"
+    (root / "tei" / "registers").mkdir(parents=True)
+    shutil.copy(EXCHANGE / "foreign" / "registers-persons.xml", root / "tei" / "registers" / "persons.xml")
+    return root
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+# -- import tei -------------------------------------------------------------------------------
+
+
+def test_entries_merge_by_authority_uri_and_rename_on_conflict(target_edition):
+    config = load_config(target_edition)
+    result = import_tei([FOREIGN_LETTER], config.source, config, merge_registers="rename")
+    document = etree.parse(str(config.source / "letter-0042.xml")).getroot()
+    assert document.get(XML_ID) == "letter-0042"
+    assert document.find("tei:standOff", NS) is None
+    # p1 has Anna's authority URI: the register's entry is used; p2 is someone else: renamed.
+    assert document.xpath("//tei:text//tei:persName/@ref", namespaces=NS) == ["#p2-2", "#anna-beispiel"]
+    assert document.xpath("//tei:correspAction[@type='sent']/tei:persName/@ref", namespaces=NS) == ["#anna-beispiel"]
+    persons = etree.parse(str(config.source / "registers" / "persons.xml")).getroot()
+    assert persons.xpath("//tei:person/@xml:id", namespaces=NS) == ["anna-beispiel", "p2", "p2-2"]
+    places = etree.parse(str(config.source / "registers" / "places.xml")).getroot()
+    assert places.xpath("//tei:place/tei:placeName/text()", namespaces=NS) == ["Exampleton"]
+    assert any("#p2 is another entry's id in the register: renamed #p2-2" in note for note in result.notes)
+    # Nothing of the text was lost.
+    original = etree.parse(str(FOREIGN_LETTER)).getroot()
+    assert "".join(document.find("tei:text", NS).itertext()) == "".join(original.find("tei:text", NS).itertext())
+
+
+def test_existing_policy_takes_the_register_entry(target_edition):
+    config = load_config(target_edition)
+    import_tei([FOREIGN_LETTER], config.source, config, merge_registers="existing")
+    document = etree.parse(str(config.source / "letter-0042.xml")).getroot()
+    assert document.xpath("//tei:text//tei:persName/@ref", namespaces=NS) == ["#p2", "#anna-beispiel"]
+
+
+def test_ask_policy_uses_the_callback_and_refuses_without_one(target_edition):
+    config = load_config(target_edition)
+    with pytest.raises(ConfigError, match="needs a terminal"):
+        import_tei([FOREIGN_LETTER], config.source, config, merge_registers="ask")
+    asked: list[RegisterConflict] = []
+    import_tei([FOREIGN_LETTER], config.source, config, merge_registers="ask", resolve_conflict=lambda c: asked.append(c) or "existing")
+    assert [c.entry_id for c in asked] == ["p2"]
+    assert "Paula Zweite" in asked[0].existing and "Bruno Muster" in asked[0].imported
+
+
+def test_without_merge_the_standoff_stays(tmp_path):
+    config = load_config(EDITION)
+    import_tei([FOREIGN_LETTER], tmp_path, config)
+    document = etree.parse(str(tmp_path / "letter-0042.xml")).getroot()
+    assert document.xpath("tei:standOff//tei:person/@xml:id", namespaces=NS) == ["p1", "p2"]
+    assert not (tmp_path / "registers").exists()
+
+
+def test_import_writes_our_schema_instructions(tmp_path):
+    import_tei([FOREIGN_LETTER], tmp_path / "tei", load_config(EDITION))
+    data = (tmp_path / "tei" / "letter-0042.xml").read_text(encoding="utf-8")
+    assert "tei_all.rng" not in data
+    assert data.count("teipress.rng") == 2
+
+
+def test_import_never_overwrites_without_force(tmp_path):
+    config = load_config(EDITION)
+    import_tei([FOREIGN_LETTER], tmp_path, config)
+    target = tmp_path / "letter-0042.xml"
+    target.write_text("edited by hand", encoding="utf-8")
+    with pytest.raises(OutputExistsError, match="use --force"):
+        import_tei([FOREIGN_LETTER], tmp_path, config)
+    assert target.read_text(encoding="utf-8") == "edited by hand"
+    import_tei([FOREIGN_LETTER], tmp_path, config, force=True)
+    assert target.read_text(encoding="utf-8").startswith("<?xml")
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("not-well-formed.xml", r"not-well-formed.xml:6:\d+: error: not well-formed XML: "),
+    ("not-tei.xml", r"not-tei.xml:2:1: not a TEI document: the root element is <html> in the namespace http://www.w3.org/1999/xhtml"),
+    ("duplicate-ids.xml", r"duplicate-ids.xml:13:1: the xml:id 'para' is used twice \(first on line 12\)"),
+    ("latin1.xml", r"latin1.xml:3:44: error: not well-formed XML: Invalid bytes in character encoding"),
+])
+def test_bad_tei_gets_a_clear_error_and_writes_nothing(tmp_path, name, message):
+    with pytest.raises(InputError, match=message):
+        import_tei([FOREIGN_LETTER, BAD / name], tmp_path / "out", load_config(EDITION))
+    assert not (tmp_path / "out").exists()
+
+
+def test_tei_all_problems_are_reported(tmp_path, tei_all_schema):
+    valid = import_tei([FOREIGN_LETTER], tmp_path / "valid", load_config(EDITION), tei_all=tei_all_schema)
+    assert not [p for p in valid.problems if p.rule == "tei-all"]
+    schnitzler = shared_path("foreign-tei", "schnitzler-briefe", "L00001.xml")
+    result = import_tei([schnitzler], tmp_path / "schnitzler", load_config(EDITION), tei_all=tei_all_schema)
+    problems = [p for p in result.problems if p.rule == "tei-all"]
+    assert problems and problems[0].file.endswith("schnitzler-briefe/L00001.xml")
+    assert problems[0].line == 239 and "Did not expect element org there" in problems[0].message
+    # Reported, not refused: the file was still imported for the editor to fix.
+    assert (tmp_path / "schnitzler" / "l00001.xml").exists()
+
+
+def test_foreign_files_import(tmp_path):
+    files = sorted(shared_path("foreign-tei").glob("*/*.xml"))
+    config = load_config(EDITION)
+    result = import_tei(files, tmp_path, config, merge_registers="rename")
+    documents = [p for p in result.written if p.parent == tmp_path]
+    assert len(documents) == len(files)
+    for source in files:
+        original = etree.parse(str(source)).getroot()
+        written = next(p for p in documents if etree.parse(str(p)).getroot().xpath("string(//tei:titleStmt/tei:title[1])", namespaces=NS) == original.xpath("string(//tei:titleStmt/tei:title[1])", namespaces=NS))
+        imported = etree.parse(str(written)).getroot()
+        # Nothing of the reading text is lost (entries moved out of <back> are in the registers).
+        for text, copy in zip(original.iterfind("tei:text", NS), imported.iterfind("tei:text", NS)):
+            kept = " ".join("".join(copy.itertext()).split())
+            assert all(word in kept for word in words(" ".join(t for t in text.xpath(".//text()[not(ancestor::tei:back)]", namespaces=NS))))
+
+
+def test_round_trip_export_import_export_gives_the_same_documents(tmp_path):
+    stylesheets = Stylesheets()
+    first = export_edition(load_config(EDITION), "tei", tmp_path / "first", stylesheets=stylesheets)
+    edition = tmp_path / "edition"
+    shutil.copytree(EDITION, edition)
+    documents = [p for p in first.files if p.name != "edition-corpus.xml"]
+    for path in documents:
+        (edition / "tei" / path.name).unlink()
+    config = load_config(edition)
+    result = import_tei(documents, config.source, config, merge_registers="rename")
+    assert not any("renamed" in note for note in result.notes)
+    second = export_edition(config, "tei", tmp_path / "second", stylesheets=stylesheets)
+    for path in documents:
+        assert etree.canonicalize(from_file=str(tmp_path / "second" / path.name)) == etree.canonicalize(from_file=str(path)), path.name
+
+
+def test_import_tei_command(tmp_path, monkeypatch):
+    monkeypatch.chdir(EDITION)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["import", "tei", str(FOREIGN_LETTER), "-o", str(tmp_path)])
+    assert f"wrote {tmp_path / 'letter-0042.xml'}" in result.output
+    again = runner.invoke(cli, ["import", "tei", str(FOREIGN_LETTER), "-o", str(tmp_path)])
+    assert again.exit_code == 2
+    assert "already exist(s); use --force to overwrite" in again.output
+
+
+# -- import text ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("on May 1, 1967 we", [("May 1, 1967", {"when": "1967-05-01"})]),
+    ("In November 1975 and on November 4th", [("November 1975", {"when": "1975-11"}), ("November 4th", {"when": "1975-11-04"})]),
+    ("the second half of July", [("the second half of July", {"from": "1967-07-16", "to": "1967-07-31"})]),
+    ("the first half of August", [("the first half of August", {"from": "1967-08-01", "to": "1967-08-15"})]),
+    ("in August 1976 and September 1977", [("August 1976", {"when": "1976-08"}), ("September 1977", {"when": "1977-09"})]),
+    ("Correspondence, 1973-1979.", [("1973-1979", {"from": "1973", "to": "1979"})]),
+    ("telegram no. 12.390 and 400,000 soldiers", []),
+    ("May we? February 30th", []),
+])
+def test_prose_dates(text, expected):
+    spans, _ = date_spans(text, 1967)
+    assert [(text[s.start:s.end], dict(s.attributes)) for s in spans] == expected
+
+
+def test_a_day_without_year_takes_the_year_before_it():
+    spans, year = date_spans("In 1975 ... and on August 1st", None)
+    assert [dict(s.attributes) for s in spans] == [{"when": "1975"}, {"when": "1975-08-01"}]
+    assert year == 1975
+    assert date_spans("on August 1st", None)[0] == []
+
+
+@pytest.fixture(scope="module")
+def imported_seeds(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    out = tmp_path_factory.mktemp("seeds")
+    config = load_config(EDITION)
+    seeds = {}
+    for name, options in (("004_562ef1fc75c1f162.txt", {"title": "Telegram from Pyongyang to Bucharest", "date": "1967-05-01", "text_type": "telegram"}),
+                          ("000_6545109fb810deed.txt", {"title": "The Tito-Kim Correspondence", "author": "Martin Coles", "text_type": "essay"})):
+        seed = shared_path("seeds", name)
+        target = out / f"{Path(name).stem}.xml"
+        import_text(seed, target, config=config, **options)
+        seeds[name] = (seed, target)
+    return seeds
+
+
+def test_imported_seeds_keep_every_word_in_order(imported_seeds):
+    for seed, target in imported_seeds.values():
+        text = etree.parse(str(target)).getroot().find("tei:text", NS)
+        assert words("".join(text.itertext())) == words(seed.read_text(encoding="utf-8"))
+
+
+def test_imported_telegram_is_tagged(imported_seeds):
+    root = etree.parse(str(imported_seeds["004_562ef1fc75c1f162.txt"][1])).getroot()
+    dates = {d.text: dict(d.attrib) for d in root.iterfind(".//tei:text//tei:date", NS)}
+    assert dates["May 1, 1967"] == {"when": "1967-05-01"}
+    assert dates["the second half of July"] == {"from": "1967-07-16", "to": "1967-07-31"}
+    assert root.xpath("//tei:text//tei:orgName[. = 'KWP']/@ref", namespaces=NS)[0] == "#kwp"
+    assert root.xpath("//tei:text//tei:orgName[. = \"Korean Workers' Party\"]/@ref", namespaces=NS)[0] == "#kwp"
+    assert root.find("tei:text", NS).get("type") == "telegram"
+    assert root.xpath("//tei:correspAction[@type = 'sent']/tei:date/@when | //tei:sourceDesc/tei:bibl/tei:date/@when", namespaces=NS) == ["1967-05-01", "1967-05-01"]
+
+
+def test_imported_essay_cites_and_dates(imported_seeds):
+    root = etree.parse(str(imported_seeds["000_6545109fb810deed.txt"][1])).getroot()
+    assert root.xpath("//tei:ref[. = '[Document 1]']/@target", namespaces=NS) == ["#document-1"]
+    # The fixture bibliography has no entry 2: the citation stays text for the editor to add.
+    assert not root.xpath("//tei:ref[. = '[Document 2]']", namespaces=NS)
+    assert root.xpath("//tei:date[. = 'November 4th']/@when", namespaces=NS) == ["1975-11-04"]
+    assert root.xpath("//tei:date[. = 'August 1976']/@when", namespaces=NS)[0] == "1976-08"
+    # The longest name wins: "Kim Il Sung" is one name, not "Kim" and two words.
+    assert "Kim Il Sung" in root.xpath("//tei:persName[@ref = '#kim-il-sung']/text()", namespaces=NS)
+    assert root.find(".//tei:titleStmt/tei:author", NS).text == "Martin Coles"
+
+
+def test_imported_text_is_valid_tei(imported_seeds, tei_all_schema):
+    for _, target in imported_seeds.values():
+        assert tei_all_schema.validate(etree.parse(str(target))), str(tei_all_schema.error_log)
+
+
+def test_imported_text_passes_teipress_validation(imported_seeds):
+    validate = pytest.importorskip("teipress.validate", reason="teipress.validate is not in this checkout yet")
+    config = load_config(EDITION)
+    for _, target in imported_seeds.values():
+        result = validate.validate_paths([target], config)
+        assert result.ok, "\n".join(str(p) for p in result.problems)
+
+
+def test_wrong_encoding_is_a_clear_error(tmp_path):
+    with pytest.raises(InputError, match=r"latin1.txt:1:16: the file is not UTF-8 \(byte 0xfc\)"):
+        import_text(BAD / "latin1.txt", tmp_path / "out.xml")
+    assert not (tmp_path / "out.xml").exists()
+
+
+def test_import_text_never_overwrites_without_force(tmp_path):
+    source = tmp_path / "letter.txt"
+    source.write_text("Dear friend,\n\nwritten on May 1, 1967.\n", encoding="utf-8")
+    target = tmp_path / "letter.xml"
+    target.write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputExistsError):
+        import_text(source, target)
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_import_text_command(tmp_path, monkeypatch):
+    monkeypatch.chdir(EDITION)
+    source = tmp_path / "letter.txt"
+    source.write_text("Dear Tito,\n\nthe KWP met in Pyongyang on May 1, 1967 [Document 1].\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", "text", str(source), "-o", str(tmp_path / "letter.xml"), "--title", "A letter", "--type", "letter"])
+    assert "tagged: 1 date, 1 orgName, 1 persName, 1 placeName, 1 ref" in result.output
+    root = etree.parse(str(tmp_path / "letter.xml")).getroot()
+    assert root.get(XML_ID) == "letter"
+    assert [etree.QName(e).localname for e in root.iterfind(".//tei:body/tei:p[2]/*", NS)] == ["orgName", "placeName", "date", "ref"]
+
+
+def test_imported_text_is_valid_against_our_schema(imported_seeds):
+    schema_path = REPO / "schema" / "teipress.rng"
+    if not schema_path.is_file():
+        pytest.skip("schema/teipress.rng is not in this checkout yet")
+    schema = etree.RelaxNG(etree.parse(str(schema_path)))
+    for _, target in imported_seeds.values():
+        assert schema.validate(etree.parse(str(target))), str(schema.error_log)
+
+
+def test_foreign_files_imported_then_exported_stay_valid_tei(tmp_path, tei_all_schema):
+    """Import every foreign file into a copy of the fixture edition, export tei: each file valid before is valid after."""
+    edition = tmp_path / "edition"
+    shutil.copytree(EDITION, edition)
+    config = load_config(edition)
+    files = sorted(shared_path("foreign-tei").glob("*/*.xml"))
+    import_tei(files, config.source, config, merge_registers="rename")
+    exported = export_edition(config, "tei", tmp_path / "out")
+    valid_before = {f.name for f in files if tei_all_schema.validate(etree.parse(str(f)))}
+    assert len(valid_before) >= 6
+    by_title = {etree.parse(str(p)).getroot().xpath("string(tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1])", namespaces=NS): p for p in exported.files}
+    for source in files:
+        if source.name not in valid_before:
+            continue
+        title = etree.parse(str(source)).getroot().xpath("string(tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1])", namespaces=NS)
+        assert tei_all_schema.validate(etree.parse(str(by_title[title]))), f"{source.name}: {tei_all_schema.error_log}"
+    # A bare key of the source is not a path: it is not made a URL.
+    schnitzler = (tmp_path / "out" / "l00001.xml").read_text(encoding="utf-8")
+    assert 'ref="pmb41240"' in schnitzler
+    # The corpus renames ids two documents share, so that each id is unique in it.
+    corpus = etree.parse(str(tmp_path / "out" / "edition-corpus.xml"), etree.XMLParser(collect_ids=False)).getroot()
+    ids = corpus.xpath("//@xml:id")
+    assert len(ids) == len(set(ids))
+
+
+def test_what_our_schema_rejects_is_summarised_by_element(tmp_path):
+    if not (REPO / "schema" / "teipress.rng").is_file():
+        pytest.skip("schema/teipress.rng is not in this checkout yet")
+    source = shared_path("foreign-tei", "teic-tei", "testms.xml")
+    result = import_tei([source], tmp_path, load_config(EDITION))
+    written = tmp_path / "testms.xml"
+    summary = next(counts for file, counts in result.schema_summary.items() if file.endswith("testms.xml"))
+    errors = [p for p in result.problems if p.is_error and p.file.endswith("testms.xml")]
+    assert errors and sum(summary.values()) == len(errors)
+    lines = written.read_text(encoding="utf-8").splitlines()
+    # Each problem is counted under an element that really starts on the problem's line.
+    for problem in errors:
+        assert any(f"<{name}" in lines[problem.line - 1] for name in summary), str(problem)
+    assert any("could not be converted to the edition's schema" in note for note in result.notes)
