@@ -223,7 +223,21 @@ def test_imported_telegram_is_tagged(imported_seeds):
     assert root.xpath("//tei:text//tei:orgName[. = 'KWP']/@ref", namespaces=NS)[0] == "#kwp"
     assert root.xpath("//tei:text//tei:orgName[. = \"Korean Workers' Party\"]/@ref", namespaces=NS)[0] == "#kwp"
     assert root.find("tei:text", NS).get("type") == "telegram"
-    assert root.xpath("//tei:correspAction[@type = 'sent']/tei:date/@when | //tei:sourceDesc/tei:bibl/tei:date/@when", namespaces=NS) == ["1967-05-01", "1967-05-01"]
+    assert root.xpath("//tei:sourceDesc/tei:bibl/tei:date/@when", namespaces=NS) == ["1967-05-01"]
+    # Sender and addressee were not given: no half correspDesc that the schema would reject.
+    assert not root.xpath("//tei:correspDesc", namespaces=NS)
+
+
+def test_correspondence_with_sender_addressee_and_date_gets_a_corresp_desc(tmp_path):
+    seed = shared_path("seeds", "004_562ef1fc75c1f162.txt")
+    target = tmp_path / "telegram.xml"
+    result = import_text(seed, target, config=load_config(EDITION), title="Telegram", date="1967-05-01", text_type="telegram",
+                         author="N. Popa", addressee="Ministry of Foreign Affairs")
+    root = etree.parse(str(target)).getroot()
+    assert root.xpath("//tei:correspAction[@type = 'sent']/tei:persName/text()", namespaces=NS) == ["N. Popa"]
+    assert root.xpath("//tei:correspAction[@type = 'received']/tei:persName/text()", namespaces=NS) == ["Ministry of Foreign Affairs"]
+    assert root.xpath("//tei:correspAction[@type = 'sent']/tei:date/@when", namespaces=NS) == ["1967-05-01"]
+    assert not any("correspDesc" in note for note in result.notes)
 
 
 def test_imported_essay_cites_and_dates(imported_seeds):

@@ -99,6 +99,222 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], output_format: str, te
     ctx.exit(0 if result.ok else 1)
 
 
+@cli.command("export")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["tei", "cmif", "dc", "csv", "json"]))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write into. Default: output/export/FORMAT.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--base-url", help="The edition's public address (overrides base_url in teipress.toml); cmif and dc need one.")
+@click.pass_context
+def export_command(ctx: click.Context, fmt: str, out: Path | None, force: bool, base_url: str | None) -> None:
+    """Export the edition for other archives: self-contained TEI, CMIF, Dublin Core/OAI-PMH, CSV or JSON.
+
+    Example:
+
+        teipress export cmif -o output/export/cmif
+    """
+    from .export import export_edition
+
+    result = export_edition(edition_config(ctx, base_url=base_url), fmt, out, force=force)
+    for note in result.notes:
+        stderr.print(f"[yellow]note:[/] {_escape(note)}")
+    stdout.print(f"{result.format}: {len(result.files)} file(s) for {result.documents} document(s) written to {_escape(str(result.output))}")
+
+
+@cli.group("import", cls=TeipressGroup)
+def import_group() -> None:
+    """Bring TEI from other archives or plain transcriptions into the edition.
+
+    Example:
+
+        teipress import tei ../elsewhere/L00001.xml -o tei/ --merge-registers rename
+    """
+
+
+def _print_import(result: "ImportResult") -> None:  # noqa: F821 (imported lazily)
+    print_problems(result.problems)
+    for note in result.notes:
+        stderr.print(f"[yellow]note:[/] {_escape(note)}")
+    for path in result.written:
+        stdout.print(f"wrote {_escape(str(path))}")
+
+
+@import_group.command("tei")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the converted documents (registers go to its registers/).")
+@click.option("--merge-registers", type=click.Choice(["rename", "existing", "ask"]), help="Move embedded standOff/listPerson entries into the registers; an id another entry has is renamed, taken as the existing entry, or asked about (terminal only). Same authority URI: always merged.")
+@click.option("--tei-all-schema", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Path of tei_all.rng to check the files against (default: tei_all in teipress.toml).")
+@click.option("--force", is_flag=True, help="Overwrite documents that already exist.")
+@click.pass_context
+def import_tei_command(ctx: click.Context, files: tuple[Path, ...], out_dir: Path, merge_registers: str | None, tei_all_schema: Path | None, force: bool) -> None:
+    """Convert TEI files from another archive to the edition's conventions and report what our schema does not allow.
+
+    Example:
+
+        teipress import tei incoming/*.xml -o tei/ --merge-registers rename
+    """
+    import sys
+
+    from .importer import import_tei
+
+    def ask(conflict) -> str:  # type: ignore[no-untyped-def]
+        stderr.print(f"#{_escape(conflict.entry_id)} exists already:\n  register: {_escape(conflict.existing)}\n  imported: {_escape(conflict.imported)}")
+        return click.prompt("same entity (existing) or a new one (rename)?", type=click.Choice(["existing", "rename"]), default="rename")
+
+    config = edition_config(ctx, tei_all=tei_all_schema)
+    interactive = merge_registers == "ask" and sys.stdin.isatty()
+    result = import_tei(list(files), out_dir, config, merge_registers=merge_registers, force=force, resolve_conflict=ask if interactive else None)
+    _print_import(result)
+    ctx.exit(0 if result.ok else 1)
+
+
+@import_group.command("text")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The TEI file to write.")
+@click.option("--title", help="The document's title (default: its first line).")
+@click.option("--date", help="The document's date, ISO (1967-05-01); also the year for dates written without one.")
+@click.option("--author", help="The author or sender.")
+@click.option("--addressee", help="The addressee of a letter or telegram.")
+@click.option("--source", help="Where the transcription comes from (a citation).")
+@click.option("--type", "text_type", help="The kind of document: letter, telegram, report, essay ...")
+@click.option("--language", default="en", show_default=True, help="The text's language (ISO 639 code).")
+@click.option("--id", "document_id", help="The document's id (default: from the output file's name).")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@click.pass_context
+def import_text_command(ctx: click.Context, file: Path, out: Path, title: str | None, date: str | None, author: str | None, addressee: str | None, source: str | None,
+                        text_type: str | None, language: str, document_id: str | None, force: bool) -> None:
+    """Turn a plain-text transcription into a TEI skeleton with dates, register names and citations tagged.
+
+    Example:
+
+        teipress import text telegram.txt -o tei/telegram-1967-05-01-pyongyang.xml --title "Telegram ..." --date 1967-05-01 --type telegram
+    """
+    from .importer import import_text
+
+    result = import_text(file, out, title=title, date=date, author=author, addressee=addressee, source=source, text_type=text_type, language=language,
+                         document_id=document_id, config=edition_config(ctx), force=force)
+    _print_import(result)
+    tags = ", ".join(f"{count} {name}" for name, count in sorted(result.tagged.items()))
+    stderr.print(f"tagged: {tags or 'nothing'}; review the result before publishing it")
+    ctx.exit(0 if result.ok else 1)
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="How to print the findings.")
+@click.pass_context
+def entities(ctx: click.Context, output_format: str) -> None:
+    """List register names the texts use but do not tag yet, and register entries no document mentions.
+
+    Example:
+
+        teipress entities --format json
+    """
+    from dataclasses import asdict
+
+    from .entities import find_untagged
+
+    report = find_untagged(edition_config(ctx))
+    if output_format == "json":
+        click.echo(json.dumps({"untagged": {d: [asdict(i) for i in items] for d, items in report.untagged.items()},
+                               "unmentioned": [asdict(e) for e in report.unmentioned]}, ensure_ascii=False, indent=2))
+        return
+    for document, items in report.untagged.items():
+        stdout.print(f"[bold]{_escape(document)}[/]: {len(items)} untagged name(s)")
+        for item in items:
+            stdout.print(f"  {_escape(str(item))}")
+    if report.unmentioned:
+        stdout.print(f"[bold]register entries no document mentions[/]: {len(report.unmentioned)}")
+        for entry in report.unmentioned:
+            stdout.print(f"  {_escape(entry.file)}:{entry.line}: {entry.kind} #{_escape(entry.entity)} ({_escape(entry.name)})")
+    stderr.print(f"{report.documents} document(s): {report.untagged_count} untagged name(s), {len(report.unmentioned)} unmentioned entr{'y' if len(report.unmentioned) == 1 else 'ies'}")
+
+
+@cli.command()
+@click.argument("source", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), help="Folder to build into (OUT/html/, OUT/pdf/). Default: output/.")
+@click.option("--html", "html_only", is_flag=True, help="Build only the HTML site.")
+@click.option("--pdf", "pdf_only", is_flag=True, help="Build only the PDFs.")
+@click.option("--no-validate", is_flag=True, help="Skip validation (for files from other projects that do not follow our schema).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Documents transformed in parallel. Default: the number of cores (`jobs` in teipress.toml).")
+@click.option("--base-url", help="The edition's public address, for permalinks and citations (overrides base_url in teipress.toml).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: bool, pdf_only: bool, no_validate: bool, jobs: int | None, base_url: str | None, quiet: bool) -> None:
+    """Validate the edition and write the HTML site and the PDFs.
+
+    SOURCE is a folder of TEI files (default: the edition's tei/); any TEI renders, and
+    registers embedded in other projects' files (standOff, listPerson ...) serve as registers.
+    Only documents that changed since the last build are transformed again.
+
+    Example:
+
+        teipress build ../elsewhere -o /tmp/out --no-validate
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .build import EditionInvalid, build_edition
+    from .problems import display_path
+
+    if html_only and pdf_only:
+        raise click.UsageError("--html and --pdf exclude each other; give neither to build both")
+    formats = {"html"} if html_only else {"pdf"} if pdf_only else {"html", "pdf"}
+    config = edition_config(ctx, source=source.resolve() if source else None, output=out.resolve() if out else None, base_url=base_url)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True, disable=quiet or not stderr.is_terminal) as bar:
+        tasks: dict[str, object] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))  # type: ignore[arg-type]
+
+        try:
+            result = build_edition(config, formats=formats, validate=not no_validate, jobs=jobs, progress=progress)
+        except EditionInvalid as error:
+            bar.stop()
+            print_problems(error.problems)
+            raise
+    print_problems(result.problems)
+    parts = []
+    if result.html_dir is not None:
+        unchanged = f", {len(result.documents_reused)} unchanged" if result.documents_reused else ""
+        parts.append(f"{len(result.documents)} document page(s) ({len(result.documents_rendered)} transformed{unchanged}) and the registers, chronology and search index in {_escape(display_path(result.html_dir))}")
+    if result.pdf_dir is not None:
+        parts.append(f"{len(result.pdf_files)} PDF(s) in {_escape(display_path(result.pdf_dir))}")
+    stdout.print(f"[green]Built[/] {' and '.join(parts)} in {result.seconds:.1f} s.")
+
+
+@cli.command()
+@click.argument("site", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-p", "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in the default browser.")
+@click.pass_context
+def serve(ctx: click.Context, site: Path | None, port: int, open_browser: bool) -> None:
+    """Preview the built site on http://127.0.0.1 (search works only over http).
+
+    SITE is the folder to serve (default: output/html). Stop with Ctrl+C.
+
+    Example:
+
+        teipress build --html && teipress serve --open
+    """
+    from .problems import display_path
+    from .serve import make_server
+
+    folder = site or edition_config(ctx).html_dir
+    server = make_server(folder, port)
+    url = f"http://{server.server_address[0]}:{server.server_address[1]}/"
+    stdout.print(f"Serving {_escape(display_path(folder))} at [bold]{url}[/] (Ctrl+C to stop)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        stdout.print("Stopped.")
+    finally:
+        server.server_close()
+
+
 def main() -> None:
     """Entry point of the `teipress` console script."""
     cli(prog_name="teipress")

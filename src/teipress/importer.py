@@ -295,6 +295,7 @@ def import_text(
     title: str | None = None,
     date: str | None = None,
     author: str | None = None,
+    addressee: str | None = None,
     source: str | None = None,
     text_type: str | None = None,
     language: str = "en",
@@ -325,7 +326,9 @@ def import_text(
 
     root = etree.Element(f"{T}TEI", nsmap={None: TEI_NS})
     root.set(XML_ID, document_id or slug(out.stem))
-    header = text_header(file, title=title, date=date, author=author, source=source, language=language, text_type=text_type, config=config)
+    header = text_header(file, title=title, date=date, author=author, addressee=addressee, source=source, language=language, text_type=text_type, config=config)
+    if text_type in CORRESPONDENCE_TYPES and not (author and addressee and date):
+        result.notes.append("no correspDesc written: a letter or telegram needs --author (the sender), --addressee and --date; add it in the header")
     root.text = "\n  "
     etree.indent(header, space="  ", level=1)
     header.tail = "\n  "
@@ -377,7 +380,10 @@ def citation_targets(registers: etree._Element | None) -> dict[str, str]:
     return {entry.get("n"): entry.get(XML_ID) for entry in registers.iterfind(f"{T}bibl") if entry.get("n") and entry.get(XML_ID)}
 
 
-def text_header(file: Path, *, title: str, date: str | None, author: str | None, source: str | None, language: str, text_type: str | None, config: Config | None) -> etree._Element:
+CORRESPONDENCE_TYPES = ("letter", "telegram")
+
+
+def text_header(file: Path, *, title: str, date: str | None, author: str | None, addressee: str | None, source: str | None, language: str, text_type: str | None, config: Config | None) -> etree._Element:
     """A header that says what is known from the options and where the text came from; the editor completes it."""
     header = etree.Element(f"{T}teiHeader")
     file_desc = etree.SubElement(header, f"{T}fileDesc")
@@ -400,13 +406,14 @@ def text_header(file: Path, *, title: str, date: str | None, author: str | None,
     profile = etree.SubElement(header, f"{T}profileDesc")
     usage = etree.SubElement(profile, f"{T}langUsage")
     etree.SubElement(usage, f"{T}language", ident=language)
-    if text_type in ("letter", "telegram") and (date or author):
-        # Correspondence: the sender and the date as far as the options say; the addressee is the editor's to add.
-        sent = etree.SubElement(etree.SubElement(profile, f"{T}correspDesc"), f"{T}correspAction", type="sent")
-        if author:
-            etree.SubElement(sent, f"{T}persName").text = author
-        if date:
-            etree.SubElement(sent, f"{T}date", when=date).text = date
+    if text_type in CORRESPONDENCE_TYPES and author and addressee and date:
+        # Only a complete correspDesc: the schema requires sender, addressee and date of every one.
+        correspondence = etree.SubElement(profile, f"{T}correspDesc")
+        sent = etree.SubElement(correspondence, f"{T}correspAction", type="sent")
+        etree.SubElement(sent, f"{T}persName").text = author
+        etree.SubElement(sent, f"{T}date", when=date).text = date
+        received = etree.SubElement(correspondence, f"{T}correspAction", type="received")
+        etree.SubElement(received, f"{T}persName").text = addressee
     revision = etree.SubElement(header, f"{T}revisionDesc")
     change = etree.SubElement(revision, f"{T}change", when=datetime.now(timezone.utc).date().isoformat())
     change.text = f"Imported from the plain-text transcription {file.name} by teipress; to be reviewed by the editor."

@@ -33,10 +33,12 @@
     <xsl:sequence select="$node/ancestor-or-self::*[tp:is-passage(.)][ancestor::text][1]"/>
   </xsl:function>
 
-  <!-- A passage's anchor: its own xml:id where it has one, else "p" and its number in the document. -->
+  <!-- A passage's anchor: its own xml:id where it has one, else "p" and its number in the document.
+       An xml:id that looks like an id outputs generate (p3 for a passage, note-3 for a note) is not
+       used: it could be another passage's or note's. -->
   <xsl:function name="tp:passage-anchor" as="xs:string?">
     <xsl:param name="node" as="node()"/>
     <xsl:variable name="passage" select="tp:passage($node)"/>
-    <xsl:sequence select="if (empty($passage)) then () else ($passage/@xml:id, 'p' || $passage/accumulator-before('tp:passage-number'))[1]"/>
+    <xsl:sequence select="if (empty($passage)) then () else ($passage/@xml:id[not(matches(., '^(p|note-|note-ref-)\d+$'))], 'p' || $passage/accumulator-before('tp:passage-number'))[1]"/>
   </xsl:function>
 </xsl:stylesheet>

@@ -1,0 +1,119 @@
+"""A build of the edition: validate, then write the HTML site and the PDFs.
+
+`build_edition` is what `teipress build` runs; it returns what was written and how long each
+step took, and raises `EditionInvalid` (carrying the problems) when validation fails.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .edition import Edition, load_edition
+from .errors import InputError, ValidationFailed
+from .problems import Problem
+
+FORMATS = frozenset({"html", "pdf"})
+
+# progress(stage, done, total): called as work advances; `stage` names the step in the user's terms.
+ProgressCallback = Callable[[str, int, int], None]
+
+
+class EditionInvalid(ValidationFailed):
+    """Validation found errors; `problems` holds every one of them for the report."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = sum(1 for p in problems if p.is_error)
+        super().__init__(f"the edition is invalid ({errors} error(s)); nothing was built. Fix the problems above or build with --no-validate.")
+        self.problems = problems
+
+
+@dataclass
+class BuildResult:
+    """What one build wrote, what it reused from the previous build, and how long each step took."""
+
+    html_dir: Path | None = None
+    pdf_dir: Path | None = None
+    documents: list[str] = field(default_factory=list)
+    documents_rendered: list[str] = field(default_factory=list)
+    documents_reused: list[str] = field(default_factory=list)
+    pages_written: list[Path] = field(default_factory=list)
+    pdf_files: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.timings.values())
+
+
+def build_edition(
+    config: Config,
+    *,
+    formats: set[str] | frozenset[str] = FORMATS,
+    validate: bool = True,
+    jobs: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> BuildResult:
+    """Validate the edition in `config.source`, then write `config.html_dir` and/or `config.pdf_dir`.
+
+    Example: `build_edition(load_config(Path(".")), formats={"html"}, validate=False)`.
+    """
+    unknown = set(formats) - FORMATS
+    if unknown or not formats:
+        raise ValueError(f"formats must be a non-empty subset of {sorted(FORMATS)}, not {sorted(formats)}")
+    if not config.source.exists():
+        raise InputError(f"the source folder {config.source} does not exist; give a folder of TEI files (default: tei/)")
+    workers = max(1, jobs or config.jobs)
+    result = BuildResult()
+
+    started = time.perf_counter()
+    edition = load_edition(config.source)
+    result.timings["read"] = time.perf_counter() - started
+    result.problems.extend(error.problem for error in edition.unreadable)
+
+    if validate:
+        started = time.perf_counter()
+        from .validate import validate_edition
+
+        validation = validate_edition(edition, config)
+        result.timings["validate"] = time.perf_counter() - started
+        if not validation.ok:
+            raise EditionInvalid(list(validation.problems))
+        result.problems.extend(p for p in validation.problems if p not in result.problems)
+    elif edition.unreadable:
+        # Without validation an unreadable file would silently vanish from the site: refuse instead.
+        raise EditionInvalid(result.problems)
+    if not edition.documents and not edition.registers:
+        raise InputError(f"{config.source} holds no TEI files to build")
+
+    if "html" in formats:
+        started = time.perf_counter()
+        site = _write_html(edition, config, workers, progress, pdf_linked="pdf" in formats or config.pdf_dir.is_dir())
+        result.timings["html"] = time.perf_counter() - started
+        result.html_dir = config.html_dir
+        result.documents = site.documents
+        result.documents_rendered = site.documents_rendered
+        result.documents_reused = site.documents_reused
+        result.pages_written = site.pages_written
+        result.problems.extend(site.problems)
+
+    if "pdf" in formats:
+        started = time.perf_counter()
+        from .pdf import build_pdfs
+
+        pdfs = build_pdfs(edition, config, config.pdf_dir, jobs=workers)
+        result.timings["pdf"] = time.perf_counter() - started
+        result.pdf_dir = config.pdf_dir
+        result.pdf_files = list(pdfs.files)
+        result.problems.extend(pdfs.problems)
+    return result
+
+
+def _write_html(edition: Edition, config: Config, workers: int, progress: ProgressCallback | None, *, pdf_linked: bool):  # type: ignore[no-untyped-def]
+    from .html import write_site
+
+    return write_site(edition, config, config.html_dir, jobs=workers, progress=progress, pdf_linked=pdf_linked)

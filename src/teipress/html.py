@@ -1,0 +1,428 @@
+"""The HTML site: document pages transformed in parallel, then the pages that aggregate them.
+
+Incremental: the output folder keeps a manifest (`.teipress/manifest.json`) with a key per
+document (hash of its source, the stylesheets, the registers, the edition file and its
+neighbours) and each document's facts (`.teipress/facts/{id}.xml`, from `html/summary.xsl`).
+A rebuild transforms only documents whose key changed; registers, chronology, home page and
+search index are cheap aggregates of the cached facts and are always rewritten.
+
+Atomic: the site is built in a sibling folder (a hard-linked copy of the previous site) and
+swapped into place only when everything succeeded, so a failed build leaves the old site intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from . import __version__
+from .config import Config
+from .edition import Edition, SourceFile, merged_registers
+from .errors import TransformError
+from .problems import Problem, Severity, display_path
+from .resources import XSLT_DIR
+from .xmlio import write_atomic
+
+MANIFEST = Path(".teipress") / "manifest.json"
+FACTS_DIR = Path(".teipress") / "facts"
+ASSETS_SOURCE = XSLT_DIR / "html" / "assets"
+SITE_NS = "https://teipress.org/ns/site"
+REGISTER_PAGES = {"person": "persons", "place": "places", "org": "organizations", "bibl": "bibliography"}
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
+_EVENT_ELEMENT = re.compile(r"<event\b[^>]*/>|<event\b[^>]*>.*?</event>", re.S)
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
+
+
+@dataclass
+class SiteResult:
+    """What `write_site` did: documents transformed anew or reused, pages written, problems met."""
+
+    documents: list[str] = field(default_factory=list)
+    documents_rendered: list[str] = field(default_factory=list)
+    documents_reused: list[str] = field(default_factory=list)
+    pages_written: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Document:
+    """One page to render: its id in the site, its source file, its bytes and its cache keys."""
+
+    id: str
+    source: SourceFile
+    data: bytes
+    facts_key: str
+    facts: str = ""
+    page_key: str = ""
+
+    def summary(self, name: str) -> str:
+        """An attribute of the document's summary (id, type, title, date, sort, year) from its facts."""
+        if not hasattr(self, "_summary"):
+            self._summary = dict(etree.fromstring(self.facts.encode()).attrib)
+        return self._summary.get(name) or ""
+
+
+def write_site(
+    edition: Edition,
+    config: Config,
+    out_dir: Path,
+    *,
+    jobs: int = 1,
+    progress: Callable[[str, int, int], None] | None = None,
+    pdf_linked: bool = True,
+) -> SiteResult:
+    """Write the whole site of `edition` into `out_dir`, reusing what the previous build left there.
+
+    Example: `write_site(load_edition(Path("tei")), config, Path("output/html"), jobs=2)`.
+    """
+    result = SiteResult()
+    out_dir = out_dir.resolve()
+    staging = _staging_copy(out_dir)
+    try:
+        _build_into(staging, edition, config, result, jobs=jobs, progress=progress, pdf_linked=pdf_linked)
+        _swap(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    result.pages_written = [out_dir / p.relative_to(staging) for p in result.pages_written]
+    return result
+
+
+def _build_into(staging: Path, edition: Edition, config: Config, result: SiteResult, *, jobs: int, progress, pdf_linked: bool) -> None:  # type: ignore[no-untyped-def]
+    report = progress or (lambda stage, done, total: None)
+    manifest = _read_manifest(staging)
+    registers_xml = etree.tostring(merged_registers(edition), encoding="utf-8")
+    edition_xml = etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b""
+    code_key = _digest(__version__.encode(), _stylesheets_digest().encode())
+    site_key = _digest(code_key.encode(), registers_xml, edition_xml, json.dumps([config.title, config.subtitle, config.base_url, config.language, pdf_linked]).encode())
+
+    documents = _documents(edition, result)
+    for document in documents:
+        document.facts_key = _digest(code_key.encode(), registers_xml, document.data)
+    old_documents: dict[str, dict[str, str]] = manifest.get("documents", {}) if isinstance(manifest.get("documents"), dict) else {}
+
+    with _Workers(jobs, registers_xml, edition_xml) as workers:
+        # Phase 1: the facts of each changed document (dates, titles, mentions), cached between builds.
+        stale = []
+        for document in documents:
+            cached = staging / FACTS_DIR / f"{document.id}.xml"
+            if old_documents.get(document.id, {}).get("facts_key") == document.facts_key and cached.is_file():
+                document.facts = cached.read_text(encoding="utf-8")
+            else:
+                stale.append(document)
+        for done, (document, facts) in enumerate(workers.map(_facts_task, stale, [(d.id, d.data) for d in stale]), start=1):
+            document.facts = facts
+            write_atomic(staging / FACTS_DIR / f"{document.id}.xml", facts)
+            report("Reading documents", done, len(stale))
+
+        ordered = _in_reading_order(documents)
+        result.documents = [d.id for d in ordered]
+        # Phase 2: the document pages whose source, neighbours or shared inputs changed.
+        to_render = []
+        for index, document in enumerate(ordered):
+            neighbours = [_title_of(ordered[i]) if 0 <= i < len(ordered) else ("", "") for i in (index - 1, index + 1)]
+            document.page_key = _digest(document.facts_key.encode(), site_key.encode(), json.dumps(neighbours).encode())
+            page = staging / "documents" / f"{document.id}.html"
+            if old_documents.get(document.id, {}).get("page_key") == document.page_key and page.is_file():
+                result.documents_reused.append(document.id)
+                continue
+            params = {
+                "document_id": document.id,
+                "document_title": document.summary("title") or document.id,
+                "document_date": document.summary("date"),
+                "document_type": document.summary("type"),
+                "previous_id": neighbours[0][0],
+                "previous_title": neighbours[0][1],
+                "next_id": neighbours[1][0],
+                "next_title": neighbours[1][1],
+                "pdf_linked": pdf_linked,
+                **_site_params(config),
+            }
+            to_render.append((document, params, page))
+        jobs_args = [(d.id, d.data, p, str(page)) for d, p, page in to_render]
+        for done, (item, _) in enumerate(workers.map(_page_task, to_render, jobs_args), start=1):
+            document, _params, page = item
+            result.documents_rendered.append(document.id)
+            result.pages_written.append(page)
+            _copy_source(document, staging)
+            report("Writing document pages", done, len(to_render))
+
+    current = {d.id for d in documents}
+    for gone in set(old_documents) - current:
+        for stale_file in (staging / "documents" / f"{gone}.html", staging / "tei" / f"{gone}.xml", staging / FACTS_DIR / f"{gone}.xml"):
+            stale_file.unlink(missing_ok=True)
+
+    # The search index reads only the document pages (the others carry no data-pagefind-body), so
+    # Pagefind (its own process) indexes them while this process writes the aggregate pages.
+    from .search import build_search_index
+
+    old_pages = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
+    new_pages: dict[str, str] = {}
+    # Only document pages are indexed: unchanged documents, unchanged index.
+    reindex = bool(result.documents_rendered) or set(old_documents) != current or not (staging / "pagefind" / "pagefind-entry.json").is_file()
+    report("Indexing for search", 0, 1)
+    with ThreadPoolExecutor(max_workers=1) as indexer:
+        search = indexer.submit(build_search_index, staging, language=config.language) if reindex else None
+        report("Writing registers, chronology and home page", 0, 1)
+        result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, site_key, old_pages, new_pages))
+        _copy_assets(staging)
+        report("Writing registers, chronology and home page", 1, 1)
+        if search is not None:
+            search.result()
+    report("Indexing for search", 1, 1)
+
+    _write_manifest(staging, {
+        "teipress": __version__,
+        "documents": {d.id: {"source": display_path(d.source.path), "facts_key": d.facts_key, "page_key": d.page_key} for d in ordered},
+        "pages": new_pages,
+    })
+
+
+def _documents(edition: Edition, result: SiteResult) -> list[_Document]:
+    """Every file rendered as a page (documents; registers from other projects too), with a safe, unique id."""
+    own_registers = (edition.source / "registers").resolve()
+    files = [f for f in edition.files if f.role == "document" or (f.role == "register" and not f.path.resolve().is_relative_to(own_registers))]
+    documents: list[_Document] = []
+    seen: set[str] = set()
+    for source in files:
+        page_id = source.id if _SAFE_ID.fullmatch(source.id) else re.sub(r"[^A-Za-z0-9._-]+", "-", source.path.stem).strip("-.") or "document"
+        if page_id in seen:
+            base = page_id
+            page_id = next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in seen)
+            result.problems.append(Problem(display_path(source.path), 1, 1, Severity.WARNING, f"another file already has the id {base!r}; this one is published as documents/{page_id}.html", "duplicate-document-id"))
+        seen.add(page_id)
+        documents.append(_Document(id=page_id, source=source, data=etree.tostring(source.tree, encoding="utf-8"), facts_key=""))
+    return documents
+
+
+def _in_reading_order(documents: Sequence[_Document]) -> list[_Document]:
+    """Dated documents by date, then undated ones, each group by id."""
+    def key(document: _Document) -> tuple[int, str, str]:
+        date = document.summary("sort")
+        return (0 if date else 1, date, document.id)
+
+    return sorted(documents, key=key)
+
+
+def _title_of(document: _Document) -> tuple[str, str]:
+    return (document.id, document.summary("title") or document.id)
+
+
+def _site_params(config: Config) -> dict[str, str]:
+    return {"site_title": config.title or "", "site_subtitle": config.subtitle or "", "base_url": config.base_url, "language": config.language}
+
+
+def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml: bytes, edition_xml: bytes, config: Config,
+                      site_key: str, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
+    """Home, registers, chronology, search page and the popovers' data, from the cached facts.
+
+    Each page has a key over the part of the facts it shows (the home page no mentions, the
+    registers no dated events ...): a page whose key is unchanged since the last build is kept.
+    """
+    from .saxon import Stylesheets, to_xdm
+
+    facts = [_XML_DECLARATION.sub("", d.facts, count=1) for d in ordered]
+    without_facts = [_FACTS_ELEMENT.sub("", f) for f in facts]
+    without_events = [_EVENT_ELEMENT.sub("", f) for f in facts]
+    projections = {"summaries": without_facts, "mentions": without_events, "facts": facts, "none": []}
+    pages = [("index.html", "html/home.xsl", "edition", {"site_root": ""}, "summaries")]
+    pages += [(f"registers/{name}.html", "html/register.xsl", "site", {"kind": kind, "site_root": "../"}, "mentions") for kind, name in REGISTER_PAGES.items()]
+    pages += [("chronology.html", "html/chronology.xsl", "site", {"site_root": ""}, "facts"),
+              ("search.html", "html/search-page.xsl", "site", {"site_root": ""}, "none"),
+              ("assets/registers.js", "html/registers-data.xsl", "registers", {"site_root": ""}, "none")]
+
+    nodes: dict[str, object] = {}
+
+    def node(name: str):  # type: ignore[no-untyped-def]
+        """The XDM inputs, made only when some page must be transformed."""
+        if not nodes:
+            # The cached facts are joined as text: parsing them into lxml first would only cost time.
+            nodes["site"] = to_xdm("".join([f'<site xmlns="{SITE_NS}">', *facts, "</site>"]))
+            nodes["registers"] = to_xdm(registers_xml)
+            nodes["edition"] = to_xdm(edition_xml) if edition_xml else None
+        return nodes[name] if nodes.get(name) is not None else nodes["site"]
+
+    sheets = Stylesheets()
+    written = []
+    for relative, stylesheet, source, params, projection in pages:
+        key = _digest(site_key.encode(), relative.encode(), json.dumps(params, sort_keys=True).encode(), "\n".join(projections[projection]).encode())
+        new_pages[relative] = key
+        path = staging / relative
+        if old_pages.get(relative) == key and path.is_file():
+            continue
+        common = {"site": node("site"), "registers": node("registers"), "edition": nodes.get("edition"), **_site_params(config)}
+        write_atomic(path, sheets.transform(stylesheet, node(source), **common, **params))
+        written.append(path)
+    return written
+
+
+def _copy_source(document: _Document, staging: Path) -> None:
+    """The TEI file as the editors wrote it, for readers who want the source."""
+    write_atomic(staging / "tei" / f"{document.id}.xml", document.source.path.read_bytes())
+
+
+def _copy_assets(staging: Path) -> None:
+    for asset in sorted(ASSETS_SOURCE.iterdir()):
+        if asset.is_file():
+            write_atomic(staging / "assets" / asset.name, asset.read_bytes())
+
+
+# --- parallel transformation --------------------------------------------------------------------
+
+_worker_state: dict[str, object] = {}
+
+
+def _init_worker(registers_xml: bytes, edition_xml: bytes) -> None:
+    """Each worker process compiles the stylesheets once and parses the registers and edition.xml once."""
+    from .saxon import Stylesheets, to_xdm
+
+    _worker_state["sheets"] = Stylesheets()
+    _worker_state["registers"] = to_xdm(registers_xml)
+    _worker_state["edition"] = to_xdm(edition_xml) if edition_xml else None
+
+
+def _facts_task(document_id: str, data: bytes) -> str:
+    from .saxon import to_xdm
+
+    sheets = _worker_state["sheets"]
+    return sheets.transform("html/summary.xsl", to_xdm(data), document_id=document_id, registers=_worker_state["registers"])  # type: ignore[attr-defined]
+
+
+def _page_task(document_id: str, data: bytes, params: dict[str, object], out_path: str) -> None:
+    from .saxon import to_xdm
+
+    sheets = _worker_state["sheets"]
+    html = sheets.transform("html/document.xsl", to_xdm(data), registers=_worker_state["registers"], edition=_worker_state["edition"], site_root="../", **params)  # type: ignore[attr-defined]
+    write_atomic(Path(out_path), html)
+
+
+class _Workers:
+    """Runs tasks in worker processes (each with its own Saxon), or in this process when there are few.
+
+    The pool starts only when a batch is large enough to repay the workers' start-up (about a
+    second each): a rebuild after one changed letter runs in this process.
+    """
+
+    INLINE_BATCH = 8
+
+    def __init__(self, jobs: int, registers_xml: bytes, edition_xml: bytes) -> None:
+        self.jobs = jobs
+        self.registers_xml = registers_xml
+        self.edition_xml = edition_xml
+        self.pool: ProcessPoolExecutor | None = None
+        self.inline_ready = False
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def map(self, function: Callable, items: Sequence, arguments: Sequence[tuple]) -> Iterable[tuple]:  # type: ignore[type-arg]
+        """Yield (item, result) in order; a failed transformation names its document."""
+        if self.jobs < 2 or len(items) <= self.INLINE_BATCH:
+            if items and not self.inline_ready:
+                _init_worker(self.registers_xml, self.edition_xml)
+                self.inline_ready = True
+            for item, args in zip(items, arguments):
+                yield item, _named(function, args)
+            return
+        if self.pool is None:
+            # spawn: a forked child would inherit this process's Saxon (GraalVM) state, which is not fork-safe.
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker, initargs=(self.registers_xml, self.edition_xml))
+        futures: list[tuple[object, Future]] = [(item, self.pool.submit(_named, function, args)) for item, args in zip(items, arguments)]  # type: ignore[type-arg]
+        for item, future in futures:
+            yield item, future.result()
+
+
+def _named(function: Callable, args: tuple) -> object:  # type: ignore[type-arg]
+    try:
+        return function(*args)
+    except TransformError as error:
+        raise TransformError(f"document {args[0]}: {error}") from None
+
+
+# --- manifest, staging and swap -----------------------------------------------------------------
+
+
+def _stylesheets_digest() -> str:
+    """One hash over the stylesheets and assets the site is made with, so that an upgrade rebuilds every page."""
+    digest = hashlib.sha256()
+    for path in sorted(p for folder in ("common", "html") for p in (XSLT_DIR / folder).rglob("*")):
+        if path.is_file() and path.suffix in {".xsl", ".css", ".js", ".svg"}:
+            digest.update(str(path.relative_to(XSLT_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _read_manifest(site: Path) -> dict:  # type: ignore[type-arg]
+    try:
+        data = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("teipress") == __version__ else {}
+
+
+def _write_manifest(site: Path, data: dict) -> None:  # type: ignore[type-arg]
+    write_atomic(site / MANIFEST, json.dumps(data, indent=1, sort_keys=True))
+
+
+def _staging_copy(out_dir: Path) -> Path:
+    """A fresh sibling folder holding the previous site, hard-linked (cheap; files are replaced, never edited)."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(out_dir)
+    staging = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    if out_dir.is_dir():
+        try:
+            shutil.copytree(out_dir, staging, copy_function=os.link)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.copytree(out_dir, staging)
+    else:
+        staging.mkdir()
+    return staging
+
+
+def _remove_abandoned(out_dir: Path) -> None:
+    """Folders left by builds that were killed (their process is gone), so they do not pile up."""
+    for folder in out_dir.parent.glob(f".{out_dir.name}.*-[0-9]*"):
+        kind, _, pid = folder.name.rpartition("-")
+        if not pid.isdigit() or not kind.endswith((".building", ".previous")) or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass  # another user's live process: leave its folder alone
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    """Put the new site in place of the old one with two renames; the old one is removed afterwards."""
+    retired = out_dir.parent / f".{out_dir.name}.previous-{os.getpid()}"
+    shutil.rmtree(retired, ignore_errors=True)
+    if out_dir.exists():
+        os.replace(out_dir, retired)
+    os.replace(staging, out_dir)
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,135 @@
+"""The site in a real browser: headless Chromium driven by Playwright, the site served by `teipress.serve`.
+
+Screenshots go to tests/artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from teipress.serve import serving
+
+from test_build import LETTER, TELEGRAM, build, copy_fixture
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture edition, built once per session and served on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("browser-site")
+    build(copy_fixture(root), root / "out")
+    with serving(root / "out" / "html") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh page that records console errors and uncaught exceptions; the test fails on any."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert errors == [], f"console errors: {errors}"
+
+
+def test_home_lists_and_filters_the_documents(page, site_url: str, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url + "index.html")
+    rows = page.locator("table.document-list tbody tr")
+    assert rows.count() == 2
+    page.screenshot(path=str(artifacts_dir / "site-home.png"), full_page=True)
+    page.select_option("#filter-type", "Telegram")
+    assert page.locator("table.document-list tbody tr:visible").count() == 1
+    assert page.locator(".document-count .shown").inner_text() == "1"
+    page.click("form.document-filters button[type=reset]")
+    page.wait_for_function("document.querySelectorAll('table.document-list tbody tr:not([hidden])').length === 2")
+    page.click("th[data-sort='date'] button")  # ascending -> descending
+    assert page.locator("table.document-list tbody tr").first.get_attribute("data-title").startswith("Telegram")
+
+
+def test_entity_popover_opens_with_mouse_and_keyboard(page, site_url: str, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url + f"documents/{LETTER}.html")
+    place = page.locator(".reading-text .entity[data-entity='southport']")
+    place.click()
+    popover = page.locator("#tp-popover")
+    popover.wait_for(state="visible")
+    assert popover.get_attribute("role") == "dialog"
+    assert "Southport" in popover.inner_text() and "A harbour in the south." in popover.inner_text()
+    assert place.get_attribute("aria-expanded") == "true"
+    page.screenshot(path=str(artifacts_dir / "site-document-popover.png"), full_page=True)
+    page.keyboard.press("Escape")
+    popover.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.dataset.entity") == "southport"  # focus returns to the name
+
+    organisation = page.locator(".reading-text .entity[data-entity='guild']")
+    organisation.focus()
+    page.keyboard.press("Enter")
+    popover.wait_for(state="visible")
+    assert "Guild of Letter Writers" in popover.inner_text() and "GLW" in popover.inner_text()
+    page.keyboard.press("Escape")
+
+    page.locator(".reading-text .alternate").first.click()
+    popover.wait_for(state="visible")
+    assert "Sept." in popover.inner_text() and "September" in popover.inner_text()
+
+
+def test_markup_toggle_hides_the_markup(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url + f"documents/{LETTER}.html")
+    entity = page.locator(".reading-text .entity-person").first
+    assert "underline" in entity.evaluate("e => getComputedStyle(e).textDecorationLine")
+    page.click(".markup-toggle")
+    assert page.locator(".markup-toggle").get_attribute("aria-pressed") == "true"
+    assert entity.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
+
+
+def test_register_back_link_leads_to_the_passage(page, site_url: str, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url + f"documents/{LETTER}.html")
+    page.locator(".reading-text .entity[data-entity='alma-sender']").click()
+    page.locator("#tp-popover a", has_text="Register entry").click()
+    page.wait_for_url("**/registers/persons.html#alma-sender")
+    page.screenshot(path=str(artifacts_dir / "site-register.png"), full_page=True)
+    page.locator("#alma-sender a.mention").nth(1).click()
+    page.wait_for_url(f"**/documents/{TELEGRAM}.html#p1")
+    assert "ZEPHYRANTHES" in page.locator("#p1").inner_text()
+
+
+def test_search_finds_a_word_and_its_document(page, site_url: str, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url + "search.html")
+    page.locator("#search input").fill("marmalade")
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=15_000)
+    assert result.get_attribute("href").endswith(f"documents/{LETTER}.html")
+    page.screenshot(path=str(artifacts_dir / "site-search.png"), full_page=True)
+    result.click()
+    page.wait_for_url(f"**/documents/{LETTER}.html")
+
+
+def test_document_page_on_a_phone(browser, site_url: str, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    tab.goto(site_url + f"documents/{LETTER}.html")
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
+    tab.locator(".reading-text .entity[data-entity='northtown']").first.tap()
+    tab.locator("#tp-popover").wait_for(state="visible")
+    tab.screenshot(path=str(artifacts_dir / "site-document-phone.png"), full_page=True)
+    context.close()

@@ -1,0 +1,320 @@
+"""`teipress build`: what a build writes, incremental rebuilds, atomic output, any TEI folder, the command."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree, html
+
+from teipress import html as site_writer
+from teipress.build import BuildResult, EditionInvalid, build_edition
+from teipress.cli import cli
+from teipress.config import load_config
+from teipress.errors import TransformError
+
+from conftest import FIXTURES, shared_path
+
+SITE_FIXTURE = FIXTURES / "site" / "edition"
+TEI = "{http://www.tei-c.org/ns/1.0}"
+LETTER = "letter-1950-03-04-northtown"
+TELEGRAM = "telegram-1950-05-06-southport"
+
+
+# --- helpers shared with test_site.py and test_browser.py -------------------------------------
+
+
+def copy_fixture(destination: Path) -> Path:
+    """A private copy of the fixture edition that a test may change."""
+    source = destination / "tei"
+    shutil.copytree(SITE_FIXTURE, source)
+    return source
+
+
+def build(source: Path, output: Path, *, jobs: int = 1, progress=None) -> BuildResult:  # type: ignore[no-untyped-def]
+    """An HTML build without validation (the fixtures are ours; validation is tested elsewhere)."""
+    config = load_config(source.parent, source=source, output=output)
+    return build_edition(config, formats={"html"}, validate=False, jobs=jobs, progress=progress)
+
+
+def visible_text(path: Path) -> str:
+    """A page's text without scripts, whitespace normalised."""
+    root = html.parse(str(path)).getroot()
+    for element in root.xpath("//script | //style"):
+        element.drop_tree()
+    return " ".join(root.text_content().split())
+
+
+def text_nodes(tei_file: Path) -> list[str]:
+    """Every non-blank text node of the file's outermost <text> elements, whitespace normalised."""
+    tree = etree.parse(str(tei_file), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    texts = [t for t in tree.getroot().iter(f"{TEI}text") if not any(a.tag == f"{TEI}text" for a in t.iterancestors())]
+    nodes = [" ".join(str(s).split()) for t in texts for s in t.xpath(".//text()")]
+    return [n for n in nodes if n]
+
+
+def parse(path: Path) -> html.HtmlElement:
+    return html.parse(str(path)).getroot()
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts)
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every link, stylesheet and script of the site's pages whose file or anchor does not exist."""
+    ids: dict[Path, set[str]] = {}
+    for path in html_pages(site):
+        ids[path] = set(parse(path).xpath("//@id"))
+    broken = []
+    for path in html_pages(site):
+        for href in parse(path).xpath("//a/@href | //link/@href | //script/@src"):
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("//"):
+                continue
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if "/pdf/" in str(target):
+                continue  # the PDFs are output/pdf/, beside the site, built by --pdf
+            if not target.exists():
+                broken.append(f"{path.relative_to(site)}: {href}")
+            elif parts.fragment and target.suffix == ".html" and parts.fragment not in ids.get(target, set()):
+                broken.append(f"{path.relative_to(site)}: {href} (no such anchor)")
+    return broken
+
+
+# --- a first build ----------------------------------------------------------------------------------
+
+
+def test_build_writes_the_whole_site(tmp_path: Path) -> None:
+    stages: list[str] = []
+    result = build(copy_fixture(tmp_path), tmp_path / "out", progress=lambda stage, done, total: stages.append(stage))
+    site = tmp_path / "out" / "html"
+    assert result.html_dir == site
+    assert result.documents == [LETTER, TELEGRAM]  # reading order: by date
+    assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]
+    for relative in ["index.html", f"documents/{LETTER}.html", f"documents/{TELEGRAM}.html", "registers/persons.html", "registers/places.html",
+                     "registers/organizations.html", "registers/bibliography.html", "chronology.html", "search.html", "assets/site.css",
+                     "assets/site.js", "assets/registers.js", f"tei/{LETTER}.xml", "pagefind/pagefind-ui.js", "pagefind/pagefind-entry.json"]:
+        assert (site / relative).is_file(), relative
+    assert (site / "tei" / f"{LETTER}.xml").read_bytes() == (SITE_FIXTURE / f"{LETTER}.xml").read_bytes()
+    assert "Reading documents" in stages and "Indexing for search" in stages
+    assert result.timings["html"] > 0
+
+
+def test_parallel_workers_write_the_same_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "one", jobs=1)
+    monkeypatch.setattr(site_writer._Workers, "INLINE_BATCH", 0)  # small batches run in-process; force the pool
+    result = build(source, tmp_path / "two", jobs=2)
+    assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]
+    for name in (LETTER, TELEGRAM):
+        one = (tmp_path / "one" / "html" / "documents" / f"{name}.html").read_text(encoding="utf-8")
+        two = (tmp_path / "two" / "html" / "documents" / f"{name}.html").read_text(encoding="utf-8")
+        assert one == two
+
+
+# --- incremental rebuilds ---------------------------------------------------------------------------
+
+
+def test_unchanged_sources_are_not_transformed_again(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    again = build(source, tmp_path / "out")
+    assert again.documents_rendered == []
+    assert sorted(again.documents_reused) == [LETTER, TELEGRAM]
+
+
+def test_a_change_without_names_or_dates_rewrites_only_its_page(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    assert build(source, tmp_path / "out").pages_written == []
+    letter = source / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
+    result = build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    assert [p.relative_to(site).as_posix() for p in result.pages_written] == [f"documents/{LETTER}.html"]
+    assert "plum jam" in visible_text(site / "documents" / f"{LETTER}.html")
+
+
+def test_one_changed_document_is_the_only_one_transformed(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    telegram = source / f"{TELEGRAM}.xml"
+    telegram.write_text(telegram.read_text(encoding="utf-8").replace(
+        "PLEASE BRING ZEPHYRANTHES", 'PLEASE BRING ZEPHYRANTHES FOR <persName ref="#bruno-receiver">BRUNO</persName>'), encoding="utf-8")
+    result = build(source, tmp_path / "out")
+    assert result.documents_rendered == [TELEGRAM]
+    assert result.documents_reused == [LETTER]
+    site = tmp_path / "out" / "html"
+    assert "FOR BRUNO" in visible_text(site / "documents" / f"{TELEGRAM}.html")
+    # The aggregates follow: Bruno's register entry now lists the telegram's passage.
+    persons = html.parse(str(site / "registers" / "persons.html")).getroot()
+    links = persons.xpath("//li[@id='bruno-receiver']//a[@class='mention']/@href")
+    assert links == [f"../documents/{TELEGRAM}.html#p1"]
+
+
+def test_a_changed_register_renders_every_document_again(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace("Writer of the first letter.", "Poet; writer of the first letter."), encoding="utf-8")
+    result = build(source, tmp_path / "out")
+    assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]
+    assert "Poet; writer of the first letter." in (tmp_path / "out" / "html" / "assets" / "registers.js").read_text(encoding="utf-8")
+
+
+def test_a_removed_document_leaves_the_site(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    (source / f"{TELEGRAM}.xml").unlink()
+    result = build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    assert result.documents == [LETTER]
+    assert not (site / "documents" / f"{TELEGRAM}.html").exists()
+    assert not (site / "tei" / f"{TELEGRAM}.xml").exists()
+    assert TELEGRAM not in (site / "index.html").read_text(encoding="utf-8")
+
+
+# --- a failed build keeps the previous site ----------------------------------------------------------
+
+
+def test_a_failing_build_leaves_the_previous_site_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    letter = source / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TransformError("html/register.xsl: simulated failure")
+
+    monkeypatch.setattr(site_writer, "_write_aggregates", broken)
+    with pytest.raises(TransformError, match="simulated failure"):
+        build(source, tmp_path / "out")
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["html"]  # no staging folder left behind
+
+
+def test_folders_of_killed_builds_are_removed(tmp_path: Path) -> None:
+    abandoned = tmp_path / "out" / ".html.building-999999999"  # no process has this id
+    (abandoned / "documents").mkdir(parents=True)
+    build(copy_fixture(tmp_path), tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["html"]
+
+
+def test_an_unreadable_file_stops_the_build_and_names_it(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    (source / "broken.xml").write_text("<TEI xmlns='http://www.tei-c.org/ns/1.0'><text>", encoding="utf-8")
+    with pytest.raises(EditionInvalid) as raised:
+        build(source, tmp_path / "out")
+    assert [p.rule for p in raised.value.problems] == ["xml-syntax"]
+    assert raised.value.problems[0].file.endswith("broken.xml")
+    assert (tmp_path / "out" / "html" / "documents" / f"{LETTER}.html").is_file()
+
+
+def test_hostile_document_ids_cannot_write_outside_the_site(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    letter = source / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace(f'xml:id="{LETTER}"', 'xml:id="../../escaped"'), encoding="utf-8")
+    result = build(source, tmp_path / "out")
+    assert LETTER in result.documents  # the file name stands in for an id that is no safe file name
+    assert not (tmp_path / "escaped.html").exists() and not (tmp_path / "out" / "escaped.html").exists()
+
+
+# --- any folder of TEI ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def foreign_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    source = shared_path("foreign-tei")
+    output = tmp_path_factory.mktemp("foreign")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["build", str(source), "-o", str(output), "--no-validate", "--html", "--quiet"])
+    assert result.exit_code == 0, result.output
+    return source, output / "html"
+
+
+def test_foreign_files_render_every_word_of_their_text(foreign_site: tuple[Path, Path]) -> None:
+    source, site = foreign_site
+    files = sorted(source.rglob("*.xml"))
+    assert len(files) == 8
+    pages = sorted(site.glob("documents/*.html"))
+    assert len(pages) == 8
+    for tei_file in files:
+        root = etree.parse(str(tei_file), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)).getroot()
+        page_id = root.get("{http://www.w3.org/XML/1998/namespace}id") or tei_file.stem
+        text = visible_text(site / "documents" / f"{page_id}.html")
+        missing = [node for node in text_nodes(tei_file) if node not in text]
+        assert missing == [], f"{tei_file.name}: {len(missing)} text node(s) missing, e.g. {missing[:3]}"
+    assert broken_links(site) == []
+
+
+def test_foreign_embedded_registers_serve_as_registers(foreign_site: tuple[Path, Path]) -> None:
+    _, site = foreign_site
+    persons = html.parse(str(site / "registers" / "persons.html")).getroot()
+    entries = persons.xpath("//li[contains(@class, 'entry')]")
+    assert entries, "the Schnitzler and Escher letters carry persons in their standOff/listPerson"
+    mentioned = persons.xpath("//a[@class='mention']/@href")
+    assert any(re.match(r"\.\./documents/[^#]+\.html#.+", href) for href in mentioned)
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+
+def test_build_command_prints_a_summary(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    result = CliRunner().invoke(cli, ["build", str(source), "-o", str(tmp_path / "out"), "--no-validate", "--html", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Built 2 document page\(s\) \(2 transformed\) and the registers, chronology and search index in .+ in \d+\.\d s\.", result.output)
+
+
+def test_build_command_refuses_html_and_pdf_together(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(copy_fixture(tmp_path)), "--html", "--pdf"])
+    assert result.exit_code == 2
+    assert "--html and --pdf exclude each other" in result.output
+
+
+def test_build_command_reports_unreadable_files(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    (source / "broken.xml").write_text("<TEI>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(source), "-o", str(tmp_path / "out"), "--no-validate", "--html"])
+    assert result.exit_code == 1
+    assert "broken.xml:1:" in result.output and "not well-formed XML" in result.output
+    assert "the edition is invalid (1 error(s)); nothing was built" in result.output
+    assert not (tmp_path / "out" / "html").exists()
+
+
+def test_build_and_serve_have_help_with_an_example() -> None:
+    for command in ("build", "serve"):
+        result = CliRunner().invoke(cli, [command, "--help"])
+        assert result.exit_code == 0
+        assert "Example:" in result.output
+
+
+# --- validation first ---------------------------------------------------------------------------
+
+
+def test_an_invalid_edition_is_reported_and_not_built(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    telegram = source / f"{TELEGRAM}.xml"
+    telegram.write_text(telegram.read_text(encoding="utf-8").replace('<date when="1950-05-10">', '<date when="1950-02-30">'), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(source), "-o", str(tmp_path / "out"), "--html"])
+    assert result.exit_code == 1
+    assert re.search(rf"{TELEGRAM}\.xml:\d+:\d+: error: ", result.output), result.output
+    assert "the edition is invalid" in result.output and "--no-validate" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_valid_edition_is_validated_then_built(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    config = load_config(source.parent, source=source, output=tmp_path / "out")
+    result = build_edition(config, formats={"html"}, jobs=1)
+    assert "validate" in result.timings
+    assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]

@@ -1,0 +1,185 @@
+"""The pages of the site: what a reader finds on them, their links, metadata and accessibility basics."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from test_build import LETTER, TELEGRAM, broken_links, build, copy_fixture, html_pages, parse, text_nodes, visible_text
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture edition, built once for this module."""
+    root = tmp_path_factory.mktemp("site")
+    build(copy_fixture(root), root / "out")
+    return root / "out" / "html"
+
+
+# --- home ------------------------------------------------------------------------------------------
+
+
+def test_home_shows_the_edition_and_lists_every_document(site: Path) -> None:
+    home = parse(site / "index.html")
+    assert home.xpath("string(//h1)") == "Letters of the Fixture Correspondence"
+    assert "Edited by Ada Editor" in visible_text(site / "index.html")
+    assert "This small edition holds two letters" in visible_text(site / "index.html")
+    assert home.xpath("//h2[normalize-space()='Editorial principles']")
+    rows = home.xpath("//table[@class='document-list']/tbody/tr")
+    assert [r.xpath("string(.//a/@href)") for r in rows] == [f"documents/{LETTER}.html", f"documents/{TELEGRAM}.html"]
+    first = rows[0]
+    assert (first.get("data-date"), first.get("data-type"), first.get("data-sender"), first.get("data-addressee")) == ("1950-03-04", "Letter", "Alma Sender", "Bruno Receiver")
+    assert home.xpath("//select[@id='filter-type']/option/@value") == ["", "Letter", "Telegram"]
+    assert home.xpath("//th[@data-sort='date']/@aria-sort") == ["ascending"]
+
+
+# --- document page -----------------------------------------------------------------------------------
+
+
+def test_document_page_has_the_metadata_panel(site: Path) -> None:
+    page = parse(site / "documents" / f"{LETTER}.html")
+    panel = {" ".join(dt.text_content().split()): " ".join(dt.getnext().text_content().split()) for dt in page.xpath("//aside[@class='document-meta']//dt")}
+    assert panel["Date"].startswith("4 March 1950")
+    assert panel["From"] == "Alma Sender in Northtown"
+    assert panel["To"] == "Bruno Receiver in Southport"
+    assert panel["Archive"] == "Northtown, Fixture Archive"
+    assert panel["Letter number"] == "FA 17"
+    assert panel["Classification"] == "CONFIDENTIAL"
+    assert panel["Translated by"] == "Ada Editor"
+    assert panel["Rights"] == "Public domain, for testing."
+    assert page.xpath("//aside//a[normalize-space()='Alma Sender']/@href") == ["../registers/persons.html#alma-sender"]
+    assert page.xpath("//a[normalize-space()='TEI-XML source']/@href") == [f"../tei/{LETTER}.xml"]
+
+
+def test_document_page_links_notes_both_ways_and_renders_cited_documents(site: Path) -> None:
+    page = parse(site / "documents" / f"{LETTER}.html")
+    assert page.xpath("//a[@class='note-ref']/@href") == ["#note-1"]
+    assert page.xpath("//li[@id='note-1']//a[@role='doc-backlink']/@href") == ["#note-ref-1"]
+    assert page.xpath("//section[contains(@class, 'reading-text')]//a[normalize-space()='[Document 1]']/@href") == ["#document-1"]
+    cited = page.xpath("//section[@class='cited-documents']//li[@id='document-1']")
+    assert cited and "Letter from Alma Sender to Bruno Receiver" in cited[0].text_content()
+
+
+def test_document_page_links_previous_and_next(site: Path) -> None:
+    first = parse(site / "documents" / f"{LETTER}.html")
+    second = parse(site / "documents" / f"{TELEGRAM}.html")
+    assert first.xpath("//a[@rel='next']/@href") == [f"{TELEGRAM}.html"] and not first.xpath("//a[@rel='prev']")
+    assert second.xpath("//a[@rel='prev']/@href") == [f"{LETTER}.html"] and not second.xpath("//a[@rel='next']")
+
+
+def test_document_page_carries_citation_metadata(site: Path) -> None:
+    page = parse(site / "documents" / f"{LETTER}.html")
+    meta = {m.get("name"): m.get("content") for m in page.xpath("//head/meta[starts-with(@name, 'citation_')]")}
+    assert meta["citation_title"] == "Letter from Alma Sender to Bruno Receiver, 4 March 1950"
+    assert meta["citation_author"] == "Alma Sender"
+    assert meta["citation_date"] == "1950/03/04"
+    assert meta["citation_inbook_title"] == "Letters of the Fixture Correspondence"
+    data = json.loads(page.xpath("string(//script[@type='application/ld+json'])"))
+    assert data["@type"] == "Message"
+    assert data["sender"] == [{"@type": "Person", "name": "Alma Sender"}]
+    assert data["recipient"] == [{"@type": "Person", "name": "Bruno Receiver"}]
+    citation = " ".join(page.xpath("string(//p[@class='citation'])").split())
+    assert citation.startswith("“Letter from Alma Sender to Bruno Receiver, 4 March 1950.” In Letters of the Fixture Correspondence, edited by Ada Editor.")
+
+
+def test_document_page_keeps_every_word_of_the_text(site: Path) -> None:
+    for name in (LETTER, TELEGRAM):
+        text = visible_text(site / "documents" / f"{name}.html")
+        assert [n for n in text_nodes(site / "tei" / f"{name}.xml") if n not in text] == []
+
+
+def test_search_filters_are_marked_for_pagefind(site: Path) -> None:
+    page = parse(site / "documents" / f"{LETTER}.html")
+    filters = {(e.get("data-pagefind-filter"), e.text_content()) for e in page.xpath("//*[@data-pagefind-filter]")}
+    assert {("type", "Letter"), ("year", "1950"), ("person", "Alma Sender")} <= filters
+    assert page.xpath("//article/@data-pagefind-body")
+
+
+# --- registers and chronology ---------------------------------------------------------------------------
+
+
+def test_register_entries_have_names_dates_descriptions_and_mentions(site: Path) -> None:
+    persons = parse(site / "registers" / "persons.html")
+    alma = persons.xpath("//li[@id='alma-sender']")[0]
+    assert alma.xpath("string(h2)") == "Alma Sender"
+    assert "A. Sender" in alma.xpath("string(.//p[@class='entry-variants'])")
+    assert alma.xpath("string(.//p[@class='entry-dates'])") == "3 February 1901 – 1980"
+    assert alma.xpath("string(.//p[@class='entry-description'])") == "Writer of the first letter."
+    assert alma.xpath(".//a[@class='mention']/@href") == [f"../documents/{LETTER}.html#p8", f"../documents/{TELEGRAM}.html#p1"]
+    places = parse(site / "registers" / "places.html")
+    assert places.xpath("//li[@id='southport']//a[@class='mention']/text()") == ["“the Port”"]
+    bibliography = parse(site / "registers" / "bibliography.html")
+    assert bibliography.xpath("//li[@id='document-1']//a[@class='mention']/@href") == [f"../documents/{LETTER}.html#p3"]
+
+
+def test_chronology_lists_every_dated_event_in_order(site: Path) -> None:
+    chronology = parse(site / "chronology.html")
+    dates = chronology.xpath("//li[@class='event']/time/@datetime")
+    assert dates == ["1950-02-20", "1950-03-04", "1950-05-10"]
+    assert chronology.xpath("//li[@class='event']/div/a/@href")[0] == f"documents/{LETTER}.html#p3"
+
+
+def test_popover_data_covers_every_register_entry(site: Path) -> None:
+    script = (site / "assets" / "registers.js").read_text(encoding="utf-8")
+    data = json.loads(re.search(r"window\.teipressRegisters = (\{.*\});", script, re.S).group(1))
+    assert data["alma-sender"] == {"name": "Alma Sender", "kind": "person", "href": "registers/persons.html#alma-sender",
+                                   "dates": "3 February 1901 – 1980", "description": "Writer of the first letter.", "also": "A. Sender"}
+    assert {"bruno-receiver", "ada-editor", "northtown", "southport", "guild", "document-1"} <= set(data)
+
+
+# --- every page -----------------------------------------------------------------------------------------
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
+    assert broken_links(site) == []
+
+
+def test_pages_are_self_contained(site: Path) -> None:
+    for path in html_pages(site):
+        page = parse(path)
+        remote = [u for u in page.xpath("//script/@src | //link[@rel='stylesheet']/@href | //img/@src") if re.match(r"(https?:)?//", u)]
+        assert remote == [], path
+    css = (site / "assets" / "site.css").read_text(encoding="utf-8")
+    assert "@import" not in css and "url(http" not in css and "@font-face" not in css
+
+
+def test_no_hostile_link_is_live(site: Path) -> None:
+    for path in html_pages(site):
+        for value in parse(path).xpath("//@href | //@src | //@action"):
+            assert not re.match(r"\s*(javascript|data|vbscript):", value, re.I), f"{path}: {value}"
+    letter = parse(site / "documents" / f"{LETTER}.html")
+    assert letter.xpath("//span[contains(@class, 'ref-removed')]/text()") == ["hostile link"]
+
+
+def test_pages_have_landmarks_one_h1_and_no_skipped_heading_levels(site: Path) -> None:
+    for path in html_pages(site):
+        page = parse(path)
+        assert page.get("lang"), path
+        assert len(page.xpath("//main[@id='main']")) == 1 and page.xpath("//header") and page.xpath("//nav") and page.xpath("//footer"), path
+        assert page.xpath("//a[@class='skip-link']/@href") == ["#main"], path
+        levels = [int(h.tag[1]) for h in page.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        assert levels.count(1) == 1 and levels[0] == 1, path
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), f"{path}: {levels}"
+        assert all(img.get("alt") is not None for img in page.iter("img")), path
+
+
+# --- the seed edition ---------------------------------------------------------------------------------
+
+
+def test_the_seed_edition_builds_with_every_word(tmp_path: Path) -> None:
+    source = REPO / "tei"
+    if not any(source.glob("*.xml")):
+        pytest.skip("tei/ holds no documents yet")
+    result = build(source, tmp_path / "out", jobs=2)
+    site = tmp_path / "out" / "html"
+    documents = sorted(p for p in source.glob("*.xml") if p.name != "edition.xml")
+    assert len(result.documents) == len(documents)
+    for tei_file in documents:
+        page_id = tei_file.stem  # ENCODING.md: the root xml:id is the file name
+        text = visible_text(site / "documents" / f"{page_id}.html")
+        assert [n for n in text_nodes(tei_file) if n not in text] == [], tei_file.name
+    assert broken_links(site) == []

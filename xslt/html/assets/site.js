@@ -1,0 +1,301 @@
+/* teipress site script: entity popovers, the markup toggle, the document list's filters and
+   sorting, the citation copy button and the search page. No dependencies; every page works
+   without it (popovers degrade to the register links in the metadata and registers). */
+(function () {
+  "use strict";
+
+  var root = document.documentElement.getAttribute("data-site-root") || "";
+  var registers = window.teipressRegisters || {};
+  var KIND_LABELS = { person: "Person", place: "Place", org: "Organisation", bibl: "Cited document", event: "Event" };
+  var READING_LABELS = { abbr: "Abbreviation", expan: "Expansion", sic: "As written", corr: "Correction", orig: "Original spelling", reg: "Regularised", lem: "Lemma", rdg: "Variant reading", del: "Deleted", add: "Added", unclear: "Unclear", supplied: "Supplied" };
+
+  /* Only the registers' own entries: an id such as "constructor" must not find Object's properties. */
+  function entryOf(id) {
+    return Object.prototype.hasOwnProperty.call(registers, id) ? registers[id] : null;
+  }
+
+  function el(name, className, text) {
+    var node = document.createElement(name);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  /* ---------------------------------------------------------------- popovers */
+  var popover = null;
+  var current = null;
+
+  function ensurePopover() {
+    if (popover) return popover;
+    popover = el("div", "popover");
+    popover.id = "tp-popover";
+    popover.setAttribute("role", "dialog");
+    popover.setAttribute("aria-modal", "false");
+    popover.setAttribute("aria-labelledby", "tp-popover-title");
+    popover.tabIndex = -1;
+    popover.hidden = true;
+    document.body.appendChild(popover);
+    popover.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); closePopover(true); }
+    });
+    popover.addEventListener("focusout", function (event) {
+      if (!popover.hidden && event.relatedTarget && !popover.contains(event.relatedTarget) && event.relatedTarget !== current) closePopover(false);
+    });
+    return popover;
+  }
+
+  function entryContent(container, id, surface) {
+    var entry = entryOf(id);
+    var kind = entry ? entry.kind : (container.dataset.kind || "");
+    container.appendChild(el("p", "popover-kind", KIND_LABELS[kind] || "Name"));
+    var title = el("p", "popover-name", entry ? entry.name : surface);
+    container.appendChild(title);
+    if (entry) {
+      if (entry.dates) container.appendChild(el("p", "popover-dates", entry.dates));
+      if (entry.also) container.appendChild(el("p", "popover-also", (kind === "bibl" ? "" : "Also: ") + entry.also));
+      if (entry.description) container.appendChild(el("p", "popover-description", entry.description));
+      var more = el("p", "popover-link");
+      var link = el("a", "", "Register entry and all mentions");
+      link.href = root + entry.href;
+      more.appendChild(link);
+      container.appendChild(more);
+    } else {
+      container.appendChild(el("p", "popover-description", "This name has no entry in the edition's registers."));
+    }
+    return title;
+  }
+
+  function openPopover(trigger) {
+    var box = ensurePopover();
+    if (current && current !== trigger) closePopover(false);
+    box.textContent = "";
+    var body = el("div", "popover-body");
+    var firstTitle = null;
+    if (trigger.classList.contains("alternate")) {
+      body.appendChild(el("p", "popover-kind", "Other readings"));
+      firstTitle = el("p", "popover-name", "Readings of this passage");
+      body.appendChild(firstTitle);
+      var list = el("dl", "popover-readings");
+      trigger.querySelectorAll("[data-reading]").forEach(function (reading) {
+        var label = READING_LABELS[reading.dataset.reading] || reading.dataset.reading;
+        if (reading.classList.contains("reading-primary")) label += " (in the text)";
+        list.appendChild(el("dt", "", label));
+        list.appendChild(el("dd", "", reading.textContent.trim() || "(empty)"));
+      });
+      body.appendChild(list);
+    } else {
+      var ids = (trigger.dataset.entity || "").split(/\s+/).filter(Boolean);
+      var surface = trigger.textContent.trim();
+      if (!ids.length) ids = [""];
+      ids.forEach(function (id, index) {
+        var part = el("div", "popover-entry");
+        part.dataset.kind = trigger.dataset.kind || "";
+        var title = entryContent(part, id, surface);
+        if (index === 0) firstTitle = title;
+        body.appendChild(part);
+      });
+    }
+    firstTitle.id = "tp-popover-title";
+    var close = el("button", "popover-close");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close");
+    close.textContent = "×";
+    close.addEventListener("click", function () { closePopover(true); });
+    box.appendChild(close);
+    box.appendChild(body);
+    box.hidden = false;
+    place(box, trigger);
+    current = trigger;
+    trigger.setAttribute("aria-expanded", "true");
+    box.focus({ preventScroll: true });
+  }
+
+  function place(box, trigger) {
+    if (window.matchMedia("(max-width: 40em)").matches) {
+      box.style.left = ""; box.style.top = "";
+      box.classList.add("popover-sheet");
+      return;
+    }
+    box.classList.remove("popover-sheet");
+    var rect = trigger.getBoundingClientRect();
+    var width = box.offsetWidth;
+    var left = Math.min(Math.max(8, rect.left + window.scrollX), window.scrollX + document.documentElement.clientWidth - width - 8);
+    var top = rect.bottom + window.scrollY + 8;
+    if (rect.bottom + box.offsetHeight + 16 > window.innerHeight && rect.top > box.offsetHeight + 16) top = rect.top + window.scrollY - box.offsetHeight - 8;
+    box.style.left = left + "px";
+    box.style.top = top + "px";
+  }
+
+  function closePopover(returnFocus) {
+    if (!popover || popover.hidden) return;
+    popover.hidden = true;
+    if (current) {
+      current.setAttribute("aria-expanded", "false");
+      if (returnFocus) current.focus();
+    }
+    current = null;
+  }
+
+  function setUpPopovers() {
+    var triggers = document.querySelectorAll(".reading-text .entity, .reading-text .alternate");
+    triggers.forEach(function (trigger) {
+      trigger.setAttribute("role", "button");
+      trigger.setAttribute("aria-haspopup", "dialog");
+      trigger.setAttribute("aria-expanded", "false");
+      if (!trigger.hasAttribute("tabindex")) trigger.tabIndex = 0;
+      var entry = entryOf((trigger.dataset.entity || "").split(/\s+/)[0]);
+      if (entry && !trigger.hasAttribute("aria-label") && !trigger.classList.contains("alternate")) {
+        trigger.setAttribute("aria-description", (KIND_LABELS[entry.kind] || "") + ": " + entry.name);
+      }
+    });
+    document.addEventListener("click", function (event) {
+      var trigger = event.target.closest && event.target.closest(".reading-text .entity, .reading-text .alternate");
+      if (trigger && !event.target.closest("a[href]")) {
+        /* the innermost trigger wins: an entity inside a choice opens the entity */
+        event.preventDefault();
+        if (current === trigger && !popover.hidden) closePopover(true);
+        else openPopover(trigger);
+        return;
+      }
+      if (popover && !popover.hidden && !popover.contains(event.target)) closePopover(false);
+    });
+    document.addEventListener("keydown", function (event) {
+      var trigger = event.target.closest && event.target.closest(".reading-text .entity, .reading-text .alternate");
+      if (trigger === event.target && (event.key === "Enter" || event.key === " ")) {
+        event.preventDefault();
+        openPopover(trigger);
+      } else if (event.key === "Escape") {
+        closePopover(true);
+      }
+    });
+    window.addEventListener("resize", function () { if (current && popover && !popover.hidden) place(popover, current); });
+  }
+
+  /* ---------------------------------------------------------------- markup toggle */
+  function setUpMarkupToggle() {
+    var button = document.querySelector(".markup-toggle");
+    if (!button) return;
+    function apply(plain) {
+      document.body.classList.toggle("markup-hidden", plain);
+      button.setAttribute("aria-pressed", plain ? "true" : "false");
+      button.textContent = plain ? "Show markup" : "Hide markup";
+    }
+    var stored = null;
+    try { stored = window.localStorage.getItem("teipress-markup-hidden"); } catch (error) { stored = null; }
+    apply(stored === "1");
+    button.addEventListener("click", function () {
+      var plain = !document.body.classList.contains("markup-hidden");
+      apply(plain);
+      try { window.localStorage.setItem("teipress-markup-hidden", plain ? "1" : "0"); } catch (error) { /* private mode */ }
+    });
+  }
+
+  /* ---------------------------------------------------------------- the document list */
+  function setUpDocumentList() {
+    var table = document.querySelector("table.document-list");
+    var form = document.querySelector("form.document-filters");
+    if (!table) return;
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var shown = document.querySelector(".document-count .shown");
+
+    function filter() {
+      if (!form) return;
+      var text = form.elements.text.value.trim().toLowerCase();
+      var type = form.elements.type.value, sender = form.elements.sender.value, addressee = form.elements.addressee.value;
+      var from = parseInt(form.elements.from.value, 10), to = parseInt(form.elements.to.value, 10);
+      var count = 0;
+      rows.forEach(function (row) {
+        var year = parseInt(row.dataset.year, 10);
+        var visible = (!text || row.dataset.title.toLowerCase().indexOf(text) >= 0)
+          && (!type || row.dataset.type === type)
+          && (!sender || row.dataset.sender === sender)
+          && (!addressee || row.dataset.addressee === addressee)
+          && (isNaN(from) || (!isNaN(year) && year >= from))
+          && (isNaN(to) || (!isNaN(year) && year <= to));
+        row.hidden = !visible;
+        if (visible) count += 1;
+      });
+      if (shown) shown.textContent = String(count);
+    }
+
+    if (form) {
+      form.hidden = false;
+      form.addEventListener("input", filter);
+      form.addEventListener("change", filter);
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+      form.addEventListener("reset", function () { window.setTimeout(filter, 0); });
+    }
+
+    table.querySelectorAll("th[data-sort]").forEach(function (header) {
+      var button = el("button", "sort-button");
+      button.type = "button";
+      button.textContent = header.textContent;
+      header.textContent = "";
+      header.appendChild(button);
+      button.addEventListener("click", function () {
+        var key = header.dataset.sort;
+        var ascending = header.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("th[data-sort]").forEach(function (other) { other.removeAttribute("aria-sort"); });
+        header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        rows.sort(function (a, b) {
+          var x = a.dataset[key] || "", y = b.dataset[key] || "";
+          if (!x && y) return 1;
+          if (x && !y) return -1;
+          var order = x.localeCompare(y, document.documentElement.lang || undefined, { sensitivity: "base", numeric: true });
+          if (order === 0) order = (a.dataset.date || "").localeCompare(b.dataset.date || "");
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  }
+
+  /* ---------------------------------------------------------------- citation */
+  function setUpCitation() {
+    var button = document.querySelector(".copy-citation");
+    var citation = document.querySelector(".citation");
+    if (!button || !citation || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(citation.textContent.replace(/\s+/g, " ").trim()).then(function () {
+        button.textContent = "Copied";
+        window.setTimeout(function () { button.textContent = "Copy citation"; }, 2000);
+      }, function () { button.textContent = "Select the text to copy it"; });
+    });
+  }
+
+  /* ---------------------------------------------------------------- search */
+  function setUpSearch() {
+    var container = document.getElementById("search");
+    if (!container) return;
+    if (window.location.protocol === "file:" || typeof window.PagefindUI !== "function") {
+      var notice = document.querySelector(".search-offline");
+      if (notice) notice.hidden = false;
+      return;
+    }
+    new window.PagefindUI({
+      element: "#search",
+      showSubResults: true,
+      showImages: false,
+      resetStyles: false,
+      translations: { placeholder: container.dataset.placeholder || "Search" }
+    });
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (query) {
+      var input = container.querySelector("input");
+      if (input) { input.value = query; input.dispatchEvent(new Event("input", { bubbles: true })); }
+    }
+  }
+
+  function start() {
+    setUpPopovers();
+    setUpMarkupToggle();
+    setUpDocumentList();
+    setUpCitation();
+    setUpSearch();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

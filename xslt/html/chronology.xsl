@@ -1,0 +1,85 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The chronology: every dated event the texts of the edition mention, in order, grouped by year,
+  each linked to its passage. Source: the site's facts.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  xmlns:s="https://teipress.org/ns/site"
+  xmlns:f="https://teipress.org/ns/facts"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <xsl:import href="text.xsl"/>
+  <xsl:import href="layout.xsl"/>
+
+  <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
+  <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
+
+  <!-- How much of a passage to show beside its date. -->
+  <xsl:param name="context-length" as="xs:integer" select="220"/>
+
+  <xsl:template match="/">
+    <xsl:variable name="events" select="//f:event"/>
+    <xsl:call-template name="tp:page">
+      <xsl:with-param name="title" select="'Chronology'"/>
+      <xsl:with-param name="current" select="'chronology'"/>
+      <xsl:with-param name="path" select="'chronology.html'"/>
+      <xsl:with-param name="description" select="'Every dated event in ' || $tp:edition-title || ', in order'"/>
+      <xsl:with-param name="content" as="node()*">
+        <header class="register-header">
+          <h1>Chronology</h1>
+          <p class="register-count">{count($events)} dated mention{if (count($events) = 1) then '' else 's'} in the texts, in the order of the dates they name.</p>
+        </header>
+        <xsl:for-each-group select="$events" group-by="substring(@sort, 1, 4)">
+          <xsl:sort select="current-grouping-key()"/>
+          <section class="year" aria-labelledby="year-{current-grouping-key()}">
+            <h2 id="year-{current-grouping-key()}">{current-grouping-key()}</h2>
+            <ol class="events">
+              <xsl:for-each select="current-group()">
+                <xsl:sort select="@sort"/>
+                <xsl:sort select="ancestor::s:document/@sort"/>
+                <xsl:variable name="document" select="ancestor::s:document"/>
+                <li class="event">
+                  <time class="event-date" datetime="{tokenize(@iso, '/')[1]}">{tp:format-date-range(@iso)}</time>
+                  <div class="event-body">
+                    <a class="event-passage" href="{tp:document-path($document/@id)}#{@anchor}">
+                      <xsl:call-template name="tp:excerpt">
+                        <xsl:with-param name="passage" select="normalize-space(.)"/>
+                        <xsl:with-param name="surface" select="normalize-space(@surface)"/>
+                      </xsl:call-template>
+                    </a>
+                    <span class="event-source">{$document/@title}</span>
+                  </div>
+                </li>
+              </xsl:for-each>
+            </ol>
+          </section>
+        </xsl:for-each-group>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The words of the date, marked, with up to half of $context-length characters of the passage
+       on each side, cut at word boundaries. -->
+  <xsl:template name="tp:excerpt">
+    <xsl:param name="passage" as="xs:string"/>
+    <xsl:param name="surface" as="xs:string"/>
+    <xsl:variable name="side" select="$context-length idiv 2"/>
+    <xsl:choose>
+      <xsl:when test="$surface and contains($passage, $surface)">
+        <xsl:variable name="before" select="substring-before($passage, $surface)"/>
+        <xsl:variable name="after" select="substring-after($passage, $surface)"/>
+        <xsl:value-of select="if (string-length($before) gt $side) then '… ' || replace(substring($before, string-length($before) - $side + 1), '^\S*\s', '') else $before"/>
+        <mark>{$surface}</mark>
+        <xsl:value-of select="if (string-length($after) gt $side) then replace(substring($after, 1, $side), '\s\S*$', '') || ' …' else $after"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="if (string-length($passage) gt $context-length) then replace(substring($passage, 1, $context-length), '\s\S*$', '') || ' …' else $passage"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,351 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  A document page: metadata panel from the teiHeader, the reading text (text.xsl), notes, the
+  documents it cites, how to cite it, links to its TEI source and PDF, previous and next document.
+  Source: one TEI (or teiCorpus) document. Customise by importing this stylesheet and overriding
+  a named template (tp:metadata-panel, tp:citation ...).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <xsl:import href="text.xsl"/>
+  <xsl:import href="layout.xsl"/>
+  <xsl:import href="entries.xsl"/>
+
+  <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
+  <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
+
+  <!-- The document's id, title and date (ISO) as the site lists it (from html/summary.xsl, cached by teipress). -->
+  <xsl:param name="document-id" as="xs:string?" select="()"/>
+  <xsl:param name="document-title" as="xs:string" select="''"/>
+  <xsl:param name="document-date" as="xs:string" select="''"/>
+  <xsl:param name="document-type" as="xs:string" select="''"/>
+  <xsl:param name="previous-id" as="xs:string" select="''"/>
+  <xsl:param name="previous-title" as="xs:string" select="''"/>
+  <xsl:param name="next-id" as="xs:string" select="''"/>
+  <xsl:param name="next-title" as="xs:string" select="''"/>
+  <!-- Whether output/pdf/{id}.pdf is built beside the site. -->
+  <xsl:param name="pdf-linked" as="xs:boolean" select="true()"/>
+
+  <xsl:template match="/">
+    <xsl:variable name="root" select="*"/>
+    <xsl:variable name="id" select="($document-id, $root/@xml:id, 'document')[1]"/>
+    <xsl:variable name="title" select="($document-title[.], normalize-space(($root/teiHeader/fileDesc/titleStmt/title)[1]), $document-id)[1]"/>
+    <xsl:variable name="path" select="tp:document-path($id)"/>
+    <xsl:call-template name="tp:page">
+      <xsl:with-param name="title" select="$title"/>
+      <xsl:with-param name="current" select="'document'"/>
+      <xsl:with-param name="path" select="$path"/>
+      <xsl:with-param name="description" select="tp:summary($root)"/>
+      <xsl:with-param name="head" as="node()*">
+        <xsl:call-template name="tp:citation-meta">
+          <xsl:with-param name="root" select="$root"/>
+          <xsl:with-param name="id" select="$id"/>
+          <xsl:with-param name="title" select="$title"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="json-ld" select="tp:json-ld($root, $id, $title)"/>
+      <xsl:with-param name="content" as="node()*">
+        <article class="document" data-pagefind-body="">
+          <xsl:call-template name="tp:document-header">
+            <xsl:with-param name="root" select="$root"/>
+            <xsl:with-param name="title" select="$title"/>
+          </xsl:call-template>
+          <div class="document-layout">
+            <xsl:call-template name="tp:metadata-panel">
+              <xsl:with-param name="root" select="$root"/>
+              <xsl:with-param name="id" select="$id"/>
+            </xsl:call-template>
+            <div class="document-body">
+              <div class="reading-toolbar" data-pagefind-ignore="all">
+                <button type="button" class="markup-toggle" aria-pressed="false">Hide markup</button>
+                <ul class="legend" aria-label="Legend">
+                  <li><span class="swatch entity-person"></span>person</li>
+                  <li><span class="swatch entity-place"></span>place</li>
+                  <li><span class="swatch entity-org"></span>organisation</li>
+                  <li><span class="swatch date"></span>date</li>
+                </ul>
+              </div>
+              <h2 id="text-heading" class="visually-hidden">Text</h2>
+              <section class="reading-text" aria-labelledby="text-heading" lang="{tp:language($root)}">
+                <xsl:apply-templates select="$root" mode="tp:html"/>
+              </section>
+              <xsl:apply-templates select="$root" mode="tp:html-notes"/>
+              <xsl:call-template name="tp:cited-documents">
+                <xsl:with-param name="root" select="$root"/>
+              </xsl:call-template>
+              <xsl:call-template name="tp:citation">
+                <xsl:with-param name="root" select="$root"/>
+                <xsl:with-param name="id" select="$id"/>
+                <xsl:with-param name="title" select="$title"/>
+              </xsl:call-template>
+            </div>
+          </div>
+          <xsl:call-template name="tp:pager"/>
+        </article>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="tp:document-header">
+    <xsl:param name="root" as="element()"/>
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:variable name="date" select="$document-date"/>
+    <header class="document-header">
+      <p class="kicker">
+        <span>{tp:type-label(($document-type[.], $root/text/@type, $root/*/text/@type)[1])}</span>
+        <xsl:if test="$date">
+          <xsl:text> · </xsl:text>
+          <time datetime="{$date}">{tp:format-date-range($date)}</time>
+        </xsl:if>
+      </p>
+      <h1 data-pagefind-meta="title">{$title}</h1>
+      <xsl:for-each select="tp:summary($root)">
+        <p class="document-summary">{.}</p>
+      </xsl:for-each>
+    </header>
+  </xsl:template>
+
+  <!-- The teiHeader's facts a reader asks first: when, who to whom, where it is kept, who translated it. -->
+  <xsl:template name="tp:metadata-panel">
+    <xsl:param name="root" as="element()"/>
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:variable name="header" select="$root/teiHeader"/>
+    <xsl:variable name="sent" select="($header/profileDesc/correspDesc)[1]/correspAction[@type = 'sent']"/>
+    <xsl:variable name="received" select="($header/profileDesc/correspDesc)[1]/correspAction[@type = 'received']"/>
+    <xsl:variable name="ms" select="$header/fileDesc/sourceDesc/msDesc[1]"/>
+    <xsl:variable name="date" select="$document-date"/>
+    <xsl:variable name="type" select="($document-type[.], $root/text/@type, $root/*/text/@type, 'document')[1]"/>
+    <aside class="document-meta" aria-labelledby="about-heading">
+      <h2 id="about-heading">About this document</h2>
+      <dl>
+        <dt>Type</dt>
+        <dd data-pagefind-filter="type">{tp:type-label($type)}</dd>
+        <xsl:if test="$date">
+          <dt>Date</dt>
+          <dd><time datetime="{$date}">{tp:format-date-range($date)}</time><span hidden="" data-pagefind-filter="year">{substring($date, 1, 4)}</span></dd>
+        </xsl:if>
+        <xsl:if test="exists($sent/(persName, orgName, name, placeName))">
+          <dt>From</dt>
+          <dd><xsl:call-template name="tp:correspondent"><xsl:with-param name="action" select="$sent"/></xsl:call-template></dd>
+        </xsl:if>
+        <xsl:if test="exists($received/(persName, orgName, name, placeName))">
+          <dt>To</dt>
+          <dd><xsl:call-template name="tp:correspondent"><xsl:with-param name="action" select="$received"/></xsl:call-template></dd>
+        </xsl:if>
+        <xsl:for-each select="$header/fileDesc/titleStmt/author[normalize-space()][empty($sent)]">
+          <dt>Author</dt>
+          <dd><xsl:call-template name="tp:linked-name"/></dd>
+        </xsl:for-each>
+        <xsl:if test="$ms/msIdentifier">
+          <dt>Archive</dt>
+          <dd>{string-join(($ms/msIdentifier/(institution, repository, collection, settlement, country))!normalize-space(.)[. ne ''], ', ')}</dd>
+          <xsl:for-each select="$ms/msIdentifier/idno[normalize-space()]">
+            <dt>{if (@type) then tp:type-label(replace(@type, '-', ' ')) else 'Number'}</dt>
+            <dd>{normalize-space(.)}</dd>
+          </xsl:for-each>
+        </xsl:if>
+        <xsl:for-each select="$ms/msContents/msItem/note[@type = 'classification']">
+          <dt>Classification</dt>
+          <dd class="classification">{normalize-space(.)}</dd>
+        </xsl:for-each>
+        <xsl:for-each select="$header/fileDesc/sourceDesc/(biblStruct, bibl)[1]">
+          <dt>Source</dt>
+          <dd>
+            <xsl:value-of select="string-join(.//(author, title, publisher, pubPlace, date)!normalize-space(.)[. ne ''], ', ')"/>
+            <xsl:for-each select="(.//ptr/@target, .//ref/@target)[1]!tp:safe-url(.)[matches(., '^https?:')]">
+              <xsl:text> </xsl:text><a href="{.}" rel="external">source page</a>
+            </xsl:for-each>
+          </dd>
+        </xsl:for-each>
+        <xsl:for-each select="$header/fileDesc/publicationStmt/distributor[normalize-space()]">
+          <dt>Provided by</dt>
+          <dd>{normalize-space(.)}</dd>
+        </xsl:for-each>
+        <xsl:variable name="translators" select="$header/fileDesc/titleStmt/respStmt[resp[matches(normalize-space(.), '^transl', 'i')]]/(persName, name, orgName)"/>
+        <xsl:if test="exists($translators)">
+          <dt>Translated by</dt>
+          <dd><xsl:for-each select="$translators"><xsl:if test="position() gt 1">, </xsl:if><xsl:call-template name="tp:linked-name"/></xsl:for-each></dd>
+        </xsl:if>
+        <xsl:variable name="persons" select="distinct-values($root//text//*[tp:behaviour(.) = 'entity'][tp:entity-kind(.) = 'person']!tp:entry(.)!tp:standard-name(.))"/>
+        <xsl:if test="exists($persons)">
+          <dt>Persons mentioned</dt>
+          <dd class="persons">
+            <xsl:for-each select="$persons">
+              <xsl:sort select="lower-case(.)"/>
+              <xsl:if test="position() gt 1">, </xsl:if>
+              <span data-pagefind-filter="person">{.}</span>
+            </xsl:for-each>
+          </dd>
+        </xsl:if>
+        <xsl:for-each select="$header/fileDesc/publicationStmt/availability[normalize-space() or licence/@target]">
+          <dt>Rights</dt>
+          <dd class="rights">
+            <xsl:value-of select="p!normalize-space(.)" separator=" "/>
+            <xsl:for-each select="licence">
+              <xsl:text> </xsl:text>
+              <xsl:variable name="url" select="tp:safe-url(@target)"/>
+              <xsl:choose>
+                <xsl:when test="$url and string-length(normalize-space(.)) gt 80">{normalize-space(.)} <a rel="license" href="{$url}">{$url}</a></xsl:when>
+                <xsl:when test="$url"><a rel="license" href="{$url}">{(normalize-space(.)[.], $url)[1]}</a></xsl:when>
+                <xsl:otherwise>{normalize-space(.)}</xsl:otherwise>
+              </xsl:choose>
+            </xsl:for-each>
+          </dd>
+        </xsl:for-each>
+      </dl>
+      <ul class="document-files" data-pagefind-ignore="all">
+        <li><a href="../tei/{encode-for-uri($id)}.xml" type="application/tei+xml">TEI-XML source</a></li>
+        <xsl:if test="$pdf-linked">
+          <li><a href="../../pdf/{encode-for-uri($id)}.pdf" type="application/pdf">PDF for print</a></li>
+        </xsl:if>
+        <li><a href="#cite">Cite this document</a></li>
+      </ul>
+    </aside>
+  </xsl:template>
+
+  <!-- "Josip Broz Tito, Belgrade": the persons and places of one correspondence action. -->
+  <xsl:template name="tp:correspondent">
+    <xsl:param name="action" as="element()*"/>
+    <xsl:for-each select="$action/(persName, orgName, name)">
+      <xsl:if test="position() gt 1">, </xsl:if>
+      <xsl:call-template name="tp:linked-name"/>
+    </xsl:for-each>
+    <xsl:for-each select="$action/(placeName, settlement)">
+      <span class="place-of-action">
+        <xsl:text>{if (position() gt 1) then ', ' else if (exists($action/(persName, orgName, name))) then ' in ' else ''}</xsl:text>
+        <xsl:call-template name="tp:linked-name"/>
+      </span>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- A name from the header, linked to its register entry when it has one. -->
+  <xsl:template name="tp:linked-name">
+    <xsl:variable name="entry" select="tp:entry(.)"/>
+    <xsl:choose>
+      <xsl:when test="exists($entry)"><a href="{tp:register-href($entry)}">{tp:name-text(.)}</a></xsl:when>
+      <xsl:otherwise>{tp:name-text(.)}</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="tp:citation">
+    <xsl:param name="root" as="element()"/>
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:variable name="permalink" select="tp:permalink(tp:document-path($id))"/>
+    <xsl:variable name="ms" select="$root/teiHeader/fileDesc/sourceDesc/msDesc[1]/msIdentifier"/>
+    <section class="cite" id="cite" aria-labelledby="cite-heading" data-pagefind-ignore="all">
+      <h2 id="cite-heading">Cite this document</h2>
+      <p class="citation">
+        <xsl:text>“{$title}.” In </xsl:text>
+        <cite>{$tp:edition-title}</cite>
+        <xsl:if test="exists($tp:edition-editors)">, edited by {string-join($tp:edition-editors, ', ')}</xsl:if>
+        <xsl:text>.</xsl:text>
+        <xsl:if test="$tp:edition-publisher"> {$tp:edition-publisher}<xsl:if test="$tp:edition-year">, {$tp:edition-year}</xsl:if>.</xsl:if>
+        <xsl:if test="exists($ms/(repository, idno))"> Original: {string-join($ms/(repository, idno)!normalize-space(.)[. ne ''], ', ')}.</xsl:if>
+        <xsl:text> </xsl:text>
+        <a class="permalink" href="{if ($base-url) then $permalink else encode-for-uri($id) || '.html'}">{$permalink}</a>
+      </p>
+      <button type="button" class="copy-citation" hidden="">Copy citation</button>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="tp:pager">
+    <nav class="pager" aria-label="Previous and next document" data-pagefind-ignore="all">
+      <xsl:if test="$previous-id">
+        <a class="pager-previous" rel="prev" href="{encode-for-uri($previous-id)}.html"><span class="pager-label">Previous</span> {$previous-title}</a>
+      </xsl:if>
+      <xsl:if test="$next-id">
+        <a class="pager-next" rel="next" href="{encode-for-uri($next-id)}.html"><span class="pager-label">Next</span> {$next-title}</a>
+      </xsl:if>
+    </nav>
+  </xsl:template>
+
+  <!-- Highwire Press tags (Zotero, Google Scholar) and Dublin Core. -->
+  <xsl:template name="tp:citation-meta">
+    <xsl:param name="root" as="element()"/>
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:variable name="date" select="tokenize($document-date, '/')[1]"/>
+    <meta name="citation_title" content="{$title}"/>
+    <xsl:for-each select="tp:authors($root)">
+      <meta name="citation_author" content="{.}"/>
+    </xsl:for-each>
+    <xsl:if test="$date">
+      <meta name="citation_date" content="{replace($date, '-', '/')}"/>
+    </xsl:if>
+    <xsl:if test="$tp:edition-year">
+      <meta name="citation_publication_date" content="{$tp:edition-year}"/>
+    </xsl:if>
+    <meta name="citation_inbook_title" content="{$tp:edition-title}"/>
+    <xsl:for-each select="$tp:edition-editors">
+      <meta name="citation_editor" content="{.}"/>
+    </xsl:for-each>
+    <xsl:if test="$tp:edition-publisher">
+      <meta name="citation_publisher" content="{$tp:edition-publisher}"/>
+    </xsl:if>
+    <meta name="citation_language" content="{tp:language($root)}"/>
+    <xsl:if test="$base-url">
+      <meta name="citation_public_url" content="{tp:permalink(tp:document-path($id))}"/>
+      <meta name="citation_fulltext_html_url" content="{tp:permalink(tp:document-path($id))}"/>
+      <xsl:if test="$pdf-linked">
+        <meta name="citation_pdf_url" content="{resolve-uri('../pdf/' || encode-for-uri($id) || '.pdf', $base-url)}"/>
+      </xsl:if>
+    </xsl:if>
+    <meta name="DC.title" content="{$title}"/>
+    <xsl:if test="$date">
+      <meta name="DC.date" content="{$date}"/>
+    </xsl:if>
+    <meta name="DC.type" content="{tp:type-label(($document-type[.], $root/text/@type, 'document')[1])}"/>
+  </xsl:template>
+
+  <!-- Who wrote the document: its sender, else the header's authors. -->
+  <xsl:function name="tp:authors" as="xs:string*">
+    <xsl:param name="root" as="element()"/>
+    <xsl:variable name="names" select="(($root/teiHeader/profileDesc/correspDesc)[1]/correspAction[@type = 'sent']/(persName, orgName, name), $root/teiHeader/fileDesc/titleStmt/author)"/>
+    <xsl:sequence select="distinct-values($names!(tp:entry(.)!tp:standard-name(.), tp:name-text(.))[1])[. ne '']"/>
+  </xsl:function>
+
+  <xsl:function name="tp:summary" as="xs:string?">
+    <xsl:param name="root" as="element()"/>
+    <xsl:sequence select="($root/teiHeader/fileDesc/sourceDesc//msContents/summary, $root/teiHeader/profileDesc/abstract)[1]!normalize-space(.)"/>
+  </xsl:function>
+
+  <xsl:function name="tp:json-ld" as="map(*)">
+    <xsl:param name="root" as="element()"/>
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:variable name="type" select="string(($document-type[.], $root/text/@type, 'document')[1])"/>
+    <xsl:variable name="message" select="$type = ('letter', 'telegram', 'note', 'memo', 'memorandum') or exists($root/teiHeader/profileDesc/correspDesc)"/>
+    <xsl:variable name="date" select="tokenize($document-date, '/')[1]"/>
+    <xsl:variable name="sent" select="($root/teiHeader/profileDesc/correspDesc)[1]/correspAction[@type = 'sent']"/>
+    <xsl:variable name="received" select="($root/teiHeader/profileDesc/correspDesc)[1]/correspAction[@type = 'received']"/>
+    <xsl:variable name="licence" select="$root/teiHeader/fileDesc/publicationStmt/availability/licence/@target!tp:safe-url(.)"/>
+    <xsl:sequence select="map:merge((
+      map {'@context': 'https://schema.org', '@type': if ($message) then 'Message' else 'CreativeWork', 'name': $title, 'genre': $type,
+           'inLanguage': tp:language($root), 'encodingFormat': 'text/html',
+           'isPartOf': map {'@type': 'Collection', 'name': $tp:edition-title}},
+      if ($base-url) then map {'url': tp:permalink(tp:document-path($id))} else (),
+      if ($date) then map {'dateCreated': $date} else (),
+      if ($message and exists($sent/(persName, orgName, name))) then map {'sender': array { $sent/(persName, orgName, name)!tp:agent(.) }} else (),
+      if ($message and exists($received/(persName, orgName, name))) then map {'recipient': array { $received/(persName, orgName, name)!tp:agent(.) }} else (),
+      if (not($message) and exists($root/teiHeader/fileDesc/titleStmt/author)) then map {'author': array { $root/teiHeader/fileDesc/titleStmt/author!tp:agent(.) }} else (),
+      if (exists($tp:edition-editors)) then map {'editor': array { $tp:edition-editors!map {'@type': 'Person', 'name': .} }} else (),
+      if ($tp:edition-publisher) then map {'publisher': map {'@type': 'Organization', 'name': $tp:edition-publisher}} else (),
+      if (exists($licence)) then map {'license': string($licence[1])} else (),
+      if (tp:summary($root)) then map {'description': tp:summary($root)} else ()
+      ))" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+  </xsl:function>
+
+  <xsl:function name="tp:agent" as="map(*)">
+    <xsl:param name="name" as="element()"/>
+    <xsl:variable name="entry" select="tp:entry($name)"/>
+    <xsl:sequence select="map {'@type': if ($name/self::orgName or $entry/self::org) then 'Organization' else 'Person',
+                               'name': if (exists($entry)) then tp:standard-name($entry) else tp:name-text($name)}"/>
+  </xsl:function>
+</xsl:stylesheet>

@@ -1,0 +1,95 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Register entries as readers see them: a person's, place's or organisation's name, other names,
+  dates and description; a cited document's title, sender, addressee, date and subject. Used by the
+  register pages, the "Cited documents" section of a document page and the popovers' data.
+  Needs text.xsl and layout.xsl imported beside it.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <!-- The parts of an entry rendered by name here; every other child is rendered as text (nothing lost). -->
+  <xsl:variable name="tp:entry-summary-parts" as="xs:string+" select="('persName', 'placeName', 'orgName', 'name', 'birth', 'death', 'floruit', 'idno', 'title', 'author', 'date', 'respStmt')"/>
+
+  <!-- Life or existence dates of an entry: "7 May 1892 – 4 May 1980", "founded 1961". -->
+  <xsl:function name="tp:entry-dates" as="xs:string?">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="birth" select="$entry/birth[1]!tp:iso-date(.)"/>
+    <xsl:variable name="death" select="$entry/death[1]!tp:iso-date(.)"/>
+    <xsl:variable name="floruit" select="$entry/floruit[1]!tp:iso-date(.)"/>
+    <xsl:variable name="founded" select="$entry/event[1]!tp:iso-date(.)"/>
+    <xsl:sequence select="
+      if ($birth or $death) then string-join((($birth!tp:format-date-range(.), '?')[1], ($death!tp:format-date-range(.), '')[1]), ' – ')
+      else if ($floruit) then 'active ' || tp:format-date-range($floruit)
+      else if ($founded) then tp:format-date-range($founded)
+      else if ($entry/self::bibl or $entry/self::biblStruct) then ($entry/(date, .//imprint/date)[1]!tp:iso-date(.)!tp:format-date-range(.))[1]
+      else ()"/>
+  </xsl:function>
+
+  <!-- An entry's one-line description as plain text (for popovers and meta tags). -->
+  <xsl:function name="tp:entry-description" as="xs:string?">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="($entry/note[@type = ('description', 'subject')], $entry/note, $entry/desc)[1]!normalize-space(.)"/>
+  </xsl:function>
+
+  <!-- The sender (author) and addressee of a cited document. -->
+  <xsl:function name="tp:bibl-parties" as="xs:string?">
+    <xsl:param name="bibl" as="element()"/>
+    <xsl:variable name="from" select="$bibl/author!normalize-space(.)"/>
+    <xsl:variable name="to" select="$bibl/respStmt[normalize-space(resp) = 'addressee']/(persName, orgName, name)!normalize-space(.)"/>
+    <xsl:sequence select="if (exists($from) or exists($to)) then string-join((string-join($from, ', '), string-join($to, ', ')[. ne '']), ' → ') else ()"/>
+  </xsl:function>
+
+  <!-- A cited document as a reference: title, parties, date, subject; every other word it holds kept. -->
+  <xsl:template name="tp:bibl-reference">
+    <xsl:param name="bibl" as="element()"/>
+    <!-- false where a heading already gives the title (the register page) -->
+    <xsl:param name="with-title" as="xs:boolean" select="true()"/>
+    <xsl:variable name="title" select="($bibl/title, $bibl//title)[1]"/>
+    <xsl:choose>
+      <xsl:when test="exists($title)">
+        <xsl:if test="$with-title">
+          <cite class="bibl-title"><xsl:apply-templates select="$title/node()" mode="tp:html"/></cite>
+        </xsl:if>
+        <xsl:for-each select="tp:bibl-parties($bibl)">
+          <span class="bibl-parties">{.}</span>
+        </xsl:for-each>
+        <xsl:for-each select="tp:entry-dates($bibl)">
+          <span class="bibl-date">{.}</span>
+        </xsl:for-each>
+        <xsl:for-each select="$bibl/node()[not(self::title or self::author or self::date or self::respStmt[normalize-space(resp) = 'addressee'] or self::text()[not(normalize-space())])]">
+          <span class="bibl-part"><xsl:apply-templates select="." mode="tp:html"/></span>
+        </xsl:for-each>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="bibl-part"><xsl:apply-templates select="$bibl/node()" mode="tp:html"/></span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+  <!-- Every bibliographic entry the text points to, so that its [Document N] links land here. -->
+  <xsl:template name="tp:cited-documents">
+    <xsl:param name="root" as="element()"/>
+    <xsl:variable name="ids" select="distinct-values($root//text//(ref, ptr)!tp:pointer-ids(.))"/>
+    <xsl:variable name="bibls" select="$ids!tp:entry-by-id(., $root)[self::bibl or self::biblStruct]"/>
+    <xsl:if test="exists($bibls)">
+      <section class="cited-documents" aria-labelledby="cited-heading">
+        <h2 id="cited-heading">Cited documents</h2>
+        <ol>
+          <xsl:for-each select="$bibls">
+            <li id="{@xml:id}">
+              <xsl:if test="@n"><span class="bibl-label">[Document {@n}]</span><xsl:text> </xsl:text></xsl:if>
+              <xsl:call-template name="tp:bibl-reference"><xsl:with-param name="bibl" select="."/></xsl:call-template>
+              <xsl:text> </xsl:text>
+              <a class="register-link" href="{tp:register-href(.)}">In the bibliography</a>
+            </li>
+          </xsl:for-each>
+        </ol>
+      </section>
+    </xsl:if>
+  </xsl:template>
+</xsl:stylesheet>

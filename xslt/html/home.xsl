@@ -1,0 +1,149 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The home page: the edition's title, editors, introduction and editorial principles (from
+  tei/edition.xml, the source of this transformation) and the list of documents, sortable and
+  filterable by date, type, sender and addressee (assets/site.js; without script it is a plain table).
+  Source: tei/edition.xml, or the site's facts when the edition has none. Parameter $site: the facts.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  xmlns:s="https://teipress.org/ns/site"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <xsl:import href="text.xsl"/>
+  <xsl:import href="layout.xsl"/>
+  <xsl:import href="entries.xsl"/>
+
+  <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
+  <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
+
+  <xsl:template match="/">
+    <xsl:variable name="documents" select="$site/s:site/s:document"/>
+    <xsl:call-template name="tp:page">
+      <xsl:with-param name="title" select="$tp:edition-title"/>
+      <xsl:with-param name="current" select="'home'"/>
+      <xsl:with-param name="path" select="''"/>
+      <xsl:with-param name="description" select="($tp:edition-subtitle, 'A digital edition of ' || count($documents) || ' documents')[1]"/>
+      <xsl:with-param name="json-ld" select="map {'@context': 'https://schema.org', '@type': 'Collection', 'name': $tp:edition-title,
+          'url': tp:permalink('index.html'), 'editor': array { $tp:edition-editors!map {'@type': 'Person', 'name': .} },
+          'hasPart': array { $documents!map {'@type': 'CreativeWork', 'name': string(@title), 'url': tp:permalink(tp:document-path(@id))} }}"/>
+      <xsl:with-param name="content" as="node()*">
+        <header class="edition-header">
+          <h1>{$tp:edition-title}</h1>
+          <xsl:for-each select="$tp:edition-subtitle">
+            <p class="edition-subtitle">{.}</p>
+          </xsl:for-each>
+          <xsl:if test="exists($tp:edition-editors)">
+            <p class="edition-editors">Edited by {string-join($tp:edition-editors, ', ')}</p>
+          </xsl:if>
+          <p class="edition-actions">
+            <a href="#documents-heading">The {count($documents)} document{if (count($documents) = 1) then '' else 's'}</a>
+            <a href="chronology.html">Chronology</a>
+            <a href="search.html">Search the texts</a>
+          </p>
+        </header>
+        <xsl:if test="/TEI">
+          <section class="edition-text reading-text" aria-label="Introduction">
+            <xsl:apply-templates select="/*" mode="tp:html"/>
+          </section>
+          <xsl:apply-templates select="/*" mode="tp:html-notes"/>
+          <xsl:call-template name="tp:cited-documents">
+            <xsl:with-param name="root" select="/*"/>
+          </xsl:call-template>
+          <xsl:if test="not(/TEI/text//div[contains(lower-case(@type), 'principle') or contains(lower-case(@type), 'editorial')])">
+            <xsl:for-each select="/TEI/teiHeader/encodingDesc/editorialDecl[normalize-space()]">
+              <section class="editorial-principles" aria-labelledby="principles-heading">
+                <h2 id="principles-heading">Editorial principles</h2>
+                <xsl:for-each select="p, *[not(self::p)]">
+                  <p>{normalize-space(.)}</p>
+                </xsl:for-each>
+              </section>
+            </xsl:for-each>
+          </xsl:if>
+        </xsl:if>
+        <xsl:call-template name="tp:document-list">
+          <xsl:with-param name="documents" select="$documents"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="tp:document-list">
+    <xsl:param name="documents" as="element(s:document)*"/>
+    <section class="documents" aria-labelledby="documents-heading">
+      <h2 id="documents-heading">Documents</h2>
+      <form class="document-filters" hidden="" aria-label="Filter the documents">
+        <div class="filter">
+          <label for="filter-text">Title contains</label>
+          <input id="filter-text" type="search" name="text" autocomplete="off"/>
+        </div>
+        <xsl:call-template name="tp:filter-select">
+          <xsl:with-param name="name" select="'type'"/>
+          <xsl:with-param name="label" select="'Type'"/>
+          <xsl:with-param name="values" select="$documents/@type!tp:type-label(.)"/>
+        </xsl:call-template>
+        <xsl:call-template name="tp:filter-select">
+          <xsl:with-param name="name" select="'sender'"/>
+          <xsl:with-param name="label" select="'From'"/>
+          <xsl:with-param name="values" select="$documents/s:sender/string()"/>
+        </xsl:call-template>
+        <xsl:call-template name="tp:filter-select">
+          <xsl:with-param name="name" select="'addressee'"/>
+          <xsl:with-param name="label" select="'To'"/>
+          <xsl:with-param name="values" select="$documents/s:addressee/string()"/>
+        </xsl:call-template>
+        <div class="filter filter-years">
+          <label for="filter-from">Years</label>
+          <span><input id="filter-from" name="from" type="number" inputmode="numeric" min="0" max="9999" placeholder="from" aria-label="From year"/>–<input id="filter-to" name="to" type="number" inputmode="numeric" min="0" max="9999" placeholder="to" aria-label="To year"/></span>
+        </div>
+        <button type="reset">Show all</button>
+      </form>
+      <p class="document-count" aria-live="polite"><span class="shown">{count($documents)}</span> of {count($documents)} documents</p>
+      <div class="table-wrapper">
+        <table class="document-list">
+          <thead>
+            <tr>
+              <th scope="col" aria-sort="ascending" data-sort="date">Date</th>
+              <th scope="col" data-sort="title">Title</th>
+              <th scope="col" data-sort="type">Type</th>
+              <th scope="col" data-sort="sender">From</th>
+              <th scope="col" data-sort="addressee">To</th>
+            </tr>
+          </thead>
+          <tbody>
+            <xsl:for-each select="$documents">
+              <!-- The row is the target of links to the document from the introduction (ref target="#id"). -->
+              <tr id="{if (exists($edition) and exists(tp:entry-by-id(@id, $edition))) then 'document-' || @id else @id}" data-date="{@sort}" data-year="{@year}" data-title="{@title}" data-type="{tp:type-label(@type)}" data-sender="{s:sender}" data-addressee="{s:addressee}">
+                <td class="date-cell"><xsl:if test="@date != ''"><time datetime="{tokenize(@date, '/')[1]}">{tp:format-date-range(@date)}</time></xsl:if></td>
+                <td><a href="{tp:document-path(@id)}">{@title}</a><xsl:for-each select="s:summary"><span class="row-summary">{.}</span></xsl:for-each></td>
+                <td>{tp:type-label(@type)}</td>
+                <td>{s:sender}<xsl:for-each select="s:from"><span class="row-place">{.}</span></xsl:for-each></td>
+                <td>{s:addressee}<xsl:for-each select="s:to"><span class="row-place">{.}</span></xsl:for-each></td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
+      </div>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="tp:filter-select">
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:param name="values" as="xs:string*"/>
+    <div class="filter">
+      <label for="filter-{$name}">{$label}</label>
+      <select id="filter-{$name}" name="{$name}">
+        <option value="">All</option>
+        <xsl:for-each select="distinct-values($values[normalize-space()])">
+          <xsl:sort select="lower-case(.)"/>
+          <option value="{.}">{.}</option>
+        </xsl:for-each>
+      </select>
+    </div>
+  </xsl:template>
+</xsl:stylesheet>

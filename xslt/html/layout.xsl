@@ -1,0 +1,166 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The frame every page of the site shares: head (styles, scripts, metadata), skip link, header with
+  the edition's title and navigation, main landmark, footer with the publisher and licence.
+  Needs text.xsl imported beside it (it declares $site-root and $language).
+
+  Override tp:page-footer or tp:navigation in an edition's own stylesheet to change them everywhere.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  xmlns:s="https://teipress.org/ns/site"
+  xmlns:f="https://teipress.org/ns/facts"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <!-- tei/edition.xml (title, editors, publisher, licence, introduction). -->
+  <xsl:param name="edition" as="document-node()?" select="()"/>
+  <!-- Every document's facts and summary (built by teipress from html/summary.xsl). -->
+  <xsl:param name="site" as="document-node()?" select="()"/>
+  <!-- teipress.toml's `title` and `subtitle`; when empty, edition.xml's. -->
+  <xsl:param name="site-title" as="xs:string" select="''"/>
+  <xsl:param name="site-subtitle" as="xs:string" select="''"/>
+  <!-- Where the site is published ("https://edition.example.org/"), for permalinks; may be empty. -->
+  <xsl:param name="base-url" as="xs:string" select="''"/>
+
+  <xsl:variable name="tp:edition-title" as="xs:string" select="
+    ($site-title[normalize-space(.)],
+     $edition/*/teiHeader/fileDesc/titleStmt/title[@type = 'main']!normalize-space(.),
+     $edition/*/teiHeader/fileDesc/titleStmt/title[1]!normalize-space(.),
+     'Digital edition')[1]"/>
+  <xsl:variable name="tp:edition-subtitle" as="xs:string?" select="
+    ($site-subtitle[normalize-space(.)], $edition/*/teiHeader/fileDesc/titleStmt/title[@type = 'sub']!normalize-space(.))[1]"/>
+  <xsl:variable name="tp:edition-editors" as="xs:string*" select="$edition/*/teiHeader/fileDesc/titleStmt/editor!normalize-space(.)"/>
+  <xsl:variable name="tp:edition-publisher" as="xs:string?" select="$edition/*/teiHeader/fileDesc/publicationStmt/publisher[1]!normalize-space(.)"/>
+  <xsl:variable name="tp:edition-year" as="xs:string?" select="$edition/*/teiHeader/fileDesc/publicationStmt/date[1]!(@when, normalize-space(.))[1]!substring(., 1, 4)"/>
+
+  <!-- The page frame. $current names the navigation entry to mark (home, persons, places, organizations,
+       bibliography, chronology, search, document). -->
+  <xsl:template name="tp:page">
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="current" as="xs:string"/>
+    <xsl:param name="path" as="xs:string"/>
+    <xsl:param name="description" as="xs:string?" select="()"/>
+    <xsl:param name="head" as="node()*" select="()"/>
+    <xsl:param name="json-ld" as="map(*)?" select="()"/>
+    <xsl:param name="content" as="node()*"/>
+    <xsl:param name="page-language" as="xs:string" select="$language"/>
+    <html lang="{$page-language}" data-site-root="{$site-root}">
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title>{if ($current = 'home') then $title else $title || ' · ' || $tp:edition-title}</title>
+        <xsl:if test="$description">
+          <meta name="description" content="{$description}"/>
+        </xsl:if>
+        <meta name="generator" content="teipress"/>
+        <xsl:if test="$base-url">
+          <link rel="canonical" href="{$base-url}{$path}"/>
+        </xsl:if>
+        <link rel="icon" href="{$site-root}assets/favicon.svg" type="image/svg+xml"/>
+        <link rel="stylesheet" href="{$site-root}assets/site.css"/>
+        <xsl:sequence select="$head"/>
+        <xsl:if test="exists($json-ld)">
+          <script type="application/ld+json">{serialize($json-ld, map {'method': 'json', 'indent': true()})}</script>
+        </xsl:if>
+        <script src="{$site-root}assets/registers.js" defer="defer"></script>
+        <script src="{$site-root}assets/site.js" defer="defer"></script>
+      </head>
+      <body class="page-{$current}">
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="site-header">
+          <div class="site-header-inner">
+            <p class="site-title"><a href="{$site-root}index.html">{$tp:edition-title}</a></p>
+            <xsl:call-template name="tp:navigation">
+              <xsl:with-param name="current" select="$current"/>
+            </xsl:call-template>
+          </div>
+        </header>
+        <main id="main" tabindex="-1">
+          <xsl:sequence select="$content"/>
+        </main>
+        <xsl:call-template name="tp:page-footer"/>
+      </body>
+    </html>
+  </xsl:template>
+
+  <xsl:template name="tp:navigation">
+    <xsl:param name="current" as="xs:string"/>
+    <nav class="site-nav" aria-label="Site">
+      <ul>
+        <xsl:for-each select="(['home', 'index.html', 'Documents'], ['persons', 'registers/persons.html', 'Persons'], ['places', 'registers/places.html', 'Places'], ['organizations', 'registers/organizations.html', 'Organisations'], ['bibliography', 'registers/bibliography.html', 'Cited documents'], ['chronology', 'chronology.html', 'Chronology'], ['search', 'search.html', 'Search'])">
+          <li>
+            <a href="{$site-root}{?2}">
+              <xsl:if test="?1 = $current">
+                <xsl:attribute name="aria-current">page</xsl:attribute>
+              </xsl:if>
+              <xsl:text>{?3}</xsl:text>
+            </a>
+          </li>
+        </xsl:for-each>
+      </ul>
+    </nav>
+  </xsl:template>
+
+  <xsl:template name="tp:page-footer">
+    <footer class="site-footer">
+      <div class="site-footer-inner">
+        <p>
+          <xsl:text>{$tp:edition-title}</xsl:text>
+          <xsl:if test="exists($tp:edition-editors)">, edited by {string-join($tp:edition-editors, ', ')}</xsl:if>
+          <xsl:if test="$tp:edition-publisher">. {$tp:edition-publisher}</xsl:if>
+          <xsl:if test="$tp:edition-year">, {$tp:edition-year}</xsl:if>
+          <xsl:text>.</xsl:text>
+        </p>
+        <xsl:for-each select="$edition/*/teiHeader/fileDesc/publicationStmt/availability">
+          <p class="licence">
+            <xsl:for-each select="licence">
+              <xsl:variable name="url" select="tp:safe-url(@target)"/>
+              <xsl:choose>
+                <xsl:when test="$url"><a rel="license" href="{$url}">{normalize-space(.)}</a></xsl:when>
+                <xsl:otherwise>{normalize-space(.)}</xsl:otherwise>
+              </xsl:choose>
+              <xsl:text> </xsl:text>
+            </xsl:for-each>
+            <xsl:value-of select="p!normalize-space(.)" separator=" "/>
+          </p>
+        </xsl:for-each>
+        <p class="made-with">Published with teipress from TEI-XML sources.</p>
+      </div>
+    </footer>
+  </xsl:template>
+
+  <!-- A document page's address relative to the site root, and its permalink when the site knows its URL. -->
+  <xsl:function name="tp:document-path" as="xs:string">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:sequence select="'documents/' || encode-for-uri($id) || '.html'"/>
+  </xsl:function>
+
+  <xsl:function name="tp:permalink" as="xs:string">
+    <xsl:param name="path" as="xs:string"/>
+    <xsl:sequence select="if ($base-url) then $base-url || $path else $path"/>
+  </xsl:function>
+
+  <!-- A date of the facts (ISO, possibly a range "from/to") as a reader writes it. -->
+  <xsl:function name="tp:format-date-range" as="xs:string">
+    <xsl:param name="iso" as="xs:string?"/>
+    <xsl:variable name="parts" select="tokenize(($iso, '')[1], '/')[. ne '']"/>
+    <xsl:variable name="days" select="count($parts) = 2 and (every $part in $parts satisfies ($part castable as xs:date and matches($part, '^\d{4}-\d{2}-\d{2}$')))"/>
+    <xsl:sequence select="
+      if (empty($parts)) then ''
+      else if ($days and substring($parts[1], 1, 7) eq substring($parts[2], 1, 7))
+        then format-date(xs:date($parts[1]), '[D]', $language, (), ()) || '–' || tp:format-iso-date($parts[2], $language)
+      else if ($days and substring($parts[1], 1, 4) eq substring($parts[2], 1, 4))
+        then format-date(xs:date($parts[1]), '[D] [MNn]', $language, (), ()) || ' – ' || tp:format-iso-date($parts[2], $language)
+      else string-join($parts!tp:format-iso-date(., $language), ' – ')"/>
+  </xsl:function>
+
+  <!-- The site's type names in the reader's words. -->
+  <xsl:function name="tp:type-label" as="xs:string">
+    <xsl:param name="type" as="xs:string?"/>
+    <xsl:sequence select="if (not($type) or $type = 'document') then 'Document' else upper-case(substring($type, 1, 1)) || substring($type, 2)"/>
+  </xsl:function>
+</xsl:stylesheet>

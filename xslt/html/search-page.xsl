@@ -1,0 +1,42 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The search page: Pagefind's interface over the index in pagefind/ (filters: type, year, person).
+  Pagefind loads its index with fetch(), which browsers refuse on file://; the page then says
+  how to preview the site with `teipress serve`. Source: the site's facts.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <xsl:import href="text.xsl"/>
+  <xsl:import href="layout.xsl"/>
+
+  <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
+  <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
+
+  <xsl:template match="/">
+    <xsl:call-template name="tp:page">
+      <xsl:with-param name="title" select="'Search'"/>
+      <xsl:with-param name="current" select="'search'"/>
+      <xsl:with-param name="path" select="'search.html'"/>
+      <xsl:with-param name="description" select="'Full-text search in ' || $tp:edition-title"/>
+      <xsl:with-param name="head" as="node()*">
+        <link rel="stylesheet" href="pagefind/pagefind-ui.css"/>
+        <script src="pagefind/pagefind-ui.js" defer="defer"></script>
+      </xsl:with-param>
+      <xsl:with-param name="content" as="node()*">
+        <header class="register-header">
+          <h1>Search</h1>
+          <p class="register-count">Search the full text of every document; narrow the results by type, year or person.</p>
+        </header>
+        <div id="search" class="search" data-placeholder="Search the edition"></div>
+        <p class="search-offline" hidden="">Search needs the site to be served over http. Preview it with <code>teipress serve</code> and open the address it prints, or publish the folder on a web server.</p>
+        <noscript><p>Search needs JavaScript. Every document is also listed on the <a href="index.html">home page</a>.</p></noscript>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+</xsl:stylesheet>
