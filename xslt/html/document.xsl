@@ -186,15 +186,17 @@
         <xsl:for-each select="$header/fileDesc/publicationStmt/availability[normalize-space() or licence/@target]">
           <dt>Rights</dt>
           <dd class="rights">
-            <xsl:value-of select="p!normalize-space(.)" separator=" "/>
+            <!-- Through the reading-text rules, so that a gap (a hidden e-mail address) shows as one. -->
+            <xsl:apply-templates select="p" mode="tp:html"/>
             <xsl:for-each select="licence">
-              <xsl:text> </xsl:text>
               <xsl:variable name="url" select="tp:safe-url(@target)"/>
-              <xsl:choose>
-                <xsl:when test="$url and string-length(normalize-space(.)) gt 80">{normalize-space(.)} <a rel="license" href="{$url}">{$url}</a></xsl:when>
-                <xsl:when test="$url"><a rel="license" href="{$url}">{(normalize-space(.)[.], $url)[1]}</a></xsl:when>
-                <xsl:otherwise>{normalize-space(.)}</xsl:otherwise>
-              </xsl:choose>
+              <p class="licence">
+                <xsl:choose>
+                  <xsl:when test="$url and string-length(normalize-space(.)) gt 80">{normalize-space(.)} <a rel="license" href="{$url}">{$url}</a></xsl:when>
+                  <xsl:when test="$url"><a rel="license" href="{$url}">{(normalize-space(.)[.], $url)[1]}</a></xsl:when>
+                  <xsl:otherwise>{normalize-space(.)}</xsl:otherwise>
+                </xsl:choose>
+              </p>
             </xsl:for-each>
           </dd>
         </xsl:for-each>
