@@ -1,0 +1,304 @@
+"""`teipress validate`: problems in the editor's terms, safe reading of hostile files, exit codes and JSON."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, REPO, shared_path
+
+from teipress.cli import cli
+from teipress.config import load_config
+from teipress.edition import load_edition
+from teipress.validate import ValidationResult, validate_edition, validate_paths
+
+VALIDATE_FIXTURES = FIXTURES / "validate"
+SCHEMA_FIXTURES = FIXTURES / "schema"
+EDITION = VALIDATE_FIXTURES / "edition"
+
+
+@pytest.fixture
+def edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the small test edition (a register and a letter), the current folder."""
+    root = tmp_path / "edition"
+    shutil.copytree(EDITION, root)
+    monkeypatch.chdir(root)
+    return root
+
+
+def lines(result: ValidationResult) -> list[str]:
+    return [str(p) for p in result.problems]
+
+
+def add_letter(root: Path, name: str, body: str) -> Path:
+    """A copy of the edition's letter with another body paragraph."""
+    text = (root / "tei" / "letter-1975-11-04.xml").read_text(encoding="utf-8")
+    text = text.replace('xml:id="letter-1975-11-04"', f'xml:id="{Path(name).stem}"')
+    text = text.replace("<p>Dear <persName ref=\"#tito\">Comrade President</persName>, thank you for your support.</p>", body)
+    path = root / "tei" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- the core -------------------------------------------------------------------------------------
+
+
+def test_valid_edition_has_no_problems(edition):
+    result = validate_paths([edition / "tei"], load_config(edition))
+    assert result.problems == []
+    assert result.ok and result.files_checked == 2 and result.error_count == 0
+
+
+def test_one_file_is_checked_against_the_whole_editions_registers(edition):
+    """Validating one letter still knows the persons of tei/registers/."""
+    result = validate_paths([edition / "tei" / "letter-1975-11-04.xml"], load_config(edition))
+    assert result.ok and result.files_checked == 1
+
+
+def test_unresolved_pointer_is_reported_in_the_editors_terms(edition):
+    add_letter(edition, "letter-2.xml", '<p>Dear <persName ref="#tito2">Comrade</persName>,</p>')
+    result = validate_paths([edition / "tei"], load_config(edition))
+    assert lines(result) == [
+        'tei/letter-2.xml:25:15: error: persName/@ref "#tito2" points to no person, place, organisation or bibliographic entry of the edition [ref-resolves]'
+    ]
+    assert not result.ok and result.error_count == 1
+
+
+def test_validate_edition_uses_the_loaded_edition(edition):
+    add_letter(edition, "letter-2.xml", '<p>On <date when="1975-02-29">29 February</date>.</p>')
+    config = load_config(edition)
+    result = validate_edition(load_edition(config.source), config)
+    assert lines(result) == [
+        'tei/letter-2.xml:25:13: error: date/@when "1975-02-29" is not a real calendar date in ISO 8601 form (YYYY, YYYY-MM or YYYY-MM-DD) [iso-date]'
+    ]
+
+
+def test_relaxng_problem_names_the_element_and_its_parent(edition):
+    add_letter(edition, "letter-2.xml", "<p>Text <div><p>inside</p></div>.</p>")
+    result = validate_paths([edition / "tei" / "letter-2.xml"], load_config(edition))
+    assert lines(result) == ["tei/letter-2.xml:25:15: error: <div> is not allowed here, inside <p> [schema]"]
+
+
+def test_incomplete_element_is_named(edition):
+    add_letter(edition, "letter-2.xml", "<list>\n      </list>")
+    result = validate_paths([edition / "tei" / "letter-2.xml"], load_config(edition))
+    assert lines(result) == [
+        "tei/letter-2.xml:25:7: error: <list> is incomplete: a required element is missing (schema/teipress.rng documents what <list> holds) [schema]"
+    ]
+
+
+def test_bad_attribute_value_is_told_from_an_unknown_attribute(edition):
+    add_letter(edition, "letter-2.xml", '<p><persName ref="#tito" cert="sure" born="1892">Tito</persName></p>')
+    result = validate_paths([edition / "tei" / "letter-2.xml"], load_config(edition))
+    messages = [p.message for p in result.problems]
+    assert any(m == 'the value "sure" of @cert on <persName> is not allowed' or m == "attribute @born is not allowed on <persName>" for m in messages), messages
+    assert all(p.line == 25 and p.rule == "schema" for p in result.problems)
+
+
+def test_duplicate_ids_across_files_are_reported_at_each_use(edition):
+    add_letter(edition, "letter-2.xml", '<p xml:id="tito">A paragraph with a register id.</p>')
+    result = validate_paths([edition / "tei"], load_config(edition))
+    assert lines(result) == [
+        'tei/letter-2.xml:25:7: error: xml:id "tito" of <p> is used more than once (also at tei/registers/persons.xml:15); every xml:id must be unique across the edition [unique-id]',
+        'tei/registers/persons.xml:15:9: error: xml:id "tito" of <person> is used more than once (also at tei/letter-2.xml:25); every xml:id must be unique across the edition [unique-id]',
+    ]
+
+
+@pytest.mark.parametrize("path", sorted(SCHEMA_FIXTURES.glob("invalid-*.xml")), ids=lambda p: p.name)
+def test_every_invalid_schema_fixture_is_invalid_with_its_rule(path, monkeypatch):
+    monkeypatch.chdir(SCHEMA_FIXTURES)
+    result = validate_paths([path], load_config(SCHEMA_FIXTURES, source=str(path)))
+    rule = path.stem.removeprefix("invalid-")
+    expected = "schema" if rule.startswith("schema-") else rule
+    assert {p.rule for p in result.problems} == {expected}, lines(result)
+
+
+@pytest.mark.parametrize("path", sorted(SCHEMA_FIXTURES.glob("valid-*.xml")), ids=lambda p: p.name)
+def test_every_valid_schema_fixture_is_valid(path):
+    result = validate_paths([path], load_config(SCHEMA_FIXTURES, source=str(path)))
+    assert result.problems == []
+
+
+# --- hostile and broken input ---------------------------------------------------------------------
+
+
+def validate_fixture(name: str, monkeypatch: pytest.MonkeyPatch) -> ValidationResult:
+    monkeypatch.chdir(VALIDATE_FIXTURES)
+    return validate_paths([VALIDATE_FIXTURES / name], load_config(VALIDATE_FIXTURES, source="."))
+
+
+def test_not_well_formed_file_gets_one_problem_with_line_and_column(monkeypatch):
+    result = validate_fixture("not-well-formed.xml", monkeypatch)
+    assert lines(result) == ["not-well-formed.xml:12:58: error: not well-formed XML: Opening and ending tag mismatch: p line 12 and div [xml-syntax]"]
+
+
+def test_billion_laughs_is_refused(monkeypatch):
+    started = time.perf_counter()
+    result = validate_fixture("billion-laughs.xml", monkeypatch)
+    assert time.perf_counter() - started < 5
+    assert [(p.rule, p.message) for p in result.problems] == [
+        ("unsafe-input", "refused: the file's entities expand to an excessive size (an entity expansion bomb); remove the DOCTYPE's entity declarations")
+    ]
+
+
+def test_external_entity_is_refused_and_never_read(monkeypatch, capsys):
+    result = validate_fixture("external-entity.xml", monkeypatch)
+    assert lines(result) == [
+        'external-entity.xml:15:19: error: the external entity &secret; (SYSTEM "file:///etc/passwd") was refused: '
+        "teipress never reads the files or URLs a DOCTYPE names; replace the entity by the text it stands for [external-entity]"
+    ]
+    passwd = Path("/etc/passwd").read_text(encoding="utf-8", errors="replace") if Path("/etc/passwd").exists() else "root:x:0:0"
+    first_entry = passwd.splitlines()[0] if passwd else "root:x:0:0"
+    assert first_entry not in json.dumps([p.as_dict() for p in result.problems])
+    result_cli = CliRunner().invoke(cli, ["validate", "--format", "json", str(VALIDATE_FIXTURES / "external-entity.xml")])
+    assert first_entry not in result_cli.output
+
+
+def test_xinclude_outside_the_source_folder_is_refused(monkeypatch):
+    result = validate_fixture("xinclude-outside.xml", monkeypatch)
+    assert [(p.line, p.rule) for p in result.problems] == [(12, "unsafe-xinclude")]
+    assert "points outside the edition's source folder" in result.problems[0].message
+    assert "root:" not in result.problems[0].message
+
+
+def test_duplicate_ids_in_one_file_are_problems_not_a_syntax_error(monkeypatch):
+    result = validate_fixture("duplicate-ids.xml", monkeypatch)
+    assert lines(result) == [
+        'duplicate-ids.xml:12:7: error: xml:id "p1" of <p> is used more than once (also at duplicate-ids.xml:13); every xml:id must be unique across the edition [unique-id]',
+        'duplicate-ids.xml:13:7: error: xml:id "p1" of <p> is used more than once (also at duplicate-ids.xml:12); every xml:id must be unique across the edition [unique-id]',
+    ]
+
+
+def test_broken_files_do_not_stop_the_others(monkeypatch):
+    monkeypatch.chdir(VALIDATE_FIXTURES)
+    names = ["not-well-formed.xml", "billion-laughs.xml", "duplicate-ids.xml", "external-entity.xml"]
+    result = validate_paths([VALIDATE_FIXTURES / n for n in names], load_config(VALIDATE_FIXTURES, source="."))
+    assert result.files_checked == 4
+    assert sorted({p.file for p in result.problems}) == sorted(names)
+
+
+@pytest.mark.slow
+def test_a_50_mb_file_validates_with_correct_problems(tmp_path, monkeypatch):
+    """A 50 MB letter (many paragraphs) is read within libxml2's limits and its two planted problems are found."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EDITION / "tei", tmp_path / "tei")
+    template = (EDITION / "tei" / "letter-1975-11-04.xml").read_text(encoding="utf-8")
+    paragraph = '      <p>Dear <persName ref="#tito">Comrade President</persName>, we thank you for your support of our position at the United Nations.</p>\n'
+    count = 50 * 1024 * 1024 // len(paragraph)
+    bad = [count // 3, 2 * count // 3]
+    body = "".join(
+        paragraph.replace("#tito", "#tito2") if i == bad[0] else paragraph.replace("<p>", '<p><date when="1975-13-01">x</date>') if i == bad[1] else paragraph
+        for i in range(count)
+    )
+    head, _, tail = template.partition('      <p>Dear <persName ref="#tito">Comrade President</persName>, thank you for your support.</p>\n')
+    big = tmp_path / "tei" / "big.xml"
+    big.write_text(head.replace('xml:id="letter-1975-11-04"', 'xml:id="big"') + body + tail, encoding="utf-8")
+    assert big.stat().st_size > 50 * 1024 * 1024
+    first_line = head.count("\n") + 1
+    result = validate_paths([big], load_config(tmp_path))
+    assert [(p.line, p.rule) for p in result.problems] == [(first_line + bad[0], "ref-resolves"), (first_line + bad[1], "iso-date")]
+
+
+# --- the command line -----------------------------------------------------------------------------
+
+
+def test_cli_exit_0_when_valid(edition):
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert "2 file(s) checked: 0 error(s), 0 warning(s)" in result.output
+
+
+def test_cli_exit_1_and_the_exact_problem_when_invalid(edition):
+    add_letter(edition, "letter-2.xml", '<p>Dear <persName ref="#tito2">Comrade</persName>,</p>')
+    result = CliRunner().invoke(cli, ["validate", "tei/letter-2.xml"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        'tei/letter-2.xml:25:15: error: persName/@ref "#tito2" points to no person, place, organisation or bibliographic entry of the edition [ref-resolves]'
+    )
+    assert "1 file(s) checked: 1 error(s), 0 warning(s)" in result.output
+
+
+def test_cli_json_on_a_folder_with_one_broken_file_reports_it_and_the_others(edition):
+    (edition / "tei" / "broken.xml").write_text('<?xml version="1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">\n  <text>\n</TEI>\n', encoding="utf-8")
+    add_letter(edition, "letter-2.xml", '<p>On <date from="1976" to="1975">those years</date>.</p>')
+    result = CliRunner().invoke(cli, ["validate", "--format", "json", "tei"])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)
+    assert problems == [
+        {"file": "tei/broken.xml", "line": 4, "column": 8, "severity": "error", "rule": "xml-syntax",
+         "message": "not well-formed XML: Opening and ending tag mismatch: text line 3 and TEI"},
+        {"file": "tei/letter-2.xml", "line": 25, "column": 13, "severity": "error", "rule": "date-order",
+         "message": 'date: the start "1976" (@from) comes after the end "1975" (@to)'},
+    ]
+
+
+def test_cli_exit_2_for_a_path_that_does_not_exist(edition):
+    result = CliRunner().invoke(cli, ["validate", "no-such-file.xml"])
+    assert result.exit_code == 2
+    assert "Path 'no-such-file.xml' does not exist" in result.output
+
+
+def test_cli_exit_2_when_the_source_folder_is_missing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 2
+    assert result.output == "error: tei does not exist (the edition's source folder: set `source` in teipress.toml or name the files to validate)\n"
+
+
+def test_cli_exit_2_when_tei_all_is_asked_for_but_not_configured(edition):
+    result = CliRunner().invoke(cli, ["validate", "--tei-all"])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: --tei-all needs the TEI Consortium's tei_all.rng: download it from "
+                                    "https://tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng")
+    assert "Traceback" not in result.output
+
+
+def test_cli_tei_all_reports_what_tei_all_rejects(edition):
+    tei_all = shared_path("schemas", "tei_all.rng")
+    # Valid for tei_all as for us:
+    assert CliRunner().invoke(cli, ["validate", "--tei-all-schema", str(tei_all)]).exit_code == 0
+    # A file outside our subset that tei_all also rejects gets a [tei_all] problem too.
+    add_letter(edition, "letter-2.xml", "<p>Text <div><p>inside</p></div>.</p>")
+    result = CliRunner().invoke(cli, ["validate", "--format", "json", "--tei-all-schema", str(tei_all), "tei/letter-2.xml"])
+    assert result.exit_code == 1
+    rules = [(p["rule"], p["line"]) for p in json.loads(result.stdout)]
+    assert ("schema", 25) in rules and ("tei_all", 25) in rules
+
+
+def test_tei_all_without_java_falls_back_to_lxml(edition, monkeypatch, tei_all_schema):
+    import teipress.validate as validate_module
+
+    monkeypatch.setattr(validate_module, "_jing_command", lambda: None)
+    monkeypatch.setattr(validate_module, "_lxml_tei_all", lambda schema: tei_all_schema)  # the session's copy: loaded once
+    add_letter(edition, "letter-2.xml", "<p>Text <div><p>inside</p></div>.</p>")
+    config = load_config(edition, tei_all=str(shared_path("schemas", "tei_all.rng")))
+    result = validate_paths([edition / "tei"], config, tei_all=True)
+    assert [(p.file, p.line, p.rule) for p in result.problems] == [("tei/letter-2.xml", 25, "schema"), ("tei/letter-2.xml", 25, "tei_all")]
+
+
+def test_seed_edition_validates(monkeypatch):
+    """The edition in tei/ (encoded by hand) is valid: exit 0."""
+    if not (REPO / "tei").is_dir() or not any((REPO / "tei").glob("*.xml")):
+        pytest.skip("the seed edition tei/ is not there yet")
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.slow
+def test_thousand_letters_validate_in_under_five_seconds(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EDITION / "tei" / "registers", tmp_path / "tei" / "registers")
+    letter = (EDITION / "tei" / "letter-1975-11-04.xml").read_text(encoding="utf-8")
+    for number in range(1000):
+        (tmp_path / "tei" / f"letter-{number:04d}.xml").write_text(letter.replace('xml:id="letter-1975-11-04"', f'xml:id="letter-{number:04d}"'), encoding="utf-8")
+    validate_paths([tmp_path / "tei" / "registers"], load_config(tmp_path))  # compile the schema outside the clock
+    started = time.perf_counter()
+    result = validate_paths([tmp_path / "tei"], load_config(tmp_path))
+    elapsed = time.perf_counter() - started
+    assert result.ok and result.files_checked == 1001
+    assert elapsed < 5, f"{elapsed:.1f} s"
