@@ -1,0 +1,309 @@
+"""The PDF print edition: each document as a PDF/A-3b with its TEI source attached, and the whole edition as a book.
+
+TEI -> Typst markup is XSLT (`xslt/pdf/document.xsl`, `xslt/pdf/book.xsl`); the markup only imports
+`xslt/pdf/lib.typ` and holds text as string literals, so nothing in a source file can run Typst
+code. Each compilation runs in a fresh build folder (no symlinks) that is Typst's root, in worker
+processes (one Saxon processor each, recycled because Typst's cache grows with every compile).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .config import Config
+from .edition import Edition, merged_registers
+from .errors import TypesetError
+from .problems import Problem, Severity, display_path
+from .resources import XSLT_DIR
+from .xmlio import write_atomic
+
+LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
+BOOK_FILE = "edition.pdf"
+PDF_STANDARDS = ["a-3b"]
+# Fallback fonts after the edition's own: Libertinus (Latin, Greek, Cyrillic) is built into Typst,
+# Noto CJK covers Hangul and Chinese characters (Debian: fonts-noto-cjk), DejaVu the rest it can.
+DEFAULT_FONTS = ("Libertinus Serif", "Noto Serif CJK KR", "Noto Sans CJK KR", "DejaVu Serif", "DejaVu Sans")
+DEFAULT_FONT_PATHS = ("/usr/share/fonts",)
+# teipress.toml's paper names that Typst spells differently.
+TYPST_PAPER = {"b5": "iso-b5"}
+# Typst's in-memory cache grows with compilations (measured: a worker stays near 220 MB over 60
+# letters); a worker typesets this many, then a fresh one (which compiles the stylesheets again) takes over.
+TASKS_PER_WORKER = 200
+
+
+@dataclass
+class PdfResult:
+    """The PDFs written (per document, then the book) and the warnings met while typesetting."""
+
+    files: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Typesetting:
+    """What a worker needs to know besides the document: fonts, paper, the edition's title."""
+
+    fonts: tuple[str, ...]
+    font_paths: tuple[str, ...]
+    paper: str
+    language: str
+    title: str
+    subtitle: str
+    out_dir: str
+
+
+@dataclass
+class DocumentOutcome:
+    """A worker's answer for one document: its chapter for the book, its sort key, its PDF or its error."""
+
+    document_id: str
+    sort_key: str = ""
+    chapter: str = ""
+    pdf: Path | None = None
+    # Numbered lines of the document: the book's line numbers restart after this many.
+    line_count: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    error: str = ""
+
+
+def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int) -> PdfResult:
+    """Typeset `out_dir/<document-id>.pdf` for every document and `out_dir/edition.pdf`, the whole edition.
+
+    Example: `build_pdfs(load_edition(config.source), config, config.pdf_dir, jobs=2)`.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    registers = etree.tostring(merged_registers(edition))
+    setting = Typesetting(
+        fonts=tuple(dict.fromkeys((*config.fonts, *DEFAULT_FONTS))),
+        font_paths=tuple(str(p) for p in (*config.font_paths, *(Path(p) for p in DEFAULT_FONT_PATHS if Path(p).is_dir()))),
+        paper=TYPST_PAPER.get(config.paper, config.paper),
+        language=config.language,
+        title=config.title or "",
+        subtitle=config.subtitle or "",
+        out_dir=str(out_dir.resolve()),
+    )
+    tasks = [(str(doc.path), doc.id, etree.tostring(doc.tree)) for doc in edition.documents]
+    edition_tree = etree.tostring(edition.edition_file.tree) if edition.edition_file else None
+    result = PdfResult()
+    # multiprocessing.Pool replaces a worker after `maxtasksperchild` reliably (ProcessPoolExecutor's
+    # max_tasks_per_child can hang in Python 3.11 when a worker retires).
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(processes=max(1, jobs), initializer=_start_worker, initargs=(registers, setting),
+                      maxtasksperchild=TASKS_PER_WORKER) as pool:
+        outcomes = pool.map(_typeset_document, tasks, chunksize=1)
+        failed = [o for o in outcomes if o.error]
+        if failed:
+            raise TypesetError("\n".join(o.error for o in failed))
+        in_order = sorted(outcomes, key=lambda o: (o.sort_key, o.document_id))
+        line_offsets = dict(zip((o.document_id for o in in_order), itertools.accumulate((o.line_count for o in in_order), initial=0)))
+        book, book_problems = pool.apply(_typeset_book, (edition_tree, [o.chapter for o in in_order], line_offsets))
+    for outcome in outcomes:
+        result.files.append(outcome.pdf)  # type: ignore[arg-type]
+        result.problems.extend(outcome.problems)
+    result.files.append(book)
+    result.problems.extend(book_problems)
+    return result
+
+
+# ---- in the worker processes --------------------------------------------------------------------
+
+_registers_xml: bytes = b""
+_setting: Typesetting | None = None
+_registers_node = None
+
+
+def _start_worker(registers: bytes, setting: Typesetting) -> None:
+    global _registers_xml, _setting
+    _registers_xml, _setting = registers, setting
+
+
+def _stylesheets():  # type: ignore[no-untyped-def]
+    """This worker's stylesheets and the registers as a Saxon node, made once per process."""
+    global _registers_node
+    from .saxon import Stylesheets, to_xdm
+
+    if _registers_node is None:
+        _registers_node = (Stylesheets(), to_xdm(_registers_xml))
+    return _registers_node
+
+
+def _typeset_document(task: tuple[str, str, bytes]) -> DocumentOutcome:
+    """Transform one document (for its own PDF and as a book chapter) and typeset its PDF."""
+    from .errors import TeipressError
+    from .saxon import to_xdm
+
+    path_text, document_id, tree_xml = task
+    path = Path(path_text)
+    assert _setting is not None
+    outcome = DocumentOutcome(document_id=document_id)
+    try:
+        stylesheets, registers = _stylesheets()
+        node = to_xdm(tree_xml)
+        common = dict(registers=registers, document_id=document_id, paper=_setting.paper,
+                      fonts=list(_setting.fonts), edition_title=_setting.title)
+        outcome.sort_key = stylesheets.transform("pdf/document.xsl", node, part="sort-key", **common)
+        outcome.chapter = stylesheets.transform("pdf/document.xsl", node, part="book", **common)
+        markup = stylesheets.transform("pdf/document.xsl", node, part="standalone", source_name=path.name, **common)
+        done = typeset(markup, {"source.xml": path.read_bytes()}, _setting, what=display_path(path),
+                       markers="metadata", all_line_markers=True)
+        outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
+        text = "".join(etree.fromstring(tree_xml).itertext())
+        outcome.problems = missing_glyph_problems(done.pdf, done.conformant, path, text, document_id, _setting)
+        target = Path(_setting.out_dir) / f"{document_id}.pdf"
+        write_atomic(target, done.pdf)
+        outcome.pdf = target
+    except TeipressError as error:
+        outcome.error = str(error)
+    except OSError as error:
+        outcome.error = f"{display_path(path)}: cannot write its PDF: {error}"
+    return outcome
+
+
+def _typeset_book(edition_xml: bytes | None, chapters: list[str], line_offsets: dict[str, int]) -> tuple[Path, list[Problem]]:
+    """Front matter from edition.xml, the documents' chapters in order, bibliography and indexes."""
+    from .saxon import to_xdm
+
+    assert _setting is not None
+    stylesheets, registers = _stylesheets()
+    source = to_xdm(edition_xml or b'<TEI xmlns="http://www.tei-c.org/ns/1.0"/>')
+    common = dict(registers=registers, edition_title=_setting.title, edition_subtitle=_setting.subtitle,
+                  language=_setting.language, paper=_setting.paper, fonts=list(_setting.fonts))
+    front = stylesheets.transform("pdf/book.xsl", source, part="front", **common)
+    back = stylesheets.transform("pdf/book.xsl", source, part="back", **common)
+    markup = front + "".join(chapters) + back
+    done = typeset(markup, {}, _setting, what="the edition's book", line_offsets=line_offsets, markers="metadata")
+    # The offsets come from each document typeset alone (same width, same line breaks); should a
+    # document of the book not begin with line 1, typeset it once more with the book's own counts.
+    first_lines: dict[str, int] = {}
+    for line in _line_markers(done.markers):
+        first_lines.setdefault(line["document"], line["raw"])
+    counted = {document: raw - 1 for document, raw in first_lines.items()}
+    if any(line_offsets.get(document, 0) != offset for document, offset in counted.items()):
+        done = typeset(markup, {}, _setting, what="the edition's book", line_offsets=counted)
+    target = Path(_setting.out_dir) / BOOK_FILE
+    write_atomic(target, done.pdf)
+    problems = [] if done.conformant else [Problem(
+        display_path(target), 1, 1, Severity.WARNING,
+        "the book is not PDF/A-3b because a character has no glyph in any font (see the missing-glyph warnings)", "not-pdfa")]
+    return target, problems
+
+
+def _line_markers(values: list[Any]) -> list[dict[str, Any]]:
+    """The line markers (lib.typ `tp-line-numbering`) among the values of all metadata elements."""
+    return [v for v in values if isinstance(v, dict) and "raw" in v and "document" in v]
+
+
+# ---- Typst --------------------------------------------------------------------------------------
+
+@dataclass
+class Typeset:
+    """A compiled PDF, whether it is PDF/A-3b, and the values of the metadata markers asked for."""
+
+    pdf: bytes
+    conformant: bool
+    markers: list[Any]
+
+
+def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what: str,
+            line_offsets: dict[str, int] | None = None, markers: str | None = None, all_line_markers: bool = False) -> Typeset:
+    """Compile `markup` in a fresh build folder (Typst's root: lib.typ and `files`, nothing else).
+
+    Typst refuses PDF/A when a character has no glyph in any font; then the PDF is made without it,
+    so that the warning can name the characters. `markers` (a selector such as "metadata") asks for
+    the values of those markers, which costs nothing after the compilation.
+    """
+    import typst
+
+    build = Path(tempfile.mkdtemp(prefix="teipress-pdf-")).resolve()
+    try:
+        (build / "lib.typ").write_bytes(LIB_TYP.read_bytes())
+        for name, data in files.items():
+            (build / name).write_bytes(data)
+        main = build / "main.typ"
+        main.write_text(markup, encoding="utf-8")
+        compiler = typst.Compiler(str(main), root=str(build), font_paths=list(setting.font_paths),
+                                  sys_inputs={"line-offsets": json.dumps(line_offsets or {}),
+                                              "all-line-markers": "yes" if all_line_markers else "no"})
+        try:
+            try:
+                pdf, conformant = compiler.compile(pdf_standards=PDF_STANDARDS), True
+            except (typst.TypstError, RuntimeError) as error:
+                if "could not be displayed" not in str(error):
+                    raise
+                pdf, conformant = compiler.compile(), False
+            found = json.loads(compiler.query(markers, field="value")) if markers else []
+        except (typst.TypstError, RuntimeError) as error:
+            raise TypesetError(f"{what}: Typst could not typeset it: {error}") from error
+        return Typeset(pdf, conformant, found)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def pages_with_missing_glyphs(pdf: bytes) -> list[int]:
+    """The pages (0-based) where a character is drawn with no glyph (glyph id 0, the empty box)."""
+    import pymupdf
+
+    pages = []
+    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+        for number, page in enumerate(document):
+            if any(char[1] == 0 and char[0] > 32 for span in page.get_texttrace() for char in span["chars"]):
+                pages.append(number)
+    return pages
+
+
+def characters_without_glyph(characters: Iterable[str], setting: Typesetting) -> list[str]:
+    """Which of `characters` no font has: each is set on a page of its own and the empty boxes counted.
+
+    A PDF shows a missing glyph as U+FFFD, so the character itself is found this way, with the
+    same fonts and fallback as the edition's PDFs.
+    """
+    candidates = sorted({c for c in characters if not c.isspace() and not (" " <= c <= "~")})
+    if not candidates:
+        return []
+    fonts = ", ".join(_typst_string(font) for font in setting.fonts)
+    markup = f"#set page(width: 3cm, height: 2cm, margin: 2mm)\n#set text(font: ({fonts},))\n"
+    markup += "#pagebreak()\n".join(f"#{_typst_string(c)};\n" for c in candidates)
+    pdf = typeset(markup, {}, setting, what="the character check").pdf
+    return [candidates[page] for page in pages_with_missing_glyphs(pdf)]
+
+
+def _typst_string(text: str) -> str:
+    """A Typst string literal (as xslt/pdf/typst.xsl writes them)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(f"\\u{{{ord(c):x}}}" if ord(c) < 32 or 127 <= ord(c) <= 159 else c for c in escaped) + '"'
+
+
+def missing_glyph_problems(pdf: bytes, conformant: bool, source: Path, text: str, document_id: str, setting: Typesetting) -> list[Problem]:
+    """A warning per character of `text` that no font could draw, at its first place in the source file."""
+    if conformant or not pages_with_missing_glyphs(pdf):
+        return []
+    source_text = source.read_text(encoding="utf-8", errors="replace")
+    problems = []
+    for char in characters_without_glyph(text, setting):
+        line, column = _position_of(source_text, char)
+        problems.append(Problem(
+            display_path(source), line, column, Severity.WARNING,
+            f"no font has the character {char} (U+{ord(char):04X}) of document {document_id}: it prints as an empty box "
+            f"in {document_id}.pdf, which therefore is not PDF/A; install a font that has it and name it in `fonts` "
+            f"(and its folder in `font_paths`) in teipress.toml",
+            "missing-glyph"))
+    return problems
+
+
+def _position_of(text: str, char: str) -> tuple[int, int]:
+    index = text.find(char)
+    if index < 0:
+        return 1, 1
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+

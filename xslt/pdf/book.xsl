@@ -1,0 +1,86 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The book's front and back matter from `tei/edition.xml` (entry stylesheet). teipress puts the
+  documents' chapters (document.xsl with part=book) between the two parts:
+    front  imports lib.typ, applies the template (title page, editors, contents), then the
+           edition's own texts: introduction, editorial principles ... one chapter per top-level div;
+    back   the bibliography of cited documents and the indexes of persons, places, organisations.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:array="http://www.w3.org/2005/xpath-functions/array"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <xsl:import href="../common/facts.xsl"/>
+  <xsl:import href="typst.xsl"/>
+  <xsl:import href="metadata.xsl"/>
+  <xsl:import href="text.xsl"/>
+
+  <xsl:output method="text" encoding="UTF-8"/>
+
+  <xsl:param name="part" as="xs:string" select="'front'"/>
+  <!-- The title from teipress.toml, used when edition.xml has none. -->
+  <xsl:param name="edition-title" as="xs:string" select="''"/>
+  <xsl:param name="edition-subtitle" as="xs:string" select="''"/>
+  <xsl:param name="language" as="xs:string" select="'en'"/>
+  <xsl:param name="paper" as="xs:string" select="'a4'"/>
+  <xsl:param name="fonts" as="array(xs:string)" select="[]"/>
+
+  <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
+  <xsl:mode name="tp:pdf-book" on-no-match="fail" on-multiple-match="fail"/>
+
+  <xsl:template match="/">
+    <xsl:apply-templates select="*" mode="tp:pdf-book"/>
+  </xsl:template>
+
+  <xsl:template match="*[$part eq 'back']" mode="tp:pdf-book" priority="2">
+    <xsl:value-of select="tp:bibliography($registers/*/(bibl, biblStruct)[@xml:id])"/>
+    <xsl:text>&#10;#tp-index("person", "Index of persons")&#10;#tp-index("place", "Index of places")&#10;#tp-index("org", "Index of organisations")&#10;</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="*" mode="tp:pdf-book">
+    <xsl:variable name="titles" select="teiHeader/fileDesc/titleStmt/title"/>
+    <xsl:variable name="title" select="(($titles[@type = 'main'], $titles[not(@type = ('sub', 'subtitle'))])[1]!normalize-space(.), $edition-title[. ne ''], 'Edition')[1]"/>
+    <xsl:variable name="subtitle" select="($titles[@type = ('sub', 'subtitle')]!normalize-space(.), $edition-subtitle)[. ne ''][1]"/>
+    <xsl:variable name="publication" select="teiHeader/fileDesc/publicationStmt"/>
+    <xsl:variable name="imprint" select="(
+      $publication/publisher!normalize-space(.),
+      string-join(($publication/pubPlace!normalize-space(.), $publication/date!normalize-space(.))[. ne ''], ' '),
+      $publication/availability/licence!normalize-space(string-join((., @target[not(normalize-space(current()) = normalize-space(.))]), ' ')),
+      $publication/availability/p!normalize-space(.))[. ne '']"/>
+    <xsl:text>#import "lib.typ": *&#10;</xsl:text>
+    <xsl:text>#show: edition.with(book: true, title: {tp:typst-string($title)}, subtitle: {if (exists($subtitle)) then tp:typst-string($subtitle) else 'none'}, </xsl:text>
+    <xsl:text>editors: {tp:typst-array(teiHeader/fileDesc/titleStmt/editor!normalize-space(.))}, imprint: {tp:typst-array($imprint)}, </xsl:text>
+    <xsl:text>keywords: {tp:typst-array(teiHeader/profileDesc/textClass/keywords//term!normalize-space(.))}, </xsl:text>
+    <xsl:text>language: {tp:typst-string(tp:typst-language((text/@xml:lang, @xml:lang, $language)[1]))}, paper: {tp:typst-string($paper)}</xsl:text>
+    <xsl:if test="array:size($fonts) gt 0">, fonts: {tp:typst-array(array:flatten($fonts))}</xsl:if>
+    <xsl:value-of select="tp:date-argument(($publication/date/@when)[1])"/>
+    <xsl:text>)&#10;</xsl:text>
+    <xsl:apply-templates select="text/(front, body, back)/*" mode="tp:pdf-book-chapter"/>
+    <!-- Editorial principles from the header when the edition's text has no chapter of them. -->
+    <xsl:if test="teiHeader/encodingDesc/editorialDecl[normalize-space(.)] and not(text//div[matches(@type, 'principles|editorial|editorialDecl', 'i')])">
+      <xsl:text>&#10;#tp-document(id: "editorial-principles", title: "Editorial principles", numbered: false)[</xsl:text>
+      <xsl:apply-templates select="teiHeader/encodingDesc/editorialDecl/node()" mode="tp:pdf"/>
+      <xsl:text>]&#10;</xsl:text>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:mode name="tp:pdf-book-chapter" on-no-match="fail" on-multiple-match="fail"/>
+
+  <!-- A top-level division of edition.xml is a chapter titled by its head. -->
+  <xsl:template match="*[tp:behaviour(.) = 'division']" mode="tp:pdf-book-chapter">
+    <xsl:variable name="title" select="(head[1]!normalize-space(.), @n, tp:label-of-type((@type, 'Preface')[1]))[. ne ''][1]"/>
+    <xsl:text>&#10;#tp-document(id: {tp:typst-string((@xml:id, 'front-' || count(preceding::*) )[1])}, title: {tp:typst-string($title)}, numbered: false)[</xsl:text>
+    <xsl:apply-templates select="node() except head[1]" mode="tp:pdf"/>
+    <xsl:text>]&#10;</xsl:text>
+  </xsl:template>
+
+  <!-- Anything else at the top (a paragraph outside a division) is rendered as it stands. -->
+  <xsl:template match="*" mode="tp:pdf-book-chapter" priority="-1">
+    <xsl:apply-templates select="." mode="tp:pdf"/>
+  </xsl:template>
+</xsl:stylesheet>

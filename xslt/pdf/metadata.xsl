@@ -1,0 +1,91 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  What the print edition says about a document before its text: the metadata block (date, sender
+  and addressee with places, archive and number, classification, translator, source), and the
+  bibliography entries of cited documents. Values pass to lib.typ as string data, never as markup.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <xsl:mode name="tp:pdf-metadata" on-no-match="fail" on-multiple-match="fail"/>
+
+  <!-- The metadata block as a Typst array of (label, value) pairs. -->
+  <xsl:function name="tp:metadata-pairs" as="xs:string">
+    <xsl:param name="root" as="element()"/>
+    <xsl:variable name="pairs" as="xs:string*">
+      <xsl:apply-templates select="$root" mode="tp:pdf-metadata"/>
+    </xsl:variable>
+    <xsl:sequence select="'(' || string-join($pairs!(. || ','), ' ') || ')'"/>
+  </xsl:function>
+
+  <xsl:function name="tp:pair" as="xs:string?">
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:param name="value" as="xs:string?"/>
+    <xsl:sequence select="if (normalize-space($value) eq '') then () else '(' || tp:typst-string($label) || ', ' || tp:typst-string(normalize-space($value)) || ')'"/>
+  </xsl:function>
+
+  <xsl:template match="*" mode="tp:pdf-metadata" as="xs:string*">
+    <xsl:variable name="header" select="teiHeader"/>
+    <xsl:variable name="language" select="tp:language(.)"/>
+    <xsl:variable name="sent" select="$header/profileDesc/correspDesc/correspAction[@type = 'sent']"/>
+    <xsl:variable name="received" select="$header/profileDesc/correspDesc/correspAction[@type = 'received']"/>
+    <xsl:variable name="ms" select="($header/fileDesc/sourceDesc//msDesc)[1]"/>
+    <xsl:variable name="date" select="tp:document-date(.)"/>
+    <xsl:sequence select="tp:pair('Date', if ($date ne '') then string-join(tokenize($date, '/')!tp:format-iso-date(., 'en'), ' – ') else ())"/>
+    <xsl:sequence select="tp:pair('From', tp:party($sent))"/>
+    <xsl:sequence select="tp:pair('To', tp:party($received))"/>
+    <xsl:sequence select="tp:pair('Archive', string-join(($ms/msIdentifier/(settlement, institution, repository, collection)!normalize-space(.))[. ne ''], ', '))"/>
+    <xsl:for-each select="$ms/msIdentifier/idno, $ms/msIdentifier/altIdentifier/idno">
+      <xsl:sequence select="tp:pair(if (@type) then tp:label-of-type(@type) else 'Number', string(.))"/>
+    </xsl:for-each>
+    <xsl:sequence select="tp:pair('Classification', string-join($ms//note[@type = 'classification']!normalize-space(.), '; '))"/>
+    <xsl:sequence select="tp:pair('Summary', string-join($ms/msContents/summary!normalize-space(.), ' '))"/>
+    <xsl:sequence select="tp:pair('Source', string-join($header/fileDesc/sourceDesc/(biblStruct, bibl)!normalize-space(string-join(.//text(), ' ')), '; '))"/>
+    <xsl:sequence select="tp:pair('Author', string-join($header/fileDesc/titleStmt/author!normalize-space(.), '; ')[empty($sent)])"/>
+    <xsl:sequence select="tp:pair('Translation', string-join($header/fileDesc/titleStmt/respStmt[resp[matches(., 'transl', 'i')]]/(persName, name, orgName)!normalize-space(.), ', '))"/>
+  </xsl:template>
+
+  <!-- "Kim Il Sung, Pyongyang": who sent or received, and where. -->
+  <xsl:function name="tp:party" as="xs:string?">
+    <xsl:param name="action" as="element()*"/>
+    <xsl:sequence select="string-join($action!string-join(((persName, orgName, name)!normalize-space(.), (placeName, settlement)!normalize-space(.))[. ne ''], ', '), '; ')"/>
+  </xsl:function>
+
+  <!-- "telegram-number" becomes "Telegram number". -->
+  <xsl:function name="tp:label-of-type" as="xs:string">
+    <xsl:param name="type" as="xs:string"/>
+    <xsl:variable name="words" select="replace(normalize-space($type), '[-_]', ' ')"/>
+    <xsl:sequence select="upper-case(substring($words, 1, 1)) || substring($words, 2)"/>
+  </xsl:function>
+
+  <!-- A cited document in the bibliography: "Document 1. Title. From → to, date. Subject." -->
+  <xsl:function name="tp:bibliography-entry" as="xs:string">
+    <xsl:param name="bibl" as="element()"/>
+    <xsl:variable name="date" select="($bibl/date[exists(tp:iso-date(.))])[1]"/>
+    <xsl:variable name="parts" select="(
+      tp:name-of-bibl($bibl),
+      string-join(($bibl/author!normalize-space(.), $bibl/respStmt[resp = 'addressee']/(persName, orgName, name)!normalize-space(.))[. ne ''], ' to ')[tp:name-of-bibl($bibl) eq ''],
+      if (exists($date)) then string-join(tokenize(tp:iso-date($date), '/')!tp:format-iso-date(., 'en'), ' – ') else normalize-space($bibl/date),
+      normalize-space(string-join($bibl/note//text(), ' ')))[. ne '']"/>
+    <xsl:sequence select="'#tp-bibl-entry(' || tp:typst-string($bibl/@xml:id) || ')['
+      || (if ($bibl/@n) then '#strong[' || tp:typst-literal('Document ' || $bibl/@n || '.') || '] ' else '')
+      || tp:typst-literal(string-join($parts!(if (matches(., '[.!?]$')) then . else . || '.'), ' ')) || ']'"/>
+  </xsl:function>
+
+  <xsl:function name="tp:name-of-bibl" as="xs:string">
+    <xsl:param name="bibl" as="element()"/>
+    <xsl:sequence select="normalize-space(string-join(($bibl/title, $bibl/analytic/title, $bibl/monogr/title)[1]//text(), ''))"/>
+  </xsl:function>
+
+  <!-- The bibliography: a heading and one entry per cited document, by number, then by title. -->
+  <xsl:function name="tp:bibliography" as="xs:string">
+    <xsl:param name="bibls" as="element()*"/>
+    <xsl:sequence select="if (empty($bibls)) then '' else
+      '&#10;&#10;#tp-bibliography[' || string-join(sort($bibls, (), function($b) { (if ($b/@n castable as xs:integer) then xs:integer($b/@n) else 1000000), tp:name-of-bibl($b) })!tp:bibliography-entry(.), '&#10;') || ']&#10;&#10;'"/>
+  </xsl:function>
+</xsl:stylesheet>

@@ -1,0 +1,338 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The reading text as Typst markup, one template rule per behaviour (xslt/common/behaviours.xsl)
+  and a few per element where an element means more than its behaviour (notes, readings, links).
+  Every text node becomes a string literal (typst.xsl); every element keeps its content.
+  Functions called here (tp-head, tp-item, tp-app ...) are defined in lib.typ.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <xsl:mode name="tp:pdf" on-no-match="fail" on-multiple-match="fail"/>
+
+  <!-- Block boundaries: a blank line is a paragraph break in Typst markup. -->
+  <xsl:variable name="tp:par" as="xs:string" select="'&#10;&#10;'"/>
+
+  <!-- Text: literal, with runs of white space as one space. White space between blocks is layout, not text. -->
+  <xsl:template match="text()" mode="tp:pdf">
+    <xsl:choose>
+      <xsl:when test="normalize-space(.) eq '' and (parent::*[tp:behaviour(.) = ('division', 'list', 'table', 'row', 'figure', 'metadata')] or preceding-sibling::*[1][tp:pdf-is-block(.)] or following-sibling::*[1][tp:pdf-is-block(.)])"/>
+      <xsl:otherwise>{tp:typst-literal(replace(., '\s+', ' '))}</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="comment() | processing-instruction()" mode="tp:pdf"/>
+
+  <xsl:function name="tp:pdf-is-block" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="tp:behaviour($element) = ('division', 'heading', 'block', 'verse-line', 'list', 'item', 'table', 'figure')"/>
+  </xsl:function>
+
+  <!-- Unknown elements keep their content (the behaviour "inline"). -->
+  <xsl:template match="*" mode="tp:pdf" priority="-10">
+    <xsl:apply-templates mode="tp:pdf"/>
+  </xsl:template>
+
+  <!-- ===== behaviours ===== -->
+
+  <xsl:template match="*[tp:behaviour(.) = 'metadata']" mode="tp:pdf" priority="1"/>
+
+  <xsl:template match="*[tp:behaviour(.) = 'division']" mode="tp:pdf" priority="1">
+    <xsl:value-of select="$tp:par"/>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:value-of select="$tp:par"/>
+  </xsl:template>
+
+  <!-- Opening and closing formulas of letters stand apart from the paragraphs. -->
+  <xsl:template match="opener | closer | postscript | (salute | signed | dateline)[not(parent::p or ancestor::opener or ancestor::closer or ancestor::postscript)]" mode="tp:pdf" priority="2">
+    <xsl:text>{$tp:par}#tp-closer[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]{$tp:par}</xsl:text>
+  </xsl:template>
+
+  <!-- Drama: the speaker's name in small capitals, kept with the speech; stage directions in italics. -->
+  <xsl:template match="speaker" mode="tp:pdf" priority="2">
+    <xsl:text>{$tp:par}#tp-speaker[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]{$tp:par}</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="stage[not(parent::p or parent::l)]" mode="tp:pdf" priority="2">
+    <xsl:text>{$tp:par}#tp-stage[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]{$tp:par}</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="stage[parent::p or parent::l]" mode="tp:pdf" priority="2">
+    <xsl:text>#emph[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'heading']" mode="tp:pdf" priority="1">
+    <xsl:text>{$tp:par}#tp-head({max((1, count(ancestor::*[tp:behaviour(.) = 'division'][ancestor::text])))})[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]{$tp:par}</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'block']" mode="tp:pdf" priority="1">
+    <xsl:value-of select="$tp:par"/>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:value-of select="$tp:par"/>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'verse-line']" mode="tp:pdf" priority="1">
+    <xsl:text>{$tp:par}#tp-verse[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]{$tp:par}</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'list']" mode="tp:pdf" priority="1">
+    <xsl:value-of select="$tp:par"/>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:value-of select="$tp:par"/>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'item']" mode="tp:pdf" priority="1">
+    <xsl:text>{$tp:par}#tp-item[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]{$tp:par}</xsl:text>
+  </xsl:template>
+
+  <!-- A table: its rows' cells in a grid as wide as the widest row; anything else in it before the grid. -->
+  <xsl:template match="*[tp:behaviour(.) = 'table']" mode="tp:pdf" priority="1">
+    <xsl:variable name="rows" select="*[tp:behaviour(.) = 'row']"/>
+    <xsl:value-of select="$tp:par"/>
+    <xsl:apply-templates select="node() except $rows" mode="tp:pdf"/>
+    <xsl:if test="exists($rows)">
+      <xsl:variable name="columns" select="max(($rows!sum(*[tp:behaviour(.) = 'cell']!(if (@cols castable as xs:integer) then max((1, xs:integer(@cols))) else 1)), 1))"/>
+      <xsl:text>{$tp:par}#table(columns: {$columns}, stroke: (x, y) => if y == 0 {{ (bottom: 0.4pt) }} else {{ none }}, inset: 0.35em, </xsl:text>
+      <xsl:apply-templates select="$rows" mode="tp:pdf"/>
+      <xsl:text>){$tp:par}</xsl:text>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'row']" mode="tp:pdf" priority="1">
+    <xsl:variable name="cells" select="*[tp:behaviour(.) = 'cell']"/>
+    <xsl:apply-templates select="$cells" mode="tp:pdf"/>
+    <!-- Text of a row outside its cells is kept in one more cell of its own. -->
+    <xsl:if test="exists((node() except $cells)[not(self::text()[normalize-space(.) eq ''])])">
+      <xsl:text>table.cell(colspan: 1)[</xsl:text>
+      <xsl:apply-templates select="node() except $cells" mode="tp:pdf"/>
+      <xsl:text>], </xsl:text>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'cell']" mode="tp:pdf" priority="1">
+    <xsl:text>table.cell(colspan: {if (@cols castable as xs:integer) then max((1, xs:integer(@cols))) else 1})[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>], </xsl:text>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'figure']" mode="tp:pdf" priority="1">
+    <xsl:text>{$tp:par}#tp-figure[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]{$tp:par}</xsl:text>
+  </xsl:template>
+
+  <!-- Images are not embedded (a source file must not make Typst read files); their descriptions are kept. -->
+  <xsl:template match="*[tp:behaviour(.) = 'graphic']" mode="tp:pdf" priority="1">
+    <xsl:apply-templates mode="tp:pdf"/>
+  </xsl:template>
+
+  <!-- Editorial notes become numbered footnotes; a note inside a note stays in it, in parentheses. -->
+  <xsl:template match="*[tp:behaviour(.) = 'note']" mode="tp:pdf" priority="1">
+    <xsl:text>#footnote[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'note'][ancestor::*[tp:behaviour(.) = 'note']]" mode="tp:pdf" priority="2">
+    <xsl:text>#" (";</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>#")";</xsl:text>
+  </xsl:template>
+
+  <!-- ===== alternates: the edition's reading in the text, the others in the apparatus ===== -->
+
+  <xsl:template match="choice" mode="tp:pdf" priority="2">
+    <xsl:variable name="shown" select="(expan, corr, reg, *)[1]"/>
+    <xsl:call-template name="tp:apparatus">
+      <xsl:with-param name="shown" select="$shown"/>
+      <xsl:with-param name="others" select="* except $shown"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="app" mode="tp:pdf" priority="2">
+    <xsl:variable name="shown" select="(lem, rdg)[1]"/>
+    <xsl:apply-templates select="node() except (lem, rdg, rdgGrp)" mode="tp:pdf"/>
+    <xsl:call-template name="tp:apparatus">
+      <xsl:with-param name="shown" select="$shown"/>
+      <xsl:with-param name="others" select="(rdg, rdgGrp/rdg) except $shown"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="subst" mode="tp:pdf" priority="2">
+    <xsl:variable name="shown" select="(add, *)[1]"/>
+    <xsl:call-template name="tp:apparatus">
+      <xsl:with-param name="shown" select="$shown"/>
+      <xsl:with-param name="others" select="* except $shown"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The shown reading, then an apparatus entry (lib.typ tp-app) recording the others with their
+       labels; inside a note (footnotes cannot hold footnotes) the others follow in brackets. -->
+  <xsl:template name="tp:apparatus">
+    <xsl:param name="shown" as="element()?"/>
+    <xsl:param name="others" as="element()*"/>
+    <xsl:apply-templates select="$shown" mode="tp:pdf"/>
+    <xsl:variable name="readings" select="$others!('(label: ' || tp:typst-string(tp:reading-label(.)) || ', text: ' || tp:typst-string(tp:reading-text(.)) || '),')"/>
+    <xsl:choose>
+      <xsl:when test="empty($others)"/>
+      <xsl:when test="ancestor::*[tp:behaviour(.) = 'note']">
+        <xsl:text>#" [";</xsl:text>
+        <xsl:value-of select="string-join($others!(tp:typst-literal(tp:reading-text(.)) || tp:typst-literal(' ' || tp:reading-label(.))), '#&quot;; &quot;;')"/>
+        <xsl:text>#"]";</xsl:text>
+      </xsl:when>
+      <xsl:otherwise>#tp-app({tp:typst-string(($document-id, root(.)/*/@xml:id, 'document')[1])}, {tp:typst-string(if (exists($shown)) then tp:reading-text($shown) else '')}, ({string-join($readings, ' ')}))</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A reading's text as the apparatus prints it ("om." when the witness has nothing here). -->
+  <xsl:function name="tp:reading-text" as="xs:string">
+    <xsl:param name="reading" as="element()"/>
+    <xsl:variable name="text" select="normalize-space(string-join($reading//text()[not(ancestor::note[ancestor::* intersect $reading])], ''))"/>
+    <xsl:sequence select="if ($text eq '') then 'om.' else $text"/>
+  </xsl:function>
+
+  <!-- What a recorded reading is: its witnesses, or what kind of alternative it is. -->
+  <xsl:function name="tp:reading-label" as="xs:string">
+    <xsl:param name="reading" as="element()"/>
+    <xsl:sequence select="
+      if ($reading/@wit) then normalize-space(replace($reading/@wit, '#', ''))
+      else if ($reading/self::abbr) then 'abbr.'
+      else if ($reading/self::sic) then 'sic'
+      else if ($reading/self::orig) then 'orig.'
+      else if ($reading/self::del) then 'del.'
+      else if ($reading/self::add) then 'add.'
+      else if ($reading/self::rdg) then 'rdg.'
+      else local-name($reading)"/>
+  </xsl:function>
+
+  <!-- ===== inline behaviours ===== -->
+
+  <!-- A mention of a register entry: an index mark (person, place, organisation) before its text. -->
+  <xsl:template match="*[tp:behaviour(.) = 'entity']" mode="tp:pdf" priority="1">
+    <xsl:variable name="element" select="."/>
+    <xsl:for-each select="tp:pointer-ids(.)">
+      <xsl:variable name="entry" select="tp:entry-by-id(., root($element))"/>
+      <xsl:if test="exists($entry) and tp:entry-kind($entry) = ('person', 'place', 'org')">#tp-mark({tp:typst-string(tp:entry-kind($entry))}, {tp:typst-string(.)}, {tp:typst-string(tp:sort-key($entry))}, {tp:typst-string(tp:standard-name($entry))})</xsl:if>
+    </xsl:for-each>
+    <xsl:apply-templates mode="tp:pdf"/>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'date']" mode="tp:pdf" priority="1">
+    <xsl:apply-templates mode="tp:pdf"/>
+  </xsl:template>
+
+  <!-- A link: to a cited document's bibliography entry, or to a safe web address; else just its text. -->
+  <xsl:template match="*[tp:behaviour(.) = 'link']" mode="tp:pdf" priority="1">
+    <xsl:variable name="cited" select="(tp:pointer-ids(.)!tp:entry-by-id(., root(current())))[local-name() = ('bibl', 'biblStruct')][1]"/>
+    <xsl:variable name="url" select="if (exists($cited)) then () else tp:safe-url(@target)[matches(., '^(https?|mailto|ftp):')]"/>
+    <xsl:choose>
+      <xsl:when test="exists($cited)">#link(label({tp:typst-string('bibl-' || $cited/@xml:id)}))[<xsl:apply-templates mode="tp:pdf"/>]</xsl:when>
+      <xsl:when test="exists($url)">#link({tp:typst-string($url)})[<xsl:apply-templates mode="tp:pdf"/>{if (self::ptr and not(node())) then tp:typst-literal($url) else ''}]</xsl:when>
+      <xsl:otherwise>
+        <xsl:apply-templates mode="tp:pdf"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'quote']" mode="tp:pdf" priority="1">
+    <xsl:text>#quote[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]</xsl:text>
+  </xsl:template>
+
+  <!-- A quotation whose marks are already in the text keeps just those. -->
+  <xsl:template match="*[tp:behaviour(.) = 'quote'][matches(string(preceding::text()[1]), '[&quot;“”„«»‘’‚‹›]\s*$') or matches(string(.), '^\s*[&quot;“”„«»‘’‚‹›]')]" mode="tp:pdf" priority="1.5">
+    <xsl:apply-templates mode="tp:pdf"/>
+  </xsl:template>
+
+  <!-- Quotations that hold paragraphs, and citations (quote + bibl), are set off as blocks. -->
+  <xsl:template match="*[tp:behaviour(.) = 'quote'][*[tp:pdf-is-block(.)] or self::cit]" mode="tp:pdf" priority="2">
+    <xsl:text>{$tp:par}#tp-quote[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]{$tp:par}</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'emphasis']" mode="tp:pdf" priority="1">
+    <xsl:apply-templates mode="tp:pdf"/>
+  </xsl:template>
+
+  <xsl:template match="emph | foreign | title" mode="tp:pdf" priority="2">
+    <xsl:text>#emph[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]</xsl:text>
+  </xsl:template>
+
+  <!-- Highlighting: each rendition named in @rend (or @style) wraps the content once ("bold italic"). -->
+  <xsl:template match="hi | term[@rend]" mode="tp:pdf" priority="3">
+    <xsl:variable name="wrappers" select="tp:typst-wrappers(string-join((@rend, @style), ' '))"/>
+    <xsl:value-of select="string-join($wrappers!('#' || . || '['), '')"/>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:value-of select="string-join($wrappers!']', '')"/>
+  </xsl:template>
+
+  <xsl:function name="tp:typst-wrappers" as="xs:string*">
+    <xsl:param name="rendition" as="xs:string"/>
+    <xsl:variable name="r" select="lower-case($rendition)"/>
+    <xsl:sequence select="
+      (if (matches($r, 'ital|(^|\s)i(\s|$)|slant|oblique')) then 'emph' else ()),
+      (if (matches($r, 'bold|(^|\s)b(\s|$)')) then 'strong' else ()),
+      (if (matches($r, 'sup')) then 'super' else ()),
+      (if (matches($r, 'sub(script)?(\s|$)|(^|\s)sub')) then 'sub' else ()),
+      (if (matches($r, 'small-?caps|(^|\s)sc(\s|$)')) then 'smallcaps' else ()),
+      (if (matches($r, 'underl|(^|\s)u(\s|$)')) then 'underline' else ()),
+      (if (matches($r, 'strike|line-through')) then 'strike' else ())"/>
+  </xsl:function>
+
+  <!-- A deletion outside a substitution stays in the text, struck through. -->
+  <xsl:template match="del" mode="tp:pdf" priority="2">
+    <xsl:text>#strike[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]</xsl:text>
+  </xsl:template>
+
+  <!-- What the editors supply stands in square brackets. -->
+  <xsl:template match="supplied" mode="tp:pdf" priority="2">
+    <xsl:text>#"[";</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>#"]";</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'break']" mode="tp:pdf" priority="1">
+    <xsl:apply-templates mode="tp:pdf"/>
+  </xsl:template>
+
+  <!-- A line break inside a word (break="no") joins; elsewhere it separates words, unless white space already does. -->
+  <xsl:template match="lb[not(@break = 'no')]" mode="tp:pdf" priority="2">
+    <xsl:if test="not(matches(string(preceding::text()[1]), '\s$') or matches(string(following::text()[1]), '^\s'))">#" ";</xsl:if>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'gap']" mode="tp:pdf" priority="1">
+    <xsl:text>#tp-gap;</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+  </xsl:template>
+
+  <xsl:template match="space" mode="tp:pdf" priority="2">#" ";<xsl:apply-templates mode="tp:pdf"/></xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) = 'inline']" mode="tp:pdf" priority="1">
+    <xsl:apply-templates mode="tp:pdf"/>
+  </xsl:template>
+</xsl:stylesheet>
