@@ -39,6 +39,12 @@ def test_config_file_and_overrides(tmp_path: Path) -> None:
     assert config.output == tmp_path / "elsewhere"
 
 
+def test_empty_settings_mean_the_default(tmp_path: Path) -> None:
+    (tmp_path / "teipress.toml").write_text('title = ""\ntei_all = ""\nfont_paths = []\n', encoding="utf-8")
+    config = load_config(tmp_path)
+    assert (config.title, config.tei_all, config.font_paths) == (None, None, ())
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

