@@ -1,0 +1,65 @@
+"""Resident memory of a process tree, read from /proc: what parallel workers use together."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def tree_rss(root_pid: int) -> int:
+    """Resident bytes of a process and all its descendants (0 where there is no /proc)."""
+    parents: dict[int, int] = {}
+    resident: dict[int, int] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+            pages = int((entry / "statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended meanwhile
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (name) ": state, ppid, ...
+        parents[int(entry.name)] = int(fields[1])
+        resident[int(entry.name)] = pages * PAGE_SIZE
+    tree = {root_pid}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return sum(resident.get(pid, 0) for pid in tree)
+
+
+class PeakSampler:
+    """Samples this process's tree every `interval` seconds in a thread; `take()` returns the peak so far and starts anew."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        pid = os.getpid()
+        while not self._stop.wait(self.interval):
+            rss = tree_rss(pid)
+            with self._lock:
+                self.peak = max(self.peak, rss)
+
+    def take(self) -> int:
+        with self._lock:
+            peak = max(self.peak, tree_rss(os.getpid()))
+            self.peak = 0
+        return peak

@@ -1,0 +1,325 @@
+"""Measure teipress on synthetic editions and print the figures beside the project's targets.
+
+For each size N it generates an edition of N letters (`bench/generate.py`) and runs every step in
+a fresh process (`bench/step.py`): validation, a full HTML build, a rebuild after one changed
+letter, our HTML document stylesheet alone (seconds per MB of TEI), the PDFs (per document, then
+the book, timed as two phases of one `build_pdfs`), and the tei, cmif and dc exports.
+
+Columns: wall time (what a user waits for, Python start and stylesheet compilation included);
+CPU time of the step and all its workers (user + system: on a machine shared with other work,
+wall time grows with the others' load, CPU time hardly); documents/s and MB/s of TEI; peak memory
+as the largest sum of resident memory over the step's process tree (sampled every 50 ms, so
+parallel workers count together) and as the largest single process (`ru_maxrss` from wait4).
+
+Targets are printed, never asserted: a miss is a figure to look into, not a failure.
+
+Example:
+
+    python bench/run.py --sizes 100,1000 --json bench-results.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from generate import generate  # noqa: E402
+from procmem import PAGE_SIZE, tree_rss  # noqa: E402
+from step import PHASE_PREFIX, RESULT_PREFIX, STEPS  # noqa: E402
+
+MB = 1e6
+TEI_STYLESHEETS_S_PER_MB = 0.41  # the TEI Stylesheets' html5 conversion on the same files, compiled once under saxonche
+CHANGED_LETTER_NOTE = "A postscript added to measure a rebuild after one change. "
+
+
+@dataclass
+class Measurement:
+    """One step on one edition: how long, how much memory, what it did."""
+
+    step: str
+    size: int
+    status: str
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    max_rss_mb: float = 0.0
+    tree_rss_mb: float = 0.0
+    documents: int = 0
+    source_mb: float = 0.0
+    detail: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.documents / self.wall_s if self.wall_s else 0.0
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.source_mb / self.wall_s if self.wall_s else 0.0
+
+
+def run_step(step: str, root: Path, size: int, documents: int, source_mb: float, timeout: float, log: Path) -> Measurement:
+    """Run `bench/step.py STEP ROOT` as a child; time it and watch its memory until it ends."""
+    command = [sys.executable, str(BENCH / "step.py"), step, str(root)]
+    with log.open("ab") as log_file:
+        log_file.write(f"\n=== {step} N={size}: {' '.join(command)}\n".encode())
+        log_file.flush()
+        stdout_path = log.with_suffix(f".{step}.out")
+        with stdout_path.open("wb") as stdout_file:
+            started = time.perf_counter()
+            child = subprocess.Popen(command, stdout=stdout_file, stderr=log_file, start_new_session=True)
+            tree_peak, status, usage = _watch(child, timeout)
+            wall = time.perf_counter() - started
+    child.returncode = 0 if status is None else os.waitstatus_to_exitcode(status)
+    output = stdout_path.read_text(encoding="utf-8", errors="replace")
+    max_rss = usage.ru_maxrss * 1024 if usage else 0  # Linux counts ru_maxrss in KiB
+    # Sampling can miss a short peak; the tree's peak is at least its largest process's.
+    cpu = (usage.ru_utime + usage.ru_stime) if usage else 0.0  # the step and its workers, whatever else the machine runs
+    measurement = Measurement(step=step, size=size, status="failed", wall_s=wall, cpu_s=cpu, tree_rss_mb=max(tree_peak, max_rss) / MB,
+                              max_rss_mb=max_rss / MB, documents=documents, source_mb=source_mb)
+    if status is None:
+        measurement.reason = f"timed out after {timeout:.0f} s"
+        measurement.status = "timed out"
+        phases = [json.loads(line[len(PHASE_PREFIX):]) for line in output.splitlines() if line.startswith(PHASE_PREFIX)]
+        for phase in phases:
+            measurement.detail.update(phase)
+        return measurement
+    results = [line[len(RESULT_PREFIX):] for line in output.splitlines() if line.startswith(RESULT_PREFIX)]
+    if not results:
+        measurement.reason = f"exit code {child.returncode}, no result (see {log})"
+        return measurement
+    outcome = json.loads(results[-1])
+    measurement.status = outcome.pop("status")
+    measurement.reason = outcome.pop("reason", "")
+    measurement.detail = outcome
+    return measurement
+
+
+def _watch(child: subprocess.Popen, timeout: float):  # type: ignore[no-untyped-def, type-arg]
+    """Sample the RSS of the child's process tree until it exits; return (peak bytes, wait status, rusage)."""
+    peak = 0
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid == child.pid:
+            return peak, status, usage
+        peak = max(peak, tree_rss(child.pid))
+        if time.monotonic() > deadline:
+            os.killpg(child.pid, signal.SIGKILL)
+            _, status, usage = os.wait4(child.pid, 0)
+            return peak, None, usage
+        time.sleep(0.05)
+
+
+
+
+def change_one_letter(tei: Path, size: int) -> Path:
+    """Add a sentence to the first paragraph of the middle letter, as an editor's small correction would."""
+    letter = tei / f"letter-{(size + 1) // 2:05d}.xml"
+    text = letter.read_text(encoding="utf-8")
+    opener_end = text.index("</opener>")
+    paragraph = text.index("<p>", opener_end) + len("<p>")
+    letter.write_text(text[:paragraph] + CHANGED_LETTER_NOTE + text[paragraph:], encoding="utf-8")
+    return letter
+
+
+# --- targets ---------------------------------------------------------------------------------------
+
+def target_of(m: Measurement, by_key: dict[tuple[str, int], Measurement]) -> tuple[str, bool | None]:
+    """The project's target for this figure, and whether it is met (None: no target here, or not known)."""
+    if m.status not in ("ok", "timed out"):
+        return "", None
+    target, seconds, megabytes = _target(m, by_key)
+    if m.status == "timed out":
+        # Stopped before the end: the time so far is a lower bound, the memory so far too.
+        too_long = seconds is not None and m.wall_s >= seconds
+        too_big = megabytes is not None and m.tree_rss_mb >= megabytes
+        return target, False if (too_long or too_big) else None
+    if m.step == "xslt":
+        return target, m.detail.get("s_per_mb", 1e9) <= TEI_STYLESHEETS_S_PER_MB / 3
+    if seconds is None:
+        return target, None
+    return target, m.wall_s < seconds and (megabytes is None or m.tree_rss_mb < megabytes)
+
+
+def _target(m: Measurement, by_key: dict[tuple[str, int], Measurement]) -> tuple[str, float | None, float | None]:
+    """(the target as printed, its time limit in seconds, its memory limit in MB) for this step and size."""
+    if m.step == "validate" and m.size == 1000:
+        return "< 5 s", 5, None
+    if m.step == "html-full" and m.size == 1000:
+        return "< 20 s, < 1500 MB", 20, 1500
+    if m.step == "html-full" and m.size == 5000:
+        base = by_key.get(("html-full", 1000))
+        if base is None or base.status != "ok":
+            return "<= 5.5 x N=1000 (not measured)", None, None
+        return f"<= 5.5 x N=1000 ({m.wall_s / base.wall_s:.1f} x)", 5.5 * base.wall_s, None
+    if m.step == "html-rebuild" and m.size == 1000:
+        return "< 3 s", 3, None
+    if m.step == "xslt":
+        return f"<= {TEI_STYLESHEETS_S_PER_MB / 3:.3f} s/MB", None, None
+    if m.step == "pdf-book" and m.size == 1000:
+        return "< 30 s, < 2000 MB", 30, 2000
+    if m.step == "pdf-documents" and m.size == 1000:
+        return "< 60 s", 60, None
+    if m.step == "export (all 3)" and m.size == 1000:
+        return "< 10 s", 10, None
+    return "", None, None
+
+
+def pdf_phases(m: Measurement) -> list[Measurement]:
+    """The pdf step's two phases as figures of their own: all per-document PDFs, then the book."""
+    d = m.detail
+    # The largest single process is known for the whole step only, so the phases leave that column empty.
+    common = dict(size=m.size, status="ok", documents=m.documents, source_mb=m.source_mb)
+    if m.status == "timed out" and "documents_s" in d:
+        return [
+            Measurement(step="pdf-documents", wall_s=d["documents_s"], tree_rss_mb=d["documents_peak_mb"],
+                        detail={"pdf_files": m.documents, "pages": None, "phase": "start to the last document PDF"}, **common),
+            Measurement(step="pdf-book", **(common | {"status": "timed out"}),
+                        wall_s=m.wall_s - d["documents_s"], tree_rss_mb=m.tree_rss_mb,
+                        reason=f"still typesetting {m.wall_s - d['documents_s']:.0f} s after the documents were done, when the step's timeout stopped it"),
+        ]
+    if m.status != "ok" or "book_s" not in d:
+        return []
+    return [
+        Measurement(step="pdf-documents", wall_s=d["documents_s"], tree_rss_mb=d["documents_peak_mb"],
+                    detail={"pdf_files": d["pdf_files"] - 1, "pages": (d["pages"] or 0) - (d["book_pages"] or 0), "phase": "start to the last document PDF"}, **common),
+        Measurement(step="pdf-book", wall_s=d["book_s"], tree_rss_mb=d["book_peak_mb"],
+                    detail={"pdf_files": 1, "pages": d["book_pages"], "phase": "typesetting the book from the chapters"}, **common),
+    ]
+
+
+def export_total(measurements: list[Measurement], size: int) -> Measurement | None:
+    """tei + cmif + dc together, the figure the export target is about."""
+    parts = [m for m in measurements if m.size == size and m.step in ("export-tei", "export-cmif", "export-dc")]
+    if len(parts) != 3:
+        return None
+    ok = all(m.status == "ok" for m in parts)
+    total = Measurement(step="export (all 3)", size=size, status="ok" if ok else "failed",
+                        wall_s=sum(m.wall_s for m in parts), cpu_s=sum(m.cpu_s for m in parts), max_rss_mb=max(m.max_rss_mb for m in parts),
+                        tree_rss_mb=max(m.tree_rss_mb for m in parts), documents=parts[0].documents, source_mb=parts[0].source_mb,
+                        reason="" if ok else "a part failed or is not available")
+    return total
+
+
+def _note(m: Measurement) -> str:
+    if m.status != "ok":
+        return f"{'not available' if m.status == 'unavailable' else m.status}: {m.reason}" + (f" (peak {m.tree_rss_mb:.0f} MB)" if m.status == "timed out" else "")
+    d = m.detail
+    if m.step == "validate":
+        return f"{d.get('files')} files, {d.get('errors')} errors, {d.get('warnings')} warnings"
+    if m.step.startswith("html"):
+        return f"{d.get('rendered')} rendered, {d.get('reused')} reused; " + ", ".join(f"{k} {v:.1f}s" for k, v in d.get("timings", {}).items())
+    if m.step == "xslt":
+        return f"{d.get('s_per_mb')} s/MB ({d.get('transform_s')} s for {d.get('source_mb')} MB; compile {d.get('compile_s')} s)"
+    if m.step == "pdf":
+        phases = f"; documents {d['documents_s']:.1f} s, book {d['book_s']:.1f} s" if "book_s" in d else "; phases not seen"
+        return f"{d.get('pdf_files')} PDFs, {d.get('pages')} pages{phases}"
+    if m.step.startswith("pdf-"):
+        return f"{d.get('pdf_files')} PDF(s), {d.get('pages')} pages ({d.get('phase')})"
+    if m.step.startswith("export-"):
+        return f"{d.get('files')} files, {d.get('output_mb')} MB"
+    return ""
+
+
+def print_table(measurements: list[Measurement]) -> list[str]:
+    by_key = {(m.step, m.size): m for m in measurements}
+    rows = [("step", "N", "wall s", "CPU s", "docs/s", "MB/s", "peak MB", "max RSS MB", "target", "", "notes")]
+    for m in measurements:
+        target, met = target_of(m, by_key)
+        verdict = "" if met is None else ("meets" if met else "MISSES")
+        if m.status == "ok":
+            rows.append((m.step, str(m.size), f"{m.wall_s:.2f}", f"{m.cpu_s:.1f}" if m.cpu_s else "", f"{m.docs_per_s:.0f}", f"{m.mb_per_s:.2f}",
+                         f"{m.tree_rss_mb:.0f}", f"{m.max_rss_mb:.0f}" if m.max_rss_mb else "", target, verdict, _note(m)))
+        elif m.status == "timed out":
+            rows.append((m.step, str(m.size), f">{m.wall_s:.0f}", "", "-", "-", f">{m.tree_rss_mb:.0f}", "-", target, verdict, _note(m)))
+        else:
+            rows.append((m.step, str(m.size), "-", "-", "-", "-", "-", "-", target, verdict, _note(m)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for index, row in enumerate(rows):
+        line = "  ".join(cell.rjust(w) if 1 <= i <= 7 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        lines.append(f"{line}  {row[-1]}".rstrip())
+        if index == 0:
+            lines.append("-" * len(lines[0]))
+    print("\n".join(lines))
+    return lines
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PHYS_PAGES") * PAGE_SIZE if hasattr(os, "sysconf") else 0
+    return f"{platform.machine()}, {os.cpu_count()} cores, {memory / 2**30:.0f} GiB, Python {platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,5000", help="comma-separated numbers of letters (default: 100,1000,5000)")
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated steps (default: all: {','.join(STEPS)})")
+    parser.add_argument("--workdir", type=Path, help="where to generate the editions (default: a temporary folder, removed afterwards)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic editions (default: 1)")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds after which a step is stopped (default: 1800)")
+    parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
+    args = parser.parse_args(argv)
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes must be whole numbers separated by commas, not {args.sizes!r}")
+    steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+    unknown = [s for s in steps if s not in STEPS]
+    if unknown or not sizes or min(sizes) < 1:
+        parser.error(f"unknown step(s) {', '.join(unknown)}; known: {', '.join(STEPS)}" if unknown else "--sizes needs numbers of at least 1")
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="teipress-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    log = workdir / "bench.log"
+    print(f"teipress bench, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {machine()}")
+    print(f"editions and step logs in {workdir}\n")
+    measurements: list[Measurement] = []
+    try:
+        for size in sizes:
+            root = workdir / f"edition-{size}"
+            shutil.rmtree(root, ignore_errors=True)
+            started = time.perf_counter()
+            letters = generate(size, root, seed=args.seed)
+            source_mb = sum(p.stat().st_size for p in (root / "tei").rglob("*.xml")) / MB
+            print(f"N={size}: generated {len(letters)} letters, {source_mb:.1f} MB of TEI, in {time.perf_counter() - started:.1f} s", flush=True)
+            for step in steps:
+                if step == "html-rebuild":
+                    change_one_letter(root / "tei", size)
+                m = run_step(step, root, size, len(letters), source_mb, args.timeout, log)
+                print(f"  {step:<14} {m.status:<11} {m.wall_s:7.2f} s ({m.cpu_s:6.1f} s CPU)  {m.tree_rss_mb:6.0f} MB  {_note(m)}", flush=True)
+                measurements.extend([m, *pdf_phases(m)] if step == "pdf" else [m])
+            total = export_total(measurements, size)
+            if total is not None:
+                measurements.append(total)
+    finally:
+        failed = any(m.status == "failed" for m in measurements)
+        if args.workdir is None and not failed:
+            shutil.rmtree(workdir, ignore_errors=True)
+        elif failed:
+            print(f"\na step failed: its log is {log}")
+    print()
+    lines = print_table(measurements)
+    if args.json:
+        args.json.write_text(json.dumps({"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+                                         "measurements": [asdict(m) | {"docs_per_s": m.docs_per_s, "mb_per_s": m.mb_per_s} for m in measurements],
+                                         "table": lines}, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

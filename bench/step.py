@@ -1,0 +1,265 @@
+"""One measured step of the benchmark, run by `bench/run.py` in a fresh process of its own.
+
+A fresh process per step means the figures include what a user waits for: starting Python,
+importing teipress and compiling the stylesheets; and the peak memory is that of this step alone.
+The last line printed is `BENCH-RESULT {json}`: what was processed and, for a step whose API
+teipress does not have (yet), `unavailable` with the reason.
+
+Example:
+
+    python bench/step.py validate /tmp/edition-1000
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PROCESS_STARTED = time.perf_counter()  # as near to the start of Python as a script gets
+
+from procmem import PeakSampler  # noqa: E402  (bench/ is this script's folder, hence on sys.path)
+
+RESULT_PREFIX = "BENCH-RESULT "
+PHASE_PREFIX = "BENCH-PHASE "
+
+
+class Unavailable(Exception):
+    """teipress does not offer what this step measures (yet)."""
+
+
+def _import(module: str, name: str) -> Any:
+    try:
+        imported = __import__(f"teipress.{module}", fromlist=[name])
+    except ImportError as error:
+        raise Unavailable(f"teipress.{module} cannot be imported ({error})") from error
+    try:
+        return getattr(imported, name)
+    except AttributeError as error:
+        raise Unavailable(f"teipress.{module} has no {name}()") from error
+
+
+def _config(root: Path):  # type: ignore[no-untyped-def]
+    from teipress.config import load_config
+
+    return load_config(root)
+
+
+def step_validate(root: Path) -> dict[str, Any]:
+    """RELAX NG + Schematron over every file of the edition."""
+    validate_paths = _import("validate", "validate_paths")
+    config = _config(root)
+    result = validate_paths([config.source], config)
+    problems = list(getattr(result, "problems", []))
+    return {
+        "files": getattr(result, "files_checked", None),
+        "errors": getattr(result, "error_count", None),
+        "warnings": getattr(result, "warning_count", None),
+        "first_problems": [str(p) for p in problems[:3]],
+    }
+
+
+def _html_build(root: Path) -> dict[str, Any]:
+    build_edition = _import("build", "build_edition")
+    config = _config(root)
+    result = build_edition(config, formats={"html"}, validate=False)
+    return {
+        "rendered": len(result.documents_rendered),
+        "reused": len(result.documents_reused),
+        "pages": len(result.pages_written),
+        "timings": {k: round(v, 3) for k, v in result.timings.items()},
+        "problems": len(result.problems),
+    }
+
+
+def step_html_full(root: Path) -> dict[str, Any]:
+    """A build from nothing: every page, registers, chronology and search index."""
+    config = _config(root)
+    shutil.rmtree(config.html_dir, ignore_errors=True)
+    return _html_build(root)
+
+
+def step_html_rebuild(root: Path) -> dict[str, Any]:
+    """A build after one letter changed (run.py changes it), over the previous build's output."""
+    config = _config(root)
+    if not config.html_dir.is_dir():
+        raise Unavailable("no previous HTML build to rebuild (the html-full step did not run or failed)")
+    return _html_build(root)
+
+
+def step_xslt(root: Path) -> dict[str, Any]:
+    """Our HTML document stylesheet alone, compiled once: seconds per MB of TEI (parse, transform, serialize)."""
+    from teipress.edition import load_edition, merged_registers
+    from teipress.resources import XSLT_DIR
+    from teipress.saxon import Stylesheets, to_xdm
+
+    stylesheet = "html/document.xsl"
+    if not (XSLT_DIR / stylesheet).is_file():
+        raise Unavailable(f"xslt/{stylesheet} does not exist")
+    from lxml import etree
+
+    config = _config(root)
+    edition = load_edition(config.source)
+    registers = to_xdm(merged_registers(edition))
+    edition_node = to_xdm(edition.edition_file.tree) if edition.edition_file else None
+    sources = [(doc.id, etree.tostring(doc.tree, encoding="utf-8")) for doc in edition.documents]
+    sheets = Stylesheets()
+    started = time.perf_counter()
+    sheets.executable(stylesheet)
+    compile_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    output_bytes = 0
+    for document_id, data in sources:
+        html = sheets.transform(stylesheet, to_xdm(data), registers=registers, edition=edition_node, document_id=document_id, site_root="../")
+        output_bytes += len(html.encode("utf-8"))
+    transform_seconds = time.perf_counter() - started
+    source_mb = sum(len(data) for _, data in sources) / 1e6
+    return {
+        "documents": len(sources),
+        "source_mb": round(source_mb, 3),
+        "compile_s": round(compile_seconds, 3),
+        "transform_s": round(transform_seconds, 3),
+        "s_per_mb": round(transform_seconds / source_mb, 4),
+        "output_mb": round(output_bytes / 1e6, 3),
+    }
+
+
+def step_pdf(root: Path) -> dict[str, Any]:
+    """Every per-document PDF, then the book, as `teipress build --pdf` makes them; timed and sampled per phase.
+
+    `build_pdfs` typesets the documents (transforming each also as a book chapter) and then hands
+    `_typeset_book` to its worker pool; the moment it does divides the two phases. Only this
+    process's view of the pool is watched (its submit/apply_async noted); teipress is not changed.
+    """
+    import concurrent.futures
+    import multiprocessing.pool
+
+    from teipress.edition import load_edition
+
+    build_pdfs = _import("pdf", "build_pdfs")
+    overrides = {}
+    recycle = os.environ.get("BENCH_PDF_TASKS_PER_WORKER")
+    if recycle:
+        # A diagnosis aid, off by default: how fast typesetting is with workers recycled less or more often.
+        import teipress.pdf
+
+        teipress.pdf.TASKS_PER_WORKER = int(recycle)  # type: ignore[attr-defined]
+        overrides["tasks_per_worker"] = int(recycle)
+    config = _config(root)
+    shutil.rmtree(config.pdf_dir, ignore_errors=True)
+    started = time.perf_counter()
+    marks: dict[str, float] = {}
+    hooks = [(concurrent.futures.ProcessPoolExecutor, "submit"), (multiprocessing.pool.Pool, "apply_async")]
+    originals = [getattr(cls, name) for cls, name in hooks]
+
+    with PeakSampler() as sampler:
+        def noting(original):  # type: ignore[no-untyped-def]
+            def hand_over(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+                if getattr(fn, "__name__", "") == "_typeset_book" and "book_start" not in marks:
+                    marks["book_start"] = time.perf_counter()
+                    marks["documents_peak"] = sampler.take()
+                    # Told at once, so that a book that outlasts run.py's timeout still leaves this figure.
+                    print(PHASE_PREFIX + json.dumps({"documents_s": round(marks["book_start"] - PROCESS_STARTED, 3),
+                                                     "documents_peak_mb": round(marks["documents_peak"] / 1e6)}), flush=True)
+                return original(self, fn, *args, **kwargs)
+            return hand_over
+
+        for (cls, name), original in zip(hooks, originals):
+            setattr(cls, name, noting(original))
+        try:
+            edition = load_edition(config.source)
+            result = build_pdfs(edition, config, config.pdf_dir, jobs=config.jobs)
+        finally:
+            for (cls, name), original in zip(hooks, originals):
+                setattr(cls, name, original)
+        ended = time.perf_counter()
+        last_peak = sampler.take()
+    files = [Path(f) for f in getattr(result, "files", [])]
+    book = [f for f in files if f.name == "edition.pdf"]
+    outcome: dict[str, Any] = {
+        "pdf_files": len(files),
+        "pages": _count_pages(files),
+        "book_pages": _count_pages(book),
+        "problems": len(getattr(result, "problems", [])),
+        "python_start_s": round(started - PROCESS_STARTED, 3),
+        "overrides": overrides,
+    }
+    if "book_start" in marks:
+        outcome |= {
+            "documents_s": round(marks["book_start"] - PROCESS_STARTED, 3),
+            "documents_peak_mb": round(marks["documents_peak"] / 1e6),
+            "book_s": round(ended - marks["book_start"], 3),
+            "book_peak_mb": round(last_peak / 1e6),
+        }
+    return outcome
+
+
+def _count_pages(files: list[Path]) -> int | None:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return None
+    return sum(len(PdfReader(str(f)).pages) for f in files if f.suffix == ".pdf" and f.is_file())
+
+
+def _export(root: Path, fmt: str) -> dict[str, Any]:
+    export_edition = _import("export", "export_edition")
+    config = _config(root)
+    out = root / "export" / fmt
+    result = export_edition(config, fmt, out, force=True)
+    written = list(getattr(result, "files", None) or getattr(result, "written", None) or [])
+    if not written and out.exists():
+        written = [p for p in out.rglob("*") if p.is_file()] if out.is_dir() else [out]
+    return {"files": len(written), "output_mb": round(sum(Path(p).stat().st_size for p in written if Path(p).is_file()) / 1e6, 3)}
+
+
+def step_export_tei(root: Path) -> dict[str, Any]:
+    return _export(root, "tei")
+
+
+def step_export_cmif(root: Path) -> dict[str, Any]:
+    return _export(root, "cmif")
+
+
+def step_export_dc(root: Path) -> dict[str, Any]:
+    return _export(root, "dc")
+
+
+STEPS: dict[str, Callable[[Path], dict[str, Any]]] = {
+    "validate": step_validate,
+    "html-full": step_html_full,
+    "html-rebuild": step_html_rebuild,
+    "xslt": step_xslt,
+    "pdf": step_pdf,
+    "export-tei": step_export_tei,
+    "export-cmif": step_export_cmif,
+    "export-dc": step_export_dc,
+}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] not in STEPS:
+        print(f"usage: step.py {{{','.join(STEPS)}}} EDITION_ROOT", file=sys.stderr)
+        return 2
+    name, root = argv[0], Path(argv[1]).resolve()
+    started = time.perf_counter()
+    try:
+        outcome: dict[str, Any] = {"status": "ok", **STEPS[name](root)}
+    except Unavailable as reason:
+        outcome = {"status": "unavailable", "reason": str(reason)}
+    except Exception as error:  # noqa: BLE001 - a failed step is a figure to report, not a crash of the bench
+        traceback.print_exc()
+        outcome = {"status": "failed", "reason": f"{type(error).__name__}: {error}".splitlines()[0][:300]}
+    outcome["inner_s"] = round(time.perf_counter() - started, 3)
+    print(RESULT_PREFIX + json.dumps(outcome), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

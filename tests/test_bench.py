@@ -1,0 +1,196 @@
+"""The benchmark's synthetic edition follows the encoding conventions, and the bench judges figures right.
+
+No timing is asserted here: the bench measures, the tests only check that what it measures is a
+faithful edition of ours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from lxml import etree
+
+from conftest import REPO
+from teipress.xmlio import NS, XML_ID, parse_file
+
+LETTERS = 5
+RELAXNG_NS = "http://relaxng.org/ns/structure/1.0"
+SCHEMATRON_NS = "http://purl.oclc.org/dsdl/schematron"
+
+
+def _load(name: str) -> ModuleType:
+    """A script of bench/ as a module, under a name that cannot clash with other tests' imports."""
+    bench = str(REPO / "bench")
+    if bench not in sys.path:
+        sys.path.insert(0, bench)  # run.py imports its neighbours generate and step
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generate() -> ModuleType:
+    return _load("generate")
+
+
+@pytest.fixture(scope="module")
+def edition(generate: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("bench-edition")
+    generate.generate(LETTERS, root, seed=7)
+    return root
+
+
+def _xml_files(root: Path) -> list[Path]:
+    return sorted((root / "tei").rglob("*.xml"))
+
+
+def test_writes_n_letters_four_registers_the_edition_file_and_settings(edition: Path) -> None:
+    letters = sorted(p.name for p in (edition / "tei").glob("letter-*.xml"))
+    assert letters == [f"letter-{n:05d}.xml" for n in range(1, LETTERS + 1)]
+    assert sorted(p.name for p in (edition / "tei" / "registers").iterdir()) == ["bibliography.xml", "organizations.xml", "persons.xml", "places.xml"]
+    assert (edition / "tei" / "edition.xml").is_file()
+    assert 'source = "tei"' in (edition / "teipress.toml").read_text(encoding="utf-8")
+
+
+def test_every_file_parses_safely_and_a_letter_is_named_by_its_id(edition: Path) -> None:
+    for path in _xml_files(edition):
+        root = parse_file(path).getroot()
+        assert root.tag == "{http://www.tei-c.org/ns/1.0}TEI", path
+        if path.name.startswith("letter-"):
+            assert root.get(XML_ID) == path.stem
+            assert root.find("tei:text", NS).get("type") == "letter"
+
+
+def test_every_file_starts_with_the_two_xml_model_instructions_at_the_right_depth(edition: Path) -> None:
+    for path in _xml_files(edition):
+        expected = "../../schema/teipress.rng" if path.parent.name == "registers" else "../schema/teipress.rng"
+        instructions = [node for node in parse_file(path).getroot().itersiblings(preceding=True) if isinstance(node, etree._ProcessingInstruction)]
+        models = sorted((pi.get("href"), pi.get("schematypens")) for pi in instructions if pi.target == "xml-model")
+        assert models == sorted([(expected, RELAXNG_NS), (expected, SCHEMATRON_NS)]), path
+
+
+def test_every_pointer_resolves_to_a_register_entry(edition: Path) -> None:
+    registers = [parse_file(p) for p in sorted((edition / "tei" / "registers").glob("*.xml"))]
+    entry_ids = {e.get(XML_ID) for tree in registers for e in tree.iter() if e.get(XML_ID) and e.getparent() is not None}
+    pointers = 0
+    for path in _xml_files(edition):
+        for element in parse_file(path).iter():
+            for attribute in ("ref", "who", "resp", "target"):
+                value = element.get(attribute)
+                if value is None or not value.startswith("#"):
+                    continue
+                pointers += 1
+                assert value[1:] in entry_ids, f"{path.name}: {etree.QName(element).localname}/@{attribute}={value}"
+    assert pointers > LETTERS * 30
+
+
+def test_letters_carry_the_markup_density_of_a_real_edition(edition: Path) -> None:
+    for path in sorted((edition / "tei").glob("letter-*.xml")):
+        body = parse_file(path).getroot().find("tei:text/tei:body", NS)
+        words = len("".join(body.itertext()).split())
+        entities = body.xpath(".//tei:persName | .//tei:placeName | .//tei:orgName | .//tei:rs", namespaces=NS)
+        assert 4 <= len(body.findall("tei:p", NS)) <= 12
+        assert 10 <= words / len(entities) <= 22, f"{path.name}: one entity in {words / len(entities):.1f} words"
+        assert body.find("tei:opener/tei:dateline/tei:date", NS) is not None
+        assert body.find("tei:closer/tei:signed/tei:persName", NS) is not None
+    for element in ("note", "choice", "hi", "quote", "ref"):
+        assert any(parse_file(p).getroot().find(f".//tei:body//tei:{element}", NS) is not None for p in (edition / "tei").glob("letter-*.xml")), element
+
+
+def test_every_date_value_is_a_real_calendar_date(edition: Path) -> None:
+    for path in _xml_files(edition):
+        for attribute in parse_file(path).getroot().xpath("//@when", namespaces=NS):
+            value = str(attribute)
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                dt.date.fromisoformat(value)
+            else:
+                assert re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2]))?", value), f"{path.name}: when={value}"
+
+
+def test_names_are_declared_synthetic_and_no_authority_identifier_is_invented(edition: Path) -> None:
+    registers = edition / "tei" / "registers"
+    for name in ("persons.xml", "places.xml", "organizations.xml"):
+        tree = parse_file(registers / name)
+        assert not tree.getroot().xpath("//tei:idno", namespaces=NS)
+        descriptions = tree.getroot().xpath("//tei:note[@type='description']/text()", namespaces=NS)
+        assert descriptions and all("not a real" in d for d in descriptions)
+
+
+def test_the_same_seed_gives_the_same_edition_and_another_seed_another(generate: ModuleType, edition: Path, tmp_path: Path) -> None:
+    generate.generate(LETTERS, tmp_path / "same", seed=7)
+    generate.generate(LETTERS, tmp_path / "other", seed=8)
+    for path in _xml_files(edition):
+        relative = path.relative_to(edition)
+        assert (tmp_path / "same" / relative).read_bytes() == path.read_bytes(), relative
+    assert (tmp_path / "other" / "tei" / "letter-00001.xml").read_bytes() != (edition / "tei" / "letter-00001.xml").read_bytes()
+
+
+def test_the_edition_is_valid_tei_all(edition: Path, tei_all_schema) -> None:  # type: ignore[no-untyped-def]
+    for path in _xml_files(edition):
+        assert tei_all_schema.validate(parse_file(path)), f"{path.name}: {tei_all_schema.error_log.filter_from_errors()[:3]}"
+
+
+def test_the_edition_passes_teipress_validate(edition: Path) -> None:
+    validate = pytest.importorskip("teipress.validate", reason="teipress.validate is not there yet")
+    from teipress.config import load_config
+
+    config = load_config(edition)
+    result = validate.validate_paths([config.source], config)
+    assert [str(p) for p in result.problems if p.is_error] == []
+    assert result.files_checked == LETTERS + 5
+
+
+def test_changing_one_letter_keeps_it_well_formed_and_changes_only_its_text(generate: ModuleType, tmp_path: Path) -> None:
+    run = _load("run")
+    generate.generate(3, tmp_path, seed=7)
+    before = {p: p.read_bytes() for p in _xml_files(tmp_path)}
+    changed = run.change_one_letter(tmp_path / "tei", 3)
+    assert changed.name == "letter-00002.xml"
+    assert [p.name for p in before if p.read_bytes() != before[p]] == ["letter-00002.xml"]
+    first_paragraph = parse_file(changed).getroot().find("tei:text/tei:body/tei:p", NS)
+    assert "".join(first_paragraph.itertext()).startswith(run.CHANGED_LETTER_NOTE)
+
+
+@pytest.mark.parametrize(
+    ("step", "size", "wall_s", "tree_mb", "met"),
+    [
+        ("validate", 1000, 4.9, 200, True),
+        ("validate", 1000, 5.1, 200, False),
+        ("validate", 100, 9.0, 200, None),
+        ("html-full", 1000, 19.0, 1600, False),
+        ("pdf-book", 1000, 29.0, 1900, True),
+    ],
+)
+def test_the_bench_judges_figures_against_the_targets(step: str, size: int, wall_s: float, tree_mb: float, met: bool | None) -> None:
+    run = _load("run")
+    measurement = run.Measurement(step=step, size=size, status="ok", wall_s=wall_s, tree_rss_mb=tree_mb)
+    assert run.target_of(measurement, {})[1] is met
+
+
+def test_the_5000_letter_build_is_judged_against_five_and_a_half_times_the_1000_letter_build() -> None:
+    run = _load("run")
+    base = run.Measurement(step="html-full", size=1000, status="ok", wall_s=10.0)
+    within = run.Measurement(step="html-full", size=5000, status="ok", wall_s=54.0)
+    beyond = run.Measurement(step="html-full", size=5000, status="ok", wall_s=56.0)
+    assert run.target_of(within, {("html-full", 1000): base})[1] is True
+    assert run.target_of(beyond, {("html-full", 1000): base})[1] is False
+
+
+def test_a_book_stopped_by_the_timeout_after_the_target_time_misses_it_and_keeps_the_documents_figure() -> None:
+    run = _load("run")
+    stopped = run.Measurement(step="pdf", size=1000, status="timed out", wall_s=200.0, tree_rss_mb=2500, documents=1000,
+                              detail={"documents_s": 150.0, "documents_peak_mb": 700})
+    documents, book = run.pdf_phases(stopped)
+    assert (documents.step, documents.status, documents.wall_s) == ("pdf-documents", "ok", 150.0)
+    assert (book.step, book.status, book.wall_s) == ("pdf-book", "timed out", 50.0)
+    assert run.target_of(documents, {})[1] is False
+    assert run.target_of(book, {})[1] is False
