@@ -95,7 +95,7 @@ def step_html_rebuild(root: Path) -> dict[str, Any]:
 
 def step_xslt(root: Path) -> dict[str, Any]:
     """Our HTML document stylesheet alone, compiled once: seconds per MB of TEI (parse, transform, serialize)."""
-    from teipress.edition import load_edition, merged_registers
+    from teipress.edition import RegisterIndex, load_edition, merged_registers
     from teipress.resources import XSLT_DIR
     from teipress.saxon import Stylesheets, to_xdm
 
@@ -106,20 +106,21 @@ def step_xslt(root: Path) -> dict[str, Any]:
 
     config = _config(root)
     edition = load_edition(config.source)
-    registers = to_xdm(merged_registers(edition))
+    register_index = RegisterIndex(merged_registers(edition))
     edition_node = to_xdm(edition.edition_file.tree) if edition.edition_file else None
-    sources = [(doc.id, etree.tostring(doc.tree, encoding="utf-8")) for doc in edition.documents]
+    # As the build does: each document gets the register entries it points to.
+    sources = [(doc.id, etree.tostring(doc.tree, encoding="utf-8"), etree.tostring(register_index.subset(doc.tree.getroot()))) for doc in edition.documents]
     sheets = Stylesheets()
     started = time.perf_counter()
     sheets.executable(stylesheet)
     compile_seconds = time.perf_counter() - started
     started = time.perf_counter()
     output_bytes = 0
-    for document_id, data in sources:
-        html = sheets.transform(stylesheet, to_xdm(data), registers=registers, edition=edition_node, document_id=document_id, site_root="../")
+    for document_id, data, registers in sources:
+        html = sheets.transform(stylesheet, to_xdm(data), registers=to_xdm(registers), edition=edition_node, document_id=document_id, site_root="../")
         output_bytes += len(html.encode("utf-8"))
     transform_seconds = time.perf_counter() - started
-    source_mb = sum(len(data) for _, data in sources) / 1e6
+    source_mb = sum(len(data) for _, data, _ in sources) / 1e6
     return {
         "documents": len(sources),
         "source_mb": round(source_mb, 3),

@@ -123,3 +123,47 @@ def merged_registers(edition: Edition) -> etree._Element:
             copy.tail = None
             root.append(copy)
     return root
+
+
+def referenced_ids(element: etree._Element) -> set[str]:
+    """Every id the element and its descendants may point to: pointer tokens without '#', and each `@key` whole."""
+    ids: set[str] = set()
+    for node in element.iter():
+        if not isinstance(node.tag, str):
+            continue
+        for name, value in node.attrib.items():
+            if name == XML_ID:
+                continue
+            if name == "key":
+                ids.add(value.strip())
+            ids.update(token.lstrip("#") for token in value.split() if token.lstrip("#"))
+    return ids
+
+
+@dataclass
+class RegisterIndex:
+    """The merged register's entries by id, built once per build."""
+
+    registers: etree._Element
+    entries: dict[str, etree._Element] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.entries = {entry.get(XML_ID): entry for entry in self.registers}
+
+    def subset(self, root: etree._Element, *, depth: int = 3) -> etree._Element:
+        """The entries `root` points to, and those they point to in turn, as a register of their own.
+
+        Saxon builds its index of a register anew for every transformation, so handing each
+        document only its own entries keeps a page's cost independent of the edition's size.
+        """
+        subset = etree.Element(self.registers.tag, nsmap=self.registers.nsmap)
+        seen: set[str] = set()
+        wanted = referenced_ids(root)
+        for _ in range(depth):
+            found = [self.entries[entry_id] for entry_id in sorted(wanted - seen) if entry_id in self.entries]
+            seen |= wanted
+            wanted = set()
+            for entry in found:
+                subset.append(deepcopy(entry))
+                wanted |= referenced_ids(entry)
+        return subset

@@ -27,7 +27,7 @@ from lxml import etree
 
 from . import __version__
 from .config import Config
-from .edition import Edition, SourceFile, merged_registers
+from .edition import Edition, RegisterIndex, SourceFile, merged_registers
 from .errors import TransformError
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
@@ -63,6 +63,7 @@ class _Document:
     source: SourceFile
     data: bytes
     facts_key: str
+    registers: bytes = b""
     facts: str = ""
     page_key: str = ""
 
@@ -102,17 +103,20 @@ def write_site(
 def _build_into(staging: Path, edition: Edition, config: Config, result: SiteResult, *, jobs: int, progress, pdf_linked: bool) -> None:  # type: ignore[no-untyped-def]
     report = progress or (lambda stage, done, total: None)
     manifest = _read_manifest(staging)
-    registers_xml = etree.tostring(merged_registers(edition), encoding="utf-8")
+    merged = merged_registers(edition)
+    registers_xml = etree.tostring(merged, encoding="utf-8")
     edition_xml = etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b""
     code_key = _digest(__version__.encode(), _stylesheets_digest().encode())
     site_key = _digest(code_key.encode(), registers_xml, edition_xml, json.dumps([config.title, config.subtitle, config.base_url, config.language, pdf_linked]).encode())
 
     documents = _documents(edition, result)
+    register_index = RegisterIndex(merged)
     for document in documents:
-        document.facts_key = _digest(code_key.encode(), registers_xml, document.data)
+        document.registers = etree.tostring(register_index.subset(document.source.tree.getroot()), encoding="utf-8")
+        document.facts_key = _digest(code_key.encode(), document.registers, document.data)
     old_documents: dict[str, dict[str, str]] = manifest.get("documents", {}) if isinstance(manifest.get("documents"), dict) else {}
 
-    with _Workers(jobs, registers_xml, edition_xml) as workers:
+    with _Workers(jobs, edition_xml) as workers:
         # Phase 1: the facts of each changed document (dates, titles, mentions), cached between builds.
         stale = []
         for document in documents:
@@ -121,7 +125,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 document.facts = cached.read_text(encoding="utf-8")
             else:
                 stale.append(document)
-        for done, (document, facts) in enumerate(workers.map(_facts_task, stale, [(d.id, d.data) for d in stale]), start=1):
+        for done, (document, facts) in enumerate(workers.map(_facts_task, stale, [(d.id, d.data, d.registers) for d in stale]), start=1):
             document.facts = facts
             write_atomic(staging / FACTS_DIR / f"{document.id}.xml", facts)
             report("Reading documents", done, len(stale))
@@ -150,7 +154,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 **_site_params(config),
             }
             to_render.append((document, params, page))
-        jobs_args = [(d.id, d.data, p, str(page)) for d, p, page in to_render]
+        jobs_args = [(d.id, d.data, d.registers, p, str(page)) for d, p, page in to_render]
         for done, (item, _) in enumerate(workers.map(_page_task, to_render, jobs_args), start=1):
             document, _params, page = item
             result.documents_rendered.append(document.id)
@@ -283,27 +287,26 @@ def _copy_assets(staging: Path) -> None:
 _worker_state: dict[str, object] = {}
 
 
-def _init_worker(registers_xml: bytes, edition_xml: bytes) -> None:
-    """Each worker process compiles the stylesheets once and parses the registers and edition.xml once."""
+def _init_worker(edition_xml: bytes) -> None:
+    """Each worker process compiles the stylesheets once and parses edition.xml once."""
     from .saxon import Stylesheets, to_xdm
 
     _worker_state["sheets"] = Stylesheets()
-    _worker_state["registers"] = to_xdm(registers_xml)
     _worker_state["edition"] = to_xdm(edition_xml) if edition_xml else None
 
 
-def _facts_task(document_id: str, data: bytes) -> str:
+def _facts_task(document_id: str, data: bytes, registers: bytes) -> str:
     from .saxon import to_xdm
 
     sheets = _worker_state["sheets"]
-    return sheets.transform("html/summary.xsl", to_xdm(data), document_id=document_id, registers=_worker_state["registers"])  # type: ignore[attr-defined]
+    return sheets.transform("html/summary.xsl", to_xdm(data), document_id=document_id, registers=to_xdm(registers))  # type: ignore[attr-defined]
 
 
-def _page_task(document_id: str, data: bytes, params: dict[str, object], out_path: str) -> None:
+def _page_task(document_id: str, data: bytes, registers: bytes, params: dict[str, object], out_path: str) -> None:
     from .saxon import to_xdm
 
     sheets = _worker_state["sheets"]
-    html = sheets.transform("html/document.xsl", to_xdm(data), registers=_worker_state["registers"], edition=_worker_state["edition"], site_root="../", **params)  # type: ignore[attr-defined]
+    html = sheets.transform("html/document.xsl", to_xdm(data), registers=to_xdm(registers), edition=_worker_state["edition"], site_root="../", **params)  # type: ignore[attr-defined]
     write_atomic(Path(out_path), html)
 
 
@@ -316,9 +319,8 @@ class _Workers:
 
     INLINE_BATCH = 8
 
-    def __init__(self, jobs: int, registers_xml: bytes, edition_xml: bytes) -> None:
+    def __init__(self, jobs: int, edition_xml: bytes) -> None:
         self.jobs = jobs
-        self.registers_xml = registers_xml
         self.edition_xml = edition_xml
         self.pool: ProcessPoolExecutor | None = None
         self.inline_ready = False
@@ -334,14 +336,14 @@ class _Workers:
         """Yield (item, result) in order; a failed transformation names its document."""
         if self.jobs < 2 or len(items) <= self.INLINE_BATCH:
             if items and not self.inline_ready:
-                _init_worker(self.registers_xml, self.edition_xml)
+                _init_worker(self.edition_xml)
                 self.inline_ready = True
             for item, args in zip(items, arguments):
                 yield item, _named(function, args)
             return
         if self.pool is None:
             # spawn: a forked child would inherit this process's Saxon (GraalVM) state, which is not fork-safe.
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker, initargs=(self.registers_xml, self.edition_xml))
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker, initargs=(self.edition_xml,))
         futures: list[tuple[object, Future]] = [(item, self.pool.submit(_named, function, args)) for item, args in zip(items, arguments)]  # type: ignore[type-arg]
         for item, future in futures:
             yield item, future.result()

@@ -2,8 +2,9 @@
 
 TEI -> Typst markup is XSLT (`xslt/pdf/document.xsl`, `xslt/pdf/book.xsl`); the markup only imports
 `xslt/pdf/lib.typ` and holds text as string literals, so nothing in a source file can run Typst
-code. Each compilation runs in a fresh build folder (no symlinks) that is Typst's root, in worker
-processes (one Saxon processor each, recycled because Typst's cache grows with every compile).
+code. Each compilation runs in a build folder of the process's own (no symlinks; between two
+compilations it holds only lib.typ) that is Typst's root, in worker processes (one Saxon processor
+and one Typst compiler each, recycled because Typst's cache grows with every compile).
 """
 
 from __future__ import annotations
@@ -216,7 +217,7 @@ class Typeset:
 
 def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what: str,
             line_offsets: dict[str, int] | None = None, markers: str | None = None, all_line_markers: bool = False) -> Typeset:
-    """Compile `markup` in a fresh build folder (Typst's root: lib.typ and `files`, nothing else).
+    """Compile `markup` in this process's build folder (Typst's root: lib.typ and `files`, nothing else).
 
     Typst refuses PDF/A when a character has no glyph in any font; then the PDF is made without it,
     so that the warning can name the characters. `markers` (a selector such as "metadata") asks for
@@ -224,29 +225,66 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
     """
     import typst
 
-    build = Path(tempfile.mkdtemp(prefix="teipress-pdf-")).resolve()
+    workspace = _workspace(setting.font_paths)
     try:
-        (build / "lib.typ").write_bytes(LIB_TYP.read_bytes())
         for name, data in files.items():
-            (build / name).write_bytes(data)
-        main = build / "main.typ"
-        main.write_text(markup, encoding="utf-8")
-        compiler = typst.Compiler(str(main), root=str(build), font_paths=list(setting.font_paths),
-                                  sys_inputs={"line-offsets": json.dumps(line_offsets or {}),
-                                              "all-line-markers": "yes" if all_line_markers else "no"})
+            (workspace.folder / name).write_bytes(data)
+        workspace.main.write_text(markup, encoding="utf-8")
+        inputs = {"line-offsets": json.dumps(line_offsets or {}), "all-line-markers": "yes" if all_line_markers else "no"}
+        compiler = workspace.compiler
         try:
             try:
-                pdf, conformant = compiler.compile(pdf_standards=PDF_STANDARDS), True
+                pdf, conformant = compiler.compile(sys_inputs=inputs, pdf_standards=PDF_STANDARDS), True
             except (typst.TypstError, RuntimeError) as error:
                 if "could not be displayed" not in str(error):
                     raise
-                pdf, conformant = compiler.compile(), False
+                pdf, conformant = compiler.compile(sys_inputs=inputs), False
             found = json.loads(compiler.query(markers, field="value")) if markers else []
         except (typst.TypstError, RuntimeError) as error:
             raise TypesetError(f"{what}: Typst could not typeset it: {error}") from error
         return Typeset(pdf, conformant, found)
     finally:
-        shutil.rmtree(build, ignore_errors=True)
+        workspace.clear()
+
+
+@dataclass
+class _Workspace:
+    """A build folder holding only lib.typ between compilations, and one Typst compiler bound to it.
+
+    Typst loads every font when a compiler is made (a tenth of a second with the CJK fonts), so each
+    process keeps one and only rewrites the files it compiles; the folder has no links and nothing else.
+    """
+
+    folder: Path
+    compiler: Any
+
+    @property
+    def main(self) -> Path:
+        return self.folder / "main.typ"
+
+    def clear(self) -> None:
+        for path in self.folder.iterdir():
+            if path.name != "lib.typ":
+                path.unlink(missing_ok=True)
+
+
+_workspaces: dict[tuple[str, ...], _Workspace] = {}
+
+
+def _workspace(font_paths: tuple[str, ...]) -> _Workspace:
+    import atexit
+
+    import typst
+
+    workspace = _workspaces.get(font_paths)
+    if workspace is None:
+        folder = Path(tempfile.mkdtemp(prefix="teipress-pdf-")).resolve()
+        atexit.register(shutil.rmtree, folder, True)
+        (folder / "lib.typ").write_bytes(LIB_TYP.read_bytes())
+        (folder / "main.typ").write_text("", encoding="utf-8")
+        workspace = _Workspace(folder, typst.Compiler(str(folder / "main.typ"), root=str(folder), font_paths=list(font_paths)))
+        _workspaces[font_paths] = workspace
+    return workspace
 
 
 def pages_with_missing_glyphs(pdf: bytes) -> list[int]:
