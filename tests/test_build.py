@@ -318,3 +318,28 @@ def test_a_valid_edition_is_validated_then_built(tmp_path: Path) -> None:
     result = build_edition(config, formats={"html"}, jobs=1)
     assert "validate" in result.timings
     assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]
+
+
+def test_local_images_are_copied_into_the_site_and_nothing_outside_the_edition(tmp_path: Path) -> None:
+    source = tmp_path / "sources"
+    (source / "letters" / "scans").mkdir(parents=True)
+    (source / "letters" / "scans" / "page-1.png").write_bytes(b"\x89PNG\r\n\x1a\nfirst page")
+    (tmp_path / "secret.png").write_bytes(b"outside the edition")
+    (source / "letters" / "letter.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="letter"><teiHeader><fileDesc><titleStmt><title>Scanned letter</title></titleStmt>'
+        "<publicationStmt><p>Test</p></publicationStmt><sourceDesc><p>Test</p></sourceDesc></fileDesc></teiHeader>"
+        '<text><body><pb n="1" facs="scans/page-1.png"/><p>Dear friend,</p>'
+        '<figure><graphic url="scans/page-1.png"/><figDesc>The first page</figDesc></figure>'
+        '<figure><graphic url="../../secret.png"/><figDesc>Outside</figDesc></figure></body></text></TEI>',
+        encoding="utf-8",
+    )
+    build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    assert (site / "media" / "letters" / "scans" / "page-1.png").read_bytes().endswith(b"first page")
+    assert not list(site.rglob("secret.png"))
+    page = html.parse(str(site / "documents" / "letter.html"))
+    sources = page.xpath("//img/@src")
+    assert "../media/letters/scans/page-1.png" in sources
+    assert all("secret" not in src for src in sources)
+    for src in sources:
+        assert (site / "documents" / src).resolve().is_file()

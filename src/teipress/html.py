@@ -31,7 +31,7 @@ from .edition import Edition, RegisterIndex, SourceFile, merged_registers
 from .errors import TransformError
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
-from .xmlio import write_atomic
+from .xmlio import NS, write_atomic
 
 MANIFEST = Path(".teipress") / "manifest.json"
 FACTS_DIR = Path(".teipress") / "facts"
@@ -151,6 +151,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 "next_id": neighbours[1][0],
                 "next_title": neighbours[1][1],
                 "pdf_linked": pdf_linked,
+                "media_base": _media_base(document, edition.source),
                 **_site_params(config),
             }
             to_render.append((document, params, page))
@@ -160,6 +161,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             result.documents_rendered.append(document.id)
             result.pages_written.append(page)
             _copy_source(document, staging)
+            _copy_media(document, staging, edition.source)
             report("Writing document pages", done, len(to_render))
 
     current = {d.id for d in documents}
@@ -274,6 +276,33 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
 def _copy_source(document: _Document, staging: Path) -> None:
     """The TEI file as the editors wrote it, for readers who want the source."""
     write_atomic(staging / "tei" / f"{document.id}.xml", document.source.path.read_bytes())
+
+
+MEDIA_DIR = "media"
+
+
+def _media_base(document: _Document, source_root: Path) -> str:
+    """Where the page finds the images its source names by relative path: their copies under media/."""
+    folder = document.source.path.resolve().parent
+    if not folder.is_relative_to(source_root):
+        folder = source_root
+    relative = folder.relative_to(source_root).as_posix()
+    return f"../{MEDIA_DIR}/" + ("" if relative == "." else relative + "/")
+
+
+def _copy_media(document: _Document, staging: Path, source_root: Path) -> None:
+    """Copy the local images a document shows (graphic, media, pb/@facs) that lie inside the source folder."""
+    folder = document.source.path.resolve().parent
+    base = folder if folder.is_relative_to(source_root) else source_root
+    for url in document.source.tree.getroot().xpath("//tei:graphic/@url | //tei:media/@url | //tei:pb/@facs", namespaces=NS):
+        reference = str(url).split("#", 1)[0].strip()
+        if not reference or ":" in reference or reference.startswith(("/", "\\")):
+            continue
+        image = (folder / reference).resolve()
+        if image.is_file() and image.is_relative_to(source_root):
+            target = staging / MEDIA_DIR / (base.relative_to(source_root) / reference)
+            if target.resolve().is_relative_to((staging / MEDIA_DIR).resolve()):
+                write_atomic(target, image.read_bytes())
 
 
 def _copy_assets(staging: Path) -> None:
