@@ -109,7 +109,7 @@ def step_xslt(root: Path) -> dict[str, Any]:
     register_index = RegisterIndex(merged_registers(edition))
     edition_node = to_xdm(edition.edition_file.tree) if edition.edition_file else None
     # As the build does: each document gets the register entries it points to.
-    sources = [(doc.id, etree.tostring(doc.tree, encoding="utf-8"), etree.tostring(register_index.subset(doc.tree.getroot()))) for doc in edition.documents]
+    sources = [(doc.id, etree.tostring(doc.tree, encoding="utf-8"), register_index.subset_xml(doc.tree.getroot())) for doc in edition.documents]
     sheets = Stylesheets()
     started = time.perf_counter()
     sheets.executable(stylesheet)

@@ -125,45 +125,46 @@ def merged_registers(edition: Edition) -> etree._Element:
     return root
 
 
+_POINTER_VALUES = etree.XPath(
+    "descendant-or-self::*/@ref | descendant-or-self::*/@target | descendant-or-self::*/@corresp"
+    " | descendant-or-self::*/@who | descendant-or-self::*/@resp | descendant-or-self::*/@source | descendant-or-self::*/@sameAs"
+)
+_KEY_VALUES = etree.XPath("descendant-or-self::*/@key")
+
+
 def referenced_ids(element: etree._Element) -> set[str]:
     """Every id the element and its descendants may point to: pointer tokens without '#', and each `@key` whole."""
-    ids: set[str] = set()
-    for node in element.iter():
-        if not isinstance(node.tag, str):
-            continue
-        for name, value in node.attrib.items():
-            if name == XML_ID:
-                continue
-            if name == "key":
-                ids.add(value.strip())
-            ids.update(token.lstrip("#") for token in value.split() if token.lstrip("#"))
+    ids = {token.lstrip("#") for value in _POINTER_VALUES(element) for token in value.split()}
+    ids.update(value.strip() for value in _KEY_VALUES(element))
+    ids.discard("")
     return ids
 
 
 @dataclass
 class RegisterIndex:
-    """The merged register's entries by id, built once per build."""
+    """The merged register's entries by id, each serialised and its pointers read once per build."""
 
     registers: etree._Element
-    entries: dict[str, etree._Element] = field(init=False)
+    entries: dict[str, bytes] = field(init=False)
+    pointers: dict[str, set[str]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.entries = {entry.get(XML_ID): entry for entry in self.registers}
+        self.entries = {entry.get(XML_ID): etree.tostring(entry, encoding="utf-8") for entry in self.registers}
+        self.pointers = {entry.get(XML_ID): referenced_ids(entry) for entry in self.registers}
 
-    def subset(self, root: etree._Element, *, depth: int = 3) -> etree._Element:
+    def subset_xml(self, root: etree._Element, *, depth: int = 3) -> bytes:
         """The entries `root` points to, and those they point to in turn, as a register of their own.
 
         Saxon builds its index of a register anew for every transformation, so handing each
         document only its own entries keeps a page's cost independent of the edition's size.
         """
-        subset = etree.Element(self.registers.tag, nsmap=self.registers.nsmap)
+        chosen: list[str] = []
         seen: set[str] = set()
         wanted = referenced_ids(root)
         for _ in range(depth):
-            found = [self.entries[entry_id] for entry_id in sorted(wanted - seen) if entry_id in self.entries]
+            found = sorted(entry_id for entry_id in wanted - seen if entry_id in self.entries)
             seen |= wanted
-            wanted = set()
-            for entry in found:
-                subset.append(deepcopy(entry))
-                wanted |= referenced_ids(entry)
-        return subset
+            chosen += found
+            wanted = set().union(*(self.pointers[entry_id] for entry_id in found))
+        opening = etree.tostring(etree.Element(self.registers.tag, nsmap=self.registers.nsmap)).removesuffix(b"/>")
+        return opening + b">" + b"".join(self.entries[entry_id] for entry_id in chosen) + f"</{self.registers.tag.split('}')[-1]}>".encode()

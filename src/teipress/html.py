@@ -112,7 +112,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     documents = _documents(edition, result)
     register_index = RegisterIndex(merged)
     for document in documents:
-        document.registers = etree.tostring(register_index.subset(document.source.tree.getroot()), encoding="utf-8")
+        document.registers = register_index.subset_xml(document.source.tree.getroot())
         document.facts_key = _digest(code_key.encode(), document.registers, document.data)
     old_documents: dict[str, dict[str, str]] = manifest.get("documents", {}) if isinstance(manifest.get("documents"), dict) else {}
 
