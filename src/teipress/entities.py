@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from .config import Config
-from .edition import Edition, load_edition, merged_registers
+from .edition import Edition, load_edition, merged_registers, referenced_ids
 from .errors import ConfigError, InputError
 from .problems import display_path
 from .xmlio import TEI_NS, XML_ID
@@ -226,29 +226,13 @@ def _column(lines: list[str], line: int, surface: str, before: str) -> int:
     return index + 1 if index >= 0 else 1
 
 
-def pointed_ids(root: etree._Element) -> set[str]:
-    """Every id a file's attributes point to (`#id` tokens) and every `@key`."""
-    ids: set[str] = set()
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for name, value in element.attrib.items():
-            if name == XML_ID:
-                continue
-            if name == "key":
-                ids.add(value.strip())
-                continue
-            ids.update(token[1:] for token in value.split() if token.startswith("#") and len(token) > 1)
-    return ids
-
-
 def unmentioned_entries(edition: Edition, registers: etree._Element) -> list[UnmentionedEntry]:
     """Register entries (persons, places, organisations, cited works) that no document points to."""
     mentioned: set[str] = set()
     for document in edition.documents:
-        mentioned |= pointed_ids(document.tree.getroot())
+        mentioned |= referenced_ids(document.tree.getroot())
     if edition.edition_file is not None:
-        mentioned |= pointed_ids(edition.edition_file.tree.getroot())
+        mentioned |= referenced_ids(edition.edition_file.tree.getroot())
     files = {source.id: source for source in edition.files}
     result = []
     for entry in registers:
