@@ -127,12 +127,12 @@
     </xsl:if>
     <xsl:if test="exists($correspondence)">
       <details class="mentions correspondence" open="">
-        <summary>Correspondence: {count($correspondence/..)} document{if (count($correspondence/..) = 1) then '' else 's'}</summary>
+        <summary>{if ($correspondence[not(@role = 'author')]) then 'Author or correspondent' else 'Author'}: {count($correspondence/..)} document{if (count($correspondence/..) = 1) then '' else 's'}</summary>
         <ul>
           <xsl:for-each select="$correspondence">
             <xsl:sort select="../@sort"/>
             <li>
-              <span class="role">{map {'sender': 'From', 'addressee': 'To', 'from': 'Sent from', 'to': 'Sent to'}(local-name())}: </span>
+              <span class="role">{if (@role = 'author') then 'Author of' else map {'sender': 'From', 'addressee': 'To', 'from': 'Sent from', 'to': 'Sent to'}(local-name())}: </span>
               <a class="mention-document" href="../{tp:document-path(../@id)}">{../@title}</a>
             </li>
           </xsl:for-each>

@@ -34,8 +34,14 @@
               date="{$date}"
               sort="{if ($date) then substring(replace($date, '/.*$', '') || '-01-01', 1, 10) else ''}"
               year="{if ($date) then substring($date, 1, 4) else ''}">
-      <xsl:for-each select="($sent/(persName, orgName, name), $root/teiHeader/fileDesc/titleStmt/author/(persName[1], .)[1])[1]">
+      <xsl:for-each select="($sent/(persName, orgName, name))[1]">
         <sender>
+          <xsl:call-template name="tp:party"/>
+        </sender>
+      </xsl:for-each>
+      <!-- A text that was not sent (an essay, a report) lists its author where letters list the sender. -->
+      <xsl:for-each select="$root/teiHeader/fileDesc/titleStmt/author/(persName[1], .)[1][empty($sent/(persName, orgName, name))][1]">
+        <sender role="author">
           <xsl:call-template name="tp:party"/>
         </sender>
       </xsl:for-each>
