@@ -218,3 +218,69 @@ def test_edition_roles_and_merged_registers(tmp_path: Path) -> None:
     ids = [entry.get("{http://www.w3.org/XML/1998/namespace}id") for entry in registers]
     assert sorted(ids) == ["ada", "rome"]
     assert not is_register(edition.documents[0].tree.getroot())
+
+
+def test_included_content_is_reported_at_the_include_and_its_file_is_no_document(tmp_path: Path) -> None:
+    tei = "http://www.tei-c.org/ns/1.0"
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "part.xml").write_text(f'<div xmlns="{tei}">\n\n\n<p xml:id="inc">Part</p></div>', encoding="utf-8")
+    (tmp_path / "letter.xml").write_text(
+        f'<TEI xmlns="{tei}" xmlns:xi="http://www.w3.org/2001/XInclude"><teiHeader/>\n<text><body>\n<xi:include href="parts/part.xml"/></body></text></TEI>',
+        encoding="utf-8",
+    )
+    edition = load_edition(tmp_path)
+    assert [f.path.name for f in edition.files] == ["letter.xml"]
+    included = edition.files[0].tree.getroot().find(f".//{{{tei}}}p")
+    assert included.text == "Part" and included.sourceline == 3
+
+
+@pytest.mark.parametrize(
+    ("include", "message"),
+    [
+        ('<xi:include href="missing.txt" parse="text"/>', "cannot be read as text"),
+        ('<xi:include href="part.txt" parse="text" encoding="bogus"/>', "cannot be read as text"),
+        ('<xi:include href="missing.xml"/>', "there is no such file"),
+    ],
+)
+def test_a_broken_xinclude_is_a_problem_at_the_include(tmp_path: Path, include: str, message: str) -> None:
+    (tmp_path / "part.txt").write_text("text", encoding="utf-8")
+    path = tmp_path / "letter.xml"
+    path.write_text(f'<TEI xmlns="http://www.tei-c.org/ns/1.0" xmlns:xi="http://www.w3.org/2001/XInclude">\n<text>{include}</text></TEI>', encoding="utf-8")
+    with pytest.raises(XMLInputError) as raised:
+        parse_file(path, xinclude_root=tmp_path)
+    problem = raised.value.problem
+    assert (problem.file.endswith("letter.xml"), problem.line, problem.rule) == (True, 2, "xinclude-target")
+    assert message in problem.message
+
+
+def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    (tmp_path / "a.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>A</p></body></text></TEI>', encoding="utf-8")
+    edition = load_edition(tmp_path, [tmp_path, tmp_path / "a.xml"])
+    assert len(edition.files) == 1
+
+
+def test_an_empty_source_folder_setting_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "teipress.toml").write_text('source = ""\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="`source` must name a folder"):
+        load_config(tmp_path)
+
+
+def test_element_column_finds_the_start_tag_not_a_longer_name() -> None:
+    from teipress.xmlio import element_column
+
+    line = '<fileDesc><titleStmt><title type="main">T</title></titleStmt>'
+    title = etree.fromstring(line + "</fileDesc>")[0][0]
+    assert element_column(title, [line]) == line.index("<title ") + 1
+
+
+def test_facts_count_each_date_and_name_of_nested_texts_once() -> None:
+    tei = "http://www.tei-c.org/ns/1.0"
+    document = etree.fromstring(
+        f'<TEI xmlns="{tei}"><teiHeader/><text><group><text><body><p><date when="1900-01-01">New Year</date> '
+        f'<persName ref="#ada">Ada</persName></p></body></text><text><body><p><date when="1901">next year</date></p>'
+        f'<floatingText><body><p><placeName ref="#rome">Rome</placeName></p></body></floatingText></body></text></group></text></TEI>'
+    )
+    facts = etree.fromstring(Stylesheets().transform("common/facts.xsl", document).encode())
+    facts_ns = {"f": "https://teipress.org/ns/facts"}
+    assert facts.xpath("f:event/@sort", namespaces=facts_ns) == ["1900-01-01", "1901-01-01"]
+    assert facts.xpath("f:mention/@entity", namespaces=facts_ns) == ["ada", "rome"]

@@ -94,7 +94,8 @@ def test_bad_attribute_value_is_told_from_an_unknown_attribute(edition):
     add_letter(edition, "letter-2.xml", '<p><persName ref="#tito" cert="sure" born="1892">Tito</persName></p>')
     result = validate_paths([edition / "tei" / "letter-2.xml"], load_config(edition))
     messages = [p.message for p in result.problems]
-    assert any(m == 'the value "sure" of @cert on <persName> is not allowed' or m == "attribute @born is not allowed on <persName>" for m in messages), messages
+    # libxml2 stops at the first bad attribute of an element, so the unknown @born is reported once @cert is fixed.
+    assert messages == ['the value "sure" of @cert on <persName> is not allowed'], messages
     assert all(p.line == 25 and p.rule == "schema" for p in result.problems)
 
 
@@ -132,7 +133,7 @@ def validate_fixture(name: str, monkeypatch: pytest.MonkeyPatch) -> ValidationRe
 
 def test_not_well_formed_file_gets_one_problem_with_line_and_column(monkeypatch):
     result = validate_fixture("not-well-formed.xml", monkeypatch)
-    assert lines(result) == ["not-well-formed.xml:12:58: error: not well-formed XML: Opening and ending tag mismatch: p line 12 and div [xml-syntax]"]
+    assert lines(result) == ["not-well-formed.xml:12:57: error: not well-formed XML: Opening and ending tag mismatch: p line 12 and div [xml-syntax]"]
 
 
 def test_billion_laughs_is_refused(monkeypatch):
@@ -145,13 +146,14 @@ def test_billion_laughs_is_refused(monkeypatch):
 def test_external_entity_is_refused_and_never_read(monkeypatch, capsys):
     result = validate_fixture("external-entity.xml", monkeypatch)
     assert lines(result) == [
-        'external-entity.xml:15:19: error: the external entity &secret; (SYSTEM "file:///etc/passwd") was refused: '
+        'external-entity.xml:15:18: error: the external entity &secret; (SYSTEM "file:///etc/passwd") was refused: '
         "teipress never reads the files or URLs a DOCTYPE names; replace the entity by the text it stands for [external-entity]"
     ]
     passwd = Path("/etc/passwd").read_text(encoding="utf-8", errors="replace") if Path("/etc/passwd").exists() else "root:x:0:0"
     first_entry = passwd.splitlines()[0] if passwd else "root:x:0:0"
     assert first_entry not in json.dumps([p.as_dict() for p in result.problems])
     result_cli = CliRunner().invoke(cli, ["validate", "--format", "json", str(VALIDATE_FIXTURES / "external-entity.xml")])
+    assert result_cli.exit_code == 1
     assert first_entry not in result_cli.output
 
 
@@ -226,7 +228,7 @@ def test_cli_json_on_a_folder_with_one_broken_file_reports_it_and_the_others(edi
     assert result.exit_code == 1
     problems = json.loads(result.stdout)
     assert problems == [
-        {"file": "tei/broken.xml", "line": 4, "column": 8, "severity": "error", "rule": "xml-syntax",
+        {"file": "tei/broken.xml", "line": 4, "column": 7, "severity": "error", "rule": "xml-syntax",
          "message": "not well-formed XML: Opening and ending tag mismatch: text line 3 and TEI"},
         {"file": "tei/letter-2.xml", "line": 25, "column": 13, "severity": "error", "rule": "date-order",
          "message": 'date: the start "1976" (@from) comes after the end "1975" (@to)'},
@@ -284,3 +286,13 @@ def test_seed_edition_validates(monkeypatch):
     monkeypatch.chdir(REPO)
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 0, result.output
+
+
+def test_an_included_part_is_validated_once_inside_its_document(edition, monkeypatch):
+    monkeypatch.chdir(edition)
+    (edition / "tei" / "parts").mkdir()
+    (edition / "tei" / "parts" / "part.xml").write_text('<p xmlns="http://www.tei-c.org/ns/1.0" xml:id="included-paragraph">Included.</p>', encoding="utf-8")
+    add_letter(edition, "letter-2.xml", '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="parts/part.xml"/>')
+    for paths in ([edition / "tei"], [edition / "tei" / "letter-2.xml"]):
+        result = validate_paths(paths, load_config(edition))
+        assert result.problems == [], [str(p) for p in result.problems]

@@ -90,7 +90,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], output_format: str, te
     """
     from .validate import validate_paths
 
-    config = edition_config(ctx, tei_all=tei_all_schema)
+    config = edition_config(ctx, tei_all=tei_all_schema.resolve() if tei_all_schema else None)
     result = validate_paths(list(paths) or [config.source], config, tei_all=tei_all or tei_all_schema is not None)
     print_problems(result.problems, output_format)
     if output_format == "text":
@@ -160,7 +160,7 @@ def import_tei_command(ctx: click.Context, files: tuple[Path, ...], out_dir: Pat
         stderr.print(f"#{_escape(conflict.entry_id)} exists already:\n  register: {_escape(conflict.existing)}\n  imported: {_escape(conflict.imported)}")
         return click.prompt("same entity (existing) or a new one (rename)?", type=click.Choice(["existing", "rename"]), default="rename")
 
-    config = edition_config(ctx, tei_all=tei_all_schema)
+    config = edition_config(ctx, tei_all=tei_all_schema.resolve() if tei_all_schema else None)
     interactive = merge_registers == "ask" and sys.stdin.isatty()
     result = import_tei(list(files), out_dir, config, merge_registers=merge_registers, force=force, resolve_conflict=ask if interactive else None)
     _print_import(result)

@@ -86,6 +86,9 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
     base_url = str(values.get("base_url", ""))
     if base_url and not base_url.endswith("/"):
         base_url += "/"
+    for required in ("source", "output"):
+        if values.get(required, "x") in ("", None):
+            raise ConfigError(f"{config_file}: `{required}` must name a folder; leave it out for the default")
     return Config(
         root=root,
         source=path_of("source", "tei"),  # type: ignore[arg-type]

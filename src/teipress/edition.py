@@ -42,6 +42,7 @@ class Edition:
     source: Path
     files: list[SourceFile] = field(default_factory=list)
     unreadable: list[XMLInputError] = field(default_factory=list)
+    included: set[Path] = field(default_factory=set)
 
     @property
     def documents(self) -> list[SourceFile]:
@@ -57,12 +58,14 @@ class Edition:
 
 
 def source_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Every `.xml` file named or lying below a named folder, in a stable order."""
+    """Every `.xml` file named or lying below a named folder, once each, in a stable order."""
+    seen: set[Path] = set()
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        else:
-            yield path
+        found = sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)) if path.is_dir() else [path]
+        for file in found:
+            if file.resolve() not in seen:
+                seen.add(file.resolve())
+                yield file
 
 
 def role_of(path: Path, tree: etree._ElementTree) -> str:
@@ -83,15 +86,21 @@ def is_register(root: etree._Element) -> bool:
 
 
 def load_edition(source: Path, paths: Iterable[Path] | None = None) -> Edition:
-    """Parse every source file once (XIncludes resolved inside `source`); unreadable files are kept as problems."""
+    """Parse every source file once (XIncludes resolved inside `source`); unreadable files are kept as problems.
+
+    A file that another file includes is part of that document, not a document of its own.
+    """
     edition = Edition(source=source.resolve())
+    included = edition.included
     for path in source_files(paths if paths is not None else [source]):
+        root = edition.source if path.resolve().is_relative_to(edition.source) else path.resolve().parent
         try:
-            tree = parse_file(path, xinclude_root=edition.source if path.resolve().is_relative_to(edition.source) else path.resolve().parent)
+            tree = parse_file(path, xinclude_root=root, included=included)
         except XMLInputError as error:
             edition.unreadable.append(error)
             continue
         edition.files.append(SourceFile(path=path, tree=tree, role=role_of(path, tree)))
+    edition.files = [f for f in edition.files if f.path.resolve() not in included]
     return edition
 
 

@@ -100,13 +100,15 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
     checked = {path.resolve() for path in source_files(paths)}
     others: list[SourceFile] = []
     if config.source.is_dir():
+        included = set(edition.included)
         for path in source_files([config.source]):
             if path.resolve() in checked:
                 continue
             try:
-                others.append(SourceFile(path=path, tree=parse_file(path, xinclude_root=config.source), role="other"))
+                others.append(SourceFile(path=path, tree=parse_file(path, xinclude_root=config.source.resolve(), included=included), role="other"))
             except XMLInputError:
                 continue  # reported when that file itself is validated
+        others = [other for other in others if other.path.resolve() not in included]
     return _validate(edition, config, tei_all=tei_all, id_only_files=others)
 
 
@@ -130,7 +132,6 @@ def _validate(edition: Edition, config: Config, *, tei_all: bool, id_only_files:
         lines = _SourceLines(source.path)
         problems += _relaxng_problems(validators.relaxng, source, lines, rule="schema")
         problems += _schematron_problems(validators, source, lines)
-        problems += _entity_problems(source, lines)
     problems += _duplicate_id_problems(occurrences, {id(f) for f in edition.files}, edition.source)
     if tei_all_schema is not None:
         problems += _tei_all_problems(tei_all_schema, edition.files)
@@ -181,17 +182,6 @@ def _external_entity_declaration(path: Path, name: str) -> str | None:
         return None
     match = re.search(r"<!ENTITY\s+" + re.escape(name) + r"\s+((?:SYSTEM|PUBLIC)\s+(?:\"[^\"]*\"|'[^']*')(?:\s+(?:\"[^\"]*\"|'[^']*'))?)", head)
     return " ".join(match[1].split()) if match else None
-
-
-def _entity_problems(source: SourceFile, lines: _SourceLines) -> list[Problem]:
-    """Entity references left unexpanded: teipress never loads the external entities a DOCTYPE declares."""
-    problems = []
-    for entity in source.tree.getroot().iter(etree.Entity):
-        parent = entity.getparent()
-        line = entity.sourceline or (parent.sourceline if parent is not None else 1) or 1
-        problems.append(Problem(display_path(source.path), line, 1, Severity.ERROR,
-                                f"the external entity &{entity.name}; was refused: teipress never reads files or URLs a DOCTYPE names", "external-entity"))
-    return problems
 
 
 # --- RELAX NG ------------------------------------------------------------------------------------

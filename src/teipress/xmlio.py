@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from copy import deepcopy
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -54,7 +57,7 @@ def syntax_problem(path: Path, error: etree.XMLSyntaxError) -> Problem:
     message = error.msg or str(error)
     # libxml2 appends its own ", line N, column M" which we already report in front.
     message = message.split(", line ")[0]
-    return Problem(display_path(path), line or 1, (column or 0) + 1, Severity.ERROR, f"not well-formed XML: {message}", "xml-syntax")
+    return Problem(display_path(path), line or 1, column or 1, Severity.ERROR, f"not well-formed XML: {message}", "xml-syntax")
 
 
 class XMLInputError(InputError):
@@ -65,8 +68,15 @@ class XMLInputError(InputError):
         self.problem = problem
 
 
-def parse_file(path: Path, *, xinclude_root: Path | None = None) -> etree._ElementTree:
-    """Parse `path` safely; with `xinclude_root`, resolve `xi:include`s that stay inside that folder."""
+MAX_INCLUSIONS = 1000
+
+
+def parse_file(path: Path, *, xinclude_root: Path | None = None, included: set[Path] | None = None) -> etree._ElementTree:
+    """Parse `path` safely; with `xinclude_root`, resolve `xi:include`s that stay inside that folder.
+
+    The files an XInclude pulls in are added to `included`, so that callers can tell parts of
+    a document from documents.
+    """
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -78,46 +88,58 @@ def parse_file(path: Path, *, xinclude_root: Path | None = None) -> etree._Eleme
     except UnsafeInputError as error:
         raise XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, str(error), "unsafe-input")) from error
     if xinclude_root is not None and tree.getroot().xpath("boolean(//xi:include)", namespaces=NS):
-        resolve_xincludes(tree, path, xinclude_root)
+        _XIncludes(xinclude_root.resolve(), included if included is not None else set()).resolve(tree, path, depth=0)
     return tree
 
 
-def resolve_xincludes(tree: etree._ElementTree, path: Path, root: Path, _depth: int = 0) -> None:
-    """Replace each `xi:include` by the file it names, which must lie inside `root`."""
-    root = root.resolve()
-    for include in tree.getroot().iter(f"{{{XI_NS}}}include"):
-        href = include.get("href", "")
-        line = include.sourceline or 1
-        target = (path.parent / href).resolve()
-        if "://" in href or not target.is_relative_to(root):
-            raise XMLInputError(Problem(display_path(path), line, 1, Severity.ERROR, f"xi:include of {href!r} points outside the edition's source folder {display_path(root)}", "unsafe-xinclude"))
-        if _depth > 20:
-            raise XMLInputError(Problem(display_path(path), line, 1, Severity.ERROR, "xi:include nests more than 20 levels deep (a loop?)", "xinclude-loop"))
-    for include in list(tree.getroot().iter(f"{{{XI_NS}}}include")):
-        href = include.get("href", "")
-        target = (path.parent / href).resolve()
-        if include.get("parse", "xml") == "text":
-            replacement_text = target.read_text(encoding=include.get("encoding", "utf-8"))
-            _replace_with_text(include, replacement_text)
-            continue
-        included = parse_file(target)
-        resolve_xincludes(included, target, root, _depth + 1)
-        selected = included.getroot()
-        pointer = include.get("xpointer")
-        if pointer:
-            matches = included.xpath("//*[@xml:id=$id]", id=pointer)
-            if not matches:
-                raise XMLInputError(Problem(display_path(path), include.sourceline or 1, 1, Severity.ERROR, f"xi:include xpointer {pointer!r} names no element of {href}", "xinclude-xpointer"))
-            selected = matches[0]
-        replacement = _copy(selected)
-        replacement.tail = include.tail
-        include.getparent().replace(include, replacement)
+@dataclass
+class _XIncludes:
+    """Resolves the `xi:include`s of one file: only inside `root`, at most 20 levels and MAX_INCLUSIONS inclusions."""
 
+    root: Path
+    included: set[Path]
+    count: int = 0
 
-def _copy(element: etree._Element) -> etree._Element:
-    from copy import deepcopy
+    def resolve(self, tree: etree._ElementTree, path: Path, *, depth: int) -> None:
+        for include in list(tree.getroot().iter(f"{{{XI_NS}}}include")):
+            href = include.get("href", "")
+            target = (path.parent / href).resolve()
 
-    return deepcopy(element)
+            def refuse(message: str, rule: str) -> XMLInputError:
+                return XMLInputError(Problem(display_path(path), include.sourceline or 1, 1, Severity.ERROR, message, rule))
+
+            if "://" in href or not target.is_relative_to(self.root):
+                raise refuse(f"xi:include of {href!r} points outside the edition's source folder {display_path(self.root)}", "unsafe-xinclude")
+            if depth > 20:
+                raise refuse("xi:include nests more than 20 levels deep (a loop?)", "xinclude-loop")
+            self.count += 1
+            if self.count > MAX_INCLUSIONS:
+                raise refuse(f"more than {MAX_INCLUSIONS} xi:includes in one document", "xinclude-limit")
+            self.included.add(target)
+            if include.get("parse", "xml") == "text":
+                try:
+                    text = target.read_text(encoding=include.get("encoding", "utf-8"))
+                except (OSError, LookupError, UnicodeDecodeError) as error:
+                    raise refuse(f"xi:include of {href!r} cannot be read as text: {error}", "xinclude-target") from error
+                _replace_with_text(include, text)
+                continue
+            if not target.is_file():
+                raise refuse(f"xi:include of {href!r}: there is no such file", "xinclude-target")
+            included = parse_file(target)
+            self.resolve(included, target, depth=depth + 1)
+            selected = included.getroot()
+            pointer = include.get("xpointer")
+            if pointer:
+                matches = included.xpath("//*[@xml:id=$id]", id=pointer)
+                if not matches:
+                    raise refuse(f"xi:include xpointer {pointer!r} names no element of {href}", "xinclude-xpointer")
+                selected = matches[0]
+            replacement = deepcopy(selected)
+            # Problems in included content are reported at the xi:include of the file being checked.
+            for element in replacement.iter():
+                element.sourceline = include.sourceline
+            replacement.tail = include.tail
+            include.getparent().replace(include, replacement)
 
 
 def _replace_with_text(include: etree._Element, text: str) -> None:
@@ -136,13 +158,9 @@ def element_column(element: etree._Element, source_lines: list[str]) -> int:
     line = element.sourceline
     if not line or line > len(source_lines):
         return 1
-    name = etree.QName(element).localname
-    text = source_lines[line - 1]
-    for candidate in (f"<{name}", ":" + name):
-        index = text.find(candidate)
-        if index >= 0:
-            return (text.rfind("<", 0, index + 1) if candidate.startswith(":") else index) + 1
-    return 1
+    name = re.escape(etree.QName(element).localname)
+    found = re.search(rf"<(?:[\w.-]+:)?{name}(?=[\s/>]|$)", source_lines[line - 1])
+    return found.start() + 1 if found else 1
 
 
 @contextmanager

@@ -34,13 +34,13 @@
            type="{($root/text/@type, 'document')[1]}"
            title="{tp:document-title($root)}"
            date="{tp:document-date($root)}">
-      <xsl:apply-templates select="$root//text" mode="tp:facts"/>
+      <xsl:apply-templates select="$root//text[not(ancestor::text)]" mode="tp:facts"/>
     </facts>
   </xsl:template>
 
-  <!-- Nested texts are visited by the descendant search of the root template. -->
+  <!-- Texts nested in a text (group, floatingText) are visited as part of it, once. -->
   <xsl:template match="text" mode="tp:facts">
-    <xsl:apply-templates select="*[not(self::text)]" mode="tp:facts"/>
+    <xsl:apply-templates mode="tp:facts"/>
   </xsl:template>
 
   <xsl:template match="*[tp:behaviour(.) = 'entity'][exists(tp:pointer-ids(.))]" mode="tp:facts">
