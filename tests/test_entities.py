@@ -11,7 +11,9 @@ from lxml import etree
 from conftest import FIXTURES
 from teipress.cli import cli
 from teipress.config import load_config
-from teipress.entities import NameMatcher, find_untagged
+from teipress import entities
+from teipress.entities import NameMatcher, find_untagged, untagged_in
+from teipress.xmlio import TEI_NS
 
 EDITION = FIXTURES / "exchange" / "edition"
 
@@ -74,3 +76,36 @@ def test_entities_command(monkeypatch):
     assert "place #lima (Lima)" in result.output
     data = json.loads(CliRunner().invoke(cli, ["entities", "--format", "json"]).output)
     assert [e["entity"] for e in data["unmentioned"]] == ["lima"]
+
+
+KIM_REGISTER = etree.fromstring(
+    '<registers xmlns:tei="http://www.tei-c.org/ns/1.0">'
+    '<tei:person xml:id="kim"><tei:persName>Kim</tei:persName></tei:person>'
+    "</registers>"
+)
+CORPUS = """<teiCorpus xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader/>
+  <TEI><teiHeader/><text><body><p>Nobody here.</p></body></text></TEI>
+  <TEI><teiHeader/><text><body>
+    <p>Then <hi>Kim</hi> wrote.</p>
+    <p>A <persName>the leader</persName> tagged; Kim again.</p>
+  </body></text></TEI>
+</teiCorpus>"""
+
+
+def test_every_text_of_a_corpus_is_searched():
+    root = etree.fromstring(CORPUS)
+    found = untagged_in(root, NameMatcher.from_registers(KIM_REGISTER), "corpus", "corpus.xml", CORPUS.splitlines())
+    assert [(i.line, i.column, i.surface) for i in found] == [(5, 17, "Kim"), (6, 50, "Kim")]
+
+
+def test_lines_are_computed_only_for_matches(monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(entities, "_line_of_text", lambda element, real=entities._line_of_text: calls.append("text") or real(element))
+    monkeypatch.setattr(entities, "_line_of_tail", lambda child, real=entities._line_of_tail: calls.append("tail") or real(child))
+    document = etree.fromstring(CORPUS).xpath("/tei:teiCorpus/tei:TEI[2]", namespaces={"tei": TEI_NS})[0]
+    root = etree.fromstring(etree.tostring(document))
+    found = list(untagged_in(root, NameMatcher.from_registers(KIM_REGISTER), "letter", "letter.xml", []))
+    assert len(found) == 2
+    # Kim in <hi>'s text, and in the tail after <persName>: one line each, nothing for the other texts.
+    assert calls == ["text", "tail"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from copy import deepcopy
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from lxml import etree
 from teipress.cli import cli
 from teipress.config import load_config
 from teipress.errors import ConfigError, InputError, OutputExistsError
-from teipress.export import CORPUS_FILE, export_edition
+from teipress.export import CORPUS_FILE, export_edition, rename_ids
 from teipress.saxon import Stylesheets
 from teipress.xmlio import NS, TEI_NS, XML_ID
 
@@ -263,3 +264,14 @@ def test_seed_edition_exports_valid_tei_and_cmif(tmp_path, tei_all_schema, style
     cited = etree.parse(str(REPO / "tei" / "registers" / "bibliography.xml")).xpath("//tei:bibl[@type = 'letter']/@xml:id", namespaces=NS)
     refs = document.xpath("//tei:correspDesc/@ref", namespaces=NS)
     assert all(any(ref.endswith(f"#{letter}") for ref in refs) for letter in cited)
+
+
+def test_rename_ids_moves_ids_and_pointers_and_keys_only_when_asked():
+    root = etree.fromstring(
+        f'<TEI xmlns="{TEI_NS}"><text><body><p xml:id="p2">A <persName ref="#p2 #other" key="p2">B</persName></p></body></text></TEI>'
+    )
+    corpus = deepcopy(root)
+    rename_ids(corpus, {"p2": "doc-p2"})
+    assert corpus.xpath("//@xml:id | //@ref | //@key") == ["doc-p2", "#doc-p2 #other", "p2"]
+    rename_ids(root, {"p2": "doc-p2"}, keys=True)
+    assert root.xpath("//@xml:id | //@ref | //@key") == ["doc-p2", "#doc-p2 #other", "doc-p2"]

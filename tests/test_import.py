@@ -15,7 +15,7 @@ from teipress.cli import cli
 from teipress.config import load_config
 from teipress.errors import ConfigError, InputError, OutputExistsError
 from teipress.export import export_edition
-from teipress.importer import RegisterConflict, date_spans, import_tei, import_text
+from teipress.importer import RegisterConflict, date_spans, import_tei, import_text, load_tei_all
 from teipress.saxon import Stylesheets
 from teipress.xmlio import NS, XML_ID
 
@@ -38,12 +38,25 @@ def words(text: str) -> list[str]:
     return re.findall(r"\w+", text)
 
 
+def reading_words(text: etree._Element) -> list[str]:
+    """The words of a <text> outside its <back>, in order (text nodes kept apart, so that markup changes nothing)."""
+    return words(" ".join(text.xpath(".//text()[not(ancestor::tei:back)]", namespaces=NS)))
+
+
 # -- import tei -------------------------------------------------------------------------------
 
 
 def test_entries_merge_by_authority_uri_and_rename_on_conflict(target_edition):
     config = load_config(target_edition)
-    result = import_tei([FOREIGN_LETTER], config.source, config, merge_registers="rename")
+    register = config.source / "registers" / "persons.xml"
+    before = register.read_bytes()
+    # The import would change the existing register: refused without force, and nothing is written.
+    with pytest.raises(OutputExistsError, match=r"registers/persons.xml already exist\(s\); use --force to overwrite"):
+        import_tei([FOREIGN_LETTER], config.source, config, merge_registers="rename")
+    assert register.read_bytes() == before
+    assert not (config.source / "letter-0042.xml").exists()
+    assert not (config.source / "registers" / "places.xml").exists()
+    result = import_tei([FOREIGN_LETTER], config.source, config, merge_registers="rename", force=True)
     document = etree.parse(str(config.source / "letter-0042.xml")).getroot()
     assert document.get(XML_ID) == "letter-0042"
     assert document.find("tei:standOff", NS) is None
@@ -108,7 +121,7 @@ def test_import_never_overwrites_without_force(tmp_path):
     ("not-well-formed.xml", r"not-well-formed.xml:6:\d+: error: not well-formed XML: "),
     ("not-tei.xml", r"not-tei.xml:2:1: not a TEI document: the root element is <html> in the namespace http://www.w3.org/1999/xhtml"),
     ("duplicate-ids.xml", r"duplicate-ids.xml:13:1: the xml:id 'para' is used twice \(first on line 12\)"),
-    ("latin1.xml", r"latin1.xml:3:44: error: not well-formed XML: Invalid bytes in character encoding"),
+    ("latin1.xml", r"latin1.xml:3:43: error: not well-formed XML: Invalid bytes in character encoding"),
 ])
 def test_bad_tei_gets_a_clear_error_and_writes_nothing(tmp_path, name, message):
     with pytest.raises(InputError, match=message):
@@ -138,10 +151,12 @@ def test_foreign_files_import(tmp_path):
         original = etree.parse(str(source)).getroot()
         written = next(p for p in documents if etree.parse(str(p)).getroot().xpath("string(//tei:titleStmt/tei:title[1])", namespaces=NS) == original.xpath("string(//tei:titleStmt/tei:title[1])", namespaces=NS))
         imported = etree.parse(str(written)).getroot()
-        # Nothing of the reading text is lost (entries moved out of <back> are in the registers).
-        for text, copy in zip(original.iterfind("tei:text", NS), imported.iterfind("tei:text", NS)):
-            kept = " ".join("".join(copy.itertext()).split())
-            assert all(word in kept for word in words(" ".join(t for t in text.xpath(".//text()[not(ancestor::tei:back)]", namespaces=NS))))
+        # Nothing of the reading text is lost or reordered (entries moved out of <back> are in the registers).
+        outermost = "//tei:text[not(ancestor::tei:text)]"  # in a teiCorpus, one per TEI
+        texts, copies = original.xpath(outermost, namespaces=NS), imported.xpath(outermost, namespaces=NS)
+        assert copies and len(copies) == len(texts), written.name
+        for text, copy in zip(texts, copies):
+            assert reading_words(copy) == reading_words(text), written.name
 
 
 def test_round_trip_export_import_export_gives_the_same_documents(tmp_path):
@@ -286,6 +301,7 @@ def test_import_text_command(tmp_path, monkeypatch):
     source = tmp_path / "letter.txt"
     source.write_text("Dear Tito,\n\nthe KWP met in Pyongyang on May 1, 1967 [Document 1].\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["import", "text", str(source), "-o", str(tmp_path / "letter.xml"), "--title", "A letter", "--type", "letter"])
+    assert result.exit_code == 0, result.output
     assert "tagged: 1 date, 1 orgName, 1 persName, 1 placeName, 1 ref" in result.output
     root = etree.parse(str(tmp_path / "letter.xml")).getroot()
     assert root.get(XML_ID) == "letter"
@@ -307,7 +323,7 @@ def test_foreign_files_imported_then_exported_stay_valid_tei(tmp_path, tei_all_s
     shutil.copytree(EDITION, edition)
     config = load_config(edition)
     files = sorted(shared_path("foreign-tei").glob("*/*.xml"))
-    import_tei(files, config.source, config, merge_registers="rename")
+    import_tei(files, config.source, config, merge_registers="rename", force=True)
     exported = export_edition(config, "tei", tmp_path / "out")
     valid_before = {f.name for f in files if tei_all_schema.validate(etree.parse(str(f)))}
     assert len(valid_before) >= 6
@@ -340,3 +356,43 @@ def test_what_our_schema_rejects_is_summarised_by_element(tmp_path):
     for problem in errors:
         assert any(f"<{name}" in lines[problem.line - 1] for name in summary), str(problem)
     assert any("could not be converted to the edition's schema" in note for note in result.notes)
+
+
+def test_comments_and_instructions_around_the_root_are_kept(tmp_path):
+    """A licence comment before the root and an instruction after it survive; only the old xml-model goes."""
+    source = tmp_path / "letter.xml"
+    text = FOREIGN_LETTER.read_text(encoding="utf-8")
+    text = text.replace("<TEI ", "<!-- Licence: CC BY 4.0 -->\n<?editor note?>\n<TEI ", 1) + "<!-- end of letter -->\n"
+    source.write_text(text, encoding="utf-8")
+    import_tei([source], tmp_path / "out", load_config(EDITION))
+    tree = etree.parse(str(tmp_path / "out" / "letter-0042.xml"))
+    root = tree.getroot()
+    before = list(reversed(list(root.itersiblings(preceding=True))))
+    after = list(root.itersiblings())
+    assert [node.text for node in before if isinstance(node, etree._Comment)] == [" Licence: CC BY 4.0 "]
+    assert [(pi.target, pi.text) for pi in before if isinstance(pi, etree._ProcessingInstruction) and pi.target != "xml-model"] == [("editor", "note")]
+    assert all("tei_all" not in pi.text for pi in before if isinstance(pi, etree._ProcessingInstruction) and pi.target == "xml-model")
+    assert len([pi for pi in before if isinstance(pi, etree._ProcessingInstruction) and pi.target == "xml-model"]) == 2
+    assert [node.text for node in after] == [" end of letter "]
+
+
+def test_import_names_existing_files_like_export_does(tmp_path):
+    """Import and export share one overwrite check: the same message, at most three files named."""
+    files = []
+    for name in ("a", "b", "c", "d"):
+        path = tmp_path / f"{name}.xml"
+        path.write_text(FOREIGN_LETTER.read_text(encoding="utf-8").replace('xml:id="Letter_0042"', f'xml:id="{name}"', 1), encoding="utf-8")
+        files.append(path)
+    out = tmp_path / "out"
+    import_tei(files, out, load_config(EDITION))
+    with pytest.raises(OutputExistsError, match=r"^\S+/a\.xml, \S+/b\.xml, \S+/c\.xml and 1 more already exist\(s\); use --force to overwrite$"):
+        import_tei(files, out, load_config(EDITION))
+
+
+def test_tei_all_is_loaded_once_per_schema_file(tmp_path):
+    schema = tmp_path / "tiny.rng"
+    schema.write_text('<element name="TEI" xmlns="http://relaxng.org/ns/structure/1.0"><empty/></element>', encoding="utf-8")
+    assert load_tei_all(schema) is load_tei_all(schema)
+    assert load_tei_all(None) is None
+    with pytest.raises(ConfigError, match=r"tei_all schema \S*missing\.rng does not exist"):
+        load_tei_all(tmp_path / "missing.rng")

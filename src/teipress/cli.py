@@ -143,7 +143,7 @@ def _print_import(result: "ImportResult") -> None:  # noqa: F821 (imported lazil
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the converted documents (registers go to its registers/).")
 @click.option("--merge-registers", type=click.Choice(["rename", "existing", "ask"]), help="Move embedded standOff/listPerson entries into the registers; an id another entry has is renamed, taken as the existing entry, or asked about (terminal only). Same authority URI: always merged.")
 @click.option("--tei-all-schema", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Path of tei_all.rng to check the files against (default: tei_all in teipress.toml).")
-@click.option("--force", is_flag=True, help="Overwrite documents that already exist.")
+@click.option("--force", is_flag=True, help="Overwrite documents and register files that already exist.")
 @click.pass_context
 def import_tei_command(ctx: click.Context, files: tuple[Path, ...], out_dir: Path, merge_registers: str | None, tei_all_schema: Path | None, force: bool) -> None:
     """Convert TEI files from another archive to the edition's conventions and report what our schema does not allow.

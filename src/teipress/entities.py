@@ -6,7 +6,7 @@ The same `NameMatcher` tags names when a plain transcription is imported (`impor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,17 +172,16 @@ def find_untagged(config: Config, paths: Iterable[Path] | None = None) -> Entiti
 
 
 def untagged_in(root: etree._Element, matcher: NameMatcher, document_id: str, file: str, lines: list[str]) -> Iterator[UntaggedName]:
-    """Names in the `<text>` of a document that lie outside every name, link or title element."""
-    for text_element in root.iter(f"{{{TEI_NS}}}text"):
+    """Names in every outermost `<text>` (each TEI of a teiCorpus) that lie outside every name, link or title element."""
+    for text_element in root.xpath(".//tei:text[not(ancestor::tei:text)]", namespaces={"tei": TEI_NS}):
         for element in text_element.iter():
             if not isinstance(element.tag, str) or _is_tagged(element) or _inside_tagged(element):
                 continue
             if element.text:
-                yield from _matches(element.text, _line_of_text(element), matcher, document_id, file, lines)
+                yield from _matches(element.text, lambda element=element: _line_of_text(element), matcher, document_id, file, lines)
             for child in element:
                 if child.tail:
-                    yield from _matches(child.tail, _line_of_tail(child), matcher, document_id, file, lines)
-        break
+                    yield from _matches(child.tail, lambda child=child: _line_of_tail(child), matcher, document_id, file, lines)
 
 
 def _is_tagged(element: etree._Element) -> bool:
@@ -206,9 +205,13 @@ def _line_of_tail(child: etree._Element) -> int:
     return (child.sourceline or 1) + etree.tostring(child, with_tail=False).decode("utf-8").count("\n")
 
 
-def _matches(text: str, first_line: int, matcher: NameMatcher, document_id: str, file: str, lines: list[str]) -> Iterator[UntaggedName]:
+def _matches(text: str, first_line: Callable[[], int], matcher: NameMatcher, document_id: str, file: str, lines: list[str]) -> Iterator[UntaggedName]:
+    """The names in `text`; `first_line` (costly: it serialises a subtree) is asked only when there is one."""
+    start_line: int | None = None
     for match in matcher.find(text):
-        line = first_line + text[: match.start].count("\n")
+        if start_line is None:
+            start_line = first_line()
+        line = start_line + text[: match.start].count("\n")
         column = _column(lines, line, match.surface, text[: match.start])
         yield UntaggedName(document_id, file, line, column, " ".join(match.surface.split()), match.entity, match.kind)
 

@@ -80,12 +80,17 @@ def load_readable_edition(source: Path) -> Edition:
 
 def write_outputs(out: Path, outputs: dict[str, bytes], *, force: bool) -> None:
     """Write every file below `out`, each atomically, after checking that none would be overwritten unasked."""
-    existing = [out / name for name in outputs if (out / name).exists()]
+    refuse_overwrite([out / name for name in outputs], force)
+    for name, data in outputs.items():
+        write_atomic(out / name, data)
+
+
+def refuse_overwrite(paths: Iterable[Path], force: bool) -> None:
+    """An `OutputExistsError` naming the files of `paths` that exist, unless `force` (exports and imports share it)."""
+    existing = [path for path in paths if path.exists()]
     if existing and not force:
         shown = ", ".join(display_path(p) for p in existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")
         raise OutputExistsError(f"{shown} already exist(s); use --force to overwrite")
-    for name, data in outputs.items():
-        write_atomic(out / name, data)
 
 
 def require_base_url(config: Config, fmt: str) -> str:
@@ -304,8 +309,10 @@ class _Exporter:
         return {"facts.json": (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}, [f"{len(mentions)} mention(s), {len(events)} dated event(s)"]
 
 
-def rename_ids(root: etree._Element, mapping: dict[str, str]) -> None:
-    """Give elements new ids and make every `#id` pointer inside `root` follow."""
+def rename_ids(root: etree._Element, mapping: dict[str, str], *, keys: bool = False) -> None:
+    """Give elements new ids and make every `#id` pointer inside `root` follow (with `keys`, a bare `@key` too)."""
+    if not mapping:
+        return
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -313,6 +320,8 @@ def rename_ids(root: etree._Element, mapping: dict[str, str]) -> None:
             if name == XML_ID:
                 if value in mapping:
                     element.set(XML_ID, mapping[value])
+            elif keys and name == "key" and value.strip() in mapping:
+                element.set(name, mapping[value.strip()])
             elif "#" in value:
                 tokens = value.split()
                 if any(t.startswith("#") and t[1:] in mapping for t in tokens):

@@ -9,7 +9,7 @@ import calendar
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date as Date, datetime, timezone
@@ -20,8 +20,10 @@ from lxml import etree
 from .config import Config
 from .edition import load_edition, merged_registers
 from .entities import NAME_ELEMENT, NameMatcher
-from .errors import ConfigError, InputError, OutputExistsError
+from .errors import ConfigError, InputError
+from .export import refuse_overwrite, rename_ids
 from .problems import Problem, Severity, display_path
+from .validate import _lxml_tei_all, validate_paths
 from .xmlio import NS, TEI_NS, XML_ID, XMLInputError, parse_file, write_atomic
 
 T = f"{{{TEI_NS}}}"
@@ -64,16 +66,19 @@ def xml_model_pis(schema: Path, target_dir: Path) -> list[etree._Element]:
 
 
 def serialise(root: etree._Element, pis: list[etree._Element]) -> bytes:
-    """The document with the processing instructions before its root."""
-    body = etree.tostring(root, encoding="unicode")
-    head = "".join(etree.tostring(pi, encoding="unicode") + "\n" for pi in pis)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + head + body + "\n").encode("utf-8")
+    """The document with `pis` first, then the comments and instructions around its root (old `xml-model` ones left out)."""
+    before = [node for node in reversed(list(root.itersiblings(preceding=True))) if not _is_xml_model(node)]
+    after = [node for node in root.itersiblings() if not _is_xml_model(node)]
+    parts = [_node_text(node) for node in [*pis, *before]] + [etree.tostring(root, encoding="unicode", with_tail=False)] + [_node_text(node) for node in after]
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + "\n".join(parts) + "\n").encode("utf-8")
 
 
-def refuse_existing(paths: Iterable[Path], force: bool) -> None:
-    existing = [p for p in paths if p.exists()]
-    if existing and not force:
-        raise OutputExistsError(f"{', '.join(display_path(p) for p in existing)} already exist(s); use --force to overwrite")
+def _is_xml_model(node: etree._Element) -> bool:
+    return isinstance(node, etree._ProcessingInstruction) and node.target == "xml-model"
+
+
+def _node_text(node: etree._Element) -> str:
+    return etree.tostring(node, encoding="unicode", with_tail=False)
 
 
 def schema_file(config: Config) -> Path:
@@ -90,29 +95,6 @@ def edition_registers(config: Config) -> etree._Element | None:
         return None
     edition = load_edition(config.source)
     return merged_registers(edition)
-
-
-def teipress_validation(paths: list[Path], config: Config) -> list[Problem]:
-    """Our schema's verdict on written files (teipress.validate); an explanation when that is not installed."""
-    try:
-        from .validate import validate_paths
-    except ImportError:
-        return relax_ng_problems(paths)
-    return list(validate_paths(paths, config).problems)
-
-
-def relax_ng_problems(paths: list[Path]) -> list[Problem]:
-    """The schema's RELAX NG part alone, for an installation without `teipress.validate` (no Schematron rules)."""
-    from .resources import SCHEMA_FILE
-
-    if not SCHEMA_FILE.is_file():
-        return [Problem(display_path(paths[0]), 1, 1, Severity.WARNING, "the edition's schema is not installed: run `teipress validate` on the result", "no-schema")]
-    schema = etree.RelaxNG(etree.parse(str(SCHEMA_FILE)))
-    problems = []
-    for path in paths:
-        if not schema.validate(etree.parse(str(path))):
-            problems += [Problem(display_path(path), e.line, max(e.column, 0) + 1, Severity.ERROR, e.message, "schema") for e in schema.error_log]
-    return problems
 
 
 def element_at(path: Path, tree: etree._ElementTree, line: int, column: int) -> str:
@@ -308,7 +290,7 @@ def import_text(
     Example: `import_text(Path("seed.txt"), Path("tei/telegram.xml"), title="Telegram ...", date="1967-05-01")`.
     """
     out = out.resolve()
-    refuse_existing([out], force)
+    refuse_overwrite([out], force)
     text = read_transcription(file)
     paragraphs = paragraphs_of(text)
     if not paragraphs:
@@ -359,7 +341,7 @@ def import_text(
     write_atomic(out, serialise(root, pis))
     result.written.append(out)
     if config is not None:
-        result.problems = teipress_validation([out], config)
+        result.problems = list(validate_paths([out], config).problems)
     return result
 
 
@@ -500,10 +482,12 @@ def import_tei(
             root.set(XML_ID, document_id)
         if merge_registers is not None:
             mapping = registers.absorb(root, file, merge_registers, resolve_conflict, result)
-            rewrite_pointers(root, mapping)
+            rename_ids(root, mapping, keys=True)
         outputs[target] = serialise(root, xml_model_pis(schema_file(config), out_dir))
     outputs.update(registers.changed_files(schema_file(config)))
-    refuse_existing([p for p in outputs if p.parent == out_dir or p not in registers.loaded_paths], force)
+    # A register file that would stay byte for byte the same is no overwrite; one that changes is.
+    unchanged = {path for path, data in outputs.items() if path.parent != out_dir and path.is_file() and path.read_bytes() == data}
+    refuse_overwrite([path for path in outputs if path not in unchanged], force)
     for path, data in outputs.items():
         write_atomic(path, data)
         result.written.append(path)
@@ -513,15 +497,12 @@ def import_tei(
 
 
 def load_tei_all(schema: etree.RelaxNG | Path | None) -> etree.RelaxNG | None:
-    """tei_all as given (already loaded), or loaded from its path (~10 s), or None when there is none."""
+    """tei_all as given (already loaded), or loaded from its path (~10 s, once per process), or None when there is none."""
     if schema is None or isinstance(schema, etree.RelaxNG):
         return schema
     if not schema.is_file():
         raise ConfigError(f"tei_all schema {display_path(schema)} does not exist (see `tei_all` in teipress.toml)")
-    try:
-        return etree.RelaxNG(etree.parse(str(schema)))
-    except (etree.XMLSyntaxError, etree.RelaxNGParseError) as error:
-        raise ConfigError(f"{display_path(schema)} is not a RELAX NG schema: {error}") from error
+    return _lxml_tei_all(schema)
 
 
 def read_foreign_tei(file: Path) -> etree._ElementTree:
@@ -564,24 +545,6 @@ def unique_id(candidate: str, used: set[str]) -> str:
     return value
 
 
-def rewrite_pointers(root: etree._Element, mapping: dict[str, str]) -> None:
-    """Every `#old` pointer (and `@key`) now names `#new`."""
-    if not mapping:
-        return
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for name, value in element.attrib.items():
-            if name == XML_ID:
-                continue
-            if name == "key" and value.strip() in mapping:
-                element.set(name, mapping[value.strip()])
-                continue
-            tokens = value.split()
-            if any(t.startswith("#") and t[1:] in mapping for t in tokens):
-                element.set(name, " ".join(f"#{mapping[t[1:]]}" if t.startswith("#") and t[1:] in mapping else t for t in tokens))
-
-
 def authority_uris(entry: etree._Element) -> set[str]:
     """An entry's authority identifiers as full URIs (idno, @ref, @sameAs)."""
     uris = {" ".join((idno.text or "").split()) for idno in entry.iterfind(f"{T}idno")}
@@ -609,7 +572,6 @@ class Registers:
 
     directory: Path
     trees: dict[str, etree._ElementTree] = field(default_factory=dict)
-    loaded_paths: set[Path] = field(default_factory=set)
     changed: set[str] = field(default_factory=set)
     by_id: dict[str, etree._Element] = field(default_factory=dict)
     by_uri: dict[str, etree._Element] = field(default_factory=dict)
@@ -622,7 +584,6 @@ class Registers:
                 path = folder / name
                 if path.is_file():
                     registers.trees[kind] = parse_file(path)
-                    registers.loaded_paths.add(directory / name)
                     break
         for tree in registers.trees.values():
             for entry in tree.getroot().xpath("//tei:person[@xml:id] | //tei:personGrp[@xml:id] | //tei:place[@xml:id] | //tei:org[@xml:id] | //tei:bibl[@xml:id] | //tei:biblStruct[@xml:id]", namespaces=NS):
@@ -749,7 +710,7 @@ def new_register(kind: str) -> etree._Element:
 
 def summarise_schema(paths: list[Path], config: Config, result: ImportResult) -> list[Problem]:
     """Run teipress validation on the written documents and count what our schema rejects, by element."""
-    problems = teipress_validation(paths, config) if paths else []
+    problems = list(validate_paths(paths, config).problems) if paths else []
     for path in paths:
         shown = display_path(path)
         mine = [p for p in problems if p.file == shown and p.is_error]
