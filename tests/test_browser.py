@@ -88,6 +88,13 @@ def test_entity_popover_opens_with_mouse_and_keyboard(page, site_url: str, artif
     assert "Guild of Letter Writers" in popover.inner_text() and "GLW" in popover.inner_text()
     page.keyboard.press("Escape")
 
+    unregistered = page.locator(".reading-text .entity[data-href]")
+    unregistered.click()
+    popover.wait_for(state="visible")
+    assert "no entry in the edition's registers" in popover.inner_text()
+    assert popover.locator("a[rel~='external']").get_attribute("href") == "https://authority.example.org/people/42"
+    page.keyboard.press("Escape")
+
     page.locator(".reading-text .alternate").first.click()
     popover.wait_for(state="visible")
     assert "Sept." in popover.inner_text() and "September" in popover.inner_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -157,14 +158,26 @@ def test_one_changed_document_is_the_only_one_transformed(tmp_path: Path) -> Non
     assert links == [f"../documents/{TELEGRAM}.html#p1"]
 
 
-def test_a_changed_register_renders_every_document_again(tmp_path: Path) -> None:
+def test_a_changed_register_entry_renders_again_the_documents_that_mention_it(tmp_path: Path) -> None:
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")
     persons = source / "registers" / "persons.xml"
     persons.write_text(persons.read_text(encoding="utf-8").replace("Writer of the first letter.", "Poet; writer of the first letter."), encoding="utf-8")
     result = build(source, tmp_path / "out")
-    assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]
+    assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]  # both mention Alma Sender
     assert "Poet; writer of the first letter." in (tmp_path / "out" / "html" / "assets" / "registers.js").read_text(encoding="utf-8")
+
+
+def test_a_changed_register_entry_leaves_the_documents_that_do_not_mention_it(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    organizations = source / "registers" / "organizations.xml"
+    organizations.write_text(organizations.read_text(encoding="utf-8").replace("A society of correspondents.", "A society of poets."), encoding="utf-8")
+    result = build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    assert result.documents_rendered == [LETTER]  # only the letter mentions the guild
+    assert result.documents_reused == [TELEGRAM]
+    assert "A society of poets." in visible_text(site / "registers" / "organizations.html")
 
 
 def test_a_removed_document_leaves_the_site(tmp_path: Path) -> None:
@@ -177,6 +190,21 @@ def test_a_removed_document_leaves_the_site(tmp_path: Path) -> None:
     assert not (site / "documents" / f"{TELEGRAM}.html").exists()
     assert not (site / "tei" / f"{TELEGRAM}.xml").exists()
     assert TELEGRAM not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_documents_missing_from_an_older_manifest_leave_the_site_too(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    (site / site_writer.MANIFEST).unlink()  # e.g. written by an older teipress, or lost
+    (source / f"{TELEGRAM}.xml").unlink()
+    build(source, tmp_path / "out")
+    assert not (site / "documents" / f"{TELEGRAM}.html").exists()
+    assert not (site / "tei" / f"{TELEGRAM}.xml").exists()
+    assert not (site / site_writer.FACTS_DIR / f"{TELEGRAM}.xml").exists()
+    assert sorted(p.name for p in (site / "documents").iterdir()) == [f"{LETTER}.html"]
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert [language["page_count"] for language in entry["languages"].values()] == [1]  # Pagefind indexes the letter only
 
 
 # --- a failed build keeps the previous site ----------------------------------------------------------
@@ -343,3 +371,55 @@ def test_local_images_are_copied_into_the_site_and_nothing_outside_the_edition(t
     assert all("secret" not in src for src in sources)
     for src in sources:
         assert (site / "documents" / src).resolve().is_file()
+
+
+def scanned_letter(source: Path) -> Path:
+    """A source folder with one letter that shows one local image, scans/page-1.png."""
+    (source / "scans").mkdir(parents=True)
+    (source / "scans" / "page-1.png").write_bytes(b"\x89PNG\r\n\x1a\nfirst page")
+    (source / "letter.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="letter"><teiHeader><fileDesc><titleStmt><title>Scanned letter</title></titleStmt>'
+        "<publicationStmt><p>Test</p></publicationStmt><sourceDesc><p>Test</p></sourceDesc></fileDesc></teiHeader>"
+        '<text><body><p>Dear friend,</p><figure><graphic url="scans/page-1.png"/></figure></body></text></TEI>',
+        encoding="utf-8",
+    )
+    return source
+
+
+def test_a_changed_image_replaces_its_copy_although_the_page_is_reused(tmp_path: Path) -> None:
+    source = scanned_letter(tmp_path / "sources")
+    build(source, tmp_path / "out")
+    (source / "scans" / "page-1.png").write_bytes(b"\x89PNG\r\n\x1a\nsecond scan")
+    result = build(source, tmp_path / "out")
+    assert result.documents_reused == ["letter"]
+    assert (tmp_path / "out" / "html" / "media" / "scans" / "page-1.png").read_bytes().endswith(b"second scan")
+
+
+def test_a_deleted_media_folder_is_restored(tmp_path: Path) -> None:
+    source = scanned_letter(tmp_path / "sources")
+    build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    shutil.rmtree(site / "media")
+    (site / "tei" / "letter.xml").unlink()
+    build(source, tmp_path / "out")
+    assert (site / "media" / "scans" / "page-1.png").read_bytes().endswith(b"first page")
+    assert (site / "tei" / "letter.xml").is_file()
+
+
+def test_images_no_document_shows_any_longer_leave_the_site(tmp_path: Path) -> None:
+    source = scanned_letter(tmp_path / "sources")
+    build(source, tmp_path / "out")
+    letter = source / "letter.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace('<figure><graphic url="scans/page-1.png"/></figure>', ""), encoding="utf-8")
+    build(source, tmp_path / "out")
+    assert not list((tmp_path / "out" / "html").rglob("page-1.png"))
+
+
+def test_unchanged_sources_and_images_are_not_written_again(tmp_path: Path) -> None:
+    source = scanned_letter(tmp_path / "sources")
+    build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    copies = [site / "media" / "scans" / "page-1.png", site / "tei" / "letter.xml"]
+    before = [p.stat().st_ino for p in copies]
+    build(source, tmp_path / "out")
+    assert [p.stat().st_ino for p in copies] == before  # hard-linked from the previous site, not rewritten

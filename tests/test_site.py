@@ -102,6 +102,17 @@ def test_search_filters_are_marked_for_pagefind(site: Path) -> None:
 # --- registers and chronology ---------------------------------------------------------------------------
 
 
+def test_register_entries_keep_dates_places_and_identifiers_of_birth_and_death(site: Path) -> None:
+    persons = parse(site / "registers" / "persons.html")
+    bruno = persons.xpath("//li[@id='bruno-receiver']")[0]
+    assert bruno.xpath("string(.//p[@class='entry-dates'])") == "8 July 1899 – "
+    assert " ".join(bruno.xpath("string(.//p[@class='entry-birth'])").split()) == "Born: Harbourville"
+    assert " ".join(bruno.xpath("string(.//p[@class='entry-idno'])").split()) == "Archive: FA-P-2"
+    assert bruno.xpath(".//ul[@class='authority-links']//a/@href") == ["https://d-nb.info/gnd/000000000"]
+    alma = persons.xpath("//li[@id='alma-sender']")[0]
+    assert not alma.xpath(".//p[@class='entry-birth' or @class='entry-death']")  # its dates say it all
+
+
 def test_register_entries_have_names_dates_descriptions_and_mentions(site: Path) -> None:
     persons = parse(site / "registers" / "persons.html")
     alma = persons.xpath("//li[@id='alma-sender']")[0]
@@ -123,6 +134,16 @@ def test_chronology_lists_every_dated_event_in_order(site: Path) -> None:
     assert chronology.xpath("//li[@class='event']/div/a/@href")[0] == f"documents/{LETTER}.html#p3"
 
 
+def test_links_to_register_events_land_on_their_entry_in_the_chronology(site: Path) -> None:
+    letter = parse(site / "documents" / f"{LETTER}.html")
+    assert letter.xpath("//a[normalize-space()='the fair']/@href") == ["../chronology.html#harbour-fair"]
+    chronology = parse(site / "chronology.html")
+    fair = chronology.xpath("//li[@id='harbour-fair']")
+    assert fair and fair[0].xpath("string(time/@datetime)") == "1950-04-01"
+    assert "The Southport harbour fair" in fair[0].text_content()
+    assert chronology.xpath("//li[@id='guild-meeting']/ancestor::section/h2/@id") == ["undated-events"]
+
+
 def test_popover_data_covers_every_register_entry(site: Path) -> None:
     script = (site / "assets" / "registers.js").read_text(encoding="utf-8")
     data = json.loads(re.search(r"window\.teipressRegisters = (\{.*\});", script, re.S).group(1))
@@ -136,6 +157,11 @@ def test_popover_data_covers_every_register_entry(site: Path) -> None:
 
 def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
     assert broken_links(site) == []
+
+
+def test_a_link_to_a_document_file_works_from_the_home_page(site: Path) -> None:
+    home = parse(site / "index.html")
+    assert home.xpath("//a[normalize-space()='the letter from Northtown']/@href") == [f"documents/{LETTER}.html"]
 
 
 def test_pages_are_self_contained(site: Path) -> None:
@@ -183,3 +209,9 @@ def test_the_seed_edition_builds_with_every_word(tmp_path: Path) -> None:
         text = visible_text(site / "documents" / f"{page_id}.html")
         assert [n for n in text_nodes(tei_file) if n not in text] == [], tei_file.name
     assert broken_links(site) == []
+
+
+def test_a_register_entry_shows_no_empty_details_box(site: Path) -> None:
+    for page in ("persons", "places", "organizations"):
+        document = parse(site / "registers" / f"{page}.html")
+        assert not [box for box in document.xpath("//div[@class='entry-details']") if not box.text_content().strip()]

@@ -1,10 +1,13 @@
 """The HTML site: document pages transformed in parallel, then the pages that aggregate them.
 
 Incremental: the output folder keeps a manifest (`.teipress/manifest.json`) with a key per
-document (hash of its source, the stylesheets, the registers, the edition file and its
-neighbours) and each document's facts (`.teipress/facts/{id}.xml`, from `html/summary.xsl`).
-A rebuild transforms only documents whose key changed; registers, chronology, home page and
-search index are cheap aggregates of the cached facts and are always rewritten.
+document (hash of its source, the stylesheets, the register entries it names, the edition file
+and its page parameters: neighbours, media folder, PDF link) and each document's facts
+(`.teipress/facts/{id}.xml`, from `html/summary.xsl`). A rebuild transforms only documents whose
+key changed; registers, chronology, home page and search index are cheap aggregates of the
+cached facts, each rewritten when its own key (over the full registers) changed. Sources and
+images are copied on every build (written only when their bytes differ), and whatever belongs
+to no current document is removed, whatever the manifest says.
 
 Atomic: the site is built in a sibling folder (a hard-linked copy of the previous site) and
 swapped into place only when everything succeeded, so a failed build leaves the old site intact.
@@ -107,7 +110,11 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     registers_xml = etree.tostring(merged, encoding="utf-8")
     edition_xml = etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b""
     code_key = _digest(__version__.encode(), _stylesheets_digest().encode())
-    site_key = _digest(code_key.encode(), registers_xml, edition_xml, json.dumps([config.title, config.subtitle, config.base_url, config.language, pdf_linked]).encode())
+    settings = json.dumps([config.title, config.subtitle, config.base_url, config.language, pdf_linked]).encode()
+    # A document page sees only its own register subset (part of its facts_key), so its key leaves
+    # the full registers out; the aggregate pages (registers, chronology, home) show them all.
+    page_site_key = _digest(code_key.encode(), edition_xml, settings)
+    site_key = _digest(code_key.encode(), registers_xml, edition_xml, settings)
 
     documents = _documents(edition, result)
     register_index = RegisterIndex(merged)
@@ -136,11 +143,6 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         to_render = []
         for index, document in enumerate(ordered):
             neighbours = [_title_of(ordered[i]) if 0 <= i < len(ordered) else ("", "") for i in (index - 1, index + 1)]
-            document.page_key = _digest(document.facts_key.encode(), site_key.encode(), json.dumps(neighbours).encode())
-            page = staging / "documents" / f"{document.id}.html"
-            if old_documents.get(document.id, {}).get("page_key") == document.page_key and page.is_file():
-                result.documents_reused.append(document.id)
-                continue
             params = {
                 "document_id": document.id,
                 "document_title": document.summary("title") or document.id,
@@ -154,20 +156,27 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 "media_base": _media_base(document, edition.source),
                 **_site_params(config),
             }
+            document.page_key = _digest(document.facts_key.encode(), page_site_key.encode(), json.dumps(params, sort_keys=True).encode())
+            page = staging / "documents" / f"{document.id}.html"
+            if old_documents.get(document.id, {}).get("page_key") == document.page_key and page.is_file():
+                result.documents_reused.append(document.id)
+                continue
             to_render.append((document, params, page))
         jobs_args = [(d.id, d.data, d.registers, p, str(page)) for d, p, page in to_render]
         for done, (item, _) in enumerate(workers.map(_page_task, to_render, jobs_args), start=1):
             document, _params, page = item
             result.documents_rendered.append(document.id)
             result.pages_written.append(page)
-            _copy_source(document, staging)
-            _copy_media(document, staging, edition.source)
             report("Writing document pages", done, len(to_render))
 
+    # Sources and images are copied on every build (each written only when its bytes differ), so a
+    # changed image or a deleted folder is put right although the page itself is reused.
+    media: set[Path] = set()
+    for document in documents:
+        _copy_source(document, staging)
+        media.update(_copy_media(document, staging, edition.source))
     current = {d.id for d in documents}
-    for gone in set(old_documents) - current:
-        for stale_file in (staging / "documents" / f"{gone}.html", staging / "tei" / f"{gone}.xml", staging / FACTS_DIR / f"{gone}.xml"):
-            stale_file.unlink(missing_ok=True)
+    orphans = _remove_orphans(staging, current, media)
 
     # The search index reads only the document pages (the others carry no data-pagefind-body), so
     # Pagefind (its own process) indexes them while this process writes the aggregate pages.
@@ -176,7 +185,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     old_pages = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
     new_pages: dict[str, str] = {}
     # Only document pages are indexed: unchanged documents, unchanged index.
-    reindex = bool(result.documents_rendered) or set(old_documents) != current or not (staging / "pagefind" / "pagefind-entry.json").is_file()
+    reindex = bool(result.documents_rendered) or set(old_documents) != current or orphans or not (staging / "pagefind" / "pagefind-entry.json").is_file()
     report("Indexing for search", 0, 1)
     with ThreadPoolExecutor(max_workers=1) as indexer:
         search = indexer.submit(build_search_index, staging, language=config.language) if reindex else None
@@ -242,11 +251,12 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     without_facts = [_FACTS_ELEMENT.sub("", f) for f in facts]
     without_events = [_EVENT_ELEMENT.sub("", f) for f in facts]
     projections = {"summaries": without_facts, "mentions": without_events, "facts": facts, "none": []}
-    pages = [("index.html", "html/home.xsl", "edition", {"site_root": ""}, "summaries")]
-    pages += [(f"registers/{name}.html", "html/register.xsl", "site", {"kind": kind, "site_root": "../"}, "mentions") for kind, name in REGISTER_PAGES.items()]
-    pages += [("chronology.html", "html/chronology.xsl", "site", {"site_root": ""}, "facts"),
-              ("search.html", "html/search-page.xsl", "site", {"site_root": ""}, "none"),
-              ("assets/registers.js", "html/registers-data.xsl", "registers", {"site_root": ""}, "none")]
+    top = {"site_root": "", "documents_base": "documents/"}  # links between documents are written from the page's folder
+    pages = [("index.html", "html/home.xsl", "edition", top, "summaries")]
+    pages += [(f"registers/{name}.html", "html/register.xsl", "site", {"kind": kind, "site_root": "../", "documents_base": "../documents/"}, "mentions") for kind, name in REGISTER_PAGES.items()]
+    pages += [("chronology.html", "html/chronology.xsl", "site", top, "facts"),
+              ("search.html", "html/search-page.xsl", "site", top, "none"),
+              ("assets/registers.js", "html/registers-data.xsl", "registers", top, "none")]
 
     nodes: dict[str, object] = {}
 
@@ -273,9 +283,42 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     return written
 
 
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write `data` to `path` unless the file already holds exactly these bytes."""
+    try:
+        if path.is_file() and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)
+
+
 def _copy_source(document: _Document, staging: Path) -> None:
     """The TEI file as the editors wrote it, for readers who want the source."""
-    write_atomic(staging / "tei" / f"{document.id}.xml", document.source.path.read_bytes())
+    _write_if_changed(staging / "tei" / f"{document.id}.xml", document.source.path.read_bytes())
+
+
+def _remove_orphans(staging: Path, current: set[str], media: set[Path]) -> bool:
+    """Remove the pages, sources and facts of documents that are gone, and images no document shows.
+
+    The folders themselves are searched, not the manifest, so that a missing or older manifest
+    leaves nothing behind. Returns whether a document page was removed (the search index must follow).
+    """
+    removed_page = False
+    for folder, suffix in (("documents", ".html"), ("tei", ".xml"), (FACTS_DIR.as_posix(), ".xml")):
+        for path in (staging / folder).glob(f"*{suffix}"):
+            if path.is_file() and path.name[: -len(suffix)] not in current:
+                path.unlink()
+                removed_page = removed_page or folder == "documents"
+    media_root = staging / MEDIA_DIR
+    if media_root.is_dir():
+        for path in sorted(media_root.rglob("*"), reverse=True):
+            if path.is_file() or path.is_symlink():
+                if path not in media:
+                    path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return removed_page
 
 
 MEDIA_DIR = "media"
@@ -290,8 +333,12 @@ def _media_base(document: _Document, source_root: Path) -> str:
     return f"../{MEDIA_DIR}/" + ("" if relative == "." else relative + "/")
 
 
-def _copy_media(document: _Document, staging: Path, source_root: Path) -> None:
-    """Copy the local images a document shows (graphic, media, pb/@facs) that lie inside the source folder."""
+def _copy_media(document: _Document, staging: Path, source_root: Path) -> set[Path]:
+    """Copy the local images a document shows (graphic, media, pb/@facs) that lie inside the source folder.
+
+    Returns the copies' paths in the site (those of the other documents are kept as well).
+    """
+    copies: set[Path] = set()
     folder = document.source.path.resolve().parent
     base = folder if folder.is_relative_to(source_root) else source_root
     for url in document.source.tree.getroot().xpath("//tei:graphic/@url | //tei:media/@url | //tei:pb/@facs", namespaces=NS):
@@ -302,7 +349,9 @@ def _copy_media(document: _Document, staging: Path, source_root: Path) -> None:
         if image.is_file() and image.is_relative_to(source_root):
             target = staging / MEDIA_DIR / (base.relative_to(source_root) / reference)
             if target.resolve().is_relative_to((staging / MEDIA_DIR).resolve()):
-                write_atomic(target, image.read_bytes())
+                _write_if_changed(target, image.read_bytes())
+                copies.add(Path(os.path.normpath(target)))
+    return copies
 
 
 def _copy_assets(staging: Path) -> None:

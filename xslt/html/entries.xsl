@@ -13,15 +13,40 @@
   exclude-result-prefixes="#all"
   expand-text="yes">
 
-  <!-- The parts of an entry rendered by name here; every other child is rendered as text (nothing lost). -->
-  <xsl:variable name="tp:entry-summary-parts" as="xs:string+" select="('persName', 'placeName', 'orgName', 'name', 'birth', 'death', 'floruit', 'idno', 'title', 'author', 'date', 'respStmt')"/>
+  <!-- The parts of an entry rendered by name here; every other child is rendered as text (nothing lost).
+       birth, death and idno are details: the rules below render those with words of their own (a
+       place of birth, an identifier that is no link) and leave out those the summary already shows. -->
+  <xsl:variable name="tp:entry-summary-parts" as="xs:string+" select="('persName', 'placeName', 'orgName', 'name', 'floruit', 'title', 'author', 'date', 'respStmt')"/>
+
+  <!-- Whether a birth or death says more than its date: text outside its date child. -->
+  <xsl:function name="tp:has-own-text" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="normalize-space(string-join(($element/node() except $element/date)/descendant-or-self::text(), '')) ne ''"/>
+  </xsl:function>
+
+  <!-- Whether an element belongs to the merged registers (a register page), not to a document's own text. -->
+  <xsl:function name="tp:in-registers" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($registers) and root($element) is $registers"/>
+  </xsl:function>
+
+  <xsl:template match="*[self::birth or self::death][parent::person or parent::personGrp or parent::place or parent::org][tp:in-registers(.)][not(tp:has-own-text(.))]" mode="tp:html" priority="6"/>
+  <xsl:template match="*[self::birth or self::death][parent::person or parent::personGrp or parent::place or parent::org][tp:in-registers(.)]" mode="tp:html" priority="5">
+    <p class="entry-{local-name()}"><span class="label">{if (self::birth) then 'Born' else 'Died'}: </span><xsl:apply-templates select="node()" mode="tp:html"/></p>
+  </xsl:template>
+  <!-- An identifier that is a web address is an authority link; any other is shown with its type. -->
+  <xsl:template match="idno[parent::person or parent::personGrp or parent::place or parent::org][tp:in-registers(.)][tp:safe-url(normalize-space(.))[matches(., '^https?:')]]" mode="tp:html" priority="6"/>
+  <xsl:template match="idno[parent::person or parent::personGrp or parent::place or parent::org][tp:in-registers(.)]" mode="tp:html" priority="5">
+    <p class="entry-idno"><span class="label">{if (@type) then upper-case(substring(@type, 1, 1)) || substring(@type, 2) else 'Identifier'}: </span>{normalize-space(.)}</p>
+  </xsl:template>
 
   <!-- Life or existence dates of an entry: "7 May 1892 – 4 May 1980", "founded 1961". -->
   <xsl:function name="tp:entry-dates" as="xs:string?">
     <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="birth" select="$entry/birth[1]!tp:iso-date(.)"/>
-    <xsl:variable name="death" select="$entry/death[1]!tp:iso-date(.)"/>
-    <xsl:variable name="floruit" select="$entry/floruit[1]!tp:iso-date(.)"/>
+    <!-- the date on the element itself, else on its date child (<birth><date when="…"/>…</birth>) -->
+    <xsl:variable name="birth" select="$entry/birth[1]!(tp:iso-date(.), date!tp:iso-date(.))[1]"/>
+    <xsl:variable name="death" select="$entry/death[1]!(tp:iso-date(.), date!tp:iso-date(.))[1]"/>
+    <xsl:variable name="floruit" select="$entry/floruit[1]!(tp:iso-date(.), date!tp:iso-date(.))[1]"/>
     <xsl:variable name="founded" select="$entry/event[1]!tp:iso-date(.)"/>
     <xsl:sequence select="
       if ($birth or $death) then string-join((($birth!tp:format-date-range(.), '?')[1], ($death!tp:format-date-range(.), '')[1]), ' – ')

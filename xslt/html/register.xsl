@@ -110,9 +110,13 @@
           <p class="entry-description"><xsl:apply-templates select="node()" mode="tp:html"/></p>
         </xsl:for-each>
         <xsl:variable name="details" select="*[not(local-name() = $tp:entry-summary-parts)][not(self::note[@type = 'description'])][not(self::event and empty(preceding-sibling::event) and empty(../birth))]"/>
-        <xsl:if test="exists($details)">
+        <!-- Details that the summary above already shows (a bare date of birth) render as nothing. -->
+        <xsl:variable name="rendered-details" as="node()*">
+          <xsl:apply-templates select="$details" mode="tp:html"/>
+        </xsl:variable>
+        <xsl:if test="exists($rendered-details[self::* or normalize-space(.)])">
           <div class="entry-details">
-            <xsl:apply-templates select="$details" mode="tp:html"/>
+            <xsl:sequence select="$rendered-details"/>
           </div>
         </xsl:if>
       </xsl:otherwise>

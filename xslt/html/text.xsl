@@ -57,6 +57,9 @@
   <xsl:param name="site-root" as="xs:string" select="'../'"/>
   <!-- The page's language (the layout's html/@lang and dates written out in words). -->
   <xsl:param name="language" as="xs:string" select="'en'"/>
+  <!-- Relative path from the page to the document pages: '' on a document page (they lie beside it);
+       the other pages (home, registers, chronology) pass $site-root || 'documents/'. -->
+  <xsl:param name="documents-base" as="xs:string" select="''"/>
   <!-- Prefix for relative image and facsimile URLs (graphic/@url, pb/@facs), e.g. where the build copies them. -->
   <xsl:param name="media-base" as="xs:string" select="''"/>
 
@@ -219,7 +222,7 @@
       else if (matches($safe, '^(.*/)?registers/(persons|places|organizations|bibliography)\.xml(#.*)?$'))
         then $site-root || replace($safe, '^(.*/)?registers/([a-z]+)\.xml', 'registers/$2.html')
       else if (matches($safe, '^([^#?]*/)?[^/#?]+\.xml([?#].*)?$'))
-        then replace($safe, '^([^#?]*/)?([^/#?]+)\.xml', '$2.html')
+        then $documents-base || replace($safe, '^([^#?]*/)?([^/#?]+)\.xml', '$2.html')
       else if (matches($safe, '^[^#?]*\.[A-Za-z0-9]{1,5}([?#].*)?$')) then $safe
       else ()"/>
   </xsl:function>

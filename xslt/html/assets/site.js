@@ -61,6 +61,16 @@
       container.appendChild(more);
     } else {
       container.appendChild(el("p", "popover-description", "This name has no entry in the edition's registers."));
+      // What the source itself says of the name: its key and an authority record, if it gives them.
+      if (container.dataset.label && container.dataset.label !== surface) container.appendChild(el("p", "popover-also", container.dataset.label));
+      if (container.dataset.href) {
+        var authority = el("p", "popover-link");
+        var record = el("a", "", "Authority record");
+        record.href = container.dataset.href;
+        record.rel = "external noopener";
+        authority.appendChild(record);
+        container.appendChild(authority);
+      }
     }
     return title;
   }
@@ -90,6 +100,8 @@
       ids.forEach(function (id, index) {
         var part = el("div", "popover-entry");
         part.dataset.kind = trigger.dataset.kind || "";
+        part.dataset.label = trigger.dataset.label || "";
+        part.dataset.href = trigger.dataset.href || "";
         var title = entryContent(part, id, surface);
         if (index === 0) firstTitle = title;
         body.appendChild(part);
