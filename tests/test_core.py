@@ -284,3 +284,10 @@ def test_facts_count_each_date_and_name_of_nested_texts_once() -> None:
     facts_ns = {"f": "https://teipress.org/ns/facts"}
     assert facts.xpath("f:event/@sort", namespaces=facts_ns) == ["1900-01-01", "1901-01-01"]
     assert facts.xpath("f:mention/@entity", namespaces=facts_ns) == ["ada", "rome"]
+
+
+@pytest.mark.parametrize("root_id", ['")#panic("PWN")//', "../../escape", ".hidden", ""])
+def test_a_document_id_that_is_no_safe_file_name_falls_back_to_the_file_name(tmp_path: Path, root_id: str) -> None:
+    path = tmp_path / "letter-7.xml"
+    path.write_text(f'<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id=\'{root_id}\'><text><body><p>x</p></body></text></TEI>', encoding="utf-8")
+    assert load_edition(tmp_path).files[0].id == "letter-7"

@@ -332,3 +332,82 @@ def test_typst_cannot_read_outside_its_build_folder(tmp_path: Path) -> None:
     for outside in ('#read("/etc/passwd")', '#read("../../etc/passwd")', f'#read("{Path.cwd() / "README.md"}")'):
         with pytest.raises(TypesetError, match="a test: Typst could not typeset it"):
             typeset(outside, {}, setting, what="a test")
+
+
+# ---- readings, notes in readings, text in header-like elements, groups, hostile attributes --------
+
+READINGS = FIXTURES / "pdf" / "readings"
+HOSTILE = FIXTURES / "pdf" / "hostile"
+PWN = '")#panic("PWN")//'
+
+
+@pytest.fixture(scope="session")
+def readings_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """An edition of app/rdgGrp/lem, notes in recorded readings, interpGrp in the text, text/group."""
+    return build(READINGS / "tei", tmp_path_factory.mktemp("readings-pdf"))
+
+
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """An edition whose attribute values and register names try to break out of Typst strings."""
+    return build(HOSTILE / "tei", tmp_path_factory.mktemp("hostile-pdf"))
+
+
+def test_nothing_of_the_text_is_lost(readings_build: Build) -> None:
+    pdf_words = set(words(pdf_text(readings_build.out / "readings.pdf")))
+    book_words = set(words(pdf_text(readings_build.out / "edition.pdf")))
+    for document_id, _, root in documents(readings_build.source):
+        for text in root.iter(f"{{{TEI_NS}}}text"):
+            expected = set(words(" ".join(text.itertext())))
+            assert expected - pdf_words == set(), document_id
+            assert expected - book_words == set(), f"{document_id} in the book"
+
+
+def test_a_lem_inside_rdg_grp_is_the_reading_text(readings_build: Build) -> None:
+    text = " ".join(pdf_text(readings_build.out / "readings.pdf").split())
+    assert "Before Lemtext after." in text
+    assert "Second Lemfirst place." in text
+    assert "Lemtext] Grouprdg B; Outerrdg C" in text
+    assert "Lemfirst] Nestedrdg D" in text
+
+
+def test_notes_of_recorded_readings_are_printed(readings_build: Build) -> None:
+    text = " ".join(pdf_text(readings_build.out / "readings.pdf").split())
+    for note in ["Rdgnote inside a reading", "Sicnote inside an error", "Abbrnote (deepnote)", "Delnote",
+                 "Outernote with Notelem [Noterdg B] (Innernote in a note's reading) inside."]:
+        assert note in text
+
+
+def test_header_like_elements_inside_the_text_keep_their_text(readings_build: Build) -> None:
+    text = " ".join(pdf_text(readings_build.out / "readings.pdf").split())
+    assert "Interpone Interptwo" in text
+    assert "Seventh Spanone Spantwo place." in text
+
+
+def test_the_book_holds_the_texts_of_a_group(readings_build: Build) -> None:
+    text = " ".join(pdf_text(readings_build.out / "edition.pdf").split())
+    for expected in ["Grouped texts", "Grouped introduction", "Groupword firstgrouped paragraph.",
+                     "Second preface", "Prefaceword secondgrouped.", "Lonelyparagraph outside any division."]:
+        assert expected in text
+    with pymupdf.open(readings_build.out / "edition.pdf") as book:
+        bookmarks = [title for _, title, _ in book.get_toc()]
+    assert bookmarks[:2] == ["Grouped introduction", "Second preface"]
+
+
+def test_hostile_attributes_stay_literal(hostile_build: Build) -> None:
+    assert hostile_build.result.problems == []
+    assert all(p.read_bytes().startswith(b"%PDF-") for p in hostile_build.result.files)
+    # The root's hostile xml:id is no file name: the PDF is named after the source file.
+    assert sorted(p.name for p in hostile_build.result.files) == ["edition.pdf", "hostile.pdf"]
+    document = " ".join(pdf_text(hostile_build.out / "hostile.pdf").split())
+    book = " ".join(page_texts(hostile_build.out / "edition.pdf"))
+    assert "PWN" not in book.replace(PWN, "").replace(PWN.replace("#", ""), "")
+    # Printed where the edition prints these values: a chapter without a head is titled by its @n, a link
+    # shows its web address, the index the register's names, the apparatus the witnesses (without "#").
+    assert f"{PWN} A chapter titled by its number." in book
+    assert "Hostile highlighted and linked and weblinked and https://example. org/" + PWN in document
+    assert f"lemma] variant {PWN.replace('#', '')}" in document
+    assert f"{PWN} Hostile Person" in document and f"{PWN} Hostile Person" in book
+    assert "Hostilename and lemma and fremd end." in document
+    with pymupdf.open(hostile_build.out / "edition.pdf") as edition:
+        assert [title for _, title, _ in edition.get_toc()] == [PWN, "Hostile attributes", "Index of persons"]

@@ -6,6 +6,7 @@ them in `tei/registers/`. Both kinds feed one merged register that every output 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from lxml import etree
 from .xmlio import NS, TEI_NS, XML_ID, XMLInputError, parse_file
 
 EDITION_FILE = "edition.xml"
+# Ids become file names (documents/{id}.html, {id}.pdf): nothing that could leave the folder or hide a file.
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
 REGISTER_LISTS = ("listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "listRelation")
 ENTRY_ELEMENTS = ("person", "personGrp", "place", "org", "bibl", "biblStruct", "event")
 REGISTERS_NS = "https://teipress.org/ns/registers"
@@ -31,8 +34,9 @@ class SourceFile:
 
     @property
     def id(self) -> str:
-        """The document's id: its root `xml:id`, else the file name without `.xml`."""
-        return self.tree.getroot().get(XML_ID) or self.path.stem
+        """The document's id: its root `xml:id` where that is a safe file name, else the file name without `.xml`."""
+        root_id = self.tree.getroot().get(XML_ID) or ""
+        return root_id if SAFE_ID.fullmatch(root_id) else self.path.stem
 
 
 @dataclass

@@ -30,7 +30,7 @@ from lxml import etree
 
 from . import __version__
 from .config import Config
-from .edition import Edition, RegisterIndex, SourceFile, merged_registers
+from .edition import SAFE_ID, Edition, RegisterIndex, SourceFile, merged_registers
 from .errors import TransformError
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
@@ -44,7 +44,6 @@ REGISTER_PAGES = {"person": "persons", "place": "places", "org": "organizations"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
 _EVENT_ELEMENT = re.compile(r"<event\b[^>]*/>|<event\b[^>]*>.*?</event>", re.S)
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
 
 
 @dataclass
@@ -211,7 +210,7 @@ def _documents(edition: Edition, result: SiteResult) -> list[_Document]:
     documents: list[_Document] = []
     seen: set[str] = set()
     for source in files:
-        page_id = source.id if _SAFE_ID.fullmatch(source.id) else re.sub(r"[^A-Za-z0-9._-]+", "-", source.path.stem).strip("-.") or "document"
+        page_id = source.id if SAFE_ID.fullmatch(source.id) else re.sub(r"[^A-Za-z0-9._-]+", "-", source.path.stem).strip("-.") or "document"
         if page_id in seen:
             base = page_id
             page_id = next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in seen)

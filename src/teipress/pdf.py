@@ -26,7 +26,7 @@ from .edition import Edition, merged_registers
 from .errors import TypesetError
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
-from .xmlio import write_atomic
+from .xmlio import safe_parser, write_atomic
 
 LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
 BOOK_FILE = "edition.pdf"
@@ -158,7 +158,7 @@ def _typeset_document(task: tuple[str, str, bytes]) -> DocumentOutcome:
         done = typeset(markup, {"source.xml": path.read_bytes()}, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
-        text = "".join(etree.fromstring(tree_xml).itertext())
+        text = "".join(etree.fromstring(tree_xml, safe_parser()).itertext())
         outcome.problems = missing_glyph_problems(done.pdf, done.conformant, path, text, document_id, _setting)
         target = Path(_setting.out_dir) / f"{document_id}.pdf"
         write_atomic(target, done.pdf)

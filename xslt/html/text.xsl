@@ -52,6 +52,7 @@
   <xsl:import href="../common/functions.xsl"/>
   <xsl:import href="../common/behaviours.xsl"/>
   <xsl:import href="../common/passages.xsl"/>
+  <xsl:import href="../common/readings.xsl"/>
 
   <!-- Relative path from the page to the site root (document pages live in documents/). -->
   <xsl:param name="site-root" as="xs:string" select="'../'"/>
@@ -196,17 +197,6 @@
     <xsl:param name="head" as="element()"/>
     <xsl:variable name="depth" select="count($head/ancestor::*[not(self::TEI or self::teiCorpus or self::text or self::body or self::front or self::back)][tp:behaviour(.) eq 'division'])"/>
     <xsl:sequence select="max((2, min((6, 1 + $depth))))"/>
-  </xsl:function>
-
-  <!-- The reading of a choice, app or subst the edition follows: expansion, correction and
-       regularisation over abbreviation, error and original spelling; lem over rdg; add over del. -->
-  <xsl:function name="tp:primary-reading" as="element()?">
-    <xsl:param name="alternate" as="element()"/>
-    <xsl:sequence select="
-      if ($alternate/self::choice) then ($alternate/expan, $alternate/corr, $alternate/reg, $alternate/*[not(self::abbr or self::sic or self::orig or self::note)], $alternate/*)[1]
-      else if ($alternate/self::app) then ($alternate/lem, $alternate/rdgGrp/lem, $alternate/rdg, $alternate/rdgGrp/rdg, $alternate/rdgGrp//(lem, rdg))[1]
-      else if ($alternate/self::subst) then ($alternate/add, $alternate/*[not(self::del)], $alternate/*)[1]
-      else ($alternate/*)[1]"/>
   </xsl:function>
 
   <!-- Where a link from @target goes, or () when it must not be followed (unsafe) or cannot be

@@ -16,6 +16,7 @@
   expand-text="yes">
 
   <xsl:import href="../common/facts.xsl"/>
+  <xsl:import href="../common/readings.xsl"/>
   <xsl:import href="typst.xsl"/>
   <xsl:import href="metadata.xsl"/>
   <xsl:import href="text.xsl"/>
@@ -60,7 +61,7 @@
     <xsl:if test="array:size($fonts) gt 0">, fonts: {tp:typst-array(array:flatten($fonts))}</xsl:if>
     <xsl:value-of select="tp:date-argument(($publication/date/@when)[1])"/>
     <xsl:text>)&#10;</xsl:text>
-    <xsl:apply-templates select="text/(front, body, back)/*" mode="tp:pdf-book-chapter"/>
+    <xsl:apply-templates select="text" mode="tp:pdf-book-chapter"/>
     <!-- Editorial principles from the header when the edition's text has no chapter of them. -->
     <xsl:if test="teiHeader/encodingDesc/editorialDecl[normalize-space(.)] and not(text//div[matches(@type, 'principles|editorial|editorialDecl', 'i')])">
       <xsl:text>&#10;#tp-document(id: "editorial-principles", title: "Editorial principles", numbered: false)[</xsl:text>
@@ -79,8 +80,13 @@
     <xsl:text>]&#10;</xsl:text>
   </xsl:template>
 
-  <!-- Anything else at the top (a paragraph outside a division) is rendered as it stands. -->
-  <xsl:template match="*" mode="tp:pdf-book-chapter" priority="-1">
+  <!-- The edition's text, its groups of texts and their front, body and back: their parts in order. -->
+  <xsl:template match="text | group | front | body | back" mode="tp:pdf-book-chapter" priority="2">
+    <xsl:apply-templates mode="tp:pdf-book-chapter"/>
+  </xsl:template>
+
+  <!-- Anything else at the top (a paragraph outside a division, a group's head) is rendered as it stands. -->
+  <xsl:template match="node()" mode="tp:pdf-book-chapter" priority="-1">
     <xsl:apply-templates select="." mode="tp:pdf"/>
   </xsl:template>
 </xsl:stylesheet>

@@ -16,6 +16,7 @@
   expand-text="yes">
 
   <xsl:import href="../common/facts.xsl"/>
+  <xsl:import href="../common/readings.xsl"/>
   <xsl:import href="typst.xsl"/>
   <xsl:import href="metadata.xsl"/>
   <xsl:import href="text.xsl"/>

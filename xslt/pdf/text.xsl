@@ -42,6 +42,14 @@
 
   <xsl:template match="*[tp:behaviour(.) = 'metadata']" mode="tp:pdf" priority="1"/>
 
+  <!-- Inside the text (interpGrp, spanGrp, linkGrp ...) their text is kept, each part a word apart. -->
+  <xsl:template match="*[tp:behaviour(.) = 'metadata'][ancestor::text][not(self::teiHeader)]" mode="tp:pdf" priority="1.5">
+    <xsl:for-each select="node()[not(self::text()[normalize-space(.) eq ''])]">
+      <xsl:if test="position() gt 1">#" ";</xsl:if>
+      <xsl:apply-templates select="." mode="tp:pdf"/>
+    </xsl:for-each>
+  </xsl:template>
+
   <xsl:template match="*[tp:behaviour(.) = 'division']" mode="tp:pdf" priority="1">
     <xsl:value-of select="$tp:par"/>
     <xsl:apply-templates mode="tp:pdf"/>
@@ -160,8 +168,10 @@
 
   <!-- ===== alternates: the edition's reading in the text, the others in the apparatus ===== -->
 
-  <xsl:template match="choice" mode="tp:pdf" priority="2">
-    <xsl:variable name="shown" select="(expan, corr, reg, *)[1]"/>
+  <!-- The shown reading is tp:primary-reading (common/readings.xsl); the others are recorded.
+       Whatever else an app or its rdgGrp holds (witDetail, a note ...) stays in the text. -->
+  <xsl:template match="choice | subst" mode="tp:pdf" priority="2">
+    <xsl:variable name="shown" select="tp:primary-reading(.)"/>
     <xsl:call-template name="tp:apparatus">
       <xsl:with-param name="shown" select="$shown"/>
       <xsl:with-param name="others" select="* except $shown"/>
@@ -169,19 +179,13 @@
   </xsl:template>
 
   <xsl:template match="app" mode="tp:pdf" priority="2">
-    <xsl:variable name="shown" select="(lem, rdg)[1]"/>
-    <xsl:apply-templates select="node() except (lem, rdg, rdgGrp)" mode="tp:pdf"/>
+    <xsl:variable name="shown" select="tp:primary-reading(.)"/>
+    <xsl:variable name="readings" select="tp:readings(.)"/>
+    <xsl:variable name="groups" select=".//rdgGrp[ancestor::app[1] is current()]"/>
+    <xsl:apply-templates select="(node(), $groups/node()[not(self::text()[normalize-space(.) eq ''])]) except ($readings, $groups)" mode="tp:pdf"/>
     <xsl:call-template name="tp:apparatus">
       <xsl:with-param name="shown" select="$shown"/>
-      <xsl:with-param name="others" select="(rdg, rdgGrp/rdg) except $shown"/>
-    </xsl:call-template>
-  </xsl:template>
-
-  <xsl:template match="subst" mode="tp:pdf" priority="2">
-    <xsl:variable name="shown" select="(add, *)[1]"/>
-    <xsl:call-template name="tp:apparatus">
-      <xsl:with-param name="shown" select="$shown"/>
-      <xsl:with-param name="others" select="* except $shown"/>
+      <xsl:with-param name="others" select="$readings except $shown"/>
     </xsl:call-template>
   </xsl:template>
 
@@ -201,6 +205,9 @@
       </xsl:when>
       <xsl:otherwise>#tp-app({tp:typst-string(($document-id, root(.)/*/@xml:id, 'document')[1])}, {tp:typst-string(if (exists($shown)) then tp:reading-text($shown) else '')}, ({string-join($readings, ' ')}))</xsl:otherwise>
     </xsl:choose>
+    <!-- The notes of the recorded readings (tp:reading-text leaves them out) follow the entry:
+         as footnotes, or in parentheses inside a note. -->
+    <xsl:apply-templates select="$others/descendant-or-self::*[tp:behaviour(.) = 'note'][not(ancestor::*[tp:behaviour(.) = 'note'] intersect $others/descendant-or-self::*)]" mode="tp:pdf"/>
   </xsl:template>
 
   <!-- A reading's text as the apparatus prints it ("om." when the witness has nothing here). -->
