@@ -411,3 +411,28 @@ def test_hostile_attributes_stay_literal(hostile_build: Build) -> None:
     assert "Hostilename and lemma and fremd end." in document
     with pymupdf.open(hostile_build.out / "edition.pdf") as edition:
         assert [title for _, title, _ in edition.get_toc()] == [PWN, "Hostile attributes", "Index of persons"]
+
+
+@pytest.mark.parametrize(
+    ("rend", "wrappers"),
+    [
+        ("small-capitals", ["smallcaps"]),
+        ("capitalised", []),
+        ("italic bold", ["emph", "strong"]),
+        ("#italic", ["emph"]),
+        ("sup", ["super"]),
+        ("subtle", []),
+    ],
+)
+def test_hi_renditions_mean_the_same_as_on_the_web(rend: str, wrappers: list[str]) -> None:
+    from teipress.saxon import Stylesheets, to_xdm
+
+    document = (
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="r"><teiHeader><fileDesc><titleStmt><title>R</title></titleStmt>'
+        '<publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc></fileDesc></teiHeader>'
+        f'<text><body><p>Before <hi rend="{rend}">marked</hi> after.</p></body></text></TEI>'
+    )
+    markup = Stylesheets().transform("pdf/document.xsl", to_xdm(document), part="book", document_id="r", paper="a4", fonts=[], edition_title="E")
+    wrapped = re.search(r"((?:#\w+\[)*)#\"marked\";", markup)
+    assert wrapped is not None, markup
+    assert re.findall(r"#(\w+)\[", wrapped.group(1)) == wrappers

@@ -53,6 +53,7 @@
   <xsl:import href="../common/behaviours.xsl"/>
   <xsl:import href="../common/passages.xsl"/>
   <xsl:import href="../common/readings.xsl"/>
+  <xsl:import href="../common/rendition.xsl"/>
 
   <!-- Relative path from the page to the site root (document pages live in documents/). -->
   <xsl:param name="site-root" as="xs:string" select="'../'"/>
@@ -108,40 +109,10 @@
     <xsl:sequence select="$root/descendant-or-self::note[ancestor::text]"/>
   </xsl:function>
 
-  <!-- A token as a CSS class name: lower case, letters, digits and hyphens only. -->
-  <xsl:function name="tp:class-token" as="xs:string?">
-    <xsl:param name="token" as="xs:string"/>
-    <xsl:variable name="clean" select="substring(replace(replace(lower-case($token), '[^a-z0-9]+', '-'), '^-+|-+$', ''), 1, 40)"/>
-    <xsl:sequence select="$clean[. ne '']"/>
-  </xsl:function>
-
-  <!-- What a @rend token means, as the class rend-{meaning}: known values by their usual spellings
-       (also inside CSS-like values such as "font-style:italic"); anything else kept as rend-{token}. -->
-  <xsl:function name="tp:rend-meaning" as="xs:string?">
-    <xsl:param name="token" as="xs:string"/>
-    <xsl:variable name="t" select="lower-case(replace($token, '^#', ''))"/>
-    <xsl:sequence select="
-      if ($t = ('i', 'it', 'ital', 'italic', 'italics', 'cursive', 'kursiv', 'em') or contains($t, 'italic')) then 'italic'
-      else if ($t = ('b', 'bf', 'bold', 'strong', 'fett') or contains($t, 'bold')) then 'bold'
-      else if ($t = ('sup', 'super', 'superscript', 'sup.', 'hoch', 'superscripted') or contains($t, 'super')) then 'superscript'
-      else if ($t = ('sub', 'subscript', 'tief', 'subscripted') or matches($t, 'vertical-align:\s*sub')) then 'subscript'
-      else if ($t = ('sc', 'smallcaps', 'small-caps', 'smallcap', 'small-capitals', 'kapitaelchen') or contains($t, 'small-caps')) then 'smallcaps'
-      else if ($t = ('strike', 'strikethrough', 'strikeout', 'struck', 'line-through', 'overstrike', 'crossed-out', 'durchgestrichen') or contains($t, 'line-through')) then 'strikethrough'
-      else if ($t = ('doubleunderline', 'double-underline', 'underline-double', 'underlined-double', 'uu')) then 'double-underline'
-      else if ($t = ('u', 'ul', 'underline', 'underlined', 'unterstrichen') or contains($t, 'underline')) then 'underline'
-      else if ($t = ('spaced', 'spacing', 'letterspace', 'letterspaced', 'letter-spacing', 'gesperrt', 'spaced-out', 'sperrung') or contains($t, 'letter-spacing')) then 'spaced'
-      else if ($t = ('caps', 'allcaps', 'all-caps', 'uppercase', 'upper-case') or contains($t, 'uppercase')) then 'uppercase'
-      else if ($t = ('center', 'centre', 'centered', 'centred', 'align-center', 'text-align:center')) then 'center'
-      else if ($t = ('right', 'align-right', 'text-align:right', 'flush-right')) then 'right'
-      else if ($t = ('indent', 'indented')) then 'indent'
-      else tp:class-token($t)"/>
-  </xsl:function>
-
-  <!-- The rend-* classes of an element (from @rend, and from @rendition pointers such as "#italic"). -->
+  <!-- The rend-* classes of an element: the meanings of its @rend, @rendition and @style (common/rendition.xsl). -->
   <xsl:function name="tp:rend-classes" as="xs:string*">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="distinct-values(for $token in tokenize(normalize-space(string-join(($element/@rend, $element/@rendition), ' ')), '[\s;]+')[. ne '']
-                                          return tp:rend-meaning($token)!('rend-' || .))"/>
+    <xsl:sequence select="tp:rend-meanings($element)!('rend-' || .)"/>
   </xsl:function>
 
   <!-- The HTML element a hi renders as: the first rendition with a phrasing element of its own. -->

@@ -17,6 +17,7 @@
 
   <xsl:import href="../common/facts.xsl"/>
   <xsl:import href="../common/readings.xsl"/>
+  <xsl:import href="../common/rendition.xsl"/>
   <xsl:import href="typst.xsl"/>
   <xsl:import href="metadata.xsl"/>
   <xsl:import href="text.xsl"/>

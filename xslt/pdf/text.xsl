@@ -288,25 +288,19 @@
     <xsl:text>]</xsl:text>
   </xsl:template>
 
-  <!-- Highlighting: each rendition named in @rend (or @style) wraps the content once ("bold italic"). -->
+  <!-- Highlighting: each rendition named in @rend, @rendition or @style wraps the content once ("bold italic"). -->
   <xsl:template match="hi | term[@rend]" mode="tp:pdf" priority="3">
-    <xsl:variable name="wrappers" select="tp:typst-wrappers(string-join((@rend, @style), ' '))"/>
+    <xsl:variable name="wrappers" select="distinct-values(tp:rend-meanings(.)!tp:typst-wrapper(.))"/>
     <xsl:value-of select="string-join($wrappers!('#' || . || '['), '')"/>
     <xsl:apply-templates mode="tp:pdf"/>
     <xsl:value-of select="string-join($wrappers!']', '')"/>
   </xsl:template>
 
-  <xsl:function name="tp:typst-wrappers" as="xs:string*">
-    <xsl:param name="rendition" as="xs:string"/>
-    <xsl:variable name="r" select="lower-case($rendition)"/>
-    <xsl:sequence select="
-      (if (matches($r, 'ital|(^|\s)i(\s|$)|slant|oblique')) then 'emph' else ()),
-      (if (matches($r, 'bold|(^|\s)b(\s|$)')) then 'strong' else ()),
-      (if (matches($r, 'sup')) then 'super' else ()),
-      (if (matches($r, 'sub(script)?(\s|$)|(^|\s)sub')) then 'sub' else ()),
-      (if (matches($r, 'small-?caps|(^|\s)sc(\s|$)')) then 'smallcaps' else ()),
-      (if (matches($r, 'underl|(^|\s)u(\s|$)')) then 'underline' else ()),
-      (if (matches($r, 'strike|line-through')) then 'strike' else ())"/>
+  <!-- The Typst function that renders a rendition meaning (common/rendition.xsl), if Typst has one. -->
+  <xsl:function name="tp:typst-wrapper" as="xs:string?">
+    <xsl:param name="meaning" as="xs:string"/>
+    <xsl:sequence select="map {'italic': 'emph', 'bold': 'strong', 'superscript': 'super', 'subscript': 'sub', 'smallcaps': 'smallcaps',
+                                'underline': 'underline', 'double-underline': 'underline', 'strikethrough': 'strike'}($meaning)"/>
   </xsl:function>
 
   <!-- A deletion outside a substitution stays in the text, struck through. -->
