@@ -102,7 +102,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], output_format: str, te
 @cli.command("export")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(["tei", "cmif", "dc", "csv", "json"]))
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write into. Default: output/export/FORMAT.")
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist, also in a folder teipress did not make.")
 @click.option("--base-url", help="The edition's public address (overrides base_url in teipress.toml); cmif and dc need one.")
 @click.pass_context
 def export_command(ctx: click.Context, fmt: str, out: Path | None, force: bool, base_url: str | None) -> None:
@@ -237,8 +237,10 @@ def entities(ctx: click.Context, output_format: str) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Documents transformed in parallel. Default: the number of cores (`jobs` in teipress.toml).")
 @click.option("--base-url", help="The edition's public address, for permalinks and citations (overrides base_url in teipress.toml).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--force", is_flag=True, help="Build into OUT/html/ or OUT/pdf/ although teipress did not make them (it then replaces and removes files there).")
 @click.pass_context
-def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: bool, pdf_only: bool, no_validate: bool, jobs: int | None, base_url: str | None, quiet: bool) -> None:
+def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: bool, pdf_only: bool, no_validate: bool, jobs: int | None, base_url: str | None, quiet: bool,
+          force: bool) -> None:
     """Validate the edition and write the HTML site and the PDFs.
 
     SOURCE is a folder of TEI files (default: the edition's tei/); any TEI renders, and
@@ -267,7 +269,7 @@ def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: 
             bar.update(tasks[stage], completed=done, total=max(total, 1))  # type: ignore[arg-type]
 
         try:
-            result = build_edition(config, formats=formats, validate=not no_validate, jobs=jobs, progress=progress)
+            result = build_edition(config, formats=formats, validate=not no_validate, jobs=jobs, progress=progress, force=force)
         except EditionInvalid as error:
             bar.stop()
             print_problems(error.problems)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import InputError, UnsafeInputError
+from .errors import InputError, OutputError, UnsafeInputError
 from .problems import Problem, Severity, display_path
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -165,9 +165,12 @@ def element_column(element: etree._Element, source_lines: list[str]) -> int:
 
 @contextmanager
 def atomic_output(path: Path, mode: str = "wb") -> Iterator:
-    """Write to a temporary file beside `path` and move it into place only when writing succeeded."""
+    """Write to a temporary file beside `path` and move it into place only when writing succeeded.
+
+    The temporary name is short whatever the target's, so that a long file name cannot become too long.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tp-", suffix=".tmp")
     try:
         with os.fdopen(handle, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as stream:
             yield stream
@@ -179,6 +182,9 @@ def atomic_output(path: Path, mode: str = "wb") -> Iterator:
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write `data` to `path` all at once or not at all."""
-    with atomic_output(path, "wb") as stream:
-        stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+    """Write `data` to `path` all at once or not at all; an `OutputError` names the file and the system's reason."""
+    try:
+        with atomic_output(path, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError as error:
+        raise OutputError(str(path), error.strerror or str(error)) from error
