@@ -51,9 +51,11 @@ class OutputError(TeipressError):
         self.reason = reason
 
     def __str__(self) -> str:
+        from pathlib import Path
+
         from .problems import display_path
 
-        return f"cannot write {display_path(self.path)}: {self.reason}"
+        return f"cannot write {display_path(Path(self.path))}: {self.reason}"
 
 
 class WorkerDied(TeipressError):

@@ -17,6 +17,7 @@ Names: one function gives every published file its name (`documents/{name}.html`
 
 from __future__ import annotations
 
+import errno
 import glob
 import json
 import os
@@ -124,7 +125,10 @@ def _sibling(target: Path, kind: str) -> Path:
 
 
 def _start(staging: Path, previous: Path | None) -> None:
-    staging.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        staging.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as error:  # a file stands where a folder must be
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), error.filename) from error
     shutil.rmtree(staging, ignore_errors=True)
     if previous is None:
         staging.mkdir()

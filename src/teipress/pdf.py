@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from .errors import TypesetError
 from .outputs import output_names, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
-from .workers import WorkerPool
+from .workers import WorkerPool, scratch_folder
 from .xmlio import safe_parser, write_atomic
 
 LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
@@ -284,7 +283,7 @@ def _workspace(font_paths: tuple[str, ...]) -> _Workspace:
 
     workspace = _workspaces.get(font_paths)
     if workspace is None:
-        folder = Path(tempfile.mkdtemp(prefix="teipress-pdf-")).resolve()
+        folder = scratch_folder("teipress-pdf-").resolve()
         atexit.register(shutil.rmtree, folder, True)
         (folder / "lib.typ").write_bytes(LIB_TYP.read_bytes())
         (folder / "main.typ").write_text("", encoding="utf-8")

@@ -76,6 +76,8 @@ class WorkerPool:
         self.executor.shutdown(wait=True, cancel_futures=True)  # every worker is joined: their exit codes are known
         working: dict[int, str] = {}
         for entry in self.ledger.iterdir():
+            if not entry.name.isdigit():
+                continue  # a worker's scratch folder
             try:
                 working[int(entry.name)] = entry.read_text(encoding="utf-8")
             except (OSError, ValueError):
@@ -107,6 +109,14 @@ def _start_worker(ledger: str, initializer: Callable[..., None], initargs: tuple
     global _ledger_entry
     _ledger_entry = Path(ledger) / str(os.getpid())
     initializer(*initargs)
+
+
+def scratch_folder(prefix: str) -> Path:
+    """A new folder for this process's temporary files; in a worker it lies in the pool's own folder,
+    which the pool removes even when the worker was killed and could not clean up after itself."""
+    if _ledger_entry is None:
+        return Path(tempfile.mkdtemp(prefix=prefix))
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=_ledger_entry.parent))
 
 
 def _run(function: Callable[..., Any], what: str, args: tuple[Any, ...]) -> Any:
