@@ -2,7 +2,8 @@
 
 The XSLT 3.0 stylesheets in `xslt/export/` make each file; this module loads the edition once,
 hands the stylesheets the merged registers, collects every output in memory and writes it only
-when all of it was made (so a failure or a refusal to overwrite writes nothing).
+when all of it was made, into a staging folder that replaces the target only when every file is
+written (so a failure, a full disk or a refusal to overwrite writes nothing; see outputs.py).
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ images are copied on every build (written only when their bytes differ), and wha
 to no current document is removed, whatever the manifest says.
 
 Atomic: the site is built in a sibling folder (a hard-linked copy of the previous site) and
-swapped into place only when everything succeeded, so a failed build leaves the old site intact.
+swapped into place only when everything succeeded, so a failed build leaves the old site intact
+(outputs.replaced_folder, which also refuses folders teipress did not make).
 """
 
 from __future__ import annotations
