@@ -6,9 +6,8 @@ them in `tei/registers/`. Both kinds feed one merged register that every output 
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,26 +62,22 @@ class Edition:
 
 
 def source_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Every `.xml` file named or lying below a named folder, once each, in a stable order.
-
-    Hidden folders and the output folders teipress made (an output inside the source folder,
-    e.g. with `source = "."`) are not searched: a build never reads its own output as sources.
-    """
-    from .outputs import is_output_folder  # outputs names the files of an Edition
-
+    """Every `.xml` file named or lying below a named folder, once each, in a stable order."""
     seen: set[Path] = set()
     for path in paths:
-        found = sorted(p for p in _files_below(path, is_output_folder)) if path.is_dir() else [path]
+        found = sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts) and not _in_output_folder(p, path)) if path.is_dir() else [path]
         for file in found:
             if file.resolve() not in seen:
                 seen.add(file.resolve())
                 yield file
 
 
-def _files_below(folder: Path, is_output_folder: Callable[[Path], bool]) -> Iterator[Path]:
-    for current, folders, files in os.walk(folder):
-        folders[:] = [f for f in folders if not f.startswith(".") and not is_output_folder(Path(current, f))]
-        yield from (Path(current, f) for f in files if f.endswith(".xml") and not f.startswith(".") and Path(current, f).is_file())
+def _in_output_folder(file: Path, root: Path) -> bool:
+    """Whether `file` lies in an output folder teipress made below `root`: a build never reads its own output
+    as sources, also when the output lies inside the source folder (e.g. with `source = "."`)."""
+    from .outputs import is_output_folder  # outputs names the files of an Edition: imported here, not at the top
+
+    return any(is_output_folder(folder) for folder in file.parents if folder != root and folder.is_relative_to(root))
 
 
 def role_of(path: Path, tree: etree._ElementTree) -> str:
