@@ -196,3 +196,13 @@ def test_a_very_long_file_name_is_published_under_a_shorter_name(edition: Path) 
     short = long_name[:100].rstrip("-")
     assert (edition / "output" / "html" / "documents" / f"{short}.html").is_file()
     assert (edition / "output" / "html" / "tei" / f"{short}.xml").is_file()
+
+
+def test_names_that_differ_only_in_case_are_made_unique(edition: Path) -> None:
+    """On macOS and Windows `Note.html` and `note.html` are one file."""
+    (edition / "tei" / "a.xml").write_text(invented_document("The first note", "Words of the first note.", "Note"), encoding="utf-8")
+    (edition / "tei" / "b.xml").write_text(invented_document("The second note", "Words of the second note.", "note"), encoding="utf-8")
+    result = run("build", "--html", "--no-validate", "-q")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "tei/b.xml:1:1: warning: another file already has the id 'note'; its outputs are named note-2 (documents/note-2.html, note-2.pdf, note-2.xml) [document-name]"
+    assert {p.stem for p in (edition / "output" / "html" / "documents").glob("*.html")} == {LETTER, TELEGRAM, "Note", "note-2"}
