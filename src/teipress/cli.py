@@ -17,8 +17,10 @@ from .config import Config, load_config
 from .errors import TeipressError
 from .problems import Problem, Severity
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# Rich markup only where cli.py writes it: every string from a user's files goes through `_escape`,
+# and no `:name:` in a file name or message (`l00001.xml:100:16`) ever becomes an emoji.
+stdout = Console(highlight=False, soft_wrap=True, emoji=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from enum import Enum
 from pathlib import Path
+
+# Characters that would break a problem's one line or disguise it in a terminal: control characters,
+# line and paragraph separators, and the bidirectional overrides and isolates ("Trojan Source").
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 class Severity(str, Enum):
@@ -23,6 +28,11 @@ class Problem:
     severity: Severity
     message: str
     rule: str
+
+    def __post_init__(self) -> None:
+        # Messages quote libxml2, Saxon and the sources: whatever they hold, a problem prints as one line.
+        object.__setattr__(self, "file", printable(self.file))
+        object.__setattr__(self, "message", printable(" ".join(self.message.split())))
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.message} [{self.rule}]"
@@ -43,3 +53,8 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def printable(text: str) -> str:
+    """`text` with every control, line-breaking or bidirectional-override character shown as its code (`\\x0a`)."""
+    return _UNPRINTABLE.sub(lambda match: f"\\x{ord(match[0]):02x}" if ord(match[0]) < 0x100 else f"\\u{ord(match[0]):04x}", text)
