@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import asdict, dataclass
 from enum import Enum
@@ -48,11 +49,14 @@ class Problem:
 
 
 def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the current folder when it lies below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """The path as the user would type it: relative to the current folder when it lies below it.
+
+    A symbolic link is named as itself, not as the file it points to.
+    """
+    for place, here in ((Path(os.path.abspath(path)), Path(os.path.abspath(Path.cwd()))), (path.resolve(), Path.cwd().resolve())):
+        if place.is_relative_to(here):
+            return str(place.relative_to(here))
+    return str(path)
 
 
 def printable(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import deepcopy
@@ -213,6 +214,9 @@ def parse_file(path: Path, *, xinclude_root: Path | None = None, included: set[P
         raise XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, f"cannot read the file: {error.strerror}", "io")) from error
     root = xinclude_root.resolve() if xinclude_root is not None else None
     tree = _parse(path, data, root, warnings)
+    if root is not None:
+        # The DOCTYPE has done its work (entities expanded); Saxon, reading the tree again, must not go looking for its DTD.
+        tree.docinfo.clear()
     if root is not None and tree.getroot().xpath("boolean(//xi:include)", namespaces=NS):
         _XIncludes(root, included if included is not None else set(), warnings).resolve(tree, path, data)
     return tree
@@ -275,9 +279,10 @@ class _XIncludes:
     def resolve(self, tree: etree._ElementTree, path: Path, source: bytes) -> None:
         self.document = path
         self.lines = source.decode("utf-8", errors="replace").splitlines()
-        pending = [_Pending(include, path, (path.resolve(),)) for include in _INCLUDES(tree.getroot())]
+        pending = deque(_Pending(include, path, (path.resolve(),)) for include in _INCLUDES(tree.getroot()))
         while pending:
-            pending += self._resolve_one(pending.pop())
+            # Depth first, in document order: the first include to cross a limit is the one reported.
+            pending.extendleft(reversed(self._resolve_one(pending.popleft())))
 
     def _problem(self, item: _Pending, message: str, rule: str, severity: Severity = Severity.ERROR) -> Problem:
         where = "" if item.path == self.document else f"in {display_path(item.path)}, "
@@ -291,7 +296,7 @@ class _XIncludes:
             raise XMLInputError(self._problem(item, "the root element is an xi:include; a document must have content of its own", "xinclude-target"))
         target = (item.path.parent / href).resolve()
         if "://" in href or not target.is_relative_to(self.root):
-            refusal = f"xi:include of {href!r} points outside the edition's source folder {display_path(self.root)}"
+            refusal = f"xi:include of {href!r} points outside the edition's source folder {os.path.join(display_path(self.root), '')}"
             return self._instead(item, refusal, "unsafe-xinclude", absent=False)
         if target in item.chain or len(item.chain) > MAX_NESTING:
             raise XMLInputError(self._problem(item, f"xi:include of {href!r} includes itself (a loop) or nests more than {MAX_NESTING} levels deep", "xinclude-loop"))
