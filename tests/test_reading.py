@@ -221,7 +221,7 @@ def test_include_amplification_is_stopped_at_the_include_that_crosses_the_limit(
     started = time.perf_counter()
     with pytest.raises(XMLInputError) as raised:
         parse_file(tmp_path / "amplifier.xml", xinclude_root=tmp_path)
-    assert time.perf_counter() - started < 10
+    assert time.perf_counter() - started < 30
     assert str(raised.value.problem) == (
         f"amplifier.xml:{5 + crossing}:3: error: the xi:includes of this document copy in more than {MAX_INCLUDED_ELEMENTS:,} elements or "
         f"{MAX_INCLUDED_CHARACTERS:,} characters of text (the limit against include amplification); include each part once [xinclude-limit]"

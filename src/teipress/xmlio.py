@@ -1,4 +1,4 @@
-"""Safe reading and atomic writing of XML: no external entities, no network, no escaping the edition."""
+"""Safe reading and atomic writing of XML: nothing read from outside the source folder, no network, bounded expansion."""
 
 from __future__ import annotations
 
@@ -217,8 +217,8 @@ def parse_file(path: Path, *, xinclude_root: Path | None = None, included: set[P
     if root is not None:
         # The DOCTYPE has done its work (entities expanded); Saxon, reading the tree again, must not go looking for its DTD.
         tree.docinfo.clear()
-    if root is not None and tree.getroot().xpath("boolean(//xi:include)", namespaces=NS):
-        _XIncludes(root, included if included is not None else set(), warnings).resolve(tree, path, data)
+        if tree.getroot().xpath("boolean(//xi:include)", namespaces=NS):
+            _XIncludes(root, included if included is not None else set(), warnings).resolve(tree, path, data)
     return tree
 
 
