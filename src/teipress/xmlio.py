@@ -123,7 +123,7 @@ def syntax_problem(path: Path, error: etree.XMLSyntaxError, source: bytes = b"")
     message = message.split(", line ")[0]
     if "amplification factor" in message or "entity reference loop" in message.lower():
         # libxml2 counts lines inside the entity being expanded; the reader needs the reference in the file.
-        line, column = _entity_bomb_place(source.decode("utf-8", errors="replace")) or (line, column)
+        line, column = _entity_bomb_place(source.decode("utf-8", errors="replace"))
         message = "refused: the file's entities expand to an excessive size (an entity expansion bomb); remove the DOCTYPE's entity declarations"
         return Problem(display_path(path), line or 1, column or 1, Severity.ERROR, message, "unsafe-input")
     return Problem(display_path(path), line or 1, column or 1, Severity.ERROR, f"not well-formed XML: {message}", "xml-syntax")
@@ -135,14 +135,14 @@ _ENTITY_REFERENCE = re.compile(r"&([A-Za-z_:][\w.:-]*);")
 _END_OF_DOCTYPE = re.compile(r"\]\s*>")
 
 
-def _entity_bomb_place(text: str) -> tuple[int, int] | None:
+def _entity_bomb_place(text: str) -> tuple[int, int]:
     """Line and column of the entity reference in the document whose expansion is the largest (a loop: endless)."""
+    # Only the document's own declarations are weighed; entities from a DTD file count as small.
     declarations: dict[str, str] = {}
     last = None
     for last in _ENTITY_DECLARATION.finditer(text):
         declarations.setdefault(last[1], last[2] if last[2] is not None else last[3])
-    if last is None:
-        return None
+    doctype = max(text.find("<!DOCTYPE"), 0)
     sizes: dict[str, float] = {}
 
     def size(name: str, trail: frozenset[str]) -> float:
@@ -153,10 +153,11 @@ def _entity_bomb_place(text: str) -> tuple[int, int] | None:
             sizes[name] = len(value) + sum(size(reference, trail | {name}) for reference in _ENTITY_REFERENCE.findall(value))
         return sizes[name]
 
-    end = _END_OF_DOCTYPE.search(text, last.end())
-    references = list(_ENTITY_REFERENCE.finditer(text, end.end() if end else last.end()))
-    if not references:
-        return None
+    start = last.end() if last else doctype
+    end = _END_OF_DOCTYPE.search(text, start)
+    references = list(_ENTITY_REFERENCE.finditer(text, end.end() if end else start))
+    if not references:  # the bomb goes off inside the DOCTYPE itself
+        return _line_and_column(text, doctype)
     worst = max(references, key=lambda reference: (size(reference[1], frozenset()), -reference.start()))
     return _line_and_column(text, worst.start())
 
