@@ -171,7 +171,7 @@ def test_an_include_refused_for_safety_takes_its_fallback_with_a_warning(tmp_pat
 @pytest.mark.parametrize(
     ("include", "named"),
     [
-        ('<xi:include href="shared/header.xml" xpointer="header"/>', "xi:include of 'shared/header.xml': there is no such file"),
+        ('<xi:include href="shared/header.xml" xpointer="header"/>', "xi:include of 'shared/header.xml' (xpointer 'header'): there is no such file"),
         ('<xi:include href="shared.xml" xpointer="header"/>', "xi:include xpointer 'header' names no element of shared.xml"),
     ],
 )

@@ -314,7 +314,8 @@ class _XIncludes:
             _replace_include(include, text, [])
             return []
         if not target.is_file():
-            return self._instead(item, f"xi:include of {href!r}: there is no such file", "xinclude-target", absent=True)
+            part = f"{href!r} (xpointer {include.get('xpointer')!r})" if include.get("xpointer") else repr(href)
+            return self._instead(item, f"xi:include of {part}: there is no such file", "xinclude-target", absent=True)
         try:
             included = self._parsed(target)
         except XMLInputError as error:
