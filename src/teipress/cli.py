@@ -29,6 +29,10 @@ def print_problems(problems: Iterable[Problem], output_format: str = "text") -> 
     if output_format == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
         return
+    if not stdout.is_terminal:
+        # Into a file or pipe as plain lines, at once: a real corpus can have 300,000 problems, and rich markup costs 0.1 ms a line.
+        click.echo("".join(f"{problem}\n" for problem in problems), nl=False)
+        return
     for problem in problems:
         location = f"{problem.file}:{problem.line}:{problem.column}:"
         style = _SEVERITY_STYLE[problem.severity]

@@ -6,6 +6,7 @@ Nothing is written until the whole result was made; an existing file is replaced
 from __future__ import annotations
 
 import calendar
+import codecs
 import os
 import re
 from collections import Counter
@@ -251,11 +252,23 @@ def read_transcription(file: Path) -> str:
         ) from error
     if "\x00" in text:
         raise InputError(f"{display_path(file)}:1:1: the file holds NUL characters: it is not a plain-text transcription")
-    bad = re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f]", text)
+    bad = NOT_XML_CHARACTER.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise InputError(f"{display_path(file)}:{line}:{bad.start() - text.rfind(chr(10), 0, bad.start())}: control character U+{ord(bad.group()):04X} cannot be stored in XML")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Characters XML 1.0 cannot hold (tab, line feed and carriage return are allowed).
+NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_options(options: dict[str, str | None]) -> None:
+    """Every option that becomes text of the document must be storable in XML: one clear usage error naming the option."""
+    for option, value in options.items():
+        bad = NOT_XML_CHARACTER.search(value or "")
+        if bad:
+            raise ConfigError(f"{option} holds the control character U+{ord(bad.group()):04X} (at character {bad.start() + 1}), which XML cannot store; remove it")
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -289,6 +302,8 @@ def import_text(
 
     Example: `import_text(Path("seed.txt"), Path("tei/telegram.xml"), title="Telegram ...", date="1967-05-01")`.
     """
+    check_options({"--title": title, "--date": date, "--author": author, "--addressee": addressee, "--source": source,
+                   "--type": text_type, "--language": language, "--id": document_id})
     out = out.resolve()
     refuse_overwrite([out], force)
     text = read_transcription(file)
@@ -458,6 +473,10 @@ def import_tei(
     result = ImportResult()
     trees = [(file, read_foreign_tei(file)) for file in files]
     check_ids(trees)
+    for file, tree in trees:
+        encoding = source_encoding(file, tree)
+        if encoding.replace("-", "").upper() != "UTF8":
+            result.notes.append(f"{display_path(file)}: converted from {encoding} to UTF-8, the encoding of the edition's files")
     tei_all = load_tei_all(tei_all if tei_all is not None else config.tei_all)
     if tei_all is not None:
         for file, tree in trees:
@@ -517,6 +536,15 @@ def read_foreign_tei(file: Path) -> etree._ElementTree:
             + f", not <TEI> in {TEI_NS}"
         )
     return tree
+
+
+def source_encoding(file: Path, tree: etree._ElementTree) -> str:
+    """The encoding the file was read in: a UTF-16 byte order mark, else its XML declaration's (UTF-8 without one)."""
+    with file.open("rb") as stream:
+        start = stream.read(2)
+    if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "UTF-16"
+    return tree.docinfo.encoding or "UTF-8"
 
 
 def check_ids(trees: list[tuple[Path, etree._ElementTree]]) -> None:
