@@ -355,7 +355,7 @@ def _duplicate_id_problems(occurrences: dict[str, list[tuple[SourceFile, etree._
                     continue
                 others = [name for i, name in enumerate(named) if i != index][:MAX_PLACES_NAMED]
                 unnamed = len(places) - 1 - len(others)
-                listed = ", ".join(others) + (f" and {unnamed:,} other places" if unnamed else "")
+                listed = ", ".join(others) + (f" and {unnamed:,} other place{'s' if unnamed > 1 else ''}" if unnamed else "")
                 lines = source_lines.setdefault(source.path, _SourceLines(source.path))
                 problems.append(Problem(name(source), element.sourceline or 1, lines.column(element), Severity.ERROR,
                                         f'xml:id "{value}" of <{_name(element)}> is used more than once (also at {listed}); every xml:id must be unique across the edition',
