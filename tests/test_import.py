@@ -203,6 +203,37 @@ def test_prose_dates(text, expected):
     assert [(text[s.start:s.end], dict(s.attributes)) for s in spans] == expected
 
 
+@pytest.mark.parametrize(("language", "text", "expected"), [
+    ("de", "Zürich, den 2. April 1888", [("2. April 1888", {"when": "1888-04-02"})]),
+    ("de", "Frankfurt a. M., 2. Aug. 1889", [("2. Aug. 1889", {"when": "1889-08-02"})]),
+    ("de", "am 2.April 1888 und am 3. Mai", [("2.April 1888", {"when": "1888-04-02"}), ("3. Mai", {"when": "1888-05-03"})]),
+    ("de", "im März 1870, am 12. Sept. und am 1. Dez. 1871", [("März 1870", {"when": "1870-03"}), ("12. Sept.", {"when": "1870-09-12"}),
+                                                           ("1. Dez. 1871", {"when": "1871-12-01"})]),
+    ("de-CH", "den 31. Juni 1888 und Nr. 12.390", []),
+    ("fr", "Paris, le 3 mars 1890", [("3 mars 1890", {"when": "1890-03-03"})]),
+    ("fr", "le 1er mai 1890, en juin 1891, le 14 juillet", [("1er mai 1890", {"when": "1890-05-01"}), ("juin 1891", {"when": "1891-06"}),
+                                                           ("14 juillet", {"when": "1891-07-14"})]),
+    ("fr", "Le 2 févr. 1889 et le 3 Août 1889", [("2 févr. 1889", {"when": "1889-02-02"}), ("3 Août 1889", {"when": "1889-08-03"})]),
+    # A language without month names here: every language's are tried.
+    ("it", "2. April 1888 / le 3 mars 1890 / May 1, 1967", [("2. April 1888", {"when": "1888-04-02"}), ("3 mars 1890", {"when": "1890-03-03"}),
+                                                          ("May 1, 1967", {"when": "1967-05-01"})]),
+    # English only in an English text: "2. April 1888" is a month with its year there.
+    ("en", "den 2. April 1888", [("April 1888", {"when": "1888-04"})]),
+])
+def test_german_and_french_dates(language, text, expected):
+    spans, _ = date_spans(text, None, language)
+    assert [(text[s.start:s.end], dict(s.attributes)) for s in spans] == expected
+
+
+def test_a_german_letter_gets_its_dates(tmp_path):
+    source = tmp_path / "brief.txt"
+    source.write_text("Zürich, den 2. April 1888\n\nIhren Brief vom 28. März habe ich erhalten.\n", encoding="utf-8")
+    import_text(source, tmp_path / "brief.xml", title="Brief", language="de", config=load_config(EDITION))
+    root = etree.parse(str(tmp_path / "brief.xml")).getroot()
+    assert [(d.text, d.get("when")) for d in root.iterfind(".//tei:body//tei:date", NS)] == [("2. April 1888", "1888-04-02"), ("28. März", "1888-03-28")]
+    assert root.xpath("//tei:langUsage/tei:language/@ident", namespaces=NS) == ["de"]
+
+
 def test_a_day_without_year_takes_the_year_before_it():
     spans, year = date_spans("In 1975 ... and on August 1st", None)
     assert [dict(s.attributes) for s in spans] == [{"when": "1975"}, {"when": "1975-08-01"}]
@@ -249,10 +280,42 @@ def test_correspondence_with_sender_addressee_and_date_gets_a_corresp_desc(tmp_p
     result = import_text(seed, target, config=load_config(EDITION), title="Telegram", date="1967-05-01", text_type="telegram",
                          author="N. Popa", addressee="Ministry of Foreign Affairs")
     root = etree.parse(str(target)).getroot()
-    assert root.xpath("//tei:correspAction[@type = 'sent']/tei:persName/text()", namespaces=NS) == ["N. Popa"]
-    assert root.xpath("//tei:correspAction[@type = 'received']/tei:persName/text()", namespaces=NS) == ["Ministry of Foreign Affairs"]
-    assert root.xpath("//tei:correspAction[@type = 'sent']/tei:date/@when", namespaces=NS) == ["1967-05-01"]
+    # "N. Popa" is a variant of a register person: the sender points to it; the addressee is no register name: no @ref, a note.
+    assert [(etree.QName(e).localname, dict(e.attrib), e.text) for e in root.xpath("//tei:correspAction/*", namespaces=NS)] == [
+        ("persName", {"ref": "#popa"}, "N. Popa"),
+        ("date", {"when": "1967-05-01"}, "1967-05-01"),
+        ("persName", {}, "Ministry of Foreign Affairs"),
+    ]
+    assert [note for note in result.notes if "--addressee" in note or "--author" in note] == [
+        "--addressee 'Ministry of Foreign Affairs' is not a name in the registers: the addressee is written without @ref; add it when the register has the entry"
+    ]
     assert not any("correspDesc" in note for note in result.notes)
+
+
+def test_a_correspondent_in_the_organisation_register_is_an_org_name(tmp_path):
+    source = tmp_path / "letter.txt"
+    source.write_text("Dear comrades,\n\nwe thank you.\n", encoding="utf-8")
+    result = import_text(source, tmp_path / "letter.xml", config=load_config(EDITION), title="Letter", date="1967-05-01", text_type="letter",
+                         author="Tito", addressee="KWP")
+    root = etree.parse(str(tmp_path / "letter.xml")).getroot()
+    assert [(etree.QName(e).localname, e.get("ref"), e.text) for e in root.xpath("//tei:correspAction/*[not(self::tei:date)]", namespaces=NS)] == [
+        ("persName", "#tito", "Tito"), ("orgName", "#kwp", "KWP")]
+    assert not [note for note in result.notes if "--addressee" in note or "--author" in note]
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--title", "A\x07letter", "--title holds the control character U+0007 (at character 2), which XML cannot store; remove it"),
+    ("--author", "Tito\x1b", "--author holds the control character U+001B (at character 5), which XML cannot store; remove it"),
+])
+def test_a_control_character_in_an_option_is_one_clear_error(tmp_path, monkeypatch, option, value, message):
+    monkeypatch.chdir(EDITION)
+    source = tmp_path / "letter.txt"
+    source.write_text("Dear friend,\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", "text", str(source), "-o", str(tmp_path / "letter.xml"), option, value])
+    assert result.exit_code == 2
+    assert result.output == f"error: {message}\n"
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "letter.xml").exists()
 
 
 def test_imported_essay_cites_and_dates(imported_seeds):

@@ -20,7 +20,7 @@ from lxml import etree
 
 from .config import Config
 from .edition import load_edition, merged_registers
-from .entities import NAME_ELEMENT, NameMatcher
+from .entities import NAME_ELEMENT, NameMatcher, normalise_name
 from .errors import ConfigError, InputError
 from .export import refuse_overwrite, rename_ids
 from .problems import Problem, Severity, display_path
@@ -115,20 +115,74 @@ def element_at(path: Path, tree: etree._ElementTree, line: int, column: int) -> 
 # import text
 
 
-MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
-MONTH = "(?P<month>" + "|".join(MONTHS) + ")"
-DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+# Month names and their common abbreviations, per language of the text (`--language`).
+MONTH_NAMES: dict[str, dict[str, int]] = {
+    "en": {name: number for number, name in enumerate(calendar.month_name) if name},
+    "de": {
+        "Januar": 1, "Jänner": 1, "Jan.": 1, "Februar": 2, "Feber": 2, "Febr.": 2, "Feb.": 2, "März": 3, "Maerz": 3, "Mrz.": 3,
+        "April": 4, "Apr.": 4, "Mai": 5, "Juni": 6, "Jun.": 6, "Juli": 7, "Jul.": 7, "August": 8, "Aug.": 8,
+        "September": 9, "Sept.": 9, "Sep.": 9, "Oktober": 10, "October": 10, "Okt.": 10, "Oct.": 10,
+        "November": 11, "Nov.": 11, "Dezember": 12, "December": 12, "Dez.": 12, "Dec.": 12,
+    },
+    "fr": {
+        spelling: number
+        for name, number in {
+            "janvier": 1, "janv.": 1, "février": 2, "févr.": 2, "fév.": 2, "mars": 3, "avril": 4, "avr.": 4, "mai": 5, "juin": 6,
+            "juillet": 7, "juil.": 7, "août": 8, "septembre": 9, "sept.": 9, "octobre": 10, "oct.": 10, "novembre": 11, "nov.": 11,
+            "décembre": 12, "déc.": 12,
+        }.items()
+        for spelling in (name, name.capitalize())
+    },
+}
+MONTHS = {name: number for names in MONTH_NAMES.values() for name, number in names.items()}
+
+
+def month_pattern(names: dict[str, int]) -> str:
+    # The longest spelling first; an abbreviation's dot is part of it, so the name ends where no letter follows.
+    return "(?P<month>" + "|".join(re.escape(name) for name in sorted(names, key=lambda n: (-len(n), n))) + r")(?!\w)"
+
+
 YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)"
-# Order matters: the longest reading of a date first.
-DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("half", re.compile(rf"\bthe (?P<half>first|second) half of {MONTH}(?:,? {YEAR})?\b")),
-    ("month-day-year", re.compile(rf"\b{MONTH} {DAY},? {YEAR}\b")),
-    ("day-month-year", re.compile(rf"\b{DAY} {MONTH},? {YEAR}\b")),
-    ("month-year", re.compile(rf"\b{MONTH},? {YEAR}\b")),
-    ("month-day", re.compile(rf"\b{MONTH} {DAY}\b(?![.,]?\d)")),
+EN_MONTH, DE_MONTH, FR_MONTH = (month_pattern(MONTH_NAMES[language]) for language in ("en", "de", "fr"))
+EN_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+DE_DAY = r"(?<![\w.])(?P<day>[0-3]?\d)\.\s*"  # "2. April", "2.April"
+FR_DAY = r"(?<![\w.])(?P<day>1er|[0-3]?\d)\s+"  # "3 mars", "1er mai"
+# Per language, the longest reading of a date first; `date_spans` tries them in this order.
+DATE_PATTERNS_BY_LANGUAGE: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    "en": [
+        ("half", re.compile(rf"\bthe (?P<half>first|second) half of {EN_MONTH}(?:,? {YEAR})?\b")),
+        ("month-day-year", re.compile(rf"\b{EN_MONTH} {EN_DAY},? {YEAR}\b")),
+        ("day-month-year", re.compile(rf"\b{EN_DAY} {EN_MONTH},? {YEAR}\b")),
+        ("month-year", re.compile(rf"\b{EN_MONTH},? {YEAR}\b")),
+        ("month-day", re.compile(rf"\b{EN_MONTH} {EN_DAY}\b(?![.,]?\d)")),
+    ],
+    "de": [
+        ("day-month-year", re.compile(rf"{DE_DAY}{DE_MONTH},?\s+{YEAR}\b")),
+        ("month-year", re.compile(rf"\b{DE_MONTH},?\s+{YEAR}\b")),
+        ("day-month", re.compile(rf"{DE_DAY}{DE_MONTH}(?!\s*\d)")),
+    ],
+    "fr": [
+        ("day-month-year", re.compile(rf"{FR_DAY}{FR_MONTH}\s+{YEAR}\b")),
+        ("month-year", re.compile(rf"\b{FR_MONTH}\s+{YEAR}\b")),
+        ("day-month", re.compile(rf"{FR_DAY}{FR_MONTH}(?!\s*\d)")),
+    ],
+}
+YEAR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year-range", re.compile(r"(?<![\d.,/-])(?P<year>1[5-9]\d\d|20\d\d)[-–](?P<end>1[5-9]\d\d|20\d\d|\d\d)(?![\d.,]\d)")),
     ("year", re.compile(r"(?<![\d.,/-])(?P<year>1[5-9]\d\d|20\d\d)(?![\d]|[.,/-]\d|[-–])")),
 ]
+
+
+def date_patterns(language: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The patterns for the text's language (`de-CH` is German); for a language without month names here, every language's."""
+    primary = language.split("-")[0].lower()
+    chosen = [primary] if primary in DATE_PATTERNS_BY_LANGUAGE else list(DATE_PATTERNS_BY_LANGUAGE)
+    patterns = [pattern for name in chosen for pattern in DATE_PATTERNS_BY_LANGUAGE[name]]
+    # Every full date before any month with a year, before any day without one: the longest reading wins.
+    order = ("half", "month-day-year", "day-month-year", "month-year", "month-day", "day-month")
+    return sorted(patterns, key=lambda item: order.index(item[0])) + YEAR_PATTERNS
+
+
 CITATION = re.compile(r"\[Document (?P<number>\d+)\]")
 
 
@@ -142,11 +196,11 @@ class Span:
     attributes: tuple[tuple[str, str], ...]
 
 
-def date_spans(text: str, year: int | None) -> tuple[list[Span], int | None]:
-    """Every English prose date in `text` with its ISO value; a day without a year takes the last year seen before it."""
+def date_spans(text: str, year: int | None, language: str = "en") -> tuple[list[Span], int | None]:
+    """Every prose date in `text` with its ISO value; a day without a year takes the last year seen before it."""
     found: list[tuple[int, int, str, re.Match[str]]] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in DATE_PATTERNS:
+    for kind, pattern in date_patterns(language):
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue
@@ -182,7 +236,7 @@ def date_attributes(kind: str, match: re.Match[str], context_year: int | None) -
         last = calendar.monthrange(year, month)[1]
         first_day, last_day = (1, 15) if groups["half"] == "first" else (16, last)
         return (("from", f"{year:04d}-{month:02d}-{first_day:02d}"), ("to", f"{year:04d}-{month:02d}-{last_day:02d}")), year
-    day = int(groups["day"])
+    day = int(groups["day"].removesuffix("er"))
     try:
         Date(year, month, day)
     except ValueError:
@@ -323,9 +377,13 @@ def import_text(
 
     root = etree.Element(f"{T}TEI", nsmap={None: TEI_NS})
     root.set(XML_ID, document_id or slug(out.stem))
-    header = text_header(file, title=title, date=date, author=author, addressee=addressee, source=source, language=language, text_type=text_type, config=config)
-    if text_type in CORRESPONDENCE_TYPES and not (author and addressee and date):
+    correspondents: tuple[Correspondent, Correspondent] | None = None
+    if text_type in CORRESPONDENCE_TYPES and author and addressee and date:
+        correspondents = (correspondent(author, "--author", "sender", matcher), correspondent(addressee, "--addressee", "addressee", matcher))
+        result.notes += [c.note for c in correspondents if c.note]
+    elif text_type in CORRESPONDENCE_TYPES:
         result.notes.append("no correspDesc written: a letter or telegram needs --author (the sender), --addressee and --date; add it in the header")
+    header = text_header(file, title=title, date=date, author=author, correspondents=correspondents, source=source, language=language, text_type=text_type, config=config)
     root.text = "\n  "
     etree.indent(header, space="  ", level=1)
     header.tail = "\n  "
@@ -338,7 +396,7 @@ def import_text(
     body.text = "\n"
     missing: list[str] = []
     for paragraph_text in paragraphs:
-        spans, year = date_spans(paragraph_text, year)
+        spans, year = date_spans(paragraph_text, year, language)
         citation, unknown = citation_spans(paragraph_text, citations)
         missing += unknown
         spans = spans + [s for s in citation if not any(s.start < t.end and t.start < s.end for t in spans)]
@@ -380,7 +438,33 @@ def citation_targets(registers: etree._Element | None) -> dict[str, str]:
 CORRESPONDENCE_TYPES = ("letter", "telegram")
 
 
-def text_header(file: Path, *, title: str, date: str | None, author: str | None, addressee: str | None, source: str | None, language: str, text_type: str | None, config: Config | None) -> etree._Element:
+@dataclass(frozen=True)
+class Correspondent:
+    """A sender or addressee named on the command line: the element it becomes, its register entry if known, what to tell the editor."""
+
+    name: str
+    element: str
+    ref: str | None
+    note: str | None
+
+
+def correspondent(name: str, option: str, role: str, matcher: NameMatcher | None) -> Correspondent:
+    """The register entry whose name or variant `name` is; none is ever guessed (an unknown or shared name gets no @ref)."""
+    key = normalise_name(name)
+    if matcher is not None and key in matcher.names:
+        entity, kind = matcher.names[key]
+        return Correspondent(name, NAME_ELEMENT[kind], f"#{entity}", None)
+    if matcher is None:
+        why = "could not be looked up (no registers found)"
+    elif key in matcher.ambiguous:
+        why = "is the name of more than one register entry"
+    else:
+        why = "is not a name in the registers"
+    return Correspondent(name, "persName", None, f"{option} {name!r} {why}: the {role} is written without @ref; add it when the register has the entry")
+
+
+def text_header(file: Path, *, title: str, date: str | None, author: str | None, correspondents: tuple[Correspondent, Correspondent] | None,
+                source: str | None, language: str, text_type: str | None, config: Config | None) -> etree._Element:
     """A header that says what is known from the options and where the text came from; the editor completes it."""
     header = etree.Element(f"{T}teiHeader")
     file_desc = etree.SubElement(header, f"{T}fileDesc")
@@ -403,18 +487,24 @@ def text_header(file: Path, *, title: str, date: str | None, author: str | None,
     profile = etree.SubElement(header, f"{T}profileDesc")
     usage = etree.SubElement(profile, f"{T}langUsage")
     etree.SubElement(usage, f"{T}language", ident=language)
-    if text_type in CORRESPONDENCE_TYPES and author and addressee and date:
+    if correspondents is not None and date:
         # Only a complete correspDesc: the schema requires sender, addressee and date of every one.
+        sender, addressee = correspondents
         correspondence = etree.SubElement(profile, f"{T}correspDesc")
         sent = etree.SubElement(correspondence, f"{T}correspAction", type="sent")
-        etree.SubElement(sent, f"{T}persName").text = author
+        correspondent_element(sent, sender)
         etree.SubElement(sent, f"{T}date", when=date).text = date
         received = etree.SubElement(correspondence, f"{T}correspAction", type="received")
-        etree.SubElement(received, f"{T}persName").text = addressee
+        correspondent_element(received, addressee)
     revision = etree.SubElement(header, f"{T}revisionDesc")
     change = etree.SubElement(revision, f"{T}change", when=datetime.now(timezone.utc).date().isoformat())
     change.text = f"Imported from the plain-text transcription {file.name} by teipress; to be reviewed by the editor."
     return header
+
+
+def correspondent_element(action: etree._Element, person: Correspondent) -> None:
+    element = etree.SubElement(action, f"{T}{person.element}", {"ref": person.ref} if person.ref else {})
+    element.text = person.name
 
 
 def edition_publisher(config: Config | None) -> str | None:
