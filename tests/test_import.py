@@ -185,6 +185,73 @@ def test_import_tei_command(tmp_path, monkeypatch):
     assert "already exist(s); use --force to overwrite" in again.output
 
 
+def foreign_letter_with(tmp_path: Path, **replacements: str) -> Path:
+    """The foreign fixture letter with some of its markup replaced, as another project would encode it."""
+    text = FOREIGN_LETTER.read_text(encoding="utf-8")
+    for old, new in replacements.values():
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "foreign.xml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+FOREIGN_CONVENTIONS = {
+    "funders": ("</title></titleStmt>", "</title><funder>Example Foundation</funder><funder><name>Other Fund</name><address><addrLine>1 Example Road</addrLine></address></funder></titleStmt>"),
+    "changes": ("</profileDesc>", '</profileDesc>\n    <revisionDesc><listChange><change when="2020-01-02">Encoded.</change><change when="2020-03-04">Proofread.</change></listChange></revisionDesc>'),
+    "block": ("<p>Dear", '<ab xml:id="block-1">Dear'),
+    "block end": ("</p>\n    </body>", "</ab>\n    </body>"),
+}
+
+
+def test_import_reports_what_the_schema_refuses_and_fix_maps_what_has_an_equivalent(tmp_path):
+    source = foreign_letter_with(tmp_path, **FOREIGN_CONVENTIONS)
+    config = load_config(EDITION)
+    plain = import_tei([source], tmp_path / "plain", config)
+    written = tmp_path / "plain" / "letter-0042.xml"
+    assert [note for note in plain.notes if "fix" in note] == [
+        f"{written}: --fix would map <ab> 1 → <p>, <funder> 1 → <respStmt><resp>funder</resp> with the name, <listChange> 1 → its <change>s directly in <revisionDesc>"
+    ]
+    # Each problem at its place in the written file (the standOff stays without --merge-registers; our schema has none).
+    assert [(p.line, p.column, p.message) for p in plain.problems] == [
+        (7, 72, "<funder> is not allowed here, inside <titleStmt>"),
+        (17, 19, "<listChange> is not allowed here, inside <revisionDesc>"),
+        (19, 3, "<standOff> is not allowed here, inside <TEI>"),
+    ]
+
+    fixed = import_tei([source], tmp_path / "fixed", config, fix=True)
+    written = tmp_path / "fixed" / "letter-0042.xml"
+    assert [note for note in fixed.notes if "map" in note] == [
+        f"{written}: mapped <ab> 1 → <p>, <funder> 1 → <respStmt><resp>funder</resp> with the name, <listChange> 1 → its <change>s directly in <revisionDesc>"
+    ]
+    # What has no safe equivalent (a funder with an address) is left to the editor, reported at its place.
+    assert [(p.line, p.column, p.message) for p in fixed.problems] == [
+        (7, 143, "<funder> is not allowed here, inside <titleStmt>"),
+        (19, 3, "<standOff> is not allowed here, inside <TEI>"),
+    ]
+    root = etree.parse(str(written)).getroot()
+    assert [etree.tostring(e, encoding="unicode", with_tail=False) for e in root.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)][1:] == [
+        '<respStmt xmlns="http://www.tei-c.org/ns/1.0"><resp>funder</resp><name>Example Foundation</name></respStmt>',
+        '<funder xmlns="http://www.tei-c.org/ns/1.0"><name>Other Fund</name><address><addrLine>1 Example Road</addrLine></address></funder>',
+    ]
+    assert [(c.get("when"), c.text) for c in root.find("tei:teiHeader/tei:revisionDesc", NS)] == [("2020-01-02", "Encoded."), ("2020-03-04", "Proofread.")]
+    assert [(e.get(XML_ID), etree.QName(e).localname) for e in root.find("tei:text/tei:body", NS)] == [("block-1", "p")]
+    original = etree.parse(str(source)).getroot()
+    assert "".join(root.find("tei:text", NS).itertext()) == "".join(original.find("tei:text", NS).itertext())
+
+
+@pytest.mark.parametrize(("encoding", "declared"), [("utf-16", "UTF-16"), ("latin-1", "ISO-8859-1"), ("cp1252", "windows-1252")])
+def test_a_file_in_another_encoding_is_converted_to_utf8_and_said_so(tmp_path, encoding, declared):
+    text = FOREIGN_LETTER.read_text(encoding="utf-8").replace('encoding="UTF-8"', f'encoding="{declared}"').replace("Exampleton</placeName>.", "Exampleton</placeName>. Grüße, café")
+    source = tmp_path / "foreign.xml"
+    source.write_bytes(text.replace("—", "-").encode(encoding))
+    result = import_tei([source], tmp_path / "out", load_config(EDITION))
+    assert [note for note in result.notes if "UTF-8" in note] == [f"{source}: converted from {declared} to UTF-8, the encoding of the edition's files"]
+    written = (tmp_path / "out" / "letter-0042.xml").read_bytes()
+    assert written.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    assert "Grüße, café" in written.decode("utf-8")
+
+
 # -- import text ------------------------------------------------------------------------------
 
 

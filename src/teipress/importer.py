@@ -546,13 +546,17 @@ def import_tei(
     force: bool = False,
     tei_all: etree.RelaxNG | Path | None = None,
     resolve_conflict: Resolver | None = None,
+    fix: bool = False,
 ) -> ImportResult:
     """Bring TEI files from another archive into the edition's conventions in `out_dir` (documents, and `registers/` with `merge_registers`).
 
     `merge_registers` moves the files' embedded entries (standOff, listPerson ...) into the registers
     of `out_dir` (reading the edition's existing ones): entries with the same authority URI or the
     same content are merged; an id taken by a different entry is renamed ("rename"), taken as the
-    existing entry ("existing"), or decided by `resolve_conflict` ("ask").
+    existing entry ("existing"), or decided by `resolve_conflict` ("ask"). With `fix`, elements our
+    schema lacks are mapped to their TEI equivalent where that is safe (`FIXES`); without it, a note
+    says what `fix` would map. Every written document is then validated: `problems` says what the
+    edition's schema still refuses, at its place in the written file.
     Example: `import_tei([Path("L00001.xml")], Path("tei"), load_config(), merge_registers="rename")`.
     """
     if merge_registers is not None and merge_registers not in MERGE_POLICIES:
@@ -592,6 +596,9 @@ def import_tei(
         if merge_registers is not None:
             mapping = registers.absorb(root, file, merge_registers, resolve_conflict, result)
             rename_ids(root, mapping, keys=True)
+        mapped = apply_fixes(root if fix else deepcopy(root))
+        if mapped:
+            result.notes.append(f"{display_path(target)}: " + ("mapped " if fix else "--fix would map ") + describe_fixes(mapped))
         outputs[target] = serialise(root, xml_model_pis(schema_file(config), out_dir))
     outputs.update(registers.changed_files(schema_file(config)))
     # A register file that would stay byte for byte the same is no overwrite; one that changes is.
@@ -824,6 +831,76 @@ def new_register(kind: str) -> etree._Element:
         "<publicationStmt><p>Register of the edition.</p></publicationStmt><sourceDesc><p>Compiled from the documents of the edition.</p></sourceDesc>"
         f"</fileDesc></teiHeader><text><body><{REGISTER_LIST[kind]}/></body></text></TEI>"
     )
+
+
+# --- --fix: what other projects encode with elements our schema lacks, where TEI itself names the equivalent ---
+
+
+def fix_anonymous_block(element: etree._Element) -> bool:
+    """`<ab>` (an anonymous block, e.g. a verse text's section) is a paragraph: `<p>`, same attributes and content."""
+    element.tag = f"{T}p"
+    return True
+
+
+def fix_change_list(element: etree._Element) -> bool:
+    """`<revisionDesc><listChange><change>…`: the changes directly in `revisionDesc`, in the same order."""
+    parent = element.getparent()
+    if parent is None or parent.tag != f"{T}revisionDesc" or element.attrib or (element.text or "").strip() \
+            or any(isinstance(c.tag, str) and c.tag != f"{T}change" or (c.tail or "").strip() for c in element):
+        return False
+    index = parent.index(element)
+    parent[index:index + 1] = list(element)
+    return True
+
+
+NAME_AGENTS = (f"{T}persName", f"{T}orgName", f"{T}name")
+
+
+def fix_responsibility(element: etree._Element) -> bool:
+    """`<funder>`, `<sponsor>`, `<principal>` in a `titleStmt` are TEI's named kinds of `<respStmt>`: one, the kind as its `<resp>`.
+
+    Only a name (as text or `persName`, `orgName`, `name`) moves; one with an address or other details is left to the editor.
+    """
+    if element.getparent() is None or element.getparent().tag != f"{T}titleStmt" or element.attrib:
+        return False
+    children = [c for c in element if isinstance(c.tag, str)]
+    if any(c.tag not in NAME_AGENTS for c in children) or any(not isinstance(c.tag, str) for c in element) \
+            or (children and ((element.text or "").strip() or any((c.tail or "").strip() for c in children))) or not (children or (element.text or "").strip()):
+        return False
+    kind = etree.QName(element).localname
+    text, tail = element.text, element.tail
+    element.clear()
+    element.tag, element.text, element.tail = f"{T}respStmt", None, tail
+    etree.SubElement(element, f"{T}resp").text = kind
+    if children:
+        element.extend(children)
+    else:
+        etree.SubElement(element, f"{T}name").text = text
+    return True
+
+
+# element -> (what --fix makes of it, as the README lists it; the rule, which returns False where it does not apply safely)
+FIXES: dict[str, tuple[str, Callable[[etree._Element], bool]]] = {
+    "ab": ("<p>", fix_anonymous_block),
+    "listChange": ("its <change>s directly in <revisionDesc>", fix_change_list),
+    "funder": ("<respStmt><resp>funder</resp> with the name", fix_responsibility),
+    "sponsor": ("<respStmt><resp>sponsor</resp> with the name", fix_responsibility),
+    "principal": ("<respStmt><resp>principal</resp> with the name", fix_responsibility),
+}
+
+
+def apply_fixes(root: etree._Element) -> Counter[str]:
+    """Map every element `FIXES` knows, where it applies safely; how many of each were mapped. Text and ids are kept."""
+    mapped: Counter[str] = Counter()
+    for name, (_, fix) in FIXES.items():
+        for element in list(root.iter(f"{T}{name}")):
+            if fix(element):
+                mapped[name] += 1
+    return mapped
+
+
+def describe_fixes(mapped: Counter[str]) -> str:
+    return ", ".join(f"<{name}> {count} → {FIXES[name][0]}" for name, count in sorted(mapped.items()))
 
 
 def summarise_schema(paths: list[Path], config: Config, result: ImportResult) -> list[Problem]:
