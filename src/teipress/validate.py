@@ -97,9 +97,11 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
             where = " (the edition's source folder: set `source` in teipress.toml or name the files to validate)" if path == config.source else ""
             raise ConfigError(f"{display_path(path)} does not exist{where}")
     edition = load_edition(config.source, paths)
-    checked = {path.resolve() for path in source_files(paths)}
     others: list[SourceFile] = []
-    if config.source.is_dir():
+    # The files named lie outside the edition's source folder or in part of it: the rest of it is read for its ids.
+    whole_edition = any(path.resolve() == edition.source for path in paths)
+    if config.source.is_dir() and not whole_edition:
+        checked = {path.resolve() for path in source_files(paths)}
         included = set(edition.included)
         for path in source_files([config.source]):
             if path.resolve() in checked:
