@@ -172,7 +172,8 @@ def unpack_corpus(archive: Path, workdir: Path) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     with tarfile.open(archive) as tar:
-        tar.extractall(target, filter="data")
+        # The "data" filter (Python 3.11.4+) refuses members that would land outside the folder.
+        tar.extractall(target, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     entries = [p for p in target.iterdir() if not p.name.startswith(".")]
     return entries[0] if len(entries) == 1 and entries[0].is_dir() else target
 
