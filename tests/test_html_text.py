@@ -158,8 +158,9 @@ def test_site_root_parameter_prefixes_register_links(stylesheets: Stylesheets, r
 
 def test_ptr_shows_its_target_and_unsafe_ptr_is_not_live(stylesheets: Stylesheets) -> None:
     page = render(stylesheets, "links.xml")
-    assert one(page, "//a[contains(@class, 'tei-ptr')]").text == "https://example.org/ptr"
-    assert one(page, "//span[contains(@class, 'tei-ptr')]").text == "[link removed]"
+    # The target is the edition's words, not the source's: marked as such (span.ref-target).
+    assert one(page, "//a[contains(@class, 'tei-ptr')]/span[@class='ref-target']").text == "https://example.org/ptr"
+    assert one(page, "//span[contains(@class, 'tei-ptr')]/span[@class='ref-target']").text == "[link removed]"
 
 
 def test_graphics_load_only_from_safe_urls_with_alt_text(stylesheets: Stylesheets) -> None:
@@ -193,7 +194,7 @@ def test_page_breaks_are_visible_and_link_to_safe_facsimiles_only(stylesheets: S
 def test_empty_ref_to_an_identifier_outside_the_edition_shows_it_without_a_link(stylesheets: Stylesheets) -> None:
     page = render(stylesheets, "links.xml")
     unresolved = one(page, "//span[contains(@class, 'ref-unresolved')]")
-    assert (unresolved.text, unresolved.get("data-target")) == ("1889-09-08", "1889-09-08")
+    assert (unresolved.text_content(), unresolved.get("data-target")) == ("1889-09-08", "1889-09-08")
 
 
 # ---------------------------------------------------------------- entities and dates
