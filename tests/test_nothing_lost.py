@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import FIXTURES, shared_path
-from nothing_lost import SOFT, Piece, assert_same_streams, assert_same_text, expected_streams
+from nothing_lost import Piece, assert_same_streams, assert_same_text, expected_streams
 from teipress.saxon import Stylesheets
 from teipress.xmlio import TEI_NS, XMLInputError, parse_file
 
@@ -84,8 +84,9 @@ def shown(element: lxml.html.HtmlElement, recorded: list[list[Piece]] | None) ->
         elif "reading-secondary" in classes and recorded is not None:
             recorded.append(shown(node, None))
         else:
+            # A block separates; an inline element's start or end does not.
             block = node.tag in BLOCK_TAGS or bool(classes & BLOCK_CLASSES)
-            out.append(" " if block else SOFT)
+            out.append(" " if block else "")
             text = node.text or ""
             if "gap" in classes:
                 assert text.startswith(GAP_MARK), f"a gap without its mark: {lxml.html.tostring(node)!r}"
@@ -95,7 +96,7 @@ def shown(element: lxml.html.HtmlElement, recorded: list[list[Piece]] | None) ->
                 if isinstance(child.tag, str):
                     visit(child)
                 out.append(child.tail or "")
-            out.append(" " if block else SOFT)
+            out.append(" " if block else "")
 
     visit(element)
     return out

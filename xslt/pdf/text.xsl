@@ -18,10 +18,14 @@
   <!-- Block boundaries: a blank line is a paragraph break in Typst markup. -->
   <xsl:variable name="tp:par" as="xs:string" select="'&#10;&#10;'"/>
 
-  <!-- Text: literal, with runs of white space as one space. White space between blocks is layout, not text. -->
+  <!-- Text: literal, with runs of white space as one space. White space between blocks, and at the start
+       or end of a division, is layout, not text; between two phrases of a division (the names of a
+       salute, say) it is the space between two words. -->
   <xsl:template match="text()" mode="tp:pdf">
     <xsl:choose>
-      <xsl:when test="normalize-space(.) eq '' and (parent::*[tp:behaviour(.) = ('division', 'list', 'table', 'row', 'figure', 'metadata')] or preceding-sibling::*[1][tp:pdf-is-block(.)] or following-sibling::*[1][tp:pdf-is-block(.)])"/>
+      <xsl:when test="normalize-space(.) eq '' and (parent::*[tp:behaviour(.) = ('list', 'table', 'row', 'figure', 'metadata')]
+                      or parent::*[tp:behaviour(.) eq 'division'][not(current()/preceding-sibling::* and current()/following-sibling::*)]
+                      or preceding-sibling::*[1][tp:pdf-is-block(.)] or following-sibling::*[1][tp:pdf-is-block(.)])"/>
       <xsl:otherwise>{tp:typst-literal(replace(., '\s+', ' '))}</xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -168,25 +172,39 @@
 
   <!-- ===== alternates: the edition's reading in the text, the others in the apparatus ===== -->
 
-  <!-- The shown reading is tp:primary-reading (common/readings.xsl); the others are recorded.
-       Whatever else an app or its rdgGrp holds (witDetail, a note ...) stays in the text. -->
-  <xsl:template match="choice | subst" mode="tp:pdf" priority="2">
-    <xsl:variable name="shown" select="tp:primary-reading(.)"/>
-    <xsl:call-template name="tp:apparatus">
-      <xsl:with-param name="shown" select="$shown"/>
-      <xsl:with-param name="others" select="* except $shown"/>
-    </xsl:call-template>
+  <!-- The shown reading is tp:primary-reading (common/readings.xsl); the others are recorded in the
+       apparatus entry that follows it. Whatever else an alternate or its rdgGrp holds (text, witDetail,
+       a note ...) stays in the text, in its place. -->
+  <xsl:mode name="tp:pdf-alternate" on-no-match="fail" on-multiple-match="fail"/>
+
+  <xsl:template match="choice | subst | app" mode="tp:pdf" priority="2">
+    <xsl:apply-templates mode="tp:pdf-alternate">
+      <xsl:with-param name="alternate" select="."/>
+    </xsl:apply-templates>
   </xsl:template>
 
-  <xsl:template match="app" mode="tp:pdf" priority="2">
-    <xsl:variable name="shown" select="tp:primary-reading(.)"/>
-    <xsl:variable name="readings" select="tp:readings(.)"/>
-    <xsl:variable name="groups" select=".//rdgGrp[ancestor::app[1] is current()]"/>
-    <xsl:apply-templates select="(node(), $groups/node()[not(self::text()[normalize-space(.) eq ''])]) except ($readings, $groups)" mode="tp:pdf"/>
-    <xsl:call-template name="tp:apparatus">
-      <xsl:with-param name="shown" select="$shown"/>
-      <xsl:with-param name="others" select="$readings except $shown"/>
-    </xsl:call-template>
+  <xsl:template match="node()" mode="tp:pdf-alternate">
+    <xsl:param name="alternate" as="element()"/>
+    <xsl:variable name="readings" select="tp:readings($alternate)"/>
+    <xsl:choose>
+      <xsl:when test=". is tp:primary-reading($alternate)">
+        <xsl:call-template name="tp:apparatus">
+          <xsl:with-param name="shown" select="."/>
+          <xsl:with-param name="others" select="$readings except ."/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="exists(. intersect $readings)"/>
+      <xsl:when test="self::rdgGrp[ancestor::app[1] is $alternate]">
+        <xsl:apply-templates mode="tp:pdf-alternate">
+          <xsl:with-param name="alternate" select="$alternate"/>
+        </xsl:apply-templates>
+      </xsl:when>
+      <!-- White space alone between readings is layout (TEI allows no text there). -->
+      <xsl:when test="self::text()[normalize-space(.) eq '']"/>
+      <xsl:otherwise>
+        <xsl:apply-templates select="." mode="tp:pdf"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- The shown reading, then an apparatus entry (lib.typ tp-app) recording the others with their
