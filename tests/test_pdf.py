@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,73 +89,130 @@ PAGE_MARGINS = {"top": 0.11, "bottom": 0.12, "inside": 0.15, "outside": 0.20}  #
 FOOTNOTE_RULE = 0.30  # the footnote separator's length, of the text block's width (lib.typ)
 
 
-def pdf_reading(root: etree._Element) -> list[Piece]:
-    """The reading stream of a document as its PDF prints it, by the rules of tests/nothing_lost.py:
-    the text in order, the shown readings (those of xslt/common/readings.xsl) in their places, and
-    what the PDF adds in the text itself: a note's number where its note is called (notes, also of
-    recorded readings, are numbered in the order the PDF calls them: those of a recorded reading
-    right after the shown reading; a note in a note is no footnote), a corpus member's title, the web
-    address of a ptr without words."""
-    out: list[Piece] = []
-    numbers = iter(range(1, 100000))
+def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece]]:
+    """A document as its PDF prints it, by the rules of tests/nothing_lost.py: the reading stream, and
+    the stream of its footnote area. The PDF's own additions are put in where its rules put them:
+    - in the text, a note's number where the note is called (notes, also those of recorded readings,
+      are numbered in the order the PDF calls them: those of a recorded reading right after the
+      shown reading), a corpus member's title, the web address of a ptr without words;
+    - in the footnote area, in the order of the calls: a note's number and its text (a note in a note
+      in parentheses after a space; an alternate in a note shows the other readings after a space in
+      brackets, "text label; text label"); an apparatus entry for an alternate with recorded readings:
+      "lemma] text label; text label" (xslt/pdf/text.xsl tp:apparatus, lib.typ tp-app; its line
+      number is stripped with the other line numbers), a reading's text without its notes and with
+      its white space collapsed, "om." when it has none; the label the witnesses (without "#"), else
+      abbr., sic, orig., del., add., rdg. or the element's name."""
+    body: list[Piece] = []
+    footnotes: list[Piece] = []
+    numbers = iter(range(1, 1_000_000))
 
-    def text(value: str | None, between_readings: bool = False) -> None:
+    def text(out: list[Piece], value: str | None, between_readings: bool = False) -> None:
         if value and not (between_readings and value.strip(XML_SPACE) == ""):
             out.append(value)
 
-    def callout() -> None:
-        out.extend([SOFT, str(next(numbers)), SOFT])
+    def note(element: etree._Element, out: list[Piece], in_note: bool) -> None:
+        content: list[Piece] = []
+        inside(element, content, True)
+        if in_note:
+            out.extend([" (", *content, ")"])
+        else:
+            number = str(next(numbers))
+            out.extend([SOFT, number, SOFT])
+            footnotes.extend([SOFT, number, SOFT, *strip_leading_space(content), SOFT])
 
-    def walk(element: etree._Element) -> None:
+    def walk(element: etree._Element, out: list[Piece], in_note: bool) -> None:
         if not isinstance(element.tag, str):
             return
         # Of a TEI or teiCorpus only the texts are printed (the header is the metadata block).
         if not is_tei(element, "TEI", "teiCorpus", "text") and is_tei(element.getparent(), "TEI", "teiCorpus"):
             return
         if is_tei(element, "note"):
-            callout()
+            note(element, out, in_note)
             return
         out.append(SOFT)
         if is_tei(element, "TEI", "teiCorpus") and element.getparent() is not None:
-            titles = element.xpath("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title", namespaces=NS)
-            main = [t for t in titles if t.get("type") == "main"] or titles
-            out.extend([" ", " ".join("".join(main[0].itertext()).split()) if main else "", " "])
+            out.extend([" ", document_title(element), " "])
         if is_tei(element, "choice", "app", "subst"):
-            alternate(element, element)
+            alternate(element, element, out, in_note)
         else:
-            text(element.text)
-            for child in element:
-                walk(child)
-                text(child.tail)
+            inside(element, out, in_note)
             if is_tei(element, "ptr") and not len(element) and not element.text:
                 target = re.sub(r"\s", "", element.get("target") or "")
                 if re.match(r"(https?|mailto|ftp):", target, re.IGNORECASE):
                     out.append(target)
         out.append(SOFT)
 
-    def alternate(container: etree._Element, outer: etree._Element) -> None:
+    def inside(element: etree._Element, out: list[Piece], in_note: bool) -> None:
+        text(out, element.text)
+        for child in element:
+            walk(child, out, in_note)
+            text(out, child.tail)
+
+    def alternate(container: etree._Element, outer: etree._Element, out: list[Piece], in_note: bool) -> None:
         readings = readings_of(outer)
         shown = primary_reading(outer)
-        text(container.text, True)
+        text(out, container.text, True)
         for child in container:
             if child is shown:
-                walk(child)
+                walk(child, out, in_note)
                 others = [r for r in readings if r is not shown]
-                for note in (n for r in others for n in r.iter(f"{{{TEI_NS}}}note")):
-                    if not any(is_tei(a, "note") and any(a is r or r in a.iterancestors() for r in others) for a in note.iterancestors()):
-                        callout()
+                if others:
+                    entry = "; ".join(f"{reading_text(r)} {reading_label(r)}".strip() for r in others)
+                    if in_note:
+                        out.append(f" [{entry}]")
+                    else:
+                        footnotes.extend([SOFT, f"{reading_text(shown)}] {entry}", SOFT])
+                for other_note in (n for r in others for n in r.iter(f"{{{TEI_NS}}}note")):
+                    if not any(is_tei(a, "note") and any(a is r or r in a.iterancestors() for r in others) for a in other_note.iterancestors()):
+                        note(other_note, out, in_note)
             elif any(child is r for r in readings):
                 pass
             elif is_tei(child, "rdgGrp") and next(child.iterancestors(f"{{{TEI_NS}}}app")) is outer:
                 out.append(SOFT)
-                alternate(child, outer)
+                alternate(child, outer, out, in_note)
                 out.append(SOFT)
             else:
-                walk(child)
-            text(child.tail, True)
+                walk(child, out, in_note)
+            text(out, child.tail, True)
 
-    walk(root)
-    return out
+    walk(root, body, False)
+    return body, footnotes
+
+
+def reading_text(reading: etree._Element) -> str:
+    """A recorded reading's text as the apparatus prints it (xslt/pdf/text.xsl tp:reading-text): its
+    text without the notes inside it, white space collapsed, "om." when it has none."""
+    def in_note(node: etree._ElementUnicodeResult) -> bool:
+        owner = node.getparent().getparent() if node.is_tail else node.getparent()
+        chain = [owner, *owner.iterancestors()]
+        return any(is_tei(e, "note") for e in chain[:chain.index(reading)])
+
+    return normalize_space("".join(t for t in reading.xpath(".//text()") if not in_note(t))) or "om."
+
+
+def normalize_space(value: str) -> str:
+    """XPath's normalize-space: runs of XML white space as one space, none at either end."""
+    return re.sub(f"[{XML_SPACE}]+", " ", value).strip(XML_SPACE)
+
+
+def reading_label(reading: etree._Element) -> str:
+    """What a recorded reading is (xslt/pdf/text.xsl tp:reading-label)."""
+    if reading.get("wit") is not None:
+        return normalize_space(reading.get("wit").replace("#", ""))
+    labels = {"abbr": "abbr.", "sic": "sic", "orig": "orig.", "del": "del.", "add": "add.", "rdg": "rdg."}
+    return labels.get(etree.QName(reading).localname, etree.QName(reading).localname)
+
+
+def strip_leading_space(pieces: list[Piece]) -> list[Piece]:
+    """A footnote's text without the white space it opens with (Typst sets none after the number)."""
+    result = list(pieces)
+    for index, piece in enumerate(result):
+        if isinstance(piece, str):
+            stripped = piece.lstrip()
+            result[index] = stripped
+            if stripped:
+                break
+    return result
 
 
 @dataclass
@@ -173,37 +231,68 @@ def pdf_chapter_pages(document: pymupdf.Document, title: str) -> range:
     return range(first - 1, (following[0] - 1) if following else len(document))
 
 
-def pdf_body_lines(document: pymupdf.Document, pages: range) -> list[Line]:
-    """The lines of the reading text on these pages: inside the text block (no running heads, page
-    numbers or line numbers in the margins), above the footnote separator (no notes or apparatus), on
-    the chapter's first page below its heading and metadata block (the two rules around it)."""
-    lines: list[Line] = []
+def pdf_lines(document: pymupdf.Document, pages: range) -> tuple[list[Line], list[Line]]:
+    """The lines of the reading text on these pages, and those of the footnote area (notes and
+    apparatus), inside the text block: no running heads, page numbers or line numbers in the margins,
+    on the chapter's first page nothing of its heading and metadata block (the two rules around it),
+    in the footnote area no line number of an apparatus entry (a bold number opening a line)."""
+    body: list[Line] = []
+    notes: list[Line] = []
     for number in pages:
         page = document[number]
         width, height = page.rect.width, page.rect.height
         left = width * (PAGE_MARGINS["inside"] if number % 2 == 0 else PAGE_MARGINS["outside"])
         text_width = width * (1 - PAGE_MARGINS["inside"] - PAGE_MARGINS["outside"])
-        top, bottom = height * PAGE_MARGINS["top"] - 2, height * (1 - PAGE_MARGINS["bottom"]) + 2
+        top, bottom = height * PAGE_MARGINS["top"], height * (1 - PAGE_MARGINS["bottom"])
         rules = sorted((d["rect"] for d in page.get_drawings() if d["rect"].height < 1.5 and d["rect"].width > 20), key=lambda r: r.y0)
         separator = next((r.y0 for r in rules if abs(r.width - FOOTNOTE_RULE * text_width) < 3 and abs(r.x0 - left) < 3), bottom)
-        spans = [(span, line) for block in page.get_text("dict")["blocks"] for line in block.get("lines", []) for span in line["spans"]]
+        spans = [span for block in page.get_text("rawdict")["blocks"] for line in block.get("lines", []) for span in line["spans"]]
+        for span in spans:
+            span["text"] = span_text(span["chars"])
         if number == pages.start:
-            heading = [span["bbox"][3] for span, _ in spans if span["size"] > 18]
+            heading = [span["bbox"][3] for span in spans if span["size"] > 18]
             top = max(heading, default=top)
             wide = [r for r in rules if r.width > 0.9 * text_width and r.y0 > top]
-            if len(wide) >= 2 and not [s for s, _ in spans if top < s["bbox"][1] < wide[0].y0]:
+            if len(wide) >= 2 and not [s for s in spans if top < s["bbox"][1] < wide[0].y0]:
                 top = wide[1].y0
-        by_line: dict[float, list[tuple[float, str]]] = {}
-        for span, line in spans:
-            x0, _, x1, _ = span["bbox"]
+        lines: dict[tuple[bool, int], list[tuple[float, dict]]] = {}
+        for span in spans:
             baseline = span["origin"][1]
-            if baseline < top or baseline > separator or baseline > bottom or x1 <= left + 0.5:
+            if baseline < top or baseline > bottom or span["bbox"][2] <= left + 0.5:
                 continue
-            by_line.setdefault(round(baseline / 3), []).append((x0, span["text"]))  # superscripts join their line
-        for baseline in sorted(by_line):
-            parts = sorted(by_line[baseline])
-            lines.append(Line(baseline, parts[0][0], "".join(text for _, text in parts)))
-    return lines
+            lines.setdefault((baseline > separator, round(baseline / 3)), []).append((span["bbox"][0], span))  # superscripts join their line
+        for (in_notes, baseline), parts in sorted(lines.items(), key=lambda item: item[0][1]):
+            parts.sort(key=lambda part: part[0])
+            if in_notes and parts[0][1]["flags"] & 16 and parts[0][1]["text"].strip().isdigit():
+                parts = parts[1:]
+            (notes if in_notes else body).append(Line(baseline, parts[0][0] if parts else 0, "".join(span["text"] for _, span in parts)))
+    return body, notes
+
+
+def span_text(chars: list[dict]) -> str:
+    """A span's text. Where Typst sets one cluster (a letter with combining marks) as several glyphs,
+    pymupdf reads the cluster's text again (its letter, marks) for each further glyph, at the place
+    where the cluster ends: a cluster that repeats the letter of the one before without advancing is
+    read once (and so is the space pymupdf reads where such a glyph steps back)."""
+    clusters: list[tuple[str, float, float]] = []  # text, x of its first and of its last character
+    for char in chars:
+        x = char["origin"][0]
+        if clusters and unicodedata.combining(char["c"]):
+            text, first, _ = clusters[-1]
+            clusters[-1] = (text + char["c"], first, x)
+        else:
+            clusters.append((char["c"], x, x))
+    kept: list[tuple[str, float, float]] = []
+    dropped = False
+    for cluster in clusters:
+        if kept and len(kept[-1][0]) > 1 and cluster[0][0] == kept[-1][0][0] and cluster[1] <= kept[-1][2] + 0.5:
+            dropped = True
+        elif dropped and cluster[0] == " " and cluster[1] < kept[-1][2] - 0.5:
+            pass  # the space pymupdf puts where the repeated glyph stepped back
+        else:
+            dropped = False
+            kept.append(cluster)
+    return "".join(text for text, _, _ in kept)
 
 
 def pdf_stream(lines: list[Line]) -> list:
@@ -221,9 +310,12 @@ def pdf_stream(lines: list[Line]) -> list:
 
 
 def assert_pdf_reading_exact(pdf: Path, root: etree._Element, title: str, where: str) -> None:
+    """The reading text of a document's chapter, and its footnote area, exactly as the TEI has them."""
     with pymupdf.open(pdf) as document:
-        lines = pdf_body_lines(document, pdf_chapter_pages(document, title))
-    assert_same_text(pdf_reading(root), pdf_stream(lines), f"{where} (reading text)", addable=PDF_ADDED)
+        body, notes = pdf_lines(document, pdf_chapter_pages(document, title))
+    reading, footnotes = pdf_reading(root)
+    assert_same_text(reading, pdf_stream(body), f"{where} (reading text)", addable=PDF_ADDED)
+    assert_same_text(footnotes, pdf_stream(notes), f"{where} (notes and apparatus)", addable=PDF_ADDED)
 
 
 def document_title(root: etree._Element) -> str:
