@@ -87,6 +87,7 @@ def page_texts(path: Path) -> list[str]:
 PDF_ADDED = "[]…“”‘’„‟«»‹›‚–"
 PAGE_MARGINS = {"top": 0.11, "bottom": 0.12, "inside": 0.15, "outside": 0.20}  # xslt/pdf/lib.typ
 FOOTNOTE_RULE = 0.30  # the footnote separator's length, of the text block's width (lib.typ)
+SPAN_GAP = 1.0  # points between two spans of a line that make them two words
 
 
 def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece]]:
@@ -265,7 +266,10 @@ def pdf_lines(document: pymupdf.Document, pages: range) -> tuple[list[Line], lis
             parts.sort(key=lambda part: part[0])
             if in_notes and parts[0][1]["flags"] & 16 and parts[0][1]["text"].strip().isdigit():
                 parts = parts[1:]
-            (notes if in_notes else body).append(Line(baseline, parts[0][0] if parts else 0, "".join(span["text"] for _, span in parts)))
+            # Spans apart on one line (the cells of a table row) are separate words.
+            text = "".join((" " if index and span["bbox"][0] > parts[index - 1][1]["bbox"][2] + SPAN_GAP else "") + span["text"]
+                           for index, (_, span) in enumerate(parts))
+            (notes if in_notes else body).append(Line(baseline, parts[0][0] if parts else 0, text))
     return body, notes
 
 

@@ -736,7 +736,7 @@
         <xsl:with-param name="classes" select="'alternate'"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
-      <xsl:apply-templates select="node()[not(self::text()[normalize-space(.) eq ''])]" mode="#current">
+      <xsl:apply-templates select="node() except text()[normalize-space(.) eq '']" mode="#current">
         <xsl:with-param name="tp:inline" select="true()" tunnel="yes"/>
         <xsl:with-param name="tp:primary" select="tp:primary-reading(.)" tunnel="yes"/>
       </xsl:apply-templates>
