@@ -150,8 +150,9 @@ def _content(element: etree._Element, out: list[Piece], streams: Streams, record
         elif readings and child not in readings and child is not primary and not is_tei(child, "rdgGrp"):
             _walk(child, out, streams, recorded, whole)
         elif readings and is_tei(child, "rdgGrp"):
+            # A rdgGrp of an app: its readings are the app's, its other content stays in place.
             out.append(SOFT)
-            _group(child, out, streams, recorded, readings, primary)
+            _content(child, out, streams, recorded, False, True, readings, primary)
             out.append(SOFT)
         elif readings and child is not primary:
             reading: list[Piece] = []
@@ -161,12 +162,6 @@ def _content(element: etree._Element, out: list[Piece], streams: Streams, record
         else:
             _walk(child, out, streams, recorded, whole)
         text(child.tail)
-
-
-def _group(group: etree._Element, out: list[Piece], streams: Streams, recorded: list[list[Piece]],
-           readings: list[etree._Element], primary: etree._Element | None) -> None:
-    """A rdgGrp of an app: its readings as the app's, its other content in place (rule 2)."""
-    _content(group, out, streams, recorded, False, True, readings, primary)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -213,8 +208,14 @@ def sequence(pieces: list) -> Sequence:
 def render(pieces: list) -> str:
     """A stream for a message: white space as one space, element boundaries as '|'."""
     seq = sequence(pieces)
+    return excerpt(seq, 0, len(seq.chars))
+
+
+def excerpt(seq: Sequence, start: int, end: int) -> str:
+    """Characters start..end of a sequence for a message: separations as ' ', element boundaries as '|'."""
     marks = {NONE: "", SOFT: "|", HARD: " "}
-    return "".join((marks[b] if i else "") + c for i, (c, b) in enumerate(zip(seq.chars, seq.before)))
+    start, end = max(0, start), min(len(seq.chars), end)
+    return "".join((marks[seq.before[i]] if i > start else "") + seq.chars[i] for i in range(start, end))
 
 
 def _align(want: Sequence, got: Sequence, addable: str) -> list[int] | None:
@@ -245,19 +246,18 @@ def assert_same_text(expected: list[Piece], shown: list, where: str, addable: st
         changes = [(tag, i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
         lines = []
         for tag, i1, i2, j1, j2 in changes[:5]:
-            lines.append(f"  {tag}: TEI {want.chars[i1:i2]!r} -> shown {got.chars[j1:j2]!r} "
-                         f"(after {want.chars[max(0, i1 - 30):i1]!r})")
+            lines.append(f"  {tag}: TEI {excerpt(want, i1, i2)!r} -> shown {excerpt(got, j1, j2)!r} "
+                         f"(after {excerpt(want, i1 - 40, i1)!r})")
         raise AssertionError(f"{where}: the text shown differs from the TEI (white space left out):\n" + "\n".join(lines)
                              + f"\nTEI:   {render(expected)[:1500]!r}\nshown: {render(shown)[:1500]!r}")
     for index in range(1, len(want.chars)):
         tei = want.before[index]
         out = max(got.before[matched[index - 1] + 1:matched[index] + 1])
         if out != SOFT and ((tei == HARD and out != HARD) or (tei == NONE and out != NONE)):
-            context = want.chars[max(0, index - 30):index] + ("␣" if tei == HARD else "") + want.chars[index:index + 30]
             problem = "the words run together (a lost space)" if tei == HARD else "a word is split apart"
             at = matched[index]
-            raise AssertionError(f"{where}: {problem} at character {index}: TEI {context!r}, shown "
-                                 f"{got.chars[max(0, at - 30):at] + (' ' if out == HARD else '') + got.chars[at:at + 30]!r}")
+            raise AssertionError(f"{where}: {problem}: TEI {excerpt(want, index - 40, index + 30)!r}, "
+                                 f"shown {excerpt(got, at - 40, at + 30)!r}")
 
 
 def assert_same_streams(expected: list[list[Piece]], shown: list[list[Piece]], where: str) -> None:
