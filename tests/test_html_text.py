@@ -274,7 +274,9 @@ def test_line_breaks_and_other_breaks(stylesheets: Stylesheets) -> None:
     page = render(stylesheets, "structure.xml")
     paragraph = one(page, "//p[contains(., 'Line one')]")
     assert len(paragraph.xpath(".//br")) == 1  # lb break="no" joins "hyphen|ated" without a break
-    assert one(paragraph, ".//span[contains(@class, 'lb-nobreak')]") is not None
+    joined = one(paragraph, ".//span[contains(@class, 'lb-nobreak')]")
+    assert (joined.getprevious().tail if joined.getprevious() is not None else paragraph.text).endswith("hyphen")
+    assert joined.text is None and joined.tail.startswith("ated,")
     assert one(paragraph, ".//span[contains(@class, 'tei-cb')]").get("data-n") == "2"
     milestone = one(paragraph, ".//span[contains(@class, 'tei-milestone')]")
     assert (milestone.get("data-unit"), milestone.get("data-n")) == ("section", "3")
@@ -327,7 +329,8 @@ def test_passages_have_anchor_ids_and_unknown_elements_keep_their_words(styleshe
 
 def test_passage_anchor_is_the_xml_id_where_there_is_one(stylesheets: Stylesheets) -> None:
     page = render(stylesheets, "links.xml")
-    assert one(page, "//p[@id='links']") is not None
+    assert one(page, "//*[@id='links']").tag == "p"
+    assert not page.xpath("//*[@id='p1']")  # the passage is not numbered as well
 
 
 # ---------------------------------------------------------------- files: corpora, nested texts, XInclude
