@@ -32,9 +32,14 @@ THE RULES (one place for the HTML and the PDF tests, derived from the TEI, never
      shown for a link without words (.ref-target), the back link of a note (a[role=doc-backlink]);
      recorded readings (.reading-secondary) are hidden in the reading view and compared as their own
      streams. Blocks (p, div, li, td, br ... and spans of class block, line, verse-line) separate.
-   - PDF: see tests/test_pdf.py (`pdf_streams`): running heads, page and line numbers, the
-     document's heading and metadata block, footnote numbers, the apparatus's line numbers and
-     lemmata and labels, hyphenation at line ends.
+   - PDF (tests/test_pdf.py: `pdf_reading` puts in what the PDF adds, `pdf_lines`, `pdf_stream` and
+     `PDF_ADDED` strip the rest): the document's heading and metadata block, running heads, page and
+     line numbers are left out; note numbers in the text and in the footnote area, a corpus member's
+     title, the address of a ptr, the apparatus entries ("lemma] text label; ...") and the brackets
+     and parentheses of readings and notes inside notes are expected where xslt/pdf/text.xsl puts
+     them; the brackets of supplied text and gaps, quotation marks and list dashes may be added
+     anywhere; a line's end may or may not separate, a hyphen ending a line may be hyphenation.
+     Notes and recorded readings form one stream, the footnote area, in the order of their calls.
 """
 
 from __future__ import annotations
