@@ -116,29 +116,49 @@
     <xsl:text>]{$tp:par}</xsl:text>
   </xsl:template>
 
-  <!-- A table: its rows' cells in a grid as wide as the widest row; anything else in it before the grid. -->
+  <!-- A table: its rows' cells in a grid as wide as the widest row. Anything else in it (a head, words
+       between rows) keeps its place: before, between or after the grids of the rows around it. -->
   <xsl:template match="*[tp:behaviour(.) = 'table']" mode="tp:pdf" priority="1">
     <xsl:variable name="rows" select="*[tp:behaviour(.) = 'row']"/>
+    <xsl:variable name="columns" select="max(($rows!sum(*[tp:behaviour(.) = 'cell']!(if (@cols castable as xs:integer) then max((1, xs:integer(@cols))) else 1)), 1))"/>
     <xsl:value-of select="$tp:par"/>
-    <xsl:apply-templates select="node() except $rows" mode="tp:pdf"/>
-    <xsl:if test="exists($rows)">
-      <xsl:variable name="columns" select="max(($rows!sum(*[tp:behaviour(.) = 'cell']!(if (@cols castable as xs:integer) then max((1, xs:integer(@cols))) else 1)), 1))"/>
-      <xsl:text>{$tp:par}#table(columns: {$columns}, stroke: (x, y) => if y == 0 {{ (bottom: 0.4pt) }} else {{ none }}, inset: 0.35em, </xsl:text>
-      <xsl:apply-templates select="$rows" mode="tp:pdf"/>
-      <xsl:text>){$tp:par}</xsl:text>
-    </xsl:if>
+    <xsl:for-each-group select="node()" group-adjacent="exists(. intersect $rows) or tp:pdf-is-layout(.)">
+      <xsl:choose>
+        <xsl:when test="current-grouping-key() and exists(current-group() intersect $rows)">
+          <xsl:text>{$tp:par}#table(columns: {$columns}, stroke: (x, y) => if y == 0 {{ (bottom: 0.4pt) }} else {{ none }}, inset: 0.35em, </xsl:text>
+          <xsl:apply-templates select="current-group() intersect $rows" mode="tp:pdf"/>
+          <xsl:text>){$tp:par}</xsl:text>
+        </xsl:when>
+        <xsl:when test="current-grouping-key()"/>
+        <xsl:otherwise>
+          <xsl:apply-templates select="current-group()" mode="tp:pdf"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each-group>
   </xsl:template>
 
+  <!-- A row: its cells; words of the row outside its cells in a cell of their own, in their place. -->
   <xsl:template match="*[tp:behaviour(.) = 'row']" mode="tp:pdf" priority="1">
     <xsl:variable name="cells" select="*[tp:behaviour(.) = 'cell']"/>
-    <xsl:apply-templates select="$cells" mode="tp:pdf"/>
-    <!-- Text of a row outside its cells is kept in one more cell of its own. -->
-    <xsl:if test="exists((node() except $cells)[not(self::text()[normalize-space(.) eq ''])])">
-      <xsl:text>table.cell(colspan: 1)[</xsl:text>
-      <xsl:apply-templates select="node() except $cells" mode="tp:pdf"/>
-      <xsl:text>], </xsl:text>
-    </xsl:if>
+    <xsl:for-each-group select="node()" group-adjacent="exists(. intersect $cells) or tp:pdf-is-layout(.)">
+      <xsl:choose>
+        <xsl:when test="current-grouping-key()">
+          <xsl:apply-templates select="current-group() intersect $cells" mode="tp:pdf"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:text>table.cell(colspan: 1)[</xsl:text>
+          <xsl:apply-templates select="current-group()" mode="tp:pdf"/>
+          <xsl:text>], </xsl:text>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each-group>
   </xsl:template>
+
+  <!-- White space alone, comments and processing instructions: no content of a table or row. -->
+  <xsl:function name="tp:pdf-is-layout" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="exists($node[self::comment() or self::processing-instruction() or self::text()[normalize-space(.) eq '']])"/>
+  </xsl:function>
 
   <xsl:template match="*[tp:behaviour(.) = 'cell']" mode="tp:pdf" priority="1">
     <xsl:text>table.cell(colspan: {if (@cols castable as xs:integer) then max((1, xs:integer(@cols))) else 1})[</xsl:text>
