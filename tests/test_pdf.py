@@ -540,8 +540,9 @@ def test_nothing_of_the_text_is_lost(readings_build: Build) -> None:
     assert_every_word_in_order(readings_build)
 
 
-def test_text_directly_inside_alternates_keeps_its_place(tmp_path: Path) -> None:
-    """Text and white space between the readings of choice, app, rdgGrp and subst, and between two names."""
+def test_loose_text_keeps_its_place(tmp_path: Path) -> None:
+    """Text and white space between the readings of choice, app, rdgGrp and subst, between two names,
+    between the rows and beside the cells of a table."""
     assert_every_word_in_order(build(FIXTURES / "pdf" / "loose-text" / "tei", tmp_path))
 
 
