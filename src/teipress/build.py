@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .edition import Edition, load_edition
+from .edition import Edition, edition_file_problems, load_edition, require_sources
 from .errors import InputError, ValidationFailed
 from .outputs import check_output_folder, check_output_location
 from .problems import Problem
@@ -70,8 +70,7 @@ def build_edition(
     unknown = set(formats) - FORMATS
     if unknown or not formats:
         raise ValueError(f"formats must be a non-empty subset of {sorted(FORMATS)}, not {sorted(formats)}")
-    if not config.source.exists():
-        raise InputError(f"the source folder {config.source} does not exist; give a folder of TEI files (default: tei/)")
+    require_sources(config.source)
     check_output_location(config.output, config.source)
     for folder in (config.html_dir if "html" in formats else None, config.pdf_dir if "pdf" in formats else None):
         if folder is not None:
@@ -83,6 +82,7 @@ def build_edition(
     edition = load_edition(config.source)
     result.timings["read"] = time.perf_counter() - started
     result.problems.extend(error.problem for error in edition.unreadable)
+    result.problems.extend(edition_file_problems(edition, config.title))
 
     if validate:
         started = time.perf_counter()

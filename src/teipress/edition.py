@@ -14,6 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from .errors import ConfigError
+from .problems import Problem, Severity, display_path
 from .xmlio import NS, TEI_NS, XML_ID, XMLInputError, parse_file
 
 EDITION_FILE = "edition.xml"
@@ -114,6 +116,30 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None) -> Edition:
         edition.files.append(SourceFile(path=path, tree=tree, role=role_of(path, tree)))
     edition.files = [f for f in edition.files if f.path.resolve() not in included]
     return edition
+
+
+def require_sources(source: Path) -> None:
+    """The same `ConfigError` (exit 2) for `build` and `validate` when the source folder is missing or holds no XML file."""
+    if not source.is_dir():
+        state = "does not exist" if not source.exists() else "is not a folder"
+    elif next(source_files([source]), None) is None:
+        state = "holds no TEI files"
+    else:
+        return
+    raise ConfigError(f"the source folder {display_path(source)} {state}; start an edition with `teipress init`, "
+                      f"or name the folder of your TEI files (`source` in teipress.toml)")
+
+
+def edition_file_problems(edition: Edition, configured_title: str | None) -> list[Problem]:
+    """A warning when the edition has no edition.xml, saying what the site and the book are titled instead."""
+    expected = edition.source / EDITION_FILE
+    if edition.edition_file is not None or expected.exists():
+        return []  # an unreadable edition.xml is reported as such
+    titled = (f"the site and the book are titled {configured_title!r} (`title` in teipress.toml)" if configured_title
+              else "the site is titled \"Digital edition\" and the book \"Edition\"")
+    return [Problem(display_path(expected), 1, 1, Severity.WARNING,
+                    f"the edition has no {EDITION_FILE}: {titled}, with no editors, introduction or editorial principles; "
+                    f"write {display_path(expected)} (`teipress init` makes an edition with one)", "edition-file")]
 
 
 def register_entries(files: Iterable[SourceFile]) -> Iterator[etree._Element]:
