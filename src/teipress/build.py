@@ -43,6 +43,9 @@ class BuildResult:
     documents_reused: list[str] = field(default_factory=list)
     pages_written: list[Path] = field(default_factory=list)
     pdf_files: list[Path] = field(default_factory=list)
+    # Documents whose PDF was typeset anew (the others' came from the previous build), and whether the book was.
+    pdfs_typeset: list[str] = field(default_factory=list)
+    book_typeset: bool = False
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -118,6 +121,7 @@ def build_edition(
         result.timings["pdf"] = time.perf_counter() - started
         result.pdf_dir = config.pdf_dir
         result.pdf_files = list(pdfs.files)
+        result.pdfs_typeset, result.book_typeset = pdfs.typeset, pdfs.book_typeset
         result.problems.extend(p for p in pdfs.problems if p not in result.problems)  # the site reported the renamed documents already
     return result
 

@@ -333,7 +333,9 @@ def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: 
         unchanged = f", {len(result.documents_reused)} unchanged" if result.documents_reused else ""
         parts.append(f"{len(result.documents)} document page(s) ({len(result.documents_rendered)} transformed{unchanged}) and the registers, chronology and search index in {_escape(display_path(result.html_dir))}")
     if result.pdf_dir is not None:
-        parts.append(f"{len(result.pdf_files)} PDF(s) in {_escape(display_path(result.pdf_dir))}")
+        typeset = len(result.pdfs_typeset) + result.book_typeset
+        unchanged = f", {len(result.pdf_files) - typeset} unchanged" if typeset < len(result.pdf_files) else ""
+        parts.append(f"{len(result.pdf_files)} PDF(s) in {_escape(display_path(result.pdf_dir))} ({typeset} typeset{unchanged})")
     stdout.print(f"[green]Built[/] {' and '.join(parts)} in {result.seconds:.1f} s.")
 
 
