@@ -232,3 +232,14 @@ def test_pdfs_are_typeset_again_only_for_documents_that_changed(edition: Path) -
     changed = build_edition(config, formats={"pdf"}, jobs=1)
     assert (changed.pdfs_typeset, changed.book_typeset) == (["letter-2"], True)
     assert (edition / "output" / "pdf" / "example-letter.pdf").read_bytes() == example_pdf
+
+
+def test_a_new_edition_is_valid_against_tei_all(edition: Path) -> None:
+    from conftest import shared_path
+
+    tei_all = shared_path("schemas", "tei_all.rng")
+    added = run(edition, "new", "letter", "--id", "letter-2", "--date", "1890-06", "--from", "Ben", "--to", "Anna")
+    assert added.exit_code == 0, added.output
+    validated = run(edition, "validate", "--tei-all-schema", str(tei_all))
+    assert validated.exit_code == 0, validated.output
+    assert "7 file(s) checked: 0 error(s), 0 warning(s)" in validated.output

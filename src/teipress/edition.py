@@ -119,10 +119,12 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None) -> Edition:
 
 
 def require_sources(source: Path) -> None:
-    """The same `ConfigError` (exit 2) for `build` and `validate` when the source folder is missing or holds no XML file."""
-    if not source.is_dir():
-        state = "does not exist" if not source.exists() else "is not a folder"
-    elif next(source_files([source]), None) is None:
+    """The same `ConfigError` (exit 2) for `build` and `validate` when the source folder is missing or holds no XML file.
+
+    (A single file as the source is what `validate FILE` checks with `source` set to it.)"""
+    if not source.exists():
+        state = "does not exist"
+    elif source.is_dir() and next(source_files([source]), None) is None:
         state = "holds no TEI files"
     else:
         return
