@@ -47,6 +47,7 @@ class BuildResult:
     pdfs_typeset: list[str] = field(default_factory=list)
     book_typeset: bool = False
     problems: list[Problem] = field(default_factory=list)
+    left_out: list[Problem] = field(default_factory=list)  # one per source file that could not be read, so was not published
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -84,7 +85,7 @@ def build_edition(
     started = time.perf_counter()
     edition = load_edition(config.source)
     result.timings["read"] = time.perf_counter() - started
-    result.problems.extend(error.problem for error in edition.unreadable)
+    result.problems.extend([*(error.problem for error in edition.unreadable), *edition.warnings])
     result.problems.extend(edition_file_problems(edition, config.title))
 
     if validate:
@@ -97,8 +98,11 @@ def build_edition(
             raise EditionInvalid(list(validation.problems))
         result.problems.extend(p for p in validation.problems if p not in result.problems)
     elif edition.unreadable:
-        # Without validation an unreadable file would silently vanish from the site: refuse instead.
-        raise EditionInvalid(result.problems)
+        # Without validation (files from elsewhere) every document that can be read is published;
+        # each file that cannot is reported, left out and counted, and the build fails (exit 1).
+        result.left_out = [error.problem for error in edition.unreadable]
+        if not edition.documents and not edition.registers:
+            raise EditionInvalid(result.problems)
     if not edition.documents and not edition.registers:
         raise InputError(f"{config.source} holds no TEI files to build")
 

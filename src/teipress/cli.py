@@ -17,8 +17,10 @@ from .config import Config, load_config
 from .errors import TeipressError
 from .problems import Problem, Severity
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# Rich markup only where cli.py writes it: every string from a user's files goes through `_escape`,
+# and no `:name:` in a file name or message (`l00001.xml:100:16`) ever becomes an emoji.
+stdout = Console(highlight=False, soft_wrap=True, emoji=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -336,6 +338,9 @@ def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: 
         typeset = len(result.pdfs_typeset) + result.book_typeset
         unchanged = f", {len(result.pdf_files) - typeset} unchanged" if typeset < len(result.pdf_files) else ""
         parts.append(f"{len(result.pdf_files)} PDF(s) in {_escape(display_path(result.pdf_dir))} ({typeset} typeset{unchanged})")
+    if result.left_out:
+        stdout.print(f"[yellow]Built[/] {' and '.join(parts)} in {result.seconds:.1f} s; [bold red]{len(result.left_out)} file(s) could not be read and were left out[/] (see the errors above).")
+        ctx.exit(1)
     stdout.print(f"[green]Built[/] {' and '.join(parts)} in {result.seconds:.1f} s.")
 
 

@@ -6,6 +6,7 @@ them in `tei/registers/`. Both kinds feed one merged register that every output 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
@@ -48,6 +49,7 @@ class Edition:
     source: Path
     files: list[SourceFile] = field(default_factory=list)
     unreadable: list[XMLInputError] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     included: set[Path] = field(default_factory=set)
 
     @property
@@ -102,14 +104,24 @@ def is_register(root: etree._Element) -> bool:
 def load_edition(source: Path, paths: Iterable[Path] | None = None) -> Edition:
     """Parse every source file once (XIncludes resolved inside `source`); unreadable files are kept as problems.
 
-    A file that another file includes is part of that document, not a document of its own.
+    A file that another file includes is part of that document, not a document of its own. A
+    file found in a folder must lie in it: a symbolic link from there to elsewhere is refused,
+    as an `xi:include` outside the folder is.
     """
     edition = Edition(source=source.resolve())
     included = edition.included
-    for path in source_files(paths if paths is not None else [source]):
+    named = list(paths) if paths is not None else [source]
+    folders = [source, *(path for path in named if path.is_dir())]
+    for path in source_files(named):
+        escaped = _escaped_folder(path, folders)
+        if escaped is not None:
+            message = (f"{path.name} is a symbolic link to {display_path(path.resolve())}, outside the folder {display_path(escaped.resolve())}; "
+                       "teipress reads only files inside it, so this file is left out")
+            edition.unreadable.append(XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, message, "unsafe-symlink")))
+            continue
         root = edition.source if path.resolve().is_relative_to(edition.source) else path.resolve().parent
         try:
-            tree = parse_file(path, xinclude_root=root, included=included)
+            tree = parse_file(path, xinclude_root=root, included=included, warnings=edition.warnings)
         except XMLInputError as error:
             edition.unreadable.append(error)
             continue
@@ -142,6 +154,16 @@ def edition_file_problems(edition: Edition, configured_title: str | None) -> lis
     return [Problem(display_path(expected), 1, 1, Severity.WARNING,
                     f"the edition has no {EDITION_FILE}: {titled}, with no editors, introduction or editorial principles; "
                     f"write {display_path(expected)} (`teipress init` makes an edition with one)", "edition-file")]
+
+
+def _escaped_folder(path: Path, folders: Iterable[Path]) -> Path | None:
+    """The folder that `path` lies in by name but, its links followed, not in fact; None when there is none."""
+    place = Path(os.path.abspath(path))
+    real = path.resolve()
+    for folder in folders:
+        if (place.is_relative_to(os.path.abspath(folder)) or place.is_relative_to(folder.resolve())) and not real.is_relative_to(folder.resolve()):
+            return folder
+    return None
 
 
 def register_entries(files: Iterable[SourceFile]) -> Iterator[etree._Element]:
