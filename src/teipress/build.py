@@ -86,7 +86,6 @@ def build_edition(
     edition = load_edition(config.source)
     result.timings["read"] = time.perf_counter() - started
     result.problems.extend([*(error.problem for error in edition.unreadable), *edition.warnings])
-    result.problems.extend(edition_file_problems(edition, config.title))
 
     if validate:
         started = time.perf_counter()
@@ -105,6 +104,7 @@ def build_edition(
             raise EditionInvalid(result.problems)
     if not edition.documents and not edition.registers:
         raise InputError(f"{config.source} holds no TEI files to build")
+    result.problems.extend(edition_file_problems(edition, config.title))
 
     if "html" in formats:
         started = time.perf_counter()
