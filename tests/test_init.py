@@ -233,6 +233,11 @@ def test_pdfs_are_typeset_again_only_for_documents_that_changed(edition: Path) -
     assert (changed.pdfs_typeset, changed.book_typeset) == (["letter-2"], True)
     assert (edition / "output" / "pdf" / "example-letter.pdf").read_bytes() == example_pdf
 
+    front = edition / "tei" / "edition.xml"
+    front.write_text(front.read_text(encoding="utf-8").replace("Introduce the edition here", "Introduce the letters here"), encoding="utf-8")
+    new_front = build_edition(config, formats={"pdf"}, jobs=1)
+    assert (new_front.pdfs_typeset, new_front.book_typeset) == ([], True)
+
 
 def test_a_new_edition_is_valid_against_tei_all(edition: Path) -> None:
     from conftest import shared_path
