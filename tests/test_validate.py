@@ -268,7 +268,7 @@ def test_cli_exit_2_when_the_source_folder_is_missing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 2
-    assert result.output == "error: tei does not exist (the edition's source folder: set `source` in teipress.toml or name the files to validate)\n"
+    assert result.output == "error: the source folder tei does not exist; start an edition with `teipress init`, or name the folder of your TEI files (`source` in teipress.toml)\n"
 
 
 def test_cli_exit_2_when_tei_all_is_asked_for_but_not_configured(edition):

@@ -83,11 +83,8 @@ def _node_text(node: etree._Element) -> str:
 
 
 def schema_file(config: Config) -> Path:
-    """The edition's own schema where it has one, else the one teipress ships."""
-    from .resources import SCHEMA_FILE
-
-    own = config.root / "schema" / "teipress.rng"
-    return own if own.is_file() else SCHEMA_FILE
+    """The edition's own schema (`teipress init` writes it): a path into teipress's installation would break when either moves."""
+    return config.root / "schema" / "teipress.rng"
 
 
 def edition_registers(config: Config) -> etree._Element | None:

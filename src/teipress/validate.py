@@ -23,7 +23,7 @@ from pathlib import Path
 from lxml import etree, isoschematron
 
 from .config import Config
-from .edition import Edition, SourceFile, load_edition, source_files
+from .edition import Edition, SourceFile, load_edition, require_sources, source_files
 from .errors import ConfigError
 from .problems import Problem, Severity, display_path
 from .resources import SCHEMA_FILE
@@ -94,9 +94,10 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
     Example: `validate_paths([Path("tei/letter.xml")], load_config())`.
     """
     for path in paths:
-        if not path.exists():
-            where = " (the edition's source folder: set `source` in teipress.toml or name the files to validate)" if path == config.source else ""
-            raise ConfigError(f"{display_path(path)} does not exist{where}")
+        if path.absolute() == config.source.absolute():
+            require_sources(config.source)
+        elif not path.exists():
+            raise ConfigError(f"{display_path(path)} does not exist")
     edition = load_edition(config.source, paths)
     others: list[SourceFile] = []
     # The files named lie outside the edition's source folder or in part of it: the rest of it is read for its ids.
