@@ -63,15 +63,15 @@
             </xsl:call-template>
             <div class="document-body">
               <div class="reading-toolbar" data-pagefind-ignore="all">
-                <button type="button" class="markup-toggle" aria-pressed="false">Hide markup</button>
-                <ul class="legend" aria-label="Legend">
-                  <li><span class="swatch entity-person"></span>person</li>
-                  <li><span class="swatch entity-place"></span>place</li>
-                  <li><span class="swatch entity-org"></span>organisation</li>
-                  <li><span class="swatch date"></span>date</li>
+                <button type="button" class="markup-toggle" aria-pressed="false">{tp:message('js.hide-markup')}</button>
+                <ul class="legend" aria-label="{tp:message('legend.label')}">
+                  <li><span class="swatch entity-person"></span>{tp:message('legend.person')}</li>
+                  <li><span class="swatch entity-place"></span>{tp:message('legend.place')}</li>
+                  <li><span class="swatch entity-org"></span>{tp:message('legend.org')}</li>
+                  <li><span class="swatch date"></span>{tp:message('legend.date')}</li>
                 </ul>
               </div>
-              <h2 id="text-heading" class="visually-hidden">Text</h2>
+              <h2 id="text-heading" class="visually-hidden">{tp:message('document.text')}</h2>
               <section class="reading-text" aria-labelledby="text-heading" lang="{tp:language($root)}">
                 <xsl:apply-templates select="$root" mode="tp:html"/>
               </section>
@@ -122,59 +122,59 @@
     <xsl:variable name="date" select="$document-date"/>
     <xsl:variable name="type" select="($document-type[.], $root/text/@type, $root/*/text/@type, 'document')[1]"/>
     <aside class="document-meta" aria-labelledby="about-heading">
-      <h2 id="about-heading">About this document</h2>
+      <h2 id="about-heading">{tp:message('meta.heading')}</h2>
       <dl>
-        <dt>Type</dt>
+        <dt>{tp:message('meta.type')}</dt>
         <dd data-pagefind-filter="type">{tp:type-label($type)}</dd>
         <xsl:if test="$date">
-          <dt>Date</dt>
+          <dt>{tp:message('meta.date')}</dt>
           <dd><time datetime="{$date}">{tp:format-date-range($date)}</time><span hidden="" data-pagefind-filter="year">{substring($date, 1, 4)}</span></dd>
         </xsl:if>
         <xsl:if test="exists($sent/(persName, orgName, name, placeName))">
-          <dt>From</dt>
+          <dt>{tp:message('meta.from')}</dt>
           <dd><xsl:call-template name="tp:correspondent"><xsl:with-param name="action" select="$sent"/></xsl:call-template></dd>
         </xsl:if>
         <xsl:if test="exists($received/(persName, orgName, name, placeName))">
-          <dt>To</dt>
+          <dt>{tp:message('meta.to')}</dt>
           <dd><xsl:call-template name="tp:correspondent"><xsl:with-param name="action" select="$received"/></xsl:call-template></dd>
         </xsl:if>
         <xsl:for-each select="$header/fileDesc/titleStmt/author[normalize-space()][empty($sent)]">
-          <dt>Author</dt>
+          <dt>{tp:message('meta.author')}</dt>
           <dd><xsl:call-template name="tp:linked-name"/></dd>
         </xsl:for-each>
         <xsl:if test="$ms/msIdentifier">
-          <dt>Archive</dt>
+          <dt>{tp:message('meta.archive')}</dt>
           <dd>{string-join(($ms/msIdentifier/(institution, repository, collection, settlement, country))!normalize-space(.)[. ne ''], ', ')}</dd>
           <xsl:for-each select="$ms/msIdentifier/idno[normalize-space()]">
-            <dt>{if (@type) then tp:type-label(replace(@type, '-', ' ')) else 'Number'}</dt>
+            <dt>{if (@type) then tp:type-label(replace(@type, '-', ' ')) else tp:message('meta.number')}</dt>
             <dd>{normalize-space(.)}</dd>
           </xsl:for-each>
         </xsl:if>
         <xsl:for-each select="$ms/msContents/msItem/note[@type = 'classification']">
-          <dt>Classification</dt>
+          <dt>{tp:message('meta.classification')}</dt>
           <dd class="classification">{normalize-space(.)}</dd>
         </xsl:for-each>
         <xsl:for-each select="$header/fileDesc/sourceDesc/(biblStruct, bibl)[1]">
-          <dt>Source</dt>
+          <dt>{tp:message('meta.source')}</dt>
           <dd>
             <xsl:value-of select="string-join(.//(author, title, publisher, pubPlace, date)!normalize-space(.)[. ne ''], ', ')"/>
             <xsl:for-each select="(.//ptr/@target, .//ref/@target)[1]!tp:safe-url(.)[matches(., '^https?:')]">
-              <xsl:text> </xsl:text><a href="{.}" rel="external">source page</a>
+              <xsl:text> </xsl:text><a href="{.}" rel="external">{tp:message('meta.source-page')}</a>
             </xsl:for-each>
           </dd>
         </xsl:for-each>
         <xsl:for-each select="$header/fileDesc/publicationStmt/distributor[normalize-space()]">
-          <dt>Provided by</dt>
+          <dt>{tp:message('meta.provided-by')}</dt>
           <dd>{normalize-space(.)}</dd>
         </xsl:for-each>
         <xsl:variable name="translators" select="$header/fileDesc/titleStmt/respStmt[resp[matches(normalize-space(.), '^transl', 'i')]]/(persName, name, orgName)"/>
         <xsl:if test="exists($translators)">
-          <dt>Translated by</dt>
+          <dt>{tp:message('meta.translated-by')}</dt>
           <dd><xsl:for-each select="$translators"><xsl:if test="position() gt 1">, </xsl:if><xsl:call-template name="tp:linked-name"/></xsl:for-each></dd>
         </xsl:if>
         <xsl:variable name="persons" select="distinct-values($root//text//*[tp:behaviour(.) = 'entity'][tp:entity-kind(.) = 'person']!tp:entry(.)!tp:standard-name(.))"/>
         <xsl:if test="exists($persons)">
-          <dt>Persons mentioned</dt>
+          <dt>{tp:message('meta.persons')}</dt>
           <dd class="persons">
             <xsl:for-each select="$persons">
               <xsl:sort select="lower-case(.)"/>
@@ -184,7 +184,7 @@
           </dd>
         </xsl:if>
         <xsl:for-each select="$header/fileDesc/publicationStmt/availability[normalize-space() or licence/@target]">
-          <dt>Rights</dt>
+          <dt>{tp:message('meta.rights')}</dt>
           <dd class="rights">
             <!-- Through the reading-text rules, so that a gap (a hidden e-mail address) shows as one. -->
             <xsl:apply-templates select="p" mode="tp:html"/>
@@ -202,11 +202,11 @@
         </xsl:for-each>
       </dl>
       <ul class="document-files" data-pagefind-ignore="all">
-        <li><a href="../tei/{encode-for-uri($id)}.xml" type="application/tei+xml">TEI-XML source</a></li>
+        <li><a href="../tei/{encode-for-uri($id)}.xml" type="application/tei+xml">{tp:message('meta.tei-source')}</a></li>
         <xsl:if test="$pdf-linked">
-          <li><a href="../../pdf/{encode-for-uri($id)}.pdf" type="application/pdf">PDF for print</a></li>
+          <li><a href="../../pdf/{encode-for-uri($id)}.pdf" type="application/pdf">{tp:message('meta.pdf')}</a></li>
         </xsl:if>
-        <li><a href="#cite">Cite this document</a></li>
+        <li><a href="#cite">{tp:message('cite.heading')}</a></li>
       </ul>
     </aside>
   </xsl:template>
@@ -220,7 +220,7 @@
     </xsl:for-each>
     <xsl:for-each select="$action/(placeName, settlement)">
       <span class="place-of-action">
-        <xsl:text>{if (position() gt 1) then ', ' else if (exists($action/(persName, orgName, name))) then ' in ' else ''}</xsl:text>
+        <xsl:text>{if (position() gt 1) then ', ' else if (exists($action/(persName, orgName, name))) then tp:message('meta.place-of-action') else ''}</xsl:text>
         <xsl:call-template name="tp:linked-name"/>
       </span>
     </xsl:for-each>
@@ -242,28 +242,28 @@
     <xsl:variable name="permalink" select="tp:permalink(tp:document-path($id))"/>
     <xsl:variable name="ms" select="$root/teiHeader/fileDesc/sourceDesc/msDesc[1]/msIdentifier"/>
     <section class="cite" id="cite" aria-labelledby="cite-heading" data-pagefind-ignore="all">
-      <h2 id="cite-heading">Cite this document</h2>
+      <h2 id="cite-heading">{tp:message('cite.heading')}</h2>
       <p class="citation">
-        <xsl:text>“{$title}.” In </xsl:text>
+        <xsl:text>{tp:message('cite.document-in', $title)}</xsl:text>
         <cite>{$tp:edition-title}</cite>
-        <xsl:if test="exists($tp:edition-editors)">, edited by {string-join($tp:edition-editors, ', ')}</xsl:if>
+        <xsl:if test="exists($tp:edition-editors)">{tp:message('edition.edited-by-inline', string-join($tp:edition-editors, ', '))}</xsl:if>
         <xsl:text>.</xsl:text>
         <xsl:if test="$tp:edition-publisher"> {$tp:edition-publisher}<xsl:if test="$tp:edition-year">, {$tp:edition-year}</xsl:if>.</xsl:if>
-        <xsl:if test="exists($ms/(repository, idno))"> Original: {string-join($ms/(repository, idno)!normalize-space(.)[. ne ''], ', ')}.</xsl:if>
+        <xsl:if test="exists($ms/(repository, idno))"> {tp:message('cite.original', string-join($ms/(repository, idno)!normalize-space(.)[. ne ''], ', '))}</xsl:if>
         <xsl:text> </xsl:text>
         <a class="permalink" href="{if ($base-url) then $permalink else encode-for-uri($id) || '.html'}">{$permalink}</a>
       </p>
-      <button type="button" class="copy-citation" hidden="">Copy citation</button>
+      <button type="button" class="copy-citation" hidden="">{tp:message('js.copy-citation')}</button>
     </section>
   </xsl:template>
 
   <xsl:template name="tp:pager">
-    <nav class="pager" aria-label="Previous and next document" data-pagefind-ignore="all">
+    <nav class="pager" aria-label="{tp:message('pager.label')}" data-pagefind-ignore="all">
       <xsl:if test="$previous-id">
-        <a class="pager-previous" rel="prev" href="{encode-for-uri($previous-id)}.html"><span class="pager-label">Previous</span> {$previous-title}</a>
+        <a class="pager-previous" rel="prev" href="{encode-for-uri($previous-id)}.html"><span class="pager-label">{tp:message('pager.previous')}</span> {$previous-title}</a>
       </xsl:if>
       <xsl:if test="$next-id">
-        <a class="pager-next" rel="next" href="{encode-for-uri($next-id)}.html"><span class="pager-label">Next</span> {$next-title}</a>
+        <a class="pager-next" rel="next" href="{encode-for-uri($next-id)}.html"><span class="pager-label">{tp:message('pager.next')}</span> {$next-title}</a>
       </xsl:if>
     </nav>
   </xsl:template>

@@ -1,13 +1,29 @@
 /* teipress site script: entity popovers, the markup toggle, the document list's filters and
    sorting, the citation copy button and the search page. No dependencies; every page works
-   without it (popovers degrade to the register links in the metadata and registers). */
+   without it (popovers degrade to the register links in the metadata and registers).
+   Its words come from the page (script#teipress-messages, the message catalogue's js.* entries
+   in the edition's language, written by xslt/html/layout.xsl): none is written here. */
 (function () {
   "use strict";
 
   var root = document.documentElement.getAttribute("data-site-root") || "";
   var registers = window.teipressRegisters || {};
-  var KIND_LABELS = { person: "Person", place: "Place", org: "Organisation", bibl: "Cited document", event: "Event" };
-  var READING_LABELS = { abbr: "Abbreviation", expan: "Expansion", sic: "As written", corr: "Correction", orig: "Original spelling", reg: "Regularised", lem: "Lemma", rdg: "Variant reading", del: "Deleted", add: "Added", unclear: "Unclear", supplied: "Supplied" };
+  var messages = readMessages();
+
+  function readMessages() {
+    var block = document.getElementById("teipress-messages");
+    try { return block ? JSON.parse(block.textContent) : {}; } catch (error) { return {}; }
+  }
+
+  /* The page's word for `key`, with {1} replaced by `value`; the key itself should the page lack it. */
+  function t(key, value) {
+    var text = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : key;
+    return value === undefined ? text : text.replace("{1}", function () { return value; });
+  }
+
+  function kindLabel(kind) {
+    return Object.prototype.hasOwnProperty.call(messages, "kind." + kind) ? messages["kind." + kind] : "";
+  }
 
   /* Only the registers' own entries: an id such as "constructor" must not find Object's properties. */
   function entryOf(id) {
@@ -47,25 +63,25 @@
   function entryContent(container, id, surface) {
     var entry = entryOf(id);
     var kind = entry ? entry.kind : (container.dataset.kind || "");
-    container.appendChild(el("p", "popover-kind", KIND_LABELS[kind] || "Name"));
+    container.appendChild(el("p", "popover-kind", kindLabel(kind) || t("kind.name")));
     var title = el("p", "popover-name", entry ? entry.name : surface);
     container.appendChild(title);
     if (entry) {
       if (entry.dates) container.appendChild(el("p", "popover-dates", entry.dates));
-      if (entry.also) container.appendChild(el("p", "popover-also", (kind === "bibl" ? "" : "Also: ") + entry.also));
+      if (entry.also) container.appendChild(el("p", "popover-also", (kind === "bibl" ? "" : t("label", t("also"))) + entry.also));
       if (entry.description) container.appendChild(el("p", "popover-description", entry.description));
       var more = el("p", "popover-link");
-      var link = el("a", "", "Register entry and all mentions");
+      var link = el("a", "", t("register-link"));
       link.href = root + entry.href;
       more.appendChild(link);
       container.appendChild(more);
     } else {
-      container.appendChild(el("p", "popover-description", "This name has no entry in the edition's registers."));
+      container.appendChild(el("p", "popover-description", t("no-entry")));
       // What the source itself says of the name: its key and an authority record, if it gives them.
       if (container.dataset.label && container.dataset.label !== surface) container.appendChild(el("p", "popover-also", container.dataset.label));
       if (container.dataset.href) {
         var authority = el("p", "popover-link");
-        var record = el("a", "", "Authority record");
+        var record = el("a", "", t("authority-record"));
         record.href = container.dataset.href;
         record.rel = "external noopener";
         authority.appendChild(record);
@@ -82,15 +98,16 @@
     var body = el("div", "popover-body");
     var firstTitle = null;
     if (trigger.classList.contains("alternate")) {
-      body.appendChild(el("p", "popover-kind", "Other readings"));
-      firstTitle = el("p", "popover-name", "Readings of this passage");
+      body.appendChild(el("p", "popover-kind", t("other-readings")));
+      firstTitle = el("p", "popover-name", t("readings-title"));
       body.appendChild(firstTitle);
       var list = el("dl", "popover-readings");
       trigger.querySelectorAll("[data-reading]").forEach(function (reading) {
-        var label = READING_LABELS[reading.dataset.reading] || reading.dataset.reading;
-        if (reading.classList.contains("reading-primary")) label += " (in the text)";
+        var key = "reading." + reading.dataset.reading;
+        var label = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : reading.dataset.reading;
+        if (reading.classList.contains("reading-primary")) label = t("in-the-text", label);
         list.appendChild(el("dt", "", label));
-        list.appendChild(el("dd", "", reading.textContent.trim() || "(empty)"));
+        list.appendChild(el("dd", "", reading.textContent.trim() || t("empty")));
       });
       body.appendChild(list);
     } else {
@@ -110,7 +127,7 @@
     firstTitle.id = "tp-popover-title";
     var close = el("button", "popover-close");
     close.type = "button";
-    close.setAttribute("aria-label", "Close");
+    close.setAttribute("aria-label", t("close"));
     close.textContent = "×";
     close.addEventListener("click", function () { closePopover(true); });
     box.appendChild(close);
@@ -157,7 +174,7 @@
       if (!trigger.hasAttribute("tabindex")) trigger.tabIndex = 0;
       var entry = entryOf((trigger.dataset.entity || "").split(/\s+/)[0]);
       if (entry && !trigger.hasAttribute("aria-label") && !trigger.classList.contains("alternate")) {
-        trigger.setAttribute("aria-description", (KIND_LABELS[entry.kind] || "") + ": " + entry.name);
+        trigger.setAttribute("aria-description", t("label", kindLabel(entry.kind)) + entry.name);
       }
     });
     document.addEventListener("click", function (event) {
@@ -190,7 +207,7 @@
     function apply(plain) {
       document.body.classList.toggle("markup-hidden", plain);
       button.setAttribute("aria-pressed", plain ? "true" : "false");
-      button.textContent = plain ? "Show markup" : "Hide markup";
+      button.textContent = plain ? t("show-markup") : t("hide-markup");
     }
     var stored = null;
     try { stored = window.localStorage.getItem("teipress-markup-hidden"); } catch (error) { stored = null; }
@@ -271,9 +288,9 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(citation.textContent.replace(/\s+/g, " ").trim()).then(function () {
-        button.textContent = "Copied";
-        window.setTimeout(function () { button.textContent = "Copy citation"; }, 2000);
-      }, function () { button.textContent = "Select the text to copy it"; });
+        button.textContent = t("copied");
+        window.setTimeout(function () { button.textContent = t("copy-citation"); }, 2000);
+      }, function () { button.textContent = t("copy-failed"); });
     });
   }
 
@@ -291,7 +308,7 @@
       showSubResults: true,
       showImages: false,
       resetStyles: false,
-      translations: { placeholder: container.dataset.placeholder || "Search" }
+      translations: { placeholder: container.dataset.placeholder }
     });
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) {
