@@ -289,6 +289,27 @@ def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: 
     stdout.print(f"[green]Built[/] {' and '.join(parts)} in {result.seconds:.1f} s.")
 
 
+@cli.command("guide")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write the guide to this file instead of printing it.")
+@click.option("--force", is_flag=True, help="Replace the file when it exists.")
+def guide_command(out: Path | None, force: bool) -> None:
+    """Write the encoding guide (every element: meaning, example, HTML, PDF) from the schema, as Markdown.
+
+    The same guide is the site's guide.html. Prints it unless -o names a file.
+
+    Example:
+
+        teipress guide -o docs/GUIDE.md --force
+    """
+    from .guide import guide_markdown, read_guide, write_guide
+
+    if out is None:
+        click.echo(guide_markdown(read_guide()), nl=False)
+        return
+    write_guide(out, force=force)
+    stderr.print(f"Wrote the encoding guide to {_escape(str(out))}")
+
+
 @cli.command()
 @click.argument("site", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-p", "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0: any free port).")
