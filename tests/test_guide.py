@@ -120,3 +120,23 @@ def test_guide_xml_carries_every_element_with_its_rendering() -> None:
     names = root.xpath("g:element/@name", namespaces={"g": GUIDE_NS})
     assert names == [e.name for e in GUIDE.elements]
     assert root.xpath("string(g:element[@name='gap']/g:pdf)", namespaces={"g": GUIDE_NS}) == GUIDE.element("gap").pdf
+
+
+def test_the_site_has_the_guide_page_linked_from_every_footer(tmp_path) -> None:
+    import lxml.html
+
+    from test_build import LETTER, build, copy_fixture
+
+    build(copy_fixture(tmp_path), tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    page = lxml.html.parse(str(site / "guide.html")).getroot()
+    entries = page.xpath("//section[@class='guide-entry'][starts-with(@id, 'element-')]")
+    assert [e.get("id") for e in entries] == [f"element-{e.name}" for e in GUIDE.elements]
+    for entry, element in zip(entries, GUIDE.elements):
+        assert entry.xpath("string(.//pre/code)") == element.example  # the example as text, not markup
+        assert entry.xpath(".//dt/text()")[:2] == ["HTML", "PDF"]
+        assert entry.xpath("string(.//dd[1])") == element.html and entry.xpath("string(.//dd[2])") == element.pdf
+    assert page.xpath("//main//subst | //main//TEI") == []
+    for path, link in ((site / "index.html", "guide.html"), (site / "documents" / f"{LETTER}.html", "../guide.html")):
+        footer = lxml.html.parse(str(path)).getroot().xpath("//footer//a/@href")
+        assert link in footer, (path, footer)
