@@ -32,14 +32,14 @@ def test_the_valid_fixture_uses_every_element_letter_editors_need(relaxng) -> No
     assert set(NEW_ELEMENTS) <= used, set(NEW_ELEMENTS) - used
 
 @pytest.mark.parametrize(("name", "line", "message"), [
-    ("invalid-transcription-subst.xml", 19, "Expecting an element , got nothing"),  # libxml2 leaves the name out
-    ("invalid-transcription-facsimile.xml", 19, "Did not expect element facsimile there"),
+    ("invalid-schema-subst.xml", 19, "Expecting an element , got nothing"),  # libxml2 leaves the name out
+    ("invalid-schema-facsimile.xml", 19, "Did not expect element facsimile there"),
 ])
 def test_the_schema_rejects_what_tei_rejects(name, line, message, relaxng, tei_all_schema) -> None:
     tree = etree.parse(str(SCHEMA_FIXTURES / name))
     assert not relaxng.validate(tree)
     assert (relaxng.error_log[0].line, relaxng.error_log[0].message) == (line, message)
-    assert not tei_all_schema.validate(tree) or name == "invalid-transcription-subst.xml"  # tei_all says it by Schematron
+    assert not tei_all_schema.validate(tree) or name == "invalid-schema-subst.xml"  # tei_all says it by Schematron
 
 def test_the_page_shows_damage_marks_and_hands_in_tooltips_and_keeps_every_word(stylesheets) -> None:
     html = stylesheets.transform("html/fragment.xsl", parse_file(VALID))
