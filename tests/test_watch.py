@@ -139,7 +139,7 @@ def test_without_watch_the_server_adds_nothing(edition: Path) -> None:
 # --- in a browser -------------------------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_the_page_shows_the_problems_as_text_and_reloads_after_the_fix(watched, edition: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_shows_the_problems_as_text_and_reloads_after_the_fix(watched, edition: Path, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     from test_browser import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.exists():
@@ -164,6 +164,7 @@ def test_the_page_shows_the_problems_as_text_and_reloads_after_the_fix(watched, 
             assert f"{LETTER}.xml:" in item.inner_text() and '"#nobody<b>" points to no person' in item.inner_text()
             assert banner.locator("b").count() == 0  # the message is text, not markup
             assert page.evaluate("window.teipressTestMark") == "before"  # a failed build does not reload
+            page.screenshot(path=str(artifacts_dir / "watch-banner.png"))
 
             edit(letter, BAD_POINTER, 'says <persName ref="https://authority.example.org/people/42">Carla Witness</persName>')
             edit(letter, OLD_WORDS, NEW_WORDS)
