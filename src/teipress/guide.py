@@ -9,6 +9,7 @@ guide.html (html/guide.xsl), so that the two say the same thing as the schema.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,6 +236,17 @@ def _anchor(name: str) -> str:
 
 
 # --- XML for the site's guide.html -----------------------------------------------------------------
+
+def schema_guide_xml(schema: Path = SCHEMA_FILE) -> bytes:
+    """`guide_xml` of `schema`, read once per process for as long as the file is unchanged (watch mode rebuilds often)."""
+    state = schema.stat()
+    return _cached_guide_xml(schema, state.st_mtime_ns, state.st_size)
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_guide_xml(schema: Path, mtime_ns: int, size: int) -> bytes:  # noqa: ARG001 - the file's state is the cache key
+    return guide_xml(read_guide(schema))
+
 
 def guide_xml(guide: Guide) -> bytes:
     """The guide as XML in the guide namespace, which html/guide.xsl renders as guide.html."""

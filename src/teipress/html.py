@@ -239,9 +239,9 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     facts = [_XML_DECLARATION.sub("", d.facts, count=1) for d in ordered]
     without_facts = [_FACTS_ELEMENT.sub("", f) for f in facts]
     without_events = [_EVENT_ELEMENT.sub("", f) for f in facts]
-    from .guide import guide_xml, read_guide
+    from .guide import schema_guide_xml
 
-    guide = guide_xml(read_guide())
+    guide = schema_guide_xml()
     projections = {"summaries": without_facts, "mentions": without_events, "facts": facts, "none": [], "guide": [guide.decode("utf-8")]}
     top = {"site_root": "", "documents_base": "documents/"}  # links between documents are written from the page's folder
     pages = [("index.html", "html/home.xsl", "edition", top, "summaries")]
