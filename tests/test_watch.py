@@ -7,6 +7,7 @@ import shutil
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -140,13 +141,21 @@ def test_without_watch_the_server_adds_nothing(edition: Path) -> None:
 
 @pytest.mark.browser
 def test_the_page_shows_the_problems_as_text_and_reloads_after_the_fix(watched, edition: Path, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
+    from test_browser import CHROMIUM
 
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests")
     playwright_api = pytest.importorskip("playwright.sync_api")
     watcher, base, rebuilds = watched
     letter = edition / "tei" / f"{LETTER}.xml"
+    # A thread of its own: another test module's Playwright session may be running in this one.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(_banner_and_reload, playwright_api, base, letter, artifacts_dir).result()
+
+
+def _banner_and_reload(playwright_api, base: str, letter: Path, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
