@@ -60,11 +60,11 @@ class EditionWatcher:
     on_rebuild: Callable[[Rebuild], None] | None = None
     interval: float = 0.5
     jobs: int | None = None
-    _status: WatchStatus = field(default_factory=lambda: WatchStatus(version=0))
-    _snapshot: Snapshot = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    _status: WatchStatus = field(default_factory=lambda: WatchStatus(version=0), init=False, repr=False)
+    _snapshot: Snapshot = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _stop: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _thread: threading.Thread | None = field(default=None, init=False, repr=False)
 
     def status(self) -> WatchStatus:
         with self._lock:
