@@ -64,7 +64,7 @@
         <link rel="stylesheet" href="{$site-root}assets/site.css"/>
         <xsl:sequence select="$head"/>
         <xsl:if test="exists($json-ld)">
-          <script type="application/ld+json">{serialize($json-ld, map {'method': 'json', 'indent': true()})}</script>
+          <script type="application/ld+json">{tp:script-json($json-ld)}</script>
         </xsl:if>
         <script src="{$site-root}assets/registers.js" defer="defer"></script>
         <script src="{$site-root}assets/site.js" defer="defer"></script>
@@ -132,6 +132,16 @@
       </div>
     </footer>
   </xsl:template>
+
+  <!-- A value as JSON that is safe inside a <script> element or a script file: the HTML parser ends or
+       re-enters a script at "&lt;/script", at a comment opener followed by "&lt;script", whatever the JavaScript or JSON around it, so
+       every "<", ">" and "&" is written as its \u escape (in JSON they occur only inside strings, where
+       the escape means the same character). Every embedded data block of the site goes through here. -->
+  <xsl:function name="tp:script-json" as="xs:string">
+    <xsl:param name="value" as="item()*"/>
+    <xsl:sequence select="serialize($value, map {'method': 'json'})
+      => replace('&lt;', '\\u003c') => replace('&gt;', '\\u003e') => replace('&amp;', '\\u0026')"/>
+  </xsl:function>
 
   <!-- A document page's address relative to the site root, and its permalink when the site knows its URL. -->
   <xsl:function name="tp:document-path" as="xs:string">
