@@ -219,15 +219,23 @@
   <xsl:template name="tp:search-filters">
     <xsl:param name="root" as="element()"/>
     <div class="search-filters" hidden="">
-      <span data-pagefind-filter="type">{tp:type-label(tp:document-type($root))}</span>
+      <span data-pagefind-filter="type">{tp:search-filter-value(tp:type-label(tp:document-type($root)))}</span>
       <xsl:if test="$document-date">
         <span data-pagefind-filter="year">{substring($document-date, 1, 4)}</span>
       </xsl:if>
       <xsl:for-each select="tp:persons-mentioned($root)">
-        <span data-pagefind-filter="person">{.}</span>
+        <span data-pagefind-filter="person">{tp:search-filter-value(.)}</span>
       </xsl:for-each>
     </div>
   </xsl:template>
+
+  <!-- Pagefind decodes character references in a filter's text once more after the HTML parser did (a name
+       written with the characters "&amp;lt;" would be listed with "&lt;"), so every ampersand is handed over as a
+       character reference of its own. -->
+  <xsl:function name="tp:search-filter-value" as="xs:string">
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:sequence select="replace($value, '&amp;', '&amp;amp;')"/>
+  </xsl:function>
 
   <!-- The document's kind (letter, telegram ...), as the site lists it. -->
   <xsl:function name="tp:document-type" as="xs:string">

@@ -283,15 +283,25 @@
      so a name such as "<img onerror=...>" in a source would run as script). */
   var FILTER_LABELS = { type: "Type", year: "Year", person: "Person" };
 
-  /* An excerpt as Pagefind gives it (its text escaped, the matches in <mark>): parsed inertly, only its
-     text and its marks are copied into the page. */
-  function excerptNode(html) {
+  /* An excerpt of a page's text around its first match, the matched words marked. Built from the text
+     Pagefind stores (`content`, as the page shows it) and the matches' word positions, not from Pagefind's
+     HTML excerpt, which leaves "&amp;" or "&lt;" written in a source to be read as markup. */
+  var EXCERPT_WORDS = 30;
+  function excerptNode(content, locations) {
     var paragraph = el("p", "search-result-excerpt");
-    var parsed = new DOMParser().parseFromString("<body>" + (html || "") + "</body>", "text/html");
-    parsed.body.childNodes.forEach(function (node) {
-      if (node.nodeType === 1 && node.nodeName === "MARK") paragraph.appendChild(el("mark", "", node.textContent));
-      else paragraph.appendChild(document.createTextNode(node.textContent));
-    });
+    var words = (content || "").split(/\s+/);
+    var first = locations && locations.length ? Math.min.apply(null, locations) : 0;
+    var start = Math.max(0, Math.min(first - EXCERPT_WORDS / 2, words.length - EXCERPT_WORDS));
+    var end = Math.min(words.length, start + EXCERPT_WORDS);
+    var marked = {};
+    (locations || []).forEach(function (location) { marked[location] = true; });
+    if (start > 0) paragraph.appendChild(document.createTextNode("… "));
+    for (var index = start; index < end; index += 1) {
+      if (index > start) paragraph.appendChild(document.createTextNode(" "));
+      if (marked[index]) paragraph.appendChild(el("mark", "", words[index]));
+      else paragraph.appendChild(document.createTextNode(words[index]));
+    }
+    if (end < words.length) paragraph.appendChild(document.createTextNode(" …"));
     return paragraph;
   }
 
@@ -376,7 +386,7 @@
       link.href = data.url;
       title.appendChild(link);
       item.appendChild(title);
-      item.appendChild(excerptNode(data.excerpt));
+      item.appendChild(excerptNode(data.content, data.locations));
       var parts = (data.sub_results || []).filter(function (sub) { return sub.url !== data.url; }).slice(0, 3);
       if (parts.length) {
         var list = el("ul", "search-subresults");
@@ -385,7 +395,7 @@
           var partLink = el("a", "search-result-link", sub.title);
           partLink.href = sub.url;
           part.appendChild(partLink);
-          part.appendChild(excerptNode(sub.excerpt));
+          part.appendChild(excerptNode(data.content, sub.locations));
           list.appendChild(part);
         });
         item.appendChild(list);
