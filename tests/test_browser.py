@@ -122,7 +122,7 @@ def test_register_back_link_leads_to_the_passage(page, site_url: str, artifacts_
 
 def test_search_finds_a_word_and_its_document(page, site_url: str, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto(site_url + "search.html")
-    page.locator("#search input").fill("marmalade")
+    page.locator("#search-input").fill("marmalade")
     result = page.locator(".search-result-link").first
     result.wait_for(timeout=15_000)
     assert result.get_attribute("href").endswith(f"documents/{LETTER}.html")

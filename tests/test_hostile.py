@@ -17,6 +17,7 @@ import json
 import re
 import tempfile
 import traceback
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,7 +53,6 @@ PAYLOADS = [
 ]
 # Characters XML 1.0 allows that a renderer may trip over: tab, line feed, carriage return, NEL and C1 controls.
 CONTROLS = ["\t", "\n", "\r", "\x85", "\x9f", "\x7f"]
-BIDI_AND_CONTROLS = set(CONTROLS) | {"\u202e", "\u2066", "\u200f", "\u061c", "\ufeff"}
 RIGHT_TO_LEFT = ("עברית", "العربية")
 
 
@@ -197,7 +197,7 @@ def normalised(text: str) -> str:
 CASES_COMMANDS = 25
 
 
-@settings(max_examples=CASES_COMMANDS, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=CASES_COMMANDS, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(edition=editions(), title=HOSTILE_ATTRIBUTE)
 def test_every_command_ends_cleanly_and_touches_nothing_outside_its_output(edition: Edition, title: str) -> None:
     with edition_folder(edition) as root:
@@ -308,9 +308,11 @@ def test_the_site_runs_no_script_of_the_sources_and_keeps_their_text(browser, ed
             assert normalised(edition.paragraph) in document_text
             facts = visit(browser, url + "search.html", search="1950")
             assert facts["ran"] == 0 and facts["dialogs"] == [], "search.html"
-            assert f"{normalised(edition.person_name)} (1)" in [normalised(label) for label in facts["filters"]]
-            if normalised(edition.document_title):
-                assert [normalised(title) for title in facts["titles"]] == [normalised(edition.document_title)]
+            # Pagefind trims what Unicode calls white space (a NEL too) from the ends of a filter value or title.
+            if normalised(edition.person_name).strip():
+                assert f"{normalised(edition.person_name).strip()} (1)" in [normalised(label) for label in facts["filters"]]
+            if normalised(edition.document_title).strip():
+                assert [normalised(title).strip() for title in facts["titles"]] == [normalised(edition.document_title).strip()]
 
 
 def _quote(part: str) -> str:
@@ -322,9 +324,8 @@ def _quote(part: str) -> str:
 # ---- the PDFs: the text as written ---------------------------------------------------------------------------
 
 CASES_PDF = 8
-# Text a PDF's text layer gives back as written: no controls or bidi marks, no right-to-left script (its
-# glyphs come back in visual order) and only scripts the default fonts have.
-PDF_PAYLOADS = [p for p in PAYLOADS if not (set(p) & BIDI_AND_CONTROLS) and p not in RIGHT_TO_LEFT]
+# Text a PDF's text layer gives back as written: no right-to-left script (its glyphs come back in visual order).
+PDF_PAYLOADS = [p for p in PAYLOADS if p not in RIGHT_TO_LEFT]
 
 
 def pdf_text_of(path: Path) -> str:
@@ -335,11 +336,12 @@ def pdf_text_of(path: Path) -> str:
 
 
 def comparable(text: str) -> str:
-    """Text as a PDF keeps it across line breaks: without whitespace, hyphens and soft hyphens."""
-    return re.sub(r"[\s\u00ad\-‐]", "", text)
+    """Text as a PDF's text layer gives it back: without whitespace, hyphens and soft hyphens (line breaks) and
+    without control and format characters (which have no glyph)."""
+    return "".join(c for c in re.sub(r"[\s\u00ad\-‐]", "", text) if unicodedata.category(c) not in ("Cc", "Cf"))
 
 
-@settings(max_examples=CASES_PDF, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=CASES_PDF, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(edition=editions(), paragraph=_text(PDF_PAYLOADS))
 def test_the_pdfs_hold_the_text_as_written(edition: Edition, paragraph: str) -> None:
     edition.paragraph = paragraph
@@ -357,3 +359,139 @@ def test_the_pdfs_hold_the_text_as_written(edition: Edition, paragraph: str) -> 
             assert comparable(paragraph) in text, pdf.name
             assert "root:" not in text  # /etc/passwd was not read
 
+
+
+# ---- the holes this suite found first (issue 8), pinned one by one ----------------------------------------------
+
+SITE_FIXTURE = Path(__file__).parent / "fixtures" / "site" / "edition"
+LETTER = "letter-1950-03-04-northtown"
+HOSTILE_NAME = f"<img src=x onerror={TRAP}>"
+HOSTILE_PERSON = f"{HOSTILE_NAME} &amp; & Alma Sender"  # "&amp;" as written, which must not show as "&"
+
+
+def hostile_fixture(root: Path, *, type_: str = HOSTILE_NAME, name: str = HOSTILE_PERSON, title: str = "<!--<script>") -> Path:
+    """The site fixture with a hostile text type, person name and titles (edition, document, register entry)."""
+    import shutil
+
+    source = root / "tei"
+    shutil.copytree(SITE_FIXTURE, source)
+    letter = source / f"{LETTER}.xml"
+    text = letter.read_text(encoding="utf-8")
+    text = text.replace('<text type="letter">', f"<text type={xml_attribute(type_)}>").replace("quince marmalade", f"quince marmalade {xml_text(title)} &amp;amp;")
+    text = text.replace('<title type="main">', f'<title type="main">{xml_text(title)} ', 1)
+    letter.write_text(text, encoding="utf-8")
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace('<persName type="standard">Alma Sender', f'<persName type="standard">{xml_text(name)}'), encoding="utf-8")
+    edition = source / "edition.xml"
+    edition.write_text(edition.read_text(encoding="utf-8").replace('<title type="main">', f'<title type="main">{xml_text(title)} ', 1), encoding="utf-8")
+    return source
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile-site")
+    hostile_fixture(root)
+    result = run(root, "build", "--html", "--no-validate", "-q", "-j", "1", "-o", str(root / "out"))
+    assert result.exit_code == 0, result.output
+    return root / "out" / "html"
+
+
+def test_every_embedded_data_block_is_inert_json(hostile_site: Path) -> None:
+    home, letter = hostile_site / "index.html", hostile_site / "documents" / f"{LETTER}.html"
+    home_data = assert_inert_json(script_blocks(home)[0], "index.html")
+    assert home_data["name"] == "<!--<script> Letters of the Fixture Correspondence"
+    letter_data = assert_inert_json(script_blocks(letter)[0], LETTER)
+    assert letter_data["name"].startswith("<!--<script> Letter from") and letter_data["genre"] == HOSTILE_NAME
+    assert letter_data["sender"] == [{"@type": "Person", "name": HOSTILE_PERSON}]
+    registers = (hostile_site / "assets" / "registers.js").read_text(encoding="utf-8")
+    data = assert_inert_json(re.search(r"window\.teipressRegisters = (.*);\n", registers, re.S).group(1), "registers.js")
+    assert data["alma-sender"]["name"] == HOSTILE_PERSON
+    for page in sorted(hostile_site.rglob("*.html")):
+        if "pagefind" not in page.relative_to(hostile_site).parts:
+            for block in script_blocks(page):
+                assert_inert_json(block, str(page))
+
+
+def test_search_filters_hand_pagefind_each_ampersand_escaped(hostile_site: Path) -> None:
+    page = lxml_html.parse(str(hostile_site / "documents" / f"{LETTER}.html")).getroot()
+    filters = [(e.get("data-pagefind-filter"), e.text_content()) for e in page.xpath("//*[@data-pagefind-filter]")]
+    assert ("type", HOSTILE_NAME) in filters
+    assert ("person", HOSTILE_PERSON.replace("&", "&amp;")) in filters
+    assert not page.xpath("//*[@data-pagefind-body]//*[@data-pagefind-filter]")  # the filters are not searched as text
+
+
+@pytest.mark.browser
+def test_the_search_page_shows_hostile_names_and_excerpts_as_text(browser, hostile_site: Path) -> None:  # type: ignore[no-untyped-def]
+    with serving(hostile_site) as url:
+        context = browser.new_context()
+        context.add_init_script("window.__ran = 0; window.__hostile = function () { window.__ran += 1; };")
+        tab = context.new_page()
+        dialogs: list[str] = []
+        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        tab.goto(url + "search.html")
+        tab.locator("#search-input").fill("marmalade")
+        tab.locator(".search-result-link").first.wait_for(timeout=15_000)
+        for details in tab.locator("details.search-filter").all():
+            details.evaluate("element => { element.open = true; }")
+        labels = tab.locator(".search-filter-label").all_text_contents()
+        assert f"{HOSTILE_PERSON} (2)" in labels and f"{HOSTILE_NAME} (1)" in labels
+        excerpt = tab.locator(".search-result-excerpt").first.text_content()
+        assert "quince marmalade <!--<script> &amp; is on the agenda" in excerpt  # as the page shows it, "&amp;" included
+        assert tab.locator(".search-result-excerpt mark").first.text_content() == "marmalade"
+        tab.locator("#search-input").fill("")
+        tab.locator(".search-filter-label", has_text="Alma Sender").click()  # both documents, by the filter alone
+        tab.locator(".search-status", has_text="2 documents found").wait_for(timeout=15_000)
+        assert tab.evaluate("window.__ran") == 0 and dialogs == []
+        assert tab.locator("img").count() == 0
+        context.close()
+
+
+@pytest.mark.parametrize("arguments", [["build", "--html"], ["export", "tei"], ["export", "cmif"]])
+@pytest.mark.parametrize("address", ["javascript:alert(1)//", "data:text/html,x", "https://e.org/a\"b", "ftp://e.org/", "https://", "e.org"])
+def test_base_url_must_be_an_http_address(tmp_path: Path, arguments: list[str], address: str) -> None:
+    import shutil
+
+    shutil.copytree(SITE_FIXTURE, tmp_path / "tei")
+    result = run(tmp_path, *arguments, "-o", str(tmp_path / "out"), "--base-url", address)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"error: base_url must be an http:// or https:// address such as \"https://edition.example.org/\", not {address!r}"]
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "teipress.toml").write_text(f"base_url = {json.dumps(address)}\n", encoding="utf-8")
+    assert run(tmp_path, *arguments, "-o", str(tmp_path / "out")).exit_code == 2
+
+
+def test_a_base_url_without_slash_gets_one(tmp_path: Path) -> None:
+    from teipress.config import load_config
+
+    assert load_config(tmp_path, base_url="HTTPS://Edition.example.org/letters").base_url == "HTTPS://Edition.example.org/letters/"
+
+
+def test_csv_cells_that_start_like_formulas_are_quoted() -> None:
+    assert [spreadsheet_text(v) for v in ["=HYPERLINK(\"x\")", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "a=b", "", "'="]] == [
+        "'=HYPERLINK(\"x\")", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "a=b", "", "'="]
+    data = csv_bytes(["a", "b"], [{"a": "=1+1", "b": "fine"}]).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(data))) == [["a", "b"], ["'=1+1", "fine"]]
+
+
+def test_export_csv_quotes_a_formula_in_a_name(tmp_path: Path) -> None:
+    hostile_fixture(tmp_path, name="x", title="x")
+    letter = tmp_path / "tei" / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace(">the Port<", '>=HYPERLINK("https://evil.example/","x")<'), encoding="utf-8")
+    assert run(tmp_path, "export", "csv", "-o", str(tmp_path / "csv")).exit_code == 0
+    assert run(tmp_path, "export", "json", "-o", str(tmp_path / "json")).exit_code == 0
+    with open(tmp_path / "csv" / "mentions.csv", encoding="utf-8-sig", newline="") as stream:
+        surfaces = [row["surface"] for row in csv.DictReader(stream)]
+    assert "'=HYPERLINK(\"https://evil.example/\",\"x\")" in surfaces
+    facts = json.loads((tmp_path / "json" / "facts.json").read_text(encoding="utf-8"))
+    assert "=HYPERLINK(\"https://evil.example/\",\"x\")" in [m["surface"] for m in facts["mentions"]]  # JSON keeps the text as written
+
+
+def test_export_tei_percent_encodes_a_link_a_uri_may_not_hold(tmp_path: Path) -> None:
+    hostile_fixture(tmp_path, name="x", title="x")
+    letter = tmp_path / "tei" / f"{LETTER}.xml"
+    figure = '<figure><graphic url="img/a&quot;b%zz.png#x#y"/></figure><figure><graphic url="img/%41ok.png"/></figure>'
+    letter.write_text(letter.read_text(encoding="utf-8").replace("<closer>", figure + "<closer>"), encoding="utf-8")
+    result = run(tmp_path, "export", "tei", "-o", str(tmp_path / "tei-out"), "--base-url", BASE_URL)
+    assert result.exit_code == 0, result.output
+    exported = (tmp_path / "tei-out" / f"{LETTER}.xml").read_text(encoding="utf-8")
+    assert re.findall(r'<graphic url="([^"]*)"', exported) == [f"{BASE_URL}img/a%22b%25zz.png#x%23y", f"{BASE_URL}img/%41ok.png"]
