@@ -230,8 +230,8 @@
   </xsl:template>
 
   <!-- Pagefind decodes character references in a filter's text once more after the HTML parser did (a name
-       written with the characters "&amp;lt;" would be listed with "&lt;"), so every ampersand is handed over as a
-       character reference of its own. -->
+       holding an ampersand followed by "lt;" would be listed with a less-than sign instead), so every ampersand
+       is handed over as a character reference of its own. -->
   <xsl:function name="tp:search-filter-value" as="xs:string">
     <xsl:param name="value" as="xs:string"/>
     <xsl:sequence select="replace($value, '&amp;', '&amp;amp;')"/>
