@@ -16,9 +16,6 @@ from test_build import LETTER, TELEGRAM, build, copy_fixture
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-
 
 @pytest.fixture(scope="session")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -27,17 +24,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build(copy_fixture(root), root / "out")
     with serving(root / "out" / "html") as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()
@@ -122,8 +108,8 @@ def test_register_back_link_leads_to_the_passage(page, site_url: str, artifacts_
 
 def test_search_finds_a_word_and_its_document(page, site_url: str, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto(site_url + "search.html")
-    page.locator("#search input").fill("marmalade")
-    result = page.locator(".pagefind-ui__result-link").first
+    page.locator("#search-input").fill("marmalade")
+    result = page.locator(".search-result-link").first
     result.wait_for(timeout=15_000)
     assert result.get_attribute("href").endswith(f"documents/{LETTER}.html")
     page.screenshot(path=str(artifacts_dir / "site-search.png"), full_page=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -88,9 +89,7 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
     jobs = values.get("jobs", os.cpu_count() or 1)
     if not isinstance(jobs, int) or jobs < 1:
         raise ConfigError(f"{config_file}: jobs must be a whole number of at least 1, not {jobs!r}")
-    base_url = str(values.get("base_url", ""))
-    if base_url and not base_url.endswith("/"):
-        base_url += "/"
+    base_url = web_address(values.get("base_url", ""))
     for required in ("source", "output"):
         if values.get(required, "x") in ("", None):
             raise ConfigError(f"{config_file}: `{required}` must name a folder; leave it out for the default")
@@ -108,6 +107,24 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
         tei_all=path_of("tei_all", None),
         jobs=jobs,
     )
+
+
+# Scheme, host, and then only characters a URL may hold unescaped (no spaces, quotes, angle brackets or controls).
+_WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9\-._~%!$&'()*+,;=:@\[\]]+(/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*)?", re.IGNORECASE)
+
+
+def web_address(value: object) -> str:
+    """`base_url` (from teipress.toml or --base-url) ending in "/", or a `ConfigError` unless it is an http(s) address.
+
+    It becomes permalinks and canonical links of every page and the URIs of the exports, so
+    `javascript:...` or a value that is no URL must never reach them. Example: `web_address("https://e.org")`.
+    """
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    if not _WEB_ADDRESS.fullmatch(text):
+        raise ConfigError(f"base_url must be an http:// or https:// address such as \"https://edition.example.org/\", not {text!r}")
+    return text if text.endswith("/") else text + "/"
 
 
 def _optional_str(value: object) -> str | None:

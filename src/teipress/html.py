@@ -239,12 +239,16 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     facts = [_XML_DECLARATION.sub("", d.facts, count=1) for d in ordered]
     without_facts = [_FACTS_ELEMENT.sub("", f) for f in facts]
     without_events = [_EVENT_ELEMENT.sub("", f) for f in facts]
-    projections = {"summaries": without_facts, "mentions": without_events, "facts": facts, "none": []}
+    from .guide import schema_guide_xml
+
+    guide = schema_guide_xml()
+    projections = {"summaries": without_facts, "mentions": without_events, "facts": facts, "none": [], "guide": [guide.decode("utf-8")]}
     top = {"site_root": "", "documents_base": "documents/"}  # links between documents are written from the page's folder
     pages = [("index.html", "html/home.xsl", "edition", top, "summaries")]
     pages += [(f"registers/{name}.html", "html/register.xsl", "site", {"kind": kind, "site_root": "../", "documents_base": "../documents/"}, "mentions") for kind, name in REGISTER_PAGES.items()]
     pages += [("chronology.html", "html/chronology.xsl", "site", top, "facts"),
               ("search.html", "html/search-page.xsl", "site", top, "none"),
+              ("guide.html", "html/guide.xsl", "guide", top, "guide"),
               ("assets/registers.js", "html/registers-data.xsl", "registers", top, "none")]
 
     nodes: dict[str, object] = {}
@@ -256,6 +260,7 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
             nodes["site"] = to_xdm("".join([f'<site xmlns="{SITE_NS}">', *facts, "</site>"]))
             nodes["registers"] = to_xdm(registers_xml)
             nodes["edition"] = to_xdm(edition_xml) if edition_xml else None
+            nodes["guide"] = to_xdm(guide)
         return nodes[name] if nodes.get(name) is not None else nodes["site"]
 
     sheets = Stylesheets()

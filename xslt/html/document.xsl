@@ -88,6 +88,9 @@
           </div>
           <xsl:call-template name="tp:pager"/>
         </article>
+        <xsl:call-template name="tp:search-filters">
+          <xsl:with-param name="root" select="$root"/>
+        </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
@@ -120,15 +123,15 @@
     <xsl:variable name="received" select="($header/profileDesc/correspDesc)[1]/correspAction[@type = 'received']"/>
     <xsl:variable name="ms" select="$header/fileDesc/sourceDesc/msDesc[1]"/>
     <xsl:variable name="date" select="$document-date"/>
-    <xsl:variable name="type" select="($document-type[.], $root/text/@type, $root/*/text/@type, 'document')[1]"/>
+    <xsl:variable name="type" select="tp:document-type($root)"/>
     <aside class="document-meta" aria-labelledby="about-heading">
       <h2 id="about-heading">{tp:message('meta.heading')}</h2>
       <dl>
         <dt>{tp:message('meta.type')}</dt>
-        <dd data-pagefind-filter="type">{tp:type-label($type)}</dd>
+        <dd>{tp:type-label($type)}</dd>
         <xsl:if test="$date">
           <dt>{tp:message('meta.date')}</dt>
-          <dd><time datetime="{$date}">{tp:format-date-range($date)}</time><span hidden="" data-pagefind-filter="year">{substring($date, 1, 4)}</span></dd>
+          <dd><time datetime="{$date}">{tp:format-date-range($date)}</time></dd>
         </xsl:if>
         <xsl:if test="exists($sent/(persName, orgName, name, placeName))">
           <dt>{tp:message('meta.from')}</dt>
@@ -172,14 +175,14 @@
           <dt>{tp:message('meta.translated-by')}</dt>
           <dd><xsl:for-each select="$translators"><xsl:if test="position() gt 1">, </xsl:if><xsl:call-template name="tp:linked-name"/></xsl:for-each></dd>
         </xsl:if>
-        <xsl:variable name="persons" select="distinct-values($root//text//*[tp:behaviour(.) = 'entity'][tp:entity-kind(.) = 'person']!tp:entry(.)!tp:standard-name(.))"/>
+        <xsl:variable name="persons" select="tp:persons-mentioned($root)"/>
         <xsl:if test="exists($persons)">
           <dt>{tp:message('meta.persons')}</dt>
           <dd class="persons">
             <xsl:for-each select="$persons">
               <xsl:sort select="lower-case(.)"/>
               <xsl:if test="position() gt 1">, </xsl:if>
-              <span data-pagefind-filter="person">{.}</span>
+              <span>{.}</span>
             </xsl:for-each>
           </dd>
         </xsl:if>
@@ -210,6 +213,41 @@
       </ul>
     </aside>
   </xsl:template>
+
+  <!-- The page's search filters (type, year, person), for the index only (outside the indexed body, so that
+       they are not searched as text). The search page shows them with assets/site.js, as text. -->
+  <xsl:template name="tp:search-filters">
+    <xsl:param name="root" as="element()"/>
+    <div class="search-filters" hidden="">
+      <span data-pagefind-filter="type">{tp:search-filter-value(tp:type-label(tp:document-type($root)))}</span>
+      <xsl:if test="$document-date">
+        <span data-pagefind-filter="year">{substring($document-date, 1, 4)}</span>
+      </xsl:if>
+      <xsl:for-each select="tp:persons-mentioned($root)">
+        <span data-pagefind-filter="person">{tp:search-filter-value(.)}</span>
+      </xsl:for-each>
+    </div>
+  </xsl:template>
+
+  <!-- Pagefind decodes character references in a filter's text once more after the HTML parser did (a name
+       holding an ampersand followed by "lt;" would be listed with a less-than sign instead), so every ampersand
+       is handed over as a character reference of its own. -->
+  <xsl:function name="tp:search-filter-value" as="xs:string">
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:sequence select="replace($value, '&amp;', '&amp;amp;')"/>
+  </xsl:function>
+
+  <!-- The document's kind (letter, telegram ...), as the site lists it. -->
+  <xsl:function name="tp:document-type" as="xs:string">
+    <xsl:param name="root" as="element()"/>
+    <xsl:sequence select="string(($document-type[.], $root/text/@type, $root/*/text/@type, 'document')[1])"/>
+  </xsl:function>
+
+  <!-- The standard names of the persons the text mentions. -->
+  <xsl:function name="tp:persons-mentioned" as="xs:string*">
+    <xsl:param name="root" as="element()"/>
+    <xsl:sequence select="distinct-values($root//text//*[tp:behaviour(.) = 'entity'][tp:entity-kind(.) = 'person']!tp:entry(.)!tp:standard-name(.))"/>
+  </xsl:function>
 
   <!-- "Josip Broz Tito, Belgrade": the persons and places of one correspondence action. -->
   <xsl:template name="tp:correspondent">

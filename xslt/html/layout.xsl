@@ -16,6 +16,47 @@
   exclude-result-prefixes="#all"
   expand-text="yes">
 
+  <!-- DEL and the C1 control characters (U+007F–U+009F, which XML allows) as themselves: Saxon's HTML
+       serializer drops DEL and writes the others as character references, which HTML reads as Windows-1252
+       (&amp;#x85; shows "…", &amp;#x9F; "Ÿ"), so a reader would see characters the source does not have, or miss
+       one it has. Every page stylesheet imports this output setting. -->
+  <xsl:output use-character-maps="tp:control-characters"/>
+  <xsl:character-map name="tp:control-characters">
+    <xsl:output-character character="&#x7F;" string="&#x7F;"/>
+    <xsl:output-character character="&#x80;" string="&#x80;"/>
+    <xsl:output-character character="&#x81;" string="&#x81;"/>
+    <xsl:output-character character="&#x82;" string="&#x82;"/>
+    <xsl:output-character character="&#x83;" string="&#x83;"/>
+    <xsl:output-character character="&#x84;" string="&#x84;"/>
+    <xsl:output-character character="&#x85;" string="&#x85;"/>
+    <xsl:output-character character="&#x86;" string="&#x86;"/>
+    <xsl:output-character character="&#x87;" string="&#x87;"/>
+    <xsl:output-character character="&#x88;" string="&#x88;"/>
+    <xsl:output-character character="&#x89;" string="&#x89;"/>
+    <xsl:output-character character="&#x8A;" string="&#x8A;"/>
+    <xsl:output-character character="&#x8B;" string="&#x8B;"/>
+    <xsl:output-character character="&#x8C;" string="&#x8C;"/>
+    <xsl:output-character character="&#x8D;" string="&#x8D;"/>
+    <xsl:output-character character="&#x8E;" string="&#x8E;"/>
+    <xsl:output-character character="&#x8F;" string="&#x8F;"/>
+    <xsl:output-character character="&#x90;" string="&#x90;"/>
+    <xsl:output-character character="&#x91;" string="&#x91;"/>
+    <xsl:output-character character="&#x92;" string="&#x92;"/>
+    <xsl:output-character character="&#x93;" string="&#x93;"/>
+    <xsl:output-character character="&#x94;" string="&#x94;"/>
+    <xsl:output-character character="&#x95;" string="&#x95;"/>
+    <xsl:output-character character="&#x96;" string="&#x96;"/>
+    <xsl:output-character character="&#x97;" string="&#x97;"/>
+    <xsl:output-character character="&#x98;" string="&#x98;"/>
+    <xsl:output-character character="&#x99;" string="&#x99;"/>
+    <xsl:output-character character="&#x9A;" string="&#x9A;"/>
+    <xsl:output-character character="&#x9B;" string="&#x9B;"/>
+    <xsl:output-character character="&#x9C;" string="&#x9C;"/>
+    <xsl:output-character character="&#x9D;" string="&#x9D;"/>
+    <xsl:output-character character="&#x9E;" string="&#x9E;"/>
+    <xsl:output-character character="&#x9F;" string="&#x9F;"/>
+  </xsl:character-map>
+
   <!-- tei/edition.xml (title, editors, publisher, licence, introduction). -->
   <xsl:param name="edition" as="document-node()?" select="()"/>
   <!-- Every document's facts and summary (built by teipress from html/summary.xsl). -->
@@ -64,10 +105,10 @@
         <link rel="stylesheet" href="{$site-root}assets/site.css"/>
         <xsl:sequence select="$head"/>
         <xsl:if test="exists($json-ld)">
-          <script type="application/ld+json">{serialize($json-ld, map {'method': 'json', 'indent': true()})}</script>
+          <script type="application/ld+json">{tp:script-json($json-ld)}</script>
         </xsl:if>
         <!-- The words of site.js (popovers, buttons, search) in the interface language. -->
-        <script type="application/json" id="teipress-messages">{serialize(tp:messages-starting('js.'), map {'method': 'json'})}</script>
+        <script type="application/json" id="teipress-messages">{tp:script-json(tp:messages-starting('js.'))}</script>
         <script src="{$site-root}assets/registers.js" defer="defer"></script>
         <script src="{$site-root}assets/site.js" defer="defer"></script>
       </head>
@@ -130,7 +171,12 @@
             <xsl:value-of select="p!normalize-space(.)" separator=" "/>
           </p>
         </xsl:for-each>
-        <p class="made-with">{tp:message('footer.made-with')}</p>
+        <p class="made-with">
+          <xsl:call-template name="tp:message-around">
+            <xsl:with-param name="message" select="tp:message('footer.made-with')"/>
+            <xsl:with-param name="inserted" as="element()"><a href="{$site-root}guide.html">{tp:message('footer.guide')}</a></xsl:with-param>
+          </xsl:call-template>
+        </p>
       </div>
     </footer>
   </xsl:template>
@@ -143,6 +189,16 @@
     <xsl:sequence select="$inserted"/>
     <xsl:value-of select="substring-after($message, '{0}')"/>
   </xsl:template>
+
+  <!-- A value as JSON that is safe inside a <script> element or a script file: the HTML parser ends or
+       re-enters a script at "&lt;/script", at a comment opener followed by "&lt;script", whatever the JavaScript or JSON around it, so
+       every "<", ">" and "&" is written as its \u escape (in JSON they occur only inside strings, where
+       the escape means the same character). Every embedded data block of the site goes through here. -->
+  <xsl:function name="tp:script-json" as="xs:string">
+    <xsl:param name="value" as="item()*"/>
+    <xsl:sequence select="serialize($value, map {'method': 'json'})
+      => replace('&lt;', '\\u003c') => replace('&gt;', '\\u003e') => replace('&amp;', '\\u0026')"/>
+  </xsl:function>
 
   <!-- A document page's address relative to the site root, and its permalink when the site knows its URL. -->
   <xsl:function name="tp:document-path" as="xs:string">

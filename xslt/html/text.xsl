@@ -56,6 +56,7 @@
   <xsl:import href="../common/readings.xsl"/>
   <xsl:import href="../common/rendition.xsl"/>
   <xsl:import href="../common/language.xsl"/>
+  <xsl:include href="transcription.xsl"/>
 
   <!-- Relative path from the page to the site root (document pages live in documents/). -->
   <xsl:param name="site-root" as="xs:string" select="'../'"/>
