@@ -46,7 +46,7 @@
 
   <xsl:template match="*" mode="tp:pdf-book">
     <xsl:variable name="titles" select="teiHeader/fileDesc/titleStmt/title"/>
-    <xsl:variable name="title" select="(($titles[@type = 'main'], $titles[not(@type = ('sub', 'subtitle'))])[1]!normalize-space(.), $edition-title[. ne ''], tp:message('site.default-title'))[1]"/>
+    <xsl:variable name="title" select="(($titles[@type = 'main'], $titles[not(@type = ('sub', 'subtitle'))])[1]!normalize-space(.), $edition-title[. ne ''], tp:message('pdf.default-title'))[1]"/>
     <xsl:variable name="subtitle" select="($titles[@type = ('sub', 'subtitle')]!normalize-space(.), $edition-subtitle)[. ne ''][1]"/>
     <xsl:variable name="publication" select="teiHeader/fileDesc/publicationStmt"/>
     <xsl:variable name="imprint" select="(
