@@ -95,7 +95,7 @@ def not_allowed_in_p(result: ValidationResult) -> list[tuple[str, list[str]]]:
 
 
 @pytest.mark.parametrize(("body", "expected"), [
-    ("<p>Text <div><p>inside</p></div>.</p>", "tei/letter-2.xml:25:15: error: <div> is not allowed inside <p>: end the <p> before it"),
+    ("<p>Text <div><p>inside</p></div>.</p>", "tei/letter-2.xml:25:15: error: <div> is not allowed inside <p>: end the <p> before it (a <div> holds paragraphs, not the reverse)"),
     ("<p>Text <p>inside</p>.</p>", "tei/letter-2.xml:25:15: error: <p> is not allowed inside <p>: end the <p> before it"),
     ('<p>Dear <hi rend="italic">Sir</hi>, <underline>thank</underline> you.</p>', 'tei/letter-2.xml:25:43: error: <underline> is not allowed inside <p>: write <hi rend="underline"> instead'),
     ("<p>Dear Sir,<br/>thank you.</p>", "tei/letter-2.xml:25:19: error: <br> is not allowed inside <p>: write <lb/> for a line break of the source"),
@@ -108,6 +108,22 @@ def test_an_element_not_allowed_names_the_tei_alternative_and_what_is_allowed(ed
     assert message == expected
     assert {"hi", "persName", "placeName", "lb", "date", "note"} <= set(allowed) and not {"p", "div", "body", "underline"} & set(allowed)
     assert allowed == sorted(allowed, key=str.lower)
+
+
+def test_an_element_allowed_in_its_parent_but_not_where_it_stands_is_told_so(edition):
+    add_letter(edition, "letter-2.xml", "<p>Dear Sir,</p>")
+    letter = edition / "tei" / "letter-2.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("</closer>", "</closer>\n      <p>After the closer.</p>"), encoding="utf-8")
+    result = validate_paths([letter], load_config(edition))
+    assert lines(result) == [
+        "tei/letter-2.xml:27:7: error: <p> is allowed inside <body>, but not at this point (schema/teipress.rng documents the order of what <body> holds) [schema]"
+    ]
+
+
+def test_a_root_element_that_is_not_tei_is_named(edition):
+    (edition / "tei" / "taxonomy.xml").write_text('<?xml version="1.0"?>\n<taxonomy xmlns="http://www.tei-c.org/ns/1.0"><category/></taxonomy>\n', encoding="utf-8")
+    result = validate_paths([edition / "tei" / "taxonomy.xml"], load_config(edition))
+    assert lines(result) == ["tei/taxonomy.xml:2:1: error: <taxonomy> cannot be the root element: a document of the edition is a <TEI> [schema]"]
 
 
 def test_two_bad_pointers_on_one_line_are_reported_at_their_own_attributes(edition):

@@ -210,8 +210,9 @@ class _SourceLines:
 
 # --- RELAX NG ------------------------------------------------------------------------------------
 
+_EXPECTING = re.compile(r"Expecting element (\S+), got (\S+)")
 _RNG_MESSAGES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Expecting element (\S+), got (\S+)"), "<{1}> is not allowed here, inside <{parent}>; <{0}> was expected"),
+    (_EXPECTING, "<{1}> is not allowed here, inside <{parent}>; <{0}> was expected"),
     (re.compile(r"Expecting an element (\S+), got nothing"), "<{element}> is incomplete: <{0}> is missing"),
     (re.compile(r"Expecting an element\s*, got nothing"), "<{element}> is incomplete: a required element is missing (schema/teipress.rng documents what <{element}> holds)"),
     (re.compile(r"Element (\S+) has extra content: (\S+)"), "<{1}> is not allowed at this point inside <{0}>"),
@@ -230,8 +231,9 @@ _INVALID_ATTRIBUTE = re.compile(r"Invalid attribute (\S+) for element (\S+)")
 # libxml2 repeats a specific error with a general one for each enclosing element; these add nothing.
 _GENERAL_RNG_MESSAGES = ("failed to validate content", "failed to validate attributes", "Error validating datatype", "Error validating value")
 
-# What TEI writes for the HTML-like or misplaced elements editors commonly try, the advice for "<X> is not allowed".
-_TEI_ALTERNATIVES: dict[str, str] = {
+# What TEI writes for the HTML-like or misplaced elements editors commonly try, the advice for "<X> is not allowed":
+# by the element's name, or by its name and its parent's where the advice holds only there.
+_TEI_ALTERNATIVES: dict[str | tuple[str, str], str] = {
     **dict.fromkeys(("underline", "u"), 'write <hi rend="underline"> instead'),
     **dict.fromkeys(("b", "bold", "strong"), 'write <hi rend="bold"> instead'),
     **dict.fromkeys(("i", "italic", "em"), 'write <hi rend="italic"> instead (or <emph> for emphasis)'),
@@ -244,11 +246,19 @@ _TEI_ALTERNATIVES: dict[str, str] = {
     **dict.fromkeys(("img", "image"), 'write <figure><graphic url="…"/></figure> instead'),
     **dict.fromkeys(("ul", "ol"), "write <list> instead"),
     "li": "write <item> inside <list> instead",
+    "tr": "write <row> instead",
+    "td": "write <cell> instead",
+    "th": 'write <cell role="label"> instead',
     **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "write <head> as the first child of a <div> instead"),
     "footnote": 'write <note place="foot"> instead',
     "person": 'write <persName ref="#…"> in the text; <person> belongs in a register\'s <listPerson>',
     "place": 'write <placeName ref="#…"> in the text; <place> belongs in a register\'s <listPlace>',
-    **dict.fromkeys(("p", "div"), "end the <{parent}> before it"),
+    ("p", "p"): "end the <p> before it",
+    ("div", "p"): "end the <p> before it (a <div> holds paragraphs, not the reverse)",
+    ("p", "hi"): "end the <hi> and its <p> before it",
+    ("div", "hi"): "end the <hi> and its <p> before it",
+    ("p", "text"): "put it inside <body>",
+    ("div", "text"): "put it inside <body>",
 }
 
 
@@ -312,6 +322,9 @@ def _readable_rng_message(message: str, element: etree._Element | None) -> tuple
     not_expected = _NOT_EXPECTED.search(message)
     if not_expected and parent is not None:
         return _not_allowed_message(not_expected[1], _name(parent)), None
+    unexpected_root = _EXPECTING.search(message)
+    if unexpected_root and element is not None and parent is None:
+        return f"<{unexpected_root[2]}> cannot be the root element: a document of the edition is a <{unexpected_root[1]}>", None
     invalid_attribute = _INVALID_ATTRIBUTE.search(message)
     if invalid_attribute and element is not None:
         name, element_name = invalid_attribute.groups()
@@ -328,10 +341,13 @@ def _readable_rng_message(message: str, element: etree._Element | None) -> tuple
 
 def _not_allowed_message(name: str, parent: str) -> str:
     """`<underline> is not allowed inside <p>: write <hi rend="underline"> instead; allowed here: abbr, add, …`."""
-    message = f"<{name}> is not allowed inside <{parent}>"
-    if name in _TEI_ALTERNATIVES:
-        message += ": " + _TEI_ALTERNATIVES[name].format(parent=parent)
     allowed = _schema_model().children.get(parent)
+    if allowed is not None and name in allowed:
+        return f"<{name}> is allowed inside <{parent}>, but not at this point (schema/teipress.rng documents the order of what <{parent}> holds)"
+    message = f"<{name}> is not allowed inside <{parent}>"
+    alternative = _TEI_ALTERNATIVES.get((name, parent)) or _TEI_ALTERNATIVES.get(name)
+    if alternative:
+        message += f": {alternative}"
     if allowed is not None:
         message += f"; allowed here: {', '.join(sorted(allowed, key=str.lower))}" if allowed else f"; <{parent}> holds no elements"
     return message
@@ -507,12 +523,15 @@ def _duplicate_id_problems(occurrences: dict[str, list[tuple[SourceFile, etree._
     return problems
 
 
+_MISPLACED = re.compile(r"<\S+> is (not allowed (here, )?inside|allowed inside <\S+>, but not at this point)")
+
+
 def _without_echoes(problems: list[Problem]) -> list[Problem]:
     """Drop what repeats another problem: a RELAX NG datatype error where the Schematron explains the bad date in words,
     libxml2's second report of an element out of place."""
     explained = {(p.file, p.line) for p in problems if p.rule == "iso-date"}
     date_value = re.compile(r"must be of type (date|gYear|gYearMonth)|of @(when|from|to|notBefore|notAfter) on")
-    placed = {(p.file, p.line, p.column, p.rule) for p in problems if re.search(r"^<\S+> is not allowed (here, )?inside <", p.message)}
+    placed = {(p.file, p.line, p.column, p.rule) for p in problems if _MISPLACED.match(p.message)}
     return [
         p for p in problems
         if not (p.rule == "schema" and (p.file, p.line) in explained and date_value.search(p.message))
