@@ -435,6 +435,8 @@ def _pointer_message(failed: str, element: etree._Element, attribute: str, editi
     bare_names = [token for token in tokens if attribute in ("ref", "who") and not re.search(r"[#:/.]", token) and token not in edition_ids.ids]
     unresolved = [token for token in tokens if token.startswith("#") and token[1:] not in edition_ids.ids] + bare_names
     corrected = " ".join(f"#{token}" if token in unhashed_ids else token for token in tokens)
+    if not unresolved and not unhashed_ids:
+        return failed
     if not unresolved:
         subject = f'{_name(element)}/@{attribute} "{value}"'
         if len(tokens) > 1:
