@@ -126,6 +126,18 @@ def test_a_root_element_that_is_not_tei_is_named(edition):
     assert lines(result) == ["tei/taxonomy.xml:2:1: error: <taxonomy> cannot be the root element: a document of the edition is a <TEI> [schema]"]
 
 
+def test_a_problem_is_placed_at_its_own_element_among_nested_and_repeated_ones_of_the_same_name(edition):
+    body = '<p><hi rend="b">a</hi> <hi rend="i">b <hi rend="u" born="1">c</hi></hi> <hi rend="x" born="2">d</hi></p>'
+    add_letter(edition, "letter-2.xml", body)
+    result = validate_paths([edition / "tei" / "letter-2.xml"], load_config(edition))
+    line = f"      {body}"
+    # The nested <hi> is the third of four on the line, the last one the fourth.
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (25, line.index('born="1"') + 1, "attribute @born is not allowed on <hi>"),
+        (25, line.index('born="2"') + 1, "attribute @born is not allowed on <hi>"),
+    ]
+
+
 def test_two_bad_pointers_on_one_line_are_reported_at_their_own_attributes(edition):
     add_letter(edition, "letter-2.xml", '<p><persName ref="#tito2">A</persName> and <persName cert="low" ref="#kim-il-sun">B</persName> <persName ref="#xyzzy">C</persName></p>')
     result = validate_paths([edition / "tei" / "letter-2.xml"], load_config(edition))
