@@ -21,7 +21,8 @@ from lxml import etree
 
 from .config import Config
 from .edition import Edition, merged_registers
-from .errors import TypesetError
+from .errors import ConfigError, TypesetError
+from .html import _folder_digest, _stylesheet
 from .outputs import output_names, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
@@ -29,6 +30,9 @@ from .workers import WorkerPool, scratch_folder
 from .xmlio import safe_parser, write_atomic
 
 LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
+# The first line of every generated .typ file; teipress.toml `typst` (copied as custom.typ) is imported after it.
+LIB_IMPORT = '#import "lib.typ": *\n'
+CUSTOM_TYP = "custom.typ"
 BOOK_FILE = "edition.pdf"
 PDF_STANDARDS = ["a-3b"]
 # Fallback fonts after the edition's own: Libertinus (Latin, Greek, Cyrillic) is built into Typst,
@@ -62,6 +66,12 @@ class Typesetting:
     title: str
     subtitle: str
     out_dir: str
+    # The edition's own stylesheets (teipress.toml `xslt`; else teipress's) and a hash over that folder,
+    # and its Typst overrides (`typst`), the text of a file imported after lib.typ.
+    document_stylesheet: str = str(XSLT_DIR / "pdf" / "document.xsl")
+    book_stylesheet: str = str(XSLT_DIR / "pdf" / "book.xsl")
+    stylesheets_key: str = ""
+    typst_overrides: str = ""
 
 
 @dataclass
@@ -100,6 +110,10 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             title=config.title or "",
             subtitle=config.subtitle or "",
             out_dir=str(staging),
+            document_stylesheet=str(_stylesheet(config, "pdf/document.xsl")),
+            book_stylesheet=str(_stylesheet(config, "pdf/book.xsl")),
+            stylesheets_key=_folder_digest(config.xslt),
+            typst_overrides=_typst_overrides(config),
         )
         with WorkerPool(max(1, jobs), _start_worker, (registers, setting)) as pool:
             outcomes: list[DocumentOutcome] = []
@@ -123,6 +137,16 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             display_path(out_dir / BOOK_FILE), 1, 1, Severity.WARNING,
             "the book is not PDF/A-3b because a character has no glyph in any font (see the missing-glyph warnings)", "not-pdfa"))
     return result
+
+
+def _typst_overrides(config: Config) -> str:
+    """The edition's own Typst (teipress.toml `typst`): the editors' code, so it may do what Typst can, inside the build folder."""
+    if config.typst is None:
+        return ""
+    try:
+        return config.typst.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"`typst`: cannot read {config.typst} as UTF-8: {error}") from error
 
 
 # ---- in the worker processes --------------------------------------------------------------------
@@ -160,10 +184,10 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes) -> Docu
         node = to_xdm(tree_xml)
         common = dict(registers=registers, document_id=document_id, paper=_setting.paper,
                       fonts=list(_setting.fonts), edition_title=_setting.title)
-        outcome.sort_key = stylesheets.transform("pdf/document.xsl", node, part="sort-key", **common)
-        outcome.chapter = stylesheets.transform("pdf/document.xsl", node, part="book", **common)
+        outcome.sort_key = stylesheets.transform(_setting.document_stylesheet, node, part="sort-key", **common)
+        outcome.chapter = stylesheets.transform(_setting.document_stylesheet, node, part="book", **common)
         # The attached source is named like the site's copy: a file name may hold what Typst refuses in a path (a backslash).
-        markup = stylesheets.transform("pdf/document.xsl", node, part="standalone", source_name=f"{document_id}.xml", **common)
+        markup = stylesheets.transform(_setting.document_stylesheet, node, part="standalone", source_name=f"{document_id}.xml", **common)
         done = typeset(markup, {"source.xml": path.read_bytes()}, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
@@ -188,8 +212,8 @@ def _typeset_book(edition_xml: bytes | None, chapters: list[str], line_offsets: 
     source = to_xdm(edition_xml or b'<TEI xmlns="http://www.tei-c.org/ns/1.0"/>')
     common = dict(registers=registers, edition_title=_setting.title, edition_subtitle=_setting.subtitle,
                   language=_setting.language, paper=_setting.paper, fonts=list(_setting.fonts))
-    front = stylesheets.transform("pdf/book.xsl", source, part="front", **common)
-    back = stylesheets.transform("pdf/book.xsl", source, part="back", **common)
+    front = stylesheets.transform(_setting.book_stylesheet, source, part="front", **common)
+    back = stylesheets.transform(_setting.book_stylesheet, source, part="back", **common)
     markup = front + "".join(chapters) + back
     done = typeset(markup, {}, _setting, what="the edition's book", line_offsets=line_offsets, markers="metadata")
     # The offsets come from each document typeset alone (same width, same line breaks); should a
@@ -232,6 +256,9 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
 
     workspace = _workspace(setting.font_paths)
     try:
+        if setting.typst_overrides:
+            files = {**files, CUSTOM_TYP: setting.typst_overrides.encode("utf-8")}
+            markup = markup.replace(LIB_IMPORT, LIB_IMPORT + f'#import "{CUSTOM_TYP}": *\n', 1)
         for name, data in files.items():
             (workspace.folder / name).write_bytes(data)
         workspace.main.write_text(markup, encoding="utf-8")
