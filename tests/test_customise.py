@@ -16,7 +16,7 @@ from teipress.build import BuildResult, build_edition
 from teipress.cli import cli
 from teipress.config import load_config
 
-from test_build import LETTER, TELEGRAM, broken_links, copy_fixture, parse
+from test_build import LETTER, TELEGRAM, broken_links, copy_fixture, parse, visible_text
 
 BUILT_IN_MENU = [("Documents", "index.html"), ("Persons", "registers/persons.html"), ("Places", "registers/places.html"),
                  ("Organisations", "registers/organizations.html"), ("Cited documents", "registers/bibliography.html"),
@@ -117,6 +117,11 @@ def test_pages_make_each_division_of_edition_xml_and_each_markdown_file_a_page(t
     extra = [("Introduction", "pages/introduction.html"), ("Editorial principles", "pages/editorial-principles.html"), ("Our team", "pages/team.html")]
     assert menu(site / "index.html") == [*BUILT_IN_MENU, *extra]
 
+    # Said once: the divisions that have pages leave the home page (and the header's editorialDecl does not stand in for them).
+    home = visible_text(site / "index.html")
+    assert "This small edition holds two letters" not in home and "linked to its register entry" not in home and "Spelling is kept" not in home
+    assert "See the documents below." in home
+
     principles = parse(site / "pages" / "editorial-principles.html")
     assert principles.xpath("string(//main//h1)") == "Editorial principles"
     assert principles.xpath("//main//p/text()") == ["Every person, place and organisation is linked to its register entry."]
@@ -144,6 +149,7 @@ def test_pages_make_each_division_of_edition_xml_and_each_markdown_file_a_page(t
     build_html(root)
     assert sorted(p.name for p in (site / "pages").iterdir()) == ["team.html"]
     assert menu(site / "index.html") == [*BUILT_IN_MENU, ("Our team", "pages/team.html")]
+    assert "This small edition holds two letters" in visible_text(site / "index.html")  # back on the home page
 
 
 # --- the edition's own stylesheets and Typst --------------------------------------------------------------

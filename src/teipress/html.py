@@ -248,7 +248,7 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     projections = {"summaries": without_facts, "mentions": without_events, "facts": facts, "none": []}
     projections.update({page.current: [page.markdown.decode("utf-8")] for page in custom.pages})
     top = {"site_root": "", "documents_base": "documents/"}  # links between documents are written from the page's folder
-    pages = [("index.html", "html/home.xsl", "edition", top, "summaries")]
+    pages = [("index.html", "html/home.xsl", "home", top, "summaries")]
     pages += [(f"registers/{name}.html", "html/register.xsl", "site", {"kind": kind, "site_root": "../", "documents_base": "../documents/"}, "mentions") for kind, name in REGISTER_PAGES.items()]
     pages += [("chronology.html", "html/chronology.xsl", "site", top, "facts"),
               ("search.html", "html/search-page.xsl", "site", top, "none"),
@@ -266,8 +266,9 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
             nodes["site"] = to_xdm("".join([f'<site xmlns="{SITE_NS}">', *facts, "</site>"]))
             nodes["registers"] = to_xdm(registers_xml)
             nodes["edition"] = to_xdm(edition_xml) if edition_xml else None
+            nodes["home"] = to_xdm(_home_source(edition_xml, custom)) if edition_xml else None
             nodes.update({page.current: to_xdm(page.markdown) for page in custom.pages if page.markdown})
-        return nodes[name] if nodes.get(name) is not None else nodes["site"]
+        return nodes[name] if nodes.get(name) is not None else nodes["site"]  # without edition.xml, the home page lists the documents
 
     sheets = Stylesheets()
     written = []
@@ -418,12 +419,33 @@ def _page_name(wanted: str, names: set[str]) -> str:
     return name
 
 
+# The divisions of edition.xml that `pages` makes pages of (page.xsl's tp:top-level-divisions).
+_TOP_LEVEL_DIVISIONS = "tei:text/tei:front/tei:div | tei:text/tei:body/tei:div | tei:text/tei:back/tei:div"
+
+
+def _home_source(edition_xml: bytes, custom: _Customisation) -> bytes:
+    """edition.xml as the home page shows it: a division with a page of its own is said there, not here.
+
+    Each such division stays as an empty element with its attributes, so that the home page still
+    knows what the edition's text holds (a division of editorial principles keeps the header's
+    editorialDecl from standing in for it).
+    """
+    if not any(page.division for page in custom.pages):
+        return edition_xml
+    root = etree.fromstring(edition_xml)
+    for division in root.xpath(_TOP_LEVEL_DIVISIONS, namespaces=NS):
+        for child in list(division):
+            division.remove(child)
+        division.text = None
+    return etree.tostring(root, encoding="utf-8")
+
+
 def _division_pages(source: Path, edition: Edition, names: set[str]) -> list[_ExtraPage]:
     """A page per top-level div of edition.xml (the divs page.xsl's tp:top-level-divisions selects), titled by its head."""
     edition_file = edition.edition_file
     if edition_file is None or edition_file.path.resolve() != source:
         raise ConfigError(f"`pages`: {source} is not the edition file the build reads ({edition_file.path if edition_file else 'there is none in ' + str(edition.source)})")
-    divisions = edition_file.tree.getroot().xpath("tei:text/tei:front/tei:div | tei:text/tei:body/tei:div | tei:text/tei:back/tei:div", namespaces=NS)
+    divisions = edition_file.tree.getroot().xpath(_TOP_LEVEL_DIVISIONS, namespaces=NS)
     pages = []
     for position, division in enumerate(divisions, start=1):
         head = division.find("tei:head", NS)
