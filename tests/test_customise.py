@@ -6,6 +6,8 @@ it, and a wrong setting is one line naming it, exit 2.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from pathlib import Path
 
 import pymupdf
@@ -16,6 +18,7 @@ from teipress.build import BuildResult, build_edition
 from teipress.cli import cli
 from teipress.config import load_config
 
+from conftest import REPO
 from test_build import LETTER, TELEGRAM, broken_links, copy_fixture, parse, visible_text
 
 BUILT_IN_MENU = [("Documents", "index.html"), ("Persons", "registers/persons.html"), ("Places", "registers/places.html"),
@@ -31,6 +34,14 @@ OWN_STYLESHEET = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1
   </xsl:template>
 </xsl:stylesheet>
 """
+
+
+def readme_example(language: str, after: str) -> str:
+    """The README's first code block in `language` after the words `after` (so that the README's examples work)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(rf"\n( *)```{language}\n(.*?)\n\1```", readme[readme.index(after):], re.S)
+    assert block, f"no {language} example after {after!r} in README.md"
+    return textwrap.dedent(block.group(2)) + "\n"
 
 
 def edition(root: Path, settings: str, files: dict[str, str | bytes] | None = None) -> Path:
@@ -155,6 +166,13 @@ def test_pages_make_each_division_of_edition_xml_and_each_markdown_file_a_page(t
 # --- the edition's own stylesheets and Typst --------------------------------------------------------------
 
 
+def test_the_readme_example_stylesheet_overrides_the_citation(tmp_path: Path) -> None:
+    root = edition(tmp_path, 'xslt = "xslt"\n', {"xslt/html/document.xsl": readme_example("xml", "overrides named templates or template rules, e.g.")})
+    build_html(root)
+    letter = parse(root / "output" / "html" / "documents" / f"{LETTER}.html")
+    assert letter.xpath("//p[@class='citation']/text()") == ["Cite as: Letter from Alma Sender to Bruno Receiver, 4 March 1950, in the Fixture Edition."]
+
+
 def test_own_stylesheet_overrides_a_named_template_and_editing_it_renders_the_pages_again(tmp_path: Path) -> None:
     root = edition(tmp_path, 'xslt = "own-xslt"\n', {"own-xslt/html/document.xsl": OWN_STYLESHEET})
     build_html(root)
@@ -175,9 +193,7 @@ def test_own_stylesheet_overrides_a_named_template_and_editing_it_renders_the_pa
 
 
 def test_typst_overrides_and_own_pdf_stylesheet_reach_the_pdfs(tmp_path: Path) -> None:
-    typst = """#import "lib.typ": edition as teipress-edition
-#let edition(..options, body) = teipress-edition(..options, paper: "a5", keywords: ("Customised print",), body)
-"""
+    typst = readme_example("typ", "to wrap teipress's functions, e.g.")
     stylesheet = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:xs="http://www.w3.org/2001/XMLSchema">
   <xsl:param name="teipress" static="yes" as="xs:string" required="yes"/>
   <xsl:import _href="{$teipress}pdf/document.xsl"/>
@@ -192,7 +208,7 @@ def test_typst_overrides_and_own_pdf_stylesheet_reach_the_pdfs(tmp_path: Path) -
         build_edition(load_config(root), formats={"pdf"}, validate=False, jobs=1)
         for name in (f"{LETTER}.pdf", "edition.pdf"):
             with pymupdf.open(root / "output" / "pdf" / name) as pdf:
-                assert pdf.metadata["keywords"] == "Customised print"
+                assert pdf.metadata["keywords"] == "Letters"
                 assert (round(pdf[0].rect.width), round(pdf[0].rect.height)) == (420, 595)  # A5
                 text = "".join(page.get_text() for page in pdf)
             assert ("Printed for the Fixture Society" in text) == (name != "edition.pdf")
