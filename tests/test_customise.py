@@ -215,6 +215,27 @@ def test_typst_overrides_and_own_pdf_stylesheet_reach_the_pdfs(tmp_path: Path) -
             assert ("Printed for the Fixture Society" in text) == (name != "edition.pdf")
 
 
+# --- the README ------------------------------------------------------------------------------------------
+
+
+def test_the_readme_settings_name_every_customisation_and_load_as_written(tmp_path: Path) -> None:
+    import tomllib
+
+    settings = readme_example("toml", "## Settings: `teipress.toml`")
+    data = tomllib.loads(settings)
+    assert {"css", "logo", "favicon", "footer", "nav", "pages", "xslt", "typst"} <= set(data)
+    for relative in ("look/edition.css", "look/logo.svg", "look/icon.png", "look/team.md", "look/print.typ"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("", encoding="utf-8")
+    (tmp_path / "look" / "xslt").mkdir()
+    copy_fixture(tmp_path)
+    (tmp_path / "teipress.toml").write_text(settings, encoding="utf-8")
+    config = load_config(tmp_path)
+    assert config.logo == tmp_path.resolve() / "look" / "logo.svg"  # relative to the edition's root
+    assert [(entry.label, entry.href) for entry in config.nav] == [("Project", "https://project.example.org/"), ("Data", "data/letters.zip")]
+    assert config.pages == (tmp_path.resolve() / "tei" / "edition.xml", tmp_path.resolve() / "look" / "team.md")
+
+
 # --- wrong settings ---------------------------------------------------------------------------------------
 
 
