@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -125,18 +126,18 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
         fonts=tuple(str(f) for f in _as_list(values.get("fonts"))),
         tei_all=path_of("tei_all", None),
         jobs=jobs,
-        css=_existing_file(values, "css", (".css",), path_of, config_file),
-        logo=_existing_file(values, "logo", LOGO_TYPES, path_of, config_file),
-        favicon=_existing_file(values, "favicon", FAVICON_TYPES, path_of, config_file),
+        css=_existing_file("css", (".css",), path_of, config_file),
+        logo=_existing_file("logo", LOGO_TYPES, path_of, config_file),
+        favicon=_existing_file("favicon", FAVICON_TYPES, path_of, config_file),
         footer=_text(values, "footer", config_file),
         nav=_menu_entries(values.get("nav"), config_file),
         pages=_pages(values.get("pages"), resolve, config_file),
-        xslt=_existing_folder(values, "xslt", path_of, config_file),
-        typst=_existing_file(values, "typst", (".typ",), path_of, config_file),
+        xslt=_existing_folder("xslt", path_of, config_file),
+        typst=_existing_file("typst", (".typ",), path_of, config_file),
     )
 
 
-def _existing_file(values: dict[str, object], key: str, suffixes: tuple[str, ...], path_of, config_file: Path) -> Path | None:  # type: ignore[no-untyped-def]
+def _existing_file(key: str, suffixes: tuple[str, ...], path_of: Callable[[str, str | None], Path | None], config_file: Path) -> Path | None:
     """A customisation file that must exist and be of one of `suffixes` (the browser or Typst reads it by its kind)."""
     path = path_of(key, None)
     if path is None:
@@ -148,7 +149,7 @@ def _existing_file(values: dict[str, object], key: str, suffixes: tuple[str, ...
     return path
 
 
-def _existing_folder(values: dict[str, object], key: str, path_of, config_file: Path) -> Path | None:  # type: ignore[no-untyped-def]
+def _existing_folder(key: str, path_of: Callable[[str, str | None], Path | None], config_file: Path) -> Path | None:
     path = path_of(key, None)
     if path is not None and not path.is_dir():
         raise ConfigError(f"{config_file}: `{key}`: the folder {path} does not exist")
@@ -193,7 +194,7 @@ def _menu_entries(value: object, config_file: Path) -> tuple[MenuEntry, ...]:
     return tuple(entries)
 
 
-def _pages(value: object, resolve, config_file: Path) -> tuple[Path, ...]:  # type: ignore[no-untyped-def]
+def _pages(value: object, resolve: Callable[[str, object], Path], config_file: Path) -> tuple[Path, ...]:
     """`pages = ["tei/edition.xml", "pages/team.md"]`: the edition file (each top-level div a page) and Markdown files."""
     if value is None:
         return ()

@@ -1,8 +1,9 @@
 """The HTML site: document pages transformed in parallel, then the pages that aggregate them.
 
 Incremental: the output folder keeps a manifest (`.teipress/manifest.json`) with a key per
-document (hash of its source, the stylesheets, the register entries it names, the edition file
-and its page parameters: neighbours, media folder, PDF link) and each document's facts
+document (hash of its source, the stylesheets (teipress's and the edition's own, teipress.toml
+`xslt`), the register entries it names, the edition file and its page parameters: neighbours,
+media folder, PDF link, the edition's customisation settings) and each document's facts
 (`.teipress/facts/{id}.xml`, from `html/summary.xsl`). A rebuild transforms only documents whose
 key changed; registers, chronology, home page and search index are cheap aggregates of the
 cached facts, each rewritten when its own key (over the full registers) changed. Sources and
@@ -388,6 +389,7 @@ class _Customisation:
 
 
 def _customisation(config: Config, edition: Edition) -> _Customisation:
+    """What teipress.toml's css, logo, favicon, footer, nav and pages make of the site (layout.xsl's parameters)."""
     custom = _Customisation()
     for key, source in (("css", config.css), ("logo", config.logo), ("favicon", config.favicon)):
         # Fixed names: the edition's own files never meet teipress's assets or each other.

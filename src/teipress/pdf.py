@@ -1,8 +1,9 @@
 """The PDF print edition: each document as a PDF/A-3b with its TEI source attached, and the whole edition as a book.
 
 TEI -> Typst markup is XSLT (`xslt/pdf/document.xsl`, `xslt/pdf/book.xsl`); the markup only imports
-`xslt/pdf/lib.typ` and holds text as string literals, so nothing in a source file can run Typst
-code. Each compilation runs in a build folder of the process's own (no symlinks; between two
+`xslt/pdf/lib.typ` (then the edition's own Typst, teipress.toml `typst`: the editors' code, not a
+source's) and holds text as string literals, so nothing in a source file can run Typst code.
+Each compilation runs in a build folder of the process's own (no symlinks; between two
 compilations it holds only lib.typ) that is Typst's root, in worker processes (one Saxon processor
 and one Typst compiler each, recycled because Typst's cache grows with every compile).
 """
