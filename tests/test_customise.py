@@ -109,18 +109,19 @@ def test_css_logo_favicon_and_footer_reach_every_page_and_a_rebuild_keeps_them(t
 
 
 def test_nav_adds_menu_entries_in_order_after_teipress_own(tmp_path: Path) -> None:
-    root = edition(tmp_path, 'nav = [{label = "Project", href = "https://project.example.org/"}, {label = "Data", href = "data/letters.zip"}]\n')
+    root = edition(tmp_path, 'nav = [{label = "Project", href = "https://project.example.org/"}, {label = "Data", href = "data/letters.zip"}, {label = "<b>Bold</b>", href = "#x"}]\n')
     build_html(root)
     site = root / "output" / "html"
-    assert menu(site / "index.html") == [*BUILT_IN_MENU, ("Project", "https://project.example.org/"), ("Data", "data/letters.zip")]
+    assert menu(site / "index.html") == [*BUILT_IN_MENU, ("Project", "https://project.example.org/"), ("Data", "data/letters.zip"), ("<b>Bold</b>", "#x")]
+    assert not parse(site / "index.html").xpath("//nav//b")  # a label is text
     assert menu(site / "documents" / f"{LETTER}.html") == [*((label, "../" + href) for label, href in BUILT_IN_MENU),
-                                                           ("Project", "https://project.example.org/"), ("Data", "../data/letters.zip")]
+                                                           ("Project", "https://project.example.org/"), ("Data", "../data/letters.zip"), ("<b>Bold</b>", "../#x")]
     build_html(root)
-    assert menu(site / "chronology.html")[-2:] == [("Project", "https://project.example.org/"), ("Data", "data/letters.zip")]
+    assert menu(site / "chronology.html")[-3:-1] == [("Project", "https://project.example.org/"), ("Data", "data/letters.zip")]
 
 
 def test_pages_make_each_division_of_edition_xml_and_each_markdown_file_a_page(tmp_path: Path) -> None:
-    markdown = ("# Our team\n\nWe are *two* editors. <script>alert(1)</script> [bad](javascript:alert(1)) [good](https://example.org/)\n\n"
+    markdown = ("# Our *team*\n\nWe are *two* editors. <script>alert(1)</script> [bad](javascript:alert(1)) [good](https://example.org/)\n\n"
                 "## Funding\n\nNone.\n")
     root = edition(tmp_path, 'pages = ["tei/edition.xml", "about/team.md"]\n', {"about/team.md": markdown})
     build_html(root)

@@ -475,7 +475,8 @@ def _markdown_page(source: Path, names: set[str]) -> _ExtraPage:
     tokens = markdown.parse(text)
     title = source.stem
     if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        title = " ".join((tokens[1].content or title).split())
+        words = "".join(child.content for child in tokens[1].children or [] if child.type in ("text", "code_inline"))
+        title = " ".join(words.split()) or title
         tokens = tokens[3:]
     fragment = lxml_html.fragment_fromstring(markdown.renderer.render(tokens, markdown.options, {}) or "", create_parent="page")
     name = _page_name(source.stem, names)
