@@ -19,7 +19,6 @@ from teipress.cli import cli
 from teipress.config import load_config
 
 from conftest import REPO
-from test_browser import browser, page  # noqa: F401 (the browser fixtures)
 from test_build import LETTER, TELEGRAM, broken_links, copy_fixture, parse, visible_text
 
 BUILT_IN_MENU = [("Documents", "index.html"), ("Persons", "registers/persons.html"), ("Places", "registers/places.html"),
@@ -262,18 +261,3 @@ def test_a_wrong_setting_is_one_line_naming_it_and_exit_2(tmp_path: Path, settin
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.output
     assert not (root / "output").exists()
-
-
-# --- in a browser -------------------------------------------------------------------------------------
-
-
-@pytest.mark.browser
-def test_the_edition_css_wins_over_teipress_own_in_a_browser(tmp_path: Path, page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    logo = "<svg xmlns='http://www.w3.org/2000/svg' width='200' height='100'><rect width='200' height='100' fill='#7a1f1f'/></svg>"
-    root = edition(tmp_path, 'css = "look/edition.css"\nlogo = "look/logo.svg"\n',
-                   {"look/edition.css": ".site-header { background: rgb(18, 52, 86); }\n", "look/logo.svg": logo})
-    build_html(root)
-    page.goto((root / "output" / "html" / "index.html").as_uri())
-    assert page.eval_on_selector(".site-header", "e => getComputedStyle(e).backgroundColor") == "rgb(18, 52, 86)"
-    assert page.eval_on_selector(".site-logo", "e => [e.naturalWidth, e.getBoundingClientRect().height]") == [200, 32]  # loaded, 2rem high
-    page.screenshot(path=str(artifacts_dir / "customised-header.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 120})
