@@ -269,7 +269,7 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
             nodes["edition"] = to_xdm(edition_xml) if edition_xml else None
             nodes["home"] = to_xdm(_home_source(edition_xml, custom)) if edition_xml else None
             nodes.update({page.current: to_xdm(page.markdown) for page in custom.pages if page.markdown})
-        return nodes[name] if nodes.get(name) is not None else nodes["site"]  # without edition.xml, the home page lists the documents
+        return nodes[name] if nodes.get(name) is not None else nodes["site"]
 
     sheets = Stylesheets()
     written = []

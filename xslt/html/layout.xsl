@@ -151,6 +151,9 @@
           <xsl:if test="$tp:edition-year">, {$tp:edition-year}</xsl:if>
           <xsl:text>.</xsl:text>
         </p>
+        <xsl:if test="$edition-footer">
+          <p class="edition-footer">{$edition-footer}</p>
+        </xsl:if>
         <xsl:for-each select="$edition/*/teiHeader/fileDesc/publicationStmt/availability">
           <p class="licence">
             <xsl:for-each select="licence">
@@ -164,9 +167,6 @@
             <xsl:value-of select="p!normalize-space(.)" separator=" "/>
           </p>
         </xsl:for-each>
-        <xsl:if test="$edition-footer">
-          <p class="edition-footer">{$edition-footer}</p>
-        </xsl:if>
         <p class="made-with">Published with teipress from TEI-XML sources.</p>
       </div>
     </footer>
