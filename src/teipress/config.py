@@ -137,6 +137,19 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
     )
 
 
+def _optional_str(value: object) -> str | None:
+    """An unset setting; `title = ""` in teipress.toml means the same as leaving it out."""
+    return None if value is None or str(value).strip() == "" else str(value)
+
+
+def _as_list(value: object) -> list[object]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
 def _existing_file(key: str, suffixes: tuple[str, ...], path_of: Callable[[str, str | None], Path | None], config_file: Path) -> Path | None:
     """A customisation file that must exist and be of one of `suffixes` (the browser or Typst reads it by its kind)."""
     path = path_of(key, None)
@@ -209,16 +222,3 @@ def _pages(value: object, resolve: Callable[[str, object], Path], config_file: P
             raise ConfigError(f"{config_file}: `pages`: {path.name} is neither the edition file (edition.xml) nor a Markdown file (.md)")
         pages.append(path.resolve())
     return tuple(pages)
-
-
-def _optional_str(value: object) -> str | None:
-    """An unset setting; `title = ""` in teipress.toml means the same as leaving it out."""
-    return None if value is None or str(value).strip() == "" else str(value)
-
-
-def _as_list(value: object) -> list[object]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
