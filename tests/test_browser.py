@@ -12,6 +12,7 @@ import pytest
 
 from teipress.serve import serving
 
+from conftest import skip_missing
 from test_build import LETTER, TELEGRAM, build, copy_fixture
 
 pytestmark = pytest.mark.browser
@@ -32,7 +33,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():  # type: ignore[no-untyped-def]
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests")
+        skip_missing(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests")
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

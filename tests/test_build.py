@@ -423,3 +423,83 @@ def test_unchanged_sources_and_images_are_not_written_again(tmp_path: Path) -> N
     before = [p.stat().st_ino for p in copies]
     build(source, tmp_path / "out")
     assert [p.stat().st_ino for p in copies] == before  # hard-linked from the previous site, not rewritten
+
+
+# --- what a rebuild must render again (README: "A changed register, edition.xml or stylesheet renders every page again") ---
+
+
+def test_a_deleted_document_leaves_no_link_to_it(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    assert parse(site / "documents" / f"{LETTER}.html").xpath("//a[@rel='next']/@href") == [f"{TELEGRAM}.html"]
+    (source / f"{TELEGRAM}.xml").unlink()
+    build(source, tmp_path / "out")
+    assert broken_links(site) == []
+    linked = {href for page in html_pages(site) for href in parse(page).xpath("//a/@href") if TELEGRAM in href}
+    assert linked == set()
+
+
+def test_an_added_document_is_linked_from_its_neighbour(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    telegram = source / f"{TELEGRAM}.xml"
+    kept = telegram.read_bytes()
+    telegram.unlink()
+    build(source, tmp_path / "out")
+    telegram.write_bytes(kept)
+    build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    assert parse(site / "documents" / f"{LETTER}.html").xpath("//a[@rel='next']/@href") == [f"{TELEGRAM}.html"]
+    assert broken_links(site) == []
+
+
+def test_a_changed_edition_file_renders_every_page_again(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    edition = source / "edition.xml"
+    edition.write_text(edition.read_text(encoding="utf-8").replace("Letters of the Fixture Correspondence", "Letters of the Renamed Correspondence"), encoding="utf-8")
+    result = build(source, tmp_path / "out")
+    assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]
+    for name in (LETTER, TELEGRAM):
+        citation = " ".join(parse(tmp_path / "out" / "html" / "documents" / f"{name}.html").xpath("string(//p[@class='citation'])").split())
+        assert "In Letters of the Renamed Correspondence, edited by Ada Editor." in citation, name
+
+
+def installed_copy(destination: Path) -> Path:
+    """teipress as a wheel installs it (the stylesheets inside the package), in a folder a test may change."""
+    from conftest import REPO
+
+    package = destination / "teipress"
+    shutil.copytree(REPO / "src" / "teipress", package, ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in ("xslt", "schema"):
+        shutil.copytree(REPO / folder, package / folder)
+    return destination
+
+
+def build_with(installed: Path, source: Path, output: Path) -> str:
+    """`teipress build --html` run by the given installation; its summary line."""
+    import subprocess
+    import sys
+
+    script = "import sys; from teipress.cli import main; sys.argv[0] = 'teipress'; main()"
+    completed = subprocess.run([sys.executable, "-c", script, "build", str(source), "-o", str(output), "--html", "--no-validate", "-j", "1"],
+                               env={"PYTHONPATH": str(installed), "PATH": "/usr/bin:/bin", "HOME": str(installed)}, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr + completed.stdout
+    return completed.stdout
+
+
+@pytest.mark.parametrize(("stylesheet", "before", "after", "shown"), [
+    ("common/functions.xsl", "'[D] [MNn] [Y]'", "'[D]. [MNn] [Y]'", ("4. March 1950", "6. May 1950")),
+    ("html/document.xsl", '<h2 id="cite-heading">Cite this document</h2>', '<h2 id="cite-heading">How to cite</h2>', ("How to cite", "How to cite")),
+], ids=["common", "html"])
+def test_a_changed_stylesheet_renders_every_page_again(tmp_path: Path, stylesheet: str, before: str, after: str, shown: tuple[str, str]) -> None:
+    installed = installed_copy(tmp_path / "installed")
+    source = copy_fixture(tmp_path)
+    assert "(2 transformed" in build_with(installed, source, tmp_path / "out")
+    assert "(0 transformed" in build_with(installed, source, tmp_path / "out")
+    path = installed / "teipress" / "xslt" / stylesheet
+    assert path.read_text(encoding="utf-8").count(before) == 1
+    path.write_text(path.read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
+    assert "(2 transformed" in build_with(installed, source, tmp_path / "out")
+    for name, expected in zip((LETTER, TELEGRAM), shown):
+        assert expected in visible_text(tmp_path / "out" / "html" / "documents" / f"{name}.html"), name

