@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from copy import deepcopy
 from pathlib import Path
@@ -142,9 +143,9 @@ def test_cmif_prefers_authority_uris(tmp_path, stylesheets):
     assert root.xpath("//tei:correspAction[@type='sent']/tei:persName[. = 'Dumitru Popa']/@ref", namespaces=NS) == ["https://authority.example.org/gnd/popa"]
 
 
-def test_cmif_is_valid_against_the_cmif_schema_and_rules(exported):
+def assert_valid_cmif(document: etree._ElementTree) -> None:
+    """Valid against the CMIF RELAX NG schema and its Schematron error rules."""
     rng = etree.RelaxNG(etree.parse(str(shared_path("schemas", "cmif", "cmi-customization.rng"))))
-    document = etree.parse(str(exported["cmif"] / "cmif.xml"))
     assert rng.validate(document), str(rng.error_log)
     # cmif.sch declares queryBinding xslt2, which lxml cannot run; its error rules are XPath 1.0, so run
     # those (the UUID recommendation uses matches() and is checked by hand below).
@@ -156,10 +157,40 @@ def test_cmif_is_valid_against_the_cmif_schema_and_rules(exported):
         sch.getroot().remove(pattern)
     schematron = Schematron(sch)
     assert schematron.validate(document), str(schematron.error_log)
+
+
+def test_cmif_is_valid_against_the_cmif_schema_and_rules(exported):
+    document = etree.parse(str(exported["cmif"] / "cmif.xml"))
+    assert_valid_cmif(document)
     source_id = document.getroot().find(".//tei:sourceDesc/tei:bibl", NS).get(XML_ID)
-    import re
 
     assert re.search("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", source_id)
+
+
+def test_cited_letters_with_one_party_unknown_give_valid_cmif(tmp_path, stylesheets):
+    """A cited letter whose source names no addressee (or no sender): CMIF still gets both actions, no invented name."""
+    edition = tmp_path / "edition"
+    shutil.copytree(EDITION, edition)
+    bibliography = edition / "tei" / "registers" / "bibliography.xml"
+    bibliography.write_text(bibliography.read_text(encoding="utf-8").replace("      </listBibl>", """
+        <bibl xml:id="document-8" type="letter" n="8">
+          <title>Invented letter to an unnamed addressee</title>
+          <author><persName ref="#tito">Josip Broz Tito</persName></author>
+          <date when="1976-12-01"/>
+        </bibl>
+        <bibl xml:id="document-9" type="letter" n="9">
+          <title>Invented letter from an unnamed sender</title>
+          <respStmt><resp>addressee</resp><persName ref="#tito">Josip Broz Tito</persName></respStmt>
+          <date when="1976-12-02"/>
+        </bibl>
+      </listBibl>"""), encoding="utf-8")
+    out = export_edition(load_config(edition), "cmif", tmp_path / "out", stylesheets=stylesheets).output
+    document = etree.parse(str(out / "cmif.xml"))
+    assert_valid_cmif(document)
+    for letter, known, unknown in (("document-8", "sent", "received"), ("document-9", "received", "sent")):
+        desc = document.xpath(f"//tei:correspDesc[@ref = 'https://edition.example.org/registers/bibliography.html#{letter}']", namespaces=NS)[0]
+        assert desc.xpath(f"tei:correspAction[@type = '{known}']/tei:persName/text()", namespaces=NS) == ["Josip Broz Tito"]
+        assert desc.xpath(f"tei:correspAction[@type = '{unknown}']/tei:persName/text()", namespaces=NS) == []  # no invented name
 
 
 def test_cmif_needs_a_base_url(tmp_path):
