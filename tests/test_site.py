@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from lxml import html as html_module
 
 from conftest import REPO, skip_missing
 from test_build import LETTER, TELEGRAM, broken_links, build, copy_fixture, html_pages, parse, text_nodes, visible_text
@@ -215,3 +216,64 @@ def test_a_register_entry_shows_no_empty_details_box(site: Path) -> None:
     for page in ("persons", "places", "organizations"):
         document = parse(site / "registers" / f"{page}.html")
         assert not [box for box in document.xpath("//div[@class='entry-details']") if not box.text_content().strip()]
+
+
+# --- README: Dublin Core tags, absolute permalinks with base_url, named templates to override ------------
+
+
+@pytest.fixture(scope="module")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture edition built with base_url set, as teipress.toml says it."""
+    root = tmp_path_factory.mktemp("published")
+    (root / "teipress.toml").write_text('base_url = "https://edition.example.org/fixture/"\n', encoding="utf-8")
+    build(copy_fixture(root), root / "out")
+    return root / "out" / "html"
+
+
+def test_document_pages_carry_dublin_core_tags(site: Path) -> None:
+    for name, title, date, kind in ((LETTER, "Letter from Alma Sender to Bruno Receiver, 4 March 1950", "1950-03-04", "Letter"),
+                                    (TELEGRAM, "Telegram from Bruno Receiver to Alma Sender, 6 May 1950", "1950-05-06", "Telegram")):
+        page = parse(site / "documents" / f"{name}.html")
+        dublin_core = [(m.get("name"), m.get("content")) for m in page.xpath("//head/meta[starts-with(@name, 'DC.')]")]
+        assert dublin_core == [("DC.title", title), ("DC.date", date), ("DC.type", kind)], name
+
+
+def test_base_url_makes_permalinks_absolute(published_site: Path, site: Path) -> None:
+    permalink = f"https://edition.example.org/fixture/documents/{LETTER}.html"
+    page = parse(published_site / "documents" / f"{LETTER}.html")
+    assert page.xpath("//link[@rel='canonical']/@href") == [permalink]
+    assert page.xpath("//meta[@name='citation_public_url']/@content") == [permalink]
+    assert page.xpath("//p[@class='citation']/a[@class='permalink']/@href") == [permalink]
+    assert page.xpath("string(//p[@class='citation']/a[@class='permalink'])") == permalink
+    assert json.loads(page.xpath("string(//script[@type='application/ld+json'])"))["url"] == permalink
+    # Without base_url nothing claims an address the site does not know.
+    plain = parse(site / "documents" / f"{LETTER}.html")
+    assert plain.xpath("//link[@rel='canonical'] | //meta[@name='citation_public_url']") == []
+    assert plain.xpath("//p[@class='citation']/a[@class='permalink']/@href") == [f"{LETTER}.html"]
+    assert broken_links(published_site) == []
+
+
+def test_an_importing_stylesheet_overrides_a_named_template(tmp_path: Path, site: Path) -> None:
+    from teipress.resources import XSLT_DIR
+    from teipress.saxon import Stylesheets
+
+    custom = tmp_path / "my-document.xsl"
+    custom.write_text(f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+        xmlns:tp="https://teipress.org/ns/xslt" exclude-result-prefixes="#all">
+      <xsl:import href="{(XSLT_DIR / 'html' / 'document.xsl').as_uri()}"/>
+      <xsl:template name="tp:citation">
+        <xsl:param name="root"/>
+        <xsl:param name="id"/>
+        <xsl:param name="title"/>
+        <section id="cite" class="my-citation"><p>Quote as: <xsl:value-of select="$title"/></p></section>
+      </xsl:template>
+    </xsl:stylesheet>""", encoding="utf-8")
+    source = (site / "tei" / f"{LETTER}.xml").read_bytes()
+    sheets = Stylesheets()
+    standard = html_module.fromstring(sheets.transform("html/document.xsl", source, document_title="The letter"))
+    changed = html_module.fromstring(sheets.transform(custom, source, document_title="The letter"))
+    assert changed.xpath("//section[@class='my-citation']/p/text()") == ["Quote as: The letter"]
+    assert not changed.xpath("//p[@class='citation']") and standard.xpath("//p[@class='citation']")
+    assert not standard.xpath("//section[@class='my-citation']")
+    # Everything else of the page stays.
+    assert changed.xpath("//aside[@class='document-meta']//dt/text()") == standard.xpath("//aside[@class='document-meta']//dt/text()")
