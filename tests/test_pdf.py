@@ -578,3 +578,25 @@ def test_each_document_is_set_in_its_own_language(configured_build: Build) -> No
     chapter = Stylesheets().transform("pdf/document.xsl", to_xdm((configured_build.source / "brief.xml").read_bytes()), part="book",
                                       document_id="brief", paper="a4", fonts=[], edition_title="E")
     assert re.search(r'#tp-document\(id: "brief",.*language: "de"', chapter), chapter[:400]
+
+
+# ---- what the Typst markup says: line numbers, omissions -----------------------------------------------
+
+def chapter_markup(document: bytes | str, document_id: str) -> str:
+    from teipress.saxon import Stylesheets, to_xdm
+
+    return Stylesheets().transform("pdf/document.xsl", to_xdm(document), part="book", document_id=document_id, paper="a4", fonts=[], edition_title="E")
+
+
+def test_primary_sources_are_line_numbered_essays_not() -> None:
+    numbered = {}
+    for document_id, path, _ in documents(EDITION / "tei"):
+        numbered[document_id] = re.search(r"#tp-document\(id: \"[^\"]+\".*?, numbered: (true|false)", chapter_markup(path.read_bytes(), document_id)).group(1)
+    assert numbered == {ESSAY: "false", TELEGRAM: "true", LETTER: "true"}
+
+
+def test_an_omission_is_recorded_as_om() -> None:
+    document = LETTER_TEMPLATE.format(id="omission", title="Omission", lang="",
+                                      text='The <app><lem>old</lem><rdg wit="#B"/></app> house.').split("\n", 1)[1]
+    markup = chapter_markup(document, "omission")
+    assert '#tp-app("omission", "old", ((label: "B", text: "om."),))' in markup

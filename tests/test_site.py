@@ -277,3 +277,53 @@ def test_an_importing_stylesheet_overrides_a_named_template(tmp_path: Path, site
     assert not standard.xpath("//section[@class='my-citation']")
     # Everything else of the page stays.
     assert changed.xpath("//aside[@class='document-meta']//dt/text()") == standard.xpath("//aside[@class='document-meta']//dt/text()")
+
+
+# --- a variant of the fixture: names in another order, an addressee known by place only, ranges, deletions ---
+
+
+@pytest.fixture(scope="module")
+def varied_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("varied")
+    source = copy_fixture(root)
+    persons = source / "registers" / "persons.xml"
+    text = persons.read_text(encoding="utf-8")
+    standard, variant = '<persName type="standard">Alma Sender</persName>', '<persName type="variant">A. Sender</persName>'
+    assert text.count(standard) == 1 and text.count(variant) == 1
+    persons.write_text(text.replace(variant, "").replace(standard, "<persName>A. Sender</persName>" + standard), encoding="utf-8")  # an untyped name first
+    telegram = source / f"{TELEGRAM}.xml"
+    text = telegram.read_text(encoding="utf-8")
+    for old, new in (('<correspAction type="received"><persName ref="#alma-sender">Alma Sender</persName>', '<correspAction type="received">'),
+                     ("PLEASE BRING ZEPHYRANTHES", 'PLEASE BRING <del>ROSES</del> ZEPHYRANTHES <date from="1950-05-11" to="1950-05-14">FOR FOUR DAYS</date>')):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    telegram.write_text(text, encoding="utf-8")
+    build(source, root / "out")
+    return root / "out" / "html"
+
+
+def test_an_entry_is_named_by_its_standard_name_wherever_it_stands(varied_site: Path) -> None:
+    persons = parse(varied_site / "registers" / "persons.html")
+    assert persons.xpath("string(//li[@id='alma-sender']/h2)") == "Alma Sender"
+    assert "A. Sender" in persons.xpath("string(//li[@id='alma-sender']//p[@class='entry-variants'])")
+    panel = parse(varied_site / "documents" / f"{LETTER}.html").xpath("//aside[@class='document-meta']//a[@href='../registers/persons.html#alma-sender']/text()")
+    assert panel == ["Alma Sender"]
+
+
+def test_an_addressee_known_by_place_only_is_shown(varied_site: Path) -> None:
+    page = parse(varied_site / "documents" / f"{TELEGRAM}.html")
+    panel = {" ".join(dt.text_content().split()): " ".join(dt.getnext().text_content().split()) for dt in page.xpath("//aside[@class='document-meta']//dt")}
+    assert panel["To"] == "Northtown"
+
+
+def test_a_date_range_keeps_both_ends_and_a_deletion_is_marked(varied_site: Path) -> None:
+    page = parse(varied_site / "documents" / f"{TELEGRAM}.html")
+    ranges = page.xpath("//time[normalize-space()='FOR FOUR DAYS']")
+    assert [(t.get("data-iso"), t.get("datetime")) for t in ranges] == [("1950-05-11/1950-05-14", None)]
+    assert [d.text_content() for d in page.xpath("//section[contains(@class, 'reading-text')]//del")] == ["ROSES"]
+
+
+def test_register_entries_are_sorted_by_their_sort_key(site: Path) -> None:
+    persons = parse(site / "registers" / "persons.html")
+    # Alma Sender's sortKey is "sender-alma": she comes after Bruno Receiver.
+    assert persons.xpath("//li[contains(@class, 'entry')]/@id") == ["ada-editor", "bruno-receiver", "alma-sender"]
