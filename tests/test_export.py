@@ -56,6 +56,32 @@ def test_tei_export_is_self_contained(exported):
     assert "lima" not in ids
 
 
+def test_tei_export_brings_the_entries_its_entries_point_to(tmp_path, stylesheets):
+    """A chain telegram -> person -> organisation -> place: every link of it is copied, not only the first."""
+    edition = tmp_path / "edition"
+    shutil.copytree(EDITION, edition)
+    registers = edition / "tei" / "registers"
+    for name, before, entry in (
+        ("persons.xml", '<person xml:id="kim-il-sung"', '<person xml:id="chain-person"><persName>Invented Chain Person</persName>'
+                                                        '<affiliation><orgName ref="#chain-org">Invented Chain Society</orgName></affiliation></person>\n        '),
+        ("organizations.xml", '<org xml:id="kwp"', '<org xml:id="chain-org"><orgName>Invented Chain Society</orgName>'
+                                                   '<location><placeName ref="#chain-place">Invented Chain Town</placeName></location></org>\n        '),
+    ):
+        path = registers / name
+        path.write_text(path.read_text(encoding="utf-8").replace(before, entry + before, 1), encoding="utf-8")
+    places = registers / "places.xml"
+    text = places.read_text(encoding="utf-8")
+    places.write_text(text.replace("<place ", '<place xml:id="chain-place"><placeName>Invented Chain Town</placeName></place>\n        <place ', 1), encoding="utf-8")
+    telegram = edition / "tei" / f"{TELEGRAM}.xml"
+    telegram.write_text(telegram.read_text(encoding="utf-8").replace(
+        "<p>In response", '<p>Greetings to <persName ref="#chain-person">the chain person</persName>.</p>\n      <p>In response', 1), encoding="utf-8")
+    out = export_edition(load_config(edition), "tei", tmp_path / "out", stylesheets=stylesheets).output
+    root = etree.parse(str(out / f"{TELEGRAM}.xml")).getroot()
+    ids = set(root.xpath("//@xml:id"))
+    assert {"chain-person", "chain-org", "chain-place"} <= ids
+    assert local_pointers(root) <= ids
+
+
 def test_tei_export_keeps_the_text_unchanged(exported):
     original = etree.parse(str(EDITION / "tei" / f"{TELEGRAM}.xml")).getroot()
     copy = etree.parse(str(exported["tei"] / f"{TELEGRAM}.xml")).getroot()
