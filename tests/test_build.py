@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,7 +20,7 @@ from teipress.cli import cli
 from teipress.config import load_config
 from teipress.errors import TransformError
 
-from conftest import FIXTURES, shared_path
+from conftest import FIXTURES, REPO, shared_path
 
 SITE_FIXTURE = FIXTURES / "site" / "edition"
 TEI = "{http://www.tei-c.org/ns/1.0}"
@@ -489,8 +491,6 @@ def test_a_changed_edition_file_renders_every_page_again(tmp_path: Path) -> None
 
 def installed_copy(destination: Path) -> Path:
     """teipress as a wheel installs it (the stylesheets inside the package), in a folder a test may change."""
-    from conftest import REPO
-
     package = destination / "teipress"
     shutil.copytree(REPO / "src" / "teipress", package, ignore=shutil.ignore_patterns("__pycache__"))
     for folder in ("xslt", "schema"):
@@ -500,9 +500,6 @@ def installed_copy(destination: Path) -> Path:
 
 def build_with(installed: Path, source: Path, output: Path) -> str:
     """`teipress build --html` run by the given installation; its summary line."""
-    import subprocess
-    import sys
-
     script = "import sys; from teipress.cli import main; sys.argv[0] = 'teipress'; main()"
     completed = subprocess.run([sys.executable, "-c", script, "build", str(source), "-o", str(output), "--html", "--no-validate", "-j", "1"],
                                env={"PYTHONPATH": str(installed), "PATH": "/usr/bin:/bin", "HOME": str(installed)}, capture_output=True, text=True, timeout=600)
