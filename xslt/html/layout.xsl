@@ -128,7 +128,7 @@
             <xsl:value-of select="p!normalize-space(.)" separator=" "/>
           </p>
         </xsl:for-each>
-        <p class="made-with">Published with teipress from TEI-XML sources.</p>
+        <p class="made-with">Published with teipress from TEI-XML sources, encoded as the <a href="{$site-root}guide.html">encoding guide</a> describes.</p>
       </div>
     </footer>
   </xsl:template>
