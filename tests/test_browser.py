@@ -13,6 +13,7 @@ import pytest
 from teipress.serve import serving
 
 from test_build import LETTER, TELEGRAM, build, copy_fixture
+from test_customise import build_html, edition
 
 pytestmark = pytest.mark.browser
 
@@ -126,3 +127,17 @@ def test_document_page_on_a_phone(browser, site_url: str, artifacts_dir: Path) -
     tab.locator("#tp-popover").wait_for(state="visible")
     tab.screenshot(path=str(artifacts_dir / "site-document-phone.png"), full_page=True)
     context.close()
+
+
+# --- a customised site (test_customise.py has the rest) ---------------------------------------------
+
+
+def test_the_edition_css_wins_over_teipress_own_in_a_browser(tmp_path: Path, page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    logo = "<svg xmlns='http://www.w3.org/2000/svg' width='200' height='100'><rect width='200' height='100' fill='#7a1f1f'/></svg>"
+    root = edition(tmp_path, 'css = "look/edition.css"\nlogo = "look/logo.svg"\n',
+                   {"look/edition.css": ".site-header { background: rgb(18, 52, 86); }\n", "look/logo.svg": logo})
+    build_html(root)
+    page.goto((root / "output" / "html" / "index.html").as_uri())
+    assert page.eval_on_selector(".site-header", "e => getComputedStyle(e).backgroundColor") == "rgb(18, 52, 86)"
+    assert page.eval_on_selector(".site-logo", "e => [e.naturalWidth, e.getBoundingClientRect().height]") == [200, 32]  # loaded, 2rem high
+    page.screenshot(path=str(artifacts_dir / "customised-header.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 120})

@@ -7,7 +7,6 @@ import shutil
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -140,46 +139,32 @@ def test_without_watch_the_server_adds_nothing(edition: Path) -> None:
 # --- in a browser -------------------------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_the_page_shows_the_problems_as_text_and_reloads_after_the_fix(watched, edition: Path, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    from test_browser import CHROMIUM
-
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    watcher, base, rebuilds = watched
+def test_the_page_shows_the_problems_as_text_and_reloads_after_the_fix(watched, edition: Path, artifacts_dir: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    _watcher, base, _rebuilds = watched
     letter = edition / "tei" / f"{LETTER}.xml"
-    # A thread of its own: another test module's Playwright session may be running in this one.
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        thread.submit(_banner_and_reload, playwright_api, base, letter, artifacts_dir).result()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + f"documents/{LETTER}.html")
+        page.evaluate("window.teipressTestMark = 'before'")
 
+        edit(letter, 'says <persName ref="https://authority.example.org/people/42">Carla Witness</persName>', BAD_POINTER)
+        banner = page.locator("#teipress-problems")
+        banner.wait_for(timeout=60_000)
+        item = banner.locator("li")
+        assert item.count() == 1
+        assert f"{LETTER}.xml:" in item.inner_text() and '"#nobody<b>" points to no person' in item.inner_text()
+        assert banner.locator("b").count() == 0  # the message is text, not markup
+        assert page.evaluate("window.teipressTestMark") == "before"  # a failed build does not reload
+        page.screenshot(path=str(artifacts_dir / "watch-banner.png"))
 
-def _banner_and_reload(playwright_api, base: str, letter: Path, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
-
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(base + f"documents/{LETTER}.html")
-            page.evaluate("window.teipressTestMark = 'before'")
-
-            edit(letter, 'says <persName ref="https://authority.example.org/people/42">Carla Witness</persName>', BAD_POINTER)
-            banner = page.locator("#teipress-problems")
-            banner.wait_for(timeout=60_000)
-            item = banner.locator("li")
-            assert item.count() == 1
-            assert f"{LETTER}.xml:" in item.inner_text() and '"#nobody<b>" points to no person' in item.inner_text()
-            assert banner.locator("b").count() == 0  # the message is text, not markup
-            assert page.evaluate("window.teipressTestMark") == "before"  # a failed build does not reload
-            page.screenshot(path=str(artifacts_dir / "watch-banner.png"))
-
-            edit(letter, BAD_POINTER, 'says <persName ref="https://authority.example.org/people/42">Carla Witness</persName>')
-            edit(letter, OLD_WORDS, NEW_WORDS)
-            page.wait_for_function("document.body.innerText.includes('plum jam')", timeout=60_000)
-            assert page.evaluate("window.teipressTestMark") is None  # reloaded
-            assert page.locator("#teipress-problems").count() == 0
-            assert errors == []
-        finally:
-            browser.close()
+        edit(letter, BAD_POINTER, 'says <persName ref="https://authority.example.org/people/42">Carla Witness</persName>')
+        edit(letter, OLD_WORDS, NEW_WORDS)
+        page.wait_for_function("document.body.innerText.includes('plum jam')", timeout=60_000)
+        assert page.evaluate("window.teipressTestMark") is None  # reloaded
+        assert page.locator("#teipress-problems").count() == 0
+        assert errors == []
+    finally:
+        context.close()

@@ -66,6 +66,15 @@
   <xsl:param name="site-subtitle" as="xs:string" select="''"/>
   <!-- Where the site is published ("https://edition.example.org/"), for permalinks; may be empty. -->
   <xsl:param name="base-url" as="xs:string" select="''"/>
+  <!-- The edition's own look (teipress.toml `css`, `logo`, `favicon`, `footer`): addresses relative to the
+       site root of the copies teipress made in assets/edition/, and the footer's text; empty when unset. -->
+  <xsl:param name="edition-css" as="xs:string" select="''"/>
+  <xsl:param name="edition-logo" as="xs:string" select="''"/>
+  <xsl:param name="edition-favicon" as="xs:string" select="''"/>
+  <xsl:param name="edition-footer" as="xs:string" select="''"/>
+  <!-- The menu's extra entries after teipress's own, as JSON: [{"label": …, "href": …, "current": …}], first the
+       extra pages (teipress.toml `pages`, href relative to the site root), then `nav` (relative or http(s)). -->
+  <xsl:param name="extra-menu" as="xs:string" select="'[]'"/>
 
   <xsl:variable name="tp:edition-title" as="xs:string" select="
     ($site-title[normalize-space(.)],
@@ -101,8 +110,19 @@
         <xsl:if test="$base-url">
           <link rel="canonical" href="{$base-url}{$path}"/>
         </xsl:if>
-        <link rel="icon" href="{$site-root}assets/favicon.svg" type="image/svg+xml"/>
+        <xsl:choose>
+          <xsl:when test="$edition-favicon">
+            <link rel="icon" href="{$site-root}{$edition-favicon}" type="{tp:image-type($edition-favicon)}"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <link rel="icon" href="{$site-root}assets/favicon.svg" type="image/svg+xml"/>
+          </xsl:otherwise>
+        </xsl:choose>
         <link rel="stylesheet" href="{$site-root}assets/site.css"/>
+        <!-- The edition's own rules come after teipress's, so that they win at equal specificity. -->
+        <xsl:if test="$edition-css">
+          <link rel="stylesheet" href="{$site-root}{$edition-css}"/>
+        </xsl:if>
         <xsl:sequence select="$head"/>
         <xsl:if test="exists($json-ld)">
           <script type="application/ld+json">{tp:script-json($json-ld)}</script>
@@ -116,7 +136,13 @@
         <a class="skip-link" href="#main">{tp:message('nav.skip')}</a>
         <header class="site-header">
           <div class="site-header-inner">
-            <p class="site-title"><a href="{$site-root}index.html">{$tp:edition-title}</a></p>
+            <p class="site-title">
+              <a href="{$site-root}index.html">
+                <!-- The title beside it names the link: the logo is decoration to a screen reader. -->
+                <xsl:if test="$edition-logo"><img class="site-logo" src="{$site-root}{$edition-logo}" alt=""/></xsl:if>
+                <xsl:text>{$tp:edition-title}</xsl:text>
+              </a>
+            </p>
             <xsl:call-template name="tp:navigation">
               <xsl:with-param name="current" select="$current"/>
             </xsl:call-template>
@@ -144,6 +170,16 @@
             </a>
           </li>
         </xsl:for-each>
+        <xsl:for-each select="parse-json($extra-menu)?*">
+          <li>
+            <a href="{if (matches(?href, '^https?://', 'i')) then ?href else $site-root || ?href}">
+              <xsl:if test="?current = $current">
+                <xsl:attribute name="aria-current">page</xsl:attribute>
+              </xsl:if>
+              <xsl:text>{?label}</xsl:text>
+            </a>
+          </li>
+        </xsl:for-each>
       </ul>
     </nav>
   </xsl:template>
@@ -158,6 +194,9 @@
           <xsl:if test="$tp:edition-year">, {$tp:edition-year}</xsl:if>
           <xsl:text>.</xsl:text>
         </p>
+        <xsl:if test="$edition-footer">
+          <p class="edition-footer">{$edition-footer}</p>
+        </xsl:if>
         <xsl:for-each select="$edition/*/teiHeader/fileDesc/publicationStmt/availability">
           <p class="licence">
             <xsl:for-each select="licence">
@@ -209,6 +248,12 @@
   <xsl:function name="tp:permalink" as="xs:string">
     <xsl:param name="path" as="xs:string"/>
     <xsl:sequence select="if ($base-url) then $base-url || $path else $path"/>
+  </xsl:function>
+
+  <!-- The media type of a favicon, by its file's suffix (teipress.toml allows .svg, .png and .ico). -->
+  <xsl:function name="tp:image-type" as="xs:string">
+    <xsl:param name="path" as="xs:string"/>
+    <xsl:sequence select="if (ends-with($path, '.svg')) then 'image/svg+xml' else if (ends-with($path, '.png')) then 'image/png' else 'image/x-icon'"/>
   </xsl:function>
 
   <!-- The site's type names in the reader's words: the catalogue's for the types it knows, else the type itself. -->
