@@ -21,6 +21,8 @@
   <xsl:import href="functions.xsl"/>
   <xsl:import href="behaviours.xsl"/>
   <xsl:import href="passages.xsl"/>
+  <xsl:import href="kinds.xsl"/>
+  <xsl:import href="correspondence.xsl"/>
 
   <!-- The document's id when the caller knows it better (the file name). -->
   <xsl:param name="document-id" as="xs:string?" select="()"/>
@@ -31,7 +33,7 @@
   <xsl:template match="/">
     <xsl:variable name="root" select="*"/>
     <facts document="{($document-id, $root/@xml:id, 'document')[1]}"
-           type="{($root/text/@type, 'document')[1]}"
+           type="{tp:document-kind($root)}"
            title="{tp:document-title($root)}"
            date="{tp:document-date($root)}">
       <xsl:apply-templates select="$root//text[not(ancestor::text)]" mode="tp:facts"/>
@@ -76,7 +78,7 @@
   <!-- A document's own date: when it was sent or written, else the date of its source. -->
   <xsl:function name="tp:document-date" as="xs:string">
     <xsl:param name="root" as="element()"/>
-    <xsl:variable name="dating" select="($root//profileDesc/correspDesc/correspAction[@type = 'sent']/date, $root//profileDesc/creation/date, $root/teiHeader/fileDesc/sourceDesc//date, $root//text//dateline//date)[exists(tp:iso-date(.))][1]"/>
+    <xsl:variable name="dating" select="($root//profileDesc/correspDesc/correspAction[tp:correspondence-role(@type) eq 'sender']/date, $root//profileDesc/correspDesc/correspAction[empty(@type)]/date, $root//profileDesc/creation/date, $root/teiHeader/fileDesc/sourceDesc//date, $root//text//dateline//date)[exists(tp:iso-date(.))][1]"/>
     <xsl:sequence select="if (exists($dating)) then tp:iso-date($dating) else ''"/>
   </xsl:function>
 </xsl:stylesheet>

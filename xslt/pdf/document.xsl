@@ -80,7 +80,7 @@
   <!-- Letters, telegrams and other sources get line numbers; essays and the edition's own texts do not. -->
   <xsl:function name="tp:is-primary-source" as="xs:boolean">
     <xsl:param name="root" as="element()"/>
-    <xsl:sequence select="not(($root/text/@type, '')[1] = ('essay', 'edition', 'introduction', 'article'))"/>
+    <xsl:sequence select="not(tp:document-kind($root) = ('essay', 'edition', 'introduction', 'article'))"/>
   </xsl:function>
 
   <xsl:function name="tp:book-sort-key" as="xs:string">
