@@ -1,7 +1,8 @@
 """Nothing lost: every text node of every <text> reaches the HTML reading text, in order.
 
 Notes move to the notes section, so their words are checked there: each note's own text, in order,
-inside the endnote with its number. Every passage anchor that registers and the chronology link to
+inside the endnote with its number. The lists of persons, places ... in a text's back are the
+document's own register, after the notes: their words are checked there, in order. Every passage anchor that registers and the chronology link to
 exists in the page, and no link is live to an unsafe target. The property runs on
 hypothesis-generated TEI (random trees over a broad vocabulary, hostile links and odd characters
 included), on every TEI file among the test fixtures, and on the foreign TEI files of ../shared.
@@ -59,9 +60,19 @@ def render(stylesheets: Stylesheets, tree: etree._ElementTree) -> lxml.html.Html
     return lxml.html.document_fromstring(f"<!DOCTYPE html><html><head><title>t</title></head><body>{html}</body></html>")
 
 
+# The document's own register: lists of entries in back (or standOff), rendered after the notes.
+DOCUMENT_REGISTER = "ancestor::tei:back and ancestor::*[self::tei:listPerson or self::tei:listPlace or self::tei:listOrg or self::tei:listBibl or self::tei:listEvent or self::tei:listNym]"
+
+
 def expected_reading_text(tree: etree._ElementTree) -> list[str]:
-    """Every non-blank text node inside a <text>, outside notes, in document order."""
-    nodes = tree.xpath("//tei:text//text()[not(ancestor::tei:note[ancestor::tei:text])]", namespaces=NS)
+    """Every non-blank text node inside a <text>, outside notes and the document's register, in document order."""
+    nodes = tree.xpath(f"//tei:text//text()[not(ancestor::tei:note[ancestor::tei:text])][not({DOCUMENT_REGISTER})]", namespaces=NS)
+    return [words(node) for node in nodes if words(node)]
+
+
+def expected_document_register(tree: etree._ElementTree) -> list[str]:
+    """Every non-blank text node of the lists in a text's back, outside notes, in document order."""
+    nodes = tree.xpath(f"//tei:text//text()[not(ancestor::tei:note[ancestor::tei:text])][{DOCUMENT_REGISTER}]", namespaces=NS)
     return [words(node) for node in nodes if words(node)]
 
 
@@ -103,6 +114,12 @@ def assert_nothing_lost(stylesheets: Stylesheets, tree: etree._ElementTree, wher
     readings = page.xpath("//div[@class='reading-text']")
     assert len(readings) == 1, f"{where}: expected one reading-text div"
     assert_ordered_subsequence(expected_reading_text(tree), words(readings[0].text_content()), f"{where} (reading text)")
+    register = expected_document_register(tree)
+    sections = page.xpath("//section[@class='document-register']")
+    assert len(sections) <= 1, f"{where}: {len(sections)} document registers"
+    if register:
+        assert sections, f"{where}: the lists of the back are nowhere"
+        assert_ordered_subsequence(register, words(sections[0].text_content()), f"{where} (document register)")
 
     notes = expected_notes(tree)
     items = page.xpath("//section[@class='notes']/ol/li")

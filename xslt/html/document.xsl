@@ -16,6 +16,7 @@
   <xsl:import href="text.xsl"/>
   <xsl:import href="layout.xsl"/>
   <xsl:import href="entries.xsl"/>
+  <xsl:import href="document-register.xsl"/>
   <xsl:import href="../common/kinds.xsl"/>
   <xsl:import href="../common/correspondence.xsl"/>
 
@@ -78,6 +79,7 @@
                 <xsl:apply-templates select="$root" mode="tp:html"/>
               </section>
               <xsl:apply-templates select="$root" mode="tp:html-notes"/>
+              <xsl:apply-templates select="$root" mode="tp:html-document-register"/>
               <xsl:call-template name="tp:cited-documents">
                 <xsl:with-param name="root" select="$root"/>
               </xsl:call-template>

@@ -148,7 +148,8 @@
        own line instead of running them together, as the source has no space between them. -->
   <xsl:function name="tp:line-class" as="xs:string?">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="'line'[empty($element/../text()[normalize-space(.) ne ''])]
+    <!-- A space, character or punctuation element between the phrases says they run on one line. -->
+    <xsl:sequence select="'line'[empty($element/../text()[normalize-space(.) ne ''])][empty($element/../(space | c | pc | g))]
                                 [$element/parent::*[tp:is-register-entry(.) or tp:behaviour(.) eq 'division' or
                                                     (tp:behaviour(.) = ('inline', 'emphasis') and exists(tp:line-class(.)))]]"/>
   </xsl:function>
