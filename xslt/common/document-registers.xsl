@@ -28,6 +28,13 @@
     <xsl:sequence select="$root//*[tp:is-document-register(.)][not(ancestor::*[tp:is-document-register(.)])]"/>
   </xsl:function>
 
+  <!-- An entry of a register list: a person, place, organisation, event, name or cited work in its list. -->
+  <xsl:function name="tp:is-register-entry" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($element[self::person or self::personGrp or self::place or self::org or self::event or self::nym or self::bibl or self::biblStruct or self::msDesc]
+                                         [parent::listPerson or parent::listPlace or parent::listOrg or parent::listEvent or parent::listNym or parent::listBibl])"/>
+  </xsl:function>
+
   <!-- What a list holds, as its heading says when the list has no head of its own. -->
   <xsl:function name="tp:register-list-label" as="xs:string">
     <xsl:param name="list" as="element()"/>

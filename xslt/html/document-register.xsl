@@ -25,9 +25,10 @@
 
   <xsl:mode name="tp:html-document-register" on-no-match="fail" on-multiple-match="fail"/>
   <xsl:mode name="tp:html-register-detail" on-no-match="fail" on-multiple-match="fail"/>
+  <xsl:mode name="tp:html-entry-name" on-no-match="fail" on-multiple-match="fail"/>
 
   <!-- In the reading text the lists leave nothing: they are rendered after the notes. -->
-  <xsl:template match="*[tp:is-document-register(.)]" mode="tp:html" priority="10"/>
+  <xsl:template match="*[tp:is-document-register(.)][not(ancestor::*[tp:is-document-register(.)])]" mode="tp:html" priority="10"/>
 
   <!-- The document (its root element): the section, when it has such lists. -->
   <xsl:template match="/*" mode="tp:html-document-register">
@@ -53,15 +54,26 @@
           <xsl:otherwise>{tp:register-list-label(.)}</xsl:otherwise>
         </xsl:choose>
       </h3>
-      <xsl:variable name="entries" select="* except $heads"/>
-      <xsl:if test="exists($entries[not(tp:is-document-register(.))])">
-        <ul class="register-entries">
-          <xsl:for-each select="$entries[not(tp:is-document-register(.))]">
-            <xsl:apply-templates select="." mode="tp:html-document-register"/>
-          </xsl:for-each>
-        </ul>
-      </xsl:if>
-      <xsl:apply-templates select="$entries[tp:is-document-register(.)]" mode="tp:html-document-register"/>
+      <!-- Entries in a list, nested lists as sections of their own; words between the entries kept. -->
+      <xsl:for-each-group select="(node() except $heads)[self::* or normalize-space(.) ne '']" group-adjacent="exists(self::*[tp:is-document-register(.)])">
+        <xsl:choose>
+          <xsl:when test="current-grouping-key()">
+            <xsl:apply-templates select="current-group()" mode="tp:html-document-register"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <ul class="register-entries">
+              <xsl:for-each select="current-group()">
+                <xsl:choose>
+                  <xsl:when test="self::*[tp:is-register-entry(.)]"><xsl:apply-templates select="." mode="tp:html-document-register"/></xsl:when>
+                  <!-- Anything else in a list (a note, a break, an alternate) as the reading text renders it. -->
+                  <xsl:when test="self::*"><li class="list-other"><xsl:apply-templates select="." mode="tp:html"/></li></xsl:when>
+                  <xsl:otherwise><li class="list-other">{.}</li></xsl:otherwise>
+                </xsl:choose>
+              </xsl:for-each>
+            </ul>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each-group>
     </section>
   </xsl:template>
 
@@ -91,7 +103,7 @@
     <xsl:variable name="kind" select="tp:entry-part($parts[1])"/>
     <xsl:choose>
       <xsl:when test="$kind eq 'name'">
-        <p class="entry-name">{tp:entry-name-text($parts)}</p>
+        <p class="entry-name"><xsl:apply-templates select="$parts" mode="tp:html-entry-name"/></p>
       </xsl:when>
       <xsl:when test="$kind eq 'link'">
         <ul class="authority-links" aria-label="Authority records">
@@ -100,7 +112,7 @@
           </xsl:for-each>
         </ul>
       </xsl:when>
-      <xsl:when test="normalize-space(string-join($parts//text(), '')) eq ''"/>
+      <xsl:when test="normalize-space(string-join($parts//text(), '')) eq '' and empty($parts/descendant-or-self::note)"/>
       <xsl:when test="$kind = ('other-name', 'occupation')">
         <p class="entry-part entry-{$kind}">
           <span class="label">{tp:entry-part-label($parts[1])}: </span>
@@ -109,7 +121,7 @@
             <xsl:variable name="url" select="tp:safe-url(normalize-space(.))[matches(., '^https?://', 'i')]"/>
             <xsl:choose>
               <xsl:when test="exists($url)"><a href="{$url}" rel="external noopener noreferrer">{normalize-space(.)}</a></xsl:when>
-              <xsl:otherwise>{tp:entry-name-text(.)}</xsl:otherwise>
+              <xsl:otherwise><xsl:apply-templates select="." mode="tp:html-entry-name"/></xsl:otherwise>
             </xsl:choose>
           </xsl:for-each>
         </p>
@@ -132,6 +144,17 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- A name as a register lists it ("Schnitzler, Arthur"); a name holding more than name parts
+       (a note, a break, an alternate) as the reading text renders it, so that nothing is lost. -->
+  <xsl:template match="*" mode="tp:html-entry-name">{tp:entry-name-text(.)}</xsl:template>
+  <xsl:template match="*[.//*[not(self::forename or self::surname or self::addName or self::roleName or self::nameLink or self::genName
+                                  or self::hi or self::add or self::persName or self::placeName or self::orgName or self::name or self::settlement or self::country)]]"
+                mode="tp:html-entry-name">
+    <xsl:apply-templates mode="tp:html">
+      <xsl:with-param name="tp:inline" select="true()" tunnel="yes"/>
+    </xsl:apply-templates>
+  </xsl:template>
+
   <!-- A web address as a link, named by the identifier's type; the address itself shown beside. -->
   <xsl:template name="tp:authority-link">
     <a class="authority-link" href="{tp:authority-url(.)}" rel="external noopener noreferrer">
@@ -144,8 +167,8 @@
   <!-- The parts of a birth, death or location: dates, places, coordinates, links, separated by commas. -->
   <xsl:template match="*" mode="tp:html-register-detail">
     <xsl:for-each select="node()[self::* or normalize-space(.) ne '']">
-      <xsl:if test="position() gt 1 and not(self::geo or self::idno)">, </xsl:if>
-      <xsl:if test="position() gt 1 and (self::geo or self::idno)"><xsl:text> </xsl:text></xsl:if>
+      <xsl:if test="position() gt 1 and not(self::geo or self::idno or self::location)">, </xsl:if>
+      <xsl:if test="position() gt 1 and (self::geo or self::idno or self::location)"><xsl:text> </xsl:text></xsl:if>
       <xsl:choose>
         <xsl:when test="self::text()">{normalize-space(.)}</xsl:when>
         <xsl:when test="self::geo"><span class="coordinates" title="Coordinates">({normalize-space(.)})</span></xsl:when>
@@ -154,7 +177,7 @@
           <xsl:apply-templates select="." mode="tp:html-register-detail"/>
         </xsl:when>
         <xsl:when test="self::placeName or self::settlement or self::country or self::region or self::district or self::bloc or self::geogName">
-          <span class="entry-place">{tp:name-text(.)}</span>
+          <span class="entry-place"><xsl:apply-templates select="." mode="tp:html-entry-name"/></span>
         </xsl:when>
         <xsl:otherwise>
           <xsl:apply-templates select="." mode="tp:html">
