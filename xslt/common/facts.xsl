@@ -48,7 +48,7 @@
   <xsl:template match="*[tp:behaviour(.) = 'entity'][exists(tp:pointer-ids(.))]" mode="tp:facts">
     <xsl:variable name="element" select="."/>
     <xsl:for-each select="tp:pointer-ids(.)">
-      <mention entity="{.}" kind="{(tp:entity-kind($element), 'other')[1]}" anchor="{tp:passage-anchor($element)}" surface="{normalize-space($element)}"/>
+      <mention entity="{(tp:entry-by-id(., root($element))/@xml:id, .)[1]}" kind="{(tp:entity-kind($element), 'other')[1]}" anchor="{tp:passage-anchor($element)}" surface="{normalize-space($element)}"/>
     </xsl:for-each>
     <xsl:apply-templates mode="tp:facts"/>
   </xsl:template>

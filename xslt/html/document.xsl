@@ -71,6 +71,10 @@
                   <li><span class="swatch entity-person"></span>person</li>
                   <li><span class="swatch entity-place"></span>place</li>
                   <li><span class="swatch entity-org"></span>organisation</li>
+                  <!-- Further kinds of entity only where the text marks them (rs type="work|event|object"). -->
+                  <xsl:for-each select="('work', 'event', 'object')[. = $root//text//*[tp:behaviour(.) eq 'entity']!tp:entity-kind(.)]">
+                    <li><span class="swatch entity-{.}"></span>{.}</li>
+                  </xsl:for-each>
                   <li><span class="swatch date"></span>date</li>
                 </ul>
               </div>
@@ -185,7 +189,7 @@
           <dt>Classification</dt>
           <dd class="classification">{normalize-space(.)}</dd>
         </xsl:for-each>
-        <xsl:for-each select="$header/fileDesc/sourceDesc/(biblStruct, bibl)[1]">
+        <xsl:for-each select="$header/fileDesc/sourceDesc/(biblStruct, bibl)[1][normalize-space() or .//(ptr, ref)/@target]">
           <dt>Source</dt>
           <dd>
             <xsl:value-of select="string-join(.//(author, title, publisher, pubPlace, date)!normalize-space(.)[. ne ''], ', ')"/>
