@@ -17,7 +17,7 @@
 
   <!-- A phrase standing alone: a block of its own, at the right where its rendition says so; a line
        of a left and a right part sets them at its two ends. Inside such a line its parts stay inline. -->
-  <xsl:template match="*[not(tp:pdf-is-block(.))][ancestor::text][tp:stands-alone(.)]" mode="tp:pdf" priority="20">
+  <xsl:template match="*[not(tp:pdf-is-block(.))][ancestor::text][not(ancestor::*[tp:is-document-register(.)])][tp:stands-alone(.)]" mode="tp:pdf" priority="20">
     <xsl:param name="tp:within-line" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:choose>
       <xsl:when test="$tp:within-line">
