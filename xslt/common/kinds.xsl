@@ -24,6 +24,7 @@
     'memorandum': 'memorandum', 'memo': 'memorandum', 'denkschrift': 'memorandum',
     'essay': 'essay', 'aufsatz': 'essay', 'article': 'article', 'artikel': 'article',
     'poem': 'poem', 'gedicht': 'poem', 'drama': 'drama', 'play': 'drama', 'theaterstück': 'drama',
+    'tragedy': 'drama', 'comedy': 'drama', 'tragödie': 'drama', 'komödie': 'drama', 'trauerspiel': 'drama', 'lustspiel': 'drama',
     'interview': 'interview', 'speech': 'speech', 'rede': 'speech', 'minutes': 'minutes', 'protokoll': 'minutes'}"/>
 
   <!-- The kind a word names, or () when it names none we know. -->

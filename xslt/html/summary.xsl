@@ -83,6 +83,7 @@
 
   <xsl:function name="tp:is-register-file" as="xs:boolean">
     <xsl:param name="root" as="element()"/>
-    <xsl:sequence select="exists($root/text/body/(listPerson, listPlace, listOrg, listBibl)) and empty($root/text/body/*[not(self::head or self::listPerson or self::listPlace or self::listOrg or self::listBibl or self::listEvent or self::listRelation)])"/>
+    <xsl:sequence select="(exists($root/text/body/(listPerson, listPlace, listOrg, listBibl)) and empty($root/text/body/*[not(self::head or self::listPerson or self::listPlace or self::listOrg or self::listBibl or self::listEvent or self::listRelation)]))
+                          or (empty($root/text) and exists($root/standOff/(listPerson, listPlace, listOrg, listBibl, listEvent)))"/>
   </xsl:function>
 </xsl:stylesheet>
