@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,21 @@ def artifacts_dir() -> Path:
     """Where tests keep screenshots and page images for a person to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@functools.cache
+def _cjk_fonts_found() -> bool:
+    """Whether Typst, searching where teipress's PDFs do, finds one of the Noto CJK fonts teipress falls back to."""
+    import typst
+
+    from teipress.pdf import DEFAULT_FONT_PATHS, DEFAULT_FONTS
+
+    families = set(typst.Fonts(font_paths=[path for path in DEFAULT_FONT_PATHS if Path(path).is_dir()]).families())
+    return any(font in families for font in DEFAULT_FONTS if "CJK" in font)
+
+
+@pytest.fixture()
+def needs_cjk_font() -> None:
+    """For tests that typeset Korean: a skip with the reason where the Noto CJK fonts are not installed."""
+    if not _cjk_fonts_found():
+        pytest.skip("the Noto CJK fonts are not installed (Debian: apt-get install fonts-noto-cjk); Korean text would print as empty boxes")

@@ -236,15 +236,25 @@ def test_folders_of_killed_builds_are_removed(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["html"]
 
 
-def test_an_unreadable_file_stops_the_build_and_names_it(tmp_path: Path) -> None:
+def test_an_unreadable_file_is_left_out_and_named(tmp_path: Path) -> None:
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")
     (source / "broken.xml").write_text("<TEI xmlns='http://www.tei-c.org/ns/1.0'><text>", encoding="utf-8")
+    result = build(source, tmp_path / "out")
+    assert [p.rule for p in result.left_out] == ["xml-syntax"]
+    assert result.left_out[0].file.endswith("broken.xml") and result.left_out[0] in result.problems
+    assert sorted(result.documents) == [LETTER, TELEGRAM]
+    assert (tmp_path / "out" / "html" / "documents" / f"{LETTER}.html").is_file()
+
+
+def test_nothing_readable_builds_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "tei"
+    source.mkdir()
+    (source / "broken.xml").write_text("<TEI>", encoding="utf-8")
     with pytest.raises(EditionInvalid) as raised:
         build(source, tmp_path / "out")
     assert [p.rule for p in raised.value.problems] == ["xml-syntax"]
-    assert raised.value.problems[0].file.endswith("broken.xml")
-    assert (tmp_path / "out" / "html" / "documents" / f"{LETTER}.html").is_file()
+    assert not (tmp_path / "out").exists()
 
 
 def test_hostile_document_ids_cannot_write_outside_the_site(tmp_path: Path) -> None:
@@ -315,8 +325,8 @@ def test_build_command_reports_unreadable_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(source), "-o", str(tmp_path / "out"), "--no-validate", "--html"])
     assert result.exit_code == 1
     assert "broken.xml:1:" in result.output and "not well-formed XML" in result.output
-    assert "the edition is invalid (1 error(s)); nothing was built" in result.output
-    assert not (tmp_path / "out" / "html").exists()
+    assert result.output.strip().splitlines()[-1].endswith("; 1 file(s) could not be read and were left out (see the errors above).")
+    assert sorted(p.name for p in (tmp_path / "out" / "html" / "documents").glob("*.html")) == [f"{LETTER}.html", f"{TELEGRAM}.html"]
 
 
 def test_build_and_serve_have_help_with_an_example() -> None:

@@ -10,6 +10,7 @@ from lxml import etree
 from teipress.config import load_config
 from teipress.edition import is_register, load_edition, merged_registers
 from teipress.errors import ConfigError, TransformError
+from teipress.problems import Problem, Severity
 from teipress.saxon import Stylesheets
 from teipress.xmlio import XMLInputError, parse_file, write_atomic
 
@@ -75,13 +76,28 @@ def test_external_entity_is_never_read(tmp_path: Path) -> None:
     assert raised.value.problem.rule in {"xml-syntax", "unsafe-input"}
 
 
-def test_entity_bomb_is_stopped(tmp_path: Path) -> None:
+def test_entity_bomb_is_stopped_and_reported_at_its_reference(tmp_path: Path) -> None:
     levels = ['<!ENTITY a0 "lol">'] + [f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10)]
     path = tmp_path / "bomb.xml"
-    path.write_text(f"<!DOCTYPE r [{''.join(levels)}]><r>&a9;</r>", encoding="utf-8")
+    path.write_text('<!DOCTYPE r [<!ENTITY small "fine">\n' + "\n".join(levels) + ']>\n<r>\n  <p>&small;</p>\n  <p>before &a9;</p>\n</r>', encoding="utf-8")
     with pytest.raises(XMLInputError) as raised:
         parse_file(path)
-    assert "amplification" in raised.value.problem.message or "loop" in raised.value.problem.message
+    problem = raised.value.problem
+    assert (problem.line, problem.column, problem.rule) == (14, 13, "unsafe-input")
+    assert problem.message == "refused: the file's entities expand to an excessive size (an entity expansion bomb); remove the DOCTYPE's entity declarations"
+
+
+def test_a_nul_character_is_one_line_at_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "nul.xml"
+    path.write_bytes(b"<r>\n<p>a\x00b</p></r>")
+    with pytest.raises(XMLInputError) as raised:
+        parse_file(path)
+    assert str(raised.value.problem).endswith("nul.xml:2:5: error: not well-formed XML: Invalid character: Char 0x0 out of allowed range [xml-syntax]")
+
+
+def test_a_problem_is_one_line_whatever_its_file_name_and_message_hold() -> None:
+    problem = Problem("a\nb\u202e.xml", 3, 4, Severity.ERROR, "first\n  second\x1b[31m", "rule")
+    assert str(problem) == "a\\x0ab\\u202e.xml:3:4: error: first second\\x1b[31m [rule]"
 
 
 def test_syntax_error_has_line_and_column(tmp_path: Path) -> None:

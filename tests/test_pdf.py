@@ -154,6 +154,7 @@ def assert_every_word_in_order(build_: Build) -> None:
 
 # ---- the outputs ---------------------------------------------------------------------------------
 
+@pytest.mark.usefixtures("needs_cjk_font")
 def test_a_pdf_per_document_and_the_book(edition_build: Build) -> None:
     names = sorted(p.name for p in edition_build.result.files)
     assert names == sorted([f"{ESSAY}.pdf", f"{TELEGRAM}.pdf", f"{LETTER}.pdf", "edition.pdf"])
@@ -161,10 +162,12 @@ def test_a_pdf_per_document_and_the_book(edition_build: Build) -> None:
     assert edition_build.result.problems == []
 
 
+@pytest.mark.usefixtures("needs_cjk_font")
 def test_every_word_of_each_document_in_order(edition_build: Build) -> None:
     assert_every_word_in_order(edition_build)
 
 
+@pytest.mark.usefixtures("needs_cjk_font")
 def test_the_book_holds_every_document_in_order(edition_build: Build) -> None:
     book_words = words(pdf_text(edition_build.out / "edition.pdf"))
     for document_id, _, root in documents(edition_build.source):
@@ -203,6 +206,7 @@ def test_the_book_has_title_page_contents_and_bookmarks(edition_build: Build) ->
     assert "Contents" in contents and "Telegram from Pyongyang to Bucharest" in contents
 
 
+@pytest.mark.usefixtures("needs_cjk_font")
 def test_pdf_metadata_and_attached_source(edition_build: Build) -> None:
     source = EDITION / "tei" / f"{TELEGRAM}.xml"
     reader = pypdf.PdfReader(edition_build.out / f"{TELEGRAM}.pdf")
@@ -300,6 +304,7 @@ def test_index_is_sorted_by_the_register_sort_key(edition_build: Build) -> None:
     assert order == sorted(order)
 
 
+@pytest.mark.usefixtures("needs_cjk_font")
 def test_scripts_render_without_missing_glyphs(edition_build: Build) -> None:
     text = pdf_text(edition_build.out / f"{TELEGRAM}.pdf")
     for sample in ["Ceaușescu", "ș ț ă Ș Ț Ă", "Ελληνικά", "Кириллица", "김일성"]:

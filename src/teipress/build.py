@@ -14,6 +14,7 @@ from pathlib import Path
 from .config import Config
 from .edition import Edition, load_edition
 from .errors import InputError, ValidationFailed
+from .outputs import check_output_folder, check_output_location
 from .problems import Problem
 
 FORMATS = frozenset({"html", "pdf"})
@@ -43,6 +44,7 @@ class BuildResult:
     pages_written: list[Path] = field(default_factory=list)
     pdf_files: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    left_out: list[Problem] = field(default_factory=list)  # one per source file that could not be read, so was not published
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -57,8 +59,12 @@ def build_edition(
     validate: bool = True,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Validate the edition in `config.source`, then write `config.html_dir` and/or `config.pdf_dir`.
+
+    Each output folder must be teipress's own, new or empty (any, with `force`); none may be `/`,
+    the home folder, the source folder or hold it (see outputs.py). Both are checked before any work.
 
     Example: `build_edition(load_config(Path(".")), formats={"html"}, validate=False)`.
     """
@@ -67,13 +73,17 @@ def build_edition(
         raise ValueError(f"formats must be a non-empty subset of {sorted(FORMATS)}, not {sorted(formats)}")
     if not config.source.exists():
         raise InputError(f"the source folder {config.source} does not exist; give a folder of TEI files (default: tei/)")
+    check_output_location(config.output, config.source)
+    for folder in (config.html_dir if "html" in formats else None, config.pdf_dir if "pdf" in formats else None):
+        if folder is not None:
+            check_output_folder(folder, source=config.source, force=force)
     workers = max(1, jobs or config.jobs)
     result = BuildResult()
 
     started = time.perf_counter()
     edition = load_edition(config.source)
     result.timings["read"] = time.perf_counter() - started
-    result.problems.extend(error.problem for error in edition.unreadable)
+    result.problems.extend([*(error.problem for error in edition.unreadable), *edition.warnings])
 
     if validate:
         started = time.perf_counter()
@@ -85,14 +95,17 @@ def build_edition(
             raise EditionInvalid(list(validation.problems))
         result.problems.extend(p for p in validation.problems if p not in result.problems)
     elif edition.unreadable:
-        # Without validation an unreadable file would silently vanish from the site: refuse instead.
-        raise EditionInvalid(result.problems)
+        # Without validation (files from elsewhere) every document that can be read is published;
+        # each file that cannot is reported, left out and counted, and the build fails (exit 1).
+        result.left_out = [error.problem for error in edition.unreadable]
+        if not edition.documents and not edition.registers:
+            raise EditionInvalid(result.problems)
     if not edition.documents and not edition.registers:
         raise InputError(f"{config.source} holds no TEI files to build")
 
     if "html" in formats:
         started = time.perf_counter()
-        site = _write_html(edition, config, workers, progress, pdf_linked="pdf" in formats or config.pdf_dir.is_dir())
+        site = _write_html(edition, config, workers, progress, pdf_linked="pdf" in formats or config.pdf_dir.is_dir(), force=force)
         result.timings["html"] = time.perf_counter() - started
         result.html_dir = config.html_dir
         result.documents = site.documents
@@ -105,15 +118,15 @@ def build_edition(
         started = time.perf_counter()
         from .pdf import build_pdfs
 
-        pdfs = build_pdfs(edition, config, config.pdf_dir, jobs=workers)
+        pdfs = build_pdfs(edition, config, config.pdf_dir, jobs=workers, force=force)
         result.timings["pdf"] = time.perf_counter() - started
         result.pdf_dir = config.pdf_dir
         result.pdf_files = list(pdfs.files)
-        result.problems.extend(pdfs.problems)
+        result.problems.extend(p for p in pdfs.problems if p not in result.problems)  # the site reported the renamed documents already
     return result
 
 
-def _write_html(edition: Edition, config: Config, workers: int, progress: ProgressCallback | None, *, pdf_linked: bool):  # type: ignore[no-untyped-def]
+def _write_html(edition: Edition, config: Config, workers: int, progress: ProgressCallback | None, *, pdf_linked: bool, force: bool):  # type: ignore[no-untyped-def]
     from .html import write_site
 
-    return write_site(edition, config, config.html_dir, jobs=workers, progress=progress, pdf_linked=pdf_linked)
+    return write_site(edition, config, config.html_dir, jobs=workers, progress=progress, pdf_linked=pdf_linked, force=force)

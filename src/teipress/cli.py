@@ -17,8 +17,10 @@ from .config import Config, load_config
 from .errors import TeipressError
 from .problems import Problem, Severity
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# Rich markup only where cli.py writes it: every string from a user's files goes through `_escape`,
+# and no `:name:` in a file name or message (`l00001.xml:100:16`) ever becomes an emoji.
+stdout = Console(highlight=False, soft_wrap=True, emoji=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -102,7 +104,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], output_format: str, te
 @cli.command("export")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(["tei", "cmif", "dc", "csv", "json"]))
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write into. Default: output/export/FORMAT.")
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist, also in a folder teipress did not make.")
 @click.option("--base-url", help="The edition's public address (overrides base_url in teipress.toml); cmif and dc need one.")
 @click.pass_context
 def export_command(ctx: click.Context, fmt: str, out: Path | None, force: bool, base_url: str | None) -> None:
@@ -237,8 +239,10 @@ def entities(ctx: click.Context, output_format: str) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Documents transformed in parallel. Default: the number of cores (`jobs` in teipress.toml).")
 @click.option("--base-url", help="The edition's public address, for permalinks and citations (overrides base_url in teipress.toml).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--force", is_flag=True, help="Build into OUT/html/ or OUT/pdf/ although teipress did not make them (it then replaces and removes files there).")
 @click.pass_context
-def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: bool, pdf_only: bool, no_validate: bool, jobs: int | None, base_url: str | None, quiet: bool) -> None:
+def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: bool, pdf_only: bool, no_validate: bool, jobs: int | None, base_url: str | None, quiet: bool,
+          force: bool) -> None:
     """Validate the edition and write the HTML site and the PDFs.
 
     SOURCE is a folder of TEI files (default: the edition's tei/); any TEI renders, and
@@ -267,7 +271,7 @@ def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: 
             bar.update(tasks[stage], completed=done, total=max(total, 1))  # type: ignore[arg-type]
 
         try:
-            result = build_edition(config, formats=formats, validate=not no_validate, jobs=jobs, progress=progress)
+            result = build_edition(config, formats=formats, validate=not no_validate, jobs=jobs, progress=progress, force=force)
         except EditionInvalid as error:
             bar.stop()
             print_problems(error.problems)
@@ -279,6 +283,9 @@ def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: 
         parts.append(f"{len(result.documents)} document page(s) ({len(result.documents_rendered)} transformed{unchanged}) and the registers, chronology and search index in {_escape(display_path(result.html_dir))}")
     if result.pdf_dir is not None:
         parts.append(f"{len(result.pdf_files)} PDF(s) in {_escape(display_path(result.pdf_dir))}")
+    if result.left_out:
+        stdout.print(f"[yellow]Built[/] {' and '.join(parts)} in {result.seconds:.1f} s; [bold red]{len(result.left_out)} file(s) could not be read and were left out[/] (see the errors above).")
+        ctx.exit(1)
     stdout.print(f"[green]Built[/] {' and '.join(parts)} in {result.seconds:.1f} s.")
 
 

@@ -6,6 +6,7 @@ them in `tei/registers/`. Both kinds feed one merged register that every output 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .problems import Problem, Severity, display_path
 from .xmlio import NS, TEI_NS, XML_ID, XMLInputError, parse_file
 
 EDITION_FILE = "edition.xml"
@@ -46,6 +48,7 @@ class Edition:
     source: Path
     files: list[SourceFile] = field(default_factory=list)
     unreadable: list[XMLInputError] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     included: set[Path] = field(default_factory=set)
 
     @property
@@ -65,11 +68,19 @@ def source_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Every `.xml` file named or lying below a named folder, once each, in a stable order."""
     seen: set[Path] = set()
     for path in paths:
-        found = sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)) if path.is_dir() else [path]
+        found = sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts) and not _in_output_folder(p, path)) if path.is_dir() else [path]
         for file in found:
             if file.resolve() not in seen:
                 seen.add(file.resolve())
                 yield file
+
+
+def _in_output_folder(file: Path, root: Path) -> bool:
+    """Whether `file` lies in an output folder teipress made below `root`: a build never reads its own output
+    as sources, also when the output lies inside the source folder (e.g. with `source = "."`)."""
+    from .outputs import is_output_folder  # outputs names the files of an Edition: imported here, not at the top
+
+    return any(is_output_folder(folder) for folder in file.parents if folder != root and folder.is_relative_to(root))
 
 
 def role_of(path: Path, tree: etree._ElementTree) -> str:
@@ -92,20 +103,40 @@ def is_register(root: etree._Element) -> bool:
 def load_edition(source: Path, paths: Iterable[Path] | None = None) -> Edition:
     """Parse every source file once (XIncludes resolved inside `source`); unreadable files are kept as problems.
 
-    A file that another file includes is part of that document, not a document of its own.
+    A file that another file includes is part of that document, not a document of its own. A
+    file found in a folder must lie in it: a symbolic link from there to elsewhere is refused,
+    as an `xi:include` outside the folder is.
     """
     edition = Edition(source=source.resolve())
     included = edition.included
-    for path in source_files(paths if paths is not None else [source]):
+    named = list(paths) if paths is not None else [source]
+    folders = [source, *(path for path in named if path.is_dir())]
+    for path in source_files(named):
+        escaped = _escaped_folder(path, folders)
+        if escaped is not None:
+            message = (f"{path.name} is a symbolic link to {display_path(path.resolve())}, outside the folder {display_path(escaped.resolve())}; "
+                       "teipress reads only files inside it, so this file is left out")
+            edition.unreadable.append(XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, message, "unsafe-symlink")))
+            continue
         root = edition.source if path.resolve().is_relative_to(edition.source) else path.resolve().parent
         try:
-            tree = parse_file(path, xinclude_root=root, included=included)
+            tree = parse_file(path, xinclude_root=root, included=included, warnings=edition.warnings)
         except XMLInputError as error:
             edition.unreadable.append(error)
             continue
         edition.files.append(SourceFile(path=path, tree=tree, role=role_of(path, tree)))
     edition.files = [f for f in edition.files if f.path.resolve() not in included]
     return edition
+
+
+def _escaped_folder(path: Path, folders: Iterable[Path]) -> Path | None:
+    """The folder that `path` lies in by name but, its links followed, not in fact; None when there is none."""
+    place = Path(os.path.abspath(path))
+    real = path.resolve()
+    for folder in folders:
+        if (place.is_relative_to(os.path.abspath(folder)) or place.is_relative_to(folder.resolve())) and not real.is_relative_to(folder.resolve()):
+            return folder
+    return None
 
 
 def register_entries(files: Iterable[SourceFile]) -> Iterator[etree._Element]:

@@ -39,3 +39,24 @@ class TypesetError(TeipressError):
 
 class OutputExistsError(TeipressError):
     """A file would be overwritten although `--force` was not given."""
+
+
+class OutputError(TeipressError):
+    """A file or folder of the output cannot be written: read-only, full disk, not a folder, name too long."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        # Both are the exception's args, so that it crosses from a worker process intact.
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        from pathlib import Path
+
+        from .problems import display_path
+
+        return f"cannot write {display_path(Path(self.path))}: {self.reason}"
+
+
+class WorkerDied(TeipressError):
+    """A worker process was killed (out of memory, `kill -9`) while it worked on a document."""

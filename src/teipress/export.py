@@ -2,7 +2,8 @@
 
 The XSLT 3.0 stylesheets in `xslt/export/` make each file; this module loads the edition once,
 hands the stylesheets the merged registers, collects every output in memory and writes it only
-when all of it was made (so a failure or a refusal to overwrite writes nothing).
+when all of it was made, into a staging folder that replaces the target only when every file is
+written (so a failure, a full disk or a refusal to overwrite writes nothing; see outputs.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .edition import Edition, SourceFile, load_edition, merged_registers
 from .errors import ConfigError, InputError, OutputExistsError
 from .problems import display_path
 from .saxon import Stylesheets, to_xdm
+from .outputs import check_output_folder, output_names, replaced_folder
 from .xmlio import NS, TEI_NS, XML_ID, write_atomic
 
 FORMATS = ("tei", "cmif", "dc", "csv", "json")
@@ -59,10 +61,12 @@ def export_edition(config: Config, fmt: str, out: Path | None = None, *, force: 
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = (out or config.output / "export" / fmt).resolve()
+    check_output_folder(out, source=config.source, force=force)
     edition = load_readable_edition(config.source)
     exporter = _Exporter(config, edition, stylesheets or Stylesheets())
     outputs, notes = getattr(exporter, f"export_{fmt}")()
-    write_outputs(out, outputs, force=force)
+    write_outputs(out, outputs, source=config.source, force=force)
+    notes += [str(problem) for problem in exporter.names.problems if problem.file in {display_path(d.path) for d in edition.documents}]
     return ExportResult(format=fmt, output=out, files=[out / name for name in outputs], documents=len(edition.documents), notes=notes)
 
 
@@ -78,11 +82,16 @@ def load_readable_edition(source: Path) -> Edition:
     return edition
 
 
-def write_outputs(out: Path, outputs: dict[str, bytes], *, force: bool) -> None:
-    """Write every file below `out`, each atomically, after checking that none would be overwritten unasked."""
+def write_outputs(out: Path, outputs: dict[str, bytes], *, source: Path, force: bool) -> None:
+    """Write every file below `out`, all or none: into a staging folder that replaces `out` only when complete.
+
+    `out` must be teipress's own, new or empty (any, with `force`), and no file in it is overwritten unasked;
+    the other files of an earlier export stay (see outputs.py).
+    """
     refuse_overwrite([out / name for name in outputs], force)
-    for name, data in outputs.items():
-        write_atomic(out / name, data)
+    with replaced_folder(out, source=source, force=force, keep_previous=True) as staging:
+        for name, data in outputs.items():
+            write_atomic(staging / name, data)
 
 
 def refuse_overwrite(paths: Iterable[Path], force: bool) -> None:
@@ -114,6 +123,8 @@ class _Exporter:
         self.registers = to_xdm(self.registers_tree)
         # One string rather than a list: Saxon would convert a 1,000-item list again for every document.
         self.document_ids = " ".join(d.id for d in edition.documents)
+        # Each document's file name, the same as its page and PDF in the site.
+        self.names = output_names(edition)
 
     # -- tei ---------------------------------------------------------------------------------
 
@@ -219,7 +230,7 @@ class _Exporter:
         if self.edition.edition_file is not None:
             etree.SubElement(collection, f"{{{EXPORT_NS}}}edition").append(deepcopy(self.edition.edition_file.tree.getroot()))
         for document in self.edition.documents:
-            holder = etree.SubElement(collection, f"{{{EXPORT_NS}}}document", id=document.id)
+            holder = etree.SubElement(collection, f"{{{EXPORT_NS}}}document", id=self.names[document])
             holder.append(deepcopy(document.tree.getroot()))
         return collection
 
@@ -227,7 +238,7 @@ class _Exporter:
         """Every document, with the comments and instructions around its root, in a wrapper without a namespace (see export/tei.xsl)."""
         collection = etree.Element("collection")
         for document in self.edition.documents:
-            holder = etree.SubElement(collection, "document", id=document.id)
+            holder = etree.SubElement(collection, "document", id=self.names[document])
             root = document.tree.getroot()
             for node in [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]:
                 copy = deepcopy(node)
@@ -256,9 +267,10 @@ class _Exporter:
         records: list[tuple[str, str, etree._Element]] = []
         outputs: dict[str, bytes] = {}
         for document in self.edition.documents:
-            text = self.stylesheets.transform("export/dc.xsl", document.tree, registers=self.registers, base_url=base_url, document_id=document.id)
-            outputs[f"oai_dc/{document.id}.xml"] = xml_bytes(text)
-            records.append((document.id, datestamp(document), etree.fromstring(text.encode("utf-8"))))
+            name = self.names[document]
+            text = self.stylesheets.transform("export/dc.xsl", document.tree, registers=self.registers, base_url=base_url, document_id=name)
+            outputs[f"oai_dc/{name}.xml"] = xml_bytes(text)
+            records.append((name, datestamp(document), etree.fromstring(text.encode("utf-8"))))
         repository = OaiRepository(base_url=f"{base_url}oai/", name=self.edition_title(), identifier_prefix=f"oai:{_host(base_url)}:", records=records,
                                    admin_email=self.admin_email())
         outputs.update(repository.responses())
@@ -281,18 +293,19 @@ class _Exporter:
         mentions: list[dict[str, str]] = []
         events: list[dict[str, str]] = []
         for document in self.edition.documents:
-            facts = etree.fromstring(self.stylesheets.transform("common/facts.xsl", document.tree, registers=self.registers, document_id=document.id).encode("utf-8"))
-            page = f"{self.config.base_url}documents/{document.id}.html"
+            name = self.names[document]
+            facts = etree.fromstring(self.stylesheets.transform("common/facts.xsl", document.tree, registers=self.registers, document_id=name).encode("utf-8"))
+            page = f"{self.config.base_url}documents/{name}.html"
             for mention in facts.iterfind(f"{{{FACTS_NS}}}mention"):
                 anchor = mention.get("anchor", "")
                 mentions.append({
-                    "document": document.id, "entity": mention.get("entity", ""), "kind": mention.get("kind", ""),
+                    "document": name, "entity": mention.get("entity", ""), "kind": mention.get("kind", ""),
                     "surface": mention.get("surface", ""), "anchor": anchor, "url": f"{page}#{anchor}" if anchor else page,
                 })
             for event in facts.iterfind(f"{{{FACTS_NS}}}event"):
                 anchor = event.get("anchor", "")
                 events.append({
-                    "document": document.id, "iso": event.get("iso", ""), "sort": event.get("sort", ""),
+                    "document": name, "iso": event.get("iso", ""), "sort": event.get("sort", ""),
                     **{name: event.get(name, "") for name in ("when", "from", "to", "notBefore", "notAfter")},
                     "surface": event.get("surface", ""), "anchor": anchor, "url": f"{page}#{anchor}" if anchor else page,
                     "context": event.text or "",

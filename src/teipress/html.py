@@ -10,19 +10,18 @@ images are copied on every build (written only when their bytes differ), and wha
 to no current document is removed, whatever the manifest says.
 
 Atomic: the site is built in a sibling folder (a hard-linked copy of the previous site) and
-swapped into place only when everything succeeded, so a failed build leaves the old site intact.
+swapped into place only when everything succeeded, so a failed build leaves the old site intact
+(outputs.replaced_folder, which also refuses folders teipress did not make).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import re
-import shutil
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,10 +29,12 @@ from lxml import etree
 
 from . import __version__
 from .config import Config
-from .edition import SAFE_ID, Edition, RegisterIndex, SourceFile, merged_registers
+from .edition import Edition, RegisterIndex, SourceFile, merged_registers
 from .errors import TransformError
-from .problems import Problem, Severity, display_path
+from .outputs import output_names, published_files, replaced_folder
+from .problems import Problem, display_path
 from .resources import XSLT_DIR
+from .workers import WorkerPool
 from .xmlio import NS, write_atomic
 
 MANIFEST = Path(".teipress") / "manifest.json"
@@ -84,20 +85,18 @@ def write_site(
     jobs: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
     pdf_linked: bool = True,
+    force: bool = False,
 ) -> SiteResult:
     """Write the whole site of `edition` into `out_dir`, reusing what the previous build left there.
+
+    `out_dir` must be teipress's own, new or empty, unless `force` (see outputs.py).
 
     Example: `write_site(load_edition(Path("tei")), config, Path("output/html"), jobs=2)`.
     """
     result = SiteResult()
     out_dir = out_dir.resolve()
-    staging = _staging_copy(out_dir)
-    try:
+    with replaced_folder(out_dir, source=edition.source, force=force, keep_previous=True) as staging:
         _build_into(staging, edition, config, result, jobs=jobs, progress=progress, pdf_linked=pdf_linked)
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     result.pages_written = [out_dir / p.relative_to(staging) for p in result.pages_written]
     return result
 
@@ -204,20 +203,11 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
 
 
 def _documents(edition: Edition, result: SiteResult) -> list[_Document]:
-    """Every file rendered as a page (documents; registers from other projects too), with a safe, unique id."""
-    own_registers = (edition.source / "registers").resolve()
-    files = [f for f in edition.files if f.role == "document" or (f.role == "register" and not f.path.resolve().is_relative_to(own_registers))]
-    documents: list[_Document] = []
-    seen: set[str] = set()
-    for source in files:
-        page_id = source.id if SAFE_ID.fullmatch(source.id) else re.sub(r"[^A-Za-z0-9._-]+", "-", source.path.stem).strip("-.") or "document"
-        if page_id in seen:
-            base = page_id
-            page_id = next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in seen)
-            result.problems.append(Problem(display_path(source.path), 1, 1, Severity.WARNING, f"another file already has the id {base!r}; this one is published as documents/{page_id}.html", "duplicate-document-id"))
-        seen.add(page_id)
-        documents.append(_Document(id=page_id, source=source, data=etree.tostring(source.tree, encoding="utf-8"), facts_key=""))
-    return documents
+    """Every file rendered as a page (documents; registers from other projects too), under its name in every output."""
+    names = output_names(edition)
+    result.problems.extend(names.problems)
+    return [_Document(id=names[source], source=source, data=etree.tostring(source.tree, encoding="utf-8"), facts_key="")
+            for source in published_files(edition)]
 
 
 def _in_reading_order(documents: Sequence[_Document]) -> list[_Document]:
@@ -399,7 +389,7 @@ class _Workers:
     def __init__(self, jobs: int, edition_xml: bytes) -> None:
         self.jobs = jobs
         self.edition_xml = edition_xml
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: WorkerPool | None = None
         self.inline_ready = False
 
     def __enter__(self) -> _Workers:
@@ -407,10 +397,10 @@ class _Workers:
 
     def __exit__(self, *exc_info: object) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.__exit__(*exc_info)
 
     def map(self, function: Callable, items: Sequence, arguments: Sequence[tuple]) -> Iterable[tuple]:  # type: ignore[type-arg]
-        """Yield (item, result) in order; a failed transformation names its document."""
+        """Yield (item, result) in order; a failed transformation or a killed worker names its document."""
         if self.jobs < 2 or len(items) <= self.INLINE_BATCH:
             if items and not self.inline_ready:
                 _init_worker(self.edition_xml)
@@ -419,11 +409,9 @@ class _Workers:
                 yield item, _named(function, args)
             return
         if self.pool is None:
-            # spawn: a forked child would inherit this process's Saxon (GraalVM) state, which is not fork-safe.
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker, initargs=(self.edition_xml,))
-        futures: list[tuple[object, Future]] = [(item, self.pool.submit(_named, function, args)) for item, args in zip(items, arguments)]  # type: ignore[type-arg]
-        for item, future in futures:
-            yield item, future.result()
+            self.pool = WorkerPool(self.jobs, _init_worker, (self.edition_xml,))
+        results = self.pool.map(_named, [(f"document {args[0]}", (function, args)) for args in arguments])
+        yield from zip(items, results)
 
 
 def _named(function: Callable, args: tuple) -> object:  # type: ignore[type-arg]
@@ -464,44 +452,3 @@ def _read_manifest(site: Path) -> dict:  # type: ignore[type-arg]
 
 def _write_manifest(site: Path, data: dict) -> None:  # type: ignore[type-arg]
     write_atomic(site / MANIFEST, json.dumps(data, indent=1, sort_keys=True))
-
-
-def _staging_copy(out_dir: Path) -> Path:
-    """A fresh sibling folder holding the previous site, hard-linked (cheap; files are replaced, never edited)."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(out_dir)
-    staging = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    if out_dir.is_dir():
-        try:
-            shutil.copytree(out_dir, staging, copy_function=os.link)
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
-            shutil.copytree(out_dir, staging)
-    else:
-        staging.mkdir()
-    return staging
-
-
-def _remove_abandoned(out_dir: Path) -> None:
-    """Folders left by builds that were killed (their process is gone), so they do not pile up."""
-    for folder in out_dir.parent.glob(f".{out_dir.name}.*-[0-9]*"):
-        kind, _, pid = folder.name.rpartition("-")
-        if not pid.isdigit() or not kind.endswith((".building", ".previous")) or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            pass  # another user's live process: leave its folder alone
-
-
-def _swap(staging: Path, out_dir: Path) -> None:
-    """Put the new site in place of the old one with two renames; the old one is removed afterwards."""
-    retired = out_dir.parent / f".{out_dir.name}.previous-{os.getpid()}"
-    shutil.rmtree(retired, ignore_errors=True)
-    if out_dir.exists():
-        os.replace(out_dir, retired)
-    os.replace(staging, out_dir)
-    shutil.rmtree(retired, ignore_errors=True)

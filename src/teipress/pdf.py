@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import multiprocessing
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +22,10 @@ from lxml import etree
 from .config import Config
 from .edition import Edition, merged_registers
 from .errors import TypesetError
+from .outputs import output_names, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
+from .workers import WorkerPool, scratch_folder
 from .xmlio import safe_parser, write_atomic
 
 LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
@@ -39,6 +39,7 @@ DEFAULT_FONT_PATHS = ("/usr/share/fonts",)
 TYPST_PAPER = {"b5": "iso-b5"}
 # Typst's in-memory cache grows with compilations (measured: a worker stays near 220 MB over 60
 # letters); a worker typesets this many, then a fresh one (which compiles the stylesheets again) takes over.
+# Fresh pools, not `max_tasks_per_child`: ProcessPoolExecutor can hang in Python 3.11 when a worker retires.
 TASKS_PER_WORKER = 200
 
 
@@ -70,49 +71,57 @@ class DocumentOutcome:
     document_id: str
     sort_key: str = ""
     chapter: str = ""
-    pdf: Path | None = None
     # Numbered lines of the document: the book's line numbers restart after this many.
     line_count: int = 0
     problems: list[Problem] = field(default_factory=list)
     error: str = ""
 
 
-def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int) -> PdfResult:
+def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, force: bool = False) -> PdfResult:
     """Typeset `out_dir/<document-id>.pdf` for every document and `out_dir/edition.pdf`, the whole edition.
+
+    The folder is replaced whole when every PDF is made (PDFs of removed documents go with it);
+    it must be teipress's own, new or empty, unless `force` (see outputs.py).
 
     Example: `build_pdfs(load_edition(config.source), config, config.pdf_dir, jobs=2)`.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = out_dir.resolve()
+    names = output_names(edition)
     registers = etree.tostring(merged_registers(edition))
-    setting = Typesetting(
-        fonts=tuple(dict.fromkeys((*config.fonts, *DEFAULT_FONTS))),
-        font_paths=tuple(str(p) for p in (*config.font_paths, *(Path(p) for p in DEFAULT_FONT_PATHS if Path(p).is_dir()))),
-        paper=TYPST_PAPER.get(config.paper, config.paper),
-        language=config.language,
-        title=config.title or "",
-        subtitle=config.subtitle or "",
-        out_dir=str(out_dir.resolve()),
-    )
-    tasks = [(str(doc.path), doc.id, etree.tostring(doc.tree)) for doc in edition.documents]
+    tasks = [(f"document {names[doc]}", (str(doc.path), names[doc], etree.tostring(doc.tree))) for doc in edition.documents]
     edition_tree = etree.tostring(edition.edition_file.tree) if edition.edition_file else None
-    result = PdfResult()
-    # multiprocessing.Pool replaces a worker after `maxtasksperchild` reliably (ProcessPoolExecutor's
-    # max_tasks_per_child can hang in Python 3.11 when a worker retires).
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(processes=max(1, jobs), initializer=_start_worker, initargs=(registers, setting),
-                      maxtasksperchild=TASKS_PER_WORKER) as pool:
-        outcomes = pool.map(_typeset_document, tasks, chunksize=1)
-        failed = [o for o in outcomes if o.error]
-        if failed:
-            raise TypesetError("\n".join(o.error for o in failed))
-        in_order = sorted(outcomes, key=lambda o: (o.sort_key, o.document_id))
-        line_offsets = dict(zip((o.document_id for o in in_order), itertools.accumulate((o.line_count for o in in_order), initial=0)))
-        book, book_problems = pool.apply(_typeset_book, (edition_tree, [o.chapter for o in in_order], line_offsets))
+    result = PdfResult(problems=list(names.problems))
+    with replaced_folder(out_dir, source=edition.source, force=force, keep_previous=False) as staging:
+        setting = Typesetting(
+            fonts=tuple(dict.fromkeys((*config.fonts, *DEFAULT_FONTS))),
+            font_paths=tuple(str(p) for p in (*config.font_paths, *(Path(p) for p in DEFAULT_FONT_PATHS if Path(p).is_dir()))),
+            paper=TYPST_PAPER.get(config.paper, config.paper),
+            language=config.language,
+            title=config.title or "",
+            subtitle=config.subtitle or "",
+            out_dir=str(staging),
+        )
+        with WorkerPool(max(1, jobs), _start_worker, (registers, setting)) as pool:
+            outcomes: list[DocumentOutcome] = []
+            batch = TASKS_PER_WORKER * max(1, jobs)
+            for start in range(0, len(tasks), batch):
+                if start:
+                    pool.restart()
+                outcomes.extend(pool.map(_typeset_document, tasks[start:start + batch]))
+            failed = [o for o in outcomes if o.error]
+            if failed:
+                raise TypesetError("\n".join(o.error for o in failed))
+            in_order = sorted(outcomes, key=lambda o: (o.sort_key, o.document_id))
+            line_offsets = dict(zip((o.document_id for o in in_order), itertools.accumulate((o.line_count for o in in_order), initial=0)))
+            book_conformant = pool.call(_typeset_book, "the edition's book", edition_tree, [o.chapter for o in in_order], line_offsets)
     for outcome in outcomes:
-        result.files.append(outcome.pdf)  # type: ignore[arg-type]
+        result.files.append(out_dir / f"{outcome.document_id}.pdf")
         result.problems.extend(outcome.problems)
-    result.files.append(book)
-    result.problems.extend(book_problems)
+    result.files.append(out_dir / BOOK_FILE)
+    if not book_conformant:
+        result.problems.append(Problem(
+            display_path(out_dir / BOOK_FILE), 1, 1, Severity.WARNING,
+            "the book is not PDF/A-3b because a character has no glyph in any font (see the missing-glyph warnings)", "not-pdfa"))
     return result
 
 
@@ -138,12 +147,11 @@ def _stylesheets():  # type: ignore[no-untyped-def]
     return _registers_node
 
 
-def _typeset_document(task: tuple[str, str, bytes]) -> DocumentOutcome:
-    """Transform one document (for its own PDF and as a book chapter) and typeset its PDF."""
-    from .errors import TeipressError
+def _typeset_document(path_text: str, document_id: str, tree_xml: bytes) -> DocumentOutcome:
+    """Transform one document (for its own PDF and as a book chapter) and typeset its PDF into the staging folder."""
+    from .errors import OutputError, TeipressError
     from .saxon import to_xdm
 
-    path_text, document_id, tree_xml = task
     path = Path(path_text)
     assert _setting is not None
     outcome = DocumentOutcome(document_id=document_id)
@@ -154,24 +162,25 @@ def _typeset_document(task: tuple[str, str, bytes]) -> DocumentOutcome:
                       fonts=list(_setting.fonts), edition_title=_setting.title)
         outcome.sort_key = stylesheets.transform("pdf/document.xsl", node, part="sort-key", **common)
         outcome.chapter = stylesheets.transform("pdf/document.xsl", node, part="book", **common)
-        markup = stylesheets.transform("pdf/document.xsl", node, part="standalone", source_name=path.name, **common)
+        # The attached source is named like the site's copy: a file name may hold what Typst refuses in a path (a backslash).
+        markup = stylesheets.transform("pdf/document.xsl", node, part="standalone", source_name=f"{document_id}.xml", **common)
         done = typeset(markup, {"source.xml": path.read_bytes()}, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
         text = "".join(etree.fromstring(tree_xml, safe_parser()).itertext())
         outcome.problems = missing_glyph_problems(done.pdf, done.conformant, path, text, document_id, _setting)
-        target = Path(_setting.out_dir) / f"{document_id}.pdf"
-        write_atomic(target, done.pdf)
-        outcome.pdf = target
+        write_atomic(Path(_setting.out_dir) / f"{document_id}.pdf", done.pdf)
+    except OutputError:
+        raise  # the output folder, not the document: one error for the whole build
     except TeipressError as error:
         outcome.error = str(error)
     except OSError as error:
-        outcome.error = f"{display_path(path)}: cannot write its PDF: {error}"
+        outcome.error = f"{display_path(path)}: cannot typeset it: {error.filename or ''}: {error.strerror or error}"
     return outcome
 
 
-def _typeset_book(edition_xml: bytes | None, chapters: list[str], line_offsets: dict[str, int]) -> tuple[Path, list[Problem]]:
-    """Front matter from edition.xml, the documents' chapters in order, bibliography and indexes."""
+def _typeset_book(edition_xml: bytes | None, chapters: list[str], line_offsets: dict[str, int]) -> bool:
+    """Front matter from edition.xml, the documents' chapters in order, bibliography and indexes; whether the book is PDF/A."""
     from .saxon import to_xdm
 
     assert _setting is not None
@@ -191,12 +200,8 @@ def _typeset_book(edition_xml: bytes | None, chapters: list[str], line_offsets: 
     counted = {document: raw - 1 for document, raw in first_lines.items()}
     if any(line_offsets.get(document, 0) != offset for document, offset in counted.items()):
         done = typeset(markup, {}, _setting, what="the edition's book", line_offsets=counted)
-    target = Path(_setting.out_dir) / BOOK_FILE
-    write_atomic(target, done.pdf)
-    problems = [] if done.conformant else [Problem(
-        display_path(target), 1, 1, Severity.WARNING,
-        "the book is not PDF/A-3b because a character has no glyph in any font (see the missing-glyph warnings)", "not-pdfa")]
-    return target, problems
+    write_atomic(Path(_setting.out_dir) / BOOK_FILE, done.pdf)
+    return done.conformant
 
 
 def _line_markers(values: list[Any]) -> list[dict[str, Any]]:
@@ -278,7 +283,7 @@ def _workspace(font_paths: tuple[str, ...]) -> _Workspace:
 
     workspace = _workspaces.get(font_paths)
     if workspace is None:
-        folder = Path(tempfile.mkdtemp(prefix="teipress-pdf-")).resolve()
+        folder = scratch_folder("teipress-pdf-").resolve()
         atexit.register(shutil.rmtree, folder, True)
         (folder / "lib.typ").write_bytes(LIB_TYP.read_bytes())
         (folder / "main.typ").write_text("", encoding="utf-8")

@@ -123,7 +123,7 @@ def validate_edition(edition: Edition, config: Config, *, tei_all: bool = False)
 def _validate(edition: Edition, config: Config, *, tei_all: bool, id_only_files: list[SourceFile]) -> ValidationResult:
     tei_all_schema = _tei_all_path(config) if tei_all else None
     validators = _validators()
-    problems = [_explain_unreadable(error.problem) for error in edition.unreadable]
+    problems = [error.problem for error in edition.unreadable] + edition.warnings
     occurrences = _id_occurrences([*edition.files, *id_only_files])
     validators.edition_ids.ids = frozenset(occurrences)
     # lxml's extension functions are process-wide: claim ours again in case other code replaced it.
@@ -157,31 +157,6 @@ class _SourceLines:
             except OSError:
                 self._lines = []
         return element_column(element, self._lines)
-
-
-def _explain_unreadable(problem: Problem) -> Problem:
-    """A not-well-formed file keeps its one problem; an entity bomb says so in words."""
-    if "amplification factor" in problem.message or "entity reference loop" in problem.message.lower():
-        message = "refused: the file's entities expand to an excessive size (an entity expansion bomb); remove the DOCTYPE's entity declarations"
-        return Problem(problem.file, problem.line, problem.column, problem.severity, message, "unsafe-input")
-    undefined = re.search(r"Entity '([^']+)' not defined", problem.message)
-    if undefined:
-        declaration = _external_entity_declaration(Path(problem.file), undefined[1])
-        if declaration:
-            message = (f"the external entity &{undefined[1]}; ({declaration}) was refused: teipress never reads the files or URLs "
-                       "a DOCTYPE names; replace the entity by the text it stands for")
-            return Problem(problem.file, problem.line, problem.column, problem.severity, message, "external-entity")
-    return problem
-
-
-def _external_entity_declaration(path: Path, name: str) -> str | None:
-    """`SYSTEM "file:///etc/passwd"` when the file's DOCTYPE declares entity `name` as external."""
-    try:
-        head = path.read_bytes()[:65536].decode("utf-8", errors="replace")
-    except OSError:
-        return None
-    match = re.search(r"<!ENTITY\s+" + re.escape(name) + r"\s+((?:SYSTEM|PUBLIC)\s+(?:\"[^\"]*\"|'[^']*')(?:\s+(?:\"[^\"]*\"|'[^']*'))?)", head)
-    return " ".join(match[1].split()) if match else None
 
 
 # --- RELAX NG ------------------------------------------------------------------------------------

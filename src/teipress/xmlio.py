@@ -1,19 +1,21 @@
-"""Safe reading and atomic writing of XML: no external entities, no network, no escaping the edition."""
+"""Safe reading and atomic writing of XML: nothing read from outside the source folder, no network, bounded expansion."""
 
 from __future__ import annotations
 
 import os
 import re
 import tempfile
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from .errors import InputError, UnsafeInputError
+from .errors import InputError, OutputError, UnsafeInputError
 from .problems import Problem, Severity, display_path
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -51,13 +53,135 @@ def safe_parser() -> etree.XMLParser:
     return parser
 
 
-def syntax_problem(path: Path, error: etree.XMLSyntaxError) -> Problem:
-    """The one clear message for a file that is not well-formed XML."""
+# What a refused DTD or entity file reads as: valid inside a DTD (so a DOCTYPE whose entities the
+# document never uses still parses) but not as text, so that a refused entity the text uses is an error.
+_REFUSED_RESOURCE = '<!ENTITY % teipress-refused "">'
+
+
+class _ConfinedResources(etree.Resolver):
+    """Hands the parser the DTDs and entity files a DOCTYPE names when they lie inside `root`; refuses the rest.
+
+    A local file inside the source folder is as safe to read as an `xi:include` inside it. Each
+    refusal is kept, with its reason, for the message.
+    """
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+        self.refused: dict[str, str] = {}
+
+    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
+        reason = self._refusal(system_url or "")
+        if reason is None:
+            return self.resolve_filename(str(_file_of(system_url)), context)
+        self.refused.setdefault(system_url, reason)
+        return self.resolve_string(_REFUSED_RESOURCE, context)
+
+    def _refusal(self, url: str) -> str | None:
+        path = _file_of(url)
+        if path is None:
+            return f"{url} is not a local file, and teipress reads no URLs"
+        if not path.is_relative_to(self.root):
+            return f"{display_path(path)} lies outside the source folder {os.path.join(display_path(self.root), '')}, and teipress reads no file outside it"
+        if not path.is_file():
+            return f"{display_path(path)} does not exist"
+        return None
+
+
+def _file_of(url: str) -> Path | None:
+    """The local file a `file:` URL names, with links resolved; None for any other URL."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    try:
+        return Path(unquote(parts.path)).resolve()
+    except (OSError, ValueError):
+        return None
+
+
+def _confined_parser(resources: _ConfinedResources) -> etree.XMLParser:
+    """`safe_parser`, but reading the DTDs and entity files inside the source folder that a DOCTYPE names."""
+    parser = etree.XMLParser(
+        resolve_entities=True,
+        no_network=True,
+        load_dtd=True,
+        dtd_validation=False,
+        attribute_defaults=False,
+        huge_tree=False,
+        collect_ids=False,
+        remove_blank_text=False,
+    )
+    parser.resolvers.add(resources)
+    return parser
+
+
+def syntax_problem(path: Path, error: etree.XMLSyntaxError, source: bytes = b"") -> Problem:
+    """The one clear message for a file that is not well-formed XML, on one line, at the place of the fault."""
     line, column = error.position if error.position else (error.lineno or 1, 0)
-    message = error.msg or str(error)
+    message = " ".join((error.msg or str(error)).split())
     # libxml2 appends its own ", line N, column M" which we already report in front.
     message = message.split(", line ")[0]
+    if "amplification factor" in message or "entity reference loop" in message.lower():
+        # libxml2 counts lines inside the entity being expanded; the reader needs the reference in the file.
+        line, column = _entity_bomb_place(source.decode("utf-8", errors="replace"))
+        message = "refused: the file's entities expand to an excessive size (an entity expansion bomb); remove the DOCTYPE's entity declarations"
+        return Problem(display_path(path), line or 1, column or 1, Severity.ERROR, message, "unsafe-input")
     return Problem(display_path(path), line or 1, column or 1, Severity.ERROR, f"not well-formed XML: {message}", "xml-syntax")
+
+
+_ENTITY_DECLARATION = re.compile(r"""<!ENTITY\s+([^\s%"'>]+)\s+(?:"([^"]*)"|'([^']*)')""")
+_EXTERNAL_ENTITY_DECLARATION = re.compile(r"""<!ENTITY\s+([^\s%"'>]+)\s+((?:SYSTEM|PUBLIC)\s+("[^"]*"|'[^']*')(?:\s+("[^"]*"|'[^']*'))?)""")
+_ENTITY_REFERENCE = re.compile(r"&([A-Za-z_:][\w.:-]*);")
+_END_OF_DOCTYPE = re.compile(r"\]\s*>")
+
+
+def _entity_bomb_place(text: str) -> tuple[int, int]:
+    """Line and column of the entity reference in the document whose expansion is the largest (a loop: endless)."""
+    # Only the document's own declarations are weighed; entities from a DTD file count as small.
+    declarations: dict[str, str] = {}
+    last = None
+    for last in _ENTITY_DECLARATION.finditer(text):
+        declarations.setdefault(last[1], last[2] if last[2] is not None else last[3])
+    doctype = max(text.find("<!DOCTYPE"), 0)
+    sizes: dict[str, float] = {}
+
+    def size(name: str, trail: frozenset[str]) -> float:
+        if name in trail:
+            return float("inf")
+        if name not in sizes:
+            value = declarations.get(name, "")
+            sizes[name] = len(value) + sum(size(reference, trail | {name}) for reference in _ENTITY_REFERENCE.findall(value))
+        return sizes[name]
+
+    start = last.end() if last else doctype
+    end = _END_OF_DOCTYPE.search(text, start)
+    references = list(_ENTITY_REFERENCE.finditer(text, end.end() if end else start))
+    if not references:  # the bomb goes off inside the DOCTYPE itself
+        return _line_and_column(text, doctype)
+    worst = max(references, key=lambda reference: (size(reference[1], frozenset()), -reference.start()))
+    return _line_and_column(text, worst.start())
+
+
+def _line_and_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _refusal_problem(path: Path, error: etree.XMLSyntaxError, source: bytes, refused: dict[str, str]) -> Problem:
+    """Why a file whose DOCTYPE names something teipress did not read cannot be read without it."""
+    problem = syntax_problem(path, error, source)
+    text = source.decode("utf-8", errors="replace")
+    base = path.resolve().as_uri()
+    for match in _EXTERNAL_ENTITY_DECLARATION.finditer(text):
+        url = urljoin(base, match[3][1:-1])
+        if url in refused and re.search(f"&{re.escape(match[1])};", text):
+            declaration = " ".join(match[2].split())
+            message = f"the external entity &{match[1]}; ({declaration}) was refused: {refused[url]}; replace the entity by the text it stands for"
+            return replace(problem, message=message, rule="external-entity")
+    undefined = re.search(r"Entity '([^']+)' not defined", problem.message)
+    if undefined:
+        reasons = "; ".join(f"{url} was not read: {reason}" for url, reason in refused.items())
+        return replace(problem, message=f"the entity &{undefined[1]}; is not defined, because the DTD that may declare it was not read ({reasons})", rule="external-entity")
+    return problem
 
 
 class XMLInputError(InputError):
@@ -69,88 +193,207 @@ class XMLInputError(InputError):
 
 
 MAX_INCLUSIONS = 1000
+MAX_NESTING = 20
+# Against include amplification (one small file including a large one a thousand times): the
+# content all `xi:include`s of one document copy in, at every level, counted before it is copied.
+MAX_INCLUDED_ELEMENTS = 500_000
+MAX_INCLUDED_CHARACTERS = 20_000_000
 
 
-def parse_file(path: Path, *, xinclude_root: Path | None = None, included: set[Path] | None = None) -> etree._ElementTree:
-    """Parse `path` safely; with `xinclude_root`, resolve `xi:include`s that stay inside that folder.
+def parse_file(path: Path, *, xinclude_root: Path | None = None, included: set[Path] | None = None,
+               warnings: list[Problem] | None = None) -> etree._ElementTree:
+    """Parse `path` safely; with `xinclude_root` (the source folder), read what it names inside that folder.
 
-    The files an XInclude pulls in are added to `included`, so that callers can tell parts of
-    a document from documents.
+    Inside the folder means: `xi:include`s, and DTDs and entity files a DOCTYPE names. The files an
+    XInclude pulls in are added to `included`, so that callers can tell parts of a document from
+    documents. What could be read only in part (an absent header part, a DTD not read whose
+    entities the document does not use) is added to `warnings`.
     """
     try:
         data = path.read_bytes()
     except OSError as error:
         raise XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, f"cannot read the file: {error.strerror}", "io")) from error
+    root = xinclude_root.resolve() if xinclude_root is not None else None
+    tree = _parse(path, data, root, warnings)
+    if root is not None:
+        # The DOCTYPE has done its work (entities expanded); Saxon, reading the tree again, must not go looking for its DTD.
+        tree.docinfo.clear()
+        if tree.getroot().xpath("boolean(//xi:include)", namespaces=NS):
+            _XIncludes(root, included if included is not None else set(), warnings).resolve(tree, path, data)
+    return tree
+
+
+def _parse(path: Path, data: bytes, root: Path | None, warnings: list[Problem] | None) -> etree._ElementTree:
+    resources = _ConfinedResources(root) if root is not None else None
     try:
-        tree = etree.fromstring(data, safe_parser(), base_url=path.resolve().as_uri()).getroottree()
+        tree = etree.fromstring(data, _confined_parser(resources) if resources else safe_parser(), base_url=path.resolve().as_uri()).getroottree()
     except etree.XMLSyntaxError as error:
-        raise XMLInputError(syntax_problem(path, error)) from error
+        problem = _refusal_problem(path, error, data, resources.refused) if resources and resources.refused else syntax_problem(path, error, data)
+        raise XMLInputError(problem) from error
     except UnsafeInputError as error:
         raise XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, str(error), "unsafe-input")) from error
-    if xinclude_root is not None and tree.getroot().xpath("boolean(//xi:include)", namespaces=NS):
-        _XIncludes(xinclude_root.resolve(), included if included is not None else set()).resolve(tree, path, depth=0)
+    if resources and resources.refused and warnings is not None:
+        text = data.decode("utf-8", errors="replace")
+        doctype = text.find("<!DOCTYPE")
+        line, column = _line_and_column(text, doctype) if doctype >= 0 else (1, 1)
+        for url, reason in resources.refused.items():
+            warnings.append(Problem(display_path(path), line, column, Severity.WARNING,
+                                    f"the DOCTYPE names {url}, which was not read: {reason}; the document uses none of its entities and was read without it",
+                                    "external-dtd"))
     return tree
+
+
+# The includes to resolve: not those inside another include (its fallback is resolved only when used).
+_INCLUDES = etree.XPath("descendant-or-self::xi:include[not(ancestor::xi:*)]", namespaces=NS)
+
+
+@dataclass
+class _Pending:
+    """An `xi:include` still to resolve, the file whose `href` it is relative to, and the files it lies inside."""
+
+    include: etree._Element
+    path: Path
+    chain: tuple[Path, ...]
 
 
 @dataclass
 class _XIncludes:
-    """Resolves the `xi:include`s of one file: only inside `root`, at most 20 levels and MAX_INCLUSIONS inclusions."""
+    """Resolves the `xi:include`s of one document: only inside `root`, with limits against loops and amplification.
+
+    Included content is inserted first and its own `xi:include`s resolved in place, so that each
+    knows whether it lies inside the document's `<text>`. An include whose target is absent or
+    cannot be read takes its `xi:fallback` (as the XInclude recommendation says); without one, an
+    absent part outside `<text>` (a shared header part) is left out with a warning, anything else
+    is an error.
+    """
 
     root: Path
     included: set[Path]
+    warnings: list[Problem] | None
     count: int = 0
+    elements: int = 0
+    characters: int = 0
+    parsed: dict[Path, etree._ElementTree] = field(default_factory=dict)
+    document: Path = Path()
+    lines: list[str] = field(default_factory=list)
 
-    def resolve(self, tree: etree._ElementTree, path: Path, *, depth: int) -> None:
-        for include in list(tree.getroot().iter(f"{{{XI_NS}}}include")):
-            href = include.get("href", "")
-            target = (path.parent / href).resolve()
+    def resolve(self, tree: etree._ElementTree, path: Path, source: bytes) -> None:
+        self.document = path
+        self.lines = source.decode("utf-8", errors="replace").splitlines()
+        pending = deque(_Pending(include, path, (path.resolve(),)) for include in _INCLUDES(tree.getroot()))
+        while pending:
+            # Depth first, in document order: the first include to cross a limit is the one reported.
+            pending.extendleft(reversed(self._resolve_one(pending.popleft())))
 
-            def refuse(message: str, rule: str) -> XMLInputError:
-                return XMLInputError(Problem(display_path(path), include.sourceline or 1, 1, Severity.ERROR, message, rule))
+    def _problem(self, item: _Pending, message: str, rule: str, severity: Severity = Severity.ERROR) -> Problem:
+        where = "" if item.path == self.document else f"in {display_path(item.path)}, "
+        return Problem(display_path(self.document), item.include.sourceline or 1, element_column(item.include, self.lines), severity, where + message, rule)
 
-            if "://" in href or not target.is_relative_to(self.root):
-                raise refuse(f"xi:include of {href!r} points outside the edition's source folder {display_path(self.root)}", "unsafe-xinclude")
-            if depth > 20:
-                raise refuse("xi:include nests more than 20 levels deep (a loop?)", "xinclude-loop")
-            self.count += 1
-            if self.count > MAX_INCLUSIONS:
-                raise refuse(f"more than {MAX_INCLUSIONS} xi:includes in one document", "xinclude-limit")
+    def _resolve_one(self, item: _Pending) -> list[_Pending]:
+        """Replace one include by what it names (or its fallback); return the includes the new content holds."""
+        include = item.include
+        href = include.get("href", "")
+        if include.getparent() is None:
+            raise XMLInputError(self._problem(item, "the root element is an xi:include; a document must have content of its own", "xinclude-target"))
+        target = (item.path.parent / href).resolve()
+        if "://" in href or not target.is_relative_to(self.root):
+            refusal = f"xi:include of {href!r} points outside the edition's source folder {os.path.join(display_path(self.root), '')}"
+            return self._instead(item, refusal, "unsafe-xinclude", absent=False)
+        if target in item.chain or len(item.chain) > MAX_NESTING:
+            raise XMLInputError(self._problem(item, f"xi:include of {href!r} includes itself (a loop) or nests more than {MAX_NESTING} levels deep", "xinclude-loop"))
+        self.count += 1
+        if self.count > MAX_INCLUSIONS:
+            raise XMLInputError(self._problem(item, f"more than {MAX_INCLUSIONS} xi:includes in one document", "xinclude-limit"))
+        if include.get("parse", "xml") == "text":
+            try:
+                text = target.read_text(encoding=include.get("encoding", "utf-8"))
+            except (OSError, LookupError, UnicodeDecodeError) as error:
+                return self._instead(item, f"xi:include of {href!r} cannot be read as text: {error}", "xinclude-target", absent=not target.exists())
+            self._count(item, 0, len(text))
             self.included.add(target)
-            if include.get("parse", "xml") == "text":
-                try:
-                    text = target.read_text(encoding=include.get("encoding", "utf-8"))
-                except (OSError, LookupError, UnicodeDecodeError) as error:
-                    raise refuse(f"xi:include of {href!r} cannot be read as text: {error}", "xinclude-target") from error
-                _replace_with_text(include, text)
-                continue
-            if not target.is_file():
-                raise refuse(f"xi:include of {href!r}: there is no such file", "xinclude-target")
-            included = parse_file(target)
-            self.resolve(included, target, depth=depth + 1)
-            selected = included.getroot()
-            pointer = include.get("xpointer")
-            if pointer:
-                matches = included.xpath("//*[@xml:id=$id]", id=pointer)
-                if not matches:
-                    raise refuse(f"xi:include xpointer {pointer!r} names no element of {href}", "xinclude-xpointer")
-                selected = matches[0]
-            replacement = deepcopy(selected)
-            # Problems in included content are reported at the xi:include of the file being checked.
-            for element in replacement.iter():
-                element.sourceline = include.sourceline
-            replacement.tail = include.tail
-            include.getparent().replace(include, replacement)
+            _replace_include(include, text, [])
+            return []
+        if not target.is_file():
+            part = f"{href!r} (xpointer {include.get('xpointer')!r})" if include.get("xpointer") else repr(href)
+            return self._instead(item, f"xi:include of {part}: there is no such file", "xinclude-target", absent=True)
+        try:
+            included = self._parsed(target)
+        except XMLInputError as error:
+            return self._instead(item, f"xi:include of {href!r} cannot be read: {error.problem}", "xinclude-target", absent=False)
+        selected = included.getroot()
+        pointer = include.get("xpointer")
+        if pointer:
+            matches = included.xpath("//*[@xml:id=$id]", id=pointer)
+            if not matches:
+                return self._instead(item, f"xi:include xpointer {pointer!r} names no element of {href}", "xinclude-xpointer", absent=True)
+            selected = matches[0]
+        self._count(item, sum(1 for _ in selected.iter()), sum(len(node) for node in selected.xpath(".//text()")))
+        self.included.add(target)
+        replacement = deepcopy(selected)
+        replacement.tail = None
+        # Problems in included content are reported at the xi:include of the file being checked.
+        for element in replacement.iter():
+            element.sourceline = include.sourceline
+        _replace_include(include, "", [replacement])
+        return [_Pending(nested, target, (*item.chain, target)) for nested in _INCLUDES(replacement)]
+
+    def _parsed(self, target: Path) -> etree._ElementTree:
+        """Each included file is parsed once per document, however often it is included."""
+        if target not in self.parsed:
+            self.parsed[target] = _parse(target, _read(target), self.root, self.warnings)
+        return self.parsed[target]
+
+    def _count(self, item: _Pending, elements: int, characters: int) -> None:
+        self.elements += elements
+        self.characters += characters
+        if self.elements > MAX_INCLUDED_ELEMENTS or self.characters > MAX_INCLUDED_CHARACTERS:
+            message = (f"the xi:includes of this document copy in more than {MAX_INCLUDED_ELEMENTS:,} elements or {MAX_INCLUDED_CHARACTERS:,} "
+                       "characters of text (the limit against include amplification); include each part once")
+            raise XMLInputError(self._problem(item, message, "xinclude-limit"))
+
+    def _instead(self, item: _Pending, reason: str, rule: str, *, absent: bool) -> list[_Pending]:
+        """What an include that cannot be resolved becomes: its fallback, nothing (an absent header part), or an error."""
+        include = item.include
+        fallback = include.find("xi:fallback", NS)
+        if fallback is not None:
+            if not absent and self.warnings is not None:
+                self.warnings.append(self._problem(item, f"{reason}; its xi:fallback is used instead", rule, Severity.WARNING))
+            content = list(fallback)
+            _replace_include(include, fallback.text or "", content)
+            return [_Pending(nested, item.path, item.chain) for element in content for nested in _INCLUDES(element)]
+        if absent and not include.xpath("ancestor::tei:text", namespaces=NS):
+            if self.warnings is not None:
+                self.warnings.append(self._problem(item, f"{reason}; that part lies outside <text> and is left out", rule, Severity.WARNING))
+            _replace_include(include, "", [])
+            return []
+        raise XMLInputError(self._problem(item, reason, rule))
 
 
-def _replace_with_text(include: etree._Element, text: str) -> None:
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, f"cannot read the file: {error.strerror}", "io")) from error
+
+
+def _replace_include(include: etree._Element, text: str, elements: list[etree._Element]) -> None:
+    """Put `text` and `elements` where `include` stands, keeping the text that follows it."""
     parent = include.getparent()
-    previous = include.getprevious()
-    joined = text + (include.tail or "")
-    if previous is not None:
-        previous.tail = (previous.tail or "") + joined
+    tail = include.tail or ""
+    if elements:
+        elements[-1].tail = (elements[-1].tail or "") + tail
     else:
-        parent.text = (parent.text or "") + joined
+        text += tail
+    previous = include.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    position = parent.index(include)
+    include.tail = None
     parent.remove(include)
+    for offset, element in enumerate(elements):
+        parent.insert(position + offset, element)
 
 
 def element_column(element: etree._Element, source_lines: list[str]) -> int:
@@ -165,9 +408,12 @@ def element_column(element: etree._Element, source_lines: list[str]) -> int:
 
 @contextmanager
 def atomic_output(path: Path, mode: str = "wb") -> Iterator:
-    """Write to a temporary file beside `path` and move it into place only when writing succeeded."""
+    """Write to a temporary file beside `path` and move it into place only when writing succeeded.
+
+    The temporary name is short whatever the target's, so that a long file name cannot become too long.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tp-", suffix=".tmp")
     try:
         with os.fdopen(handle, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as stream:
             yield stream
@@ -179,6 +425,9 @@ def atomic_output(path: Path, mode: str = "wb") -> Iterator:
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write `data` to `path` all at once or not at all."""
-    with atomic_output(path, "wb") as stream:
-        stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+    """Write `data` to `path` all at once or not at all; an `OutputError` names the file and the system's reason."""
+    try:
+        with atomic_output(path, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError as error:
+        raise OutputError(str(path), error.strerror or str(error)) from error

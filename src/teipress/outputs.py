@@ -1,0 +1,221 @@
+"""Output folders: which ones teipress may replace, how it replaces them whole, and the names of the files in them.
+
+Ownership: every folder teipress writes (`html/`, `pdf/`, each export folder) holds `.teipress/`,
+its mark. teipress replaces or deletes files only in a marked folder, a new one or an empty one
+(or, with `--force`, one the user hands over); it never writes into `/`, the home folder, the
+source folder or a folder that holds it, and the edition's loader skips marked folders, so that an
+output inside the source folder is never read as sources.
+
+Atomic: a folder is written as a sibling (`.NAME.building-PID`, starting empty or as a hard-linked
+copy of the previous folder) and swapped into place only when everything succeeded, so a failure,
+a full disk or a killed worker leaves the previous folder as it was. An `OSError` anywhere on the way
+becomes one `OutputError` naming the file (as it would be in the target) and the system's reason.
+
+Names: one function gives every published file its name (`documents/{name}.html`, `{name}.pdf`,
+`{name}.xml` of the exports), unique, safe, the same in every output, reported when it had to change.
+"""
+
+from __future__ import annotations
+
+import errno
+import glob
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+
+from . import __version__
+from .edition import SAFE_ID, Edition, SourceFile
+from .errors import ConfigError, OutputError, OutputExistsError
+from .problems import Problem, Severity, display_path
+from .xmlio import write_atomic
+
+MARKER = ".teipress"
+OWNER_FILE = Path(MARKER) / "output.json"
+# Files of the outputs that are not a document's: a document with such an id gets another name.
+RESERVED_NAMES = {"edition": "the book, edition.pdf", "edition-corpus": "the corpus of `export tei`, edition-corpus.xml"}
+# Names come from ids and file names; longer ones are cut so that `name.html` and its temporary file fit any file system.
+MAX_NAME_LENGTH = 100
+# The sibling folders of a build keep at most this much of the target's name, so that they never get too long.
+_SIBLING_NAME_LENGTH = 40
+
+
+# --- ownership --------------------------------------------------------------------------------------
+
+
+def is_output_folder(folder: Path) -> bool:
+    """Whether teipress made `folder` (it holds teipress's mark)."""
+    return (folder / MARKER).is_dir()
+
+
+def check_output_location(folder: Path, source: Path) -> None:
+    """A `ConfigError` when writing `folder` could harm what is not output: `/`, the home folder, the sources."""
+    folder, source = folder.resolve(), source.resolve()
+    shown = display_path(folder)
+    if folder == Path(folder.anchor):
+        raise ConfigError(f"the output folder {shown} is the root of the file system; choose a folder of its own with -o or `output` in teipress.toml")
+    if folder == Path.home().resolve():
+        raise ConfigError(f"the output folder {shown} is your home folder; choose a folder of its own with -o or `output` in teipress.toml")
+    if folder == source:
+        raise ConfigError(f"the output folder {shown} is the source folder; choose another with -o or `output` in teipress.toml")
+    if source.is_relative_to(folder):
+        raise ConfigError(f"the output folder {shown} holds the source folder {display_path(source)}; choose another with -o or `output` in teipress.toml")
+
+
+def check_output_folder(folder: Path, *, source: Path, force: bool) -> None:
+    """Refuse `folder` unless teipress may replace what is in it: its own, new or empty (any, with `force`), and not a place `check_output_location` refuses."""
+    folder = folder.resolve()
+    check_output_location(folder, source)
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(str(folder), "it is not a folder")
+        if folder.is_dir() and not force and not is_output_folder(folder) and any(folder.iterdir()):
+            raise OutputExistsError(
+                f"{display_path(folder)} holds files that teipress did not write; choose a new or empty folder, "
+                f"or add --force to hand it over to teipress")
+    except OSError as error:
+        raise OutputError(str(folder), error.strerror or str(error)) from error
+
+
+# --- atomic replacement ------------------------------------------------------------------------------
+
+
+@contextmanager
+def replaced_folder(target: Path, *, source: Path, force: bool = False, keep_previous: bool) -> Iterator[Path]:
+    """Yield a staging folder that replaces `target` whole when the block ends without an error.
+
+    With `keep_previous` the staging folder starts as a hard-linked copy of `target` (cheap; files
+    are replaced, never edited in place), else empty. On any error it is removed and `target` is
+    left as it was; an `OSError` becomes an `OutputError` naming the file as it would lie in `target`.
+    """
+    target = target.resolve()
+    check_output_folder(target, source=source, force=force)
+    staging = _sibling(target, "building")
+    try:
+        _remove_abandoned(target)
+        _start(staging, target if keep_previous and target.is_dir() else None)
+        yield staging
+        write_atomic(staging / OWNER_FILE, json.dumps({"teipress": __version__}) + "\n")
+        _swap(staging, target)
+    except BaseException as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, (OSError, OutputError)):
+            raise _in_target(error, staging, target) from error
+        raise
+
+
+def _in_target(error: OSError | OutputError, staging: Path, target: Path) -> OutputError:
+    """The error as the user sees it: the file named where it would have been written, and that nothing changed."""
+    if isinstance(error, OutputError):
+        path, reason = Path(error.path), error.reason
+    else:
+        path, reason = Path(error.filename) if error.filename else target, error.strerror or str(error)
+    if path.is_relative_to(staging):
+        path = target / path.relative_to(staging)
+    return OutputError(str(path), f"{reason}; " + (f"{display_path(target)} is unchanged" if target.exists() else "nothing was written"))
+
+
+def _sibling(target: Path, kind: str) -> Path:
+    return target.parent / f".{target.name[:_SIBLING_NAME_LENGTH]}.{kind}-{os.getpid()}"
+
+
+def _start(staging: Path, previous: Path | None) -> None:
+    try:
+        staging.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as error:  # a file stands where a folder must be
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), error.filename) from error
+    shutil.rmtree(staging, ignore_errors=True)
+    if previous is None:
+        staging.mkdir()
+        return
+    try:
+        shutil.copytree(previous, staging, symlinks=True, copy_function=os.link)
+    except OSError:
+        # No hard links on this file system: a real copy (which fails, too, on a full or read-only disk).
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(previous, staging, symlinks=True)
+
+
+def _remove_abandoned(target: Path) -> None:
+    """Sibling folders left by builds that were killed (their process is gone), so that they do not pile up."""
+    for folder in target.parent.glob(f".{glob.escape(target.name[:_SIBLING_NAME_LENGTH])}.*-[0-9]*"):
+        kind, _, pid = folder.name.rpartition("-")
+        if not pid.isdigit() or not kind.endswith((".building", ".previous")) or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass  # another user's live process: leave its folder alone
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Put the new folder in place of the old one with two renames; the old one is removed afterwards."""
+    retired = _sibling(target, "previous")
+    shutil.rmtree(retired, ignore_errors=True)
+    if target.exists():
+        os.replace(target, retired)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        if retired.exists():
+            os.replace(retired, target)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+# --- names ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class OutputNames:
+    """The name of each published file in every output, and a warning for each name that had to change."""
+
+    by_path: dict[Path, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def __getitem__(self, source: SourceFile) -> str:
+        return self.by_path[source.path]
+
+
+def published_files(edition: Edition) -> list[SourceFile]:
+    """The files that get pages of their own: the documents, and registers from other projects (ours have the register pages)."""
+    own_registers = (edition.source / "registers").resolve()
+    return [f for f in edition.files if f.role == "document" or (f.role == "register" and not f.path.resolve().is_relative_to(own_registers))]
+
+
+def output_names(edition: Edition) -> OutputNames:
+    """Name every published file: its id (root `xml:id`, else file name) made safe, short and unique.
+
+    Unique ignoring case (two names that differ only in case are one file on macOS and Windows),
+    never a name of the edition's own files (RESERVED_NAMES). The same edition always gets the
+    same names, so the site's links to PDFs and exports hold.
+    """
+    names = OutputNames()
+    taken = set(RESERVED_NAMES)
+    for source in published_files(edition):
+        wanted = source.id if SAFE_ID.fullmatch(source.id) else re.sub(r"[^A-Za-z0-9._-]+", "-", source.path.stem).strip("-._")
+        wanted = wanted[:MAX_NAME_LENGTH].rstrip("-._") or "document"
+        name = wanted
+        if name.casefold() in taken:
+            name = next(f"{wanted}-{n}" for n in count(2) if f"{wanted}-{n}".casefold() not in taken)
+        taken.add(name.casefold())
+        names.by_path[source.path] = name
+        if name != source.id:
+            names.problems.append(Problem(display_path(source.path), 1, 1, Severity.WARNING, _renamed(source.id, wanted, name), "document-name"))
+    return names
+
+
+def _renamed(document_id: str, wanted: str, name: str) -> str:
+    published = f"its outputs are named {name} (documents/{name}.html, {name}.pdf, {name}.xml)"
+    if wanted.casefold() in RESERVED_NAMES:
+        return f"the id {wanted!r} is the name of {RESERVED_NAMES[wanted.casefold()]}; {published}"
+    if wanted != name:
+        return f"another file already has the id {wanted!r}; {published}"
+    return f"the id {document_id!r} is no safe file name; {published}"

@@ -1,0 +1,134 @@
+"""Worker processes of the builds, and one clear error when the operating system kills one.
+
+Documents are transformed in spawned processes (a forked child would inherit this process's Saxon
+state, which is not fork-safe). When the system kills a worker (out of memory, `kill -9`),
+`concurrent.futures` fails the pending tasks at once with `BrokenProcessPool`, where
+`multiprocessing.Pool` would wait forever. `WorkerPool` turns that into one `WorkerDied` naming what
+the dead worker was working on: each worker notes its current task in a ledger file of its own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from .errors import WorkerDied
+
+# A task: what it works on in the user's terms ("document letter-3"), and the arguments of the function.
+Task = tuple[str, tuple[Any, ...]]
+
+
+class WorkerPool:
+    """`jobs` spawned worker processes, each set up once by `initializer(*initargs)`."""
+
+    def __init__(self, jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+        self.jobs = jobs
+        self.initializer = initializer
+        self.initargs = initargs
+        self.ledger = Path(tempfile.mkdtemp(prefix="tp-"))
+        self.processes: dict[int, multiprocessing.process.BaseProcess] = {}
+        self.executor = self._start()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.ledger, ignore_errors=True)
+
+    def _start(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
+                                   initargs=(str(self.ledger), self.initializer, self.initargs))
+
+    def restart(self) -> None:
+        """Fresh worker processes (the old ones finish first), e.g. to let go of memory a library keeps."""
+        self.executor.shutdown(wait=True)
+        self.executor = self._start()
+
+    def map(self, function: Callable[..., Any], tasks: Sequence[Task]) -> Iterator[Any]:
+        """Yield `function(*args)` of each task, in order; a worker's exception is raised here as it was."""
+        futures = [self.executor.submit(_run, function, what, args) for what, args in tasks]
+        # The executor starts its processes in `submit`: keep them, to read the exit code of one that died.
+        self.processes.update((p.pid, p) for p in multiprocessing.active_children() if p.pid is not None)
+        for future in futures:
+            yield self._result(future)
+
+    def call(self, function: Callable[..., Any], what: str, *args: Any) -> Any:
+        return next(self.map(function, [(what, args)]))
+
+    def _result(self, future: Future[Any]) -> Any:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            raise self._death() from None
+
+    def _death(self) -> WorkerDied:
+        """What the killed worker was working on, from the ledger entries of workers that died of something else than the pool's own SIGTERM."""
+        self.executor.shutdown(wait=True, cancel_futures=True)  # every worker is joined: their exit codes are known
+        working: dict[int, str] = {}
+        for entry in self.ledger.iterdir():
+            if not entry.name.isdigit():
+                continue  # a worker's scratch folder
+            try:
+                working[int(entry.name)] = entry.read_text(encoding="utf-8")
+            except (OSError, ValueError):
+                continue
+        codes = {pid: self.processes[pid].exitcode for pid in working if pid in self.processes}
+        killed = {pid: what for pid, what in working.items() if codes.get(pid) != -signal.SIGTERM} or working
+        if not killed:
+            return WorkerDied("a worker process died before it took up any work (killed by the system, perhaps for lack of memory); the build stopped")
+        causes = sorted({_cause(codes.get(pid)) for pid in killed})
+        return WorkerDied(f"{', '.join(sorted(killed.values()))}: the worker process working on it was {' or '.join(causes)} "
+                          f"(the system may have run out of memory); the build stopped")
+
+
+def _cause(exit_code: int | None) -> str:
+    if exit_code is not None and exit_code < 0:
+        try:
+            return f"killed by {signal.Signals(-exit_code).name}"
+        except ValueError:
+            return f"killed by signal {-exit_code}"
+    return "ended" if exit_code is None else f"ended with exit code {exit_code}"
+
+
+# --- in the worker processes ---------------------------------------------------------------------
+
+_ledger_entry: Path | None = None
+
+
+def _start_worker(ledger: str, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    global _ledger_entry
+    _ledger_entry = Path(ledger) / str(os.getpid())
+    initializer(*initargs)
+
+
+def scratch_folder(prefix: str) -> Path:
+    """A new folder for this process's temporary files; in a worker it lies in the pool's own folder,
+    which the pool removes even when the worker was killed and could not clean up after itself."""
+    if _ledger_entry is None:
+        return Path(tempfile.mkdtemp(prefix=prefix))
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=_ledger_entry.parent))
+
+
+def _run(function: Callable[..., Any], what: str, args: tuple[Any, ...]) -> Any:
+    """Run one task with its name in the ledger while it runs (a note only: a full disk must not stop the work)."""
+    try:
+        _ledger_entry.write_text(what, encoding="utf-8")  # type: ignore[union-attr]
+    except OSError:
+        pass
+    try:
+        return function(*args)
+    finally:
+        try:
+            _ledger_entry.unlink()  # type: ignore[union-attr]
+        except OSError:
+            pass

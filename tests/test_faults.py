@@ -1,0 +1,292 @@
+"""Faults: a worker killed mid-build, a full disk, a read-only output folder, an interrupted export, an
+output below a file. Each ends promptly with one clear error line and exit 2, and leaves the previous
+output as it was, with no partial or temporary file anywhere.
+
+The disk faults are real where the platform allows it (a small tmpfs, a read-only bind mount: root
+on Linux); elsewhere the same errors are raised by patched functions of this process.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from teipress import export as exporter
+from teipress import html as site_writer
+from teipress import pdf as pdf_writer
+from teipress.cli import cli
+
+from conftest import FIXTURES
+
+SITE_FIXTURE = FIXTURES / "site" / "edition"
+LETTER = "letter-1950-03-04-northtown"
+VICTIM = "telegram-1950-05-06-southport"
+WORKER_KILLED = f"error: document {VICTIM}: the worker process working on it was killed by SIGKILL (the system may have run out of memory); the build stopped"
+
+_page_task = site_writer._page_task
+_typeset_document = pdf_writer._typeset_document
+
+
+# --- what the worker processes run instead (module level, so that they can import it) ---------------
+
+
+def page_task_that_dies_on_the_victim(document_id: str, *args: object) -> None:
+    if document_id == VICTIM:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _page_task(document_id, *args)  # type: ignore[arg-type]
+
+
+def typesetting_that_dies_on_the_victim(*args: object) -> object:
+    source_path = args[0] if isinstance(args[0], str) else args[0][0]  # type: ignore[index]
+    if Path(source_path).stem == VICTIM:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _typeset_document(*args)  # type: ignore[arg-type]
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def run(*args: str, timeout: float = 120) -> Result:
+    """The command, in a thread of its own: a build that hangs fails the test instead of hanging it."""
+    outcome: list[Result] = []
+    thread = threading.Thread(target=lambda: outcome.append(CliRunner().invoke(cli, list(args))), daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert outcome, f"teipress {' '.join(args)} still runs after {timeout} s"
+    return outcome[0]
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file and folder below `folder` (hidden ones too), files with a hash of their bytes."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
+            for p in sorted(folder.rglob("*"))}
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Staging folders and temporary files of teipress below `folder`."""
+    return sorted(p.name for p in folder.rglob("*") if re.search(r"\.(building|previous)-\d+$|^\.tp-.*\.tmp$", p.name))
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The outputs of a successful build and export of the site fixture, made once and copied by each test."""
+    root = tmp_path_factory.mktemp("previous")
+    shutil.copytree(SITE_FIXTURE, root / "tei")
+    for command in (["build", "--no-validate", "-q", "-j", "2"], ["export", "tei"]):
+        result = CliRunner().invoke(cli, ["--root", str(root), *command])
+        assert result.exit_code == 0, result.output
+    return root / "output"
+
+
+@pytest.fixture
+def edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, previous: Path) -> Path:
+    """The edition in the current folder with its previous output in output/; temporary files go to tmp/."""
+    shutil.copytree(SITE_FIXTURE, tmp_path / "tei")
+    shutil.copytree(previous, tmp_path / "output")
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))  # the worker processes
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # this process
+    monkeypatch.chdir(tmp_path)
+    victim = tmp_path / "tei" / f"{VICTIM}.xml"
+    victim.write_text(victim.read_text(encoding="utf-8").replace("</body>", "<p>A new paragraph to typeset.</p></body>"), encoding="utf-8")
+    return tmp_path
+
+
+def assert_left_as_it_was(edition: Path, before: dict[str, str]) -> None:
+    assert tree(edition / "output") == before
+    assert leftovers(edition) == []
+    assert list((edition / "tmp").iterdir()) == []
+
+
+def mount(*args: str) -> bool:
+    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
+
+
+@contextmanager
+def full_disk(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool]:
+    """`folder` on a small file system filled to the last byte; yields whether that is real (a tmpfs).
+
+    Else every temporary file this process makes below `folder` is /dev/full, where writing fails with ENOSPC.
+    """
+    contents = folder.with_name(folder.name + ".contents")
+    folder.rename(contents)
+    folder.mkdir()
+    real = os.geteuid() == 0 and mount("-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder))
+    try:
+        shutil.copytree(contents, folder, dirs_exist_ok=True)
+        if real:
+            descriptor = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT)
+            try:
+                for size in (1 << 20, 1 << 12, 1):
+                    try:
+                        while True:
+                            os.write(descriptor, b"\0" * size)
+                    except OSError as error:
+                        assert error.errno == errno.ENOSPC
+            finally:
+                os.close(descriptor)
+        else:
+            make_temporary = tempfile.mkstemp
+
+            def on_a_full_disk(*args, dir=None, **kwargs):  # type: ignore[no-untyped-def]
+                descriptor, name = make_temporary(*args, dir=dir, **kwargs)
+                if dir is not None and Path(dir).resolve().is_relative_to(folder.resolve()):
+                    full = os.open("/dev/full", os.O_WRONLY)
+                    os.dup2(full, descriptor)
+                    os.close(full)
+                return descriptor, name
+
+            monkeypatch.setattr(tempfile, "mkstemp", on_a_full_disk)
+        yield real
+    finally:
+        (folder / "filler").unlink(missing_ok=True)
+        if real:
+            shutil.rmtree(contents)
+            shutil.copytree(folder, contents, dirs_exist_ok=True)
+            subprocess.run(["umount", "-l", str(folder)], check=True)
+        folder.rmdir()
+        contents.rename(folder)
+
+
+@contextmanager
+def read_only(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """`folder` read-only: a read-only bind mount where possible, else no folder can be made below it (EROFS)."""
+    real = os.geteuid() == 0 and mount("--bind", str(folder), str(folder))
+    if real and not mount("-o", "remount,ro,bind", str(folder)):
+        subprocess.run(["umount", str(folder)], check=True)
+        real = False
+    if not real:
+        make_folder = os.mkdir
+
+        def refused(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if Path(path).resolve().is_relative_to(folder.resolve()):
+                raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+            return make_folder(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "mkdir", refused)
+    try:
+        yield
+    finally:
+        if real:
+            subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+# --- a worker killed mid-build ----------------------------------------------------------------------
+
+
+def test_a_killed_html_worker_ends_the_build_naming_its_document(edition: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = tree(edition / "output")
+    monkeypatch.setattr(site_writer, "_page_task", page_task_that_dies_on_the_victim)
+    monkeypatch.setattr(site_writer._Workers, "INLINE_BATCH", 0)  # worker processes even for one page
+    result = run("build", "--html", "--no-validate", "-q", "-j", "2")
+    assert (result.exit_code, result.output.splitlines()) == (2, [WORKER_KILLED])
+    assert_left_as_it_was(edition, before)
+
+
+def test_a_killed_pdf_worker_ends_the_build_naming_its_document(edition: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = tree(edition / "output")
+    monkeypatch.setattr(pdf_writer, "_typeset_document", typesetting_that_dies_on_the_victim)
+    result = run("build", "--pdf", "--no-validate", "-q", "-j", "2")
+    assert (result.exit_code, result.output.splitlines()) == (2, [WORKER_KILLED])
+    assert_left_as_it_was(edition, before)
+
+
+# --- a full disk --------------------------------------------------------------------------------------
+
+
+def test_a_full_disk_stops_the_html_build_and_the_export(edition: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = tree(edition / "output")
+    with full_disk(edition / "output", monkeypatch):
+        site = run("build", "--html", "--no-validate", "-q", "-j", "1")
+        replaced_export = run("export", "tei", "--force")
+        new_export = run("export", "tei", "-o", "output/elsewhere")
+    assert site.exit_code == 2
+    assert re.fullmatch(r"error: cannot write output/html/\S+: No space left on device; output/html is unchanged\n", site.output), site.output
+    assert replaced_export.exit_code == 2
+    assert re.fullmatch(r"error: cannot write output/export/tei/\S+\.xml: No space left on device; output/export/tei is unchanged\n", replaced_export.output)
+    assert new_export.exit_code == 2
+    assert re.fullmatch(r"error: cannot write output/elsewhere/\S+\.xml: No space left on device; nothing was written\n", new_export.output)
+    assert_left_as_it_was(edition, before)
+
+
+def test_a_full_disk_stops_the_pdf_build(edition: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = tree(edition / "output")
+    with full_disk(edition / "output", monkeypatch) as real:
+        if not real:
+            pytest.skip("the PDFs are written by worker processes, which a patched function cannot reach: this needs a tmpfs (root on Linux)")
+        result = run("build", "--pdf", "--no-validate", "-q", "-j", "2")
+    assert result.exit_code == 2
+    assert re.fullmatch(rf"error: cannot write output/pdf/({LETTER}|{VICTIM})\.pdf: No space left on device; output/pdf is unchanged\n", result.output), result.output
+    assert_left_as_it_was(edition, before)
+
+
+# --- a read-only output folder -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("command", "folder"), [
+    (["build", "--html", "--no-validate", "-q"], "output/html"),
+    (["build", "--pdf", "--no-validate", "-q"], "output/pdf"),
+    (["export", "tei", "--force"], "output/export/tei"),
+])
+def test_a_read_only_output_folder_is_reported_in_one_line(edition: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], folder: str) -> None:
+    before = tree(edition / "output")
+    with read_only(edition / "output", monkeypatch):
+        result = run(*command)
+    assert (result.exit_code, result.output) == (2, f"error: cannot write {folder}: Read-only file system; {folder} is unchanged\n")
+    assert_left_as_it_was(edition, before)
+
+
+# --- an interrupted export ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("interruption", [OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), KeyboardInterrupt()])
+def test_an_interrupted_export_writes_nothing(edition: Path, monkeypatch: pytest.MonkeyPatch, interruption: BaseException) -> None:
+    before = tree(edition / "output")
+    write = exporter.write_atomic
+    calls: list[Path] = []
+
+    def interrupted_at_the_third_file(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise interruption
+        write(path, data)
+
+    monkeypatch.setattr(exporter, "write_atomic", interrupted_at_the_third_file)
+    replaced = run("export", "tei", "--force")
+    calls.clear()
+    new = run("export", "tei", "-o", "elsewhere")
+    if isinstance(interruption, OSError):
+        assert (replaced.exit_code, replaced.output) == (2, "error: cannot write output/export/tei: No space left on device; output/export/tei is unchanged\n")
+        assert (new.exit_code, new.output) == (2, "error: cannot write elsewhere: No space left on device; nothing was written\n")
+    else:
+        assert replaced.exit_code != 0 and new.exit_code != 0
+    assert not (edition / "elsewhere").exists()
+    assert_left_as_it_was(edition, before)
+
+
+# --- an output folder below a file ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("command", "message"), [
+    (["build", "--html", "--no-validate", "-q", "-o", "notes.txt/site"], "error: cannot write notes.txt/site: Not a directory; nothing was written\n"),
+    (["export", "csv", "-o", "notes.txt/csv"], "error: cannot write notes.txt: Not a directory; nothing was written\n"),
+])
+def test_an_output_folder_below_a_file_is_reported_in_one_line(edition: Path, command: list[str], message: str) -> None:
+    (edition / "notes.txt").write_text("my notes", encoding="utf-8")
+    result = run(*command)
+    assert (result.exit_code, result.output) == (2, message)
+    assert (edition / "notes.txt").read_text(encoding="utf-8") == "my notes"
+    assert leftovers(edition) == []
