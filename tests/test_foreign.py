@@ -100,13 +100,19 @@ def test_roles_in_an_action_without_type_and_a_date_only_in_words(site: Path) ->
 def test_several_senders_and_an_organisation_as_addressee(site: Path) -> None:
     assert metadata(site, "several-senders")[1:] == [
         ("Date", "2 January 1851"), ("From", "Ada Quill, Bert Ink in Inkton"), ("To", "Guild of Quills in Penford")]
+    row = page(site, "index.html").xpath("//tr[@id='several-senders']")[0]
+    # the register names of the entries they point to
+    assert (row.get("data-sender"), row.get("data-addressee")) == ("Quill, Ada; Bert Ink", "Quill Gazette")
+    home = lxml.html.parse(str(site / "html" / "index.html"))
+    assert "Quill, Ada; Bert Ink" in home.xpath("//select[@id='filter-sender']/option/text()")
 
 
 def test_registers_in_separate_files_list_the_letters_that_name_their_entries(site: Path) -> None:
     persons = page(site, "registers/persons.html")
     bert = persons.xpath("//li[@id='Ink-Bert']")[0]
     assert [words(item) for item in bert.xpath(".//details//li")] == [
-        "To: A letter whose actions carry no type", "Correspondent: Ada Quill an Bert Ink, Inkton", "Ada Quill an Bert Ink, Inkton: “Bert”"]
+        "To: A letter whose actions carry no type", "Correspondent: Ada Quill an Bert Ink, Inkton", "From: Two senders to one addressee",
+        "Ada Quill an Bert Ink, Inkton: “Bert”"]
     places = page(site, "registers/places.html")
     assert [words(item) for item in places.xpath("//li[@id='Inkton-place']//details//li")] == ["Ada Quill an Bert Ink, Inkton: “Inkton”"]
     assert persons.xpath("//li[@id='Ink-Bert']//a[@class='mention']/@href") == ["../documents/roles-in-one-action.html#p1"]

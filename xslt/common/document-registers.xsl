@@ -105,14 +105,4 @@
     <xsl:variable name="named" select="($idno/@subtype, $idno/@type)[not(lower-case(.) = ('url', 'uri', 'link', ''))][1]"/>
     <xsl:sequence select="if (exists($named)) then (if (string-length($named) le 4) then upper-case($named) else upper-case(substring($named, 1, 1)) || substring($named, 2)) else 'Link'"/>
   </xsl:function>
-
-  <!-- A name as a register lists it: "Schnitzler, Arthur" where the surname comes first, else its words. -->
-  <xsl:function name="tp:entry-name-text" as="xs:string">
-    <xsl:param name="name" as="element()"/>
-    <xsl:variable name="first" select="$name/*[1]"/>
-    <xsl:sequence select="
-      if ($first/self::surname and exists($first/following-sibling::forename) and empty($name/text()[normalize-space(.) ne '']))
-      then normalize-space($first) || ', ' || string-join($first/following-sibling::*!normalize-space(.)[. ne ''], ' ')
-      else tp:name-text($name)"/>
-  </xsl:function>
 </xsl:stylesheet>

@@ -99,10 +99,16 @@
     <xsl:sequence select="if (exists($chosen)) then tp:name-text($chosen) else normalize-space(string($entry))"/>
   </xsl:function>
 
-  <!-- A name's text; forename/surname parts joined with spaces even where the file puts none between them. -->
+  <!-- A name's text; forename/surname parts joined with spaces even where the file puts none between
+       them, and "Schnitzler, Arthur" where the surname comes first (as registers list it). -->
   <xsl:function name="tp:name-text" as="xs:string">
     <xsl:param name="name" as="element()"/>
-    <xsl:sequence select="normalize-space(if ($name/*) then string-join($name/node()/normalize-space(string(.))[. ne ''], ' ') else string($name))"/>
+    <xsl:variable name="parts" select="$name/node()/normalize-space(string(.))[. ne '']"/>
+    <xsl:sequence select="normalize-space(
+      if ($name/*[1][self::surname] and $name/*[1]/following-sibling::forename and empty($name/text()[normalize-space(.) ne '']))
+        then $parts[1] || ', ' || string-join(subsequence($parts, 2), ' ')
+      else if ($name/*) then string-join($parts, ' ')
+      else string($name))"/>
   </xsl:function>
 
   <!-- All other names of an entry (variants, abbreviations, short forms). -->

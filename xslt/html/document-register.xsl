@@ -146,7 +146,7 @@
 
   <!-- A name as a register lists it ("Schnitzler, Arthur"); a name holding more than name parts
        (a note, a break, an alternate) as the reading text renders it, so that nothing is lost. -->
-  <xsl:template match="*" mode="tp:html-entry-name">{tp:entry-name-text(.)}</xsl:template>
+  <xsl:template match="*" mode="tp:html-entry-name">{tp:name-text(.)}</xsl:template>
   <xsl:template match="*[.//*[not(self::forename or self::surname or self::addName or self::roleName or self::nameLink or self::genName
                                   or self::hi or self::add or self::persName or self::placeName or self::orgName or self::name or self::settlement or self::country)]]"
                 mode="tp:html-entry-name">

@@ -33,7 +33,7 @@
               date="{$date}"
               sort="{if ($date) then substring(replace($date, '/.*$', '') || '-01-01', 1, 10) else ''}"
               year="{if ($date) then substring($date, 1, 4) else ''}">
-      <xsl:for-each select="$senders[1]">
+      <xsl:for-each select="$senders">
         <sender>
           <xsl:call-template name="tp:party"/>
         </sender>
@@ -44,7 +44,7 @@
           <xsl:call-template name="tp:party"/>
         </sender>
       </xsl:for-each>
-      <xsl:for-each select="tp:addressees($root)[1]">
+      <xsl:for-each select="tp:addressees($root)">
         <addressee>
           <xsl:call-template name="tp:party"/>
         </addressee>

@@ -132,7 +132,7 @@
   </xsl:template>
 
   <!-- A name as a register lists it; one holding more than name parts as the reading text renders it. -->
-  <xsl:template match="*" mode="tp:pdf-entry-name">{tp:typst-literal(tp:entry-name-text(.))}</xsl:template>
+  <xsl:template match="*" mode="tp:pdf-entry-name">{tp:typst-literal(tp:name-text(.))}</xsl:template>
   <xsl:template match="*[.//*[not(self::forename or self::surname or self::addName or self::roleName or self::nameLink or self::genName
                                   or self::hi or self::add or self::persName or self::placeName or self::orgName or self::name or self::settlement or self::country)]]"
                 mode="tp:pdf-entry-name">
