@@ -75,7 +75,7 @@ def test_the_kind_of_each_document_from_its_header(site: Path) -> None:
     home = page(site, "index.html")
     assert sorted((row.get("id"), row.get("data-type")) for row in home.xpath("//table[contains(@class, 'document-list')]/tbody/tr")
                   if row.get("id") in kinds) == sorted((document, kind) for document, kind in kinds.items())
-    assert pdf_lines(site, "several-senders")[1] == "Type Telegram"
+    assert pdf_lines(site, "several-senders")[:2] == ["Two senders to one addressee", "Type Telegram"]
 
 
 # ------------------------------------------------------------------ correspondence
@@ -136,6 +136,7 @@ def test_letterhead_parts_stand_on_lines_of_their_own(site: Path) -> None:
 
 def test_letterhead_opener_closer_and_address_in_the_pdf(site: Path) -> None:
     lines = pdf_lines(site, "letterhead")
+    assert lines[0] == "Quill Gazette an Bert Ink"  # the letter's own title, not its series'
     start = lines.index("Quill Gazette", 2)
     assert lines[start:start + 15] == [
         "Quill Gazette", "und", "Inkblatt.", "Redaction. Inkton, 2. Aug. 1889", "Telegramm-Adresse:", "Gazette Inkton",

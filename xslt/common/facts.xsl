@@ -69,10 +69,12 @@
     <xsl:apply-templates mode="tp:facts"/>
   </xsl:template>
 
-  <!-- A document's title: the main title of its header, else its first heading. -->
+  <!-- A document's title: the main title of its header, else its analytic title (a letter's own, not
+       the series' or the edition's it is published in), else its first title, else its first heading. -->
   <xsl:function name="tp:document-title" as="xs:string">
     <xsl:param name="root" as="element()"/>
-    <xsl:sequence select="normalize-space(($root/teiHeader/fileDesc/titleStmt/title[@type = 'main'], $root/teiHeader/fileDesc/titleStmt/title, $root//text//head, $root/@xml:id, '')[1])"/>
+    <xsl:variable name="titles" select="$root/teiHeader/fileDesc/titleStmt/title"/>
+    <xsl:sequence select="normalize-space(($titles[@type = 'main'], $titles[@level = 'a'], $titles, $root//text//head, $root/@xml:id, '')[1])"/>
   </xsl:function>
 
   <!-- A document's own date: when it was sent or written, else the date of its source. -->
