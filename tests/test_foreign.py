@@ -184,3 +184,18 @@ def test_the_documents_register_in_the_pdf_keeps_every_word(site: Path) -> None:
         "Occupations: Schreiberin; Druckerin", "Links: GND https://authority.example.org/gnd/ada", "Local: ADA-1", "EVIL: javascript:alert(1)",
         "Places", "Inkton", "Location: (10,5 20,25)", "Organisations", "Quill Gazette", "Located in: Inkton Geonames https://places.example.org/inkton",
         "Works", "Das Buch der Tinte", "Also: https://books.example.org/tinte", "Author: Quill, Ada", "Events", "Ink Fair", "Held in Inkton."]
+
+
+def test_words_between_and_after_entries_keep_their_place() -> None:
+    from lxml import etree
+
+    from teipress.saxon import Stylesheets
+
+    tei = etree.fromstring(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt></fileDesc></teiHeader>'
+        '<text><body><p>Text.</p></body><back><listPerson><head>First</head><person xml:id="a"><persName>Anna</persName></person>'
+        '<head>Later</head>loose words<person xml:id="b"><persName>Berta</persName></person></listPerson></back></text></TEI>')
+    html = lxml.html.fromstring(Stylesheets().transform("html/fragment.xsl", etree.ElementTree(tei)))
+    register = html.xpath("//section[@class='document-register']")[0]
+    assert [words(h) for h in register.xpath(".//h3")] == ["First"]
+    assert [words(item) for item in register.xpath(".//ul/li")] == ["Anna", "Later", "loose words", "Berta"]

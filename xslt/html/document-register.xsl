@@ -41,9 +41,9 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- A list: its own heads (else what it holds) as the heading, then its entries and nested lists. -->
+  <!-- A list: its leading heads (else what it holds) as the heading, then its entries and nested lists. -->
   <xsl:template match="*[tp:is-document-register(.)]" mode="tp:html-document-register">
-    <xsl:variable name="heads" select="head"/>
+    <xsl:variable name="heads" select="head[empty(preceding-sibling::*[not(self::head)])]"/>
     <section class="register-list register-list-{lower-case(substring-after(local-name(), 'list'))}">
       <xsl:if test="ancestor::text and tp:is-passage(.)">
         <xsl:attribute name="id" select="tp:passage-anchor(.)"/>

@@ -34,7 +34,7 @@
   </xsl:function>
 
   <xsl:template match="*[tp:is-document-register(.)]" mode="tp:pdf-document-register">
-    <xsl:variable name="heads" select="head"/>
+    <xsl:variable name="heads" select="head[empty(preceding-sibling::*[not(self::head)])]"/>
     <xsl:text>&#10;#tp-register-list[</xsl:text>
     <xsl:choose>
       <xsl:when test="exists($heads)"><xsl:apply-templates select="$heads/node()" mode="tp:pdf"/></xsl:when>
