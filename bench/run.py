@@ -13,9 +13,17 @@ parallel workers count together) and as the largest single process (`ru_maxrss` 
 
 Targets are printed, never asserted: a miss is a figure to look into, not a failure.
 
+`--corpus PATH.tar.xz` measures a real edition too (e.g. `../shared/corpora/escher.tar.xz`), so that
+no path that grows faster than the edition hides behind synthetic data: the archive is unpacked into
+the work folder and each step runs on it as on a synthetic edition (an edition root whose
+`teipress.toml` names the corpus as its source folder); `--corpus-subsets 100,500,1000` adds
+subsets of it (the first N files of its largest folder, every other file whole) to show how a
+step grows.
+
 Example:
 
     python bench/run.py --sizes 100,1000 --json bench-results.json
+    python bench/run.py --sizes 0 --corpus ../shared/corpora/escher.tar.xz --corpus-subsets 100,500,1000 --steps validate
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -54,6 +63,7 @@ class Measurement:
     step: str
     size: int
     status: str
+    edition: str = "synthetic"
     wall_s: float = 0.0
     cpu_s: float = 0.0
     max_rss_mb: float = 0.0
@@ -72,13 +82,13 @@ class Measurement:
         return self.source_mb / self.wall_s if self.wall_s else 0.0
 
 
-def run_step(step: str, root: Path, size: int, documents: int, source_mb: float, timeout: float, log: Path) -> Measurement:
+def run_step(step: str, root: Path, size: int, documents: int, source_mb: float, timeout: float, log: Path, edition: str = "synthetic") -> Measurement:
     """Run `bench/step.py STEP ROOT` as a child; time it and watch its memory until it ends."""
     command = [sys.executable, str(BENCH / "step.py"), step, str(root)]
     with log.open("ab") as log_file:
-        log_file.write(f"\n=== {step} N={size}: {' '.join(command)}\n".encode())
+        log_file.write(f"\n=== {step} {edition} N={size}: {' '.join(command)}\n".encode())
         log_file.flush()
-        stdout_path = log.with_suffix(f".{step}.out")
+        stdout_path = log.with_suffix(f".{edition.replace(':', '-')}-{size}.{step}.out")
         with stdout_path.open("wb") as stdout_file:
             started = time.perf_counter()
             child = subprocess.Popen(command, stdout=stdout_file, stderr=log_file, start_new_session=True)
@@ -89,7 +99,7 @@ def run_step(step: str, root: Path, size: int, documents: int, source_mb: float,
     max_rss = usage.ru_maxrss * 1024 if usage else 0  # Linux counts ru_maxrss in KiB
     # Sampling can miss a short peak; the tree's peak is at least its largest process's.
     cpu = (usage.ru_utime + usage.ru_stime) if usage else 0.0  # the step and its workers, whatever else the machine runs
-    measurement = Measurement(step=step, size=size, status="failed", wall_s=wall, cpu_s=cpu, tree_rss_mb=max(tree_peak, max_rss) / MB,
+    measurement = Measurement(step=step, size=size, status="failed", edition=edition, wall_s=wall, cpu_s=cpu, tree_rss_mb=max(tree_peak, max_rss) / MB,
                               max_rss_mb=max_rss / MB, documents=documents, source_mb=source_mb)
     if status is None:
         measurement.reason = f"timed out after {timeout:.0f} s"
@@ -137,13 +147,75 @@ def change_one_letter(tei: Path, size: int) -> Path:
     return letter
 
 
+# --- real corpora ----------------------------------------------------------------------------------
+
+# Steps that need a change only a synthetic edition knows how to make.
+SYNTHETIC_ONLY_STEPS = ("html-rebuild",)
+
+
+@dataclass
+class Corpus:
+    """A real edition unpacked for measuring: an edition root whose teipress.toml names the source folder."""
+
+    name: str
+    root: Path
+    source: Path
+    documents: int
+    source_mb: float
+
+
+def unpack_corpus(archive: Path, workdir: Path) -> Path:
+    """The corpus's source folder: a folder as given, an archive unpacked (its one top folder, else all it holds)."""
+    if archive.is_dir():
+        return archive.resolve()
+    target = workdir / "corpus-unpacked"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    with tarfile.open(archive) as tar:
+        # The "data" filter (Python 3.11.4+) refuses members that would land outside the folder.
+        tar.extractall(target, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
+    entries = [p for p in target.iterdir() if not p.name.startswith(".")]
+    return entries[0] if len(entries) == 1 and entries[0].is_dir() else target
+
+
+def corpus_editions(source: Path, subsets: list[int], workdir: Path, name: str) -> list[Corpus]:
+    """The whole corpus and each subset: the first N files of its largest folder, every other file whole."""
+    files = sorted(p for p in source.rglob("*.xml") if p.is_file())
+    by_folder: dict[Path, list[Path]] = {}
+    for file in files:
+        by_folder.setdefault(file.parent, []).append(file)
+    largest = max(by_folder, key=lambda folder: len(by_folder[folder]))
+    others = [f for f in files if f.parent != largest]
+    editions = []
+    for size in sorted(set(subsets)):
+        if size >= len(by_folder[largest]):
+            continue
+        subset = workdir / f"corpus-{name}-first-{size}" / "source"
+        shutil.rmtree(subset.parent, ignore_errors=True)
+        for file in others + by_folder[largest][:size]:
+            copy = subset / file.relative_to(source)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(file, copy)
+        editions.append(_corpus_root(f"{name}:{size}", subset, workdir))
+    editions.append(_corpus_root(name, source, workdir))
+    return editions
+
+
+def _corpus_root(name: str, source: Path, workdir: Path) -> Corpus:
+    root = workdir / f"corpus-{name.replace(':', '-')}"
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "teipress.toml").write_text(f"source = {json.dumps(str(source))}\noutput = \"output\"\n", encoding="utf-8")
+    files = [p for p in source.rglob("*.xml") if p.is_file()]
+    return Corpus(name=name, root=root, source=source, documents=len(files), source_mb=sum(p.stat().st_size for p in files) / MB)
+
+
 # --- targets ---------------------------------------------------------------------------------------
 
 def target_of(m: Measurement, by_key: dict[tuple[str, int], Measurement]) -> tuple[str, bool | None]:
     """The project's target for this figure, and whether it is met (None: no target here, or not known)."""
     if m.status not in ("ok", "timed out"):
         return "", None
-    target, seconds, megabytes = _target(m, by_key)
+    target, seconds, megabytes = _corpus_target(m) if m.edition != "synthetic" else _target(m, by_key)
     if m.status == "timed out":
         # Stopped before the end: the time so far is a lower bound, the memory so far too.
         too_long = seconds is not None and m.wall_s >= seconds
@@ -154,6 +226,13 @@ def target_of(m: Measurement, by_key: dict[tuple[str, int], Measurement]) -> tup
     if seconds is None:
         return target, None
     return target, m.wall_s < seconds and (megabytes is None or m.tree_rss_mb < megabytes)
+
+
+def _corpus_target(m: Measurement) -> tuple[str, float | None, float | None]:
+    """A real corpus's targets concern the whole corpus (a subset is named `corpus:N`)."""
+    if m.step == "validate" and ":" not in m.edition:
+        return "< 30 s", 30, None
+    return "", None, None
 
 
 def _target(m: Measurement, by_key: dict[tuple[str, int], Measurement]) -> tuple[str, float | None, float | None]:
@@ -184,7 +263,7 @@ def pdf_phases(m: Measurement) -> list[Measurement]:
     """The pdf step's two phases as figures of their own: all per-document PDFs, then the book."""
     d = m.detail
     # The largest single process is known for the whole step only, so the phases leave that column empty.
-    common = dict(size=m.size, status="ok", documents=m.documents, source_mb=m.source_mb)
+    common = dict(size=m.size, status="ok", edition=m.edition, documents=m.documents, source_mb=m.source_mb)
     if m.status == "timed out" and "documents_s" in d:
         return [
             Measurement(step="pdf-documents", wall_s=d["documents_s"], tree_rss_mb=d["documents_peak_mb"],
@@ -205,7 +284,7 @@ def pdf_phases(m: Measurement) -> list[Measurement]:
 
 def export_total(measurements: list[Measurement], size: int) -> Measurement | None:
     """tei + cmif + dc together, the figure the export target is about."""
-    parts = [m for m in measurements if m.size == size and m.step in ("export-tei", "export-cmif", "export-dc")]
+    parts = [m for m in measurements if m.size == size and m.edition == "synthetic" and m.step in ("export-tei", "export-cmif", "export-dc")]
     if len(parts) != 3:
         return None
     ok = all(m.status == "ok" for m in parts)
@@ -221,7 +300,8 @@ def _note(m: Measurement) -> str:
         return f"{'not available' if m.status == 'unavailable' else m.status}: {m.reason}" + (f" (peak {m.tree_rss_mb:.0f} MB)" if m.status == "timed out" else "")
     d = m.detail
     if m.step == "validate":
-        return f"{d.get('files')} files, {d.get('errors')} errors, {d.get('warnings')} warnings"
+        per_file = f", {1000 * m.wall_s / d['files']:.1f} ms/file" if d.get("files") else ""
+        return f"{d.get('files')} files, {d.get('errors')} errors, {d.get('warnings')} warnings{per_file}"
     if m.step.startswith("html"):
         return f"{d.get('rendered')} rendered, {d.get('reused')} reused; " + ", ".join(f"{k} {v:.1f}s" for k, v in d.get("timings", {}).items())
     if m.step == "xslt":
@@ -237,18 +317,19 @@ def _note(m: Measurement) -> str:
 
 
 def print_table(measurements: list[Measurement]) -> list[str]:
-    by_key = {(m.step, m.size): m for m in measurements}
+    by_key = {(m.step, m.size): m for m in measurements if m.edition == "synthetic"}
     rows = [("step", "N", "wall s", "CPU s", "docs/s", "MB/s", "peak MB", "max RSS MB", "target", "", "notes")]
     for m in measurements:
         target, met = target_of(m, by_key)
         verdict = "" if met is None else ("meets" if met else "MISSES")
+        step = m.step if m.edition == "synthetic" else f"{m.step} ({m.edition})"
         if m.status == "ok":
-            rows.append((m.step, str(m.size), f"{m.wall_s:.2f}", f"{m.cpu_s:.1f}" if m.cpu_s else "", f"{m.docs_per_s:.0f}", f"{m.mb_per_s:.2f}",
+            rows.append((step, str(m.size), f"{m.wall_s:.2f}", f"{m.cpu_s:.1f}" if m.cpu_s else "", f"{m.docs_per_s:.0f}", f"{m.mb_per_s:.2f}",
                          f"{m.tree_rss_mb:.0f}", f"{m.max_rss_mb:.0f}" if m.max_rss_mb else "", target, verdict, _note(m)))
         elif m.status == "timed out":
-            rows.append((m.step, str(m.size), f">{m.wall_s:.0f}", "", "-", "-", f">{m.tree_rss_mb:.0f}", "-", target, verdict, _note(m)))
+            rows.append((step, str(m.size), f">{m.wall_s:.0f}", "", "-", "-", f">{m.tree_rss_mb:.0f}", "-", target, verdict, _note(m)))
         else:
-            rows.append((m.step, str(m.size), "-", "-", "-", "-", "-", "-", target, verdict, _note(m)))
+            rows.append((step, str(m.size), "-", "-", "-", "-", "-", "-", target, verdict, _note(m)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = []
     for index, row in enumerate(rows):
@@ -265,6 +346,25 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, {memory / 2**30:.0f} GiB, Python {platform.python_version()}"
 
 
+def measure_corpus(archive: Path, subsets: list[int], steps: list[str], workdir: Path, timeout: float, log: Path) -> list[Measurement]:
+    """Every step on each subset of a real corpus, then on the whole."""
+    started = time.perf_counter()
+    name = archive.name.split(".")[0]
+    source = unpack_corpus(archive, workdir)
+    editions = corpus_editions(source, subsets, workdir, name)
+    print(f"corpus {name}: {editions[-1].documents} files, {editions[-1].source_mb:.1f} MB of TEI, ready in {time.perf_counter() - started:.1f} s", flush=True)
+    measurements = []
+    for corpus in editions:
+        for step in steps:
+            if step in SYNTHETIC_ONLY_STEPS:
+                print(f"  {step:<14} skipped on a real corpus (it changes a synthetic letter)", flush=True)
+                continue
+            m = run_step(step, corpus.root, corpus.documents, corpus.documents, corpus.source_mb, timeout, log, edition=corpus.name)
+            print(f"  {step:<14} {corpus.name:<14} {m.status:<11} {m.wall_s:7.2f} s ({m.cpu_s:6.1f} s CPU)  {m.tree_rss_mb:6.0f} MB  {_note(m)}", flush=True)
+            measurements.extend([m, *pdf_phases(m)] if step == "pdf" else [m])
+    return measurements
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000,5000", help="comma-separated numbers of letters (default: 100,1000,5000)")
@@ -273,15 +373,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic editions (default: 1)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds after which a step is stopped (default: 1800)")
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
+    parser.add_argument("--corpus", type=Path, help="a real edition to measure too: a .tar.xz (or .tar.gz, .tar) archive or a folder of TEI files")
+    parser.add_argument("--corpus-subsets", default="", help="comma-separated numbers of files: subsets of the corpus measured before the whole (e.g. 100,500,1000)")
     args = parser.parse_args(argv)
     try:
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip() and int(s) > 0]
+        subsets = [int(s) for s in args.corpus_subsets.split(",") if s.strip()]
     except ValueError:
-        parser.error(f"--sizes must be whole numbers separated by commas, not {args.sizes!r}")
+        parser.error(f"--sizes and --corpus-subsets must be whole numbers separated by commas, not {args.sizes!r}, {args.corpus_subsets!r}")
+    if args.corpus is not None and not args.corpus.exists():
+        parser.error(f"--corpus {args.corpus} does not exist")
     steps = [s.strip() for s in args.steps.split(",") if s.strip()]
     unknown = [s for s in steps if s not in STEPS]
-    if unknown or not sizes or min(sizes) < 1:
-        parser.error(f"unknown step(s) {', '.join(unknown)}; known: {', '.join(STEPS)}" if unknown else "--sizes needs numbers of at least 1")
+    if unknown or not (sizes or args.corpus):
+        parser.error(f"unknown step(s) {', '.join(unknown)}; known: {', '.join(STEPS)}" if unknown else "--sizes needs numbers of at least 1, or give --corpus")
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="teipress-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -306,6 +411,8 @@ def main(argv: list[str] | None = None) -> int:
             total = export_total(measurements, size)
             if total is not None:
                 measurements.append(total)
+        if args.corpus is not None:
+            measurements += measure_corpus(args.corpus, subsets, steps, workdir, args.timeout, log)
     finally:
         failed = any(m.status == "failed" for m in measurements)
         if args.workdir is None and not failed:

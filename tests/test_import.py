@@ -185,6 +185,73 @@ def test_import_tei_command(tmp_path, monkeypatch):
     assert "already exist(s); use --force to overwrite" in again.output
 
 
+def foreign_letter_with(tmp_path: Path, **replacements: str) -> Path:
+    """The foreign fixture letter with some of its markup replaced, as another project would encode it."""
+    text = FOREIGN_LETTER.read_text(encoding="utf-8")
+    for old, new in replacements.values():
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "foreign.xml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+FOREIGN_CONVENTIONS = {
+    "funders": ("</title></titleStmt>", "</title><funder>Example Foundation</funder><funder><name>Other Fund</name><address><addrLine>1 Example Road</addrLine></address></funder></titleStmt>"),
+    "changes": ("</profileDesc>", '</profileDesc>\n    <revisionDesc><listChange><change when="2020-01-02">Encoded.</change><change when="2020-03-04">Proofread.</change></listChange></revisionDesc>'),
+    "block": ("<p>Dear", '<ab xml:id="block-1">Dear'),
+    "block end": ("</p>\n    </body>", "</ab>\n    </body>"),
+}
+
+
+def test_import_reports_what_the_schema_refuses_and_fix_maps_what_has_an_equivalent(tmp_path):
+    source = foreign_letter_with(tmp_path, **FOREIGN_CONVENTIONS)
+    config = load_config(EDITION)
+    plain = import_tei([source], tmp_path / "plain", config)
+    written = tmp_path / "plain" / "letter-0042.xml"
+    assert [note for note in plain.notes if "fix" in note] == [
+        f"{written}: --fix would map <ab> 1 → <p>, <funder> 1 → <respStmt><resp>funder</resp> with the name, <listChange> 1 → its <change>s directly in <revisionDesc>"
+    ]
+    # Each problem at its place in the written file (the standOff stays without --merge-registers; our schema has none).
+    assert [(p.line, p.column, p.message) for p in plain.problems] == [
+        (7, 72, "<funder> is not allowed here, inside <titleStmt>"),
+        (17, 19, "<listChange> is not allowed here, inside <revisionDesc>"),
+        (19, 3, "<standOff> is not allowed here, inside <TEI>"),
+    ]
+
+    fixed = import_tei([source], tmp_path / "fixed", config, fix=True)
+    written = tmp_path / "fixed" / "letter-0042.xml"
+    assert [note for note in fixed.notes if "map" in note] == [
+        f"{written}: mapped <ab> 1 → <p>, <funder> 1 → <respStmt><resp>funder</resp> with the name, <listChange> 1 → its <change>s directly in <revisionDesc>"
+    ]
+    # What has no safe equivalent (a funder with an address) is left to the editor, reported at its place.
+    assert [(p.line, p.column, p.message) for p in fixed.problems] == [
+        (7, 143, "<funder> is not allowed here, inside <titleStmt>"),
+        (19, 3, "<standOff> is not allowed here, inside <TEI>"),
+    ]
+    root = etree.parse(str(written)).getroot()
+    assert [etree.tostring(e, encoding="unicode", with_tail=False) for e in root.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)][1:] == [
+        '<respStmt xmlns="http://www.tei-c.org/ns/1.0"><resp>funder</resp><name>Example Foundation</name></respStmt>',
+        '<funder xmlns="http://www.tei-c.org/ns/1.0"><name>Other Fund</name><address><addrLine>1 Example Road</addrLine></address></funder>',
+    ]
+    assert [(c.get("when"), c.text) for c in root.find("tei:teiHeader/tei:revisionDesc", NS)] == [("2020-01-02", "Encoded."), ("2020-03-04", "Proofread.")]
+    assert [(e.get(XML_ID), etree.QName(e).localname) for e in root.find("tei:text/tei:body", NS)] == [("block-1", "p")]
+    original = etree.parse(str(source)).getroot()
+    assert "".join(root.find("tei:text", NS).itertext()) == "".join(original.find("tei:text", NS).itertext())
+
+
+@pytest.mark.parametrize(("encoding", "declared"), [("utf-16", "UTF-16"), ("latin-1", "ISO-8859-1"), ("cp1252", "windows-1252")])
+def test_a_file_in_another_encoding_is_converted_to_utf8_and_said_so(tmp_path, encoding, declared):
+    text = FOREIGN_LETTER.read_text(encoding="utf-8").replace('encoding="UTF-8"', f'encoding="{declared}"').replace("Exampleton</placeName>.", "Exampleton</placeName>. Grüße, café")
+    source = tmp_path / "foreign.xml"
+    source.write_bytes(text.replace("—", "-").encode(encoding))
+    result = import_tei([source], tmp_path / "out", load_config(EDITION))
+    assert [note for note in result.notes if "UTF-8" in note] == [f"{source}: converted from {declared} to UTF-8, the encoding of the edition's files"]
+    written = (tmp_path / "out" / "letter-0042.xml").read_bytes()
+    assert written.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    assert "Grüße, café" in written.decode("utf-8")
+
+
 # -- import text ------------------------------------------------------------------------------
 
 
@@ -201,6 +268,37 @@ def test_import_tei_command(tmp_path, monkeypatch):
 def test_prose_dates(text, expected):
     spans, _ = date_spans(text, 1967)
     assert [(text[s.start:s.end], dict(s.attributes)) for s in spans] == expected
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), [
+    ("de", "Zürich, den 2. April 1888", [("2. April 1888", {"when": "1888-04-02"})]),
+    ("de", "Frankfurt a. M., 2. Aug. 1889", [("2. Aug. 1889", {"when": "1889-08-02"})]),
+    ("de", "am 2.April 1888 und am 3. Mai", [("2.April 1888", {"when": "1888-04-02"}), ("3. Mai", {"when": "1888-05-03"})]),
+    ("de", "im März 1870, am 12. Sept. und am 1. Dez. 1871", [("März 1870", {"when": "1870-03"}), ("12. Sept.", {"when": "1870-09-12"}),
+                                                           ("1. Dez. 1871", {"when": "1871-12-01"})]),
+    ("de-CH", "den 31. Juni 1888 und Nr. 12.390", []),
+    ("fr", "Paris, le 3 mars 1890", [("3 mars 1890", {"when": "1890-03-03"})]),
+    ("fr", "le 1er mai 1890, en juin 1891, le 14 juillet", [("1er mai 1890", {"when": "1890-05-01"}), ("juin 1891", {"when": "1891-06"}),
+                                                           ("14 juillet", {"when": "1891-07-14"})]),
+    ("fr", "Le 2 févr. 1889 et le 3 Août 1889", [("2 févr. 1889", {"when": "1889-02-02"}), ("3 Août 1889", {"when": "1889-08-03"})]),
+    # A language without month names here: every language's are tried.
+    ("it", "2. April 1888 / le 3 mars 1890 / May 1, 1967", [("2. April 1888", {"when": "1888-04-02"}), ("3 mars 1890", {"when": "1890-03-03"}),
+                                                          ("May 1, 1967", {"when": "1967-05-01"})]),
+    # English only in an English text: "2. April 1888" is a month with its year there.
+    ("en", "den 2. April 1888", [("April 1888", {"when": "1888-04"})]),
+])
+def test_german_and_french_dates(language, text, expected):
+    spans, _ = date_spans(text, None, language)
+    assert [(text[s.start:s.end], dict(s.attributes)) for s in spans] == expected
+
+
+def test_a_german_letter_gets_its_dates(tmp_path):
+    source = tmp_path / "brief.txt"
+    source.write_text("Zürich, den 2. April 1888\n\nIhren Brief vom 28. März habe ich erhalten.\n", encoding="utf-8")
+    import_text(source, tmp_path / "brief.xml", title="Brief", language="de", config=load_config(EDITION))
+    root = etree.parse(str(tmp_path / "brief.xml")).getroot()
+    assert [(d.text, d.get("when")) for d in root.iterfind(".//tei:body//tei:date", NS)] == [("2. April 1888", "1888-04-02"), ("28. März", "1888-03-28")]
+    assert root.xpath("//tei:langUsage/tei:language/@ident", namespaces=NS) == ["de"]
 
 
 def test_a_day_without_year_takes_the_year_before_it():
@@ -249,10 +347,42 @@ def test_correspondence_with_sender_addressee_and_date_gets_a_corresp_desc(tmp_p
     result = import_text(seed, target, config=load_config(EDITION), title="Telegram", date="1967-05-01", text_type="telegram",
                          author="N. Popa", addressee="Ministry of Foreign Affairs")
     root = etree.parse(str(target)).getroot()
-    assert root.xpath("//tei:correspAction[@type = 'sent']/tei:persName/text()", namespaces=NS) == ["N. Popa"]
-    assert root.xpath("//tei:correspAction[@type = 'received']/tei:persName/text()", namespaces=NS) == ["Ministry of Foreign Affairs"]
-    assert root.xpath("//tei:correspAction[@type = 'sent']/tei:date/@when", namespaces=NS) == ["1967-05-01"]
+    # "N. Popa" is a variant of a register person: the sender points to it; the addressee is no register name: no @ref, a note.
+    assert [(etree.QName(e).localname, dict(e.attrib), e.text) for e in root.xpath("//tei:correspAction/*", namespaces=NS)] == [
+        ("persName", {"ref": "#popa"}, "N. Popa"),
+        ("date", {"when": "1967-05-01"}, "1967-05-01"),
+        ("persName", {}, "Ministry of Foreign Affairs"),
+    ]
+    assert [note for note in result.notes if "--addressee" in note or "--author" in note] == [
+        "--addressee 'Ministry of Foreign Affairs' is not a name in the registers: the addressee is written without @ref; add it when the register has the entry"
+    ]
     assert not any("correspDesc" in note for note in result.notes)
+
+
+def test_a_correspondent_in_the_organisation_register_is_an_org_name(tmp_path):
+    source = tmp_path / "letter.txt"
+    source.write_text("Dear comrades,\n\nwe thank you.\n", encoding="utf-8")
+    result = import_text(source, tmp_path / "letter.xml", config=load_config(EDITION), title="Letter", date="1967-05-01", text_type="letter",
+                         author="Tito", addressee="KWP")
+    root = etree.parse(str(tmp_path / "letter.xml")).getroot()
+    assert [(etree.QName(e).localname, e.get("ref"), e.text) for e in root.xpath("//tei:correspAction/*[not(self::tei:date)]", namespaces=NS)] == [
+        ("persName", "#tito", "Tito"), ("orgName", "#kwp", "KWP")]
+    assert not [note for note in result.notes if "--addressee" in note or "--author" in note]
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--title", "A\x07letter", "--title holds the control character U+0007 (at character 2), which XML cannot store; remove it"),
+    ("--author", "Tito\x1b", "--author holds the control character U+001B (at character 5), which XML cannot store; remove it"),
+])
+def test_a_control_character_in_an_option_is_one_clear_error(tmp_path, monkeypatch, option, value, message):
+    monkeypatch.chdir(EDITION)
+    source = tmp_path / "letter.txt"
+    source.write_text("Dear friend,\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", "text", str(source), "-o", str(tmp_path / "letter.xml"), option, value])
+    assert result.exit_code == 2
+    assert result.output == f"error: {message}\n"
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "letter.xml").exists()
 
 
 def test_imported_essay_cites_and_dates(imported_seeds):

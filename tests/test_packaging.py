@@ -24,6 +24,10 @@ def test_wheel_ships_schema_stylesheets_and_assets(wheel: Path) -> None:
     shipped = {str(path.relative_to(REPO)) for folder in ("schema", "xslt") for path in (REPO / folder).rglob("*") if path.is_file()}
     assert shipped
     assert {f"teipress/{name}" for name in shipped} <= names
+    template = REPO / "src" / "teipress" / "template"
+    templates = {f"teipress/{path.relative_to(template.parent).as_posix()}" for path in template.rglob("*") if path.is_file()}
+    assert {"teipress/template/edition/dot-gitignore", "teipress/template/edition/dot-vscode/settings.json", "teipress/template/documents/document.xml"} <= templates
+    assert templates <= names
 
 
 def test_installed_wheel_builds_an_edition_from_another_folder(wheel: Path, tmp_path: Path) -> None:
@@ -43,3 +47,8 @@ def test_installed_wheel_builds_an_edition_from_another_folder(wheel: Path, tmp_
     imported = subprocess.run([sys.executable, "-c", "import teipress.resources as r; print(r.XSLT_DIR)"],
                               env={"PYTHONPATH": str(target)}, capture_output=True, text=True, check=True)
     assert imported.stdout.strip().startswith(str(target))
+    started = subprocess.run([sys.executable, "-c", script, "init", "started", "--title", "Started from the wheel"],
+                             cwd=tmp_path, env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=300)
+    assert started.returncode == 0, started.stderr
+    assert (tmp_path / "started" / ".vscode" / "settings.json").is_file()
+    assert (tmp_path / "started" / "schema" / "teipress.rng").read_bytes() == (REPO / "schema" / "teipress.rng").read_bytes()

@@ -108,6 +108,29 @@ def test_duplicate_ids_across_files_are_reported_at_each_use(edition):
     ]
 
 
+def test_many_duplicate_ids_across_files_and_within_a_file(edition):
+    """As in real corpora (an id per line, the same ids in every letter): every use reported, three other places named."""
+    letters = "abcdef"
+    for letter in letters:
+        lbs = "\n".join(f'        <lb xml:id="l{number}"/>line {number}' for number in range(1, 21))
+        twice = '\n      <p xml:id="twice">A.</p>\n      <p xml:id="twice">B.</p>' if letter == "a" else ""
+        add_letter(edition, f"letter-{letter}.xml", f"<p>\n{lbs}\n      </p>{twice}")
+    result = validate_paths([edition / "tei"], load_config(edition))
+    expected = []
+    for letter in letters:
+        for number in range(1, 21):
+            others = [f"tei/letter-{other}.xml:{25 + number}" for other in letters if other != letter]
+            expected.append(f'tei/letter-{letter}.xml:{25 + number}:9: error: xml:id "l{number}" of <lb> is used more than once '
+                            f"(also at {', '.join(others[:3])} and 2 other places); every xml:id must be unique across the edition [unique-id]")
+        if letter == "a":
+            expected += [
+                'tei/letter-a.xml:47:7: error: xml:id "twice" of <p> is used more than once (also at tei/letter-a.xml:48); every xml:id must be unique across the edition [unique-id]',
+                'tei/letter-a.xml:48:7: error: xml:id "twice" of <p> is used more than once (also at tei/letter-a.xml:47); every xml:id must be unique across the edition [unique-id]',
+            ]
+    assert lines(result) == expected
+    assert result.files_checked == 8
+
+
 @pytest.mark.parametrize("path", sorted(SCHEMA_FIXTURES.glob("invalid-*.xml")), ids=lambda p: p.name)
 def test_every_invalid_schema_fixture_is_invalid_with_its_rule(path, monkeypatch):
     monkeypatch.chdir(SCHEMA_FIXTURES)
@@ -245,7 +268,7 @@ def test_cli_exit_2_when_the_source_folder_is_missing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 2
-    assert result.output == "error: tei does not exist (the edition's source folder: set `source` in teipress.toml or name the files to validate)\n"
+    assert result.output == "error: the source folder tei does not exist; start an edition with `teipress init`, or name the folder of your TEI files (`source` in teipress.toml)\n"
 
 
 def test_cli_exit_2_when_tei_all_is_asked_for_but_not_configured(edition):

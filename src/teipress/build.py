@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .edition import Edition, load_edition
+from .edition import Edition, edition_file_problems, load_edition, require_sources
 from .errors import InputError, ValidationFailed
 from .outputs import check_output_folder, check_output_location
 from .problems import Problem
@@ -43,6 +43,9 @@ class BuildResult:
     documents_reused: list[str] = field(default_factory=list)
     pages_written: list[Path] = field(default_factory=list)
     pdf_files: list[Path] = field(default_factory=list)
+    # Documents whose PDF was typeset anew (the others' came from the previous build), and whether the book was.
+    pdfs_typeset: list[str] = field(default_factory=list)
+    book_typeset: bool = False
     problems: list[Problem] = field(default_factory=list)
     left_out: list[Problem] = field(default_factory=list)  # one per source file that could not be read, so was not published
     timings: dict[str, float] = field(default_factory=dict)
@@ -71,8 +74,7 @@ def build_edition(
     unknown = set(formats) - FORMATS
     if unknown or not formats:
         raise ValueError(f"formats must be a non-empty subset of {sorted(FORMATS)}, not {sorted(formats)}")
-    if not config.source.exists():
-        raise InputError(f"the source folder {config.source} does not exist; give a folder of TEI files (default: tei/)")
+    require_sources(config.source)
     check_output_location(config.output, config.source)
     for folder in (config.html_dir if "html" in formats else None, config.pdf_dir if "pdf" in formats else None):
         if folder is not None:
@@ -102,6 +104,7 @@ def build_edition(
             raise EditionInvalid(result.problems)
     if not edition.documents and not edition.registers:
         raise InputError(f"{config.source} holds no TEI files to build")
+    result.problems.extend(edition_file_problems(edition, config.title))
 
     if "html" in formats:
         started = time.perf_counter()
@@ -122,6 +125,7 @@ def build_edition(
         result.timings["pdf"] = time.perf_counter() - started
         result.pdf_dir = config.pdf_dir
         result.pdf_files = list(pdfs.files)
+        result.pdfs_typeset, result.book_typeset = pdfs.typeset, pdfs.book_typeset
         result.problems.extend(p for p in pdfs.problems if p not in result.problems)  # the site reported the renamed documents already
     return result
 

@@ -31,6 +31,11 @@ def print_problems(problems: Iterable[Problem], output_format: str = "text") -> 
     if output_format == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
         return
+    if not stdout.is_terminal:
+        # Into a file or pipe as plain lines, many at a time: a real corpus can have 300,000 problems, and rich markup costs 0.1 ms a line.
+        for start in range(0, len(problems), 10_000):
+            click.echo("".join(f"{problem}\n" for problem in problems[start:start + 10_000]), nl=False)
+        return
     for problem in problems:
         location = f"{problem.file}:{problem.line}:{problem.column}:"
         style = _SEVERITY_STYLE[problem.severity]
@@ -146,8 +151,9 @@ def _print_import(result: "ImportResult") -> None:  # noqa: F821 (imported lazil
 @click.option("--merge-registers", type=click.Choice(["rename", "existing", "ask"]), help="Move embedded standOff/listPerson entries into the registers; an id another entry has is renamed, taken as the existing entry, or asked about (terminal only). Same authority URI: always merged.")
 @click.option("--tei-all-schema", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Path of tei_all.rng to check the files against (default: tei_all in teipress.toml).")
 @click.option("--force", is_flag=True, help="Overwrite documents and register files that already exist.")
+@click.option("--fix", is_flag=True, help="Map elements our schema lacks to their TEI equivalent where that is safe (the README lists the mappings).")
 @click.pass_context
-def import_tei_command(ctx: click.Context, files: tuple[Path, ...], out_dir: Path, merge_registers: str | None, tei_all_schema: Path | None, force: bool) -> None:
+def import_tei_command(ctx: click.Context, files: tuple[Path, ...], out_dir: Path, merge_registers: str | None, tei_all_schema: Path | None, force: bool, fix: bool) -> None:
     """Convert TEI files from another archive to the edition's conventions and report what our schema does not allow.
 
     Example:
@@ -164,7 +170,7 @@ def import_tei_command(ctx: click.Context, files: tuple[Path, ...], out_dir: Pat
 
     config = edition_config(ctx, tei_all=tei_all_schema.resolve() if tei_all_schema else None)
     interactive = merge_registers == "ask" and sys.stdin.isatty()
-    result = import_tei(list(files), out_dir, config, merge_registers=merge_registers, force=force, resolve_conflict=ask if interactive else None)
+    result = import_tei(list(files), out_dir, config, merge_registers=merge_registers, force=force, resolve_conflict=ask if interactive else None, fix=fix)
     _print_import(result)
     ctx.exit(0 if result.ok else 1)
 
@@ -197,6 +203,59 @@ def import_text_command(ctx: click.Context, file: Path, out: Path, title: str | 
     _print_import(result)
     tags = ", ".join(f"{count} {name}" for name, count in sorted(result.tagged.items()))
     stderr.print(f"tagged: {tags or 'nothing'}; review the result before publishing it")
+    ctx.exit(0 if result.ok else 1)
+
+
+@cli.command("init")
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--title", help="The edition's title, written into tei/edition.xml. Default: the folder's name.")
+@click.option("--language", type=click.Choice(["de", "en", "fr", "it"]), default="en", show_default=True, help="The language of the edition and its interface.")
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty (files of the same names are replaced).")
+def init_command(folder: Path, title: str | None, language: str, force: bool) -> None:
+    """Start a new edition in FOLDER (default: the current folder), which must be new or empty.
+
+    It holds an example letter, registers, edition.xml, teipress.toml, the schema, an oXygen
+    project and VS Code settings, and validates and builds at once.
+
+    Example:
+
+        teipress init my-edition --title "Letters of Anna Example" --language de
+    """
+    from .problems import display_path
+    from .scaffold import init_edition
+
+    result = init_edition(folder, title=title, language=language, force=force)
+    shown = display_path(result.root)
+    stdout.print(f"[green]Started[/] the edition {_escape(shown)} ({len(result.written)} files). Next: "
+                 f"{'' if shown == '.' else f'cd {_escape(shown)} && '}teipress build && teipress serve --open")
+
+
+@cli.command("new")
+@click.argument("kind", type=click.Choice(["letter", "document", "essay"]))
+@click.option("--id", "document_id", required=True, help="The document's xml:id and file name (e.g. letter-1890-05-01-exampletown).")
+@click.option("--date", help="Its date, ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD (a letter needs one).")
+@click.option("--from", "sender", help="The sender or author: a register entry's name or id.")
+@click.option("--to", "addressee", help="The addressee of a letter: a register entry's name or id.")
+@click.option("--title", help="The title. Default for a letter: \"Letter from SENDER to ADDRESSEE, DATE\".")
+@click.option("--force", is_flag=True, help="Replace a document with this id.")
+@click.pass_context
+def new_command(ctx: click.Context, kind: str, document_id: str, date: str | None, sender: str | None, addressee: str | None, title: str | None, force: bool) -> None:
+    """Write a new letter, document or essay into the source folder and validate it.
+
+    Sender and addressee are looked up in the registers; a name they do not hold is reported.
+
+    Example:
+
+        teipress new letter --id letter-1890-05-01 --date 1890-05-01 --from "Anna Example" --to "Ben Sample"
+    """
+    from .problems import display_path
+    from .scaffold import new_document
+
+    result = new_document(edition_config(ctx), kind, document_id=document_id, date=date, sender=sender, addressee=addressee, title=title, force=force)
+    print_problems(result.problems)
+    for note in result.notes:
+        stderr.print(f"[yellow]note:[/] {_escape(note)}")
+    stdout.print(f"wrote {_escape(display_path(result.path))}")
     ctx.exit(0 if result.ok else 1)
 
 
@@ -282,7 +341,9 @@ def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: 
         unchanged = f", {len(result.documents_reused)} unchanged" if result.documents_reused else ""
         parts.append(f"{len(result.documents)} document page(s) ({len(result.documents_rendered)} transformed{unchanged}) and the registers, chronology and search index in {_escape(display_path(result.html_dir))}")
     if result.pdf_dir is not None:
-        parts.append(f"{len(result.pdf_files)} PDF(s) in {_escape(display_path(result.pdf_dir))}")
+        typeset = len(result.pdfs_typeset) + result.book_typeset
+        unchanged = f", {len(result.pdf_files) - typeset} unchanged" if typeset < len(result.pdf_files) else ""
+        parts.append(f"{len(result.pdf_files)} PDF(s) in {_escape(display_path(result.pdf_dir))} ({typeset} typeset{unchanged})")
     if result.left_out:
         stdout.print(f"[yellow]Built[/] {' and '.join(parts)} in {result.seconds:.1f} s; [bold red]{len(result.left_out)} file(s) could not be read and were left out[/] (see the errors above).")
         ctx.exit(1)

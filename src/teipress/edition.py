@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .errors import ConfigError
 from .problems import Problem, Severity, display_path
 from .xmlio import NS, TEI_NS, XML_ID, XMLInputError, parse_file
 
@@ -127,6 +128,32 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None) -> Edition:
         edition.files.append(SourceFile(path=path, tree=tree, role=role_of(path, tree)))
     edition.files = [f for f in edition.files if f.path.resolve() not in included]
     return edition
+
+
+def require_sources(source: Path) -> None:
+    """The same `ConfigError` (exit 2) for `build` and `validate` when the source folder is missing or holds no XML file.
+
+    (A single file as the source is what `validate FILE` checks with `source` set to it.)"""
+    if not source.exists():
+        state = "does not exist"
+    elif source.is_dir() and next(source_files([source]), None) is None:
+        state = "holds no TEI files"
+    else:
+        return
+    raise ConfigError(f"the source folder {display_path(source)} {state}; start an edition with `teipress init`, "
+                      f"or name the folder of your TEI files (`source` in teipress.toml)")
+
+
+def edition_file_problems(edition: Edition, configured_title: str | None) -> list[Problem]:
+    """A warning when the edition has no edition.xml, saying what the site and the book are titled instead."""
+    expected = edition.source / EDITION_FILE
+    if edition.edition_file is not None or expected.exists():
+        return []  # an unreadable edition.xml is reported as such
+    titled = (f"the site and the book are titled {configured_title!r} (`title` in teipress.toml)" if configured_title
+              else "the site is titled \"Digital edition\" and the book \"Edition\"")
+    return [Problem(display_path(expected), 1, 1, Severity.WARNING,
+                    f"the edition has no {EDITION_FILE}: {titled}, with no editors, introduction or editorial principles; "
+                    f"write {display_path(expected)} (`teipress init` makes an edition with one)", "edition-file")]
 
 
 def _escaped_folder(path: Path, folders: Iterable[Path]) -> Path | None:

@@ -32,10 +32,10 @@ from .config import Config
 from .edition import Edition, RegisterIndex, SourceFile, merged_registers
 from .errors import TransformError
 from .outputs import output_names, published_files, replaced_folder
-from .problems import Problem, display_path
+from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import WorkerPool
-from .xmlio import NS, write_atomic
+from .xmlio import NS, element_column, write_atomic
 
 MANIFEST = Path(".teipress") / "manifest.json"
 FACTS_DIR = Path(".teipress") / "facts"
@@ -172,7 +172,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     media: set[Path] = set()
     for document in documents:
         _copy_source(document, staging)
-        media.update(_copy_media(document, staging, edition.source))
+        media.update(_copy_media(document, staging, edition.source, result.problems))
     current = {d.id for d in documents}
     orphans = _remove_orphans(staging, current, media)
 
@@ -322,16 +322,20 @@ def _media_base(document: _Document, source_root: Path) -> str:
     return f"../{MEDIA_DIR}/" + ("" if relative == "." else relative + "/")
 
 
-def _copy_media(document: _Document, staging: Path, source_root: Path) -> set[Path]:
+def _copy_media(document: _Document, staging: Path, source_root: Path, problems: list[Problem]) -> set[Path]:
     """Copy the local images a document shows (graphic, media, pb/@facs) that lie inside the source folder.
 
-    Returns the copies' paths in the site (those of the other documents are kept as well).
+    A local image that does not exist, or lies outside the source folder, would be a broken link:
+    each gets a warning at its attribute. Returns the copies' paths in the site (those of the
+    other documents are kept as well).
     """
     copies: set[Path] = set()
     folder = document.source.path.resolve().parent
     base = folder if folder.is_relative_to(source_root) else source_root
-    for url in document.source.tree.getroot().xpath("//tei:graphic/@url | //tei:media/@url | //tei:pb/@facs", namespaces=NS):
-        reference = str(url).split("#", 1)[0].strip()
+    source_lines: list[str] = []
+    for element in document.source.tree.getroot().xpath("//tei:graphic[@url] | //tei:media[@url] | //tei:pb[@facs]", namespaces=NS):
+        attribute = "facs" if etree.QName(element).localname == "pb" else "url"
+        reference = element.get(attribute, "").split("#", 1)[0].strip()
         if not reference or ":" in reference or reference.startswith(("/", "\\")):
             continue
         image = (folder / reference).resolve()
@@ -340,7 +344,21 @@ def _copy_media(document: _Document, staging: Path, source_root: Path) -> set[Pa
             if target.resolve().is_relative_to((staging / MEDIA_DIR).resolve()):
                 _write_if_changed(target, image.read_bytes())
                 copies.add(Path(os.path.normpath(target)))
+            continue
+        if not source_lines:
+            source_lines = document.source.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        where = "does not exist" if not image.is_file() else f"lies outside the source folder {display_path(source_root)}"
+        problems.append(Problem(display_path(document.source.path), element.sourceline or 1, _attribute_column(element, attribute, source_lines), Severity.WARNING,
+                                f"{etree.QName(element).localname}/@{attribute} names the image {reference!r}, which {where}: the page links to nothing there", "missing-image"))
     return copies
+
+
+def _attribute_column(element: etree._Element, attribute: str, source_lines: list[str]) -> int:
+    """1-based column of `attribute=` in the element's start tag, where it stands on the tag's first line."""
+    column = element_column(element, source_lines)
+    line = source_lines[element.sourceline - 1] if element.sourceline and element.sourceline <= len(source_lines) else ""
+    found = re.compile(rf"\s{attribute}\s*=").search(line, column - 1)
+    return found.start() + 2 if found else column
 
 
 def _copy_assets(staging: Path) -> None:

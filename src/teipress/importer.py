@@ -6,6 +6,7 @@ Nothing is written until the whole result was made; an existing file is replaced
 from __future__ import annotations
 
 import calendar
+import codecs
 import os
 import re
 from collections import Counter
@@ -19,7 +20,7 @@ from lxml import etree
 
 from .config import Config
 from .edition import load_edition, merged_registers
-from .entities import NAME_ELEMENT, NameMatcher
+from .entities import NAME_ELEMENT, NameMatcher, normalise_name
 from .errors import ConfigError, InputError
 from .export import refuse_overwrite, rename_ids
 from .problems import Problem, Severity, display_path
@@ -82,11 +83,8 @@ def _node_text(node: etree._Element) -> str:
 
 
 def schema_file(config: Config) -> Path:
-    """The edition's own schema where it has one, else the one teipress ships."""
-    from .resources import SCHEMA_FILE
-
-    own = config.root / "schema" / "teipress.rng"
-    return own if own.is_file() else SCHEMA_FILE
+    """The edition's own schema (`teipress init` writes it): a path into teipress's installation would break when either moves."""
+    return config.root / "schema" / "teipress.rng"
 
 
 def edition_registers(config: Config) -> etree._Element | None:
@@ -114,20 +112,74 @@ def element_at(path: Path, tree: etree._ElementTree, line: int, column: int) -> 
 # import text
 
 
-MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
-MONTH = "(?P<month>" + "|".join(MONTHS) + ")"
-DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+# Month names and their common abbreviations, per language of the text (`--language`).
+MONTH_NAMES: dict[str, dict[str, int]] = {
+    "en": {name: number for number, name in enumerate(calendar.month_name) if name},
+    "de": {
+        "Januar": 1, "Jänner": 1, "Jan.": 1, "Februar": 2, "Feber": 2, "Febr.": 2, "Feb.": 2, "März": 3, "Maerz": 3, "Mrz.": 3,
+        "April": 4, "Apr.": 4, "Mai": 5, "Juni": 6, "Jun.": 6, "Juli": 7, "Jul.": 7, "August": 8, "Aug.": 8,
+        "September": 9, "Sept.": 9, "Sep.": 9, "Oktober": 10, "October": 10, "Okt.": 10, "Oct.": 10,
+        "November": 11, "Nov.": 11, "Dezember": 12, "December": 12, "Dez.": 12, "Dec.": 12,
+    },
+    "fr": {
+        spelling: number
+        for name, number in {
+            "janvier": 1, "janv.": 1, "février": 2, "févr.": 2, "fév.": 2, "mars": 3, "avril": 4, "avr.": 4, "mai": 5, "juin": 6,
+            "juillet": 7, "juil.": 7, "août": 8, "septembre": 9, "sept.": 9, "octobre": 10, "oct.": 10, "novembre": 11, "nov.": 11,
+            "décembre": 12, "déc.": 12,
+        }.items()
+        for spelling in (name, name.capitalize())
+    },
+}
+MONTHS = {name: number for names in MONTH_NAMES.values() for name, number in names.items()}
+
+
+def month_pattern(names: dict[str, int]) -> str:
+    # The longest spelling first; an abbreviation's dot is part of it, so the name ends where no letter follows.
+    return "(?P<month>" + "|".join(re.escape(name) for name in sorted(names, key=lambda n: (-len(n), n))) + r")(?!\w)"
+
+
 YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)"
-# Order matters: the longest reading of a date first.
-DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("half", re.compile(rf"\bthe (?P<half>first|second) half of {MONTH}(?:,? {YEAR})?\b")),
-    ("month-day-year", re.compile(rf"\b{MONTH} {DAY},? {YEAR}\b")),
-    ("day-month-year", re.compile(rf"\b{DAY} {MONTH},? {YEAR}\b")),
-    ("month-year", re.compile(rf"\b{MONTH},? {YEAR}\b")),
-    ("month-day", re.compile(rf"\b{MONTH} {DAY}\b(?![.,]?\d)")),
+EN_MONTH, DE_MONTH, FR_MONTH = (month_pattern(MONTH_NAMES[language]) for language in ("en", "de", "fr"))
+EN_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+DE_DAY = r"(?<![\w.])(?P<day>[0-3]?\d)\.\s*"  # "2. April", "2.April"
+FR_DAY = r"(?<![\w.])(?P<day>1er|[0-3]?\d)\s+"  # "3 mars", "1er mai"
+# Per language, the longest reading of a date first; `date_spans` tries them in this order.
+DATE_PATTERNS_BY_LANGUAGE: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    "en": [
+        ("half", re.compile(rf"\bthe (?P<half>first|second) half of {EN_MONTH}(?:,? {YEAR})?\b")),
+        ("month-day-year", re.compile(rf"\b{EN_MONTH} {EN_DAY},? {YEAR}\b")),
+        ("day-month-year", re.compile(rf"\b{EN_DAY} {EN_MONTH},? {YEAR}\b")),
+        ("month-year", re.compile(rf"\b{EN_MONTH},? {YEAR}\b")),
+        ("month-day", re.compile(rf"\b{EN_MONTH} {EN_DAY}\b(?![.,]?\d)")),
+    ],
+    "de": [
+        ("day-month-year", re.compile(rf"{DE_DAY}{DE_MONTH},?\s+{YEAR}\b")),
+        ("month-year", re.compile(rf"\b{DE_MONTH},?\s+{YEAR}\b")),
+        ("day-month", re.compile(rf"{DE_DAY}{DE_MONTH}(?!\s*\d)")),
+    ],
+    "fr": [
+        ("day-month-year", re.compile(rf"{FR_DAY}{FR_MONTH}\s+{YEAR}\b")),
+        ("month-year", re.compile(rf"\b{FR_MONTH}\s+{YEAR}\b")),
+        ("day-month", re.compile(rf"{FR_DAY}{FR_MONTH}(?!\s*\d)")),
+    ],
+}
+YEAR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year-range", re.compile(r"(?<![\d.,/-])(?P<year>1[5-9]\d\d|20\d\d)[-–](?P<end>1[5-9]\d\d|20\d\d|\d\d)(?![\d.,]\d)")),
     ("year", re.compile(r"(?<![\d.,/-])(?P<year>1[5-9]\d\d|20\d\d)(?![\d]|[.,/-]\d|[-–])")),
 ]
+
+
+def date_patterns(language: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The patterns for the text's language (`de-CH` is German); for a language without month names here, every language's."""
+    primary = language.split("-")[0].lower()
+    chosen = [primary] if primary in DATE_PATTERNS_BY_LANGUAGE else list(DATE_PATTERNS_BY_LANGUAGE)
+    patterns = [pattern for name in chosen for pattern in DATE_PATTERNS_BY_LANGUAGE[name]]
+    # Every full date before any month with a year, before any day without one: the longest reading wins.
+    order = ("half", "month-day-year", "day-month-year", "month-year", "month-day", "day-month")
+    return sorted(patterns, key=lambda item: order.index(item[0])) + YEAR_PATTERNS
+
+
 CITATION = re.compile(r"\[Document (?P<number>\d+)\]")
 
 
@@ -141,11 +193,11 @@ class Span:
     attributes: tuple[tuple[str, str], ...]
 
 
-def date_spans(text: str, year: int | None) -> tuple[list[Span], int | None]:
-    """Every English prose date in `text` with its ISO value; a day without a year takes the last year seen before it."""
+def date_spans(text: str, year: int | None, language: str = "en") -> tuple[list[Span], int | None]:
+    """Every prose date in `text` with its ISO value; a day without a year takes the last year seen before it."""
     found: list[tuple[int, int, str, re.Match[str]]] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in DATE_PATTERNS:
+    for kind, pattern in date_patterns(language):
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue
@@ -181,7 +233,7 @@ def date_attributes(kind: str, match: re.Match[str], context_year: int | None) -
         last = calendar.monthrange(year, month)[1]
         first_day, last_day = (1, 15) if groups["half"] == "first" else (16, last)
         return (("from", f"{year:04d}-{month:02d}-{first_day:02d}"), ("to", f"{year:04d}-{month:02d}-{last_day:02d}")), year
-    day = int(groups["day"])
+    day = int(groups["day"].removesuffix("er"))
     try:
         Date(year, month, day)
     except ValueError:
@@ -251,11 +303,23 @@ def read_transcription(file: Path) -> str:
         ) from error
     if "\x00" in text:
         raise InputError(f"{display_path(file)}:1:1: the file holds NUL characters: it is not a plain-text transcription")
-    bad = re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f]", text)
+    bad = NOT_XML_CHARACTER.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise InputError(f"{display_path(file)}:{line}:{bad.start() - text.rfind(chr(10), 0, bad.start())}: control character U+{ord(bad.group()):04X} cannot be stored in XML")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Characters XML 1.0 cannot hold (tab, line feed and carriage return are allowed).
+NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_options(options: dict[str, str | None]) -> None:
+    """Every option that becomes text of the document must be storable in XML: one clear usage error naming the option."""
+    for option, value in options.items():
+        bad = NOT_XML_CHARACTER.search(value or "")
+        if bad:
+            raise ConfigError(f"{option} holds the control character U+{ord(bad.group()):04X} (at character {bad.start() + 1}), which XML cannot store; remove it")
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -289,6 +353,8 @@ def import_text(
 
     Example: `import_text(Path("seed.txt"), Path("tei/telegram.xml"), title="Telegram ...", date="1967-05-01")`.
     """
+    check_options({"--title": title, "--date": date, "--author": author, "--addressee": addressee, "--source": source,
+                   "--type": text_type, "--language": language, "--id": document_id})
     out = out.resolve()
     refuse_overwrite([out], force)
     text = read_transcription(file)
@@ -308,9 +374,13 @@ def import_text(
 
     root = etree.Element(f"{T}TEI", nsmap={None: TEI_NS})
     root.set(XML_ID, document_id or slug(out.stem))
-    header = text_header(file, title=title, date=date, author=author, addressee=addressee, source=source, language=language, text_type=text_type, config=config)
-    if text_type in CORRESPONDENCE_TYPES and not (author and addressee and date):
+    correspondents: tuple[Correspondent, Correspondent] | None = None
+    if text_type in CORRESPONDENCE_TYPES and author and addressee and date:
+        correspondents = (correspondent(author, "--author", "sender", matcher), correspondent(addressee, "--addressee", "addressee", matcher))
+        result.notes += [c.note for c in correspondents if c.note]
+    elif text_type in CORRESPONDENCE_TYPES:
         result.notes.append("no correspDesc written: a letter or telegram needs --author (the sender), --addressee and --date; add it in the header")
+    header = text_header(file, title=title, date=date, author=author, correspondents=correspondents, source=source, language=language, text_type=text_type, config=config)
     root.text = "\n  "
     etree.indent(header, space="  ", level=1)
     header.tail = "\n  "
@@ -323,7 +393,7 @@ def import_text(
     body.text = "\n"
     missing: list[str] = []
     for paragraph_text in paragraphs:
-        spans, year = date_spans(paragraph_text, year)
+        spans, year = date_spans(paragraph_text, year, language)
         citation, unknown = citation_spans(paragraph_text, citations)
         missing += unknown
         spans = spans + [s for s in citation if not any(s.start < t.end and t.start < s.end for t in spans)]
@@ -365,7 +435,33 @@ def citation_targets(registers: etree._Element | None) -> dict[str, str]:
 CORRESPONDENCE_TYPES = ("letter", "telegram")
 
 
-def text_header(file: Path, *, title: str, date: str | None, author: str | None, addressee: str | None, source: str | None, language: str, text_type: str | None, config: Config | None) -> etree._Element:
+@dataclass(frozen=True)
+class Correspondent:
+    """A sender or addressee named on the command line: the element it becomes, its register entry if known, what to tell the editor."""
+
+    name: str
+    element: str
+    ref: str | None
+    note: str | None
+
+
+def correspondent(name: str, option: str, role: str, matcher: NameMatcher | None) -> Correspondent:
+    """The register entry whose name or variant `name` is; none is ever guessed (an unknown or shared name gets no @ref)."""
+    key = normalise_name(name)
+    if matcher is not None and key in matcher.names:
+        entity, kind = matcher.names[key]
+        return Correspondent(name, NAME_ELEMENT[kind], f"#{entity}", None)
+    if matcher is None:
+        why = "could not be looked up (no registers found)"
+    elif key in matcher.ambiguous:
+        why = "is the name of more than one register entry"
+    else:
+        why = "is not a name in the registers"
+    return Correspondent(name, "persName", None, f"{option} {name!r} {why}: the {role} is written without @ref; add it when the register has the entry")
+
+
+def text_header(file: Path, *, title: str, date: str | None, author: str | None, correspondents: tuple[Correspondent, Correspondent] | None,
+                source: str | None, language: str, text_type: str | None, config: Config | None) -> etree._Element:
     """A header that says what is known from the options and where the text came from; the editor completes it."""
     header = etree.Element(f"{T}teiHeader")
     file_desc = etree.SubElement(header, f"{T}fileDesc")
@@ -388,18 +484,24 @@ def text_header(file: Path, *, title: str, date: str | None, author: str | None,
     profile = etree.SubElement(header, f"{T}profileDesc")
     usage = etree.SubElement(profile, f"{T}langUsage")
     etree.SubElement(usage, f"{T}language", ident=language)
-    if text_type in CORRESPONDENCE_TYPES and author and addressee and date:
+    if correspondents is not None and date:
         # Only a complete correspDesc: the schema requires sender, addressee and date of every one.
+        sender, addressee = correspondents
         correspondence = etree.SubElement(profile, f"{T}correspDesc")
         sent = etree.SubElement(correspondence, f"{T}correspAction", type="sent")
-        etree.SubElement(sent, f"{T}persName").text = author
+        correspondent_element(sent, sender)
         etree.SubElement(sent, f"{T}date", when=date).text = date
         received = etree.SubElement(correspondence, f"{T}correspAction", type="received")
-        etree.SubElement(received, f"{T}persName").text = addressee
+        correspondent_element(received, addressee)
     revision = etree.SubElement(header, f"{T}revisionDesc")
     change = etree.SubElement(revision, f"{T}change", when=datetime.now(timezone.utc).date().isoformat())
     change.text = f"Imported from the plain-text transcription {file.name} by teipress; to be reviewed by the editor."
     return header
+
+
+def correspondent_element(action: etree._Element, person: Correspondent) -> None:
+    element = etree.SubElement(action, f"{T}{person.element}", {"ref": person.ref} if person.ref else {})
+    element.text = person.name
 
 
 def edition_publisher(config: Config | None) -> str | None:
@@ -441,13 +543,17 @@ def import_tei(
     force: bool = False,
     tei_all: etree.RelaxNG | Path | None = None,
     resolve_conflict: Resolver | None = None,
+    fix: bool = False,
 ) -> ImportResult:
     """Bring TEI files from another archive into the edition's conventions in `out_dir` (documents, and `registers/` with `merge_registers`).
 
     `merge_registers` moves the files' embedded entries (standOff, listPerson ...) into the registers
     of `out_dir` (reading the edition's existing ones): entries with the same authority URI or the
     same content are merged; an id taken by a different entry is renamed ("rename"), taken as the
-    existing entry ("existing"), or decided by `resolve_conflict` ("ask").
+    existing entry ("existing"), or decided by `resolve_conflict` ("ask"). With `fix`, elements our
+    schema lacks are mapped to their TEI equivalent where that is safe (`FIXES`); without it, a note
+    says what `fix` would map. Every written document is then validated: `problems` says what the
+    edition's schema still refuses, at its place in the written file.
     Example: `import_tei([Path("L00001.xml")], Path("tei"), load_config(), merge_registers="rename")`.
     """
     if merge_registers is not None and merge_registers not in MERGE_POLICIES:
@@ -458,6 +564,10 @@ def import_tei(
     result = ImportResult()
     trees = [(file, read_foreign_tei(file)) for file in files]
     check_ids(trees)
+    for file, tree in trees:
+        encoding = source_encoding(file, tree)
+        if encoding.replace("-", "").upper() != "UTF8":
+            result.notes.append(f"{display_path(file)}: converted from {encoding} to UTF-8, the encoding of the edition's files")
     tei_all = load_tei_all(tei_all if tei_all is not None else config.tei_all)
     if tei_all is not None:
         for file, tree in trees:
@@ -483,6 +593,9 @@ def import_tei(
         if merge_registers is not None:
             mapping = registers.absorb(root, file, merge_registers, resolve_conflict, result)
             rename_ids(root, mapping, keys=True)
+        mapped = apply_fixes(root if fix else deepcopy(root))
+        if mapped:
+            result.notes.append(f"{display_path(target)}: " + ("mapped " if fix else "--fix would map ") + describe_fixes(mapped))
         outputs[target] = serialise(root, xml_model_pis(schema_file(config), out_dir))
     outputs.update(registers.changed_files(schema_file(config)))
     # A register file that would stay byte for byte the same is no overwrite; one that changes is.
@@ -517,6 +630,15 @@ def read_foreign_tei(file: Path) -> etree._ElementTree:
             + f", not <TEI> in {TEI_NS}"
         )
     return tree
+
+
+def source_encoding(file: Path, tree: etree._ElementTree) -> str:
+    """The encoding the file was read in: a UTF-16 byte order mark, else its XML declaration's (UTF-8 without one)."""
+    with file.open("rb") as stream:
+        start = stream.read(2)
+    if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "UTF-16"
+    return tree.docinfo.encoding or "UTF-8"
 
 
 def check_ids(trees: list[tuple[Path, etree._ElementTree]]) -> None:
@@ -706,6 +828,76 @@ def new_register(kind: str) -> etree._Element:
         "<publicationStmt><p>Register of the edition.</p></publicationStmt><sourceDesc><p>Compiled from the documents of the edition.</p></sourceDesc>"
         f"</fileDesc></teiHeader><text><body><{REGISTER_LIST[kind]}/></body></text></TEI>"
     )
+
+
+# --- --fix: what other projects encode with elements our schema lacks, where TEI itself names the equivalent ---
+
+
+def fix_anonymous_block(element: etree._Element) -> bool:
+    """`<ab>` (an anonymous block, e.g. a verse text's section) is a paragraph: `<p>`, same attributes and content."""
+    element.tag = f"{T}p"
+    return True
+
+
+def fix_change_list(element: etree._Element) -> bool:
+    """`<revisionDesc><listChange><change>…`: the changes directly in `revisionDesc`, in the same order."""
+    parent = element.getparent()
+    if parent is None or parent.tag != f"{T}revisionDesc" or element.attrib or (element.text or "").strip() \
+            or any(isinstance(c.tag, str) and c.tag != f"{T}change" or (c.tail or "").strip() for c in element):
+        return False
+    index = parent.index(element)
+    parent[index:index + 1] = list(element)
+    return True
+
+
+NAME_AGENTS = (f"{T}persName", f"{T}orgName", f"{T}name")
+
+
+def fix_responsibility(element: etree._Element) -> bool:
+    """`<funder>`, `<sponsor>`, `<principal>` in a `titleStmt` are TEI's named kinds of `<respStmt>`: one, the kind as its `<resp>`.
+
+    Only a name (as text or `persName`, `orgName`, `name`) moves; one with an address or other details is left to the editor.
+    """
+    if element.getparent() is None or element.getparent().tag != f"{T}titleStmt" or element.attrib:
+        return False
+    children = [c for c in element if isinstance(c.tag, str)]
+    if any(c.tag not in NAME_AGENTS for c in children) or any(not isinstance(c.tag, str) for c in element) \
+            or (children and ((element.text or "").strip() or any((c.tail or "").strip() for c in children))) or not (children or (element.text or "").strip()):
+        return False
+    kind = etree.QName(element).localname
+    text, tail = element.text, element.tail
+    element.clear()
+    element.tag, element.text, element.tail = f"{T}respStmt", None, tail
+    etree.SubElement(element, f"{T}resp").text = kind
+    if children:
+        element.extend(children)
+    else:
+        etree.SubElement(element, f"{T}name").text = text
+    return True
+
+
+# element -> (what --fix makes of it, as the README lists it; the rule, which returns False where it does not apply safely)
+FIXES: dict[str, tuple[str, Callable[[etree._Element], bool]]] = {
+    "ab": ("<p>", fix_anonymous_block),
+    "listChange": ("its <change>s directly in <revisionDesc>", fix_change_list),
+    "funder": ("<respStmt><resp>funder</resp> with the name", fix_responsibility),
+    "sponsor": ("<respStmt><resp>sponsor</resp> with the name", fix_responsibility),
+    "principal": ("<respStmt><resp>principal</resp> with the name", fix_responsibility),
+}
+
+
+def apply_fixes(root: etree._Element) -> Counter[str]:
+    """Map every element `FIXES` knows, where it applies safely; how many of each were mapped. Text and ids are kept."""
+    mapped: Counter[str] = Counter()
+    for name, (_, fix) in FIXES.items():
+        for element in list(root.iter(f"{T}{name}")):
+            if fix(element):
+                mapped[name] += 1
+    return mapped
+
+
+def describe_fixes(mapped: Counter[str]) -> str:
+    return ", ".join(f"<{name}> {count} → {FIXES[name][0]}" for name, count in sorted(mapped.items()))
 
 
 def summarise_schema(paths: list[Path], config: Config, result: ImportResult) -> list[Problem]:

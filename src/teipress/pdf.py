@@ -9,8 +9,11 @@ and one Typst compiler each, recycled because Typst's cache grows with every com
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import itertools
 import json
+import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,10 +22,12 @@ from typing import Any
 
 from lxml import etree
 
+from . import __version__
 from .config import Config
-from .edition import Edition, merged_registers
+from .edition import Edition, RegisterIndex, merged_registers
 from .errors import TypesetError
-from .outputs import output_names, replaced_folder
+from .html import _digest  # the site's cache keys are made the same way
+from .outputs import MARKER, output_names, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import WorkerPool, scratch_folder
@@ -30,6 +35,9 @@ from .xmlio import safe_parser, write_atomic
 
 LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
 BOOK_FILE = "edition.pdf"
+# What the previous build typeset (keys, sort keys, line counts, warnings) and each document's chapter of the book.
+PDF_CACHE = Path(MARKER) / "pdf-cache.json"
+CHAPTERS_DIR = Path(MARKER) / "chapters"
 PDF_STANDARDS = ["a-3b"]
 # Fallback fonts after the edition's own: Libertinus (Latin, Greek, Cyrillic) is built into Typst,
 # Noto CJK covers Hangul and Chinese characters (Debian: fonts-noto-cjk), DejaVu the rest it can.
@@ -45,10 +53,14 @@ TASKS_PER_WORKER = 200
 
 @dataclass
 class PdfResult:
-    """The PDFs written (per document, then the book) and the warnings met while typesetting."""
+    """The PDFs written (per document, then the book), which were typeset anew, and the warnings met while typesetting."""
 
     files: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Names of the documents typeset by this build; the others' PDFs and chapters came from the previous build.
+    typeset: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    book_typeset: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,9 @@ class DocumentOutcome:
 def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, force: bool = False) -> PdfResult:
     """Typeset `out_dir/<document-id>.pdf` for every document and `out_dir/edition.pdf`, the whole edition.
 
+    Only what changed is typeset: a document whose key (its bytes, the register entries it points
+    to, the stylesheets, lib.typ, fonts and paper) is the previous build's keeps its PDF and book
+    chapter; the book is typeset again when any chapter, edition.xml or the registers changed.
     The folder is replaced whole when every PDF is made (PDFs of removed documents go with it);
     it must be teipress's own, new or empty, unless `force` (see outputs.py).
 
@@ -87,9 +102,11 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
     """
     out_dir = out_dir.resolve()
     names = output_names(edition)
-    registers = etree.tostring(merged_registers(edition))
-    tasks = [(f"document {names[doc]}", (str(doc.path), names[doc], etree.tostring(doc.tree))) for doc in edition.documents]
+    merged = merged_registers(edition)
+    registers = etree.tostring(merged)
+    register_index = RegisterIndex(merged)
     edition_tree = etree.tostring(edition.edition_file.tree) if edition.edition_file else None
+    previous = _read_cache(out_dir)
     result = PdfResult(problems=list(names.problems))
     with replaced_folder(out_dir, source=edition.source, force=force, keep_previous=False) as staging:
         setting = Typesetting(
@@ -101,20 +118,52 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             subtitle=config.subtitle or "",
             out_dir=str(staging),
         )
+        code_key = _digest(__version__.encode(), _code_digest().encode(), _fonts_digest(setting.font_paths).encode(),
+                           json.dumps(dataclasses.asdict(dataclasses.replace(setting, out_dir=""))).encode())
+        keys: dict[str, str] = {}
+        outcomes: dict[str, DocumentOutcome] = {}
+        tasks = []
+        for doc in edition.documents:
+            name, tree_xml = names[doc], etree.tostring(doc.tree)
+            keys[name] = _digest(code_key.encode(), name.encode(), doc.path.read_bytes(), tree_xml, register_index.subset_xml(doc.tree.getroot()))
+            reused = _reuse_document(previous, out_dir, staging, name, keys[name], display_path(doc.path))
+            if reused is not None:
+                outcomes[name] = reused
+                result.reused.append(name)
+            else:
+                tasks.append((f"document {name}", (str(doc.path), name, tree_xml)))
         with WorkerPool(max(1, jobs), _start_worker, (registers, setting)) as pool:
-            outcomes: list[DocumentOutcome] = []
+            fresh: list[DocumentOutcome] = []
             batch = TASKS_PER_WORKER * max(1, jobs)
             for start in range(0, len(tasks), batch):
                 if start:
                     pool.restart()
-                outcomes.extend(pool.map(_typeset_document, tasks[start:start + batch]))
-            failed = [o for o in outcomes if o.error]
+                fresh.extend(pool.map(_typeset_document, tasks[start:start + batch]))
+            failed = [o for o in fresh if o.error]
             if failed:
                 raise TypesetError("\n".join(o.error for o in failed))
-            in_order = sorted(outcomes, key=lambda o: (o.sort_key, o.document_id))
+            for outcome in fresh:
+                outcomes[outcome.document_id] = outcome
+                result.typeset.append(outcome.document_id)
+                write_atomic(staging / CHAPTERS_DIR / f"{outcome.document_id}.typ", outcome.chapter)
+            in_order = sorted(outcomes.values(), key=lambda o: (o.sort_key, o.document_id))
             line_offsets = dict(zip((o.document_id for o in in_order), itertools.accumulate((o.line_count for o in in_order), initial=0)))
-            book_conformant = pool.call(_typeset_book, "the edition's book", edition_tree, [o.chapter for o in in_order], line_offsets)
-    for outcome in outcomes:
+            book_key = _digest(code_key.encode(), edition_tree or b"", registers, *(keys[o.document_id].encode() for o in in_order))
+            book = previous.get("book") if isinstance(previous.get("book"), dict) else {}
+            if book.get("key") == book_key and (out_dir / BOOK_FILE).is_file():
+                _link(out_dir / BOOK_FILE, staging / BOOK_FILE)
+                book_conformant = bool(book.get("conformant"))
+            else:
+                book_conformant = pool.call(_typeset_book, "the edition's book", edition_tree, [o.chapter for o in in_order], line_offsets)
+                result.book_typeset = True
+        ordered = [outcomes[names[doc]] for doc in edition.documents]
+        write_atomic(staging / PDF_CACHE, json.dumps({
+            "teipress": __version__,
+            "documents": {o.document_id: {"key": keys[o.document_id], "sort_key": o.sort_key, "line_count": o.line_count,
+                                          "problems": [p.as_dict() for p in o.problems]} for o in ordered},
+            "book": {"key": book_key, "conformant": book_conformant},
+        }, indent=1, sort_keys=True))
+    for outcome in ordered:
         result.files.append(out_dir / f"{outcome.document_id}.pdf")
         result.problems.extend(outcome.problems)
     result.files.append(out_dir / BOOK_FILE)
@@ -123,6 +172,68 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             display_path(out_dir / BOOK_FILE), 1, 1, Severity.WARNING,
             "the book is not PDF/A-3b because a character has no glyph in any font (see the missing-glyph warnings)", "not-pdfa"))
     return result
+
+
+# ---- the cache of the previous build -------------------------------------------------------------
+
+def _read_cache(out_dir: Path) -> dict[str, Any]:
+    """What the previous build in `out_dir` typeset, or nothing when it was another version's or there is none."""
+    try:
+        data = json.loads((out_dir / PDF_CACHE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("teipress") == __version__ else {}
+
+
+def _reuse_document(previous: dict[str, Any], out_dir: Path, staging: Path, name: str, key: str, shown_path: str) -> DocumentOutcome | None:
+    """The previous build's PDF and chapter of an unchanged document, put into the staging folder.
+
+    Its warnings are about its source file, named as it is shown now (the edition may have moved)."""
+    documents = previous.get("documents") if isinstance(previous.get("documents"), dict) else {}
+    entry = documents.get(name)
+    chapter = out_dir / CHAPTERS_DIR / f"{name}.typ"
+    if not isinstance(entry, dict) or entry.get("key") != key or not (out_dir / f"{name}.pdf").is_file() or not chapter.is_file():
+        return None
+    try:
+        problems = [Problem(shown_path, p["line"], p["column"], Severity(p["severity"]), p["message"], p["rule"]) for p in entry["problems"]]
+        outcome = DocumentOutcome(document_id=name, sort_key=str(entry["sort_key"]), chapter=chapter.read_text(encoding="utf-8"),
+                                  line_count=int(entry["line_count"]), problems=problems)
+    except (KeyError, TypeError, ValueError):
+        return None  # a damaged cache: typeset the document again
+    _link(out_dir / f"{name}.pdf", staging / f"{name}.pdf")
+    _link(chapter, staging / CHAPTERS_DIR / f"{name}.typ")
+    return outcome
+
+
+def _link(previous: Path, target: Path) -> None:
+    """The previous build's file in the new folder: a hard link (files are replaced, never changed in place), else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(previous, target)
+    except OSError:
+        shutil.copyfile(previous, target)
+
+
+def _code_digest() -> str:
+    """One hash over the stylesheets and the Typst template the PDFs are made with, so that an upgrade typesets every PDF."""
+    digest = hashlib.sha256()
+    for path in sorted(p for folder in ("common", "pdf") for p in (XSLT_DIR / folder).rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(XSLT_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _fonts_digest(font_paths: tuple[str, ...]) -> str:
+    """A hash over the font files' names, sizes and dates: a font installed or removed typesets every PDF again."""
+    digest = hashlib.sha256()
+    for folder in font_paths:
+        for path in sorted(Path(folder).rglob("*")):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 # ---- in the worker processes --------------------------------------------------------------------

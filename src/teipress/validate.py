@@ -10,6 +10,7 @@ uniqueness of `xml:id`s across the edition is checked here, in Python, with ever
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ from pathlib import Path
 from lxml import etree, isoschematron
 
 from .config import Config
-from .edition import Edition, SourceFile, load_edition, source_files
+from .edition import Edition, SourceFile, load_edition, require_sources, source_files
 from .errors import ConfigError
 from .problems import Problem, Severity, display_path
 from .resources import SCHEMA_FILE
@@ -93,13 +94,16 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
     Example: `validate_paths([Path("tei/letter.xml")], load_config())`.
     """
     for path in paths:
-        if not path.exists():
-            where = " (the edition's source folder: set `source` in teipress.toml or name the files to validate)" if path == config.source else ""
-            raise ConfigError(f"{display_path(path)} does not exist{where}")
+        if path.absolute() == config.source.absolute():
+            require_sources(config.source)
+        elif not path.exists():
+            raise ConfigError(f"{display_path(path)} does not exist")
     edition = load_edition(config.source, paths)
-    checked = {path.resolve() for path in source_files(paths)}
     others: list[SourceFile] = []
-    if config.source.is_dir():
+    # The files named lie outside the edition's source folder or in part of it: the rest of it is read for its ids.
+    whole_edition = any(path.resolve() == edition.source for path in paths)
+    if config.source.is_dir() and not whole_edition:
+        checked = {path.resolve() for path in source_files(paths)}
         included = set(edition.included)
         for path in source_files([config.source]):
             if path.resolve() in checked:
@@ -194,9 +198,27 @@ def _relaxng_problems(schema: etree.RelaxNG, source: SourceFile, lines: _SourceL
     return problems
 
 
+# One step of the paths libxml2 and the Schematron report: `*[2]`, `*[local-name()='event' and namespace-uri()='…'][3]`.
+_PATH_STEP = re.compile(r"/\*(?:\[local-name\(\)='([^']+)' and namespace-uri\(\)='([^']*)'\])?(?:\[(\d+)\])?")
+
+
 def _element_at(tree: etree._ElementTree, path: str | None) -> etree._Element | None:
+    """The element a reported path names, walked step by step: XPath tests every sibling's name in a long list (0.05 s in a register)."""
     if not path:
         return None
+    steps = list(_PATH_STEP.finditer(path))
+    if steps and steps[0].start() == 0 and "".join(step.group(0) for step in steps) == path:
+        element: etree._Element | None = None
+        for step in steps:
+            name, namespace, position = step.groups()
+            tag = f"{{{namespace}}}{name}" if namespace else name
+            candidates = [tree.getroot()] if element is None else element.iterchildren(tag if name else etree.Element)
+            if element is None and name and tree.getroot().tag != tag:
+                return None
+            element = next(itertools.islice(candidates, max(int(position or 1) - 1, 0), None), None)
+            if element is None:
+                return None
+        return element
     try:
         found = tree.xpath(path)
     except etree.XPathError:
@@ -288,34 +310,53 @@ def _id_occurrences(files: Iterable[SourceFile]) -> dict[str, list[tuple[SourceF
     return occurrences
 
 
+# A duplicate id's message names this many of its other places; real corpora repeat an id in thousands of files.
+MAX_PLACES_NAMED = 3
+
+
 def _duplicate_id_problems(occurrences: dict[str, list[tuple[SourceFile, etree._Element]]], checked: set[int], source_folder: Path) -> list[Problem]:
-    """Each xml:id used twice, reported at every use in a checked file.
+    """Each xml:id used twice, reported at every use in a checked file, in time linear in the number of ids.
 
     The files of the source folder form the edition, whose ids must be unique across files; a file
     named from elsewhere (e.g. from another archive, to be imported) is a TEI document of its own,
     whose ids must be unique within it, though it may point into the edition's registers.
     """
+    scopes: dict[int, Path] = {}
+    names: dict[int, str] = {}
 
     def scope(source: SourceFile) -> Path:
-        path = source.path.resolve()
-        return source_folder if path.is_relative_to(source_folder) else path
+        if id(source) not in scopes:
+            path = source.path.resolve()
+            scopes[id(source)] = source_folder if path.is_relative_to(source_folder) else path
+        return scopes[id(source)]
+
+    def name(source: SourceFile) -> str:
+        if id(source) not in names:
+            names[id(source)] = display_path(source.path)
+        return names[id(source)]
 
     problems = []
     source_lines: dict[Path, _SourceLines] = {}
     for value, all_places in occurrences.items():
         if len(all_places) < 2:
             continue
-        for source, element in all_places:
-            if id(source) not in checked:
-                continue
-            places = [(s, e) for s, e in all_places if scope(s) == scope(source)]
+        by_scope: dict[Path, list[tuple[SourceFile, etree._Element]]] = defaultdict(list)
+        for place in all_places:
+            by_scope[scope(place[0])].append(place)
+        for places in by_scope.values():
             if len(places) < 2:
                 continue
-            others = ", ".join(f"{display_path(s.path)}:{e.sourceline}" for s, e in places if e is not element)
-            lines = source_lines.setdefault(source.path, _SourceLines(source.path))
-            problems.append(Problem(display_path(source.path), element.sourceline or 1, lines.column(element), Severity.ERROR,
-                                    f'xml:id "{value}" of <{_name(element)}> is used more than once (also at {others}); every xml:id must be unique across the edition',
-                                    "unique-id"))
+            named = [f"{name(s)}:{e.sourceline}" for s, e in places[:MAX_PLACES_NAMED + 1]]
+            for index, (source, element) in enumerate(places):
+                if id(source) not in checked:
+                    continue
+                others = [name for i, name in enumerate(named) if i != index][:MAX_PLACES_NAMED]
+                unnamed = len(places) - 1 - len(others)
+                listed = ", ".join(others) + (f" and {unnamed:,} other place{'s' if unnamed > 1 else ''}" if unnamed else "")
+                lines = source_lines.setdefault(source.path, _SourceLines(source.path))
+                problems.append(Problem(name(source), element.sourceline or 1, lines.column(element), Severity.ERROR,
+                                        f'xml:id "{value}" of <{_name(element)}> is used more than once (also at {listed}); every xml:id must be unique across the edition',
+                                        "unique-id"))
     return problems
 
 

@@ -23,7 +23,8 @@
                              the one with a register entry first);
                              without a register entry also data-label, title, data-href (authority URI)
     date                     time (span without a value) datetime (valid HTML values only) data-iso
-    ref [ref-removed|ref-unresolved|ref-nolink]   a href, or span with title (removed) / data-target (unresolved)
+    ref [ref-removed|ref-unresolved|ref-nolink]   a href, or span with title (removed) / data-target (unresolved);
+                             a link without words shows its target (or "[link removed]") in span.ref-target
     alternate                span tabindex=0 around readings: span.reading.reading-primary|reading-secondary
                              data-reading=abbr|expan|sic|corr|orig|reg|lem|rdg|del|add|... data-wit data-resp
     note-ref                 a#note-ref-{n}[href=#note-{n}][role=doc-noteref] (a span inside a link)
@@ -728,7 +729,7 @@
         <xsl:with-param name="classes" select="'alternate'"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
-      <xsl:apply-templates select="node()[not(self::text()[normalize-space(.) eq ''])]" mode="#current">
+      <xsl:apply-templates select="node() except text()[normalize-space(.) eq '']" mode="#current">
         <xsl:with-param name="tp:inline" select="true()" tunnel="yes"/>
         <xsl:with-param name="tp:primary" select="tp:primary-reading(.)" tunnel="yes"/>
       </xsl:apply-templates>
@@ -864,9 +865,10 @@
         <xsl:with-param name="tp:inline" select="true()" tunnel="yes"/>
         <xsl:with-param name="tp:in-link" select="true()" tunnel="yes"/>
       </xsl:apply-templates>
-      <!-- A ptr (or an empty ref) has no words of its own: show where it points (as text, never as a live link when unsafe). -->
+      <!-- A ptr (or an empty ref) has no words of its own: show where it points (as text, never as a live link
+           when unsafe), marked as the edition's words, not the source's. -->
       <xsl:if test="not(node())">
-        <xsl:value-of select="if ($removed) then '[link removed]' else string-join($targets, ' ')"/>
+        <span class="ref-target">{if ($removed) then '[link removed]' else string-join($targets, ' ')}</span>
       </xsl:if>
     </xsl:element>
   </xsl:template>

@@ -18,10 +18,14 @@
   <!-- Block boundaries: a blank line is a paragraph break in Typst markup. -->
   <xsl:variable name="tp:par" as="xs:string" select="'&#10;&#10;'"/>
 
-  <!-- Text: literal, with runs of white space as one space. White space between blocks is layout, not text. -->
+  <!-- Text: literal, with runs of white space as one space. White space between blocks, and at the start
+       or end of a division, is layout, not text; between two phrases of a division (the names of a
+       salute, say) it is the space between two words. -->
   <xsl:template match="text()" mode="tp:pdf">
     <xsl:choose>
-      <xsl:when test="normalize-space(.) eq '' and (parent::*[tp:behaviour(.) = ('division', 'list', 'table', 'row', 'figure', 'metadata')] or preceding-sibling::*[1][tp:pdf-is-block(.)] or following-sibling::*[1][tp:pdf-is-block(.)])"/>
+      <xsl:when test="normalize-space(.) eq '' and (parent::*[tp:behaviour(.) = ('list', 'table', 'row', 'figure', 'metadata')]
+                      or parent::*[tp:behaviour(.) eq 'division'][not(current()/preceding-sibling::* and current()/following-sibling::*)]
+                      or preceding-sibling::*[1][tp:pdf-is-block(.)] or following-sibling::*[1][tp:pdf-is-block(.)])"/>
       <xsl:otherwise>{tp:typst-literal(replace(., '\s+', ' '))}</xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -112,29 +116,49 @@
     <xsl:text>]{$tp:par}</xsl:text>
   </xsl:template>
 
-  <!-- A table: its rows' cells in a grid as wide as the widest row; anything else in it before the grid. -->
+  <!-- A table: its rows' cells in a grid as wide as the widest row. Anything else in it (a head, words
+       between rows) keeps its place: before, between or after the grids of the rows around it. -->
   <xsl:template match="*[tp:behaviour(.) = 'table']" mode="tp:pdf" priority="1">
     <xsl:variable name="rows" select="*[tp:behaviour(.) = 'row']"/>
+    <xsl:variable name="columns" select="max(($rows!sum(*[tp:behaviour(.) = 'cell']!(if (@cols castable as xs:integer) then max((1, xs:integer(@cols))) else 1)), 1))"/>
     <xsl:value-of select="$tp:par"/>
-    <xsl:apply-templates select="node() except $rows" mode="tp:pdf"/>
-    <xsl:if test="exists($rows)">
-      <xsl:variable name="columns" select="max(($rows!sum(*[tp:behaviour(.) = 'cell']!(if (@cols castable as xs:integer) then max((1, xs:integer(@cols))) else 1)), 1))"/>
-      <xsl:text>{$tp:par}#table(columns: {$columns}, stroke: (x, y) => if y == 0 {{ (bottom: 0.4pt) }} else {{ none }}, inset: 0.35em, </xsl:text>
-      <xsl:apply-templates select="$rows" mode="tp:pdf"/>
-      <xsl:text>){$tp:par}</xsl:text>
-    </xsl:if>
+    <xsl:for-each-group select="node()" group-adjacent="exists(. intersect $rows) or tp:pdf-is-layout(.)">
+      <xsl:choose>
+        <xsl:when test="current-grouping-key() and exists(current-group() intersect $rows)">
+          <xsl:text>{$tp:par}#table(columns: {$columns}, stroke: (x, y) => if y == 0 {{ (bottom: 0.4pt) }} else {{ none }}, inset: 0.35em, </xsl:text>
+          <xsl:apply-templates select="current-group() intersect $rows" mode="tp:pdf"/>
+          <xsl:text>){$tp:par}</xsl:text>
+        </xsl:when>
+        <xsl:when test="current-grouping-key()"/>
+        <xsl:otherwise>
+          <xsl:apply-templates select="current-group()" mode="tp:pdf"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each-group>
   </xsl:template>
 
+  <!-- A row: its cells; words of the row outside its cells in a cell of their own, in their place. -->
   <xsl:template match="*[tp:behaviour(.) = 'row']" mode="tp:pdf" priority="1">
     <xsl:variable name="cells" select="*[tp:behaviour(.) = 'cell']"/>
-    <xsl:apply-templates select="$cells" mode="tp:pdf"/>
-    <!-- Text of a row outside its cells is kept in one more cell of its own. -->
-    <xsl:if test="exists((node() except $cells)[not(self::text()[normalize-space(.) eq ''])])">
-      <xsl:text>table.cell(colspan: 1)[</xsl:text>
-      <xsl:apply-templates select="node() except $cells" mode="tp:pdf"/>
-      <xsl:text>], </xsl:text>
-    </xsl:if>
+    <xsl:for-each-group select="node()" group-adjacent="exists(. intersect $cells) or tp:pdf-is-layout(.)">
+      <xsl:choose>
+        <xsl:when test="current-grouping-key()">
+          <xsl:apply-templates select="current-group() intersect $cells" mode="tp:pdf"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:text>table.cell(colspan: 1)[</xsl:text>
+          <xsl:apply-templates select="current-group()" mode="tp:pdf"/>
+          <xsl:text>], </xsl:text>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each-group>
   </xsl:template>
+
+  <!-- White space alone, comments and processing instructions: no content of a table or row. -->
+  <xsl:function name="tp:pdf-is-layout" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="exists($node[self::comment() or self::processing-instruction() or self::text()[normalize-space(.) eq '']])"/>
+  </xsl:function>
 
   <xsl:template match="*[tp:behaviour(.) = 'cell']" mode="tp:pdf" priority="1">
     <xsl:text>table.cell(colspan: {if (@cols castable as xs:integer) then max((1, xs:integer(@cols))) else 1})[</xsl:text>
@@ -168,25 +192,39 @@
 
   <!-- ===== alternates: the edition's reading in the text, the others in the apparatus ===== -->
 
-  <!-- The shown reading is tp:primary-reading (common/readings.xsl); the others are recorded.
-       Whatever else an app or its rdgGrp holds (witDetail, a note ...) stays in the text. -->
-  <xsl:template match="choice | subst" mode="tp:pdf" priority="2">
-    <xsl:variable name="shown" select="tp:primary-reading(.)"/>
-    <xsl:call-template name="tp:apparatus">
-      <xsl:with-param name="shown" select="$shown"/>
-      <xsl:with-param name="others" select="* except $shown"/>
-    </xsl:call-template>
+  <!-- The shown reading is tp:primary-reading (common/readings.xsl); the others are recorded in the
+       apparatus entry that follows it. Whatever else an alternate or its rdgGrp holds (text, witDetail,
+       a note ...) stays in the text, in its place. -->
+  <xsl:mode name="tp:pdf-alternate" on-no-match="fail" on-multiple-match="fail"/>
+
+  <xsl:template match="choice | subst | app" mode="tp:pdf" priority="2">
+    <xsl:apply-templates mode="tp:pdf-alternate">
+      <xsl:with-param name="alternate" select="."/>
+    </xsl:apply-templates>
   </xsl:template>
 
-  <xsl:template match="app" mode="tp:pdf" priority="2">
-    <xsl:variable name="shown" select="tp:primary-reading(.)"/>
-    <xsl:variable name="readings" select="tp:readings(.)"/>
-    <xsl:variable name="groups" select=".//rdgGrp[ancestor::app[1] is current()]"/>
-    <xsl:apply-templates select="(node(), $groups/node()[not(self::text()[normalize-space(.) eq ''])]) except ($readings, $groups)" mode="tp:pdf"/>
-    <xsl:call-template name="tp:apparatus">
-      <xsl:with-param name="shown" select="$shown"/>
-      <xsl:with-param name="others" select="$readings except $shown"/>
-    </xsl:call-template>
+  <xsl:template match="node()" mode="tp:pdf-alternate">
+    <xsl:param name="alternate" as="element()"/>
+    <xsl:variable name="readings" select="tp:readings($alternate)"/>
+    <xsl:choose>
+      <xsl:when test=". is tp:primary-reading($alternate)">
+        <xsl:call-template name="tp:apparatus">
+          <xsl:with-param name="shown" select="."/>
+          <xsl:with-param name="others" select="$readings except ."/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="exists(. intersect $readings)"/>
+      <xsl:when test="self::rdgGrp[ancestor::app[1] is $alternate]">
+        <xsl:apply-templates mode="tp:pdf-alternate">
+          <xsl:with-param name="alternate" select="$alternate"/>
+        </xsl:apply-templates>
+      </xsl:when>
+      <!-- White space alone between readings is layout (TEI allows no text there). -->
+      <xsl:when test="self::text()[normalize-space(.) eq '']"/>
+      <xsl:otherwise>
+        <xsl:apply-templates select="." mode="tp:pdf"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- The shown reading, then an apparatus entry (lib.typ tp-app) recording the others with their
