@@ -26,7 +26,8 @@
 
   <xsl:function name="tp:document-register" as="xs:string">
     <xsl:param name="root" as="element()"/>
-    <xsl:variable name="lists" select="tp:document-register-lists($root)"/>
+    <!-- The lists of the text's back; a standOff is the file's metadata, which the PDF does not print. -->
+    <xsl:variable name="lists" select="tp:document-register-lists($root)[ancestor::text]"/>
     <xsl:variable name="markup" as="xs:string*">
       <xsl:apply-templates select="$lists" mode="tp:pdf-document-register"/>
     </xsl:variable>
