@@ -53,3 +53,19 @@ def needs_cjk_font() -> None:
     """For tests that typeset Korean: a skip with the reason where the Noto CJK fonts are not installed."""
     if not _cjk_fonts_found():
         pytest.skip("the Noto CJK fonts are not installed (Debian: apt-get install fonts-noto-cjk); Korean text would print as empty boxes")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Chromium, one for the whole session (Playwright's sync API allows only one running at a time)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -14,11 +14,9 @@ import pytest
 from teipress.serve import serving
 
 from test_build import LETTER, TELEGRAM, build, copy_fixture
+from test_customise import build_html, edition
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")
@@ -28,17 +26,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build(copy_fixture(root), root / "out")
     with serving(root / "out" / "html") as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()
@@ -123,8 +110,8 @@ def test_register_back_link_leads_to_the_passage(page, site_url: str, artifacts_
 
 def test_search_finds_a_word_and_its_document(page, site_url: str, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto(site_url + "search.html")
-    page.locator("#search input").fill("marmalade")
-    result = page.locator(".pagefind-ui__result-link").first
+    page.locator("#search-input").fill("marmalade")
+    result = page.locator(".search-result-link").first
     result.wait_for(timeout=15_000)
     assert result.get_attribute("href").endswith(f"documents/{LETTER}.html")
     page.screenshot(path=str(artifacts_dir / "site-search.png"), full_page=True)
@@ -156,7 +143,7 @@ def test_a_schnitzler_letter_reads_as_a_letter(browser, tmp_path: Path, artifact
         tab = context.new_page()
         tab.goto(url + "documents/L00001.html")
         assert tab.locator(".kicker span").first.inner_text().lower() == "letter"
-        assert tab.locator("dd[data-pagefind-filter='type']").inner_text() == "Letter"
+        assert tab.locator("aside.document-meta dd").first.inner_text() == "Letter"
 
         # The letterhead: each part on a line of its own, "Redaction." and the place and date at the two ends of one line.
         opener = tab.locator(".reading-text .tei-opener")
@@ -180,3 +167,15 @@ def test_a_schnitzler_letter_reads_as_a_letter(browser, tmp_path: Path, artifact
         assert register.bounding_box()["y"] > notes["y"] + notes["height"] - 1
         tab.screenshot(path=str(artifacts_dir / "site-foreign-letter.png"), full_page=True)
         context.close()
+# --- a customised site (test_customise.py has the rest) ---------------------------------------------
+
+
+def test_the_edition_css_wins_over_teipress_own_in_a_browser(tmp_path: Path, page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    logo = "<svg xmlns='http://www.w3.org/2000/svg' width='200' height='100'><rect width='200' height='100' fill='#7a1f1f'/></svg>"
+    root = edition(tmp_path, 'css = "look/edition.css"\nlogo = "look/logo.svg"\n',
+                   {"look/edition.css": ".site-header { background: rgb(18, 52, 86); }\n", "look/logo.svg": logo})
+    build_html(root)
+    page.goto((root / "output" / "html" / "index.html").as_uri())
+    assert page.eval_on_selector(".site-header", "e => getComputedStyle(e).backgroundColor") == "rgb(18, 52, 86)"
+    assert page.eval_on_selector(".site-logo", "e => [e.naturalWidth, e.getBoundingClientRect().height]") == [200, 32]  # loaded, 2rem high
+    page.screenshot(path=str(artifacts_dir / "customised-header.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 120})

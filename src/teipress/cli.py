@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -16,6 +17,9 @@ from . import __version__
 from .config import Config, load_config
 from .errors import TeipressError
 from .problems import Problem, Severity
+
+if TYPE_CHECKING:
+    from .watch import Rebuild
 
 # Rich markup only where cli.py writes it: every string from a user's files goes through `_escape`,
 # and no `:name:` in a file name or message (`l00001.xml:100:16`) ever becomes an emoji.
@@ -350,37 +354,91 @@ def build(ctx: click.Context, source: Path | None, out: Path | None, html_only: 
     stdout.print(f"[green]Built[/] {' and '.join(parts)} in {result.seconds:.1f} s.")
 
 
+@cli.command("guide")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write the guide to this file instead of printing it.")
+@click.option("--force", is_flag=True, help="Replace the file when it exists.")
+def guide_command(out: Path | None, force: bool) -> None:
+    """Write the encoding guide (every element: meaning, example, HTML, PDF) from the schema, as Markdown.
+
+    The same guide is the site's guide.html. Prints it unless -o names a file.
+
+    Example:
+
+        teipress guide -o docs/GUIDE.md --force
+    """
+    from .guide import guide_markdown, read_guide, write_guide
+
+    if out is None:
+        click.echo(guide_markdown(read_guide()), nl=False)
+        return
+    write_guide(out, force=force)
+    stderr.print(f"Wrote the encoding guide to {_escape(str(out))}")
+
+
 @cli.command()
 @click.argument("site", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-p", "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in the default browser.")
+@click.option("--watch", is_flag=True, help="Build the site, rebuild it whenever a source file changes, reload the open pages and show the problems on them.")
+@click.option("-j", "--jobs", type=click.IntRange(1), help="Parallel workers for the rebuilds (default: jobs in teipress.toml).")
 @click.pass_context
-def serve(ctx: click.Context, site: Path | None, port: int, open_browser: bool) -> None:
+def serve(ctx: click.Context, site: Path | None, port: int, open_browser: bool, watch: bool, jobs: int | None) -> None:
     """Preview the built site on http://127.0.0.1 (search works only over http).
 
-    SITE is the folder to serve (default: output/html). Stop with Ctrl+C.
+    SITE is the folder to serve (default: output/html). With --watch, the edition's site is
+    rebuilt on every save (only what changed), open pages reload themselves, and validation
+    problems are printed here and shown on the page. Stop with Ctrl+C.
 
     Example:
 
-        teipress build --html && teipress serve --open
+        teipress serve --watch --open
     """
     from .problems import display_path
     from .serve import make_server
 
+    if watch and site is not None:
+        raise click.UsageError("--watch serves the edition's own site (output/html); give no SITE with it")
+    watcher = None
+    if watch:
+        from .watch import EditionWatcher
+
+        watcher = EditionWatcher(edition_config(ctx), on_rebuild=_report_rebuild, jobs=jobs)
+        stdout.print("Building the site, then watching the sources for changes ...")
+        watcher.build()
     folder = site or edition_config(ctx).html_dir
-    server = make_server(folder, port)
+    server = make_server(folder, port, watcher=watcher)
     url = f"http://{server.server_address[0]}:{server.server_address[1]}/"
     stdout.print(f"Serving {_escape(display_path(folder))} at [bold]{url}[/] (Ctrl+C to stop)")
     if open_browser:
         import webbrowser
 
         webbrowser.open(url)
+    if watcher is not None:
+        watcher.start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         stdout.print("Stopped.")
     finally:
+        if watcher is not None:
+            watcher.stop()
         server.server_close()
+
+
+def _report_rebuild(rebuild: Rebuild) -> None:
+    """What one rebuild of `serve --watch` changed and found, in the terminal."""
+    from .problems import display_path
+
+    status = rebuild.status
+    changed = ", ".join(display_path(path) for path in rebuild.changed[:3]) + (" ..." if len(rebuild.changed) > 3 else "")
+    print_problems(status.problems)
+    if status.error:
+        stderr.print(f"[bold red]error:[/] {_escape(status.error)}")
+    if rebuild.built:
+        stdout.print(f"[green]Rebuilt[/] {len(rebuild.rendered)} document page(s) in {rebuild.seconds:.1f} s" + (f" after a change to {_escape(changed)}" if changed else "") + f" (version {status.version}).")
+    else:
+        errors = sum(1 for p in status.problems if p.is_error) or 1
+        stdout.print(f"[red]Not rebuilt[/]: {errors} error(s)" + (f" after a change to {_escape(changed)}" if changed else "") + "; the site stays as it was. Fix them and save again.")
 
 
 def main() -> None:

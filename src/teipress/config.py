@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -11,6 +13,18 @@ from .errors import ConfigError
 
 CONFIG_FILE = "teipress.toml"
 PAPER_SIZES = ("a4", "a5", "us-letter", "b5", "iso-b5", "us-trade")
+# The customisation files a browser shows (teipress.toml `logo`, `favicon`), by suffix.
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+FAVICON_TYPES = (".svg", ".png", ".ico")
+MARKDOWN_TYPES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """An extra entry of the site's menu (teipress.toml `nav`): its text and where it leads."""
+
+    label: str
+    href: str
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,16 @@ class Config:
     fonts: tuple[str, ...] = ()
     tei_all: Path | None = None
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    # Customising without forking: the edition's own stylesheet, images, footer text, menu entries,
+    # extra pages (edition.xml, whose top-level divs become pages, or Markdown files), XSLT and Typst overrides.
+    css: Path | None = None
+    logo: Path | None = None
+    favicon: Path | None = None
+    footer: str = ""
+    nav: tuple[MenuEntry, ...] = ()
+    pages: tuple[Path, ...] = ()
+    xslt: Path | None = None
+    typst: Path | None = None
 
     @property
     def html_dir(self) -> Path:
@@ -83,9 +107,7 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
     jobs = values.get("jobs", os.cpu_count() or 1)
     if not isinstance(jobs, int) or jobs < 1:
         raise ConfigError(f"{config_file}: jobs must be a whole number of at least 1, not {jobs!r}")
-    base_url = str(values.get("base_url", ""))
-    if base_url and not base_url.endswith("/"):
-        base_url += "/"
+    base_url = web_address(values.get("base_url", ""))
     for required in ("source", "output"):
         if values.get(required, "x") in ("", None):
             raise ConfigError(f"{config_file}: `{required}` must name a folder; leave it out for the default")
@@ -102,7 +124,33 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
         fonts=tuple(str(f) for f in _as_list(values.get("fonts"))),
         tei_all=path_of("tei_all", None),
         jobs=jobs,
+        css=_existing_file("css", (".css",), path_of, config_file),
+        logo=_existing_file("logo", LOGO_TYPES, path_of, config_file),
+        favicon=_existing_file("favicon", FAVICON_TYPES, path_of, config_file),
+        footer=_text(values, "footer", config_file),
+        nav=_menu_entries(values.get("nav"), config_file),
+        pages=_pages(values.get("pages"), resolve, config_file),
+        xslt=_existing_folder("xslt", path_of, config_file),
+        typst=_existing_file("typst", (".typ",), path_of, config_file),
     )
+
+
+# Scheme, host, and then only characters a URL may hold unescaped (no spaces, quotes, angle brackets or controls).
+_WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9\-._~%!$&'()*+,;=:@\[\]]+(/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*)?", re.IGNORECASE)
+
+
+def web_address(value: object) -> str:
+    """`base_url` (from teipress.toml or --base-url) ending in "/", or a `ConfigError` unless it is an http(s) address.
+
+    It becomes permalinks and canonical links of every page and the URIs of the exports, so
+    `javascript:...` or a value that is no URL must never reach them. Example: `web_address("https://e.org")`.
+    """
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    if not _WEB_ADDRESS.fullmatch(text):
+        raise ConfigError(f"base_url must be an http:// or https:// address such as \"https://edition.example.org/\", not {text!r}")
+    return text if text.endswith("/") else text + "/"
 
 
 def _optional_str(value: object) -> str | None:
@@ -116,3 +164,77 @@ def _as_list(value: object) -> list[object]:
     if isinstance(value, (list, tuple)):
         return list(value)
     return [value]
+
+
+def _existing_file(key: str, suffixes: tuple[str, ...], path_of: Callable[[str, str | None], Path | None], config_file: Path) -> Path | None:
+    """A customisation file that must exist and be of one of `suffixes` (the browser or Typst reads it by its kind)."""
+    path = path_of(key, None)
+    if path is None:
+        return None
+    if not path.is_file():
+        raise ConfigError(f"{config_file}: `{key}`: the file {path} does not exist")
+    if path.suffix.lower() not in suffixes:
+        raise ConfigError(f"{config_file}: `{key}` must be a {', '.join(suffixes)} file, not {path.name}")
+    return path
+
+
+def _existing_folder(key: str, path_of: Callable[[str, str | None], Path | None], config_file: Path) -> Path | None:
+    path = path_of(key, None)
+    if path is not None and not path.is_dir():
+        raise ConfigError(f"{config_file}: `{key}`: the folder {path} does not exist")
+    return path
+
+
+def _text(values: dict[str, object], key: str, config_file: Path) -> str:
+    value = values.get(key, "")
+    if not isinstance(value, str):
+        raise ConfigError(f"{config_file}: `{key}` must be a string, not {value!r}")
+    return value.strip()
+
+
+# A scheme ("javascript:", "data:" ...) at the start of a link; whitespace, controls and backslashes,
+# which browsers drop or read as "/" before they look for one ("java\tscript:", "\\\\evil.example").
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_UNSAFE_IN_LINK = re.compile(r"[\s\x00-\x1f\x7f\\]")
+
+
+def safe_link(href: str) -> bool:
+    """Whether a menu link is relative to the site (no scheme, no "//host") or an http(s) address."""
+    if not href or _UNSAFE_IN_LINK.search(href):
+        return False
+    if _SCHEME.match(href):
+        return re.match(r"^https?://[^/]", href, re.IGNORECASE) is not None
+    return not href.startswith("//")
+
+
+def _menu_entries(value: object, config_file: Path) -> tuple[MenuEntry, ...]:
+    """`nav = [{label = "Project", href = "https://project.example.org/"}, ...]`, each link relative or http(s)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ConfigError(f"{config_file}: `nav` must be a list of {{label = \"...\", href = \"...\"}} tables, not {value!r}")
+    entries = []
+    for entry in value:
+        if not isinstance(entry, dict) or set(entry) != {"label", "href"} or not all(isinstance(v, str) and v.strip() for v in entry.values()):
+            raise ConfigError(f"{config_file}: `nav`: each entry must be a table {{label = \"...\", href = \"...\"}} of two non-empty strings, not {entry!r}")
+        if not safe_link(entry["href"].strip()):
+            raise ConfigError(f"{config_file}: `nav`: the link {entry['href']!r} of {entry['label']!r} must be relative to the site or begin with http:// or https://")
+        entries.append(MenuEntry(entry["label"].strip(), entry["href"].strip()))
+    return tuple(entries)
+
+
+def _pages(value: object, resolve: Callable[[str, object], Path], config_file: Path) -> tuple[Path, ...]:
+    """`pages = ["tei/edition.xml", "pages/team.md"]`: the edition file (each top-level div a page) and Markdown files."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ConfigError(f"{config_file}: `pages` must be a list of paths, not {value!r}")
+    pages = []
+    for item in value:
+        path = resolve("pages", item)
+        if not path.is_file():
+            raise ConfigError(f"{config_file}: `pages`: the file {path} does not exist")
+        if path.suffix.lower() not in MARKDOWN_TYPES and path.name != "edition.xml":
+            raise ConfigError(f"{config_file}: `pages`: {path.name} is neither the edition file (edition.xml) nor a Markdown file (.md)")
+        pages.append(path.resolve())
+    return tuple(pages)

@@ -341,13 +341,23 @@ def rename_ids(root: etree._Element, mapping: dict[str, str], *, keys: bool = Fa
                     element.set(name, " ".join(f"#{mapping[t[1:]]}" if t.startswith("#") and t[1:] in mapping else t for t in tokens))
 
 
+# A cell a spreadsheet program would read as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_bytes(fields: Iterable[str], rows: list[dict[str, str]]) -> bytes:
-    """UTF-8 CSV with a byte-order mark, so that spreadsheets read the accents right."""
+    """UTF-8 CSV with a byte-order mark, so that spreadsheets read the accents right; no cell runs as a formula."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: spreadsheet_text(value) for name, value in row.items()} for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def spreadsheet_text(value: str) -> str:
+    """A cell that starts like a formula (`=HYPERLINK(...)`, `+1`, `-1`, `@SUM`, a tab or a carriage return) with a
+    single quote before it, as the OWASP guidance on CSV injection says, so that spreadsheets show it as text."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def xml_bytes(text: str) -> bytes:

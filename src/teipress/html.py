@@ -1,8 +1,9 @@
 """The HTML site: document pages transformed in parallel, then the pages that aggregate them.
 
 Incremental: the output folder keeps a manifest (`.teipress/manifest.json`) with a key per
-document (hash of its source, the stylesheets, the register entries it names, the edition file
-and its page parameters: neighbours, media folder, PDF link) and each document's facts
+document (hash of its source, the stylesheets (teipress's and the edition's own, teipress.toml
+`xslt`), the register entries it names, the edition file and its page parameters: neighbours,
+media folder, PDF link, the edition's customisation settings) and each document's facts
 (`.teipress/facts/{id}.xml`, from `html/summary.xsl`). A rebuild transforms only documents whose
 key changed; registers, chronology, home page and search index are cheap aggregates of the
 cached facts, each rewritten when its own key (over the full registers) changed. Sources and
@@ -30,12 +31,12 @@ from lxml import etree
 from . import __version__
 from .config import Config
 from .edition import Edition, RegisterIndex, SourceFile, merged_registers
-from .errors import TransformError
+from .errors import ConfigError, TransformError
 from .outputs import output_names, published_files, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import WorkerPool
-from .xmlio import NS, element_column, write_atomic
+from .xmlio import NS, XML_ID, element_column, write_atomic
 
 MANIFEST = Path(".teipress") / "manifest.json"
 FACTS_DIR = Path(".teipress") / "facts"
@@ -107,8 +108,9 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     merged = merged_registers(edition)
     registers_xml = etree.tostring(merged, encoding="utf-8")
     edition_xml = etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b""
-    code_key = _digest(__version__.encode(), _stylesheets_digest().encode())
-    settings = json.dumps([config.title, config.subtitle, config.base_url, config.language, pdf_linked]).encode()
+    custom = _customisation(config, edition)
+    code_key = _digest(__version__.encode(), _stylesheets_digest().encode(), _folder_digest(config.xslt).encode())
+    settings = json.dumps([config.title, config.subtitle, config.base_url, config.language, pdf_linked, custom.params], sort_keys=True).encode()
     # A document page sees only its own register subset (part of its facts_key), so its key leaves
     # the full registers out; the aggregate pages (registers, chronology, home) show them all.
     page_site_key = _digest(code_key.encode(), edition_xml, settings)
@@ -121,7 +123,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         document.facts_key = _digest(code_key.encode(), document.registers, document.data)
     old_documents: dict[str, dict[str, str]] = manifest.get("documents", {}) if isinstance(manifest.get("documents"), dict) else {}
 
-    with _Workers(jobs, edition_xml) as workers:
+    with _Workers(jobs, edition_xml, str(_stylesheet(config, "html/document.xsl"))) as workers:
         # Phase 1: the facts of each changed document (dates, titles, mentions), cached between builds.
         stale = []
         for document in documents:
@@ -153,6 +155,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 "pdf_linked": pdf_linked,
                 "media_base": _media_base(document, edition.source),
                 **_site_params(config),
+                **custom.params,
             }
             document.page_key = _digest(document.facts_key.encode(), page_site_key.encode(), json.dumps(params, sort_keys=True).encode())
             page = staging / "documents" / f"{document.id}.html"
@@ -175,6 +178,8 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         media.update(_copy_media(document, staging, edition.source, result.problems))
     current = {d.id for d in documents}
     orphans = _remove_orphans(staging, current, media)
+    _remove_all_but(staging / PAGES_DIR, {staging / page.path for page in custom.pages})
+    _remove_all_but(staging / CUSTOM_ASSETS_DIR, {staging / relative for _source, relative in custom.assets})
 
     # The search index reads only the document pages (the others carry no data-pagefind-body), so
     # Pagefind (its own process) indexes them while this process writes the aggregate pages.
@@ -188,8 +193,10 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     with ThreadPoolExecutor(max_workers=1) as indexer:
         search = indexer.submit(build_search_index, staging, language=config.language) if reindex else None
         report("Writing registers, chronology and home page", 0, 1)
-        result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, site_key, old_pages, new_pages))
+        result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, custom, site_key, old_pages, new_pages))
         _copy_assets(staging)
+        for source, relative in custom.assets:
+            _write_if_changed(staging / relative, source.read_bytes())
         report("Writing registers, chronology and home page", 1, 1)
         if search is not None:
             search.result()
@@ -228,7 +235,7 @@ def _site_params(config: Config) -> dict[str, str]:
 
 
 def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml: bytes, edition_xml: bytes, config: Config,
-                      site_key: str, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
+                      custom: _Customisation, site_key: str, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
     """Home, registers, chronology, search page and the popovers' data, from the cached facts.
 
     Each page has a key over the part of the facts it shows (the home page no mentions, the
@@ -239,13 +246,21 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     facts = [_XML_DECLARATION.sub("", d.facts, count=1) for d in ordered]
     without_facts = [_FACTS_ELEMENT.sub("", f) for f in facts]
     without_events = [_EVENT_ELEMENT.sub("", f) for f in facts]
-    projections = {"summaries": without_facts, "mentions": without_events, "facts": facts, "none": []}
+    from .guide import schema_guide_xml
+
+    guide = schema_guide_xml()
+    projections = {"summaries": without_facts, "mentions": without_events, "facts": facts, "none": [], "guide": [guide.decode("utf-8")]}
+    projections.update({page.current: [page.markdown.decode("utf-8")] for page in custom.pages})
     top = {"site_root": "", "documents_base": "documents/"}  # links between documents are written from the page's folder
-    pages = [("index.html", "html/home.xsl", "edition", top, "summaries")]
+    pages = [("index.html", "html/home.xsl", "home", top, "summaries")]
     pages += [(f"registers/{name}.html", "html/register.xsl", "site", {"kind": kind, "site_root": "../", "documents_base": "../documents/"}, "mentions") for kind, name in REGISTER_PAGES.items()]
     pages += [("chronology.html", "html/chronology.xsl", "site", top, "facts"),
               ("search.html", "html/search-page.xsl", "site", top, "none"),
+              ("guide.html", "html/guide.xsl", "guide", top, "guide"),
               ("assets/registers.js", "html/registers-data.xsl", "registers", top, "none")]
+    pages += [(page.path, "html/page.xsl", page.current if page.markdown else "edition",
+               {"site_root": "../", "documents_base": "../documents/", "page_title": page.title, "page_path": page.path,
+                "page_current": page.current, "division": page.division}, page.current) for page in custom.pages]
 
     nodes: dict[str, object] = {}
 
@@ -256,6 +271,9 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
             nodes["site"] = to_xdm("".join([f'<site xmlns="{SITE_NS}">', *facts, "</site>"]))
             nodes["registers"] = to_xdm(registers_xml)
             nodes["edition"] = to_xdm(edition_xml) if edition_xml else None
+            nodes["guide"] = to_xdm(guide)
+            nodes["home"] = to_xdm(_home_source(edition_xml, custom)) if edition_xml else None
+            nodes.update({page.current: to_xdm(page.markdown) for page in custom.pages if page.markdown})
         return nodes[name] if nodes.get(name) is not None else nodes["site"]
 
     sheets = Stylesheets()
@@ -266,8 +284,8 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
         path = staging / relative
         if old_pages.get(relative) == key and path.is_file():
             continue
-        common = {"site": node("site"), "registers": node("registers"), "edition": nodes.get("edition"), **_site_params(config)}
-        write_atomic(path, sheets.transform(stylesheet, node(source), **common, **params))
+        common = {"site": node("site"), "registers": node("registers"), "edition": nodes.get("edition"), **_site_params(config), **custom.params}
+        write_atomic(path, sheets.transform(_stylesheet(config, stylesheet), node(source), **common, **params))
         written.append(path)
     return written
 
@@ -367,17 +385,162 @@ def _copy_assets(staging: Path) -> None:
             write_atomic(staging / "assets" / asset.name, asset.read_bytes())
 
 
+# --- customising without forking (teipress.toml css, logo, favicon, footer, nav, pages, xslt) ----------
+
+PAGES_DIR = "pages"
+CUSTOM_ASSETS_DIR = "assets/edition"
+
+
+@dataclass(frozen=True)
+class _ExtraPage:
+    """A page of teipress.toml `pages`: a top-level division of edition.xml (its position, from 1) or a Markdown file's HTML."""
+
+    path: str
+    title: str
+    current: str
+    division: int = 0
+    markdown: bytes = b""
+
+
+@dataclass
+class _Customisation:
+    """The edition's own files copied into the site (source, path in the site), its extra pages and the layout's parameters."""
+
+    assets: list[tuple[Path, str]] = field(default_factory=list)
+    pages: list[_ExtraPage] = field(default_factory=list)
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def _customisation(config: Config, edition: Edition) -> _Customisation:
+    """What teipress.toml's css, logo, favicon, footer, nav and pages make of the site (layout.xsl's parameters)."""
+    custom = _Customisation()
+    for key, source in (("css", config.css), ("logo", config.logo), ("favicon", config.favicon)):
+        # Fixed names: the edition's own files never meet teipress's assets or each other.
+        relative = f"{CUSTOM_ASSETS_DIR}/{'edition' if key == 'css' else key}{source.suffix.lower()}" if source else ""
+        if source:
+            custom.assets.append((source, relative))
+        custom.params[f"edition_{key}"] = relative
+    custom.params["edition_footer"] = config.footer
+    names: set[str] = set()
+    for source in config.pages:
+        if source.suffix.lower() == ".xml":
+            custom.pages.extend(_division_pages(source, edition, names))
+        else:
+            custom.pages.append(_markdown_page(source, names))
+    menu = [{"label": page.title, "href": page.path, "current": page.current} for page in custom.pages]
+    menu += [{"label": entry.label, "href": entry.href} for entry in config.nav]
+    custom.params["extra_menu"] = json.dumps(menu, ensure_ascii=False)
+    return custom
+
+
+def _page_name(wanted: str, names: set[str]) -> str:
+    """A file name for an extra page: its id or title made safe ([a-z0-9._-]) and unique among the pages."""
+    base = re.sub(r"[^a-z0-9._-]+", "-", wanted.lower()).strip("-.")[:100] or "page"
+    name, number = base, 1
+    while name in names:
+        number += 1
+        name = f"{base}-{number}"
+    names.add(name)
+    return name
+
+
+# The divisions of edition.xml that `pages` makes pages of (page.xsl's tp:top-level-divisions).
+_TOP_LEVEL_DIVISIONS = "tei:text/tei:front/tei:div | tei:text/tei:body/tei:div | tei:text/tei:back/tei:div"
+
+
+def _home_source(edition_xml: bytes, custom: _Customisation) -> bytes:
+    """edition.xml as the home page shows it: a division with a page of its own is said there, not here.
+
+    Each such division stays as an empty element with its attributes, so that the home page still
+    knows what the edition's text holds (a division of editorial principles keeps the header's
+    editorialDecl from standing in for it).
+    """
+    if not any(page.division for page in custom.pages):
+        return edition_xml
+    root = etree.fromstring(edition_xml)
+    for division in root.xpath(_TOP_LEVEL_DIVISIONS, namespaces=NS):
+        for child in list(division):
+            division.remove(child)
+        division.text = None
+    return etree.tostring(root, encoding="utf-8")
+
+
+def _division_pages(source: Path, edition: Edition, names: set[str]) -> list[_ExtraPage]:
+    """A page per top-level div of edition.xml (the divs page.xsl's tp:top-level-divisions selects), titled by its head."""
+    edition_file = edition.edition_file
+    if edition_file is None or edition_file.path.resolve() != source:
+        raise ConfigError(f"`pages`: {source} is not the edition file the build reads ({edition_file.path if edition_file else 'there is none in ' + str(edition.source)})")
+    divisions = edition_file.tree.getroot().xpath(_TOP_LEVEL_DIVISIONS, namespaces=NS)
+    pages = []
+    for position, division in enumerate(divisions, start=1):
+        head = division.find("tei:head", NS)
+        title = " ".join("".join(head.itertext()).split()) if head is not None else ""
+        title = title or division.get("n") or (division.get("type") or "").replace("-", " ").capitalize() or f"Page {position}"
+        name = _page_name(division.get(XML_ID) or title, names)
+        pages.append(_ExtraPage(f"{PAGES_DIR}/{name}.html", title, f"page:{name}", division=position))
+    return pages
+
+
+def _markdown_page(source: Path, names: set[str]) -> _ExtraPage:
+    """A Markdown file as a page: its first level-1 heading is the title (else the file's name).
+
+    Raw HTML in the file stays text and links of unsafe kinds (javascript: ...) are not made, so
+    the page holds only what Markdown itself writes.
+    """
+    from lxml import html as lxml_html
+    from markdown_it import MarkdownIt
+
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"`pages`: cannot read {source} as UTF-8: {error}") from error
+    markdown = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    tokens = markdown.parse(text)
+    title = source.stem
+    if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+        words = "".join(child.content for child in tokens[1].children or [] if child.type in ("text", "code_inline"))
+        title = " ".join(words.split()) or title
+        tokens = tokens[3:]
+    fragment = lxml_html.fragment_fromstring(markdown.renderer.render(tokens, markdown.options, {}) or "", create_parent="page")
+    name = _page_name(source.stem, names)
+    return _ExtraPage(f"{PAGES_DIR}/{name}.html", title, f"page:{name}", markdown=etree.tostring(fragment, encoding="utf-8"))
+
+
+def _stylesheet(config: Config, name: str) -> Path:
+    """The stylesheet a page is made with: the edition's own under `xslt` (same path as teipress's), else teipress's."""
+    own = config.xslt / name if config.xslt else None
+    return own if own is not None and own.is_file() else XSLT_DIR / name
+
+
+def _folder_digest(folder: Path | None) -> str:
+    """A hash over every file of the edition's own stylesheets, so that editing one renders the pages again."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")) if folder else ():
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _remove_all_but(folder: Path, keep: set[Path]) -> None:
+    """Remove the files of a folder teipress fills (extra pages, the edition's own assets) that this build does not write."""
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if (path.is_file() or path.is_symlink()) and path not in keep:
+                path.unlink()
+
+
 # --- parallel transformation --------------------------------------------------------------------
 
 _worker_state: dict[str, object] = {}
 
 
-def _init_worker(edition_xml: bytes) -> None:
+def _init_worker(edition_xml: bytes, document_stylesheet: str) -> None:
     """Each worker process compiles the stylesheets once and parses edition.xml once."""
     from .saxon import Stylesheets, to_xdm
 
     _worker_state["sheets"] = Stylesheets()
     _worker_state["edition"] = to_xdm(edition_xml) if edition_xml else None
+    _worker_state["document_stylesheet"] = document_stylesheet
 
 
 def _facts_task(document_id: str, data: bytes, registers: bytes) -> str:
@@ -391,7 +554,7 @@ def _page_task(document_id: str, data: bytes, registers: bytes, params: dict[str
     from .saxon import to_xdm
 
     sheets = _worker_state["sheets"]
-    html = sheets.transform("html/document.xsl", to_xdm(data), registers=to_xdm(registers), edition=_worker_state["edition"], site_root="../", **params)  # type: ignore[attr-defined]
+    html = sheets.transform(_worker_state["document_stylesheet"], to_xdm(data), registers=to_xdm(registers), edition=_worker_state["edition"], site_root="../", **params)  # type: ignore[attr-defined]
     write_atomic(Path(out_path), html)
 
 
@@ -404,9 +567,10 @@ class _Workers:
 
     INLINE_BATCH = 8
 
-    def __init__(self, jobs: int, edition_xml: bytes) -> None:
+    def __init__(self, jobs: int, edition_xml: bytes, document_stylesheet: str) -> None:
         self.jobs = jobs
         self.edition_xml = edition_xml
+        self.document_stylesheet = document_stylesheet
         self.pool: WorkerPool | None = None
         self.inline_ready = False
 
@@ -421,13 +585,13 @@ class _Workers:
         """Yield (item, result) in order; a failed transformation or a killed worker names its document."""
         if self.jobs < 2 or len(items) <= self.INLINE_BATCH:
             if items and not self.inline_ready:
-                _init_worker(self.edition_xml)
+                _init_worker(self.edition_xml, self.document_stylesheet)
                 self.inline_ready = True
             for item, args in zip(items, arguments):
                 yield item, _named(function, args)
             return
         if self.pool is None:
-            self.pool = WorkerPool(self.jobs, _init_worker, (self.edition_xml,))
+            self.pool = WorkerPool(self.jobs, _init_worker, (self.edition_xml, self.document_stylesheet))
         results = self.pool.map(_named, [(f"document {args[0]}", (function, args)) for args in arguments])
         yield from zip(items, results)
 

@@ -1,8 +1,9 @@
 """The PDF print edition: each document as a PDF/A-3b with its TEI source attached, and the whole edition as a book.
 
 TEI -> Typst markup is XSLT (`xslt/pdf/document.xsl`, `xslt/pdf/book.xsl`); the markup only imports
-`xslt/pdf/lib.typ` and holds text as string literals, so nothing in a source file can run Typst
-code. Each compilation runs in a build folder of the process's own (no symlinks; between two
+`xslt/pdf/lib.typ` (then the edition's own Typst, teipress.toml `typst`: the editors' code, not a
+source's) and holds text as string literals, so nothing in a source file can run Typst code.
+Each compilation runs in a build folder of the process's own (no symlinks; between two
 compilations it holds only lib.typ) that is Typst's root, in worker processes (one Saxon processor
 and one Typst compiler each, recycled because Typst's cache grows with every compile).
 """
@@ -25,8 +26,8 @@ from lxml import etree
 from . import __version__
 from .config import Config
 from .edition import Edition, RegisterIndex, merged_registers
-from .errors import TypesetError
-from .html import _digest  # the site's cache keys are made the same way
+from .errors import ConfigError, TypesetError
+from .html import _digest, _folder_digest, _stylesheet  # the site's cache keys are made the same way
 from .outputs import MARKER, output_names, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
@@ -34,6 +35,9 @@ from .workers import WorkerPool, scratch_folder
 from .xmlio import safe_parser, write_atomic
 
 LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
+# The first line of every generated .typ file; teipress.toml `typst` (copied as custom.typ) is imported after it.
+LIB_IMPORT = '#import "lib.typ": *\n'
+CUSTOM_TYP = "custom.typ"
 BOOK_FILE = "edition.pdf"
 # What the previous build typeset (keys, sort keys, line counts, warnings) and each document's chapter of the book.
 PDF_CACHE = Path(MARKER) / "pdf-cache.json"
@@ -74,6 +78,12 @@ class Typesetting:
     title: str
     subtitle: str
     out_dir: str
+    # The edition's own stylesheets (teipress.toml `xslt`; else teipress's) and a hash over that folder,
+    # and its Typst overrides (`typst`), the text of a file imported after lib.typ.
+    document_stylesheet: str = str(XSLT_DIR / "pdf" / "document.xsl")
+    book_stylesheet: str = str(XSLT_DIR / "pdf" / "book.xsl")
+    stylesheets_key: str = ""
+    typst_overrides: str = ""
 
 
 @dataclass
@@ -117,6 +127,10 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             title=config.title or "",
             subtitle=config.subtitle or "",
             out_dir=str(staging),
+            document_stylesheet=str(_stylesheet(config, "pdf/document.xsl")),
+            book_stylesheet=str(_stylesheet(config, "pdf/book.xsl")),
+            stylesheets_key=_folder_digest(config.xslt),
+            typst_overrides=_typst_overrides(config),
         )
         code_key = _digest(__version__.encode(), _code_digest().encode(), _fonts_digest(setting.font_paths).encode(),
                            json.dumps(dataclasses.asdict(dataclasses.replace(setting, out_dir=""))).encode())
@@ -236,6 +250,16 @@ def _fonts_digest(font_paths: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
+def _typst_overrides(config: Config) -> str:
+    """The edition's own Typst (teipress.toml `typst`): the editors' code, so it may do what Typst can, inside the build folder."""
+    if config.typst is None:
+        return ""
+    try:
+        return config.typst.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"`typst`: cannot read {config.typst} as UTF-8: {error}") from error
+
+
 # ---- in the worker processes --------------------------------------------------------------------
 
 _registers_xml: bytes = b""
@@ -271,10 +295,10 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes) -> Docu
         node = to_xdm(tree_xml)
         common = dict(registers=registers, document_id=document_id, paper=_setting.paper,
                       fonts=list(_setting.fonts), edition_title=_setting.title)
-        outcome.sort_key = stylesheets.transform("pdf/document.xsl", node, part="sort-key", **common)
-        outcome.chapter = stylesheets.transform("pdf/document.xsl", node, part="book", **common)
+        outcome.sort_key = stylesheets.transform(_setting.document_stylesheet, node, part="sort-key", **common)
+        outcome.chapter = stylesheets.transform(_setting.document_stylesheet, node, part="book", **common)
         # The attached source is named like the site's copy: a file name may hold what Typst refuses in a path (a backslash).
-        markup = stylesheets.transform("pdf/document.xsl", node, part="standalone", source_name=f"{document_id}.xml", **common)
+        markup = stylesheets.transform(_setting.document_stylesheet, node, part="standalone", source_name=f"{document_id}.xml", **common)
         done = typeset(markup, {"source.xml": path.read_bytes()}, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
@@ -299,8 +323,8 @@ def _typeset_book(edition_xml: bytes | None, chapters: list[str], line_offsets: 
     source = to_xdm(edition_xml or b'<TEI xmlns="http://www.tei-c.org/ns/1.0"/>')
     common = dict(registers=registers, edition_title=_setting.title, edition_subtitle=_setting.subtitle,
                   language=_setting.language, paper=_setting.paper, fonts=list(_setting.fonts))
-    front = stylesheets.transform("pdf/book.xsl", source, part="front", **common)
-    back = stylesheets.transform("pdf/book.xsl", source, part="back", **common)
+    front = stylesheets.transform(_setting.book_stylesheet, source, part="front", **common)
+    back = stylesheets.transform(_setting.book_stylesheet, source, part="back", **common)
     markup = front + "".join(chapters) + back
     done = typeset(markup, {}, _setting, what="the edition's book", line_offsets=line_offsets, markers="metadata")
     # The offsets come from each document typeset alone (same width, same line breaks); should a
@@ -343,6 +367,9 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
 
     workspace = _workspace(setting.font_paths)
     try:
+        if setting.typst_overrides:
+            files = {**files, CUSTOM_TYP: setting.typst_overrides.encode("utf-8")}
+            markup = markup.replace(LIB_IMPORT, LIB_IMPORT + f'#import "{CUSTOM_TYP}": *\n', 1)
         for name, data in files.items():
             (workspace.folder / name).write_bytes(data)
         workspace.main.write_text(markup, encoding="utf-8")

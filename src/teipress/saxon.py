@@ -45,6 +45,9 @@ class Stylesheets:
         compiled = self._compiled.get(path)
         if compiled is None:
             compiler = processor().new_xslt30_processor()
+            # An edition's own stylesheets (teipress.toml `xslt`) import teipress's through this static
+            # parameter, wherever teipress is installed: <xsl:import _href="{$teipress}html/document.xsl"/>.
+            compiler.set_parameter("teipress", processor().make_string_value(XSLT_DIR.as_uri() + "/"))
             try:
                 compiled = compiler.compile_stylesheet(stylesheet_file=str(path))
             except PySaxonApiError as error:

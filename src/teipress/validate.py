@@ -9,6 +9,7 @@ uniqueness of `xml:id`s across the edition is checked here, in Python, with ever
 
 from __future__ import annotations
 
+import difflib
 import functools
 import itertools
 import re
@@ -23,11 +24,11 @@ from pathlib import Path
 from lxml import etree, isoschematron
 
 from .config import Config
-from .edition import Edition, SourceFile, load_edition, require_sources, source_files
+from .edition import ENTRY_ELEMENTS, Edition, SourceFile, load_edition, require_sources, source_files
 from .errors import ConfigError
 from .problems import Problem, Severity, display_path
 from .resources import SCHEMA_FILE
-from .xmlio import XI_NS, XML_ID, XMLInputError, element_column, parse_file
+from .xmlio import XI_NS, XML_ID, XMLInputError, attribute_column, element_column, parse_file
 
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 TEI_ALL_URL = "https://tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng"
@@ -60,13 +61,57 @@ FUNCTIONS_NS = "https://teipress.org/ns/functions"
 
 
 class _EditionIds:
-    """The ids `tp:edition-id()` knows: those of the edition being validated."""
+    """The ids `tp:edition-id()` knows, those of the edition being validated, and the closest of them to a pointer that names none."""
 
     def __init__(self) -> None:
         self.ids: frozenset[str] = frozenset()
+        self._occurrences: dict[str, list[tuple[SourceFile, etree._Element]]] = {}
+        self._by_kind: dict[str, list[str]] | None = None
+        self._suggested: dict[tuple[str, str], list[str]] = {}
 
     def __call__(self, context: object, value: object) -> bool:
         return str(value) in self.ids
+
+    def use(self, occurrences: dict[str, list[tuple[SourceFile, etree._Element]]]) -> None:
+        self.ids = frozenset(occurrences)
+        self._occurrences = occurrences
+        self._by_kind = None
+        self._suggested = {}
+
+    def closest(self, name: str, pointing: str) -> list[str]:
+        """At most three ids close to `name`: of the entries `pointing` (e.g. persName, @who) names if any are close, else of any register entry, else of any element.
+
+        A corpus repeats its missing ids, so each answer is kept for the run.
+        """
+        key = (name, pointing)
+        if key not in self._suggested:
+            by_kind = self._ids_by_kind()
+            pools = [[i for kind in _ENTRY_KINDS.get(pointing, ()) for i in by_kind.get(kind, ())],
+                     [i for kind in ENTRY_ELEMENTS for i in by_kind.get(kind, ())], sorted(self.ids)]
+            self._suggested[key] = []
+            for pool in pools:
+                self._suggested[key] = difflib.get_close_matches(name, pool, n=MAX_SUGGESTIONS)
+                if self._suggested[key]:
+                    break
+        return self._suggested[key]
+
+    def _ids_by_kind(self) -> dict[str, list[str]]:
+        """The ids of the edition by the name of the element that carries them, gathered when a pointer first fails."""
+        if self._by_kind is None:
+            self._by_kind = defaultdict(list)
+            for value, places in sorted(self._occurrences.items()):
+                for kind in {etree.QName(element).localname for _, element in places}:
+                    self._by_kind[kind].append(value)
+        return self._by_kind
+
+
+# The register entries a pointing element or attribute names: suggestions are taken from these first.
+_ENTRY_KINDS: dict[str, tuple[str, ...]] = {
+    "persName": ("person", "personGrp"), "@who": ("person", "personGrp"), "placeName": ("place",), "orgName": ("org",),
+    "title": ("bibl", "biblStruct"), "bibl": ("bibl", "biblStruct"), "event": ("event",),
+}
+# An unresolved pointer suggests at most this many ids.
+MAX_SUGGESTIONS = 3
 
 
 @dataclass
@@ -129,7 +174,7 @@ def _validate(edition: Edition, config: Config, *, tei_all: bool, id_only_files:
     validators = _validators()
     problems = [error.problem for error in edition.unreadable] + edition.warnings
     occurrences = _id_occurrences([*edition.files, *id_only_files])
-    validators.edition_ids.ids = frozenset(occurrences)
+    validators.edition_ids.use(occurrences)
     # lxml's extension functions are process-wide: claim ours again in case other code replaced it.
     etree.FunctionNamespace(FUNCTIONS_NS)["edition-id"] = validators.edition_ids
     for source in edition.files:
@@ -154,20 +199,21 @@ class _SourceLines:
         self.path = path
         self._lines: list[str] | None = None
 
-    def column(self, element: etree._Element) -> int:
+    def column(self, element: etree._Element, attribute: str | None = None) -> int:
+        """The column of the element's start tag, or of `attribute` (as written: "ref", "xml:id") in it."""
         if self._lines is None:
             try:
                 self._lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
             except OSError:
                 self._lines = []
-        return element_column(element, self._lines)
+        return element_column(element, self._lines) if attribute is None else attribute_column(element, attribute, self._lines)
 
 
 # --- RELAX NG ------------------------------------------------------------------------------------
 
+_EXPECTING = re.compile(r"Expecting element (\S+), got (\S+)")
 _RNG_MESSAGES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Did not expect element (\S+) there"), "<{0}> is not allowed here, inside <{parent}>"),
-    (re.compile(r"Expecting element (\S+), got (\S+)"), "<{1}> is not allowed here, inside <{parent}>; <{0}> was expected"),
+    (_EXPECTING, "<{1}> is not allowed here, inside <{parent}>; <{0}> was expected"),
     (re.compile(r"Expecting an element (\S+), got nothing"), "<{element}> is incomplete: <{0}> is missing"),
     (re.compile(r"Expecting an element\s*, got nothing"), "<{element}> is incomplete: a required element is missing (schema/teipress.rng documents what <{element}> holds)"),
     (re.compile(r"Element (\S+) has extra content: (\S+)"), "<{1}> is not allowed at this point inside <{0}>"),
@@ -181,8 +227,40 @@ _RNG_MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Element (\S+) with extra content: (\S+)"), "<{1}> is not allowed at this point inside <{0}>"),
     (re.compile(r"Element (\S+): did not expect text"), "<{0}> may not contain text here"),
 ]
+_NOT_EXPECTED = re.compile(r"Did not expect element (\S+) there")
+_INVALID_ATTRIBUTE = re.compile(r"Invalid attribute (\S+) for element (\S+)")
 # libxml2 repeats a specific error with a general one for each enclosing element; these add nothing.
 _GENERAL_RNG_MESSAGES = ("failed to validate content", "failed to validate attributes", "Error validating datatype", "Error validating value")
+
+# What TEI writes for the HTML-like or misplaced elements editors commonly try, the advice for "<X> is not allowed":
+# by the element's name, or by its name and its parent's where the advice holds only there.
+_TEI_ALTERNATIVES: dict[str | tuple[str, str], str] = {
+    **dict.fromkeys(("underline", "u"), 'write <hi rend="underline"> instead'),
+    **dict.fromkeys(("b", "bold", "strong"), 'write <hi rend="bold"> instead'),
+    **dict.fromkeys(("i", "italic", "em"), 'write <hi rend="italic"> instead (or <emph> for emphasis)'),
+    "sup": 'write <hi rend="superscript"> instead',
+    "sub": 'write <hi rend="subscript"> instead',
+    **dict.fromkeys(("s", "strike"), 'write <del rend="strikethrough"> for a deletion in the source'),
+    "br": "write <lb/> for a line break of the source",
+    "span": "write <seg> instead",
+    **dict.fromkeys(("a", "link"), 'write <ref target="…"> instead'),
+    **dict.fromkeys(("img", "image"), 'write <figure><graphic url="…"/></figure> instead'),
+    **dict.fromkeys(("ul", "ol"), "write <list> instead"),
+    "li": "write <item> inside <list> instead",
+    "tr": "write <row> instead",
+    "td": "write <cell> instead",
+    "th": 'write <cell role="label"> instead',
+    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "write <head> as the first child of a <div> instead"),
+    "footnote": 'write <note place="foot"> instead',
+    "person": 'write <persName ref="#…"> in the text; <person> belongs in a register\'s <listPerson>',
+    "place": 'write <placeName ref="#…"> in the text; <place> belongs in a register\'s <listPlace>',
+    ("p", "p"): "end the <p> before it",
+    ("div", "p"): "end the <p> before it (a <div> holds paragraphs, not the reverse)",
+    ("p", "hi"): "end the <hi> and its <p> before it",
+    ("div", "hi"): "end the <hi> and its <p> before it",
+    ("p", "text"): "put it inside <body>",
+    ("div", "text"): "put it inside <body>",
+}
 
 
 def _relaxng_problems(schema: etree.RelaxNG, source: SourceFile, lines: _SourceLines, *, rule: str) -> list[Problem]:
@@ -193,8 +271,9 @@ def _relaxng_problems(schema: etree.RelaxNG, source: SourceFile, lines: _SourceL
     problems = []
     for entry in specific or entries:
         element = _element_at(source.tree, entry.path)
+        message, attribute = _readable_rng_message(entry.message, element)
         problems.append(Problem(display_path(source.path), entry.line or (element.sourceline if element is not None else 1) or 1,
-                                _column(element, entry, lines), Severity.ERROR, _readable_rng_message(entry.message, element), rule))
+                                _column(element, entry, lines, attribute), Severity.ERROR, message, rule))
     return problems
 
 
@@ -226,9 +305,9 @@ def _element_at(tree: etree._ElementTree, path: str | None) -> etree._Element | 
     return found[0] if found and isinstance(found[0], etree._Element) else None
 
 
-def _column(element: etree._Element | None, entry: etree._LogEntry, lines: _SourceLines) -> int:
+def _column(element: etree._Element | None, entry: etree._LogEntry, lines: _SourceLines, attribute: str | None) -> int:
     if element is not None and element.sourceline == entry.line:
-        return lines.column(element)
+        return lines.column(element, attribute)
     return (entry.column or 0) + 1
 
 
@@ -238,41 +317,78 @@ def _name(element: etree._Element | None) -> str:
     return etree.QName(element).localname
 
 
-def _readable_rng_message(message: str, element: etree._Element | None) -> str:
+def _readable_rng_message(message: str, element: etree._Element | None) -> tuple[str, str | None]:
+    """libxml2's message in the editor's terms, and the attribute it is about (whose column is the problem's), if any."""
     parent = element.getparent() if element is not None else None
-    invalid_attribute = re.search(r"Invalid attribute (\S+) for element (\S+)", message)
+    not_expected = _NOT_EXPECTED.search(message)
+    if not_expected and parent is not None:
+        return _not_allowed_message(not_expected[1], _name(parent)), None
+    unexpected_root = _EXPECTING.search(message)
+    if unexpected_root and element is not None and parent is None:
+        return f"<{unexpected_root[2]}> cannot be the root element: a document of the edition is a <{unexpected_root[1]}>", None
+    invalid_attribute = _INVALID_ATTRIBUTE.search(message)
     if invalid_attribute and element is not None:
         name, element_name = invalid_attribute.groups()
-        if name in _allowed_attributes().get(element_name, ()):
+        if name in _schema_model().attributes.get(element_name, ()):
             value = element.get(name if ":" not in name else _expand_xml_name(name), "")
-            return f'the value "{value}" of @{name} on <{element_name}> is not allowed'
+            return f'the value "{value}" of @{name} on <{element_name}> is not allowed', name
+        return f"attribute @{name} is not allowed on <{element_name}>", name
     for pattern, template in _RNG_MESSAGES:
         match = pattern.search(message)
         if match:
-            return template.format(*match.groups(), parent=_name(parent), element=_name(element))
+            return template.format(*match.groups(), parent=_name(parent), element=_name(element)), None
+    return message, None
+
+
+def _not_allowed_message(name: str, parent: str) -> str:
+    """`<underline> is not allowed inside <p>: write <hi rend="underline"> instead; allowed here: abbr, add, …`."""
+    allowed = _schema_model().children.get(parent)
+    if allowed is not None and name in allowed:
+        return f"<{name}> is allowed inside <{parent}>, but not at this point (schema/teipress.rng documents the order of what <{parent}> holds)"
+    message = f"<{name}> is not allowed inside <{parent}>"
+    alternative = _TEI_ALTERNATIVES.get((name, parent)) or _TEI_ALTERNATIVES.get(name)
+    if alternative:
+        message += f": {alternative}"
+    if allowed is not None:
+        message += f"; allowed here: {', '.join(sorted(allowed, key=str.lower))}" if allowed else f"; <{parent}> holds no elements"
     return message
 
 
+@dataclass(frozen=True)
+class _SchemaModel:
+    """What each element of our schema may carry and hold, whatever the order: to word a problem, not to validate."""
+
+    attributes: dict[str, frozenset[str]]
+    children: dict[str, frozenset[str]]
+
+
 @functools.cache
-def _allowed_attributes(schema_file: Path = SCHEMA_FILE) -> dict[str, frozenset[str]]:
-    """The attributes each element of our schema may carry, to tell a bad value from an unknown attribute."""
+def _schema_model(schema_file: Path = SCHEMA_FILE) -> _SchemaModel:
     rng = "{http://relaxng.org/ns/structure/1.0}"
     grammar = etree.parse(str(schema_file)).getroot()
-    defines = {d.get("name"): d for d in grammar.iter(f"{rng}define")}
+    defines: dict[str, list[etree._Element]] = defaultdict(list)
+    for define in grammar.iter(f"{rng}define"):
+        defines[define.get("name", "")].append(define)  # a define may be extended by another with combine="…"
 
-    def attributes(node: etree._Element, seen: set[str]) -> set[str]:
-        found: set[str] = set()
+    def content(node: etree._Element, seen: set[str], attributes: set[str], children: set[str]) -> None:
         for child in node:
             if child.tag == f"{rng}attribute":
-                found.add(child.get("name", ""))
-            elif child.tag == f"{rng}ref" and child.get("name") not in seen and child.get("name") in defines:
-                seen.add(child.get("name"))
-                found |= attributes(defines[child.get("name")], seen)
-            elif isinstance(child.tag, str) and child.tag != f"{rng}element" and child.tag.startswith(rng):
-                found |= attributes(child, seen)
-        return found
+                attributes.add(child.get("name", ""))
+            elif child.tag == f"{rng}element":
+                children.add(child.get("name", ""))
+            elif child.tag == f"{rng}ref" and child.get("name") not in seen:
+                seen.add(child.get("name", ""))
+                for define in defines.get(child.get("name", ""), ()):
+                    content(define, seen, attributes, children)
+            elif isinstance(child.tag, str) and child.tag.startswith(rng):
+                content(child, seen, attributes, children)
 
-    return {e.get("name"): frozenset(attributes(e, set())) for e in grammar.iter(f"{rng}element")}
+    attributes: dict[str, set[str]] = defaultdict(set)
+    children: dict[str, set[str]] = defaultdict(set)
+    for element in grammar.iter(f"{rng}element"):
+        name = element.get("name", "")
+        content(element, set(), attributes[name], children[name])
+    return _SchemaModel({k: frozenset(v) for k, v in attributes.items()}, {k: frozenset(v) for k, v in children.items()})
 
 
 def _expand_xml_name(name: str) -> str:
@@ -282,6 +398,12 @@ def _expand_xml_name(name: str) -> str:
 # --- Schematron ----------------------------------------------------------------------------------
 
 
+# The Schematron rules that check pointers, and the attribute each checks.
+_POINTER_RULES = {"ref-resolves": "ref", "target-resolves": "target", "corresp-resolves": "corresp", "who-resolves": "who"}
+# A Schematron message about one attribute starts with `element/@attribute "value"`: the problem's column is the attribute's.
+_ATTRIBUTE_MESSAGE = re.compile(r'^[\w.-]+(?::[\w.-]+)?/@([\w.:-]+) "')
+
+
 def _schematron_problems(validators: _Validators, source: SourceFile, lines: _SourceLines) -> list[Problem]:
     schematron = validators.schematron
     if schematron.validate(source.tree):
@@ -289,12 +411,56 @@ def _schematron_problems(validators: _Validators, source: SourceFile, lines: _So
     problems = []
     for failure in schematron.validation_report.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
         element = _element_at(source.tree, failure.get("location"))
-        line = (element.sourceline if element is not None else None) or 1
-        column = lines.column(element) if element is not None else 1
+        rule = failure.get("id") or "schematron"
         text = " ".join("".join(failure.itertext()).split())
+        if rule in _POINTER_RULES and element is not None:
+            text = _pointer_message(text, element, _POINTER_RULES[rule], validators.edition_ids)
+        about = _ATTRIBUTE_MESSAGE.match(text)
+        line = (element.sourceline if element is not None else None) or 1
+        column = lines.column(element, about[1] if about else None) if element is not None else 1
         severity = Severity.WARNING if failure.get("role") in ("warning", "warn") else Severity.ERROR
-        problems.append(Problem(display_path(source.path), line, column, severity, text, failure.get("id") or "schematron"))
+        problems.append(Problem(display_path(source.path), line, column, severity, text, rule))
     return problems
+
+
+def _pointer_message(failed: str, element: etree._Element, attribute: str, edition_ids: _EditionIds) -> str:
+    """The Schematron's message for a pointer that fails, with what would fix it: the closest ids, the missing "#".
+
+    `persName/@ref "#wien2" points to no …; did you mean #wien?`, `persName/@ref "clara-weiss" is not a pointer: write ref="#clara-weiss"`.
+    The Schematron decides which tokens fail; this words them (see the pointers pattern of schema/teipress.rng).
+    """
+    value = " ".join(element.get(attribute, "").split())
+    tokens = value.split(" ")
+    unhashed_ids = [token for token in tokens if "#" not in token and token in edition_ids.ids]
+    # In @ref and @who, which point only to entries, a bare name is a pointer that lacks its "#".
+    bare_names = [token for token in tokens if attribute in ("ref", "who") and not re.search(r"[#:/.]", token) and token not in edition_ids.ids]
+    unresolved = [token for token in tokens if token.startswith("#") and token[1:] not in edition_ids.ids] + bare_names
+    corrected = " ".join(f"#{token}" if token in unhashed_ids else token for token in tokens)
+    if not unresolved and not unhashed_ids:
+        return failed
+    if not unresolved:
+        subject = f'{_name(element)}/@{attribute} "{value}"'
+        if len(tokens) > 1:
+            subject += ": " + ", ".join(f'"{token}"' for token in unhashed_ids)
+        verb = "is not a pointer" if len(unhashed_ids) == 1 else "are not pointers"
+        return f'{subject} {verb}: write {attribute}="{corrected}"'
+    pointing = f"@{attribute}" if attribute == "who" else _name(element)
+    hints = []
+    for token in unresolved:
+        closest = ["#" + found for found in edition_ids.closest(token.removeprefix("#"), pointing)]
+        lacks_hash = "a pointer into the edition starts with #" if token in bare_names else ""
+        suggestion = f"did you mean {_or_list(closest)}?" if closest else ""
+        hint = ": ".join(part for part in (lacks_hash, suggestion) if part)
+        if hint:
+            hints.append(f"{token}: {hint}" if len(unresolved) > 1 else hint)
+    if unhashed_ids:
+        hints.append(f'write {attribute}="{corrected}"')
+    return "; ".join([failed, *hints])
+
+
+def _or_list(items: list[str]) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 # --- xml:id across the edition -------------------------------------------------------------------
@@ -354,10 +520,13 @@ def _duplicate_id_problems(occurrences: dict[str, list[tuple[SourceFile, etree._
                 unnamed = len(places) - 1 - len(others)
                 listed = ", ".join(others) + (f" and {unnamed:,} other place{'s' if unnamed > 1 else ''}" if unnamed else "")
                 lines = source_lines.setdefault(source.path, _SourceLines(source.path))
-                problems.append(Problem(name(source), element.sourceline or 1, lines.column(element), Severity.ERROR,
+                problems.append(Problem(name(source), element.sourceline or 1, lines.column(element, "xml:id"), Severity.ERROR,
                                         f'xml:id "{value}" of <{_name(element)}> is used more than once (also at {listed}); every xml:id must be unique across the edition',
                                         "unique-id"))
     return problems
+
+
+_MISPLACED = re.compile(r"<\S+> is (not allowed (here, )?inside|allowed inside <\S+>, but not at this point)")
 
 
 def _without_echoes(problems: list[Problem]) -> list[Problem]:
@@ -365,7 +534,7 @@ def _without_echoes(problems: list[Problem]) -> list[Problem]:
     libxml2's second report of an element out of place."""
     explained = {(p.file, p.line) for p in problems if p.rule == "iso-date"}
     date_value = re.compile(r"must be of type (date|gYear|gYearMonth)|of @(when|from|to|notBefore|notAfter) on")
-    placed = {(p.file, p.line, p.column, p.rule) for p in problems if "is not allowed here, inside" in p.message}
+    placed = {(p.file, p.line, p.column, p.rule) for p in problems if _MISPLACED.match(p.message)}
     return [
         p for p in problems
         if not (p.rule == "schema" and (p.file, p.line) in explained and date_value.search(p.message))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tempfile
@@ -397,13 +398,63 @@ def _replace_include(include: etree._Element, text: str, elements: list[etree._E
 
 
 def element_column(element: etree._Element, source_lines: list[str]) -> int:
-    """1-based column of the element's start tag on its line (lxml keeps only lines)."""
+    """1-based column of the element's start tag on its line (lxml keeps only lines).
+
+    Several elements of the same name may start on one line: the element's place among them says
+    which start tag is its own.
+    """
+    found = _start_tag(element, source_lines)
+    return found.start() + 1 if found else 1
+
+
+def attribute_column(element: etree._Element, attribute: str, source_lines: list[str]) -> int:
+    """1-based column of `attribute` (as written, e.g. "ref" or "xml:id") in the element's start tag, else of the tag.
+
+    libxml2 gives a start tag written over several lines the line where it closes: the attribute is
+    then looked for from that line's start.
+    """
     line = element.sourceline
     if not line or line > len(source_lines):
         return 1
-    name = re.escape(etree.QName(element).localname)
-    found = re.search(rf"<(?:[\w.-]+:)?{name}(?=[\s/>]|$)", source_lines[line - 1])
+    found = _start_tag(element, source_lines)
+    text = source_lines[line - 1]
+    written = _ATTRIBUTE.match(text, found.end() if found else 0)
+    while written:
+        if written["name"] == attribute:
+            return written.start("name") + 1
+        written = _ATTRIBUTE.match(text, written.end())
     return found.start() + 1 if found else 1
+
+
+# One attribute of a start tag, with the whitespace before it; the tag's attributes on its line end where this stops matching.
+_ATTRIBUTE = re.compile(r"""\s*(?P<name>[^\s=/>]+)\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+def _start_tag(element: etree._Element, source_lines: list[str]) -> re.Match[str] | None:
+    line = element.sourceline
+    if not line or line > len(source_lines) or not isinstance(element.tag, str):
+        return None
+    name = etree.QName(element).localname
+    tags = re.finditer(rf"<(?:[\w.-]+:)?{re.escape(name)}(?=[\s/>]|$)", source_lines[line - 1])
+    return next(itertools.islice(tags, _place_on_line(element), None), None)
+
+
+def _place_on_line(element: etree._Element) -> int:
+    """How many elements of the same name start on the element's line before it, found by walking back from it."""
+    line, name = element.sourceline, etree.QName(element).localname
+    pattern = f"{{*}}{name}"
+    count = 0
+    node: etree._Element | None = element
+    while node is not None:
+        for sibling in node.itersiblings(preceding=True):
+            count += sum(1 for same in sibling.iter(pattern) if same.sourceline == line)
+            if (sibling.sourceline or 0) < line:
+                return count  # what precedes this sibling ends before the line
+        node = node.getparent()
+        if node is None or (node.sourceline or 0) < line:
+            return count
+        count += etree.QName(node).localname == name
+    return count
 
 
 @contextmanager

@@ -91,11 +91,27 @@
        (an image, a PDF) is resolved against the base URL. -->
   <xsl:function name="tpe:relative-target" as="xs:string">
     <xsl:param name="token" as="xs:string"/>
-    <xsl:variable name="path" select="substring-before($token || '#', '#')"/>
-    <xsl:variable name="fragment" select="substring-after($token, '#')"/>
-    <xsl:sequence select="
-      if (matches($path, '^[^/]+\.xml$'))
-      then $base-url || 'documents/' || replace($path, '\.xml$', '.html') || (if ($fragment) then '#' || $fragment else '')
-      else string(resolve-uri($token, $base-url))"/>
+    <xsl:variable name="path" select="tpe:uri-part(substring-before($token || '#', '#'))"/>
+    <xsl:variable name="fragment" select="tpe:uri-part(substring-after($token, '#'))"/>
+    <xsl:variable name="reference" select="$path || (if (contains($token, '#')) then '#' || $fragment else '')"/>
+    <xsl:choose>
+      <xsl:when test="matches($path, '^[^/]+\.xml$')">
+        <xsl:sequence select="$base-url || 'documents/' || replace($path, '\.xml$', '.html') || (if ($fragment) then '#' || $fragment else '')"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:try select="string(resolve-uri($reference, $base-url))">
+          <!-- Still no URI reference (e.g. "%%"): the link stays as the source wrote it. -->
+          <xsl:catch select="$token"/>
+        </xsl:try>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
+  <!-- A path or fragment as a source may write it ('a "b".png', "100%.png", "x#y#z") with what a URI may not
+       hold percent-encoded: a '%' that begins no escape, a '#' inside the fragment, and what iri-to-uri() escapes
+       (spaces, quotes, angle brackets, non-ASCII ...). -->
+  <xsl:function name="tpe:uri-part" as="xs:string">
+    <xsl:param name="part" as="xs:string"/>
+    <xsl:sequence select="$part => replace('%([^0-9A-Fa-f]|[0-9A-Fa-f][^0-9A-Fa-f]|[0-9A-Fa-f]?$)', '%25$1') => replace('#', '%23') => iri-to-uri()"/>
   </xsl:function>
 </xsl:stylesheet>

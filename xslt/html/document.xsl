@@ -96,6 +96,9 @@
           </div>
           <xsl:call-template name="tp:pager"/>
         </article>
+        <xsl:call-template name="tp:search-filters">
+          <xsl:with-param name="root" select="$root"/>
+        </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
@@ -106,7 +109,7 @@
     <xsl:variable name="date" select="$document-date"/>
     <header class="document-header">
       <p class="kicker">
-        <span>{tp:type-label(($document-type[.], tp:document-kind($root))[1])}</span>
+        <span>{tp:type-label(tp:document-type($root))}</span>
         <xsl:if test="$date">
           <xsl:text> · </xsl:text>
           <time datetime="{$date}">{tp:format-date-range($date)}</time>
@@ -129,15 +132,15 @@
     <xsl:variable name="correspondents" select="tp:correspondents($root)"/>
     <xsl:variable name="ms" select="$header/fileDesc/sourceDesc/msDesc[1]"/>
     <xsl:variable name="date" select="$document-date"/>
-    <xsl:variable name="type" select="($document-type[.], tp:document-kind($root))[1]"/>
+    <xsl:variable name="type" select="tp:document-type($root)"/>
     <aside class="document-meta" aria-labelledby="about-heading">
       <h2 id="about-heading">About this document</h2>
       <dl>
         <dt>Type</dt>
-        <dd data-pagefind-filter="type">{tp:type-label($type)}</dd>
+        <dd>{tp:type-label($type)}</dd>
         <xsl:if test="$date">
           <dt>Date</dt>
-          <dd><time datetime="{$date}">{tp:format-date-range($date)}</time><span hidden="" data-pagefind-filter="year">{substring($date, 1, 4)}</span></dd>
+          <dd><time datetime="{$date}">{tp:format-date-range($date)}</time></dd>
         </xsl:if>
         <!-- A date the source gives only in words: as written. -->
         <xsl:for-each select="(tp:correspondence($root)/correspAction/date[normalize-space()])[1][not($date)]">
@@ -207,14 +210,14 @@
           <dt>Translated by</dt>
           <dd><xsl:for-each select="$translators"><xsl:if test="position() gt 1">, </xsl:if><xsl:call-template name="tp:linked-name"/></xsl:for-each></dd>
         </xsl:if>
-        <xsl:variable name="persons" select="distinct-values($root//text//*[tp:behaviour(.) = 'entity'][tp:entity-kind(.) = 'person']!tp:entry(.)!tp:standard-name(.))"/>
+        <xsl:variable name="persons" select="tp:persons-mentioned($root)"/>
         <xsl:if test="exists($persons)">
           <dt>Persons mentioned</dt>
           <dd class="persons">
             <xsl:for-each select="$persons">
               <xsl:sort select="lower-case(.)"/>
               <xsl:if test="position() gt 1">, </xsl:if>
-              <span data-pagefind-filter="person">{.}</span>
+              <span>{.}</span>
             </xsl:for-each>
           </dd>
         </xsl:if>
@@ -245,6 +248,41 @@
       </ul>
     </aside>
   </xsl:template>
+
+  <!-- The page's search filters (type, year, person), for the index only (outside the indexed body, so that
+       they are not searched as text). The search page shows them with assets/site.js, as text. -->
+  <xsl:template name="tp:search-filters">
+    <xsl:param name="root" as="element()"/>
+    <div class="search-filters" hidden="">
+      <span data-pagefind-filter="type">{tp:search-filter-value(tp:type-label(tp:document-type($root)))}</span>
+      <xsl:if test="$document-date">
+        <span data-pagefind-filter="year">{substring($document-date, 1, 4)}</span>
+      </xsl:if>
+      <xsl:for-each select="tp:persons-mentioned($root)">
+        <span data-pagefind-filter="person">{tp:search-filter-value(.)}</span>
+      </xsl:for-each>
+    </div>
+  </xsl:template>
+
+  <!-- Pagefind decodes character references in a filter's text once more after the HTML parser did (a name
+       holding an ampersand followed by "lt;" would be listed with a less-than sign instead), so every ampersand
+       is handed over as a character reference of its own. -->
+  <xsl:function name="tp:search-filter-value" as="xs:string">
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:sequence select="replace($value, '&amp;', '&amp;amp;')"/>
+  </xsl:function>
+
+  <!-- The document's kind (letter, telegram ...), as the site lists it. -->
+  <xsl:function name="tp:document-type" as="xs:string">
+    <xsl:param name="root" as="element()"/>
+    <xsl:sequence select="string(($document-type[.], tp:document-kind($root))[1])"/>
+  </xsl:function>
+
+  <!-- The standard names of the persons the text mentions. -->
+  <xsl:function name="tp:persons-mentioned" as="xs:string*">
+    <xsl:param name="root" as="element()"/>
+    <xsl:sequence select="distinct-values($root//text//*[tp:behaviour(.) = 'entity'][tp:entity-kind(.) = 'person']!tp:entry(.)!tp:standard-name(.))"/>
+  </xsl:function>
 
   <!-- "From: Josip Broz Tito in Belgrade": the parties of one side (common/correspondence.xsl) and
        its places; the places alone (a destination without addressee) unless correspondents without a
@@ -348,7 +386,7 @@
     <xsl:if test="$date">
       <meta name="DC.date" content="{$date}"/>
     </xsl:if>
-    <meta name="DC.type" content="{tp:type-label(($document-type[.], tp:document-kind($root))[1])}"/>
+    <meta name="DC.type" content="{tp:type-label(tp:document-type($root))}"/>
   </xsl:template>
 
   <!-- Who wrote the document: its sender, else the header's authors. -->
@@ -367,7 +405,7 @@
     <xsl:param name="root" as="element()"/>
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
-    <xsl:variable name="type" select="string(($document-type[.], tp:document-kind($root))[1])"/>
+    <xsl:variable name="type" select="tp:document-type($root)"/>
     <xsl:variable name="message" select="$type = ('letter', 'telegram', 'postcard', 'card', 'note', 'memo', 'memorandum') or exists($root/teiHeader/profileDesc/correspDesc)"/>
     <xsl:variable name="date" select="tokenize($document-date, '/')[1]"/>
     <xsl:variable name="senders" select="tp:senders($root)"/>

@@ -16,6 +16,47 @@
   exclude-result-prefixes="#all"
   expand-text="yes">
 
+  <!-- DEL and the C1 control characters (U+007F–U+009F, which XML allows) as themselves: Saxon's HTML
+       serializer drops DEL and writes the others as character references, which HTML reads as Windows-1252
+       (&amp;#x85; shows "…", &amp;#x9F; "Ÿ"), so a reader would see characters the source does not have, or miss
+       one it has. Every page stylesheet imports this output setting. -->
+  <xsl:output use-character-maps="tp:control-characters"/>
+  <xsl:character-map name="tp:control-characters">
+    <xsl:output-character character="&#x7F;" string="&#x7F;"/>
+    <xsl:output-character character="&#x80;" string="&#x80;"/>
+    <xsl:output-character character="&#x81;" string="&#x81;"/>
+    <xsl:output-character character="&#x82;" string="&#x82;"/>
+    <xsl:output-character character="&#x83;" string="&#x83;"/>
+    <xsl:output-character character="&#x84;" string="&#x84;"/>
+    <xsl:output-character character="&#x85;" string="&#x85;"/>
+    <xsl:output-character character="&#x86;" string="&#x86;"/>
+    <xsl:output-character character="&#x87;" string="&#x87;"/>
+    <xsl:output-character character="&#x88;" string="&#x88;"/>
+    <xsl:output-character character="&#x89;" string="&#x89;"/>
+    <xsl:output-character character="&#x8A;" string="&#x8A;"/>
+    <xsl:output-character character="&#x8B;" string="&#x8B;"/>
+    <xsl:output-character character="&#x8C;" string="&#x8C;"/>
+    <xsl:output-character character="&#x8D;" string="&#x8D;"/>
+    <xsl:output-character character="&#x8E;" string="&#x8E;"/>
+    <xsl:output-character character="&#x8F;" string="&#x8F;"/>
+    <xsl:output-character character="&#x90;" string="&#x90;"/>
+    <xsl:output-character character="&#x91;" string="&#x91;"/>
+    <xsl:output-character character="&#x92;" string="&#x92;"/>
+    <xsl:output-character character="&#x93;" string="&#x93;"/>
+    <xsl:output-character character="&#x94;" string="&#x94;"/>
+    <xsl:output-character character="&#x95;" string="&#x95;"/>
+    <xsl:output-character character="&#x96;" string="&#x96;"/>
+    <xsl:output-character character="&#x97;" string="&#x97;"/>
+    <xsl:output-character character="&#x98;" string="&#x98;"/>
+    <xsl:output-character character="&#x99;" string="&#x99;"/>
+    <xsl:output-character character="&#x9A;" string="&#x9A;"/>
+    <xsl:output-character character="&#x9B;" string="&#x9B;"/>
+    <xsl:output-character character="&#x9C;" string="&#x9C;"/>
+    <xsl:output-character character="&#x9D;" string="&#x9D;"/>
+    <xsl:output-character character="&#x9E;" string="&#x9E;"/>
+    <xsl:output-character character="&#x9F;" string="&#x9F;"/>
+  </xsl:character-map>
+
   <!-- tei/edition.xml (title, editors, publisher, licence, introduction). -->
   <xsl:param name="edition" as="document-node()?" select="()"/>
   <!-- Every document's facts and summary (built by teipress from html/summary.xsl). -->
@@ -25,6 +66,15 @@
   <xsl:param name="site-subtitle" as="xs:string" select="''"/>
   <!-- Where the site is published ("https://edition.example.org/"), for permalinks; may be empty. -->
   <xsl:param name="base-url" as="xs:string" select="''"/>
+  <!-- The edition's own look (teipress.toml `css`, `logo`, `favicon`, `footer`): addresses relative to the
+       site root of the copies teipress made in assets/edition/, and the footer's text; empty when unset. -->
+  <xsl:param name="edition-css" as="xs:string" select="''"/>
+  <xsl:param name="edition-logo" as="xs:string" select="''"/>
+  <xsl:param name="edition-favicon" as="xs:string" select="''"/>
+  <xsl:param name="edition-footer" as="xs:string" select="''"/>
+  <!-- The menu's extra entries after teipress's own, as JSON: [{"label": …, "href": …, "current": …}], first the
+       extra pages (teipress.toml `pages`, href relative to the site root), then `nav` (relative or http(s)). -->
+  <xsl:param name="extra-menu" as="xs:string" select="'[]'"/>
 
   <xsl:variable name="tp:edition-title" as="xs:string" select="
     ($site-title[normalize-space(.)],
@@ -60,11 +110,22 @@
         <xsl:if test="$base-url">
           <link rel="canonical" href="{$base-url}{$path}"/>
         </xsl:if>
-        <link rel="icon" href="{$site-root}assets/favicon.svg" type="image/svg+xml"/>
+        <xsl:choose>
+          <xsl:when test="$edition-favicon">
+            <link rel="icon" href="{$site-root}{$edition-favicon}" type="{tp:image-type($edition-favicon)}"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <link rel="icon" href="{$site-root}assets/favicon.svg" type="image/svg+xml"/>
+          </xsl:otherwise>
+        </xsl:choose>
         <link rel="stylesheet" href="{$site-root}assets/site.css"/>
+        <!-- The edition's own rules come after teipress's, so that they win at equal specificity. -->
+        <xsl:if test="$edition-css">
+          <link rel="stylesheet" href="{$site-root}{$edition-css}"/>
+        </xsl:if>
         <xsl:sequence select="$head"/>
         <xsl:if test="exists($json-ld)">
-          <script type="application/ld+json">{serialize($json-ld, map {'method': 'json', 'indent': true()})}</script>
+          <script type="application/ld+json">{tp:script-json($json-ld)}</script>
         </xsl:if>
         <script src="{$site-root}assets/registers.js" defer="defer"></script>
         <script src="{$site-root}assets/site.js" defer="defer"></script>
@@ -73,7 +134,13 @@
         <a class="skip-link" href="#main">Skip to content</a>
         <header class="site-header">
           <div class="site-header-inner">
-            <p class="site-title"><a href="{$site-root}index.html">{$tp:edition-title}</a></p>
+            <p class="site-title">
+              <a href="{$site-root}index.html">
+                <!-- The title beside it names the link: the logo is decoration to a screen reader. -->
+                <xsl:if test="$edition-logo"><img class="site-logo" src="{$site-root}{$edition-logo}" alt=""/></xsl:if>
+                <xsl:text>{$tp:edition-title}</xsl:text>
+              </a>
+            </p>
             <xsl:call-template name="tp:navigation">
               <xsl:with-param name="current" select="$current"/>
             </xsl:call-template>
@@ -101,6 +168,16 @@
             </a>
           </li>
         </xsl:for-each>
+        <xsl:for-each select="parse-json($extra-menu)?*">
+          <li>
+            <a href="{if (matches(?href, '^https?://', 'i')) then ?href else $site-root || ?href}">
+              <xsl:if test="?current = $current">
+                <xsl:attribute name="aria-current">page</xsl:attribute>
+              </xsl:if>
+              <xsl:text>{?label}</xsl:text>
+            </a>
+          </li>
+        </xsl:for-each>
       </ul>
     </nav>
   </xsl:template>
@@ -115,6 +192,9 @@
           <xsl:if test="$tp:edition-year">, {$tp:edition-year}</xsl:if>
           <xsl:text>.</xsl:text>
         </p>
+        <xsl:if test="$edition-footer">
+          <p class="edition-footer">{$edition-footer}</p>
+        </xsl:if>
         <xsl:for-each select="$edition/*/teiHeader/fileDesc/publicationStmt/availability">
           <p class="licence">
             <xsl:for-each select="licence">
@@ -128,10 +208,20 @@
             <xsl:value-of select="p!normalize-space(.)" separator=" "/>
           </p>
         </xsl:for-each>
-        <p class="made-with">Published with teipress from TEI-XML sources.</p>
+        <p class="made-with">Published with teipress from TEI-XML sources, encoded as the <a href="{$site-root}guide.html">encoding guide</a> describes.</p>
       </div>
     </footer>
   </xsl:template>
+
+  <!-- A value as JSON that is safe inside a <script> element or a script file: the HTML parser ends or
+       re-enters a script at "&lt;/script", at a comment opener followed by "&lt;script", whatever the JavaScript or JSON around it, so
+       every "<", ">" and "&" is written as its \u escape (in JSON they occur only inside strings, where
+       the escape means the same character). Every embedded data block of the site goes through here. -->
+  <xsl:function name="tp:script-json" as="xs:string">
+    <xsl:param name="value" as="item()*"/>
+    <xsl:sequence select="serialize($value, map {'method': 'json'})
+      => replace('&lt;', '\\u003c') => replace('&gt;', '\\u003e') => replace('&amp;', '\\u0026')"/>
+  </xsl:function>
 
   <!-- A document page's address relative to the site root, and its permalink when the site knows its URL. -->
   <xsl:function name="tp:document-path" as="xs:string">
@@ -156,6 +246,12 @@
       else if ($days and substring($parts[1], 1, 4) eq substring($parts[2], 1, 4))
         then format-date(xs:date($parts[1]), '[D] [MNn]', $language, (), ()) || ' – ' || tp:format-iso-date($parts[2], $language)
       else string-join($parts!tp:format-iso-date(., $language), ' – ')"/>
+  </xsl:function>
+
+  <!-- The media type of a favicon, by its file's suffix (teipress.toml allows .svg, .png and .ico). -->
+  <xsl:function name="tp:image-type" as="xs:string">
+    <xsl:param name="path" as="xs:string"/>
+    <xsl:sequence select="if (ends-with($path, '.svg')) then 'image/svg+xml' else if (ends-with($path, '.png')) then 'image/png' else 'image/x-icon'"/>
   </xsl:function>
 
   <!-- The site's type names in the reader's words. -->

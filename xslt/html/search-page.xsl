@@ -1,6 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  The search page: Pagefind's interface over the index in pagefind/ (filters: type, year, person).
+  The search page: assets/site.js searches the index in pagefind/ with Pagefind's JavaScript API and
+  shows the results and filters (type, year, person) itself, every string from the sources as text
+  (Pagefind's own interface inserts filter values as HTML).
   Pagefind loads its index with fetch(), which browsers refuse on file://; the page then says
   how to preview the site with `teipress serve`. Source: the site's facts.
 -->
@@ -24,10 +26,6 @@
       <xsl:with-param name="current" select="'search'"/>
       <xsl:with-param name="path" select="'search.html'"/>
       <xsl:with-param name="description" select="'Full-text search in ' || $tp:edition-title"/>
-      <xsl:with-param name="head" as="node()*">
-        <link rel="stylesheet" href="pagefind/pagefind-ui.css"/>
-        <script src="pagefind/pagefind-ui.js" defer="defer"></script>
-      </xsl:with-param>
       <xsl:with-param name="content" as="node()*">
         <header class="register-header">
           <h1>Search</h1>

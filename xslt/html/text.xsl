@@ -57,6 +57,7 @@
   <xsl:import href="../common/rendition.xsl"/>
   <xsl:import href="../common/document-registers.xsl"/>
   <xsl:import href="../common/lines.xsl"/>
+  <xsl:include href="transcription.xsl"/>
 
   <!-- Relative path from the page to the site root (document pages live in documents/). -->
   <xsl:param name="site-root" as="xs:string" select="'../'"/>

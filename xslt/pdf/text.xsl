@@ -15,6 +15,8 @@
 
   <xsl:mode name="tp:pdf" on-no-match="fail" on-multiple-match="fail"/>
 
+  <xsl:include href="transcription.xsl"/>
+
   <!-- Block boundaries: a blank line is a paragraph break in Typst markup. -->
   <xsl:variable name="tp:par" as="xs:string" select="'&#10;&#10;'"/>
 

@@ -278,26 +278,168 @@
   }
 
   /* ---------------------------------------------------------------- search */
+  /* Pagefind's JavaScript API (pagefind/pagefind.js) with our own interface: every title, excerpt and
+     filter value reaches the page as text (Pagefind's bundled interface inserts filter values as HTML,
+     so a name such as "<img onerror=...>" in a source would run as script). */
+  var FILTER_LABELS = { type: "Type", year: "Year", person: "Person" };
+
+  /* An excerpt of a page's text around its first match, the matched words marked. Built from the text
+     Pagefind stores (`content`, as the page shows it) and the matches' word positions, not from Pagefind's
+     HTML excerpt, which leaves "&amp;" or "&lt;" written in a source to be read as markup. */
+  var EXCERPT_WORDS = 30;
+  function excerptNode(content, locations) {
+    var paragraph = el("p", "search-result-excerpt");
+    var words = (content || "").split(/\s+/);
+    var first = locations && locations.length ? Math.min.apply(null, locations) : 0;
+    var start = Math.max(0, Math.min(first - EXCERPT_WORDS / 2, words.length - EXCERPT_WORDS));
+    var end = Math.min(words.length, start + EXCERPT_WORDS);
+    var marked = {};
+    (locations || []).forEach(function (location) { marked[location] = true; });
+    if (start > 0) paragraph.appendChild(document.createTextNode("… "));
+    for (var index = start; index < end; index += 1) {
+      if (index > start) paragraph.appendChild(document.createTextNode(" "));
+      if (marked[index]) paragraph.appendChild(el("mark", "", words[index]));
+      else paragraph.appendChild(document.createTextNode(words[index]));
+    }
+    if (end < words.length) paragraph.appendChild(document.createTextNode(" …"));
+    return paragraph;
+  }
+
   function setUpSearch() {
     var container = document.getElementById("search");
     if (!container) return;
-    if (window.location.protocol === "file:" || typeof window.PagefindUI !== "function") {
+    if (window.location.protocol === "file:") {
       var notice = document.querySelector(".search-offline");
       if (notice) notice.hidden = false;
       return;
     }
-    new window.PagefindUI({
-      element: "#search",
-      showSubResults: true,
-      showImages: false,
-      resetStyles: false,
-      translations: { placeholder: container.dataset.placeholder || "Search" }
-    });
-    var query = new URLSearchParams(window.location.search).get("q");
-    if (query) {
-      var input = container.querySelector("input");
-      if (input) { input.value = query; input.dispatchEvent(new Event("input", { bubbles: true })); }
+    var form = el("form", "search-form");
+    form.setAttribute("role", "search");
+    var label = el("label", "visually-hidden", container.dataset.placeholder || "Search");
+    label.htmlFor = "search-input";
+    var input = el("input", "search-input");
+    input.id = "search-input";
+    input.type = "search";
+    input.placeholder = container.dataset.placeholder || "Search";
+    input.autocomplete = "off";
+    form.appendChild(label);
+    form.appendChild(input);
+    var filters = el("div", "search-filter-panel");
+    var status = el("p", "search-status");
+    status.setAttribute("role", "status");
+    var results = el("ol", "search-results");
+    container.appendChild(form);
+    container.appendChild(filters);
+    container.appendChild(status);
+    container.appendChild(results);
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+
+    var pagefind = null;
+    var chosen = {};
+
+    function selectedFilters() {
+      var selected = {};
+      Object.keys(chosen).forEach(function (name) {
+        var values = Object.keys(chosen[name]).filter(function (value) { return chosen[name][value]; });
+        if (values.length) selected[name] = { any: values };
+      });
+      return selected;
     }
+
+    function showFilters(available) {
+      filters.textContent = "";
+      Object.keys(available).sort(function (a, b) {
+        return Object.keys(FILTER_LABELS).indexOf(a) - Object.keys(FILTER_LABELS).indexOf(b);
+      }).forEach(function (name) {
+        var values = Object.keys(available[name]).sort(function (a, b) { return a.localeCompare(b, undefined, { numeric: true }); });
+        if (!values.length) return;
+        var details = el("details", "search-filter");
+        var summary = el("summary", "", FILTER_LABELS[name] || name);
+        details.appendChild(summary);
+        var fieldset = el("fieldset");
+        fieldset.appendChild(el("legend", "visually-hidden", FILTER_LABELS[name] || name));
+        chosen[name] = chosen[name] || {};
+        values.forEach(function (value, index) {
+          var row = el("div", "search-filter-value");
+          var box = el("input");
+          box.type = "checkbox";
+          box.id = "filter-" + name + "-" + index;
+          box.value = value;
+          box.checked = !!chosen[name][value];
+          if (box.checked) details.open = true;
+          box.addEventListener("change", function () { chosen[name][value] = box.checked; run(); });
+          var text = el("label", "search-filter-label", value + " (" + available[name][value] + ")");
+          text.htmlFor = box.id;
+          row.appendChild(box);
+          row.appendChild(text);
+          fieldset.appendChild(row);
+        });
+        details.appendChild(fieldset);
+        filters.appendChild(details);
+      });
+    }
+
+    function resultItem(data) {
+      var item = el("li", "search-result");
+      var title = el("p", "search-result-title");
+      var link = el("a", "search-result-link", (data.meta && data.meta.title) || data.url);
+      link.href = data.url;
+      title.appendChild(link);
+      item.appendChild(title);
+      item.appendChild(excerptNode(data.content, data.locations));
+      var parts = (data.sub_results || []).filter(function (sub) { return sub.url !== data.url; }).slice(0, 3);
+      if (parts.length) {
+        var list = el("ul", "search-subresults");
+        parts.forEach(function (sub) {
+          var part = el("li");
+          var partLink = el("a", "search-result-link", sub.title);
+          partLink.href = sub.url;
+          part.appendChild(partLink);
+          part.appendChild(excerptNode(data.content, sub.locations));
+          list.appendChild(part);
+        });
+        item.appendChild(list);
+      }
+      return item;
+    }
+
+    var latest = 0;
+    function run() {
+      if (!pagefind) return;
+      var term = input.value.trim();
+      var selected = selectedFilters();
+      var ticket = ++latest;
+      if (!term && !Object.keys(selected).length) {
+        results.textContent = "";
+        status.textContent = "";
+        return;
+      }
+      pagefind.search(term || null, { filters: selected }).then(function (search) {
+        if (ticket !== latest) return null;
+        return Promise.all(search.results.slice(0, 20).map(function (result) { return result.data(); })).then(function (pages) {
+          if (ticket !== latest) return;
+          results.textContent = "";
+          pages.forEach(function (data) { results.appendChild(resultItem(data)); });
+          status.textContent = search.results.length === 1 ? "1 document found" : search.results.length + " documents found";
+        });
+      }).catch(function () { status.textContent = "The search index could not be read."; });
+    }
+
+    var pending = null;
+    input.addEventListener("input", function () {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(run, 200);
+    });
+
+    import(new URL(root + "pagefind/pagefind.js", window.location.href).href).then(function (module) {
+      pagefind = module;
+      return pagefind.init().then(function () { return pagefind.filters(); });
+    }).then(function (available) {
+      showFilters(available || {});
+      var query = new URLSearchParams(window.location.search).get("q");
+      if (query) input.value = query;
+      run();
+    }).catch(function () { status.textContent = "The search index could not be read."; });
   }
 
   function start() {
