@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -11,13 +13,37 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 SHARED = REPO.parent / "shared"
 ARTIFACTS = REPO / "tests" / "artifacts"
+# Set by .ci/run: there every tool and file the tests need is installed, so a skip means a broken setup.
+REQUIRE_ALL_TESTS = "TEIPRESS_REQUIRE_ALL_TESTS"
+
+
+def require_all_tests() -> bool:
+    return os.environ.get(REQUIRE_ALL_TESTS, "") not in ("", "0")
+
+
+def skip_missing(reason: str) -> NoReturn:
+    """Skip a test whose tool or file is absent here, with the reason; a failure where every test must run (CI)."""
+    if require_all_tests():
+        pytest.fail(f"{reason} ({REQUIRE_ALL_TESTS} is set: no test may be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    """Where every test must run, a skip that did not go through skip_missing (importorskip ...) fails too."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and require_all_tests() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but {REQUIRE_ALL_TESTS} is set (no test may be skipped): {reason}"
 
 
 def shared_path(*parts: str) -> Path:
     """A file in ../shared, or a skip with the reason when this checkout has none beside it."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{path} is absent: ../shared is only beside the checkout in development and CI")
+        skip_missing(f"{path} is absent: ../shared is only beside the checkout in development and CI")
     return path
 
 
@@ -63,7 +89,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def browser():  # type: ignore[no-untyped-def]
     """Headless Chromium, one for the whole session (Playwright's sync API allows only one running at a time)."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests")
+        skip_missing(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests")
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,7 +20,7 @@ from teipress.cli import cli
 from teipress.config import load_config
 from teipress.errors import TransformError
 
-from conftest import FIXTURES, shared_path
+from conftest import FIXTURES, REPO, shared_path
 
 SITE_FIXTURE = FIXTURES / "site" / "edition"
 TEI = "{http://www.tei-c.org/ns/1.0}"
@@ -97,11 +99,23 @@ def test_build_writes_the_whole_site(tmp_path: Path) -> None:
     assert result.html_dir == site
     assert result.documents == [LETTER, TELEGRAM]  # reading order: by date
     assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]
-    for relative in ["index.html", f"documents/{LETTER}.html", f"documents/{TELEGRAM}.html", "registers/persons.html", "registers/places.html",
-                     "registers/organizations.html", "registers/bibliography.html", "chronology.html", "search.html", "assets/site.css",
-                     "assets/site.js", "assets/registers.js", f"tei/{LETTER}.xml", "pagefind/pagefind-ui.js", "pagefind/pagefind-entry.json"]:
-        assert (site / relative).is_file(), relative
-    assert (site / "tei" / f"{LETTER}.xml").read_bytes() == (SITE_FIXTURE / f"{LETTER}.xml").read_bytes()
+    headings = {relative: parse(site / relative).xpath("string(//h1)") for relative in [
+        "index.html", f"documents/{LETTER}.html", f"documents/{TELEGRAM}.html", "registers/persons.html", "registers/places.html",
+        "registers/organizations.html", "registers/bibliography.html", "chronology.html", "search.html"]}
+    assert headings == {"index.html": "Letters of the Fixture Correspondence",
+                        f"documents/{LETTER}.html": "Letter from Alma Sender to Bruno Receiver, 4 March 1950",
+                        f"documents/{TELEGRAM}.html": "Telegram from Bruno Receiver to Alma Sender, 6 May 1950",
+                        "registers/persons.html": "Persons", "registers/places.html": "Places",
+                        "registers/organizations.html": "Organisations", "registers/bibliography.html": "Cited documents",
+                        "chronology.html": "Chronology", "search.html": "Search"}
+    assets = site_writer.ASSETS_SOURCE
+    assert {p.name: p.read_bytes() for p in (site / "assets").iterdir() if (assets / p.name).is_file()} == {p.name: p.read_bytes() for p in assets.iterdir() if p.is_file()}
+    assert "window.teipressRegisters" in (site / "assets" / "registers.js").read_text(encoding="utf-8")
+    for name in (LETTER, TELEGRAM):
+        assert (site / "tei" / f"{name}.xml").read_bytes() == (SITE_FIXTURE / f"{name}.xml").read_bytes()
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert [language["page_count"] for language in entry["languages"].values()] == [2]
+    assert (site / "pagefind" / "pagefind-ui.js").stat().st_size > 1000
     assert "Reading documents" in stages and "Indexing for search" in stages
     assert result.timings["html"] > 0
 
@@ -244,7 +258,7 @@ def test_an_unreadable_file_is_left_out_and_named(tmp_path: Path) -> None:
     assert [p.rule for p in result.left_out] == ["xml-syntax"]
     assert result.left_out[0].file.endswith("broken.xml") and result.left_out[0] in result.problems
     assert sorted(result.documents) == [LETTER, TELEGRAM]
-    assert (tmp_path / "out" / "html" / "documents" / f"{LETTER}.html").is_file()
+    assert "quince marmalade" in visible_text(tmp_path / "out" / "html" / "documents" / f"{LETTER}.html")
 
 
 def test_nothing_readable_builds_nothing(tmp_path: Path) -> None:
@@ -413,7 +427,7 @@ def test_a_deleted_media_folder_is_restored(tmp_path: Path) -> None:
     (site / "tei" / "letter.xml").unlink()
     build(source, tmp_path / "out")
     assert (site / "media" / "scans" / "page-1.png").read_bytes().endswith(b"first page")
-    assert (site / "tei" / "letter.xml").is_file()
+    assert (site / "tei" / "letter.xml").read_bytes() == (source / "letter.xml").read_bytes()
 
 
 def test_images_no_document_shows_any_longer_leave_the_site(tmp_path: Path) -> None:
@@ -433,3 +447,78 @@ def test_unchanged_sources_and_images_are_not_written_again(tmp_path: Path) -> N
     before = [p.stat().st_ino for p in copies]
     build(source, tmp_path / "out")
     assert [p.stat().st_ino for p in copies] == before  # hard-linked from the previous site, not rewritten
+
+
+# --- what a rebuild must render again (README: "A changed register, edition.xml or stylesheet renders every page again") ---
+
+
+def test_a_deleted_document_leaves_no_link_to_it(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    assert parse(site / "documents" / f"{LETTER}.html").xpath("//a[@rel='next']/@href") == [f"{TELEGRAM}.html"]
+    (source / f"{TELEGRAM}.xml").unlink()
+    build(source, tmp_path / "out")
+    assert broken_links(site) == []
+    linked = {href for page in html_pages(site) for href in parse(page).xpath("//a/@href") if TELEGRAM in href}
+    assert linked == set()
+
+
+def test_an_added_document_is_linked_from_its_neighbour(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    telegram = source / f"{TELEGRAM}.xml"
+    kept = telegram.read_bytes()
+    telegram.unlink()
+    build(source, tmp_path / "out")
+    telegram.write_bytes(kept)
+    build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    assert parse(site / "documents" / f"{LETTER}.html").xpath("//a[@rel='next']/@href") == [f"{TELEGRAM}.html"]
+    assert broken_links(site) == []
+
+
+def test_a_changed_edition_file_renders_every_page_again(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    edition = source / "edition.xml"
+    edition.write_text(edition.read_text(encoding="utf-8").replace("Letters of the Fixture Correspondence", "Letters of the Renamed Correspondence"), encoding="utf-8")
+    result = build(source, tmp_path / "out")
+    assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]
+    for name in (LETTER, TELEGRAM):
+        citation = " ".join(parse(tmp_path / "out" / "html" / "documents" / f"{name}.html").xpath("string(//p[@class='citation'])").split())
+        assert "In Letters of the Renamed Correspondence, edited by Ada Editor." in citation, name
+
+
+def installed_copy(destination: Path) -> Path:
+    """teipress as a wheel installs it (the stylesheets inside the package), in a folder a test may change."""
+    package = destination / "teipress"
+    shutil.copytree(REPO / "src" / "teipress", package, ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in ("xslt", "schema"):
+        shutil.copytree(REPO / folder, package / folder)
+    return destination
+
+
+def build_with(installed: Path, source: Path, output: Path) -> str:
+    """`teipress build --html` run by the given installation; its summary line."""
+    script = "import sys; from teipress.cli import main; sys.argv[0] = 'teipress'; main()"
+    completed = subprocess.run([sys.executable, "-c", script, "build", str(source), "-o", str(output), "--html", "--no-validate", "-j", "1"],
+                               env={"PYTHONPATH": str(installed), "PATH": "/usr/bin:/bin", "HOME": str(installed)}, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr + completed.stdout
+    return completed.stdout
+
+
+@pytest.mark.parametrize(("stylesheet", "before", "after", "shown"), [
+    ("common/functions.xsl", "'[D] [MNn] [Y]'", "'[D]. [MNn] [Y]'", ("4. March 1950", "6. May 1950")),
+    ("html/document.xsl", '<h2 id="cite-heading">Cite this document</h2>', '<h2 id="cite-heading">How to cite</h2>', ("How to cite", "How to cite")),
+], ids=["common", "html"])
+def test_a_changed_stylesheet_renders_every_page_again(tmp_path: Path, stylesheet: str, before: str, after: str, shown: tuple[str, str]) -> None:
+    installed = installed_copy(tmp_path / "installed")
+    source = copy_fixture(tmp_path)
+    assert "(2 transformed" in build_with(installed, source, tmp_path / "out")
+    assert "(0 transformed" in build_with(installed, source, tmp_path / "out")
+    path = installed / "teipress" / "xslt" / stylesheet
+    assert path.read_text(encoding="utf-8").count(before) == 1
+    path.write_text(path.read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
+    assert "(2 transformed" in build_with(installed, source, tmp_path / "out")
+    for name, expected in zip((LETTER, TELEGRAM), shown):
+        assert expected in visible_text(tmp_path / "out" / "html" / "documents" / f"{name}.html"), name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -410,6 +411,48 @@ def test_pdf_metadata_and_attached_source(edition_build: Build) -> None:
     assert "<pdfaid:part>3</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
 
 
+PDFA_ID = "http://www.aiim.org/pdfa/ns/id/"
+
+
+def pdfa_identification(path: Path) -> tuple[str, str] | None:
+    """(part, conformance) of the XMP's PDF/A identification schema, or None when the PDF claims no PDF/A."""
+    root = pypdf.PdfReader(path).trailer["/Root"]
+    if "/Metadata" not in root:
+        return None
+    xmp = etree.fromstring(root["/Metadata"].get_object().get_data())
+    values = {}
+    for name in ("part", "conformance"):
+        found = xmp.xpath(f"//@*[namespace-uri() = '{PDFA_ID}' and local-name() = '{name}'] | //*[namespace-uri() = '{PDFA_ID}' and local-name() = '{name}']/text()")
+        values[name] = str(found[0]).strip() if found else None
+    return None if values["part"] is None else (values["part"], values["conformance"])
+
+
+def assert_pdfa_3b(path: Path, source: Path | None) -> None:
+    """What PDF/A-3b asks of a PDF: the XMP identification, an output intent with its ICC profile, every font
+    embedded; and (per document) the TEI source attached byte for byte as an associated file."""
+    assert pdfa_identification(path) == ("3", "B"), path.name
+    reader = pypdf.PdfReader(path)
+    root = reader.trailer["/Root"]
+    intents = [intent.get_object() for intent in root.get("/OutputIntents", [])]
+    assert [intent["/S"] for intent in intents] == ["/GTS_PDFA1"], path.name
+    assert intents[0]["/DestOutputProfile"].get_object().get_data()[36:40] == b"acsp", path.name  # an ICC profile
+    with pymupdf.open(path) as document:
+        fonts = {font[3]: font[1] for page in document for font in page.get_fonts(full=True)}
+    assert fonts and all(kind != "n/a" for kind in fonts.values()), f"{path.name}: fonts not embedded: {fonts}"
+    if source is None:
+        return
+    assert reader.attachments == {source.name: [source.read_bytes()]}
+    associated = [spec.get_object() for spec in root["/AF"]]
+    assert [(spec["/F"], spec["/AFRelationship"]) for spec in associated] == [(source.name, "/Source")], path.name
+
+
+def test_every_pdf_is_pdfa_3b_and_carries_its_source(edition_build: Build) -> None:
+    sources = {document_id: path for document_id, path, _ in documents(edition_build.source)}
+    assert len(edition_build.result.files) == len(sources) + 1
+    for pdf in edition_build.result.files:
+        assert_pdfa_3b(pdf, None if pdf.name == "edition.pdf" else sources[pdf.stem])
+
+
 def test_metadata_block_of_a_letter(edition_build: Build) -> None:
     first_page = page_texts(edition_build.out / f"{TELEGRAM}.pdf")[0]
     for expected in ["Date 1 May 1967", "From Embassy, Pyongyang", "To Ministry, Bucharest",
@@ -504,15 +547,24 @@ def test_scripts_render_without_missing_glyphs(edition_build: Build) -> None:
 
 
 def test_a_character_no_font_has_is_a_warning(tmp_path: Path) -> None:
-    source = FIXTURES / "pdf" / "missing-glyph" / "tei"
-    result = build(source, tmp_path).result
+    source = tmp_path / "tei"
+    shutil.copytree(FIXTURES / "pdf" / "missing-glyph" / "tei", source)
+    glyph = source / "hieroglyph-note.xml"
+    (source / "plain-note.xml").write_text(glyph.read_text(encoding="utf-8").replace("hieroglyph-note", "plain-note").replace("𓀀", "A"), encoding="utf-8")
+    out = tmp_path / "pdf"
+    result = build(source, out).result
     warnings = [str(p) for p in result.problems if p.rule == "missing-glyph"]
     assert warnings == [
         f"{display_path(source / 'hieroglyph-note.xml')}:12:19: warning: "
         "no font has the character 𓀀 (U+13000) of document hieroglyph-note: it prints as an empty box in "
         "hieroglyph-note.pdf, which therefore is not PDF/A; install a font that has it and name it in `fonts` "
         "(and its folder in `font_paths`) in teipress.toml [missing-glyph]"]
-    assert (tmp_path / "hieroglyph-note.pdf").is_file()
+    # That PDF and the book are made without PDF/A (which requires every glyph); the other document keeps it.
+    assert [p.rule for p in result.problems if p.rule != "missing-glyph"] == ["not-pdfa"]
+    assert pdfa_identification(out / "hieroglyph-note.pdf") is None
+    assert pdfa_identification(out / "edition.pdf") is None
+    assert_pdfa_3b(out / "plain-note.pdf", source / "plain-note.xml")
+    assert "The sign" in pdf_text(out / "hieroglyph-note.pdf")
 
 
 def test_foreign_files_render_every_word(foreign_build: Build) -> None:
@@ -632,3 +684,115 @@ def test_hi_renditions_mean_the_same_as_on_the_web(rend: str, wrappers: list[str
     wrapped = re.search(r"((?:#\w+\[)*)#\"marked\";", markup)
     assert wrapped is not None, markup
     assert re.findall(r"#(\w+)\[", wrapped.group(1)) == wrappers
+
+
+# ---- the build folder holds only the current document's files ---------------------------------------
+
+def test_the_build_folder_holds_only_the_current_documents_files(tmp_path: Path) -> None:
+    from teipress.errors import TypesetError
+    from teipress.pdf import DEFAULT_FONTS, Typesetting, _workspace, typeset
+
+    setting = Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a5", language="en", title="", subtitle="", out_dir=str(tmp_path))
+    first = typeset('#import "lib.typ": *\n#read("first.xml")', {"first.xml": b"<TEI>first</TEI>"}, setting, what="the first document")
+    assert first.pdf.startswith(b"%PDF-")
+    assert sorted(p.name for p in _workspace(setting.font_paths).folder.iterdir()) == ["lib.typ"]
+    with pytest.raises(TypesetError, match="the second document: Typst could not typeset it"):
+        typeset('#import "lib.typ": *\n#read("first.xml")', {"second.xml": b"<TEI>second</TEI>"}, setting, what="the second document")
+
+
+# ---- language, fonts: what teipress.toml and the sources say reaches the PDF --------------------------
+
+LETTER_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{id}">
+  <teiHeader>
+    <fileDesc>
+      <titleStmt><title>{title}</title></titleStmt>
+      <publicationStmt><publisher>teipress tests</publisher></publicationStmt>
+      <sourceDesc><p>Invented for tests.</p></sourceDesc>
+    </fileDesc>
+  </teiHeader>
+  <text type="letter"{lang}>
+    <body>
+      <p>{text}</p>
+    </body>
+  </text>
+</TEI>
+"""
+
+
+def font_renamed(folder: Path) -> str:
+    """DejaVu Serif under another family name ("TeipressTest"), in a folder no system search finds.
+
+    The name table is rewritten in place (same lengths), so the font is otherwise DejaVu Serif."""
+    from conftest import skip_missing
+
+    original = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    if not original.is_file():
+        skip_missing(f"{original} is absent: apt-get install fonts-dejavu-core")
+    data = original.read_bytes()
+    for old, new in (("DejaVu Serif", "TeipressTest"), ("DejaVuSerif", "TeipressTst")):
+        data = data.replace(old.encode("utf-16-be"), new.encode("utf-16-be")).replace(old.encode("latin-1"), new.encode("latin-1"))
+    folder.mkdir(parents=True)
+    (folder / "teipress-test.ttf").write_bytes(data)
+    return "TeipressTest"
+
+
+@pytest.fixture(scope="module")
+def configured_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """An edition with teipress.toml naming a font in its own folder, and letters in German and Romanian."""
+    root = tmp_path_factory.mktemp("configured")
+    family = font_renamed(root / "fonts")
+    (root / "teipress.toml").write_text(f'font_paths = ["fonts"]\nfonts = ["{family}"]\n', encoding="utf-8")
+    source = root / "tei"
+    source.mkdir()
+    (source / "brief.xml").write_text(LETTER_TEMPLATE.format(id="brief", title="Ein Brief", lang=' xml:lang="de"',
+                                                             text="Die Donaudampfschifffahrtsgesellschaft grüßt."), encoding="utf-8")
+    (source / "scrisoare.xml").write_text(LETTER_TEMPLATE.format(id="scrisoare", title="O scrisoare", lang=' xml:lang="ro-RO"',
+                                                                 text="Stimate tovarășe, vă mulțumim."), encoding="utf-8")
+    return build(source, root / "out")
+
+
+def embedded_fonts(path: Path) -> set[str]:
+    with pymupdf.open(path) as document:
+        return {font[3].split("+")[-1] for page in document for font in page.get_fonts(full=True)}
+
+
+def test_fonts_and_font_paths_of_teipress_toml_choose_the_fonts_a_pdf_embeds(configured_build: Build, edition_build: Build) -> None:
+    assert configured_build.result.problems == []
+    for pdf in configured_build.result.files:
+        assert any(name.startswith("TeipressTst") for name in embedded_fonts(pdf)), (pdf.name, embedded_fonts(pdf))
+    default = embedded_fonts(edition_build.out / f"{TELEGRAM}.pdf")
+    assert any(name.startswith("LibertinusSerif") for name in default) and not any(name.startswith("TeipressTst") for name in default)
+
+
+def test_each_document_is_set_in_its_own_language(configured_build: Build) -> None:
+    """Typst hyphenates by the text's language, which it also records as the PDF's /Lang."""
+    languages = {pdf.stem: pypdf.PdfReader(pdf).trailer["/Root"]["/Lang"] for pdf in configured_build.result.files}
+    assert languages == {"brief": "de", "scrisoare": "ro", "edition": "en"}
+    from teipress.saxon import Stylesheets, to_xdm
+
+    chapter = Stylesheets().transform("pdf/document.xsl", to_xdm((configured_build.source / "brief.xml").read_bytes()), part="book",
+                                      document_id="brief", paper="a4", fonts=[], edition_title="E")
+    assert re.search(r'#tp-document\(id: "brief",.*language: "de"', chapter), chapter[:400]
+
+
+# ---- what the Typst markup says: line numbers, omissions -----------------------------------------------
+
+def chapter_markup(document: bytes | str, document_id: str) -> str:
+    from teipress.saxon import Stylesheets, to_xdm
+
+    return Stylesheets().transform("pdf/document.xsl", to_xdm(document), part="book", document_id=document_id, paper="a4", fonts=[], edition_title="E")
+
+
+def test_primary_sources_are_line_numbered_essays_not() -> None:
+    numbered = {}
+    for document_id, path, _ in documents(EDITION / "tei"):
+        numbered[document_id] = re.search(r"#tp-document\(id: \"[^\"]+\".*?, numbered: (true|false)", chapter_markup(path.read_bytes(), document_id)).group(1)
+    assert numbered == {ESSAY: "false", TELEGRAM: "true", LETTER: "true"}
+
+
+def test_an_omission_is_recorded_as_om() -> None:
+    document = LETTER_TEMPLATE.format(id="omission", title="Omission", lang="",
+                                      text='The <app><lem>old</lem><rdg wit="#B"/></app> house.').split("\n", 1)[1]
+    markup = chapter_markup(document, "omission")
+    assert '#tp-app("omission", "old", ((label: "B", text: "om."),))' in markup

@@ -439,3 +439,10 @@ def test_an_included_part_is_validated_once_inside_its_document(edition, monkeyp
     for paths in ([edition / "tei"], [edition / "tei" / "letter-2.xml"]):
         result = validate_paths(paths, load_config(edition))
         assert result.problems == [], [str(p) for p in result.problems]
+
+
+def test_every_pointer_of_a_list_is_checked_by_teipress(edition):
+    """ref="#tito #nobody": the second pointer is wrong although the first resolves."""
+    add_letter(edition, "letter-2.xml", '<p>Dear <persName ref="#tito #nobody">Comrade</persName>, <ref target="#nothing #tito">see</ref>.</p>')
+    result = validate_paths([edition / "tei"], load_config(edition))
+    assert [(p.file, p.line, p.rule) for p in result.problems] == [("tei/letter-2.xml", 25, "ref-resolves"), ("tei/letter-2.xml", 25, "target-resolves")]
