@@ -30,12 +30,12 @@ PLACEHOLDER = re.compile(r"\{\d+\}")
 # English words of the catalogue that are also words of the other language (in its own catalogue),
 # so that finding them on its pages is no leftover English. Each is checked to be one.
 SAME_WORDS = {
-    "de": {"April", "August", "September", "November", "Edition", "Essay", "In", "in", "Lemma", "Memorandum", "Name",
+    "de": {"April", "August", "September", "November", "Edition", "Essay", "In", "in", "Lemma", "Link", "Links", "Memorandum", "Name",
            "Organisation", "Original", "Person", "Register", "Text", "sic"},
     "fr": {"Classification", "Correction", "Date", "date", "Document", "Documents", "document", "documents", "Figure",
            "Introduction", "Notes", "Organisation", "Organisations", "organisation", "Original", "Page", "Site", "Source",
            "Type", "om", "orig", "sic"},
-    "it": {"Lemma", "abbr", "in", "om", "orig", "sic"},
+    "it": {"Lemma", "Link", "abbr", "in", "om", "orig", "sic"},
 }
 
 # The dates of the fixture edition in each language: the chronology's, in order (days, ranges

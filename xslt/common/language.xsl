@@ -73,6 +73,13 @@
     <xsl:sequence select="map:merge(map:keys($tp:messages)[starts-with(., $prefix)]!map:entry(substring-after(., $prefix), $tp:messages(.)))"/>
   </xsl:function>
 
+  <!-- A document type's name in the reader's words: the catalogue's for the types it knows, else the type itself. -->
+  <xsl:function name="tp:type-label" as="xs:string">
+    <xsl:param name="type" as="xs:string?"/>
+    <xsl:variable name="key" select="'type.' || lower-case(($type[normalize-space()], 'document')[1])"/>
+    <xsl:sequence select="if (tp:has-message($key)) then tp:message($key) else upper-case(substring($type, 1, 1)) || substring($type, 2)"/>
+  </xsl:function>
+
   <!-- ================================================================== -->
   <!-- Dates                                                               -->
   <!-- ================================================================== -->

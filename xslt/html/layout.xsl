@@ -255,11 +255,4 @@
     <xsl:param name="path" as="xs:string"/>
     <xsl:sequence select="if (ends-with($path, '.svg')) then 'image/svg+xml' else if (ends-with($path, '.png')) then 'image/png' else 'image/x-icon'"/>
   </xsl:function>
-
-  <!-- The site's type names in the reader's words: the catalogue's for the types it knows, else the type itself. -->
-  <xsl:function name="tp:type-label" as="xs:string">
-    <xsl:param name="type" as="xs:string?"/>
-    <xsl:variable name="key" select="'type.' || lower-case(($type[normalize-space()], 'document')[1])"/>
-    <xsl:sequence select="if (tp:has-message($key)) then tp:message($key) else upper-case(substring($type, 1, 1)) || substring($type, 2)"/>
-  </xsl:function>
 </xsl:stylesheet>

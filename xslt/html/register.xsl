@@ -25,7 +25,7 @@
   <xsl:param name="kind" as="xs:string" select="'person'"/>
 
   <xsl:key name="tp:mentions" match="f:mention" use="@entity"/>
-  <xsl:key name="tp:correspondence" match="s:sender | s:addressee | s:from | s:to" use="@ref"/>
+  <xsl:key name="tp:correspondence" match="s:sender | s:addressee | s:correspondent | s:from | s:to" use="@ref"/>
 
   <!-- Each kind's page (its name in the navigation and the messages). -->
   <xsl:variable name="tp:register-pages" as="map(xs:string, xs:string)" select="map {

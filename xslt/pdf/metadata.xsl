@@ -31,13 +31,17 @@
 
   <xsl:template match="*" mode="tp:pdf-metadata" as="xs:string*">
     <xsl:variable name="header" select="teiHeader"/>
-    <xsl:variable name="sent" select="$header/profileDesc/correspDesc/correspAction[@type = 'sent']"/>
-    <xsl:variable name="received" select="$header/profileDesc/correspDesc/correspAction[@type = 'received']"/>
+    <xsl:variable name="senders" select="tp:senders(.)"/>
+    <xsl:variable name="correspondents" select="tp:correspondents(.)"/>
     <xsl:variable name="ms" select="($header/fileDesc/sourceDesc//msDesc)[1]"/>
     <xsl:variable name="date" select="tp:document-date(.)"/>
-    <xsl:sequence select="tp:pair(tp:message('meta.date'), tp:format-date-range($date))"/>
-    <xsl:sequence select="tp:pair(tp:message('meta.from'), tp:party($sent))"/>
-    <xsl:sequence select="tp:pair(tp:message('meta.to'), tp:party($received))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.type'), tp:type-label(tp:document-kind(.)))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.date'), if ($date ne '') then tp:format-date-range($date) else (tp:correspondence(.)/correspAction/date[normalize-space()])[1]!normalize-space(.))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.from'), tp:party($senders, tp:correspondence-places(., 'sender')[empty($correspondents)]))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.to'), tp:party(tp:addressees(.), tp:correspondence-places(., 'addressee')[empty($correspondents)]))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.correspondents'), tp:party($correspondents, ()))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.sent-from'), tp:party((), tp:correspondence-places(., 'sender')[exists($correspondents)]))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.sent-to'), tp:party((), tp:correspondence-places(., 'addressee')[exists($correspondents)]))"/>
     <xsl:sequence select="tp:pair(tp:message('meta.archive'), string-join(($ms/msIdentifier/(settlement, institution, repository, collection)!normalize-space(.))[. ne ''], ', '))"/>
     <xsl:for-each select="$ms/msIdentifier/idno, $ms/msIdentifier/altIdentifier/idno">
       <xsl:sequence select="tp:pair(if (@type) then tp:label-of-type(@type) else tp:message('meta.number'), string(.))"/>
@@ -45,14 +49,15 @@
     <xsl:sequence select="tp:pair(tp:message('meta.classification'), string-join($ms//note[@type = 'classification']!normalize-space(.), '; '))"/>
     <xsl:sequence select="tp:pair(tp:message('pdf.summary'), string-join($ms/msContents/summary!normalize-space(.), ' '))"/>
     <xsl:sequence select="tp:pair(tp:message('meta.source'), string-join($header/fileDesc/sourceDesc/(biblStruct, bibl)!normalize-space(string-join(.//text(), ' ')), '; '))"/>
-    <xsl:sequence select="tp:pair(tp:message('meta.author'), string-join($header/fileDesc/titleStmt/author!normalize-space(.), '; ')[empty($sent)])"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.author'), string-join($header/fileDesc/titleStmt/author!normalize-space(.), '; ')[empty($senders)])"/>
     <xsl:sequence select="tp:pair(tp:message('pdf.translation'), string-join($header/fileDesc/titleStmt/respStmt[resp[matches(., 'transl', 'i')]]/(persName, name, orgName)!normalize-space(.), ', '))"/>
   </xsl:template>
 
-  <!-- "Kim Il Sung, Pyongyang": who sent or received, and where. -->
+  <!-- "Kim Il Sung, Pyongyang": who sent or received (common/correspondence.xsl), and where. -->
   <xsl:function name="tp:party" as="xs:string?">
-    <xsl:param name="action" as="element()*"/>
-    <xsl:sequence select="string-join($action!string-join(((persName, orgName, name)!normalize-space(.), (placeName, settlement)!normalize-space(.))[. ne ''], ', '), '; ')"/>
+    <xsl:param name="parties" as="element()*"/>
+    <xsl:param name="places" as="element()*"/>
+    <xsl:sequence select="string-join(($parties, $places)!tp:name-text(.)[. ne ''], ', ')"/>
   </xsl:function>
 
   <!-- "telegram-number" becomes "Telegram number". -->
