@@ -76,8 +76,10 @@
   <!-- A document type's name in the reader's words: the catalogue's for the types it knows, else the type itself. -->
   <xsl:function name="tp:type-label" as="xs:string">
     <xsl:param name="type" as="xs:string?"/>
-    <xsl:variable name="key" select="'type.' || lower-case(($type[normalize-space()], 'document')[1])"/>
-    <xsl:sequence select="if (tp:has-message($key)) then tp:message($key) else upper-case(substring($type, 1, 1)) || substring($type, 2)"/>
+    <!-- "telegram-number", "telegram_number" and "telegram number" are one type. -->
+    <xsl:variable name="words" select="replace(normalize-space($type), '[-_]', ' ')"/>
+    <xsl:variable name="key" select="'type.' || lower-case(($words[. ne ''], 'document')[1])"/>
+    <xsl:sequence select="if (tp:has-message($key)) then tp:message($key) else upper-case(substring($words, 1, 1)) || substring($words, 2)"/>
   </xsl:function>
 
   <!-- ================================================================== -->

@@ -44,7 +44,7 @@
     <xsl:sequence select="tp:pair(tp:message('meta.sent-to'), tp:party((), tp:correspondence-places(., 'addressee')[exists($correspondents)]))"/>
     <xsl:sequence select="tp:pair(tp:message('meta.archive'), string-join(($ms/msIdentifier/(settlement, institution, repository, collection)!normalize-space(.))[. ne ''], ', '))"/>
     <xsl:for-each select="$ms/msIdentifier/idno, $ms/msIdentifier/altIdentifier/idno">
-      <xsl:sequence select="tp:pair(if (@type) then tp:label-of-type(@type) else tp:message('meta.number'), string(.))"/>
+      <xsl:sequence select="tp:pair(if (@type) then tp:type-label(@type) else tp:message('meta.number'), string(.))"/>
     </xsl:for-each>
     <xsl:sequence select="tp:pair(tp:message('meta.classification'), string-join($ms//note[@type = 'classification']!normalize-space(.), '; '))"/>
     <xsl:sequence select="tp:pair(tp:message('pdf.summary'), string-join($ms/msContents/summary!normalize-space(.), ' '))"/>
@@ -58,13 +58,6 @@
     <xsl:param name="parties" as="element()*"/>
     <xsl:param name="places" as="element()*"/>
     <xsl:sequence select="string-join(($parties, $places)!tp:name-text(.)[. ne ''], ', ')"/>
-  </xsl:function>
-
-  <!-- "telegram-number" becomes "Telegram number". -->
-  <xsl:function name="tp:label-of-type" as="xs:string">
-    <xsl:param name="type" as="xs:string"/>
-    <xsl:variable name="words" select="replace(normalize-space($type), '[-_]', ' ')"/>
-    <xsl:sequence select="upper-case(substring($words, 1, 1)) || substring($words, 2)"/>
   </xsl:function>
 
   <!-- A cited document in the bibliography: "Document 1. Title. From → to, date. Subject." -->
