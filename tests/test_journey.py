@@ -51,9 +51,17 @@ class Preview:
         self.output: list[str] = []
         self.process = subprocess.Popen([*TEIPRESS, "serve", "--port", "0", *args], cwd=folder, env=_environment(),
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self._reader = threading.Thread(target=lambda: self.output.extend(self.process.stdout), daemon=True)  # type: ignore[arg-type]
+        self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        self.url = self.wait_for_line(r"Serving \S+ at (http://127\.0\.0\.1:\d+/)").group(1)
+        try:
+            self.url = self.wait_for_line(r"Serving \S+ at (http://127\.0\.0\.1:\d+/)", seconds=120).group(1)
+        except BaseException:
+            self.stop()  # no server left running when it did not start as it should
+            raise
+
+    def _read(self) -> None:
+        for line in self.process.stdout:  # type: ignore[union-attr]
+            self.output.append(line)
 
     def wait_for_line(self, pattern: str, seconds: float = 60) -> re.Match[str]:
         deadline = time.monotonic() + seconds
@@ -108,7 +116,7 @@ def test_from_an_empty_folder_to_a_customised_german_edition(tmp_path: Path, bro
         page.evaluate("window.journeyMark = 'before the edit'")
 
         edit(root / LETTER, "read it aloud", "read it softly")
-        page.wait_for_function("document.body.innerText.includes('read it softly')", timeout=30_000)
+        page.wait_for_function("document.body.innerText.includes('read it softly')", timeout=60_000)
         assert page.evaluate("window.journeyMark") is None  # the page reloaded itself
         assert "read it aloud" not in page.locator("main").inner_text()
 
@@ -122,14 +130,14 @@ def test_from_an_empty_folder_to_a_customised_german_edition(tmp_path: Path, bro
         problem = (f'{LETTER}:{line}:{column}: error: orgName/@ref "#example-societty" points to no person, place, organisation '
                    "or bibliographic entry of the edition; did you mean #example-society or #example-editors? [ref-resolves]")
         banner = page.locator("#teipress-problems")
-        banner.wait_for(timeout=30_000)
+        banner.wait_for(timeout=60_000)
         assert banner.locator("li").all_inner_texts() == [problem]
         assert preview.wait_for_line(re.escape(problem))
         assert page.evaluate("window.journeyMark") == "before the mistake"  # no reload to a broken site
         page.screenshot(path=str(artifacts_dir / "journey-banner.png"))
 
         edit(root / LETTER, BAD_SOCIETY.replace("aloud", "softly"), SOCIETY.replace("aloud", "softly"))
-        page.wait_for_function("window.journeyMark === undefined && !document.getElementById('teipress-problems')", timeout=30_000)
+        page.wait_for_function("window.journeyMark === undefined && !document.getElementById('teipress-problems')", timeout=60_000)
         assert "read it softly" in page.locator("main").inner_text()
 
         # 4. A second letter, its correspondents taken from the registers: the home page lists it after the rebuild.
@@ -139,7 +147,7 @@ def test_from_an_empty_folder_to_a_customised_german_edition(tmp_path: Path, bro
         page.evaluate("window.journeyMark = 'before the new letter'")
         added = teipress(root, "new", "letter", "--id", "letter-1888-04-02", "--date", "1888-04-02", "--from", "Ben Sample", "--to", "anna-example")
         assert (added.returncode, added.stdout) == (0, "wrote tei/letter-1888-04-02.xml\n"), added.stderr
-        page.wait_for_function("window.journeyMark === undefined", timeout=30_000)
+        page.wait_for_function("window.journeyMark === undefined", timeout=60_000)
         rows = page.locator("main table tbody tr")
         assert [row.get_attribute("id") for row in rows.all()] == ["example-letter", "letter-1888-04-02"]
         new_row = rows.nth(1).locator("td")
