@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+import pymupdf
 import pytest
 
 # `teipress ARGS`, by the console script's entry point, with whichever teipress this Python imports.
@@ -97,6 +98,9 @@ def test_from_an_empty_folder_to_a_customised_german_edition(tmp_path: Path, bro
     started = teipress(tmp_path, "init", "my-edition", "--title", TITLE, "--language", "de")
     assert started.returncode == 0, started.stdout + started.stderr
     root = tmp_path / "my-edition"
+    # The editors' XML editor finds the schema: every file names the edition's own copy.
+    assert (root / "schema" / "teipress.rng").is_file()
+    assert (root / LETTER).read_text(encoding="utf-8").count('<?xml-model href="../schema/teipress.rng"') == 2
     built = teipress(root, "build")
     assert built.returncode == 0, built.stdout + built.stderr
     assert sorted(p.name for p in (root / "output" / "pdf").glob("*.pdf")) == ["edition.pdf", "example-letter.pdf"]
@@ -170,6 +174,8 @@ def test_from_an_empty_folder_to_a_customised_german_edition(tmp_path: Path, bro
     rebuilt = teipress(root, "build")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert sorted(p.name for p in (root / "output" / "pdf").glob("*.pdf")) == ["edition.pdf", "example-letter.pdf", "letter-1888-04-02.pdf"]
+    with pymupdf.open(root / "output" / "pdf" / "letter-1888-04-02.pdf") as pdf:
+        assert "\nDatum\n2. April 1888\nVon\nBen Sample\nAn\nAnna Example\n" in "".join(pdf_page.get_text() for pdf_page in pdf)
 
     published = Preview(root)
     context = browser.new_context()
