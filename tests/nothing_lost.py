@@ -40,6 +40,12 @@ THE RULES (one place for the HTML and the PDF tests, derived from the TEI, never
      them; the brackets of supplied text and gaps, quotation marks and list dashes may be added
      anywhere; a line's end may or may not separate, a hyphen ending a line may be hyphenation.
      Notes and recorded readings form one stream, the footnote area, in the order of their calls.
+5. A document's own register: the lists of entries (listPerson, listPlace, listOrg, listBibl, listEvent,
+   listNym) in a text's back (xslt/common/document-registers.xsl) are no reading text; the outputs
+   show them after the notes, entry by entry, with labels, separators and headings of their own
+   between the parts. They are one stream, compared as kept in order: every character of the TEI,
+   in the same order, none lost (what is added between them is not checked). Their notes and
+   recorded readings are streams as anywhere else (the recorded ones after those of the notes).
 """
 
 from __future__ import annotations
@@ -67,10 +73,21 @@ class Streams:
     notes: list[list[Piece]] = field(default_factory=list)
     recorded: list[list[Piece]] = field(default_factory=list)
     recorded_in_notes: list[list[list[Piece]]] = field(default_factory=list)
+    register: list[Piece] = field(default_factory=list)
+    recorded_in_register: list[list[Piece]] = field(default_factory=list)
 
     def all_recorded(self) -> list[list[Piece]]:
-        """Recorded readings of the reading text, then those of each note, in note order."""
-        return self.recorded + [stream for note in self.recorded_in_notes for stream in note]
+        """Recorded readings of the reading text, then those of each note, in note order, then those of the register."""
+        return self.recorded + [stream for note in self.recorded_in_notes for stream in note] + self.recorded_in_register
+
+
+REGISTER_LISTS = ("listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "listNym")
+
+
+def is_document_register(element: etree._Element) -> bool:
+    """Rule 5: an outermost list of entries in a text's back."""
+    return (is_tei(element, *REGISTER_LISTS) and any(is_tei(a, "back") for a in element.iterancestors())
+            and not any(is_tei(a, *REGISTER_LISTS) for a in element.iterancestors()))
 
 
 def local(element: etree._Element) -> str:
@@ -152,6 +169,9 @@ def _content(element: etree._Element, out: list[Piece], streams: Streams, record
             out.append(SOFT)
             _content(child, own, streams, in_note, False, False, [], None)
             out.append(SOFT)
+        elif is_document_register(child):
+            out.append(SOFT)
+            _walk(child, streams.register, streams, streams.recorded_in_register, whole)
         elif readings and child not in readings and child is not primary and not is_tei(child, "rdgGrp"):
             _walk(child, out, streams, recorded, whole)
         elif readings and is_tei(child, "rdgGrp"):
@@ -273,3 +293,16 @@ def assert_same_streams(expected: list[list[Piece]], shown: list[list[Piece]], w
         assert_same_text(one, other, f"{where} {index})")
     assert len(want) == len(got), (f"{where}: {len(want)} in the TEI, {len(got)} shown; "
                                    f"TEI {[render(s)[:60] for s in want]!r}, shown {[render(s)[:60] for s in got]!r}")
+
+
+def assert_kept_in_order(expected: list[Piece], shown: list, where: str) -> None:
+    """Rule 5: every character of the TEI (white space left out) shown, in the same order; what the
+    output adds between them is not checked."""
+    want, got = sequence(expected), sequence(shown)
+    position = 0
+    for index, char in enumerate(want.chars):
+        found = got.chars.find(char, position)
+        if found < 0:
+            raise AssertionError(f"{where}: {excerpt(want, index - 40, index + 30)!r} is not shown in order (from {excerpt(want, index, index + 1)!r}); "
+                                 f"shown: {render(shown)[:1500]!r}")
+        position = found + 1

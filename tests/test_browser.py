@@ -5,6 +5,7 @@ Screenshots go to tests/artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,6 +130,43 @@ def test_document_page_on_a_phone(browser, site_url: str, artifacts_dir: Path) -
     context.close()
 
 
+def test_a_schnitzler_letter_reads_as_a_letter(browser, tmp_path: Path, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A letter of another project (schnitzler-briefe): its kind, its letterhead line by line, its lists as entries."""
+    from conftest import shared_path
+
+    source = tmp_path / "tei"
+    source.mkdir()
+    shutil.copy(shared_path("foreign-tei", "schnitzler-briefe", "L00001.xml"), source)
+    build(source, tmp_path / "out")
+    with serving(tmp_path / "out" / "html") as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        tab.goto(url + "documents/L00001.html")
+        assert tab.locator(".kicker span").first.inner_text().lower() == "letter"
+        assert tab.locator("aside.document-meta dd").first.inner_text() == "Letter"
+
+        # The letterhead: each part on a line of its own, "Redaction." and the place and date at the two ends of one line.
+        opener = tab.locator(".reading-text .tei-opener")
+        lines = [" ".join(line.split()) for line in opener.inner_text().splitlines() if line.strip()]
+        assert lines == ["page break", "Frankfurter Zeitung", "und", "Handelsblatt.", "Redaction.", "Frankfurt a. M., 2. Aug. 1889",
+                         "Telegramm-Adresse:", "Zeitung Frankfurt Main", "Hochgeehrter Herr Doctor!"]
+        left = opener.locator(".rend-left").bounding_box()
+        right = opener.locator(".rend-right").bounding_box()
+        assert abs(left["y"] - right["y"]) < 2 and right["x"] > left["x"] + left["width"]
+
+        # The lists of the back: no longer in the reading text, but entries after the notes.
+        assert "48,208333" not in tab.locator(".reading-text").inner_text()
+        register = tab.locator("section.document-register")
+        assert register.locator("h3").all_text_contents() == ["Persons", "Works", "Places", "Organisations"]
+        schnitzler = register.locator("li#pmb2121")
+        assert [" ".join(part.split()) for part in schnitzler.locator(":scope > *").all_inner_texts()] == [
+            "Schnitzler, Arthur", "BORN: 15. 5. 1862, Wien (48,208333 16,373056)", "DIED: 21. 10. 1931, Wien (48,208333 16,373056)",
+            "OCCUPATIONS: Schriftsteller/Schriftstellerin; Mediziner/Medizinerin", "GND https://d-nb.info/gnd/118609807/"]
+        assert schnitzler.locator("a.authority-link").get_attribute("href") == "https://d-nb.info/gnd/118609807/"
+        notes = tab.locator("section.notes").bounding_box()
+        assert register.bounding_box()["y"] > notes["y"] + notes["height"] - 1
+        tab.screenshot(path=str(artifacts_dir / "site-foreign-letter.png"), full_page=True)
+        context.close()
 # --- a customised site (test_customise.py has the rest) ---------------------------------------------
 
 

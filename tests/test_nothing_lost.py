@@ -3,7 +3,8 @@
 The reading view shows the text of the TEI as a sequence, with its spaces, and nothing else but
 what the rules of tests/nothing_lost.py allow the output to add; each note shows its own text in
 the notes section, each recorded reading (an abbreviation, an error, a variant) its text in its
-hidden reading span. Every passage anchor that registers and the chronology link to exists in the
+hidden reading span; the lists of a text's back (the document's own register) are shown after the
+notes, every character in order (rule 5). Every passage anchor that registers and the chronology link to exists in the
 page, and no link is live to an unsafe target. The property runs on hypothesis-generated TEI
 (random trees over a broad vocabulary, text and white space wherever TEI allows it and directly
 inside choice, app and subst, hostile links and odd characters included), on every TEI file among
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import FIXTURES, shared_path
-from nothing_lost import Piece, assert_same_streams, assert_same_text, expected_streams
+from nothing_lost import Piece, assert_kept_in_order, assert_same_streams, assert_same_text, expected_streams, sequence
 from teipress.saxon import Stylesheets
 from teipress.xmlio import TEI_NS, XMLInputError, parse_file
 
@@ -117,6 +118,12 @@ def assert_nothing_lost(stylesheets: Stylesheets, tree: etree._ElementTree, wher
         assert item.get("id") == f"note-{number}"
         assert page.xpath(f"//a[@id='note-ref-{number}'] | //span[@id='note-ref-{number}']"), f"{where}: note {number} has no callout"
         assert_same_text(note, shown(item, recorded), f"{where} (note {number})")
+    registers = page.xpath("//section[@class='document-register']")
+    assert len(registers) <= 1, f"{where}: {len(registers)} document registers"
+    if sequence(expected.register).chars:
+        assert registers, f"{where}: the lists of the back are nowhere"
+    if registers:
+        assert_kept_in_order(expected.register, shown(registers[0], recorded), f"{where} (document register)")
     assert_same_streams(expected.all_recorded(), recorded, f"{where} (recorded reading")
 
     assert_structure_sound(page, where)

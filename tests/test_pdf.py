@@ -14,7 +14,8 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES, shared_path
-from nothing_lost import SOFT, XML_SPACE, MaybeAdded, Piece, assert_same_text, is_tei, primary_reading, readings_of
+from nothing_lost import (SOFT, XML_SPACE, MaybeAdded, Piece, assert_kept_in_order, assert_same_text, expected_streams, is_document_register,
+                          is_tei, primary_reading, readings_of)
 from teipress.config import load_config
 from teipress.edition import load_edition
 from teipress.pdf import PdfResult, build_pdfs
@@ -131,6 +132,8 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece]]:
         if is_tei(element, "note"):
             note(element, out, in_note)
             return
+        if is_document_register(element):
+            return  # rule 5: after the text, compared by assert_pdf_reading_exact
         out.append(SOFT)
         if is_tei(element, "TEI", "teiCorpus") and element.getparent() is not None:
             out.extend([" ", document_title(element), " "])
@@ -319,6 +322,10 @@ def assert_pdf_reading_exact(pdf: Path, root: etree._Element, title: str, where:
     with pymupdf.open(pdf) as document:
         body, notes = pdf_lines(document, pdf_chapter_pages(document, title))
     reading, footnotes = pdf_reading(root)
+    # Rule 5: the lists of the back follow the text under their heading (xslt/pdf/document-register.xsl).
+    start = next((index for index, line in enumerate(body) if line.text.strip() == "Named in this document"), len(body))
+    body, register = body[:start], body[start:]
+    assert_kept_in_order(expected_streams(root).register, pdf_stream(register), f"{where} (document register)")
     assert_same_text(reading, pdf_stream(body), f"{where} (reading text)", addable=PDF_ADDED)
     assert_same_text(footnotes, pdf_stream(notes), f"{where} (notes and apparatus)", addable=PDF_ADDED)
 
@@ -326,8 +333,10 @@ def assert_pdf_reading_exact(pdf: Path, root: etree._Element, title: str, where:
 def document_title(root: etree._Element) -> str:
     """The title a document's chapter has in the bookmarks (xslt/common/facts.xsl tp:document-title)."""
     titles = root.xpath("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title", namespaces=NS)
-    main = [t for t in titles if t.get("type") == "main"] or titles or root.xpath(".//tei:text//tei:head", namespaces=NS)
-    return " ".join("".join(main[0].itertext()).split()) if main else (root.get(XML_ID) or "")
+    main = ([t for t in titles if t.get("type") == "main"] or [t for t in titles if t.get("level") == "a"] or titles
+            or root.xpath(".//tei:text//tei:head", namespaces=NS))
+    # normalize-space: XML's white space only (a no-break space in a title stays one)
+    return re.sub(r"[ \t\n\r]+", " ", "".join(main[0].itertext())).strip(" ") if main else (root.get(XML_ID) or "")
 
 
 def documents(source: Path) -> list[tuple[str, Path, etree._Element]]:

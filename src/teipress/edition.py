@@ -218,10 +218,17 @@ class RegisterIndex:
     registers: etree._Element
     entries: dict[str, bytes] = field(init=False)
     pointers: dict[str, set[str]] = field(init=False)
+    labels: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.entries = {entry.get(XML_ID): etree.tostring(entry, encoding="utf-8") for entry in self.registers}
         self.pointers = {entry.get(XML_ID): referenced_ids(entry) for entry in self.registers}
+        # A @key may name an entry by its label @n instead of its id (common/functions.xsl tp:entry-by-id).
+        self.labels = {}
+        for entry in self.registers:
+            label = " ".join((entry.get("n") or "").split())
+            if label and label not in self.entries:
+                self.labels.setdefault(label, entry.get(XML_ID))
 
     def subset_xml(self, root: etree._Element, *, depth: int = 3) -> bytes:
         """The entries `root` points to, and those they point to in turn, as a register of their own.
@@ -233,6 +240,7 @@ class RegisterIndex:
         seen: set[str] = set()
         wanted = referenced_ids(root)
         for _ in range(depth):
+            wanted |= {self.labels[" ".join(name.split())] for name in wanted - seen if name not in self.entries and " ".join(name.split()) in self.labels}
             found = sorted(entry_id for entry_id in wanted - seen if entry_id in self.entries)
             seen |= wanted
             chosen += found

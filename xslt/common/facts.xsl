@@ -21,6 +21,8 @@
   <xsl:import href="functions.xsl"/>
   <xsl:import href="behaviours.xsl"/>
   <xsl:import href="passages.xsl"/>
+  <xsl:import href="kinds.xsl"/>
+  <xsl:import href="correspondence.xsl"/>
 
   <!-- The document's id when the caller knows it better (the file name). -->
   <xsl:param name="document-id" as="xs:string?" select="()"/>
@@ -31,7 +33,7 @@
   <xsl:template match="/">
     <xsl:variable name="root" select="*"/>
     <facts document="{($document-id, $root/@xml:id, 'document')[1]}"
-           type="{($root/text/@type, 'document')[1]}"
+           type="{tp:document-kind($root)}"
            title="{tp:document-title($root)}"
            date="{tp:document-date($root)}">
       <xsl:apply-templates select="$root//text[not(ancestor::text)]" mode="tp:facts"/>
@@ -46,7 +48,7 @@
   <xsl:template match="*[tp:behaviour(.) = 'entity'][exists(tp:pointer-ids(.))]" mode="tp:facts">
     <xsl:variable name="element" select="."/>
     <xsl:for-each select="tp:pointer-ids(.)">
-      <mention entity="{.}" kind="{(tp:entity-kind($element), 'other')[1]}" anchor="{tp:passage-anchor($element)}" surface="{normalize-space($element)}"/>
+      <mention entity="{(tp:entry-by-id(., root($element))/@xml:id, .)[1]}" kind="{(tp:entity-kind($element), 'other')[1]}" anchor="{tp:passage-anchor($element)}" surface="{normalize-space($element)}"/>
     </xsl:for-each>
     <xsl:apply-templates mode="tp:facts"/>
   </xsl:template>
@@ -67,16 +69,18 @@
     <xsl:apply-templates mode="tp:facts"/>
   </xsl:template>
 
-  <!-- A document's title: the main title of its header, else its first heading. -->
+  <!-- A document's title: the main title of its header, else its analytic title (a letter's own, not
+       the series' or the edition's it is published in), else its first title, else its first heading. -->
   <xsl:function name="tp:document-title" as="xs:string">
     <xsl:param name="root" as="element()"/>
-    <xsl:sequence select="normalize-space(($root/teiHeader/fileDesc/titleStmt/title[@type = 'main'], $root/teiHeader/fileDesc/titleStmt/title, $root//text//head, $root/@xml:id, '')[1])"/>
+    <xsl:variable name="titles" select="$root/teiHeader/fileDesc/titleStmt/title"/>
+    <xsl:sequence select="normalize-space(($titles[@type = 'main'], $titles[@level = 'a'], $titles, $root//text//head, $root/@xml:id, '')[1])"/>
   </xsl:function>
 
   <!-- A document's own date: when it was sent or written, else the date of its source. -->
   <xsl:function name="tp:document-date" as="xs:string">
     <xsl:param name="root" as="element()"/>
-    <xsl:variable name="dating" select="($root//profileDesc/correspDesc/correspAction[@type = 'sent']/date, $root//profileDesc/creation/date, $root/teiHeader/fileDesc/sourceDesc//date, $root//text//dateline//date)[exists(tp:iso-date(.))][1]"/>
+    <xsl:variable name="dating" select="($root//profileDesc/correspDesc/correspAction[tp:correspondence-role(@type) eq 'sender']/date, $root//profileDesc/correspDesc/correspAction[empty(@type)]/date, $root//profileDesc/creation/date, $root/teiHeader/fileDesc/sourceDesc//date, $root//text//dateline//date)[exists(tp:iso-date(.))][1]"/>
     <xsl:sequence select="if (exists($dating)) then tp:iso-date($dating) else ''"/>
   </xsl:function>
 </xsl:stylesheet>

@@ -18,8 +18,11 @@
   <xsl:param name="registers" as="document-node()?" select="()"/>
 
   <xsl:key name="tp:entry-by-id" match="*[@xml:id]" use="@xml:id"/>
+  <!-- Projects that point by @key often key an entry by its label @n (Escher: key="Zingg Josef", n="Zingg Josef"). -->
+  <xsl:key name="tp:entry-by-label" match="*[@n][local-name() = ('person', 'personGrp', 'place', 'org', 'bibl', 'biblStruct', 'event')]" use="normalize-space(@n)"/>
 
-  <!-- The kind of entity an element names: person, place, org, bibl, event, or () when it names none. -->
+  <!-- The kind of entity an element names: person, place, org, bibl, work, event, object (an rs's or name's
+       own @type, any other word kept), or () when it names none. -->
   <xsl:function name="tp:entity-kind" as="xs:string?">
     <xsl:param name="element" as="element()"/>
     <xsl:variable name="name" select="local-name($element)"/>
@@ -39,8 +42,10 @@
       else if (lower-case($type) = ('person', 'persname', 'pers', 'personname', 'people')) then 'person'
       else if (lower-case($type) = ('place', 'placename', 'location', 'settlement', 'country')) then 'place'
       else if (lower-case($type) = ('org', 'orgname', 'organisation', 'organization', 'institution')) then 'org'
-      else if (lower-case($type) = ('bibl', 'work', 'title', 'letter', 'document')) then 'bibl'
-      else if (lower-case($type) = ('event')) then 'event'
+      else if (lower-case($type) = ('bibl', 'letter', 'document')) then 'bibl'
+      else if (lower-case($type) = ('work', 'title', 'werk', 'opus')) then 'work'
+      else if (lower-case($type) = ('event', 'ereignis')) then 'event'
+      else if (lower-case($type) = ('object', 'objekt', 'artefact', 'artifact', 'thing')) then 'object'
       else lower-case($type)"/>
   </xsl:function>
 
@@ -75,12 +80,15 @@
     <xsl:sequence select="(for $id in tp:pointer-ids($element) return tp:entry-by-id($id, root($element)))[1]"/>
   </xsl:function>
 
-  <!-- An entry by id: in the merged registers first, else in the document itself (its own standOff). -->
+  <!-- An entry by id: in the merged registers first, else in the document itself (its own standOff);
+       where no entry has that id, the entry whose label @n it is. -->
   <xsl:function name="tp:entry-by-id" as="element()?">
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="document" as="node()"/>
     <xsl:sequence select="(if (exists($registers)) then key('tp:entry-by-id', $id, $registers) else (),
-                           key('tp:entry-by-id', $id, $document)[local-name() = ('person', 'personGrp', 'place', 'org', 'bibl', 'biblStruct', 'event')])[1]"/>
+                           key('tp:entry-by-id', $id, $document)[local-name() = ('person', 'personGrp', 'place', 'org', 'bibl', 'biblStruct', 'event')],
+                           if (exists($registers)) then key('tp:entry-by-label', normalize-space($id), $registers) else (),
+                           key('tp:entry-by-label', normalize-space($id), $document))[1]"/>
   </xsl:function>
 
   <!-- The name an entry is listed under: the name marked as standard or registered, else the first. -->
@@ -91,10 +99,16 @@
     <xsl:sequence select="if (exists($chosen)) then tp:name-text($chosen) else normalize-space(string($entry))"/>
   </xsl:function>
 
-  <!-- A name's text; forename/surname parts joined with spaces even where the file puts none between them. -->
+  <!-- A name's text; forename/surname parts joined with spaces even where the file puts none between
+       them, and "Schnitzler, Arthur" where the surname comes first (as registers list it). -->
   <xsl:function name="tp:name-text" as="xs:string">
     <xsl:param name="name" as="element()"/>
-    <xsl:sequence select="normalize-space(if ($name/*) then string-join($name/node()/normalize-space(string(.))[. ne ''], ' ') else string($name))"/>
+    <xsl:variable name="parts" select="$name/node()/normalize-space(string(.))[. ne '']"/>
+    <xsl:sequence select="normalize-space(
+      if ($name/*[1][self::surname] and $name/*[1]/following-sibling::forename and empty($name/text()[normalize-space(.) ne '']))
+        then $parts[1] || ', ' || string-join(subsequence($parts, 2), ' ')
+      else if ($name/*) then string-join($parts, ' ')
+      else string($name))"/>
   </xsl:function>
 
   <!-- All other names of an entry (variants, abbreviations, short forms). -->

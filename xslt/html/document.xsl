@@ -16,6 +16,9 @@
   <xsl:import href="text.xsl"/>
   <xsl:import href="layout.xsl"/>
   <xsl:import href="entries.xsl"/>
+  <xsl:import href="document-register.xsl"/>
+  <xsl:import href="../common/kinds.xsl"/>
+  <xsl:import href="../common/correspondence.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
   <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
@@ -68,6 +71,10 @@
                   <li><span class="swatch entity-person"></span>person</li>
                   <li><span class="swatch entity-place"></span>place</li>
                   <li><span class="swatch entity-org"></span>organisation</li>
+                  <!-- Further kinds of entity only where the text marks them (rs type="work|event|object"). -->
+                  <xsl:for-each select="('work', 'event', 'object')[. = $root//text//*[tp:behaviour(.) eq 'entity']!tp:entity-kind(.)]">
+                    <li><span class="swatch entity-{.}"></span>{.}</li>
+                  </xsl:for-each>
                   <li><span class="swatch date"></span>date</li>
                 </ul>
               </div>
@@ -76,6 +83,7 @@
                 <xsl:apply-templates select="$root" mode="tp:html"/>
               </section>
               <xsl:apply-templates select="$root" mode="tp:html-notes"/>
+              <xsl:apply-templates select="$root" mode="tp:html-document-register"/>
               <xsl:call-template name="tp:cited-documents">
                 <xsl:with-param name="root" select="$root"/>
               </xsl:call-template>
@@ -101,7 +109,7 @@
     <xsl:variable name="date" select="$document-date"/>
     <header class="document-header">
       <p class="kicker">
-        <span>{tp:type-label(($document-type[.], $root/text/@type, $root/*/text/@type)[1])}</span>
+        <span>{tp:type-label(tp:document-type($root))}</span>
         <xsl:if test="$date">
           <xsl:text> · </xsl:text>
           <time datetime="{$date}">{tp:format-date-range($date)}</time>
@@ -119,8 +127,9 @@
     <xsl:param name="root" as="element()"/>
     <xsl:param name="id" as="xs:string"/>
     <xsl:variable name="header" select="$root/teiHeader"/>
-    <xsl:variable name="sent" select="($header/profileDesc/correspDesc)[1]/correspAction[@type = 'sent']"/>
-    <xsl:variable name="received" select="($header/profileDesc/correspDesc)[1]/correspAction[@type = 'received']"/>
+    <xsl:variable name="senders" select="tp:senders($root)"/>
+    <xsl:variable name="addressees" select="tp:addressees($root)"/>
+    <xsl:variable name="correspondents" select="tp:correspondents($root)"/>
     <xsl:variable name="ms" select="$header/fileDesc/sourceDesc/msDesc[1]"/>
     <xsl:variable name="date" select="$document-date"/>
     <xsl:variable name="type" select="tp:document-type($root)"/>
@@ -133,15 +142,41 @@
           <dt>Date</dt>
           <dd><time datetime="{$date}">{tp:format-date-range($date)}</time></dd>
         </xsl:if>
-        <xsl:if test="exists($sent/(persName, orgName, name, placeName))">
-          <dt>From</dt>
-          <dd><xsl:call-template name="tp:correspondent"><xsl:with-param name="action" select="$sent"/></xsl:call-template></dd>
+        <!-- A date the source gives only in words: as written. -->
+        <xsl:for-each select="(tp:correspondence($root)/correspAction/date[normalize-space()])[1][not($date)]">
+          <dt>Date</dt>
+          <dd class="date-as-written">{normalize-space(.)}</dd>
+        </xsl:for-each>
+        <xsl:call-template name="tp:correspondence-side">
+          <xsl:with-param name="label" select="'From'"/>
+          <xsl:with-param name="parties" select="$senders"/>
+          <xsl:with-param name="places" select="tp:correspondence-places($root, 'sender')"/>
+          <xsl:with-param name="places-alone" select="empty($correspondents)"/>
+        </xsl:call-template>
+        <xsl:call-template name="tp:correspondence-side">
+          <xsl:with-param name="label" select="'To'"/>
+          <xsl:with-param name="parties" select="$addressees"/>
+          <xsl:with-param name="places" select="tp:correspondence-places($root, 'addressee')"/>
+          <xsl:with-param name="places-alone" select="empty($correspondents)"/>
+        </xsl:call-template>
+        <xsl:if test="exists($correspondents)">
+          <dt>Correspondents</dt>
+          <dd class="correspondents" title="The source names them without saying reliably who wrote to whom">
+            <xsl:for-each select="$correspondents">
+              <xsl:if test="position() gt 1">, </xsl:if>
+              <xsl:call-template name="tp:linked-name"/>
+            </xsl:for-each>
+          </dd>
+          <xsl:for-each select="(tp:correspondence-places($root, 'sender')[empty($senders)])[1]">
+            <dt>Sent from</dt>
+            <dd><xsl:call-template name="tp:linked-name"/></dd>
+          </xsl:for-each>
+          <xsl:for-each select="(tp:correspondence-places($root, 'addressee')[empty($addressees)])[1]">
+            <dt>Sent to</dt>
+            <dd><xsl:call-template name="tp:linked-name"/></dd>
+          </xsl:for-each>
         </xsl:if>
-        <xsl:if test="exists($received/(persName, orgName, name, placeName))">
-          <dt>To</dt>
-          <dd><xsl:call-template name="tp:correspondent"><xsl:with-param name="action" select="$received"/></xsl:call-template></dd>
-        </xsl:if>
-        <xsl:for-each select="$header/fileDesc/titleStmt/author[normalize-space()][empty($sent)]">
+        <xsl:for-each select="$header/fileDesc/titleStmt/author[normalize-space()][empty($senders)]">
           <dt>Author</dt>
           <dd><xsl:call-template name="tp:linked-name"/></dd>
         </xsl:for-each>
@@ -157,7 +192,7 @@
           <dt>Classification</dt>
           <dd class="classification">{normalize-space(.)}</dd>
         </xsl:for-each>
-        <xsl:for-each select="$header/fileDesc/sourceDesc/(biblStruct, bibl)[1]">
+        <xsl:for-each select="$header/fileDesc/sourceDesc/(biblStruct, bibl)[1][normalize-space() or .//(ptr, ref)/@target]">
           <dt>Source</dt>
           <dd>
             <xsl:value-of select="string-join(.//(author, title, publisher, pubPlace, date)!normalize-space(.)[. ne ''], ', ')"/>
@@ -240,7 +275,7 @@
   <!-- The document's kind (letter, telegram ...), as the site lists it. -->
   <xsl:function name="tp:document-type" as="xs:string">
     <xsl:param name="root" as="element()"/>
-    <xsl:sequence select="string(($document-type[.], $root/text/@type, $root/*/text/@type, 'document')[1])"/>
+    <xsl:sequence select="string(($document-type[.], tp:document-kind($root))[1])"/>
   </xsl:function>
 
   <!-- The standard names of the persons the text mentions. -->
@@ -249,19 +284,29 @@
     <xsl:sequence select="distinct-values($root//text//*[tp:behaviour(.) = 'entity'][tp:entity-kind(.) = 'person']!tp:entry(.)!tp:standard-name(.))"/>
   </xsl:function>
 
-  <!-- "Josip Broz Tito, Belgrade": the persons and places of one correspondence action. -->
-  <xsl:template name="tp:correspondent">
-    <xsl:param name="action" as="element()*"/>
-    <xsl:for-each select="$action/(persName, orgName, name)">
-      <xsl:if test="position() gt 1">, </xsl:if>
-      <xsl:call-template name="tp:linked-name"/>
-    </xsl:for-each>
-    <xsl:for-each select="$action/(placeName, settlement)">
-      <span class="place-of-action">
-        <xsl:text>{if (position() gt 1) then ', ' else if (exists($action/(persName, orgName, name))) then ' in ' else ''}</xsl:text>
-        <xsl:call-template name="tp:linked-name"/>
-      </span>
-    </xsl:for-each>
+  <!-- "From: Josip Broz Tito in Belgrade": the parties of one side (common/correspondence.xsl) and
+       its places; the places alone (a destination without addressee) unless correspondents without a
+       side are listed, whose places are shown with them. -->
+  <xsl:template name="tp:correspondence-side">
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:param name="parties" as="element()*"/>
+    <xsl:param name="places" as="element()*"/>
+    <xsl:param name="places-alone" as="xs:boolean"/>
+    <xsl:if test="exists($parties) or ($places-alone and exists($places))">
+      <dt>{$label}</dt>
+      <dd>
+        <xsl:for-each select="$parties">
+          <xsl:if test="position() gt 1">, </xsl:if>
+          <xsl:call-template name="tp:linked-name"/>
+        </xsl:for-each>
+        <xsl:for-each select="$places">
+          <span class="place-of-action">
+            <xsl:text>{if (position() gt 1) then ', ' else if (exists($parties)) then ' in ' else ''}</xsl:text>
+            <xsl:call-template name="tp:linked-name"/>
+          </span>
+        </xsl:for-each>
+      </dd>
+    </xsl:if>
   </xsl:template>
 
   <!-- A name from the header, linked to its register entry when it has one. -->
@@ -341,13 +386,13 @@
     <xsl:if test="$date">
       <meta name="DC.date" content="{$date}"/>
     </xsl:if>
-    <meta name="DC.type" content="{tp:type-label(($document-type[.], $root/text/@type, 'document')[1])}"/>
+    <meta name="DC.type" content="{tp:type-label(tp:document-type($root))}"/>
   </xsl:template>
 
   <!-- Who wrote the document: its sender, else the header's authors. -->
   <xsl:function name="tp:authors" as="xs:string*">
     <xsl:param name="root" as="element()"/>
-    <xsl:variable name="names" select="(($root/teiHeader/profileDesc/correspDesc)[1]/correspAction[@type = 'sent']/(persName, orgName, name), $root/teiHeader/fileDesc/titleStmt/author)"/>
+    <xsl:variable name="names" select="(tp:senders($root), $root/teiHeader/fileDesc/titleStmt/author)"/>
     <xsl:sequence select="distinct-values($names!(tp:entry(.)!tp:standard-name(.), tp:name-text(.))[1])[. ne '']"/>
   </xsl:function>
 
@@ -360,11 +405,11 @@
     <xsl:param name="root" as="element()"/>
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
-    <xsl:variable name="type" select="string(($document-type[.], $root/text/@type, 'document')[1])"/>
-    <xsl:variable name="message" select="$type = ('letter', 'telegram', 'note', 'memo', 'memorandum') or exists($root/teiHeader/profileDesc/correspDesc)"/>
+    <xsl:variable name="type" select="tp:document-type($root)"/>
+    <xsl:variable name="message" select="$type = ('letter', 'telegram', 'postcard', 'card', 'note', 'memo', 'memorandum') or exists($root/teiHeader/profileDesc/correspDesc)"/>
     <xsl:variable name="date" select="tokenize($document-date, '/')[1]"/>
-    <xsl:variable name="sent" select="($root/teiHeader/profileDesc/correspDesc)[1]/correspAction[@type = 'sent']"/>
-    <xsl:variable name="received" select="($root/teiHeader/profileDesc/correspDesc)[1]/correspAction[@type = 'received']"/>
+    <xsl:variable name="senders" select="tp:senders($root)"/>
+    <xsl:variable name="addressees" select="tp:addressees($root)"/>
     <xsl:variable name="licence" select="$root/teiHeader/fileDesc/publicationStmt/availability/licence/@target!tp:safe-url(.)"/>
     <xsl:sequence select="map:merge((
       map {'@context': 'https://schema.org', '@type': if ($message) then 'Message' else 'CreativeWork', 'name': $title, 'genre': $type,
@@ -372,8 +417,8 @@
            'isPartOf': map {'@type': 'Collection', 'name': $tp:edition-title}},
       if ($base-url) then map {'url': tp:permalink(tp:document-path($id))} else (),
       if ($date) then map {'dateCreated': $date} else (),
-      if ($message and exists($sent/(persName, orgName, name))) then map {'sender': array { $sent/(persName, orgName, name)!tp:agent(.) }} else (),
-      if ($message and exists($received/(persName, orgName, name))) then map {'recipient': array { $received/(persName, orgName, name)!tp:agent(.) }} else (),
+      if ($message and exists($senders)) then map {'sender': array { $senders!tp:agent(.) }} else (),
+      if ($message and exists($addressees)) then map {'recipient': array { $addressees!tp:agent(.) }} else (),
       if (not($message) and exists($root/teiHeader/fileDesc/titleStmt/author)) then map {'author': array { $root/teiHeader/fileDesc/titleStmt/author!tp:agent(.) }} else (),
       if (exists($tp:edition-editors)) then map {'editor': array { $tp:edition-editors!map {'@type': 'Person', 'name': .} }} else (),
       if ($tp:edition-publisher) then map {'publisher': map {'@type': 'Organization', 'name': $tp:edition-publisher}} else (),

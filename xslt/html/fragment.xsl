@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   The reading text and notes of one TEI file as an HTML fragment, for tests and for embedding a
-  document elsewhere: <div class="reading-text">...</div> followed by the notes section.
+  document elsewhere: <div class="reading-text">...</div> followed by the notes section and the
+  document's own register (lists in its back or standOff).
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -12,6 +13,7 @@
   expand-text="yes">
 
   <xsl:import href="text.xsl"/>
+  <xsl:import href="document-register.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no"/>
 
@@ -22,5 +24,6 @@
       <xsl:apply-templates select="/*" mode="tp:html"/>
     </div>
     <xsl:apply-templates select="/*" mode="tp:html-notes"/>
+    <xsl:apply-templates select="/*" mode="tp:html-document-register"/>
   </xsl:template>
 </xsl:stylesheet>

@@ -89,12 +89,12 @@
         <xsl:call-template name="tp:filter-select">
           <xsl:with-param name="name" select="'sender'"/>
           <xsl:with-param name="label" select="'From'"/>
-          <xsl:with-param name="values" select="$documents/s:sender/string()"/>
+          <xsl:with-param name="values" select="$documents!string-join(s:sender, '; ')[. ne '']"/>
         </xsl:call-template>
         <xsl:call-template name="tp:filter-select">
           <xsl:with-param name="name" select="'addressee'"/>
           <xsl:with-param name="label" select="'To'"/>
-          <xsl:with-param name="values" select="$documents/s:addressee/string()"/>
+          <xsl:with-param name="values" select="$documents!string-join(s:addressee, '; ')[. ne '']"/>
         </xsl:call-template>
         <div class="filter filter-years">
           <label for="filter-from">Years</label>
@@ -117,12 +117,12 @@
           <tbody>
             <xsl:for-each select="$documents">
               <!-- The row is the target of links to the document from the introduction (ref target="#id"). -->
-              <tr id="{if (exists($edition) and exists(tp:entry-by-id(@id, $edition))) then 'document-' || @id else @id}" data-date="{@sort}" data-year="{@year}" data-title="{@title}" data-type="{tp:type-label(@type)}" data-sender="{s:sender}" data-addressee="{s:addressee}">
+              <tr id="{if (exists($edition) and exists(tp:entry-by-id(@id, $edition))) then 'document-' || @id else @id}" data-date="{@sort}" data-year="{@year}" data-title="{@title}" data-type="{tp:type-label(@type)}" data-sender="{string-join(s:sender, '; ')}" data-addressee="{string-join(s:addressee, '; ')}">
                 <td class="date-cell"><xsl:if test="@date != ''"><time datetime="{tokenize(@date, '/')[1]}">{tp:format-date-range(@date)}</time></xsl:if></td>
                 <td><a href="{tp:document-path(@id)}">{@title}</a><xsl:for-each select="s:summary"><span class="row-summary">{.}</span></xsl:for-each></td>
                 <td>{tp:type-label(@type)}</td>
-                <td>{s:sender}<xsl:for-each select="s:from"><span class="row-place">{.}</span></xsl:for-each></td>
-                <td>{s:addressee}<xsl:for-each select="s:to"><span class="row-place">{.}</span></xsl:for-each></td>
+                <td>{string-join(s:sender, '; ')}<xsl:for-each select="s:from"><span class="row-place">{.}</span></xsl:for-each></td>
+                <td>{string-join(s:addressee, '; ')}<xsl:for-each select="s:to"><span class="row-place">{.}</span></xsl:for-each></td>
               </tr>
             </xsl:for-each>
           </tbody>

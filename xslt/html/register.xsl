@@ -25,7 +25,7 @@
   <xsl:param name="kind" as="xs:string" select="'person'"/>
 
   <xsl:key name="tp:mentions" match="f:mention" use="@entity"/>
-  <xsl:key name="tp:correspondence" match="s:sender | s:addressee | s:from | s:to" use="@ref"/>
+  <xsl:key name="tp:correspondence" match="s:sender | s:addressee | s:correspondent | s:from | s:to" use="@ref"/>
 
   <xsl:variable name="tp:register-titles" as="map(xs:string, xs:string*)" select="map {
     'person': ('Persons', 'persons', 'person', 'persons'), 'place': ('Places', 'places', 'place', 'places'),
@@ -136,7 +136,7 @@
           <xsl:for-each select="$correspondence">
             <xsl:sort select="../@sort"/>
             <li>
-              <span class="role">{if (@role = 'author') then 'Author of' else map {'sender': 'From', 'addressee': 'To', 'from': 'Sent from', 'to': 'Sent to'}(local-name())}: </span>
+              <span class="role">{if (@role = 'author') then 'Author of' else map {'sender': 'From', 'addressee': 'To', 'correspondent': 'Correspondent', 'from': 'Sent from', 'to': 'Sent to'}(local-name())}: </span>
               <a class="mention-document" href="../{tp:document-path(../@id)}">{../@title}</a>
             </li>
           </xsl:for-each>

@@ -7,7 +7,7 @@
 
   Output (namespace https://teipress.org/ns/site):
     <document id="" type="" title="" date="1967-05-01" sort="1967-05-01" year="1967">
-      <sender ref="tito">Josip Broz Tito</sender> <addressee .../> <from .../> <to .../>
+      <sender ref="tito">Josip Broz Tito</sender> <addressee .../> <correspondent .../> <from .../> <to .../>
       <summary>...</summary>
       <f:facts .../>
     </document>
@@ -26,36 +26,41 @@
   <xsl:template match="/">
     <xsl:variable name="root" select="*"/>
     <xsl:variable name="date" select="tp:document-date($root)"/>
-    <xsl:variable name="sent" select="($root/teiHeader/profileDesc/correspDesc)[1]/correspAction[@type = 'sent']"/>
-    <xsl:variable name="received" select="($root/teiHeader/profileDesc/correspDesc)[1]/correspAction[@type = 'received']"/>
+    <xsl:variable name="senders" select="tp:senders($root)"/>
     <document id="{($document-id, $root/@xml:id, 'document')[1]}"
-              type="{($root/text/@type, if (tp:is-register-file($root)) then 'register' else 'document')[1]}"
+              type="{if (empty($root/text/@type) and tp:is-register-file($root)) then 'register' else tp:document-kind($root)}"
               title="{(($root/teiHeader/fileDesc/titleStmt/title[@type = 'main'], $root/teiHeader/fileDesc/titleStmt/title[@level = 'a'])[1]!normalize-space(.), tp:document-title($root))[1]}"
               date="{$date}"
               sort="{if ($date) then substring(replace($date, '/.*$', '') || '-01-01', 1, 10) else ''}"
               year="{if ($date) then substring($date, 1, 4) else ''}">
-      <xsl:for-each select="($sent/(persName, orgName, name))[1]">
+      <xsl:for-each select="$senders">
         <sender>
           <xsl:call-template name="tp:party"/>
         </sender>
       </xsl:for-each>
       <!-- A text that was not sent (an essay, a report) lists its author where letters list the sender. -->
-      <xsl:for-each select="$root/teiHeader/fileDesc/titleStmt/author/(persName[1], .)[1][empty($sent/(persName, orgName, name))][1]">
+      <xsl:for-each select="$root/teiHeader/fileDesc/titleStmt/author/(persName[1], .)[1][empty($senders)][1]">
         <sender role="author">
           <xsl:call-template name="tp:party"/>
         </sender>
       </xsl:for-each>
-      <xsl:for-each select="($received/(persName, orgName, name))[1]">
+      <xsl:for-each select="tp:addressees($root)">
         <addressee>
           <xsl:call-template name="tp:party"/>
         </addressee>
       </xsl:for-each>
-      <xsl:for-each select="($sent/(placeName, settlement))[1]">
+      <!-- Named without a side the source says reliably (see common/correspondence.xsl). -->
+      <xsl:for-each select="tp:correspondents($root)">
+        <correspondent>
+          <xsl:call-template name="tp:party"/>
+        </correspondent>
+      </xsl:for-each>
+      <xsl:for-each select="tp:correspondence-places($root, 'sender')[1]">
         <from>
           <xsl:call-template name="tp:party"/>
         </from>
       </xsl:for-each>
-      <xsl:for-each select="($received/(placeName, settlement))[1]">
+      <xsl:for-each select="tp:correspondence-places($root, 'addressee')[1]">
         <to>
           <xsl:call-template name="tp:party"/>
         </to>
@@ -78,6 +83,7 @@
 
   <xsl:function name="tp:is-register-file" as="xs:boolean">
     <xsl:param name="root" as="element()"/>
-    <xsl:sequence select="exists($root/text/body/(listPerson, listPlace, listOrg, listBibl)) and empty($root/text/body/*[not(self::head or self::listPerson or self::listPlace or self::listOrg or self::listBibl or self::listEvent or self::listRelation)])"/>
+    <xsl:sequence select="(exists($root/text/body/(listPerson, listPlace, listOrg, listBibl)) and empty($root/text/body/*[not(self::head or self::listPerson or self::listPlace or self::listOrg or self::listBibl or self::listEvent or self::listRelation)]))
+                          or (empty($root/text) and exists($root/standOff/(listPerson, listPlace, listOrg, listBibl, listEvent)))"/>
   </xsl:function>
 </xsl:stylesheet>

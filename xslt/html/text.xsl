@@ -55,6 +55,8 @@
   <xsl:import href="../common/passages.xsl"/>
   <xsl:import href="../common/readings.xsl"/>
   <xsl:import href="../common/rendition.xsl"/>
+  <xsl:import href="../common/document-registers.xsl"/>
+  <xsl:import href="../common/lines.xsl"/>
   <xsl:include href="transcription.xsl"/>
 
   <!-- Relative path from the page to the site root (document pages live in documents/). -->
@@ -150,9 +152,7 @@
        own line instead of running them together, as the source has no space between them. -->
   <xsl:function name="tp:line-class" as="xs:string?">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="'line'[empty($element/../text()[normalize-space(.) ne ''])]
-                                [$element/parent::*[tp:is-register-entry(.) or tp:behaviour(.) eq 'division' or
-                                                    (tp:behaviour(.) = ('inline', 'emphasis') and exists(tp:line-class(.)))]]"/>
+    <xsl:sequence select="'line'[tp:stands-alone($element)]"/>
   </xsl:function>
 
   <!-- ordered, gloss or bulleted. -->
@@ -475,13 +475,6 @@
   <xsl:function name="tp:is-list-item" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
     <xsl:sequence select="tp:is-register-entry($element) or tp:behaviour($element) eq 'item'"/>
-  </xsl:function>
-
-  <!-- An entry of a register list inside a text. -->
-  <xsl:function name="tp:is-register-entry" as="xs:boolean">
-    <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="exists($element[self::person or self::personGrp or self::place or self::org or self::event or self::nym or self::bibl or self::biblStruct or self::msDesc]
-                                         [parent::listPerson or parent::listPlace or parent::listOrg or parent::listEvent or parent::listNym or parent::listBibl])"/>
   </xsl:function>
 
   <!-- A register entry in a list: an item whose parts (names, dates, notes) each take a line. -->

@@ -21,6 +21,8 @@
   <xsl:import href="typst.xsl"/>
   <xsl:import href="metadata.xsl"/>
   <xsl:import href="text.xsl"/>
+  <xsl:import href="document-register.xsl"/>
+  <xsl:import href="letters.xsl"/>
 
   <xsl:output method="text" encoding="UTF-8"/>
 
@@ -57,7 +59,7 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- The document as a chapter: title, metadata block, text (line numbers for primary sources). -->
+  <!-- The document as a chapter: title, metadata block, text (line numbers for primary sources), its own register. -->
   <xsl:function name="tp:document-chapter" as="xs:string">
     <xsl:param name="root" as="element()"/>
     <xsl:variable name="body" as="xs:string*">
@@ -68,7 +70,7 @@
       || ', language: ' || tp:typst-string(tp:typst-language(tp:language($root)))
       || ', numbered: ' || (if (tp:is-primary-source($root)) then 'true' else 'false')
       || ', apparatus: ' || (if ($root//text//(app | choice | subst)) then 'true' else 'false')
-      || ', meta: ' || tp:metadata-pairs($root) || ')[' || string-join($body, '') || ']&#10;'"/>
+      || ', meta: ' || tp:metadata-pairs($root) || ')[' || string-join($body, '') || tp:document-register($root) || ']&#10;'"/>
   </xsl:function>
 
   <!-- A text of a corpus opens with its own title. -->
@@ -80,7 +82,7 @@
   <!-- Letters, telegrams and other sources get line numbers; essays and the edition's own texts do not. -->
   <xsl:function name="tp:is-primary-source" as="xs:boolean">
     <xsl:param name="root" as="element()"/>
-    <xsl:sequence select="not(($root/text/@type, '')[1] = ('essay', 'edition', 'introduction', 'article'))"/>
+    <xsl:sequence select="not(tp:document-kind($root) = ('essay', 'edition', 'introduction', 'article'))"/>
   </xsl:function>
 
   <xsl:function name="tp:book-sort-key" as="xs:string">

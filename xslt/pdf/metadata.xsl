@@ -32,13 +32,17 @@
   <xsl:template match="*" mode="tp:pdf-metadata" as="xs:string*">
     <xsl:variable name="header" select="teiHeader"/>
     <xsl:variable name="language" select="tp:language(.)"/>
-    <xsl:variable name="sent" select="$header/profileDesc/correspDesc/correspAction[@type = 'sent']"/>
-    <xsl:variable name="received" select="$header/profileDesc/correspDesc/correspAction[@type = 'received']"/>
+    <xsl:variable name="senders" select="tp:senders(.)"/>
+    <xsl:variable name="correspondents" select="tp:correspondents(.)"/>
     <xsl:variable name="ms" select="($header/fileDesc/sourceDesc//msDesc)[1]"/>
     <xsl:variable name="date" select="tp:document-date(.)"/>
-    <xsl:sequence select="tp:pair('Date', if ($date ne '') then string-join(tokenize($date, '/')!tp:format-iso-date(., 'en'), ' – ') else ())"/>
-    <xsl:sequence select="tp:pair('From', tp:party($sent))"/>
-    <xsl:sequence select="tp:pair('To', tp:party($received))"/>
+    <xsl:sequence select="tp:pair('Type', tp:kind-label(tp:document-kind(.)))"/>
+    <xsl:sequence select="tp:pair('Date', if ($date ne '') then string-join(tokenize($date, '/')!tp:format-iso-date(., 'en'), ' – ') else (tp:correspondence(.)/correspAction/date[normalize-space()])[1]!normalize-space(.))"/>
+    <xsl:sequence select="tp:pair('From', tp:party($senders, tp:correspondence-places(., 'sender')[empty($correspondents)]))"/>
+    <xsl:sequence select="tp:pair('To', tp:party(tp:addressees(.), tp:correspondence-places(., 'addressee')[empty($correspondents)]))"/>
+    <xsl:sequence select="tp:pair('Correspondents', tp:party($correspondents, ()))"/>
+    <xsl:sequence select="tp:pair('Sent from', tp:party((), tp:correspondence-places(., 'sender')[exists($correspondents)]))"/>
+    <xsl:sequence select="tp:pair('Sent to', tp:party((), tp:correspondence-places(., 'addressee')[exists($correspondents)]))"/>
     <xsl:sequence select="tp:pair('Archive', string-join(($ms/msIdentifier/(settlement, institution, repository, collection)!normalize-space(.))[. ne ''], ', '))"/>
     <xsl:for-each select="$ms/msIdentifier/idno, $ms/msIdentifier/altIdentifier/idno">
       <xsl:sequence select="tp:pair(if (@type) then tp:label-of-type(@type) else 'Number', string(.))"/>
@@ -46,14 +50,21 @@
     <xsl:sequence select="tp:pair('Classification', string-join($ms//note[@type = 'classification']!normalize-space(.), '; '))"/>
     <xsl:sequence select="tp:pair('Summary', string-join($ms/msContents/summary!normalize-space(.), ' '))"/>
     <xsl:sequence select="tp:pair('Source', string-join($header/fileDesc/sourceDesc/(biblStruct, bibl)!normalize-space(string-join(.//text(), ' ')), '; '))"/>
-    <xsl:sequence select="tp:pair('Author', string-join($header/fileDesc/titleStmt/author!normalize-space(.), '; ')[empty($sent)])"/>
+    <xsl:sequence select="tp:pair('Author', string-join($header/fileDesc/titleStmt/author!normalize-space(.), '; ')[empty($senders)])"/>
     <xsl:sequence select="tp:pair('Translation', string-join($header/fileDesc/titleStmt/respStmt[resp[matches(., 'transl', 'i')]]/(persName, name, orgName)!normalize-space(.), ', '))"/>
   </xsl:template>
 
-  <!-- "Kim Il Sung, Pyongyang": who sent or received, and where. -->
+  <!-- "Kim Il Sung, Pyongyang": who sent or received (common/correspondence.xsl), and where. -->
   <xsl:function name="tp:party" as="xs:string?">
-    <xsl:param name="action" as="element()*"/>
-    <xsl:sequence select="string-join($action!string-join(((persName, orgName, name)!normalize-space(.), (placeName, settlement)!normalize-space(.))[. ne ''], ', '), '; ')"/>
+    <xsl:param name="parties" as="element()*"/>
+    <xsl:param name="places" as="element()*"/>
+    <xsl:sequence select="string-join(($parties, $places)!tp:name-text(.)[. ne ''], ', ')"/>
+  </xsl:function>
+
+  <!-- "letter" as the metadata block names it: "Letter". -->
+  <xsl:function name="tp:kind-label" as="xs:string">
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:sequence select="upper-case(substring($kind, 1, 1)) || substring($kind, 2)"/>
   </xsl:function>
 
   <!-- "telegram-number" becomes "Telegram number". -->

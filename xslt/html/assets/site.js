@@ -6,7 +6,7 @@
 
   var root = document.documentElement.getAttribute("data-site-root") || "";
   var registers = window.teipressRegisters || {};
-  var KIND_LABELS = { person: "Person", place: "Place", org: "Organisation", bibl: "Cited document", event: "Event" };
+  var KIND_LABELS = { person: "Person", place: "Place", org: "Organisation", bibl: "Cited document", work: "Work", event: "Event", object: "Object" };
   var READING_LABELS = { abbr: "Abbreviation", expan: "Expansion", sic: "As written", corr: "Correction", orig: "Original spelling", reg: "Regularised", lem: "Lemma", rdg: "Variant reading", del: "Deleted", add: "Added", unclear: "Unclear", supplied: "Supplied" };
 
   /* Only the registers' own entries: an id such as "constructor" must not find Object's properties. */
