@@ -508,8 +508,8 @@ def build_with(installed: Path, source: Path, output: Path) -> str:
 
 
 @pytest.mark.parametrize(("stylesheet", "before", "after", "shown"), [
-    ("common/functions.xsl", "'[D] [MNn] [Y]'", "'[D]. [MNn] [Y]'", ("4. March 1950", "6. May 1950")),
-    ("html/document.xsl", '<h2 id="cite-heading">Cite this document</h2>', '<h2 id="cite-heading">How to cite</h2>', ("How to cite", "How to cite")),
+    ("common/messages/en.xml", '<message key="date.day">{1}</message>', '<message key="date.day">{1}.</message>', ("4. March 1950", "6. May 1950")),
+    ("html/document.xsl", "<h2 id=\"cite-heading\">{tp:message('cite.heading')}</h2>", '<h2 id="cite-heading">How to cite</h2>', ("How to cite", "How to cite")),
 ], ids=["common", "html"])
 def test_a_changed_stylesheet_renders_every_page_again(tmp_path: Path, stylesheet: str, before: str, after: str, shown: tuple[str, str]) -> None:
     installed = installed_copy(tmp_path / "installed")

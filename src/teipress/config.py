@@ -13,6 +13,8 @@ from .errors import ConfigError
 
 CONFIG_FILE = "teipress.toml"
 PAPER_SIZES = ("a4", "a5", "us-letter", "b5", "iso-b5", "us-trade")
+# The interface languages: one message catalogue each in xslt/common/messages/.
+LANGUAGES = ("en", "de", "fr", "it")
 # The customisation files a browser shows (teipress.toml `logo`, `favicon`), by suffix.
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 FAVICON_TYPES = (".svg", ".png", ".ico")
@@ -104,6 +106,9 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
     paper = str(values.get("paper", "a4")).lower()
     if paper not in PAPER_SIZES:
         raise ConfigError(f"{config_file}: paper must be one of {', '.join(PAPER_SIZES)}, not {paper!r}")
+    language = str(values.get("language", "en"))
+    if language not in LANGUAGES:
+        raise ConfigError(f"{config_file}: language must be one of {', '.join(LANGUAGES)}, not {language!r}")
     jobs = values.get("jobs", os.cpu_count() or 1)
     if not isinstance(jobs, int) or jobs < 1:
         raise ConfigError(f"{config_file}: jobs must be a whole number of at least 1, not {jobs!r}")
@@ -118,7 +123,7 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
         base_url=base_url,
         title=_optional_str(values.get("title")),
         subtitle=_optional_str(values.get("subtitle")),
-        language=str(values.get("language", "en")),
+        language=language,
         paper=paper,
         font_paths=tuple(resolve("font_paths", p) for p in _as_list(values.get("font_paths"))),
         fonts=tuple(str(f) for f in _as_list(values.get("fonts"))),

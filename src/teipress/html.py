@@ -610,7 +610,7 @@ def _stylesheets_digest() -> str:
     """One hash over the stylesheets and assets the site is made with, so that an upgrade rebuilds every page."""
     digest = hashlib.sha256()
     for path in sorted(p for folder in ("common", "html") for p in (XSLT_DIR / folder).rglob("*")):
-        if path.is_file() and path.suffix in {".xsl", ".css", ".js", ".svg"}:
+        if path.is_file() and path.suffix in {".xsl", ".xml", ".css", ".js", ".svg"}:
             digest.update(str(path.relative_to(XSLT_DIR)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -294,7 +294,7 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes) -> Docu
         stylesheets, registers = _stylesheets()
         node = to_xdm(tree_xml)
         common = dict(registers=registers, document_id=document_id, paper=_setting.paper,
-                      fonts=list(_setting.fonts), edition_title=_setting.title)
+                      fonts=list(_setting.fonts), edition_title=_setting.title, language=_setting.language)
         outcome.sort_key = stylesheets.transform(_setting.document_stylesheet, node, part="sort-key", **common)
         outcome.chapter = stylesheets.transform(_setting.document_stylesheet, node, part="book", **common)
         # The attached source is named like the site's copy: a file name may hold what Typst refuses in a path (a backslash).

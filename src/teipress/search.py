@@ -30,6 +30,7 @@ def build_search_index(site: Path, *, language: str = "en") -> Path:
 async def _index(site: Path, bundle: Path, language: str) -> None:
     from pagefind.index import IndexConfig, PagefindIndex
 
-    config = IndexConfig(output_path=str(bundle), force_language=language.split("-")[0] or "en")
+    # The edition's interface language (config.LANGUAGES), for stemming and the search interface's words.
+    config = IndexConfig(output_path=str(bundle), force_language=language)
     async with PagefindIndex(config=config) as index:
         await index.add_directory(str(site), glob="documents/*.html")

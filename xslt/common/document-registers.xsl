@@ -38,8 +38,8 @@
   <!-- What a list holds, as its heading says when the list has no head of its own. -->
   <xsl:function name="tp:register-list-label" as="xs:string">
     <xsl:param name="list" as="element()"/>
-    <xsl:sequence select="map {'listPerson': 'Persons', 'listPlace': 'Places', 'listOrg': 'Organisations', 'listBibl': 'Works',
-                               'listEvent': 'Events', 'listNym': 'Names'}(local-name($list))"/>
+    <xsl:sequence select="tp:message(map {'listPerson': 'nav.persons', 'listPlace': 'nav.places', 'listOrg': 'nav.organizations', 'listBibl': 'register.list.works',
+                                          'listEvent': 'register.list.events', 'listNym': 'register.list.names'}(local-name($list)))"/>
   </xsl:function>
 
   <!-- Whether an entry is a citation written as a sentence (text between its parts): it stays one. -->
@@ -77,11 +77,11 @@
     <xsl:param name="part" as="element()"/>
     <xsl:variable name="kind" select="tp:entry-part($part)"/>
     <xsl:sequence select="
-      if ($kind eq 'other-name') then 'Also'
-      else if ($kind eq 'birth') then 'Born'
-      else if ($kind eq 'death') then 'Died'
-      else if ($kind eq 'occupation') then (if (count($part/../occupation) gt 1) then 'Occupations' else 'Occupation')
-      else if ($kind eq 'location') then (if (matches($part/@type, 'located|in_place|within', 'i')) then 'Located in' else 'Location')
+      if ($kind eq 'other-name') then tp:message('js.also')
+      else if ($kind eq 'birth') then tp:message('entry.born')
+      else if ($kind eq 'death') then tp:message('entry.died')
+      else if ($kind eq 'occupation') then tp:count-message('entry.occupation', count($part/../occupation))
+      else if ($kind eq 'location') then tp:message(if (matches($part/@type, 'located|in_place|within', 'i')) then 'entry.located-in' else 'entry.location')
       else if ($part/self::idno) then tp:authority-label($part)
       else tp:words-of-name(local-name($part))"/>
   </xsl:function>
@@ -103,6 +103,6 @@
   <xsl:function name="tp:authority-label" as="xs:string">
     <xsl:param name="idno" as="element()"/>
     <xsl:variable name="named" select="($idno/@subtype, $idno/@type)[not(lower-case(.) = ('url', 'uri', 'link', ''))][1]"/>
-    <xsl:sequence select="if (exists($named)) then (if (string-length($named) le 4) then upper-case($named) else upper-case(substring($named, 1, 1)) || substring($named, 2)) else 'Link'"/>
+    <xsl:sequence select="if (exists($named)) then (if (string-length($named) le 4) then upper-case($named) else upper-case(substring($named, 1, 1)) || substring($named, 2)) else tp:message('entry.link')"/>
   </xsl:function>
 </xsl:stylesheet>

@@ -176,16 +176,6 @@
     <xsl:sequence select="if (exists($start)) then substring(concat(replace(string($start), '^(-?\d{4}(-\d{2})?(-\d{2})?).*$', '$1'), '-01-01'), 1, 10) else ()"/>
   </xsl:function>
 
-  <!-- An ISO date as a reader writes it: 1 May 1967, May 1967, 1967. -->
-  <xsl:function name="tp:format-iso-date" as="xs:string">
-    <xsl:param name="iso" as="xs:string"/>
-    <xsl:param name="language" as="xs:string"/>
-    <xsl:sequence select="
-      if (matches($iso, '^\d{4}-\d{2}-\d{2}$') and $iso castable as xs:date) then format-date(xs:date($iso), '[D] [MNn] [Y]', $language, (), ())
-      else if (matches($iso, '^\d{4}-\d{2}$') and concat($iso, '-01') castable as xs:date) then format-date(xs:date(concat($iso, '-01')), '[MNn] [Y]', $language, (), ())
-      else $iso"/>
-  </xsl:function>
-
   <!-- A document's main language from its text or header, defaulting to English. -->
   <xsl:function name="tp:language" as="xs:string">
     <xsl:param name="document" as="node()"/>

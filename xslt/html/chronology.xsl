@@ -37,14 +37,14 @@
     <xsl:variable name="entries" select="$registers//event[@xml:id]"/>
     <xsl:variable name="undated" select="$entries[empty(tp:event-sort(.))]"/>
     <xsl:call-template name="tp:page">
-      <xsl:with-param name="title" select="'Chronology'"/>
+      <xsl:with-param name="title" select="tp:message('nav.chronology')"/>
       <xsl:with-param name="current" select="'chronology'"/>
       <xsl:with-param name="path" select="'chronology.html'"/>
-      <xsl:with-param name="description" select="'Every dated event in ' || $tp:edition-title || ', in order'"/>
+      <xsl:with-param name="description" select="tp:message('chronology.description', $tp:edition-title)"/>
       <xsl:with-param name="content" as="node()*">
         <header class="register-header">
-          <h1>Chronology</h1>
-          <p class="register-count">{count($events)} dated mention{if (count($events) = 1) then '' else 's'} in the texts, in the order of the dates they name.</p>
+          <h1>{tp:message('nav.chronology')}</h1>
+          <p class="register-count">{tp:count-message('chronology.count', count($events))}</p>
         </header>
         <xsl:for-each-group select="$events, $entries except $undated" group-by="substring(tp:event-sort(.), 1, 4)">
           <xsl:sort select="current-grouping-key()"/>
@@ -61,7 +61,7 @@
         </xsl:for-each-group>
         <xsl:if test="exists($undated)">
           <section class="year" aria-labelledby="undated-events">
-            <h2 id="undated-events">Undated events</h2>
+            <h2 id="undated-events">{tp:message('chronology.undated')}</h2>
             <ol class="events">
               <xsl:apply-templates select="$undated" mode="tp:chronology"/>
             </ol>

@@ -35,7 +35,7 @@
     <xsl:variable name="lists" select="tp:document-register-lists(.)"/>
     <xsl:if test="exists($lists)">
       <section class="document-register" aria-labelledby="document-register-heading">
-        <h2 id="document-register-heading">Named in this document</h2>
+        <h2 id="document-register-heading">{tp:message('register.in-this-document')}</h2>
         <xsl:apply-templates select="$lists" mode="tp:html-document-register"/>
       </section>
     </xsl:if>
@@ -106,7 +106,7 @@
         <p class="entry-name"><xsl:apply-templates select="$parts" mode="tp:html-entry-name"/></p>
       </xsl:when>
       <xsl:when test="$kind eq 'link'">
-        <ul class="authority-links" aria-label="Authority records">
+        <ul class="authority-links" aria-label="{tp:message('register.authority-records')}">
           <xsl:for-each select="$parts">
             <li><xsl:call-template name="tp:authority-link"/></li>
           </xsl:for-each>
@@ -115,7 +115,7 @@
       <xsl:when test="normalize-space(string-join($parts//text(), '')) eq '' and empty($parts/descendant-or-self::note)"/>
       <xsl:when test="$kind = ('other-name', 'occupation')">
         <p class="entry-part entry-{$kind}">
-          <span class="label">{tp:entry-part-label($parts[1])}: </span>
+          <span class="label">{tp:message('js.label', tp:entry-part-label($parts[1]))}</span>
           <xsl:for-each select="$parts">
             <xsl:if test="position() gt 1">; </xsl:if>
             <xsl:variable name="url" select="tp:safe-url(normalize-space(.))[matches(., '^https?://', 'i')]"/>
@@ -128,7 +128,7 @@
       </xsl:when>
       <xsl:when test="$kind = ('birth', 'death', 'location') or ($parts/self::idno)">
         <p class="entry-part entry-{local-name($parts)}">
-          <span class="label">{tp:entry-part-label($parts)}: </span>
+          <span class="label">{tp:message('js.label', tp:entry-part-label($parts))}</span>
           <xsl:apply-templates select="$parts" mode="tp:html-register-detail"/>
         </p>
       </xsl:when>
@@ -136,7 +136,7 @@
       <xsl:otherwise>
         <div class="entry-part entry-{local-name($parts)}">
           <xsl:if test="not(tp:behaviour($parts) = ('block', 'division', 'heading', 'note'))">
-            <span class="label">{tp:entry-part-label($parts)}: </span>
+            <span class="label">{tp:message('js.label', tp:entry-part-label($parts))}</span>
           </xsl:if>
           <xsl:apply-templates select="$parts" mode="tp:html"/>
         </div>
@@ -171,7 +171,7 @@
       <xsl:if test="position() gt 1 and (self::geo or self::idno or self::location)"><xsl:text> </xsl:text></xsl:if>
       <xsl:choose>
         <xsl:when test="self::text()">{normalize-space(.)}</xsl:when>
-        <xsl:when test="self::geo"><span class="coordinates" title="Coordinates">({normalize-space(.)})</span></xsl:when>
+        <xsl:when test="self::geo"><span class="coordinates" title="{tp:message('entry.coordinates')}">({normalize-space(.)})</span></xsl:when>
         <xsl:when test="self::idno and exists(tp:authority-url(.))"><xsl:call-template name="tp:authority-link"/></xsl:when>
         <xsl:when test="self::location or (* and not(self::date) and empty(text()[normalize-space(.) ne '']))">
           <xsl:apply-templates select="." mode="tp:html-register-detail"/>

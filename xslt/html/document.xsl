@@ -66,19 +66,19 @@
             </xsl:call-template>
             <div class="document-body">
               <div class="reading-toolbar" data-pagefind-ignore="all">
-                <button type="button" class="markup-toggle" aria-pressed="false">Hide markup</button>
-                <ul class="legend" aria-label="Legend">
-                  <li><span class="swatch entity-person"></span>person</li>
-                  <li><span class="swatch entity-place"></span>place</li>
-                  <li><span class="swatch entity-org"></span>organisation</li>
+                <button type="button" class="markup-toggle" aria-pressed="false">{tp:message('js.hide-markup')}</button>
+                <ul class="legend" aria-label="{tp:message('legend.label')}">
+                  <li><span class="swatch entity-person"></span>{tp:message('legend.person')}</li>
+                  <li><span class="swatch entity-place"></span>{tp:message('legend.place')}</li>
+                  <li><span class="swatch entity-org"></span>{tp:message('legend.org')}</li>
                   <!-- Further kinds of entity only where the text marks them (rs type="work|event|object"). -->
                   <xsl:for-each select="('work', 'event', 'object')[. = $root//text//*[tp:behaviour(.) eq 'entity']!tp:entity-kind(.)]">
-                    <li><span class="swatch entity-{.}"></span>{.}</li>
+                    <li><span class="swatch entity-{.}"></span>{tp:message('legend.' || .)}</li>
                   </xsl:for-each>
-                  <li><span class="swatch date"></span>date</li>
+                  <li><span class="swatch date"></span>{tp:message('legend.date')}</li>
                 </ul>
               </div>
-              <h2 id="text-heading" class="visually-hidden">Text</h2>
+              <h2 id="text-heading" class="visually-hidden">{tp:message('document.text')}</h2>
               <section class="reading-text" aria-labelledby="text-heading" lang="{tp:language($root)}">
                 <xsl:apply-templates select="$root" mode="tp:html"/>
               </section>
@@ -134,85 +134,85 @@
     <xsl:variable name="date" select="$document-date"/>
     <xsl:variable name="type" select="tp:document-type($root)"/>
     <aside class="document-meta" aria-labelledby="about-heading">
-      <h2 id="about-heading">About this document</h2>
+      <h2 id="about-heading">{tp:message('meta.heading')}</h2>
       <dl>
-        <dt>Type</dt>
+        <dt>{tp:message('meta.type')}</dt>
         <dd>{tp:type-label($type)}</dd>
         <xsl:if test="$date">
-          <dt>Date</dt>
+          <dt>{tp:message('meta.date')}</dt>
           <dd><time datetime="{$date}">{tp:format-date-range($date)}</time></dd>
         </xsl:if>
         <!-- A date the source gives only in words: as written. -->
         <xsl:for-each select="(tp:correspondence($root)/correspAction/date[normalize-space()])[1][not($date)]">
-          <dt>Date</dt>
+          <dt>{tp:message('meta.date')}</dt>
           <dd class="date-as-written">{normalize-space(.)}</dd>
         </xsl:for-each>
         <xsl:call-template name="tp:correspondence-side">
-          <xsl:with-param name="label" select="'From'"/>
+          <xsl:with-param name="label" select="tp:message('meta.from')"/>
           <xsl:with-param name="parties" select="$senders"/>
           <xsl:with-param name="places" select="tp:correspondence-places($root, 'sender')"/>
           <xsl:with-param name="places-alone" select="empty($correspondents)"/>
         </xsl:call-template>
         <xsl:call-template name="tp:correspondence-side">
-          <xsl:with-param name="label" select="'To'"/>
+          <xsl:with-param name="label" select="tp:message('meta.to')"/>
           <xsl:with-param name="parties" select="$addressees"/>
           <xsl:with-param name="places" select="tp:correspondence-places($root, 'addressee')"/>
           <xsl:with-param name="places-alone" select="empty($correspondents)"/>
         </xsl:call-template>
         <xsl:if test="exists($correspondents)">
-          <dt>Correspondents</dt>
-          <dd class="correspondents" title="The source names them without saying reliably who wrote to whom">
+          <dt>{tp:message('meta.correspondents')}</dt>
+          <dd class="correspondents" title="{tp:message('meta.correspondents-title')}">
             <xsl:for-each select="$correspondents">
               <xsl:if test="position() gt 1">, </xsl:if>
               <xsl:call-template name="tp:linked-name"/>
             </xsl:for-each>
           </dd>
           <xsl:for-each select="(tp:correspondence-places($root, 'sender')[empty($senders)])[1]">
-            <dt>Sent from</dt>
+            <dt>{tp:message('meta.sent-from')}</dt>
             <dd><xsl:call-template name="tp:linked-name"/></dd>
           </xsl:for-each>
           <xsl:for-each select="(tp:correspondence-places($root, 'addressee')[empty($addressees)])[1]">
-            <dt>Sent to</dt>
+            <dt>{tp:message('meta.sent-to')}</dt>
             <dd><xsl:call-template name="tp:linked-name"/></dd>
           </xsl:for-each>
         </xsl:if>
         <xsl:for-each select="$header/fileDesc/titleStmt/author[normalize-space()][empty($senders)]">
-          <dt>Author</dt>
+          <dt>{tp:message('meta.author')}</dt>
           <dd><xsl:call-template name="tp:linked-name"/></dd>
         </xsl:for-each>
         <xsl:if test="$ms/msIdentifier">
-          <dt>Archive</dt>
+          <dt>{tp:message('meta.archive')}</dt>
           <dd>{string-join(($ms/msIdentifier/(institution, repository, collection, settlement, country))!normalize-space(.)[. ne ''], ', ')}</dd>
           <xsl:for-each select="$ms/msIdentifier/idno[normalize-space()]">
-            <dt>{if (@type) then tp:type-label(replace(@type, '-', ' ')) else 'Number'}</dt>
+            <dt>{if (@type) then tp:type-label(replace(@type, '-', ' ')) else tp:message('meta.number')}</dt>
             <dd>{normalize-space(.)}</dd>
           </xsl:for-each>
         </xsl:if>
         <xsl:for-each select="$ms/msContents/msItem/note[@type = 'classification']">
-          <dt>Classification</dt>
+          <dt>{tp:message('meta.classification')}</dt>
           <dd class="classification">{normalize-space(.)}</dd>
         </xsl:for-each>
         <xsl:for-each select="$header/fileDesc/sourceDesc/(biblStruct, bibl)[1][normalize-space() or .//(ptr, ref)/@target]">
-          <dt>Source</dt>
+          <dt>{tp:message('meta.source')}</dt>
           <dd>
             <xsl:value-of select="string-join(.//(author, title, publisher, pubPlace, date)!normalize-space(.)[. ne ''], ', ')"/>
             <xsl:for-each select="(.//ptr/@target, .//ref/@target)[1]!tp:safe-url(.)[matches(., '^https?:')]">
-              <xsl:text> </xsl:text><a href="{.}" rel="external">source page</a>
+              <xsl:text> </xsl:text><a href="{.}" rel="external">{tp:message('meta.source-page')}</a>
             </xsl:for-each>
           </dd>
         </xsl:for-each>
         <xsl:for-each select="$header/fileDesc/publicationStmt/distributor[normalize-space()]">
-          <dt>Provided by</dt>
+          <dt>{tp:message('meta.provided-by')}</dt>
           <dd>{normalize-space(.)}</dd>
         </xsl:for-each>
         <xsl:variable name="translators" select="$header/fileDesc/titleStmt/respStmt[resp[matches(normalize-space(.), '^transl', 'i')]]/(persName, name, orgName)"/>
         <xsl:if test="exists($translators)">
-          <dt>Translated by</dt>
+          <dt>{tp:message('meta.translated-by')}</dt>
           <dd><xsl:for-each select="$translators"><xsl:if test="position() gt 1">, </xsl:if><xsl:call-template name="tp:linked-name"/></xsl:for-each></dd>
         </xsl:if>
         <xsl:variable name="persons" select="tp:persons-mentioned($root)"/>
         <xsl:if test="exists($persons)">
-          <dt>Persons mentioned</dt>
+          <dt>{tp:message('meta.persons')}</dt>
           <dd class="persons">
             <xsl:for-each select="$persons">
               <xsl:sort select="lower-case(.)"/>
@@ -222,7 +222,7 @@
           </dd>
         </xsl:if>
         <xsl:for-each select="$header/fileDesc/publicationStmt/availability[normalize-space() or licence/@target]">
-          <dt>Rights</dt>
+          <dt>{tp:message('meta.rights')}</dt>
           <dd class="rights">
             <!-- Through the reading-text rules, so that a gap (a hidden e-mail address) shows as one. -->
             <xsl:apply-templates select="p" mode="tp:html"/>
@@ -240,11 +240,11 @@
         </xsl:for-each>
       </dl>
       <ul class="document-files" data-pagefind-ignore="all">
-        <li><a href="../tei/{encode-for-uri($id)}.xml" type="application/tei+xml">TEI-XML source</a></li>
+        <li><a href="../tei/{encode-for-uri($id)}.xml" type="application/tei+xml">{tp:message('meta.tei-source')}</a></li>
         <xsl:if test="$pdf-linked">
-          <li><a href="../../pdf/{encode-for-uri($id)}.pdf" type="application/pdf">PDF for print</a></li>
+          <li><a href="../../pdf/{encode-for-uri($id)}.pdf" type="application/pdf">{tp:message('meta.pdf')}</a></li>
         </xsl:if>
-        <li><a href="#cite">Cite this document</a></li>
+        <li><a href="#cite">{tp:message('cite.heading')}</a></li>
       </ul>
     </aside>
   </xsl:template>
@@ -301,7 +301,7 @@
         </xsl:for-each>
         <xsl:for-each select="$places">
           <span class="place-of-action">
-            <xsl:text>{if (position() gt 1) then ', ' else if (exists($parties)) then ' in ' else ''}</xsl:text>
+            <xsl:text>{if (position() gt 1) then ', ' else if (exists($parties)) then tp:message('meta.place-of-action') else ''}</xsl:text>
             <xsl:call-template name="tp:linked-name"/>
           </span>
         </xsl:for-each>
@@ -325,28 +325,28 @@
     <xsl:variable name="permalink" select="tp:permalink(tp:document-path($id))"/>
     <xsl:variable name="ms" select="$root/teiHeader/fileDesc/sourceDesc/msDesc[1]/msIdentifier"/>
     <section class="cite" id="cite" aria-labelledby="cite-heading" data-pagefind-ignore="all">
-      <h2 id="cite-heading">Cite this document</h2>
+      <h2 id="cite-heading">{tp:message('cite.heading')}</h2>
       <p class="citation">
-        <xsl:text>“{$title}.” In </xsl:text>
+        <xsl:text>{tp:message('cite.document-in', $title)}</xsl:text>
         <cite>{$tp:edition-title}</cite>
-        <xsl:if test="exists($tp:edition-editors)">, edited by {string-join($tp:edition-editors, ', ')}</xsl:if>
+        <xsl:if test="exists($tp:edition-editors)">{tp:message('edition.edited-by-inline', string-join($tp:edition-editors, ', '))}</xsl:if>
         <xsl:text>.</xsl:text>
         <xsl:if test="$tp:edition-publisher"> {$tp:edition-publisher}<xsl:if test="$tp:edition-year">, {$tp:edition-year}</xsl:if>.</xsl:if>
-        <xsl:if test="exists($ms/(repository, idno))"> Original: {string-join($ms/(repository, idno)!normalize-space(.)[. ne ''], ', ')}.</xsl:if>
+        <xsl:if test="exists($ms/(repository, idno))"> {tp:message('cite.original', string-join($ms/(repository, idno)!normalize-space(.)[. ne ''], ', '))}</xsl:if>
         <xsl:text> </xsl:text>
         <a class="permalink" href="{if ($base-url) then $permalink else encode-for-uri($id) || '.html'}">{$permalink}</a>
       </p>
-      <button type="button" class="copy-citation" hidden="">Copy citation</button>
+      <button type="button" class="copy-citation" hidden="">{tp:message('js.copy-citation')}</button>
     </section>
   </xsl:template>
 
   <xsl:template name="tp:pager">
-    <nav class="pager" aria-label="Previous and next document" data-pagefind-ignore="all">
+    <nav class="pager" aria-label="{tp:message('pager.label')}" data-pagefind-ignore="all">
       <xsl:if test="$previous-id">
-        <a class="pager-previous" rel="prev" href="{encode-for-uri($previous-id)}.html"><span class="pager-label">Previous</span> {$previous-title}</a>
+        <a class="pager-previous" rel="prev" href="{encode-for-uri($previous-id)}.html"><span class="pager-label">{tp:message('pager.previous')}</span> {$previous-title}</a>
       </xsl:if>
       <xsl:if test="$next-id">
-        <a class="pager-next" rel="next" href="{encode-for-uri($next-id)}.html"><span class="pager-label">Next</span> {$next-title}</a>
+        <a class="pager-next" rel="next" href="{encode-for-uri($next-id)}.html"><span class="pager-label">{tp:message('pager.next')}</span> {$next-title}</a>
       </xsl:if>
     </nav>
   </xsl:template>

@@ -32,12 +32,12 @@
 
   <xsl:template match="*[self::birth or self::death][parent::person or parent::personGrp or parent::place or parent::org][tp:in-registers(.)][not(tp:has-own-text(.))]" mode="tp:html" priority="6"/>
   <xsl:template match="*[self::birth or self::death][parent::person or parent::personGrp or parent::place or parent::org][tp:in-registers(.)]" mode="tp:html" priority="5">
-    <p class="entry-{local-name()}"><span class="label">{if (self::birth) then 'Born' else 'Died'}: </span><xsl:apply-templates select="node()" mode="tp:html"/></p>
+    <p class="entry-{local-name()}"><span class="label">{tp:message('js.label', tp:message(if (self::birth) then 'entry.born' else 'entry.died'))}</span><xsl:apply-templates select="node()" mode="tp:html"/></p>
   </xsl:template>
   <!-- An identifier that is a web address is an authority link; any other is shown with its type. -->
   <xsl:template match="idno[parent::person or parent::personGrp or parent::place or parent::org][tp:in-registers(.)][tp:safe-url(normalize-space(.))[matches(., '^https?:')]]" mode="tp:html" priority="6"/>
   <xsl:template match="idno[parent::person or parent::personGrp or parent::place or parent::org][tp:in-registers(.)]" mode="tp:html" priority="5">
-    <p class="entry-idno"><span class="label">{if (@type) then upper-case(substring(@type, 1, 1)) || substring(@type, 2) else 'Identifier'}: </span>{normalize-space(.)}</p>
+    <p class="entry-idno"><span class="label">{tp:message('js.label', if (@type) then upper-case(substring(@type, 1, 1)) || substring(@type, 2) else tp:message('entry.identifier'))}</span>{normalize-space(.)}</p>
   </xsl:template>
 
   <!-- Life or existence dates of an entry: "7 May 1892 – 4 May 1980", "founded 1961". -->
@@ -50,7 +50,7 @@
     <xsl:variable name="founded" select="$entry/event[1]!tp:iso-date(.)"/>
     <xsl:sequence select="
       if ($birth or $death) then string-join((($birth!tp:format-date-range(.), '?')[1], ($death!tp:format-date-range(.), '')[1]), ' – ')
-      else if ($floruit) then 'active ' || tp:format-date-range($floruit)
+      else if ($floruit) then tp:message('entry.active', tp:format-date-range($floruit))
       else if ($founded) then tp:format-date-range($founded)
       else if ($entry/self::bibl or $entry/self::biblStruct) then ($entry/(date, .//imprint/date)[1]!tp:iso-date(.)!tp:format-date-range(.))[1]
       else ()"/>
@@ -103,14 +103,14 @@
     <xsl:variable name="bibls" select="$ids!tp:entry-by-id(., $root)[self::bibl or self::biblStruct]"/>
     <xsl:if test="exists($bibls)">
       <section class="cited-documents" aria-labelledby="cited-heading">
-        <h2 id="cited-heading">Cited documents</h2>
+        <h2 id="cited-heading">{tp:message('nav.bibliography')}</h2>
         <ol>
           <xsl:for-each select="$bibls">
             <li id="{@xml:id}">
-              <xsl:if test="@n"><span class="bibl-label">[Document {@n}]</span><xsl:text> </xsl:text></xsl:if>
+              <xsl:if test="@n"><span class="bibl-label">[{tp:message('bibl.document', @n)}]</span><xsl:text> </xsl:text></xsl:if>
               <xsl:call-template name="tp:bibl-reference"><xsl:with-param name="bibl" select="."/></xsl:call-template>
               <xsl:text> </xsl:text>
-              <a class="register-link" href="{tp:register-href(.)}">In the bibliography</a>
+              <a class="register-link" href="{tp:register-href(.)}">{tp:message('bibl.in-bibliography')}</a>
             </li>
           </xsl:for-each>
         </ol>

@@ -23,16 +23,16 @@
 
   <xsl:template match="/">
     <xsl:call-template name="tp:page">
-      <xsl:with-param name="title" select="'Encoding guide'"/>
+      <xsl:with-param name="title" select="tp:message('guide.title')"/>
       <xsl:with-param name="current" select="'guide'"/>
       <xsl:with-param name="path" select="'guide.html'"/>
-      <xsl:with-param name="description" select="'How the documents of ' || $tp:edition-title || ' are encoded in TEI: every element and attribute'"/>
+      <xsl:with-param name="description" select="tp:message('guide.description', $tp:edition-title)"/>
       <xsl:with-param name="content" as="node()*">
         <header class="register-header">
-          <h1>Encoding guide</h1>
-          <p class="register-count">Every TEI element the edition's schema allows: what it means, an example, how it appears on this site and in the PDFs, its attributes and where it may stand.</p>
+          <h1>{tp:message('guide.title')}</h1>
+          <p class="register-count">{tp:message('guide.intro')}</p>
         </header>
-        <nav class="guide-index" aria-label="Elements">
+        <nav class="guide-index" aria-label="{tp:message('guide.elements')}">
           <ul>
             <xsl:for-each select="g:guide/g:element">
               <li><a href="#element-{@name}"><code>{@name}</code></a></li>
@@ -40,12 +40,12 @@
           </ul>
         </nav>
         <section aria-labelledby="elements-heading">
-          <h2 id="elements-heading">Elements</h2>
+          <h2 id="elements-heading">{tp:message('guide.elements')}</h2>
           <xsl:apply-templates select="g:guide/g:element" mode="tp:guide"/>
         </section>
         <section aria-labelledby="classes-heading">
-          <h2 id="classes-heading">Attribute classes</h2>
-          <p>Attributes that several elements share; each element names the classes it carries.</p>
+          <h2 id="classes-heading">{tp:message('guide.classes')}</h2>
+          <p>{tp:message('guide.classes-intro')}</p>
           <xsl:apply-templates select="g:guide/g:class" mode="tp:guide"/>
         </section>
       </xsl:with-param>
@@ -63,7 +63,7 @@
         <dt>PDF</dt>
         <dd>{g:pdf}</dd>
         <xsl:if test="g:class-ref">
-          <dt>Attribute classes</dt>
+          <dt>{tp:message('guide.classes')}</dt>
           <dd>
             <xsl:for-each select="g:class-ref">
               <xsl:if test="position() gt 1">, </xsl:if>
@@ -71,7 +71,7 @@
             </xsl:for-each>
           </dd>
         </xsl:if>
-        <xsl:for-each select="(['Inside', g:inside], ['Contains', g:contains])[exists(?2)]">
+        <xsl:for-each select="([tp:message('guide.inside'), g:inside], [tp:message('guide.contains'), g:contains])[exists(?2)]">
           <dt>{?1}</dt>
           <dd>
             <xsl:for-each select="?2">
@@ -97,12 +97,12 @@
     <xsl:if test="g:attribute">
       <table class="guide-attributes">
         <thead>
-          <tr><th scope="col">attribute</th><th scope="col">meaning</th><th scope="col">value</th></tr>
+          <tr><th scope="col">{tp:message('guide.attribute')}</th><th scope="col">{tp:message('guide.meaning')}</th><th scope="col">{tp:message('guide.value')}</th></tr>
         </thead>
         <tbody>
           <xsl:for-each select="g:attribute">
             <tr>
-              <td><code>@{@name}</code>{if (@required = 'true') then ' (required)' else ''}</td>
+              <td><code>@{@name}</code>{if (@required = 'true') then ' ' || tp:message('guide.required') else ''}</td>
               <td>{.}</td>
               <td>{@values}</td>
             </tr>

@@ -27,7 +27,7 @@
       <xsl:with-param name="title" select="$tp:edition-title"/>
       <xsl:with-param name="current" select="'home'"/>
       <xsl:with-param name="path" select="''"/>
-      <xsl:with-param name="description" select="($tp:edition-subtitle, 'A digital edition of ' || count($documents) || ' documents')[1]"/>
+      <xsl:with-param name="description" select="($tp:edition-subtitle, tp:count-message('home.description', count($documents)))[1]"/>
       <xsl:with-param name="json-ld" select="map {'@context': 'https://schema.org', '@type': 'Collection', 'name': $tp:edition-title,
           'url': tp:permalink('index.html'), 'editor': array { $tp:edition-editors!map {'@type': 'Person', 'name': .} },
           'hasPart': array { $documents!map {'@type': 'CreativeWork', 'name': string(@title), 'url': tp:permalink(tp:document-path(@id))} }}"/>
@@ -38,16 +38,16 @@
             <p class="edition-subtitle">{.}</p>
           </xsl:for-each>
           <xsl:if test="exists($tp:edition-editors)">
-            <p class="edition-editors">Edited by {string-join($tp:edition-editors, ', ')}</p>
+            <p class="edition-editors">{tp:message('edition.edited-by', string-join($tp:edition-editors, ', '))}</p>
           </xsl:if>
           <p class="edition-actions">
-            <a href="#documents-heading">The {count($documents)} document{if (count($documents) = 1) then '' else 's'}</a>
-            <a href="chronology.html">Chronology</a>
-            <a href="search.html">Search the texts</a>
+            <a href="#documents-heading">{tp:count-message('home.all-documents', count($documents))}</a>
+            <a href="chronology.html">{tp:message('nav.chronology')}</a>
+            <a href="search.html">{tp:message('home.search')}</a>
           </p>
         </header>
         <xsl:if test="/TEI">
-          <section class="edition-text reading-text" aria-label="Introduction">
+          <section class="edition-text reading-text" aria-label="{tp:message('home.introduction')}">
             <xsl:apply-templates select="/*" mode="tp:html"/>
           </section>
           <xsl:apply-templates select="/*" mode="tp:html-notes"/>
@@ -57,7 +57,7 @@
           <xsl:if test="not(/TEI/text//div[contains(lower-case(@type), 'principle') or contains(lower-case(@type), 'editorial')])">
             <xsl:for-each select="/TEI/teiHeader/encodingDesc/editorialDecl[normalize-space()]">
               <section class="editorial-principles" aria-labelledby="principles-heading">
-                <h2 id="principles-heading">Editorial principles</h2>
+                <h2 id="principles-heading">{tp:message('home.principles')}</h2>
                 <xsl:for-each select="p, *[not(self::p)]">
                   <p>{normalize-space(.)}</p>
                 </xsl:for-each>
@@ -75,43 +75,46 @@
   <xsl:template name="tp:document-list">
     <xsl:param name="documents" as="element(s:document)*"/>
     <section class="documents" aria-labelledby="documents-heading">
-      <h2 id="documents-heading">Documents</h2>
-      <form class="document-filters" hidden="" aria-label="Filter the documents">
+      <h2 id="documents-heading">{tp:message('nav.home')}</h2>
+      <form class="document-filters" hidden="" aria-label="{tp:message('filter.label')}">
         <div class="filter">
-          <label for="filter-text">Title contains</label>
+          <label for="filter-text">{tp:message('filter.text')}</label>
           <input id="filter-text" type="search" name="text" autocomplete="off"/>
         </div>
         <xsl:call-template name="tp:filter-select">
           <xsl:with-param name="name" select="'type'"/>
-          <xsl:with-param name="label" select="'Type'"/>
+          <xsl:with-param name="label" select="tp:message('list.type')"/>
           <xsl:with-param name="values" select="$documents/@type!tp:type-label(.)"/>
         </xsl:call-template>
         <xsl:call-template name="tp:filter-select">
           <xsl:with-param name="name" select="'sender'"/>
-          <xsl:with-param name="label" select="'From'"/>
+          <xsl:with-param name="label" select="tp:message('list.from')"/>
           <xsl:with-param name="values" select="$documents!string-join(s:sender, '; ')[. ne '']"/>
         </xsl:call-template>
         <xsl:call-template name="tp:filter-select">
           <xsl:with-param name="name" select="'addressee'"/>
-          <xsl:with-param name="label" select="'To'"/>
+          <xsl:with-param name="label" select="tp:message('list.to')"/>
           <xsl:with-param name="values" select="$documents!string-join(s:addressee, '; ')[. ne '']"/>
         </xsl:call-template>
         <div class="filter filter-years">
-          <label for="filter-from">Years</label>
-          <span><input id="filter-from" name="from" type="number" inputmode="numeric" min="0" max="9999" placeholder="from" aria-label="From year"/>–<input id="filter-to" name="to" type="number" inputmode="numeric" min="0" max="9999" placeholder="to" aria-label="To year"/></span>
+          <label for="filter-from">{tp:message('filter.years')}</label>
+          <span><input id="filter-from" name="from" type="number" inputmode="numeric" min="0" max="9999" placeholder="{tp:message('filter.from')}" aria-label="{tp:message('filter.from-year')}"/>–<input id="filter-to" name="to" type="number" inputmode="numeric" min="0" max="9999" placeholder="{tp:message('filter.to')}" aria-label="{tp:message('filter.to-year')}"/></span>
         </div>
-        <button type="reset">Show all</button>
+        <button type="reset">{tp:message('filter.reset')}</button>
       </form>
-      <p class="document-count" aria-live="polite"><span class="shown">{count($documents)}</span> of {count($documents)} documents</p>
+      <p class="document-count" aria-live="polite"><xsl:call-template name="tp:message-around">
+        <xsl:with-param name="message" select="tp:count-message('list.count', count($documents))"/>
+        <xsl:with-param name="inserted" as="element()"><span class="shown">{count($documents)}</span></xsl:with-param>
+      </xsl:call-template></p>
       <div class="table-wrapper">
         <table class="document-list">
           <thead>
             <tr>
-              <th scope="col" aria-sort="ascending" data-sort="date">Date</th>
-              <th scope="col" data-sort="title">Title</th>
-              <th scope="col" data-sort="type">Type</th>
-              <th scope="col" data-sort="sender">From</th>
-              <th scope="col" data-sort="addressee">To</th>
+              <th scope="col" aria-sort="ascending" data-sort="date">{tp:message('list.date')}</th>
+              <th scope="col" data-sort="title">{tp:message('list.title')}</th>
+              <th scope="col" data-sort="type">{tp:message('list.type')}</th>
+              <th scope="col" data-sort="sender">{tp:message('list.from')}</th>
+              <th scope="col" data-sort="addressee">{tp:message('list.to')}</th>
             </tr>
           </thead>
           <tbody>
@@ -138,7 +141,7 @@
     <div class="filter">
       <label for="filter-{$name}">{$label}</label>
       <select id="filter-{$name}" name="{$name}">
-        <option value="">All</option>
+        <option value="">{tp:message('filter.all')}</option>
         <xsl:for-each select="distinct-values($values[normalize-space()])">
           <xsl:sort select="lower-case(.)"/>
           <option value="{.}">{.}</option>

@@ -2,7 +2,7 @@
 <!--
   The frame every page of the site shares: head (styles, scripts, metadata), skip link, header with
   the edition's title and navigation, main landmark, footer with the publisher and licence.
-  Needs text.xsl imported beside it (it declares $site-root and $language).
+  Needs text.xsl imported beside it (it declares $site-root; common/language.xsl $language).
 
   Override tp:page-footer or tp:navigation in an edition's own stylesheet to change them everywhere.
 -->
@@ -80,7 +80,7 @@
     ($site-title[normalize-space(.)],
      $edition/*/teiHeader/fileDesc/titleStmt/title[@type = 'main']!normalize-space(.),
      $edition/*/teiHeader/fileDesc/titleStmt/title[1]!normalize-space(.),
-     'Digital edition')[1]"/>
+     tp:message('site.default-title'))[1]"/>
   <xsl:variable name="tp:edition-subtitle" as="xs:string?" select="
     ($site-subtitle[normalize-space(.)], $edition/*/teiHeader/fileDesc/titleStmt/title[@type = 'sub']!normalize-space(.))[1]"/>
   <xsl:variable name="tp:edition-editors" as="xs:string*" select="$edition/*/teiHeader/fileDesc/titleStmt/editor!normalize-space(.)"/>
@@ -127,11 +127,13 @@
         <xsl:if test="exists($json-ld)">
           <script type="application/ld+json">{tp:script-json($json-ld)}</script>
         </xsl:if>
+        <!-- The words of site.js (popovers, buttons, search) in the interface language. -->
+        <script type="application/json" id="teipress-messages">{tp:script-json(tp:messages-starting('js.'))}</script>
         <script src="{$site-root}assets/registers.js" defer="defer"></script>
         <script src="{$site-root}assets/site.js" defer="defer"></script>
       </head>
       <body class="page-{$current}">
-        <a class="skip-link" href="#main">Skip to content</a>
+        <a class="skip-link" href="#main">{tp:message('nav.skip')}</a>
         <header class="site-header">
           <div class="site-header-inner">
             <p class="site-title">
@@ -156,15 +158,15 @@
 
   <xsl:template name="tp:navigation">
     <xsl:param name="current" as="xs:string"/>
-    <nav class="site-nav" aria-label="Site">
+    <nav class="site-nav" aria-label="{tp:message('nav.label')}">
       <ul>
-        <xsl:for-each select="(['home', 'index.html', 'Documents'], ['persons', 'registers/persons.html', 'Persons'], ['places', 'registers/places.html', 'Places'], ['organizations', 'registers/organizations.html', 'Organisations'], ['bibliography', 'registers/bibliography.html', 'Cited documents'], ['chronology', 'chronology.html', 'Chronology'], ['search', 'search.html', 'Search'])">
+        <xsl:for-each select="(['home', 'index.html'], ['persons', 'registers/persons.html'], ['places', 'registers/places.html'], ['organizations', 'registers/organizations.html'], ['bibliography', 'registers/bibliography.html'], ['chronology', 'chronology.html'], ['search', 'search.html'])">
           <li>
             <a href="{$site-root}{?2}">
               <xsl:if test="?1 = $current">
                 <xsl:attribute name="aria-current">page</xsl:attribute>
               </xsl:if>
-              <xsl:text>{?3}</xsl:text>
+              <xsl:text>{tp:message('nav.' || ?1)}</xsl:text>
             </a>
           </li>
         </xsl:for-each>
@@ -187,7 +189,7 @@
       <div class="site-footer-inner">
         <p>
           <xsl:text>{$tp:edition-title}</xsl:text>
-          <xsl:if test="exists($tp:edition-editors)">, edited by {string-join($tp:edition-editors, ', ')}</xsl:if>
+          <xsl:if test="exists($tp:edition-editors)">{tp:message('edition.edited-by-inline', string-join($tp:edition-editors, ', '))}</xsl:if>
           <xsl:if test="$tp:edition-publisher">. {$tp:edition-publisher}</xsl:if>
           <xsl:if test="$tp:edition-year">, {$tp:edition-year}</xsl:if>
           <xsl:text>.</xsl:text>
@@ -208,9 +210,23 @@
             <xsl:value-of select="p!normalize-space(.)" separator=" "/>
           </p>
         </xsl:for-each>
-        <p class="made-with">Published with teipress from TEI-XML sources, encoded as the <a href="{$site-root}guide.html">encoding guide</a> describes.</p>
+        <p class="made-with">
+          <xsl:call-template name="tp:message-around">
+            <xsl:with-param name="message" select="tp:message('footer.made-with')"/>
+            <xsl:with-param name="inserted" as="element()"><a href="{$site-root}guide.html">{tp:message('footer.guide')}</a></xsl:with-param>
+          </xsl:call-template>
+        </p>
       </div>
     </footer>
+  </xsl:template>
+
+  <!-- A message (common/language.xsl) with nodes in place of its placeholder {0}: "<span>3</span> of 5 documents". -->
+  <xsl:template name="tp:message-around">
+    <xsl:param name="message" as="xs:string"/>
+    <xsl:param name="inserted" as="node()*"/>
+    <xsl:value-of select="substring-before($message, '{0}')"/>
+    <xsl:sequence select="$inserted"/>
+    <xsl:value-of select="substring-after($message, '{0}')"/>
   </xsl:template>
 
   <!-- A value as JSON that is safe inside a <script> element or a script file: the HTML parser ends or
@@ -234,29 +250,9 @@
     <xsl:sequence select="if ($base-url) then $base-url || $path else $path"/>
   </xsl:function>
 
-  <!-- A date of the facts (ISO, possibly a range "from/to") as a reader writes it. -->
-  <xsl:function name="tp:format-date-range" as="xs:string">
-    <xsl:param name="iso" as="xs:string?"/>
-    <xsl:variable name="parts" select="tokenize(($iso, '')[1], '/')[. ne '']"/>
-    <xsl:variable name="days" select="count($parts) = 2 and (every $part in $parts satisfies ($part castable as xs:date and matches($part, '^\d{4}-\d{2}-\d{2}$')))"/>
-    <xsl:sequence select="
-      if (empty($parts)) then ''
-      else if ($days and substring($parts[1], 1, 7) eq substring($parts[2], 1, 7))
-        then format-date(xs:date($parts[1]), '[D]', $language, (), ()) || '–' || tp:format-iso-date($parts[2], $language)
-      else if ($days and substring($parts[1], 1, 4) eq substring($parts[2], 1, 4))
-        then format-date(xs:date($parts[1]), '[D] [MNn]', $language, (), ()) || ' – ' || tp:format-iso-date($parts[2], $language)
-      else string-join($parts!tp:format-iso-date(., $language), ' – ')"/>
-  </xsl:function>
-
   <!-- The media type of a favicon, by its file's suffix (teipress.toml allows .svg, .png and .ico). -->
   <xsl:function name="tp:image-type" as="xs:string">
     <xsl:param name="path" as="xs:string"/>
     <xsl:sequence select="if (ends-with($path, '.svg')) then 'image/svg+xml' else if (ends-with($path, '.png')) then 'image/png' else 'image/x-icon'"/>
-  </xsl:function>
-
-  <!-- The site's type names in the reader's words. -->
-  <xsl:function name="tp:type-label" as="xs:string">
-    <xsl:param name="type" as="xs:string?"/>
-    <xsl:sequence select="if (not($type) or $type = 'document') then 'Document' else upper-case(substring($type, 1, 1)) || substring($type, 2)"/>
   </xsl:function>
 </xsl:stylesheet>

@@ -27,12 +27,12 @@
   <xsl:key name="tp:mentions" match="f:mention" use="@entity"/>
   <xsl:key name="tp:correspondence" match="s:sender | s:addressee | s:correspondent | s:from | s:to" use="@ref"/>
 
-  <xsl:variable name="tp:register-titles" as="map(xs:string, xs:string*)" select="map {
-    'person': ('Persons', 'persons', 'person', 'persons'), 'place': ('Places', 'places', 'place', 'places'),
-    'org': ('Organisations', 'organizations', 'organisation', 'organisations'), 'bibl': ('Cited documents', 'bibliography', 'cited document', 'cited documents')}"/>
+  <!-- Each kind's page (its name in the navigation and the messages). -->
+  <xsl:variable name="tp:register-pages" as="map(xs:string, xs:string)" select="map {
+    'person': 'persons', 'place': 'places', 'org': 'organizations', 'bibl': 'bibliography'}"/>
 
   <xsl:template match="/">
-    <xsl:variable name="labels" select="$tp:register-titles($kind)"/>
+    <xsl:variable name="page" select="$tp:register-pages($kind)"/>
     <xsl:variable name="site-root-node" select="/"/>
     <xsl:variable name="entries" as="element()*">
       <xsl:perform-sort select="$registers/reg:registers/*[tp:entry-kind(.) = $kind]">
@@ -42,21 +42,21 @@
       </xsl:perform-sort>
     </xsl:variable>
     <xsl:call-template name="tp:page">
-      <xsl:with-param name="title" select="$labels[1]"/>
-      <xsl:with-param name="current" select="$labels[2]"/>
-      <xsl:with-param name="path" select="'registers/' || $labels[2] || '.html'"/>
-      <xsl:with-param name="description" select="'Register of the ' || $labels[4] || ' in ' || $tp:edition-title"/>
+      <xsl:with-param name="title" select="tp:message('nav.' || $page)"/>
+      <xsl:with-param name="current" select="$page"/>
+      <xsl:with-param name="path" select="'registers/' || $page || '.html'"/>
+      <xsl:with-param name="description" select="tp:message('register.description.' || $kind, $tp:edition-title)"/>
       <xsl:with-param name="content" as="node()*">
         <header class="register-header">
-          <h1>{$labels[1]}</h1>
-          <p class="register-count">{count($entries)} {if (count($entries) = 1) then $labels[3] else $labels[4]}; each with the passages of the edition that mention it.</p>
+          <h1>{tp:message('nav.' || $page)}</h1>
+          <p class="register-count">{tp:count-message('register.count.' || $kind, count($entries))}</p>
           <xsl:variable name="by-initial" as="element()*">
             <xsl:for-each-group select="$entries" group-adjacent="upper-case(substring(tp:sort-key(.), 1, 1))">
               <a href="#{current-group()[1]/@xml:id}">{current-grouping-key()}</a>
             </xsl:for-each-group>
           </xsl:variable>
           <xsl:if test="count($by-initial) gt 1 and $kind ne 'bibl'">
-            <nav class="initials" aria-label="By initial">
+            <nav class="initials" aria-label="{tp:message('register.by-initial')}">
               <ul>
                 <xsl:for-each select="$by-initial">
                   <li><xsl:sequence select="."/></li>
@@ -66,7 +66,7 @@
           </xsl:if>
         </header>
         <xsl:if test="empty($entries)">
-          <p class="empty">This edition has no {$labels[4]} in its registers.</p>
+          <p class="empty">{tp:message('register.empty.' || $kind)}</p>
         </xsl:if>
         <ol class="register-entries">
           <xsl:for-each select="$entries">
@@ -91,7 +91,7 @@
     <xsl:choose>
       <xsl:when test="self::bibl or self::biblStruct">
         <p class="entry-reference">
-          <xsl:if test="@n"><span class="bibl-label">[Document {@n}]</span><xsl:text> </xsl:text></xsl:if>
+          <xsl:if test="@n"><span class="bibl-label">[{tp:message('bibl.document', @n)}]</span><xsl:text> </xsl:text></xsl:if>
           <xsl:call-template name="tp:bibl-reference">
             <xsl:with-param name="bibl" select="."/>
             <xsl:with-param name="with-title" select="false()"/>
@@ -101,7 +101,7 @@
       <xsl:otherwise>
         <xsl:variable name="variants" select="tp:variant-names(.)"/>
         <xsl:if test="exists($variants)">
-          <p class="entry-variants"><span class="label">Also: </span>{string-join($variants, '; ')}</p>
+          <p class="entry-variants"><span class="label">{tp:message('js.label', tp:message('js.also'))}</span>{string-join($variants, '; ')}</p>
         </xsl:if>
         <xsl:for-each select="tp:entry-dates(.)">
           <p class="entry-dates">{.}</p>
@@ -123,20 +123,20 @@
     </xsl:choose>
     <xsl:variable name="links" select="idno[tp:safe-url(normalize-space(.))[matches(., '^https?:')]]"/>
     <xsl:if test="exists($links)">
-      <ul class="authority-links" aria-label="Authority records">
+      <ul class="authority-links" aria-label="{tp:message('register.authority-records')}">
         <xsl:for-each select="$links">
-          <li><a href="{tp:safe-url(normalize-space(.))}" rel="external">{if (@type) then upper-case(substring(@type, 1, 1)) || substring(@type, 2) else 'Authority record'}</a></li>
+          <li><a href="{tp:safe-url(normalize-space(.))}" rel="external">{if (@type) then upper-case(substring(@type, 1, 1)) || substring(@type, 2) else tp:message('js.authority-record')}</a></li>
         </xsl:for-each>
       </ul>
     </xsl:if>
     <xsl:if test="exists($correspondence)">
       <details class="mentions correspondence" open="">
-        <summary>{if ($correspondence[not(@role = 'author')]) then 'Author or correspondent' else 'Author'}: {count($correspondence/..)} document{if (count($correspondence/..) = 1) then '' else 's'}</summary>
+        <summary>{tp:message('js.label', tp:message(if ($correspondence[not(@role = 'author')]) then 'register.author-or-correspondent' else 'meta.author'))}{tp:count-message('register.documents', count($correspondence/..))}</summary>
         <ul>
           <xsl:for-each select="$correspondence">
             <xsl:sort select="../@sort"/>
             <li>
-              <span class="role">{if (@role = 'author') then 'Author of' else map {'sender': 'From', 'addressee': 'To', 'correspondent': 'Correspondent', 'from': 'Sent from', 'to': 'Sent to'}(local-name())}: </span>
+              <span class="role">{tp:message('js.label', tp:message('register.role.' || (if (@role = 'author') then 'author' else local-name())))}</span>
               <a class="mention-document" href="../{tp:document-path(../@id)}">{../@title}</a>
             </li>
           </xsl:for-each>
@@ -146,7 +146,7 @@
     <xsl:choose>
       <xsl:when test="exists($mentions)">
         <details class="mentions" open="">
-          <summary>Mentioned in {count(distinct-values($mentions/ancestor::s:document/@id))} document{if (count(distinct-values($mentions/ancestor::s:document/@id)) = 1) then '' else 's'}</summary>
+          <summary>{tp:count-message('register.mentioned-in', count(distinct-values($mentions/ancestor::s:document/@id)))}</summary>
           <ul>
             <xsl:for-each-group select="$mentions" group-by="ancestor::s:document/@id">
               <xsl:variable name="document" select="ancestor::s:document"/>
@@ -155,7 +155,7 @@
                 <xsl:text>: </xsl:text>
                 <xsl:for-each-group select="current-group()[@anchor != '']" group-by="@anchor">
                   <xsl:if test="position() gt 1">, </xsl:if>
-                  <a class="mention" href="../{tp:document-path($document/@id)}#{@anchor}">“{@surface}”</a>
+                  <a class="mention" href="../{tp:document-path($document/@id)}#{@anchor}">{tp:message('quotation', @surface)}</a>
                 </xsl:for-each-group>
               </li>
             </xsl:for-each-group>
@@ -163,7 +163,7 @@
         </details>
       </xsl:when>
       <xsl:otherwise>
-        <p class="mentions-none">{if (exists($correspondence)) then 'Named in the documents’ descriptions only, not in their texts.' else 'Not mentioned in the texts of this edition.'}</p>
+        <p class="mentions-none">{tp:message(if (exists($correspondence)) then 'register.in-descriptions-only' else 'register.not-mentioned')}</p>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

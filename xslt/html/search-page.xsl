@@ -22,18 +22,30 @@
 
   <xsl:template match="/">
     <xsl:call-template name="tp:page">
-      <xsl:with-param name="title" select="'Search'"/>
+      <xsl:with-param name="title" select="tp:message('nav.search')"/>
       <xsl:with-param name="current" select="'search'"/>
       <xsl:with-param name="path" select="'search.html'"/>
-      <xsl:with-param name="description" select="'Full-text search in ' || $tp:edition-title"/>
+      <xsl:with-param name="description" select="tp:message('search.description', $tp:edition-title)"/>
       <xsl:with-param name="content" as="node()*">
         <header class="register-header">
-          <h1>Search</h1>
-          <p class="register-count">Search the full text of every document; narrow the results by type, year or person.</p>
+          <h1>{tp:message('nav.search')}</h1>
+          <p class="register-count">{tp:message('search.intro')}</p>
         </header>
-        <div id="search" class="search" data-placeholder="Search the edition"></div>
-        <p class="search-offline" hidden="">Search needs the site to be served over http. Preview it with <code>teipress serve</code> and open the address it prints, or publish the folder on a web server.</p>
-        <noscript><p>Search needs JavaScript. Every document is also listed on the <a href="index.html">home page</a>.</p></noscript>
+        <div id="search" class="search" data-placeholder="{tp:message('search.placeholder')}"></div>
+        <p class="search-offline" hidden="">
+          <xsl:call-template name="tp:message-around">
+            <xsl:with-param name="message" select="tp:message('search.offline')"/>
+            <xsl:with-param name="inserted" as="element()"><code>teipress serve</code></xsl:with-param>
+          </xsl:call-template>
+        </p>
+        <noscript>
+          <p>
+            <xsl:call-template name="tp:message-around">
+              <xsl:with-param name="message" select="tp:message('search.no-script')"/>
+              <xsl:with-param name="inserted" as="element()"><a href="index.html">{tp:message('search.home-page')}</a></xsl:with-param>
+            </xsl:call-template>
+          </p>
+        </noscript>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>

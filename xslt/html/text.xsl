@@ -55,14 +55,13 @@
   <xsl:import href="../common/passages.xsl"/>
   <xsl:import href="../common/readings.xsl"/>
   <xsl:import href="../common/rendition.xsl"/>
+  <xsl:import href="../common/language.xsl"/>
   <xsl:import href="../common/document-registers.xsl"/>
   <xsl:import href="../common/lines.xsl"/>
   <xsl:include href="transcription.xsl"/>
 
   <!-- Relative path from the page to the site root (document pages live in documents/). -->
   <xsl:param name="site-root" as="xs:string" select="'../'"/>
-  <!-- The page's language (the layout's html/@lang and dates written out in words). -->
-  <xsl:param name="language" as="xs:string" select="'en'"/>
   <!-- Relative path from the page to the document pages: '' on a document page (they lie beside it);
        the other pages (home, registers, chronology) pass $site-root || 'documents/'. -->
   <xsl:param name="documents-base" as="xs:string" select="''"/>
@@ -648,16 +647,16 @@
       </xsl:call-template>
       <xsl:choose>
         <xsl:when test="exists($src)">
-          <img src="{$src}" alt="{if ($alt ne '') then $alt else 'Figure'}" loading="lazy">
+          <img src="{$src}" alt="{if ($alt ne '') then $alt else tp:message('text.figure')}" loading="lazy">
             <xsl:if test="@width[matches(., '^\d+(px)?$')]">
               <xsl:attribute name="width" select="replace(@width, 'px', '')"/>
             </xsl:if>
           </img>
         </xsl:when>
         <xsl:when test="exists(@url)">
-          <xsl:attribute name="title" select="'Image removed: unsafe source'"/>
+          <xsl:attribute name="title" select="tp:message('text.image-removed')"/>
           <xsl:attribute name="role" select="'img'"/>
-          <xsl:attribute name="aria-label" select="if ($alt ne '') then $alt else 'Figure'"/>
+          <xsl:attribute name="aria-label" select="if ($alt ne '') then $alt else tp:message('text.figure')"/>
         </xsl:when>
       </xsl:choose>
       <xsl:apply-templates mode="#current">
@@ -690,7 +689,7 @@
     <xsl:variable name="notes" select="tp:text-notes(.)"/>
     <xsl:if test="exists($notes)">
       <section class="notes" aria-labelledby="notes-heading">
-        <h2 id="notes-heading">Notes</h2>
+        <h2 id="notes-heading">{tp:message('text.notes')}</h2>
         <ol>
           <xsl:apply-templates select="$notes" mode="tp:html-notes"/>
         </ol>
@@ -710,7 +709,7 @@
           <xsl:with-param name="tp:in-link" select="false()" tunnel="yes"/>
         </xsl:apply-templates>
         <xsl:text> </xsl:text>
-        <a href="#note-ref-{$n}" role="doc-backlink" aria-label="Back to text">↩</a>
+        <a href="#note-ref-{$n}" role="doc-backlink" aria-label="{tp:message('text.back-to-text')}">↩</a>
       </xsl:element>
     </li>
   </xsl:template>
@@ -843,11 +842,11 @@
       </xsl:call-template>
       <xsl:choose>
         <xsl:when test="$removed">
-          <xsl:attribute name="title" select="'Link removed: unsafe target'"/>
+          <xsl:attribute name="title" select="tp:message('link.removed-title')"/>
         </xsl:when>
         <xsl:when test="$unresolved">
           <xsl:attribute name="data-target" select="$targets[1]"/>
-          <xsl:attribute name="title" select="'Points to ' || $targets[1] || ', which is not part of this edition'"/>
+          <xsl:attribute name="title" select="tp:message('link.unresolved-title', $targets[1])"/>
         </xsl:when>
         <xsl:when test="exists($href) and $tp:in-link">
           <xsl:attribute name="data-href" select="$href"/>
@@ -869,7 +868,7 @@
       <!-- A ptr (or an empty ref) has no words of its own: show where it points (as text, never as a live link
            when unsafe), marked as the edition's words, not the source's. -->
       <xsl:if test="not(node())">
-        <span class="ref-target">{if ($removed) then '[link removed]' else string-join($targets, ' ')}</span>
+        <span class="ref-target">{if ($removed) then tp:message('link.removed') else string-join($targets, ' ')}</span>
       </xsl:if>
     </xsl:element>
   </xsl:template>
@@ -911,32 +910,32 @@
   <xsl:template match="add" mode="tp:html">
     <xsl:call-template name="tp:phrase">
       <xsl:with-param name="name" select="'ins'"/>
-      <xsl:with-param name="title" select="string-join(('Added', @place!('(' || . || ')')), ' ')"/>
+      <xsl:with-param name="title" select="tp:editorial-title('js.reading.add', @place)"/>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="del" mode="tp:html">
     <xsl:call-template name="tp:phrase">
       <xsl:with-param name="name" select="'del'"/>
-      <xsl:with-param name="title" select="'Deleted'"/>
+      <xsl:with-param name="title" select="tp:message('js.reading.del')"/>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="unclear" mode="tp:html">
     <xsl:call-template name="tp:phrase">
-      <xsl:with-param name="title" select="string-join(('Unclear', @reason!('(' || . || ')')), ' ')"/>
+      <xsl:with-param name="title" select="tp:editorial-title('js.reading.unclear', @reason)"/>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="supplied" mode="tp:html">
     <xsl:call-template name="tp:phrase">
-      <xsl:with-param name="title" select="string-join(('Supplied by the editors', @reason!('(' || . || ')')), ' ')"/>
+      <xsl:with-param name="title" select="tp:editorial-title('text.supplied', @reason)"/>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="sic" mode="tp:html">
     <xsl:call-template name="tp:phrase">
-      <xsl:with-param name="title" select="'sic: as in the source'"/>
+      <xsl:with-param name="title" select="tp:message('text.sic')"/>
     </xsl:call-template>
   </xsl:template>
 
@@ -951,6 +950,13 @@
       <xsl:with-param name="passage" select="false()"/>
     </xsl:call-template>
   </xsl:template>
+
+  <!-- The title of an editorial intervention: what it is, then what the source says of it ("Unclear (faded)"). -->
+  <xsl:function name="tp:editorial-title" as="xs:string">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:param name="detail" as="attribute()?"/>
+    <xsl:sequence select="string-join((tp:message($key), $detail!('(' || . || ')')), ' ')"/>
+  </xsl:function>
 
   <!-- A phrasing element around the content (a block span when it holds blocks in flow content). -->
   <xsl:template name="tp:phrase">
@@ -981,7 +987,7 @@
       <xsl:call-template name="tp:attributes">
         <xsl:with-param name="classes" select="'gap'"/>
       </xsl:call-template>
-      <xsl:attribute name="title" select="string-join(('Gap', (@reason, @extent, string-join((@quantity, @unit), ' ')[. ne ''])!string(.)), ': ')"/>
+      <xsl:attribute name="title" select="string-join((tp:message('text.gap'), (@reason, @extent, string-join((@quantity, @unit), ' ')[. ne ''])!string(.)), ': ')"/>
       <xsl:text>[…]</xsl:text>
       <xsl:apply-templates mode="#current">
         <xsl:with-param name="tp:inline" select="true()" tunnel="yes"/>
@@ -1029,14 +1035,14 @@
   <xsl:template match="pb" mode="tp:html">
     <xsl:param name="tp:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="src" select="if ($tp:in-link) then () else tp:facs-src(.)"/>
-    <xsl:variable name="label" select="if (@n) then 'p. ' || @n else 'page break'"/>
-    <span role="separator" aria-label="Page {if (@n) then @n else 'break'}">
+    <xsl:variable name="label" select="if (@n) then tp:message('text.page-abbreviation', @n) else tp:message('text.page-break')"/>
+    <span role="separator" aria-label="{if (@n) then tp:message('text.page', @n) else tp:message('text.page-break')}">
       <xsl:call-template name="tp:attributes">
         <xsl:with-param name="classes" select="'pb'"/>
       </xsl:call-template>
       <xsl:choose>
         <xsl:when test="exists($src)">
-          <a class="pb-facs" href="{$src}" title="Image of this page">{$label}</a>
+          <a class="pb-facs" href="{$src}" title="{tp:message('text.page-image')}">{$label}</a>
         </xsl:when>
         <xsl:otherwise>
           <xsl:if test="@facs">

@@ -16,21 +16,21 @@
   <!-- Text on a damaged part of the source: as read, with what damaged it in its tooltip. -->
   <xsl:template match="damage" mode="tp:html">
     <xsl:call-template name="tp:phrase">
-      <xsl:with-param name="title" select="string-join(('Damaged in the source', @agent!('(' || . || ')')), ' ')"/>
+      <xsl:with-param name="title" select="tp:editorial-title('text.damage', @agent)"/>
     </xsl:call-template>
   </xsl:template>
 
   <!-- A mark of the writer about the text (an insertion sign, a cross): as transcribed, with its function in its tooltip. -->
   <xsl:template match="metamark" mode="tp:html">
     <xsl:call-template name="tp:phrase">
-      <xsl:with-param name="title" select="string-join(('Mark in the source', (@function, @place)!string(.)), ': ')"/>
+      <xsl:with-param name="title" select="string-join((tp:message('text.metamark'), (@function, @place)!string(.)), ': ')"/>
     </xsl:call-template>
   </xsl:template>
 
   <!-- Another hand begins: an empty marker with the hand in its tooltip, for readers who look for it. -->
   <xsl:template match="handShift" mode="tp:html">
     <xsl:call-template name="tp:phrase">
-      <xsl:with-param name="title" select="string-join(('Another hand begins', (@new, @medium)!normalize-space(.)), ': ')"/>
+      <xsl:with-param name="title" select="string-join((tp:message('text.hand-shift'), (@new, @medium)!normalize-space(.)), ': ')"/>
     </xsl:call-template>
   </xsl:template>
 </xsl:stylesheet>

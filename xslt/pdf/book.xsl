@@ -18,6 +18,7 @@
   <xsl:import href="../common/facts.xsl"/>
   <xsl:import href="../common/readings.xsl"/>
   <xsl:import href="../common/rendition.xsl"/>
+  <xsl:import href="../common/language.xsl"/>
   <xsl:import href="typst.xsl"/>
   <xsl:import href="metadata.xsl"/>
   <xsl:import href="text.xsl"/>
@@ -28,7 +29,6 @@
   <!-- The title from teipress.toml, used when edition.xml has none. -->
   <xsl:param name="edition-title" as="xs:string" select="''"/>
   <xsl:param name="edition-subtitle" as="xs:string" select="''"/>
-  <xsl:param name="language" as="xs:string" select="'en'"/>
   <xsl:param name="paper" as="xs:string" select="'a4'"/>
   <xsl:param name="fonts" as="array(xs:string)" select="[]"/>
 
@@ -41,12 +41,12 @@
 
   <xsl:template match="*[$part eq 'back']" mode="tp:pdf-book" priority="2">
     <xsl:value-of select="tp:bibliography($registers/*/(bibl, biblStruct)[@xml:id])"/>
-    <xsl:text>&#10;#tp-index("person", "Index of persons")&#10;#tp-index("place", "Index of places")&#10;#tp-index("org", "Index of organisations")&#10;</xsl:text>
+    <xsl:value-of select="tp:indexes()"/>
   </xsl:template>
 
   <xsl:template match="*" mode="tp:pdf-book">
     <xsl:variable name="titles" select="teiHeader/fileDesc/titleStmt/title"/>
-    <xsl:variable name="title" select="(($titles[@type = 'main'], $titles[not(@type = ('sub', 'subtitle'))])[1]!normalize-space(.), $edition-title[. ne ''], 'Edition')[1]"/>
+    <xsl:variable name="title" select="(($titles[@type = 'main'], $titles[not(@type = ('sub', 'subtitle'))])[1]!normalize-space(.), $edition-title[. ne ''], tp:message('pdf.default-title'))[1]"/>
     <xsl:variable name="subtitle" select="($titles[@type = ('sub', 'subtitle')]!normalize-space(.), $edition-subtitle)[. ne ''][1]"/>
     <xsl:variable name="publication" select="teiHeader/fileDesc/publicationStmt"/>
     <xsl:variable name="imprint" select="(
@@ -58,14 +58,15 @@
     <xsl:text>#show: edition.with(book: true, title: {tp:typst-string($title)}, subtitle: {if (exists($subtitle)) then tp:typst-string($subtitle) else 'none'}, </xsl:text>
     <xsl:text>editors: {tp:typst-array(teiHeader/fileDesc/titleStmt/editor!normalize-space(.))}, imprint: {tp:typst-array($imprint)}, </xsl:text>
     <xsl:text>keywords: {tp:typst-array(teiHeader/profileDesc/textClass/keywords//term!normalize-space(.))}, </xsl:text>
-    <xsl:text>language: {tp:typst-string(tp:typst-language((text/@xml:lang, @xml:lang, $language)[1]))}, paper: {tp:typst-string($paper)}</xsl:text>
+    <xsl:text>language: {tp:typst-string(tp:typst-language((text/@xml:lang, @xml:lang, $language)[1]))}, paper: {tp:typst-string($paper)}, </xsl:text>
+    <xsl:text>words: (contents: {tp:typst-string(tp:message('pdf.contents'))}, edited-by: {tp:typst-string(tp:message('pdf.edited-by'))}, conjunction: {tp:typst-string(tp:message('pdf.and'))})</xsl:text>
     <xsl:if test="array:size($fonts) gt 0">, fonts: {tp:typst-array(array:flatten($fonts))}</xsl:if>
     <xsl:value-of select="tp:date-argument(($publication/date/@when)[1])"/>
     <xsl:text>)&#10;</xsl:text>
     <xsl:apply-templates select="text" mode="tp:pdf-book-chapter"/>
     <!-- Editorial principles from the header when the edition's text has no chapter of them. -->
     <xsl:if test="teiHeader/encodingDesc/editorialDecl[normalize-space(.)] and not(text//div[matches(@type, 'principles|editorial|editorialDecl', 'i')])">
-      <xsl:text>&#10;#tp-document(id: "editorial-principles", title: "Editorial principles", numbered: false)[</xsl:text>
+      <xsl:text>&#10;#tp-document(id: "editorial-principles", title: {tp:typst-string(tp:message('home.principles'))}, numbered: false)[</xsl:text>
       <xsl:apply-templates select="teiHeader/encodingDesc/editorialDecl/node()" mode="tp:pdf"/>
       <xsl:text>]&#10;</xsl:text>
     </xsl:if>
@@ -75,7 +76,7 @@
 
   <!-- A top-level division of edition.xml is a chapter titled by its head. -->
   <xsl:template match="*[tp:behaviour(.) = 'division']" mode="tp:pdf-book-chapter">
-    <xsl:variable name="title" select="(head[1]!normalize-space(.), @n, tp:label-of-type((@type, 'Preface')[1]))[. ne ''][1]"/>
+    <xsl:variable name="title" select="(head[1]!normalize-space(.), @n, (@type!tp:label-of-type(.), tp:message('pdf.preface'))[1])[. ne ''][1]"/>
     <xsl:text>&#10;#tp-document(id: {tp:typst-string((@xml:id, 'front-' || count(preceding::*) )[1])}, title: {tp:typst-string($title)}, numbered: false)[</xsl:text>
     <xsl:apply-templates select="node() except head[1]" mode="tp:pdf"/>
     <xsl:text>]&#10;</xsl:text>

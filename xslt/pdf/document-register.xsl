@@ -31,7 +31,7 @@
     <xsl:variable name="markup" as="xs:string*">
       <xsl:apply-templates select="$lists" mode="tp:pdf-document-register"/>
     </xsl:variable>
-    <xsl:sequence select="if (empty($lists)) then '' else '&#10;&#10;#tp-document-register[' || string-join($markup, '') || ']&#10;&#10;'"/>
+    <xsl:sequence select="if (empty($lists)) then '' else '&#10;&#10;#tp-document-register(' || tp:typst-string(tp:message('register.in-this-document')) || ')[' || string-join($markup, '') || ']&#10;&#10;'"/>
   </xsl:function>
 
   <xsl:template match="*[tp:is-document-register(.)]" mode="tp:pdf-document-register">
@@ -75,7 +75,7 @@
       <xsl:when test="$kind eq 'name'">#strong[<xsl:apply-templates select="$parts" mode="tp:pdf-entry-name"/>]</xsl:when>
       <xsl:when test="normalize-space(string-join($parts//text(), '')) eq '' and empty($parts/descendant-or-self::note)"/>
       <xsl:when test="$kind eq 'link'">
-        <xsl:text>#tp-entry-line("Links")[</xsl:text>
+        <xsl:text>#tp-entry-line({tp:typst-string(tp:message('entry.links'))})[</xsl:text>
         <xsl:for-each select="$parts">
           <xsl:if test="position() gt 1">#" · ";</xsl:if>
           <xsl:call-template name="tp:pdf-authority-link"/>

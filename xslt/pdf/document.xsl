@@ -18,6 +18,7 @@
   <xsl:import href="../common/facts.xsl"/>
   <xsl:import href="../common/readings.xsl"/>
   <xsl:import href="../common/rendition.xsl"/>
+  <xsl:import href="../common/language.xsl"/>
   <xsl:import href="typst.xsl"/>
   <xsl:import href="metadata.xsl"/>
   <xsl:import href="text.xsl"/>
@@ -50,11 +51,11 @@
         <xsl:text>#import "lib.typ": *&#10;</xsl:text>
         <xsl:text>#show: edition.with(title: {tp:typst-string(tp:document-title(.))}, editors: {tp:typst-array(teiHeader/fileDesc/titleStmt/(editor, author)!normalize-space(.))}, </xsl:text>
         <xsl:text>keywords: {tp:typst-array(($edition-title[. ne ''], teiHeader/profileDesc/textClass/keywords//term!normalize-space(.)))}, </xsl:text>
-        <xsl:text>language: {tp:typst-string(tp:typst-language(tp:language(.)))}, paper: {tp:typst-string($paper)}{tp:fonts-argument()}, description: {tp:typst-string(string-join((tp:document-title(.), tp:document-date(.)[. ne '']!string-join(tokenize(., '/')!tp:format-iso-date(., 'en'), ' – ')), ', '))})&#10;</xsl:text>
-        <xsl:text>#pdf.attach({tp:typst-string($source-name)}, read("source.xml", encoding: none), relationship: "source", mime-type: "application/tei+xml", description: "The TEI-XML source of this document")&#10;</xsl:text>
+        <xsl:text>language: {tp:typst-string(tp:typst-language(tp:language(.)))}, paper: {tp:typst-string($paper)}{tp:fonts-argument()}, description: {tp:typst-string(string-join((tp:document-title(.), tp:format-date-range(tp:document-date(.))[. ne '']), ', '))})&#10;</xsl:text>
+        <xsl:text>#pdf.attach({tp:typst-string($source-name)}, read("source.xml", encoding: none), relationship: "source", mime-type: "application/tei+xml", description: {tp:typst-string(tp:message('pdf.source-attachment'))})&#10;</xsl:text>
         <xsl:value-of select="tp:document-chapter(.)"/>
         <xsl:value-of select="tp:bibliography($cited)"/>
-        <xsl:text>&#10;#tp-index("person", "Index of persons")&#10;#tp-index("place", "Index of places")&#10;#tp-index("org", "Index of organisations")&#10;</xsl:text>
+        <xsl:value-of select="tp:indexes()"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

@@ -31,27 +31,26 @@
 
   <xsl:template match="*" mode="tp:pdf-metadata" as="xs:string*">
     <xsl:variable name="header" select="teiHeader"/>
-    <xsl:variable name="language" select="tp:language(.)"/>
     <xsl:variable name="senders" select="tp:senders(.)"/>
     <xsl:variable name="correspondents" select="tp:correspondents(.)"/>
     <xsl:variable name="ms" select="($header/fileDesc/sourceDesc//msDesc)[1]"/>
     <xsl:variable name="date" select="tp:document-date(.)"/>
-    <xsl:sequence select="tp:pair('Type', tp:kind-label(tp:document-kind(.)))"/>
-    <xsl:sequence select="tp:pair('Date', if ($date ne '') then string-join(tokenize($date, '/')!tp:format-iso-date(., 'en'), ' – ') else (tp:correspondence(.)/correspAction/date[normalize-space()])[1]!normalize-space(.))"/>
-    <xsl:sequence select="tp:pair('From', tp:party($senders, tp:correspondence-places(., 'sender')[empty($correspondents)]))"/>
-    <xsl:sequence select="tp:pair('To', tp:party(tp:addressees(.), tp:correspondence-places(., 'addressee')[empty($correspondents)]))"/>
-    <xsl:sequence select="tp:pair('Correspondents', tp:party($correspondents, ()))"/>
-    <xsl:sequence select="tp:pair('Sent from', tp:party((), tp:correspondence-places(., 'sender')[exists($correspondents)]))"/>
-    <xsl:sequence select="tp:pair('Sent to', tp:party((), tp:correspondence-places(., 'addressee')[exists($correspondents)]))"/>
-    <xsl:sequence select="tp:pair('Archive', string-join(($ms/msIdentifier/(settlement, institution, repository, collection)!normalize-space(.))[. ne ''], ', '))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.type'), tp:type-label(tp:document-kind(.)))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.date'), if ($date ne '') then tp:format-date-range($date) else (tp:correspondence(.)/correspAction/date[normalize-space()])[1]!normalize-space(.))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.from'), tp:party($senders, tp:correspondence-places(., 'sender')[empty($correspondents)]))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.to'), tp:party(tp:addressees(.), tp:correspondence-places(., 'addressee')[empty($correspondents)]))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.correspondents'), tp:party($correspondents, ()))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.sent-from'), tp:party((), tp:correspondence-places(., 'sender')[exists($correspondents)]))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.sent-to'), tp:party((), tp:correspondence-places(., 'addressee')[exists($correspondents)]))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.archive'), string-join(($ms/msIdentifier/(settlement, institution, repository, collection)!normalize-space(.))[. ne ''], ', '))"/>
     <xsl:for-each select="$ms/msIdentifier/idno, $ms/msIdentifier/altIdentifier/idno">
-      <xsl:sequence select="tp:pair(if (@type) then tp:label-of-type(@type) else 'Number', string(.))"/>
+      <xsl:sequence select="tp:pair(if (@type) then tp:label-of-type(@type) else tp:message('meta.number'), string(.))"/>
     </xsl:for-each>
-    <xsl:sequence select="tp:pair('Classification', string-join($ms//note[@type = 'classification']!normalize-space(.), '; '))"/>
-    <xsl:sequence select="tp:pair('Summary', string-join($ms/msContents/summary!normalize-space(.), ' '))"/>
-    <xsl:sequence select="tp:pair('Source', string-join($header/fileDesc/sourceDesc/(biblStruct, bibl)!normalize-space(string-join(.//text(), ' ')), '; '))"/>
-    <xsl:sequence select="tp:pair('Author', string-join($header/fileDesc/titleStmt/author!normalize-space(.), '; ')[empty($senders)])"/>
-    <xsl:sequence select="tp:pair('Translation', string-join($header/fileDesc/titleStmt/respStmt[resp[matches(., 'transl', 'i')]]/(persName, name, orgName)!normalize-space(.), ', '))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.classification'), string-join($ms//note[@type = 'classification']!normalize-space(.), '; '))"/>
+    <xsl:sequence select="tp:pair(tp:message('pdf.summary'), string-join($ms/msContents/summary!normalize-space(.), ' '))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.source'), string-join($header/fileDesc/sourceDesc/(biblStruct, bibl)!normalize-space(string-join(.//text(), ' ')), '; '))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.author'), string-join($header/fileDesc/titleStmt/author!normalize-space(.), '; ')[empty($senders)])"/>
+    <xsl:sequence select="tp:pair(tp:message('pdf.translation'), string-join($header/fileDesc/titleStmt/respStmt[resp[matches(., 'transl', 'i')]]/(persName, name, orgName)!normalize-space(.), ', '))"/>
   </xsl:template>
 
   <!-- "Kim Il Sung, Pyongyang": who sent or received (common/correspondence.xsl), and where. -->
@@ -59,12 +58,6 @@
     <xsl:param name="parties" as="element()*"/>
     <xsl:param name="places" as="element()*"/>
     <xsl:sequence select="string-join(($parties, $places)!tp:name-text(.)[. ne ''], ', ')"/>
-  </xsl:function>
-
-  <!-- "letter" as the metadata block names it: "Letter". -->
-  <xsl:function name="tp:kind-label" as="xs:string">
-    <xsl:param name="kind" as="xs:string"/>
-    <xsl:sequence select="upper-case(substring($kind, 1, 1)) || substring($kind, 2)"/>
   </xsl:function>
 
   <!-- "telegram-number" becomes "Telegram number". -->
@@ -80,12 +73,20 @@
     <xsl:variable name="date" select="($bibl/date[exists(tp:iso-date(.))])[1]"/>
     <xsl:variable name="parts" select="(
       tp:name-of-bibl($bibl),
-      string-join(($bibl/author!normalize-space(.), $bibl/respStmt[resp = 'addressee']/(persName, orgName, name)!normalize-space(.))[. ne ''], ' to ')[tp:name-of-bibl($bibl) eq ''],
-      if (exists($date)) then string-join(tokenize(tp:iso-date($date), '/')!tp:format-iso-date(., 'en'), ' – ') else normalize-space($bibl/date),
+      tp:bibl-from-to($bibl)[tp:name-of-bibl($bibl) eq ''],
+      if (exists($date)) then tp:format-date-range(tp:iso-date($date)) else normalize-space($bibl/date),
       normalize-space(string-join($bibl/note//text(), ' ')))[. ne '']"/>
     <xsl:sequence select="'#tp-bibl-entry(' || tp:typst-string($bibl/@xml:id) || ')['
-      || (if ($bibl/@n) then '#strong[' || tp:typst-literal('Document ' || $bibl/@n || '.') || '] ' else '')
+      || (if ($bibl/@n) then '#strong[' || tp:typst-literal(tp:message('bibl.document', $bibl/@n) || '.') || '] ' else '')
       || tp:typst-literal(string-join($parts!(if (matches(., '[.!?]$')) then . else . || '.'), ' ')) || ']'"/>
+  </xsl:function>
+
+  <!-- "Anna Example to Ben Sample": who wrote a cited document to whom, when it has no title. -->
+  <xsl:function name="tp:bibl-from-to" as="xs:string">
+    <xsl:param name="bibl" as="element()"/>
+    <xsl:variable name="from" select="string-join($bibl/author!normalize-space(.)[. ne ''], ', ')"/>
+    <xsl:variable name="to" select="string-join($bibl/respStmt[resp = 'addressee']/(persName, orgName, name)!normalize-space(.)[. ne ''], ', ')"/>
+    <xsl:sequence select="if ($from ne '' and $to ne '') then tp:message('pdf.from-to', ($from, $to)) else $from || $to"/>
   </xsl:function>
 
   <xsl:function name="tp:name-of-bibl" as="xs:string">
@@ -93,10 +94,15 @@
     <xsl:sequence select="normalize-space(string-join(($bibl/title, $bibl/analytic/title, $bibl/monogr/title)[1]//text(), ''))"/>
   </xsl:function>
 
+  <!-- The indexes of persons, places and organisations (each left out by lib.typ when empty). -->
+  <xsl:function name="tp:indexes" as="xs:string">
+    <xsl:sequence select="'&#10;' || string-join(('person', 'place', 'org')!('#tp-index(' || tp:typst-string(.) || ', ' || tp:typst-string(tp:message('pdf.index.' || .)) || ')&#10;'), '')"/>
+  </xsl:function>
+
   <!-- The bibliography: a heading and one entry per cited document, by number, then by title. -->
   <xsl:function name="tp:bibliography" as="xs:string">
     <xsl:param name="bibls" as="element()*"/>
     <xsl:sequence select="if (empty($bibls)) then '' else
-      '&#10;&#10;#tp-bibliography[' || string-join(sort($bibls, (), function($b) { (if ($b/@n castable as xs:integer) then xs:integer($b/@n) else 1000000), tp:name-of-bibl($b) })!tp:bibliography-entry(.), '&#10;') || ']&#10;&#10;'"/>
+      '&#10;&#10;#tp-bibliography(' || tp:typst-string(tp:message('nav.bibliography')) || ')[' || string-join(sort($bibls, (), function($b) { (if ($b/@n castable as xs:integer) then xs:integer($b/@n) else 1000000), tp:name-of-bibl($b) })!tp:bibliography-entry(.), '&#10;') || ']&#10;&#10;'"/>
   </xsl:function>
 </xsl:stylesheet>

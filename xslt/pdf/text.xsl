@@ -254,7 +254,7 @@
   <xsl:function name="tp:reading-text" as="xs:string">
     <xsl:param name="reading" as="element()"/>
     <xsl:variable name="text" select="normalize-space(string-join($reading//text()[not(ancestor::note[ancestor::* intersect $reading])], ''))"/>
-    <xsl:sequence select="if ($text eq '') then 'om.' else $text"/>
+    <xsl:sequence select="if ($text eq '') then tp:message('apparatus.omitted') else $text"/>
   </xsl:function>
 
   <!-- What a recorded reading is: its witnesses, or what kind of alternative it is. -->
@@ -262,12 +262,7 @@
     <xsl:param name="reading" as="element()"/>
     <xsl:sequence select="
       if ($reading/@wit) then normalize-space(replace($reading/@wit, '#', ''))
-      else if ($reading/self::abbr) then 'abbr.'
-      else if ($reading/self::sic) then 'sic'
-      else if ($reading/self::orig) then 'orig.'
-      else if ($reading/self::del) then 'del.'
-      else if ($reading/self::add) then 'add.'
-      else if ($reading/self::rdg) then 'rdg.'
+      else if (local-name($reading) = ('abbr', 'sic', 'orig', 'del', 'add', 'rdg')) then tp:message('apparatus.' || local-name($reading))
       else local-name($reading)"/>
   </xsl:function>
 

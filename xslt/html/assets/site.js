@@ -1,13 +1,29 @@
 /* teipress site script: entity popovers, the markup toggle, the document list's filters and
    sorting, the citation copy button and the search page. No dependencies; every page works
-   without it (popovers degrade to the register links in the metadata and registers). */
+   without it (popovers degrade to the register links in the metadata and registers).
+   Its words come from the page (script#teipress-messages, the message catalogue's js.* entries
+   in the edition's language, written by xslt/html/layout.xsl): none is written here. */
 (function () {
   "use strict";
 
   var root = document.documentElement.getAttribute("data-site-root") || "";
   var registers = window.teipressRegisters || {};
-  var KIND_LABELS = { person: "Person", place: "Place", org: "Organisation", bibl: "Cited document", work: "Work", event: "Event", object: "Object" };
-  var READING_LABELS = { abbr: "Abbreviation", expan: "Expansion", sic: "As written", corr: "Correction", orig: "Original spelling", reg: "Regularised", lem: "Lemma", rdg: "Variant reading", del: "Deleted", add: "Added", unclear: "Unclear", supplied: "Supplied" };
+  var messages = readMessages();
+
+  function readMessages() {
+    var block = document.getElementById("teipress-messages");
+    try { return block ? JSON.parse(block.textContent) : {}; } catch (error) { return {}; }
+  }
+
+  /* The page's word for `key`, with {1} replaced by `value`; the key itself should the page lack it. */
+  function t(key, value) {
+    var text = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : key;
+    return value === undefined ? text : text.replace("{1}", function () { return value; });
+  }
+
+  function kindLabel(kind) {
+    return Object.prototype.hasOwnProperty.call(messages, "kind." + kind) ? messages["kind." + kind] : "";
+  }
 
   /* Only the registers' own entries: an id such as "constructor" must not find Object's properties. */
   function entryOf(id) {
@@ -47,25 +63,25 @@
   function entryContent(container, id, surface) {
     var entry = entryOf(id);
     var kind = entry ? entry.kind : (container.dataset.kind || "");
-    container.appendChild(el("p", "popover-kind", KIND_LABELS[kind] || "Name"));
+    container.appendChild(el("p", "popover-kind", kindLabel(kind) || t("kind.name")));
     var title = el("p", "popover-name", entry ? entry.name : surface);
     container.appendChild(title);
     if (entry) {
       if (entry.dates) container.appendChild(el("p", "popover-dates", entry.dates));
-      if (entry.also) container.appendChild(el("p", "popover-also", (kind === "bibl" ? "" : "Also: ") + entry.also));
+      if (entry.also) container.appendChild(el("p", "popover-also", (kind === "bibl" ? "" : t("label", t("also"))) + entry.also));
       if (entry.description) container.appendChild(el("p", "popover-description", entry.description));
       var more = el("p", "popover-link");
-      var link = el("a", "", "Register entry and all mentions");
+      var link = el("a", "", t("register-link"));
       link.href = root + entry.href;
       more.appendChild(link);
       container.appendChild(more);
     } else {
-      container.appendChild(el("p", "popover-description", "This name has no entry in the edition's registers."));
+      container.appendChild(el("p", "popover-description", t("no-entry")));
       // What the source itself says of the name: its key and an authority record, if it gives them.
       if (container.dataset.label && container.dataset.label !== surface) container.appendChild(el("p", "popover-also", container.dataset.label));
       if (container.dataset.href) {
         var authority = el("p", "popover-link");
-        var record = el("a", "", "Authority record");
+        var record = el("a", "", t("authority-record"));
         record.href = container.dataset.href;
         record.rel = "external noopener";
         authority.appendChild(record);
@@ -82,15 +98,16 @@
     var body = el("div", "popover-body");
     var firstTitle = null;
     if (trigger.classList.contains("alternate")) {
-      body.appendChild(el("p", "popover-kind", "Other readings"));
-      firstTitle = el("p", "popover-name", "Readings of this passage");
+      body.appendChild(el("p", "popover-kind", t("other-readings")));
+      firstTitle = el("p", "popover-name", t("readings-title"));
       body.appendChild(firstTitle);
       var list = el("dl", "popover-readings");
       trigger.querySelectorAll("[data-reading]").forEach(function (reading) {
-        var label = READING_LABELS[reading.dataset.reading] || reading.dataset.reading;
-        if (reading.classList.contains("reading-primary")) label += " (in the text)";
+        var key = "reading." + reading.dataset.reading;
+        var label = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : reading.dataset.reading;
+        if (reading.classList.contains("reading-primary")) label = t("in-the-text", label);
         list.appendChild(el("dt", "", label));
-        list.appendChild(el("dd", "", reading.textContent.trim() || "(empty)"));
+        list.appendChild(el("dd", "", reading.textContent.trim() || t("empty")));
       });
       body.appendChild(list);
     } else {
@@ -110,7 +127,7 @@
     firstTitle.id = "tp-popover-title";
     var close = el("button", "popover-close");
     close.type = "button";
-    close.setAttribute("aria-label", "Close");
+    close.setAttribute("aria-label", t("close"));
     close.textContent = "×";
     close.addEventListener("click", function () { closePopover(true); });
     box.appendChild(close);
@@ -157,7 +174,7 @@
       if (!trigger.hasAttribute("tabindex")) trigger.tabIndex = 0;
       var entry = entryOf((trigger.dataset.entity || "").split(/\s+/)[0]);
       if (entry && !trigger.hasAttribute("aria-label") && !trigger.classList.contains("alternate")) {
-        trigger.setAttribute("aria-description", (KIND_LABELS[entry.kind] || "") + ": " + entry.name);
+        trigger.setAttribute("aria-description", t("label", kindLabel(entry.kind)) + entry.name);
       }
     });
     document.addEventListener("click", function (event) {
@@ -190,7 +207,7 @@
     function apply(plain) {
       document.body.classList.toggle("markup-hidden", plain);
       button.setAttribute("aria-pressed", plain ? "true" : "false");
-      button.textContent = plain ? "Show markup" : "Hide markup";
+      button.textContent = plain ? t("show-markup") : t("hide-markup");
     }
     var stored = null;
     try { stored = window.localStorage.getItem("teipress-markup-hidden"); } catch (error) { stored = null; }
@@ -271,9 +288,9 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(citation.textContent.replace(/\s+/g, " ").trim()).then(function () {
-        button.textContent = "Copied";
-        window.setTimeout(function () { button.textContent = "Copy citation"; }, 2000);
-      }, function () { button.textContent = "Select the text to copy it"; });
+        button.textContent = t("copied");
+        window.setTimeout(function () { button.textContent = t("copy-citation"); }, 2000);
+      }, function () { button.textContent = t("copy-failed"); });
     });
   }
 
@@ -281,7 +298,17 @@
   /* Pagefind's JavaScript API (pagefind/pagefind.js) with our own interface: every title, excerpt and
      filter value reaches the page as text (Pagefind's bundled interface inserts filter values as HTML,
      so a name such as "<img onerror=...>" in a source would run as script). */
-  var FILTER_LABELS = { type: "Type", year: "Year", person: "Person" };
+  var FILTER_ORDER = ["type", "year", "person"];
+
+  function filterLabel(name) {
+    return Object.prototype.hasOwnProperty.call(messages, "filter." + name) ? messages["filter." + name] : name;
+  }
+
+  /* "1 document found", "3 documents found": French counts 0 and 1 as singular (as xslt/common/language.xsl). */
+  function found(count) {
+    var singular = document.documentElement.lang === "fr" ? count <= 1 : count === 1;
+    return t(singular ? "found.one" : "found.other", String(count));
+  }
 
   /* An excerpt of a page's text around its first match, the matched words marked. Built from the text
      Pagefind stores (`content`, as the page shows it) and the matches' word positions, not from Pagefind's
@@ -315,12 +342,12 @@
     }
     var form = el("form", "search-form");
     form.setAttribute("role", "search");
-    var label = el("label", "visually-hidden", container.dataset.placeholder || "Search");
+    var label = el("label", "visually-hidden", container.dataset.placeholder);
     label.htmlFor = "search-input";
     var input = el("input", "search-input");
     input.id = "search-input";
     input.type = "search";
-    input.placeholder = container.dataset.placeholder || "Search";
+    input.placeholder = container.dataset.placeholder;
     input.autocomplete = "off";
     form.appendChild(label);
     form.appendChild(input);
@@ -349,15 +376,15 @@
     function showFilters(available) {
       filters.textContent = "";
       Object.keys(available).sort(function (a, b) {
-        return Object.keys(FILTER_LABELS).indexOf(a) - Object.keys(FILTER_LABELS).indexOf(b);
+        return FILTER_ORDER.indexOf(a) - FILTER_ORDER.indexOf(b);
       }).forEach(function (name) {
         var values = Object.keys(available[name]).sort(function (a, b) { return a.localeCompare(b, undefined, { numeric: true }); });
         if (!values.length) return;
         var details = el("details", "search-filter");
-        var summary = el("summary", "", FILTER_LABELS[name] || name);
+        var summary = el("summary", "", filterLabel(name));
         details.appendChild(summary);
         var fieldset = el("fieldset");
-        fieldset.appendChild(el("legend", "visually-hidden", FILTER_LABELS[name] || name));
+        fieldset.appendChild(el("legend", "visually-hidden", filterLabel(name)));
         chosen[name] = chosen[name] || {};
         values.forEach(function (value, index) {
           var row = el("div", "search-filter-value");
@@ -420,9 +447,9 @@
           if (ticket !== latest) return;
           results.textContent = "";
           pages.forEach(function (data) { results.appendChild(resultItem(data)); });
-          status.textContent = search.results.length === 1 ? "1 document found" : search.results.length + " documents found";
+          status.textContent = found(search.results.length);
         });
-      }).catch(function () { status.textContent = "The search index could not be read."; });
+      }).catch(function () { status.textContent = t("search-failed"); });
     }
 
     var pending = null;
@@ -439,7 +466,7 @@
       var query = new URLSearchParams(window.location.search).get("q");
       if (query) input.value = query;
       run();
-    }).catch(function () { status.textContent = "The search index could not be read."; });
+    }).catch(function () { status.textContent = t("search-failed"); });
   }
 
   function start() {

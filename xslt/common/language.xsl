@@ -1,0 +1,132 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The interface's language: every word the edition itself says to a reader (menus, labels,
+  headings, abbreviations, dates) comes from one message catalogue per language,
+  messages/{en,de,fr,it}.xml, through tp:message; html/ and pdf/ hold no words of their own.
+  Dates are written here, in words of the catalogue, for every renderer (SaxonC-HE's format-date
+  knows only English).
+
+  A message may hold placeholders {1}, {2} ... for tp:message($key, $arguments). Counted phrases
+  have two keys, KEY.one and KEY.other (tp:count-message). The language of a document's text
+  (hyphenation, the lang attribute) is its own xml:lang (tp:language in functions.xsl), not this.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:m="https://teipress.org/ns/messages"
+  xmlns:tp="https://teipress.org/ns/xslt"
+  exclude-result-prefixes="#all"
+  expand-text="yes">
+
+  <!-- The interface language (teipress.toml `language`): en, de, fr or it. -->
+  <xsl:param name="language" as="xs:string" select="'en'"/>
+
+  <xsl:variable name="tp:languages" as="xs:string+" select="'en', 'de', 'fr', 'it'"/>
+
+  <xsl:variable name="tp:messages" as="map(xs:string, xs:string)" select="
+    if (not($language = $tp:languages))
+    then error(xs:QName('tp:language'), 'the interface language must be one of ' || string-join($tp:languages, ', ') || ', not ' || $language)
+    else map:merge(doc(resolve-uri('messages/' || $language || '.xml', static-base-uri()))/m:messages/m:message!map:entry(string(@key), string(.)))"/>
+
+  <!-- The message `key` in the interface language; a key the catalogue lacks is an error, never English. -->
+  <xsl:function name="tp:message" as="xs:string">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:sequence select="($tp:messages($key), error(xs:QName('tp:message'), 'no message ' || $key || ' in messages/' || $language || '.xml'))[1]"/>
+  </xsl:function>
+
+  <!-- The message `key` with {1}, {2} ... replaced by `arguments` (as text: nothing in them is a placeholder).
+       A placeholder without an argument stays, e.g. {0} where html/ puts an element (tp:message-around). -->
+  <xsl:function name="tp:message" as="xs:string">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:param name="arguments" as="xs:string*"/>
+    <xsl:sequence select="string-join(for $part in analyze-string(tp:message($key), '\{(\d+)\}')/* return
+      if ($part/self::fn:match) then ($arguments[xs:integer($part/fn:group)], string($part))[1] else string($part), '')"
+      xmlns:fn="http://www.w3.org/2005/xpath-functions"/>
+  </xsl:function>
+
+  <!-- Whether the catalogue has a message `key` (for words that are translated where known, e.g. document types). -->
+  <xsl:function name="tp:has-message" as="xs:boolean">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:sequence select="map:contains($tp:messages, $key)"/>
+  </xsl:function>
+
+  <!-- A counted phrase, "1 document" / "3 documents": KEY.one or KEY.other, with {1} the count.
+       French counts 0 and 1 as singular. -->
+  <xsl:function name="tp:count-message" as="xs:string">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:param name="count" as="xs:integer"/>
+    <xsl:param name="arguments" as="xs:string*"/>
+    <xsl:variable name="singular" select="if ($language eq 'fr') then $count le 1 else $count eq 1"/>
+    <xsl:sequence select="tp:message($key || (if ($singular) then '.one' else '.other'), (string($count), $arguments))"/>
+  </xsl:function>
+
+  <xsl:function name="tp:count-message" as="xs:string">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:param name="count" as="xs:integer"/>
+    <xsl:sequence select="tp:count-message($key, $count, ())"/>
+  </xsl:function>
+
+  <!-- Every message whose key starts with `prefix`, as a map (the data block site.js reads its words from). -->
+  <xsl:function name="tp:messages-starting" as="map(xs:string, xs:string)">
+    <xsl:param name="prefix" as="xs:string"/>
+    <xsl:sequence select="map:merge(map:keys($tp:messages)[starts-with(., $prefix)]!map:entry(substring-after(., $prefix), $tp:messages(.)))"/>
+  </xsl:function>
+
+  <!-- A document type's name in the reader's words: the catalogue's for the types it knows, else the type itself. -->
+  <xsl:function name="tp:type-label" as="xs:string">
+    <xsl:param name="type" as="xs:string?"/>
+    <xsl:variable name="key" select="'type.' || lower-case(($type[normalize-space()], 'document')[1])"/>
+    <xsl:sequence select="if (tp:has-message($key)) then tp:message($key) else upper-case(substring($type, 1, 1)) || substring($type, 2)"/>
+  </xsl:function>
+
+  <!-- ================================================================== -->
+  <!-- Dates                                                               -->
+  <!-- ================================================================== -->
+
+  <!-- One ISO date as a reader writes it: "14 March 1888", "14. März 1888", "1er mars 1888",
+       "marzo 1888"; any other value (a year, a time) as it is. -->
+  <xsl:function name="tp:format-date" as="xs:string">
+    <xsl:param name="iso" as="xs:string"/>
+    <xsl:sequence select="
+      if (matches($iso, '^\d{4}-\d{2}-\d{2}$') and $iso castable as xs:date)
+        then tp:message('date.day-month-year', (tp:day($iso), tp:month($iso), tp:year($iso)))
+      else if (matches($iso, '^\d{4}-\d{2}$') and concat($iso, '-01') castable as xs:date)
+        then tp:message('date.month-year', (tp:month($iso), tp:year($iso)))
+      else $iso"/>
+  </xsl:function>
+
+  <!-- A date or a range "from/to" (ISO, as tp:iso-date gives it) as a reader writes it: a range
+       within one month or one year names the month and year once ("3–5 May 1975",
+       "3. Mai – 5. Juni 1975"). -->
+  <xsl:function name="tp:format-date-range" as="xs:string">
+    <xsl:param name="iso" as="xs:string?"/>
+    <xsl:variable name="parts" select="tokenize(($iso, '')[1], '/')[. ne '']"/>
+    <xsl:variable name="days" select="count($parts) = 2 and (every $part in $parts satisfies ($part castable as xs:date and matches($part, '^\d{4}-\d{2}-\d{2}$')))"/>
+    <xsl:sequence select="
+      if (empty($parts)) then ''
+      else if ($days and substring($parts[1], 1, 7) eq substring($parts[2], 1, 7))
+        then tp:message('date.range-in-month', (tp:day($parts[1]), tp:format-date($parts[2])))
+      else if ($days and substring($parts[1], 1, 4) eq substring($parts[2], 1, 4))
+        then tp:message('date.range', (tp:message('date.day-month', (tp:day($parts[1]), tp:month($parts[1]))), tp:format-date($parts[2])))
+      else if (count($parts) = 2) then tp:message('date.range', $parts!tp:format-date(.))
+      else string-join($parts!tp:format-date(.), ' ')"/>
+  </xsl:function>
+
+  <!-- The day of an ISO date as the language writes it before the month ("3", "3.", "1er", "1º"). -->
+  <xsl:function name="tp:day" as="xs:string">
+    <xsl:param name="iso" as="xs:string"/>
+    <xsl:variable name="day" select="xs:integer(substring($iso, 9, 2))"/>
+    <xsl:sequence select="if ($day eq 1) then tp:message('date.first-day') else tp:message('date.day', string($day))"/>
+  </xsl:function>
+
+  <xsl:function name="tp:month" as="xs:string">
+    <xsl:param name="iso" as="xs:string"/>
+    <xsl:sequence select="tp:message('month.' || xs:integer(substring($iso, 6, 2)))"/>
+  </xsl:function>
+
+  <xsl:function name="tp:year" as="xs:string">
+    <xsl:param name="iso" as="xs:string"/>
+    <xsl:sequence select="substring($iso, 1, 4)"/>
+  </xsl:function>
+</xsl:stylesheet>
