@@ -76,10 +76,15 @@
   <!-- A document type's name in the reader's words: the catalogue's for the types it knows, else the type itself. -->
   <xsl:function name="tp:type-label" as="xs:string">
     <xsl:param name="type" as="xs:string?"/>
-    <!-- "telegram-number", "telegram_number" and "telegram number" are one type. -->
-    <xsl:variable name="words" select="replace(normalize-space($type), '[-_]', ' ')"/>
-    <xsl:variable name="key" select="'type.' || lower-case(($words[. ne ''], 'document')[1])"/>
-    <xsl:sequence select="if (tp:has-message($key)) then tp:message($key) else upper-case(substring($words, 1, 1)) || substring($words, 2)"/>
+    <xsl:variable name="key" select="'type.' || lower-case(($type[normalize-space()], 'document')[1])"/>
+    <xsl:sequence select="if (tp:has-message($key)) then tp:message($key) else upper-case(substring($type, 1, 1)) || substring($type, 2)"/>
+  </xsl:function>
+
+  <!-- The label of an identifier's or a division's type written as a token: "telegram-number" and
+       "telegram_number" read "Telegram number" (or the catalogue's words for it). -->
+  <xsl:function name="tp:token-type-label" as="xs:string">
+    <xsl:param name="type" as="xs:string"/>
+    <xsl:sequence select="tp:type-label(replace(normalize-space($type), '[-_]', ' '))"/>
   </xsl:function>
 
   <!-- ================================================================== -->

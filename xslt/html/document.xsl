@@ -184,7 +184,7 @@
           <dt>{tp:message('meta.archive')}</dt>
           <dd>{string-join(($ms/msIdentifier/(institution, repository, collection, settlement, country))!normalize-space(.)[. ne ''], ', ')}</dd>
           <xsl:for-each select="$ms/msIdentifier/idno[normalize-space()]">
-            <dt>{if (@type) then tp:type-label(@type) else tp:message('meta.number')}</dt>
+            <dt>{if (@type) then tp:token-type-label(@type) else tp:message('meta.number')}</dt>
             <dd>{normalize-space(.)}</dd>
           </xsl:for-each>
         </xsl:if>

@@ -76,7 +76,7 @@
 
   <!-- A top-level division of edition.xml is a chapter titled by its head. -->
   <xsl:template match="*[tp:behaviour(.) = 'division']" mode="tp:pdf-book-chapter">
-    <xsl:variable name="title" select="(head[1]!normalize-space(.), @n, (@type!tp:type-label(.), tp:message('pdf.preface'))[1])[. ne ''][1]"/>
+    <xsl:variable name="title" select="(head[1]!normalize-space(.), @n, (@type!tp:token-type-label(.), tp:message('pdf.preface'))[1])[. ne ''][1]"/>
     <xsl:text>&#10;#tp-document(id: {tp:typst-string((@xml:id, 'front-' || count(preceding::*) )[1])}, title: {tp:typst-string($title)}, numbered: false)[</xsl:text>
     <xsl:apply-templates select="node() except head[1]" mode="tp:pdf"/>
     <xsl:text>]&#10;</xsl:text>

@@ -44,7 +44,7 @@
     <xsl:sequence select="tp:pair(tp:message('meta.sent-to'), tp:party((), tp:correspondence-places(., 'addressee')[exists($correspondents)]))"/>
     <xsl:sequence select="tp:pair(tp:message('meta.archive'), string-join(($ms/msIdentifier/(settlement, institution, repository, collection)!normalize-space(.))[. ne ''], ', '))"/>
     <xsl:for-each select="$ms/msIdentifier/idno, $ms/msIdentifier/altIdentifier/idno">
-      <xsl:sequence select="tp:pair(if (@type) then tp:type-label(@type) else tp:message('meta.number'), string(.))"/>
+      <xsl:sequence select="tp:pair(if (@type) then tp:token-type-label(@type) else tp:message('meta.number'), string(.))"/>
     </xsl:for-each>
     <xsl:sequence select="tp:pair(tp:message('meta.classification'), string-join($ms//note[@type = 'classification']!normalize-space(.), '; '))"/>
     <xsl:sequence select="tp:pair(tp:message('pdf.summary'), string-join($ms/msContents/summary!normalize-space(.), ' '))"/>
