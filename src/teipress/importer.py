@@ -908,7 +908,7 @@ def summarise_schema(paths: list[Path], config: Config, result: ImportResult) ->
         mine = [p for p in problems if p.file == shown and p.is_error]
         if not mine:
             continue
-        tree = etree.parse(str(path))
+        tree = parse_file(path)
         counts: Counter[str] = Counter(element_at(path, tree, p.line, p.column) for p in mine)
         result.schema_summary[shown] = counts
         result.notes.append(f"{shown}: could not be converted to the edition's schema, {len(mine)} problem(s): " + ", ".join(f"<{name}> {count}" for name, count in counts.most_common()))

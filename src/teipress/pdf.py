@@ -32,7 +32,7 @@ from .outputs import MARKER, output_names, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import WorkerPool, scratch_folder
-from .xmlio import safe_parser, write_atomic
+from .xmlio import write_atomic
 
 LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
 # The first line of every generated .typ file; teipress.toml `typst` (copied as custom.typ) is imported after it.
@@ -138,14 +138,15 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
         outcomes: dict[str, DocumentOutcome] = {}
         tasks = []
         for doc in edition.documents:
-            name, tree_xml = names[doc], etree.tostring(doc.tree)
-            keys[name] = _digest(code_key.encode(), name.encode(), doc.path.read_bytes(), tree_xml, register_index.subset_xml(doc.tree.getroot()))
+            # The source's bytes are read once: the key and the attached copy are of the same file.
+            name, tree_xml, source_bytes = names[doc], etree.tostring(doc.tree), doc.path.read_bytes()
+            keys[name] = _digest(code_key.encode(), name.encode(), source_bytes, tree_xml, register_index.subset_xml(doc.tree.getroot()))
             reused = _reuse_document(previous, out_dir, staging, name, keys[name], display_path(doc.path))
             if reused is not None:
                 outcomes[name] = reused
                 result.reused.append(name)
             else:
-                tasks.append((f"document {name}", (str(doc.path), name, tree_xml)))
+                tasks.append((f"document {name}", (str(doc.path), name, tree_xml, source_bytes, "".join(doc.tree.getroot().itertext()))))
         with WorkerPool(max(1, jobs), _start_worker, (registers, setting)) as pool:
             fresh: list[DocumentOutcome] = []
             batch = TASKS_PER_WORKER * max(1, jobs)
@@ -282,7 +283,7 @@ def _stylesheets():  # type: ignore[no-untyped-def]
     return _registers_node
 
 
-def _typeset_document(path_text: str, document_id: str, tree_xml: bytes) -> DocumentOutcome:
+def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_bytes: bytes, text: str) -> DocumentOutcome:
     """Transform one document (for its own PDF and as a book chapter) and typeset its PDF into the staging folder."""
     from .errors import OutputError, TeipressError
     from .saxon import to_xdm
@@ -299,10 +300,9 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes) -> Docu
         outcome.chapter = stylesheets.transform(_setting.document_stylesheet, node, part="book", **common)
         # The attached source is named like the site's copy: a file name may hold what Typst refuses in a path (a backslash).
         markup = stylesheets.transform(_setting.document_stylesheet, node, part="standalone", source_name=f"{document_id}.xml", **common)
-        done = typeset(markup, {"source.xml": path.read_bytes()}, _setting, what=display_path(path),
+        done = typeset(markup, {"source.xml": source_bytes}, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
-        text = "".join(etree.fromstring(tree_xml, safe_parser()).itertext())
         outcome.problems = missing_glyph_problems(done.pdf, done.conformant, path, text, document_id, _setting)
         write_atomic(Path(_setting.out_dir) / f"{document_id}.pdf", done.pdf)
     except OutputError:
