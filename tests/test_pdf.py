@@ -137,6 +137,13 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece]]:
         out.append(SOFT)
         if is_tei(element, "TEI", "teiCorpus") and element.getparent() is not None:
             out.extend([" ", document_title(element), " "])
+        # The marks of the manuscript (xslt/pdf/transcription.xsl), exactly where they stand.
+        opening, closing = MANUSCRIPT_MARKS[etree.QName(element).localname] if is_tei(element, *MANUSCRIPT_MARKS) else ("", "")
+        if is_tei(element, "pb"):
+            opening = f"|{normalize_space(element.get('n') or '')}|"
+        elif is_tei(element, "gap"):
+            opening = "[…" + (f"\u00a0{gap_extent(element)}" if gap_extent(element) else "") + "]"
+        text(out, opening)
         if is_tei(element, "choice", "app", "subst"):
             alternate(element, element, out, in_note)
         else:
@@ -145,6 +152,7 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece]]:
                 target = re.sub(r"\s", "", element.get("target") or "")
                 if re.match(r"(https?|mailto|ftp):", target, re.IGNORECASE):
                     out.append(target)
+        text(out, closing)
         out.append(SOFT)
 
     def inside(element: etree._Element, out: list[Piece], in_note: bool) -> None:
@@ -182,6 +190,25 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece]]:
 
     walk(root, body, False)
     return body, footnotes
+
+
+# What the PDF sets around an element of the manuscript's state (xslt/pdf/transcription.xsl, lib.typ):
+# an addition between half brackets, an unclear reading in brackets with a question mark.
+MANUSCRIPT_MARKS = {"add": ("⸢", "⸣"), "unclear": ("[", "?]")}
+GAP_UNITS = {"char": "character", "chars": "character", "character": "character", "characters": "character",
+             "letter": "character", "letters": "character", "word": "word", "words": "word", "line": "line",
+             "lines": "line", "page": "page", "pages": "page"}
+
+
+def gap_extent(gap: etree._Element) -> str:
+    """An omission's extent as an English edition prints it after "[…": "2 words", else @extent."""
+    quantity = normalize_space(gap.get("quantity") or "")
+    unit = normalize_space(gap.get("unit") or "")
+    if quantity.isdigit() and unit.lower() in GAP_UNITS:
+        return f"{quantity} {GAP_UNITS[unit.lower()]}{'' if quantity == '1' else 's'}"
+    if quantity:
+        return normalize_space(f"{quantity} {unit}")
+    return normalize_space(gap.get("extent") or "")
 
 
 def reading_text(reading: etree._Element) -> str:

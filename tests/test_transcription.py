@@ -53,7 +53,9 @@ def test_the_page_shows_damage_marks_and_hands_in_tooltips_and_keeps_every_word(
     assert "Dear Sirfriend," in text  # the subst: both readings on the page, the deletion hidden by CSS
     assert "the corner of the box was wet and two books […] were spoiled. Mr has not answered.^ Write soon." in text
 
-def test_print_marks_an_unclear_reading_and_keeps_the_others(stylesheets) -> None:
+def test_print_marks_the_manuscript_by_the_conventions_of_documentary_editions(stylesheets) -> None:
+    """unclear as [two?], the gap with its extent, supplied in brackets, an addition in half brackets, a page break as |2|."""
     markup = stylesheets.transform("pdf/document.xsl", to_xdm(etree.parse(str(VALID))), part="book", registers=to_xdm("<TEI xmlns='http://www.tei-c.org/ns/1.0'/>"), document_id="valid-transcription")
-    assert '#"corner";#" of the box was wet and ";#"two";#super[?]#" books ";#tp-gap;#" ";#"[";#"were";#"]";#" spoiled. Mr ";#" ";' in markup
-    assert '#" has not answered.";#"^";' in markup
+    assert ('#"corner";#" of the box was wet and ";#tp-unclear[#"two";]#" books ";#tp-gap("2 words");#" ";#"[";#"were";#"]";'
+            '#" spoiled. Mr ";#" ";#" has not answered.";#"^";#" ";#tp-add[#"Write soon.";]') in markup
+    assert '#tp-pb-between("2");' in markup

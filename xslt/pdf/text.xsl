@@ -21,18 +21,28 @@
   <xsl:variable name="tp:par" as="xs:string" select="'&#10;&#10;'"/>
 
   <!-- Text: literal, with runs of white space as one space. White space between blocks, and at the start
-       or end of a division, is layout, not text; between two phrases of a division (the names of a
-       salute, say) it is the space between two words. -->
+       or end of a division or a block (before or after only line breaks: a letter's line that begins
+       with <lb/>), is layout, not text; between two phrases of a division (the names of a salute, say)
+       it is the space between two words; after a line break that follows a space it is that space. -->
   <xsl:template match="text()" mode="tp:pdf">
     <xsl:choose>
       <xsl:when test="normalize-space(.) eq '' and (parent::*[tp:behaviour(.) = ('list', 'table', 'row', 'figure', 'metadata')]
                       or parent::*[tp:behaviour(.) eq 'division'][not(current()/preceding-sibling::* and current()/following-sibling::*)]
-                      or preceding-sibling::*[1][tp:pdf-is-block(.)] or following-sibling::*[1][tp:pdf-is-block(.)])"/>
+                      or preceding-sibling::*[1][tp:pdf-is-block(.)] or following-sibling::*[1][tp:pdf-is-block(.)]
+                      or parent::*[tp:pdf-is-block(.)][empty(current()/preceding-sibling::node()[not(tp:is-line-break(.))])
+                                                       or empty(current()/following-sibling::node()[not(tp:is-line-break(.))])]
+                      or preceding-sibling::node()[1][tp:is-line-break(.)][preceding-sibling::node()[1][self::text()][matches(., '\s$')]])"/>
       <xsl:otherwise>{tp:typst-literal(replace(., '\s+', ' '))}</xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
   <xsl:template match="comment() | processing-instruction()" mode="tp:pdf"/>
+
+  <!-- A break of the line, column or gathering (not of the page: "|2|" is printed), or a comment. -->
+  <xsl:function name="tp:is-line-break" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="exists($node[self::lb or self::cb or self::milestone or self::gb or self::comment() or self::processing-instruction()])"/>
+  </xsl:function>
 
   <xsl:function name="tp:pdf-is-block" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
@@ -62,12 +72,30 @@
     <xsl:value-of select="$tp:par"/>
   </xsl:template>
 
-  <!-- Opening and closing formulas of letters stand apart from the paragraphs. -->
-  <xsl:template match="opener | closer | postscript | (salute | signed | dateline)[not(parent::p or ancestor::opener or ancestor::closer or ancestor::postscript)]" mode="tp:pdf" priority="2">
-    <xsl:text>{$tp:par}#tp-closer[</xsl:text>
+  <!-- The formulas of a letter stand apart from the paragraphs, each set as lib.typ's tp-letter-part
+       sets its kind: a dateline or signature at the right also inside an opener or closer, a salute
+       at the margin; inside a paragraph they run with its text. -->
+  <xsl:template match="opener | closer | postscript | address[not(ancestor::p)]
+                       | (salute | signed | dateline)[not(parent::p)][not(ancestor::opener or ancestor::closer or ancestor::postscript) or self::dateline or self::signed[not(ancestor::closer)]]" mode="tp:pdf" priority="2">
+    <xsl:text>{$tp:par}#tp-letter-part({tp:typst-string(local-name())})[</xsl:text>
     <xsl:apply-templates mode="tp:pdf"/>
     <xsl:text>]{$tp:par}</xsl:text>
   </xsl:template>
+
+  <!-- A paragraph the source centres, sets at the right, or flush left without indent (p rend="center",
+       as letters' closers often are; rend="left" for a dateline's place). -->
+  <xsl:template match="(p | ab)[tp:paragraph-alignment(.)][not(ancestor::*[tp:behaviour(.) = ('note', 'cell')])]" mode="tp:pdf" priority="2">
+    <xsl:text>{$tp:par}#tp-aligned({tp:typst-string(tp:paragraph-alignment(.))})[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]{$tp:par}</xsl:text>
+  </xsl:template>
+
+  <!-- center, right or left, as a paragraph's renditions say; () for the usual indented paragraph. -->
+  <xsl:function name="tp:paragraph-alignment" as="xs:string?">
+    <xsl:param name="paragraph" as="element()"/>
+    <xsl:variable name="meanings" select="tp:rend-meanings($paragraph)"/>
+    <xsl:sequence select="('center'[$meanings = 'center'], 'right'[$meanings = 'right'], 'left'[$meanings = ('left', 'noindent', 'no-indent', 'flush-left')])[1]"/>
+  </xsl:function>
 
   <!-- Drama: the speaker's name in small capitals, kept with the speech; stage directions in italics. -->
   <xsl:template match="speaker" mode="tp:pdf" priority="2">
@@ -345,13 +373,6 @@
     <xsl:text>]</xsl:text>
   </xsl:template>
 
-  <!-- What the editors supply stands in square brackets. -->
-  <xsl:template match="supplied" mode="tp:pdf" priority="2">
-    <xsl:text>#"[";</xsl:text>
-    <xsl:apply-templates mode="tp:pdf"/>
-    <xsl:text>#"]";</xsl:text>
-  </xsl:template>
-
   <xsl:template match="*[tp:behaviour(.) = 'break']" mode="tp:pdf" priority="1">
     <xsl:apply-templates mode="tp:pdf"/>
   </xsl:template>
@@ -359,11 +380,6 @@
   <!-- A line break inside a word (break="no") joins; elsewhere it separates words, unless white space already does. -->
   <xsl:template match="lb[not(@break = 'no')]" mode="tp:pdf" priority="2">
     <xsl:if test="not(matches(string(preceding::text()[1]), '\s$') or matches(string(following::text()[1]), '^\s'))">#" ";</xsl:if>
-  </xsl:template>
-
-  <xsl:template match="*[tp:behaviour(.) = 'gap']" mode="tp:pdf" priority="1">
-    <xsl:text>#tp-gap;</xsl:text>
-    <xsl:apply-templates mode="tp:pdf"/>
   </xsl:template>
 
   <xsl:template match="space" mode="tp:pdf" priority="2">#" ";<xsl:apply-templates mode="tp:pdf"/></xsl:template>
