@@ -12,6 +12,8 @@
   exclude-result-prefixes="#all"
   expand-text="yes">
 
+  <xsl:import href="../common/bibliographic.xsl"/>
+
   <xsl:mode name="tp:pdf-metadata" on-no-match="fail" on-multiple-match="fail"/>
 
   <!-- The metadata block as a Typst array of (label, value) pairs. -->
@@ -48,7 +50,7 @@
     </xsl:for-each>
     <xsl:sequence select="tp:pair(tp:message('meta.classification'), string-join($ms//note[@type = 'classification']!normalize-space(.), '; '))"/>
     <xsl:sequence select="tp:pair(tp:message('pdf.summary'), string-join($ms/msContents/summary!normalize-space(.), ' '))"/>
-    <xsl:sequence select="tp:pair(tp:message('meta.source'), string-join($header/fileDesc/sourceDesc/(biblStruct, bibl)!normalize-space(string-join(.//text(), ' ')), '; '))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.source'), string-join($header/fileDesc/sourceDesc/(biblStruct, bibl)!tp:bibliographic-text(.), ' '))"/>
     <xsl:sequence select="tp:pair(tp:message('meta.author'), string-join($header/fileDesc/titleStmt/author!normalize-space(.), '; ')[empty($senders)])"/>
     <xsl:sequence select="tp:pair(tp:message('pdf.translation'), string-join($header/fileDesc/titleStmt/respStmt[resp[matches(., 'transl', 'i')]]/(persName, name, orgName)!normalize-space(.), ', '))"/>
   </xsl:template>
@@ -60,14 +62,15 @@
     <xsl:sequence select="string-join(($parties, $places)!tp:name-text(.)[. ne ''], ', ')"/>
   </xsl:function>
 
-  <!-- A cited document in the bibliography: "Document 1. Title. From → to, date. Subject." -->
+  <!-- A cited document in the bibliography: "Document 1. Title. From → to. Date. Subject.", the date
+       left out when the title already says it ("Letter from Kim Il Sung to Josip Broz Tito, 4 November 1975"). -->
   <xsl:function name="tp:bibliography-entry" as="xs:string">
     <xsl:param name="bibl" as="element()"/>
     <xsl:variable name="date" select="($bibl/date[exists(tp:iso-date(.))])[1]"/>
     <xsl:variable name="parts" select="(
       tp:name-of-bibl($bibl),
       tp:bibl-from-to($bibl)[tp:name-of-bibl($bibl) eq ''],
-      if (exists($date)) then tp:format-date-range(tp:iso-date($date)) else normalize-space($bibl/date),
+      (if (exists($date)) then tp:format-date-range(tp:iso-date($date)) else normalize-space($bibl/date))[not(contains(tp:name-of-bibl($bibl), .))],
       normalize-space(string-join($bibl/note//text(), ' ')))[. ne '']"/>
     <xsl:sequence select="'#tp-bibl-entry(' || tp:typst-string($bibl/@xml:id) || ')['
       || (if ($bibl/@n) then '#strong[' || tp:typst-literal(tp:message('bibl.document', $bibl/@n) || '.') || '] ' else '')

@@ -1,0 +1,175 @@
+"""The reading text in print as an editor sets a letter (xslt/pdf/text.xsl, transcription.xsl, letters.xsl, lib.typ).
+
+Positions are read from the typeset PDF (pymupdf): the text block of an odd page runs from the inside margin
+(15 % of the width) to the outside one (20 %), lib.typ's page margins.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from conftest import FIXTURES
+from test_pdf import PAGE_MARGINS, Build, build
+
+LAYOUT = FIXTURES / "pdf" / "letter-layout" / "tei"
+TOLERANCE = 2.5  # points (Typst hangs a final comma a little into the margin)
+
+
+@pytest.fixture(scope="module")
+def stylesheets():  # type: ignore[no-untyped-def]
+    from teipress.saxon import Stylesheets
+
+    return Stylesheets()
+
+
+@pytest.fixture(scope="module")
+def layout_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    return build(LAYOUT, tmp_path_factory.mktemp("letter-layout"))
+
+
+def text_lines(pdf: Path, page_number: int = 0) -> list[tuple[str, pymupdf.Rect]]:
+    """The lines of the text block of a page, top to bottom (line numbers in the margin, the page number, left out)."""
+    with pymupdf.open(pdf) as document:
+        page = document[page_number]
+        left = page.rect.width * PAGE_MARGINS["inside"]
+        bottom = page.rect.height * (1 - PAGE_MARGINS["bottom"])
+        lines = []
+        for block in page.get_text("dict")["blocks"]:
+            for line in block.get("lines", []):
+                box = pymupdf.Rect(line["bbox"])
+                if box.x1 > left - TOLERANCE and box.y0 < bottom:
+                    lines.append(("".join(span["text"] for span in line["spans"]).replace("\xa0", " ").strip(), box))
+        return sorted(lines, key=lambda item: (round(item[1].y0), item[1].x0))
+
+
+def test_the_letter_reads_line_by_line_as_the_source_orders_it(layout_build: Build) -> None:
+    lines = [text for text, _ in text_lines(layout_build.out / "layout-letter.pdf")]
+    start = lines.index("|1|")
+    assert lines[start:] == [
+        "|1|",
+        "Brasov, 2 May 1901",
+        "Dear Ion,",
+        "Firstparagraph words run on long enough to fill the measure of the line and more, so",
+        "that the paragraph takes two lines in print.",
+        "Second paragraph with an ⸢added⸣ word, an [unclear?] one, [supplied] words, a gap",
+        "[… 3 words] with its extent, another […] without, and a page|2|break inside a word.",
+        "|3|",
+        "Centredline",
+        "Rightline",
+        "Leftline without indent",
+        "Yours ever,",
+        "Ana",
+        "Postscriptline follows.",
+        "Ion Marin",
+        "Strada Lunga 7",
+        "Sibiu",
+    ]
+
+
+def test_datelines_closers_and_signatures_stand_at_the_right_salutes_at_the_margin(layout_build: Build) -> None:
+    lines = dict(text_lines(layout_build.out / "layout-letter.pdf"))
+    with pymupdf.open(layout_build.out / "layout-letter.pdf") as document:
+        width = document[0].rect.width
+    left, right = width * PAGE_MARGINS["inside"], width * (1 - PAGE_MARGINS["outside"])
+    at_right = {name: round(lines[name].x1 - right, 1) for name in ("Brasov, 2 May 1901", "Yours ever,", "Ana", "Rightline")}
+    assert all(abs(offset) <= TOLERANCE for offset in at_right.values()), at_right
+    at_left = {name: round(lines[name].x0 - left, 1) for name in ("Dear Ion,", "Leftline without indent", "Postscriptline follows.", "Ion Marin", "Sibiu", "|3|")}
+    assert all(abs(offset) <= TOLERANCE for offset in at_left.values()), at_left
+    centre = lines["Centredline"]
+    assert abs((centre.x0 + centre.x1) / 2 - (left + right) / 2) <= TOLERANCE
+    # A paragraph after another is indented; the salute and the first line of a block are not.
+    assert lines["Second paragraph with an ⸢added⸣ word, an [unclear?] one, [supplied] words, a gap"].x0 - left > 8
+
+
+def test_a_postscript_is_set_off_from_the_signature(layout_build: Build) -> None:
+    lines = dict(text_lines(layout_build.out / "layout-letter.pdf"))
+    leading = lines["Strada Lunga 7"].y0 - lines["Ion Marin"].y0
+    assert lines["Postscriptline follows."].y0 - lines["Ana"].y0 > 1.5 * leading
+
+
+def test_page_marks_take_no_line_number(layout_build: Build) -> None:
+    """The source's lines are numbered, the marks between them are not: line 5 is the second paragraph's first line."""
+    with pymupdf.open(layout_build.out / "layout-letter.pdf") as document:
+        page = document[0]
+        left = page.rect.width * PAGE_MARGINS["inside"]
+        numbers = {span["text"]: span["bbox"][1] for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])
+                   for span in line["spans"] if span["bbox"][2] < left - TOLERANCE}
+    lines = dict(text_lines(layout_build.out / "layout-letter.pdf"))
+    assert abs(numbers["5"] - lines["Second paragraph with an ⸢added⸣ word, an [unclear?] one, [supplied] words, a gap"].y0) < 6
+    assert abs(numbers["10"] - lines["Yours ever,"].y0) < 6
+
+
+# --- one bibliographic style: a source description and a cited document (common/bibliographic.xsl) ---
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+EMPTY_REGISTERS = "<TEI xmlns='http://www.tei-c.org/ns/1.0'/>"
+
+
+def printed_source(stylesheets, source_description: str) -> str:  # type: ignore[no-untyped-def]
+    """The "Source" of a document's metadata block in print, for a sourceDesc's content."""
+    from teipress.saxon import to_xdm
+
+    document = f"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>
+      <publicationStmt><p>P</p></publicationStmt><sourceDesc>{source_description}</sourceDesc></fileDesc></teiHeader>
+      <text><body><p>Text.</p></body></text></TEI>"""
+    return source_of(stylesheets.transform("pdf/document.xsl", to_xdm(document.encode()), part="book", registers=to_xdm(EMPTY_REGISTERS), document_id="t"))
+
+
+def source_of(markup: str) -> str:
+    import json
+    import re
+
+    found = re.search(r'\("Source", ("(?:[^"\\]|\\.)*")\)', markup)
+    assert found, markup[:500]
+    return json.loads(found.group(1))
+
+
+def test_the_source_of_the_essay_is_one_citation_with_its_punctuation(stylesheets) -> None:  # type: ignore[no-untyped-def]
+    from lxml import etree
+
+    from teipress.saxon import to_xdm
+
+    essay = etree.parse(str(REPOSITORY / "tei" / "coles-tito-kim-correspondence-1975-1976.xml"))
+    markup = stylesheets.transform("pdf/document.xsl", to_xdm(essay), part="book", registers=to_xdm(EMPTY_REGISTERS), document_id="essay")
+    assert source_of(markup) == (
+        "Martin Coles. The Tito-Kim Correspondence: Teething Problems, 1975-1976. "
+        "Neighbors in Non-Alignment: The Tito-Kim Correspondence, 1973-1979. "
+        "A series of postings by Martin Coles analysing the correspondence between Kim Il Sung and Tito; "
+        "the title is that of the series' introduction, as the essay's editor's note gives it. "
+        "History and Public Policy Program, Wilson Center. "
+        "Published as a blog post on the Wilson Center's website; the page gives no date of publication.")
+
+
+@pytest.mark.parametrize(("description", "printed"), [
+    # authors together, an imprint's parts by commas, a title's own question mark kept
+    ("""<biblStruct><analytic><author>Ana Popescu</author><author>Ion Marin</author><title level="a">Who wrote it?</title></analytic>
+        <monogr><title level="j">Invented Review</title><imprint><pubPlace>Sibiu</pubPlace><publisher>Press</publisher><date>1901</date></imprint>
+        <biblScope unit="page">3–5</biblScope></monogr></biblStruct>""",
+     "Ana Popescu, Ion Marin. Who wrote it? Invented Review. Sibiu, Press, 1901. 3–5."),
+    # running text is given as written
+    ("""<bibl>Printed in <title>Invented Review</title>, 1901, p. <biblScope>3</biblScope>.</bibl>""",
+     "Printed in Invented Review, 1901, p. 3."),
+    # a part's inner elements do not cut its words apart, and a part that ends in a stop keeps only its own
+    ("""<bibl><author><persName>Ana</persName> <persName>Popescu</persName></author><title>On <hi>Tito</hi>; and others.</title></bibl>""",
+     "Ana Popescu. On Tito; and others."),
+])
+def test_a_source_description_is_printed_in_one_bibliographic_style(stylesheets, description: str, printed: str) -> None:  # type: ignore[no-untyped-def]
+    assert printed_source(stylesheets, description) == printed
+
+
+def test_a_cited_document_gives_its_date_once(tmp_path: Path) -> None:
+    """A title that already ends with the date ("…, 4 November 1975") is not followed by it again."""
+    import shutil
+
+    edition = tmp_path / "tei"
+    shutil.copytree(FIXTURES / "pdf" / "edition" / "tei", edition)
+    register = edition / "registers" / "bibliography.xml"
+    register.write_text(register.read_text(encoding="utf-8").replace(
+        "<title>Letter from Kim Il Sung to Josip Broz Tito</title>", "<title>Letter from Kim Il Sung to Josip Broz Tito, 4 November 1975</title>"), encoding="utf-8")
+    result = build(edition, tmp_path / "out")
+    with pymupdf.open(result.out / "edition.pdf") as book:
+        text = " ".join(" ".join(page.get_text() for page in book).split())
+    assert "Document 1. Letter from Kim Il Sung to Josip Broz Tito, 4 November 1975. Thanks for a resolution." in text
