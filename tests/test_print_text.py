@@ -173,3 +173,76 @@ def test_a_cited_document_gives_its_date_once(tmp_path: Path) -> None:
     with pymupdf.open(result.out / "edition.pdf") as book:
         text = " ".join(" ".join(page.get_text() for page in book).split())
     assert "Document 1. Letter from Kim Il Sung to Josip Broz Tito, 4 November 1975. Thanks for a resolution." in text
+
+
+# --- white space at element boundaries in letters, as a property (tests/nothing_lost.py, rule 3) ---
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from lxml import etree  # noqa: E402
+
+from test_pdf import assert_every_word_in_order  # noqa: E402
+
+T = "{http://www.tei-c.org/ns/1.0}"
+WORDS = st.sampled_from(["Verehrter", "Herr", "Engel", "Dear", "friend", "Yours", "ever", "Brasov", "May", "1901", "Ana", "Ion", "!", ",", "."])
+# What stands between two pieces of a line: nothing (the pieces join), a space, a line's end with indentation.
+BOUNDARY = st.sampled_from(["", " ", "\n      ", "  "])
+PHRASE_NAMES = ["persName", "placeName", "hi", "emph", "date", "seg", "rs", "unclear", "supplied", "add", "del", "title"]
+
+
+def phrase() -> st.SearchStrategy:
+    """Words, and phrase elements around words, each with optional white space before and after."""
+    word = st.tuples(BOUNDARY, WORDS, BOUNDARY).map(lambda parts: "".join(parts))
+    element = st.tuples(st.sampled_from(PHRASE_NAMES), BOUNDARY, WORDS, BOUNDARY).map(lambda t: (t[0], {"rend": "italic"} if t[0] == "hi" else {}, [t[1] + t[2] + t[3]]))
+    choice = st.tuples(st.sampled_from([("abbr", "expan"), ("sic", "corr"), ("orig", "reg")]), WORDS, WORDS, BOUNDARY).map(
+        lambda t: ("choice", {}, [t[3], (t[0][0], {}, [t[1]]), (t[0][1], {}, [t[2]]), t[3]]))
+    breaks = st.sampled_from([("lb", {}, []), ("pb", {"n": "2"}, []), ("lb", {"break": "no"}, [])])
+    return st.lists(st.one_of(word, word, element, choice, breaks), min_size=1, max_size=6)
+
+
+def container(name: str) -> st.SearchStrategy:
+    return phrase().map(lambda kids: (name, {}, kids))
+
+
+LETTER_BODY = st.tuples(
+    st.tuples(st.just("opener"), st.just({}), st.lists(st.one_of(container("dateline"), container("salute")), min_size=1, max_size=2)),
+    st.lists(container("p"), min_size=1, max_size=2),
+    st.tuples(st.just("closer"), st.just({}), st.lists(st.one_of(container("salute"), container("signed"), container("dateline")), min_size=1, max_size=2)),
+).map(lambda parts: [parts[0], *parts[1], parts[2]])
+
+
+def letter(number: int, body: list) -> etree._ElementTree:
+    tei = etree.Element(f"{T}TEI", nsmap={None: "http://www.tei-c.org/ns/1.0"})
+    tei.set("{http://www.w3.org/XML/1998/namespace}id", f"letter-{number}")
+    file_description = etree.SubElement(etree.SubElement(tei, f"{T}teiHeader"), f"{T}fileDesc")
+    etree.SubElement(etree.SubElement(file_description, f"{T}titleStmt"), f"{T}title").text = f"Generated letter {number}"
+    etree.SubElement(etree.SubElement(file_description, f"{T}publicationStmt"), f"{T}p").text = "Generated."
+    etree.SubElement(etree.SubElement(file_description, f"{T}sourceDesc"), f"{T}p").text = "Generated."
+    text = etree.SubElement(tei, f"{T}text", {"type": "letter"})
+    append(etree.SubElement(text, f"{T}body"), body)
+    return tei.getroottree()
+
+
+def append(parent: etree._Element, children: list) -> None:
+    for child in children:
+        if isinstance(child, str):
+            if len(parent):
+                parent[-1].tail = (parent[-1].tail or "") + child
+            else:
+                parent.text = (parent.text or "") + child
+        else:
+            name, attributes, kids = child
+            append(etree.SubElement(parent, f"{T}{name}", attributes), kids)
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@given(bodies=st.lists(LETTER_BODY, min_size=6, max_size=6))
+def test_letters_lose_no_space_at_the_boundaries_of_their_elements(tmp_path_factory: pytest.TempPathFactory, bodies: list) -> None:
+    """Six generated letters a run, each typeset alone and in the book: every word and every space in its place."""
+    edition = tmp_path_factory.mktemp("letters") / "tei"
+    edition.mkdir()
+    shutil_copy = (FIXTURES / "pdf" / "letter-layout" / "tei" / "edition.xml").read_bytes()
+    (edition / "edition.xml").write_bytes(shutil_copy)
+    for number, body in enumerate(bodies, start=1):
+        letter(number, body).write(str(edition / f"letter-{number}.xml"), encoding="utf-8", xml_declaration=True)
+    assert_every_word_in_order(build(edition, edition.parent / "out"))

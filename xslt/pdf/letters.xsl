@@ -43,9 +43,10 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- In the formulas of a letter and in addresses the source's line breaks are the reader's. -->
+  <!-- In the formulas of a letter and in addresses the source's line breaks are the reader's (above the
+       rule for phrases standing alone: a line break is never a line of its own). -->
   <xsl:template match="lb[not(@break = 'no')][ancestor::opener or ancestor::closer or ancestor::dateline or ancestor::address or ancestor::salute or ancestor::signed]
-                         [preceding-sibling::node()[self::* or normalize-space(.) ne '']][following-sibling::node()[self::* or normalize-space(.) ne '']]" mode="tp:pdf" priority="20">
+                         [preceding-sibling::node()[self::* or normalize-space(.) ne '']][following-sibling::node()[self::* or normalize-space(.) ne '']]" mode="tp:pdf" priority="21">
     <xsl:text>#linebreak()</xsl:text>
   </xsl:template>
 
