@@ -151,13 +151,30 @@ def test_new_letter_takes_correspondents_from_the_registers_and_validates(editio
     letter = etree.parse(str(edition / "tei" / "letter-1890-05-01.xml")).getroot()
     actions = letter.findall(f".//{TEI}correspDesc/{TEI}correspAction")
     assert [(a.get("type"), [(etree.QName(c).localname, c.get("ref"), c.text, c.get("when")) for c in a]) for a in actions] == [
-        ("sent", [("persName", "#anna-example", "anna example", None), ("date", None, "1890-05-01", "1890-05-01")]),
+        ("sent", [("persName", "#anna-example", "anna example", None), ("date", None, "1 May 1890", "1890-05-01")]),
         ("received", [("persName", "#ben-sample", "Ben Sample", None)]),
     ]
-    assert letter.findtext(f".//{TEI}titleStmt/{TEI}title") == "Letter from anna example to Ben Sample, 1890-05-01"
+    assert letter.findtext(f".//{TEI}titleStmt/{TEI}title") == "Letter from anna example to Ben Sample, 1 May 1890"
     assert letter.find(f"{TEI}text").get("type") == "letter"
     validated = in_folder(edition, monkeypatch, "validate")
     assert validated.exit_code == 0, validated.output
+
+
+def test_new_writes_a_german_edition_s_letter_in_german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Title, date and the hints where the editor has still to write come from the edition's message catalogue."""
+    root = tmp_path / "briefe"
+    assert CliRunner().invoke(cli, ["init", str(root), "--title", "Briefe", "--language", "de"]).exit_code == 0
+    added = in_folder(root, monkeypatch, "new", "letter", "--id", "brief-1", "--date", "1890-05-01", "--from", "Anna Example", "--to", "Ben Sample")
+    assert added.exit_code == 0, added.output
+    letter = etree.parse(str(root / "tei" / "brief-1.xml")).getroot()
+    assert letter.findtext(f".//{TEI}titleStmt/{TEI}title") == "Brief von Anna Example an Ben Sample, 1. Mai 1890"
+    assert [d.text for d in letter.iter(f"{TEI}date")] == ["1. Mai 1890", "1. Mai 1890"]
+    assert [" ".join(p.text.split()) for p in letter.iter(f"{TEI}p")] == [
+        "Nennen Sie hier, wer die Edition veröffentlicht und unter welcher Lizenz.",
+        "Beschreiben Sie hier die Quelle: wo sie aufbewahrt wird (msDesc) oder wo sie veröffentlicht wurde (bibl).",
+        "Transkribieren Sie hier den Text."]
+    assert letter.findtext(f".//{TEI}revisionDesc/{TEI}change") == "Mit teipress new begonnen."
+    assert in_folder(root, monkeypatch, "validate").exit_code == 0
 
 
 def test_a_name_not_in_the_registers_is_reported_not_invented(edition: Path, monkeypatch: pytest.MonkeyPatch) -> None:

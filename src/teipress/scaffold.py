@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -209,13 +210,14 @@ def _document_text(kind: str, document_id: str, date: str | None, correspondents
                    config: Config, target: Path) -> str:
     by_role = {c.role: c for c in correspondents}
     sender, addressee = by_role.get("sender"), by_role.get("addressee")
+    words = _new_document_words(config.language, kind, date, sender, addressee)
     if title:
         title = _plain_option("title", title)
     elif kind == "letter" and sender and addressee:
-        title = f"Letter from {sender.name} to {addressee.name}, {date}"
+        title = words["title"]
     else:
         title = document_id
-    date_xml = f'<date when="{date}">{date}</date>' if date else ""
+    date_xml = f'<date when="{date}">{html.escape(words["date"])}</date>' if date else ""
     fragments = {
         "author": f"        <author>{sender.xml()}</author>\n" if sender else "",
         "correspDesc": (f'      <correspDesc>\n        <correspAction type="sent">\n          {sender.xml()}\n          {date_xml}\n        </correspAction>\n'
@@ -225,9 +227,22 @@ def _document_text(kind: str, document_id: str, date: str | None, correspondents
     }
     values = {"schema": schema_href(target.parent, config.root), "id": document_id, "language": config.language,
               "language_name": LANGUAGES.get(config.language, config.language), "title": title,
-              "type": kind, "today": datetime.date.today().isoformat()}
+              "type": kind, "today": datetime.date.today().isoformat(),
+              **{f"{hint}_hint": words[hint] for hint in ("publication", "source", "text")}, "change": words["change"]}
     template = (TEMPLATE_DIR / "documents" / "document.xml").read_text(encoding="utf-8")
     return _PLACEHOLDER.sub(lambda match: fragments[match[1]] if match[1] in fragments else html.escape(values[match[1]]), template)
+
+
+def _new_document_words(language: str, kind: str, date: str | None, sender: _Correspondent | None,
+                        addressee: _Correspondent | None) -> dict[str, str]:
+    """The title, the date as written and the hints of a new document in the edition's language (common/new-document.xsl)."""
+    from .saxon import Stylesheets
+
+    options = {"kind": kind, "date": date or ""}
+    if sender and addressee:
+        options.update(sender=sender.name, addressee=addressee.name)
+    words = json.loads(Stylesheets().transform("common/new-document.xsl", etree.Element("new-document", options), language=language))
+    return {key: str(value) for key, value in words.items()}
 
 
 def _position(text: str, fragment: str) -> tuple[int, int]:
