@@ -168,3 +168,30 @@ def test_the_page_shows_the_problems_as_text_and_reloads_after_the_fix(watched, 
         assert errors == []
     finally:
         context.close()
+
+
+def test_settings_and_the_edition_s_own_files_are_watched_and_read_again(edition: Path) -> None:
+    """teipress.toml, the css it names and an `xslt` folder outside the sources; a changed title is built."""
+    (edition / "theme").mkdir()
+    (edition / "theme" / "edition.css").write_text("body { color: black; }", encoding="utf-8")
+    (edition / "own-xslt" / "html").mkdir(parents=True)
+    (edition / "own-xslt" / "html" / "notes.txt").write_text("x", encoding="utf-8")
+    settings = edition / "teipress.toml"
+    settings.write_text('title = "First title"\ncss = "theme/edition.css"\nxslt = "own-xslt"\n', encoding="utf-8")
+    config = load_config(edition, source=edition / "tei", output=edition / "output")
+    watcher = EditionWatcher(config, jobs=1)
+    watched = {p.relative_to(edition).as_posix() for p in watcher.snapshot()}
+    assert {"teipress.toml", "theme/edition.css", "own-xslt/html/notes.txt"} <= watched
+    assert watcher.build().built
+    assert "First title" in (edition / "output" / "html" / "index.html").read_text(encoding="utf-8")
+
+    settings.write_text('title = "Second title"\ncss = "theme/edition.css"\nxslt = "own-xslt"\n', encoding="utf-8")
+    rebuilt = watcher.poll()
+    assert rebuilt is not None and rebuilt.built and rebuilt.changed == (settings,)
+    assert "Second title" in (edition / "output" / "html" / "index.html").read_text(encoding="utf-8")
+
+    settings.write_text('title = "Third title"\nnot_a_setting = 1\n', encoding="utf-8")
+    refused = watcher.poll()
+    assert refused is not None and not refused.built and "unknown setting(s) not_a_setting" in (refused.status.error or "")
+    assert watcher.poll() is None  # the same broken file is not built again and again
+    assert "Second title" in (edition / "output" / "html" / "index.html").read_text(encoding="utf-8")

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import EditionInvalid, build_edition
-from .config import Config
+from .config import CONFIG_FILE, Config, load_config
 from .errors import TeipressError
+from .outputs import is_output_folder
 from .problems import Problem
 
 # A file's state as the watcher sees it: modification time (ns) and size.
@@ -71,28 +72,48 @@ class EditionWatcher:
             return self._status
 
     def snapshot(self) -> Snapshot:
-        """Every file of the source folder (not hidden, not in the output folder) with its time and size."""
+        """Every file the site is made of, with its time and size: the source folder's (not hidden, not in
+        an output folder teipress made), teipress.toml, and the edition's own css, logo, favicon, pages,
+        Typst file and stylesheets (`xslt` folder), wherever they lie."""
         output = self.config.output.resolve()
+        source = self.config.source
         files: Snapshot = {}
-        for path in sorted(self.config.source.rglob("*")):
-            relative = path.relative_to(self.config.source)
-            if any(part.startswith(".") or part.endswith("~") for part in relative.parts):
+        candidates = [*sorted(source.rglob("*")), *self._settings_files()]
+        for path in candidates:
+            inside = path.is_relative_to(source)
+            if inside and any(part.startswith(".") or part.endswith("~") for part in path.relative_to(source).parts):
                 continue  # editors' swap and backup files, version control
             try:
                 if path.resolve().is_relative_to(output) or not path.is_file():
                     continue
+                if inside and any(is_output_folder(folder) for folder in path.parents if folder != source and folder.is_relative_to(source)):
+                    continue  # another build's output below the sources (`teipress build -o tei/out`)
                 state = path.stat()
             except OSError:
                 continue  # removed while we looked
             files[path] = (state.st_mtime_ns, state.st_size)
         return files
 
+    def _settings_files(self) -> list[Path]:
+        """teipress.toml and the customisation files it names (config.py), the `xslt` folder's files one by one."""
+        config = self.config
+        named = [config.root / CONFIG_FILE, config.css, config.logo, config.favicon, config.typst, *config.pages]
+        stylesheets = sorted(config.xslt.rglob("*")) if config.xslt and config.xslt.is_dir() else []
+        return [path for path in (*named, *stylesheets) if path is not None]
+
     def build(self, changed: tuple[Path, ...] = ()) -> Rebuild:
-        """Validate and build the HTML site now; the site's version goes up when it was rebuilt."""
+        """Validate and build the HTML site now; the site's version goes up when it was rebuilt.
+
+        A changed teipress.toml is read again first (its `source` and `output` stay those the watcher
+        started with: the server serves that folder); a setting it cannot read is shown like an error.
+        """
         self._snapshot = self.snapshot()
         started = time.perf_counter()
         version = self.status().version
         try:
+            if self.config.root / CONFIG_FILE in changed:
+                self.config = load_config(self.config.root, source=self.config.source, output=self.config.output)
+                self._snapshot = self.snapshot()  # the files it names now
             result = build_edition(self.config, formats={"html"}, validate=True, jobs=self.jobs)
         except EditionInvalid as invalid:
             status, rebuilt, rendered = WatchStatus(version, tuple(invalid.problems)), False, ()
