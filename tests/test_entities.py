@@ -109,3 +109,18 @@ def test_lines_are_computed_only_for_matches(monkeypatch):
     assert len(found) == 2
     # Kim in <hi>'s text, and in the tail after <persName>: one line each, nothing for the other texts.
     assert calls == ["text", "tail"]
+
+
+def test_an_unreadable_file_is_named_and_the_others_still_searched(tmp_path, monkeypatch):
+    shutil.copytree(EDITION, tmp_path / "edition")
+    (tmp_path / "edition" / "tei" / "broken.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader>', encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "edition")
+    result = CliRunner().invoke(cli, ["entities"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "tei/broken.xml:1:53: error: not well-formed XML: Premature end of data in tag teiHeader line 1 [xml-syntax]"
+    assert "  tei/telegram-1967-05-01-pyongyang.xml:53:320: untagged org name 'KWP' (#kwp)" in lines
+    assert result.stderr.splitlines()[-1] == "1 file(s) could not be read and were left out (see the errors above)."
+    data = json.loads(CliRunner().invoke(cli, ["entities", "--format", "json"]).stdout)
+    assert [(p["file"], p["line"], p["rule"]) for p in data["problems"]] == [("tei/broken.xml", 1, "xml-syntax")]
+    assert [e["entity"] for e in data["unmentioned"]] == ["lima"]

@@ -280,8 +280,10 @@ def entities(ctx: click.Context, output_format: str) -> None:
     report = find_untagged(edition_config(ctx))
     if output_format == "json":
         click.echo(json.dumps({"untagged": {d: [asdict(i) for i in items] for d, items in report.untagged.items()},
-                               "unmentioned": [asdict(e) for e in report.unmentioned]}, ensure_ascii=False, indent=2))
-        return
+                               "unmentioned": [asdict(e) for e in report.unmentioned],
+                               "problems": [p.as_dict() for p in report.problems]}, ensure_ascii=False, indent=2))
+        ctx.exit(0 if report.ok else 1)
+    print_problems(report.problems)
     for document, items in report.untagged.items():
         stdout.print(f"[bold]{_escape(document)}[/]: {len(items)} untagged name(s)")
         for item in items:
@@ -291,6 +293,9 @@ def entities(ctx: click.Context, output_format: str) -> None:
         for entry in report.unmentioned:
             stdout.print(f"  {_escape(entry.file)}:{entry.line}: {entry.kind} #{_escape(entry.entity)} ({_escape(entry.name)})")
     stderr.print(f"{report.documents} document(s): {report.untagged_count} untagged name(s), {len(report.unmentioned)} unmentioned entr{'y' if len(report.unmentioned) == 1 else 'ies'}")
+    if not report.ok:
+        stderr.print(f"{len(report.problems)} file(s) could not be read and were left out (see the errors above).")
+    ctx.exit(0 if report.ok else 1)
 
 
 @cli.command()

@@ -14,8 +14,8 @@ from lxml import etree
 
 from .config import Config
 from .edition import Edition, load_edition, merged_registers, referenced_ids
-from .errors import ConfigError, InputError
-from .problems import display_path
+from .errors import ConfigError
+from .problems import Problem, display_path
 from .xmlio import TEI_NS, XML_ID
 
 KIND_OF_ENTRY = {"person": "person", "personGrp": "person", "place": "place", "org": "org"}
@@ -143,6 +143,11 @@ class EntitiesReport:
     untagged: dict[str, list[UntaggedName]] = field(default_factory=dict)
     unmentioned: list[UnmentionedEntry] = field(default_factory=list)
     documents: int = 0
+    problems: list[Problem] = field(default_factory=list)  # files that could not be read (left out, each named)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
     @property
     def untagged_count(self) -> int:
@@ -157,11 +162,10 @@ def find_untagged(config: Config, paths: Iterable[Path] | None = None) -> Entiti
     if not config.source.is_dir():
         raise ConfigError(f"the edition's source folder {display_path(config.source)} does not exist (see `source` in teipress.toml)")
     edition = load_edition(config.source)
-    if edition.unreadable:
-        raise InputError("\n".join(str(error.problem) for error in edition.unreadable))
     registers = merged_registers(edition)
     matcher = NameMatcher.from_registers(registers)
-    report = EntitiesReport(documents=len(edition.documents))
+    # A file that cannot be read is named and left out; the others are still searched.
+    report = EntitiesReport(documents=len(edition.documents), problems=[error.problem for error in edition.unreadable])
     for document in edition.documents:
         lines = document.path.read_text(encoding="utf-8", errors="replace").splitlines()
         found = list(untagged_in(document.tree.getroot(), matcher, document.id, display_path(document.path), lines))
