@@ -15,7 +15,8 @@ from conftest import FIXTURES
 from test_pdf import PAGE_MARGINS, Build, build
 
 LAYOUT = FIXTURES / "pdf" / "letter-layout" / "tei"
-TOLERANCE = 2.5  # points (Typst hangs a final comma a little into the margin)
+TOLERANCE = 2.5  # points at the right (Typst hangs a final comma a little into the margin)
+LEFT_TOLERANCE = 0.5  # points at the left: a space before the first word would be more
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +61,7 @@ def test_the_letter_reads_line_by_line_as_the_source_orders_it(layout_build: Bui
         "Centredline",
         "Rightline",
         "Leftline without indent",
+        "A torn corner [… two lines] ends here.",
         "Yours ever,",
         "Ana",
         "Postscriptline follows.",
@@ -77,7 +79,7 @@ def test_datelines_closers_and_signatures_stand_at_the_right_salutes_at_the_marg
     at_right = {name: round(lines[name].x1 - right, 1) for name in ("Brasov, 2 May 1901", "Yours ever,", "Ana", "Rightline")}
     assert all(abs(offset) <= TOLERANCE for offset in at_right.values()), at_right
     at_left = {name: round(lines[name].x0 - left, 1) for name in ("Dear Ion,", "Leftline without indent", "Postscriptline follows.", "Ion Marin", "Sibiu", "|3|")}
-    assert all(abs(offset) <= TOLERANCE for offset in at_left.values()), at_left
+    assert all(abs(offset) <= LEFT_TOLERANCE for offset in at_left.values()), at_left
     centre = lines["Centredline"]
     assert abs((centre.x0 + centre.x1) / 2 - (left + right) / 2) <= TOLERANCE
     # A paragraph after another is indented; the salute and the first line of a block are not.
@@ -99,7 +101,7 @@ def test_page_marks_take_no_line_number(layout_build: Build) -> None:
                    for span in line["spans"] if span["bbox"][2] < left - TOLERANCE}
     lines = dict(text_lines(layout_build.out / "layout-letter.pdf"))
     assert abs(numbers["5"] - lines["Second paragraph with an ⸢added⸣ word, an [unclear?] one, [supplied] words, a gap"].y0) < 6
-    assert abs(numbers["10"] - lines["Yours ever,"].y0) < 6
+    assert abs(numbers["10"] - lines["A torn corner [… two lines] ends here."].y0) < 6
 
 
 # --- one bibliographic style: a source description and a cited document (common/bibliographic.xsl) ---
