@@ -86,6 +86,14 @@ def test_datelines_closers_and_signatures_stand_at_the_right_salutes_at_the_marg
     assert lines["Second paragraph with an ⸢added⸣ word, an [unclear?] one, [supplied] words, a gap"].x0 - left > 8
 
 
+def test_a_line_break_between_two_spaces_makes_one_space(layout_build: Build) -> None:
+    """"Leftline <lb/> <seg>without</seg> indent": the words stand as far apart as any two words of the line."""
+    with pymupdf.open(layout_build.out / "layout-letter.pdf") as document:
+        words = [w for w in document[0].get_text("words") if w[4] in ("Leftline", "without", "indent")]
+    (_, _, first_end, *_), (second_start, _, second_end, *_), (third_start, *_) = words
+    assert abs((second_start - first_end) - (third_start - second_end)) < 0.5
+
+
 def test_a_postscript_is_set_off_from_the_signature(layout_build: Build) -> None:
     lines = dict(text_lines(layout_build.out / "layout-letter.pdf"))
     leading = lines["Strada Lunga 7"].y0 - lines["Ion Marin"].y0
