@@ -41,7 +41,7 @@ from .config import Config
 from .edition import Edition, SourceFile
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
-from .xmlio import NS, XML_ID, write_atomic
+from .xmlio import NS, XML_ID, element_column, write_atomic
 
 IIIF_DIR = "iiif"
 COLLECTION = "collection.json"
@@ -424,14 +424,19 @@ def _rights(root: etree._Element) -> str:
 
 
 def _warn_unsized(document: ManifestSource, problems: list[Problem]) -> None:
+    """A warning at each page whose canvas has no size, and at each image service whose version nothing says."""
+    lines: list[str] = []
     for page in document.pages:
+        if (page.width is None or page.height is None or (page.image.service and not page.image.service_version)) and not lines:
+            lines = document.source.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        column = element_column(page.element, lines) if lines else 1
         if page.width is None or page.height is None:
             where = "pb" if page.from_page_break else "surface"
-            problems.append(Problem(display_path(document.source.path), page.element.sourceline or 1, 1, Severity.WARNING,
+            problems.append(Problem(display_path(document.source.path), page.element.sourceline or 1, column, Severity.WARNING,
                                     f"the image of page {page.label} has no known size, so its IIIF canvas has no width and height: "
                                     f"give the surface lrx and lry, or the graphic width and height in pixels ({where})", "facsimile-size"))
         if page.image.service and not page.image.service_version:
-            problems.append(Problem(display_path(document.source.path), page.element.sourceline or 1, 1, Severity.WARNING,
+            problems.append(Problem(display_path(document.source.path), page.element.sourceline or 1, column, Severity.WARNING,
                                     f"the IIIF image service {page.image.service} does not say its Image API version, so the page shows one image "
                                     f"instead of tiles: give its graphic mimeType=\"application/ld+json;profile=&quot;http://iiif.io/api/image/3/context.json&quot;\" (or 2)",
                                     "facsimile-service"))

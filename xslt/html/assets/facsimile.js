@@ -98,8 +98,9 @@
       viewer.goToPage(index);
     }
     pageLabel.textContent = t("facsimile-page", [pages[index].label, pages.length]);
-    panel.querySelector("[data-action=previous]").disabled = index === 0;
-    panel.querySelector("[data-action=next]").disabled = index === pages.length - 1;
+    // aria-disabled, not disabled: a disabled button would drop the keyboard's focus.
+    panel.querySelector("[data-action=previous]").setAttribute("aria-disabled", index === 0 ? "true" : "false");
+    panel.querySelector("[data-action=next]").setAttribute("aria-disabled", index === pages.length - 1 ? "true" : "false");
   }
 
   /* The page whose break the reader has scrolled past last (the first before any break). */
