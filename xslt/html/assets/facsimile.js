@@ -27,6 +27,7 @@
   var viewer = null;
   var current = -1;
   var pendingZone = null;
+  var opening = false;  // a page's image is being opened: a zone waits for it (opening clears the overlays)
 
   function readMessages() {
     var block = document.getElementById("teipress-messages");
@@ -49,8 +50,15 @@
 
   function list(value) { return Array.isArray(value) ? value : value ? [value] : []; }
 
+  /* An address of the manifest as this copy of the site reaches it: the manifest names the site's files at its
+     published address (base_url), which a preview (teipress serve) or a copy elsewhere is not. */
+  var publishedRoot = null;
+  var localRoot = new URL("../", manifestUrl).href;
   function address(id) {
-    try { return new URL(id, manifestUrl).href; } catch (error) { return null; }
+    try {
+      var url = new URL(id, manifestUrl).href;
+      return publishedRoot && url.indexOf(publishedRoot) === 0 ? localRoot + url.slice(publishedRoot.length) : url;
+    } catch (error) { return null; }
   }
 
   function select(selector) {
@@ -95,6 +103,7 @@
     if (index < 0 || index >= pages.length) { return; }
     if (index !== current) {
       current = index;
+      opening = true;
       viewer.goToPage(index);
     }
     pageLabel.textContent = t("facsimile-page", [pages[index].label, pages.length]);
@@ -135,7 +144,7 @@
   function drawZone() {
     var zone = pendingZone;
     var item = viewer.world.getItemAt(0);
-    if (!zone || !item) { return; }
+    if (!zone || !item || opening) { return; }
     pendingZone = null;
     var page = pages[current];
     var size = item.getContentSize();
@@ -216,6 +225,7 @@
   }
 
   function start(manifest) {
+    try { publishedRoot = new URL("../", new URL(manifest.id, manifestUrl)).href; } catch (error) { publishedRoot = null; }
     pages = readPages(manifest);
     if (!pages.length) { return; }
     panel.hidden = false;
@@ -229,10 +239,12 @@
       visibilityRatio: 0.5,
       gestureSettingsMouse: { clickToZoom: false }
     });
-    viewer.addHandler("open", function () { drawZone(); });
+    viewer.addHandler("open", function () { opening = false; drawZone(); });
+    viewer.addHandler("open-failed", function () { opening = false; });
     viewer.addHandler("page", function (event) { current = event.page; });
     viewer.addHandler("open-failed", function () { status.textContent = t("facsimile-unavailable"); });
     current = 0;
+    opening = true;
     showPage(pages.some(function (page) { return page.start; }) ? pageAtScroll() : 0);
     wireToolbar();
     wireTabs();
