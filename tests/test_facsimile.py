@@ -325,6 +325,8 @@ def test_the_facsimile_is_reachable_by_keyboard(browser, site_url: str) -> None:
     tab.wait_for_function("document.querySelector('.facsimile-page').textContent === 'p. 1 of 2'")
     for action in ("zoom-in", "zoom-out", "home"):
         assert tab.locator(f".facsimile-toolbar [data-action={action}]").evaluate("b => b.tabIndex") == 0
+    # The image itself takes the focus (OpenSeadragon pans it with the arrow keys, zooms with + and -).
+    assert tab.locator(".facsimile-viewer .openseadragon-canvas").evaluate("c => c.tabIndex") == 0
     assert tab.errors == []
     tab.context.close()
 
