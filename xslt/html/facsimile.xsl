@@ -29,7 +29,8 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- The tabs (a phone's) and the panel, placed before the reading text. -->
+  <!-- The tabs (a phone's) and the panel, placed before the reading text. The buttons' symbols are the
+       stylesheet's (site.css); their names, for screen readers and tooltips, the catalogue's. -->
   <xsl:template name="tp:facsimile-panel">
     <xsl:if test="$facsimile-manifest">
       <div class="facsimile-tabs" role="tablist" aria-label="{tp:message('facsimile.views')}" hidden="" data-pagefind-ignore="all">
@@ -39,11 +40,11 @@
       <section class="facsimile" id="facsimile" aria-labelledby="facsimile-heading" data-manifest="{$facsimile-manifest}" hidden="" data-pagefind-ignore="all">
         <h2 id="facsimile-heading" class="visually-hidden">{tp:message('facsimile.heading')}</h2>
         <div class="facsimile-toolbar" role="toolbar" aria-label="{tp:message('facsimile.toolbar')}">
-          <button type="button" data-action="previous" aria-label="{tp:message('facsimile.previous')}" title="{tp:message('facsimile.previous')}">‹</button>
+          <button type="button" data-action="previous" aria-label="{tp:message('facsimile.previous')}" title="{tp:message('facsimile.previous')}"></button>
           <span class="facsimile-page" aria-live="polite"></span>
-          <button type="button" data-action="next" aria-label="{tp:message('facsimile.next')}" title="{tp:message('facsimile.next')}">›</button>
-          <button type="button" data-action="zoom-in" aria-label="{tp:message('facsimile.zoom-in')}" title="{tp:message('facsimile.zoom-in')}">+</button>
-          <button type="button" data-action="zoom-out" aria-label="{tp:message('facsimile.zoom-out')}" title="{tp:message('facsimile.zoom-out')}">−</button>
+          <button type="button" data-action="next" aria-label="{tp:message('facsimile.next')}" title="{tp:message('facsimile.next')}"></button>
+          <button type="button" data-action="zoom-in" aria-label="{tp:message('facsimile.zoom-in')}" title="{tp:message('facsimile.zoom-in')}"></button>
+          <button type="button" data-action="zoom-out" aria-label="{tp:message('facsimile.zoom-out')}" title="{tp:message('facsimile.zoom-out')}"></button>
           <button type="button" data-action="home" title="{tp:message('facsimile.home')}">{tp:message('facsimile.home')}</button>
         </div>
         <div class="facsimile-viewer" role="region" aria-label="{tp:message('facsimile.viewer')}"></div>
@@ -65,7 +66,7 @@
       <p class="credits">
         <xsl:call-template name="tp:message-around">
           <xsl:with-param name="message" select="tp:message('footer.credits')"/>
-          <xsl:with-param name="inserted" as="element()"><a href="{$site-root}assets/openseadragon-LICENSE.txt">OpenSeadragon</a></xsl:with-param>
+          <xsl:with-param name="inserted" as="element()"><a href="{$site-root}assets/openseadragon-LICENSE.txt">{tp:message('footer.credits-viewer')}</a></xsl:with-param>
         </xsl:call-template>
       </p>
     </xsl:if>
