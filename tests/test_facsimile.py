@@ -154,6 +154,19 @@ def test_a_manifest_goes_when_its_document_loses_its_images(tmp_path: Path) -> N
     assert not parse(site_dir / "documents" / f"{IMAGE_SERVER}.html").xpath("//section[@class='facsimile']")
 
 
+def test_a_service_whose_version_nothing_says_is_one_image_with_a_warning(tmp_path: Path) -> None:
+    shutil.copytree(EDITION, tmp_path / "tei")
+    letter = tmp_path / "tei" / f"{IMAGE_SERVER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("/iiif/3/otto-1/info.json", "/otto-1/info.json"), encoding="utf-8")
+    result = build(tmp_path)
+    body = manifest(tmp_path / "out" / "html", IMAGE_SERVER)["items"][0]["items"][0]["items"][0]["body"]
+    assert body == {"id": "https://images.example.org/otto-1/full/max/0/default.jpg", "type": "Image", "format": "image/jpeg"}
+    assert [f"{Path(p.file).name}:{p.line}:{p.column}: {p.message}" for p in result.problems if p.rule == "facsimile-service"] == [
+        f"{IMAGE_SERVER}.xml:21:7: the IIIF image service https://images.example.org/otto-1 does not say its Image API version, so the page shows "
+        "one image instead of tiles: give its graphic the Image API's media type, e.g. "
+        "mimeType='application/ld+json;profile=\"http://iiif.io/api/image/3/context.json\"' (or .../image/2/...)"]
+
+
 def test_page_images_read_surfaces_polygons_and_the_image_api_version_the_source_states(tmp_path: Path) -> None:
     (tmp_path / "scan.png").write_bytes(png(30, 20))
     source = tmp_path / "doc.xml"

@@ -107,6 +107,8 @@ class Page:
 def page_images(source: SourceFile, source_root: Path) -> list[Page]:
     """The pages of a document that have an image, in reading order ([] when it has none)."""
     root = source.tree.getroot()
+    if not root.xpath("boolean(//tei:facsimile | //tei:text//tei:pb[@facs])", namespaces=NS):
+        return []
     by_id = {element.get(XML_ID): element for element in root.iter() if element.get(XML_ID)}
     folder = source.path.resolve().parent
     pages: list[Page] = []
@@ -438,7 +440,8 @@ def _warn_unsized(document: ManifestSource, problems: list[Problem]) -> None:
         if page.image.service and not page.image.service_version:
             problems.append(Problem(display_path(document.source.path), page.element.sourceline or 1, column, Severity.WARNING,
                                     f"the IIIF image service {page.image.service} does not say its Image API version, so the page shows one image "
-                                    f"instead of tiles: give its graphic mimeType=\"application/ld+json;profile=&quot;http://iiif.io/api/image/3/context.json&quot;\" (or 2)",
+                                    "instead of tiles: give its graphic the Image API's media type, e.g. "
+                                    "mimeType='application/ld+json;profile=\"http://iiif.io/api/image/3/context.json\"' (or .../image/2/...)",
                                     "facsimile-service"))
 
 
