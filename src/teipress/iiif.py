@@ -75,8 +75,9 @@ class PageImage:
 
     @property
     def format(self) -> str:
-        suffix = _IMAGE_SUFFIX.search(self.reference.split("?", 1)[0])
-        return "image/jpeg" if self.service else _FORMATS.get(suffix.group(1).lower(), "image/jpeg") if suffix else "image/jpeg"
+        """The media type by the address's suffix (an Image API request asks for .jpg); JPEG when none says."""
+        suffix = None if self.service else _IMAGE_SUFFIX.search(self.reference.split("?", 1)[0])
+        return _FORMATS.get(suffix.group(1).lower(), "image/jpeg") if suffix else "image/jpeg"
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def page_images(source: SourceFile, source_root: Path) -> list[Page]:
             if found is None:
                 continue
             surface, image = found
-            pages.append(_page(f"p{number}", pb.get("n", "").strip() or str(number), surface, image, True, pb, folder, source_root))
+            pages.append(_page(f"p{number}", pb.get("n", "").strip() or str(number), surface, image, True, pb))
             if surface is not None:
                 surfaces_of_pages.setdefault(id(surface), pages[-1])
     else:
@@ -131,7 +132,7 @@ def page_images(source: SourceFile, source_root: Path) -> list[Page]:
             if image is None:
                 continue
             label = " ".join("".join(surface.xpath("tei:label[1]//text()", namespaces=NS)).split()) or surface.get("n", "").strip() or str(number)
-            pages.append(_page(f"s{number}", label, surface, image, False, surface, folder, source_root))
+            pages.append(_page(f"s{number}", label, surface, image, False, surface))
             surfaces_of_pages[id(surface)] = pages[-1]
     _attach_zones(root, by_id, surfaces_of_pages)
     return pages
@@ -193,8 +194,8 @@ def _service_version(reference: str, match: re.Match[str], graphic: etree._Eleme
     return int(in_path.group(1)) if in_path else 0
 
 
-def _page(name: str, label: str, surface: etree._Element | None, image: PageImage, from_page_break: bool, element: etree._Element,
-          folder: Path, source_root: Path) -> Page:
+def _page(name: str, label: str, surface: etree._Element | None, image: PageImage, from_page_break: bool, element: etree._Element) -> Page:
+    """A page's canvas: the surface's size where it gives one, else the image's."""
     width = height = None
     if surface is not None and _number(surface.get("lrx")) is not None and _number(surface.get("lry")) is not None:
         width = round(_number(surface.get("lrx")) - (_number(surface.get("ulx")) or 0))  # type: ignore[operator]
@@ -370,9 +371,9 @@ def manifest_json(document: ManifestSource, *, site: str, language: str, words: 
              "body": _image_body(page.image, site, document.media_base), "target": canvas_id}]}]
         following = pages[index + 1] if index + 1 < len(pages) else None
         annotations = [{"id": f"{canvas_id}/transcription", "type": "Annotation", "motivation": "supplementing",
-                        "body": _page_text(page, following, page_url, language), "target": canvas_id}]
+                        "body": _page_text(page, following, page_url), "target": canvas_id}]
         annotations += [{"id": f"{canvas_id}/zone/{quote(zone.id, safe='')}", "type": "Annotation", "motivation": "supplementing",
-                         "body": {"type": "SpecificResource", "source": _html(page_url, language), "selector": {"type": "CssSelector", "value": f'[data-facs~="{zone.id}"]'}},
+                         "body": {"type": "SpecificResource", "source": _html(page_url), "selector": {"type": "CssSelector", "value": f'[data-facs~="{zone.id}"]'}},
                          "target": f"{canvas_id}#xywh={zone.x},{zone.y},{zone.width},{zone.height}"} for zone in page.zones]
         canvas["annotations"] = [{"id": f"{canvas_id}/text", "type": "AnnotationPage", "items": annotations}]
         canvases.append(canvas)
@@ -384,16 +385,17 @@ def _entry(label: str, values: list[str], language: str) -> dict[str, object]:
     return {"label": {language: [label]}, "value": {"none": values}}
 
 
-def _html(page_url: str, language: str) -> dict[str, object]:
+def _html(page_url: str) -> dict[str, object]:
+    """The document page as the annotations' source."""
     return {"id": page_url, "type": "Text", "format": "text/html"}
 
 
-def _page_text(page: Page, following: Page | None, page_url: str, language: str) -> dict[str, object]:
+def _page_text(page: Page, following: Page | None, page_url: str) -> dict[str, object]:
     """The page's part of the document page: from its page break to the next one (or the end of the text)."""
     if not page.from_page_break:
-        return _html(page_url, language)
+        return _html(page_url)
     end = f'[data-canvas="{following.name}"]' if following is not None and following.from_page_break else "[data-text-end]"
-    return {"type": "SpecificResource", "source": _html(page_url, language),
+    return {"type": "SpecificResource", "source": _html(page_url),
             "selector": {"type": "RangeSelector", "startSelector": {"type": "CssSelector", "value": f'[data-canvas="{page.name}"]'},
                          "endSelector": {"type": "CssSelector", "value": end}}}
 
