@@ -191,7 +191,11 @@ def test_local_image_sizes_come_from_the_files_headers(tmp_path: Path) -> None:
     (tmp_path / "a.png").write_bytes(png(7, 5))
     (tmp_path / "a.gif").write_bytes(b"GIF89a" + struct.pack("<HH", 33, 44) + b"\x00" * 10)
     (tmp_path / "a.txt").write_text("not an image")
-    assert [local_image_size(tmp_path / name) for name in ("a.png", "a.gif", "a.txt")] == [(7, 5), (33, 44), None]
+    (tmp_path / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="420" height="594px"/>')
+    (tmp_path / "b.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 300 200"/>')
+    (tmp_path / "c.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10cm"/>')
+    assert [local_image_size(tmp_path / name) for name in ("a.png", "a.gif", "a.txt", "a.svg", "b.svg", "c.svg")] == [
+        (7, 5), (33, 44), None, (420, 594), (300, 200), None]
     image = pytest.importorskip("PIL.Image")
     buffer = io.BytesIO()
     image.new("RGB", (64, 48)).save(buffer, "JPEG")

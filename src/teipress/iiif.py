@@ -251,7 +251,10 @@ def _pixels(value: str | None) -> int | None:
 
 
 def local_image_size(path: Path) -> tuple[int, int] | None:
-    """Width and height in pixels of a PNG, GIF or JPEG file, read from its header; None for other files."""
+    """Width and height in pixels of a PNG, GIF or JPEG file, read from its header, or of an SVG file (its
+    root's width and height in pixels, else its viewBox); None for other files."""
+    if path.suffix.lower() == ".svg":
+        return _svg_size(path)
     try:
         with path.open("rb") as image:
             head = image.read(26)
@@ -265,6 +268,18 @@ def local_image_size(path: Path) -> tuple[int, int] | None:
     except (OSError, struct.error):
         return None
     return None
+
+
+def _svg_size(path: Path) -> tuple[int, int] | None:
+    try:
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)).getroot()
+    except (OSError, etree.XMLSyntaxError):
+        return None
+    width, height = _pixels(root.get("width")), _pixels(root.get("height"))
+    if width and height:
+        return (width, height)
+    box = [_number(value) for value in (root.get("viewBox") or "").replace(",", " ").split()]
+    return (round(box[2]), round(box[3])) if len(box) == 4 and None not in box and box[2] > 0 and box[3] > 0 else None  # type: ignore[operator]
 
 
 def _jpeg_size(image) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
