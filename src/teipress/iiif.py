@@ -11,7 +11,7 @@ else from the address (an Image API 2 request asks for the size `full`, a 3 one 
 serve `/iiif/2/` and `/iiif/3/`).
 
 A canvas has the size the source gives (the surface's `lrx`/`lry`, else the graphic's `width`/`height`
-in pixels) or, for a local PNG, JPEG or GIF, its size in pixels, read from the file. A page whose size
+in pixels) or, for a local PNG, JPEG, GIF or SVG, its size in pixels, read from the file. A page whose size
 nothing says gets a canvas without width and height (never a guessed one), and a warning at its element.
 
 Each canvas carries the page's transcription as `supplementing` annotations on the document page: the
