@@ -321,6 +321,10 @@ def test_desktop_image_beside_the_text_turns_with_the_pages_and_outlines_zones(b
     tab.locator('[data-facs~="zone-2a"]').click()
     tab.wait_for_function("document.querySelector('.facsimile-page').textContent === 'p. 2 of 2'")
     tab.wait_for_selector(".facsimile-zone")
+    # It stays while the reader scrolls a little within the same stretch of text.
+    tab.mouse.wheel(0, 40)
+    tab.wait_for_timeout(300)
+    assert tab.locator(".facsimile-page").text_content() == "p. 2 of 2"
     assert tab.errors == []
     tab.context.close()
 

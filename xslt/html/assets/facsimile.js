@@ -122,13 +122,21 @@
     return found;
   }
 
+  /* A page the reader chose (a zone, the toolbar) stays until scrolling reaches another page break than the
+     one the text was at when they chose it. */
   var scrollQueued = false;
+  var heldAt = null;
+  function hold() { heldAt = pages.some(function (page) { return page.start; }) ? pageAtScroll() : null; }
   function followScroll() {
     if (scrollQueued || body.classList.contains("showing-facsimile")) { return; }
     scrollQueued = true;
     window.requestAnimationFrame(function () {
       scrollQueued = false;
-      if (pages.some(function (page) { return page.start; })) { showPage(pageAtScroll()); }
+      if (!pages.some(function (page) { return page.start; })) { return; }
+      var index = pageAtScroll();
+      if (index === heldAt) { return; }
+      heldAt = null;
+      showPage(index);
     });
   }
 
@@ -136,7 +144,7 @@
   function showZone(index, zone) {
     document.querySelectorAll(".facs-active").forEach(function (element) { element.classList.remove("facs-active"); });
     zone.elements.forEach(function (element) { element.classList.add("facs-active"); });
-    if (phone.matches) { showTab("image", false); }
+    if (phone.matches) { showTab("image", false); } else { hold(); }
     pendingZone = zone;
     if (index !== current) { showPage(index); } else { drawZone(); }
   }
@@ -216,8 +224,8 @@
       var button = event.target.closest("button[data-action]");
       if (!button) { return; }
       var action = button.getAttribute("data-action");
-      if (action === "previous") { showPage(current - 1); }
-      else if (action === "next") { showPage(current + 1); }
+      if (action === "previous") { hold(); showPage(current - 1); }
+      else if (action === "next") { hold(); showPage(current + 1); }
       else if (action === "zoom-in") { viewer.viewport.zoomBy(1.5); viewer.viewport.applyConstraints(); }
       else if (action === "zoom-out") { viewer.viewport.zoomBy(1 / 1.5); viewer.viewport.applyConstraints(); }
       else if (action === "home") { viewer.viewport.goHome(); }
