@@ -32,6 +32,7 @@ from . import __version__
 from .config import Config
 from .edition import Edition, RegisterIndex, SourceFile, merged_registers
 from .errors import ConfigError, TransformError
+from .iiif import ManifestSource, Page, manifest_path, page_images, write_iiif
 from .outputs import output_names, published_files, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
@@ -70,6 +71,7 @@ class _Document:
     registers: bytes = b""
     facts: str = ""
     page_key: str = ""
+    pages: list[Page] = field(default_factory=list)
 
     def summary(self, name: str) -> str:
         """An attribute of the document's summary (id, type, title, date, sort, year) from its facts."""
@@ -142,6 +144,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         # Phase 2: the document pages whose source, neighbours or shared inputs changed.
         to_render = []
         for index, document in enumerate(ordered):
+            document.pages = page_images(document.source, edition.source)
             neighbours = [_title_of(ordered[i]) if 0 <= i < len(ordered) else ("", "") for i in (index - 1, index + 1)]
             params = {
                 "document_id": document.id,
@@ -154,6 +157,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 "next_title": neighbours[1][1],
                 "pdf_linked": pdf_linked,
                 "media_base": _media_base(document, edition.source),
+                "facsimile_manifest": manifest_path(document.id) if document.pages else "",
                 **_site_params(config),
                 **custom.params,
             }
@@ -176,6 +180,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     for document in documents:
         _copy_source(document, staging)
         media.update(_copy_media(document, staging, edition.source, result.problems))
+    write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered], edition, config, result.problems)
     current = {d.id for d in documents}
     orphans = _remove_orphans(staging, current, media)
     _remove_all_but(staging / PAGES_DIR, {staging / page.path for page in custom.pages})

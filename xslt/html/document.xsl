@@ -15,6 +15,7 @@
 
   <xsl:import href="text.xsl"/>
   <xsl:import href="layout.xsl"/>
+  <xsl:import href="facsimile.xsl"/>
   <xsl:import href="entries.xsl"/>
   <xsl:import href="document-register.xsl"/>
   <xsl:import href="../common/kinds.xsl"/>
@@ -51,6 +52,7 @@
           <xsl:with-param name="id" select="$id"/>
           <xsl:with-param name="title" select="$title"/>
         </xsl:call-template>
+        <xsl:call-template name="tp:facsimile-scripts"/>
       </xsl:with-param>
       <xsl:with-param name="json-ld" select="tp:json-ld($root, $id, $title)"/>
       <xsl:with-param name="content" as="node()*">
@@ -78,9 +80,11 @@
                   <li><span class="swatch date"></span>{tp:message('legend.date')}</li>
                 </ul>
               </div>
+              <xsl:call-template name="tp:facsimile-panel"/>
               <h2 id="text-heading" class="visually-hidden">{tp:message('document.text')}</h2>
               <section class="reading-text" aria-labelledby="text-heading" lang="{tp:language($root)}">
                 <xsl:apply-templates select="$root" mode="tp:html"/>
+                <xsl:call-template name="tp:facsimile-text-end"/>
               </section>
               <xsl:apply-templates select="$root" mode="tp:html-notes"/>
               <xsl:apply-templates select="$root" mode="tp:html-document-register"/>

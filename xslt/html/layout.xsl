@@ -216,9 +216,13 @@
             <xsl:with-param name="inserted" as="element()"><a href="{$site-root}guide.html">{tp:message('footer.guide')}</a></xsl:with-param>
           </xsl:call-template>
         </p>
+        <xsl:call-template name="tp:footer-credits"/>
       </div>
     </footer>
   </xsl:template>
+
+  <!-- The notices of the libraries a page uses (html/facsimile.xsl: OpenSeadragon's); none by default. -->
+  <xsl:template name="tp:footer-credits"/>
 
   <!-- A message (common/language.xsl) with nodes in place of its placeholder {0}: "<span>3</span> of 5 documents". -->
   <xsl:template name="tp:message-around">

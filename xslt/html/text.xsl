@@ -261,6 +261,10 @@
     <xsl:if test="@n">
       <xsl:attribute name="data-n" select="@n"/>
     </xsl:if>
+    <!-- The facsimile's zones this element is drawn in (the IIIF manifest's annotations select it by them). -->
+    <xsl:if test="@facs[contains(., '#')] and not(self::pb)">
+      <xsl:attribute name="data-facs" select="tokenize(normalize-space(@facs), ' ')[starts-with(., '#')]!substring(., 2)"/>
+    </xsl:if>
   </xsl:template>
 
   <!-- ================================================================== -->
@@ -1040,6 +1044,10 @@
       <xsl:call-template name="tp:attributes">
         <xsl:with-param name="classes" select="'pb'"/>
       </xsl:call-template>
+      <!-- The page's canvas in the IIIF manifest (iiif.py numbers the text's pb[@facs] alike). -->
+      <xsl:if test="@facs and ancestor::text">
+        <xsl:attribute name="data-canvas" select="'p' || count(preceding::pb[@facs][ancestor::text]) + 1"/>
+      </xsl:if>
       <xsl:choose>
         <xsl:when test="exists($src)">
           <a class="pb-facs" href="{$src}" title="{tp:message('text.page-image')}">{$label}</a>
