@@ -67,6 +67,7 @@ class _EditionIds:
         self.ids: frozenset[str] = frozenset()
         self._kinds: dict[str, frozenset[str]] = {}
         self._by_kind: dict[str, list[str]] | None = None
+        self._all_sorted: list[str] | None = None
         self._suggested: dict[tuple[str, str], list[str]] = {}
 
     def __call__(self, context: object, value: object) -> bool:
@@ -77,6 +78,7 @@ class _EditionIds:
         self.ids = frozenset(kinds)
         self._kinds = kinds
         self._by_kind = None
+        self._all_sorted = None
         self._suggested = {}
 
     def closest(self, name: str, pointing: str) -> list[str]:
@@ -87,14 +89,20 @@ class _EditionIds:
         key = (name, pointing)
         if key not in self._suggested:
             by_kind = self._ids_by_kind()
-            pools = [[i for kind in _ENTRY_KINDS.get(pointing, ()) for i in by_kind.get(kind, ())],
-                     [i for kind in ENTRY_ELEMENTS for i in by_kind.get(kind, ())], sorted(self.ids)]
+            # Each pool is made only when the one before has nothing close: every id of a large edition is many.
+            pools = (lambda: [i for kind in _ENTRY_KINDS.get(pointing, ()) for i in by_kind.get(kind, ())],
+                     lambda: [i for kind in ENTRY_ELEMENTS for i in by_kind.get(kind, ())], self._sorted_ids)
             self._suggested[key] = []
             for pool in pools:
-                self._suggested[key] = difflib.get_close_matches(name, pool, n=MAX_SUGGESTIONS)
+                self._suggested[key] = difflib.get_close_matches(name, pool(), n=MAX_SUGGESTIONS)
                 if self._suggested[key]:
                     break
         return self._suggested[key]
+
+    def _sorted_ids(self) -> list[str]:
+        if self._all_sorted is None:
+            self._all_sorted = sorted(self.ids)
+        return self._all_sorted
 
     def _ids_by_kind(self) -> dict[str, list[str]]:
         """The ids of the edition by the name of the element that carries them, gathered when a pointer first fails."""
