@@ -75,6 +75,21 @@ def _html_build(root: Path) -> dict[str, Any]:
         "pages": len(result.pages_written),
         "timings": {k: round(v, 3) for k, v in result.timings.items()},
         "problems": len(result.problems),
+        **_page_sizes(config.html_dir),
+    }
+
+
+def _page_sizes(site: Path) -> dict[str, Any]:
+    """The largest HTML page, and the median ratio of a document page to its TEI source (the copy under tei/)."""
+    pages = [p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts[0]]
+    largest = max(pages, key=lambda p: p.stat().st_size, default=None)
+    ratios = sorted(page.stat().st_size / source.stat().st_size for page in (site / "documents").glob("*.html")
+                    if (source := site / "tei" / f"{page.stem}.xml").is_file() and source.stat().st_size)
+    return {
+        "largest_page_mb": round(largest.stat().st_size / 1e6, 3) if largest else 0,
+        "largest_page": str(largest.relative_to(site)) if largest else "",
+        "median_page_to_source": round(ratios[len(ratios) // 2], 2) if ratios else None,
+        "site_mb": round(sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6, 1),
     }
 
 

@@ -179,3 +179,44 @@ def test_the_edition_css_wins_over_teipress_own_in_a_browser(tmp_path: Path, pag
     assert page.eval_on_selector(".site-header", "e => getComputedStyle(e).backgroundColor") == "rgb(18, 52, 86)"
     assert page.eval_on_selector(".site-logo", "e => [e.naturalWidth, e.getBoundingClientRect().height]") == [200, 32]  # loaded, 2rem high
     page.screenshot(path=str(artifacts_dir / "customised-header.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 120})
+
+
+def _search_state(browser, url: str, term: str | None, filter_label: str | None) -> dict:  # type: ignore[no-untyped-def]
+    """What the search page shows for a term or a filter value: results with their excerpts, the filters, the count."""
+    context = browser.new_context()  # nothing cached from the index searched before
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(url + "search.html")
+    tab.locator(".search-filter-label").first.wait_for(state="attached", timeout=15_000)
+    for details in tab.locator("details.search-filter").all():
+        details.evaluate("element => { element.open = true; }")
+    if filter_label is not None:
+        tab.locator(".search-filter-label", has_text=filter_label).first.click()
+    if term is not None:
+        tab.locator("#search-input").fill(term)
+    tab.locator(".search-status").filter(has_text="found").wait_for(timeout=15_000)
+    state = tab.evaluate("""() => ({status: document.querySelector('.search-status').textContent,
+        filters: [...document.querySelectorAll('.search-filter-label')].map(e => e.textContent),
+        results: [...document.querySelectorAll('.search-result')].map(e => [e.querySelector('.search-result-link').getAttribute('href'),
+                                                                          e.querySelector('.search-result-title').textContent,
+                                                                          e.querySelector('.search-result-excerpt').textContent]).sort()})""")
+    context.close()
+    assert errors == []
+    return state
+
+
+def test_search_across_index_chunks_finds_what_one_index_finds(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from teipress.search import build_search_index
+
+    build(copy_fixture(tmp_path), tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    queries = [("marmalade", None), ("Bruno", None), (None, "1950"), (None, "Telegram")]
+    with serving(site) as url:
+        whole = [_search_state(browser, url, term, label) for term, label in queries]
+        chunked = build_search_index(site, {p.stem: "" for p in (site / "documents").glob("*.html")}, chunks=2)
+        assert chunked.chunks == 2 and (site / "pagefind-chunks" / "1" / "pagefind-entry.json").is_file()
+        in_chunks = [_search_state(browser, url, term, label) for term, label in queries]
+    assert [len(state["results"]) for state in whole] == [1, 2, 2, 1]
+    assert whole[2]["filters"] == ["Letter (1)", "Telegram (1)", "1950 (2)", "Alma Sender (2)"]
+    assert in_chunks == whole  # the same results, excerpts and filter counts from two bundles merged in the browser

@@ -446,3 +446,20 @@ def test_every_pointer_of_a_list_is_checked_by_teipress(edition):
     add_letter(edition, "letter-2.xml", '<p>Dear <persName ref="#tito #nobody">Comrade</persName>, <ref target="#nothing #tito">see</ref>.</p>')
     result = validate_paths([edition / "tei"], load_config(edition))
     assert [(p.file, p.line, p.rule) for p in result.problems] == [("tei/letter-2.xml", 25, "ref-resolves"), ("tei/letter-2.xml", 25, "target-resolves")]
+
+
+def test_files_checked_in_worker_processes_give_the_problems_of_one_process(edition, monkeypatch):
+    import dataclasses
+
+    from teipress import validate
+
+    add_letter(edition, "letter-2.xml", '<p><persName ref="#tito2 #kim-il-sng">B</persName> <underline>u</underline></p>')
+    add_letter(edition, "letter-3.xml", '<p xml:id="p-1"><placeName ref="#nowhere">A</placeName> <date when="1975-02-30">x</date></p>')
+    add_letter(edition, "letter-4.xml", '<p xml:id="p-1"><persName ref="tito">C</persName></p>')
+    config = load_config(edition)
+    alone = validate_paths([edition / "tei"], dataclasses.replace(config, jobs=1))
+    monkeypatch.setattr(validate, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(validate, "FILES_PER_TASK", 2)
+    in_workers = validate_paths([edition / "tei"], dataclasses.replace(config, jobs=2))
+    assert len(alone.problems) >= 7 and {p.rule for p in alone.problems} >= {"ref-resolves", "schema", "iso-date", "unique-id"}
+    assert lines(in_workers) == lines(alone)

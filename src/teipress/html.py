@@ -182,7 +182,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         media.update(_copy_media(document, staging, edition.source, result.problems))
     write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered], edition, config, result.problems)
     current = {d.id for d in documents}
-    orphans = _remove_orphans(staging, current, media)
+    _remove_orphans(staging, current, media)
     _remove_all_but(staging / PAGES_DIR, {staging / page.path for page in custom.pages})
     _remove_all_but(staging / CUSTOM_ASSETS_DIR, {staging / relative for _source, relative in custom.assets})
 
@@ -192,19 +192,17 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
 
     old_pages = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
     new_pages: dict[str, str] = {}
-    # Only document pages are indexed: unchanged documents, unchanged index.
-    reindex = bool(result.documents_rendered) or set(old_documents) != current or orphans or not (staging / "pagefind" / "pagefind-entry.json").is_file()
+    # Only document pages are indexed, in chunks: only the chunks of changed, added or removed pages are indexed again.
     report("Indexing for search", 0, 1)
     with ThreadPoolExecutor(max_workers=1) as indexer:
-        search = indexer.submit(build_search_index, staging, language=config.language) if reindex else None
+        search = indexer.submit(build_search_index, staging, {d.id: d.page_key for d in ordered}, language=config.language, jobs=jobs)
         report("Writing registers, chronology and home page", 0, 1)
         result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, custom, site_key, old_pages, new_pages))
         _copy_assets(staging)
         for source, relative in custom.assets:
             _write_if_changed(staging / relative, source.read_bytes())
         report("Writing registers, chronology and home page", 1, 1)
-        if search is not None:
-            search.result()
+        search.result()
     report("Indexing for search", 1, 1)
 
     _write_manifest(staging, {

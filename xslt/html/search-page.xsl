@@ -1,8 +1,9 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  The search page: assets/site.js searches the index in pagefind/ with Pagefind's JavaScript API and
-  shows the results and filters (type, year, person) itself, every string from the sources as text
-  (Pagefind's own interface inserts filter values as HTML).
+  The search page: assets/site.js searches the index with Pagefind's JavaScript API (the bundle in
+  pagefind/ and the chunks pagefind/chunks.json names, merged into one search: src/teipress/search.py)
+  and shows the results and filters (type, year, person) itself, every string from the sources as
+  text (Pagefind's own interface inserts filter values as HTML, and is not kept in the site).
   Pagefind loads its index with fetch(), which browsers refuse on file://; the page then says
   how to preview the site with `teipress serve`. Source: the site's facts.
 -->

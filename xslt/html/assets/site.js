@@ -332,6 +332,21 @@
     return paragraph;
   }
 
+  /* The index is written in chunks (src/teipress/search.py), so that a rebuild indexes only the chunk of a
+     changed page: pagefind/ holds the first, pagefind/chunks.json names the others, each merged here into
+     the one search (Pagefind's mergeIndex), whose results and filter counts then span them all. */
+  function mergeIndexChunks(pagefind) {
+    var site = new URL(root + "./", window.location.href);
+    return fetch(new URL("pagefind/chunks.json", site).href).then(function (response) {
+      return response.ok ? response.json() : { chunks: [] };
+    }).then(function (list) {
+      return Promise.all((list.chunks || []).map(function (folder) {
+        /* baseUrl: the pages' links as the first bundle writes them, from the site's root (not the chunk's origin) */
+        return pagefind.mergeIndex(new URL(folder, site).href, { baseUrl: site.pathname });
+      }));
+    });
+  }
+
   function setUpSearch() {
     var container = document.getElementById("search");
     if (!container) return;
@@ -459,8 +474,10 @@
     });
 
     import(new URL(root + "pagefind/pagefind.js", window.location.href).href).then(function (module) {
-      pagefind = module;
-      return pagefind.init().then(function () { return pagefind.filters(); });
+      return module.init().then(function () { return mergeIndexChunks(module); }).then(function () {
+        pagefind = module;  /* searched only once every chunk is merged, so no result is missing */
+        return pagefind.filters();
+      });
     }).then(function (available) {
       showFilters(available || {});
       var query = new URLSearchParams(window.location.search).get("q");

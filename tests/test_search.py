@@ -1,0 +1,89 @@
+"""The search index in chunks: each document stays in its chunk, a rebuild indexes only the chunks that changed.
+
+What a search finds across chunks is checked in a browser (test_browser.py); here, the bundles on disk.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from teipress import search
+from test_build import LETTER, TELEGRAM, build, copy_fixture
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Path:
+    build(copy_fixture(tmp_path), tmp_path / "out")
+    return tmp_path / "out" / "html"
+
+
+def _page_counts(site: Path, folder: str) -> list[int]:
+    entry = json.loads((site / folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return [language["page_count"] for language in entry["languages"].values()]
+
+
+def test_a_chunk_is_indexed_again_only_when_one_of_its_pages_changed(site: Path) -> None:
+    first = search.build_search_index(site, {LETTER: "a", TELEGRAM: "b"}, chunks=2)
+    assert (first.chunks, first.indexed) == (2, [0, 1])
+    assert (search.chunk_of(LETTER, 2), search.chunk_of(TELEGRAM, 2)) == (0, 1)
+    assert _page_counts(site, "pagefind") == [1] and _page_counts(site, "pagefind-chunks/1") == [1]
+    assert json.loads((site / "pagefind" / "chunks.json").read_text(encoding="utf-8")) == {"chunks": ["pagefind-chunks/1/"]}
+    letter_bundle = sorted(p.name for p in (site / "pagefind" / "fragment").iterdir())
+
+    assert search.build_search_index(site, {LETTER: "a", TELEGRAM: "b"}, chunks=2).indexed == []
+    assert search.build_search_index(site, {LETTER: "a", TELEGRAM: "changed"}, chunks=2).indexed == [1]
+    assert sorted(p.name for p in (site / "pagefind" / "fragment").iterdir()) == letter_bundle
+    (site / "pagefind-chunks" / "1" / "pagefind-entry.json").unlink()  # a bundle damaged or lost is indexed again
+    assert search.build_search_index(site, {LETTER: "a", TELEGRAM: "changed"}, chunks=2).indexed == [1]
+
+
+def test_one_chunk_again_removes_the_others_and_lists_none(site: Path) -> None:
+    search.build_search_index(site, {LETTER: "a", TELEGRAM: "b"}, chunks=2)
+    result = search.build_search_index(site, {LETTER: "a", TELEGRAM: "b"})
+    assert (result.chunks, result.indexed) == (1, [0])
+    assert _page_counts(site, "pagefind") == [2]
+    assert list((site / "pagefind-chunks").iterdir()) == []
+    assert json.loads((site / "pagefind" / "chunks.json").read_text(encoding="utf-8")) == {"chunks": []}
+
+
+def test_a_chunk_left_without_pages_is_not_asked_for(site: Path) -> None:
+    result = search.build_search_index(site, {TELEGRAM: "b"}, chunks=2)
+    assert (result.chunks, result.indexed) == (1, [0])
+    assert _page_counts(site, "pagefind") == [1]
+
+
+def test_only_the_files_the_search_page_loads_are_kept(site: Path) -> None:
+    search.build_search_index(site, {LETTER: "a", TELEGRAM: "b"}, chunks=2)
+    first = {p.name for p in (site / "pagefind").iterdir()}
+    assert {"pagefind.js", "pagefind-worker.js", "wasm.en.pagefind", "pagefind-entry.json", "chunks.json", "index", "fragment", "filter"} <= first
+    assert not [name for name in first if "-ui" in name or "highlight" in name]
+    merged = {p.name for p in (site / "pagefind-chunks" / "1").iterdir()}
+    assert {name for name in merged if not name.endswith(".pf_meta")} == {"pagefind-entry.json", "index", "fragment", "filter"}
+
+
+def test_the_number_of_chunks_grows_with_the_square_root_of_the_edition() -> None:
+    counts = {n: search.chunk_count([f"letter-{i:05d}" for i in range(n)]) for n in (0, 16, 17, 1000, 5000, 20000)}
+    assert counts == {0: 1, 16: 1, 17: 2, 1000: 8, 5000: 32, 20000: 64}
+
+
+def test_the_chunks_share_the_documents_evenly() -> None:
+    sizes = [0] * 8
+    for i in range(1, 1001):
+        sizes[search.chunk_of(f"letter-{i:05d}", 8)] += 1
+    assert min(sizes) >= 90 and max(sizes) <= 160, sizes
+
+
+def test_a_rebuild_indexes_again_only_after_a_page_changed(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    entry = tmp_path / "out" / "html" / "pagefind" / "pagefind-entry.json"
+    first = entry.stat().st_ino
+    build(source, tmp_path / "out")
+    assert entry.stat().st_ino == first  # the staging copy's hard link, not a new file
+    letter = source / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("marmalade", "quince jelly"), encoding="utf-8")
+    build(source, tmp_path / "out")
+    assert entry.stat().st_ino != first
