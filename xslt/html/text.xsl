@@ -675,6 +675,8 @@
     <xsl:variable name="n" select="tp:note-number(.)"/>
     <xsl:element name="{if ($tp:in-link) then 'span' else 'a'}">
       <xsl:attribute name="class" select="'note-ref'"/>
+      <!-- A number of the page, not a word of the text: not indexed for search. -->
+      <xsl:attribute name="data-pagefind-ignore" select="'all'"/>
       <xsl:attribute name="id" select="'note-ref-' || $n"/>
       <xsl:if test="not($tp:in-link)">
         <xsl:attribute name="href" select="'#note-' || $n"/>
@@ -750,6 +752,10 @@
     <xsl:param name="tp:primary" as="element()?" select="()" tunnel="yes"/>
     <xsl:variable name="primary" select=". is $tp:primary"/>
     <span class="reading {if ($primary) then 'reading-primary' else 'reading-secondary'}" data-reading="{local-name()}">
+      <!-- The search index holds the reading view: an excerpt reads "next September", not "next Sept.September". -->
+      <xsl:if test="not($primary)">
+        <xsl:attribute name="data-pagefind-ignore" select="'all'"/>
+      </xsl:if>
       <xsl:if test="@wit">
         <xsl:attribute name="data-wit" select="normalize-space(@wit)"/>
       </xsl:if>
