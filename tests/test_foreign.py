@@ -50,7 +50,7 @@ def words(element: lxml.html.HtmlElement) -> str:
 
 def metadata(site: Path, document: str) -> list[tuple[str, str]]:
     """The (label, value) pairs of a document page's "About this document" panel, up to its archive."""
-    panel = page(site, f"documents/{document}.html").xpath("//aside[@class='document-meta']/dl")[0]
+    panel = page(site, f"documents/{document}.html").xpath("//aside[@class='document-meta']//dl")[0]
     return [(words(dt), words(dt.getnext())) for dt in panel.xpath("dt")]
 
 

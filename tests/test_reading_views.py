@@ -245,7 +245,8 @@ def test_previous_and_next_within_the_correspondence(page, site_url: str, artifa
     assert pair.get_attribute("aria-label") == "Between Alma Sender and Bruno Receiver"
     assert [a.get_attribute("href") for a in pair.locator("a").all()] == [f"{LETTER}.html", f"{VIEWS}.html"]
     page.screenshot(path=str(artifacts_dir / f"pager-correspondence-{page.width_name}.png"), full_page=True)
-    pair.locator("a[rel=prev]").focus()
+    assert pair.locator("a[rel]").count() == 0  # rel="prev"/"next" name the edition's sequence only
+    pair.locator("a.pager-previous").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/documents/{LETTER}.html")
     # The first of the pair: only a next one; a letter between two others who wrote once: no correspondence links.
@@ -269,6 +270,7 @@ def test_search_excerpts_are_text_and_the_facets_filter(page, site_url: str, art
     # The reading view's text: one reading of each passage ("Sept." and "September" not run together), no note numbers.
     assert any("in the Port next September; quince marmalade is on the agenda" in excerpt for excerpt in excerpts), excerpts
     assert any("found the color of the quince marmalade golden;" in excerpt for excerpt in excerpts), excerpts
+    assert "Text" not in page.locator(".search-subresults a").all_inner_texts()  # no part made of the hidden heading
     page.locator(".search-filter summary", has_text="Addressee").click()
     page.locator(".search-filter-label[for^=filter-addressee]", has_text="Bruno Receiver").click()
     page.wait_for_function("document.querySelectorAll('.search-result').length === 2")

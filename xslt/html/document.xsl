@@ -76,7 +76,8 @@
               <xsl:call-template name="tp:reading-toolbar">
                 <xsl:with-param name="root" select="$root"/>
               </xsl:call-template>
-              <h2 id="text-heading" class="visually-hidden">{tp:message('document.text')}</h2>
+              <!-- Not indexed: Pagefind would make a heading with an id a part of the result of its own ("Text"). -->
+              <h2 id="text-heading" class="visually-hidden" data-pagefind-ignore="all">{tp:message('document.text')}</h2>
               <section class="reading-text" aria-labelledby="text-heading" lang="{tp:language($root)}">
                 <xsl:apply-templates select="$root" mode="tp:html"/>
               </section>
@@ -412,22 +413,31 @@
           <xsl:with-param name="next" select="[$correspondence-next-id, $correspondence-next-title]"/>
           <xsl:with-param name="previous-label" select="tp:message('pager.previous-between')"/>
           <xsl:with-param name="next-label" select="tp:message('pager.next-between')"/>
+          <xsl:with-param name="sequence" select="false()"/>
         </xsl:call-template>
       </nav>
     </xsl:if>
   </xsl:template>
 
-  <!-- The two links of a pager: each an array of the document's id and title, left out when the id is empty. -->
+  <!-- The two links of a pager: each an array of the document's id and title, left out when the id is empty;
+       rel="prev" and rel="next" only for the edition's own sequence (a page has one). -->
   <xsl:template name="tp:pager-links">
     <xsl:param name="previous" as="array(xs:string)"/>
     <xsl:param name="next" as="array(xs:string)"/>
     <xsl:param name="previous-label" as="xs:string"/>
     <xsl:param name="next-label" as="xs:string"/>
+    <xsl:param name="sequence" as="xs:boolean" select="true()"/>
     <xsl:if test="$previous(1)">
-      <a class="pager-previous" rel="prev" href="{encode-for-uri($previous(1))}.html"><span class="pager-label">{$previous-label}</span> {$previous(2)}</a>
+      <a class="pager-previous" href="{encode-for-uri($previous(1))}.html">
+        <xsl:if test="$sequence"><xsl:attribute name="rel" select="'prev'"/></xsl:if>
+        <span class="pager-label">{$previous-label}</span> {$previous(2)}
+      </a>
     </xsl:if>
     <xsl:if test="$next(1)">
-      <a class="pager-next" rel="next" href="{encode-for-uri($next(1))}.html"><span class="pager-label">{$next-label}</span> {$next(2)}</a>
+      <a class="pager-next" href="{encode-for-uri($next(1))}.html">
+        <xsl:if test="$sequence"><xsl:attribute name="rel" select="'next'"/></xsl:if>
+        <span class="pager-label">{$next-label}</span> {$next(2)}
+      </a>
     </xsl:if>
   </xsl:template>
 

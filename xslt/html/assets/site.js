@@ -216,7 +216,7 @@
 
   function applyView(view) {
     document.documentElement.classList.toggle("view-diplomatic", view === "diplomatic");
-    document.querySelectorAll(".view-switch button[data-view]").forEach(function (button) {
+    document.querySelectorAll("button[data-view]").forEach(function (button) {
       button.setAttribute("aria-pressed", button.dataset.view === view ? "true" : "false");
     });
   }
