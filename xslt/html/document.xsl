@@ -97,6 +97,7 @@
         </article>
         <xsl:call-template name="tp:search-filters">
           <xsl:with-param name="root" select="$root"/>
+          <xsl:with-param name="title" select="$title"/>
         </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
@@ -114,7 +115,8 @@
           <time datetime="{$date}">{tp:format-date-range($date)}</time>
         </xsl:if>
       </p>
-      <h1 data-pagefind-meta="title">{$title}</h1>
+      <!-- Its words are the result's title (tp:search-filters), not the first words of every excerpt. -->
+      <h1 data-pagefind-ignore="all">{$title}</h1>
       <xsl:for-each select="tp:summary($root)">
         <p class="document-summary">{.}</p>
       </xsl:for-each>
@@ -280,11 +282,14 @@
     </aside>
   </xsl:template>
 
-  <!-- The page's search filters (type, year, sender, addressee, person, place), for the index only (outside the
-       indexed body, so that they are not searched as text). The search page shows them with assets/site.js, as text. -->
+  <!-- The page's title for the search results and its search filters (type, year, sender, addressee, person,
+       place), for the index only (outside the indexed body, so that they are not searched as text). The search
+       page shows them with assets/site.js, as text. -->
   <xsl:template name="tp:search-filters">
     <xsl:param name="root" as="element()"/>
+    <xsl:param name="title" as="xs:string"/>
     <div class="search-filters" hidden="">
+      <span data-pagefind-meta="title">{$title}</span>
       <span data-pagefind-filter="type">{tp:search-filter-value(tp:type-label(tp:document-type($root)))}</span>
       <xsl:if test="$document-date">
         <span data-pagefind-filter="year">{substring($document-date, 1, 4)}</span>
