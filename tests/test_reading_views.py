@@ -321,3 +321,42 @@ def test_the_home_page_on_paper_has_no_navigation(browser, site_url: str, tmp_pa
     context.close()
     assert "4 of 4 documents" in text and "Alma thanks Bruno for his letter." in text
     assert "Skip to content" not in text and "Chronology Search" not in text
+
+
+def test_the_search_filters_of_a_letter(site: Path) -> None:
+    root = lxml.html.parse(str(site / "documents" / f"{LETTER}.html")).getroot()
+    filters = sorted((e.get("data-pagefind-filter"), e.text_content()) for e in root.xpath("//*[@data-pagefind-filter]"))
+    assert filters == [("addressee", "Bruno Receiver"), ("person", "Alma Sender"), ("place", "Northtown"), ("place", "Southport"),
+                       ("sender", "Alma Sender"), ("type", "Letter"), ("year", "1950")]
+    # Outside the indexed body, and the title with them: no label or value becomes a word of the text.
+    assert root.xpath("//*[@data-pagefind-filter or @data-pagefind-meta][ancestor::*[@data-pagefind-body]]") == []
+    assert root.xpath("//*[@data-pagefind-meta='title']/text()") == ["Letter from Alma Sender to Bruno Receiver, 4 March 1950"]
+
+
+def test_the_correspondence_of_two_parties_either_way_round() -> None:
+    from teipress.html import SITE_NS, _correspondence_neighbours, _Document
+
+    def document(id: str, senders: list[str], addressees: list[str], author: str = "") -> _Document:
+        def party(name: str, value: str) -> str:
+            ref, _, text = value.partition(":")
+            return f'<{name}{f" ref={chr(34)}{ref}{chr(34)}" if ref else ""}>{text}</{name}>'
+        parties = "".join([party("sender", s) for s in senders] + [party("addressee", a) for a in addressees])
+        if author:
+            parties += f'<sender role="author">{author}</sender>'
+        facts = f'<document xmlns="{SITE_NS}" id="{id}" title="Title of {id}">{parties}</document>'
+        return _Document(id=id, source=None, data=b"", facts_key="", facts=facts)  # type: ignore[arg-type]
+
+    ordered = [
+        document("one", ["alma:Alma"], ["bruno:Bruno"]),
+        document("essay", [], [], author="Alma"),                       # an author is no sender
+        document("two", ["bruno:Bruno"], ["alma:Alma"]),                # the same pair, the other way round
+        document("three", ["alma:Alma", "carla:Carla"], ["bruno:Bruno"]),  # another pair: Alma and Carla together
+        document("four", [":Dora"], [":Emil"]),                         # names without register entries
+        document("five", [":Emil"], [":Dora"]),
+        document("six", ["alma:Alma"], ["bruno:Bruno"]),
+    ]
+    neighbours = _correspondence_neighbours(ordered)
+    assert {id: (n["correspondence_previous_id"], n["correspondence_next_id"]) for id, n in neighbours.items()} == {
+        "one": ("", "two"), "two": ("one", "six"), "six": ("two", ""), "four": ("", "five"), "five": ("four", "")}
+    assert (neighbours["two"]["correspondence_first"], neighbours["two"]["correspondence_second"]) == ("Alma", "Bruno")
+    assert neighbours["two"]["correspondence_next_title"] == "Title of six"
