@@ -83,6 +83,7 @@ def test_the_reading_view_is_the_default_and_the_diplomatic_view_is_remembered(p
     assert page.locator(".view-switch button[aria-pressed='true']").inner_text() == "Reading text"
     # Expansions, corrections, regularisations, additions; deletions hidden; the line break a space in running text.
     assert words(text.inner_text()) == READING + "1"
+    assert "quince marmalade" in text.inner_text()  # one line: a space where the source breaks the line, no newline
     page.screenshot(path=str(artifacts_dir / f"views-reading-{page.width_name}.png"), full_page=True)
 
     # Keyboard: Tab to the switch's second button, Space presses it.
@@ -93,6 +94,7 @@ def test_the_reading_view_is_the_default_and_the_diplomatic_view_is_remembered(p
     assert page.locator(".view-switch button[aria-pressed='true']").inner_text() == "Diplomatic"
     lines = [words(line) for line in text.inner_text().split("\n") if line.strip()]
     assert lines[0] == DIPLOMATIC_FIRST_LINE  # the source's line break
+    assert "quince\nmarmalade" in text.inner_text()
     assert words(" ".join(lines[1:])) == "marmalade dullgolden; the jar was broken mended by noon.1"  # as the source has it
     added = page.locator(".reading-text .tei-add").first
     assert added.bounding_box()["y"] < page.locator(".reading-text .tei-del").first.bounding_box()["y"]  # above the line

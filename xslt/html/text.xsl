@@ -1016,7 +1016,9 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- A line break, unless the word runs on across it. -->
+  <!-- A line break, unless the word runs on across it. The space before it separates the words where the
+       reading view runs the lines of a paragraph together (site.css hides the br there); at a line's end,
+       in the diplomatic view, it is not seen. -->
   <xsl:template match="lb" mode="tp:html">
     <xsl:choose>
       <xsl:when test="@break eq 'no'">
@@ -1027,6 +1029,7 @@
         </span>
       </xsl:when>
       <xsl:otherwise>
+        <xsl:text> </xsl:text>
         <br class="tei-lb">
           <xsl:if test="@n">
             <xsl:attribute name="data-n" select="@n"/>
