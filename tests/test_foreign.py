@@ -125,7 +125,7 @@ def test_letterhead_parts_stand_on_lines_of_their_own(site: Path) -> None:
     opener = letter.xpath("//div[contains(@class, 'tei-opener')]")[0]
     lines = [(element.get("class").split()[0], words(element)) for element in opener.xpath(".//*[contains(concat(' ', @class, ' '), ' line ')]")]
     assert lines == [
-        ("tei-seg", "Quill GazetteundInkblatt."), ("tei-rs", "Quill GazetteundInkblatt."),
+        ("tei-seg", "Quill Gazette und Inkblatt."), ("tei-rs", "Quill Gazette und Inkblatt."),  # a space before each line break
         ("tei-seg", "Redaction.Inkton, 2. Aug. 1889"), ("tei-seg", "Redaction."), ("tei-seg", "Inkton, 2. Aug. 1889"),
         ("tei-seg", "Telegramm-Adresse:"), ("tei-seg", "Gazette Inkton")]
     right = opener.xpath(".//span[contains(@class, 'rend-right')]")[0]
