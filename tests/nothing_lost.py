@@ -30,8 +30,9 @@ THE RULES (one place for the HTML and the PDF tests, derived from the TEI, never
    - HTML (xslt/html/text.xsl): note callouts (.note-ref), page labels (.pb-label, .pb-facs), the
      "[…]" that opens a gap (.gap), the titles of corpus members (.corpus-member-title), the target
      shown for a link without words (.ref-target), the back link of a note (a[role=doc-backlink]);
-     recorded readings (.reading-secondary) are hidden in the reading view and compared as their own
-     streams. Blocks (p, div, li, td, br ... and spans of class block, line, verse-line) separate.
+     recorded readings (.reading-secondary) are hidden in the reading view (the diplomatic view shows an
+     abbr, sic, orig or del reading instead of the one the edition follows) and compared as their own
+     streams; the reading view hides a del by CSS only, so in the HTML it is text in its place. Blocks (p, div, li, td, br ... and spans of class block, line, verse-line) separate.
    - PDF (tests/test_pdf.py: `pdf_reading` puts in what the PDF adds, `pdf_lines`, `pdf_stream` and
      `PDF_ADDED` strip the rest): the document's heading and metadata block, running heads, page and
      line numbers are left out; note numbers in the text and in the footnote area, a corpus member's

@@ -50,7 +50,7 @@ def words(element: lxml.html.HtmlElement) -> str:
 
 def metadata(site: Path, document: str) -> list[tuple[str, str]]:
     """The (label, value) pairs of a document page's "About this document" panel, up to its archive."""
-    panel = page(site, f"documents/{document}.html").xpath("//aside[@class='document-meta']/dl")[0]
+    panel = page(site, f"documents/{document}.html").xpath("//aside[@class='document-meta']//dl")[0]
     return [(words(dt), words(dt.getnext())) for dt in panel.xpath("dt")]
 
 
@@ -125,7 +125,7 @@ def test_letterhead_parts_stand_on_lines_of_their_own(site: Path) -> None:
     opener = letter.xpath("//div[contains(@class, 'tei-opener')]")[0]
     lines = [(element.get("class").split()[0], words(element)) for element in opener.xpath(".//*[contains(concat(' ', @class, ' '), ' line ')]")]
     assert lines == [
-        ("tei-seg", "Quill GazetteundInkblatt."), ("tei-rs", "Quill GazetteundInkblatt."),
+        ("tei-seg", "Quill Gazette und Inkblatt."), ("tei-rs", "Quill Gazette und Inkblatt."),  # a space before each line break
         ("tei-seg", "Redaction.Inkton, 2. Aug. 1889"), ("tei-seg", "Redaction."), ("tei-seg", "Inkton, 2. Aug. 1889"),
         ("tei-seg", "Telegramm-Adresse:"), ("tei-seg", "Gazette Inkton")]
     right = opener.xpath(".//span[contains(@class, 'rend-right')]")[0]

@@ -1,7 +1,12 @@
 """Nothing lost: every text node of every <text> reaches the HTML, exactly, in order.
 
-The reading view shows the text of the TEI as a sequence, with its spaces, and nothing else but
-what the rules of tests/nothing_lost.py allow the output to add; each note shows its own text in
+The view read here is the reading view, from the HTML's markup (CSS and script left aside): the readings
+the edition follows (.reading-primary) in place, the other readings (.reading-secondary, which the diplomatic
+view shows instead of an expansion, correction or regularisation) as streams of their own; a deletion outside
+an alternate counts in its place, since the page holds it for the diplomatic view although the reading view
+hides it by CSS (tests/test_reading_views.py checks what each view shows in a browser). That view shows the
+text of the TEI as a sequence, with its spaces, and nothing else but what the rules of tests/nothing_lost.py
+allow the output to add; each note shows its own text in
 the notes section, each recorded reading (an abbreviation, an error, a variant) its text in its
 hidden reading span; the lists of a text's back (the document's own register) are shown after the
 notes, every character in order (rule 5). Every passage anchor that registers and the chronology link to exists in the

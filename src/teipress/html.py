@@ -141,6 +141,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
 
         ordered = _in_reading_order(documents)
         result.documents = [d.id for d in ordered]
+        correspondences = _correspondence_neighbours(ordered)
         # Phase 2: the document pages whose source, neighbours or shared inputs changed.
         to_render = []
         for index, document in enumerate(ordered):
@@ -155,6 +156,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 "previous_title": neighbours[0][1],
                 "next_id": neighbours[1][0],
                 "next_title": neighbours[1][1],
+                **correspondences.get(document.id, {}),
                 "pdf_linked": pdf_linked,
                 "media_base": _media_base(document, edition.source),
                 "facsimile_manifest": manifest_path(document.id) if document.pages else "",
@@ -227,6 +229,35 @@ def _in_reading_order(documents: Sequence[_Document]) -> list[_Document]:
         return (0 if date else 1, date, document.id)
 
     return sorted(documents, key=key)
+
+
+def _correspondence_neighbours(ordered: Sequence[_Document]) -> dict[str, dict[str, str]]:
+    """For each document written between two parties (its senders and its addressees, in its facts) who wrote
+    each other more than once: the previous and next document between them, in either direction, in reading
+    order, and the two sides' names (the document page's correspondence_* parameters)."""
+    pairs: dict[frozenset[frozenset[str]], list[tuple[_Document, list[str]]]] = {}
+    for document in ordered:
+        facts = etree.fromstring(document.facts.encode())
+        sides = [[(party.get("ref") or "", (party.text or "").strip()) for party in facts.iterchildren(f"{{{SITE_NS}}}{name}")
+                  if party.get("role") != "author"] for name in ("sender", "addressee")]
+        if not all(sides):
+            continue
+        key = frozenset(frozenset(ref or "name:" + name for ref, name in side) for side in sides)
+        pairs.setdefault(key, []).append((document, [", ".join(name for _ref, name in side) for side in sides]))
+    neighbours: dict[str, dict[str, str]] = {}
+    for members in pairs.values():
+        if len(members) < 2:
+            continue
+        first, second = members[0][1]
+        for index, (document, _names) in enumerate(members):
+            previous = _title_of(members[index - 1][0]) if index > 0 else ("", "")
+            following = _title_of(members[index + 1][0]) if index + 1 < len(members) else ("", "")
+            neighbours[document.id] = {
+                "correspondence_previous_id": previous[0], "correspondence_previous_title": previous[1],
+                "correspondence_next_id": following[0], "correspondence_next_title": following[1],
+                "correspondence_first": first, "correspondence_second": second,
+            }
+    return neighbours
 
 
 def _title_of(document: _Document) -> tuple[str, str]:

@@ -33,6 +33,14 @@
   <xsl:param name="previous-title" as="xs:string" select="''"/>
   <xsl:param name="next-id" as="xs:string" select="''"/>
   <xsl:param name="next-title" as="xs:string" select="''"/>
+  <!-- The previous and next document between the same two parties (sender and addressee, either way),
+       and the two parties' names, from the build (html.py); empty where the pair has no other document. -->
+  <xsl:param name="correspondence-previous-id" as="xs:string" select="''"/>
+  <xsl:param name="correspondence-previous-title" as="xs:string" select="''"/>
+  <xsl:param name="correspondence-next-id" as="xs:string" select="''"/>
+  <xsl:param name="correspondence-next-title" as="xs:string" select="''"/>
+  <xsl:param name="correspondence-first" as="xs:string" select="''"/>
+  <xsl:param name="correspondence-second" as="xs:string" select="''"/>
   <!-- Whether output/pdf/{id}.pdf is built beside the site. -->
   <xsl:param name="pdf-linked" as="xs:boolean" select="true()"/>
 
@@ -67,21 +75,12 @@
               <xsl:with-param name="id" select="$id"/>
             </xsl:call-template>
             <div class="document-body">
-              <div class="reading-toolbar" data-pagefind-ignore="all">
-                <button type="button" class="markup-toggle" aria-pressed="false">{tp:message('js.hide-markup')}</button>
-                <ul class="legend" aria-label="{tp:message('legend.label')}">
-                  <li><span class="swatch entity-person"></span>{tp:message('legend.person')}</li>
-                  <li><span class="swatch entity-place"></span>{tp:message('legend.place')}</li>
-                  <li><span class="swatch entity-org"></span>{tp:message('legend.org')}</li>
-                  <!-- Further kinds of entity only where the text marks them (rs type="work|event|object"). -->
-                  <xsl:for-each select="('work', 'event', 'object')[. = $root//text//*[tp:behaviour(.) eq 'entity']!tp:entity-kind(.)]">
-                    <li><span class="swatch entity-{.}"></span>{tp:message('legend.' || .)}</li>
-                  </xsl:for-each>
-                  <li><span class="swatch date"></span>{tp:message('legend.date')}</li>
-                </ul>
-              </div>
+              <xsl:call-template name="tp:reading-toolbar">
+                <xsl:with-param name="root" select="$root"/>
+              </xsl:call-template>
               <xsl:call-template name="tp:facsimile-panel"/>
-              <h2 id="text-heading" class="visually-hidden">{tp:message('document.text')}</h2>
+              <!-- Not indexed: Pagefind would make a heading with an id a part of the result of its own ("Text"). -->
+              <h2 id="text-heading" class="visually-hidden" data-pagefind-ignore="all">{tp:message('document.text')}</h2>
               <section class="reading-text" aria-labelledby="text-heading" lang="{tp:language($root)}">
                 <xsl:apply-templates select="$root" mode="tp:html"/>
                 <xsl:call-template name="tp:facsimile-text-end"/>
@@ -102,6 +101,7 @@
         </article>
         <xsl:call-template name="tp:search-filters">
           <xsl:with-param name="root" select="$root"/>
+          <xsl:with-param name="title" select="$title"/>
         </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
@@ -112,18 +112,46 @@
     <xsl:param name="title" as="xs:string"/>
     <xsl:variable name="date" select="$document-date"/>
     <header class="document-header">
-      <p class="kicker">
+      <p class="kicker" data-pagefind-ignore="all">
         <span>{tp:type-label(tp:document-type($root))}</span>
         <xsl:if test="$date">
           <xsl:text> · </xsl:text>
           <time datetime="{$date}">{tp:format-date-range($date)}</time>
         </xsl:if>
       </p>
-      <h1 data-pagefind-meta="title">{$title}</h1>
+      <!-- Its words are the result's title (tp:search-filters), not the first words of every excerpt. -->
+      <h1 data-pagefind-ignore="all">{$title}</h1>
       <xsl:for-each select="tp:summary($root)">
         <p class="document-summary">{.}</p>
       </xsl:for-each>
     </header>
+  </xsl:template>
+
+  <!-- The reader's controls above the text: the view (reading or diplomatic, where the text has anything
+       the two show differently), the entities' colours by kind with their legend, and the markup toggle.
+       Buttons only work with site.js, which shows them (hidden without it: the page is then the reading view). -->
+  <xsl:template name="tp:reading-toolbar">
+    <xsl:param name="root" as="element()"/>
+    <div class="reading-toolbar" data-pagefind-ignore="all">
+      <xsl:if test="exists(($root//text//(choice, subst, del, add, lb, abbr, sic, orig))[1])">
+        <div class="view-switch" role="group" aria-label="{tp:message('view.label')}" hidden="">
+          <button type="button" data-view="reading" aria-pressed="true">{tp:message('view.reading')}</button>
+          <button type="button" data-view="diplomatic" aria-pressed="false">{tp:message('view.diplomatic')}</button>
+        </div>
+      </xsl:if>
+      <button type="button" class="colour-toggle" aria-pressed="false" hidden="">{tp:message('legend.colours')}</button>
+      <button type="button" class="markup-toggle" aria-pressed="false" hidden="">{tp:message('js.hide-markup')}</button>
+      <ul class="legend" aria-label="{tp:message('legend.label')}">
+        <li><span class="swatch entity-person"></span>{tp:message('legend.person')}</li>
+        <li><span class="swatch entity-place"></span>{tp:message('legend.place')}</li>
+        <li><span class="swatch entity-org"></span>{tp:message('legend.org')}</li>
+        <!-- Further kinds of entity only where the text marks them (rs type="work|event|object"). -->
+        <xsl:for-each select="('work', 'event', 'object')[. = $root//text//*[tp:behaviour(.) eq 'entity']!tp:entity-kind(.)]">
+          <li><span class="swatch entity-{.}"></span>{tp:message('legend.' || .)}</li>
+        </xsl:for-each>
+        <li><span class="swatch date"></span>{tp:message('legend.date')}</li>
+      </ul>
+    </div>
   </xsl:template>
 
   <!-- The teiHeader's facts a reader asks first: when, who to whom, where it is kept, who translated it. -->
@@ -137,8 +165,19 @@
     <xsl:variable name="ms" select="$header/fileDesc/sourceDesc/msDesc[1]"/>
     <xsl:variable name="date" select="$document-date"/>
     <xsl:variable name="type" select="tp:document-type($root)"/>
-    <aside class="document-meta" aria-labelledby="about-heading">
-      <h2 id="about-heading">{tp:message('meta.heading')}</h2>
+    <!-- Not indexed for search: its labels and values would run together in the excerpts ("TypeLetter"); the
+         senders, addressees, persons and places are the search's filters (tp:search-filters). -->
+    <aside class="document-meta" aria-labelledby="about-heading" data-pagefind-ignore="all">
+      <ul class="document-files">
+        <li><a href="../tei/{encode-for-uri($id)}.xml" type="application/tei+xml">{tp:message('meta.tei-source')}</a></li>
+        <xsl:if test="$pdf-linked">
+          <li><a href="../../pdf/{encode-for-uri($id)}.pdf" type="application/pdf">{tp:message('meta.pdf')}</a></li>
+        </xsl:if>
+        <li><a href="#cite">{tp:message('cite.heading')}</a></li>
+      </ul>
+      <!-- Collapsed on a phone, so that the text comes first; always open on a wide screen and on paper (site.css). -->
+      <details class="document-about">
+      <summary><h2 id="about-heading">{tp:message('meta.heading')}</h2></summary>
       <dl>
         <dt>{tp:message('meta.type')}</dt>
         <dd>{tp:type-label($type)}</dd>
@@ -225,9 +264,10 @@
             </xsl:for-each>
           </dd>
         </xsl:if>
+      </dl>
         <xsl:for-each select="$header/fileDesc/publicationStmt/availability[normalize-space() or licence/@target]">
-          <dt>{tp:message('meta.rights')}</dt>
-          <dd class="rights">
+          <details class="rights">
+            <summary>{tp:message('meta.rights')}</summary>
             <!-- Through the reading-text rules, so that a gap (a hidden e-mail address) shows as one. -->
             <xsl:apply-templates select="p" mode="tp:html"/>
             <xsl:for-each select="licence">
@@ -240,33 +280,44 @@
                 </xsl:choose>
               </p>
             </xsl:for-each>
-          </dd>
+          </details>
         </xsl:for-each>
-      </dl>
-      <ul class="document-files" data-pagefind-ignore="all">
-        <li><a href="../tei/{encode-for-uri($id)}.xml" type="application/tei+xml">{tp:message('meta.tei-source')}</a></li>
-        <xsl:if test="$pdf-linked">
-          <li><a href="../../pdf/{encode-for-uri($id)}.pdf" type="application/pdf">{tp:message('meta.pdf')}</a></li>
-        </xsl:if>
-        <li><a href="#cite">{tp:message('cite.heading')}</a></li>
-      </ul>
+      </details>
     </aside>
   </xsl:template>
 
-  <!-- The page's search filters (type, year, person), for the index only (outside the indexed body, so that
-       they are not searched as text). The search page shows them with assets/site.js, as text. -->
+  <!-- The page's title for the search results and its search filters (type, year, sender, addressee, person,
+       place), for the index only (outside the indexed body, so that they are not searched as text). The search
+       page shows them with assets/site.js, as text. -->
   <xsl:template name="tp:search-filters">
     <xsl:param name="root" as="element()"/>
+    <xsl:param name="title" as="xs:string"/>
     <div class="search-filters" hidden="">
+      <span data-pagefind-meta="title">{$title}</span>
       <span data-pagefind-filter="type">{tp:search-filter-value(tp:type-label(tp:document-type($root)))}</span>
       <xsl:if test="$document-date">
         <span data-pagefind-filter="year">{substring($document-date, 1, 4)}</span>
       </xsl:if>
+      <xsl:for-each select="distinct-values(tp:senders($root)!tp:party-name(.))">
+        <span data-pagefind-filter="sender">{tp:search-filter-value(.)}</span>
+      </xsl:for-each>
+      <xsl:for-each select="distinct-values(tp:addressees($root)!tp:party-name(.))">
+        <span data-pagefind-filter="addressee">{tp:search-filter-value(.)}</span>
+      </xsl:for-each>
       <xsl:for-each select="tp:persons-mentioned($root)">
         <span data-pagefind-filter="person">{tp:search-filter-value(.)}</span>
       </xsl:for-each>
+      <xsl:for-each select="tp:entities-mentioned($root, 'place')">
+        <span data-pagefind-filter="place">{tp:search-filter-value(.)}</span>
+      </xsl:for-each>
     </div>
   </xsl:template>
+
+  <!-- A sender or addressee as the site lists it: its register name, else its text (as html/summary.xsl). -->
+  <xsl:function name="tp:party-name" as="xs:string">
+    <xsl:param name="party" as="element()"/>
+    <xsl:sequence select="(tp:entry($party)!tp:standard-name(.), tp:name-text($party))[1]"/>
+  </xsl:function>
 
   <!-- Pagefind decodes character references in a filter's text once more after the HTML parser did (a name
        holding an ampersand followed by "lt;" would be listed with a less-than sign instead), so every ampersand
@@ -285,7 +336,14 @@
   <!-- The standard names of the persons the text mentions. -->
   <xsl:function name="tp:persons-mentioned" as="xs:string*">
     <xsl:param name="root" as="element()"/>
-    <xsl:sequence select="distinct-values($root//text//*[tp:behaviour(.) = 'entity'][tp:entity-kind(.) = 'person']!tp:entry(.)!tp:standard-name(.))"/>
+    <xsl:sequence select="tp:entities-mentioned($root, 'person')"/>
+  </xsl:function>
+
+  <!-- The standard names of the register entries of one kind (person, place ...) the text mentions. -->
+  <xsl:function name="tp:entities-mentioned" as="xs:string*">
+    <xsl:param name="root" as="element()"/>
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:sequence select="distinct-values($root//text//*[tp:behaviour(.) = 'entity'][tp:entity-kind(.) = $kind]!tp:entry(.)!tp:standard-name(.))"/>
   </xsl:function>
 
   <!-- "From: Josip Broz Tito in Belgrade": the parties of one side (common/correspondence.xsl) and
@@ -344,15 +402,52 @@
     </section>
   </xsl:template>
 
+  <!-- Previous and next: in the whole edition, and between the same two correspondents where they wrote
+       more than this one document to each other. -->
   <xsl:template name="tp:pager">
     <nav class="pager" aria-label="{tp:message('pager.label')}" data-pagefind-ignore="all">
-      <xsl:if test="$previous-id">
-        <a class="pager-previous" rel="prev" href="{encode-for-uri($previous-id)}.html"><span class="pager-label">{tp:message('pager.previous')}</span> {$previous-title}</a>
-      </xsl:if>
-      <xsl:if test="$next-id">
-        <a class="pager-next" rel="next" href="{encode-for-uri($next-id)}.html"><span class="pager-label">{tp:message('pager.next')}</span> {$next-title}</a>
-      </xsl:if>
+      <xsl:call-template name="tp:pager-links">
+        <xsl:with-param name="previous" select="[$previous-id, $previous-title]"/>
+        <xsl:with-param name="next" select="[$next-id, $next-title]"/>
+        <xsl:with-param name="previous-label" select="tp:message('pager.previous')"/>
+        <xsl:with-param name="next-label" select="tp:message('pager.next')"/>
+      </xsl:call-template>
     </nav>
+    <xsl:if test="$correspondence-previous-id or $correspondence-next-id">
+      <xsl:variable name="between" select="tp:message('pager.correspondence', ($correspondence-first, $correspondence-second))"/>
+      <nav class="pager pager-correspondence" aria-label="{$between}" data-pagefind-ignore="all">
+        <p class="pager-heading">{$between}</p>
+        <xsl:call-template name="tp:pager-links">
+          <xsl:with-param name="previous" select="[$correspondence-previous-id, $correspondence-previous-title]"/>
+          <xsl:with-param name="next" select="[$correspondence-next-id, $correspondence-next-title]"/>
+          <xsl:with-param name="previous-label" select="tp:message('pager.previous-between')"/>
+          <xsl:with-param name="next-label" select="tp:message('pager.next-between')"/>
+          <xsl:with-param name="sequence" select="false()"/>
+        </xsl:call-template>
+      </nav>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- The two links of a pager: each an array of the document's id and title, left out when the id is empty;
+       rel="prev" and rel="next" only for the edition's own sequence (a page has one). -->
+  <xsl:template name="tp:pager-links">
+    <xsl:param name="previous" as="array(xs:string)"/>
+    <xsl:param name="next" as="array(xs:string)"/>
+    <xsl:param name="previous-label" as="xs:string"/>
+    <xsl:param name="next-label" as="xs:string"/>
+    <xsl:param name="sequence" as="xs:boolean" select="true()"/>
+    <xsl:if test="$previous(1)">
+      <a class="pager-previous" href="{encode-for-uri($previous(1))}.html">
+        <xsl:if test="$sequence"><xsl:attribute name="rel" select="'prev'"/></xsl:if>
+        <span class="pager-label">{$previous-label}</span> {$previous(2)}
+      </a>
+    </xsl:if>
+    <xsl:if test="$next(1)">
+      <a class="pager-next" href="{encode-for-uri($next(1))}.html">
+        <xsl:if test="$sequence"><xsl:attribute name="rel" select="'next'"/></xsl:if>
+        <span class="pager-label">{$next-label}</span> {$next(2)}
+      </a>
+    </xsl:if>
   </xsl:template>
 
   <!-- Highwire Press tags (Zotero, Google Scholar) and Dublin Core. -->

@@ -102,7 +102,8 @@
     <xsl:variable name="ids" select="distinct-values($root//text//(ref, ptr)!tp:pointer-ids(.))"/>
     <xsl:variable name="bibls" select="$ids!tp:entry-by-id(., $root)[self::bibl or self::biblStruct]"/>
     <xsl:if test="exists($bibls)">
-      <section class="cited-documents" aria-labelledby="cited-heading">
+      <!-- Not indexed for search: descriptions of other documents, whose parts would run together in an excerpt. -->
+      <section class="cited-documents" aria-labelledby="cited-heading" data-pagefind-ignore="all">
         <h2 id="cited-heading">{tp:message('nav.bibliography')}</h2>
         <ol>
           <xsl:for-each select="$bibls">

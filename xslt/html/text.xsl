@@ -679,6 +679,8 @@
     <xsl:variable name="n" select="tp:note-number(.)"/>
     <xsl:element name="{if ($tp:in-link) then 'span' else 'a'}">
       <xsl:attribute name="class" select="'note-ref'"/>
+      <!-- A number of the page, not a word of the text: not indexed for search. -->
+      <xsl:attribute name="data-pagefind-ignore" select="'all'"/>
       <xsl:attribute name="id" select="'note-ref-' || $n"/>
       <xsl:if test="not($tp:in-link)">
         <xsl:attribute name="href" select="'#note-' || $n"/>
@@ -754,6 +756,10 @@
     <xsl:param name="tp:primary" as="element()?" select="()" tunnel="yes"/>
     <xsl:variable name="primary" select=". is $tp:primary"/>
     <span class="reading {if ($primary) then 'reading-primary' else 'reading-secondary'}" data-reading="{local-name()}">
+      <!-- The search index holds the reading view: an excerpt reads "next September", not "next Sept.September". -->
+      <xsl:if test="not($primary)">
+        <xsl:attribute name="data-pagefind-ignore" select="'all'"/>
+      </xsl:if>
       <xsl:if test="@wit">
         <xsl:attribute name="data-wit" select="normalize-space(@wit)"/>
       </xsl:if>
@@ -1014,7 +1020,9 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- A line break, unless the word runs on across it. -->
+  <!-- A line break, unless the word runs on across it. The space before it separates the words where the
+       reading view runs the lines of a paragraph together (site.css hides the br there); at a line's end,
+       in the diplomatic view, it is not seen. -->
   <xsl:template match="lb" mode="tp:html">
     <xsl:choose>
       <xsl:when test="@break eq 'no'">
@@ -1025,6 +1033,7 @@
         </span>
       </xsl:when>
       <xsl:otherwise>
+        <xsl:text> </xsl:text>
         <br class="tei-lb">
           <xsl:if test="@n">
             <xsl:attribute name="data-n" select="@n"/>

@@ -1,4 +1,4 @@
-/* teipress site script: entity popovers, the markup toggle, the document list's filters and
+/* teipress site script: entity popovers, the reading views, the entity colours, the markup toggle, the document list's filters and
    sorting, the citation copy button and the search page. No dependencies; every page works
    without it (popovers degrade to the register links in the metadata and registers).
    Its words come from the page (script#teipress-messages, the message catalogue's js.* entries
@@ -105,7 +105,8 @@
       trigger.querySelectorAll("[data-reading]").forEach(function (reading) {
         var key = "reading." + reading.dataset.reading;
         var label = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : reading.dataset.reading;
-        if (reading.classList.contains("reading-primary")) label = t("in-the-text", label);
+        /* the reading the current view shows (reading or diplomatic) is the one in the text */
+        if (reading.getClientRects().length) label = t("in-the-text", label);
         list.appendChild(el("dt", "", label));
         list.appendChild(el("dd", "", reading.textContent.trim() || t("empty")));
       });
@@ -200,22 +201,74 @@
     window.addEventListener("resize", function () { if (current && popover && !popover.hidden) place(popover, current); });
   }
 
+  /* ---------------------------------------------------------------- remembered settings */
+  function remembered(key) {
+    try { return window.localStorage.getItem(key); } catch (error) { return null; /* private mode */ }
+  }
+
+  function remember(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (error) { /* private mode */ }
+  }
+
+  /* ---------------------------------------------------------------- reading views */
+  /* The diplomatic or the reading view (site.css), for every page: html.view-diplomatic, remembered. */
+  var VIEW_KEY = "teipress-view";
+
+  function applyView(view) {
+    document.documentElement.classList.toggle("view-diplomatic", view === "diplomatic");
+    document.querySelectorAll("button[data-view]").forEach(function (button) {
+      button.setAttribute("aria-pressed", button.dataset.view === view ? "true" : "false");
+    });
+  }
+
+  function setUpReadingView() {
+    applyView(remembered(VIEW_KEY) === "diplomatic" ? "diplomatic" : "reading");
+    document.querySelectorAll(".view-switch").forEach(function (group) {
+      group.hidden = false;
+      group.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-view]");
+        if (!button) return;
+        applyView(button.dataset.view);
+        remember(VIEW_KEY, button.dataset.view);
+      });
+    });
+  }
+
+  /* ---------------------------------------------------------------- entity colours */
+  /* Entities coloured by kind with the legend shown (html.entity-colours), remembered; calm by default. */
+  var COLOURS_KEY = "teipress-entity-colours";
+
+  function setUpEntityColours() {
+    var button = document.querySelector(".colour-toggle");
+    function apply(on) {
+      document.documentElement.classList.toggle("entity-colours", on);
+      if (button) button.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+    apply(remembered(COLOURS_KEY) === "1");
+    if (!button) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var on = !document.documentElement.classList.contains("entity-colours");
+      apply(on);
+      remember(COLOURS_KEY, on ? "1" : "0");
+    });
+  }
+
   /* ---------------------------------------------------------------- markup toggle */
   function setUpMarkupToggle() {
     var button = document.querySelector(".markup-toggle");
     if (!button) return;
+    button.hidden = false;
     function apply(plain) {
       document.body.classList.toggle("markup-hidden", plain);
       button.setAttribute("aria-pressed", plain ? "true" : "false");
       button.textContent = plain ? t("show-markup") : t("hide-markup");
     }
-    var stored = null;
-    try { stored = window.localStorage.getItem("teipress-markup-hidden"); } catch (error) { stored = null; }
-    apply(stored === "1");
+    apply(remembered("teipress-markup-hidden") === "1");
     button.addEventListener("click", function () {
       var plain = !document.body.classList.contains("markup-hidden");
       apply(plain);
-      try { window.localStorage.setItem("teipress-markup-hidden", plain ? "1" : "0"); } catch (error) { /* private mode */ }
+      remember("teipress-markup-hidden", plain ? "1" : "0");
     });
   }
 
@@ -298,7 +351,7 @@
   /* Pagefind's JavaScript API (pagefind/pagefind.js) with our own interface: every title, excerpt and
      filter value reaches the page as text (Pagefind's bundled interface inserts filter values as HTML,
      so a name such as "<img onerror=...>" in a source would run as script). */
-  var FILTER_ORDER = ["type", "year", "person"];
+  var FILTER_ORDER = ["type", "year", "sender", "addressee", "person", "place"];
 
   function filterLabel(name) {
     return Object.prototype.hasOwnProperty.call(messages, "filter." + name) ? messages["filter." + name] : name;
@@ -485,6 +538,10 @@
       run();
     }).catch(function () { status.textContent = t("search-failed"); });
   }
+
+  /* The view and the colours before the page is first drawn where possible (this script is deferred). */
+  setUpReadingView();
+  setUpEntityColours();
 
   function start() {
     setUpPopovers();
