@@ -29,6 +29,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import __version__
+from .aggregates import FACTS_DIR, SITE_NS, write_registers
 from .config import Config
 from .edition import Edition, RegisterIndex, SourceFile, merged_registers
 from .errors import ConfigError, TransformError
@@ -39,13 +40,9 @@ from .workers import WorkerPool
 from .xmlio import NS, XML_ID, element_column, write_atomic
 
 MANIFEST = Path(".teipress") / "manifest.json"
-FACTS_DIR = Path(".teipress") / "facts"
 ASSETS_SOURCE = XSLT_DIR / "html" / "assets"
-SITE_NS = "https://teipress.org/ns/site"
-REGISTER_PAGES = {"person": "persons", "place": "places", "org": "organizations", "bibl": "bibliography"}
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
-_EVENT_ELEMENT = re.compile(r"<event\b[^>]*/>|<event\b[^>]*>.*?</event>", re.S)
 
 
 @dataclass
@@ -122,6 +119,8 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         document.registers = register_index.subset_xml(document.source.tree.getroot())
         document.facts_key = _digest(code_key.encode(), document.registers, document.data)
     old_documents: dict[str, dict[str, str]] = manifest.get("documents", {}) if isinstance(manifest.get("documents"), dict) else {}
+    old_pages = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
+    new_pages: dict[str, str] = {}
 
     with _Workers(jobs, edition_xml, str(_stylesheet(config, "html/document.xsl"))) as workers:
         # Phase 1: the facts of each changed document (dates, titles, mentions), cached between builds.
@@ -170,6 +169,13 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             result.pages_written.append(page)
             report("Writing document pages", done, len(to_render))
 
+        # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers.
+        report("Writing registers", 0, 1)
+        result.pages_written.extend(write_registers(
+            staging, [d.id for d in ordered], registers_xml, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
+            stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
+        report("Writing registers", 1, 1)
+
     # Sources and images are copied on every build (each written only when its bytes differ), so a
     # changed image or a deleted folder is put right although the page itself is reused.
     media: set[Path] = set()
@@ -185,8 +191,6 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     # Pagefind (its own process) indexes them while this process writes the aggregate pages.
     from .search import build_search_index
 
-    old_pages = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
-    new_pages: dict[str, str] = {}
     # Only document pages are indexed: unchanged documents, unchanged index.
     reindex = bool(result.documents_rendered) or set(old_documents) != current or orphans or not (staging / "pagefind" / "pagefind-entry.json").is_file()
     report("Indexing for search", 0, 1)
@@ -236,28 +240,25 @@ def _site_params(config: Config) -> dict[str, str]:
 
 def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml: bytes, edition_xml: bytes, config: Config,
                       custom: _Customisation, site_key: str, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
-    """Home, registers, chronology, search page and the popovers' data, from the cached facts.
+    """Home, chronology, search page, guide and the edition's extra pages, from the cached facts (the registers: aggregates.py).
 
-    Each page has a key over the part of the facts it shows (the home page no mentions, the
-    registers no dated events ...): a page whose key is unchanged since the last build is kept.
+    Each page has a key over the part of the facts it shows (the home page no mentions ...): a
+    page whose key is unchanged since the last build is kept.
     """
     from .saxon import Stylesheets, to_xdm
 
     facts = [_XML_DECLARATION.sub("", d.facts, count=1) for d in ordered]
     without_facts = [_FACTS_ELEMENT.sub("", f) for f in facts]
-    without_events = [_EVENT_ELEMENT.sub("", f) for f in facts]
     from .guide import schema_guide_xml
 
     guide = schema_guide_xml()
-    projections = {"summaries": without_facts, "mentions": without_events, "facts": facts, "none": [], "guide": [guide.decode("utf-8")]}
+    projections = {"summaries": without_facts, "facts": facts, "none": [], "guide": [guide.decode("utf-8")]}
     projections.update({page.current: [page.markdown.decode("utf-8")] for page in custom.pages})
     top = {"site_root": "", "documents_base": "documents/"}  # links between documents are written from the page's folder
     pages = [("index.html", "html/home.xsl", "home", top, "summaries")]
-    pages += [(f"registers/{name}.html", "html/register.xsl", "site", {"kind": kind, "site_root": "../", "documents_base": "../documents/"}, "mentions") for kind, name in REGISTER_PAGES.items()]
     pages += [("chronology.html", "html/chronology.xsl", "site", top, "facts"),
               ("search.html", "html/search-page.xsl", "site", top, "none"),
-              ("guide.html", "html/guide.xsl", "guide", top, "guide"),
-              ("assets/registers.js", "html/registers-data.xsl", "registers", top, "none")]
+              ("guide.html", "html/guide.xsl", "guide", top, "guide")]
     pages += [(page.path, "html/page.xsl", page.current if page.markdown else "edition",
                {"site_root": "../", "documents_base": "../documents/", "page_title": page.title, "page_path": page.path,
                 "page_current": page.current, "division": page.division}, page.current) for page in custom.pages]
