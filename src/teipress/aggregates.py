@@ -63,7 +63,7 @@ class PlannedEntry:
 
 @dataclass(frozen=True)
 class _Unit:
-    """One page to render: where it goes, its stylesheet's outputs (stylesheet, source or None for the registers, parameters, path)."""
+    """One page to render: its path in the site, its outputs (stylesheet, source or None for the registers, parameters, path)."""
 
     relative: str
     outputs: tuple[tuple[str, str | None, dict[str, str], str], ...]
@@ -170,7 +170,7 @@ class _MentionStore:
 
 
 def _units(plan: list[PlannedEntry], mentions: _MentionStore, params: dict[str, str], stylesheet: Callable[[str], str]) -> Iterator[_Unit]:
-    """The index pages of each register, then a page (and its popover data) per entry."""
+    """The index pages of each register, then a page and the popover data of each entry."""
     counts = mentions.document_counts()
     by_kind: dict[str, list[PlannedEntry]] = {kind: [] for kind in REGISTER_PAGES}
     for entry in plan:
@@ -184,8 +184,10 @@ def _units(plan: list[PlannedEntry], mentions: _MentionStore, params: dict[str, 
     data_params = {**params, "site_root": "", "documents_base": "documents/"}
     for entry in plan:
         page = f"registers/{REGISTER_PAGES[entry.kind]}/{entry.file}.html"
-        yield _Unit(page, ((entry_sheet, mentions.source(entry.id), {**entry_params, "entry_id": entry.id}, page),
-                           (data_sheet, None, {**data_params, "entry_id": entry.id}, f"{ENTRY_DATA_DIR}/{entry.file}.js")))
+        yield _Unit(page, ((entry_sheet, mentions.source(entry.id), {**entry_params, "entry_id": entry.id}, page),))
+        # The popover data shows no mentions: a unit of its own, rendered again only when the registers change.
+        data = f"{ENTRY_DATA_DIR}/{entry.file}.js"
+        yield _Unit(data, ((data_sheet, None, {**data_params, "entry_id": entry.id}, data),))
 
 
 def _index_pages(kind: str, entries: list[PlannedEntry], counts: dict[str, int]) -> Iterator[tuple[str, str]]:

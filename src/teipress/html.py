@@ -42,6 +42,8 @@ from .xmlio import NS, XML_ID, element_column, write_atomic
 MANIFEST = Path(".teipress") / "manifest.json"
 ASSETS_SOURCE = XSLT_DIR / "html" / "assets"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# A mention's context changes with the words around it: the pages that show no mentions leave them out of their keys.
+_MENTION_ELEMENT = re.compile(r"<mention\b[^>]*/>")
 _FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
 
 
@@ -252,11 +254,12 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     from .guide import schema_guide_xml
 
     guide = schema_guide_xml()
-    projections = {"summaries": without_facts, "facts": facts, "none": [], "guide": [guide.decode("utf-8")]}
+    events = [_MENTION_ELEMENT.sub("", f) for f in facts]
+    projections = {"summaries": without_facts, "events": events, "none": [], "guide": [guide.decode("utf-8")]}
     projections.update({page.current: [page.markdown.decode("utf-8")] for page in custom.pages})
     top = {"site_root": "", "documents_base": "documents/"}  # links between documents are written from the page's folder
     pages = [("index.html", "html/home.xsl", "home", top, "summaries")]
-    pages += [("chronology.html", "html/chronology.xsl", "site", top, "facts"),
+    pages += [("chronology.html", "html/chronology.xsl", "site", top, "events"),
               ("search.html", "html/search-page.xsl", "site", top, "none"),
               ("guide.html", "html/guide.xsl", "guide", top, "guide")]
     pages += [(page.path, "html/page.xsl", page.current if page.markdown else "edition",
