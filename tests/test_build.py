@@ -131,6 +131,11 @@ def test_parallel_workers_write_the_same_pages(tmp_path: Path, monkeypatch: pyte
         one = (tmp_path / "one" / "html" / "documents" / f"{name}.html").read_text(encoding="utf-8")
         two = (tmp_path / "two" / "html" / "documents" / f"{name}.html").read_text(encoding="utf-8")
         assert one == two
+    # the register pages and popover data are rendered by the workers too, the same
+    def register_files(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for folder in ("registers", "assets/entries") for p in (site / folder).rglob("*") if p.is_file()}
+    one_files, two_files = register_files(tmp_path / "one" / "html"), register_files(tmp_path / "two" / "html")
+    assert len(one_files) == 4 + 2 * 7 and one_files == two_files
 
 
 # --- incremental rebuilds ---------------------------------------------------------------------------

@@ -123,6 +123,22 @@ def test_a_long_register_is_split_by_initial(tmp_path: Path, monkeypatch: pytest
     assert sorted(path.name for path in registers.glob("persons*.html")) == ["persons.html"]
 
 
+def test_an_entry_named_in_many_documents_gets_several_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aggregates, "DOCUMENTS_PER_PAGE", 1)
+    build(copy_fixture(tmp_path), tmp_path / "out")
+    persons = tmp_path / "out" / "html" / "registers" / "persons"
+    assert sorted(path.name for path in persons.glob("alma-sender*")) == ["alma-sender.html", "alma-sender~p2.html"]
+    for name, document in (("alma-sender.html", LETTER), ("alma-sender~p2.html", TELEGRAM)):
+        page = parse(persons / name)
+        assert page.xpath("//h3/a/@href") == [f"../../documents/{document}.html"]
+        assert page.xpath("string(//h2[@id='mentions-heading'])") == "Mentioned in 2 documents"  # all of its documents
+        bars = page.xpath("//nav[@class='entry-pages']")
+        assert len(bars) == 2 and [bar.xpath(".//a/@href") for bar in bars] == [["alma-sender.html", "alma-sender~p2.html"]] * 2
+        assert bars[0].xpath(".//a[@aria-current='page']/@href") == [name]
+        assert bars[0].xpath(".//a/text()") == ["1–1", "2–2"]
+    assert broken_links(tmp_path / "out" / "html") == []
+
+
 def test_a_rebuild_renders_only_the_entries_the_changed_letter_names(tmp_path: Path) -> None:
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")

@@ -18,6 +18,7 @@ the entries that letter names (and their index pages) are transformed again.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sqlite3
 import tempfile
@@ -41,8 +42,13 @@ REGISTER_PAGES = {"person": "persons", "place": "places", "org": "organizations"
 # A register of more entries than this is split into index pages by initial (about 250 bytes an entry:
 # a letter holding a tenth of 20,000 names stays near 500 KB).
 SPLIT_AT = 400
+# Documents listed on one page of an entry: an entry named in thousands of letters gets several
+# pages ({file}.html, {file}~p2.html ...: "~p" is in no other file name), none near 1 MB.
+DOCUMENTS_PER_PAGE = 250
 # Pages handed to the workers at once: their sources are held only while their batch renders.
-BATCH = 200
+BATCH = 400
+# Pages one worker task renders.
+TASK_SIZE = 20
 # The parts of a document's facts (summary.xsl) that name a register entry by @ref.
 _PARTIES = {f"{{{SITE_NS}}}{name}" for name in ("sender", "addressee", "correspondent", "from", "to")}
 
@@ -98,10 +104,12 @@ def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: b
                     kept.update(paths)
                     if old_pages.get(unit.relative) != key or not all(path.is_file() for path in paths):
                         due.append(unit)
-                arguments = [(f"register page {unit.relative}", str(staging), [(sheet, source, unit_params, str(staging / path)) for sheet, source, unit_params, path in unit.outputs])
-                             for unit in due]
-                for unit, _ in map_units(render_unit, due, arguments):
-                    written.extend(staging / path for *_, path in unit.outputs)  # type: ignore[attr-defined]
+                # A task renders several small pages: one page a task would cost more in passing it than in rendering it.
+                tasks = [due[start:start + TASK_SIZE] for start in range(0, len(due), TASK_SIZE)]
+                arguments = [(f"register pages {task[0].relative} …", str(staging), [(sheet, source, unit_params, str(staging / path)) for unit in task for sheet, source, unit_params, path in unit.outputs])
+                             for task in tasks]
+                for task, _ in map_units(render_unit, tasks, arguments):
+                    written.extend(staging / path for unit in task for *_, path in unit.outputs)  # type: ignore[attr-defined]
         finally:
             mentions.close()
     _remove_stale(staging, kept)
@@ -142,28 +150,20 @@ class _MentionStore:
         """How many documents name each entry (in their text or as a correspondent)."""
         return dict(self.db.execute("SELECT entity, COUNT(DISTINCT seq) FROM part GROUP BY entity"))
 
-    def source(self, entity: str) -> str:
-        """html/entry.xsl's source for an entry: the documents that name it, in reading order, with what concerns it."""
-        out = [f'<site xmlns="{SITE_NS}" xmlns:f="{FACTS_NS}">']
+    def documents(self, entity: str) -> list[tuple[str, bool, bool]]:
+        """The documents that name an entry, in reading order: each as html/entry.xsl reads it (with only
+        what concerns the entry), whether it names the entry as a correspondent, whether in its text."""
         rows = self.db.execute("SELECT part.seq, document.attributes, part.mention, part.xml FROM part JOIN document USING (seq) "
                                "WHERE part.entity = ? ORDER BY part.seq, part.mention, part.rowid", (entity,))
-        current = None
-        in_facts = False
-        for seq, attributes, mention, xml in rows:
-            if seq != current:
-                if current is not None:
-                    out.append("</f:facts></document>" if in_facts else "</document>")
-                attrs = "".join(f" {name}={quoteattr(value)}" for name, value in json.loads(attributes).items())
-                out.append(f"<document{attrs}>")
-                current, in_facts = seq, False
-            if mention and not in_facts:
-                out.append("<f:facts>")
-                in_facts = True
-            out.append(xml)
-        if current is not None:
-            out.append("</f:facts></document>" if in_facts else "</document>")
-        out.append("</site>")
-        return "".join(out)
+        documents: list[tuple[str, bool, bool]] = []
+        for _seq, group in itertools.groupby(rows, key=lambda row: row[0]):
+            parts = list(group)
+            attributes = "".join(f" {name}={quoteattr(value)}" for name, value in json.loads(parts[0][1]).items())
+            parties = [xml for *_, mention, xml in parts if not mention]
+            mentions = [xml for *_, mention, xml in parts if mention]
+            facts = ["<f:facts>", *mentions, "</f:facts>"] if mentions else []
+            documents.append(("".join([f"<document{attributes}>", *parties, *facts, "</document>"]), bool(parties), bool(mentions)))
+        return documents
 
     def close(self) -> None:
         self.db.close()
@@ -183,8 +183,16 @@ def _units(plan: list[PlannedEntry], mentions: _MentionStore, params: dict[str, 
     entry_params = {**params, "site_root": "../../", "documents_base": "../../documents/"}
     data_params = {**params, "site_root": "", "documents_base": "documents/"}
     for entry in plan:
-        page = f"registers/{REGISTER_PAGES[entry.kind]}/{entry.file}.html"
-        yield _Unit(page, ((entry_sheet, mentions.source(entry.id), {**entry_params, "entry_id": entry.id}, page),))
+        documents = mentions.documents(entry.id)
+        chunks = [documents[start:start + DOCUMENTS_PER_PAGE] for start in range(0, len(documents), DOCUMENTS_PER_PAGE)] or [[]]
+        folder = f"registers/{REGISTER_PAGES[entry.kind]}/"
+        files = [f"{entry.file}.html" if number == 1 else f"{entry.file}~p{number}.html" for number in range(1, len(chunks) + 1)]
+        totals = f'correspondence="{sum(1 for _, party, _ in documents if party)}" mentioned="{sum(1 for *_, mention in documents if mention)}"'
+        for number, chunk in enumerate(chunks, start=1):
+            pages = "".join(f'<page number="{other}" first="{(other - 1) * DOCUMENTS_PER_PAGE + 1}" last="{min(other * DOCUMENTS_PER_PAGE, len(documents))}" href={quoteattr(name)} current="{str(other == number).lower()}"/>'
+                            for other, name in enumerate(files, start=1)) if len(chunks) > 1 else ""
+            source = "".join([f'<site xmlns="{SITE_NS}" xmlns:f="{FACTS_NS}" path={quoteattr(folder + files[number - 1])} {totals}>', pages, *(xml for xml, *_ in chunk), "</site>"])
+            yield _Unit(folder + files[number - 1], ((entry_sheet, source, {**entry_params, "entry_id": entry.id}, folder + files[number - 1]),))
         # The popover data shows no mentions: a unit of its own, rendered again only when the registers change.
         data = f"{ENTRY_DATA_DIR}/{entry.file}.js"
         yield _Unit(data, ((data_sheet, None, {**data_params, "entry_id": entry.id}, data),))

@@ -249,7 +249,8 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     """
     from .saxon import Stylesheets, to_xdm
 
-    facts = [_XML_DECLARATION.sub("", d.facts, count=1) for d in ordered]
+    # Read from the facts files, by id in reading order (the documents need not keep their facts in memory).
+    facts = [_XML_DECLARATION.sub("", (staging / FACTS_DIR / f"{d.id}.xml").read_text(encoding="utf-8"), count=1) for d in ordered]
     without_facts = [_FACTS_ELEMENT.sub("", f) for f in facts]
     from .guide import schema_guide_xml
 

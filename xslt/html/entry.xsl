@@ -7,8 +7,10 @@
   reading order, each with a few words either side (keyword in context, from common/facts.xsl).
 
   Source (aggregates.py): the documents that name this entry, in reading order, each with only what
-  concerns the entry:
-    <site xmlns="https://teipress.org/ns/site">
+  concerns the entry; an entry named in many documents has several pages (s:page, with the numbers
+  of the documents each lists), the counts of documents are over all of them:
+    <site xmlns="https://teipress.org/ns/site" path="registers/persons/tito.html" correspondence="2" mentioned="3">
+      <page number="1" first="1" last="250" href="tito.html" current="true"/> ...
       <document id="" title="" date="" sort="">  <sender ref=""/> ... <f:facts><f:mention entity="" anchor="" surface="" before="" after=""/></f:facts></document>
     </site>
   Parameters: $entry-id, $registers (the merged registers), $site-root (../../).
@@ -37,12 +39,13 @@
     <xsl:variable name="entry" select="key('tp:entry-by-id', $entry-id, $registers)[parent::reg:registers][1]"/>
     <xsl:variable name="kind" select="tp:entry-kind($entry)"/>
     <xsl:variable name="page" select="tp:register-page($kind)"/>
+    <xsl:variable name="site-node" select="s:site"/>
     <xsl:variable name="mentions" select="//f:mention[@entity = $entry-id]"/>
     <xsl:variable name="correspondence" select="//s:document/*[@ref = $entry-id]"/>
     <xsl:call-template name="tp:page">
       <xsl:with-param name="title" select="tp:standard-name($entry)"/>
       <xsl:with-param name="current" select="$page"/>
-      <xsl:with-param name="path" select="'registers/' || $page || '/' || tp:entry-file($entry-id) || '.html'"/>
+      <xsl:with-param name="path" select="string(s:site/@path)"/>
       <xsl:with-param name="description" select="(tp:entry-description($entry), tp:message('register.description.' || $kind, $tp:edition-title))[1]"/>
       <xsl:with-param name="content" as="node()*">
         <nav class="entry-register" aria-label="{tp:message('nav.' || $page)}">
@@ -53,6 +56,7 @@
             <xsl:call-template name="tp:register-entry">
               <xsl:with-param name="mentions" select="$mentions"/>
               <xsl:with-param name="correspondence" select="$correspondence"/>
+              <xsl:with-param name="site" select="$site-node"/>
             </xsl:call-template>
           </xsl:for-each>
         </article>
@@ -65,6 +69,7 @@
   <xsl:template name="tp:register-entry">
     <xsl:param name="mentions" as="element(f:mention)*"/>
     <xsl:param name="correspondence" as="element()*"/>
+    <xsl:param name="site" as="element(s:site)"/>
     <h1 class="entry-name">{tp:standard-name(.)}</h1>
     <p class="entry-kind">{tp:message('js.kind.' || tp:entry-kind(.))}</p>
     <xsl:choose>
@@ -114,9 +119,10 @@
         <p class="coordinates"><span class="label">{tp:message('js.label', tp:message('entry.coordinates'))}</span>{tp:format-coordinates($coordinates)}</p>
       </div>
     </xsl:if>
+    <xsl:call-template name="tp:entry-pages"><xsl:with-param name="site" select="$site"/></xsl:call-template>
     <xsl:if test="exists($correspondence)">
       <section class="mentions correspondence" aria-labelledby="correspondence-heading">
-        <h2 id="correspondence-heading">{tp:message('js.label', tp:message(if ($correspondence[not(@role = 'author')]) then 'register.author-or-correspondent' else 'meta.author'))}{tp:count-message('register.documents', count($correspondence/..))}</h2>
+        <h2 id="correspondence-heading">{tp:message('js.label', tp:message(if ($correspondence[not(@role = 'author')]) then 'register.author-or-correspondent' else 'meta.author'))}{tp:count-message('register.documents', xs:integer($site/@correspondence))}</h2>
         <ul>
           <xsl:for-each select="$correspondence">
             <li>
@@ -131,7 +137,7 @@
     <xsl:choose>
       <xsl:when test="exists($mentions)">
         <section class="mentions" aria-labelledby="mentions-heading">
-          <h2 id="mentions-heading">{tp:count-message('register.mentioned-in', count(distinct-values($mentions/ancestor::s:document/@id)))}</h2>
+          <h2 id="mentions-heading">{tp:count-message('register.mentioned-in', xs:integer($site/@mentioned))}</h2>
           <ol class="mention-documents">
             <!-- the source lists the documents in reading order -->
             <xsl:for-each-group select="$mentions" group-by="ancestor::s:document/@id">
@@ -158,9 +164,29 @@
           </ol>
         </section>
       </xsl:when>
-      <xsl:otherwise>
-        <p class="mentions-none">{tp:message(if (exists($correspondence)) then 'register.in-descriptions-only' else 'register.not-mentioned')}</p>
-      </xsl:otherwise>
+      <xsl:when test="xs:integer($site/@mentioned) eq 0">
+        <p class="mentions-none">{tp:message(if (xs:integer($site/@correspondence) gt 0) then 'register.in-descriptions-only' else 'register.not-mentioned')}</p>
+      </xsl:when>
     </xsl:choose>
+    <xsl:call-template name="tp:entry-pages"><xsl:with-param name="site" select="$site"/></xsl:call-template>
+  </xsl:template>
+
+  <!-- An entry named in more documents than one page lists: links to its pages, by the documents' numbers. -->
+  <xsl:template name="tp:entry-pages">
+    <xsl:param name="site" as="element(s:site)"/>
+    <xsl:if test="exists($site/s:page)">
+      <nav class="entry-pages" aria-label="{tp:message('register.entry-pages')}">
+        <ul>
+          <xsl:for-each select="$site/s:page">
+            <li>
+              <a href="{@href}">
+                <xsl:if test="@current = 'true'"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>
+                <xsl:text>{@first}–{@last}</xsl:text>
+              </a>
+            </li>
+          </xsl:for-each>
+        </ul>
+      </nav>
+    </xsl:if>
   </xsl:template>
 </xsl:stylesheet>
