@@ -142,6 +142,21 @@ def test_an_entry_named_in_many_documents_gets_several_pages(tmp_path: Path, mon
     assert broken_links(tmp_path / "out" / "html") == []
 
 
+def test_a_name_beginning_with_a_line_separator_is_listed_under_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # U+0085 and U+2028 end a line for Python's str.splitlines, not for the register plan
+    monkeypatch.setattr(aggregates, "SPLIT_AT", 2)
+    source = copy_fixture(tmp_path)
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace('<persName type="standard">Ada Editor', '<persName type="standard">&#x85;&#x2028;Ada Editor'), encoding="utf-8")
+    build(source, tmp_path / "out")
+    registers = tmp_path / "out" / "html" / "registers"
+    first = parse(registers / "persons.html")
+    assert first.xpath("//nav[@class='initials']//a/text()") == ["B", "S", "#"]  # the collation puts it last
+    assert first.xpath("//nav[@class='initials']//a/@href")[2] == "persons-.23..html"
+    assert parse(registers / "persons-.23..html").xpath("//li[contains(@class, 'entry')]/@id") == ["ada-editor"]
+    assert parse(registers / "persons" / "ada-editor.html").xpath("string(//h1)") == "\u0085\u2028Ada Editor"
+
+
 def test_a_rebuild_renders_only_the_entries_the_changed_letter_names(tmp_path: Path) -> None:
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")

@@ -52,7 +52,7 @@ TASK_SIZE = 20
 # The parts of a document's facts (summary.xsl) that name a register entry by @ref.
 _PARTIES = {f"{{{SITE_NS}}}{name}" for name in ("sender", "addressee", "correspondent", "from", "to")}
 
-# (what, arguments): `what` names the unit in an error, the arguments go to `render_unit`.
+# html.py's _Workers.map: (function, items, argument tuples) -> (item, result) in order, in the worker processes.
 MapUnits = Callable[[Callable[..., object], Sequence[object], Sequence[tuple[object, ...]]], Iterable[tuple[object, object]]]
 
 
@@ -69,10 +69,12 @@ class PlannedEntry:
 
 @dataclass(frozen=True)
 class _Unit:
-    """One page to render: its path in the site, its outputs (stylesheet, source or None for the registers, parameters, path)."""
+    """One page to render: its path in the site, its stylesheet, its source (None: the registers) and parameters."""
 
     relative: str
-    outputs: tuple[tuple[str, str | None, dict[str, str], str], ...]
+    stylesheet: str
+    source: str | None
+    params: dict[str, str]
 
 
 def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: bytes, edition_xml: bytes, *,
@@ -100,16 +102,16 @@ def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: b
                 due = []
                 for unit, key in batch:
                     new_pages[unit.relative] = key
-                    paths = [staging / path for *_, path in unit.outputs]
-                    kept.update(paths)
-                    if old_pages.get(unit.relative) != key or not all(path.is_file() for path in paths):
+                    path = staging / unit.relative
+                    kept.add(path)
+                    if old_pages.get(unit.relative) != key or not path.is_file():
                         due.append(unit)
                 # A task renders several small pages: one page a task would cost more in passing it than in rendering it.
                 tasks = [due[start:start + TASK_SIZE] for start in range(0, len(due), TASK_SIZE)]
-                arguments = [(f"register pages {task[0].relative} …", str(staging), [(sheet, source, unit_params, str(staging / path)) for unit in task for sheet, source, unit_params, path in unit.outputs])
+                arguments = [(f"register pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.params, str(staging / unit.relative)) for unit in task])
                              for task in tasks]
                 for task, _ in map_units(render_unit, tasks, arguments):
-                    written.extend(staging / path for unit in task for *_, path in unit.outputs)  # type: ignore[attr-defined]
+                    written.extend(staging / unit.relative for unit in task)  # type: ignore[attr-defined]
         finally:
             mentions.close()
     _remove_stale(staging, kept)
@@ -121,7 +123,8 @@ def register_plan(registers_xml: bytes, plan_stylesheet: str, language: str) -> 
     from .saxon import Stylesheets, to_xdm
 
     text = Stylesheets().transform(plan_stylesheet, to_xdm(registers_xml), registers=to_xdm(registers_xml), language=language)
-    return [PlannedEntry(*line.split("\t")) for line in text.splitlines() if line]
+    # split at line feeds only: str.splitlines would also split at a U+0085 or U+2028 in an initial
+    return [PlannedEntry(*line.split("\t")) for line in text.split("\n") if line]
 
 
 class _MentionStore:
@@ -179,7 +182,7 @@ def _units(plan: list[PlannedEntry], mentions: _MentionStore, params: dict[str, 
     index_params = {**params, "site_root": "../", "documents_base": "../documents/"}
     for kind, entries in by_kind.items():
         for relative, source in _index_pages(kind, entries, counts):
-            yield _Unit(relative, ((index_sheet, source, index_params, relative),))
+            yield _Unit(relative, index_sheet, source, index_params)
     entry_params = {**params, "site_root": "../../", "documents_base": "../../documents/"}
     data_params = {**params, "site_root": "", "documents_base": "documents/"}
     for entry in plan:
@@ -192,10 +195,10 @@ def _units(plan: list[PlannedEntry], mentions: _MentionStore, params: dict[str, 
             pages = "".join(f'<page number="{other}" first="{(other - 1) * DOCUMENTS_PER_PAGE + 1}" last="{min(other * DOCUMENTS_PER_PAGE, len(documents))}" href={quoteattr(name)} current="{str(other == number).lower()}"/>'
                             for other, name in enumerate(files, start=1)) if len(chunks) > 1 else ""
             source = "".join([f'<site xmlns="{SITE_NS}" xmlns:f="{FACTS_NS}" path={quoteattr(folder + files[number - 1])} {totals}>', pages, *(xml for xml, *_ in chunk), "</site>"])
-            yield _Unit(folder + files[number - 1], ((entry_sheet, source, {**entry_params, "entry_id": entry.id}, folder + files[number - 1]),))
+            yield _Unit(folder + files[number - 1], entry_sheet, source, {**entry_params, "entry_id": entry.id})
         # The popover data shows no mentions: a unit of its own, rendered again only when the registers change.
         data = f"{ENTRY_DATA_DIR}/{entry.file}.js"
-        yield _Unit(data, ((data_sheet, None, {**data_params, "entry_id": entry.id}, data),))
+        yield _Unit(data, data_sheet, None, {**data_params, "entry_id": entry.id})
 
 
 def _index_pages(kind: str, entries: list[PlannedEntry], counts: dict[str, int]) -> Iterator[tuple[str, str]]:
@@ -212,8 +215,8 @@ def _index_pages(kind: str, entries: list[PlannedEntry], counts: dict[str, int])
             names[label] = str(start // SPLIT_AT + 1)
     else:
         for entry in entries:
-            groups.setdefault(entry.initial or "#", []).append(entry)
-            names.setdefault(entry.initial or "#", entry.initial_file or "other")
+            groups.setdefault(entry.initial, []).append(entry)
+            names.setdefault(entry.initial, entry.initial_file)
     labels = list(groups)
     files = {label: f"{page}.html" if position == 0 else f"{page}-{names[label]}.html" for position, label in enumerate(labels)}
     for label in labels:
@@ -224,7 +227,7 @@ def _index_pages(kind: str, entries: list[PlannedEntry], counts: dict[str, int])
             # One page: the bar jumps to each initial's first entry on it.
             firsts: dict[str, str] = {}
             for entry in entries:
-                firsts.setdefault(entry.initial or "#", entry.id)
+                firsts.setdefault(entry.initial, entry.id)
             letters = [f"<letter label={quoteattr(initial)} href={quoteattr('#' + first)}/>" for initial, first in firsts.items()]
         else:
             letters = []
@@ -246,10 +249,9 @@ def _batches(units: Iterator[_Unit], size: int, site_key: str) -> Iterator[list[
 
 def _unit_key(site_key: str, unit: _Unit) -> str:
     digest = hashlib.sha256(site_key.encode())
-    for sheet, source, params, path in unit.outputs:
-        for part in (sheet, source or "", json.dumps(params, sort_keys=True), path):
-            data = part.encode("utf-8")
-            digest.update(len(data).to_bytes(8, "big") + data)
+    for part in (unit.stylesheet, unit.source or "", json.dumps(unit.params, sort_keys=True), unit.relative):
+        data = part.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
 
 
@@ -280,7 +282,8 @@ _worker_inputs: dict[str, object] = {}
 
 
 def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, dict[str, str], str]]) -> None:
-    """Transform and write one unit's outputs; the registers and edition are parsed once per worker (again when they changed)."""
+    """Transform and write pages (stylesheet, source or None for the registers, parameters, path); the
+    registers and edition are parsed once per worker (again when they changed). `what` names the pages in an error."""
     from .saxon import Stylesheets, to_xdm
 
     if "sheets" not in _worker_inputs:

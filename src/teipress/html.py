@@ -5,8 +5,9 @@ document (hash of its source, the stylesheets (teipress's and the edition's own,
 `xslt`), the register entries it names, the edition file and its page parameters: neighbours,
 media folder, PDF link, the edition's customisation settings) and each document's facts
 (`.teipress/facts/{id}.xml`, from `html/summary.xsl`). A rebuild transforms only documents whose
-key changed; registers, chronology, home page and search index are cheap aggregates of the
-cached facts, each rewritten when its own key (over the full registers) changed. Sources and
+key changed; registers (aggregates.py: a page per entry, rendered by the workers), chronology,
+home page and search index are aggregates of the cached facts, each page rewritten when its own
+key changed. Sources and
 images are copied on every build (written only when their bytes differ), and whatever belongs
 to no current document is removed, whatever the manifest says.
 

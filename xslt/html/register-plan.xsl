@@ -4,7 +4,8 @@
   organisations and cited documents, one per line in the order its register lists them, as
     kind TAB id TAB file name (tp:entry-file) TAB initial TAB the initial's file name
   The initial is the capital letter an entry is listed under, without accents ("É" under "E"), so
-  that a letter's entries stand together; cited documents have none.
+  that a letter's entries stand together; "#" for a name that begins with no letter or digit;
+  cited documents have none. Lines end in a line feed only (a name may hold U+0085 or U+2028).
   Cited documents by their number ([Document 1], [Document 2] ...), everything else by name in the
   edition's language. Source: the merged registers. An id is an NCName: it holds no tab or line break.
 -->
@@ -38,6 +39,7 @@
 
   <xsl:function name="tp:initial" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:sequence select="upper-case(replace(normalize-unicode(substring(tp:sort-key($entry), 1, 1), 'NFD'), '\p{M}', ''))"/>
+    <xsl:variable name="letter" select="upper-case(replace(normalize-unicode(substring(tp:sort-key($entry), 1, 1), 'NFD'), '\p{M}', ''))"/>
+    <xsl:sequence select="if (matches($letter, '^[\p{L}\p{N}]$')) then $letter else '#'"/>
   </xsl:function>
 </xsl:stylesheet>
