@@ -101,8 +101,9 @@ def test_register_back_link_leads_to_the_passage(page, site_url: str, artifacts_
     page.goto(site_url + f"documents/{LETTER}.html")
     page.locator(".reading-text .entity[data-entity='alma-sender']").click()
     page.locator("#tp-popover a", has_text="Register entry").click()
-    page.wait_for_url("**/registers/persons.html#alma-sender")
+    page.wait_for_url("**/registers/persons/alma-sender.html")
     page.screenshot(path=str(artifacts_dir / "site-register.png"), full_page=True)
+    assert page.locator("#alma-sender .mention-context").nth(1).inner_text() == "ARRIVING TENTH STOP ALMA PLEASE BRING ZEPHYRANTHES STOP"
     page.locator("#alma-sender a.mention").nth(1).click()
     page.wait_for_url(f"**/documents/{TELEGRAM}.html#p1")
     assert "ZEPHYRANTHES" in page.locator("#p1").inner_text()

@@ -110,13 +110,14 @@ def test_build_writes_the_whole_site(tmp_path: Path) -> None:
                         "chronology.html": "Chronology", "search.html": "Search"}
     assets = site_writer.ASSETS_SOURCE
     assert {p.name: p.read_bytes() for p in (site / "assets").iterdir() if (assets / p.name).is_file()} == {p.name: p.read_bytes() for p in assets.iterdir() if p.is_file()}
-    assert "window.teipressRegisters" in (site / "assets" / "registers.js").read_text(encoding="utf-8")
+    assert (site / "assets" / "entries" / "alma-sender.js").read_text(encoding="utf-8").startswith("window.teipressEntry({")
+    assert parse(site / "registers" / "persons" / "alma-sender.html").xpath("string(//h1)") == "Alma Sender"
     for name in (LETTER, TELEGRAM):
         assert (site / "tei" / f"{name}.xml").read_bytes() == (SITE_FIXTURE / f"{name}.xml").read_bytes()
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert [language["page_count"] for language in entry["languages"].values()] == [2]
     assert (site / "pagefind" / "pagefind.js").stat().st_size > 1000 and not (site / "pagefind" / "pagefind-ui.js").exists()
-    assert "Reading documents" in stages and "Indexing for search" in stages
+    assert "Reading documents" in stages and "Writing registers" in stages and "Indexing for search" in stages
     assert result.timings["html"] > 0
 
 
@@ -130,6 +131,11 @@ def test_parallel_workers_write_the_same_pages(tmp_path: Path, monkeypatch: pyte
         one = (tmp_path / "one" / "html" / "documents" / f"{name}.html").read_text(encoding="utf-8")
         two = (tmp_path / "two" / "html" / "documents" / f"{name}.html").read_text(encoding="utf-8")
         assert one == two
+    # the register pages and popover data are rendered by the workers too, the same
+    def register_files(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for folder in ("registers", "assets/entries") for p in (site / folder).rglob("*") if p.is_file()}
+    one_files, two_files = register_files(tmp_path / "one" / "html"), register_files(tmp_path / "two" / "html")
+    assert len(one_files) == 4 + 2 * 7 and one_files == two_files
 
 
 # --- incremental rebuilds ---------------------------------------------------------------------------
@@ -151,7 +157,8 @@ def test_a_change_without_names_or_dates_rewrites_only_its_page(tmp_path: Path) 
     letter.write_text(letter.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
     result = build(source, tmp_path / "out")
     site = tmp_path / "out" / "html"
-    assert [p.relative_to(site).as_posix() for p in result.pages_written] == [f"documents/{LETTER}.html"]
+    # and the one register entry whose mention has the changed words in its context (keyword in context)
+    assert [p.relative_to(site).as_posix() for p in result.pages_written] == [f"documents/{LETTER}.html", "registers/places/southport.html"]
     assert "plum jam" in visible_text(site / "documents" / f"{LETTER}.html")
 
 
@@ -167,9 +174,8 @@ def test_one_changed_document_is_the_only_one_transformed(tmp_path: Path) -> Non
     site = tmp_path / "out" / "html"
     assert "FOR BRUNO" in visible_text(site / "documents" / f"{TELEGRAM}.html")
     # The aggregates follow: Bruno's register entry now lists the telegram's passage.
-    persons = html.parse(str(site / "registers" / "persons.html")).getroot()
-    links = persons.xpath("//li[@id='bruno-receiver']//a[@class='mention']/@href")
-    assert links == [f"../documents/{TELEGRAM}.html#p1"]
+    bruno = html.parse(str(site / "registers" / "persons" / "bruno-receiver.html")).getroot()
+    assert bruno.xpath("//a[@class='mention']/@href") == [f"../../documents/{TELEGRAM}.html#p1"]
 
 
 def test_a_changed_register_entry_renders_again_the_documents_that_mention_it(tmp_path: Path) -> None:
@@ -179,7 +185,7 @@ def test_a_changed_register_entry_renders_again_the_documents_that_mention_it(tm
     persons.write_text(persons.read_text(encoding="utf-8").replace("Writer of the first letter.", "Poet; writer of the first letter."), encoding="utf-8")
     result = build(source, tmp_path / "out")
     assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]  # both mention Alma Sender
-    assert "Poet; writer of the first letter." in (tmp_path / "out" / "html" / "assets" / "registers.js").read_text(encoding="utf-8")
+    assert "Poet; writer of the first letter." in (tmp_path / "out" / "html" / "assets" / "entries" / "alma-sender.js").read_text(encoding="utf-8")
 
 
 def test_a_changed_register_entry_leaves_the_documents_that_do_not_mention_it(tmp_path: Path) -> None:
@@ -313,8 +319,8 @@ def test_foreign_embedded_registers_serve_as_registers(foreign_site: tuple[Path,
     persons = html.parse(str(site / "registers" / "persons.html")).getroot()
     entries = persons.xpath("//li[contains(@class, 'entry')]")
     assert entries, "the Schnitzler and Escher letters carry persons in their standOff/listPerson"
-    mentioned = persons.xpath("//a[@class='mention']/@href")
-    assert any(re.match(r"\.\./documents/[^#]+\.html#.+", href) for href in mentioned)
+    mentioned = [href for page in (site / "registers" / "persons").glob("*.html") for href in html.parse(str(page)).getroot().xpath("//a[@class='mention']/@href")]
+    assert any(re.match(r"\.\./\.\./documents/[^#]+\.html#.+", href) for href in mentioned)
 
 
 # --- the command ----------------------------------------------------------------------------------

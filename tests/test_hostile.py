@@ -238,6 +238,17 @@ def assert_inert_json(text: str, where: str) -> object:
     return json.loads(text)
 
 
+def entry_scripts(site: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    """Every register entry's popover data (assets/entries/*.js) by its id, each checked to be inert JSON."""
+    data = {}
+    for script in sorted((site / "assets" / "entries").glob("*.js")):
+        call = re.fullmatch(r"window\.teipressEntry\((.*)\);\n", script.read_text(encoding="utf-8"), re.S)
+        assert call, script.name
+        entry = assert_inert_json(call.group(1), script.name)
+        data[entry["id"]] = entry
+    return data
+
+
 def visit(browser, url: str, search: str | None = None) -> dict:  # type: ignore[no-untyped-def]
     """Open a page with the trap set; what ran, which dialogs opened, and whether the page kept its frame."""
     context = browser.new_context()
@@ -278,9 +289,12 @@ def test_the_site_runs_no_script_of_the_sources_and_keeps_their_text(browser, ed
         for page in pages:
             for block in script_blocks(page):
                 assert_inert_json(block, str(page.relative_to(site)))
-        registers = (site / "assets" / "registers.js").read_text(encoding="utf-8")
-        data = assert_inert_json(re.search(r"window\.teipressRegisters = (.*);\n", registers, re.S).group(1), "registers.js")
+        data = entry_scripts(site)
         assert data[edition.person_id]["name"] == normalised(edition.person_name)
+        # the entry's own page, whatever its id, inside registers/persons/ and named by its name
+        entry_page = site / data[edition.person_id]["href"]
+        assert entry_page.parent == site / "registers" / "persons" and entry_page.is_file()
+        assert lxml_html.parse(str(entry_page)).getroot().xpath("string(//h1)") == normalised(edition.person_name)
         page_text = visible_text(documents[0])
         assert [n for n in text_nodes(root / "tei" / f"{edition.file_name}.xml") if n not in page_text] == []
 
@@ -364,6 +378,8 @@ def hostile_fixture(root: Path, *, type_: str = HOSTILE_NAME, name: str = HOSTIL
     letter.write_text(text, encoding="utf-8")
     persons = source / "registers" / "persons.xml"
     persons.write_text(persons.read_text(encoding="utf-8").replace('<persName type="standard">Alma Sender', f'<persName type="standard">{xml_text(name)}'), encoding="utf-8")
+    places = source / "registers" / "places.xml"
+    places.write_text(places.read_text(encoding="utf-8").replace("</listPlace>", f'<place xml:id="hostile-place"><placeName>{xml_text(name)}</placeName><location><geo>53.5 -2.25</geo></location></place></listPlace>'), encoding="utf-8")
     edition = source / "edition.xml"
     edition.write_text(edition.read_text(encoding="utf-8").replace('<title type="main">', f'<title type="main">{xml_text(title)} ', 1), encoding="utf-8")
     return source
@@ -385,9 +401,10 @@ def test_every_embedded_data_block_is_inert_json(hostile_site: Path) -> None:
     letter_data = assert_inert_json(script_blocks(letter)[0], LETTER)
     assert letter_data["name"].startswith("<!--<script> Letter from") and letter_data["genre"] == HOSTILE_NAME
     assert letter_data["sender"] == [{"@type": "Person", "name": HOSTILE_PERSON}]
-    registers = (hostile_site / "assets" / "registers.js").read_text(encoding="utf-8")
-    data = assert_inert_json(re.search(r"window\.teipressRegisters = (.*);\n", registers, re.S).group(1), "registers.js")
-    assert data["alma-sender"]["name"] == HOSTILE_PERSON
+    assert entry_scripts(hostile_site)["alma-sender"]["name"] == HOSTILE_PERSON
+    maps = [assert_inert_json(places, f"{page} div.tp-map") for page in sorted(hostile_site.rglob("*.html"))
+            for places in lxml_html.parse(str(page)).getroot().xpath("//div[@class='tp-map']/@data-places")]
+    assert maps == [[{"id": "hostile-place", "name": HOSTILE_PERSON, "lat": 53.5, "lon": -2.25, "href": "../../registers/places/hostile-place.html"}]]
     for page in sorted(hostile_site.rglob("*.html")):
         if "pagefind" not in page.relative_to(hostile_site).parts:
             for block in script_blocks(page):

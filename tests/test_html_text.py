@@ -139,10 +139,10 @@ def test_no_link_or_image_anywhere_uses_a_script_or_data_url(stylesheets: Styles
 @pytest.mark.parametrize(("words", "href"), [
     ("web page", "https://example.org/page?a=1&b=2"),
     ("[Document 1]", "#document-1"),
-    ("the marshal", "../registers/persons.html#tito"),
+    ("the marshal", "../registers/persons/tito.html"),
     ("this paragraph", "#links"),
     ("another document", "telegram-1967.html#p3"),
-    ("register file", "../registers/persons.html#tito"),
+    ("register file", "../registers/persons/tito.html"),
 ])
 def test_safe_links_go_where_the_edition_has_the_target(stylesheets: Stylesheets, registers, words: str, href: str) -> None:  # type: ignore[no-untyped-def]
     page = render(stylesheets, "links.xml", registers=registers)
@@ -153,7 +153,7 @@ def test_safe_links_go_where_the_edition_has_the_target(stylesheets: Stylesheets
 
 def test_site_root_parameter_prefixes_register_links(stylesheets: Stylesheets, registers) -> None:  # type: ignore[no-untyped-def]
     page = render(stylesheets, "links.xml", registers=registers, site_root="")
-    assert one(page, "//a[normalize-space(.) = 'the marshal']").get("href") == "registers/persons.html#tito"
+    assert one(page, "//a[normalize-space(.) = 'the marshal']").get("href") == "registers/persons/tito.html"
 
 
 def test_ptr_shows_its_target_and_unsafe_ptr_is_not_live(stylesheets: Stylesheets) -> None:

@@ -148,12 +148,13 @@ def test_no_english_on_the_pages_and_pdfs(editions: dict[str, Path], language: s
     out = editions[language]
     # The encoding guide's entries are the schema's own documentation, written in English; its headings are checked below.
     pages = sorted(p for p in (out / "html").rglob("*.html") if "pagefind" not in p.parts and p.name != "guide.html")
-    assert len(pages) == 10
+    assert len(pages) == 17  # ten pages, and one for each of the seven register entries
     for page in pages:
         assert english_leftovers(page_words(page), language) == [], page.relative_to(out)
         assert html.parse(str(page)).getroot().get("lang") == language
-    popovers = json.loads((out / "html" / "assets" / "registers.js").read_text(encoding="utf-8").split(" = ", 1)[1].rstrip(";\n"))
-    assert english_leftovers(" ".join(entry.get(field, "") for entry in popovers.values() for field in ("dates", "also")), language) == []
+    popovers = [json.loads(script.read_text(encoding="utf-8").removeprefix("window.teipressEntry(").removesuffix(");\n")) for script in (out / "html" / "assets" / "entries").glob("*.js")]
+    assert len(popovers) == len(list((out / "html" / "registers").glob("*/*.html")))
+    assert english_leftovers(" ".join(entry.get(field, "") for entry in popovers for field in ("dates", "also")), language) == []
     for pdf in sorted((out / "pdf").glob("*.pdf")):
         assert english_leftovers(pdf_words(pdf), language) == [], pdf.name
 
@@ -180,8 +181,10 @@ def test_dates_in_the_interface_language(editions: dict[str, Path], language: st
     page = html.parse(str(site / "chronology.html")).getroot()
     assert [t.text_content() for t in page.xpath("//time[contains(@class, 'event-date')]")] == chronology
     persons = html.parse(str(site / "registers" / "persons.html")).getroot()
-    assert persons.xpath("//li[@id='anna-exempla']/p[@class='entry-dates']/text()") == [life]
-    assert persons.xpath("//li[@id='bruno-probus']/p[@class='entry-dates']/text()") == [floruit]
+    assert persons.xpath("//li[@id='anna-exempla']/span[@class='entry-dates']/text()") == [life]
+    assert persons.xpath("//li[@id='bruno-probus']/span[@class='entry-dates']/text()") == [floruit]
+    for entry, dates in (("anna-exempla", life), ("bruno-probus", floruit)):
+        assert html.parse(str(site / "registers" / "persons" / f"{entry}.html")).getroot().xpath("//p[@class='entry-dates']/text()") == [dates]
     letter = html.parse(str(site / "documents" / f"{LETTER}.html")).getroot()
     assert letter.xpath("string(//p[@class='kicker']/time)") == chronology[2]
     home = html.parse(str(site / "index.html")).getroot()
@@ -199,8 +202,8 @@ def test_words_and_abbreviations_of_each_language(editions: dict[str, Path]) -> 
     assert [letter(language).xpath("string(//h2[@id='notes-heading'])") for language in LANGUAGES] == ["Notes", "Anmerkungen", "Notes", "Note"]
     assert [letter(language).xpath("string(//p[@class='citation'])").split(" In")[0].split(", dans")[0].split(", in")[0] for language in LANGUAGES] == [
         "“Epistula Annae ad Brunonem.”", "„Epistula Annae ad Brunonem“.", "«\u00a0Epistula Annae ad Brunonem\u00a0»", "«Epistula Annae ad Brunonem»"]
-    persons = html.parse(str(editions["fr"] / "html" / "registers" / "persons.html")).getroot()
-    assert persons.xpath("string(//li[@id='anna-exempla']//p[@class='entry-variants']/span)") == "Aussi\u00a0: "
+    anna = html.parse(str(editions["fr"] / "html" / "registers" / "persons" / "anna-exempla.html")).getroot()
+    assert anna.xpath("string(//p[@class='entry-variants']/span)") == "Aussi\u00a0: "
     apparatus = {language: pdf_words(editions[language] / "pdf" / f"{LETTER}.pdf") for language in LANGUAGES}
     assert [re.search(r"Kalendis\] Kal\. (\S+)", apparatus[language]).group(1) for language in LANGUAGES] == ["abbr.", "Abk.", "abrév.", "abbr."]
     book = {language: pdf_words(editions[language] / "pdf" / "edition.pdf") for language in LANGUAGES}

@@ -54,7 +54,7 @@ def test_document_page_has_the_metadata_panel(site: Path) -> None:
     # The rights statement collapsed under its label (a details of its own after the facts).
     assert [[" ".join(part.text_content().split()) for part in d] for d in page.xpath("//aside[@class='document-meta']//details[@class='rights']")] == [
         ["Rights", "Public domain, for testing."]]
-    assert page.xpath("//aside//a[normalize-space()='Alma Sender']/@href") == ["../registers/persons.html#alma-sender"]
+    assert page.xpath("//aside//a[normalize-space()='Alma Sender']/@href") == ["../registers/persons/alma-sender.html"]
     assert page.xpath("//a[normalize-space()='TEI-XML source']/@href") == [f"../tei/{LETTER}.xml"]
 
 
@@ -106,28 +106,26 @@ def test_search_filters_are_marked_for_pagefind(site: Path) -> None:
 
 
 def test_register_entries_keep_dates_places_and_identifiers_of_birth_and_death(site: Path) -> None:
-    persons = parse(site / "registers" / "persons.html")
-    bruno = persons.xpath("//li[@id='bruno-receiver']")[0]
+    bruno = parse(site / "registers" / "persons" / "bruno-receiver.html").xpath("//article[@id='bruno-receiver']")[0]
     assert bruno.xpath("string(.//p[@class='entry-dates'])") == "8 July 1899 – "
     assert " ".join(bruno.xpath("string(.//p[@class='entry-birth'])").split()) == "Born: Harbourville"
     assert " ".join(bruno.xpath("string(.//p[@class='entry-idno'])").split()) == "Archive: FA-P-2"
     assert bruno.xpath(".//ul[@class='authority-links']//a/@href") == ["https://d-nb.info/gnd/000000000"]
-    alma = persons.xpath("//li[@id='alma-sender']")[0]
+    alma = parse(site / "registers" / "persons" / "alma-sender.html").xpath("//article[@id='alma-sender']")[0]
     assert not alma.xpath(".//p[@class='entry-birth' or @class='entry-death']")  # its dates say it all
 
 
 def test_register_entries_have_names_dates_descriptions_and_mentions(site: Path) -> None:
-    persons = parse(site / "registers" / "persons.html")
-    alma = persons.xpath("//li[@id='alma-sender']")[0]
-    assert alma.xpath("string(h2)") == "Alma Sender"
+    alma = parse(site / "registers" / "persons" / "alma-sender.html").xpath("//article[@id='alma-sender']")[0]
+    assert alma.xpath("string(h1)") == "Alma Sender"
     assert "A. Sender" in alma.xpath("string(.//p[@class='entry-variants'])")
     assert alma.xpath("string(.//p[@class='entry-dates'])") == "3 February 1901 – 1980"
     assert alma.xpath("string(.//p[@class='entry-description'])") == "Writer of the first letter."
-    assert alma.xpath(".//a[@class='mention']/@href") == [f"../documents/{LETTER}.html#p8", f"../documents/{TELEGRAM}.html#p1"]
-    places = parse(site / "registers" / "places.html")
-    assert places.xpath("//li[@id='southport']//a[@class='mention']/text()") == ["“the Port”"]
-    bibliography = parse(site / "registers" / "bibliography.html")
-    assert bibliography.xpath("//li[@id='document-1']//a[@class='mention']/@href") == [f"../documents/{LETTER}.html#p3"]
+    assert alma.xpath(".//a[@class='mention']/@href") == [f"../../documents/{LETTER}.html#p8", f"../../documents/{TELEGRAM}.html#p1"]
+    southport = parse(site / "registers" / "places" / "southport.html")
+    assert southport.xpath("//a[@class='mention']/text()") == ["the Port"]
+    document_1 = parse(site / "registers" / "bibliography" / "document-1.html")
+    assert document_1.xpath("//a[@class='mention']/@href") == [f"../../documents/{LETTER}.html#p3"]
 
 
 def test_chronology_lists_every_dated_event_in_order(site: Path) -> None:
@@ -148,11 +146,13 @@ def test_links_to_register_events_land_on_their_entry_in_the_chronology(site: Pa
 
 
 def test_popover_data_covers_every_register_entry(site: Path) -> None:
-    script = (site / "assets" / "registers.js").read_text(encoding="utf-8")
-    data = json.loads(re.search(r"window\.teipressRegisters = (\{.*\});", script, re.S).group(1))
-    assert data["alma-sender"] == {"name": "Alma Sender", "kind": "person", "href": "registers/persons.html#alma-sender",
-                                   "dates": "3 February 1901 – 1980", "description": "Writer of the first letter.", "also": "A. Sender"}
-    assert {"bruno-receiver", "ada-editor", "northtown", "southport", "guild", "document-1"} <= set(data)
+    script = (site / "assets" / "entries" / "alma-sender.js").read_text(encoding="utf-8")
+    data = json.loads(re.fullmatch(r"window\.teipressEntry\((\{.*\})\);\n", script, re.S).group(1))
+    assert data == {"id": "alma-sender", "name": "Alma Sender", "kind": "person", "href": "registers/persons/alma-sender.html",
+                    "dates": "3 February 1901 – 1980", "description": "Writer of the first letter.", "also": "A. Sender"}
+    # one small script per entry of the four registers, nothing else; no script with every entry
+    assert {path.stem for path in (site / "assets" / "entries").iterdir()} == {"ada-editor", "alma-sender", "bruno-receiver", "northtown", "southport", "guild", "document-1"}
+    assert not (site / "assets" / "registers.js").exists()
 
 
 # --- every page -----------------------------------------------------------------------------------------
@@ -215,8 +215,8 @@ def test_the_seed_edition_builds_with_every_word(tmp_path: Path) -> None:
 
 
 def test_a_register_entry_shows_no_empty_details_box(site: Path) -> None:
-    for page in ("persons", "places", "organizations"):
-        document = parse(site / "registers" / f"{page}.html")
+    for page in (site / "registers").glob("*/*.html"):
+        document = parse(page)
         assert not [box for box in document.xpath("//div[@class='entry-details']") if not box.text_content().strip()]
 
 
@@ -305,10 +305,12 @@ def varied_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_an_entry_is_named_by_its_standard_name_wherever_it_stands(varied_site: Path) -> None:
+    alma = parse(varied_site / "registers" / "persons" / "alma-sender.html")
+    assert alma.xpath("string(//h1)") == "Alma Sender"
+    assert "A. Sender" in alma.xpath("string(//p[@class='entry-variants'])")
     persons = parse(varied_site / "registers" / "persons.html")
-    assert persons.xpath("string(//li[@id='alma-sender']/h2)") == "Alma Sender"
-    assert "A. Sender" in persons.xpath("string(//li[@id='alma-sender']//p[@class='entry-variants'])")
-    panel = parse(varied_site / "documents" / f"{LETTER}.html").xpath("//aside[@class='document-meta']//a[@href='../registers/persons.html#alma-sender']/text()")
+    assert persons.xpath("//li[@id='alma-sender']/a[@class='entry-name']/text()") == ["Alma Sender"]
+    panel = parse(varied_site / "documents" / f"{LETTER}.html").xpath("//aside[@class='document-meta']//a[@href='../registers/persons/alma-sender.html']/text()")
     assert panel == ["Alma Sender"]
 
 

@@ -5,8 +5,9 @@ document (hash of its source, the stylesheets (teipress's and the edition's own,
 `xslt`), the register entries it names, the edition file and its page parameters: neighbours,
 media folder, PDF link, the edition's customisation settings) and each document's facts
 (`.teipress/facts/{id}.xml`, from `html/summary.xsl`). A rebuild transforms only documents whose
-key changed; registers, chronology, home page and search index are cheap aggregates of the
-cached facts, each rewritten when its own key (over the full registers) changed. Sources and
+key changed; registers (aggregates.py: a page per entry, rendered by the workers), chronology,
+home page and search index are aggregates of the cached facts, each page rewritten when its own
+key changed. Sources and
 images are copied on every build (written only when their bytes differ), and whatever belongs
 to no current document is removed, whatever the manifest says.
 
@@ -29,6 +30,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import __version__
+from .aggregates import FACTS_DIR, SITE_NS, write_registers
 from .config import Config
 from .edition import Edition, RegisterIndex, SourceFile, merged_registers
 from .errors import ConfigError, TransformError
@@ -40,13 +42,11 @@ from .workers import WorkerPool
 from .xmlio import NS, XML_ID, element_column, write_atomic
 
 MANIFEST = Path(".teipress") / "manifest.json"
-FACTS_DIR = Path(".teipress") / "facts"
 ASSETS_SOURCE = XSLT_DIR / "html" / "assets"
-SITE_NS = "https://teipress.org/ns/site"
-REGISTER_PAGES = {"person": "persons", "place": "places", "org": "organizations", "bibl": "bibliography"}
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# A mention's context changes with the words around it: the pages that show no mentions leave them out of their keys.
+_MENTION_ELEMENT = re.compile(r"<mention\b[^>]*/>")
 _FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
-_EVENT_ELEMENT = re.compile(r"<event\b[^>]*/>|<event\b[^>]*>.*?</event>", re.S)
 
 
 @dataclass
@@ -124,6 +124,8 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         document.registers = register_index.subset_xml(document.source.tree.getroot())
         document.facts_key = _digest(code_key.encode(), document.registers, document.data)
     old_documents: dict[str, dict[str, str]] = manifest.get("documents", {}) if isinstance(manifest.get("documents"), dict) else {}
+    old_pages = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
+    new_pages: dict[str, str] = {}
 
     with _Workers(jobs, edition_xml, str(_stylesheet(config, "html/document.xsl"))) as workers:
         # Phase 1: the facts of each changed document (dates, titles, mentions), cached between builds.
@@ -176,6 +178,13 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             result.pages_written.append(page)
             report("Writing document pages", done, len(to_render))
 
+        # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers.
+        report("Writing registers", 0, 1)
+        result.pages_written.extend(write_registers(
+            staging, [d.id for d in ordered], registers_xml, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
+            stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
+        report("Writing registers", 1, 1)
+
     # Sources and images are copied on every build (each written only when its bytes differ), so a
     # changed image or a deleted folder is put right although the page itself is reused.
     media: set[Path] = set()
@@ -192,18 +201,16 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     # Pagefind (its own process) indexes them while this process writes the aggregate pages.
     from .search import build_search_index
 
-    old_pages = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
-    new_pages: dict[str, str] = {}
     # Only document pages are indexed, in chunks: only the chunks of changed, added or removed pages are indexed again.
     report("Indexing for search", 0, 1)
     with ThreadPoolExecutor(max_workers=1) as indexer:
         search = indexer.submit(build_search_index, staging, {d.id: d.page_key for d in ordered}, language=config.language, jobs=jobs)
-        report("Writing registers, chronology and home page", 0, 1)
+        report("Writing chronology and home page", 0, 1)
         result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, custom, site_key, old_pages, new_pages))
         _copy_assets(staging)
         for source, relative in custom.assets:
             _write_if_changed(staging / relative, source.read_bytes())
-        report("Writing registers, chronology and home page", 1, 1)
+        report("Writing chronology and home page", 1, 1)
         search.result()
     report("Indexing for search", 1, 1)
 
@@ -270,28 +277,27 @@ def _site_params(config: Config) -> dict[str, str]:
 
 def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml: bytes, edition_xml: bytes, config: Config,
                       custom: _Customisation, site_key: str, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
-    """Home, registers, chronology, search page and the popovers' data, from the cached facts.
+    """Home, chronology, search page, guide and the edition's extra pages, from the cached facts (the registers: aggregates.py).
 
-    Each page has a key over the part of the facts it shows (the home page no mentions, the
-    registers no dated events ...): a page whose key is unchanged since the last build is kept.
+    Each page has a key over the part of the facts it shows (the home page no mentions ...): a
+    page whose key is unchanged since the last build is kept.
     """
     from .saxon import Stylesheets, to_xdm
 
-    facts = [_XML_DECLARATION.sub("", d.facts, count=1) for d in ordered]
+    # Read from the facts files, by id in reading order (the documents need not keep their facts in memory).
+    facts = [_XML_DECLARATION.sub("", (staging / FACTS_DIR / f"{d.id}.xml").read_text(encoding="utf-8"), count=1) for d in ordered]
     without_facts = [_FACTS_ELEMENT.sub("", f) for f in facts]
-    without_events = [_EVENT_ELEMENT.sub("", f) for f in facts]
     from .guide import schema_guide_xml
 
     guide = schema_guide_xml()
-    projections = {"summaries": without_facts, "mentions": without_events, "facts": facts, "none": [], "guide": [guide.decode("utf-8")]}
+    events = [_MENTION_ELEMENT.sub("", f) for f in facts]
+    projections = {"summaries": without_facts, "events": events, "none": [], "guide": [guide.decode("utf-8")]}
     projections.update({page.current: [page.markdown.decode("utf-8")] for page in custom.pages})
     top = {"site_root": "", "documents_base": "documents/"}  # links between documents are written from the page's folder
     pages = [("index.html", "html/home.xsl", "home", top, "summaries")]
-    pages += [(f"registers/{name}.html", "html/register.xsl", "site", {"kind": kind, "site_root": "../", "documents_base": "../documents/"}, "mentions") for kind, name in REGISTER_PAGES.items()]
-    pages += [("chronology.html", "html/chronology.xsl", "site", top, "facts"),
+    pages += [("chronology.html", "html/chronology.xsl", "site", top, "events"),
               ("search.html", "html/search-page.xsl", "site", top, "none"),
-              ("guide.html", "html/guide.xsl", "guide", top, "guide"),
-              ("assets/registers.js", "html/registers-data.xsl", "registers", top, "none")]
+              ("guide.html", "html/guide.xsl", "guide", top, "guide")]
     pages += [(page.path, "html/page.xsl", page.current if page.markdown else "edition",
                {"site_root": "../", "documents_base": "../documents/", "page_title": page.title, "page_path": page.path,
                 "page_current": page.current, "division": page.division}, page.current) for page in custom.pages]

@@ -5,7 +5,7 @@
 
   Output (namespace https://teipress.org/ns/facts):
     <facts document="id" type="telegram" title="..." date="1967-05-01">
-      <mention entity="tito" kind="person" anchor="p12" surface="Tito"/>
+      <mention entity="tito" kind="person" anchor="p12" surface="Tito" before="… a telegram from Marshal " after=" to the President, who …"/>
       <event sort="1975-11-04" when="1975-11-04" anchor="p5" surface="November 4th">context</event>
     </facts>
 -->
@@ -23,6 +23,7 @@
   <xsl:import href="passages.xsl"/>
   <xsl:import href="kinds.xsl"/>
   <xsl:import href="correspondence.xsl"/>
+  <xsl:import href="readings.xsl"/>
 
   <!-- The document's id when the caller knows it better (the file name). -->
   <xsl:param name="document-id" as="xs:string?" select="()"/>
@@ -48,7 +49,9 @@
   <xsl:template match="*[tp:behaviour(.) = 'entity'][exists(tp:pointer-ids(.))]" mode="tp:facts">
     <xsl:variable name="element" select="."/>
     <xsl:for-each select="tp:pointer-ids(.)">
-      <mention entity="{(tp:entry-by-id(., root($element))/@xml:id, .)[1]}" kind="{(tp:entity-kind($element), 'other')[1]}" anchor="{tp:passage-anchor($element)}" surface="{normalize-space($element)}"/>
+      <mention entity="{(tp:entry-by-id(., root($element))/@xml:id, .)[1]}" kind="{(tp:entity-kind($element), 'other')[1]}" anchor="{tp:passage-anchor($element)}" surface="{normalize-space($element)}">
+        <xsl:sequence select="tp:mention-context($element)"/>
+      </mention>
     </xsl:for-each>
     <xsl:apply-templates mode="tp:facts"/>
   </xsl:template>
@@ -56,7 +59,9 @@
   <xsl:template match="ref[starts-with(@target, '#')] | ptr[starts-with(@target, '#')]" mode="tp:facts">
     <xsl:variable name="element" select="."/>
     <xsl:for-each select="tp:pointer-ids(.)">
-      <mention entity="{.}" kind="citation" anchor="{tp:passage-anchor($element)}" surface="{normalize-space($element)}"/>
+      <mention entity="{.}" kind="citation" anchor="{tp:passage-anchor($element)}" surface="{normalize-space($element)}">
+        <xsl:sequence select="tp:mention-context($element)"/>
+      </mention>
     </xsl:for-each>
     <xsl:apply-templates mode="tp:facts"/>
   </xsl:template>
@@ -68,6 +73,37 @@
     </event>
     <xsl:apply-templates mode="tp:facts"/>
   </xsl:template>
+
+  <!-- Keyword in context: the words either side of a mention in its passage, as the reading text
+       has them (no notes but the mention's own, no readings the edition does not follow: see
+       readings.xsl), at most $tp:context-words words and $tp:context-characters characters a
+       side; "…" where the passage goes on. Attributes before and after, computed here once from the
+       document's own text, so that a register page needs no second look at the source. -->
+  <xsl:variable name="tp:context-words" as="xs:integer" select="6"/>
+  <xsl:variable name="tp:context-characters" as="xs:integer" select="60"/>
+
+  <xsl:function name="tp:mention-context" as="attribute()*">
+    <xsl:param name="element" as="element()"/>
+    <xsl:variable name="passage" select="tp:passage($element)"/>
+    <xsl:variable name="own" select="$element/ancestor-or-self::*"/>
+    <xsl:variable name="texts" select="$passage//text()[not(ancestor::note except $own)]
+      [not(some $alternate in (ancestor::*[tp:behaviour(.) eq 'alternate'] except $own) satisfies empty(ancestor::* intersect tp:primary-reading($alternate)))]"/>
+    <xsl:variable name="text-before" select="string-join($texts[. &lt;&lt; $element], '')"/>
+    <xsl:variable name="text-after" select="string-join(($texts[. >> $element] except $element//text()), '')"/>
+    <xsl:variable name="before" select="tokenize(normalize-space($text-before), ' ')[. ne '']"/>
+    <xsl:variable name="after" select="tokenize(normalize-space($text-after), ' ')[. ne '']"/>
+    <!-- A space between context and mention where the text has one ("Tito-Kim" stays one word). -->
+    <xsl:if test="exists($before)">
+      <xsl:variable name="words" select="string-join(subsequence($before, count($before) - $tp:context-words + 1), ' ')"/>
+      <xsl:variable name="cut" select="substring($words, string-length($words) - $tp:context-characters + 1)"/>
+      <xsl:attribute name="before" select="(if (count($before) gt $tp:context-words or $cut ne $words) then '… ' else '') || $cut || (if (matches($text-before, '\s$')) then ' ' else '')"/>
+    </xsl:if>
+    <xsl:if test="exists($after)">
+      <xsl:variable name="words" select="string-join(subsequence($after, 1, $tp:context-words), ' ')"/>
+      <xsl:variable name="cut" select="substring($words, 1, $tp:context-characters)"/>
+      <xsl:attribute name="after" select="(if (matches($text-after, '^\s')) then ' ' else '') || $cut || (if (count($after) gt $tp:context-words or $cut ne $words) then ' …' else '')"/>
+    </xsl:if>
+  </xsl:function>
 
   <!-- A document's title: the main title of its header, else its analytic title (a letter's own, not
        the series' or the edition's it is published in), else its first title, else its first heading. -->

@@ -129,7 +129,6 @@
         </xsl:if>
         <!-- The words of site.js (popovers, buttons, search) in the interface language. -->
         <script type="application/json" id="teipress-messages">{tp:script-json(tp:messages-starting('js.'))}</script>
-        <script src="{$site-root}assets/registers.js" defer="defer"></script>
         <script src="{$site-root}assets/site.js" defer="defer"></script>
       </head>
       <body class="page-{$current}">

@@ -80,17 +80,43 @@
   <!-- Functions other stylesheets reuse                                   -->
   <!-- ================================================================== -->
 
-  <!-- The register page entry of a person, place, organisation, cited document or event. -->
+  <!-- The page of a register entry (a person, place, organisation or cited document); an event's place in the chronology. -->
   <xsl:function name="tp:register-href" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="kind" select="tp:entry-kind($entry)"/>
-    <xsl:variable name="page" select="
-      if ($kind eq 'person') then 'registers/persons.html'
-      else if ($kind eq 'place') then 'registers/places.html'
-      else if ($kind eq 'org') then 'registers/organizations.html'
-      else if ($kind eq 'event') then 'chronology.html'
-      else 'registers/bibliography.html'"/>
-    <xsl:sequence select="$site-root || $page || '#' || string($entry/@xml:id)"/>
+    <xsl:sequence select="
+      if ($kind eq 'event') then $site-root || 'chronology.html#' || string($entry/@xml:id)
+      else if (empty($entry/@xml:id)) then $site-root || 'registers/' || tp:register-page($kind) || '.html'
+      else $site-root || 'registers/' || tp:register-page($kind) || '/' || tp:entry-file($entry/@xml:id) || '.html'"/>
+  </xsl:function>
+
+  <!-- The register an entry of a kind is listed in: registers/{page}.html, its entries' pages in registers/{page}/. -->
+  <xsl:function name="tp:register-page" as="xs:string">
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:sequence select="(map {'person': 'persons', 'place': 'places', 'org': 'organizations'}($kind), 'bibliography')[1]"/>
+  </xsl:function>
+
+  <!-- An entry's file name in the site (its page registers/{page}/{name}.html, its popover data
+       assets/entries/{name}.js), safe and unique whatever the id: a-z, 0-9 and "-" stay; a capital
+       becomes "_" and its small letter (unique where file systems ignore case), any other character
+       "." + its hex code point + "."; a name that would pass 150 characters is cut at 140 and ends in
+       "~" + a checksum of the id; a device name of Windows (con, nul ...) gets a "~" before it.
+       site.js's entryFile makes the same names. -->
+  <xsl:function name="tp:entry-file" as="xs:string">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:variable name="name" select="string-join(string-to-codepoints($id)!(
+      if ((. ge 97 and . le 122) or (. ge 48 and . le 57) or . eq 45) then codepoints-to-string(.)
+      else if (. ge 65 and . le 90) then '_' || codepoints-to-string(. + 32)
+      else '.' || tp:hex(.) || '.'), '')"/>
+    <xsl:sequence select="
+      if (string-length($name) gt 150) then substring($name, 1, 140) || '~' || tp:hex(fold-left(string-to-codepoints($id), 0, function ($sum, $code) { ($sum * 31 + $code) mod 4294967296 }))
+      else if (matches($name, '^(con|prn|aux|nul|com[0-9]|lpt[0-9])$')) then '~' || $name
+      else $name"/>
+  </xsl:function>
+
+  <xsl:function name="tp:hex" as="xs:string">
+    <xsl:param name="number" as="xs:integer"/>
+    <xsl:sequence select="(if ($number ge 16) then tp:hex($number idiv 16) else '') || substring('0123456789abcdef', $number mod 16 + 1, 1)"/>
   </xsl:function>
 
   <!-- An xml:id of a non-passage element as an HTML id: ids that look like the ones we generate
@@ -182,7 +208,8 @@
       else if (starts-with($safe, '#')) then tp:local-href(substring($safe, 2), $context)
       else if (matches($safe, '^[A-Za-z][A-Za-z0-9+.\-]*:')) then $safe
       else if (matches($safe, '^(.*/)?registers/(persons|places|organizations|bibliography)\.xml(#.*)?$'))
-        then $site-root || replace($safe, '^(.*/)?registers/([a-z]+)\.xml', 'registers/$2.html')
+        then (substring-after($safe, '#')[. ne '']!tp:entry-by-id(., root($context))!tp:register-href(.),
+              $site-root || replace($safe, '^(.*/)?registers/([a-z]+)\.xml', 'registers/$2.html'))[1]
       else if (matches($safe, '^([^#?]*/)?[^/#?]+\.xml([?#].*)?$'))
         then $documents-base || replace($safe, '^([^#?]*/)?([^/#?]+)\.xml', '$2.html')
       else if (matches($safe, '^[^#?]*\.[A-Za-z0-9]{1,5}([?#].*)?$')) then $safe

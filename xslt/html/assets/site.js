@@ -7,7 +7,8 @@
   "use strict";
 
   var root = document.documentElement.getAttribute("data-site-root") || "";
-  var registers = window.teipressRegisters || {};
+  /* Register entries by id, as their popover data scripts deliver them (null: the site has no such entry). */
+  var registers = {};
   var messages = readMessages();
 
   function readMessages() {
@@ -28,6 +29,56 @@
   /* Only the registers' own entries: an id such as "constructor" must not find Object's properties. */
   function entryOf(id) {
     return Object.prototype.hasOwnProperty.call(registers, id) ? registers[id] : null;
+  }
+
+  /* An entry's file name in the site, as xslt/html/text.xsl's tp:entry-file makes it: a-z, 0-9 and
+     "-" stay, a capital is "_" and its small letter, any other character "." hex code point "."; a
+     name over 150 characters is cut at 140 and ends in "~" and a checksum; a Windows device name gets "~". */
+  function entryFile(id) {
+    var name = "";
+    var sum = 0;
+    for (var i = 0; i < id.length; i++) {
+      var code = id.codePointAt(i);
+      if (code > 0xffff) i++;
+      sum = (sum * 31 + code) % 4294967296;
+      if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 45) name += String.fromCodePoint(code);
+      else if (code >= 65 && code <= 90) name += "_" + String.fromCodePoint(code + 32);
+      else name += "." + code.toString(16) + ".";
+    }
+    if (name.length > 150) return name.slice(0, 140) + "~" + sum.toString(16);
+    return /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/.test(name) ? "~" + name : name;
+  }
+
+  /* Each entry's popover data is a small script (assets/entries/{file}.js, which calls
+     teipressEntry): loaded once, when a page names the entry. A script rather than fetch(), so
+     that the popovers work from file:// too. `done` runs when every id is known or known missing. */
+  var waiting = {};
+  window.teipressEntry = function (entry) {
+    if (!entry || typeof entry.id !== "string" || !Object.prototype.hasOwnProperty.call(waiting, entry.id)) return;
+    registers[entry.id] = entry;
+  };
+
+  function loadEntries(ids, done) {
+    var pending = 0;
+    function settle(id) {
+      if (!Object.prototype.hasOwnProperty.call(registers, id)) registers[id] = null;
+      var callbacks = waiting[id];
+      waiting[id] = [];
+      callbacks.forEach(function (callback) { callback(); });
+    }
+    function one() { if (--pending === 0) done(); }
+    ids.forEach(function (id) {
+      if (!id || Object.prototype.hasOwnProperty.call(registers, id)) return;
+      pending++;
+      if (Object.prototype.hasOwnProperty.call(waiting, id) && waiting[id].length) { waiting[id].push(one); return; }
+      waiting[id] = [one];
+      var script = document.createElement("script");
+      script.src = root + "assets/entries/" + entryFile(id) + ".js";
+      script.onload = function () { settle(id); };
+      script.onerror = function () { settle(id); };
+      document.head.appendChild(script);
+    });
+    if (pending === 0) done();
   }
 
   function el(name, className, text) {
@@ -91,7 +142,16 @@
     return title;
   }
 
+  /* Open the popover of a trigger once the data of the entries it names has loaded (at once when it has). */
+  var opening = null;
   function openPopover(trigger) {
+    opening = trigger;
+    var ids = trigger.classList.contains("alternate") ? [] : (trigger.dataset.entity || "").split(/\s+/).filter(Boolean);
+    loadEntries(ids, function () { if (opening === trigger) showPopover(trigger); });
+  }
+
+  function showPopover(trigger) {
+    opening = null;
     var box = ensurePopover();
     if (current && current !== trigger) closePopover(false);
     box.textContent = "";
@@ -157,6 +217,7 @@
   }
 
   function closePopover(returnFocus) {
+    opening = null;
     if (!popover || popover.hidden) return;
     popover.hidden = true;
     if (current) {
@@ -173,10 +234,13 @@
       trigger.setAttribute("aria-haspopup", "dialog");
       trigger.setAttribute("aria-expanded", "false");
       if (!trigger.hasAttribute("tabindex")) trigger.tabIndex = 0;
-      var entry = entryOf((trigger.dataset.entity || "").split(/\s+/)[0]);
-      if (entry && !trigger.hasAttribute("aria-label") && !trigger.classList.contains("alternate")) {
-        trigger.setAttribute("aria-description", t("label", kindLabel(entry.kind)) + entry.name);
-      }
+      if (trigger.classList.contains("alternate") || trigger.hasAttribute("aria-label")) return;
+      /* the entry's kind and standard name for screen readers, once its data has loaded */
+      var id = (trigger.dataset.entity || "").split(/\s+/)[0];
+      loadEntries([id], function () {
+        var entry = entryOf(id);
+        if (entry) trigger.setAttribute("aria-description", t("label", kindLabel(entry.kind)) + entry.name);
+      });
     });
     document.addEventListener("click", function (event) {
       var trigger = event.target.closest && event.target.closest(".reading-text .entity, .reading-text .alternate");

@@ -1,0 +1,305 @@
+"""Register pages that scale: a page per register entry, index pages, and the popovers' data per entry.
+
+Every entry of the persons, places, organisations and cited documents gets a page of its own
+(`registers/{persons,...}/{file}.html`, html/entry.xsl) with every passage that mentions it, grouped
+by document in reading order with the words around each mention, and a small script with what its
+popover shows (`assets/entries/{file}.js`, html/registers-data.xsl). Each register has index pages
+(`registers/{persons,...}.html`, html/register.xsl) listing its entries; a register of more than
+`SPLIT_AT` entries is split by initial letter (cited documents: `SPLIT_AT` a page, by number), so
+that no page grows with the edition. The file names come from html/register-plan.xsl (tp:entry-file).
+
+The mentions are read from the per-document facts files on disk (`.teipress/facts/{id}.xml`), one
+file at a time in reading order, into a SQLite file beside the build (not into this process's
+memory); each page's source is then the part that concerns it. Pages are independent units rendered
+by the worker processes, each with its own cache key over its source: after one letter changed only
+the entries that letter names (and their index pages) are transformed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from lxml import etree
+
+from .xmlio import safe_parser, write_atomic
+
+SITE_NS = "https://teipress.org/ns/site"
+FACTS_NS = "https://teipress.org/ns/facts"
+FACTS_DIR = Path(".teipress") / "facts"
+# The inputs the workers read from disk rather than receive with every page.
+REGISTERS_FILE = Path(".teipress") / "registers.xml"
+EDITION_FILE = Path(".teipress") / "edition.xml"
+ENTRY_DATA_DIR = "assets/entries"
+REGISTER_PAGES = {"person": "persons", "place": "places", "org": "organizations", "bibl": "bibliography"}
+# A register of more entries than this is split into index pages by initial (about 250 bytes an entry:
+# a letter holding a tenth of 20,000 names stays near 500 KB).
+SPLIT_AT = 400
+# Documents listed on one page of an entry: an entry named in thousands of letters gets several
+# pages ({file}.html, {file}~p2.html ...: "~p" is in no other file name), none near 1 MB.
+DOCUMENTS_PER_PAGE = 250
+# Pages handed to the workers at once: their sources are held only while their batch renders.
+BATCH = 400
+# Pages one worker task renders.
+TASK_SIZE = 20
+# The parts of a document's facts (summary.xsl) that name a register entry by @ref.
+_PARTIES = {f"{{{SITE_NS}}}{name}" for name in ("sender", "addressee", "correspondent", "from", "to")}
+
+# html.py's _Workers.map: (function, items, argument tuples) -> (item, result) in order, in the worker processes.
+MapUnits = Callable[[Callable[..., object], Sequence[object], Sequence[tuple[object, ...]]], Iterable[tuple[object, object]]]
+
+
+@dataclass(frozen=True)
+class PlannedEntry:
+    """An entry of a register page, as html/register-plan.xsl lists it."""
+
+    kind: str
+    id: str
+    file: str
+    initial: str
+    initial_file: str
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One page to render: its path in the site, its stylesheet, its source (None: the registers) and parameters."""
+
+    relative: str
+    stylesheet: str
+    source: str | None
+    params: dict[str, str]
+
+
+def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: bytes, edition_xml: bytes, *,
+                    site_key: str, params: dict[str, str], stylesheet: Callable[[str], str], map_units: MapUnits,
+                    old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
+    """Write the register pages and popover data of the documents `document_ids` (in reading order).
+
+    `params` are the layout's parameters (site title, language, customisation), `stylesheet`
+    resolves a stylesheet's name (the edition's own one if it has one), `map_units` runs tasks in
+    the worker processes. Unchanged pages (same key in `old_pages`, file present) are kept; every
+    page's key goes into `new_pages`. Returns the paths written; removes the register pages and data
+    of entries that are gone.
+    """
+    _write_if_changed(staging / REGISTERS_FILE, registers_xml)
+    _write_if_changed(staging / EDITION_FILE, edition_xml)
+    plan = register_plan(registers_xml, stylesheet("html/register-plan.xsl"), params.get("language", "en"))
+    written: list[Path] = []
+    kept: set[Path] = set()
+    with tempfile.TemporaryDirectory(prefix="tp-mentions-") as folder:
+        mentions = _MentionStore(Path(folder) / "mentions.sqlite")
+        try:
+            mentions.read(staging, document_ids)
+            units = _units(plan, mentions, params, stylesheet)
+            for batch in _batches(units, BATCH, site_key):
+                due = []
+                for unit, key in batch:
+                    new_pages[unit.relative] = key
+                    path = staging / unit.relative
+                    kept.add(path)
+                    if old_pages.get(unit.relative) != key or not path.is_file():
+                        due.append(unit)
+                # A task renders several small pages: one page a task would cost more in passing it than in rendering it.
+                tasks = [due[start:start + TASK_SIZE] for start in range(0, len(due), TASK_SIZE)]
+                arguments = [(f"register pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.params, str(staging / unit.relative)) for unit in task])
+                             for task in tasks]
+                for task, _ in map_units(render_unit, tasks, arguments):
+                    written.extend(staging / unit.relative for unit in task)  # type: ignore[attr-defined]
+        finally:
+            mentions.close()
+    _remove_stale(staging, kept)
+    return written
+
+
+def register_plan(registers_xml: bytes, plan_stylesheet: str, language: str) -> list[PlannedEntry]:
+    """Every entry of the four registers in its register's order, with its file name and initial."""
+    from .saxon import Stylesheets, to_xdm
+
+    text = Stylesheets().transform(plan_stylesheet, to_xdm(registers_xml), registers=to_xdm(registers_xml), language=language)
+    # split at line feeds only: str.splitlines would also split at a U+0085 or U+2028 in an initial
+    return [PlannedEntry(*line.split("\t")) for line in text.split("\n") if line]
+
+
+class _MentionStore:
+    """The documents' register mentions and correspondents, by entry, in a SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE document (seq INTEGER PRIMARY KEY, attributes TEXT)")
+        self.db.execute("CREATE TABLE part (entity TEXT, seq INTEGER, mention INTEGER, xml TEXT)")
+
+    def read(self, staging: Path, document_ids: Sequence[str]) -> None:
+        """Read each document's facts file in reading order; keep what names an entry."""
+        parser = safe_parser()
+        for seq, document_id in enumerate(document_ids):
+            root = etree.fromstring((staging / FACTS_DIR / f"{document_id}.xml").read_bytes(), parser)
+            self.db.execute("INSERT INTO document VALUES (?, ?)", (seq, json.dumps(dict(root.attrib))))
+            rows = [(party.get("ref"), seq, 0, etree.tostring(party, encoding="unicode", with_tail=False))
+                    for party in root if party.tag in _PARTIES and party.get("ref")]
+            rows += [(mention.get("entity"), seq, 1, etree.tostring(mention, encoding="unicode", with_tail=False))
+                     for mention in root.iter(f"{{{FACTS_NS}}}mention")]
+            self.db.executemany("INSERT INTO part VALUES (?, ?, ?, ?)", rows)
+        self.db.execute("CREATE INDEX part_entity ON part (entity, seq)")
+        self.db.commit()
+
+    def document_counts(self) -> dict[str, int]:
+        """How many documents name each entry (in their text or as a correspondent)."""
+        return dict(self.db.execute("SELECT entity, COUNT(DISTINCT seq) FROM part GROUP BY entity"))
+
+    def documents(self, entity: str) -> list[tuple[str, bool, bool]]:
+        """The documents that name an entry, in reading order: each as html/entry.xsl reads it (with only
+        what concerns the entry), whether it names the entry as a correspondent, whether in its text."""
+        rows = self.db.execute("SELECT part.seq, document.attributes, part.mention, part.xml FROM part JOIN document USING (seq) "
+                               "WHERE part.entity = ? ORDER BY part.seq, part.mention, part.rowid", (entity,))
+        documents: list[tuple[str, bool, bool]] = []
+        for _seq, group in itertools.groupby(rows, key=lambda row: row[0]):
+            parts = list(group)
+            attributes = "".join(f" {name}={quoteattr(value)}" for name, value in json.loads(parts[0][1]).items())
+            parties = [xml for *_, mention, xml in parts if not mention]
+            mentions = [xml for *_, mention, xml in parts if mention]
+            facts = ["<f:facts>", *mentions, "</f:facts>"] if mentions else []
+            documents.append(("".join([f"<document{attributes}>", *parties, *facts, "</document>"]), bool(parties), bool(mentions)))
+        return documents
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _units(plan: list[PlannedEntry], mentions: _MentionStore, params: dict[str, str], stylesheet: Callable[[str], str]) -> Iterator[_Unit]:
+    """The index pages of each register, then a page and the popover data of each entry."""
+    counts = mentions.document_counts()
+    by_kind: dict[str, list[PlannedEntry]] = {kind: [] for kind in REGISTER_PAGES}
+    for entry in plan:
+        by_kind[entry.kind].append(entry)
+    index_sheet, entry_sheet, data_sheet = (stylesheet(f"html/{name}.xsl") for name in ("register", "entry", "registers-data"))
+    index_params = {**params, "site_root": "../", "documents_base": "../documents/"}
+    for kind, entries in by_kind.items():
+        for relative, source in _index_pages(kind, entries, counts):
+            yield _Unit(relative, index_sheet, source, index_params)
+    entry_params = {**params, "site_root": "../../", "documents_base": "../../documents/"}
+    data_params = {**params, "site_root": "", "documents_base": "documents/"}
+    for entry in plan:
+        documents = mentions.documents(entry.id)
+        chunks = [documents[start:start + DOCUMENTS_PER_PAGE] for start in range(0, len(documents), DOCUMENTS_PER_PAGE)] or [[]]
+        folder = f"registers/{REGISTER_PAGES[entry.kind]}/"
+        files = [f"{entry.file}.html" if number == 1 else f"{entry.file}~p{number}.html" for number in range(1, len(chunks) + 1)]
+        totals = f'correspondence="{sum(1 for _, party, _ in documents if party)}" mentioned="{sum(1 for *_, mention in documents if mention)}"'
+        for number, chunk in enumerate(chunks, start=1):
+            pages = "".join(f'<page number="{other}" first="{(other - 1) * DOCUMENTS_PER_PAGE + 1}" last="{min(other * DOCUMENTS_PER_PAGE, len(documents))}" href={quoteattr(name)} current="{str(other == number).lower()}"/>'
+                            for other, name in enumerate(files, start=1)) if len(chunks) > 1 else ""
+            source = "".join([f'<site xmlns="{SITE_NS}" xmlns:f="{FACTS_NS}" path={quoteattr(folder + files[number - 1])} {totals}>', pages, *(xml for xml, *_ in chunk), "</site>"])
+            yield _Unit(folder + files[number - 1], entry_sheet, source, {**entry_params, "entry_id": entry.id})
+        # The popover data shows no mentions: a unit of its own, rendered again only when the registers change.
+        data = f"{ENTRY_DATA_DIR}/{entry.file}.js"
+        yield _Unit(data, data_sheet, None, {**data_params, "entry_id": entry.id})
+
+
+def _index_pages(kind: str, entries: list[PlannedEntry], counts: dict[str, int]) -> Iterator[tuple[str, str]]:
+    """(path, html/register.xsl's source) of each index page of a register: one page, or one per initial (per SPLIT_AT cited documents)."""
+    page = REGISTER_PAGES[kind]
+    groups: dict[str, list[PlannedEntry]] = {}
+    names: dict[str, str] = {}
+    if len(entries) <= SPLIT_AT:
+        groups[""] = entries
+    elif kind == "bibl":
+        for start in range(0, len(entries), SPLIT_AT):
+            label = f"{start + 1}–{min(start + SPLIT_AT, len(entries))}"
+            groups[label] = entries[start:start + SPLIT_AT]
+            names[label] = str(start // SPLIT_AT + 1)
+    else:
+        for entry in entries:
+            groups.setdefault(entry.initial, []).append(entry)
+            names.setdefault(entry.initial, entry.initial_file)
+    labels = list(groups)
+    files = {label: f"{page}.html" if position == 0 else f"{page}-{names[label]}.html" for position, label in enumerate(labels)}
+    for label in labels:
+        relative = f"registers/{files[label]}"
+        if label:
+            letters = [f"<letter label={quoteattr(other)} href={quoteattr(files[other])} current=\"{str(other == label).lower()}\"/>" for other in labels]
+        elif kind != "bibl":
+            # One page: the bar jumps to each initial's first entry on it.
+            firsts: dict[str, str] = {}
+            for entry in entries:
+                firsts.setdefault(entry.initial, entry.id)
+            letters = [f"<letter label={quoteattr(initial)} href={quoteattr('#' + first)}/>" for initial, first in firsts.items()]
+        else:
+            letters = []
+        rows = [f"<entry id={quoteattr(entry.id)} documents=\"{counts.get(entry.id, 0)}\"/>" for entry in groups[label]]
+        yield relative, "".join([f'<index xmlns="{SITE_NS}" kind="{kind}" path={quoteattr(relative)} total="{len(entries)}">', *letters, *rows, "</index>"])
+
+
+def _batches(units: Iterator[_Unit], size: int, site_key: str) -> Iterator[list[tuple[_Unit, str]]]:
+    """The units with their cache keys (over the site's key: stylesheets, registers, settings), `size` at a time."""
+    batch: list[tuple[_Unit, str]] = []
+    for unit in units:
+        batch.append((unit, _unit_key(site_key, unit)))
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _unit_key(site_key: str, unit: _Unit) -> str:
+    digest = hashlib.sha256(site_key.encode())
+    for part in (unit.stylesheet, unit.source or "", json.dumps(unit.params, sort_keys=True), unit.relative):
+        data = part.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def _remove_stale(staging: Path, kept: set[Path]) -> None:
+    """Remove the register pages and popover data this build did not make (entries that are gone, pages no longer split)."""
+    registers = staging / "registers"
+    candidates = [path for page in REGISTER_PAGES.values() for path in (*(registers / page).glob("*.html"), *registers.glob(f"{page}-*.html"))]
+    candidates += list((staging / ENTRY_DATA_DIR).glob("*.js"))
+    # The single script of every entry that the per-entry data replaced (sites built before).
+    candidates.append(staging / "assets" / "registers.js")
+    for path in candidates:
+        if path not in kept and path.is_file():
+            path.unlink()
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    try:
+        if path.is_file() and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)
+
+
+# --- in the worker processes ---------------------------------------------------------------------
+
+_worker_inputs: dict[str, object] = {}
+
+
+def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, dict[str, str], str]]) -> None:
+    """Transform and write pages (stylesheet, source or None for the registers, parameters, path); the
+    registers and edition are parsed once per worker (again when they changed). `what` names the pages in an error."""
+    from .saxon import Stylesheets, to_xdm
+
+    if "sheets" not in _worker_inputs:
+        _worker_inputs["sheets"] = Stylesheets()
+    inputs = []
+    for name in (REGISTERS_FILE, EDITION_FILE):
+        path = Path(staging) / name
+        stat = path.stat()
+        stamp = (str(path), stat.st_mtime_ns, stat.st_size)
+        if _worker_inputs.get(str(name)) != stamp:
+            data = path.read_bytes()
+            _worker_inputs[f"{name}:node"] = to_xdm(data) if data else None
+            _worker_inputs[str(name)] = stamp
+        inputs.append(_worker_inputs[f"{name}:node"])
+    registers, edition = inputs
+    sheets: Stylesheets = _worker_inputs["sheets"]  # type: ignore[assignment]
+    for sheet, source, params, out_path in outputs:
+        node = to_xdm(source) if source is not None else registers
+        write_atomic(Path(out_path), sheets.transform(sheet, node, registers=registers, edition=edition, **params))  # type: ignore[arg-type]
