@@ -51,3 +51,18 @@ def test_readme_quick_start_is_what_ci_runs() -> None:
     quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     assert install in quick_start and tests in quick_start
     assert install in ci and tests in ci
+
+
+def test_no_file_of_the_project_holds_a_merge_conflict_marker() -> None:
+    """A merge left unresolved in the README once: every text file git knows is checked for the markers."""
+    import re
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    marker = re.compile(r"^(<{7}|>{7}|={7})( |$)", re.MULTILINE)
+    found = []
+    for name in tracked:
+        path = REPO / name
+        if path.suffix in {".md", ".py", ".xsl", ".xml", ".rng", ".typ", ".js", ".css", ".toml", ".txt"} and path.is_file():
+            found += [f"{name}:{text[:match.start()].count(chr(10)) + 1}" for text in [path.read_text(encoding="utf-8", errors="replace")] for match in marker.finditer(text)]
+    assert found == []
