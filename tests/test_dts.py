@@ -28,7 +28,6 @@ import asyncio
 import json
 import re
 import shutil
-import tarfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -37,7 +36,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from conftest import REPO, shared_path
+from conftest import REPO
 from teipress.build import build_edition
 from teipress.config import load_config
 from teipress.dts import CONTEXT, DTS_NS, PAGE_SIZE, make_app
@@ -46,7 +45,6 @@ from teipress.serve import serving
 uritemplate = pytest.importorskip("uritemplate", reason="uritemplate (the test extra) expands the RFC 6570 templates")
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
-ESCHER_LETTERS = 200
 HOST = "dts.test"
 LIVE_ROOT = f"http://{HOST}/api/dts/"
 
@@ -69,19 +67,9 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def escher_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    archive = shared_path("corpora", "escher.tar.xz")
-    unpacked = tmp_path_factory.mktemp("escher-corpus")
-    letters = []
-    with tarfile.open(archive) as tar:
-        members = [m for m in tar.getmembers() if m.isfile()]
-        letters = sorted((m for m in members if m.name.startswith("escher/briefe/")), key=lambda m: m.name)[:ESCHER_LETTERS]
-        registers = [m for m in members if m.name in ("escher/people/people.xml", "escher/places/places.xml")]
-        tar.extractall(unpacked, members=letters + registers, filter="data")
+def escher_site(tmp_path_factory: pytest.TempPathFactory, escher_letters: Path) -> Path:
     root = tmp_path_factory.mktemp("escher")
-    shutil.copytree(unpacked / "escher" / "briefe", root / "tei")
-    for register in ("people", "places"):
-        shutil.copytree(unpacked / "escher" / register, root / "tei" / register)
+    shutil.copytree(escher_letters, root / "tei")
     return build_site(root)
 
 
