@@ -73,7 +73,7 @@ def escher_site(tmp_path_factory: pytest.TempPathFactory, escher_letters: Path) 
     return build_site(root)
 
 
-@pytest.fixture(scope="module", params=["seed", "escher"])
+@pytest.fixture(scope="module", params=["seed", pytest.param("escher", marks=pytest.mark.slow)])
 def site(request: pytest.FixtureRequest) -> Path:
     return request.getfixturevalue(f"{request.param}_site")
 
@@ -84,6 +84,7 @@ def site(request: pytest.FixtureRequest) -> Path:
 class Live:
     def __init__(self, site: Path) -> None:
         self.app = make_app(site)
+        self.templates: dict[str, str] = {}
 
     def get(self, url: str, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:
         path, _, query = url.removeprefix(f"http://{HOST}").partition("?")
@@ -109,7 +110,9 @@ class Live:
 
     def endpoint(self, name: str, **params: object) -> str:
         """The URL of a request, made from the entry point's template."""
-        template = self.json(LIVE_ROOT)[name]
+        if not self.templates:
+            self.templates = self.json(LIVE_ROOT)
+        template = self.templates[name]
         return uritemplate.expand(template, {k: str(v) for k, v in params.items()})
 
 
@@ -247,6 +250,7 @@ def resources_of(live: Live, collection: str) -> list[dict[str, Any]]:
     return [member for page in pages for member in page["member"]]
 
 
+@pytest.mark.slow
 def test_a_long_collection_is_paginated(escher_site: Path) -> None:
     live = Live(escher_site)
     root = live.json(live.endpoint("collection"))
@@ -291,8 +295,13 @@ def test_navigation_responses_have_the_required_fields(site: Path, live: Live) -
         response = live.json(live.endpoint("navigation", resource=resource, down=1))
         assert response["@type"] == "Navigation" and response["dtsVersion"] == "1.0" and response["@context"] == CONTEXT
         assert response["@id"] == live.endpoint("navigation", resource=resource, down=1)
+        assert set(response["resource"]) == {"@id", "@type", "collection", "navigation", "document", "citationTrees"}
         assert response["resource"]["@id"] == resource and response["resource"]["@type"] == "Resource"
-        assert_collection_object(response["resource"])
+        collection = live.json(live.endpoint("collection", id=resource))
+        assert response["resource"]["citationTrees"] == collection["citationTrees"]
+        for tree in response["resource"]["citationTrees"]:
+            assert tree["@type"] == "CitationTree"
+            assert_cite_structure(tree["citeStructure"])
         assert "ref" not in response and "start" not in response
         assert response["member"] and all(unit["level"] == 1 and unit["parent"] is None for unit in response["member"])
         for unit in all_units(live, resource):

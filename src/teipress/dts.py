@@ -23,6 +23,7 @@ tree down to 1 and to the bottom (-1), for each citable unit the unit itself and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -30,6 +31,7 @@ import shutil
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
+from functools import cached_property
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Protocol
@@ -37,7 +39,9 @@ from urllib.parse import parse_qs, quote, unquote
 
 from lxml import etree
 
+from . import __version__
 from .errors import DtsRequestError, InputError
+from .resources import XSLT_DIR
 from .saxon import Stylesheets
 from .xmlio import NS, TEI_NS, safe_parser
 
@@ -86,9 +90,14 @@ class Resource:
     collection: str
     dublin_core: dict[str, list[Any]]
     units: list[Unit] = field(default_factory=list)
+    digest: str = ""  # of the document's TEI and the code that read it: an unchanged resource keeps its files
 
     def __post_init__(self) -> None:
         self.by_ref = {unit.identifier: unit for unit in self.units}
+
+    @cached_property
+    def citation_trees(self) -> list[dict[str, Any]]:
+        return _citation_trees(self)
 
 
 @dataclass
@@ -108,10 +117,13 @@ class Model:
     collections: dict[str, Collection]
     resources: dict[str, Resource]
 
+    static_root: str = ""  # where the static files that go with this model are published
+
     def to_json(self) -> str:
         return json.dumps({
+            "static_root": self.static_root,
             "collections": [vars(c) for c in self.collections.values()],
-            "resources": [{**{k: v for k, v in vars(r).items() if k not in ("units", "by_ref")},
+            "resources": [{**{k: v for k, v in vars(r).items() if k not in ("units", "by_ref", "citation_trees")},
                            "units": [vars(u) for u in r.units]} for r in self.resources.values()],
         }, ensure_ascii=False)
 
@@ -123,34 +135,68 @@ class Model:
         for item in data["resources"]:
             units = [Unit(**{**u, "path": tuple(u["path"])}) for u in item.pop("units")]
             resources[item["id"]] = Resource(**item, units=units)
-        return cls(collections, resources)
+        return cls(collections, resources, data.get("static_root", ""))
 
 
 def build_model(documents: Sequence[tuple[str, etree._ElementTree]], edition_tree: etree._ElementTree | None, title: str,
-                description: str = "", stylesheets: Stylesheets | None = None) -> Model:
-    """The collections and resources of `documents` (name, tree), passages by export/dts.xsl."""
+                description: str = "", stylesheets: Stylesheets | None = None, previous: Model | None = None) -> Model:
+    """The collections and resources of `documents` (name, tree), passages by export/dts.xsl.
+
+    A document whose digest is that of its resource in `previous` is not read again.
+    """
+    code = _code_key()
+    digests = {name: _digest(code, etree.tostring(tree, encoding="utf-8")) for name, tree in documents}
+    known = {name: previous.resources[name] for name, _tree in documents
+             if previous is not None and name in previous.resources and previous.resources[name].digest == digests[name]}
+    read = _read_resources([(name, tree) for name, tree in documents if name not in known], stylesheets)
+    taken = {ROOT_COLLECTION, *(name for name, _tree in documents)}
+    kinds: dict[str, Collection] = {}
+    resources: dict[str, Resource] = {}
+    for name, _tree in documents:
+        resource = known.get(name) or read[name]
+        resource.digest = digests[name]
+        kind = resource.kind
+        if kind not in kinds:
+            kinds[kind] = Collection(id=_unique(f"{ROOT_COLLECTION}.{re.sub(r'[^A-Za-z0-9._-]+', '-', kind)}", taken), title=kind,
+                                     members=[], parents=[ROOT_COLLECTION], description=f"The documents of the kind \u201c{kind}\u201d.")
+        kinds[kind].members.append(name)
+        resource.collection = kinds[kind].id
+        resources[name] = resource
+    title = title or _edition_title(edition_tree) or "Edition"
+    root = Collection(id=ROOT_COLLECTION, title=title, members=[c.id for c in kinds.values()], parents=[], description=description,
+                      dublin_core=_edition_dublin_core(edition_tree, title))
+    return Model({root.id: root, **{c.id: c for c in kinds.values()}}, resources)
+
+
+def _read_resources(documents: Sequence[tuple[str, etree._ElementTree]], stylesheets: Stylesheets | None) -> dict[str, Resource]:
+    """Title, kind, Dublin Core and passages of each document, in one run of export/dts.xsl."""
+    if not documents:
+        return {}
     collection = etree.Element(f"{{{EXPORT_NS}}}collection", nsmap={"tpe": EXPORT_NS})
     for name, tree in documents:
         etree.SubElement(collection, f"{{{EXPORT_NS}}}document", id=name).append(deepcopy(tree.getroot()))
     listing = etree.fromstring((stylesheets or Stylesheets()).transform("export/dts.xsl", collection, base_url="").encode("utf-8"),
                                etree.XMLParser(huge_tree=True))
-    taken = {ROOT_COLLECTION, *(name for name, _tree in documents)}
-    kinds: dict[str, Collection] = {}
-    resources: dict[str, Resource] = {}
-    for item in listing:
-        kind = item.get("kind")
-        if kind not in kinds:
-            kinds[kind] = Collection(id=_unique(f"{ROOT_COLLECTION}.{re.sub(r'[^A-Za-z0-9._-]+', '-', kind)}", taken), title=kind,
-                                     members=[], parents=[ROOT_COLLECTION], description=f"The documents of the kind “{kind}”.")
-        kinds[kind].members.append(item.get("id"))
-        dublin_core = _dublin_core(item.find("{http://www.openarchives.org/OAI/2.0/oai_dc/}dc"))
-        resources[item.get("id")] = Resource(id=item.get("id"), title=item.get("title") or item.get("id"), kind=kind,
-                                             collection=kinds[kind].id, dublin_core=dublin_core, units=_units(item))
-    title = title or _edition_title(edition_tree) or "Edition"
-    edition_dc = _edition_dublin_core(edition_tree, title)
-    root = Collection(id=ROOT_COLLECTION, title=title, members=[c.id for c in kinds.values()], parents=[], description=description,
-                      dublin_core=edition_dc)
-    return Model({root.id: root, **{c.id: c for c in kinds.values()}}, resources)
+    return {item.get("id"): Resource(id=item.get("id"), title=item.get("title") or item.get("id"), kind=item.get("kind"), collection="",
+                                     dublin_core=_dublin_core(item.find("{http://www.openarchives.org/OAI/2.0/oai_dc/}dc")), units=_units(item))
+            for item in listing}
+
+
+def _code_key() -> str:
+    """The stylesheets and this module, which decide what a document's DTS files hold."""
+    parts = [__version__.encode(), Path(__file__).read_bytes()]
+    for path in sorted([*(XSLT_DIR / "common").rglob("*.xsl"), *(XSLT_DIR / "export").glob("*.xsl")]):
+        parts.append(path.read_bytes())
+    return _digest(*parts)
+
+
+def _digest(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def _unique(wanted: str, taken: set[str]) -> str:
@@ -389,7 +435,7 @@ class DtsApi:
         self._tree_parameter(params)
         url = urls.navigation(resource.id, ref=ref, start=start, end=end, down=down)
         response: dict[str, Any] = {"@context": CONTEXT, "dtsVersion": DTS_VERSION, "@type": "Navigation", "@id": url,
-                                    "resource": self._resource_object(resource, urls)}
+                                    "resource": self._navigation_resource(resource, urls)}
         if ref is not None:
             unit = self._unit(resource, ref)
             response["ref"] = _citable_unit(unit)
@@ -508,9 +554,14 @@ class DtsApi:
             item["dublinCore"] = resource.dublin_core
         item.update(urls.resource_templates(resource.id))
         item["download"] = urls.document(resource.id)
-        item["citationTrees"] = _citation_trees(resource)
+        item["citationTrees"] = resource.citation_trees
         item["mediaTypes"] = list(DOCUMENT_MEDIA_TYPES)
         return item
+
+    def _navigation_resource(self, resource: Resource, urls: Urls) -> dict[str, Any]:
+        """The Resource as a Navigation response names it: what the specification requires, so that each
+        of the many static navigation files stays small (its metadata is in the collection response)."""
+        return {"@id": resource.id, "@type": "Resource", **urls.resource_templates(resource.id), "citationTrees": resource.citation_trees}
 
     def _document_file(self, resource: Resource) -> Path:
         return self.site / API_PATH / "document" / f"{resource.id}.xml"
@@ -620,6 +671,9 @@ def _citation_trees(resource: Resource) -> list[dict[str, Any]]:
     """One tree: for each level, the types met there, each with the types met below it."""
     if not resource.units:
         return []
+    children: dict[str | None, list[Unit]] = {}
+    for unit in resource.units:
+        children.setdefault(unit.parent, []).append(unit)
 
     def structure(units: list[Unit]) -> list[dict[str, Any]]:
         by_type: dict[str, list[Unit]] = {}
@@ -627,15 +681,14 @@ def _citation_trees(resource: Resource) -> list[dict[str, Any]]:
             by_type.setdefault(unit.cite_type, []).append(unit)
         result = []
         for cite_type, group in by_type.items():
-            names = {u.identifier for u in group}
-            children = [u for u in resource.units if u.parent in names]
+            below = [child for unit in group for child in children.get(unit.identifier, [])]
             entry: dict[str, Any] = {"@type": "CiteStructure", "citeType": cite_type}
-            if children:
-                entry["citeStructure"] = structure(children)
+            if below:
+                entry["citeStructure"] = structure(below)
             result.append(entry)
         return result
 
-    return [{"@type": "CitationTree", "citeStructure": structure([u for u in resource.units if u.parent is None])}]
+    return [{"@type": "CitationTree", "citeStructure": structure(children[None])}]
 
 
 def _element(tree: etree._ElementTree, path: tuple[int, ...]) -> etree._Element:
@@ -657,7 +710,7 @@ def _wrapped(elements: Iterable[etree._Element]) -> bytes:
 
 
 def json_bytes(data: object) -> bytes:
-    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    return json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
 # --- the static Level 0 DTS in the site ---------------------------------------------------------------
@@ -670,24 +723,62 @@ def api_root(base_url: str) -> str:
 
 def write_dts(site: Path, documents: Sequence[tuple[str, etree._ElementTree]], edition_tree: etree._ElementTree | None,
               *, title: str, description: str = "", base_url: str = "", stylesheets: Stylesheets | None = None) -> int:
-    """Write the static DTS of `documents` (name, tree) into `site/api/dts/` and its data into `site/.teipress/`; returns the file count.
+    """Write the static DTS of `documents` (name, tree) into `site/api/dts/` and its data into `site/.teipress/`; returns the files written.
 
-    `site` is a build's staging folder: `api/dts/` is replaced whole (its files may be hard links to
-    the previous site's, which must not change).
+    `site` is a build's staging folder, a hard-linked copy of the previous site: no file is written
+    in place (each is removed first, which leaves the previous site's copy alone). The files of a
+    document that did not change since the previous build (same TEI, same code) are kept.
     """
-    model = build_model(documents, edition_tree, title, description, stylesheets)
+    urls = StaticUrls(api_root(base_url))
     folder = site / API_PATH
-    shutil.rmtree(folder, ignore_errors=True)
-    (site / MODEL_FILE).parent.mkdir(parents=True, exist_ok=True)
-    (site / MODEL_FILE).write_text(model.to_json(), encoding="utf-8")
-    for name, tree in documents:
+    previous: Model | None = None
+    try:
+        previous = Model.from_json((site / MODEL_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        previous = None
+    if previous is not None and (previous.static_root != urls.root or not folder.is_dir()):
+        previous = None
+    model = build_model(documents, edition_tree, title, description, stylesheets, previous)
+    model.static_root = urls.root
+    unchanged = {name for name, resource in model.resources.items()
+                 if previous is not None and name in previous.resources and previous.resources[name].digest == resource.digest}
+    if previous is None:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        for name in set(previous.resources) - unchanged:
+            for path in _resource_paths(folder, name):
+                _remove(path)
+        for path in [folder / "index.json", folder / "collection.json", folder / "collection;nav=parents.json", folder / "collection"]:
+            _remove(path)
+    _remove(site / MODEL_FILE)
+    _write(site / MODEL_FILE, model.to_json().encode("utf-8"))
+    changed = [(name, tree) for name, tree in documents if name not in unchanged]
+    for name, tree in changed:
         _write(folder / "document" / f"{name}.xml", etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n")
     api = DtsApi(site)
-    return len(documents) + sum(1 for _ in (_write(folder / path, data) for path, data in static_responses(api, StaticUrls(api_root(base_url)))))
+    written = len(changed)
+    for path, data in static_responses(api, urls, resources=[name for name, _tree in changed]):
+        _write(folder / path, data)
+        written += 1
+    return written
 
 
-def static_responses(api: DtsApi, urls: StaticUrls) -> Iterable[tuple[Path, bytes]]:
-    """Every response a Level 0 static DTS holds, with its file below `api/dts/`."""
+def _resource_paths(folder: Path, name: str) -> list[Path]:
+    """The files and folders that hold one resource's navigation and document responses."""
+    return [folder / "navigation" / f"{name}{suffix}" for suffix in (";down=1.json", ";down=-1.json", "", ";down=1")] + \
+        [folder / "document" / f"{name}.xml", folder / "document" / name]
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def static_responses(api: DtsApi, urls: StaticUrls, resources: Iterable[str] | None = None) -> Iterable[tuple[Path, bytes]]:
+    """Every response a Level 0 static DTS holds, with its file below `api/dts/`: the entry point and
+    collections, and the navigation and passages of `resources` (default: all)."""
     yield urls.file(urls.entry()), json_bytes(api.entry(urls))
     for collection in [None, *api.model.collections, *api.model.resources]:
         params = {"id": collection} if collection else {}
@@ -703,7 +794,8 @@ def static_responses(api: DtsApi, urls: StaticUrls) -> Iterable[tuple[Path, byte
                 for page in range(1, last + 1):
                     response = api.collection({**params, "page": str(page), **({"nav": nav} if nav_param else {})}, urls)
                     yield urls.file(urls.collection(collection, page=page, nav=nav_param)), json_bytes(response)
-    for resource in api.model.resources.values():
+    for name in api.model.resources if resources is None else resources:
+        resource = api.model.resources[name]
         for down in (1, -1):
             yield urls.file(urls.navigation(resource.id, down=down)), json_bytes(api.navigation({"resource": resource.id, "down": str(down)}, urls))
         for unit in resource.units:
@@ -714,7 +806,9 @@ def static_responses(api: DtsApi, urls: StaticUrls) -> Iterable[tuple[Path, byte
 
 
 def _write(path: Path, data: bytes) -> None:
+    """A new file: one left by the previous build is a hard link to the published site's, which must not change."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
     path.write_bytes(data)
 
 
