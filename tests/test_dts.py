@@ -545,3 +545,42 @@ def test_serve_api_answers_beside_the_static_files(seed_site: Path) -> None:
         with urllib.request.urlopen(uritemplate.expand(entry["document"], resource=resource, ref="p1")) as response:
             assert etree.fromstring(response.read()).find(f"{{{DTS_NS}}}wrapper") is not None
             assert response.headers["Link"].endswith('; rel="collection"')
+
+
+def test_a_rebuild_rewrites_only_what_changed(tmp_path: Path) -> None:
+    root = tmp_path / "edition"
+    shutil.copytree(REPO / "tei", root / "tei")
+    site = build_site(root)
+    names = document_ids(site)
+    kept, changed = names[0], names[1]
+    kept_file = site / "api" / "dts" / "document" / kept / "p1.xml"
+    kept_inode = kept_file.stat().st_ino
+    source = next(p for p in (root / "tei").glob("*.xml") if p.stem == changed or f'xml:id="{changed}"' in p.read_text(encoding="utf-8"))
+    text = source.read_text(encoding="utf-8")
+    body = text.index("<body")
+    source.write_text(text[:body] + text[body:].replace("</p>", " An invented sentence for the test.</p>", 1), encoding="utf-8")
+    site = build_site(root)
+    assert kept_file.stat().st_ino == kept_inode  # not written again
+    live = Live(site)
+    first = next(u for u in all_units(live, changed) if u["citeType"] == "p")
+    fragment = static_file(site, f"/api/dts/document/{changed}/{first['identifier']}.xml").read_text(encoding="utf-8")
+    assert "An invented sentence for the test." in fragment
+    # A document removed: its files go, and the collections no longer list it.
+    source.unlink()
+    site = build_site(root)
+    assert not (site / "api" / "dts" / "document" / changed).exists()
+    assert not (site / "api" / "dts" / "navigation" / f"{changed};down=1.json").exists()
+    live = Live(site)
+    assert [r["@id"] for r in resources(live)] == [kept]
+    assert live.get(live.endpoint("navigation", resource=changed, down=1))[0] == 404
+
+
+def test_the_asgi_app_reads_the_site_named_by_the_environment(seed_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import teipress.dts
+
+    monkeypatch.setenv("TEIPRESS_SITE", str(seed_site))
+    monkeypatch.setattr(teipress.dts, "_app", None)
+    live = Live(seed_site)
+    live.app = teipress.dts.app
+    assert live.json(LIVE_ROOT)["@type"] == "EntryPoint"
+    assert live.get(f"http://{HOST}/elsewhere")[0] == 404
