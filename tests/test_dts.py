@@ -520,8 +520,15 @@ def test_text_from_a_source_reaches_json_as_text(tmp_path: Path) -> None:
         '<title type="main">Letter "quoted" &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; \\ \u2028 &amp; {x}</title></titleStmt>'
         '<publicationStmt><p>Invented for a test.</p></publicationStmt><sourceDesc><p>None.</p></sourceDesc></fileDesc></teiHeader>'
         '<text><body><div><head>Head "one" &lt;b&gt;</head><p>Text.</p></div></body></text></TEI>', encoding="utf-8")
+    # A file from elsewhere that gives one xml:id twice: DTS identifiers stay unique.
+    (tmp_path / "tei" / "twice.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="twice"><teiHeader><fileDesc><titleStmt><title>Twice</title></titleStmt>'
+        '<publicationStmt><p>Invented.</p></publicationStmt><sourceDesc><p>None.</p></sourceDesc></fileDesc></teiHeader>'
+        '<text><body><p xml:id="same">One.</p><p xml:id="same">Two.</p></body></text></TEI>', encoding="utf-8")
     site = build_site(tmp_path)
     live = Live(site)
+    assert [u["identifier"] for u in all_units(live, "twice")] == ["same", "same-2"]
+    assert "Two." in live.get(live.endpoint("document", resource="twice", ref="same-2"))[2].decode()
     resource = live.json(live.endpoint("collection", id="hostile"))
     assert resource["title"] == hostile
     assert resource["dublinCore"]["title"] == [hostile]

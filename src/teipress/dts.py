@@ -208,11 +208,14 @@ def _unique(wanted: str, taken: set[str]) -> str:
 
 
 def _units(resource: etree._Element) -> list[Unit]:
+    """The passages as citable units, in document order; an anchor a file repeats (an `xml:id` given twice,
+    which validation reports) gets a number, since DTS identifiers must be unique."""
     units: list[Unit] = []
+    taken: set[str] = set()
 
     def visit(element: etree._Element, parent: str | None, level: int) -> None:
         for child in element.iterchildren(f"{{{EXPORT_NS}}}unit"):
-            unit = Unit(identifier=child.get("ref"), cite_type=child.get("type"), level=level, parent=parent,
+            unit = Unit(identifier=_unique(child.get("ref"), taken), cite_type=child.get("type"), level=level, parent=parent,
                         path=tuple(int(step) for step in child.get("path").split()), title=child.get("title", ""), position=len(units))
             units.append(unit)
             visit(child, unit.identifier, level + 1)
