@@ -28,6 +28,7 @@ import asyncio
 import json
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -98,7 +99,9 @@ class Live:
         async def send(message: dict[str, Any]) -> None:
             sent.append(message)
 
-        asyncio.run(self.app(scope, receive, send))
+        # In a thread of its own: a test before this one may have left an event loop running in this thread (Playwright).
+        with ThreadPoolExecutor(max_workers=1) as runner:
+            runner.submit(asyncio.run, self.app(scope, receive, send)).result()
         headers = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
         return sent[0]["status"], headers, sent[1]["body"]
 
