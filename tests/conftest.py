@@ -95,3 +95,26 @@ def browser():  # type: ignore[no-untyped-def]
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+ESCHER_LETTERS = 200
+
+
+@pytest.fixture(scope="session")
+def escher_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A `tei/` folder with the first 200 letters of the Escher corpus (by file name) and its person and place registers."""
+    import shutil
+    import tarfile
+
+    archive = shared_path("corpora", "escher.tar.xz")
+    unpacked = tmp_path_factory.mktemp("escher-corpus")
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if m.isfile()]
+        letters = sorted((m for m in members if m.name.startswith("escher/briefe/")), key=lambda m: m.name)[:ESCHER_LETTERS]
+        registers = [m for m in members if m.name in ("escher/people/people.xml", "escher/places/places.xml")]
+        tar.extractall(unpacked, members=letters + registers, filter="data")
+    tei = unpacked / "tei"
+    shutil.move(unpacked / "escher" / "briefe", tei)
+    for register in ("people", "places"):
+        shutil.move(unpacked / "escher" / register, tei / register)
+    return tei

@@ -386,17 +386,20 @@ def guide_command(out: Path | None, force: bool) -> None:
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in the default browser.")
 @click.option("--watch", is_flag=True, help="Build the site, rebuild it whenever a source file changes, reload the open pages and show the problems on them.")
 @click.option("-j", "--jobs", type=click.IntRange(1), help="Parallel workers for the rebuilds (default: jobs in teipress.toml).")
+@click.option("--api", is_flag=True, help="Answer the full DTS 1.0 API (ranges, any depth, pagination) at /api/dts/.")
 @click.pass_context
-def serve(ctx: click.Context, site: Path | None, port: int, open_browser: bool, watch: bool, jobs: int | None) -> None:
+def serve(ctx: click.Context, site: Path | None, port: int, open_browser: bool, watch: bool, jobs: int | None, api: bool) -> None:
     """Preview the built site on http://127.0.0.1 (search works only over http).
 
     SITE is the folder to serve (default: output/html). With --watch, the edition's site is
     rebuilt on every save (only what changed), open pages reload themselves, and validation
-    problems are printed here and shown on the page. Stop with Ctrl+C.
+    problems are printed here and shown on the page. With --api, the DTS API answers live
+    at /api/dts/ (the site holds its static Level 0 files anyway). Stop with Ctrl+C.
 
     Example:
 
         teipress serve --watch --open
+        teipress serve --api
     """
     from .problems import display_path
     from .serve import make_server
@@ -411,7 +414,7 @@ def serve(ctx: click.Context, site: Path | None, port: int, open_browser: bool, 
         stdout.print("Building the site, then watching the sources for changes ...")
         watcher.build()
     folder = site or edition_config(ctx).html_dir
-    server = make_server(folder, port, watcher=watcher)
+    server = make_server(folder, port, watcher=watcher, api=api)
     url = f"http://{server.server_address[0]}:{server.server_address[1]}/"
     stdout.print(f"Serving {_escape(display_path(folder))} at [bold]{url}[/] (Ctrl+C to stop)")
     if open_browser:

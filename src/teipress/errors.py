@@ -60,3 +60,15 @@ class OutputError(TeipressError):
 
 class WorkerDied(TeipressError):
     """A worker process was killed (out of memory, `kill -9`) while it worked on a document."""
+
+
+class DtsRequestError(TeipressError):
+    """A DTS API request that cannot be answered: its HTTP status (400, 404, 406) and why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(status, message)
+        self.status = status
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message

@@ -24,10 +24,10 @@ from lxml import etree
 from .config import Config
 from .edition import Edition, SourceFile, load_edition, merged_registers
 from .errors import ConfigError, InputError, OutputExistsError
-from .problems import display_path
+from .problems import Problem, Severity, display_path
 from .saxon import Stylesheets, to_xdm
 from .outputs import check_output_folder, output_names, replaced_folder
-from .xmlio import NS, TEI_NS, XML_ID, write_atomic
+from .xmlio import NS, TEI_NS, XML_ID, element_column, write_atomic
 
 FORMATS = ("tei", "cmif", "dc", "csv", "json")
 EXPORT_NS = "https://teipress.org/ns/export"
@@ -80,6 +80,24 @@ def load_readable_edition(source: Path) -> Edition:
     if not edition.documents:
         raise InputError(f"{display_path(source)}: the edition has no documents to export")
     return edition
+
+
+def cmif_gap(document: SourceFile, description: etree._Element) -> Problem | None:
+    """What the CMIF entry of `document` could not say (an unknown side, no date CMIF takes), at the source's correspDesc."""
+    unknown = [side for action, side in (("sent", "sender"), ("received", "addressee"))
+               if description.xpath(f"tei:correspAction[@type = '{action}']/tei:persName[not(@ref)] = 'Unknown'", namespaces=NS)]
+    gaps = [f"the {' and the '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} unknown (the header names none, or does not say "
+            "reliably who is on which side), listed as \u201cUnknown\u201d"] if unknown else []
+    if not description.xpath("tei:correspAction/tei:date", namespaces=NS):
+        gaps.append("it has no date CMIF takes (when, from, to, notBefore or notAfter as YYYY, YYYY-MM or YYYY-MM-DD), so correspSearch cannot date it")
+    if not gaps:
+        return None
+    source = document.tree.find("tei:teiHeader/tei:profileDesc/tei:correspDesc", NS)
+    line, column = 1, 1
+    if source is not None and source.sourceline:
+        line = source.sourceline
+        column = element_column(source, document.path.read_text(encoding="utf-8", errors="replace").splitlines())
+    return Problem(display_path(document.path), line, column, Severity.WARNING, f"CMIF: {'; '.join(gaps)}", "cmif")
 
 
 def write_outputs(out: Path, outputs: dict[str, bytes], *, source: Path, force: bool) -> None:
@@ -214,8 +232,10 @@ class _Exporter:
             title=self.edition_title(),
             date=self.newest_change() or datetime.now(timezone.utc).date().isoformat(),
         )
-        letters = len(etree.fromstring(xml_bytes(text)).findall(".//tei:profileDesc/tei:correspDesc", NS))
-        notes = [f"{letters} letter(s) and telegram(s) listed"]
+        descriptions = etree.fromstring(xml_bytes(text)).findall(".//tei:profileDesc/tei:correspDesc", NS)
+        notes = [f"{len(descriptions)} letter(s) and telegram(s) listed"]
+        by_page = {f"{base_url}documents/{self.names[d]}.html": d for d in self.edition.documents}
+        notes += [str(gap) for gap in (cmif_gap(by_page[d.get("ref")], d) for d in descriptions if d.get("ref") in by_page) if gap]
         unknown = self.registers_tree.xpath(
             "//tei:bibl[@type = 'letter' or @type = 'telegram'][@xml:id][not(tei:author or tei:respStmt[normalize-space(tei:resp) = 'addressee'])]/@xml:id", namespaces=NS)
         if unknown:

@@ -32,6 +32,7 @@ from lxml import etree
 from . import __version__
 from .aggregates import FACTS_DIR, SITE_NS, write_registers
 from .config import Config
+from .dts import write_dts
 from .edition import Edition, RegisterIndex, SourceFile, merged_registers
 from .errors import ConfigError, TransformError
 from .iiif import ManifestSource, Page, manifest_path, page_images, write_iiif
@@ -213,6 +214,11 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         report("Writing chronology and home page", 1, 1)
         search.result()
     report("Indexing for search", 1, 1)
+
+    report("Writing the DTS API", 0, 1)
+    write_dts(staging, [(d.id, d.source.tree) for d in ordered], edition.edition_file.tree if edition.edition_file else None,
+              title=config.title or "", description=config.subtitle or "", base_url=config.base_url)
+    report("Writing the DTS API", 1, 1)
 
     _write_manifest(staging, {
         "teipress": __version__,

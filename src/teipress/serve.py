@@ -23,6 +23,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .dts import API_PATH, LiveApi, Response
 from .errors import ConfigError, InputError
 
 if TYPE_CHECKING:
@@ -42,6 +43,12 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".pf_meta": "application/octet-stream"}
 
     def send_head(self):  # type: ignore[no-untyped-def]
+        api = self.server.api  # type: ignore[attr-defined]
+        if api is not None:
+            parts = urlsplit(self.path)
+            response = api.current().respond(parts.path, parts.query, self.headers.get("Accept"), f"http://{self.headers.get('Host') or HOST}/{API_PATH}")
+            if response is not None:
+                return self._send_response(response)
         try:
             target = self._published(Path(self.translate_path(self.path)))
             if target is not None and target.is_dir():
@@ -65,6 +72,16 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(os.fstat(stream.fileno()).st_size))
         self.end_headers()
         return stream
+
+    def _send_response(self, response: Response) -> BinaryIO:
+        """A response of the live DTS API (serve --api)."""
+        self.send_response(response.status)
+        self.send_header("Content-type", response.media_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        return io.BytesIO(response.body)
 
     def _published(self, path: Path) -> Path | None:
         """What `path` names, links followed, when that lies inside the site and outside its cache; else None."""
@@ -193,6 +210,7 @@ class _SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     verbose = False
     watcher: EditionWatcher | None = None
+    api: LiveApi | None = None
 
     def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
         if self.verbose:
@@ -200,11 +218,12 @@ class _SiteServer(ThreadingHTTPServer):
             sys.stderr.write(f"{client_address[0]}: request failed: {type(error).__name__}: {error}\n")
 
 
-def make_server(site: Path, port: int = 8000, *, verbose: bool = False, watcher: EditionWatcher | None = None) -> ThreadingHTTPServer:
+def make_server(site: Path, port: int = 8000, *, verbose: bool = False, watcher: EditionWatcher | None = None, api: bool = False) -> ThreadingHTTPServer:
     """An HTTP server for `site` on 127.0.0.1 (port 0: any free port); call `serve_forever()` on it.
 
     With a `watcher`, every page reloads itself when the watcher rebuilt the site and shows the
-    problems of its last build.
+    problems of its last build. With `api`, /api/dts/, /api/dts/collection, /navigation and
+    /document answer the full DTS 1.0 (teipress.dts) beside the site's static files.
 
     Example: `make_server(Path("output/html"), 8000).serve_forever()`.
     """
@@ -217,13 +236,16 @@ def make_server(site: Path, port: int = 8000, *, verbose: bool = False, watcher:
         raise ConfigError(f"cannot listen on {HOST}:{port}: {error.strerror}; choose another port with --port") from error
     server.verbose = verbose
     server.watcher = watcher
+    server.api = LiveApi(site) if api else None
+    if server.api is not None and watcher is None:
+        server.api.current()  # a site built without the DTS data is refused now, not at the first request
     return server
 
 
 @contextmanager
-def serving(site: Path, port: int = 0, *, watcher: EditionWatcher | None = None) -> Iterator[str]:
+def serving(site: Path, port: int = 0, *, watcher: EditionWatcher | None = None, api: bool = False) -> Iterator[str]:
     """Serve `site` in a background thread for the duration of a `with` block; yields the base URL."""
-    server = make_server(site, port, watcher=watcher)
+    server = make_server(site, port, watcher=watcher, api=api)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -21,6 +21,7 @@
   expand-text="yes">
 
   <xsl:import href="../common/functions.xsl"/>
+  <xsl:import href="../common/correspondence.xsl"/>
   <xsl:import href="uris.xsl"/>
 
   <xsl:param name="base-url" as="xs:string"/>
@@ -77,22 +78,33 @@
     </TEI>
   </xsl:template>
 
-  <!-- A letter or telegram of the edition: its correspDesc, with pointers made URIs. -->
+  <!-- A letter or telegram of the edition: its correspDesc, with pointers made URIs. Who is on which
+       side is read as the site reads it (common/correspondence.xsl): where the source does not say it
+       reliably, that side is unknown. -->
   <xsl:template match="TEI" mode="tpe:cmif">
     <xsl:variable name="id" select="string(../@id)"/>
-    <xsl:for-each select="teiHeader/profileDesc/correspDesc[1]">
+    <xsl:variable name="root" select="."/>
+    <xsl:for-each select="tp:correspondence(.)">
       <correspDesc ref="{$base-url}documents/{encode-for-uri($id)}.html" source="#{$source-id}">
-        <!-- Both actions, even where the document describes only one (the CMIF rules demand both). -->
-        <xsl:variable name="description" select="."/>
-        <xsl:for-each select="'sent', 'received'">
-          <xsl:call-template name="tpe:action">
-            <xsl:with-param name="type" select="."/>
-            <xsl:with-param name="participants" select="$description/correspAction[@type = current()][1]/*"/>
-          </xsl:call-template>
-        </xsl:for-each>
+        <!-- Both actions, even where the document describes only one (the CMIF rules E0001, E0002 demand both). -->
+        <xsl:call-template name="tpe:action">
+          <xsl:with-param name="type" select="'sent'"/>
+          <xsl:with-param name="participants" select="tp:senders($root), tp:correspondence-places($root, 'sender'), tpe:dates(., 'sender')"/>
+        </xsl:call-template>
+        <xsl:call-template name="tpe:action">
+          <xsl:with-param name="type" select="'received'"/>
+          <xsl:with-param name="participants" select="tp:addressees($root), tp:correspondence-places($root, 'addressee'), tpe:dates(., 'addressee')"/>
+        </xsl:call-template>
       </correspDesc>
     </xsl:for-each>
   </xsl:template>
+
+  <!-- The dates of one side: of its actions, and for the sender of an action without a type. -->
+  <xsl:function name="tpe:dates" as="element()*">
+    <xsl:param name="description" as="element()"/>
+    <xsl:param name="side" as="xs:string"/>
+    <xsl:sequence select="$description/correspAction[tp:correspondence-role(@type) eq $side or ($side eq 'sender' and empty(tp:correspondence-role(@type)))]/date"/>
+  </xsl:function>
 
   <!-- A letter the edition cites: sender = author, addressee = respStmt[resp = 'addressee']. -->
   <xsl:template match="bibl" mode="tpe:cmif">
@@ -108,8 +120,8 @@
     </correspDesc>
   </xsl:template>
 
-  <!-- An action always appears (the CMIF rules demand both); an unknown party is an empty persName,
-       never an invented name. -->
+  <!-- An action always appears (the CMIF rules demand both); an unknown party is the persName
+       "Unknown", as the CMIF documentation asks, never an invented name. -->
   <xsl:template name="tpe:action">
     <xsl:param name="type" as="xs:string"/>
     <xsl:param name="participants" as="element()*"/>
@@ -117,15 +129,27 @@
       <xsl:apply-templates select="$participants" mode="tpe:participant"/>
     </xsl:variable>
     <correspAction type="{$type}">
-      <xsl:sequence select="$parts[self::persName | self::orgName], $parts[self::placeName], $parts[self::date][1]"/>
-      <xsl:if test="empty($parts)">
-        <persName/>
+      <xsl:sequence select="$parts[self::persName | self::orgName]"/>
+      <xsl:if test="empty($parts[self::persName | self::orgName])">
+        <persName>{$tpe:unknown}</persName>
       </xsl:if>
+      <xsl:sequence select="$parts[self::placeName][1], $parts[self::date][1]"/>
     </correspAction>
   </xsl:template>
 
-  <xsl:template match="persName[not(ancestor::persName | ancestor::orgName)] | orgName[not(ancestor::persName | ancestor::orgName)] | placeName[not(ancestor::placeName)]" mode="tpe:participant">
-    <xsl:element name="{local-name()}">
+  <xsl:template match="persName[not(ancestor::persName | ancestor::orgName)] | orgName[not(ancestor::persName | ancestor::orgName)] | placeName[not(ancestor::placeName)] | settlement[not(ancestor::placeName)]" mode="tpe:participant">
+    <xsl:element name="{if (self::settlement) then 'placeName' else local-name()}">
+      <xsl:variable name="uri" select="tpe:pointer-uri(.)"/>
+      <xsl:if test="exists($uri)">
+        <xsl:attribute name="ref" select="$uri"/>
+      </xsl:if>
+      <xsl:value-of select="tpe:display-name(.)"/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- A party named otherwise (name, rs, roleName, persona): a person's name, or an organisation's. -->
+  <xsl:template match="(name | rs | roleName | persona)[not(ancestor::persName | ancestor::orgName)]" mode="tpe:participant">
+    <xsl:element name="{if (tp:entity-kind(.) = 'org') then 'orgName' else 'persName'}">
       <xsl:variable name="uri" select="tpe:pointer-uri(.)"/>
       <xsl:if test="exists($uri)">
         <xsl:attribute name="ref" select="$uri"/>
@@ -139,11 +163,20 @@
     <persName>{normalize-space(.)}</persName>
   </xsl:template>
 
-  <xsl:template match="date[@when | @from | @to | @notBefore | @notAfter]" mode="tpe:participant">
+  <!-- A date in the forms CMIF takes (YYYY, YYYY-MM, YYYY-MM-DD); other forms are left out (teipress.export reports them). -->
+  <xsl:template match="date[(@when, @from, @to, @notBefore, @notAfter)[tpe:is-cmif-date(.)]]" mode="tpe:participant">
     <date>
-      <xsl:copy-of select="@when, @from, @to, @notBefore, @notAfter, @cert"/>
+      <xsl:copy-of select="(@when, @from, @to, @notBefore, @notAfter)[tpe:is-cmif-date(.)], @cert[. = 'low']"/>
     </date>
   </xsl:template>
+
+  <xsl:function name="tpe:is-cmif-date" as="xs:boolean">
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:sequence select="($value castable as xs:date or $value castable as xs:gYearMonth or $value castable as xs:gYear) and matches($value, '^\d{4}(-\d{2}(-\d{2})?)?$')"/>
+  </xsl:function>
+
+  <!-- What CMIF writes for a sender or addressee nobody knows (its documentation's convention). -->
+  <xsl:variable name="tpe:unknown" as="xs:string" select="'Unknown'"/>
 
   <!-- The name to show: the text as written, else the register's standard name. -->
   <xsl:function name="tpe:display-name" as="xs:string">
