@@ -144,12 +144,12 @@ def test_cmif_lists_documents_and_cited_letters(exported):
     descs = root.findall(".//tei:profileDesc/tei:correspDesc", NS)
     assert [d.get("ref") for d in descs] == [
         f"https://edition.example.org/documents/{TELEGRAM}.html",
-        "https://edition.example.org/registers/bibliography.html#document-1",
-        "https://edition.example.org/registers/bibliography.html#document-5",
-        "https://edition.example.org/registers/bibliography.html#document-6",
+        "https://edition.example.org/registers/bibliography/document-1.html",
+        "https://edition.example.org/registers/bibliography/document-5.html",
+        "https://edition.example.org/registers/bibliography/document-6.html",
     ]
     telegram = descs[0]
-    assert telegram.xpath("tei:correspAction[@type='sent']/tei:persName/@ref", namespaces=NS) == ["https://edition.example.org/registers/persons.html#popa"]
+    assert telegram.xpath("tei:correspAction[@type='sent']/tei:persName/@ref", namespaces=NS) == ["https://edition.example.org/registers/persons/popa.html"]
     assert telegram.xpath("tei:correspAction[@type='sent']/tei:date/@when", namespaces=NS) == ["1967-05-01"]
     letter_6 = descs[3]
     assert letter_6.xpath("tei:correspAction[@type='sent']/tei:persName/text()", namespaces=NS) == ["Josip Broz Tito"]
@@ -214,7 +214,7 @@ def test_cited_letters_with_one_party_unknown_give_valid_cmif(tmp_path, styleshe
     document = etree.parse(str(out / "cmif.xml"))
     assert_valid_cmif(document)
     for letter, known, unknown in (("document-8", "sent", "received"), ("document-9", "received", "sent")):
-        desc = document.xpath(f"//tei:correspDesc[@ref = 'https://edition.example.org/registers/bibliography.html#{letter}']", namespaces=NS)[0]
+        desc = document.xpath(f"//tei:correspDesc[@ref = 'https://edition.example.org/registers/bibliography/{letter}.html']", namespaces=NS)[0]
         assert desc.xpath(f"tei:correspAction[@type = '{known}']/tei:persName/text()", namespaces=NS) == ["Josip Broz Tito"]
         assert desc.xpath(f"tei:correspAction[@type = '{unknown}']/tei:persName/text()", namespaces=NS) == ["Unknown"]  # no invented name
 
@@ -320,7 +320,7 @@ def test_seed_edition_exports_valid_tei_and_cmif(tmp_path, tei_all_schema, style
     assert rng.validate(document), str(rng.error_log)
     cited = etree.parse(str(REPO / "tei" / "registers" / "bibliography.xml")).xpath("//tei:bibl[@type = 'letter']/@xml:id", namespaces=NS)
     refs = document.xpath("//tei:correspDesc/@ref", namespaces=NS)
-    assert all(any(ref.endswith(f"#{letter}") for ref in refs) for letter in cited)
+    assert sorted(ref for ref in refs if "/registers/bibliography/" in ref) == sorted(f"https://edition.example.org/registers/bibliography/{letter}.html" for letter in cited)
 
 
 def test_rename_ids_moves_ids_and_pointers_and_keys_only_when_asked():

@@ -2,7 +2,7 @@
 <!--
   Register entries as URIs, for exports that leave the edition (CMIF, Dublin Core): the entry's
   authority URI where the register records one (idno with a full URI), else the entry's address
-  in the edition's register pages ({base-url}registers/persons.html#id).
+  page in the edition's site ({base-url}registers/persons/{file}.html, common/site-files.xsl).
   Needs functions.xsl and the importing stylesheet's $base-url.
 -->
 <xsl:stylesheet version="3.0"
@@ -14,25 +14,16 @@
   exclude-result-prefixes="#all"
   expand-text="yes">
 
+  <xsl:import href="../common/site-files.xsl"/>
+
   <!-- Authority files correspSearch understands best, in order of preference per kind. -->
   <xsl:variable name="tpe:authority-order" as="xs:string*" select="('gnd', 'viaf', 'geonames', 'wikidata', 'lc', 'isni', 'orcid')"/>
-
-  <!-- The register page an entry kind is listed on. -->
-  <xsl:function name="tpe:register-page" as="xs:string">
-    <xsl:param name="kind" as="xs:string"/>
-    <xsl:sequence select="
-      if ($kind = 'person') then 'persons'
-      else if ($kind = 'place') then 'places'
-      else if ($kind = 'org') then 'organizations'
-      else if ($kind = 'event') then 'events'
-      else 'bibliography'"/>
-  </xsl:function>
 
   <!-- An entry's URI: its authority URI, else its place in the edition's registers. -->
   <xsl:function name="tpe:entry-uri" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="authority" select="tpe:authority-uris($entry)[1]"/>
-    <xsl:sequence select="($authority, $base-url || 'registers/' || tpe:register-page(tp:entry-kind($entry)) || '.html#' || encode-for-uri($entry/@xml:id))[1]"/>
+    <xsl:sequence select="($authority, $base-url || tp:entry-path($entry))[1]"/>
   </xsl:function>
 
   <!-- An entry's authority URIs (full http(s) URIs only), the preferred authority first. -->

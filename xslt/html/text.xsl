@@ -58,6 +58,7 @@
   <xsl:import href="../common/language.xsl"/>
   <xsl:import href="../common/document-registers.xsl"/>
   <xsl:import href="../common/lines.xsl"/>
+  <xsl:import href="../common/site-files.xsl"/>
   <xsl:include href="transcription.xsl"/>
 
   <!-- Relative path from the page to the site root (document pages live in documents/). -->
@@ -83,40 +84,7 @@
   <!-- The page of a register entry (a person, place, organisation or cited document); an event's place in the chronology. -->
   <xsl:function name="tp:register-href" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="kind" select="tp:entry-kind($entry)"/>
-    <xsl:sequence select="
-      if ($kind eq 'event') then $site-root || 'chronology.html#' || string($entry/@xml:id)
-      else if (empty($entry/@xml:id)) then $site-root || 'registers/' || tp:register-page($kind) || '.html'
-      else $site-root || 'registers/' || tp:register-page($kind) || '/' || tp:entry-file($entry/@xml:id) || '.html'"/>
-  </xsl:function>
-
-  <!-- The register an entry of a kind is listed in: registers/{page}.html, its entries' pages in registers/{page}/. -->
-  <xsl:function name="tp:register-page" as="xs:string">
-    <xsl:param name="kind" as="xs:string"/>
-    <xsl:sequence select="(map {'person': 'persons', 'place': 'places', 'org': 'organizations'}($kind), 'bibliography')[1]"/>
-  </xsl:function>
-
-  <!-- An entry's file name in the site (its page registers/{page}/{name}.html, its popover data
-       assets/entries/{name}.js), safe and unique whatever the id: a-z, 0-9 and "-" stay; a capital
-       becomes "_" and its small letter (unique where file systems ignore case), any other character
-       "." + its hex code point + "."; a name that would pass 150 characters is cut at 140 and ends in
-       "~" + a checksum of the id; a device name of Windows (con, nul ...) gets a "~" before it.
-       site.js's entryFile makes the same names. -->
-  <xsl:function name="tp:entry-file" as="xs:string">
-    <xsl:param name="id" as="xs:string"/>
-    <xsl:variable name="name" select="string-join(string-to-codepoints($id)!(
-      if ((. ge 97 and . le 122) or (. ge 48 and . le 57) or . eq 45) then codepoints-to-string(.)
-      else if (. ge 65 and . le 90) then '_' || codepoints-to-string(. + 32)
-      else '.' || tp:hex(.) || '.'), '')"/>
-    <xsl:sequence select="
-      if (string-length($name) gt 150) then substring($name, 1, 140) || '~' || tp:hex(fold-left(string-to-codepoints($id), 0, function ($sum, $code) { ($sum * 31 + $code) mod 4294967296 }))
-      else if (matches($name, '^(con|prn|aux|nul|com[0-9]|lpt[0-9])$')) then '~' || $name
-      else $name"/>
-  </xsl:function>
-
-  <xsl:function name="tp:hex" as="xs:string">
-    <xsl:param name="number" as="xs:integer"/>
-    <xsl:sequence select="(if ($number ge 16) then tp:hex($number idiv 16) else '') || substring('0123456789abcdef', $number mod 16 + 1, 1)"/>
+    <xsl:sequence select="$site-root || tp:entry-path($entry)"/>
   </xsl:function>
 
   <!-- An xml:id of a non-passage element as an HTML id: ids that look like the ones we generate
