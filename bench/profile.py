@@ -1,8 +1,8 @@
 """Time the per-document stylesheets (facts and page) on each document of an edition, in this one process.
 
-Prints seconds per MB of TEI for each stylesheet and the slowest documents, so that a change to
-the XSLT can be measured in CPU seconds without a whole build. The pages are rendered as a build
-renders them, but written to a temporary folder.
+Prints CPU seconds per MB of TEI for each phase of a document (facts, page: each reading the source
+itself, as a build's worker does) and the slowest documents, so that a change to the XSLT can be
+measured without a whole build. The outputs go to a temporary folder.
 
 Example:
 
@@ -24,33 +24,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="profile only the first N documents (default: all)")
     args = parser.parse_args(argv)
 
+    from lxml import etree
+
     from teipress import html
     from teipress.config import load_config
     from teipress.edition import RegisterIndex, load_edition, merged_registers
-    from teipress.saxon import to_xdm
 
     config = load_config(args.root)
-    edition = load_edition(config.source)
-    documents = html._documents(edition, html.SiteResult())[: args.limit or None]
-    index = RegisterIndex(merged_registers(edition))
-    edition_xml = html._edition_xml(edition) if hasattr(html, "_edition_xml") else (
-        __import__("lxml.etree").etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b"")
-    html._init_worker(edition_xml, str(html._stylesheet(config, "html/document.xsl")))
-    megabytes = sum(d.source.path.stat().st_size for d in documents) / 1e6
+    edition = load_edition(config.source, hold_trees=False)
+    edition_xml = etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b""
+    html._init_worker(html._WorkerSetup(edition_xml, str(html._stylesheet(config, "html/document.xsl")), RegisterIndex(merged_registers(edition)), ""))
     timings: dict[str, list[tuple[float, str]]] = {"facts": [], "page": []}
-    with tempfile.TemporaryDirectory(prefix="tp-profile-") as out:
+    with tempfile.TemporaryDirectory(prefix="tp-profile-") as staging:
+        documents = html._documents(edition, html.SiteResult(), Path(staging))[: args.limit or None]
+        megabytes = sum(d.source.path.stat().st_size for d in documents) / 1e6
         for document in documents:
-            data = html._document_bytes(document) if hasattr(html, "_document_bytes") else document.data
-            registers = index.subset_xml(document.source.tree.getroot())
+            where = (str(document.source.path), str(document.source.xinclude_root or ""))
             started = time.process_time()
-            facts = html._facts_task(document.id, data, registers)
+            _key, document.attributes, _copies, _problems = html._facts_task(document.id, *where, "", staging, str(edition.source))
             timings["facts"].append((time.process_time() - started, document.id))
-            document.facts = facts
             params = {"document_id": document.id, "document_title": document.summary("title") or document.id,
-                      "document_date": document.summary("date"), "document_type": document.summary("type"),
-                      "pdf_linked": True, **html._site_params(config)}
+                      "document_date": document.summary("date"), "document_type": document.summary("type"), **html._site_params(config)}
             started = time.process_time()
-            html._page_task(document.id, data, registers, params, str(Path(out) / f"{document.id}.html"))
+            html._page_task(document.id, *where, params, str(Path(staging) / f"{document.id}.html"))
             timings["page"].append((time.process_time() - started, document.id))
     print(f"{len(documents)} documents, {megabytes:.2f} MB of TEI")
     for name, times in timings.items():
