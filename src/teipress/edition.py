@@ -53,6 +53,7 @@ class SourceFile:
         return parse_file(self.path, xinclude_root=self.xinclude_root)
 
     def let_go(self) -> None:
+        """From now on the file is parsed anew wherever its tree is needed."""
         self._tree = None
 
     def __repr__(self) -> str:
