@@ -149,6 +149,25 @@ def test_unchanged_sources_are_not_transformed_again(tmp_path: Path) -> None:
     assert sorted(again.documents_reused) == [LETTER, TELEGRAM]
 
 
+def test_a_rebuild_after_one_change_starts_no_worker_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes take about a second each to start: a rebuild reads the unchanged documents' keys in this
+    process and transforms the one changed letter here, while a first build of as many documents uses the workers."""
+    source = copy_fixture(tmp_path)
+    letter = (source / f"{LETTER}.xml").read_text(encoding="utf-8")
+    for number in range(12):
+        (source / f"copy-{number}.xml").write_text(letter.replace(f'xml:id="{LETTER}"', f'xml:id="copy-{number}"'), encoding="utf-8")
+    started: list[int] = []
+    pool = site_writer.WorkerPool
+    monkeypatch.setattr(site_writer, "WorkerPool", lambda jobs, *args: started.append(jobs) or pool(jobs, *args))
+    first = build(source, tmp_path / "out", jobs=2)
+    assert started == [2] and len(first.documents_rendered) == 14
+    (source / "copy-3.xml").write_text(letter.replace(f'xml:id="{LETTER}"', 'xml:id="copy-3"').replace("quince marmalade", "plum jam"), encoding="utf-8")
+    again = build(source, tmp_path / "out", jobs=2)
+    assert started == [2]
+    assert again.documents_rendered == ["copy-3"]
+    assert "plum jam" in visible_text(tmp_path / "out" / "html" / "documents" / "copy-3.html")
+
+
 def test_a_change_without_names_or_dates_rewrites_only_its_page(tmp_path: Path) -> None:
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")

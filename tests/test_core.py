@@ -236,6 +236,32 @@ def test_edition_roles_and_merged_registers(tmp_path: Path) -> None:
     assert not is_register(edition.documents[0].tree.getroot())
 
 
+def test_an_edition_loaded_without_its_trees_parses_each_document_where_it_is_needed(tmp_path: Path) -> None:
+    """A build holds no document's tree (memory bounded by the workers, not the edition), yet reads the same
+    documents, ids, register entries (those a document's standOff holds too) and XIncludes as one that holds them."""
+    tei = "http://www.tei-c.org/ns/1.0"
+    (tmp_path / "registers").mkdir()
+    (tmp_path / "registers" / "persons.xml").write_text(
+        f'<TEI xmlns="{tei}"><teiHeader/><text><body><listPerson><person xml:id="ada"><persName>Ada</persName></person></listPerson></body></text></TEI>'
+    )
+    (tmp_path / "letter.xml").write_text(
+        f'<TEI xmlns="{tei}" xmlns:xi="http://www.w3.org/2001/XInclude" xml:id="letter"><teiHeader/>'
+        f'<standOff><listPlace><place xml:id="rome"><placeName>Rome</placeName></place></listPlace></standOff>'
+        f'<text><body><xi:include href="part.xml"/></body></text></TEI>'
+    )
+    (tmp_path / "part.xml").write_text(f'<p xmlns="{tei}"><persName ref="#ada">Ada</persName> in Rome.</p>')
+    held, streamed = load_edition(tmp_path), load_edition(tmp_path, hold_trees=False)
+    document = streamed.documents[0]
+    assert [(f.id, f.role) for f in streamed.files] == [(f.id, f.role) for f in held.files] == [("letter", "document"), ("persons", "register")]
+    assert document.tree is not document.tree  # parsed anew each time, never kept
+    assert streamed.registers[0].tree is streamed.registers[0].tree
+    assert etree.tostring(document.tree) == etree.tostring(held.documents[0].tree)
+    assert b"Ada</persName> in Rome." in etree.tostring(document.tree)
+    assert etree.tostring(merged_registers(streamed)) == etree.tostring(merged_registers(held))
+    held.let_go_of_trees()
+    assert held.documents[0].tree is not held.documents[0].tree
+
+
 def test_included_content_is_reported_at_the_include_and_its_file_is_no_document(tmp_path: Path) -> None:
     tei = "http://www.tei-c.org/ns/1.0"
     (tmp_path / "parts").mkdir()

@@ -83,7 +83,9 @@ def build_edition(
     result = BuildResult()
 
     started = time.perf_counter()
-    edition = load_edition(config.source)
+    # Validation reads every tree many times: held while it runs, let go of before the outputs, whose
+    # workers read each document themselves (memory bounded by the workers, not by the edition).
+    edition = load_edition(config.source, hold_trees=validate)
     result.timings["read"] = time.perf_counter() - started
     result.problems.extend([*(error.problem for error in edition.unreadable), *edition.warnings])
 
@@ -96,6 +98,7 @@ def build_edition(
         if not validation.ok:
             raise EditionInvalid(list(validation.problems))
         result.problems.extend(p for p in validation.problems if p not in result.problems)
+        edition.let_go_of_trees()
     elif edition.unreadable:
         # Without validation (files from elsewhere) every document that can be read is published;
         # each file that cannot is reported, left out and counted, and the build fails (exit 1).

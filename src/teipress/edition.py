@@ -27,19 +27,37 @@ ENTRY_ELEMENTS = ("person", "personGrp", "place", "org", "bibl", "biblStruct", "
 REGISTERS_NS = "https://teipress.org/ns/registers"
 
 
-@dataclass
 class SourceFile:
-    """One parsed source file and what role it plays in the edition."""
+    """One source file, its id and what role it plays in the edition.
 
-    path: Path
-    tree: etree._ElementTree
-    role: str  # "document", "register" or "edition"
+    Its tree is held in memory while the edition is loaded with `hold_trees` (what commands that read each
+    file many times want); otherwise `tree` parses the file anew each time (about half a millisecond for a
+    letter), so that a build's memory does not grow with the edition: it holds no document's tree.
+    """
+
+    def __init__(self, path: Path, tree: etree._ElementTree, role: str, *, xinclude_root: Path | None = None, hold: bool = True) -> None:
+        self.path = path
+        self.role = role  # "document", "register" or "edition"
+        self.xinclude_root = xinclude_root
+        root_id = tree.getroot().get(XML_ID) or ""
+        # The document's id: its root `xml:id` where that is a safe file name, else the file name without `.xml`.
+        self.id = root_id if SAFE_ID.fullmatch(root_id) else path.stem
+        # Whether it holds register entries (a register, or a document with its own standOff ...).
+        self.holds_entries = role == "register" or next(_entries_in(tree.getroot(), role), None) is not None
+        self._tree = tree if hold else None
 
     @property
-    def id(self) -> str:
-        """The document's id: its root `xml:id` where that is a safe file name, else the file name without `.xml`."""
-        root_id = self.tree.getroot().get(XML_ID) or ""
-        return root_id if SAFE_ID.fullmatch(root_id) else self.path.stem
+    def tree(self) -> etree._ElementTree:
+        if self._tree is not None:
+            return self._tree
+        return parse_file(self.path, xinclude_root=self.xinclude_root)
+
+    def let_go(self) -> None:
+        """From now on the file is parsed anew wherever its tree is needed."""
+        self._tree = None
+
+    def __repr__(self) -> str:
+        return f"SourceFile(path={self.path!r}, role={self.role!r}, id={self.id!r})"
 
 
 @dataclass
@@ -63,6 +81,11 @@ class Edition:
     @property
     def edition_file(self) -> SourceFile | None:
         return next((f for f in self.files if f.role == "edition"), None)
+
+    def let_go_of_trees(self) -> None:
+        """From now on each document is parsed where its tree is needed (see SourceFile)."""
+        for source in self.documents:
+            source.let_go()
 
 
 def source_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -101,8 +124,11 @@ def is_register(root: etree._Element) -> bool:
     return bool(content) and all(etree.QName(c).localname in REGISTER_LISTS for c in content)
 
 
-def load_edition(source: Path, paths: Iterable[Path] | None = None) -> Edition:
+def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_trees: bool = True) -> Edition:
     """Parse every source file once (XIncludes resolved inside `source`); unreadable files are kept as problems.
+
+    Without `hold_trees` only the trees of registers and of edition.xml are kept: each document is
+    parsed again where its tree is needed (see SourceFile), so that memory does not grow with the edition.
 
     A file that another file includes is part of that document, not a document of its own. A
     file found in a folder must lie in it: a symbolic link from there to elsewhere is refused,
@@ -125,7 +151,8 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None) -> Edition:
         except XMLInputError as error:
             edition.unreadable.append(error)
             continue
-        edition.files.append(SourceFile(path=path, tree=tree, role=role_of(path, tree)))
+        role = role_of(path, tree)
+        edition.files.append(SourceFile(path, tree, role, xinclude_root=root, hold=hold_trees or role != "document"))
     edition.files = [f for f in edition.files if f.path.resolve() not in included]
     return edition
 
@@ -168,11 +195,20 @@ def _escaped_folder(path: Path, folders: Iterable[Path]) -> Path | None:
 
 def register_entries(files: Iterable[SourceFile]) -> Iterator[etree._Element]:
     """Every person, place, organisation, cited work and event with an `xml:id`, from all files."""
-    xpath = " | ".join(f"//tei:{name}[@xml:id]" for name in ENTRY_ELEMENTS)
     for source in files:
-        for entry in source.tree.getroot().xpath(xpath, namespaces=NS):
-            if source.role == "register" or entry.xpath("ancestor::tei:standOff or ancestor::tei:back or ancestor::tei:sourceDesc or ancestor::tei:listPerson or ancestor::tei:listPlace or ancestor::tei:listOrg or ancestor::tei:listBibl", namespaces=NS):
-                yield entry
+        if source.holds_entries:
+            yield from _entries_in(source.tree.getroot(), source.role)
+
+
+_ENTRIES = etree.XPath(" | ".join(f"//tei:{name}[@xml:id]" for name in ENTRY_ELEMENTS), namespaces=NS)
+_IN_A_REGISTER = etree.XPath("ancestor::tei:standOff or ancestor::tei:back or ancestor::tei:sourceDesc or ancestor::tei:listPerson"
+                             " or ancestor::tei:listPlace or ancestor::tei:listOrg or ancestor::tei:listBibl", namespaces=NS)
+
+
+def _entries_in(root: etree._Element, role: str) -> Iterator[etree._Element]:
+    for entry in _ENTRIES(root):
+        if role == "register" or _IN_A_REGISTER(entry):
+            yield entry
 
 
 def merged_registers(edition: Edition) -> etree._Element:
@@ -211,24 +247,24 @@ def referenced_ids(element: etree._Element) -> set[str]:
     return ids
 
 
-@dataclass
 class RegisterIndex:
-    """The merged register's entries by id, each serialised and its pointers read once per build."""
+    """The merged register's entries by id, each serialised and its pointers read once per build.
 
-    registers: etree._Element
-    entries: dict[str, bytes] = field(init=False)
-    pointers: dict[str, set[str]] = field(init=False)
-    labels: dict[str, str] = field(init=False)
+    It holds bytes and strings only, so that a build hands it to its worker processes, which then
+    pick each document's entries themselves.
+    """
 
-    def __post_init__(self) -> None:
-        self.entries = {entry.get(XML_ID): etree.tostring(entry, encoding="utf-8") for entry in self.registers}
-        self.pointers = {entry.get(XML_ID): referenced_ids(entry) for entry in self.registers}
+    def __init__(self, registers: etree._Element) -> None:
+        self.entries: dict[str, bytes] = {entry.get(XML_ID): etree.tostring(entry, encoding="utf-8") for entry in registers}
+        self.pointers: dict[str, set[str]] = {entry.get(XML_ID): referenced_ids(entry) for entry in registers}
         # A @key may name an entry by its label @n instead of its id (common/functions.xsl tp:entry-by-id).
-        self.labels = {}
-        for entry in self.registers:
+        self.labels: dict[str, str] = {}
+        for entry in registers:
             label = " ".join((entry.get("n") or "").split())
             if label and label not in self.entries:
                 self.labels.setdefault(label, entry.get(XML_ID))
+        self.opening = etree.tostring(etree.Element(registers.tag, nsmap=registers.nsmap)).removesuffix(b"/>") + b">"
+        self.closing = f"</{registers.tag.split('}')[-1]}>".encode()
 
     def subset_xml(self, root: etree._Element, *, depth: int = 3) -> bytes:
         """The entries `root` points to, and those they point to in turn, as a register of their own.
@@ -245,5 +281,4 @@ class RegisterIndex:
             seen |= wanted
             chosen += found
             wanted = set().union(*(self.pointers[entry_id] for entry_id in found))
-        opening = etree.tostring(etree.Element(self.registers.tag, nsmap=self.registers.nsmap)).removesuffix(b"/>")
-        return opening + b">" + b"".join(self.entries[entry_id] for entry_id in chosen) + f"</{self.registers.tag.split('}')[-1]}>".encode()
+        return self.opening + b"".join(self.entries[entry_id] for entry_id in chosen) + self.closing

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -40,7 +41,7 @@ from .outputs import output_names, published_files, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import WorkerPool
-from .xmlio import NS, XML_ID, element_column, write_atomic
+from .xmlio import NS, XML_ID, element_column, parse_file, write_atomic
 
 MANIFEST = Path(".teipress") / "manifest.json"
 ASSETS_SOURCE = XSLT_DIR / "html" / "assets"
@@ -63,22 +64,28 @@ class SiteResult:
 
 @dataclass
 class _Document:
-    """One page to render: its id in the site, its source file, its bytes and its cache keys."""
+    """One page to render: its id in the site, its source file, its cache keys and its summary.
+
+    The build holds no document's tree, bytes or facts: worker processes read each source file
+    themselves, and the facts live in the build's cache on disk (`.teipress/facts/{id}.xml`).
+    """
 
     id: str
     source: SourceFile
-    data: bytes
-    facts_key: str
-    registers: bytes = b""
-    facts: str = ""
+    facts_path: Path
+    facts_key: str = ""
     page_key: str = ""
     pages: list[Page] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def facts(self) -> str:
+        """The document's facts (html/summary.xsl), read from the cache where the build's first phase left them."""
+        return self.facts_path.read_text(encoding="utf-8")
 
     def summary(self, name: str) -> str:
         """An attribute of the document's summary (id, type, title, date, sort, year) from its facts."""
-        if not hasattr(self, "_summary"):
-            self._summary = dict(etree.fromstring(self.facts.encode()).attrib)
-        return self._summary.get(name) or ""
+        return self.attributes.get(name) or ""
 
 
 def write_site(
@@ -119,28 +126,33 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     page_site_key = _digest(code_key.encode(), edition_xml, settings)
     site_key = _digest(code_key.encode(), registers_xml, edition_xml, settings)
 
-    documents = _documents(edition, result)
+    documents = _documents(edition, result, staging)
     register_index = RegisterIndex(merged)
-    for document in documents:
-        document.registers = register_index.subset_xml(document.source.tree.getroot())
-        document.facts_key = _digest(code_key.encode(), document.registers, document.data)
     old_documents: dict[str, dict[str, str]] = manifest.get("documents", {}) if isinstance(manifest.get("documents"), dict) else {}
     old_pages = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
     new_pages: dict[str, str] = {}
 
-    with _Workers(jobs, edition_xml, str(_stylesheet(config, "html/document.xsl"))) as workers:
-        # Phase 1: the facts of each changed document (dates, titles, mentions), cached between builds.
-        stale = []
-        for document in documents:
-            cached = staging / FACTS_DIR / f"{document.id}.xml"
-            if old_documents.get(document.id, {}).get("facts_key") == document.facts_key and cached.is_file():
-                document.facts = cached.read_text(encoding="utf-8")
-            else:
-                stale.append(document)
-        for done, (document, facts) in enumerate(workers.map(_facts_task, stale, [(d.id, d.data, d.registers) for d in stale]), start=1):
-            document.facts = facts
-            write_atomic(staging / FACTS_DIR / f"{document.id}.xml", facts)
+    media: set[Path] = set()
+    with _Workers(jobs, _WorkerSetup(edition_xml, str(_stylesheet(config, "html/document.xsl")), register_index, code_key)) as workers:
+        # Phase 1, in the workers: each document's cache key, its facts (dates, titles, mentions) where the key
+        # changed, and its source and images copied (written only when their bytes differ, so that a changed
+        # image or a deleted folder is put right although the page itself is reused).
+        arguments = {d.id: (d.id, str(d.source.path), str(d.source.xinclude_root or ""), old_documents.get(d.id, {}).get("facts_key", ""),
+                            str(staging), str(edition.source)) for d in documents}
+        outcomes: dict[str, tuple[str, dict[str, str] | None, list[str], list[Problem]]] = {}
+        if 2 * sum(1 for d in documents if d.id in old_documents) > len(documents):
+            # A rebuild: most facts are cached, so the keys are taken here (a fraction of a millisecond each)
+            # instead of starting the workers; only the documents whose key changed go to them.
+            outcomes = {d.id: workers.here(_facts_task, (*arguments[d.id], False)) for d in documents}
+        stale = [d for d in documents if outcomes.get(d.id, ("", None))[1] is None]
+        for done, (document, outcome) in enumerate(workers.map(_facts_task, stale, [arguments[d.id] for d in stale]), start=1):
+            outcomes[document.id] = outcome
             report("Reading documents", done, len(stale))
+        for document in documents:
+            document.facts_key, attributes, copies, problems = outcomes[document.id]
+            document.attributes = attributes or {}
+            media.update(Path(copy) for copy in copies)
+            result.problems.extend(problems)
 
         ordered = _in_reading_order(documents)
         result.documents = [d.id for d in ordered]
@@ -172,7 +184,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 result.documents_reused.append(document.id)
                 continue
             to_render.append((document, params, page))
-        jobs_args = [(d.id, d.data, d.registers, p, str(page)) for d, p, page in to_render]
+        jobs_args = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), p, str(page)) for d, p, page in to_render]
         for done, (item, _) in enumerate(workers.map(_page_task, to_render, jobs_args), start=1):
             document, _params, page = item
             result.documents_rendered.append(document.id)
@@ -186,12 +198,6 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
         report("Writing registers", 1, 1)
 
-    # Sources and images are copied on every build (each written only when its bytes differ), so a
-    # changed image or a deleted folder is put right although the page itself is reused.
-    media: set[Path] = set()
-    for document in documents:
-        _copy_source(document, staging)
-        media.update(_copy_media(document, staging, edition.source, result.problems))
     write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered], edition, config, result.problems)
     current = {d.id for d in documents}
     _remove_orphans(staging, current, media)
@@ -227,12 +233,11 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     })
 
 
-def _documents(edition: Edition, result: SiteResult) -> list[_Document]:
+def _documents(edition: Edition, result: SiteResult, staging: Path) -> list[_Document]:
     """Every file rendered as a page (documents; registers from other projects too), under its name in every output."""
     names = output_names(edition)
     result.problems.extend(names.problems)
-    return [_Document(id=names[source], source=source, data=etree.tostring(source.tree, encoding="utf-8"), facts_key="")
-            for source in published_files(edition)]
+    return [_Document(id=names[source], source=source, facts_path=staging / FACTS_DIR / f"{names[source]}.xml") for source in published_files(edition)]
 
 
 def _in_reading_order(documents: Sequence[_Document]) -> list[_Document]:
@@ -346,9 +351,9 @@ def _write_if_changed(path: Path, data: bytes) -> None:
     write_atomic(path, data)
 
 
-def _copy_source(document: _Document, staging: Path) -> None:
+def _copy_source(document_id: str, source: Path, staging: Path) -> None:
     """The TEI file as the editors wrote it, for readers who want the source."""
-    _write_if_changed(staging / "tei" / f"{document.id}.xml", document.source.path.read_bytes())
+    _write_if_changed(staging / "tei" / f"{document_id}.xml", source.read_bytes())
 
 
 def _remove_orphans(staging: Path, current: set[str], media: set[Path]) -> bool:
@@ -386,7 +391,7 @@ def _media_base(document: _Document, source_root: Path) -> str:
     return f"../{MEDIA_DIR}/" + ("" if relative == "." else relative + "/")
 
 
-def _copy_media(document: _Document, staging: Path, source_root: Path, problems: list[Problem]) -> set[Path]:
+def _copy_media(source: Path, tree: etree._ElementTree, staging: Path, source_root: Path, problems: list[Problem]) -> set[Path]:
     """Copy the local images a document shows (graphic, media, pb/@facs) that lie inside the source folder.
 
     A local image that does not exist, or lies outside the source folder, would be a broken link:
@@ -394,10 +399,10 @@ def _copy_media(document: _Document, staging: Path, source_root: Path, problems:
     other documents are kept as well).
     """
     copies: set[Path] = set()
-    folder = document.source.path.resolve().parent
+    folder = source.resolve().parent
     base = folder if folder.is_relative_to(source_root) else source_root
     source_lines: list[str] = []
-    for element in document.source.tree.getroot().xpath("//tei:graphic[@url] | //tei:media[@url] | //tei:pb[@facs]", namespaces=NS):
+    for element in tree.getroot().xpath("//tei:graphic[@url] | //tei:media[@url] | //tei:pb[@facs]", namespaces=NS):
         attribute = "facs" if etree.QName(element).localname == "pb" else "url"
         reference = element.get(attribute, "").split("#", 1)[0].strip()
         if not reference or ":" in reference or reference.startswith(("/", "\\")):
@@ -410,9 +415,9 @@ def _copy_media(document: _Document, staging: Path, source_root: Path, problems:
                 copies.add(Path(os.path.normpath(target)))
             continue
         if not source_lines:
-            source_lines = document.source.path.read_text(encoding="utf-8", errors="replace").splitlines()
+            source_lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
         where = "does not exist" if not image.is_file() else f"lies outside the source folder {display_path(source_root)}"
-        problems.append(Problem(display_path(document.source.path), element.sourceline or 1, _attribute_column(element, attribute, source_lines), Severity.WARNING,
+        problems.append(Problem(display_path(source), element.sourceline or 1, _attribute_column(element, attribute, source_lines), Severity.WARNING,
                                 f"{etree.QName(element).localname}/@{attribute} names the image {reference!r}, which {where}: the page links to nothing there", "missing-image"))
     return copies
 
@@ -577,30 +582,68 @@ def _remove_all_but(folder: Path, keep: set[Path]) -> None:
 
 # --- parallel transformation --------------------------------------------------------------------
 
+@dataclass
+class _WorkerSetup:
+    """What every worker holds for a build: edition.xml, the page stylesheet, the register's entries and the stylesheets' key."""
+
+    edition_xml: bytes
+    document_stylesheet: str
+    register_index: RegisterIndex
+    code_key: str
+
+
 _worker_state: dict[str, object] = {}
 
 
-def _init_worker(edition_xml: bytes, document_stylesheet: str) -> None:
-    """Each worker process compiles the stylesheets once and parses edition.xml once."""
+def _init_worker(setup: _WorkerSetup) -> None:
+    """Each worker process parses edition.xml once; it compiles each stylesheet once, when it first needs it."""
     from .saxon import Stylesheets, to_xdm
 
     _worker_state["sheets"] = Stylesheets()
-    _worker_state["edition"] = to_xdm(edition_xml) if edition_xml else None
-    _worker_state["document_stylesheet"] = document_stylesheet
+    _worker_state["edition"] = to_xdm(setup.edition_xml) if setup.edition_xml else None
+    _worker_state["setup"] = setup
 
 
-def _facts_task(document_id: str, data: bytes, registers: bytes) -> str:
+def _read_document(path: str, xinclude_root: str) -> tuple[etree._ElementTree, bytes, bytes]:
+    """A document's tree as the build reads it, its bytes and its own register entries (RegisterIndex.subset_xml)."""
+    setup: _WorkerSetup = _worker_state["setup"]  # type: ignore[assignment]
+    tree = parse_file(Path(path), xinclude_root=Path(xinclude_root) if xinclude_root else None)
+    return tree, etree.tostring(tree, encoding="utf-8"), setup.register_index.subset_xml(tree.getroot())
+
+
+def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str, staging: str, source_root: str,
+                may_transform: bool = True) -> tuple[str, dict[str, str] | None, list[str], list[Problem]]:
+    """A document's facts key; its facts, transformed anew unless the cached ones have that key; its source and images copied.
+
+    Returns the key, the summary's attributes, the images' copies in the site and the problems met copying them;
+    without `may_transform`, a document whose facts must be transformed anew returns only its key (no attributes).
+    """
     from .saxon import to_xdm
 
-    sheets = _worker_state["sheets"]
-    return sheets.transform("html/summary.xsl", to_xdm(data), document_id=document_id, registers=to_xdm(registers))  # type: ignore[attr-defined]
+    setup: _WorkerSetup = _worker_state["setup"]  # type: ignore[assignment]
+    tree, data, registers = _read_document(path, xinclude_root)
+    key = _digest(setup.code_key.encode(), registers, data)
+    facts_path = Path(staging) / FACTS_DIR / f"{document_id}.xml"
+    if key == cached_key and facts_path.is_file():
+        facts = facts_path.read_text(encoding="utf-8")
+    elif not may_transform:
+        return key, None, [], []
+    else:
+        sheets = _worker_state["sheets"]
+        facts = sheets.transform("html/summary.xsl", to_xdm(data), document_id=document_id, registers=to_xdm(registers))  # type: ignore[attr-defined]
+        write_atomic(facts_path, facts)
+    _copy_source(document_id, Path(path), Path(staging))
+    problems: list[Problem] = []
+    copies = _copy_media(Path(path), tree, Path(staging), Path(source_root), problems)
+    return key, dict(etree.fromstring(facts.encode()).attrib), sorted(str(copy) for copy in copies), problems
 
 
-def _page_task(document_id: str, data: bytes, registers: bytes, params: dict[str, object], out_path: str) -> None:
+def _page_task(document_id: str, path: str, xinclude_root: str, params: dict[str, object], out_path: str) -> None:
     from .saxon import to_xdm
 
+    _tree, data, registers = _read_document(path, xinclude_root)
     sheets = _worker_state["sheets"]
-    html = sheets.transform(_worker_state["document_stylesheet"], to_xdm(data), registers=to_xdm(registers), edition=_worker_state["edition"], site_root="../", **params)  # type: ignore[attr-defined]
+    html = sheets.transform(_worker_state["setup"].document_stylesheet, to_xdm(data), registers=to_xdm(registers), edition=_worker_state["edition"], site_root="../", **params)  # type: ignore[attr-defined]
     write_atomic(Path(out_path), html)
 
 
@@ -613,10 +656,9 @@ class _Workers:
 
     INLINE_BATCH = 8
 
-    def __init__(self, jobs: int, edition_xml: bytes, document_stylesheet: str) -> None:
+    def __init__(self, jobs: int, setup: _WorkerSetup) -> None:
         self.jobs = jobs
-        self.edition_xml = edition_xml
-        self.document_stylesheet = document_stylesheet
+        self.setup = setup
         self.pool: WorkerPool | None = None
         self.inline_ready = False
 
@@ -627,17 +669,21 @@ class _Workers:
         if self.pool is not None:
             self.pool.__exit__(*exc_info)
 
+    def here(self, function: Callable, args: tuple) -> Any:  # type: ignore[type-arg]
+        """Run one task in this process (set up as a worker on first use)."""
+        if not self.inline_ready:
+            _init_worker(self.setup)
+            self.inline_ready = True
+        return _named(function, args)
+
     def map(self, function: Callable, items: Sequence, arguments: Sequence[tuple]) -> Iterable[tuple]:  # type: ignore[type-arg]
         """Yield (item, result) in order; a failed transformation or a killed worker names its document."""
         if self.jobs < 2 or len(items) <= self.INLINE_BATCH:
-            if items and not self.inline_ready:
-                _init_worker(self.edition_xml, self.document_stylesheet)
-                self.inline_ready = True
             for item, args in zip(items, arguments):
-                yield item, _named(function, args)
+                yield item, self.here(function, args)
             return
         if self.pool is None:
-            self.pool = WorkerPool(self.jobs, _init_worker, (self.edition_xml, self.document_stylesheet))
+            self.pool = WorkerPool(self.jobs, _init_worker, (self.setup,))
         results = self.pool.map(_named, [(f"document {args[0]}", (function, args)) for args in arguments])
         yield from zip(items, results)
 

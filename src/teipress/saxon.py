@@ -39,6 +39,7 @@ class Stylesheets:
 
     directory: Path = XSLT_DIR
     _compiled: dict[Path, PyXsltExecutable] = field(default_factory=dict)
+    _catalogues: dict[str, PyXdmNode | None] = field(default_factory=dict)
 
     def executable(self, name: str | Path) -> PyXsltExecutable:
         path = Path(name) if Path(name).is_absolute() else (self.directory / name)
@@ -57,11 +58,21 @@ class Stylesheets:
             self._compiled[path] = compiled
         return compiled
 
+    def message_catalogue(self, language: str) -> PyXdmNode | None:
+        """The interface language's messages (common/language.xsl), parsed once per process; None for an unknown language."""
+        if language not in self._catalogues:
+            path = XSLT_DIR / "common" / "messages" / f"{language}.xml"
+            self._catalogues[language] = to_xdm(path.read_bytes()) if language.isalpha() and path.is_file() else None
+        return self._catalogues[language]
+
     def transform(self, name: str | Path, source: PyXdmNode | etree._Element | etree._ElementTree, **parameters: ParameterValue) -> str:
         """Apply the stylesheet to `source` and return the serialized result."""
         executable = self.executable(name)
         node = source if isinstance(source, PyXdmNode) else to_xdm(source)
         executable.clear_parameters()
+        catalogue = self.message_catalogue(str(parameters.get("language") or "en"))
+        if catalogue is not None:
+            executable.set_parameter("message-catalogue", catalogue)
         for key, value in parameters.items():
             if value is not None:
                 executable.set_parameter(key.replace("_", "-"), typed_value(value))

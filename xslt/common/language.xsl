@@ -24,10 +24,15 @@
 
   <xsl:variable name="tp:languages" as="xs:string+" select="'en', 'de', 'fr', 'it'"/>
 
+  <!-- The catalogue of the interface language as teipress parsed it once per process (saxon.py), so that
+       each page need not read it anew (most of a short page's time); read here when it is not given. -->
+  <xsl:param name="message-catalogue" as="document-node()?" select="()"/>
+
   <xsl:variable name="tp:messages" as="map(xs:string, xs:string)" select="
     if (not($language = $tp:languages))
     then error(xs:QName('tp:language'), 'the interface language must be one of ' || string-join($tp:languages, ', ') || ', not ' || $language)
-    else map:merge(doc(resolve-uri('messages/' || $language || '.xml', static-base-uri()))/m:messages/m:message!map:entry(string(@key), string(.)))"/>
+    else map:merge((if ($message-catalogue/m:messages/@xml:lang = $language) then $message-catalogue
+                    else doc(resolve-uri('messages/' || $language || '.xml', static-base-uri())))/m:messages/m:message!map:entry(string(@key), string(.)))"/>
 
   <!-- The message `key` in the interface language; a key the catalogue lacks is an error, never English. -->
   <xsl:function name="tp:message" as="xs:string">

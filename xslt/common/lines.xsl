@@ -17,10 +17,20 @@
   <!-- A space, character or punctuation element between the phrases says they run on one line. -->
   <xsl:function name="tp:stands-alone" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="empty($element/../text()[normalize-space(.) ne ''])
-                          and empty($element/../(space | c | pc | g))
-                          and exists($element/parent::*[tp:is-register-entry(.) or tp:behaviour(.) eq 'division' or
-                                                        (tp:behaviour(.) = ('inline', 'emphasis') and tp:stands-alone(.))])"/>
+    <xsl:sequence select="($element/ancestor::*[tp:line-container(.) ne 'as-its-parent'])[last()]!tp:line-container(.) = 'lines'"/>
+  </xsl:function>
+
+  <!-- What a container says of its phrases: 'lines' (they stand alone), 'running' (they do not), or
+       'as-its-parent' (a phrase with no running text of its own, inside one that may have some). Decided
+       once per container (cached, and not recursive, as Saxon caches no recursive function): asked for each
+       of its children, it would otherwise scan all their siblings each time, quadratic in a long list. -->
+  <xsl:function name="tp:line-container" as="xs:string" cache="yes">
+    <xsl:param name="container" as="element()"/>
+    <xsl:sequence select="
+      if (exists($container/text()[normalize-space(.) ne '']) or exists($container/(space | c | pc | g))) then 'running'
+      else if (tp:is-register-entry($container) or tp:behaviour($container) eq 'division') then 'lines'
+      else if (tp:behaviour($container) = ('inline', 'emphasis')) then 'as-its-parent'
+      else 'running'"/>
   </xsl:function>
 
   <!-- Whether a line is made of a left and a right part (seg rend="left" and rend="right"), set at its two ends. -->

@@ -1,0 +1,60 @@
+"""Time the per-document stylesheets (facts and page) on each document of an edition, in this one process.
+
+Prints CPU seconds per MB of TEI for each phase of a document (facts, page: each reading the source
+itself, as a build's worker does) and the slowest documents, so that a change to the XSLT can be
+measured without a whole build. The outputs go to a temporary folder.
+
+Example:
+
+    python bench/profile.py /tmp/edition-1000 --top 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", type=Path, help="edition root (with teipress.toml)")
+    parser.add_argument("--top", type=int, default=8, help="how many of the slowest documents to name (default: 8)")
+    parser.add_argument("--limit", type=int, default=0, help="profile only the first N documents (default: all)")
+    args = parser.parse_args(argv)
+
+    from lxml import etree
+
+    from teipress import html
+    from teipress.config import load_config
+    from teipress.edition import RegisterIndex, load_edition, merged_registers
+
+    config = load_config(args.root)
+    edition = load_edition(config.source, hold_trees=False)
+    edition_xml = etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b""
+    html._init_worker(html._WorkerSetup(edition_xml, str(html._stylesheet(config, "html/document.xsl")), RegisterIndex(merged_registers(edition)), ""))
+    timings: dict[str, list[tuple[float, str]]] = {"facts": [], "page": []}
+    with tempfile.TemporaryDirectory(prefix="tp-profile-") as staging:
+        documents = html._documents(edition, html.SiteResult(), Path(staging))[: args.limit or None]
+        megabytes = sum(d.source.path.stat().st_size for d in documents) / 1e6
+        for document in documents:
+            where = (str(document.source.path), str(document.source.xinclude_root or ""))
+            started = time.process_time()
+            _key, document.attributes, _copies, _problems = html._facts_task(document.id, *where, "", staging, str(edition.source))
+            timings["facts"].append((time.process_time() - started, document.id))
+            params = {"document_id": document.id, "document_title": document.summary("title") or document.id,
+                      "document_date": document.summary("date"), "document_type": document.summary("type"), **html._site_params(config)}
+            started = time.process_time()
+            html._page_task(document.id, *where, params, str(Path(staging) / f"{document.id}.html"))
+            timings["page"].append((time.process_time() - started, document.id))
+    print(f"{len(documents)} documents, {megabytes:.2f} MB of TEI")
+    for name, times in timings.items():
+        total = sum(t for t, _ in times)
+        print(f"{name}: {total:.2f} CPU s, {total / megabytes:.3f} s/MB; slowest: "
+              + ", ".join(f"{doc} {t:.2f}" for t, doc in sorted(times, reverse=True)[: args.top]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
