@@ -42,6 +42,8 @@ MANIFEST = Path(".teipress") / "manifest.json"
 FACTS_DIR = Path(".teipress") / "facts"
 ASSETS_SOURCE = XSLT_DIR / "html" / "assets"
 SITE_NS = "https://teipress.org/ns/site"
+# The overview pages (overviews/{name}.html, html/overview-{name}.xsl): documents over time, who wrote to whom, the places.
+OVERVIEW_PAGES = ("time", "correspondents", "places")
 REGISTER_PAGES = {"person": "persons", "place": "places", "org": "organizations", "bibl": "bibliography"}
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
@@ -231,7 +233,8 @@ def _title_of(document: _Document) -> tuple[str, str]:
 
 
 def _site_params(config: Config) -> dict[str, str]:
-    return {"site_title": config.title or "", "site_subtitle": config.subtitle or "", "base_url": config.base_url, "language": config.language}
+    return {"site_title": config.title or "", "site_subtitle": config.subtitle or "", "base_url": config.base_url, "language": config.language,
+            "map_tiles": config.map_tiles, "map_attribution": config.map_attribution}
 
 
 def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml: bytes, edition_xml: bytes, config: Config,
@@ -257,6 +260,8 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     pages += [("chronology.html", "html/chronology.xsl", "site", top, "facts"),
               ("search.html", "html/search-page.xsl", "site", top, "none"),
               ("guide.html", "html/guide.xsl", "guide", top, "guide"),
+              *((f"overviews/{name}.html", f"html/overview-{name}.xsl", "site", {"site_root": "../", "documents_base": "../documents/"}, "mentions")
+                for name in OVERVIEW_PAGES),
               ("assets/registers.js", "html/registers-data.xsl", "registers", top, "none")]
     pages += [(page.path, "html/page.xsl", page.current if page.markdown else "edition",
                {"site_root": "../", "documents_base": "../documents/", "page_title": page.title, "page_path": page.path,
