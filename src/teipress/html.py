@@ -252,12 +252,12 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     from .guide import schema_guide_xml
 
     guide = schema_guide_xml()
-    projections = {"summaries": without_facts, "mentions": without_events, "facts": facts, "none": [], "guide": [guide.decode("utf-8")]}
+    projections = {"summaries": without_facts, "mentions": without_events, "none": [], "guide": [guide.decode("utf-8")]}
     projections.update({page.current: [page.markdown.decode("utf-8")] for page in custom.pages})
     top = {"site_root": "", "documents_base": "documents/"}  # links between documents are written from the page's folder
     pages = [("index.html", "html/home.xsl", "home", top, "summaries")]
     pages += [(f"registers/{name}.html", "html/register.xsl", "site", {"kind": kind, "site_root": "../", "documents_base": "../documents/"}, "mentions") for kind, name in REGISTER_PAGES.items()]
-    pages += [("chronology.html", "html/chronology.xsl", "site", top, "facts"),
+    pages += [("chronology.html", "html/chronology.xsl", "site", top, "summaries"),
               ("search.html", "html/search-page.xsl", "site", top, "none"),
               ("guide.html", "html/guide.xsl", "guide", top, "guide"),
               *((f"overviews/{name}.html", f"html/overview-{name}.xsl", "site", {"site_root": "../", "documents_base": "../documents/"}, "mentions")

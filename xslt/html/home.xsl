@@ -121,7 +121,7 @@
             <xsl:for-each select="$documents">
               <!-- The row is the target of links to the document from the introduction (ref target="#id"). -->
               <tr id="{if (exists($edition) and exists(tp:entry-by-id(@id, $edition))) then 'document-' || @id else @id}" data-date="{@sort}" data-year="{@year}" data-title="{@title}" data-type="{tp:type-label(@type)}" data-sender="{string-join(s:sender, '; ')}" data-addressee="{string-join(s:addressee, '; ')}">
-                <td class="date-cell"><xsl:if test="@date != ''"><time datetime="{tokenize(@date, '/')[1]}">{tp:format-date-range(@date)}</time></xsl:if></td>
+                <td class="date-cell"><xsl:if test="@date != ''"><time datetime="{tokenize(@date, '/')[1]}">{tp:format-date-range(@date, @certainty)}</time></xsl:if></td>
                 <td><a href="{tp:document-path(@id)}">{@title}</a><xsl:for-each select="s:summary"><span class="row-summary">{.}</span></xsl:for-each></td>
                 <td>{tp:type-label(@type)}</td>
                 <td>{string-join(s:sender, '; ')}<xsl:for-each select="s:from"><span class="row-place">{.}</span></xsl:for-each></td>
