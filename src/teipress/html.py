@@ -427,7 +427,7 @@ def _customisation(config: Config, edition: Edition) -> _Customisation:
         custom.params[f"edition_{key}"] = relative
     custom.params["edition_footer"] = config.footer
     names: set[str] = set()
-    for source in config.pages:
+    for source in config.pages or _default_pages(edition):
         if source.suffix.lower() == ".xml":
             custom.pages.extend(_division_pages(source, edition, names))
         else:
@@ -436,6 +436,15 @@ def _customisation(config: Config, edition: Edition) -> _Customisation:
     menu += [{"label": entry.label, "href": entry.href} for entry in config.nav]
     custom.params["extra_menu"] = json.dumps(menu, ensure_ascii=False)
     return custom
+
+
+def _default_pages(edition: Edition) -> tuple[Path, ...]:
+    """Without teipress.toml `pages`, the divisions of edition.xml (About, editorial principles ...) are pages of
+    their own, so that the home page opens with the documents."""
+    edition_file = edition.edition_file
+    if edition_file is None or not edition_file.tree.getroot().xpath(_TOP_LEVEL_DIVISIONS, namespaces=NS):
+        return ()
+    return (edition_file.path.resolve(),)
 
 
 def _page_name(wanted: str, names: set[str]) -> str:

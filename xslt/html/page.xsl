@@ -51,6 +51,10 @@
             <xsl:apply-templates select="$div/(node() except head[1])" mode="tp:html"/>
           </section>
           <xsl:apply-templates select="$div" mode="tp:html-notes"/>
+          <xsl:call-template name="tp:cited-documents">
+            <xsl:with-param name="root" select="/*"/>
+            <xsl:with-param name="scope" select="$div"/>
+          </xsl:call-template>
         </xsl:when>
         <xsl:otherwise>
           <div class="markdown-text">
