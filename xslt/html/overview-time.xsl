@@ -90,7 +90,7 @@
     <xsl:variable name="tick" select="max((1, xs:integer(ceiling($highest div 4))))"/>
     <figure class="time-chart">
       <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$width} {$top + $plot-height + $bottom}" role="group"
-           aria-label="{tp:message('overview.time')}" class="chart" style="max-width: {$width * 1.4}px">
+           aria-label="{tp:message('overview.time')}" class="chart" style="max-width: {$width * 1.4}px; --periods: {count($periods)}">
         <xsl:for-each select="0 to $highest idiv $tick">
           <xsl:variable name="y" select="$top + $plot-height - (. * $tick) * $plot-height div $highest"/>
           <line class="grid" x1="{$left}" x2="{$width - 8}" y1="{$y}" y2="{$y}"/>

@@ -50,14 +50,20 @@
       container.classList.add("tp-map-no-tiles");
     }
     var most = Math.max.apply(null, places.map(function (place) { return Number(place.count) || 1; }));
-    var bounds = [];
+    /* The view first: Leaflet draws a marker (and gives it an element to focus) only on a map that has one. */
+    var bounds = places.map(function (place) { return [place.lat, place.lon]; });
+    map.invalidateSize();
+    if (bounds.length === 1) {
+      map.setView(bounds[0], 6);
+    } else {
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 9 });
+    }
     places.forEach(function (place) {
       var count = Number(place.count) || 1;
       var marker = window.L.circleMarker([place.lat, place.lon], {
         radius: 5 + 11 * Math.sqrt(count / most), weight: 1.5, color: "#1d4f73", fillColor: "#1d4f73", fillOpacity: 0.45
       }).addTo(map);
       marker.bindTooltip(tooltip(place), { direction: "top" });
-      bounds.push([place.lat, place.lon]);
       if (!safeHref(place.href)) return;
       var go = function () { window.location.href = place.href; };
       marker.on("click", go);
@@ -74,11 +80,6 @@
         path.addEventListener("blur", function () { marker.closeTooltip(); });
       }
     });
-    if (bounds.length === 1) {
-      map.setView(bounds[0], 6);
-    } else {
-      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 9 });
-    }
   }
 
   function start() {
