@@ -109,7 +109,7 @@ def test_map_overview_has_a_marker_per_place_with_coordinates_and_the_same_place
     assert rows == [["Northtown", "2", "1", "1"], ["Southport", "1", "1", "2"]]
     assert page.xpath("//div[@class='tp-map']/@data-tiles") == [""]
     assert {"../assets/leaflet.js", "../assets/map.js"} <= set(page.xpath("//head/script/@src"))
-    assert "Leaflet (BSD-2-Clause)" in page.xpath("string(//figcaption[@class='map-credits'])")
+    assert "Leaflet (BSD-2-Clause licence)" in page.xpath("string(//figcaption[@class='map-credits'])")
     assert broken_links(site) == []
 
 

@@ -77,7 +77,7 @@
       <figcaption class="map-credits">
         <xsl:call-template name="tp:message-around">
           <xsl:with-param name="message" select="tp:message('map.credits')"/>
-          <xsl:with-param name="inserted" as="element()"><a href="{$site-root}assets/leaflet-LICENSE.txt">Leaflet (BSD-2-Clause)</a></xsl:with-param>
+          <xsl:with-param name="inserted" as="element()"><a href="{$site-root}assets/leaflet-LICENSE.txt">{tp:message('map.leaflet')}</a></xsl:with-param>
         </xsl:call-template>
         <xsl:if test="$map-attribution">{' ' || tp:message('map.tiles', $map-attribution)}</xsl:if>
       </figcaption>
