@@ -86,6 +86,8 @@ def test_chronology_lists_documents_and_register_events_not_every_date_mention(s
     assert chronology.xpath("//li[@id='guild-meeting']/ancestor::section/h2/@id") == ["undated-events"]
     home = parse(site / "index.html")
     assert home.xpath(f"//tr[@id='{UNCERTAIN}']/td[@class='date-cell']/time/text()") == ["between 1 and 30 April 1950"]
+    letter = parse(site / "documents" / f"{UNCERTAIN}.html")
+    assert letter.xpath("//p[@class='kicker']/time/text() | //aside[@class='document-meta']//time/text()") == ["between 1 and 30 April 1950"] * 2
 
 
 def test_correspondents_overview_draws_each_pair_once_with_its_letters_and_links_each_person(site: Path) -> None:

@@ -149,6 +149,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 "document_id": document.id,
                 "document_title": document.summary("title") or document.id,
                 "document_date": document.summary("date"),
+                "document_date_certainty": document.summary("certainty"),
                 "document_type": document.summary("type"),
                 "previous_id": neighbours[0][0],
                 "previous_title": neighbours[0][1],
