@@ -118,7 +118,7 @@ def test_map_overview_has_a_marker_per_place_with_coordinates_and_the_same_place
 def test_map_tiles_setting(tmp_path: Path) -> None:
     default = load_config(tmp_path)
     assert (default.map_tiles, default.map_attribution) == (OSM_TILES, OSM_ATTRIBUTION)
-    (tmp_path / "teipress.toml").write_text('map_tiles = {url = "https://tiles.example.org/{z}/{x}/{y}.png", attribution = "<b>Example</b> tiles"}\n', encoding="utf-8")
+    (tmp_path / "teipress.toml").write_text('map_tiles = "https://tiles.example.org/{z}/{x}/{y}.png"\nmap_attribution = "<b>Example</b> tiles"\n', encoding="utf-8")
     own = load_config(tmp_path)
     assert (own.map_tiles, own.map_attribution) == ("https://tiles.example.org/{z}/{x}/{y}.png", "<b>Example</b> tiles")
     (tmp_path / "teipress.toml").write_text('map_tiles = "javascript:alert(1)//{z}/{x}/{y}"\n', encoding="utf-8")

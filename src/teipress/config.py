@@ -72,7 +72,7 @@ class Config:
         return self.output / "pdf"
 
 
-_KNOWN_KEYS = {f.name for f in fields(Config)} - {"root", "map_attribution"}
+_KNOWN_KEYS = {f.name for f in fields(Config)} - {"root"}
 
 
 def load_config(root: Path | None = None, **overrides: object) -> Config:
@@ -123,7 +123,7 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
     for required in ("source", "output"):
         if values.get(required, "x") in ("", None):
             raise ConfigError(f"{config_file}: `{required}` must name a folder; leave it out for the default")
-    map_tiles, map_attribution = _map_tiles(values.get("map_tiles", OSM_TILES), config_file)
+    map_tiles, map_attribution = _map_tiles(values.get("map_tiles", OSM_TILES), values.get("map_attribution"), config_file)
     return Config(
         root=root,
         source=path_of("source", "tei"),  # type: ignore[arg-type]
@@ -155,23 +155,21 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
 _TILE_TEMPLATE = re.compile(r"https?://[A-Za-z0-9\-._~%!$&'()*+,;=:@/?{}]+", re.IGNORECASE)
 
 
-def _map_tiles(value: object, config_file: Path) -> tuple[str, str]:
-    """`map_tiles`: a URL template, a table {url = "...", attribution = "..."}, or "" for none; returns (url, attribution).
+def _map_tiles(value: object, attribution: object, config_file: Path) -> tuple[str, str]:
+    """`map_tiles` (a URL template, or "" for none) and `map_attribution` (the credit the tile server asks for;
+    OpenStreetMap's for its tiles unless given); returns (url, attribution).
 
-    Example: `map_tiles = {url = "https://tiles.example.org/{z}/{x}/{y}.png", attribution = "© Example"}`.
+    Example: `map_tiles = "https://tiles.example.org/{z}/{x}/{y}.png"` and `map_attribution = "© Example"`.
     """
-    if isinstance(value, dict):
-        if set(value) - {"url", "attribution"} or not all(isinstance(v, str) for v in value.values()):
-            raise ConfigError(f"{config_file}: `map_tiles` must be a URL template or a table {{url = \"...\", attribution = \"...\"}} of strings, not {value!r}")
-        url, attribution = value.get("url", "").strip(), value.get("attribution", "").strip()
-    elif isinstance(value, str):
-        url = value.strip()
-        attribution = OSM_ATTRIBUTION if url == OSM_TILES else ""
-    else:
+    if not isinstance(value, str):
         raise ConfigError(f"{config_file}: `map_tiles` must be a URL template such as {OSM_TILES!r}, or \"\" for no tiles, not {value!r}")
+    if attribution is not None and not isinstance(attribution, str):
+        raise ConfigError(f"{config_file}: `map_attribution` must be a string, not {attribution!r}")
+    url = value.strip()
     if url and not (_TILE_TEMPLATE.fullmatch(url) and all(part in url for part in ("{z}", "{x}", "{y}"))):
         raise ConfigError(f"{config_file}: `map_tiles` must be an http:// or https:// address with {{z}}, {{x}} and {{y}}, such as {OSM_TILES!r}, not {url!r}")
-    return url, attribution if url else ""
+    credit = attribution.strip() if attribution is not None else (OSM_ATTRIBUTION if url == OSM_TILES else "")
+    return url, credit if url else ""
 
 
 # Scheme, host, and then only characters a URL may hold unescaped (no spaces, quotes, angle brackets or controls).

@@ -21,7 +21,7 @@
   <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
   <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
 
-  <!-- The chart's geometry, in SVG units: plot height, margins, and the widest and narrowest bar step. -->
+  <!-- The chart's geometry, in SVG units: the plot's height and its margins (a bar is 6 to 48 units wide). -->
   <xsl:variable name="plot-height" as="xs:integer" select="220"/>
   <xsl:variable name="left" as="xs:integer" select="40"/>
   <xsl:variable name="bottom" as="xs:integer" select="36"/>
