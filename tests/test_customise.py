@@ -23,7 +23,9 @@ from test_build import LETTER, TELEGRAM, broken_links, copy_fixture, parse, visi
 
 BUILT_IN_MENU = [("Documents", "index.html"), ("Persons", "registers/persons.html"), ("Places", "registers/places.html"),
                  ("Organisations", "registers/organizations.html"), ("Cited documents", "registers/bibliography.html"),
-                 ("Chronology", "chronology.html"), ("Search", "search.html")]
+                 ("Chronology", "chronology.html"), ("Overviews", "overviews/time.html"), ("Search", "search.html")]
+# Without `pages`, the divisions of edition.xml are pages of their own, after teipress's entries.
+EDITION_PAGES = [("Introduction", "pages/introduction.html"), ("Editorial principles", "pages/editorial-principles.html")]
 OWN_STYLESHEET = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tp="https://teipress.org/ns/xslt">
   <xsl:param name="teipress" static="yes" as="xs:string" required="yes"/>
@@ -111,9 +113,9 @@ def test_nav_adds_menu_entries_in_order_after_teipress_own(tmp_path: Path) -> No
     root = edition(tmp_path, 'nav = [{label = "Project", href = "https://project.example.org/"}, {label = "Data", href = "data/letters.zip"}, {label = "<b>Bold</b>", href = "#x"}]\n')
     build_html(root)
     site = root / "output" / "html"
-    assert menu(site / "index.html") == [*BUILT_IN_MENU, ("Project", "https://project.example.org/"), ("Data", "data/letters.zip"), ("<b>Bold</b>", "#x")]
+    assert menu(site / "index.html") == [*BUILT_IN_MENU, *EDITION_PAGES, ("Project", "https://project.example.org/"), ("Data", "data/letters.zip"), ("<b>Bold</b>", "#x")]
     assert not parse(site / "index.html").xpath("//nav//b")  # a label is text
-    assert menu(site / "documents" / f"{LETTER}.html") == [*((label, "../" + href) for label, href in BUILT_IN_MENU),
+    assert menu(site / "documents" / f"{LETTER}.html") == [*((label, "../" + href) for label, href in [*BUILT_IN_MENU, *EDITION_PAGES]),
                                                            ("Project", "https://project.example.org/"), ("Data", "../data/letters.zip"), ("<b>Bold</b>", "../#x")]
     build_html(root)
     assert menu(site / "chronology.html")[-3:-1] == [("Project", "https://project.example.org/"), ("Data", "data/letters.zip")]

@@ -24,7 +24,8 @@ import pytest
 TEIPRESS = [sys.executable, "-c", "import sys; from teipress.cli import main; sys.argv[0] = 'teipress'; main()"]
 TITLE = "Briefe der Anna Example"
 LETTER = "tei/example-letter.xml"
-GERMAN_MENU = ["Dokumente", "Personen", "Orte", "Organisationen", "Zitierte Dokumente", "Chronologie", "Suche"]
+# teipress's entries, then the divisions of the new edition's edition.xml, pages of their own (headed in English by the template).
+GERMAN_MENU = ["Dokumente", "Personen", "Orte", "Organisationen", "Zitierte Dokumente", "Chronologie", "Übersichten", "Suche", "Introduction", "Editorial principles"]
 GERMAN_LIST_HEADINGS = ["Datum", "Titel", "Typ", "Von", "An"]
 SOCIETY = '<orgName ref="#example-society">Example Society</orgName> read it aloud'
 BAD_SOCIETY = '<orgName ref="#example-societty">Example Society</orgName> read it aloud'

@@ -34,22 +34,48 @@ SAME_WORDS = {
            "Organisation", "Original", "Person", "Register", "Text", "sic"},
     "fr": {"Classification", "Correction", "Date", "date", "Document", "Documents", "document", "documents", "Figure",
            "Introduction", "Notes", "Organisation", "Organisations", "organisation", "Original", "Page", "page", "pages", "Site", "Source",
-           "Type", "om", "orig", "sic"},
+           "Total", "Type", "om", "orig", "sic"},
     "it": {"Lemma", "Link", "abbr", "in", "om", "orig", "sic"},
 }
 
-# The dates of the fixture edition in each language: the chronology's, in order (days, ranges
-# within a month, a year and across years; months; a year alone), a person's life dates, a floruit.
+# The dates in each language as tp:format-date-range writes them (days, ranges within a month, a year
+# and across years; a month), of FORMATTED_DATES; a person's life dates, a floruit, a month alone; and
+# dates known only within bounds (notBefore/notAfter) of UNCERTAIN_DATES.
+FORMATTED_DATES = ["1888-03-01/1888-03-05", "1888-03-10", "1888-03-14", "1888-03-30/1888-04-02", "1888-12-30/1889-01-02", "1889-06"]
+UNCERTAIN_DATES = [("1888-04-01/1888-04-30", "between"), ("1888-12-30/1889-01-02", "between"), ("1888-04-01", "not-before")]
 DATES = {
     "en": (["1–5 March 1888", "10 March 1888", "14 March 1888", "30 March – 2 April 1888", "30 December 1888 – 2 January 1889", "June 1889"],
-           "1 May 1850 – 1920", "active 1880 – 1890", "April 1888"),
+           "1 May 1850 – 1920", "active 1880 – 1890", "April 1888",
+           ["between 1 and 30 April 1888", "between 30 December 1888 and 2 January 1889", "not before 1 April 1888"]),
     "de": (["1.–5. März 1888", "10. März 1888", "14. März 1888", "30. März – 2. April 1888", "30. Dezember 1888 – 2. Januar 1889", "Juni 1889"],
-           "1. Mai 1850 – 1920", "tätig 1880 – 1890", "April 1888"),
+           "1. Mai 1850 – 1920", "tätig 1880 – 1890", "April 1888",
+           ["zwischen 1. und 30. April 1888", "zwischen 30. Dezember 1888 und 2. Januar 1889", "nicht vor 1. April 1888"]),
     "fr": (["1er–5 mars 1888", "10 mars 1888", "14 mars 1888", "30 mars – 2 avril 1888", "30 décembre 1888 – 2 janvier 1889", "juin 1889"],
-           "1er mai 1850 – 1920", "actif 1880 – 1890", "avril 1888"),
+           "1er mai 1850 – 1920", "actif 1880 – 1890", "avril 1888",
+           ["entre le 1er et le 30 avril 1888", "entre le 30 décembre 1888 et le 2 janvier 1889", "pas avant le 1er avril 1888"]),
     "it": (["1º–5 marzo 1888", "10 marzo 1888", "14 marzo 1888", "30 marzo – 2 aprile 1888", "30 dicembre 1888 – 2 gennaio 1889", "giugno 1889"],
-           "1º maggio 1850 – 1920", "attivo 1880 – 1890", "aprile 1888"),
+           "1º maggio 1850 – 1920", "attivo 1880 – 1890", "aprile 1888",
+           ["tra il 1º e il 30 aprile 1888", "tra il 30 dicembre 1888 e il 2 gennaio 1889", "non prima del 1º aprile 1888"]),
 }
+DATE_FORMATTER = f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tp="https://teipress.org/ns/xslt" exclude-result-prefixes="#all">
+  <xsl:import href="{(XSLT_DIR / "common" / "language.xsl").as_uri()}"/>
+  <xsl:output method="text"/>
+  <xsl:param name="dates" as="xs:string"/>
+  <xsl:template match="/">
+    <xsl:value-of select="for $date in tokenize($dates, ';') return tp:format-date-range(substring-before($date, ' '), substring-after($date, ' ')[. ne ''])" separator="&#10;"/>
+  </xsl:template>
+</xsl:stylesheet>
+"""
+
+
+def formatted_dates(folder: Path, language: str, dates: list[tuple[str, str]]) -> list[str]:
+    """Dates (ISO, certainty) as tp:format-date-range writes them in `language`."""
+    from teipress.saxon import Stylesheets, to_xdm
+
+    stylesheet = folder / "format-dates.xsl"
+    stylesheet.write_text(DATE_FORMATTER, encoding="utf-8")
+    return Stylesheets().transform(stylesheet, to_xdm("<dates/>"), language=language, dates=";".join(f"{iso} {certainty}" for iso, certainty in dates)).split("\n")
 
 
 def catalogue(language: str) -> dict[str, str]:
@@ -148,7 +174,7 @@ def test_no_english_on_the_pages_and_pdfs(editions: dict[str, Path], language: s
     out = editions[language]
     # The encoding guide's entries are the schema's own documentation, written in English; its headings are checked below.
     pages = sorted(p for p in (out / "html").rglob("*.html") if "pagefind" not in p.parts and p.name != "guide.html")
-    assert len(pages) == 17  # ten pages, and one for each of the seven register entries
+    assert len(pages) == 21  # home, chronology, search, 3 documents, 3 overviews, 1 edition page, 4 register indexes, 7 entries
     for page in pages:
         assert english_leftovers(page_words(page), language) == [], page.relative_to(out)
         assert html.parse(str(page)).getroot().get("lang") == language
@@ -175,11 +201,13 @@ def test_the_english_edition_shows_the_english_words(editions: dict[str, Path]) 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_dates_in_the_interface_language(editions: dict[str, Path], language: str) -> None:
-    chronology, life, floruit, month = DATES[language]
+def test_dates_in_the_interface_language(editions: dict[str, Path], language: str, tmp_path: Path) -> None:
+    chronology, life, floruit, month, uncertain = DATES[language]
+    assert formatted_dates(tmp_path, language, [(iso, "") for iso in FORMATTED_DATES] + UNCERTAIN_DATES) == chronology + uncertain
     site = editions[language] / "html"
     page = html.parse(str(site / "chronology.html")).getroot()
-    assert [t.text_content() for t in page.xpath("//time[contains(@class, 'event-date')]")] == chronology
+    # The register's event of 10 March, then the documents at their dates.
+    assert [t.text_content() for t in page.xpath("//time[contains(@class, 'event-date')]")] == [chronology[1], chronology[2], month, "1889"]
     persons = html.parse(str(site / "registers" / "persons.html")).getroot()
     assert persons.xpath("//li[@id='anna-exempla']/span[@class='entry-dates']/text()") == [life]
     assert persons.xpath("//li[@id='bruno-probus']/span[@class='entry-dates']/text()") == [floruit]

@@ -19,6 +19,9 @@ LANGUAGES = ("en", "de", "fr", "it")
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 FAVICON_TYPES = (".svg", ".png", ".ico")
 MARKDOWN_TYPES = (".md", ".markdown")
+# The map's tiles by default (teipress.toml `map_tiles`): OpenStreetMap's, credited as its tile policy asks.
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,10 @@ class Config:
     pages: tuple[Path, ...] = ()
     xslt: Path | None = None
     typst: Path | None = None
+    # The overview map's tile server: a URL template with {z}, {x}, {y}, and the credit it asks for;
+    # empty for no tiles at all (the map then shows only its markers, beside the list of places).
+    map_tiles: str = OSM_TILES
+    map_attribution: str = OSM_ATTRIBUTION
 
     @property
     def html_dir(self) -> Path:
@@ -116,6 +123,7 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
     for required in ("source", "output"):
         if values.get(required, "x") in ("", None):
             raise ConfigError(f"{config_file}: `{required}` must name a folder; leave it out for the default")
+    map_tiles, map_attribution = _map_tiles(values.get("map_tiles", OSM_TILES), values.get("map_attribution"), config_file)
     return Config(
         root=root,
         source=path_of("source", "tei"),  # type: ignore[arg-type]
@@ -137,7 +145,31 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
         pages=_pages(values.get("pages"), resolve, config_file),
         xslt=_existing_folder("xslt", path_of, config_file),
         typst=_existing_file("typst", (".typ",), path_of, config_file),
+        map_tiles=map_tiles,
+        map_attribution=map_attribution,
     )
+
+
+# A tile URL template: an http(s) address holding {z}, {x} and {y}, and otherwise only characters a URL holds
+# unescaped ({s} and {r}, Leaflet's subdomain and retina placeholders, allowed).
+_TILE_TEMPLATE = re.compile(r"https?://[A-Za-z0-9\-._~%!$&'()*+,;=:@/?{}]+", re.IGNORECASE)
+
+
+def _map_tiles(value: object, attribution: object, config_file: Path) -> tuple[str, str]:
+    """`map_tiles` (a URL template, or "" for none) and `map_attribution` (the credit the tile server asks for;
+    OpenStreetMap's for its tiles unless given); returns (url, attribution).
+
+    Example: `map_tiles = "https://tiles.example.org/{z}/{x}/{y}.png"` and `map_attribution = "© Example"`.
+    """
+    if not isinstance(value, str):
+        raise ConfigError(f"{config_file}: `map_tiles` must be a URL template such as {OSM_TILES!r}, or \"\" for no tiles, not {value!r}")
+    if attribution is not None and not isinstance(attribution, str):
+        raise ConfigError(f"{config_file}: `map_attribution` must be a string, not {attribution!r}")
+    url = value.strip()
+    if url and not (_TILE_TEMPLATE.fullmatch(url) and all(part in url for part in ("{z}", "{x}", "{y}"))):
+        raise ConfigError(f"{config_file}: `map_tiles` must be an http:// or https:// address with {{z}}, {{x}} and {{y}}, such as {OSM_TILES!r}, not {url!r}")
+    credit = attribution.strip() if attribution is not None else (OSM_ATTRIBUTION if url == OSM_TILES else "")
+    return url, credit if url else ""
 
 
 # Scheme, host, and then only characters a URL may hold unescaped (no spaces, quotes, angle brackets or controls).

@@ -45,9 +45,10 @@ from .xmlio import NS, XML_ID, element_column, parse_file, write_atomic
 
 MANIFEST = Path(".teipress") / "manifest.json"
 ASSETS_SOURCE = XSLT_DIR / "html" / "assets"
+# The overview pages (overviews/{name}.html, html/overview-{name}.xsl): documents over time, who wrote to whom, the places.
+OVERVIEW_PAGES = ("time", "correspondents", "places")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # A mention's context changes with the words around it: the pages that show no mentions leave them out of their keys.
-_MENTION_ELEMENT = re.compile(r"<mention\b[^>]*/>")
 _FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
 
 
@@ -166,6 +167,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 "document_id": document.id,
                 "document_title": document.summary("title") or document.id,
                 "document_date": document.summary("date"),
+                "document_date_certainty": document.summary("certainty"),
                 "document_type": document.summary("type"),
                 "previous_id": neighbours[0][0],
                 "previous_title": neighbours[0][1],
@@ -283,7 +285,8 @@ def _title_of(document: _Document) -> tuple[str, str]:
 
 
 def _site_params(config: Config) -> dict[str, str]:
-    return {"site_title": config.title or "", "site_subtitle": config.subtitle or "", "base_url": config.base_url, "language": config.language}
+    return {"site_title": config.title or "", "site_subtitle": config.subtitle or "", "base_url": config.base_url, "language": config.language,
+            "map_tiles": config.map_tiles, "map_attribution": config.map_attribution}
 
 
 def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml: bytes, edition_xml: bytes, config: Config,
@@ -301,14 +304,15 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     from .guide import schema_guide_xml
 
     guide = schema_guide_xml()
-    events = [_MENTION_ELEMENT.sub("", f) for f in facts]
-    projections = {"summaries": without_facts, "events": events, "none": [], "guide": [guide.decode("utf-8")]}
+    projections = {"summaries": without_facts, "facts": facts, "none": [], "guide": [guide.decode("utf-8")]}
     projections.update({page.current: [page.markdown.decode("utf-8")] for page in custom.pages})
     top = {"site_root": "", "documents_base": "documents/"}  # links between documents are written from the page's folder
     pages = [("index.html", "html/home.xsl", "home", top, "summaries")]
-    pages += [("chronology.html", "html/chronology.xsl", "site", top, "events"),
+    pages += [("chronology.html", "html/chronology.xsl", "site", top, "summaries"),
               ("search.html", "html/search-page.xsl", "site", top, "none"),
-              ("guide.html", "html/guide.xsl", "guide", top, "guide")]
+              ("guide.html", "html/guide.xsl", "guide", top, "guide"),
+              *((f"overviews/{name}.html", f"html/overview-{name}.xsl", "site", {"site_root": "../", "documents_base": "../documents/"}, "facts")
+                for name in OVERVIEW_PAGES)]
     pages += [(page.path, "html/page.xsl", page.current if page.markdown else "edition",
                {"site_root": "../", "documents_base": "../documents/", "page_title": page.title, "page_path": page.path,
                 "page_current": page.current, "division": page.division}, page.current) for page in custom.pages]
@@ -473,7 +477,7 @@ def _customisation(config: Config, edition: Edition) -> _Customisation:
         custom.params[f"edition_{key}"] = relative
     custom.params["edition_footer"] = config.footer
     names: set[str] = set()
-    for source in config.pages:
+    for source in config.pages or _default_pages(edition):
         if source.suffix.lower() == ".xml":
             custom.pages.extend(_division_pages(source, edition, names))
         else:
@@ -482,6 +486,15 @@ def _customisation(config: Config, edition: Edition) -> _Customisation:
     menu += [{"label": entry.label, "href": entry.href} for entry in config.nav]
     custom.params["extra_menu"] = json.dumps(menu, ensure_ascii=False)
     return custom
+
+
+def _default_pages(edition: Edition) -> tuple[Path, ...]:
+    """Without teipress.toml `pages`, the divisions of edition.xml (About, editorial principles ...) are pages of
+    their own, so that the home page opens with the documents."""
+    edition_file = edition.edition_file
+    if edition_file is None or not edition_file.tree.getroot().xpath(_TOP_LEVEL_DIVISIONS, namespaces=NS):
+        return ()
+    return (edition_file.path.resolve(),)
 
 
 def _page_name(wanted: str, names: set[str]) -> str:

@@ -116,7 +116,13 @@
   <!-- A document's own date: when it was sent or written, else the date of its source. -->
   <xsl:function name="tp:document-date" as="xs:string">
     <xsl:param name="root" as="element()"/>
-    <xsl:variable name="dating" select="($root//profileDesc/correspDesc/correspAction[tp:correspondence-role(@type) eq 'sender']/date, $root//profileDesc/correspDesc/correspAction[empty(@type)]/date, $root//profileDesc/creation/date, $root/teiHeader/fileDesc/sourceDesc//date, $root//text//dateline//date)[exists(tp:iso-date(.))][1]"/>
+    <xsl:variable name="dating" select="tp:document-dating($root)"/>
     <xsl:sequence select="if (exists($dating)) then tp:iso-date($dating) else ''"/>
+  </xsl:function>
+
+  <!-- The element that dates a document (tp:document-date). -->
+  <xsl:function name="tp:document-dating" as="element()?">
+    <xsl:param name="root" as="element()"/>
+    <xsl:sequence select="($root//profileDesc/correspDesc/correspAction[tp:correspondence-role(@type) eq 'sender']/date, $root//profileDesc/correspDesc/correspAction[empty(@type)]/date, $root//profileDesc/creation/date, $root/teiHeader/fileDesc/sourceDesc//date, $root//text//dateline//date)[exists(tp:iso-date(.))][1]"/>
   </xsl:function>
 </xsl:stylesheet>

@@ -169,6 +169,18 @@
       else ()"/>
   </xsl:function>
 
+  <!-- How certain a dating element's date is: 'between' (notBefore and notAfter), 'not-before' or
+       'not-after' (one bound), or () for a date or span it states (when, from, to). -->
+  <xsl:function name="tp:date-certainty" as="xs:string?">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="
+      if ($element/(@when, @from, @to, @when-iso)) then ()
+      else if ($element/@notBefore and $element/@notAfter) then 'between'
+      else if ($element/@notBefore) then 'not-before'
+      else if ($element/@notAfter) then 'not-after'
+      else ()"/>
+  </xsl:function>
+
   <!-- The earliest day a dating element can mean, for sorting (partial dates fill in January / the 1st). -->
   <xsl:function name="tp:date-sort-key" as="xs:string?">
     <xsl:param name="element" as="element()"/>

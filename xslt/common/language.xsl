@@ -113,16 +113,42 @@
        "3. Mai – 5. Juni 1975"). -->
   <xsl:function name="tp:format-date-range" as="xs:string">
     <xsl:param name="iso" as="xs:string?"/>
+    <xsl:sequence select="tp:format-date-range($iso, ())"/>
+  </xsl:function>
+
+  <!-- The same for a date whose certainty tp:date-certainty gives: a date known only to lie between two
+       (notBefore and notAfter) reads "between 1 and 30 April 1888", not as a span; a date with one bound
+       "not before 1 April 1888" or "not after 30 April 1888". -->
+  <xsl:function name="tp:format-date-range" as="xs:string">
+    <xsl:param name="iso" as="xs:string?"/>
+    <xsl:param name="certainty" as="xs:string?"/>
     <xsl:variable name="parts" select="tokenize(($iso, '')[1], '/')[. ne '']"/>
-    <xsl:variable name="days" select="count($parts) = 2 and (every $part in $parts satisfies ($part castable as xs:date and matches($part, '^\d{4}-\d{2}-\d{2}$')))"/>
+    <xsl:variable name="range" select="tp:range-parts($parts)"/>
     <xsl:sequence select="
       if (empty($parts)) then ''
-      else if ($days and substring($parts[1], 1, 7) eq substring($parts[2], 1, 7))
-        then tp:message('date.range-in-month', (tp:day($parts[1]), tp:format-date($parts[2])))
-      else if ($days and substring($parts[1], 1, 4) eq substring($parts[2], 1, 4))
-        then tp:message('date.range', (tp:message('date.day-month', (tp:day($parts[1]), tp:month($parts[1]))), tp:format-date($parts[2])))
-      else if (count($parts) = 2) then tp:message('date.range', $parts!tp:format-date(.))
-      else string-join($parts!tp:format-date(.), ' ')"/>
+      else if ($certainty = ('not-before', 'not-after') and count($parts) = 1) then tp:message('date.' || $certainty, tp:format-date($parts))
+      else if (count($parts) ne 2) then string-join($parts!tp:format-date(.), ' ')
+      else if ($certainty eq 'between') then tp:message('date.between', $range)
+      else if (tp:days-in-one($parts, 7)) then tp:message('date.range-in-month', $range)
+      else tp:message('date.range', $range)"/>
+  </xsl:function>
+
+  <!-- The two ends of a range as written: the first without what the second repeats (its month and
+       year: "3", "3 May"), the second in full. -->
+  <xsl:function name="tp:range-parts" as="xs:string*">
+    <xsl:param name="parts" as="xs:string*"/>
+    <xsl:sequence select="
+      if (tp:days-in-one($parts, 7)) then (tp:day($parts[1]), tp:format-date($parts[2]))
+      else if (tp:days-in-one($parts, 4)) then (tp:message('date.day-month', (tp:day($parts[1]), tp:month($parts[1]))), tp:format-date($parts[2]))
+      else $parts!tp:format-date(.)"/>
+  </xsl:function>
+
+  <!-- Whether two ISO parts are full days in one month (`length` 7) or one year (4). -->
+  <xsl:function name="tp:days-in-one" as="xs:boolean">
+    <xsl:param name="parts" as="xs:string*"/>
+    <xsl:param name="length" as="xs:integer"/>
+    <xsl:sequence select="count($parts) = 2 and substring($parts[1], 1, $length) eq substring($parts[2], 1, $length)
+      and (every $part in $parts satisfies ($part castable as xs:date and matches($part, '^\d{4}-\d{2}-\d{2}$')))"/>
   </xsl:function>
 
   <!-- The day of an ISO date as the language writes it before the month ("3", "3.", "1er", "1º"). -->

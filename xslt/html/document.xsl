@@ -28,6 +28,8 @@
   <xsl:param name="document-id" as="xs:string?" select="()"/>
   <xsl:param name="document-title" as="xs:string" select="''"/>
   <xsl:param name="document-date" as="xs:string" select="''"/>
+  <!-- How certain that date is (common/functions.xsl tp:date-certainty): '', between, not-before, not-after. -->
+  <xsl:param name="document-date-certainty" as="xs:string" select="''"/>
   <xsl:param name="document-type" as="xs:string" select="''"/>
   <xsl:param name="previous-id" as="xs:string" select="''"/>
   <xsl:param name="previous-title" as="xs:string" select="''"/>
@@ -116,7 +118,7 @@
         <span>{tp:type-label(tp:document-type($root))}</span>
         <xsl:if test="$date">
           <xsl:text> · </xsl:text>
-          <time datetime="{$date}">{tp:format-date-range($date)}</time>
+          <time datetime="{$date}">{tp:format-date-range($date, $document-date-certainty[. ne ''])}</time>
         </xsl:if>
       </p>
       <!-- Its words are the result's title (tp:search-filters), not the first words of every excerpt. -->
@@ -183,7 +185,7 @@
         <dd>{tp:type-label($type)}</dd>
         <xsl:if test="$date">
           <dt>{tp:message('meta.date')}</dt>
-          <dd><time datetime="{$date}">{tp:format-date-range($date)}</time></dd>
+          <dd><time datetime="{$date}">{tp:format-date-range($date, $document-date-certainty[. ne ''])}</time></dd>
         </xsl:if>
         <!-- A date the source gives only in words: as written. -->
         <xsl:for-each select="(tp:correspondence($root)/correspAction/date[normalize-space()])[1][not($date)]">

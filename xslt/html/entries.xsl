@@ -116,7 +116,9 @@
   <!-- Every bibliographic entry the text points to, so that its [Document N] links land here. -->
   <xsl:template name="tp:cited-documents">
     <xsl:param name="root" as="element()"/>
-    <xsl:variable name="ids" select="distinct-values($root//text//(ref, ptr)!tp:pointer-ids(.))"/>
+    <!-- Where the pointers are: the whole text, or the one division an edition's page shows (page.xsl). -->
+    <xsl:param name="scope" as="element()*" select="$root//text"/>
+    <xsl:variable name="ids" select="distinct-values($scope//(ref, ptr)!tp:pointer-ids(.))"/>
     <xsl:variable name="bibls" select="$ids!tp:entry-by-id(., $root)[self::bibl or self::biblStruct]"/>
     <xsl:if test="exists($bibls)">
       <!-- Not indexed for search: descriptions of other documents, whose parts would run together in an excerpt. -->

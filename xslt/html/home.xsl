@@ -1,8 +1,9 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  The home page: the edition's title, editors, introduction and editorial principles (from
-  tei/edition.xml, the source of this transformation) and the list of documents, sortable and
-  filterable by date, type, sender and addressee (assets/site.js; without script it is a plain table).
+  The home page: the edition's title and editors, links to its own pages (the divisions of
+  tei/edition.xml have pages of their own: html.py _default_pages), then the list of documents,
+  sortable and filterable by date, type, sender and addressee (assets/site.js; without script it is
+  a plain table), then what of edition.xml's text has no page of its own.
   Source: tei/edition.xml, or the site's facts when the edition has none. Parameter $site: the facts.
 -->
 <xsl:stylesheet version="3.0"
@@ -40,16 +41,26 @@
           <xsl:if test="exists($tp:edition-editors)">
             <p class="edition-editors">{tp:message('edition.edited-by', string-join($tp:edition-editors, ', '))}</p>
           </xsl:if>
-          <p class="edition-actions">
-            <a href="#documents-heading">{tp:count-message('home.all-documents', count($documents))}</a>
+          <!-- The edition's own pages (its texts, teipress.toml `pages`) and the other ways into the documents. -->
+          <nav class="edition-actions" aria-label="{tp:message('home.more')}">
+            <xsl:for-each select="parse-json($extra-menu)?*[exists(?current)]">
+              <a href="{?href}">{?label}</a>
+            </xsl:for-each>
             <a href="chronology.html">{tp:message('nav.chronology')}</a>
+            <a href="overviews/time.html">{tp:message('nav.overviews')}</a>
             <a href="search.html">{tp:message('home.search')}</a>
-          </p>
+          </nav>
         </header>
+        <!-- The documents first; what of the edition's text has no page of its own follows them. -->
+        <xsl:call-template name="tp:document-list">
+          <xsl:with-param name="documents" select="$documents"/>
+        </xsl:call-template>
         <xsl:if test="/TEI">
-          <section class="edition-text reading-text" aria-label="{tp:message('home.introduction')}">
-            <xsl:apply-templates select="/*" mode="tp:html"/>
-          </section>
+          <xsl:if test="normalize-space(/TEI/text)">
+            <section class="edition-text reading-text" aria-label="{tp:message('home.introduction')}">
+              <xsl:apply-templates select="/*" mode="tp:html"/>
+            </section>
+          </xsl:if>
           <xsl:apply-templates select="/*" mode="tp:html-notes"/>
           <xsl:call-template name="tp:cited-documents">
             <xsl:with-param name="root" select="/*"/>
@@ -65,9 +76,6 @@
             </xsl:for-each>
           </xsl:if>
         </xsl:if>
-        <xsl:call-template name="tp:document-list">
-          <xsl:with-param name="documents" select="$documents"/>
-        </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
@@ -121,7 +129,7 @@
             <xsl:for-each select="$documents">
               <!-- The row is the target of links to the document from the introduction (ref target="#id"). -->
               <tr id="{if (exists($edition) and exists(tp:entry-by-id(@id, $edition))) then 'document-' || @id else @id}" data-date="{@sort}" data-year="{@year}" data-title="{@title}" data-type="{tp:type-label(@type)}" data-sender="{string-join(s:sender, '; ')}" data-addressee="{string-join(s:addressee, '; ')}">
-                <td class="date-cell"><xsl:if test="@date != ''"><time datetime="{tokenize(@date, '/')[1]}">{tp:format-date-range(@date)}</time></xsl:if></td>
+                <td class="date-cell"><xsl:if test="@date != ''"><time datetime="{tokenize(@date, '/')[1]}">{tp:format-date-range(@date, @certainty)}</time></xsl:if></td>
                 <td><a href="{tp:document-path(@id)}">{@title}</a><xsl:for-each select="s:summary"><span class="row-summary">{.}</span></xsl:for-each></td>
                 <td>{tp:type-label(@type)}</td>
                 <td>{string-join(s:sender, '; ')}<xsl:for-each select="s:from"><span class="row-place">{.}</span></xsl:for-each></td>

@@ -159,7 +159,7 @@
     <xsl:param name="current" as="xs:string"/>
     <nav class="site-nav" aria-label="{tp:message('nav.label')}">
       <ul>
-        <xsl:for-each select="(['home', 'index.html'], ['persons', 'registers/persons.html'], ['places', 'registers/places.html'], ['organizations', 'registers/organizations.html'], ['bibliography', 'registers/bibliography.html'], ['chronology', 'chronology.html'], ['search', 'search.html'])">
+        <xsl:for-each select="(['home', 'index.html'], ['persons', 'registers/persons.html'], ['places', 'registers/places.html'], ['organizations', 'registers/organizations.html'], ['bibliography', 'registers/bibliography.html'], ['chronology', 'chronology.html'], ['overviews', 'overviews/time.html'], ['search', 'search.html'])">
           <li>
             <a href="{$site-root}{?2}">
               <xsl:if test="?1 = $current">

@@ -12,6 +12,7 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tp="https://teipress.org/ns/xslt"
+  xmlns:s="https://teipress.org/ns/site"
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
   exclude-result-prefixes="#all"
   expand-text="yes">
@@ -51,6 +52,10 @@
             <xsl:apply-templates select="$div/(node() except head[1])" mode="tp:html"/>
           </section>
           <xsl:apply-templates select="$div" mode="tp:html-notes"/>
+          <xsl:call-template name="tp:cited-documents">
+            <xsl:with-param name="root" select="/*"/>
+            <xsl:with-param name="scope" select="$div"/>
+          </xsl:call-template>
         </xsl:when>
         <xsl:otherwise>
           <div class="markdown-text">
@@ -60,6 +65,12 @@
       </xsl:choose>
     </article>
   </xsl:template>
+
+  <!-- An edition's page links a document it names by id (ref target="#id") to the document's page. -->
+  <xsl:function name="tp:document-href" as="xs:string?">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:sequence select="$site/s:site/s:document[@id eq $id]!($documents-base || encode-for-uri($id) || '.html')"/>
+  </xsl:function>
 
   <!-- The divisions that become pages: those directly in the edition's front, body or back (html.py
        `_edition_divisions` counts and names them with the same path). -->

@@ -33,6 +33,10 @@
               date="{$date}"
               sort="{if ($date) then substring(replace($date, '/.*$', '') || '-01-01', 1, 10) else ''}"
               year="{if ($date) then substring($date, 1, 4) else ''}">
+      <!-- between, not-before, not-after: how the date is written (common/language.xsl tp:format-date-range) -->
+      <xsl:for-each select="tp:document-dating($root)!tp:date-certainty(.)">
+        <xsl:attribute name="certainty" select="."/>
+      </xsl:for-each>
       <xsl:for-each select="$senders">
         <sender>
           <xsl:call-template name="tp:party"/>

@@ -193,7 +193,15 @@
     <xsl:sequence select="
       if (exists($entry) and tp:entry-kind($entry) ne 'bibl') then tp:register-href($entry)
       else if (exists($entry) and not(root($entry) is root($context))) then '#' || $id
+      else if (empty(key('tp:entry-by-id', $id, root($context))) and exists(tp:document-href($id))) then tp:document-href($id)
       else '#' || tp:target-html-id($id, $context)"/>
+  </xsl:function>
+
+  <!-- The page of the edition's document `id` where a page links to it by id and shows no element of that id
+       itself; () here: a stylesheet that knows the site's documents says (html/page.xsl). -->
+  <xsl:function name="tp:document-href" as="xs:string?">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:sequence select="()"/>
   </xsl:function>
 
   <!-- The id an element of this document has in the HTML: a passage its passage anchor (its xml:id

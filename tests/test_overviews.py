@@ -1,0 +1,187 @@
+"""The overview pages (documents over time, correspondents, map), the chronology and the home page's order.
+
+The fixture edition with coordinates for its two (invented) places and a third letter dated only
+between two days, built once; browser tests click a bar, a node and a marker and land on the right page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from teipress.config import OSM_ATTRIBUTION, OSM_TILES, load_config
+from teipress.errors import ConfigError
+from teipress.serve import serving
+
+from test_build import LETTER, TELEGRAM, broken_links, build, copy_fixture, parse
+
+UNCERTAIN = "letter-1950-04-uncertain"
+UNCERTAIN_LETTER = f"""<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{UNCERTAIN}">
+  <teiHeader>
+    <fileDesc>
+      <titleStmt><title>Letter from Alma Sender to Bruno Receiver, April 1950</title></titleStmt>
+      <publicationStmt><p>Fixture.</p></publicationStmt>
+      <sourceDesc><p>Invented for the tests.</p></sourceDesc>
+    </fileDesc>
+    <profileDesc>
+      <correspDesc>
+        <correspAction type="sent"><persName ref="#alma-sender">Alma Sender</persName><placeName ref="#northtown">Northtown</placeName><date notBefore="1950-04-01" notAfter="1950-04-30">April 1950</date></correspAction>
+        <correspAction type="received"><persName ref="#bruno-receiver">Bruno Receiver</persName></correspAction>
+      </correspDesc>
+    </profileDesc>
+  </teiHeader>
+  <text><body><p>Dear Bruno, a short word from <placeName ref="#southport">the Port</placeName>.</p></body></text>
+</TEI>
+"""
+
+
+def fixture_with_places(root: Path, settings: str = 'map_tiles = ""\n') -> Path:
+    """The fixture edition with invented coordinates for Northtown and Southport and a letter of uncertain date."""
+    source = copy_fixture(root)
+    places = source / "registers" / "places.xml"
+    text = places.read_text(encoding="utf-8")
+    text = text.replace('<note type="description">A town in the north.</note>', '<location><geo>55.5 10.25</geo></location><note type="description">A town in the north.</note>')
+    text = text.replace('<note type="description">A harbour in the south.</note>', '<location><geo>44.75 12.5</geo></location><note type="description">A harbour in the south.</note>')
+    places.write_text(text, encoding="utf-8")
+    (source / f"{UNCERTAIN}.xml").write_text(UNCERTAIN_LETTER, encoding="utf-8")
+    (root / "teipress.toml").write_text(settings, encoding="utf-8")
+    return source
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("overviews")
+    build(fixture_with_places(root), root / "out")
+    return root / "out" / "html"
+
+
+def register_link(site: Path, name: str) -> str:
+    """Where the letter's page links a person or place (tp:register-href), as seen from a folder below the site root."""
+    return parse(site / "documents" / f"{LETTER}.html").xpath(f"(//aside//a[normalize-space()='{name}'] | //main//a[@class='entity'][normalize-space()='{name}'])[1]/@href")[0]
+
+
+def test_time_overview_counts_per_month_and_links_each_bar_to_its_month_in_the_chronology(site: Path) -> None:
+    page = parse(site / "overviews" / "time.html")
+    bars = page.xpath("//svg//a")
+    assert [bar.get("href") for bar in bars] == ["../chronology.html#month-1950-03", "../chronology.html#month-1950-04", "../chronology.html#month-1950-05"]
+    assert [bar.get("aria-label") for bar in bars] == ["March 1950: 1 document", "April 1950: 1 document", "May 1950: 1 document"]
+    rows = [[" ".join(cell.text_content().split()) for cell in row.xpath("th | td")] for row in page.xpath("//table[contains(@class, 'time-counts')]/tbody/tr")]
+    assert rows == [["March 1950", "1", "0", "1"], ["April 1950", "1", "0", "1"], ["May 1950", "0", "1", "1"]]
+    assert page.xpath("//table[contains(@class, 'time-counts')]/thead//th/text()") == ["Month", "Letter", "Telegram", "Total"]
+    chronology = parse(site / "chronology.html")
+    assert {"month-1950-03", "month-1950-04", "month-1950-05", "year-1950"} <= set(chronology.xpath("//@id"))
+
+
+def test_chronology_lists_documents_and_register_events_not_every_date_mention(site: Path) -> None:
+    chronology = parse(site / "chronology.html")
+    entries = chronology.xpath("//section[@aria-labelledby='year-1950']//li")
+    assert [" ".join(e.xpath("string(time)").split()) for e in entries] == ["4 March 1950", "1 April 1950", "between 1 and 30 April 1950", "6 May 1950"]
+    assert [e.xpath("string(.//a[@class='event-document']/@href)") for e in entries] == [f"documents/{LETTER}.html", "", f"documents/{UNCERTAIN}.html", f"documents/{TELEGRAM}.html"]
+    assert entries[1].get("id") == "harbour-fair"
+    assert " ".join(entries[0].xpath("string(.//span[@class='event-source'])").split()) == "Letter. Alma Sender to Bruno Receiver"
+    assert chronology.xpath("//li[@id='guild-meeting']/ancestor::section/h2/@id") == ["undated-events"]
+    home = parse(site / "index.html")
+    assert home.xpath(f"//tr[@id='{UNCERTAIN}']/td[@class='date-cell']/time/text()") == ["between 1 and 30 April 1950"]
+    letter = parse(site / "documents" / f"{UNCERTAIN}.html")
+    assert letter.xpath("//p[@class='kicker']/time/text() | //aside[@class='document-meta']//time/text()") == ["between 1 and 30 April 1950"] * 2
+
+
+def test_correspondents_overview_draws_each_pair_once_with_its_letters_and_links_each_person(site: Path) -> None:
+    page = parse(site / "overviews" / "correspondents.html")
+    rows = [[" ".join(cell.text_content().split()) for cell in row.xpath("td")] for row in page.xpath("//table[contains(@class, 'pair-counts')]/tbody/tr")]
+    assert rows == [["Alma Sender", "Bruno Receiver", "3"]]
+    nodes = page.xpath("//svg//a")
+    assert [(n.get("aria-label"), n.get("href")) for n in nodes] == [("Alma Sender: 3 letters", register_link(site, "Alma Sender")),
+                                                                    ("Bruno Receiver: 3 letters", register_link(site, "Bruno Receiver"))]
+    assert [line.get("stroke-width") for line in page.xpath("//svg//*[local-name()='line'][@class='edge']")] == ["10"]
+
+
+def test_map_overview_has_a_marker_per_place_with_coordinates_and_the_same_places_as_text(site: Path) -> None:
+    page = parse(site / "overviews" / "places.html")
+    places = json.loads(page.xpath("string(//div[@class='tp-map']/@data-places)"))
+    northtown = register_link(site, "Northtown")
+    assert [(p["id"], p["lat"], p["lon"], p["count"], p["href"]) for p in places] == [("northtown", 55.5, 10.25, 4, northtown),
+                                                                                    ("southport", 44.75, 12.5, 4, northtown.replace("northtown", "southport"))]
+    assert places[0]["detail"] == "sent from: 2 · received at: 1 · mentioned in: 1"
+    rows = [[" ".join(cell.text_content().split()) for cell in row.xpath("th | td")] for row in page.xpath("//table[contains(@class, 'place-counts')]/tbody/tr")]
+    assert rows == [["Northtown", "2", "1", "1"], ["Southport", "1", "1", "2"]]
+    assert page.xpath("//div[@class='tp-map']/@data-tiles") == [""]
+    assert {"../assets/leaflet.js", "../assets/map.js"} <= set(page.xpath("//head/script/@src"))
+    assert "Leaflet (BSD-2-Clause licence)" in page.xpath("string(//figcaption[@class='map-credits'])")
+    assert broken_links(site) == []
+
+
+def test_map_tiles_setting(tmp_path: Path) -> None:
+    default = load_config(tmp_path)
+    assert (default.map_tiles, default.map_attribution) == (OSM_TILES, OSM_ATTRIBUTION)
+    (tmp_path / "teipress.toml").write_text('map_tiles = "https://tiles.example.org/{z}/{x}/{y}.png"\nmap_attribution = "<b>Example</b> tiles"\n', encoding="utf-8")
+    own = load_config(tmp_path)
+    assert (own.map_tiles, own.map_attribution) == ("https://tiles.example.org/{z}/{x}/{y}.png", "<b>Example</b> tiles")
+    (tmp_path / "teipress.toml").write_text('map_tiles = "javascript:alert(1)//{z}/{x}/{y}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"`map_tiles` must be an http:// or https:// address with \{z\}, \{x\} and \{y\}"):
+        load_config(tmp_path)
+
+
+def test_home_lists_the_documents_before_the_edition_text_which_has_pages_of_its_own(site: Path) -> None:
+    home = parse(site / "index.html")
+    sections = home.xpath("//main/*[self::section or self::header]/@class")
+    assert sections[:2] == ["edition-header", "documents"]
+    assert home.xpath("//nav[@class='edition-actions']/a/@href") == ["pages/introduction.html", "pages/editorial-principles.html", "chronology.html", "overviews/time.html", "search.html"]
+    assert "This small edition holds two letters" in " ".join(parse(site / "pages" / "introduction.html").xpath("string(//main)").split())
+
+
+# --- in the browser -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site_url(site: Path) -> Iterator[str]:
+    with serving(site) as url:
+        yield url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+def test_bars_nodes_and_markers_lead_to_their_pages_by_mouse_and_keyboard(browser, site_url: str, artifacts_dir: Path, width: int) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(site_url + "overviews/time.html")
+        page.screenshot(path=str(artifacts_dir / f"overview-time-{width}.png"), full_page=True)
+        page.locator("svg a").nth(1).click()
+        page.wait_for_url("**/chronology.html#month-1950-04")
+        page.goto(site_url + "overviews/time.html")
+        page.locator("svg a").first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/chronology.html#month-1950-03")
+
+        page.goto(site_url + "overviews/correspondents.html")
+        page.screenshot(path=str(artifacts_dir / f"overview-correspondents-{width}.png"), full_page=True)
+        page.locator("svg a[aria-label^='Bruno Receiver']").click()
+        page.wait_for_url("**/*#bruno-receiver")
+
+        page.goto(site_url + "overviews/places.html")
+        marker = page.locator("path[role='link'][data-place='southport']")
+        marker.wait_for()
+        page.screenshot(path=str(artifacts_dir / f"overview-places-{width}.png"), full_page=True)
+        marker.click(force=True)
+        page.wait_for_url("**/*#southport")
+        page.goto(site_url + "overviews/places.html")
+        reached = []
+        for _ in range(60):  # Tab until the marker of Northtown has the focus
+            page.keyboard.press("Tab")
+            reached.append(page.evaluate("document.activeElement.getAttribute('data-place')"))
+            if reached[-1] == "northtown":
+                break
+        assert "northtown" in reached
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/*#northtown")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+    assert errors == []
