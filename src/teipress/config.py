@@ -55,6 +55,10 @@ class Config:
     pages: tuple[Path, ...] = ()
     xslt: Path | None = None
     typst: Path | None = None
+    # The print edition in volumes: at most about this many pages each (estimated from the documents'
+    # own PDFs), and/or one volume (or more, when it is longer) per range of years, (first, last).
+    volume_pages: int = 500
+    volumes: tuple[tuple[int, int], ...] = ()
 
     @property
     def html_dir(self) -> Path:
@@ -109,6 +113,9 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
     language = str(values.get("language", "en"))
     if language not in LANGUAGES:
         raise ConfigError(f"{config_file}: language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    volume_pages = values.get("volume_pages", 500)
+    if not isinstance(volume_pages, int) or isinstance(volume_pages, bool) or volume_pages < 1:
+        raise ConfigError(f"{config_file}: volume_pages must be a whole number of at least 1, not {volume_pages!r}")
     jobs = values.get("jobs", os.cpu_count() or 1)
     if not isinstance(jobs, int) or jobs < 1:
         raise ConfigError(f"{config_file}: jobs must be a whole number of at least 1, not {jobs!r}")
@@ -137,6 +144,8 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
         pages=_pages(values.get("pages"), resolve, config_file),
         xslt=_existing_folder("xslt", path_of, config_file),
         typst=_existing_file("typst", (".typ",), path_of, config_file),
+        volume_pages=volume_pages,
+        volumes=_year_ranges(values.get("volumes"), config_file),
     )
 
 
@@ -243,3 +252,21 @@ def _pages(value: object, resolve: Callable[[str, object], Path], config_file: P
             raise ConfigError(f"{config_file}: `pages`: {path.name} is neither the edition file (edition.xml) nor a Markdown file (.md)")
         pages.append(path.resolve())
     return tuple(pages)
+
+
+def _year_ranges(value: object, config_file: Path) -> tuple[tuple[int, int], ...]:
+    """`volumes = ["1967-1974", "1975-1976", "1977"]`: the years of each volume, in order, not overlapping."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ConfigError(f"{config_file}: `volumes` must be a list of year ranges such as [\"1967-1974\", \"1975-1976\"], not {value!r}")
+    ranges: list[tuple[int, int]] = []
+    for item in value:
+        match = re.fullmatch(r"\s*(\d{1,4})\s*(?:[-\u2013]\s*(\d{1,4})\s*)?", str(item)) if isinstance(item, (str, int)) and not isinstance(item, bool) else None
+        if match is None:
+            raise ConfigError(f"{config_file}: `volumes`: {item!r} is no year range; write \"1967-1974\" or \"1977\"")
+        first, last = int(match[1]), int(match[2] or match[1])
+        if last < first or (ranges and first <= ranges[-1][1]):
+            raise ConfigError(f"{config_file}: `volumes`: the ranges must follow one another in time without overlapping, not {value!r}")
+        ranges.append((first, last))
+    return tuple(ranges)
