@@ -200,9 +200,11 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             # compilation needed), then the last, whose indexes need the others' pages.
             earlier = [(volume, key) for volume, key in keyed if not volume.last]
             pending = [(volume, key) for volume, key in earlier if not _reuse_volume(previous_volumes, out_dir, staging, volume, key, volume_cache)]
+            # Pages the workers typeset since they started: Typst's cache grows with them.
+            pages_in_workers = sum(o.pages for o in fresh)
             for start in range(0, len(pending), max(1, jobs)):
                 batch = pending[start:start + max(1, jobs)]
-                pool.restart()
+                pages_in_workers = _fresh_workers_if_full(pool, pages_in_workers, batch, config.volume_pages)
                 done = pool.map(_typeset_book, [(f"volume {volume.number} of the book", (edition_tree, _volume_setting(volume, cited_anywhere, {})))
                                                 for volume, _ in batch])
                 for (volume, key), (conformant, index_pages) in zip(batch, done):
@@ -212,8 +214,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             last, last_key = keyed[-1]
             last_key = _digest(last_key.encode(), json.dumps(earlier_pages, sort_keys=True).encode())
             if not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, volume_cache):
-                if tasks or pending:
-                    pool.restart()  # the workers' memory from what they typeset before goes with them
+                _fresh_workers_if_full(pool, pages_in_workers, [(last, last_key)], config.volume_pages)
                 conformant, index_pages = pool.call(_typeset_book, f"volume {last.number} of the book" if last.number else "the edition's book",
                                                     edition_tree, _volume_setting(last, cited_anywhere, earlier_pages))
                 volume_cache[last.file.as_posix()] = {"key": last_key, "conformant": conformant, "index_pages": index_pages}
@@ -275,6 +276,18 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
     if len(volumes) == 1:
         return [Volume(0, volumes[0])]
     return [Volume(number, documents, _years(documents), number == len(volumes)) for number, documents in enumerate(volumes, start=1)]
+
+
+def _fresh_workers_if_full(pool: WorkerPool, pages_in_workers: int, batch: list[tuple[Volume, str]], volume_pages: int) -> int:
+    """Fresh workers before typesetting `batch` when what they typeset before and the batch's largest
+    volume would pass `volume_pages` pages: Typst keeps a compilation's memory until its process ends,
+    so that one volume's compilation at a time stays within what `volume_pages` pages need.
+    Returns the pages the workers will have typeset after the batch."""
+    largest = max(sum(o.pages for o in volume.documents) for volume, _ in batch)
+    if pages_in_workers and pages_in_workers + largest > volume_pages:
+        pool.restart()
+        pages_in_workers = 0
+    return pages_in_workers + largest
 
 
 def _is_primary_source(outcome: DocumentOutcome) -> bool:

@@ -10,6 +10,7 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tp="https://teipress.org/ns/xslt"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
   exclude-result-prefixes="#all"
   expand-text="yes">
@@ -62,12 +63,17 @@
        entries, each followed by its sub-entries. -->
   <xsl:function name="tp:index-entries" as="xs:string">
     <xsl:param name="kind" as="xs:string"/>
-    <xsl:variable name="entries" select="$registers//(person | personGrp | place | org)[@xml:id][tp:entry-kind(.) eq $kind]"/>
+    <!-- teipress's registers hold a copy of every entry at the top (edition.py merged_registers); a
+         nested one is also inside its parent's copy, which tells its outermost entry of the kind. -->
+    <xsl:variable name="entries" select="$registers/*/(person | personGrp | place | org)[@xml:id][tp:entry-kind(.) eq $kind]"/>
+    <xsl:variable name="parents" as="map(xs:string, xs:string)" select="map:merge(
+      $entries/descendant::*[@xml:id][tp:entry-kind(.) eq $kind]!map:entry(string(@xml:id), string(ancestor::*[@xml:id][tp:entry-kind(.) eq $kind][last()]/@xml:id)),
+      map {'duplicates': 'use-first'})"/>
     <xsl:variable name="rows" as="xs:string*">
-      <xsl:for-each select="tp:index-sorted($entries[not(ancestor::* intersect $entries)])">
-        <xsl:variable name="parent" select="."/>
+      <xsl:for-each select="tp:index-sorted($entries[not(map:contains($parents, string(@xml:id)))])">
+        <xsl:variable name="parent" select="string(@xml:id)"/>
         <xsl:sequence select="tp:index-row(., '')"/>
-        <xsl:sequence select="tp:index-sorted(descendant::*[. intersect $entries])!tp:index-row(., $parent/@xml:id)"/>
+        <xsl:sequence select="tp:index-sorted($entries[$parents(string(@xml:id)) eq $parent])!tp:index-row(., $parent)"/>
       </xsl:for-each>
     </xsl:variable>
     <xsl:sequence select="'(' || string-join($rows!(. || ','), '&#10;') || ')'"/>
