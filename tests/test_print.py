@@ -335,18 +335,33 @@ def test_contents_lines_end_in_right_aligned_page_numbers(seed_build: Build, vol
 # ---- the visual review sheet ---------------------------------------------------------------------
 
 def review_pages(book: Path) -> dict[str, int]:
-    """The pages (1-based) a person reviews: title page, contents, a letter's first page, an apparatus page, an index page."""
+    """The pages (1-based) a person reviews: title page, contents, a letter's first page (the last document
+    before the bibliography), an apparatus page (an entry "line lemma] reading" in the footnote area), an index page."""
     with pymupdf.open(book) as document:
         toc = document.get_toc()
-        letter = next((page for _, title, page in toc if page > 3 and not title.startswith(("Intro", "Einl", "Editorial"))), 3)
-        apparatus = next((number + 1 for number in range(letter - 1, document.page_count)
-                          if re.search(r"(?m)^\s*\d+\s.*\]", document[number].get_text())), letter)
+        back = next((page for _, title, page in toc if title in ("Cited documents", "Zitierte Dokumente") or title.startswith(("Index", "Personen"))),
+                    document.page_count)
+        letter = max((page for _, _, page in toc if 3 < page < back), default=3)
+        apparatus = next((number + 1 for number in range(3, back - 1) if has_apparatus(document[number])), letter)
         index = next((page for _, title, page in toc if title.startswith(("Index", "Personen"))), document.page_count)
     return {"title": 1, "contents": 3, "letter": letter, "apparatus": apparatus, "index": index}
 
 
+def has_apparatus(page: pymupdf.Page) -> bool:
+    """Whether the page's footnote area (text smaller than most of the page's) holds an entry "lemma] reading"."""
+    spans = [span for block in page.get_text("dict")["blocks"] for line in block.get("lines", []) for span in line["spans"] if span["text"].strip()]
+    sizes = [round(span["size"], 1) for span in spans]
+    body = max(set(sizes), key=sizes.count, default=0)
+    return any("] " in span["text"] for span in spans if span["size"] < 0.95 * body)
+
+
+def dark_pixels(png: Path) -> int:
+    pixmap = pymupdf.Pixmap(str(png))
+    return sum(1 for value in pixmap.samples[::pixmap.n] if value < 128)
+
+
 def render(pdf: Path, page: int, target: Path) -> None:
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", "-f", str(page), "-l", str(page), str(pdf), str(target)], check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", str(page), "-l", str(page), str(pdf), str(target)], check=True)
 
 
 def escher_edition(root: Path, letters: int) -> Path:
@@ -362,29 +377,27 @@ def escher_edition(root: Path, letters: int) -> Path:
 
 @pytest.mark.parametrize("paper", ["a4", "a5"])
 def test_visual_review_sheet(paper: str, seed_build: Build, artifacts_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """PNGs of the pages an editor checks, for the seed edition and 200 Escher letters, under tests/artifacts/print/."""
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     folder = artifacts_dir / "print"
     folder.mkdir(exist_ok=True)
-    editions = {"seed": build(REPO, tmp_path_factory.mktemp(f"seed-{paper}") / "pdf", base_url=BASE_URL, paper=paper)}
     escher_root = tmp_path_factory.mktemp(f"escher-{paper}")
-    escher = escher_edition(escher_root / "source", 200)
-    editions["escher-200"] = build(escher, escher_root / "out" / "pdf", paper=paper, language="de")
+    editions = {
+        "seed": seed_build if paper == "a4" else build(REPO, tmp_path_factory.mktemp(f"seed-{paper}") / "pdf", base_url=BASE_URL, paper=paper),
+        "escher-200": build(escher_edition(escher_root / "source", 200), escher_root / "out" / "pdf", paper=paper, language="de"),
+    }
     written = []
     for name, done in editions.items():
-        book = done.result.volumes[-1] if len(done.result.volumes) > 1 else done.result.volumes[0]
-        first_volume = done.result.volumes[0]
-        for part, page in review_pages(first_volume).items():
-            source = book if part == "index" else first_volume
-            if part == "index":
-                page = review_pages(book)["index"]
-            target = folder / f"{name}-{paper}-{part}"
-            render(source, page, target)
-            written.append(target.with_suffix(".png"))
-        document = next(f for f in done.result.files if f not in done.result.volumes)
-        target = folder / f"{name}-{paper}-document"
-        render(document, 1, target)
-        written.append(target.with_suffix(".png"))
-    for png in written:
-        assert png.stat().st_size > 5000, f"{png.name} is nearly blank"
+        first, last = done.result.volumes[0], done.result.volumes[-1]
+        for part, page in review_pages(first).items():
+            source, page = (last, review_pages(last)["index"]) if part == "index" else (first, page)
+            render(source, page, folder / f"{name}-{paper}-{part}")
+            written.append(folder / f"{name}-{paper}-{part}.png")
+        # The last document's own PDF (the seed's telegram).
+        document = [f for f in done.result.files if f not in done.result.volumes][-1]
+        render(document, 1, folder / f"{name}-{paper}-document")
+        written.append(folder / f"{name}-{paper}-document.png")
     assert len(written) == 12
+    for png in written:
+        assert dark_pixels(png) > 150, f"{png.name} is nearly blank"

@@ -123,11 +123,14 @@ class Volume:
 
 
 def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, force: bool = False) -> PdfResult:
-    """Typeset `out_dir/<document-id>.pdf` for every document and `out_dir/edition.pdf`, the whole edition.
+    """Typeset `out_dir/<document-id>.pdf` for every document and the whole edition as a book:
+    `out_dir/edition.pdf`, or `out_dir/volumes/edition-volume-N.pdf` when it is longer than
+    `config.volume_pages` or `config.volumes` divides it by years (see `plan_volumes`).
 
     Only what changed is typeset: a document whose key (its bytes, the register entries it points
     to, the stylesheets, lib.typ, fonts and paper) is the previous build's keeps its PDF and book
-    chapter; the book is typeset again when any chapter, edition.xml or the registers changed.
+    chapter; a volume is typeset again when any of its chapters, edition.xml or the registers
+    changed, the last (which holds the indexes) also when another volume's index pages did.
     The folder is replaced whole when every PDF is made (PDFs of removed documents go with it);
     it must be teipress's own, new or empty, unless `force` (see outputs.py).
 

@@ -59,7 +59,7 @@
     <xsl:sequence select="sort(sort($entries, (), function($entry) { string($entry/@xml:id) }), tp:index-collation(), tp:index-name#1)"/>
   </xsl:function>
 
-  <!-- The entries of one kind in print order as a Typst array of (key, name, parent): top-level
+  <!-- The entries of one kind in print order as a Typst array of (key, name, parent, labels): top-level
        entries, each followed by its sub-entries. -->
   <xsl:function name="tp:index-entries" as="xs:string">
     <xsl:param name="kind" as="xs:string"/>
@@ -82,7 +82,10 @@
   <xsl:function name="tp:index-row" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:param name="parent" as="xs:string"/>
-    <xsl:sequence select="'(key: ' || tp:typst-string($entry/@xml:id) || ', name: ' || tp:typst-string(tp:index-name($entry)) || ', parent: ' || tp:typst-string($parent) || ')'"/>
+    <!-- A mention may name the entry by its label (@key="Beckh August von" for n="Beckh August von",
+         common/functions.xsl tp:entry-by-label): the marks carry what the mention says. -->
+    <xsl:sequence select="'(key: ' || tp:typst-string($entry/@xml:id) || ', name: ' || tp:typst-string(tp:index-name($entry)) || ', parent: ' || tp:typst-string($parent)
+      || ', labels: ' || tp:typst-array($entry/@n!normalize-space(.)[. ne '']) || ')'"/>
   </xsl:function>
 
   <!-- The book's indexes (lib.typ tp-indexes): one after the other, two columns, sharing pages. -->
