@@ -3,7 +3,6 @@ the interface's words; and a visual review sheet of page images for a person to 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ import pytest
 from conftest import REPO, shared_path
 from teipress.config import load_config
 from teipress.edition import load_edition
+from teipress.errors import ConfigError
 from teipress.pdf import PdfResult, build_pdfs
 
 SEED = REPO / "tei"
@@ -117,16 +117,14 @@ def index_entries(pdf: Path) -> dict[str, list[str]]:
         for page in document.pages(first):
             height = page.rect.height
             lines = [(box, text) for box, text in text_lines(page) if TOP * height - 8 < box.y0 and box.y1 < BOTTOM * height + 4]
-            headings = [box.y0 for box, text in lines if text in titles]
-            sections: list[tuple[float, float]] = []
-            bounds = [page.rect.y0, *headings, page.rect.y1]
-            sections = list(zip(bounds, bounds[1:]))
-            for top, bottom in sections:
-                heading = next((text for box, text in lines if text in titles and abs(box.y0 - top) < 0.5), None)
+            # The headings cut the page into sections, each of one index, in two columns.
+            bounds = [page.rect.y0, *(box.y0 for box, text in lines if text in titles), page.rect.y1]
+            for top, bottom in zip(bounds, bounds[1:]):
+                heading = next((text for box, text in lines if text in titles and box.y0 == top), None)
                 if heading:
                     current = heading
                     entries[current] = []
-                body = [(box, text) for box, text in lines if top < box.y0 < bottom and text not in titles and box.y0 != top]
+                body = [(box, text) for box, text in lines if top < box.y0 < bottom and text not in titles]
                 if not body or not current:
                     continue
                 middle = (min(box.x0 for box, _ in body) + max(box.x1 for box, _ in body)) / 2
@@ -244,6 +242,18 @@ def test_volumes_by_years(tmp_path: Path) -> None:
         with pymupdf.open(volume) as document:
             titles.append(re.search(r"Band \d: [\d–]+", " ".join(document[0].get_text().split()))[0])
     assert titles == ["Band 1: 1850–1851", "Band 2: 1852–1853"]
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ('volume_pages = 0', "volume_pages must be a whole number of at least 1, not 0"),
+    ('volumes = ["1975-1976", "1970"]', "`volumes`: the ranges must follow one another in time without overlapping, not ['1975-1976', '1970']"),
+    ('volumes = ["1975 to 1976"]', "`volumes`: '1975 to 1976' is no year range; write \"1967-1974\" or \"1977\""),
+])
+def test_volume_settings_are_checked(tmp_path: Path, setting: str, message: str) -> None:
+    (tmp_path / "teipress.toml").write_text(setting + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(tmp_path)
+    assert str(error.value) == f"{tmp_path / 'teipress.toml'}: {message}"
 
 
 def test_only_changed_volumes_are_typeset_again(volumes_build: Build, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ LANGUAGES = ("en", "de", "fr", "it")
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 FAVICON_TYPES = (".svg", ".png", ".ico")
 MARKDOWN_TYPES = (".md", ".markdown")
+VOLUME_PAGES = 400
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class Config:
     typst: Path | None = None
     # The print edition in volumes: at most about this many pages each (estimated from the documents'
     # own PDFs), and/or one volume (or more, when it is longer) per range of years, (first, last).
-    volume_pages: int = 500
+    # Typst holds 3-4 MB a page while it compiles: 400 pages keep one compilation near 1.5 GB.
+    volume_pages: int = VOLUME_PAGES
     volumes: tuple[tuple[int, int], ...] = ()
 
     @property
@@ -113,7 +115,7 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
     language = str(values.get("language", "en"))
     if language not in LANGUAGES:
         raise ConfigError(f"{config_file}: language must be one of {', '.join(LANGUAGES)}, not {language!r}")
-    volume_pages = values.get("volume_pages", 500)
+    volume_pages = values.get("volume_pages", VOLUME_PAGES)
     if not isinstance(volume_pages, int) or isinstance(volume_pages, bool) or volume_pages < 1:
         raise ConfigError(f"{config_file}: volume_pages must be a whole number of at least 1, not {volume_pages!r}")
     jobs = values.get("jobs", os.cpu_count() or 1)
