@@ -430,7 +430,9 @@ def _stylesheets():  # type: ignore[no-untyped-def]
 
 def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_bytes: bytes, text: str) -> DocumentOutcome:
     """Transform one document (for its own PDF and as a book chapter) and typeset its PDF into the staging folder."""
-    import pymupdf
+    import io
+
+    import pypdf  # not pymupdf: it leaves a file in the temporary folder
 
     from .errors import OutputError, TeipressError
     from .saxon import to_xdm
@@ -452,8 +454,7 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         done = typeset(markup, {"source.xml": source_bytes}, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
-        with pymupdf.open(stream=done.pdf, filetype="pdf") as pdf:
-            outcome.pages = pdf.page_count
+        outcome.pages = len(pypdf.PdfReader(io.BytesIO(done.pdf)).pages)
         outcome.problems = missing_glyph_problems(done.pdf, done.conformant, path, text, document_id, _setting)
         write_atomic(Path(_setting.out_dir) / f"{document_id}.pdf", done.pdf)
     except OutputError:
