@@ -150,7 +150,8 @@ def step_pdf(root: Path) -> dict[str, Any]:
     """Every per-document PDF, then the book, as `teipress build --pdf` makes them; timed and sampled per phase.
 
     `build_pdfs` typesets the documents (transforming each also as a book chapter) and then hands
-    `_typeset_book` to its worker pool; the moment it does divides the two phases. Only this
+    `_typeset_book` to its worker pool, once per volume; the first hand-over divides the two phases
+    (book_s and book_peak_mb are those of all volumes together; volume_pages the pages of each). Only this
     process's view of the pool is watched (its submit/apply_async noted); teipress is not changed.
     """
     import concurrent.futures
@@ -199,11 +200,14 @@ def step_pdf(root: Path) -> dict[str, Any]:
         ended = time.perf_counter()
         last_peak = sampler.take()
     files = [Path(f) for f in getattr(result, "files", [])]
-    book = [f for f in files if f.name == "edition.pdf"]
+    # The book: edition.pdf, or one PDF per volume (teipress.pdf PdfResult.volumes).
+    book = [Path(f) for f in getattr(result, "volumes", [])] or [f for f in files if f.name == "edition.pdf"]
     outcome: dict[str, Any] = {
         "pdf_files": len(files),
         "pages": _count_pages(files),
         "book_pages": _count_pages(book),
+        "volumes": len(book),
+        "volume_pages": [_count_pages([volume]) for volume in book],
         "problems": len(getattr(result, "problems", [])),
         "python_start_s": round(started - PROCESS_STARTED, 3),
         "overrides": overrides,

@@ -33,7 +33,7 @@ SAME_WORDS = {
     "de": {"April", "August", "September", "November", "Edition", "Essay", "In", "in", "Lemma", "Link", "Links", "Memorandum", "Name",
            "Organisation", "Original", "Person", "Register", "Text", "sic"},
     "fr": {"Classification", "Correction", "Date", "date", "Document", "Documents", "document", "documents", "Figure",
-           "Introduction", "Notes", "Organisation", "Organisations", "organisation", "Original", "Page", "page", "pages", "Site", "Source",
+           "Introduction", "Licence", "Notes", "Organisation", "Organisations", "organisation", "Original", "Page", "page", "pages", "Site", "Source",
            "Total", "Type", "om", "orig", "sic"},
     "it": {"Lemma", "Link", "abbr", "in", "om", "orig", "sic"},
 }

@@ -22,6 +22,7 @@ MARKDOWN_TYPES = (".md", ".markdown")
 # The map's tiles by default (teipress.toml `map_tiles`): OpenStreetMap's, credited as its tile policy asks.
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+VOLUME_PAGES = 400
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,11 @@ class Config:
     # empty for no tiles at all (the map then shows only its markers, beside the list of places).
     map_tiles: str = OSM_TILES
     map_attribution: str = OSM_ATTRIBUTION
+    # The print edition in volumes: at most about this many pages each (estimated from the documents'
+    # own PDFs), and/or one volume (or more, when it is longer) per range of years, (first, last).
+    # Typst holds 3-4 MB a page while it compiles: 400 pages keep one compilation near 1.5 GB.
+    volume_pages: int = VOLUME_PAGES
+    volumes: tuple[tuple[int, int], ...] = ()
 
     @property
     def html_dir(self) -> Path:
@@ -116,6 +122,9 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
     language = str(values.get("language", "en"))
     if language not in LANGUAGES:
         raise ConfigError(f"{config_file}: language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    volume_pages = values.get("volume_pages", VOLUME_PAGES)
+    if not isinstance(volume_pages, int) or isinstance(volume_pages, bool) or volume_pages < 1:
+        raise ConfigError(f"{config_file}: volume_pages must be a whole number of at least 1, not {volume_pages!r}")
     jobs = values.get("jobs", os.cpu_count() or 1)
     if not isinstance(jobs, int) or jobs < 1:
         raise ConfigError(f"{config_file}: jobs must be a whole number of at least 1, not {jobs!r}")
@@ -147,6 +156,8 @@ def _build(root: Path, values: dict[str, object], config_file: Path) -> Config:
         typst=_existing_file("typst", (".typ",), path_of, config_file),
         map_tiles=map_tiles,
         map_attribution=map_attribution,
+        volume_pages=volume_pages,
+        volumes=_year_ranges(values.get("volumes"), config_file),
     )
 
 
@@ -275,3 +286,21 @@ def _pages(value: object, resolve: Callable[[str, object], Path], config_file: P
             raise ConfigError(f"{config_file}: `pages`: {path.name} is neither the edition file (edition.xml) nor a Markdown file (.md)")
         pages.append(path.resolve())
     return tuple(pages)
+
+
+def _year_ranges(value: object, config_file: Path) -> tuple[tuple[int, int], ...]:
+    """`volumes = ["1967-1974", "1975-1976", "1977"]`: the years of each volume, in order, not overlapping."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ConfigError(f"{config_file}: `volumes` must be a list of year ranges such as [\"1967-1974\", \"1975-1976\"], not {value!r}")
+    ranges: list[tuple[int, int]] = []
+    for item in value:
+        match = re.fullmatch(r"\s*(\d{1,4})\s*(?:[-\u2013]\s*(\d{1,4})\s*)?", str(item)) if isinstance(item, (str, int)) and not isinstance(item, bool) else None
+        if match is None:
+            raise ConfigError(f"{config_file}: `volumes`: {item!r} is no year range; write \"1967-1974\" or \"1977\"")
+        first, last = int(match[1]), int(match[2] or match[1])
+        if last < first or (ranges and first <= ranges[-1][1]):
+            raise ConfigError(f"{config_file}: `volumes`: the ranges must follow one another in time without overlapping, not {value!r}")
+        ranges.append((first, last))
+    return tuple(ranges)

@@ -39,6 +39,8 @@ LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
 LIB_IMPORT = '#import "lib.typ": *\n'
 CUSTOM_TYP = "custom.typ"
 BOOK_FILE = "edition.pdf"
+# A book of several volumes: one PDF each in this folder (no document's PDF can be named like it: those are files).
+VOLUMES_DIR = Path("volumes")
 # What the previous build typeset (keys, sort keys, line counts, warnings) and each document's chapter of the book.
 PDF_CACHE = Path(MARKER) / "pdf-cache.json"
 CHAPTERS_DIR = Path(MARKER) / "chapters"
@@ -65,6 +67,8 @@ class PdfResult:
     typeset: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     book_typeset: bool = False
+    # The book's PDFs: edition.pdf, or one per volume (volumes/edition-volume-N.pdf).
+    volumes: list[Path] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class Typesetting:
     title: str
     subtitle: str
     out_dir: str
+    base_url: str = ""
     # The edition's own stylesheets (teipress.toml `xslt`; else teipress's) and a hash over that folder,
     # and its Typst overrides (`typst`), the text of a file imported after lib.typ.
     document_stylesheet: str = str(XSLT_DIR / "pdf" / "document.xsl")
@@ -95,16 +100,37 @@ class DocumentOutcome:
     chapter: str = ""
     # Numbered lines of the document: the book's line numbers restart after this many.
     line_count: int = 0
+    # Pages of its own PDF (how volumes are planned), its date (ISO, or ""), the ids of the documents it cites.
+    pages: int = 0
+    date: str = ""
+    cited: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     error: str = ""
 
 
+@dataclass
+class Volume:
+    """One PDF of the book: its number (0 when the book is one volume), its documents in order, its years."""
+
+    number: int
+    documents: list[DocumentOutcome]
+    years: str = ""
+    last: bool = True
+
+    @property
+    def file(self) -> Path:
+        return Path(BOOK_FILE) if self.number == 0 else VOLUMES_DIR / f"edition-volume-{self.number}.pdf"
+
+
 def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, force: bool = False) -> PdfResult:
-    """Typeset `out_dir/<document-id>.pdf` for every document and `out_dir/edition.pdf`, the whole edition.
+    """Typeset `out_dir/<document-id>.pdf` for every document and the whole edition as a book:
+    `out_dir/edition.pdf`, or `out_dir/volumes/edition-volume-N.pdf` when it is longer than
+    `config.volume_pages` or `config.volumes` divides it by years (see `plan_volumes`).
 
     Only what changed is typeset: a document whose key (its bytes, the register entries it points
     to, the stylesheets, lib.typ, fonts and paper) is the previous build's keeps its PDF and book
-    chapter; the book is typeset again when any chapter, edition.xml or the registers changed.
+    chapter; a volume is typeset again when any of its chapters, edition.xml or the registers
+    changed, the last (which holds the indexes) also when another volume's index pages did.
     The folder is replaced whole when every PDF is made (PDFs of removed documents go with it);
     it must be teipress's own, new or empty, unless `force` (see outputs.py).
 
@@ -127,6 +153,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             title=config.title or "",
             subtitle=config.subtitle or "",
             out_dir=str(staging),
+            base_url=config.base_url,
             document_stylesheet=str(_stylesheet(config, "pdf/document.xsl")),
             book_stylesheet=str(_stylesheet(config, "pdf/book.xsl")),
             stylesheets_key=_folder_digest(config.xslt),
@@ -147,7 +174,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
                 result.reused.append(name)
             else:
                 tasks.append((f"document {name}", (str(doc.path), name, tree_xml, source_bytes, "".join(doc.tree.getroot().itertext()))))
-        with WorkerPool(max(1, jobs), _start_worker, (registers, setting)) as pool:
+        with WorkerPool(max(1, jobs), _start_worker, (registers, edition_tree, setting)) as pool:
             fresh: list[DocumentOutcome] = []
             batch = TASKS_PER_WORKER * max(1, jobs)
             for start in range(0, len(tasks), batch):
@@ -162,31 +189,136 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
                 result.typeset.append(outcome.document_id)
                 write_atomic(staging / CHAPTERS_DIR / f"{outcome.document_id}.typ", outcome.chapter)
             in_order = sorted(outcomes.values(), key=lambda o: (o.sort_key, o.document_id))
-            line_offsets = dict(zip((o.document_id for o in in_order), itertools.accumulate((o.line_count for o in in_order), initial=0)))
-            book_key = _digest(code_key.encode(), edition_tree or b"", registers, *(keys[o.document_id].encode() for o in in_order))
-            book = previous.get("book") if isinstance(previous.get("book"), dict) else {}
-            if book.get("key") == book_key and (out_dir / BOOK_FILE).is_file():
-                _link(out_dir / BOOK_FILE, staging / BOOK_FILE)
-                book_conformant = bool(book.get("conformant"))
-            else:
-                book_conformant = pool.call(_typeset_book, "the edition's book", edition_tree, [o.chapter for o in in_order], line_offsets)
+            volumes = plan_volumes(in_order, config.volume_pages, config.volumes)
+            book_key = _digest(code_key.encode(), edition_tree or b"", registers, str(len(volumes)).encode())
+            previous_volumes = previous.get("volumes") if isinstance(previous.get("volumes"), dict) else {}
+            volume_cache: dict[str, dict[str, Any]] = {}
+            cited_anywhere = sorted({cited for outcome in in_order for cited in outcome.cited})
+            keyed = []
+            for volume in volumes:
+                key = _digest(book_key.encode(), str(volume.number).encode(), volume.years.encode(), str(volume.last).encode(),
+                              *(keys[o.document_id].encode() for o in volume.documents))
+                keyed.append((volume, key))
+            # The volumes before the last in parallel, each in a fresh worker (Typst's cache keeps what a
+            # compilation needed), then the last, whose indexes need the others' pages.
+            earlier = [(volume, key) for volume, key in keyed if not volume.last]
+            pending = [(volume, key) for volume, key in earlier if not _reuse_volume(previous_volumes, out_dir, staging, volume, key, volume_cache)]
+            # Pages the workers typeset since they started: Typst's cache grows with them.
+            pages_in_workers = sum(o.pages for o in fresh)
+            for start in range(0, len(pending), max(1, jobs)):
+                batch = pending[start:start + max(1, jobs)]
+                pages_in_workers = _fresh_workers_if_full(pool, pages_in_workers, batch, config.volume_pages)
+                done = pool.map(_typeset_book, [(f"volume {volume.number} of the book", (edition_tree, _volume_setting(volume, cited_anywhere, {})))
+                                                for volume, _ in batch])
+                for (volume, key), (conformant, index_pages) in zip(batch, done):
+                    volume_cache[volume.file.as_posix()] = {"key": key, "conformant": conformant, "index_pages": index_pages}
+                    result.book_typeset = True
+            earlier_pages = {str(volume.number): volume_cache[volume.file.as_posix()]["index_pages"] for volume, _ in earlier}
+            last, last_key = keyed[-1]
+            last_key = _digest(last_key.encode(), json.dumps(earlier_pages, sort_keys=True).encode())
+            if not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, volume_cache):
+                _fresh_workers_if_full(pool, pages_in_workers, [(last, last_key)], config.volume_pages)
+                conformant, index_pages = pool.call(_typeset_book, f"volume {last.number} of the book" if last.number else "the edition's book",
+                                                    edition_tree, _volume_setting(last, cited_anywhere, earlier_pages))
+                volume_cache[last.file.as_posix()] = {"key": last_key, "conformant": conformant, "index_pages": index_pages}
                 result.book_typeset = True
         ordered = [outcomes[names[doc]] for doc in edition.documents]
         write_atomic(staging / PDF_CACHE, json.dumps({
             "teipress": __version__,
             "documents": {o.document_id: {"key": keys[o.document_id], "sort_key": o.sort_key, "line_count": o.line_count,
+                                          "pages": o.pages, "date": o.date, "cited": o.cited,
                                           "problems": [p.as_dict() for p in o.problems]} for o in ordered},
-            "book": {"key": book_key, "conformant": book_conformant},
+            "volumes": volume_cache,
         }, indent=1, sort_keys=True))
     for outcome in ordered:
         result.files.append(out_dir / f"{outcome.document_id}.pdf")
         result.problems.extend(outcome.problems)
-    result.files.append(out_dir / BOOK_FILE)
-    if not book_conformant:
-        result.problems.append(Problem(
-            display_path(out_dir / BOOK_FILE), 1, 1, Severity.WARNING,
-            "the book is not PDF/A-3b because a character has no glyph in any font (see the missing-glyph warnings)", "not-pdfa"))
+    for volume in volumes:
+        result.files.append(out_dir / volume.file)
+        result.volumes.append(out_dir / volume.file)
+        if not volume_cache[volume.file.as_posix()]["conformant"]:
+            result.problems.append(Problem(
+                display_path(out_dir / volume.file), 1, 1, Severity.WARNING,
+                "the book is not PDF/A-3b because a character has no glyph in any font (see the missing-glyph warnings)", "not-pdfa"))
     return result
+
+
+# ---- volumes ------------------------------------------------------------------------------------
+
+def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges: tuple[tuple[int, int], ...]) -> list[Volume]:
+    """The book's volumes, before any is typeset: the documents in book order cut where a volume would
+    pass `volume_pages` pages, and where a range of `year_ranges` ends.
+
+    The pages are estimates: each document's own PDF (typeset first, and cached) has as many pages as its
+    chapter, within the few lines of its compact apparatus. A volume therefore ends near, not at, the page
+    count asked for, and no volume has to be typeset twice. Essays and other texts about the sources
+    (sorted first) open the first volume; an undated source stays in the volume of the one before it.
+    """
+    groups: list[list[DocumentOutcome]] = []
+    group_of_previous = 0
+    for outcome in in_order:
+        year = _year(outcome.date)
+        group = group_of_previous
+        if year is not None and _is_primary_source(outcome):
+            group = max(group_of_previous, next((n for n, (_, last) in enumerate(year_ranges) if year <= last), max(len(year_ranges) - 1, 0)))
+        while len(groups) <= group:
+            groups.append([])
+        groups[group].append(outcome)
+        group_of_previous = group
+    volumes: list[list[DocumentOutcome]] = []
+    for group in (g for g in groups if g):
+        pages = 0
+        volumes.append([])
+        for outcome in group:
+            if volumes[-1] and pages + outcome.pages > volume_pages:
+                volumes.append([])
+                pages = 0
+            volumes[-1].append(outcome)
+            pages += outcome.pages
+    volumes = volumes or [[]]
+    if len(volumes) == 1:
+        return [Volume(0, volumes[0])]
+    return [Volume(number, documents, _years(documents), number == len(volumes)) for number, documents in enumerate(volumes, start=1)]
+
+
+def _fresh_workers_if_full(pool: WorkerPool, pages_in_workers: int, batch: list[tuple[Volume, str]], volume_pages: int) -> int:
+    """Fresh workers before typesetting `batch` when what they typeset before and the batch's largest
+    volume would pass `volume_pages` pages: Typst keeps a compilation's memory until its process ends,
+    so that one volume's compilation at a time stays within what `volume_pages` pages need.
+    Returns the pages the workers will have typeset after the batch."""
+    largest = max(sum(o.pages for o in volume.documents) for volume, _ in batch)
+    if pages_in_workers and pages_in_workers + largest > volume_pages:
+        pool.restart()
+        pages_in_workers = 0
+    return pages_in_workers + largest
+
+
+def _is_primary_source(outcome: DocumentOutcome) -> bool:
+    """Letters, telegrams ... (xslt/pdf/document.xsl tp:book-sort-key begins with "1" for them)."""
+    return outcome.sort_key.startswith("1")
+
+
+def _year(date: str) -> int | None:
+    return int(date[:4]) if len(date) >= 4 and date[:4].isdigit() else None
+
+
+def _years(documents: list[DocumentOutcome]) -> str:
+    """"1975–1976", "1975", or "" when no document of a volume is dated."""
+    years = sorted(year for year in (_year(o.date) for o in documents) if year is not None)
+    if not years:
+        return ""
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}\u2013{years[-1]}"
+
+
+def _volume_setting(volume: Volume, cited_anywhere: list[str], earlier_pages: dict[str, Any]) -> dict[str, Any]:
+    """What a worker needs to typeset a volume besides the edition: chapters, line offsets, which documents it cites."""
+    return {
+        "file": volume.file.as_posix(), "number": volume.number, "years": volume.years, "last": volume.last,
+        "chapters": [o.chapter for o in volume.documents],
+        "line_offsets": dict(zip((o.document_id for o in volume.documents), itertools.accumulate((o.line_count for o in volume.documents), initial=0))),
+        "cited": sorted({cited for outcome in volume.documents for cited in outcome.cited}),
+        "cited_anywhere": cited_anywhere, "earlier_pages": earlier_pages,
+    }
 
 
 # ---- the cache of the previous build -------------------------------------------------------------
@@ -212,12 +344,24 @@ def _reuse_document(previous: dict[str, Any], out_dir: Path, staging: Path, name
     try:
         problems = [Problem(shown_path, p["line"], p["column"], Severity(p["severity"]), p["message"], p["rule"]) for p in entry["problems"]]
         outcome = DocumentOutcome(document_id=name, sort_key=str(entry["sort_key"]), chapter=chapter.read_text(encoding="utf-8"),
-                                  line_count=int(entry["line_count"]), problems=problems)
+                                  line_count=int(entry["line_count"]), pages=int(entry["pages"]), date=str(entry["date"]),
+                                  cited=[str(c) for c in entry["cited"]], problems=problems)
     except (KeyError, TypeError, ValueError):
         return None  # a damaged cache: typeset the document again
     _link(out_dir / f"{name}.pdf", staging / f"{name}.pdf")
     _link(chapter, staging / CHAPTERS_DIR / f"{name}.typ")
     return outcome
+
+
+def _reuse_volume(previous_volumes: dict[str, Any], out_dir: Path, staging: Path, volume: Volume, key: str,
+                  volume_cache: dict[str, dict[str, Any]]) -> bool:
+    """Whether the previous build's PDF of `volume` is still right (same key): then it is put into the staging folder."""
+    cached = previous_volumes.get(volume.file.as_posix())
+    if not (isinstance(cached, dict) and cached.get("key") == key and isinstance(cached.get("index_pages"), list) and (out_dir / volume.file).is_file()):
+        return False
+    _link(out_dir / volume.file, staging / volume.file)
+    volume_cache[volume.file.as_posix()] = {"key": key, "conformant": bool(cached.get("conformant")), "index_pages": cached["index_pages"]}
+    return True
 
 
 def _link(previous: Path, target: Path) -> None:
@@ -264,27 +408,32 @@ def _typst_overrides(config: Config) -> str:
 # ---- in the worker processes --------------------------------------------------------------------
 
 _registers_xml: bytes = b""
+_edition_xml: bytes | None = None
 _setting: Typesetting | None = None
-_registers_node = None
+_nodes = None
 
 
-def _start_worker(registers: bytes, setting: Typesetting) -> None:
-    global _registers_xml, _setting
-    _registers_xml, _setting = registers, setting
+def _start_worker(registers: bytes, edition_xml: bytes | None, setting: Typesetting) -> None:
+    global _registers_xml, _edition_xml, _setting
+    _registers_xml, _edition_xml, _setting = registers, edition_xml, setting
 
 
 def _stylesheets():  # type: ignore[no-untyped-def]
-    """This worker's stylesheets and the registers as a Saxon node, made once per process."""
-    global _registers_node
+    """This worker's stylesheets, the registers and edition.xml (or None) as Saxon nodes, made once per process."""
+    global _nodes
     from .saxon import Stylesheets, to_xdm
 
-    if _registers_node is None:
-        _registers_node = (Stylesheets(), to_xdm(_registers_xml))
-    return _registers_node
+    if _nodes is None:
+        _nodes = (Stylesheets(), to_xdm(_registers_xml), to_xdm(_edition_xml) if _edition_xml else None)
+    return _nodes
 
 
 def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_bytes: bytes, text: str) -> DocumentOutcome:
     """Transform one document (for its own PDF and as a book chapter) and typeset its PDF into the staging folder."""
+    import io
+
+    import pypdf  # not pymupdf: it leaves a file in the temporary folder
+
     from .errors import OutputError, TeipressError
     from .saxon import to_xdm
 
@@ -292,17 +441,20 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
     assert _setting is not None
     outcome = DocumentOutcome(document_id=document_id)
     try:
-        stylesheets, registers = _stylesheets()
+        stylesheets, registers, edition = _stylesheets()
         node = to_xdm(tree_xml)
-        common = dict(registers=registers, document_id=document_id, paper=_setting.paper,
+        common = dict(registers=registers, edition=edition, document_id=document_id, paper=_setting.paper, base_url=_setting.base_url,
                       fonts=list(_setting.fonts), edition_title=_setting.title, language=_setting.language)
         outcome.sort_key = stylesheets.transform(_setting.document_stylesheet, node, part="sort-key", **common)
+        outcome.date = stylesheets.transform(_setting.document_stylesheet, node, part="date", **common)
+        outcome.cited = stylesheets.transform(_setting.document_stylesheet, node, part="cited", **common).split()
         outcome.chapter = stylesheets.transform(_setting.document_stylesheet, node, part="book", **common)
         # The attached source is named like the site's copy: a file name may hold what Typst refuses in a path (a backslash).
         markup = stylesheets.transform(_setting.document_stylesheet, node, part="standalone", source_name=f"{document_id}.xml", **common)
         done = typeset(markup, {"source.xml": source_bytes}, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
+        outcome.pages = len(pypdf.PdfReader(io.BytesIO(done.pdf)).pages)
         outcome.problems = missing_glyph_problems(done.pdf, done.conformant, path, text, document_id, _setting)
         write_atomic(Path(_setting.out_dir) / f"{document_id}.pdf", done.pdf)
     except OutputError:
@@ -314,19 +466,26 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
     return outcome
 
 
-def _typeset_book(edition_xml: bytes | None, chapters: list[str], line_offsets: dict[str, int]) -> bool:
-    """Front matter from edition.xml, the documents' chapters in order, bibliography and indexes; whether the book is PDF/A."""
+def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bool, list[Any]]:
+    """One volume (or the whole book): front matter from edition.xml, the documents' chapters in order,
+    the bibliography of what they cite, then the indexes (last volume) or their pages for it (others).
+
+    Returns whether the PDF is PDF/A and, for a volume before the last, its index marks' (key, page)."""
     from .saxon import to_xdm
 
     assert _setting is not None
-    stylesheets, registers = _stylesheets()
+    stylesheets, registers, _ = _stylesheets()
     source = to_xdm(edition_xml or b'<TEI xmlns="http://www.tei-c.org/ns/1.0"/>')
     common = dict(registers=registers, edition_title=_setting.title, edition_subtitle=_setting.subtitle,
-                  language=_setting.language, paper=_setting.paper, fonts=list(_setting.fonts))
+                  language=_setting.language, paper=_setting.paper, fonts=list(_setting.fonts),
+                  volume=volume["number"], volume_years=volume["years"], last_volume=volume["last"],
+                  cited=volume["cited"], cited_anywhere=volume["cited_anywhere"])
     front = stylesheets.transform(_setting.book_stylesheet, source, part="front", **common)
     back = stylesheets.transform(_setting.book_stylesheet, source, part="back", **common)
-    markup = front + "".join(chapters) + back
-    done = typeset(markup, {}, _setting, what="the edition's book", line_offsets=line_offsets, markers="metadata")
+    markup = front + "".join(volume["chapters"]) + back
+    what = f"volume {volume['number']} of the book" if volume["number"] else "the edition's book"
+    line_offsets: dict[str, int] = volume["line_offsets"]
+    done = typeset(markup, {}, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=volume["earlier_pages"])
     # The offsets come from each document typeset alone (same width, same line breaks); should a
     # document of the book not begin with line 1, typeset it once more with the book's own counts.
     first_lines: dict[str, int] = {}
@@ -334,9 +493,10 @@ def _typeset_book(edition_xml: bytes | None, chapters: list[str], line_offsets: 
         first_lines.setdefault(line["document"], line["raw"])
     counted = {document: raw - 1 for document, raw in first_lines.items()}
     if any(line_offsets.get(document, 0) != offset for document, offset in counted.items()):
-        done = typeset(markup, {}, _setting, what="the edition's book", line_offsets=counted)
-    write_atomic(Path(_setting.out_dir) / BOOK_FILE, done.pdf)
-    return done.conformant
+        done = typeset(markup, {}, _setting, what=what, line_offsets=counted, markers="metadata", index_pages=volume["earlier_pages"])
+    write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
+    index_pages = next((value["index-pages"] for value in done.markers if isinstance(value, dict) and "index-pages" in value), [])
+    return done.conformant, index_pages
 
 
 def _line_markers(values: list[Any]) -> list[dict[str, Any]]:
@@ -356,12 +516,14 @@ class Typeset:
 
 
 def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what: str,
-            line_offsets: dict[str, int] | None = None, markers: str | None = None, all_line_markers: bool = False) -> Typeset:
+            line_offsets: dict[str, int] | None = None, markers: str | None = None, all_line_markers: bool = False,
+            index_pages: dict[str, Any] | None = None) -> Typeset:
     """Compile `markup` in this process's build folder (Typst's root: lib.typ and `files`, nothing else).
 
     Typst refuses PDF/A when a character has no glyph in any font; then the PDF is made without it,
     so that the warning can name the characters. `markers` (a selector such as "metadata") asks for
-    the values of those markers, which costs nothing after the compilation.
+    the values of those markers, which costs nothing after the compilation. `index_pages` are the
+    index marks' pages of the earlier volumes, for the last volume's indexes.
     """
     import typst
 
@@ -373,7 +535,8 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
         for name, data in files.items():
             (workspace.folder / name).write_bytes(data)
         workspace.main.write_text(markup, encoding="utf-8")
-        inputs = {"line-offsets": json.dumps(line_offsets or {}), "all-line-markers": "yes" if all_line_markers else "no"}
+        inputs = {"line-offsets": json.dumps(line_offsets or {}), "all-line-markers": "yes" if all_line_markers else "no",
+                  "index-pages": json.dumps(index_pages or {})}
         compiler = workspace.compiler
         try:
             try:

@@ -1,10 +1,12 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  The book's front and back matter from `tei/edition.xml` (entry stylesheet). teipress puts the
-  documents' chapters (document.xsl with part=book) between the two parts:
-    front  imports lib.typ, applies the template (title page, editors, contents), then the
-           edition's own texts: introduction, editorial principles ... one chapter per top-level div;
-    back   the bibliography of cited documents and the indexes of persons, places, organisations.
+  The front and back matter of the book, or of one of its volumes, from `tei/edition.xml` (entry
+  stylesheet). teipress puts the documents' chapters (document.xsl with part=book) between the two parts:
+    front  imports lib.typ, applies the template (title page, verso with imprint and licence,
+           contents), then in the first volume the edition's own texts: introduction, editorial
+           principles ... one chapter per top-level div;
+    back   the bibliography of the documents the volume cites, then in the last volume the indexes
+           of persons, places, organisations (earlier volumes leave their index pages for it).
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -22,13 +24,21 @@
   <xsl:import href="typst.xsl"/>
   <xsl:import href="metadata.xsl"/>
   <xsl:import href="text.xsl"/>
+  <xsl:import href="edition.xsl"/>
+  <xsl:import href="indexes.xsl"/>
 
   <xsl:output method="text" encoding="UTF-8"/>
 
   <xsl:param name="part" as="xs:string" select="'front'"/>
-  <!-- The title from teipress.toml, used when edition.xml has none. -->
-  <xsl:param name="edition-title" as="xs:string" select="''"/>
   <xsl:param name="edition-subtitle" as="xs:string" select="''"/>
+  <!-- Which volume this is (0: the book is one volume), the years of its documents ("1975–1976"),
+       whether it is the last (it holds the indexes and the bibliography of what no volume cites). -->
+  <xsl:param name="volume" as="xs:integer" select="0"/>
+  <xsl:param name="volume-years" as="xs:string" select="''"/>
+  <xsl:param name="last-volume" as="xs:boolean" select="true()"/>
+  <!-- The cited documents' ids: those this volume's documents cite, those any volume's documents cite. -->
+  <xsl:param name="cited" as="array(xs:string)" select="[]"/>
+  <xsl:param name="cited-anywhere" as="array(xs:string)" select="[]"/>
   <xsl:param name="paper" as="xs:string" select="'a4'"/>
   <xsl:param name="fonts" as="array(xs:string)" select="[]"/>
 
@@ -40,35 +50,36 @@
   </xsl:template>
 
   <xsl:template match="*[$part eq 'back']" mode="tp:pdf-book" priority="2">
-    <xsl:value-of select="tp:bibliography($registers/*/(bibl, biblStruct)[@xml:id])"/>
-    <xsl:value-of select="tp:indexes()"/>
+    <!-- The edition's own texts, in the first volume, cite documents too. -->
+    <xsl:variable name="cited-in-front" select="(text, teiHeader/encodingDesc/editorialDecl)//(ref | ptr)!tp:pointer-ids(.)"/>
+    <xsl:value-of select="tp:bibliography($registers/*/(bibl, biblStruct)[@xml:id][@xml:id = array:flatten($cited) or ($volume le 1 and @xml:id = $cited-in-front)
+                                           or ($last-volume and not(@xml:id = (array:flatten($cited-anywhere), $cited-in-front)))])"/>
+    <xsl:value-of select="if ($last-volume) then tp:book-indexes() else '&#10;#tp-index-pages()&#10;'"/>
   </xsl:template>
 
   <xsl:template match="*" mode="tp:pdf-book">
     <xsl:variable name="titles" select="teiHeader/fileDesc/titleStmt/title"/>
-    <xsl:variable name="title" select="(($titles[@type = 'main'], $titles[not(@type = ('sub', 'subtitle'))])[1]!normalize-space(.), $edition-title[. ne ''], tp:message('pdf.default-title'))[1]"/>
     <xsl:variable name="subtitle" select="($titles[@type = ('sub', 'subtitle')]!normalize-space(.), $edition-subtitle)[. ne ''][1]"/>
-    <xsl:variable name="publication" select="teiHeader/fileDesc/publicationStmt"/>
-    <xsl:variable name="imprint" select="(
-      $publication/publisher!normalize-space(.),
-      string-join(($publication/pubPlace!normalize-space(.), $publication/date!normalize-space(.))[. ne ''], ' '),
-      $publication/availability/licence!normalize-space(string-join((., @target[not(normalize-space(current()) = normalize-space(.))]), ' ')),
-      $publication/availability/p!normalize-space(.))[. ne '']"/>
+    <xsl:variable name="volume-title" select="if ($volume eq 0) then () else if ($volume-years ne '') then tp:message('pdf.volume-years', (string($volume), $volume-years)) else tp:message('pdf.volume', string($volume))"/>
     <xsl:text>#import "lib.typ": *&#10;</xsl:text>
-    <xsl:text>#show: edition.with(book: true, title: {tp:typst-string($title)}, subtitle: {if (exists($subtitle)) then tp:typst-string($subtitle) else 'none'}, </xsl:text>
-    <xsl:text>editors: {tp:typst-array(teiHeader/fileDesc/titleStmt/editor!normalize-space(.))}, imprint: {tp:typst-array($imprint)}, </xsl:text>
+    <xsl:text>#show: edition.with(book: true, title: {tp:typst-string(tp:pdf-edition-title(teiHeader))}, subtitle: {if (exists($subtitle)) then tp:typst-string($subtitle) else 'none'}, </xsl:text>
+    <xsl:text>volume: {if (exists($volume-title)) then tp:typst-string($volume-title) else 'none'}, volume-number: {if ($volume eq 0) then 'none' else $volume}, </xsl:text>
+    <xsl:text>editors: {tp:typst-array(teiHeader/fileDesc/titleStmt/editor!normalize-space(.))}, imprint: {tp:typst-array(tp:pdf-imprint(teiHeader))}, licence: {tp:typst-array(tp:pdf-licence(teiHeader))}, </xsl:text>
     <xsl:text>keywords: {tp:typst-array(teiHeader/profileDesc/textClass/keywords//term!normalize-space(.))}, </xsl:text>
     <xsl:text>language: {tp:typst-string(tp:typst-language((text/@xml:lang, @xml:lang, $language)[1]))}, paper: {tp:typst-string($paper)}, </xsl:text>
     <xsl:text>words: (contents: {tp:typst-string(tp:message('pdf.contents'))}, edited-by: {tp:typst-string(tp:message('pdf.edited-by'))}, conjunction: {tp:typst-string(tp:message('pdf.and'))})</xsl:text>
     <xsl:if test="array:size($fonts) gt 0">, fonts: {tp:typst-array(array:flatten($fonts))}</xsl:if>
-    <xsl:value-of select="tp:date-argument(($publication/date/@when)[1])"/>
+    <xsl:value-of select="tp:date-argument((teiHeader/fileDesc/publicationStmt/date/@when)[1])"/>
     <xsl:text>)&#10;</xsl:text>
-    <xsl:apply-templates select="text" mode="tp:pdf-book-chapter"/>
-    <!-- Editorial principles from the header when the edition's text has no chapter of them. -->
-    <xsl:if test="teiHeader/encodingDesc/editorialDecl[normalize-space(.)] and not(text//div[matches(@type, 'principles|editorial|editorialDecl', 'i')])">
-      <xsl:text>&#10;#tp-document(id: "editorial-principles", title: {tp:typst-string(tp:message('home.principles'))}, numbered: false)[</xsl:text>
-      <xsl:apply-templates select="teiHeader/encodingDesc/editorialDecl/node()" mode="tp:pdf"/>
-      <xsl:text>]&#10;</xsl:text>
+    <!-- The edition's own texts open the first volume. -->
+    <xsl:if test="$volume le 1">
+      <xsl:apply-templates select="text" mode="tp:pdf-book-chapter"/>
+      <!-- Editorial principles from the header when the edition's text has no chapter of them. -->
+      <xsl:if test="teiHeader/encodingDesc/editorialDecl[normalize-space(.)] and not(text//div[matches(@type, 'principles|editorial|editorialDecl', 'i')])">
+        <xsl:text>&#10;#tp-document(id: "editorial-principles", title: {tp:typst-string(tp:message('home.principles'))}, numbered: false)[</xsl:text>
+        <xsl:apply-templates select="teiHeader/encodingDesc/editorialDecl/node()" mode="tp:pdf"/>
+        <xsl:text>]&#10;</xsl:text>
+      </xsl:if>
     </xsl:if>
   </xsl:template>
 

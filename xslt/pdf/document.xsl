@@ -3,9 +3,12 @@
   One TEI document as Typst markup (entry stylesheet: it only imports modules and says what a
   document is made of). `$part` chooses the output:
     standalone  a whole .typ file: imports lib.typ, applies the template, attaches the TEI source,
-                the document, the cited documents and the indexes;
+                the document, then a compact apparatus of the documents it cites and the names
+                it mentions, and a colophon: the edition, how to cite it, its permanent URL, its licence;
     book        the document as one chapter of the book (book.xsl makes the front and back matter);
-    sort-key    the key the book orders documents by (essays first, then by date).
+    sort-key    the key the book orders documents by (essays first, then by date);
+    date        the document's date (ISO), for the years of the volume it is in;
+    cited       the ids of the documents it cites, one a line (the bibliography of its volume).
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -24,12 +27,14 @@
   <xsl:import href="text.xsl"/>
   <xsl:import href="document-register.xsl"/>
   <xsl:import href="letters.xsl"/>
+  <xsl:import href="edition.xsl"/>
+  <xsl:import href="indexes.xsl"/>
 
   <xsl:output method="text" encoding="UTF-8"/>
 
   <xsl:param name="part" as="xs:string" select="'standalone'"/>
-  <!-- The edition's title for running heads and PDF metadata, and its editors. -->
-  <xsl:param name="edition-title" as="xs:string" select="''"/>
+  <!-- tei/edition.xml, whose header names the edition, its publisher and licence (none: the edition has no such file). -->
+  <xsl:param name="edition" as="document-node()?" select="()"/>
   <xsl:param name="paper" as="xs:string" select="'a4'"/>
   <xsl:param name="fonts" as="array(xs:string)" select="[]"/>
   <!-- The name the TEI source has inside the PDF (the file lies in the build folder as source.xml). -->
@@ -46,19 +51,40 @@
     <xsl:choose>
       <xsl:when test="$part eq 'sort-key'">{tp:book-sort-key(.)}</xsl:when>
       <xsl:when test="$part eq 'book'">{tp:document-chapter(.)}</xsl:when>
+      <xsl:when test="$part eq 'date'">{tp:document-date(.)}</xsl:when>
+      <xsl:when test="$part eq 'cited'">{string-join(tp:cited(.)/@xml:id, '&#10;')}</xsl:when>
       <xsl:otherwise>
-        <xsl:variable name="cited" select="distinct-values(.//text//(ref | ptr)!tp:pointer-ids(.))!tp:entry-by-id(., root(current()))[local-name() = ('bibl', 'biblStruct')]"/>
         <xsl:text>#import "lib.typ": *&#10;</xsl:text>
         <xsl:text>#show: edition.with(title: {tp:typst-string(tp:document-title(.))}, editors: {tp:typst-array(teiHeader/fileDesc/titleStmt/(editor, author)!normalize-space(.))}, </xsl:text>
-        <xsl:text>keywords: {tp:typst-array(($edition-title[. ne ''], teiHeader/profileDesc/textClass/keywords//term!normalize-space(.)))}, </xsl:text>
+        <xsl:text>keywords: {tp:typst-array((tp:pdf-edition-title($edition/*/teiHeader), teiHeader/profileDesc/textClass/keywords//term!normalize-space(.)))}, </xsl:text>
         <xsl:text>language: {tp:typst-string(tp:typst-language(tp:language(.)))}, paper: {tp:typst-string($paper)}{tp:fonts-argument()}, description: {tp:typst-string(string-join((tp:document-title(.), tp:format-date-range(tp:document-date(.), tp:document-dating(.)!tp:date-certainty(.))[. ne '']), ', '))})&#10;</xsl:text>
         <xsl:text>#pdf.attach({tp:typst-string($source-name)}, read("source.xml", encoding: none), relationship: "source", mime-type: "application/tei+xml", description: {tp:typst-string(tp:message('pdf.source-attachment'))})&#10;</xsl:text>
         <xsl:value-of select="tp:document-chapter(.)"/>
-        <xsl:value-of select="tp:bibliography($cited)"/>
-        <xsl:value-of select="tp:indexes()"/>
+        <xsl:value-of select="tp:bibliography(tp:cited(.))"/>
+        <xsl:value-of select="tp:names-apparatus(.)"/>
+        <xsl:value-of select="tp:colophon(.)"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- The entries of the documents a document cites (its references' targets in the bibliography). -->
+  <xsl:function name="tp:cited" as="element()*">
+    <xsl:param name="root" as="element()"/>
+    <xsl:sequence select="distinct-values($root//text//(ref | ptr)!tp:pointer-ids(.))!tp:entry-by-id(., $root)[local-name() = ('bibl', 'biblStruct')]"/>
+  </xsl:function>
+
+  <!-- Where a document's PDF comes from: the edition, how to cite it, its address on the site, its licence
+       (the document's own, else the edition's). -->
+  <xsl:function name="tp:colophon" as="xs:string">
+    <xsl:param name="root" as="element()"/>
+    <xsl:variable name="id" select="($document-id, $root/@xml:id, 'document')[1]"/>
+    <xsl:variable name="licence" select="(tp:pdf-licence($root/teiHeader), tp:pdf-licence($edition/*/teiHeader)[empty(tp:pdf-licence($root/teiHeader))])"/>
+    <xsl:sequence select="'&#10;#tp-colophon(citation: ' || tp:typst-string(tp:pdf-citation(tp:document-title($root), $edition/*/teiHeader))
+      || ', url: ' || (tp:pdf-permanent-url($id)!tp:typst-string(.), 'none')[1]
+      || ', licence: ' || tp:typst-array($licence)
+      || ', words: (cite-as: ' || tp:typst-string(tp:message('pdf.cite-as')) || ', url: ' || tp:typst-string(tp:message('pdf.permanent-url'))
+      || ', licence: ' || tp:typst-string(tp:message('pdf.licence')) || '))&#10;'"/>
+  </xsl:function>
 
   <!-- The document as a chapter: title, metadata block, text (line numbers for primary sources), its own register. -->
   <xsl:function name="tp:document-chapter" as="xs:string">

@@ -1,0 +1,413 @@
+"""The print edition as a publisher would set it: volumes, indexes, compact per-document PDFs, front matter,
+the interface's words; and a visual review sheet of page images for a person to look at."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from conftest import REPO, shared_path
+from teipress.config import load_config
+from teipress.edition import load_edition
+from teipress.errors import ConfigError
+from teipress.pdf import PdfResult, build_pdfs
+
+SEED = REPO / "tei"
+TELEGRAM = "telegram-1967-05-01-pyongyang-bucharest"
+ESSAY = "coles-tito-kim-correspondence-1975-1976"
+BASE_URL = "https://edition.example.org/"
+# The text block of a page (xslt/pdf/lib.typ margins): running heads above it, page numbers below.
+TOP, BOTTOM = 0.11, 0.88
+
+
+@dataclass
+class Build:
+    root: Path
+    out: Path
+    result: PdfResult
+
+
+def build(root: Path, out: Path, **settings: object) -> Build:
+    config = load_config(root, source=root / "tei" if (root / "tei").is_dir() else root, output=out.parent, **settings)
+    return Build(root, out, build_pdfs(load_edition(config.source), config, out, jobs=2))
+
+
+# ---- a synthetic edition in German, long enough for small volumes -------------------------------
+
+# Invented persons (surname, forename) and places, one place inside another (a sub-entry).
+PERSONS = [("zander", "Zander", "Dora"), ("ofen", "Ofen", "Bruno"), ("oezdemir", "Özdemir", "Cem"), ("ober", "Ober", "Anna")]
+LONG_TITLE = "Der Briefwechsel der Donaudampfschifffahrtsgesellschaftskapitäne mit den Kunstgeschichtsschreibern"
+
+
+def write_synthetic_edition(root: Path, letters: int) -> None:
+    """`letters` invented letters over four years, each naming persons and places of the registers."""
+    tei = root / "tei"
+    (tei / "registers").mkdir(parents=True)
+    ns = 'xmlns="http://www.tei-c.org/ns/1.0"'
+    header = '<teiHeader><fileDesc><titleStmt><title>{}</title></titleStmt><publicationStmt><p>Test fixture.</p></publicationStmt><sourceDesc><p>Invented for tests.</p></sourceDesc></fileDesc></teiHeader>'
+    persons = "".join(f'<person xml:id="{key}"><persName><forename>{forename}</forename> <surname>{surname}</surname></persName></person>'
+                      for key, surname, forename in PERSONS)
+    (tei / "registers" / "persons.xml").write_text(f'<TEI {ns}>{header.format("Personen")}<text><body><listPerson>{persons}</listPerson></body></text></TEI>', encoding="utf-8")
+    places = ('<place xml:id="zuerich"><placeName>Zürich</placeName><place xml:id="enge"><placeName>Enge</placeName></place></place>'
+              '<place xml:id="bern"><placeName>Bern</placeName></place>')
+    (tei / "registers" / "places.xml").write_text(f'<TEI {ns}>{header.format("Orte")}<text><body><listPlace>{places}</listPlace></body></text></TEI>', encoding="utf-8")
+    (tei / "edition.xml").write_text(
+        f'<TEI {ns} xml:lang="de"><teiHeader><fileDesc><titleStmt><title type="main">{LONG_TITLE}</title><editor>Erika Musterfrau</editor></titleStmt>'
+        '<publicationStmt><publisher>Testverlag</publisher><pubPlace>Zürich</pubPlace><date when="2026-01-01">2026</date>'
+        '<availability><licence target="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</licence></availability></publicationStmt>'
+        '<sourceDesc><p>Erfunden für Tests.</p></sourceDesc></fileDesc></teiHeader><text><body><div type="introduction"><head>Einleitung</head>'
+        '<p>Eine erfundene Edition für Tests des Drucks.</p></div></body></text></TEI>', encoding="utf-8")
+    sentence = ("Die Schifffahrtsgesellschaft beriet lange über die neuen Fahrpläne und über die Kosten der Reparaturen, "
+                "und niemand wusste, wie die Sache ausgehen würde, bis der Brief kam. ")
+    for number in range(letters):
+        year, month = 1850 + number * 4 // letters, 1 + number % 12
+        key, surname, forename = PERSONS[number % len(PERSONS)]
+        place = ("zuerich", "Zürich") if number % 3 else ("enge", "Enge")
+        body = "".join(f'<p>{sentence * 3}<persName ref="#{key}">{forename} {surname}</persName> schreibt aus '
+                       f'<placeName ref="#{place[0]}">{place[1]}</placeName> und <placeName ref="#bern">Bern</placeName>. {sentence * 2}</p>'
+                       for _ in range(4))
+        (tei / f"brief-{number:03d}.xml").write_text(
+            f'<TEI {ns} xml:id="brief-{number:03d}" xml:lang="de"><teiHeader><fileDesc><titleStmt><title>Brief {number + 1} von {forename} {surname}</title></titleStmt>'
+            '<publicationStmt><p>Test fixture.</p></publicationStmt><sourceDesc><p>Erfunden für Tests.</p></sourceDesc></fileDesc>'
+            f'<profileDesc><correspDesc><correspAction type="sent"><persName ref="#{key}">{forename} {surname}</persName>'
+            f'<date when="{year}-{month:02d}-01"/></correspAction></correspDesc></profileDesc></teiHeader>'
+            f'<text type="letter"><body>{body}</body></text></TEI>', encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The repository's own edition (the two seed documents), with a site address for the permanent URLs."""
+    return build(REPO, tmp_path_factory.mktemp("seed") / "pdf", base_url=BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def volumes_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The synthetic German edition at A5 in volumes of about 6 pages."""
+    root = tmp_path_factory.mktemp("volumes")
+    write_synthetic_edition(root, 12)
+    return build(root, root / "output" / "pdf", language="de", paper="a5", volume_pages=6, base_url=BASE_URL)
+
+
+# ---- reading the PDFs ----------------------------------------------------------------------------
+
+def text_lines(page: pymupdf.Page) -> list[tuple[pymupdf.Rect, str]]:
+    """The page's lines of text with their boxes, top to bottom."""
+    lines = [(pymupdf.Rect(line["bbox"]), "".join(span["text"] for span in line["spans"]).strip())
+             for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])]
+    return sorted(((box, text) for box, text in lines if text), key=lambda item: (item[0].y0, item[0].x0))
+
+
+def index_entries(pdf: Path) -> dict[str, list[str]]:
+    """Each index's entries in reading order: section by section between the index headings, the left
+    column before the right; a sub-entry (indented 1em) starts with two spaces, a turned line (2em) is
+    joined to its entry."""
+    entries: dict[str, list[str]] = {}
+    with pymupdf.open(pdf) as document:
+        toc = document.get_toc()
+        titles = [t for _, t, _ in toc if t.startswith(("Index", "Personen", "Orts", "Register der"))]
+        first = min(page for _, t, page in toc if t in titles) - 1
+        current = ""
+        for page in document.pages(first):
+            height = page.rect.height
+            lines = [(box, text) for box, text in text_lines(page) if TOP * height - 8 < box.y0 and box.y1 < BOTTOM * height + 4]
+            # The headings cut the page into sections, each of one index, in two columns.
+            bounds = [page.rect.y0, *(box.y0 for box, text in lines if text in titles), page.rect.y1]
+            for top, bottom in zip(bounds, bounds[1:]):
+                heading = next((text for box, text in lines if text in titles and box.y0 == top), None)
+                if heading:
+                    current = heading
+                    entries[current] = []
+                body = [(box, text) for box, text in lines if top < box.y0 < bottom and text not in titles]
+                if not body or not current:
+                    continue
+                middle = (min(box.x0 for box, _ in body) + max(box.x1 for box, _ in body)) / 2
+                for column in ([item for item in body if item[0].x0 < middle], [item for item in body if item[0].x0 >= middle]):
+                    if not column:
+                        continue
+                    left = min(box.x0 for box, _ in column)
+                    em = 0.9 * (11 if page.rect.width > 500 else 9.5)
+                    for box, text in column:
+                        offset = (box.x0 - left) / em
+                        if offset < 0.5:
+                            entries[current].append(text)
+                        elif offset < 1.5:
+                            entries[current].append("  " + text)
+                        else:
+                            entries[current][-1] += " " + text
+    return entries
+
+
+def entry_name(entry: str) -> str:
+    """An index entry without its locators."""
+    return re.sub(r"\s+((Bd|vol)\.\s.*|[\d–, ]+)$", "", entry, flags=re.S)
+
+
+def page_fill(page: pymupdf.Page) -> float:
+    """How much of the text block is filled: from its top to the lowest line of text, as a share of its height."""
+    height = page.rect.height
+    words = page.get_text("words", clip=pymupdf.Rect(0, TOP * height, page.rect.width, BOTTOM * height))
+    if not words:
+        return 0.0
+    return (max(word[3] for word in words) - TOP * height) / ((BOTTOM - TOP) * height)
+
+
+# ---- indexes -------------------------------------------------------------------------------------
+
+def test_the_seed_indexes_list_names_inverted_in_reading_order(seed_build: Build) -> None:
+    entries = index_entries(seed_build.out / "edition.pdf")
+    names = {title: [entry_name(e) for e in found] for title, found in entries.items()}
+    assert list(names) == ["Index of persons", "Index of places", "Index of organisations"]
+    assert names["Index of persons"] == ["Bandaranaike, Sirimavo", "Buzo, Adrian", "Carter, Jimmy", "Coles, Martin", "Gheorghe, Eliza",
+                                         "Kim Il Sung", "Koh, B. C.", "Popa, Dumitru", "Popa, N.", "Tito, Josip Broz"]
+    assert names["Index of places"][:8] == ["Asia", "Bucharest", "Colombo", "Europe", "Japan", "Joint Security Area", "Korea", "Korea, North"]
+    # Organisations are sorted by the names they are printed with (the sortKey "edinburgh-university" does not move it to E).
+    assert names["Index of organisations"][0] == "Coordinating Bureau of the Non-Aligned Movement"
+    assert names["Index of organisations"][-2:] == ["University of Edinburgh", "Workers’ Party of Korea"]
+    # Every entry has page numbers, ranges with an en dash.
+    assert all(re.search(r" \d+(–\d+)?(, \d+(–\d+)?)*$", entry) for found in entries.values() for entry in found)
+    assert any("–" in entry for entry in entries["Index of places"])
+
+
+def test_several_indexes_share_a_page_and_page_numbers_are_in_the_text_colour(seed_build: Build) -> None:
+    with pymupdf.open(seed_build.out / "edition.pdf") as document:
+        pages = {title: page for _, title, page in document.get_toc() if title.startswith("Index")}
+        assert pages["Index of places"] == pages["Index of organisations"]
+        page = document[pages["Index of persons"] - 1]
+        colours = {span["color"] for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])
+                   for span in line["spans"] if span["text"].strip()}
+    assert colours == {0}, "index page numbers are links, but printed in the text's colour"
+
+
+def test_the_index_sorts_as_the_edition_language_does_with_sub_entries(volumes_build: Build) -> None:
+    last = volumes_build.result.volumes[-1]
+    entries = index_entries(last)
+    assert [entry_name(e) for e in entries["Personenregister"]] == ["Ober, Anna", "Ofen, Bruno", "Özdemir, Cem", "Zander, Dora"]
+    # Enge lies in Zürich: a sub-entry under it.
+    assert [entry_name(e) for e in entries["Ortsregister"]] == ["Bern", "Zürich", "  Enge"]
+
+
+# ---- volumes -------------------------------------------------------------------------------------
+
+def test_the_book_is_split_into_volumes_with_their_years(volumes_build: Build) -> None:
+    volumes = volumes_build.result.volumes
+    assert [v.name for v in volumes] == [f"edition-volume-{n}.pdf" for n in range(1, len(volumes) + 1)] and len(volumes) >= 2
+    assert not (volumes_build.out / "edition.pdf").exists()
+    chapters: list[str] = []
+    for number, volume in enumerate(volumes, start=1):
+        with pymupdf.open(volume) as document:
+            title_page = " ".join(document[0].get_text().split())
+            toc = [title for _, title, _ in document.get_toc()]
+        years = re.search(rf"Band {number}: (\d{{4}})(?:–(\d{{4}}))?", title_page)
+        assert years, title_page
+        letters = [t for t in toc if t.startswith("Brief ")]
+        assert letters, f"volume {number} holds no letter"
+        chapters += letters
+        assert ("Personenregister" in toc) == (number == len(volumes))
+    # Every letter once, in order.
+    assert chapters == [f"Brief {n + 1} von {PERSONS[n % 4][2]} {PERSONS[n % 4][1]}" for n in range(12)]
+
+
+def test_the_last_volume_indexes_every_volume_with_volume_and_page(volumes_build: Build) -> None:
+    volumes = volumes_build.result.volumes
+    texts = []
+    for volume in volumes:
+        with pymupdf.open(volume) as document:
+            texts.append([" ".join(page.get_text().split()) for page in document])
+    checked = 0
+    for entry in index_entries(volumes[-1])["Personenregister"]:
+        name = entry_name(entry)
+        surname = name.split(",")[0]
+        for volume, pages in re.findall(r"Bd\.\s(\d+),\sS\.\s([\d–, ]+)", entry):
+            for part in pages.strip(" ,").split(", "):
+                first, _, last = part.partition("–")
+                for page in range(int(first), int(last or first) + 1):
+                    assert surname in texts[int(volume) - 1][page - 1], f"{name} is not on p. {page} of volume {volume}"
+                    checked += 1
+    assert checked >= 12
+    assert "Bd.\u00a01,\u00a0S." in " ".join(index_entries(volumes[-1])["Personenregister"])
+
+
+def test_volumes_by_years(tmp_path: Path) -> None:
+    write_synthetic_edition(tmp_path, 8)
+    done = build(tmp_path, tmp_path / "output" / "pdf", language="de", volumes=["1850-1851", "1852-1853"])
+    titles = []
+    for volume in done.result.volumes:
+        with pymupdf.open(volume) as document:
+            titles.append(re.search(r"Band \d: [\d–]+", " ".join(document[0].get_text().split()))[0])
+    assert titles == ["Band 1: 1850–1851", "Band 2: 1852–1853"]
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ('volume_pages = 0', "volume_pages must be a whole number of at least 1, not 0"),
+    ('volumes = ["1975-1976", "1970"]', "`volumes`: the ranges must follow one another in time without overlapping, not ['1975-1976', '1970']"),
+    ('volumes = ["1975 to 1976"]', "`volumes`: '1975 to 1976' is no year range; write \"1967-1974\" or \"1977\""),
+])
+def test_volume_settings_are_checked(tmp_path: Path, setting: str, message: str) -> None:
+    (tmp_path / "teipress.toml").write_text(setting + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(tmp_path)
+    assert str(error.value) == f"{tmp_path / 'teipress.toml'}: {message}"
+
+
+def test_only_changed_volumes_are_typeset_again(volumes_build: Build, tmp_path: Path) -> None:
+    root = tmp_path / "edition"
+    shutil.copytree(volumes_build.root, root, ignore=shutil.ignore_patterns("output"))
+    out = root / "output" / "pdf"
+    shutil.copytree(volumes_build.out, out)
+    settings = dict(language="de", paper="a5", volume_pages=6, base_url=BASE_URL)
+    again = build(root, out, **settings).result
+    assert (again.typeset, again.book_typeset) == ([], False)
+    inodes = [v.stat().st_ino for v in again.volumes]
+    letter = root / "tei" / "brief-011.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("beriet lange", "beriet kurz", 1), encoding="utf-8")
+    changed = build(root, out, **settings).result
+    assert changed.typeset == ["brief-011"] and changed.book_typeset
+    # The first volume is the previous build's file (a hard link); the last, holding the letter, is new.
+    assert changed.volumes[0].stat().st_ino == inodes[0]
+    assert changed.volumes[-1].stat().st_ino != inodes[-1]
+
+
+# ---- per-document PDFs ---------------------------------------------------------------------------
+
+def test_no_page_of_a_document_pdf_is_nearly_empty_but_the_last(seed_build: Build, volumes_build: Build) -> None:
+    pdfs = [f for f in seed_build.result.files if f.name != "edition.pdf"] + [f for f in volumes_build.result.files if f not in volumes_build.result.volumes]
+    for pdf in pdfs:
+        with pymupdf.open(pdf) as document:
+            fills = [page_fill(page) for page in document]
+        assert all(fill >= 0.25 for fill in fills[:-1]), f"{pdf.name}: pages filled {[round(f, 2) for f in fills]}"
+    with pymupdf.open(seed_build.out / f"{TELEGRAM}.pdf") as telegram:
+        assert telegram.page_count <= 3
+
+
+def test_a_document_pdf_names_its_edition_citation_url_and_licence(seed_build: Build) -> None:
+    with pymupdf.open(seed_build.out / f"{TELEGRAM}.pdf") as document:
+        text = " ".join(" ".join(page.get_text() for page in document).replace("\u00ad\n", "").split())
+    assert ("Cite as “Telegram from Pyongyang to Bucharest, No. 76.153, TOP SECRET, May 1, 1967.” In North Korea and Its Allies, "
+            "1967–1977, edited by teipress editorial team. teipress editorial team, 2026.") in text
+    # The address may break after a hyphen.
+    assert f"Permanent URL {BASE_URL}documents/{TELEGRAM}.html" in text.replace("- ", "-")
+    assert "Licence The TEI encoding of this document" in text
+    # A compact apparatus of what it cites and names, not the book's indexes.
+    assert "Index of persons" not in text
+    assert "Cited documents Telegram no. 12.390." in text
+    assert "Persons, places, organisations Persons: Popa, N. Places: Bucharest; Korea, North; Pyongyang; Romania." in text
+
+
+# ---- front matter --------------------------------------------------------------------------------
+
+def test_titles_are_never_hyphenated(volumes_build: Build) -> None:
+    for volume in volumes_build.result.volumes:
+        with pymupdf.open(volume) as document:
+            headings = {title for _, title, _ in document.get_toc()}
+            for number in range(3):
+                lines = [text for _, text in text_lines(document[number])]
+                assert not [line for line in lines if line.endswith(("\u00ad", "-"))], (volume.name, number, lines)
+            for page in document:
+                for _, text in text_lines(page):
+                    if any(text and text in heading for heading in headings) and len(text) > 3:
+                        assert not text.endswith(("\u00ad", "-")), text
+            title_page = " ".join(text for _, text in text_lines(document[0]))
+        assert "Donaudampfschifffahrtsgesellschaftskapitäne" in title_page
+
+
+def test_licence_and_imprint_stand_on_the_verso(volumes_build: Build) -> None:
+    with pymupdf.open(volumes_build.result.volumes[0]) as document:
+        title_page, verso = document[0].get_text(), document[1].get_text()
+    assert "Testverlag" not in title_page and "CC BY 4.0" not in title_page
+    assert verso.split("\n")[:3] == ["Testverlag", "Zürich 2026", "CC BY 4.0 https://creativecommons.org/licenses/by/4.0/"]
+
+
+def test_contents_lines_end_in_right_aligned_page_numbers(seed_build: Build, volumes_build: Build) -> None:
+    for pdf in (seed_build.out / "edition.pdf", *volumes_build.result.volumes):
+        with pymupdf.open(pdf) as document:
+            toc = document.get_toc()
+            page = document[2]
+            lines = text_lines(page)
+            assert lines[0][1] in ("Contents", "Inhalt")
+            entries = [(box, text) for box, text in lines[1:] if box.y1 < BOTTOM * page.rect.height]
+            # An entry's last line: dot leaders, then its page number.
+            ends = [(box, text) for box, text in entries if re.search(r"\. \.", text)]
+            assert len(ends) == len(toc), [text for _, text in entries]
+            assert all(re.search(r"\. \.[ .\u2060]*\d+$", text) for _, text in ends), [text for _, text in ends]
+            numbers = [int(re.search(r"(\d+)$", text)[1]) for _, text in ends]
+            assert numbers == [page for _, _, page in toc]
+            right_edges = {round(box.x1) for box, _ in ends}
+            assert max(right_edges) - min(right_edges) <= 1, right_edges
+
+
+# ---- the visual review sheet ---------------------------------------------------------------------
+
+def review_pages(book: Path) -> dict[str, int]:
+    """The pages (1-based) a person reviews: title page, contents, a letter's first page (the last document
+    before the bibliography), an apparatus page (an entry "line lemma] reading" in the footnote area), an index page."""
+    with pymupdf.open(book) as document:
+        toc = document.get_toc()
+        back = next((page for _, title, page in toc if title in ("Cited documents", "Zitierte Dokumente") or title.startswith(("Index", "Personen"))),
+                    document.page_count)
+        letter = max((page for _, _, page in toc if 3 < page < back), default=3)
+        apparatus = next((number + 1 for number in range(3, back - 1) if has_apparatus(document[number])), letter)
+        index = next((page for _, title, page in toc if title.startswith(("Index", "Personen"))), document.page_count)
+    return {"title": 1, "contents": 3, "letter": letter, "apparatus": apparatus, "index": index}
+
+
+def has_apparatus(page: pymupdf.Page) -> bool:
+    """Whether the page's footnote area (text smaller than most of the page's) holds an entry "lemma] reading"."""
+    spans = [span for block in page.get_text("dict")["blocks"] for line in block.get("lines", []) for span in line["spans"] if span["text"].strip()]
+    sizes = [round(span["size"], 1) for span in spans]
+    body = max(set(sizes), key=sizes.count, default=0)
+    return any("] " in span["text"] for span in spans if span["size"] < 0.95 * body)
+
+
+def dark_pixels(png: Path) -> int:
+    pixmap = pymupdf.Pixmap(str(png))
+    return sum(1 for value in pixmap.samples[::pixmap.n] if value < 128)
+
+
+def render(pdf: Path, page: int, target: Path) -> None:
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", str(page), "-l", str(page), str(pdf), str(target)], check=True)
+
+
+def escher_edition(root: Path, letters: int) -> Path:
+    """The first `letters` letters of the Alfred Escher Briefedition with its registers of persons and places."""
+    archive = shared_path("corpora", "escher.tar.xz")
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if m.isfile() and "/briefe/" in m.name]
+        chosen = sorted(members, key=lambda m: m.name)[:letters]
+        registers = [m for m in tar.getmembers() if m.isfile() and ("/people/" in m.name or "/places/" in m.name)]
+        tar.extractall(root, members=chosen + registers, filter="data")
+    return next(root.iterdir())
+
+
+@pytest.mark.parametrize("paper", ["a4", "a5"])
+def test_visual_review_sheet(paper: str, seed_build: Build, artifacts_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """PNGs of the pages an editor checks, for the seed edition and 200 Escher letters, under tests/artifacts/print/."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    folder = artifacts_dir / "print"
+    folder.mkdir(exist_ok=True)
+    escher_root = tmp_path_factory.mktemp(f"escher-{paper}")
+    editions = {
+        "seed": seed_build if paper == "a4" else build(REPO, tmp_path_factory.mktemp(f"seed-{paper}") / "pdf", base_url=BASE_URL, paper=paper),
+        "escher-200": build(escher_edition(escher_root / "source", 200), escher_root / "out" / "pdf", paper=paper, language="de"),
+    }
+    written = []
+    for name, done in editions.items():
+        first, last = done.result.volumes[0], done.result.volumes[-1]
+        for part, page in review_pages(first).items():
+            source, page = (last, review_pages(last)["index"]) if part == "index" else (first, page)
+            render(source, page, folder / f"{name}-{paper}-{part}")
+            written.append(folder / f"{name}-{paper}-{part}.png")
+        # The last document's own PDF (the seed's telegram).
+        document = [f for f in done.result.files if f not in done.result.volumes][-1]
+        render(document, 1, folder / f"{name}-{paper}-document")
+        written.append(folder / f"{name}-{paper}-document.png")
+    assert len(written) == 12
+    for png in written:
+        assert dark_pixels(png) > 150, f"{png.name} is nearly blank"
