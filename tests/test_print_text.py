@@ -256,3 +256,44 @@ def test_letters_lose_no_space_at_the_boundaries_of_their_elements(tmp_path_fact
     for number, body in enumerate(bodies, start=1):
         letter(number, body).write(str(edition / f"letter-{number}.xml"), encoding="utf-8", xml_declaration=True)
     assert_every_word_in_order(build(edition, edition.parent / "out"))
+
+
+# --- images of the text in print (pdf.py print_images, text.xsl, lib.typ tp-image) ---------------------
+
+def test_a_figure_s_image_is_printed_with_its_description_and_only_local_images_are_read(tmp_path: Path) -> None:
+    import shutil
+
+    edition = tmp_path / "tei"
+    shutil.copytree(FIXTURES / "facsimile" / "edition", edition)
+    (tmp_path / "outside.png").write_bytes((edition / "images" / "seal.png").read_bytes())
+    letter = edition / "letter-with-pages.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace(
+        '<figure><graphic url="images/seal.png"/>',
+        '<figure><graphic url="../outside.png"/><graphic url="https://example.org/seal.png"/><graphic url="images/missing.png"/>'
+        '<graphic url="images/seal.png"/>'), encoding="utf-8")
+    result = build(edition, tmp_path / "out")
+    for pdf, first_page in ((result.out / "letter-with-pages.pdf", 0), (result.out / "edition.pdf", None)):
+        with pymupdf.open(pdf) as document:
+            pages = [page for page in document if page.get_images()]
+            assert len(pages) == 1 and len(pages[0].get_images()) == 1, pdf.name  # the seal, once: no other file was read
+            if first_page is not None:
+                assert pages[0].number == first_page
+            words = [line for line, _ in text_lines(pdf, pages[0].number)]
+            assert words[words.index("Dear Otto, the parcel came at last, and with it your drawing of the seal.") + 1] == "A drawing of a round seal"
+    markup_images = [line for line in (result.out / ".teipress" / "chapters" / "letter-with-pages.typ").read_text(encoding="utf-8").split("#tp-image(")[1:]]
+    assert [line.split(")")[0] for line in markup_images] == [
+        f'"{__import__("hashlib").sha256((edition / "images" / "seal.png").read_bytes()).hexdigest()}.png", "A drawing of a round seal"']
+
+
+def test_a_changed_image_typesets_its_document_again(tmp_path: Path) -> None:
+    import shutil
+
+    edition = tmp_path / "tei"
+    shutil.copytree(FIXTURES / "facsimile" / "edition", edition)
+    first = build(edition, tmp_path / "out")
+    assert "letter-with-pages" in first.result.typeset
+    unchanged = build(edition, tmp_path / "out")
+    assert unchanged.result.typeset == []
+    (edition / "images" / "seal.png").write_bytes((edition / "images" / "page-1.png").read_bytes())
+    changed = build(edition, tmp_path / "out")
+    assert changed.result.typeset == ["letter-with-pages"]

@@ -164,16 +164,19 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
         keys: dict[str, str] = {}
         outcomes: dict[str, DocumentOutcome] = {}
         tasks = []
+        images: dict[str, dict[str, str]] = {}
         for doc in edition.documents:
             # The source's bytes are read once: the key and the attached copy are of the same file.
             name, tree_xml, source_bytes = names[doc], etree.tostring(doc.tree), doc.path.read_bytes()
-            keys[name] = _digest(code_key.encode(), name.encode(), source_bytes, tree_xml, register_index.subset_xml(doc.tree.getroot()))
+            images[name] = print_images(doc.path, doc.tree, edition.source)
+            keys[name] = _digest(code_key.encode(), name.encode(), source_bytes, tree_xml, register_index.subset_xml(doc.tree.getroot()),
+                                 json.dumps(images[name], sort_keys=True).encode())
             reused = _reuse_document(previous, out_dir, staging, name, keys[name], display_path(doc.path))
             if reused is not None:
                 outcomes[name] = reused
                 result.reused.append(name)
             else:
-                tasks.append((f"document {name}", (str(doc.path), name, tree_xml, source_bytes, "".join(doc.tree.getroot().itertext()))))
+                tasks.append((f"document {name}", (str(doc.path), name, tree_xml, source_bytes, "".join(doc.tree.getroot().itertext()), images[name])))
         with WorkerPool(max(1, jobs), _start_worker, (registers, edition_tree, setting)) as pool:
             fresh: list[DocumentOutcome] = []
             batch = TASKS_PER_WORKER * max(1, jobs)
@@ -208,7 +211,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             for start in range(0, len(pending), max(1, jobs)):
                 batch = pending[start:start + max(1, jobs)]
                 pages_in_workers = _fresh_workers_if_full(pool, pages_in_workers, batch, config.volume_pages)
-                done = pool.map(_typeset_book, [(f"volume {volume.number} of the book", (edition_tree, _volume_setting(volume, cited_anywhere, {})))
+                done = pool.map(_typeset_book, [(f"volume {volume.number} of the book", (edition_tree, _volume_setting(volume, cited_anywhere, {}, images)))
                                                 for volume, _ in batch])
                 for (volume, key), (conformant, index_pages) in zip(batch, done):
                     volume_cache[volume.file.as_posix()] = {"key": key, "conformant": conformant, "index_pages": index_pages}
@@ -219,7 +222,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             if not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, volume_cache):
                 _fresh_workers_if_full(pool, pages_in_workers, [(last, last_key)], config.volume_pages)
                 conformant, index_pages = pool.call(_typeset_book, f"volume {last.number} of the book" if last.number else "the edition's book",
-                                                    edition_tree, _volume_setting(last, cited_anywhere, earlier_pages))
+                                                    edition_tree, _volume_setting(last, cited_anywhere, earlier_pages, images))
                 volume_cache[last.file.as_posix()] = {"key": last_key, "conformant": conformant, "index_pages": index_pages}
                 result.book_typeset = True
         ordered = [outcomes[names[doc]] for doc in edition.documents]
@@ -310,9 +313,46 @@ def _years(documents: list[DocumentOutcome]) -> str:
     return str(years[0]) if years[0] == years[-1] else f"{years[0]}\u2013{years[-1]}"
 
 
-def _volume_setting(volume: Volume, cited_anywhere: list[str], earlier_pages: dict[str, Any]) -> dict[str, Any]:
-    """What a worker needs to typeset a volume besides the edition: chapters, line offsets, which documents it cites."""
+# The image formats Typst prints.
+PRINTED_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+
+
+def print_images(source: Path, tree: etree._ElementTree, source_root: Path) -> dict[str, str]:
+    """The images a document's text shows (graphic/@url) that print can take: local files inside the
+    edition's source folder, of a format Typst reads; each as its @url to "{sha256}{suffix}:{path}".
+
+    The copy is named by a hash of the image's bytes, so that Typst's build folder never holds a name
+    a source chose, and a changed image changes the document's key. Web addresses and files outside
+    the source folder are not read (the site links them; print keeps their description).
+    """
+    found: dict[str, str] = {}
+    folder = source.resolve().parent
+    root = source_root.resolve()
+    for graphic in tree.getroot().xpath("//tei:text//tei:graphic[@url]", namespaces={"tei": "http://www.tei-c.org/ns/1.0"}):
+        url = " ".join(graphic.get("url", "").split())
+        if not url or ":" in url or url.startswith(("/", "\\")) or url in found:
+            continue
+        image = (folder / url).resolve()
+        if image.suffix.lower() in PRINTED_IMAGE_TYPES and image.is_file() and image.is_relative_to(root):
+            found[url] = f"{hashlib.sha256(image.read_bytes()).hexdigest()}{image.suffix.lower()}:{image}"
+    return found
+
+
+def _image_names(images: dict[str, str]) -> dict[str, str]:
+    """@url to the copy's name in Typst's build folder."""
+    return {url: value.split(":", 1)[0] for url, value in images.items()}
+
+
+def _image_copies(images: dict[str, str]) -> dict[str, str]:
+    """The copy's name in Typst's build folder to the image's path."""
+    return dict(value.split(":", 1) for value in images.values())
+
+
+def _volume_setting(volume: Volume, cited_anywhere: list[str], earlier_pages: dict[str, Any], images: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """What a worker needs to typeset a volume besides the edition: chapters, line offsets, which documents it cites,
+    the images its chapters print (copy's name: source path)."""
     return {
+        "images": {copy: path for o in volume.documents for copy, path in _image_copies(images.get(o.document_id, {})).items()},
         "file": volume.file.as_posix(), "number": volume.number, "years": volume.years, "last": volume.last,
         "chapters": [o.chapter for o in volume.documents],
         "line_offsets": dict(zip((o.document_id for o in volume.documents), itertools.accumulate((o.line_count for o in volume.documents), initial=0))),
@@ -428,7 +468,7 @@ def _stylesheets():  # type: ignore[no-untyped-def]
     return _nodes
 
 
-def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_bytes: bytes, text: str) -> DocumentOutcome:
+def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_bytes: bytes, text: str, images: dict[str, str]) -> DocumentOutcome:
     """Transform one document (for its own PDF and as a book chapter) and typeset its PDF into the staging folder."""
     import io
 
@@ -444,14 +484,16 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         stylesheets, registers, edition = _stylesheets()
         node = to_xdm(tree_xml)
         common = dict(registers=registers, edition=edition, document_id=document_id, paper=_setting.paper, base_url=_setting.base_url,
-                      fonts=list(_setting.fonts), edition_title=_setting.title, language=_setting.language)
+                      fonts=list(_setting.fonts), edition_title=_setting.title, language=_setting.language,
+                      images=json.dumps(_image_names(images)))
         outcome.sort_key = stylesheets.transform(_setting.document_stylesheet, node, part="sort-key", **common)
         outcome.date = stylesheets.transform(_setting.document_stylesheet, node, part="date", **common)
         outcome.cited = stylesheets.transform(_setting.document_stylesheet, node, part="cited", **common).split()
         outcome.chapter = stylesheets.transform(_setting.document_stylesheet, node, part="book", **common)
         # The attached source is named like the site's copy: a file name may hold what Typst refuses in a path (a backslash).
         markup = stylesheets.transform(_setting.document_stylesheet, node, part="standalone", source_name=f"{document_id}.xml", **common)
-        done = typeset(markup, {"source.xml": source_bytes}, _setting, what=display_path(path),
+        files = {"source.xml": source_bytes, **{copy: Path(image).read_bytes() for copy, image in _image_copies(images).items()}}
+        done = typeset(markup, files, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
         outcome.pages = len(pypdf.PdfReader(io.BytesIO(done.pdf)).pages)
@@ -485,7 +527,8 @@ def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bo
     markup = front + "".join(volume["chapters"]) + back
     what = f"volume {volume['number']} of the book" if volume["number"] else "the edition's book"
     line_offsets: dict[str, int] = volume["line_offsets"]
-    done = typeset(markup, {}, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=volume["earlier_pages"])
+    files = {copy: Path(image).read_bytes() for copy, image in volume["images"].items()}
+    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=volume["earlier_pages"])
     # The offsets come from each document typeset alone (same width, same line breaks); should a
     # document of the book not begin with line 1, typeset it once more with the book's own counts.
     first_lines: dict[str, int] = {}
@@ -493,7 +536,7 @@ def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bo
         first_lines.setdefault(line["document"], line["raw"])
     counted = {document: raw - 1 for document, raw in first_lines.items()}
     if any(line_offsets.get(document, 0) != offset for document, offset in counted.items()):
-        done = typeset(markup, {}, _setting, what=what, line_offsets=counted, markers="metadata", index_pages=volume["earlier_pages"])
+        done = typeset(markup, files, _setting, what=what, line_offsets=counted, markers="metadata", index_pages=volume["earlier_pages"])
     write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
     index_pages = next((value["index-pages"] for value in done.markers if isinstance(value, dict) and "index-pages" in value), [])
     return done.conformant, index_pages

@@ -90,11 +90,6 @@
     <xsl:sequence select="normalize-space(string-join(($bibl/title, $bibl/analytic/title, $bibl/monogr/title)[1]//text(), ''))"/>
   </xsl:function>
 
-  <!-- The indexes of persons, places and organisations (each left out by lib.typ when empty). -->
-  <xsl:function name="tp:indexes" as="xs:string">
-    <xsl:sequence select="'&#10;' || string-join(('person', 'place', 'org')!('#tp-index(' || tp:typst-string(.) || ', ' || tp:typst-string(tp:message('pdf.index.' || .)) || ')&#10;'), '')"/>
-  </xsl:function>
-
   <!-- The bibliography: a heading and one entry per cited document, by number, then by title. -->
   <xsl:function name="tp:bibliography" as="xs:string">
     <xsl:param name="bibls" as="element()*"/>

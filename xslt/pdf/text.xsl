@@ -202,8 +202,16 @@
     <xsl:text>]{$tp:par}</xsl:text>
   </xsl:template>
 
-  <!-- Images are not embedded (a source file must not make Typst read files); their descriptions are kept. -->
+  <!-- An image of the text (a figure's, or standing alone) is printed when the build gave it to Typst
+       ($images: the graphic's @url to the name of its copy in Typst's build folder; pdf.py copies only
+       local images inside the edition's source folder), with its figDesc as the image's description;
+       any other image (a web address, a file outside the edition) keeps only its description. -->
+  <xsl:param name="images" as="xs:string" select="''"/>
+  <xsl:variable name="tp:image-files" as="map(*)" select="if (normalize-space($images)) then parse-json($images) else map {}"/>
+
   <xsl:template match="*[tp:behaviour(.) = 'graphic']" mode="tp:pdf" priority="1">
+    <xsl:variable name="file" select="$tp:image-files(normalize-space(@url))"/>
+    <xsl:if test="exists($file)">#tp-image({tp:typst-string($file)}, {tp:typst-string(normalize-space(string-join((desc, ../figDesc)[1]//text(), '')))})</xsl:if>
     <xsl:apply-templates mode="tp:pdf"/>
   </xsl:template>
 
