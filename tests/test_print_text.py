@@ -297,3 +297,22 @@ def test_a_changed_image_typesets_its_document_again(tmp_path: Path) -> None:
     (edition / "images" / "seal.png").write_bytes((edition / "images" / "page-1.png").read_bytes())
     changed = build(edition, tmp_path / "out")
     assert changed.result.typeset == ["letter-with-pages"]
+
+
+def test_the_site_describes_a_source_in_the_same_words_as_print(tmp_path: Path, stylesheets) -> None:  # type: ignore[no-untyped-def]
+    """One bibliographic style throughout: the document page's "Source" is the print's."""
+    from lxml import etree, html
+
+    from teipress.config import load_config
+    from teipress.edition import load_edition
+    from teipress.html import write_site
+    from teipress.saxon import to_xdm
+
+    config = load_config(REPOSITORY, output=tmp_path)
+    write_site(load_edition(REPOSITORY / "tei"), config, tmp_path / "html", jobs=1)
+    name = "coles-tito-kim-correspondence-1975-1976"
+    page = html.parse(str(tmp_path / "html" / "documents" / f"{name}.html"))
+    shown = [" ".join(dt.getnext().text_content().split()) for dt in page.xpath("//aside//dt") if dt.text_content().strip() == "Source"]
+    essay = etree.parse(str(REPOSITORY / "tei" / f"{name}.xml"))
+    printed = source_of(stylesheets.transform("pdf/document.xsl", to_xdm(essay), part="book", registers=to_xdm(EMPTY_REGISTERS), document_id=name))
+    assert shown == [printed]

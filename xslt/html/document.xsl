@@ -20,6 +20,7 @@
   <xsl:import href="document-register.xsl"/>
   <xsl:import href="../common/kinds.xsl"/>
   <xsl:import href="../common/correspondence.xsl"/>
+  <xsl:import href="../common/bibliographic.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
   <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
@@ -240,7 +241,7 @@
         <xsl:for-each select="$header/fileDesc/sourceDesc/(biblStruct, bibl)[1][normalize-space() or .//(ptr, ref)/@target]">
           <dt>{tp:message('meta.source')}</dt>
           <dd>
-            <xsl:value-of select="string-join(.//(author, title, publisher, pubPlace, date)!normalize-space(.)[. ne ''], ', ')"/>
+            <xsl:value-of select="tp:bibliographic-text(.)"/>
             <xsl:for-each select="(.//ptr/@target, .//ref/@target)[1]!tp:safe-url(.)[matches(., '^https?:')]">
               <xsl:text> </xsl:text><a href="{.}" rel="external">{tp:message('meta.source-page')}</a>
             </xsl:for-each>
