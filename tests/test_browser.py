@@ -219,5 +219,7 @@ def test_search_across_index_chunks_finds_what_one_index_finds(browser, tmp_path
         assert chunked.chunks == 2 and (site / "pagefind-chunks" / "1" / "pagefind-entry.json").is_file()
         in_chunks = [_search_state(browser, url, term, label) for term, label in queries]
     assert [len(state["results"]) for state in whole] == [1, 2, 2, 1]
-    assert whole[2]["filters"] == ["Letter (1)", "Telegram (1)", "1950 (2)", "Alma Sender (2)"]
+    # type, year, sender, addressee, person, place: the letter is Alma's to Bruno, the telegram Bruno's to Alma
+    assert whole[2]["filters"] == ["Letter (1)", "Telegram (1)", "1950 (2)", "Alma Sender (1)", "Bruno Receiver (1)",
+                                   "Alma Sender (1)", "Bruno Receiver (1)", "Alma Sender (2)", "Northtown (1)", "Southport (1)"]
     assert in_chunks == whole  # the same results, excerpts and filter counts from two bundles merged in the browser

@@ -114,7 +114,9 @@ def test_no_page_of_200_escher_letters_scrolls_sideways_on_a_phone(browser, esch
 CONTROLS = """() => {
   window.tpFocused = [];
   document.addEventListener('focusin', event => window.tpFocused.push(event.target.dataset ? event.target.dataset.tpControl || '' : ''));
-  const folded = e => { const box = e.closest('details'); return box && !box.open && !(e.closest('summary') && e.closest('summary').parentElement === box); };
+  // Inside a closed details (at any depth) only that details' own summary can take the focus.
+  const folded = e => { for (let box = e.closest('details'); box; box = box.parentElement && box.parentElement.closest('details')) {
+    if (!box.open && !(e.closest('summary') && e.closest('summary').parentElement === box)) return true; } return false; };
   return Array.from(document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])'))
     .filter(e => !e.disabled && !folded(e) && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
     .map((e, i) => { e.dataset.tpControl = String(i); return e.getAttribute('href') || e.id || e.getAttribute('aria-label') || e.tagName; });

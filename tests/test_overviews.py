@@ -163,14 +163,14 @@ def test_bars_nodes_and_markers_lead_to_their_pages_by_mouse_and_keyboard(browse
         page.goto(site_url + "overviews/correspondents.html")
         page.screenshot(path=str(artifacts_dir / f"overview-correspondents-{width}.png"), full_page=True)
         page.locator("svg a[aria-label^='Bruno Receiver']").click()
-        page.wait_for_url("**/*#bruno-receiver")
+        page.wait_for_url("**/registers/persons/bruno-receiver.html")
 
         page.goto(site_url + "overviews/places.html")
         marker = page.locator("path[role='link'][data-place='southport']")
         marker.wait_for()
         page.screenshot(path=str(artifacts_dir / f"overview-places-{width}.png"), full_page=True)
         marker.click(force=True)
-        page.wait_for_url("**/*#southport")
+        page.wait_for_url("**/registers/places/southport.html")
         page.goto(site_url + "overviews/places.html")
         reached = []
         for _ in range(60):  # Tab until the marker of Northtown has the focus
@@ -180,7 +180,14 @@ def test_bars_nodes_and_markers_lead_to_their_pages_by_mouse_and_keyboard(browse
                 break
         assert "northtown" in reached
         page.keyboard.press("Enter")
-        page.wait_for_url("**/*#northtown")
+        page.wait_for_url("**/registers/places/northtown.html")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+        # A place's own page draws its coordinates on a map too, beside them as text.
+        page.goto(site_url + "registers/places/northtown.html")
+        page.locator(".tp-map path[role='link'][data-place='northtown']").wait_for()
+        assert " ".join(page.locator(".tp-map .coordinates").inner_text().split()) == "Coordinates: 53.48° N, 2.245° W"
+        page.screenshot(path=str(artifacts_dir / f"entry-place-map-{width}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()

@@ -50,6 +50,9 @@ OVERVIEW_PAGES = ("time", "correspondents", "places")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # A mention's context changes with the words around it: the pages that show no mentions leave them out of their keys.
 _FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
+# What the overviews do not show of the facts: the dated passages, and the words around a mention.
+_EVENT_ELEMENT = re.compile(r"<event\b[^>]*/>|<event\b[^>]*>.*?</event>", re.S)
+_MENTION_CONTEXT = re.compile(r'\s(?:before|after)="[^"]*"')
 
 
 @dataclass
@@ -304,14 +307,15 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     from .guide import schema_guide_xml
 
     guide = schema_guide_xml()
-    projections = {"summaries": without_facts, "facts": facts, "none": [], "guide": [guide.decode("utf-8")]}
+    mentions = [_MENTION_CONTEXT.sub("", _EVENT_ELEMENT.sub("", f)) for f in facts]
+    projections = {"summaries": without_facts, "mentions": mentions, "none": [], "guide": [guide.decode("utf-8")]}
     projections.update({page.current: [page.markdown.decode("utf-8")] for page in custom.pages})
     top = {"site_root": "", "documents_base": "documents/"}  # links between documents are written from the page's folder
     pages = [("index.html", "html/home.xsl", "home", top, "summaries")]
     pages += [("chronology.html", "html/chronology.xsl", "site", top, "summaries"),
               ("search.html", "html/search-page.xsl", "site", top, "none"),
               ("guide.html", "html/guide.xsl", "guide", top, "guide"),
-              *((f"overviews/{name}.html", f"html/overview-{name}.xsl", "site", {"site_root": "../", "documents_base": "../documents/"}, "facts")
+              *((f"overviews/{name}.html", f"html/overview-{name}.xsl", "site", {"site_root": "../", "documents_base": "../documents/"}, "mentions")
                 for name in OVERVIEW_PAGES)]
     pages += [(page.path, "html/page.xsl", page.current if page.markdown else "edition",
                {"site_root": "../", "documents_base": "../documents/", "page_title": page.title, "page_path": page.path,

@@ -29,6 +29,7 @@
   <xsl:import href="text.xsl"/>
   <xsl:import href="layout.xsl"/>
   <xsl:import href="entries.xsl"/>
+  <xsl:import href="overviews.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
   <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
@@ -47,6 +48,9 @@
       <xsl:with-param name="current" select="$page"/>
       <xsl:with-param name="path" select="string(s:site/@path)"/>
       <xsl:with-param name="description" select="(tp:entry-description($entry), tp:message('register.description.' || $kind, $tp:edition-title))[1]"/>
+      <xsl:with-param name="head" as="node()*">
+        <xsl:if test="exists(tp:coordinates($entry))"><xsl:call-template name="tp:map-head"/></xsl:if>
+      </xsl:with-param>
       <xsl:with-param name="content" as="node()*">
         <nav class="entry-register" aria-label="{tp:message('nav.' || $page)}">
           <a href="{$site-root}registers/{$page}.html">{tp:message('nav.' || $page)}</a>
@@ -115,9 +119,14 @@
     </xsl:if>
     <xsl:variable name="coordinates" select="tp:coordinates(.)"/>
     <xsl:if test="exists($coordinates)">
-      <div class="tp-map" data-places="{tp:script-json(array {map {'id': string(@xml:id), 'name': tp:standard-name(.), 'lat': $coordinates[1], 'lon': $coordinates[2], 'href': tp:register-href(.)}})}">
-        <p class="coordinates"><span class="label">{tp:message('js.label', tp:message('entry.coordinates'))}</span>{tp:format-coordinates($coordinates)}</p>
-      </div>
+      <!-- The coordinates as text, drawn on a map by assets/map.js (overviews.xsl's tp:map-head in the page's head). -->
+      <figure class="tp-map-figure">
+        <div class="tp-map" data-places="{tp:script-json(array {map {'id': string(@xml:id), 'name': tp:standard-name(.), 'lat': $coordinates[1], 'lon': $coordinates[2], 'href': tp:register-href(.)}})}"
+             data-tiles="{$map-tiles}" data-attribution="{$map-attribution}" role="region" aria-label="{tp:message('entry.coordinates')}">
+          <p class="coordinates"><span class="label">{tp:message('js.label', tp:message('entry.coordinates'))}</span>{tp:format-coordinates($coordinates)}</p>
+        </div>
+        <xsl:call-template name="tp:map-credits"/>
+      </figure>
     </xsl:if>
     <xsl:call-template name="tp:entry-pages"><xsl:with-param name="site" select="$site"/></xsl:call-template>
     <xsl:if test="exists($correspondence)">

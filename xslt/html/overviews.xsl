@@ -74,14 +74,19 @@
     <figure class="tp-map-figure">
       <div class="tp-map" role="region" aria-label="{$label}" data-places="{serialize(array { $places }, map {'method': 'json'})}"
            data-tiles="{$map-tiles}" data-attribution="{$map-attribution}"></div>
-      <figcaption class="map-credits">
-        <xsl:call-template name="tp:message-around">
-          <xsl:with-param name="message" select="tp:message('map.credits')"/>
-          <xsl:with-param name="inserted" as="element()"><a href="{$site-root}assets/leaflet-LICENSE.txt">{tp:message('map.leaflet')}</a></xsl:with-param>
-        </xsl:call-template>
-        <xsl:if test="$map-attribution">{' ' || tp:message('map.tiles', $map-attribution)}</xsl:if>
-      </figcaption>
+      <xsl:call-template name="tp:map-credits"/>
     </figure>
+  </xsl:template>
+
+  <!-- Below a map: Leaflet's licence and the credit the tile server asks for. -->
+  <xsl:template name="tp:map-credits">
+    <figcaption class="map-credits">
+      <xsl:call-template name="tp:message-around">
+        <xsl:with-param name="message" select="tp:message('map.credits')"/>
+        <xsl:with-param name="inserted" as="element()"><a href="{$site-root}assets/leaflet-LICENSE.txt">{tp:message('map.leaflet')}</a></xsl:with-param>
+      </xsl:call-template>
+      <xsl:if test="$map-attribution">{' ' || tp:message('map.tiles', $map-attribution)}</xsl:if>
+    </figcaption>
   </xsl:template>
 
   <!-- Latitude and longitude of a place entry (location/geo "lat lon", WGS84), or () without usable ones. -->
