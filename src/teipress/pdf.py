@@ -170,7 +170,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             name, tree_xml, source_bytes = names[doc], etree.tostring(doc.tree), doc.path.read_bytes()
             images[name] = print_images(doc.path, doc.tree, edition.source)
             keys[name] = _digest(code_key.encode(), name.encode(), source_bytes, tree_xml, register_index.subset_xml(doc.tree.getroot()),
-                                 json.dumps(images[name], sort_keys=True).encode())
+                                 json.dumps(_image_names(images[name]), sort_keys=True).encode())  # bytes, not where the folder lies
             reused = _reuse_document(previous, out_dir, staging, name, keys[name], display_path(doc.path))
             if reused is not None:
                 outcomes[name] = reused
