@@ -29,7 +29,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from .xmlio import safe_parser, write_atomic
+from .xmlio import safe_parser, write_atomic, write_if_changed
 
 SITE_NS = "https://teipress.org/ns/site"
 FACTS_NS = "https://teipress.org/ns/facts"
@@ -88,8 +88,8 @@ def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: b
     page's key goes into `new_pages`. Returns the paths written; removes the register pages and data
     of entries that are gone.
     """
-    _write_if_changed(staging / REGISTERS_FILE, registers_xml)
-    _write_if_changed(staging / EDITION_FILE, edition_xml)
+    write_if_changed(staging / REGISTERS_FILE, registers_xml)
+    write_if_changed(staging / EDITION_FILE, edition_xml)
     plan = register_plan(registers_xml, stylesheet("html/register-plan.xsl"), params.get("language", "en"))
     written: list[Path] = []
     kept: set[Path] = set()
@@ -266,14 +266,6 @@ def _remove_stale(staging: Path, kept: set[Path]) -> None:
         if path not in kept and path.is_file():
             path.unlink()
 
-
-def _write_if_changed(path: Path, data: bytes) -> None:
-    try:
-        if path.is_file() and path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    write_atomic(path, data)
 
 
 # --- in the worker processes ---------------------------------------------------------------------

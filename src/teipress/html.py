@@ -41,7 +41,7 @@ from .outputs import output_names, published_files, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import WorkerPool
-from .xmlio import NS, XML_ID, element_column, parse_file, write_atomic
+from .xmlio import NS, XML_ID, element_column, parse_file, write_atomic, write_if_changed
 
 MANIFEST = Path(".teipress") / "manifest.json"
 ASSETS_SOURCE = XSLT_DIR / "html" / "assets"
@@ -221,7 +221,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, custom, site_key, old_pages, new_pages))
         _copy_assets(staging)
         for source, relative in custom.assets:
-            _write_if_changed(staging / relative, source.read_bytes())
+            write_if_changed(staging / relative, source.read_bytes())
         report("Writing chronology and home page", 1, 1)
         search.result()
     report("Indexing for search", 1, 1)
@@ -349,19 +349,10 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
     return written
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    """Write `data` to `path` unless the file already holds exactly these bytes."""
-    try:
-        if path.is_file() and path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    write_atomic(path, data)
-
 
 def _copy_source(document_id: str, source: Path, staging: Path) -> None:
     """The TEI file as the editors wrote it, for readers who want the source."""
-    _write_if_changed(staging / "tei" / f"{document_id}.xml", source.read_bytes())
+    write_if_changed(staging / "tei" / f"{document_id}.xml", source.read_bytes())
 
 
 def _remove_orphans(staging: Path, current: set[str], media: set[Path]) -> bool:
@@ -419,7 +410,7 @@ def _copy_media(source: Path, tree: etree._ElementTree, staging: Path, source_ro
         if image.is_file() and image.is_relative_to(source_root):
             target = staging / MEDIA_DIR / (base.relative_to(source_root) / reference)
             if target.resolve().is_relative_to((staging / MEDIA_DIR).resolve()):
-                _write_if_changed(target, image.read_bytes())
+                write_if_changed(target, image.read_bytes())
                 copies.add(Path(os.path.normpath(target)))
             continue
         if not source_lines:

@@ -41,7 +41,7 @@ from .config import Config
 from .edition import Edition, SourceFile
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
-from .xmlio import NS, XML_ID, element_column, write_atomic
+from .xmlio import NS, XML_ID, element_column, write_if_changed
 
 IIIF_DIR = "iiif"
 COLLECTION = "collection.json"
@@ -331,14 +331,14 @@ def write_iiif(staging: Path, documents: Sequence[ManifestSource], edition: Edit
         _warn_unsized(document, problems)
         manifest = manifest_json(document, site=site, language=language, words=words)
         path = staging / IIIF_DIR / f"{document.id}.json"
-        _write_if_changed(path, json.dumps(manifest, ensure_ascii=False, indent=1))
+        write_if_changed(path, json.dumps(manifest, ensure_ascii=False, indent=1))
         written.append(path)
         listed.append({"id": manifest["id"], "type": "Manifest", "label": manifest["label"]})
     if written:
         collection = {"@context": PRESENTATION_CONTEXT, "id": f"{site}{IIIF_DIR}/{COLLECTION}", "type": "Collection",
                       "label": {"none": [_edition_title(edition, config, words)]}, "items": listed}
         written.append(staging / IIIF_DIR / COLLECTION)
-        _write_if_changed(written[-1], json.dumps(collection, ensure_ascii=False, indent=1))
+        write_if_changed(written[-1], json.dumps(collection, ensure_ascii=False, indent=1))
     folder = staging / IIIF_DIR
     if folder.is_dir():
         for path in folder.iterdir():
@@ -476,10 +476,3 @@ def _messages(language: str) -> dict[str, str]:
     """The interface's words in `language`, from the catalogue the stylesheets read."""
     catalogue = etree.parse(str(XSLT_DIR / "common" / "messages" / f"{language}.xml"))
     return {message.get("key", ""): message.text or "" for message in catalogue.getroot().iterfind("{https://teipress.org/ns/messages}message")}
-
-
-def _write_if_changed(path: Path, text: str) -> None:
-    data = text.encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
-        return
-    write_atomic(path, data)

@@ -482,3 +482,15 @@ def write_atomic(path: Path, data: bytes | str) -> None:
             stream.write(data.encode("utf-8") if isinstance(data, str) else data)
     except OSError as error:
         raise OutputError(str(path), error.strerror or str(error)) from error
+
+
+def write_if_changed(path: Path, data: bytes | str) -> None:
+    """Write `data` to `path` (atomically) unless the file already holds exactly these bytes: a rebuild
+    leaves an unchanged file, and the hard-linked copy of the previous site, alone."""
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.is_file() and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)
