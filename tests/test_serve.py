@@ -120,3 +120,16 @@ def test_links_inside_the_site_and_folders_with_an_index_are_served(site_with_li
 def test_refuses_a_folder_without_a_built_site(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no built site .* run `teipress build` first"):
         make_server(tmp_path)
+
+
+def test_static_dts_files_are_served_in_the_media_types_of_the_dts_specification(tiny_site: Path) -> None:
+    """Without --api the static Level 0 files answer: JSON-LD and TEI, as the live API does; other JSON and XML stay as they are."""
+    (tiny_site / "api" / "dts" / "document").mkdir(parents=True)
+    (tiny_site / "api" / "dts" / "index.json").write_text("{}", encoding="utf-8")
+    (tiny_site / "api" / "dts" / "document" / "letter.xml").write_text("<TEI/>", encoding="utf-8")
+    (tiny_site / "tei").mkdir()
+    (tiny_site / "tei" / "letter.xml").write_text("<TEI/>", encoding="utf-8")
+    (tiny_site / "data.json").write_text("{}", encoding="utf-8")
+    with serving(tiny_site) as base:
+        types = [fetch(base + path)[2].split(";")[0] for path in ("api/dts/index.json", "api/dts/document/letter.xml", "tei/letter.xml", "data.json")]
+    assert types == ["application/ld+json", "application/tei+xml", "application/xml", "application/json"]

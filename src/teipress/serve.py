@@ -23,13 +23,15 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .dts import API_PATH, LiveApi, Response
+from .dts import API_PATH, TEI_MEDIA_TYPE, LiveApi, Response
 from .errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from .watch import EditionWatcher
 
 HOST = "127.0.0.1"
+# What the static DTS files are: JSON-LD (Entry, Collection, Navigation) and TEI (Document), as the live API answers.
+STATIC_DTS_MEDIA_TYPES = {".json": "application/ld+json", ".xml": TEI_MEDIA_TYPE}
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -64,6 +66,13 @@ class _QuietHandler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND, "Not found")
             return None
         return self._send_file(target, stream)  # type: ignore[arg-type]
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        """The static DTS files (api/dts/) in the media types the DTS specification gives its responses."""
+        site, target = Path(self.directory).resolve(), Path(path)
+        if target.is_relative_to(site / API_PATH) and target.suffix.lower() in STATIC_DTS_MEDIA_TYPES:
+            return STATIC_DTS_MEDIA_TYPES[target.suffix.lower()]
+        return super().guess_type(path)
 
     def _send_file(self, target: Path, stream: BinaryIO) -> BinaryIO:
         """The headers of a published file; its stream, which the base class copies and closes."""
