@@ -287,11 +287,28 @@ def test_export_never_overwrites_without_force(tmp_path, stylesheets):
     assert (tmp_path / "events.csv").read_text(encoding="utf-8-sig").startswith("document,iso")
 
 
-def test_export_of_a_broken_edition_writes_nothing(tmp_path):
+def test_an_unreadable_file_is_named_and_left_out_and_the_others_are_exported(tmp_path, monkeypatch, stylesheets):
     edition = tmp_path / "edition"
     shutil.copytree(EDITION, edition)
+    clean = export_edition(load_config(edition), "tei", tmp_path / "clean", stylesheets=stylesheets)
     shutil.copy(FIXTURES / "exchange" / "bad" / "not-well-formed.xml", edition / "tei" / "broken.xml")
-    with pytest.raises(InputError, match=r"tei/broken.xml:6:\d+: error: not well-formed XML"):
+    result = export_edition(load_config(edition), "tei", tmp_path / "out", stylesheets=stylesheets)
+    assert [(Path(problem.file).relative_to(edition).as_posix(), problem.line, problem.is_error) for problem in result.left_out] == [("tei/broken.xml", 6, True)]
+    assert result.left_out[0].message.startswith("not well-formed XML")
+    assert (result.documents, [path.name for path in result.files]) == (clean.documents, [path.name for path in clean.files])
+    assert [path.read_bytes() for path in result.files if path.name != CORPUS_FILE] == [path.read_bytes() for path in clean.files if path.name != CORPUS_FILE]
+    monkeypatch.chdir(edition)
+    command = CliRunner().invoke(cli, ["export", "tei", "-o", str(tmp_path / "again")])
+    assert command.exit_code == 1
+    assert "tei/broken.xml:6:" in command.output and "1 file(s) could not be read and were left out" in command.output
+    assert sorted(path.name for path in (tmp_path / "again").iterdir() if path.name != ".teipress") == sorted(path.name for path in clean.files)
+
+
+def test_an_edition_with_no_readable_document_exports_nothing(tmp_path):
+    edition = tmp_path / "edition"
+    (edition / "tei").mkdir(parents=True)
+    shutil.copy(FIXTURES / "exchange" / "bad" / "not-well-formed.xml", edition / "tei" / "broken.xml")
+    with pytest.raises(InputError, match=r"(?s)tei/broken.xml:6:\d+: error: not well-formed XML.*no readable documents to export"):
         export_edition(load_config(edition), "tei", tmp_path / "out")
     assert not (tmp_path / "out").exists()
 

@@ -126,9 +126,13 @@ def export_command(ctx: click.Context, fmt: str, out: Path | None, force: bool, 
     from .export import export_edition
 
     result = export_edition(edition_config(ctx, base_url=base_url), fmt, out, force=force)
+    print_problems(result.left_out)
     for note in result.notes:
         stderr.print(f"[yellow]note:[/] {_escape(note)}")
     stdout.print(f"{result.format}: {len(result.files)} file(s) for {result.documents} document(s) written to {_escape(str(result.output))}")
+    if result.left_out:
+        stdout.print(f"[bold red]{len(result.left_out)} file(s) could not be read and were left out[/] (see the errors above).")
+        ctx.exit(1)
 
 
 @cli.group("import", cls=TeipressGroup)

@@ -51,6 +51,8 @@ class ExportResult:
     files: list[Path] = field(default_factory=list)
     documents: int = 0
     notes: list[str] = field(default_factory=list)
+    # One per source file that could not be read, so was not exported (the command then exits 1).
+    left_out: list[Problem] = field(default_factory=list)
 
 
 def export_edition(config: Config, fmt: str, out: Path | None = None, *, force: bool = False, stylesheets: Stylesheets | None = None) -> ExportResult:
@@ -67,18 +69,19 @@ def export_edition(config: Config, fmt: str, out: Path | None = None, *, force: 
     outputs, notes = getattr(exporter, f"export_{fmt}")()
     write_outputs(out, outputs, source=config.source, force=force)
     notes += [str(problem) for problem in exporter.names.problems if problem.file in {display_path(d.path) for d in edition.documents}]
-    return ExportResult(format=fmt, output=out, files=[out / name for name in outputs], documents=len(edition.documents), notes=notes)
+    return ExportResult(format=fmt, output=out, files=[out / name for name in outputs], documents=len(edition.documents), notes=notes,
+                        left_out=[error.problem for error in edition.unreadable])
 
 
 def load_readable_edition(source: Path) -> Edition:
-    """The edition, or an `InputError` naming every file that is not well-formed (nothing is exported then)."""
+    """The edition's readable files (`edition.unreadable` names the others, which are left out), or an
+    `InputError` when there is no document to export: every unreadable file is named in it."""
     if not source.is_dir():
         raise ConfigError(f"the edition's source folder {display_path(source)} does not exist (see `source` in teipress.toml)")
     edition = load_edition(source)
-    if edition.unreadable:
-        raise InputError("\n".join(str(error.problem) for error in edition.unreadable))
     if not edition.documents:
-        raise InputError(f"{display_path(source)}: the edition has no documents to export")
+        raise InputError("\n".join([*(str(error.problem) for error in edition.unreadable),
+                                    f"{display_path(source)}: the edition has no {'readable ' if edition.unreadable else ''}documents to export"]))
     return edition
 
 
