@@ -338,14 +338,43 @@ def test_a_failing_build_leaves_the_previous_site_intact(tmp_path: Path, monkeyp
         build(source, tmp_path / "out")
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["html"]  # no staging folder left behind
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.mirror", "html"]  # no staging folder left behind
+
+
+def test_a_rebuild_started_from_the_mirror_holds_exactly_what_a_copy_would(tmp_path: Path) -> None:
+    """The mirror (the folder the last swap retired) is brought up to date by inode: every file changed, added or
+    removed since is put right, and the site's files stay hard links, never files edited in place."""
+    from teipress.outputs import replaced_folder
+
+    site = tmp_path / "out" / "html"
+    source = tmp_path / "tei"
+    source.mkdir()
+    with replaced_folder(site, source=source, keep_previous=True) as staging:
+        for name in ("kept.txt", "changed.txt", "removed.txt", "folder/inner.txt", "gone/deep.txt"):
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_text(name, encoding="utf-8")
+    mirror = tmp_path / "out" / ".html.mirror"
+    assert sorted(p.relative_to(mirror).as_posix() for p in mirror.rglob("*.txt")) == sorted(p.relative_to(site).as_posix() for p in site.rglob("*.txt"))
+    with replaced_folder(site, source=source, keep_previous=True) as staging:
+        (staging / "changed.txt").unlink()
+        (staging / "changed.txt").write_text("new bytes", encoding="utf-8")
+        (staging / "removed.txt").unlink()
+        shutil.rmtree(staging / "gone")
+        (staging / "added.txt").write_text("added", encoding="utf-8")
+    before = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    with replaced_folder(site, source=source, keep_previous=True) as staging:
+        seen = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
+        assert (staging / "kept.txt").stat().st_ino == (site / "kept.txt").stat().st_ino
+    assert seen == before
+    assert sorted(before) == [".teipress/output.json", "added.txt", "changed.txt", "folder/inner.txt", "kept.txt"]
+    assert before["changed.txt"] == b"new bytes"
 
 
 def test_folders_of_killed_builds_are_removed(tmp_path: Path) -> None:
     abandoned = tmp_path / "out" / ".html.building-999999999"  # no process has this id
     (abandoned / "documents").mkdir(parents=True)
     build(copy_fixture(tmp_path), tmp_path / "out")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["html"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.mirror", "html"]
 
 
 def test_an_unreadable_file_is_left_out_and_named(tmp_path: Path) -> None:
