@@ -214,19 +214,24 @@ def source_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Every `.xml` file named or lying below a named folder, once each, in a stable order."""
     seen: set[Path] = set()
     for path in paths:
-        found = sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts) and not _in_output_folder(p, path)) if path.is_dir() else [path]
+        outputs: dict[Path, bool] = {}
+        found = sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts) and not _in_output_folder(p, path, outputs)) if path.is_dir() else [path]
         for file in found:
             if file.resolve() not in seen:
                 seen.add(file.resolve())
                 yield file
 
 
-def _in_output_folder(file: Path, root: Path) -> bool:
+def _in_output_folder(file: Path, root: Path, known: dict[Path, bool]) -> bool:
     """Whether `file` lies in an output folder teipress made below `root`: a build never reads its own output
-    as sources, also when the output lies inside the source folder (e.g. with `source = "."`)."""
+    as sources, also when the output lies inside the source folder (e.g. with `source = "."`).
+    `known` keeps the answer per folder, so that the thousands of files of one folder cost one look."""
     from .outputs import is_output_folder  # outputs names the files of an Edition: imported here, not at the top
 
-    return any(is_output_folder(folder) for folder in file.parents if folder != root and folder.is_relative_to(root))
+    folder = file.parent
+    if folder not in known:
+        known[folder] = folder != root and folder.is_relative_to(root) and (is_output_folder(folder) or _in_output_folder(folder, root, known))
+    return known[folder]
 
 
 def role_of(path: Path, tree: etree._ElementTree) -> str:
@@ -262,7 +267,7 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
     edition = Edition(source=source.resolve())
     included = edition.included
     named = list(paths) if paths is not None else [source]
-    folders = [source, *(path for path in named if path.is_dir())]
+    folders = [(folder, Path(os.path.abspath(folder)), folder.resolve()) for folder in (source, *(path for path in named if path.is_dir()))]
     listed = list(source_files(named))
     # The documents the previous build read that are unchanged, and the files they include (parts, never parsed on their own).
     known = {path: record for path in listed if catalogue is not None and not hold_trees and (record := catalogue.reusable(path)) is not None}
@@ -333,12 +338,14 @@ def edition_file_problems(edition: Edition, configured_title: str | None) -> lis
                     f"write {display_path(expected)} (`teipress init` makes an edition with one)", "edition-file")]
 
 
-def _escaped_folder(path: Path, folders: Iterable[Path]) -> Path | None:
-    """The folder that `path` lies in by name but, its links followed, not in fact; None when there is none."""
+def _escaped_folder(path: Path, folders: Iterable[tuple[Path, Path, Path]]) -> Path | None:
+    """The folder that `path` lies in by name but, its links followed, not in fact; None when there is none.
+
+    `folders`: each folder as named, as an absolute path and resolved (worked out once, not per file)."""
     place = Path(os.path.abspath(path))
     real = path.resolve()
-    for folder in folders:
-        if (place.is_relative_to(os.path.abspath(folder)) or place.is_relative_to(folder.resolve())) and not real.is_relative_to(folder.resolve()):
+    for folder, absolute, resolved in folders:
+        if (place.is_relative_to(absolute) or place.is_relative_to(resolved)) and not real.is_relative_to(resolved):
             return folder
     return None
 

@@ -770,4 +770,4 @@ def _read_manifest(site: Path) -> dict:  # type: ignore[type-arg]
 
 
 def _write_manifest(site: Path, data: dict) -> None:  # type: ignore[type-arg]
-    write_atomic(site / MANIFEST, json.dumps(data, indent=1, sort_keys=True))
+    write_atomic(site / MANIFEST, json.dumps(data, separators=(",", ":")))
