@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -219,6 +221,77 @@ def test_a_changed_register_entry_leaves_the_documents_that_do_not_mention_it(tm
     assert "A society of poets." in visible_text(site / "registers" / "organizations.html")
 
 
+def test_a_rebuild_parses_only_the_changed_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The previous build's catalogue of its sources stands in for parsing every unchanged document again."""
+    from teipress import edition as edition_module
+
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    letter = source / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
+    parsed: list[tuple[str, str]] = []  # (the function that parsed, the file)
+    for module in (edition_module, site_writer):
+        original = module.parse_file
+        monkeypatch.setattr(module, "parse_file", lambda path, original=original, **kwargs: parsed.append(
+            (sys._getframe(1).f_code.co_name, Path(path).name)) or original(path, **kwargs))
+    result = build(source, tmp_path / "out")
+    documents = [call for call in parsed if call[0] in ("load_edition", "_facts_task") and call[1].startswith(("letter-", "telegram-"))]
+    assert documents == [("load_edition", f"{LETTER}.xml"), ("_facts_task", f"{LETTER}.xml")]  # the telegram by neither
+    assert result.documents_rendered == [LETTER]
+    assert result.documents_reused == [TELEGRAM]
+
+
+def test_a_change_of_bytes_with_the_same_size_and_time_is_rebuilt(tmp_path: Path) -> None:
+    """A file changed within a second of the build that read it may keep its size and (coarse) modification
+    time: its stat is not trusted then, its bytes are compared."""
+    source = copy_fixture(tmp_path)
+    letter = source / f"{LETTER}.xml"
+    # Written "now" as far as the build can tell (a time that cannot lie a second before it reads the file,
+    # however long a loaded machine takes to start the build).
+    os.utime(letter, ns=(time.time_ns() + 10**10, time.time_ns() + 10**10))
+    build(source, tmp_path / "out")
+    before = letter.stat()
+    text = letter.read_text(encoding="utf-8")
+    assert "quince marmalade" in text
+    with letter.open("r+", encoding="utf-8") as stream:  # in place: the same inode
+        stream.write(text.replace("quince marmalade", "quince marmelade"))
+    os.utime(letter, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = letter.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    result = build(source, tmp_path / "out")
+    assert result.documents_rendered == [LETTER]
+    assert "quince marmelade" in visible_text(tmp_path / "out" / "html" / "documents" / f"{LETTER}.html")
+
+
+def test_a_touched_but_unchanged_file_is_not_rendered_again(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    letter = source / f"{LETTER}.xml"
+    letter.write_bytes(letter.read_bytes())
+    assert build(source, tmp_path / "out").documents_rendered == []
+
+
+def test_a_changed_xincluded_part_renders_its_document_again(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    letter = source / f"{LETTER}.xml"
+    text = letter.read_text(encoding="utf-8")
+    start, end = text.index("<body>") + len("<body>"), text.index("</body>")
+    (source / "parts").mkdir()
+    part = source / "parts" / "body.xml"
+    part.write_text(f'<div xmlns="http://www.tei-c.org/ns/1.0">{text[start:end]}</div>', encoding="utf-8")
+    letter.write_text(text[:start].replace("<TEI ", '<TEI xmlns:xi="http://www.w3.org/2001/XInclude" ', 1)
+                      + '<xi:include href="parts/body.xml"/>' + text[end:], encoding="utf-8")
+    first = build(source, tmp_path / "out")
+    assert sorted(first.documents) == [LETTER, TELEGRAM]  # the part is no document of its own
+    page = tmp_path / "out" / "html" / "documents" / f"{LETTER}.html"
+    assert "quince marmalade" in visible_text(page)
+    part.write_text(part.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
+    result = build(source, tmp_path / "out")
+    assert result.documents_rendered == [LETTER]
+    assert result.documents_reused == [TELEGRAM]
+    assert "plum jam" in visible_text(page)
+
+
 def test_a_removed_document_leaves_the_site(tmp_path: Path) -> None:
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")
@@ -265,14 +338,43 @@ def test_a_failing_build_leaves_the_previous_site_intact(tmp_path: Path, monkeyp
         build(source, tmp_path / "out")
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["html"]  # no staging folder left behind
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.mirror", "html"]  # no staging folder left behind
+
+
+def test_a_rebuild_started_from_the_mirror_holds_exactly_what_a_copy_would(tmp_path: Path) -> None:
+    """The mirror (the folder the last swap retired) is brought up to date by inode: every file changed, added or
+    removed since is put right, and the site's files stay hard links, never files edited in place."""
+    from teipress.outputs import replaced_folder
+
+    site = tmp_path / "out" / "html"
+    source = tmp_path / "tei"
+    source.mkdir()
+    with replaced_folder(site, source=source, keep_previous=True) as staging:
+        for name in ("kept.txt", "changed.txt", "removed.txt", "folder/inner.txt", "gone/deep.txt"):
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_text(name, encoding="utf-8")
+    mirror = tmp_path / "out" / ".html.mirror"
+    assert sorted(p.relative_to(mirror).as_posix() for p in mirror.rglob("*.txt")) == sorted(p.relative_to(site).as_posix() for p in site.rglob("*.txt"))
+    with replaced_folder(site, source=source, keep_previous=True) as staging:
+        (staging / "changed.txt").unlink()
+        (staging / "changed.txt").write_text("new bytes", encoding="utf-8")
+        (staging / "removed.txt").unlink()
+        shutil.rmtree(staging / "gone")
+        (staging / "added.txt").write_text("added", encoding="utf-8")
+    before = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    with replaced_folder(site, source=source, keep_previous=True) as staging:
+        seen = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
+        assert (staging / "kept.txt").stat().st_ino == (site / "kept.txt").stat().st_ino
+    assert seen == before
+    assert sorted(before) == [".teipress/output.json", "added.txt", "changed.txt", "folder/inner.txt", "kept.txt"]
+    assert before["changed.txt"] == b"new bytes"
 
 
 def test_folders_of_killed_builds_are_removed(tmp_path: Path) -> None:
     abandoned = tmp_path / "out" / ".html.building-999999999"  # no process has this id
     (abandoned / "documents").mkdir(parents=True)
     build(copy_fixture(tmp_path), tmp_path / "out")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["html"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.mirror", "html"]
 
 
 def test_an_unreadable_file_is_left_out_and_named(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .edition import Edition, edition_file_problems, load_edition, require_sources
+from .edition import SOURCE_CATALOGUE, Edition, SourceCatalogue, edition_file_problems, load_edition, require_sources
 from .errors import InputError, ValidationFailed
 from .outputs import check_output_folder, check_output_location
 from .problems import Problem
@@ -85,7 +85,10 @@ def build_edition(
     started = time.perf_counter()
     # Validation reads every tree many times: held while it runs, let go of before the outputs, whose
     # workers read each document themselves (memory bounded by the workers, not by the edition).
-    edition = load_edition(config.source, hold_trees=validate)
+    # Without validation, the documents the previous site was built from and that are unchanged since are not read
+    # again (edition.SourceCatalogue): a rebuild after one change reads that one.
+    previous = SourceCatalogue.read(config.html_dir / SOURCE_CATALOGUE) if "html" in formats and not validate else None
+    edition = load_edition(config.source, hold_trees=validate, catalogue=previous)
     result.timings["read"] = time.perf_counter() - started
     result.problems.extend([*(error.problem for error in edition.unreadable), *edition.warnings])
 

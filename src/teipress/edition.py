@@ -6,9 +6,12 @@ them in `tei/registers/`. Both kinds feed one merged register that every output 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +28,8 @@ SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
 REGISTER_LISTS = ("listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "listRelation")
 ENTRY_ELEMENTS = ("person", "personGrp", "place", "org", "bibl", "biblStruct", "event")
 REGISTERS_NS = "https://teipress.org/ns/registers"
+# Where a site keeps the SourceCatalogue of the sources it was built from, for the next build.
+SOURCE_CATALOGUE = Path(".teipress") / "sources.json"
 
 
 class SourceFile:
@@ -35,16 +40,29 @@ class SourceFile:
     letter), so that a build's memory does not grow with the edition: it holds no document's tree.
     """
 
-    def __init__(self, path: Path, tree: etree._ElementTree, role: str, *, xinclude_root: Path | None = None, hold: bool = True) -> None:
+    def __init__(self, path: Path, tree: etree._ElementTree | None, role: str, *, xinclude_root: Path | None = None, hold: bool = True,
+                 known: SourceRecord | None = None) -> None:
         self.path = path
         self.role = role  # "document", "register" or "edition"
         self.xinclude_root = xinclude_root
+        if known is not None:
+            # Read by the previous build and unchanged since (see SourceRecord): what its parse said, without parsing it.
+            self.id, self.holds_entries, self.record = known.id, known.holds_entries, known
+            self._tree = None
+            return
+        assert tree is not None
         root_id = tree.getroot().get(XML_ID) or ""
         # The document's id: its root `xml:id` where that is a safe file name, else the file name without `.xml`.
         self.id = root_id if SAFE_ID.fullmatch(root_id) else path.stem
         # Whether it holds register entries (a register, or a document with its own standOff ...).
         self.holds_entries = role == "register" or next(_entries_in(tree.getroot(), role), None) is not None
+        self.record = SourceRecord(role, self.id, self.holds_entries, [])
         self._tree = tree if hold else None
+
+    @property
+    def unchanged(self) -> bool:
+        """Whether the file and all it includes are as the previous build read them (it was not parsed this time)."""
+        return self.record.reused
 
     @property
     def tree(self) -> etree._ElementTree:
@@ -58,6 +76,106 @@ class SourceFile:
 
     def __repr__(self) -> str:
         return f"SourceFile(path={self.path!r}, role={self.role!r}, id={self.id!r})"
+
+
+@dataclass(frozen=True)
+class FileState:
+    """A file as a build read it: its stat (size, modification time, inode), the SHA-256 of its bytes and
+    when they were read (nanoseconds since the epoch, taken before reading)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int
+    sha256: str
+    read_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileState:
+        read_ns = time.time_ns()
+        stat = path.stat()
+        return cls(str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino, hashlib.sha256(path.read_bytes()).hexdigest(), read_ns)
+
+    def now(self) -> FileState | None:
+        """The file's state now if it still has the same bytes, else None.
+
+        The stat is trusted only for a file last modified more than a second before it was read: a file
+        written again within the same tick of a coarse clock can keep its size and time with other bytes
+        ("racy" timestamps), so such a file, and any whose stat changed (a `touch`), is hashed instead.
+        """
+        try:
+            stat = os.stat(self.path)
+        except OSError:
+            return None
+        if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (self.size, self.mtime_ns, self.inode) and self.mtime_ns < self.read_ns - _RACY_NS:
+            return self
+        if stat.st_size != self.size:
+            return None
+        try:
+            state = FileState.of(Path(self.path))
+        except OSError:
+            return None
+        return state if state.sha256 == self.sha256 else None
+
+
+# Modification times within this much of the moment a file was read do not vouch for its bytes (FileState.now).
+_RACY_NS = 1_000_000_000
+
+
+@dataclass
+class SourceRecord:
+    """What reading a source file told a build: its role, id and whether it holds register entries, the
+    state of the file and of each file its XIncludes read (the first is its own), and the warnings met.
+
+    A later build reuses it without parsing the file while every state still holds (FileState.now).
+    """
+
+    role: str
+    id: str
+    holds_entries: bool
+    states: list[FileState]
+    warnings: list[Problem] = field(default_factory=list)
+    reused: bool = False
+
+    def as_json(self) -> dict[str, object]:
+        return {"role": self.role, "id": self.id, "holds_entries": self.holds_entries,
+                "states": [vars(state) for state in self.states], "warnings": [problem.as_dict() for problem in self.warnings]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> SourceRecord:
+        return cls(str(data["role"]), str(data["id"]), bool(data["holds_entries"]),
+                   [FileState(**state) for state in data["states"]],  # type: ignore[arg-type, attr-defined]
+                   [Problem(**{**problem, "severity": Severity(problem["severity"])}) for problem in data["warnings"]])  # type: ignore[arg-type, attr-defined, index]
+
+
+@dataclass
+class SourceCatalogue:
+    """The records of the source files a build read, by resolved path (`load_edition`'s `catalogue`)."""
+
+    records: dict[str, SourceRecord] = field(default_factory=dict)
+
+    def reusable(self, path: Path) -> SourceRecord | None:
+        """The record of a document whose file and includes still have the bytes they had when read, else None."""
+        record = self.records.get(str(path.resolve()))
+        if record is None or record.role != "document" or not record.states:
+            return None
+        states = [state.now() for state in record.states]
+        if None in states:
+            return None
+        return SourceRecord(record.role, record.id, record.holds_entries, states, record.warnings, reused=True)  # type: ignore[arg-type]
+
+    def write(self, path: Path) -> None:
+        from .xmlio import write_atomic
+
+        write_atomic(path, json.dumps({name: record.as_json() for name, record in self.records.items()}))
+
+    @classmethod
+    def read(cls, path: Path) -> SourceCatalogue:
+        """The catalogue a build wrote at `path`; an empty one when there is none or it cannot be read."""
+        try:
+            return cls({name: SourceRecord.from_json(record) for name, record in json.loads(path.read_text(encoding="utf-8")).items()})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls()
 
 
 @dataclass
@@ -87,24 +205,33 @@ class Edition:
         for source in self.documents:
             source.let_go()
 
+    def catalogue(self) -> SourceCatalogue:
+        """What this reading learnt of each file, for the next build (`load_edition`'s `catalogue`)."""
+        return SourceCatalogue({str(f.path.resolve()): f.record for f in self.files if f.record.states})
+
 
 def source_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Every `.xml` file named or lying below a named folder, once each, in a stable order."""
     seen: set[Path] = set()
     for path in paths:
-        found = sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts) and not _in_output_folder(p, path)) if path.is_dir() else [path]
+        outputs: dict[Path, bool] = {}
+        found = sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts) and not _in_output_folder(p, path, outputs)) if path.is_dir() else [path]
         for file in found:
             if file.resolve() not in seen:
                 seen.add(file.resolve())
                 yield file
 
 
-def _in_output_folder(file: Path, root: Path) -> bool:
+def _in_output_folder(file: Path, root: Path, known: dict[Path, bool]) -> bool:
     """Whether `file` lies in an output folder teipress made below `root`: a build never reads its own output
-    as sources, also when the output lies inside the source folder (e.g. with `source = "."`)."""
+    as sources, also when the output lies inside the source folder (e.g. with `source = "."`).
+    `known` keeps the answer per folder, so that the thousands of files of one folder cost one look."""
     from .outputs import is_output_folder  # outputs names the files of an Edition: imported here, not at the top
 
-    return any(is_output_folder(folder) for folder in file.parents if folder != root and folder.is_relative_to(root))
+    folder = file.parent
+    if folder not in known:
+        known[folder] = folder != root and folder.is_relative_to(root) and (is_output_folder(folder) or _in_output_folder(folder, root, known))
+    return known[folder]
 
 
 def role_of(path: Path, tree: etree._ElementTree) -> str:
@@ -124,11 +251,14 @@ def is_register(root: etree._Element) -> bool:
     return bool(content) and all(etree.QName(c).localname in REGISTER_LISTS for c in content)
 
 
-def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_trees: bool = True) -> Edition:
+def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_trees: bool = True,
+                 catalogue: SourceCatalogue | None = None) -> Edition:
     """Parse every source file once (XIncludes resolved inside `source`); unreadable files are kept as problems.
 
     Without `hold_trees` only the trees of registers and of edition.xml are kept: each document is
     parsed again where its tree is needed (see SourceFile), so that memory does not grow with the edition.
+    With a `catalogue` of the previous build (and without `hold_trees`), a document whose file and
+    includes are unchanged is not parsed at all: its record says what parsing it would (SourceRecord).
 
     A file that another file includes is part of that document, not a document of its own. A
     file found in a folder must lie in it: a symbolic link from there to elsewhere is refused,
@@ -137,8 +267,12 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
     edition = Edition(source=source.resolve())
     included = edition.included
     named = list(paths) if paths is not None else [source]
-    folders = [source, *(path for path in named if path.is_dir())]
-    for path in source_files(named):
+    folders = [(folder, Path(os.path.abspath(folder)), folder.resolve()) for folder in (source, *(path for path in named if path.is_dir()))]
+    listed = list(source_files(named))
+    # The documents the previous build read that are unchanged, and the files they include (parts, never parsed on their own).
+    known = {path: record for path in listed if catalogue is not None and not hold_trees and (record := catalogue.reusable(path)) is not None}
+    included.update(Path(state.path) for record in known.values() for state in record.states[1:])
+    for path in listed:
         escaped = _escaped_folder(path, folders)
         if escaped is not None:
             message = (f"{path.name} is a symbolic link to {display_path(path.resolve())}, outside the folder {display_path(escaped.resolve())}; "
@@ -146,13 +280,34 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
             edition.unreadable.append(XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, message, "unsafe-symlink")))
             continue
         root = edition.source if path.resolve().is_relative_to(edition.source) else path.resolve().parent
+        if path in known:
+            edition.warnings.extend(known[path].warnings)
+            edition.files.append(SourceFile(path, None, "document", xinclude_root=root, hold=False, known=known[path]))
+            continue
+        if path.resolve() in included:
+            continue
+        own_includes: set[Path] = set()
+        own_warnings: list[Problem] = []
         try:
-            tree = parse_file(path, xinclude_root=root, included=included, warnings=edition.warnings)
+            # The file's state is taken before it is parsed, so that a change while it is read shows next time.
+            own_state: FileState | None = FileState.of(path)
+        except OSError:
+            own_state = None  # parse_file reports why it cannot be read
+        try:
+            tree = parse_file(path, xinclude_root=root, included=own_includes, warnings=own_warnings)
         except XMLInputError as error:
             edition.unreadable.append(error)
             continue
+        included.update(own_includes)
+        edition.warnings.extend(own_warnings)
         role = role_of(path, tree)
-        edition.files.append(SourceFile(path, tree, role, xinclude_root=root, hold=hold_trees or role != "document"))
+        file = SourceFile(path, tree, role, xinclude_root=root, hold=hold_trees or role != "document")
+        try:
+            file.record.states = [own_state, *(FileState.of(part) for part in sorted(own_includes))] if own_state else []
+        except OSError:
+            file.record.states = []  # a part changed while being read: the next build reads the document again
+        file.record.warnings = own_warnings
+        edition.files.append(file)
     edition.files = [f for f in edition.files if f.path.resolve() not in included]
     return edition
 
@@ -183,12 +338,14 @@ def edition_file_problems(edition: Edition, configured_title: str | None) -> lis
                     f"write {display_path(expected)} (`teipress init` makes an edition with one)", "edition-file")]
 
 
-def _escaped_folder(path: Path, folders: Iterable[Path]) -> Path | None:
-    """The folder that `path` lies in by name but, its links followed, not in fact; None when there is none."""
+def _escaped_folder(path: Path, folders: Iterable[tuple[Path, Path, Path]]) -> Path | None:
+    """The folder that `path` lies in by name but, its links followed, not in fact; None when there is none.
+
+    `folders`: each folder as named, as an absolute path and resolved (worked out once, not per file)."""
     place = Path(os.path.abspath(path))
     real = path.resolve()
-    for folder in folders:
-        if (place.is_relative_to(os.path.abspath(folder)) or place.is_relative_to(folder.resolve())) and not real.is_relative_to(folder.resolve()):
+    for folder, absolute, resolved in folders:
+        if (place.is_relative_to(absolute) or place.is_relative_to(resolved)) and not real.is_relative_to(resolved):
             return folder
     return None
 
@@ -272,9 +429,14 @@ class RegisterIndex:
         Saxon builds its index of a register anew for every transformation, so handing each
         document only its own entries keeps a page's cost independent of the edition's size.
         """
+        return self.subset_of(referenced_ids(root), depth=depth)
+
+    def subset_of(self, ids: Iterable[str], *, depth: int = 3) -> bytes:
+        """`subset_xml` of an element that points to `ids` (its `referenced_ids`): a rebuild keeps each
+        document's ids, so that it knows its subset after a change of the registers without parsing it."""
         chosen: list[str] = []
         seen: set[str] = set()
-        wanted = referenced_ids(root)
+        wanted = set(ids)
         for _ in range(depth):
             wanted |= {self.labels[" ".join(name.split())] for name in wanted - seen if name not in self.entries and " ".join(name.split()) in self.labels}
             found = sorted(entry_id for entry_id in wanted - seen if entry_id in self.entries)

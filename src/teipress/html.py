@@ -34,9 +34,9 @@ from . import __version__
 from .aggregates import FACTS_DIR, SITE_NS, write_registers
 from .config import Config
 from .dts import write_dts
-from .edition import Edition, RegisterIndex, SourceFile, merged_registers
+from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, referenced_ids
 from .errors import ConfigError, TransformError
-from .iiif import ManifestSource, Page, manifest_path, page_images, write_iiif
+from .iiif import ManifestSource, Page, has_page_images, manifest_path, page_images, write_iiif
 from .outputs import output_names, published_files, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
@@ -80,7 +80,13 @@ class _Document:
     facts_key: str = ""
     page_key: str = ""
     pages: list[Page] = field(default_factory=list)
-    attributes: dict[str, str] = field(default_factory=dict)
+    # What the manifest keeps of the document for the next build (_facts_task's record): a rebuild
+    # reuses it, without reading the source, while the source, its images and its register subset are unchanged.
+    record: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        return self.record.get("attributes", {})  # type: ignore[no-any-return]
 
     @property
     def facts(self) -> str:
@@ -137,26 +143,26 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     new_pages: dict[str, str] = {}
 
     media: set[Path] = set()
+    registers_changed = manifest.get("registers") != _digest(registers_xml) or manifest.get("code_key") != code_key
     with _Workers(jobs, _WorkerSetup(edition_xml, str(_stylesheet(config, "html/document.xsl")), register_index, code_key)) as workers:
-        # Phase 1, in the workers: each document's cache key, its facts (dates, titles, mentions) where the key
-        # changed, and its source and images copied (written only when their bytes differ, so that a changed
-        # image or a deleted folder is put right although the page itself is reused).
-        arguments = {d.id: (d.id, str(d.source.path), str(d.source.xinclude_root or ""), old_documents.get(d.id, {}).get("facts_key", ""),
-                            str(staging), str(edition.source)) for d in documents}
-        outcomes: dict[str, tuple[str, dict[str, str] | None, list[str], list[Problem]]] = {}
-        if 2 * sum(1 for d in documents if d.id in old_documents) > len(documents):
-            # A rebuild: most facts are cached, so the keys are taken here (a fraction of a millisecond each)
-            # instead of starting the workers; only the documents whose key changed go to them.
-            outcomes = {d.id: workers.here(_facts_task, (*arguments[d.id], False)) for d in documents}
-        stale = [d for d in documents if outcomes.get(d.id, ("", None))[1] is None]
-        for done, (document, outcome) in enumerate(workers.map(_facts_task, stale, [arguments[d.id] for d in stale]), start=1):
-            outcomes[document.id] = outcome
+        # Phase 1: each document's cache key, its facts (dates, titles, mentions) where the key changed, and its
+        # source and images copied (written only when their bytes differ, so that a changed image or a deleted
+        # folder is put right although the page itself is reused). A document whose source, images and register
+        # subset are as the previous build left them keeps its record without being read at all.
+        for document in documents:
+            old = old_documents.get(document.id, {})
+            if _still_current(document, old, staging, register_index if registers_changed else None):
+                document.record = old
+        stale = [d for d in documents if not d.record]
+        arguments = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), old_documents.get(d.id, {}).get("facts_key", ""),
+                      str(staging), str(edition.source)) for d in stale]
+        for done, (document, record) in enumerate(workers.map(_facts_task, stale, arguments), start=1):
+            document.record = record
             report("Reading documents", done, len(stale))
         for document in documents:
-            document.facts_key, attributes, copies, problems = outcomes[document.id]
-            document.attributes = attributes or {}
-            media.update(Path(copy) for copy in copies)
-            result.problems.extend(problems)
+            document.facts_key = document.record["facts_key"]
+            media.update(staging / copy for copy in document.record["copies"])
+            result.problems.extend(Problem(**{**problem, "severity": Severity(problem["severity"])}) for problem in document.record["problems"])
 
         ordered = _in_reading_order(documents)
         result.documents = [d.id for d in ordered]
@@ -164,7 +170,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         # Phase 2: the document pages whose source, neighbours or shared inputs changed.
         to_render = []
         for index, document in enumerate(ordered):
-            document.pages = page_images(document.source, edition.source)
+            document.pages = page_images(document.source, edition.source) if document.record["facsimile"] else []
             neighbours = [_title_of(ordered[i]) if 0 <= i < len(ordered) else ("", "") for i in (index - 1, index + 1)]
             params = {
                 "document_id": document.id,
@@ -203,7 +209,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
         report("Writing registers", 1, 1)
 
-    write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered], edition, config, result.problems)
+    write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered if d.pages], edition, config, result.problems)
     current = {d.id for d in documents}
     _remove_orphans(staging, current, media)
     _remove_all_but(staging / PAGES_DIR, {staging / page.path for page in custom.pages})
@@ -233,9 +239,29 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
 
     _write_manifest(staging, {
         "teipress": __version__,
-        "documents": {d.id: {"source": display_path(d.source.path), "facts_key": d.facts_key, "page_key": d.page_key} for d in ordered},
+        "code_key": code_key,
+        "registers": _digest(registers_xml),
+        "documents": {d.id: {**d.record, "page_key": d.page_key} for d in ordered},
         "pages": new_pages,
     })
+    edition.catalogue().write(staging / SOURCE_CATALOGUE)
+
+
+def _still_current(document: _Document, old: dict[str, Any], staging: Path, register_index: RegisterIndex | None) -> bool:
+    """Whether the previous build's record of a document holds: its source and everything it includes unchanged
+    (SourceFile.unchanged), its images and the copies in the site as they were, its facts in the cache, and, when
+    the registers changed (`register_index` given), the entries it names as they were."""
+    if not document.source.unchanged or not old or old.get("path") != str(document.source.path.resolve()):
+        return False
+    try:
+        if register_index is not None and _digest(register_index.subset_of(old["refs"])) != old["subset"]:
+            return False
+        if not document.facts_path.is_file() or not (staging / "tei" / f"{document.id}.xml").is_file():
+            return False
+        images_hold = all((FileState(**image).now() is not None) if "sha256" in image else not Path(image["path"]).is_file() for image in old["images"])
+        return images_hold and all((staging / copy).is_file() for copy in old["copies"])
+    except (KeyError, TypeError):
+        return False  # a manifest of another shape: read the document again
 
 
 def _documents(edition: Edition, result: SiteResult, staging: Path) -> list[_Document]:
@@ -260,9 +286,7 @@ def _correspondence_neighbours(ordered: Sequence[_Document]) -> dict[str, dict[s
     order, and the two sides' names (the document page's correspondence_* parameters)."""
     pairs: dict[frozenset[frozenset[str]], list[tuple[_Document, list[str]]]] = {}
     for document in ordered:
-        facts = etree.fromstring(document.facts.encode())
-        sides = [[(party.get("ref") or "", (party.text or "").strip()) for party in facts.iterchildren(f"{{{SITE_NS}}}{name}")
-                  if party.get("role") != "author"] for name in ("sender", "addressee")]
+        sides = document.record["sides"]
         if not all(sides):
             continue
         key = frozenset(frozenset(ref or "name:" + name for ref, name in side) for side in sides)
@@ -390,12 +414,13 @@ def _media_base(document: _Document, source_root: Path) -> str:
     return f"../{MEDIA_DIR}/" + ("" if relative == "." else relative + "/")
 
 
-def _copy_media(source: Path, tree: etree._ElementTree, staging: Path, source_root: Path, problems: list[Problem]) -> set[Path]:
+def _copy_media(source: Path, tree: etree._ElementTree, staging: Path, source_root: Path, problems: list[Problem],
+                images: dict[Path, Path]) -> set[Path]:
     """Copy the local images a document shows (graphic, media, pb/@facs) that lie inside the source folder.
 
     A local image that does not exist, or lies outside the source folder, would be a broken link:
     each gets a warning at its attribute. Returns the copies' paths in the site (those of the
-    other documents are kept as well).
+    other documents are kept as well); every local image named, present or not, goes into `images`.
     """
     copies: set[Path] = set()
     folder = source.resolve().parent
@@ -407,6 +432,7 @@ def _copy_media(source: Path, tree: etree._ElementTree, staging: Path, source_ro
         if not reference or ":" in reference or reference.startswith(("/", "\\")):
             continue
         image = (folder / reference).resolve()
+        images[image] = image
         if image.is_file() and image.is_relative_to(source_root):
             target = staging / MEDIA_DIR / (base.relative_to(source_root) / reference)
             if target.resolve().is_relative_to((staging / MEDIA_DIR).resolve()):
@@ -619,31 +645,42 @@ def _read_document(path: str, xinclude_root: str) -> tuple[etree._ElementTree, b
     return tree, etree.tostring(tree, encoding="utf-8"), setup.register_index.subset_xml(tree.getroot())
 
 
-def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str, staging: str, source_root: str,
-                may_transform: bool = True) -> tuple[str, dict[str, str] | None, list[str], list[Problem]]:
-    """A document's facts key; its facts, transformed anew unless the cached ones have that key; its source and images copied.
+def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str, staging: str, source_root: str) -> dict[str, Any]:
+    """A document's facts, transformed anew unless the cached ones have its key; its source and images copied.
 
-    Returns the key, the summary's attributes, the images' copies in the site and the problems met copying them;
-    without `may_transform`, a document whose facts must be transformed anew returns only its key (no attributes).
+    Returns its record for the manifest: the facts key, the summary's attributes, the correspondents on either
+    side, the ids it points to and its register subset's digest, whether it has page images, its images' states
+    and copies in the site (relative to it), and the problems met copying them.
     """
     from .saxon import to_xdm
 
     setup: _WorkerSetup = _worker_state["setup"]  # type: ignore[assignment]
-    tree, data, registers = _read_document(path, xinclude_root)
+    tree = parse_file(Path(path), xinclude_root=Path(xinclude_root) if xinclude_root else None)
+    data = etree.tostring(tree, encoding="utf-8")
+    refs = referenced_ids(tree.getroot())
+    registers = setup.register_index.subset_of(refs)
     key = _digest(setup.code_key.encode(), registers, data)
     facts_path = Path(staging) / FACTS_DIR / f"{document_id}.xml"
     if key == cached_key and facts_path.is_file():
         facts = facts_path.read_text(encoding="utf-8")
-    elif not may_transform:
-        return key, None, [], []
     else:
         sheets = _worker_state["sheets"]
         facts = sheets.transform("html/summary.xsl", to_xdm(data), document_id=document_id, registers=to_xdm(registers))  # type: ignore[attr-defined]
         write_atomic(facts_path, facts)
     _copy_source(document_id, Path(path), Path(staging))
     problems: list[Problem] = []
-    copies = _copy_media(Path(path), tree, Path(staging), Path(source_root), problems)
-    return key, dict(etree.fromstring(facts.encode()).attrib), sorted(str(copy) for copy in copies), problems
+    images: dict[Path, Path] = {}
+    copies = _copy_media(Path(path), tree, Path(staging), Path(source_root), problems, images)
+    summary = etree.fromstring(facts.encode())
+    sides = [[(party.get("ref") or "", (party.text or "").strip()) for party in summary.iterchildren(f"{{{SITE_NS}}}{name}")
+              if party.get("role") != "author"] for name in ("sender", "addressee")]
+    return {
+        "path": str(Path(path).resolve()), "facts_key": key, "attributes": dict(summary.attrib), "sides": sides,
+        "refs": sorted(refs), "subset": _digest(registers), "facsimile": has_page_images(tree.getroot()),
+        "images": [vars(FileState.of(image)) if image.is_file() else {"path": str(image)} for image in sorted(images)],
+        "copies": sorted(copy.relative_to(Path(staging)).as_posix() for copy in copies),
+        "problems": [problem.as_dict() for problem in problems],
+    }
 
 
 def _page_task(document_id: str, path: str, xinclude_root: str, params: dict[str, object], out_path: str) -> None:
@@ -733,4 +770,4 @@ def _read_manifest(site: Path) -> dict:  # type: ignore[type-arg]
 
 
 def _write_manifest(site: Path, data: dict) -> None:  # type: ignore[type-arg]
-    write_atomic(site / MANIFEST, json.dumps(data, indent=1, sort_keys=True))
+    write_atomic(site / MANIFEST, json.dumps(data, separators=(",", ":")))

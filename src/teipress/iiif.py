@@ -105,10 +105,15 @@ class Page:
     zones: list[Zone] = field(default_factory=list)
 
 
+def has_page_images(root: etree._Element) -> bool:
+    """Whether a document may have page images (a facsimile or a page break naming one): only those need `page_images`."""
+    return bool(root.xpath("boolean(//tei:facsimile | //tei:text//tei:pb[@facs])", namespaces=NS))
+
+
 def page_images(source: SourceFile, source_root: Path) -> list[Page]:
     """The pages of a document that have an image, in reading order ([] when it has none)."""
     root = source.tree.getroot()
-    if not root.xpath("boolean(//tei:facsimile | //tei:text//tei:pb[@facs])", namespaces=NS):
+    if not has_page_images(root):
         return []
     by_id = {element.get(XML_ID): element for element in root.iter() if element.get(XML_ID)}
     folder = source.path.resolve().parent

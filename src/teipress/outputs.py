@@ -10,6 +10,10 @@ Atomic: a folder is written as a sibling (`.NAME.building-PID`, starting empty o
 copy of the previous folder) and swapped into place only when everything succeeded, so a failure,
 a full disk or a killed worker leaves the previous folder as it was. An `OSError` anywhere on the way
 becomes one `OutputError` naming the file (as it would be in the target) and the system's reason.
+The folder a swap retires is kept as `.NAME.mirror` (hard links: no file's bytes twice on disk): the
+next build brings it up to date, linking only the files whose inode differs from the target's and
+removing those the target no longer has, which costs a directory read per folder instead of a link
+and an unlink per file of the site (a tenth of the time at 60,000 files).
 
 Names: one function gives every published file its name (`documents/{name}.html`, `{name}.pdf`,
 `{name}.xml` of the exports), unique, safe, the same in every output, reported when it had to change.
@@ -90,20 +94,22 @@ def replaced_folder(target: Path, *, source: Path, force: bool = False, keep_pre
     """Yield a staging folder that replaces `target` whole when the block ends without an error.
 
     With `keep_previous` the staging folder starts as a hard-linked copy of `target` (cheap; files
-    are replaced, never edited in place), else empty. On any error it is removed and `target` is
-    left as it was; an `OSError` becomes an `OutputError` naming the file as it would lie in `target`.
+    are replaced, never edited in place; see the mirror in the module's docstring), else empty. On any
+    error `target` is left as it was and the staging folder becomes the mirror (any folder of files
+    serves as one) or is removed; an `OSError` becomes an `OutputError` naming the file as it would lie in `target`.
     """
     target = target.resolve()
     check_output_folder(target, source=source, force=force)
     staging = _sibling(target, "building")
     try:
         _remove_abandoned(target)
-        _start(staging, target if keep_previous and target.is_dir() else None)
+        _start(staging, target if keep_previous and target.is_dir() else None, _mirror(target))
         yield staging
         write_atomic(staging / OWNER_FILE, json.dumps({"teipress": __version__}) + "\n")
-        _swap(staging, target)
+        _swap(staging, target, keep_mirror=keep_previous)
     except BaseException as error:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not (keep_previous and _kept_as_mirror(staging, target)):
+            shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, (OSError, OutputError)):
             raise _in_target(error, staging, target) from error
         raise
@@ -124,7 +130,12 @@ def _sibling(target: Path, kind: str) -> Path:
     return target.parent / f".{target.name[:_SIBLING_NAME_LENGTH]}.{kind}-{os.getpid()}"
 
 
-def _start(staging: Path, previous: Path | None) -> None:
+def _mirror(target: Path) -> Path:
+    """The folder the last swap retired, kept to start the next build from (see the module's docstring)."""
+    return target.parent / f".{target.name[:_SIBLING_NAME_LENGTH]}.mirror"
+
+
+def _start(staging: Path, previous: Path | None, mirror: Path) -> None:
     try:
         staging.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError as error:  # a file stands where a folder must be
@@ -133,12 +144,49 @@ def _start(staging: Path, previous: Path | None) -> None:
     if previous is None:
         staging.mkdir()
         return
+    if is_output_folder(mirror) and not mirror.is_symlink():
+        try:
+            os.replace(mirror, staging)  # taken by one build only, also when two run at once
+        except OSError:
+            pass
+        else:
+            try:
+                _link_differences(previous, staging)
+                return
+            except OSError:
+                shutil.rmtree(staging, ignore_errors=True)  # copied whole below
     try:
         shutil.copytree(previous, staging, symlinks=True, copy_function=os.link)
     except OSError:
         # No hard links on this file system: a real copy (which fails, too, on a full or read-only disk).
         shutil.rmtree(staging, ignore_errors=True)
         shutil.copytree(previous, staging, symlinks=True)
+
+
+def _link_differences(source: Path, copy: Path) -> None:
+    """Make `copy` (a hard-linked copy of an earlier state of `source`) hold what `source` holds now.
+
+    A name whose entry has the same inode in both is the same file (the copy's link keeps that inode
+    in use, so no other file can have its number): only the others are linked or removed. Directory
+    entries tell inodes and kinds without a stat of each file.
+    """
+    with os.scandir(source) as entries:
+        wanted = {entry.name: entry for entry in entries}
+    with os.scandir(copy) as entries:
+        present = {entry.name: entry for entry in entries}
+    for name, entry in list(present.items()):
+        new = wanted.get(name)
+        if new is None or new.is_dir(follow_symlinks=False) != entry.is_dir(follow_symlinks=False) or (
+                not entry.is_dir(follow_symlinks=False) and new.inode() != entry.inode()):
+            shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+            del present[name]
+    for name, entry in wanted.items():
+        if entry.is_dir(follow_symlinks=False):
+            if name not in present:
+                os.mkdir(copy / name)
+            _link_differences(Path(entry.path), copy / name)
+        elif name not in present:
+            os.link(entry.path, copy / name, follow_symlinks=False)
 
 
 def _remove_abandoned(target: Path) -> None:
@@ -155,8 +203,9 @@ def _remove_abandoned(target: Path) -> None:
             pass  # another user's live process: leave its folder alone
 
 
-def _swap(staging: Path, target: Path) -> None:
-    """Put the new folder in place of the old one with two renames; the old one is removed afterwards."""
+def _swap(staging: Path, target: Path, *, keep_mirror: bool) -> None:
+    """Put the new folder in place of the old one with two renames; the old one becomes the mirror (`_start`)
+    of the next build that starts from the previous folder, or is removed."""
     retired = _sibling(target, "previous")
     shutil.rmtree(retired, ignore_errors=True)
     if target.exists():
@@ -167,7 +216,35 @@ def _swap(staging: Path, target: Path) -> None:
         if retired.exists():
             os.replace(retired, target)
         raise
+    if keep_mirror:
+        _keep_mirror(target, retired)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _kept_as_mirror(staging: Path, target: Path) -> bool:
+    """Whether the staging folder of a failed build became the mirror (only where there is none)."""
+    mirror = _mirror(target)
+    if not is_output_folder(staging) or mirror.exists() or mirror.is_symlink():
+        return False
+    try:
+        os.replace(staging, mirror)
+    except OSError:
+        return False
+    return True
+
+
+def _keep_mirror(target: Path, retired: Path) -> None:
+    """Keep the retired folder as the mirror; after a first build, which retired none, a hard-linked copy of
+    the new one (a whole build takes far longer), so that already the first rebuild starts from a mirror."""
+    mirror = _mirror(target)
+    shutil.rmtree(mirror, ignore_errors=True)  # one left by a build that found another one's
+    try:
+        if retired.exists():
+            os.replace(retired, mirror)
+        else:
+            shutil.copytree(target, mirror, symlinks=True, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(mirror, ignore_errors=True)  # no mirror: the next build copies the folder whole
 
 
 # --- names ------------------------------------------------------------------------------------------
