@@ -951,6 +951,8 @@ def _remove_others(folder: Path, keep: set[Path]) -> None:
         for entry in entries:
             if below / entry.name not in keep:
                 _remove(folder / below / entry.name)
+
+
 # --- ASGI ---------------------------------------------------------------------------------------------
 
 Scope = Mapping[str, Any]
