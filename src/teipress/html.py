@@ -658,7 +658,7 @@ def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str
 
 
 def _page_task(document_id: str, path: str, xinclude_root: str, params: dict[str, object], out_path: str,
-               dts_job: ResourceJob | None) -> Resource | None:
+               dts_job: ResourceJob | None = None) -> Resource | None:
     """Render a document's page; with `dts_job`, write its static DTS files too (from the same reading) and return its Resource."""
     from .saxon import to_xdm
 
