@@ -40,7 +40,7 @@ from lxml import etree
 from conftest import REPO
 from teipress.build import build_edition
 from teipress.config import load_config
-from teipress.dts import CONTEXT, DTS_NS, PAGE_SIZE, make_app
+from teipress.dts import CONTEXT, DTS_NS, MODEL_FILE, PAGE_SIZE, DtsApi, StaticUrls, json_bytes, make_app
 from teipress.serve import serving
 
 uritemplate = pytest.importorskip("uritemplate", reason="uritemplate (the test extra) expands the RFC 6570 templates")
@@ -490,12 +490,17 @@ STATIC_DOCUMENT = re.compile(r"document/(?P<resource>[^/]+?)(?:/(?P<ref>[^/]+))?
 
 
 def test_static_responses_equal_the_live_ones(site: Path, live: Live) -> None:
+    """The build writes each document's files in the worker that renders its page and the collections at the end,
+    from its own serialization: each file is, byte for byte, the API's answer to the static URL, and with the
+    live server's addresses, the live answer."""
     folder = site / "api" / "dts"
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     assert len(files) > 10
+    api, urls = DtsApi(site), StaticUrls("/api/dts/")
     for path in files:
         relative = path.relative_to(folder).as_posix()
         if relative == "index.json":
+            assert path.read_bytes() == json_bytes(api.entry(urls))
             continue
         for pattern, endpoint in ((STATIC_COLLECTION, "collection"), (STATIC_NAVIGATION, "navigation"), (STATIC_DOCUMENT, "document")):
             match = pattern.fullmatch(relative)
@@ -504,6 +509,9 @@ def test_static_responses_equal_the_live_ones(site: Path, live: Live) -> None:
         else:
             raise AssertionError(f"a static file no template names: {relative}")
         params = {k: v for k, v in match.groupdict().items() if v is not None}
+        answer = {"collection": lambda: json_bytes(api.collection(params, urls)), "navigation": lambda: api.navigation(params, urls),
+                  "document": lambda: api.document(params)}[endpoint]()
+        assert path.read_bytes() == answer, relative
         status, _headers, body = live.get(live.endpoint(endpoint, **params))
         assert status == 200, relative
         if endpoint == "document":
@@ -583,6 +591,57 @@ def test_a_rebuild_rewrites_only_what_changed(tmp_path: Path) -> None:
     live = Live(site)
     assert [r["@id"] for r in resources(live)] == [kept]
     assert live.get(live.endpoint("navigation", resource=changed, down=1))[0] == 404
+
+
+def dts_files(site: Path) -> dict[str, int]:
+    """Each file of the static DTS (below api/dts/) and its inode: a file written anew gets a new one."""
+    folder = site / "api" / "dts"
+    return {path.relative_to(folder).as_posix(): path.stat().st_ino for path in folder.rglob("*") if path.is_file()}
+
+
+def files_of(files: dict[str, int], resource: str) -> set[str]:
+    """The files that answer about one resource: its navigation, its TEI and its parts, its collection responses."""
+    return {name for name in files if re.match(rf"(navigation|document|collection)/{re.escape(resource)}(;[^/]*)?(/|\.json$|\.xml$)", name)}
+
+
+def test_a_rebuild_after_one_changed_document_writes_its_files_only(tmp_path: Path) -> None:
+    root = tmp_path / "edition"
+    shutil.copytree(REPO / "tei", root / "tei")
+    site = build_site(root)
+    names = document_ids(site)
+    before = dts_files(site)
+    changed = names[1]
+    source = next(p for p in (root / "tei").glob("*.xml") if f'xml:id="{changed}"' in p.read_text(encoding="utf-8"))
+    text = source.read_text(encoding="utf-8")
+    body = text.index("<body")
+    source.write_text(text[:body] + text[body:].replace("</p>", " An invented sentence for the test.</p>", 1), encoding="utf-8")
+    site = build_site(root)
+    after = dts_files(site)
+    assert sorted(after) == sorted(before)
+    # Its title, kind and metadata are the same: no collection changed, and no other document's file was written.
+    assert sorted(name for name in after if after[name] != before[name]) == sorted(files_of(after, changed))
+    assert len(files_of(after, changed)) > 6
+
+
+def test_a_change_of_the_dts_code_alone_rewrites_the_dts_files_beside_the_reused_pages(tmp_path: Path) -> None:
+    root = tmp_path / "edition"
+    shutil.copytree(REPO / "tei", root / "tei")
+    site = build_site(root)
+    stale, current = document_ids(site)[:2]
+    before = dts_files(site)
+    # As if the code that writes the DTS of `stale` had changed since: its digest is not what the build now computes.
+    model = json.loads((site / MODEL_FILE).read_bytes())
+    next(r for r in model["resources"] if r["id"] == stale)["digest"] = "written by other code"
+    (site / MODEL_FILE).write_text(json.dumps(model), encoding="utf-8")
+    config = load_config(root, source=root / "tei", output=root / "out")
+    result = build_edition(config, formats={"html"}, validate=False, jobs=1)
+    assert sorted(result.documents_reused) == document_ids(site) and result.documents_rendered == []
+    after = dts_files(site)
+    assert sorted(name for name in after if after[name] != before[name]) == sorted(files_of(after, stale))
+    assert files_of(after, current) and all(after[name] == before[name] for name in files_of(after, current))
+    # The digest is the build's again: the next build leaves every file alone.
+    build_site(root)
+    assert dts_files(site) == after
 
 
 def test_the_asgi_app_reads_the_site_named_by_the_environment(seed_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,11 +1,11 @@
 """DTS 1.0 (Distributed Text Services): the edition's texts for other tools, static and live.
 
-Every `teipress build --html` writes a Level 0 DTS into the site (`api/dts/`, see `write_dts`):
-the entry point, the collections (the edition, its documents by kind), each document as a
-Resource with its citation tree, the navigation responses, and the document and each citable unit
-as TEI. The same responses come live, with `start`/`end` ranges, any `down`, pagination and media
-type negotiation, from `teipress serve --api` or from the ASGI application `teipress.dts:app`
-(`TEIPRESS_SITE` names the built site; default `output/html`), which read only the built site.
+Every `teipress build --html` writes a Level 0 DTS into the site (`api/dts/`): the entry point, the
+collections (the edition, its documents by kind), each document as a Resource with its citation
+tree, the navigation responses, and the document and each citable unit as TEI. The same responses
+come live, with `start`/`end` ranges, any `down`, pagination and media type negotiation, from
+`teipress serve --api` or from the ASGI application `teipress.dts:app` (`TEIPRESS_SITE` names the
+built site; default `output/html`), which read only the built site.
 
 A document's citation tree is the tree of its passages (xslt/common/passages.xsl): a reference is
 the passage's anchor in the site (`p3` is `documents/{id}.html#p3`), its citeType the TEI element
@@ -19,6 +19,13 @@ Static URL templates follow the specification's section on static sites (RFC 657
 Only what a static site can hold is written: the collections (paginated), for each Resource the
 tree down to 1 and to the bottom (-1), for each citable unit the unit itself and its children
 (down=1), and each citable unit as TEI.
+
+The build writes them in two parts, so that the work runs on every core and no process holds the
+edition (`StaticDts`): the worker that renders a document's page writes that document's files
+(`write_resource`: its navigation, its TEI and its parts, its Resource object, its citable units
+in `.teipress/dts/{id}.json`) and hands back the small Resource; the build then writes the entry
+point and the collections from those (`StaticDts.finish`), and keeps them in `.teipress/dts.json`.
+A document whose source and the code that reads it did not change keeps its files.
 """
 
 from __future__ import annotations
@@ -28,39 +35,45 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from copy import deepcopy
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qs, quote, unquote
 
 from lxml import etree
+from saxonche import PyXdmNode
 
 from . import __version__
 from .errors import DtsRequestError, InputError
 from .resources import XSLT_DIR
 from .saxon import Stylesheets
-from .xmlio import NS, TEI_NS, safe_parser
+from .xmlio import NS, TEI_NS, safe_parser, write_atomic, write_if_changed
 
 DTS_VERSION = "1.0"
 CONTEXT = "https://dtsapi.org/context/v1.0.json"
 DTS_NS = "https://w3id.org/api/dts#"
 EXPORT_NS = "https://teipress.org/ns/export"
 DC_NS = "http://purl.org/dc/elements/1.1/"
+OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 TEI_MEDIA_TYPE = "application/tei+xml"
 # What the Document endpoint answers in: TEI, also under the generic XML name.
 DOCUMENT_MEDIA_TYPES = (TEI_MEDIA_TYPE, "application/xml")
 JSON_MEDIA_TYPES = ("application/ld+json", "application/json")
 API_PATH = "api/dts/"
 MODEL_FILE = Path(".teipress") / "dts.json"
+UNITS_DIR = Path(".teipress") / "dts"  # a document's citable units, one file each: {id}.json
 ROOT_COLLECTION = "edition"  # outputs.RESERVED_NAMES: no document is named so
 PAGE_SIZE = 100
 # Dublin Core terms whose values are words in the document's language (DTS: {lang, value}); the
 # others (language, format, type, a URI) are codes.
 _WORDED_TERMS = frozenset({"title", "creator", "contributor", "subject", "description", "publisher", "source", "coverage", "rights"})
+_XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"
+# A part of a document: the specification's dts:wrapper in a TEI root element.
+_WRAPPER_START = _XML_DECLARATION + f'<TEI xmlns="{TEI_NS}" xmlns:dts="{DTS_NS}"><dts:wrapper>'.encode()
+_WRAPPER_END = b"</dts:wrapper></TEI>\n"
 
 
 # --- the model: what the build found in the edition -------------------------------------------------
@@ -80,24 +93,34 @@ class Unit:
     end: int = 0  # position of its last descendant (itself when it has none)
 
 
+class Units:
+    """A resource's citable units, in document order and by identifier."""
+
+    def __init__(self, units: list[Unit]) -> None:
+        self.all = units
+        self.by_ref = {unit.identifier: unit for unit in units}
+
+    def to_json(self) -> bytes:
+        return _compact([{**vars(unit), "path": list(unit.path)} for unit in self.all])
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Units:
+        return cls([Unit(**{**item, "path": tuple(item["path"])}) for item in json.loads(data)])
+
+
 @dataclass
 class Resource:
-    """A document of the edition, named as in every output (outputs.output_names)."""
+    """A document of the edition, named as in every output (outputs.output_names): what the collections
+    say of it. Its citable units are kept apart (`Units`, `.teipress/dts/{id}.json`): only its own
+    responses need them."""
 
     id: str
     title: str
     kind: str
-    collection: str
     dublin_core: dict[str, list[Any]]
-    units: list[Unit] = field(default_factory=list)
-    digest: str = ""  # of the document's TEI and the code that read it: an unchanged resource keeps its files
-
-    def __post_init__(self) -> None:
-        self.by_ref = {unit.identifier: unit for unit in self.units}
-
-    @cached_property
-    def citation_trees(self) -> list[dict[str, Any]]:
-        return _citation_trees(self)
+    citation_trees: list[dict[str, Any]]
+    digest: str = ""  # of what its files are made from (`resource_digest`): an unchanged resource keeps its files
+    collection: str = ""  # the collection of its kind, named by `build_model`
 
 
 @dataclass
@@ -119,75 +142,56 @@ class Model:
 
     static_root: str = ""  # where the static files that go with this model are published
 
-    def to_json(self) -> str:
-        return json.dumps({
-            "static_root": self.static_root,
-            "collections": [vars(c) for c in self.collections.values()],
-            "resources": [{**{k: v for k, v in vars(r).items() if k not in ("units", "by_ref", "citation_trees")},
-                           "units": [vars(u) for u in r.units]} for r in self.resources.values()],
-        }, ensure_ascii=False)
+    def to_json(self) -> bytes:
+        return _compact({"static_root": self.static_root, "collections": [vars(c) for c in self.collections.values()],
+                         "resources": [vars(r) for r in self.resources.values()]})
 
     @classmethod
-    def from_json(cls, text: str) -> Model:
+    def from_json(cls, text: str | bytes) -> Model:
         data = json.loads(text)
         collections = {c["id"]: Collection(**c) for c in data["collections"]}
-        resources = {}
-        for item in data["resources"]:
-            units = [Unit(**{**u, "path": tuple(u["path"])}) for u in item.pop("units")]
-            resources[item["id"]] = Resource(**item, units=units)
+        resources = {r["id"]: Resource(**r) for r in data["resources"]}
         return cls(collections, resources, data.get("static_root", ""))
 
 
-def build_model(documents: Sequence[tuple[str, etree._ElementTree]], edition_tree: etree._ElementTree | None, title: str,
-                description: str = "", stylesheets: Stylesheets | None = None, previous: Model | None = None) -> Model:
-    """The collections and resources of `documents` (name, tree), passages by export/dts.xsl.
-
-    A document whose digest is that of its resource in `previous` is not read again.
-    """
-    code = _code_key()
-    digests = {name: _digest(code, etree.tostring(tree, encoding="utf-8")) for name, tree in documents}
-    known = {name: previous.resources[name] for name, _tree in documents
-             if previous is not None and name in previous.resources and previous.resources[name].digest == digests[name]}
-    read = _read_resources([(name, tree) for name, tree in documents if name not in known], stylesheets)
-    taken = {ROOT_COLLECTION, *(name for name, _tree in documents)}
+def build_model(resources: Sequence[Resource], edition_tree: etree._ElementTree | None, title: str, description: str = "") -> Model:
+    """The edition's collections: the root, and one for each kind of document, its members in the order of `resources`."""
+    taken = {ROOT_COLLECTION, *(resource.id for resource in resources)}
     kinds: dict[str, Collection] = {}
-    resources: dict[str, Resource] = {}
-    for name, _tree in documents:
-        resource = known.get(name) or read[name]
-        resource.digest = digests[name]
+    for resource in resources:
         kind = resource.kind
         if kind not in kinds:
             kinds[kind] = Collection(id=_unique(f"{ROOT_COLLECTION}.{re.sub(r'[^A-Za-z0-9._-]+', '-', kind)}", taken), title=kind,
                                      members=[], parents=[ROOT_COLLECTION], description=f"The documents of the kind \u201c{kind}\u201d.")
-        kinds[kind].members.append(name)
+        kinds[kind].members.append(resource.id)
         resource.collection = kinds[kind].id
-        resources[name] = resource
     title = title or _edition_title(edition_tree) or "Edition"
     root = Collection(id=ROOT_COLLECTION, title=title, members=[c.id for c in kinds.values()], parents=[], description=description,
                       dublin_core=_edition_dublin_core(edition_tree, title))
-    return Model({root.id: root, **{c.id: c for c in kinds.values()}}, resources)
+    return Model({root.id: root, **{c.id: c for c in kinds.values()}}, {resource.id: resource for resource in resources})
 
 
-def _read_resources(documents: Sequence[tuple[str, etree._ElementTree]], stylesheets: Stylesheets | None) -> dict[str, Resource]:
-    """Title, kind, Dublin Core and passages of each document, in one run of export/dts.xsl."""
-    if not documents:
-        return {}
-    collection = etree.Element(f"{{{EXPORT_NS}}}collection", nsmap={"tpe": EXPORT_NS})
-    for name, tree in documents:
-        etree.SubElement(collection, f"{{{EXPORT_NS}}}document", id=name).append(deepcopy(tree.getroot()))
-    listing = etree.fromstring((stylesheets or Stylesheets()).transform("export/dts.xsl", collection, base_url="").encode("utf-8"),
-                               etree.XMLParser(huge_tree=True))
-    return {item.get("id"): Resource(id=item.get("id"), title=item.get("title") or item.get("id"), kind=item.get("kind"), collection="",
-                                     dublin_core=_dublin_core(item.find("{http://www.openarchives.org/OAI/2.0/oai_dc/}dc")), units=_units(item))
-            for item in listing}
+def read_resource(name: str, document: PyXdmNode | etree._ElementTree, stylesheets: Stylesheets) -> tuple[Resource, Units]:
+    """Title, kind, Dublin Core and passages of the document `name` (an XDM node or lxml tree), by export/dts.xsl."""
+    listing = etree.fromstring(stylesheets.transform("export/dts.xsl", document, base_url="").encode("utf-8"), etree.XMLParser(huge_tree=True))
+    units = Units(_units(listing))
+    return Resource(id=name, title=listing.get("title") or name, kind=listing.get("kind"), dublin_core=_dublin_core(listing.find(f"{{{OAI_DC_NS}}}dc")),
+                    citation_trees=_citation_trees(units.all)), units
 
 
+@cache
 def _code_key() -> str:
     """The stylesheets and this module, which decide what a document's DTS files hold."""
     parts = [__version__.encode(), Path(__file__).read_bytes()]
     for path in sorted([*(XSLT_DIR / "common").rglob("*.xsl"), *(XSLT_DIR / "export").glob("*.xsl")]):
         parts.append(path.read_bytes())
     return _digest(*parts)
+
+
+def resource_digest(source_key: str, base_url: str) -> str:
+    """What a document's DTS files are made of: `source_key` names its TEI as the build read it (the build's
+    facts key hashes it), the code that reads it, and where the files are published."""
+    return _digest(_code_key(), api_root(base_url), source_key)
 
 
 def _digest(*parts: bytes | str) -> str:
@@ -374,16 +378,19 @@ class Response:
 
 
 class DtsApi:
-    """Answers DTS 1.0 requests from a built site (its `.teipress/dts.json` and `api/dts/document/*.xml`)."""
+    """Answers DTS 1.0 requests from a built site (its `.teipress/dts.json`, `.teipress/dts/*.json` and `api/dts/document/*.xml`)."""
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, model: Model | None = None) -> None:
+        """The API of the site `site`, with its `model` when the caller has it already (the build)."""
         self.site = site
-        model_file = site / MODEL_FILE
-        try:
-            self.model = Model.from_json(model_file.read_text(encoding="utf-8"))
-        except FileNotFoundError as error:
-            raise InputError(f"{site} holds no DTS data ({MODEL_FILE}); run `teipress build --html` first") from error
+        if model is None:
+            try:
+                model = Model.from_json((site / MODEL_FILE).read_bytes())
+            except FileNotFoundError as error:
+                raise InputError(f"{site} holds no DTS data ({MODEL_FILE}); run `teipress build --html` first") from error
+        self.model = model
         self._trees: dict[str, etree._ElementTree] = {}
+        self._units: dict[str, Units] = {}
 
     # -- the four endpoints, as JSON-LD objects (or TEI) -----------------------------------------
 
@@ -422,7 +429,8 @@ class DtsApi:
         response["member"] = [self._object(member, urls) for member in members]
         return response
 
-    def navigation(self, params: Mapping[str, str], urls: Urls) -> dict[str, Any]:
+    def navigation(self, params: Mapping[str, str], urls: Urls) -> bytes:
+        """The Navigation response, serialized (`_navigation_body`, which the static files are made with too)."""
         _allowed(params, {"resource", "ref", "start", "end", "down", "tree", "page"})
         resource = self._resource(params)
         ref, start, end = (params.get(name) for name in ("ref", "start", "end"))
@@ -436,26 +444,28 @@ class DtsApi:
             _integer(params, "page", minimum=1)
             raise DtsRequestError(404, "navigation responses are not paginated: there is only page 1")
         self._tree_parameter(params)
+        units = self.units(resource)
         url = urls.navigation(resource.id, ref=ref, start=start, end=end, down=down)
-        response: dict[str, Any] = {"@context": CONTEXT, "dtsVersion": DTS_VERSION, "@type": "Navigation", "@id": url,
-                                    "resource": self._navigation_resource(resource, urls)}
+        focus: list[tuple[str, Unit]] = []
+        members: list[Unit] | None = None
         if ref is not None:
-            unit = self._unit(resource, ref)
-            response["ref"] = _citable_unit(unit)
+            unit = self._unit(units, resource, ref)
+            focus = [("ref", unit)]
             if down is not None:
-                response["member"] = [_citable_unit(u) for u in _below(resource, unit, down)]
+                members = _below(units.all, unit, down)
         elif start is not None and end is not None:
-            first, last = self._unit(resource, start), self._unit(resource, end)
+            first, last = self._unit(units, resource, start), self._unit(units, resource, end)
             if first.position > last.position:
                 raise DtsRequestError(400, f"start {start!r} comes after end {end!r} in the document")
-            response["start"], response["end"] = _citable_unit(first), _citable_unit(last)
+            focus = [("start", first), ("end", last)]
             if down is not None:
                 deepest = max(first.level, last.level)
-                span = _span(resource, first, last)
-                response["member"] = [_citable_unit(u) for u in span if down == -1 or u.level <= deepest + down]
+                members = [u for u in _span(units.all, first, last) if down == -1 or u.level <= deepest + down]
         else:
-            response["member"] = [_citable_unit(u) for u in resource.units if down == -1 or u.level <= down]
-        return response
+            members = [u for u in units.all if down == -1 or u.level <= down]
+        return _navigation_body(url, _compact_text(_navigation_resource(resource, urls)),
+                                [(name, _compact_text(_citable_unit(unit))) for name, unit in focus],
+                                None if members is None else [_compact_text(_citable_unit(unit)) for unit in members])
 
     def document(self, params: Mapping[str, str]) -> bytes:
         _allowed(params, {"resource", "ref", "start", "end", "tree", "mediaType"})
@@ -472,16 +482,17 @@ class DtsApi:
             if etree.QName(root).namespace == TEI_NS and etree.QName(root).localname == "TEI":
                 return self._document_file(resource).read_bytes()
             return _wrapped([root])
+        units = self.units(resource)
         if ref is not None:
-            units = [self._unit(resource, ref)]
+            chosen = [self._unit(units, resource, ref)]
         else:
-            first, last = self._unit(resource, start), self._unit(resource, end)  # type: ignore[arg-type]
+            first, last = self._unit(units, resource, start), self._unit(units, resource, end)  # type: ignore[arg-type]
             if first.position > last.position:
                 raise DtsRequestError(400, f"start {start!r} comes after end {end!r} in the document")
-            span = _span(resource, first, last)
+            span = _span(units.all, first, last)
             inside = {u.identifier for u in span}
-            units = [u for u in span if u.parent not in inside]
-        return _wrapped([_element(tree, unit.path) for unit in units])
+            chosen = [u for u in span if u.parent not in inside]
+        return _wrapped(_located(tree.getroot(), [unit.path for unit in chosen]))
 
     # -- HTTP: routing, negotiation and errors, shared by serve --api and the ASGI app -------------
 
@@ -499,8 +510,9 @@ class DtsApi:
                 link = f'<{urls.collection(params["resource"])}>; rel="collection"'
                 return Response(200, media_type, body, [("Link", link)])
             media_type = _negotiate(accept, JSON_MEDIA_TYPES)
-            answer = {"entry": lambda: self.entry(urls), "collection": lambda: self.collection(params, urls),
-                      "navigation": lambda: self.navigation(params, urls)}[endpoint]()
+            if endpoint == "navigation":
+                return Response(200, media_type, self.navigation(params, urls))
+            answer = self.entry(urls) if endpoint == "entry" else self.collection(params, urls)
             return Response(200, media_type, json_bytes(answer))
         except DtsRequestError as error:
             problem = {"type": "about:blank", "title": HTTPStatus(error.status).phrase, "status": error.status, "detail": error.message}
@@ -520,8 +532,16 @@ class DtsApi:
         if "tree" in params:
             raise DtsRequestError(404, f"no citation tree {params['tree']!r}: each resource has only its default tree")
 
-    def _unit(self, resource: Resource, ref: str) -> Unit:
-        unit = resource.by_ref.get(ref)
+    def units(self, resource: Resource) -> Units:
+        """The resource's citable units, read from the file the build left (once for this API)."""
+        units = self._units.get(resource.id)
+        if units is None:
+            units = Units.from_json((self.site / UNITS_DIR / f"{resource.id}.json").read_bytes())
+            self._units[resource.id] = units
+        return units
+
+    def _unit(self, units: Units, resource: Resource, ref: str) -> Unit:
+        unit = units.by_ref.get(ref)
         if unit is None:
             raise DtsRequestError(404, f"no citable unit {ref!r} in {resource.id!r}")
         return unit
@@ -537,7 +557,7 @@ class DtsApi:
 
     def _object(self, identifier: str, urls: Urls) -> dict[str, Any]:
         if identifier in self.model.resources:
-            return self._resource_object(self.model.resources[identifier], urls)
+            return _resource_object(self.model.resources[identifier], urls)
         collection = self.model.collections.get(identifier)
         if collection is None:
             raise DtsRequestError(404, f"no collection or resource {identifier!r}")
@@ -549,22 +569,6 @@ class DtsApi:
             item["dublinCore"] = collection.dublin_core
         item["collection"] = urls.collection_template(collection.id)
         return item
-
-    def _resource_object(self, resource: Resource, urls: Urls) -> dict[str, Any]:
-        item: dict[str, Any] = {"@id": resource.id, "@type": "Resource", "dtsVersion": DTS_VERSION, "title": resource.title,
-                                "totalParents": 1, "totalChildren": 0}
-        if resource.dublin_core:
-            item["dublinCore"] = resource.dublin_core
-        item.update(urls.resource_templates(resource.id))
-        item["download"] = urls.document(resource.id)
-        item["citationTrees"] = resource.citation_trees
-        item["mediaTypes"] = list(DOCUMENT_MEDIA_TYPES)
-        return item
-
-    def _navigation_resource(self, resource: Resource, urls: Urls) -> dict[str, Any]:
-        """The Resource as a Navigation response names it: what the specification requires, so that each
-        of the many static navigation files stays small (its metadata is in the collection response)."""
-        return {"@id": resource.id, "@type": "Resource", **urls.resource_templates(resource.id), "citationTrees": resource.citation_trees}
 
     def _document_file(self, resource: Resource) -> Path:
         return self.site / API_PATH / "document" / f"{resource.id}.xml"
@@ -649,6 +653,26 @@ def _negotiate(accept: str | None, offered: Sequence[str]) -> str:
     return best
 
 
+def _resource_object(resource: Resource, urls: Urls) -> dict[str, Any]:
+    """The Resource as the Collection endpoint shows it."""
+    item: dict[str, Any] = {"@id": resource.id, "@type": "Resource", "dtsVersion": DTS_VERSION, "title": resource.title,
+                            "totalParents": 1, "totalChildren": 0}
+    if resource.dublin_core:
+        item["dublinCore"] = resource.dublin_core
+    item.update(urls.resource_templates(resource.id))
+    item["download"] = urls.document(resource.id)
+    item["citationTrees"] = resource.citation_trees
+    item["mediaTypes"] = list(DOCUMENT_MEDIA_TYPES)
+    return item
+
+
+def _navigation_resource(resource: Resource, urls: Urls) -> dict[str, Any]:
+    """The Resource as a Navigation response names it: what the specification requires (identifier, type, the
+    three templates, the citation trees), so that each of the many static navigation files stays small (its
+    metadata is in the collection response)."""
+    return {"@id": resource.id, "@type": "Resource", **urls.resource_templates(resource.id), "citationTrees": resource.citation_trees}
+
+
 def _citable_unit(unit: Unit) -> dict[str, Any]:
     item: dict[str, Any] = {"identifier": unit.identifier, "@type": "CitableUnit", "level": unit.level, "parent": unit.parent,
                             "citeType": unit.cite_type}
@@ -657,30 +681,44 @@ def _citable_unit(unit: Unit) -> dict[str, Any]:
     return item
 
 
-def _below(resource: Resource, unit: Unit, down: int) -> list[Unit]:
+def _navigation_body(url: str, resource: str, focus: Sequence[tuple[str, str]], members: Sequence[str] | None) -> bytes:
+    """A Navigation response from its parts already serialized: the Resource (`resource`), the units asked about
+    (`focus`: ref, or start and end) and the `members`. A document's static files repeat its Resource and each
+    unit in several responses: each is serialized once (`StaticDts`), and the live API answers through the same
+    function, so that both give the same bytes."""
+    parts = [f'{{"@context":{_compact_text(CONTEXT)},"dtsVersion":{_compact_text(DTS_VERSION)},"@type":"Navigation",'
+             f'"@id":{_compact_text(url)},"resource":{resource}']
+    parts.extend(f',"{name}":{unit}' for name, unit in focus)
+    if members is not None:
+        parts.append(f',"member":[{",".join(members)}]')
+    parts.append("}\n")
+    return "".join(parts).encode("utf-8")
+
+
+def _below(units: list[Unit], unit: Unit, down: int) -> list[Unit]:
     """The unit and its descendants `down` levels deep (-1: all), or with 0 the unit and its siblings."""
     if down == 0:
-        return [u for u in resource.units if u.parent == unit.parent]
-    subtree = resource.units[unit.position: unit.end + 1]
+        return [u for u in units if u.parent == unit.parent]
+    subtree = units[unit.position: unit.end + 1]
     return [u for u in subtree if down == -1 or u.level <= unit.level + down]
 
 
-def _span(resource: Resource, first: Unit, last: Unit) -> list[Unit]:
+def _span(units: list[Unit], first: Unit, last: Unit) -> list[Unit]:
     """The units from `first` to the end of `last`, in document order, without the ones that enclose either."""
-    return [u for u in resource.units[first.position: last.end + 1] if not u.position < first.position <= u.end and not u.position < last.position <= u.end]
+    return [u for u in units[first.position: last.end + 1] if not u.position < first.position <= u.end and not u.position < last.position <= u.end]
 
 
-def _citation_trees(resource: Resource) -> list[dict[str, Any]]:
+def _citation_trees(units: list[Unit]) -> list[dict[str, Any]]:
     """One tree: for each level, the types met there, each with the types met below it."""
-    if not resource.units:
+    if not units:
         return []
     children: dict[str | None, list[Unit]] = {}
-    for unit in resource.units:
+    for unit in units:
         children.setdefault(unit.parent, []).append(unit)
 
-    def structure(units: list[Unit]) -> list[dict[str, Any]]:
+    def structure(group_of_units: list[Unit]) -> list[dict[str, Any]]:
         by_type: dict[str, list[Unit]] = {}
-        for unit in units:
+        for unit in group_of_units:
             by_type.setdefault(unit.cite_type, []).append(unit)
         result = []
         for cite_type, group in by_type.items():
@@ -694,26 +732,39 @@ def _citation_trees(resource: Resource) -> list[dict[str, Any]]:
     return [{"@type": "CitationTree", "citeStructure": structure(children[None])}]
 
 
-def _element(tree: etree._ElementTree, path: tuple[int, ...]) -> etree._Element:
-    element = tree.getroot()
-    for step in path:
-        element = [child for child in element if isinstance(child.tag, str)][step - 1]
-    return element
+def _located(root: etree._Element, paths: Iterable[tuple[int, ...]]) -> list[etree._Element]:
+    """The elements at `paths` (from `root`, the position among the element children at each step); the
+    element children of each element on the way are listed once, however many paths pass through it."""
+    children: dict[tuple[int, ...], list[etree._Element]] = {}
+    found = []
+    for path in paths:
+        element = root
+        for depth, step in enumerate(path):
+            above = path[:depth]
+            if above not in children:
+                children[above] = [child for child in element if isinstance(child.tag, str)]
+            element = children[above][step - 1]
+        found.append(element)
+    return found
 
 
 def _wrapped(elements: Iterable[etree._Element]) -> bytes:
-    """A TEI document whose dts:wrapper holds copies of `elements` (DTS: a part of a document)."""
-    tei = etree.Element(f"{{{TEI_NS}}}TEI", nsmap={None: TEI_NS, "dts": DTS_NS})
-    wrapper = etree.SubElement(tei, f"{{{DTS_NS}}}wrapper")
-    for element in elements:
-        copy = deepcopy(element)
-        copy.tail = None
-        wrapper.append(copy)
-    return etree.tostring(tei, xml_declaration=True, encoding="UTF-8") + b"\n"
+    """A TEI document whose dts:wrapper holds `elements` (DTS: a part of a document). Each is serialized
+    where it stands (with the namespaces it is in, declared on it), not copied into a new tree first."""
+    return _WRAPPER_START + b"".join(etree.tostring(element, with_tail=False) for element in elements) + _WRAPPER_END
+
+
+def _compact_text(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _compact(data: object) -> bytes:
+    return _compact_text(data).encode("utf-8")
 
 
 def json_bytes(data: object) -> bytes:
-    return json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n"
+    """A JSON response: compact (the static site holds hundreds of thousands of them), one line."""
+    return _compact(data) + b"\n"
 
 
 # --- the static Level 0 DTS in the site ---------------------------------------------------------------
@@ -724,52 +775,78 @@ def api_root(base_url: str) -> str:
     return f"{base_url.rstrip('/')}/{API_PATH}" if base_url else f"/{API_PATH}"
 
 
-def write_dts(site: Path, documents: Sequence[tuple[str, etree._ElementTree]], edition_tree: etree._ElementTree | None,
-              *, title: str, description: str = "", base_url: str = "", stylesheets: Stylesheets | None = None) -> int:
-    """Write the static DTS of `documents` (name, tree) into `site/api/dts/` and its data into `site/.teipress/`; returns the files written.
+@dataclass(frozen=True)
+class ResourceJob:
+    """What a worker needs to write a document's DTS files: the build's staging folder, where the files are published, their digest."""
 
-    `site` is a build's staging folder, a hard-linked copy of the previous site: no file is written
-    in place (each is removed first, which leaves the previous site's copy alone). The files of a
-    document that did not change since the previous build (same TEI, same code) are kept.
+    site: str
+    base_url: str
+    digest: str
+
+
+def write_resource(name: str, tree: etree._ElementTree, source: bytes, document: PyXdmNode | etree._ElementTree, job: ResourceJob,
+                   stylesheets: Stylesheets) -> Resource:
+    """Write the static DTS files of the document `name` into the build's staging folder and return its Resource.
+
+    `tree` is the document as the build read it, `source` its bytes (`etree.tostring(tree)`), `document`
+    the same as an XDM node or lxml tree for export/dts.xsl. The files the previous build left for this
+    document are removed first: they are hard links to the published site's, which must not change, and
+    a passage may be gone.
     """
-    urls = StaticUrls(api_root(base_url))
+    resource, units = read_resource(name, document, stylesheets)
+    resource.digest = job.digest
+    site = Path(job.site)
+    urls = StaticUrls(api_root(job.base_url))
     folder = site / API_PATH
-    previous: Model | None = None
-    try:
-        previous = Model.from_json((site / MODEL_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
-        previous = None
-    if previous is not None and (previous.static_root != urls.root or not folder.is_dir()):
-        previous = None
-    model = build_model(documents, edition_tree, title, description, stylesheets, previous)
-    model.static_root = urls.root
-    unchanged = {name for name, resource in model.resources.items()
-                 if previous is not None and name in previous.resources and previous.resources[name].digest == resource.digest}
-    if previous is None:
-        shutil.rmtree(folder, ignore_errors=True)
-    else:
-        for name in set(previous.resources) - unchanged:
-            for path in _resource_paths(folder, name):
-                _remove(path)
-        for path in [folder / "index.json", folder / "collection.json", folder / "collection;nav=parents.json", folder / "collection"]:
-            _remove(path)
-    _remove(site / MODEL_FILE)
-    _write(site / MODEL_FILE, model.to_json().encode("utf-8"))
-    changed = [(name, tree) for name, tree in documents if name not in unchanged]
-    for name, tree in changed:
-        _write(folder / "document" / f"{name}.xml", etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n")
-    api = DtsApi(site)
-    written = len(changed)
-    for path, data in static_responses(api, urls, resources=[name for name, _tree in changed]):
-        _write(folder / path, data)
-        written += 1
-    return written
+    for path in _resource_paths(name):
+        _remove(folder / path)
+    (site / UNITS_DIR / f"{name}.json").unlink(missing_ok=True)
+    files = _NewFiles()
+    files.write(site / UNITS_DIR / f"{name}.json", units.to_json())
+    files.write(folder / "document" / f"{name}.xml", _XML_DECLARATION + source + b"\n")
+    files.write(folder / urls.file(urls.collection(name)), json_bytes({"@context": CONTEXT, **_resource_object(resource, urls)}))
+    resource_json = _compact_text(_navigation_resource(resource, urls))
+    unit_json = [_compact_text(_citable_unit(unit)) for unit in units.all]
+    children: dict[str | None, list[int]] = {}
+    for unit in units.all:
+        children.setdefault(unit.parent, []).append(unit.position)
+    for down, members in ((1, children.get(None, [])), (-1, range(len(units.all)))):
+        files.write(folder / urls.file(urls.navigation(name, down=down)),
+                    _navigation_body(urls.navigation(name, down=down), resource_json, [], [unit_json[i] for i in members]))
+    elements = _located(tree.getroot(), [unit.path for unit in units.all])
+    for unit, element in zip(units.all, elements):
+        focus = [("ref", unit_json[unit.position])]
+        url = urls.navigation(name, ref=unit.identifier)
+        files.write(folder / urls.file(url), _navigation_body(url, resource_json, focus, None))
+        url = urls.navigation(name, ref=unit.identifier, down=1)
+        members = [unit_json[unit.position], *(unit_json[i] for i in children.get(unit.identifier, []))]
+        files.write(folder / urls.file(url), _navigation_body(url, resource_json, focus, members))
+        files.write(folder / urls.file(urls.document(name, ref=unit.identifier)), _wrapped([element]))
+    return resource
 
 
-def _resource_paths(folder: Path, name: str) -> list[Path]:
-    """The files and folders that hold one resource's navigation and document responses."""
-    return [folder / "navigation" / f"{name}{suffix}" for suffix in (";down=1.json", ";down=-1.json", "", ";down=1")] + \
-        [folder / "document" / f"{name}.xml", folder / "document" / name]
+class _NewFiles:
+    """Writes files that do not exist yet (their folders are made once each), with as few system calls as a file allows."""
+
+    def __init__(self) -> None:
+        self.folders: set[Path] = set()
+
+    def write(self, path: Path, data: bytes) -> None:
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
+        # O_EXCL: a file left in place would be a hard link to the published site's.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            os.write(descriptor, data)
+        finally:
+            os.close(descriptor)
+
+
+def _resource_paths(name: str) -> list[Path]:
+    """The files and folders below `api/dts/` that hold one resource's responses."""
+    return [Path("navigation") / f"{name}{suffix}" for suffix in (";down=1.json", ";down=-1.json", "", ";down=1")] + \
+        [Path("document") / f"{name}.xml", Path("document") / name, Path("collection") / f"{name}.json", Path("collection") / f"{name};nav=parents.json"]
 
 
 def _remove(path: Path) -> None:
@@ -779,40 +856,101 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def static_responses(api: DtsApi, urls: StaticUrls, resources: Iterable[str] | None = None) -> Iterable[tuple[Path, bytes]]:
-    """Every response a Level 0 static DTS holds, with its file below `api/dts/`: the entry point and
-    collections, and the navigation and passages of `resources` (default: all)."""
-    yield urls.file(urls.entry()), json_bytes(api.entry(urls))
-    for collection in [None, *api.model.collections, *api.model.resources]:
-        params = {"id": collection} if collection else {}
-        for nav in ("children", "parents"):
-            if nav == "children" and collection in api.model.resources:
-                yield urls.file(urls.collection(collection)), json_bytes(api.collection(params, urls))
-                continue
-            nav_param = None if nav == "children" else nav
-            first = api.collection({**params, **({"nav": nav} if nav_param else {})}, urls)
-            yield urls.file(urls.collection(collection, nav=nav_param)), json_bytes(first)
-            if "view" in first:
-                last = int(re.search(r"page=(\d+)", first["view"]["last"]).group(1))  # type: ignore[union-attr]
-                for page in range(1, last + 1):
-                    response = api.collection({**params, "page": str(page), **({"nav": nav} if nav_param else {})}, urls)
-                    yield urls.file(urls.collection(collection, page=page, nav=nav_param)), json_bytes(response)
-    for name in api.model.resources if resources is None else resources:
-        resource = api.model.resources[name]
-        for down in (1, -1):
-            yield urls.file(urls.navigation(resource.id, down=down)), json_bytes(api.navigation({"resource": resource.id, "down": str(down)}, urls))
-        for unit in resource.units:
-            for down in (None, 1):
-                params = {"resource": resource.id, "ref": unit.identifier, **({"down": str(down)} if down is not None else {})}
-                yield urls.file(urls.navigation(resource.id, ref=unit.identifier, down=down)), json_bytes(api.navigation(params, urls))
-            yield urls.file(urls.document(resource.id, ref=unit.identifier)), api.document({"resource": resource.id, "ref": unit.identifier})
+class StaticDts:
+    """The build's static DTS: which documents' files are current, and at the end the entry point and collections.
+
+    Example, as `html.write_site` does it:
+        dts = StaticDts(staging, config.base_url)
+        job = dts.job("letter-1", facts_key)           # None: the files of the previous build are current
+        dts.add(write_resource("letter-1", tree, source, node, job, stylesheets))   # in a worker
+        dts.finish(["letter-1", ...], edition_tree, title="...")
+    """
+
+    def __init__(self, site: Path, base_url: str) -> None:
+        self.site = site
+        self.base_url = base_url
+        self.urls = StaticUrls(api_root(base_url))
+        self.previous: Model | None = None
+        try:
+            self.previous = Model.from_json((site / MODEL_FILE).read_bytes())
+        except (OSError, ValueError, KeyError, TypeError):
+            self.previous = None
+        if self.previous is not None and (self.previous.static_root != self.urls.root or not (site / API_PATH).is_dir()):
+            self.previous = None
+        self.resources: dict[str, Resource] = {}
+        self.rewritten: set[str] = set()
+
+    def job(self, name: str, source_key: str) -> ResourceJob | None:
+        """What a worker needs to write the document's files, or None when the previous build's are current
+        (`source_key` names its TEI as the build read it, see `resource_digest`)."""
+        digest = resource_digest(source_key, self.base_url)
+        known = self.previous.resources.get(name) if self.previous else None
+        if known is not None and known.digest == digest:
+            self.resources[name] = Resource(**{**vars(known), "collection": ""})
+            return None
+        return ResourceJob(str(self.site), self.base_url, digest)
+
+    def add(self, resource: Resource) -> None:
+        """A resource whose files a worker has just written."""
+        self.resources[resource.id] = resource
+        self.rewritten.add(resource.id)
+
+    def finish(self, names: Sequence[str], edition_tree: etree._ElementTree | None, *, title: str, description: str = "") -> None:
+        """Write the entry point, the collections and `.teipress/dts.json` for the documents `names` (in reading
+        order, each given by `job` or `add`), and remove the files of documents that are gone.
+
+        Of the responses about a single resource, only the parents (`;nav=parents`) are written here, and only
+        where the resource or its kind's collection changed; a collection's pages are rewritten when they changed.
+        """
+        model = build_model([self.resources[name] for name in names], edition_tree, title, description)
+        model.static_root = self.urls.root
+        folder = self.site / API_PATH
+        api = DtsApi(self.site, model)
+        kinds = {c: api._object(c, self.urls) for c in model.collections}
+        old_kinds = {c: DtsApi(self.site, self.previous)._object(c, self.urls) for c in self.previous.collections} if self.previous else {}
+        responses = [(self.urls.file(self.urls.entry()), json_bytes(api.entry(self.urls)))]
+        for identifier in [None, *model.collections]:
+            responses.extend(_collection_pages(api, self.urls, identifier))
+        keep = {Path(part) for part in ("navigation", "document", "collection")}
+        for resource in model.resources.values():
+            keep.update(_resource_paths(resource.id))
+            old = self.previous.resources.get(resource.id) if self.previous else None
+            if old is None or resource.id in self.rewritten or old.collection != resource.collection \
+                    or old_kinds.get(resource.collection) != kinds[resource.collection]:
+                responses.append((self.urls.file(self.urls.collection(resource.id, nav="parents")),
+                                  json_bytes(api.collection({"id": resource.id, "nav": "parents"}, self.urls))))
+        for path, data in responses:
+            keep.add(path)
+            write_if_changed(folder / path, data)
+        _remove_others(folder, keep)
+        _remove_others(self.site / UNITS_DIR, {Path(f"{name}.json") for name in names})
+        write_atomic(self.site / MODEL_FILE, model.to_json())
 
 
-def _write(path: Path, data: bytes) -> None:
-    """A new file: one left by the previous build is a hard link to the published site's, which must not change."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    path.write_bytes(data)
+def _collection_pages(api: DtsApi, urls: StaticUrls, identifier: str | None) -> Iterator[tuple[Path, bytes]]:
+    """The responses about a collection (`None`: the root): its members, page by page, and its parents."""
+    params = {"id": identifier} if identifier else {}
+    for nav in (None, "parents"):
+        first = api.collection({**params, **({"nav": nav} if nav else {})}, urls)
+        yield urls.file(urls.collection(identifier, nav=nav)), json_bytes(first)
+        if "view" in first:
+            last = -(-first["totalChildren" if nav is None else "totalParents"] // PAGE_SIZE)
+            for page in range(1, last + 1):
+                response = api.collection({**params, "page": str(page), **({"nav": nav} if nav else {})}, urls)
+                yield urls.file(urls.collection(identifier, page=page, nav=nav)), json_bytes(response)
+
+
+def _remove_others(folder: Path, keep: set[Path]) -> None:
+    """Remove what lies in `folder` and in its subfolders named in `keep` but is not in `keep` itself (paths relative to `folder`):
+    the files of documents removed since the previous build, the pages of collections that shrank."""
+    for below in [Path(), *(path for path in keep if len(path.parts) == 1 and (folder / path).is_dir())]:
+        try:
+            entries = list(os.scandir(folder / below))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if below / entry.name not in keep:
+                _remove(folder / below / entry.name)
 
 
 # --- ASGI ---------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from lxml import etree
 from . import __version__
 from .aggregates import FACTS_DIR, SITE_NS, write_registers
 from .config import Config
-from .dts import write_dts
+from .dts import Resource, ResourceJob, StaticDts, write_resource
 from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, referenced_ids
 from .errors import ConfigError, TransformError
 from .iiif import ManifestSource, Page, has_page_images, manifest_path, page_images, write_iiif
@@ -167,7 +167,10 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         ordered = _in_reading_order(documents)
         result.documents = [d.id for d in ordered]
         correspondences = _correspondence_neighbours(ordered)
-        # Phase 2: the document pages whose source, neighbours or shared inputs changed.
+        # Phase 2: the document pages whose source, neighbours or shared inputs changed, and the static DTS files
+        # of each document whose source changed (the facts key hashes it), written by the worker that reads it.
+        dts = StaticDts(staging, config.base_url)
+        dts_jobs = {d.id: dts.job(d.id, d.facts_key) for d in ordered}
         to_render = []
         for index, document in enumerate(ordered):
             document.pages = page_images(document.source, edition.source) if document.record["facsimile"] else []
@@ -195,12 +198,20 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 result.documents_reused.append(document.id)
                 continue
             to_render.append((document, params, page))
-        jobs_args = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), p, str(page)) for d, p, page in to_render]
-        for done, (item, _) in enumerate(workers.map(_page_task, to_render, jobs_args), start=1):
+        jobs_args = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), p, str(page), dts_jobs[d.id]) for d, p, page in to_render]
+        for done, (item, resource) in enumerate(workers.map(_page_task, to_render, jobs_args), start=1):
             document, _params, page = item
             result.documents_rendered.append(document.id)
             result.pages_written.append(page)
+            if resource is not None:
+                dts.add(resource)
             report("Writing document pages", done, len(to_render))
+        # A page reused, its DTS files not (the code that writes them changed).
+        rendered = {d.id for d, _params, _page in to_render}
+        dts_only = [d for d in ordered if dts_jobs[d.id] is not None and d.id not in rendered]
+        dts_args = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), dts_jobs[d.id]) for d in dts_only]
+        for _document, resource in workers.map(_dts_task, dts_only, dts_args):
+            dts.add(resource)
 
         # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers.
         report("Writing registers", 0, 1)
@@ -233,8 +244,8 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     report("Indexing for search", 1, 1)
 
     report("Writing the DTS API", 0, 1)
-    write_dts(staging, [(d.id, d.source.tree) for d in ordered], edition.edition_file.tree if edition.edition_file else None,
-              title=config.title or "", description=config.subtitle or "", base_url=config.base_url)
+    dts.finish([d.id for d in ordered], edition.edition_file.tree if edition.edition_file else None,
+               title=config.title or "", description=config.subtitle or "")
     report("Writing the DTS API", 1, 1)
 
     _write_manifest(staging, {
@@ -683,13 +694,23 @@ def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str
     }
 
 
-def _page_task(document_id: str, path: str, xinclude_root: str, params: dict[str, object], out_path: str) -> None:
+def _page_task(document_id: str, path: str, xinclude_root: str, params: dict[str, object], out_path: str,
+               dts_job: ResourceJob | None = None) -> Resource | None:
+    """Render a document's page; with `dts_job`, write its static DTS files too (from the same reading) and return its Resource."""
     from .saxon import to_xdm
 
-    _tree, data, registers = _read_document(path, xinclude_root)
+    tree, data, registers = _read_document(path, xinclude_root)
     sheets = _worker_state["sheets"]
-    html = sheets.transform(_worker_state["setup"].document_stylesheet, to_xdm(data), registers=to_xdm(registers), edition=_worker_state["edition"], site_root="../", **params)  # type: ignore[attr-defined]
+    document = to_xdm(data)
+    html = sheets.transform(_worker_state["setup"].document_stylesheet, document, registers=to_xdm(registers), edition=_worker_state["edition"], site_root="../", **params)  # type: ignore[attr-defined]
     write_atomic(Path(out_path), html)
+    return write_resource(document_id, tree, data, document, dts_job, sheets) if dts_job else None  # type: ignore[arg-type]
+
+
+def _dts_task(document_id: str, path: str, xinclude_root: str, dts_job: ResourceJob) -> Resource:
+    """Write a document's static DTS files when its page is current but they are not."""
+    tree, data, _registers = _read_document(path, xinclude_root)
+    return write_resource(document_id, tree, data, tree, dts_job, _worker_state["sheets"])  # type: ignore[arg-type]
 
 
 class _Workers:

@@ -1,19 +1,17 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  DTS (Distributed Text Services): what teipress.dts needs to answer for each document. Its
+  DTS (Distributed Text Services): what teipress.dts needs to answer for one document. Its
   citation tree is the tree of its passages (common/passages.xsl), so a DTS reference is the very
   anchor of the passage in the site (documents/{id}.html#p3), the chronology and the exports.
 
-  Input: <tpe:collection> holding one <tpe:document id="..."> per document (made by teipress.dts).
+  Input: one document (the build's worker runs this beside the document's page).
   Output (namespace https://teipress.org/ns/export):
-    <dts>
-      <resource id="name" kind="letter" title="...">
-        <oai_dc:dc>...</oai_dc:dc>                      the document's Dublin Core (export/dc.xsl)
-        <unit ref="p1" type="div" path="2 1 1" title="heading">
-          <unit ref="p2" type="p" path="2 1 1 1"/>       a passage inside another: its child
-        </unit>
-      </resource>
-    </dts>
+    <resource kind="letter" title="...">
+      <oai_dc:dc>...</oai_dc:dc>                      the document's Dublin Core (export/dc.xsl)
+      <unit ref="p1" type="div" path="2 1 1" title="heading">
+        <unit ref="p2" type="p" path="2 1 1 1"/>       a passage inside another: its child
+      </unit>
+    </resource>
   `path` locates the passage's element: the position of each element on the way down from the
   document's root element, counting elements only.
 -->
@@ -32,29 +30,15 @@
   <xsl:output method="xml" indent="no" encoding="UTF-8"/>
 
   <xsl:mode on-no-match="fail" on-multiple-match="fail"/>
-  <!-- A document, copied into a tree of its own: the passage numbers count from its start. -->
-  <xsl:mode name="tpe:dts" use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
   <!-- The passages of a text, nested as they are in it; other elements are looked through. -->
   <xsl:mode name="tpe:units" use-accumulators="#all" on-no-match="shallow-skip" on-multiple-match="fail"/>
 
   <xsl:template match="/">
-    <dts>
-      <xsl:for-each select="tpe:collection/tpe:document">
-        <xsl:variable name="own" as="document-node()">
-          <xsl:document>
-            <xsl:sequence select="*"/>
-          </xsl:document>
-        </xsl:variable>
-        <xsl:apply-templates select="$own/*" mode="tpe:dts">
-          <xsl:with-param name="id" select="string(@id)"/>
-        </xsl:apply-templates>
-      </xsl:for-each>
-    </dts>
+    <xsl:apply-templates select="*"/>
   </xsl:template>
 
-  <xsl:template match="*" mode="tpe:dts">
-    <xsl:param name="id" as="xs:string"/>
-    <resource id="{$id}" kind="{tp:document-kind(.)}" title="{tp:document-title(.)}">
+  <xsl:template match="/*">
+    <resource kind="{tp:document-kind(.)}" title="{tp:document-title(.)}">
       <xsl:apply-templates select="self::TEI" mode="tpe:dc"/>
       <xsl:apply-templates select=".//text[not(ancestor::text)]" mode="tpe:units"/>
     </resource>
