@@ -112,7 +112,7 @@
         <xsl:text>{tp:format-date-range(@date, @certainty)}</xsl:text>
       </time>
       <div class="event-body">
-        <a class="event-document" href="{tp:document-path(@id)}">{@title}</a>
+        <a class="event-document" href="{$site-root}{tp:document-path(@id)}">{@title}</a>
         <span class="event-source">
           <xsl:value-of select="tp:type-label(@type)"/>
           <xsl:choose>
