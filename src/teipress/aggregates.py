@@ -292,9 +292,6 @@ OVERVIEW_PAGES = ("time", "correspondents", "places")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # A mention's context changes with the words around it: the pages that show no mentions leave them out of their sources.
 _FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
-# What the overviews do not show of the facts: the dated passages, and the words around a mention.
-_EVENT_ELEMENT = re.compile(r"<event\b[^>]*/>|<event\b[^>]*>.*?</event>", re.S)
-_MENTION_CONTEXT = re.compile(r'\s(?:before|after)="[^"]*"')
 
 
 @dataclass(frozen=True)
@@ -360,8 +357,9 @@ def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], h
     ids = _SiteFile(folder / "ids.xml")
     for position, document_id in enumerate(document_ids):
         facts = _XML_DECLARATION.sub("", (staging / FACTS_DIR / f"{document_id}.xml").read_text(encoding="utf-8"), count=1)
+        root = etree.fromstring(facts.encode("utf-8"), parser)
+        attributes = dict(root.attrib)
         summary = _FACTS_ELEMENT.sub("", facts)
-        attributes = dict(etree.fromstring(summary.encode("utf-8"), parser).attrib)
         if position % LIST_PAGE_SIZE == 0:
             lists.append((_SiteFile(folder / f"list-{len(lists) + 1}.xml"), []))
         lists[-1][0].write(summary)
@@ -374,7 +372,7 @@ def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], h
                 years[year] = (_SiteFile(folder / f"year-{year}.xml", f' path="chronology/{year}.html" year={quoteattr(year)}'), [0])
             years[year][0].write(summary)
             years[year][1][0] += 1
-        overview.write(_MENTION_CONTEXT.sub("", _EVENT_ELEMENT.sub("", facts)))
+        overview.write(_overview_summary(root))
         ids.write(f"<document id={quoteattr(document_id)}/>")
     if not lists:
         lists.append((_SiteFile(folder / "list-1.xml"), []))
@@ -405,6 +403,17 @@ def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], h
     ids_digest = ids.close()
     units += [_Unit(page.relative, page.stylesheet, page.source, {**params, **page.params}, str(ids.path), ids_digest) for page in other_pages]
     return units
+
+
+def _overview_summary(facts: etree._Element) -> str:
+    """What the overviews read of a document's facts: its summary's attributes (date, kind), its parties and
+    places (sender, addressee, from, to ...) and each place its text mentions, once; it keeps the source of
+    the three pages, which reads every document, small."""
+    attributes = "".join(f" {name}={quoteattr(value)}" for name, value in facts.attrib.items())
+    parties = [etree.tostring(party, encoding="unicode", with_tail=False) for party in facts if party.tag in _PARTIES]
+    places = dict.fromkeys(mention.get("entity", "") for mention in facts.iter(f"{{{FACTS_NS}}}mention") if mention.get("kind") == "place")
+    mentions = "".join(f'<f:mention kind="place" entity={quoteattr(place)}/>' for place in places)
+    return f"<document{attributes}>{''.join(parties)}<f:facts>{mentions}</f:facts></document>"
 
 
 def _list_units(lists: list[tuple[_SiteFile, list[dict[str, str]]]], home_source: str | None, params: dict[str, object], home: str) -> list[_Unit]:
