@@ -325,7 +325,7 @@ class _SiteFile:
         return self.digest.hexdigest()
 
 
-def write_aggregate_pages(staging: Path, document_ids: Sequence[str], home_source: str | None, other_pages: Sequence[SitePage], *,
+def write_aggregate_pages(staging: Path, document_ids: Sequence[str], registers_xml: bytes, home_source: str | None, other_pages: Sequence[SitePage], *,
                           site_key: str, params: dict[str, str], stylesheet: Callable[[str], str], map_units: MapUnits,
                           old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
     """Write the home page and the other pages of the list of documents, the chronology, the overviews and `other_pages`.
@@ -338,7 +338,8 @@ def write_aggregate_pages(staging: Path, document_ids: Sequence[str], home_sourc
     """
     kept: set[Path] = set()
     with tempfile.TemporaryDirectory(prefix="tp-aggregates-") as folder:
-        units = _aggregate_units(staging, Path(folder), document_ids, home_source, other_pages, params, stylesheet)
+        event_years = chronology_years(registers_xml, stylesheet("html/chronology-plan.xsl"))
+        units = _aggregate_units(staging, Path(folder), document_ids, home_source, event_years, other_pages, params, stylesheet)
         # One page a task: a few pages, some large (the overviews read every document's summary).
         written = _render_units(staging, iter(units), site_key, map_units, old_pages, new_pages, kept, 1)
     for path in (*staging.glob("documents-*.html"), *(staging / "chronology").glob("*.html")):
@@ -347,7 +348,14 @@ def write_aggregate_pages(staging: Path, document_ids: Sequence[str], home_sourc
     return written
 
 
-def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], home_source: str | None,
+def chronology_years(registers_xml: bytes, plan_stylesheet: str) -> list[str]:
+    """The years the registers' dated events fall in (html/chronology-plan.xsl), in order."""
+    from .saxon import Stylesheets, to_xdm
+
+    return Stylesheets().transform(plan_stylesheet, to_xdm(registers_xml)).split()
+
+
+def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], home_source: str | None, event_years: Sequence[str],
                      other_pages: Sequence[SitePage], params: dict[str, str], stylesheet: Callable[[str], str]) -> list[_Unit]:
     """Read the facts files once, writing the site files of every page; the pages as units."""
     parser = safe_parser()
@@ -369,7 +377,7 @@ def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], h
         year = year if re.fullmatch("[0-9]{4}", year) else ""
         if year:
             if year not in years:
-                years[year] = (_SiteFile(folder / f"year-{year}.xml", f' path="chronology/{year}.html" year={quoteattr(year)}'), [0])
+                years[year] = _year_file(folder, year)
             years[year][0].write(summary)
             years[year][1][0] += 1
         overview.write(_overview_summary(root))
@@ -379,30 +387,37 @@ def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], h
     top = {**params, "site_root": "", "documents_base": "documents/"}
     below = {**params, "site_root": "../", "documents_base": "../documents/"}
     units = _list_units(lists, home_source, top, stylesheet("html/home.xsl"))
-    # A chronology entry is about 1 KB: when the list has several pages, the chronology has a page per year
-    # (chronology/{year}.html) and chronology.html lists the years and the registers' events.
+    # Every year of a document or a dated event has a page (chronology/{year}.html, where links to an event
+    # land: common/site-files.xsl tp:event-year), with the bar of the years. A chronology entry is about
+    # 1 KB: when the list has several pages, chronology.html lists the years and the undated events;
+    # else it holds the whole chronology.
+    for year in event_years:
+        if year not in years:
+            years[year] = _year_file(folder, year)
     split = len(lists) > 1
     chronology = stylesheet("html/chronology.xsl")
+    bar = "".join(f"<year value={quoteattr(year)} documents=\"{years[year][1][0]}\" href={quoteattr(f'chronology/{year}.html')}/>" for year in sorted(years))
     if split:
-        # Every page of the chronology has the bar of the years.
-        bar = "".join(f"<year value={quoteattr(year)} documents=\"{count[0]}\" href={quoteattr(f'chronology/{year}.html')}/>" for year, (_, count) in years.items())
         index = _SiteFile(folder / "chronology.xml", ' path="chronology.html"')
         index.write(bar)
         units.append(_Unit("chronology.html", chronology, None, top, str(index.path), index.close()))
-        for year, (site_file, _) in years.items():
-            site_file.write(bar)
-            units.append(_Unit(f"chronology/{year}.html", chronology, None, below, str(site_file.path), site_file.close()))
     else:
-        for site_file, _ in years.values():
-            site_file.close()
-        first = lists[0][0]
-        units.append(_Unit("chronology.html", chronology, None, top, str(first.path), units[0].site_digest))
+        units.append(_Unit("chronology.html", chronology, None, top, str(lists[0][0].path), units[0].site_digest))
+    for year in sorted(years):
+        site_file = years[year][0]
+        site_file.write(bar)
+        units.append(_Unit(f"chronology/{year}.html", chronology, None, below, str(site_file.path), site_file.close()))
     overview_digest = overview.close()
     units += [_Unit(f"overviews/{name}.html", stylesheet(f"html/overview-{name}.xsl"), None, {**below, "chronology_by_year": split},
                     str(overview.path), overview_digest) for name in OVERVIEW_PAGES]
     ids_digest = ids.close()
     units += [_Unit(page.relative, page.stylesheet, page.source, {**params, **page.params}, str(ids.path), ids_digest) for page in other_pages]
     return units
+
+
+def _year_file(folder: Path, year: str) -> tuple[_SiteFile, list[int]]:
+    """The site file of a year's page of the chronology, and its count of documents (to be counted)."""
+    return _SiteFile(folder / f"year-{year}.xml", f' path="chronology/{year}.html" year={quoteattr(year)}'), [0]
 
 
 def _overview_summary(facts: etree._Element) -> str:

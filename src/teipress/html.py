@@ -195,7 +195,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
         report("Writing registers", 1, 1)
         report("Writing chronology and home page", 0, 1)
-        result.pages_written.extend(_write_aggregates(staging, ordered, edition_xml, config, custom, site_key, workers.map, old_pages, new_pages))
+        result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, custom, site_key, workers.map, old_pages, new_pages))
         report("Writing chronology and home page", 1, 1)
 
     write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered], edition, config, result.problems)
@@ -284,7 +284,7 @@ def _site_params(config: Config) -> dict[str, str]:
             "map_tiles": config.map_tiles, "map_attribution": config.map_attribution}
 
 
-def _write_aggregates(staging: Path, ordered: Sequence[_Document], edition_xml: bytes, config: Config, custom: _Customisation,
+def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml: bytes, edition_xml: bytes, config: Config, custom: _Customisation,
                       site_key: str, map_units: MapUnits, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
     """Home page and list of documents, chronology, overviews, search page, guide and the edition's extra pages,
     rendered by the workers from the cached facts (aggregates.py; the registers: write_registers).
@@ -302,7 +302,7 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], edition_xml: 
                        {**below, "page_title": page.title, "page_path": page.path, "page_current": page.current, "division": page.division})
               for page in custom.pages]
     home_source = _home_source(edition_xml, custom).decode("utf-8") if edition_xml else None
-    return write_aggregate_pages(staging, [d.id for d in ordered], home_source, pages, site_key=site_key, params={**_site_params(config), **custom.params},
+    return write_aggregate_pages(staging, [d.id for d in ordered], registers_xml, home_source, pages, site_key=site_key, params={**_site_params(config), **custom.params},
                                  stylesheet=lambda name: str(_stylesheet(config, name)), map_units=map_units, old_pages=old_pages, new_pages=new_pages)
 
 

@@ -5,7 +5,7 @@
   it land. Not every date the texts mention: a date in a document's title or dateline is the
   document's own, shown once as the document. The date of each month's first entry carries the anchor
   month-YYYY-MM (the overview of documents over time links there; years have year-YYYY).
-  A long chronology has a page per year and a page of the years with the registers' events (see below).
+  Each year also has a page, and a long chronology.html is only the years and the undated events (below).
   Sources: $site, the summaries of the page's documents; the merged registers.
 -->
 <xsl:stylesheet version="3.0"
@@ -32,14 +32,16 @@
   </xsl:function>
 
   <xsl:template match="/">
-    <!-- A long chronology (aggregates.py) has a page per year ($site/@year: that year's documents) and a
-         page of the years (s:year in $site) with every event of the registers, where links to an event land. -->
+    <!-- Each year has a page ($site/@year: that year's documents and events, where links to an event land:
+         tp:event-year), with a bar of the years (s:year in $site). A long chronology's chronology.html
+         is the page of the years and the undated events; a short one's holds the whole chronology. -->
     <xsl:variable name="years" select="$site/s:site/s:year"/>
     <xsl:variable name="year" select="string($site/s:site/@year)"/>
     <xsl:variable name="documents" select="$site/s:site/s:document[@sort ne '']"/>
     <!-- the register events: tp:register-href links every event entry of the registers here -->
     <xsl:variable name="events" select="$registers//event[@xml:id]"/>
-    <xsl:variable name="entries" select="if ($year) then $events[substring(tp:event-sort(.), 1, 4) eq $year] else $events"/>
+    <!-- a year's page: the events of its year; the page of the years: the undated events; else all -->
+    <xsl:variable name="entries" select="if ($year) then $events[tp:event-year(.) eq $year] else if (exists($years)) then $events[empty(tp:event-year(.))] else $events"/>
     <xsl:variable name="undated" select="$entries[empty(tp:event-sort(.))]"/>
     <xsl:call-template name="tp:page">
       <xsl:with-param name="title" select="string-join((tp:message('nav.chronology'), $year[. ne '']), ' · ')"/>
