@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from teipress import aggregates
 from teipress.build import build_edition
 from teipress.config import load_config
 from teipress.serve import serving
@@ -27,6 +28,9 @@ WIDTHS = (375, 1280)
 # Letters of the Escher corpus in the sample: every 25th of the 5,019, so that they span its years.
 ESCHER_SAMPLE_STEP = 25
 ESCHER_SAMPLE_SIZE = 200
+# Documents a page of the home page's list holds in the Escher sample: small enough that the sample shows
+# the pages of a long list and the chronology's pages per year, as a large edition has them.
+ESCHER_LIST_PAGE_SIZE = 50
 # Taller pages get a screenshot of their first screens only (Chromium's images stop at 16,384 px).
 FULL_PAGE_LIMIT = 12000
 
@@ -60,7 +64,10 @@ def escher_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         tar.extractall(root, members=[m for m in members if m.name in wanted or m.name.startswith(registers)], filter="data")
     source = root / "escher"
     assert len(list((source / "briefe").glob("*.xml"))) == ESCHER_SAMPLE_SIZE
-    with serving(built_site(source, root)) as url:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(aggregates, "LIST_PAGE_SIZE", ESCHER_LIST_PAGE_SIZE)
+        site = built_site(source, root)
+    with serving(site) as url:
         yield url
 
 
@@ -77,6 +84,14 @@ def page_kinds(url: str, browser) -> dict[str, str]:  # type: ignore[no-untyped-
              "overview-places": "overviews/places.html", "search": "search.html", "guide": "guide.html"}
     if extra.count():
         kinds["edition-page"] = extra.first.get_attribute("href")
+    # A long edition's other pages of the list and a year of its chronology.
+    list_pages = page.locator("nav.list-pages a")
+    if list_pages.count() > 1:
+        kinds["list-page"] = list_pages.nth(1).get_attribute("href")
+    page.goto(url + "chronology.html")
+    years = page.locator("nav.chronology-years a")
+    if years.count():
+        kinds["chronology-year"] = years.first.get_attribute("href")
     context.close()
     return kinds
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from teipress import aggregates
 from teipress.config import OSM_ATTRIBUTION, OSM_TILES, load_config
 from teipress.errors import ConfigError
 from teipress.serve import serving
@@ -132,6 +133,63 @@ def test_home_lists_the_documents_before_the_edition_text_which_has_pages_of_its
     assert sections[:2] == ["edition-header", "documents"]
     assert home.xpath("//nav[@class='edition-actions']/a/@href") == ["pages/introduction.html", "pages/editorial-principles.html", "chronology.html", "overviews/time.html", "search.html"]
     assert "This small edition holds two letters" in " ".join(parse(site / "pages" / "introduction.html").xpath("string(//main)").split())
+
+
+def test_a_long_list_of_documents_has_pages_and_the_chronology_a_page_per_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aggregates, "LIST_PAGE_SIZE", 2)
+    source = fixture_with_places(tmp_path)
+    build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    pages = {"index.html": [LETTER, UNCERTAIN], "documents-2.html": [TELEGRAM]}
+    for name, documents in pages.items():
+        page = parse(site / name)
+        assert page.xpath("//table[@class='document-list']//td/a/@href") == [f"documents/{d}.html" for d in documents]
+        assert page.xpath("//nav[contains(@class, 'list-pages')]//a/@href") == list(pages)
+        assert page.xpath("//nav[contains(@class, 'list-pages')]//a/text()") == ["1950 (1–2)", "1950 (3–3)"]
+        assert page.xpath("//nav[contains(@class, 'list-pages')]//a[@aria-current='page']/@href") == [name]
+    assert parse(site / "index.html").xpath("string(//p[@class='list-range'])") == "Documents 1–2 of 3"
+    assert parse(site / "documents-2.html").xpath("string(//p[@class='list-range'])") == "Documents 3–3 of 3"
+    assert [parse(site / name).xpath("string(//title)").split(" · ")[1:2] for name in pages] == [[], ["Documents 3–3 of 3"]]
+    # The edition's text is on the first page only.
+    assert [bool(parse(site / name).xpath("//section[contains(@class, 'edition-text')]")) for name in pages] == [True, False]
+
+    # The chronology: a page of the years with the undated events, a page per year.
+    years = parse(site / "chronology.html")
+    assert years.xpath("//nav[contains(@class, 'chronology-years')]//a/@href") == ["chronology/1950.html"]
+    assert years.xpath("//li[contains(@class, 'event')]/@id") == ["guild-meeting"]  # the undated event; the fair is on 1950's page
+    assert years.xpath("//li[contains(@class, 'document-event')]") == []
+    year = parse(site / "chronology" / "1950.html")
+    assert year.xpath("//li[contains(@class, 'document-event')]//a/@href") == [f"../documents/{d}.html" for d in (LETTER, UNCERTAIN, TELEGRAM)]
+    assert year.xpath("//li[contains(@class, 'register-event')]/@id") == ["harbour-fair"]
+    assert year.xpath("//nav[contains(@class, 'chronology-years')]//a[@aria-current='page']/@href") == ["../chronology/1950.html"]
+    bars = parse(site / "overviews" / "time.html").xpath("//svg//a/@href")
+    assert bars == ["../chronology/1950.html#month-1950-03", "../chronology/1950.html#month-1950-04", "../chronology/1950.html#month-1950-05"]
+    assert broken_links(site) == []
+
+    # Short again: one page of the list, which goes, and the whole chronology on chronology.html.
+    monkeypatch.setattr(aggregates, "LIST_PAGE_SIZE", 500)
+    build(source, tmp_path / "out")
+    assert sorted(path.name for path in site.glob("documents-*.html")) == []
+    assert [path.name for path in (site / "chronology").glob("*.html")] == ["1950.html"]  # where links to the fair land
+    assert parse(site / "chronology.html").xpath("//li[contains(@class, 'document-event')]//a/@href") == [f"documents/{d}.html" for d in (LETTER, UNCERTAIN, TELEGRAM)]
+    assert broken_links(site) == []
+
+
+def test_a_rebuild_renders_only_the_aggregate_pages_whose_documents_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aggregates, "LIST_PAGE_SIZE", 2)
+    source = fixture_with_places(tmp_path)
+    build(source, tmp_path / "out")
+    telegram = source / f"{TELEGRAM}.xml"
+    text = telegram.read_text(encoding="utf-8")
+    title = text[text.index("<title"):text.index("</title>")]
+    telegram.write_text(text.replace(title, title + " (copy)", 1), encoding="utf-8")
+    result = build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    written = sorted(p.relative_to(site).as_posix() for p in result.pages_written if p.relative_to(site).parts[0] not in ("documents", "registers", "assets"))
+    # The telegram's page of the list, its year, and the overviews (which show every document); not the first
+    # page of the list, the page of the years, search, guide or the edition's pages.
+    assert written == ["chronology/1950.html", "documents-2.html", "overviews/correspondents.html", "overviews/places.html", "overviews/time.html"]
+    assert parse(site / "documents-2.html").xpath("//table[@class='document-list']//td/a/text()")[0].endswith(" (copy)")
 
 
 # --- in the browser -----------------------------------------------------------------------------------

@@ -139,7 +139,11 @@ def test_chronology_lists_the_documents_and_register_events_in_order_not_every_d
 
 def test_links_to_register_events_land_on_their_entry_in_the_chronology(site: Path) -> None:
     letter = parse(site / "documents" / f"{LETTER}.html")
-    assert letter.xpath("//a[normalize-space()='the fair']/@href") == ["../chronology.html#harbour-fair"]
+    # A dated event on its year's page (which every chronology has, short or long), an undated one on chronology.html.
+    assert letter.xpath("//a[normalize-space()='the fair']/@href") == ["../chronology/1950.html#harbour-fair"]
+    year = parse(site / "chronology" / "1950.html")
+    assert year.xpath("//li[contains(@class, 'event')]/time/@datetime") == ["1950-03-04", "1950-04-01", "1950-05-06"]
+    assert year.xpath("//li[@id='guild-meeting']") == []
     chronology = parse(site / "chronology.html")
     fair = chronology.xpath("//li[@id='harbour-fair']")
     assert fair and fair[0].xpath("string(time/@datetime)") == "1950-04-01"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -69,12 +70,16 @@ class PlannedEntry:
 
 @dataclass(frozen=True)
 class _Unit:
-    """One page to render: its path in the site, its stylesheet, its source (None: the registers) and parameters."""
+    """One page to render: its path in the site, its stylesheet, its source and parameters, and the file of
+    document summaries its stylesheet reads as $site (with that file's digest, for the page's key).
+    Without a source the page is made from its site file, or from the registers when it has none."""
 
     relative: str
     stylesheet: str
     source: str | None
-    params: dict[str, str]
+    params: dict[str, object]
+    site_file: str | None = None
+    site_digest: str = ""
 
 
 def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: bytes, edition_xml: bytes, *,
@@ -97,24 +102,34 @@ def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: b
         mentions = _MentionStore(Path(folder) / "mentions.sqlite")
         try:
             mentions.read(staging, document_ids)
-            units = _units(plan, mentions, params, stylesheet)
-            for batch in _batches(units, BATCH, site_key):
-                due = []
-                for unit, key in batch:
-                    new_pages[unit.relative] = key
-                    path = staging / unit.relative
-                    kept.add(path)
-                    if old_pages.get(unit.relative) != key or not path.is_file():
-                        due.append(unit)
-                # A task renders several small pages: one page a task would cost more in passing it than in rendering it.
-                tasks = [due[start:start + TASK_SIZE] for start in range(0, len(due), TASK_SIZE)]
-                arguments = [(f"register pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.params, str(staging / unit.relative)) for unit in task])
-                             for task in tasks]
-                for task, _ in map_units(render_unit, tasks, arguments):
-                    written.extend(staging / unit.relative for unit in task)  # type: ignore[attr-defined]
+            written.extend(_render_units(staging, _units(plan, mentions, params, stylesheet), site_key, map_units, old_pages, new_pages, kept, TASK_SIZE))
         finally:
             mentions.close()
     _remove_stale(staging, kept)
+    return written
+
+
+def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_units: MapUnits, old_pages: dict[str, str],
+                  new_pages: dict[str, str], kept: set[Path], task_size: int) -> list[Path]:
+    """Render, in the workers, the units whose key is not the one of the page already in the site; `task_size` pages a task.
+
+    Every unit's key goes into `new_pages` and its path into `kept`. Returns the paths written.
+    """
+    written: list[Path] = []
+    for batch in _batches(units, BATCH, site_key):
+        due = []
+        for unit, key in batch:
+            new_pages[unit.relative] = key
+            path = staging / unit.relative
+            kept.add(path)
+            if old_pages.get(unit.relative) != key or not path.is_file():
+                due.append(unit)
+        # A task renders several small pages: one page a task would cost more in passing it than in rendering it.
+        tasks = [due[start:start + task_size] for start in range(0, len(due), task_size)]
+        arguments = [(f"pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.site_file, unit.params, str(staging / unit.relative)) for unit in task])
+                     for task in tasks]
+        for task, _ in map_units(render_unit, tasks, arguments):
+            written.extend(staging / unit.relative for unit in task)  # type: ignore[attr-defined]
     return written
 
 
@@ -249,7 +264,7 @@ def _batches(units: Iterator[_Unit], size: int, site_key: str) -> Iterator[list[
 
 def _unit_key(site_key: str, unit: _Unit) -> str:
     digest = hashlib.sha256(site_key.encode())
-    for part in (unit.stylesheet, unit.source or "", json.dumps(unit.params, sort_keys=True), unit.relative):
+    for part in (unit.stylesheet, unit.source or "", json.dumps(unit.params, sort_keys=True), unit.relative, unit.site_digest):
         data = part.encode("utf-8")
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
@@ -268,14 +283,183 @@ def _remove_stale(staging: Path, kept: set[Path]) -> None:
 
 
 
+# --- the home page's list of documents, the chronology, the overviews ----------------------------
+
+# Documents listed on one page of the home page's list (about 800 bytes a row: a page stays near 400 KB);
+# the first page is index.html, the others documents-2.html, documents-3.html ...
+LIST_PAGE_SIZE = 500
+OVERVIEW_PAGES = ("time", "correspondents", "places")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# A mention's context changes with the words around it: the pages that show no mentions leave them out of their sources.
+_FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A page of the site that shows no document's facts but the list of their ids (search, guide, the
+    edition's own pages): its path, stylesheet, source (None: the list) and parameters."""
+
+    relative: str
+    stylesheet: str
+    source: str | None
+    params: dict[str, object]
+
+
+class _SiteFile:
+    """A file of document summaries (`<site>` in the site namespace), written a document at a time and hashed as it grows."""
+
+    def __init__(self, path: Path, attributes: str = "") -> None:
+        self.path = path
+        self.digest = hashlib.sha256()
+        self.file = path.open("w", encoding="utf-8")
+        self.write(f'<site xmlns="{SITE_NS}" xmlns:f="{FACTS_NS}"{attributes}>')
+
+    def write(self, text: str) -> None:
+        self.file.write(text)
+        self.digest.update(text.encode("utf-8"))
+
+    def close(self) -> str:
+        """End the file; its digest."""
+        self.write("</site>")
+        self.file.close()
+        return self.digest.hexdigest()
+
+
+def write_aggregate_pages(staging: Path, document_ids: Sequence[str], registers_xml: bytes, home_source: str | None, other_pages: Sequence[SitePage], *,
+                          site_key: str, params: dict[str, str], stylesheet: Callable[[str], str], map_units: MapUnits,
+                          old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
+    """Write the home page and the other pages of the list of documents, the chronology, the overviews and `other_pages`.
+
+    The documents' facts are read from their files in reading order (`document_ids`), one at a
+    time, into files of summaries beside the build, one per page of the list, per year of the
+    chronology and one for the overviews; each page is a unit rendered by the workers with a key
+    over its own source. `home_source` is edition.xml as the home page shows it (None: there is none).
+    Returns the paths written; removes the pages of the list and the chronology that are gone.
+    """
+    kept: set[Path] = set()
+    with tempfile.TemporaryDirectory(prefix="tp-aggregates-") as folder:
+        event_years = chronology_years(registers_xml, stylesheet("html/chronology-plan.xsl"))
+        units = _aggregate_units(staging, Path(folder), document_ids, home_source, event_years, other_pages, params, stylesheet)
+        # One page a task: a few pages, some large (the overviews read every document's summary).
+        written = _render_units(staging, iter(units), site_key, map_units, old_pages, new_pages, kept, 1)
+    for path in (*staging.glob("documents-*.html"), *(staging / "chronology").glob("*.html")):
+        if path not in kept:
+            path.unlink()
+    return written
+
+
+def chronology_years(registers_xml: bytes, plan_stylesheet: str) -> list[str]:
+    """The years the registers' dated events fall in (html/chronology-plan.xsl), in order."""
+    from .saxon import Stylesheets, to_xdm
+
+    return Stylesheets().transform(plan_stylesheet, to_xdm(registers_xml)).split()
+
+
+def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], home_source: str | None, event_years: Sequence[str],
+                     other_pages: Sequence[SitePage], params: dict[str, str], stylesheet: Callable[[str], str]) -> list[_Unit]:
+    """Read the facts files once, writing the site files of every page; the pages as units."""
+    parser = safe_parser()
+    lists: list[tuple[_SiteFile, list[dict[str, str]]]] = []
+    years: dict[str, tuple[_SiteFile, list[int]]] = {}
+    overview = _SiteFile(folder / "overviews.xml")
+    ids = _SiteFile(folder / "ids.xml")
+    for position, document_id in enumerate(document_ids):
+        facts = _XML_DECLARATION.sub("", (staging / FACTS_DIR / f"{document_id}.xml").read_text(encoding="utf-8"), count=1)
+        root = etree.fromstring(facts.encode("utf-8"), parser)
+        attributes = dict(root.attrib)
+        summary = _FACTS_ELEMENT.sub("", facts)
+        if position % LIST_PAGE_SIZE == 0:
+            lists.append((_SiteFile(folder / f"list-{len(lists) + 1}.xml"), []))
+        lists[-1][0].write(summary)
+        lists[-1][1].append(attributes)
+        # The chronology groups by the sort key's year; it names a file, so only four digits make a page.
+        year = attributes.get("sort", "")[:4]
+        year = year if re.fullmatch("[0-9]{4}", year) else ""
+        if year:
+            if year not in years:
+                years[year] = _year_file(folder, year)
+            years[year][0].write(summary)
+            years[year][1][0] += 1
+        overview.write(_overview_summary(root))
+        ids.write(f"<document id={quoteattr(document_id)}/>")
+    if not lists:
+        lists.append((_SiteFile(folder / "list-1.xml"), []))
+    top = {**params, "site_root": "", "documents_base": "documents/"}
+    below = {**params, "site_root": "../", "documents_base": "../documents/"}
+    units = _list_units(lists, home_source, top, stylesheet("html/home.xsl"))
+    # Every year of a document or a dated event has a page (chronology/{year}.html, where links to an event
+    # land: common/site-files.xsl tp:event-year), with the bar of the years. A chronology entry is about
+    # 1 KB: when the list has several pages, chronology.html lists the years and the undated events;
+    # else it holds the whole chronology.
+    for year in event_years:
+        if year not in years:
+            years[year] = _year_file(folder, year)
+    split = len(lists) > 1
+    chronology = stylesheet("html/chronology.xsl")
+    bar = "".join(f"<year value={quoteattr(year)} documents=\"{years[year][1][0]}\" href={quoteattr(f'chronology/{year}.html')}/>" for year in sorted(years))
+    if split:
+        index = _SiteFile(folder / "chronology.xml", ' path="chronology.html"')
+        index.write(bar)
+        units.append(_Unit("chronology.html", chronology, None, top, str(index.path), index.close()))
+    else:
+        units.append(_Unit("chronology.html", chronology, None, top, str(lists[0][0].path), units[0].site_digest))
+    for year in sorted(years):
+        site_file = years[year][0]
+        site_file.write(bar)
+        units.append(_Unit(f"chronology/{year}.html", chronology, None, below, str(site_file.path), site_file.close()))
+    overview_digest = overview.close()
+    units += [_Unit(f"overviews/{name}.html", stylesheet(f"html/overview-{name}.xsl"), None, {**below, "chronology_by_year": split},
+                    str(overview.path), overview_digest) for name in OVERVIEW_PAGES]
+    ids_digest = ids.close()
+    units += [_Unit(page.relative, page.stylesheet, page.source, {**params, **page.params}, str(ids.path), ids_digest) for page in other_pages]
+    return units
+
+
+def _year_file(folder: Path, year: str) -> tuple[_SiteFile, list[int]]:
+    """The site file of a year's page of the chronology, and its count of documents (to be counted)."""
+    return _SiteFile(folder / f"year-{year}.xml", f' path="chronology/{year}.html" year={quoteattr(year)}'), [0]
+
+
+def _overview_summary(facts: etree._Element) -> str:
+    """What the overviews read of a document's facts: its summary's attributes (date, kind), its parties and
+    places (sender, addressee, from, to ...) and each place its text mentions, once; it keeps the source of
+    the three pages, which reads every document, small."""
+    attributes = "".join(f" {name}={quoteattr(value)}" for name, value in facts.attrib.items())
+    parties = [etree.tostring(party, encoding="unicode", with_tail=False) for party in facts if party.tag in _PARTIES]
+    places = dict.fromkeys(mention.get("entity", "") for mention in facts.iter(f"{{{FACTS_NS}}}mention") if mention.get("kind") == "place")
+    mentions = "".join(f'<f:mention kind="place" entity={quoteattr(place)}/>' for place in places)
+    return f"<document{attributes}>{''.join(parties)}<f:facts>{mentions}</f:facts></document>"
+
+
+def _list_units(lists: list[tuple[_SiteFile, list[dict[str, str]]]], home_source: str | None, params: dict[str, object], home: str) -> list[_Unit]:
+    """The pages of the list of documents: index.html (with the edition's text), documents-2.html ...; each
+    knows every page's first and last date, so that its bar of pages says which years a page holds."""
+    files = ["index.html", *(f"documents-{number}.html" for number in range(2, len(lists) + 1))]
+    bar = "".join(f"<list-page number=\"{number}\" href={quoteattr(name)} first=\"{position}\" last=\"{position + len(rows) - 1}\""
+                  f" from={quoteattr(_year_of(rows[0]) if rows else '')} to={quoteattr(_year_of(rows[-1]) if rows else '')}/>"
+                  for number, (name, position, (_, rows)) in enumerate(zip(files, itertools.accumulate([1] + [len(rows) for _, rows in lists]), lists), start=1)) if len(lists) > 1 else ""
+    total = sum(len(rows) for _, rows in lists)
+    units = []
+    for number, (name, (site_file, _)) in enumerate(zip(files, lists), start=1):
+        site_file.write(f"<list-pages total=\"{total}\" current=\"{number}\">{bar}</list-pages>")
+        source = home_source if number == 1 else None
+        units.append(_Unit(name, home, source, params, str(site_file.path), site_file.close()))
+    return units
+
+
+def _year_of(attributes: dict[str, str]) -> str:
+    """The year a document of the list is dated to ("" undated: the list ends with the undated documents)."""
+    return attributes.get("year", "") if attributes.get("sort") else ""
+
+
 # --- in the worker processes ---------------------------------------------------------------------
 
 _worker_inputs: dict[str, object] = {}
 
 
-def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, dict[str, str], str]]) -> None:
-    """Transform and write pages (stylesheet, source or None for the registers, parameters, path); the
-    registers and edition are parsed once per worker (again when they changed). `what` names the pages in an error."""
+def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, str | None, dict[str, object], str]]) -> None:
+    """Transform and write pages (stylesheet, source, site file, parameters, path: see _Unit); the registers
+    and edition are parsed once per worker (again when they changed). `what` names the pages in an error."""
     from .saxon import Stylesheets, to_xdm
 
     if "sheets" not in _worker_inputs:
@@ -292,6 +476,13 @@ def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, di
         inputs.append(_worker_inputs[f"{name}:node"])
     registers, edition = inputs
     sheets: Stylesheets = _worker_inputs["sheets"]  # type: ignore[assignment]
-    for sheet, source, params, out_path in outputs:
-        node = to_xdm(source) if source is not None else registers
-        write_atomic(Path(out_path), sheets.transform(sheet, node, registers=registers, edition=edition, **params))  # type: ignore[arg-type]
+    site_files: dict[str, object] = {}  # pages of one task often read the same site file
+    for sheet, source, site_file, params, out_path in outputs:
+        site = None
+        if site_file is not None:
+            if site_file not in site_files:
+                site_files.clear()
+                site_files[site_file] = to_xdm(Path(site_file).read_bytes())
+            site = site_files[site_file]
+        node = to_xdm(source) if source is not None else site if site is not None else registers
+        write_atomic(Path(out_path), sheets.transform(sheet, node, registers=registers, edition=edition, site=site, **params))  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ from typing import Any
 from lxml import etree
 
 from . import __version__
-from .aggregates import FACTS_DIR, SITE_NS, write_registers
+from .aggregates import FACTS_DIR, SITE_NS, MapUnits, SitePage, write_aggregate_pages, write_registers
 from .config import Config
 from .dts import Resource, ResourceJob, StaticDts, write_resource
 from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, referenced_ids
@@ -45,14 +45,6 @@ from .xmlio import NS, XML_ID, element_column, parse_file, write_atomic, write_i
 
 MANIFEST = Path(".teipress") / "manifest.json"
 ASSETS_SOURCE = XSLT_DIR / "html" / "assets"
-# The overview pages (overviews/{name}.html, html/overview-{name}.xsl): documents over time, who wrote to whom, the places.
-OVERVIEW_PAGES = ("time", "correspondents", "places")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-# A mention's context changes with the words around it: the pages that show no mentions leave them out of their keys.
-_FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
-# What the overviews do not show of the facts: the dated passages, and the words around a mention.
-_EVENT_ELEMENT = re.compile(r"<event\b[^>]*/>|<event\b[^>]*>.*?</event>", re.S)
-_MENTION_CONTEXT = re.compile(r'\s(?:before|after)="[^"]*"')
 
 
 @dataclass
@@ -219,6 +211,9 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             staging, [d.id for d in ordered], registers_xml, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
             stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
         report("Writing registers", 1, 1)
+        report("Writing chronology and home page", 0, 1)
+        result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, custom, site_key, workers.map, old_pages, new_pages))
+        report("Writing chronology and home page", 1, 1)
 
     write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered if d.pages], edition, config, result.problems)
     current = {d.id for d in documents}
@@ -226,20 +221,17 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     _remove_all_but(staging / PAGES_DIR, {staging / page.path for page in custom.pages})
     _remove_all_but(staging / CUSTOM_ASSETS_DIR, {staging / relative for _source, relative in custom.assets})
 
-    # The search index reads only the document pages (the others carry no data-pagefind-body), so
-    # Pagefind (its own process) indexes them while this process writes the aggregate pages.
+    # The search index reads only the document pages (the others carry no data-pagefind-body): Pagefind
+    # (its own processes) indexes them while this process copies the assets.
     from .search import build_search_index
 
     # Only document pages are indexed, in chunks: only the chunks of changed, added or removed pages are indexed again.
     report("Indexing for search", 0, 1)
     with ThreadPoolExecutor(max_workers=1) as indexer:
         search = indexer.submit(build_search_index, staging, {d.id: d.page_key for d in ordered}, language=config.language, jobs=jobs)
-        report("Writing chronology and home page", 0, 1)
-        result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, custom, site_key, old_pages, new_pages))
         _copy_assets(staging)
         for source, relative in custom.assets:
             write_if_changed(staging / relative, source.read_bytes())
-        report("Writing chronology and home page", 1, 1)
         search.result()
     report("Indexing for search", 1, 1)
 
@@ -327,62 +319,26 @@ def _site_params(config: Config) -> dict[str, str]:
             "map_tiles": config.map_tiles, "map_attribution": config.map_attribution}
 
 
-def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml: bytes, edition_xml: bytes, config: Config,
-                      custom: _Customisation, site_key: str, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
-    """Home, chronology, search page, guide and the edition's extra pages, from the cached facts (the registers: aggregates.py).
+def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml: bytes, edition_xml: bytes, config: Config, custom: _Customisation,
+                      site_key: str, map_units: MapUnits, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
+    """Home page and list of documents, chronology, overviews, search page, guide and the edition's extra pages,
+    rendered by the workers from the cached facts (aggregates.py; the registers: write_registers).
 
     Each page has a key over the part of the facts it shows (the home page no mentions ...): a
     page whose key is unchanged since the last build is kept.
     """
-    from .saxon import Stylesheets, to_xdm
-
-    # Read from the facts files, by id in reading order (the documents need not keep their facts in memory).
-    facts = [_XML_DECLARATION.sub("", (staging / FACTS_DIR / f"{d.id}.xml").read_text(encoding="utf-8"), count=1) for d in ordered]
-    without_facts = [_FACTS_ELEMENT.sub("", f) for f in facts]
     from .guide import schema_guide_xml
 
-    guide = schema_guide_xml()
-    mentions = [_MENTION_CONTEXT.sub("", _EVENT_ELEMENT.sub("", f)) for f in facts]
-    projections = {"summaries": without_facts, "mentions": mentions, "none": [], "guide": [guide.decode("utf-8")]}
-    projections.update({page.current: [page.markdown.decode("utf-8")] for page in custom.pages})
-    top = {"site_root": "", "documents_base": "documents/"}  # links between documents are written from the page's folder
-    pages = [("index.html", "html/home.xsl", "home", top, "summaries")]
-    pages += [("chronology.html", "html/chronology.xsl", "site", top, "summaries"),
-              ("search.html", "html/search-page.xsl", "site", top, "none"),
-              ("guide.html", "html/guide.xsl", "guide", top, "guide"),
-              *((f"overviews/{name}.html", f"html/overview-{name}.xsl", "site", {"site_root": "../", "documents_base": "../documents/"}, "mentions")
-                for name in OVERVIEW_PAGES)]
-    pages += [(page.path, "html/page.xsl", page.current if page.markdown else "edition",
-               {"site_root": "../", "documents_base": "../documents/", "page_title": page.title, "page_path": page.path,
-                "page_current": page.current, "division": page.division}, page.current) for page in custom.pages]
-
-    nodes: dict[str, object] = {}
-
-    def node(name: str):  # type: ignore[no-untyped-def]
-        """The XDM inputs, made only when some page must be transformed."""
-        if not nodes:
-            # The cached facts are joined as text: parsing them into lxml first would only cost time.
-            nodes["site"] = to_xdm("".join([f'<site xmlns="{SITE_NS}">', *facts, "</site>"]))
-            nodes["registers"] = to_xdm(registers_xml)
-            nodes["edition"] = to_xdm(edition_xml) if edition_xml else None
-            nodes["guide"] = to_xdm(guide)
-            nodes["home"] = to_xdm(_home_source(edition_xml, custom)) if edition_xml else None
-            nodes.update({page.current: to_xdm(page.markdown) for page in custom.pages if page.markdown})
-        return nodes[name] if nodes.get(name) is not None else nodes["site"]
-
-    sheets = Stylesheets()
-    written = []
-    for relative, stylesheet, source, params, projection in pages:
-        key = _digest(site_key.encode(), relative.encode(), json.dumps(params, sort_keys=True).encode(), "\n".join(projections[projection]).encode())
-        new_pages[relative] = key
-        path = staging / relative
-        if old_pages.get(relative) == key and path.is_file():
-            continue
-        common = {"site": node("site"), "registers": node("registers"), "edition": nodes.get("edition"), **_site_params(config), **custom.params}
-        write_atomic(path, sheets.transform(_stylesheet(config, stylesheet), node(source), **common, **params))
-        written.append(path)
-    return written
-
+    below = {"site_root": "../", "documents_base": "../documents/"}
+    pages = [SitePage("search.html", str(_stylesheet(config, "html/search-page.xsl")), None, {"site_root": "", "documents_base": "documents/"}),
+             SitePage("guide.html", str(_stylesheet(config, "html/guide.xsl")), schema_guide_xml().decode("utf-8"), {"site_root": "", "documents_base": "documents/"})]
+    # An edition's page made of one of its divisions reads edition.xml, a Markdown page its own HTML.
+    pages += [SitePage(page.path, str(_stylesheet(config, "html/page.xsl")), (page.markdown or edition_xml).decode("utf-8"),
+                       {**below, "page_title": page.title, "page_path": page.path, "page_current": page.current, "division": page.division})
+              for page in custom.pages]
+    home_source = _home_source(edition_xml, custom).decode("utf-8") if edition_xml else None
+    return write_aggregate_pages(staging, [d.id for d in ordered], registers_xml, home_source, pages, site_key=site_key, params={**_site_params(config), **custom.params},
+                                 stylesheet=lambda name: str(_stylesheet(config, name)), map_units=map_units, old_pages=old_pages, new_pages=new_pages)
 
 
 def _copy_source(document_id: str, source: Path, staging: Path) -> None:

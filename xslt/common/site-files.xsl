@@ -3,7 +3,7 @@
   Where an entry of the registers lives in the built site, said once for the site's links and for
   the exports that point into the site (CMIF, Dublin Core): an entry's page
   registers/{persons|places|organizations|bibliography}/{file}.html, an event's place in the
-  chronology, and the file names that stay safe and unique whatever an id holds.
+  chronology (the page of its year), and the file names that stay safe and unique whatever an id holds.
   Needs functions.xsl (tp:entry-kind) beside it.
 -->
 <xsl:stylesheet version="3.0"
@@ -20,9 +20,16 @@
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="kind" select="tp:entry-kind($entry)"/>
     <xsl:sequence select="
-      if ($kind eq 'event') then 'chronology.html#' || encode-for-uri($entry/@xml:id)
+      if ($kind eq 'event') then (tp:event-year($entry)!('chronology/' || . || '.html'), 'chronology.html')[1] || '#' || encode-for-uri($entry/@xml:id)
       else if (empty($entry/@xml:id)) then 'registers/' || tp:register-page($kind) || '.html'
       else 'registers/' || tp:register-page($kind) || '/' || tp:entry-file($entry/@xml:id) || '.html'"/>
+  </xsl:function>
+
+  <!-- The year under which the chronology lists a register event, on its page chronology/{year}.html
+       (html/chronology.xsl); () for an event without a date of four-digit year, listed on chronology.html. -->
+  <xsl:function name="tp:event-year" as="xs:string?">
+    <xsl:param name="event" as="element()"/>
+    <xsl:sequence select="substring(($event!tp:date-sort-key(.), $event/date!tp:date-sort-key(.))[1], 1, 4)[matches(., '^[0-9]{4}$')]"/>
   </xsl:function>
 
   <!-- The register an entry of a kind is listed in: registers/{page}.html, its entries' pages in registers/{page}/. -->

@@ -5,7 +5,8 @@
   it land. Not every date the texts mention: a date in a document's title or dateline is the
   document's own, shown once as the document. The date of each month's first entry carries the anchor
   month-YYYY-MM (the overview of documents over time links there; years have year-YYYY).
-  Sources: the site's summaries and the merged registers.
+  Each year also has a page, and a long chronology.html is only the years and the undated events (below).
+  Sources: $site, the summaries of the page's documents; the merged registers.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -31,24 +32,51 @@
   </xsl:function>
 
   <xsl:template match="/">
+    <!-- Each year has a page ($site/@year: that year's documents and events, where links to an event land:
+         tp:event-year), with a bar of the years (s:year in $site). A long chronology's chronology.html
+         is the page of the years and the undated events; a short one's holds the whole chronology. -->
+    <xsl:variable name="years" select="$site/s:site/s:year"/>
+    <xsl:variable name="year" select="string($site/s:site/@year)"/>
     <xsl:variable name="documents" select="$site/s:site/s:document[@sort ne '']"/>
     <!-- the register events: tp:register-href links every event entry of the registers here -->
-    <xsl:variable name="entries" select="$registers//event[@xml:id]"/>
+    <xsl:variable name="events" select="$registers//event[@xml:id]"/>
+    <!-- a year's page: the events of its year; the page of the years: the undated events; else all -->
+    <xsl:variable name="entries" select="if ($year) then $events[tp:event-year(.) eq $year] else if (exists($years)) then $events[empty(tp:event-year(.))] else $events"/>
     <xsl:variable name="undated" select="$entries[empty(tp:event-sort(.))]"/>
     <xsl:call-template name="tp:page">
-      <xsl:with-param name="title" select="tp:message('nav.chronology')"/>
+      <xsl:with-param name="title" select="string-join((tp:message('nav.chronology'), $year[. ne '']), ' · ')"/>
       <xsl:with-param name="current" select="'chronology'"/>
-      <xsl:with-param name="path" select="'chronology.html'"/>
+      <xsl:with-param name="path" select="string(($site/s:site/@path, 'chronology.html')[1])"/>
       <xsl:with-param name="description" select="tp:message('chronology.description', $tp:edition-title)"/>
       <xsl:with-param name="content" as="node()*">
         <header class="register-header">
-          <h1>{tp:message('nav.chronology')}</h1>
-          <p class="register-count">{tp:count-message('chronology.events', count(($documents, $entries)))}</p>
+          <h1>{tp:message('nav.chronology')}<xsl:if test="$year"><span class="register-letter">{$year}</span></xsl:if></h1>
+          <p class="register-count">{tp:count-message('chronology.events', count(($documents, $entries)) + (if ($year) then 0 else sum($years/@documents!xs:integer(.))))}</p>
+          <xsl:if test="exists($years)">
+            <nav class="initials chronology-years" aria-label="{tp:message('chronology.years')}">
+              <ul>
+                <xsl:for-each select="$years">
+                  <li>
+                    <a href="{$site-root}{@href}">
+                      <xsl:if test="@value eq $year"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>
+                      <xsl:text>{@value}</xsl:text>
+                    </a>
+                  </li>
+                </xsl:for-each>
+              </ul>
+            </nav>
+          </xsl:if>
         </header>
         <xsl:for-each-group select="$documents, $entries except $undated" group-by="substring(tp:event-sort(.), 1, 4)">
           <xsl:sort select="current-grouping-key()"/>
+          <xsl:variable name="page" select="$years[@value eq current-grouping-key()][not($year)]"/>
           <section class="year" aria-labelledby="year-{current-grouping-key()}">
-            <h2 id="year-{current-grouping-key()}">{current-grouping-key()}</h2>
+            <h2 id="year-{current-grouping-key()}">
+              <xsl:choose>
+                <xsl:when test="$page"><a href="{$site-root}{$page/@href}">{current-grouping-key()}</a></xsl:when>
+                <xsl:otherwise>{current-grouping-key()}</xsl:otherwise>
+              </xsl:choose>
+            </h2>
             <ol class="events">
               <xsl:for-each-group select="current-group()" group-by="substring(tp:event-sort(.), 1, 7)">
                 <xsl:sort select="current-grouping-key()"/>
@@ -86,7 +114,7 @@
         <xsl:text>{tp:format-date-range(@date, @certainty)}</xsl:text>
       </time>
       <div class="event-body">
-        <a class="event-document" href="{tp:document-path(@id)}">{@title}</a>
+        <a class="event-document" href="{$site-root}{tp:document-path(@id)}">{@title}</a>
         <span class="event-source">
           <xsl:value-of select="tp:type-label(@type)"/>
           <xsl:choose>

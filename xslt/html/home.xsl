@@ -4,7 +4,11 @@
   tei/edition.xml have pages of their own: html.py _default_pages), then the list of documents,
   sortable and filterable by date, type, sender and addressee (assets/site.js; without script it is
   a plain table), then what of edition.xml's text has no page of its own.
-  Source: tei/edition.xml, or the site's facts when the edition has none. Parameter $site: the facts.
+  A long list is split into pages of a fixed number of documents (aggregates.py LIST_PAGE_SIZE):
+  index.html holds the first with the edition's text, documents-2.html ... the others, each with a bar
+  of the pages by their years (s:list-pages in $site; only the first page's source is edition.xml).
+  Source: tei/edition.xml, or the page's summaries when the edition has none or on the list's other
+  pages. Parameter $site: the summaries of the page's documents and the bar of pages.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -24,10 +28,12 @@
 
   <xsl:template match="/">
     <xsl:variable name="documents" select="$site/s:site/s:document"/>
+    <xsl:variable name="pages" select="$site/s:site/s:list-pages"/>
+    <xsl:variable name="this-page" select="$pages/s:list-page[@number eq $pages/@current]"/>
     <xsl:call-template name="tp:page">
-      <xsl:with-param name="title" select="$tp:edition-title"/>
+      <xsl:with-param name="title" select="string-join(($tp:edition-title, $this-page[@number ne '1']!tp:message('list.range', (@first, @last, $pages/@total))), ' · ')"/>
       <xsl:with-param name="current" select="'home'"/>
-      <xsl:with-param name="path" select="''"/>
+      <xsl:with-param name="path" select="string($this-page[@number ne '1']/@href)"/>
       <xsl:with-param name="description" select="($tp:edition-subtitle, tp:count-message('home.description', count($documents)))[1]"/>
       <xsl:with-param name="json-ld" select="map {'@context': 'https://schema.org', '@type': 'Collection', 'name': $tp:edition-title,
           'url': tp:permalink('index.html'), 'editor': array { $tp:edition-editors!map {'@type': 'Person', 'name': .} },
@@ -54,6 +60,7 @@
         <!-- The documents first; what of the edition's text has no page of its own follows them. -->
         <xsl:call-template name="tp:document-list">
           <xsl:with-param name="documents" select="$documents"/>
+          <xsl:with-param name="pages" select="$pages"/>
         </xsl:call-template>
         <xsl:if test="/TEI">
           <xsl:if test="normalize-space(/TEI/text)">
@@ -82,8 +89,10 @@
 
   <xsl:template name="tp:document-list">
     <xsl:param name="documents" as="element(s:document)*"/>
+    <xsl:param name="pages" as="element(s:list-pages)?"/>
     <section class="documents" aria-labelledby="documents-heading">
       <h2 id="documents-heading">{tp:message('nav.home')}</h2>
+      <xsl:apply-templates select="$pages[s:list-page]" mode="tp:list-pages"/>
       <form class="document-filters" hidden="" aria-label="{tp:message('filter.label')}">
         <div class="filter">
           <label for="filter-text">{tp:message('filter.text')}</label>
@@ -140,6 +149,29 @@
         </table>
       </div>
     </section>
+  </xsl:template>
+
+  <!-- The bar of the list's pages: each by the years of its first and last document (and their numbers,
+       as two pages may hold one year), the current one marked. -->
+  <xsl:mode name="tp:list-pages" on-no-match="fail" on-multiple-match="fail"/>
+  <xsl:template match="s:list-pages" mode="tp:list-pages">
+    <xsl:variable name="current" select="s:list-page[@number eq current()/@current]"/>
+    <p class="list-range">{tp:message('list.range', ($current/@first, $current/@last, @total))}</p>
+    <nav class="initials list-pages" aria-label="{tp:message('list.pages')}">
+      <ul>
+        <xsl:apply-templates select="s:list-page" mode="tp:list-pages"/>
+      </ul>
+    </nav>
+  </xsl:template>
+
+  <xsl:template match="s:list-page" mode="tp:list-pages">
+    <xsl:variable name="years" select="distinct-values((@from, @to)!(if (. eq '') then tp:message('list.undated') else string(.)))"/>
+    <li>
+      <a href="{@href}">
+        <xsl:if test="@number eq ../@current"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>
+        <xsl:text>{string-join($years, '–')} ({@first}–{@last})</xsl:text>
+      </a>
+    </li>
   </xsl:template>
 
   <xsl:template name="tp:filter-select">

@@ -160,10 +160,14 @@
     </div>
   </xsl:template>
 
-  <!-- Where a period's documents are listed: its year's or month's heading in the chronology. -->
+  <!-- Whether the chronology has a page per year (chronology/{year}.html: aggregates.py splits a long one). -->
+  <xsl:param name="chronology-by-year" as="xs:boolean" select="false()"/>
+
+  <!-- Where a period's documents are listed: its year's or month's heading in the chronology (on its year's page). -->
   <xsl:function name="tp:period-href" as="xs:string">
     <xsl:param name="period" as="xs:string"/>
-    <xsl:sequence select="$site-root || 'chronology.html#' || (if (string-length($period) eq 4) then 'year-' else 'month-') || $period"/>
+    <xsl:sequence select="$site-root || (if ($chronology-by-year) then 'chronology/' || substring($period, 1, 4) || '.html' else 'chronology.html')
+      || '#' || (if (string-length($period) eq 4) then 'year-' else 'month-') || $period"/>
   </xsl:function>
 
   <xsl:function name="tp:period-label" as="xs:string">
