@@ -18,8 +18,10 @@ the entries that letter names (and their index pages) are transformed again.
 from __future__ import annotations
 
 import hashlib
+import html
 import itertools
 import json
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,6 +31,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from .edition import RegisterIndex
 from .xmlio import safe_parser, write_atomic, write_if_changed
 
 SITE_NS = "https://teipress.org/ns/site"
@@ -50,6 +53,8 @@ BATCH = 400
 # Pages one worker task renders.
 TASK_SIZE = 20
 # The parts of a document's facts (summary.xsl) that name a register entry by @ref.
+# Where a page's source names register entries: its correspondents' @ref, its mentions' @entity.
+_NAMED_ENTRIES = re.compile(r'\s(?:ref|entity)="([^"]*)"')
 _PARTIES = {f"{{{SITE_NS}}}{name}" for name in ("sender", "addressee", "correspondent", "from", "to")}
 
 # html.py's _Workers.map: (function, items, argument tuples) -> (item, result) in order, in the worker processes.
@@ -69,12 +74,15 @@ class PlannedEntry:
 
 @dataclass(frozen=True)
 class _Unit:
-    """One page to render: its path in the site, its stylesheet, its source (None: the registers) and parameters."""
+    """One page to render: its path in the site, its stylesheet, its source (None: its registers) and parameters."""
 
     relative: str
     stylesheet: str
     source: str | None
     params: dict[str, str]
+    # The entries the page shows or links to (RegisterIndex.subset_of), its stylesheet's $registers: Saxon
+    # indexes the registers anew for every transformation, so a page handed all of them costs what they weigh.
+    registers: bytes = b""
 
 
 def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: bytes, edition_xml: bytes, *,
@@ -97,7 +105,7 @@ def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: b
         mentions = _MentionStore(Path(folder) / "mentions.sqlite")
         try:
             mentions.read(staging, document_ids)
-            units = _units(plan, mentions, params, stylesheet)
+            units = _units(plan, mentions, RegisterIndex(etree.fromstring(registers_xml, safe_parser())), params, stylesheet)
             for batch in _batches(units, BATCH, site_key):
                 due = []
                 for unit, key in batch:
@@ -108,7 +116,7 @@ def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: b
                         due.append(unit)
                 # A task renders several small pages: one page a task would cost more in passing it than in rendering it.
                 tasks = [due[start:start + TASK_SIZE] for start in range(0, len(due), TASK_SIZE)]
-                arguments = [(f"register pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.params, str(staging / unit.relative)) for unit in task])
+                arguments = [(f"register pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.registers, unit.params, str(staging / unit.relative)) for unit in task])
                              for task in tasks]
                 for task, _ in map_units(render_unit, tasks, arguments):
                     written.extend(staging / unit.relative for unit in task)  # type: ignore[attr-defined]
@@ -172,8 +180,9 @@ class _MentionStore:
         self.db.close()
 
 
-def _units(plan: list[PlannedEntry], mentions: _MentionStore, params: dict[str, str], stylesheet: Callable[[str], str]) -> Iterator[_Unit]:
-    """The index pages of each register, then a page and the popover data of each entry."""
+def _units(plan: list[PlannedEntry], mentions: _MentionStore, registers: RegisterIndex, params: dict[str, str],
+           stylesheet: Callable[[str], str]) -> Iterator[_Unit]:
+    """The index pages of each register, then a page and the popover data of each entry, each with the entries it shows."""
     counts = mentions.document_counts()
     by_kind: dict[str, list[PlannedEntry]] = {kind: [] for kind in REGISTER_PAGES}
     for entry in plan:
@@ -181,8 +190,8 @@ def _units(plan: list[PlannedEntry], mentions: _MentionStore, params: dict[str, 
     index_sheet, entry_sheet, data_sheet = (stylesheet(f"html/{name}.xsl") for name in ("register", "entry", "registers-data"))
     index_params = {**params, "site_root": "../", "documents_base": "../documents/"}
     for kind, entries in by_kind.items():
-        for relative, source in _index_pages(kind, entries, counts):
-            yield _Unit(relative, index_sheet, source, index_params)
+        for relative, source, listed in _index_pages(kind, entries, counts):
+            yield _Unit(relative, index_sheet, source, index_params, registers.subset_of(listed, depth=1))
     entry_params = {**params, "site_root": "../../", "documents_base": "../../documents/"}
     data_params = {**params, "site_root": "", "documents_base": "documents/"}
     for entry in plan:
@@ -195,14 +204,15 @@ def _units(plan: list[PlannedEntry], mentions: _MentionStore, params: dict[str, 
             pages = "".join(f'<page number="{other}" first="{(other - 1) * DOCUMENTS_PER_PAGE + 1}" last="{min(other * DOCUMENTS_PER_PAGE, len(documents))}" href={quoteattr(name)} current="{str(other == number).lower()}"/>'
                             for other, name in enumerate(files, start=1)) if len(chunks) > 1 else ""
             source = "".join([f'<site xmlns="{SITE_NS}" xmlns:f="{FACTS_NS}" path={quoteattr(folder + files[number - 1])} {totals}>', pages, *(xml for xml, *_ in chunk), "</site>"])
-            yield _Unit(folder + files[number - 1], entry_sheet, source, {**entry_params, "entry_id": entry.id})
+            named = {entry.id, *(html.unescape(value) for value in _NAMED_ENTRIES.findall(source))}
+            yield _Unit(folder + files[number - 1], entry_sheet, source, {**entry_params, "entry_id": entry.id}, registers.subset_of(named))
         # The popover data shows no mentions: a unit of its own, rendered again only when the registers change.
         data = f"{ENTRY_DATA_DIR}/{entry.file}.js"
-        yield _Unit(data, data_sheet, None, {**data_params, "entry_id": entry.id})
+        yield _Unit(data, data_sheet, None, {**data_params, "entry_id": entry.id}, registers.subset_of([entry.id]))
 
 
-def _index_pages(kind: str, entries: list[PlannedEntry], counts: dict[str, int]) -> Iterator[tuple[str, str]]:
-    """(path, html/register.xsl's source) of each index page of a register: one page, or one per initial (per SPLIT_AT cited documents)."""
+def _index_pages(kind: str, entries: list[PlannedEntry], counts: dict[str, int]) -> Iterator[tuple[str, str, list[str]]]:
+    """(path, html/register.xsl's source, the ids it lists) of each index page of a register: one page, or one per initial (per SPLIT_AT cited documents)."""
     page = REGISTER_PAGES[kind]
     groups: dict[str, list[PlannedEntry]] = {}
     names: dict[str, str] = {}
@@ -232,7 +242,8 @@ def _index_pages(kind: str, entries: list[PlannedEntry], counts: dict[str, int])
         else:
             letters = []
         rows = [f"<entry id={quoteattr(entry.id)} documents=\"{counts.get(entry.id, 0)}\"/>" for entry in groups[label]]
-        yield relative, "".join([f'<index xmlns="{SITE_NS}" kind="{kind}" path={quoteattr(relative)} total="{len(entries)}">', *letters, *rows, "</index>"])
+        yield (relative, "".join([f'<index xmlns="{SITE_NS}" kind="{kind}" path={quoteattr(relative)} total="{len(entries)}">', *letters, *rows, "</index>"]),
+               [entry.id for entry in groups[label]])
 
 
 def _batches(units: Iterator[_Unit], size: int, site_key: str) -> Iterator[list[tuple[_Unit, str]]]:
@@ -273,9 +284,10 @@ def _remove_stale(staging: Path, kept: set[Path]) -> None:
 _worker_inputs: dict[str, object] = {}
 
 
-def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, dict[str, str], str]]) -> None:
-    """Transform and write pages (stylesheet, source or None for the registers, parameters, path); the
-    registers and edition are parsed once per worker (again when they changed). `what` names the pages in an error."""
+def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, bytes, dict[str, str], str]]) -> None:
+    """Transform and write pages (stylesheet, source or None for its registers, its registers or b"" for all of
+    them, parameters, path); all registers and the edition are parsed once per worker (again when they changed).
+    `what` names the pages in an error."""
     from .saxon import Stylesheets, to_xdm
 
     if "sheets" not in _worker_inputs:
@@ -290,8 +302,9 @@ def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, di
             _worker_inputs[f"{name}:node"] = to_xdm(data) if data else None
             _worker_inputs[str(name)] = stamp
         inputs.append(_worker_inputs[f"{name}:node"])
-    registers, edition = inputs
+    all_registers, edition = inputs
     sheets: Stylesheets = _worker_inputs["sheets"]  # type: ignore[assignment]
-    for sheet, source, params, out_path in outputs:
+    for sheet, source, registers_xml, params, out_path in outputs:
+        registers = to_xdm(registers_xml) if registers_xml else all_registers
         node = to_xdm(source) if source is not None else registers
         write_atomic(Path(out_path), sheets.transform(sheet, node, registers=registers, edition=edition, **params))  # type: ignore[arg-type]

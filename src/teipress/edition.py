@@ -272,9 +272,13 @@ class RegisterIndex:
         Saxon builds its index of a register anew for every transformation, so handing each
         document only its own entries keeps a page's cost independent of the edition's size.
         """
+        return self.subset_of(referenced_ids(root), depth=depth)
+
+    def subset_of(self, ids: Iterable[str], *, depth: int = 3) -> bytes:
+        """The entries `ids` names (an id, or a label @n), and those they point to in turn, as a register of their own."""
         chosen: list[str] = []
         seen: set[str] = set()
-        wanted = referenced_ids(root)
+        wanted = set(ids)
         for _ in range(depth):
             wanted |= {self.labels[" ".join(name.split())] for name in wanted - seen if name not in self.entries and " ".join(name.split()) in self.labels}
             found = sorted(entry_id for entry_id in wanted - seen if entry_id in self.entries)
