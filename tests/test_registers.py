@@ -220,3 +220,34 @@ def test_popovers_load_each_entry_from_its_own_file(browser, site: Path) -> None
         assert tab.locator("#tp-popover .popover-name").inner_text() == f"Person {id_}"
         tab.keyboard.press("Escape")
     tab.close()
+
+
+def test_each_page_is_rendered_from_its_own_entries_as_from_all_the_registers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A register page gets only the entries it shows and those they point to (Saxon indexes whatever it is
+    handed, for every page): the pages must be byte for byte those made with every register at hand."""
+    source = tricky_edition(tmp_path)
+    persons = source / "registers" / "persons.xml"
+    # An entry that names a place and another person in its own data: the subset must follow its pointers.
+    related = ('<person xml:id="related-person"><persName type="standard">Rel Ated</persName>'
+               '<birth><date when="1900"/> in <placeName ref="#southport">Southport</placeName></birth>'
+               '<note>Friend of <persName ref="#tito">Tito</persName>.</note></person>')
+    persons.write_text(persons.read_text(encoding="utf-8").replace("</listPerson>", related + "</listPerson>"), encoding="utf-8")
+    kwic = source / f"{KWIC}.xml"
+    kwic.write_text(kwic.read_text(encoding="utf-8").replace("</body>", '<p>And <persName ref="#related-person">Rel</persName>.</p></body>'), encoding="utf-8")
+    build(source, tmp_path / "subsets")
+
+    class EveryRegister(aggregates.RegisterIndex):
+        def subset_of(self, ids, *, depth=3):  # type: ignore[no-untyped-def]
+            return b""  # render_unit's word for "all the registers"
+
+    monkeypatch.setattr(aggregates, "RegisterIndex", EveryRegister)
+    build(source, tmp_path / "whole")
+
+    def pages(site: Path) -> dict[str, bytes]:
+        return {path.relative_to(site).as_posix(): path.read_bytes()
+                for folder in ("registers", "assets/entries") for path in sorted((site / folder).rglob("*")) if path.is_file()}
+
+    made, expected = pages(tmp_path / "subsets" / "html"), pages(tmp_path / "whole" / "html")
+    assert "registers/persons/related-person.html" in made
+    assert sorted(made) == sorted(expected)
+    assert [name for name in made if made[name] != expected[name]] == []

@@ -18,6 +18,7 @@ the entries that letter names (and their index pages) are transformed again.
 from __future__ import annotations
 
 import hashlib
+import html
 import itertools
 import json
 import re
@@ -30,6 +31,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from .edition import RegisterIndex
 from .xmlio import safe_parser, write_atomic, write_if_changed
 
 SITE_NS = "https://teipress.org/ns/site"
@@ -51,6 +53,8 @@ BATCH = 400
 # Pages one worker task renders.
 TASK_SIZE = 20
 # The parts of a document's facts (summary.xsl) that name a register entry by @ref.
+# Where a page's source names register entries: its correspondents' @ref, its mentions' @entity.
+_NAMED_ENTRIES = re.compile(r'\s(?:ref|entity)="([^"]*)"')
 _PARTIES = {f"{{{SITE_NS}}}{name}" for name in ("sender", "addressee", "correspondent", "from", "to")}
 
 # html.py's _Workers.map: (function, items, argument tuples) -> (item, result) in order, in the worker processes.
@@ -70,9 +74,9 @@ class PlannedEntry:
 
 @dataclass(frozen=True)
 class _Unit:
-    """One page to render: its path in the site, its stylesheet, its source and parameters, and the file of
-    document summaries its stylesheet reads as $site (with that file's digest, for the page's key).
-    Without a source the page is made from its site file, or from the registers when it has none."""
+    """One page to render: its path in the site, its stylesheet, its source and parameters, the file of
+    document summaries its stylesheet reads as $site (with that file's digest, for the page's key), and the
+    register entries it shows. Without a source the page is made from its site file, else from its registers."""
 
     relative: str
     stylesheet: str
@@ -80,6 +84,9 @@ class _Unit:
     params: dict[str, object]
     site_file: str | None = None
     site_digest: str = ""
+    # The entries the page shows or links to (RegisterIndex.subset_of), its stylesheet's $registers; b"": all of
+    # them. Saxon indexes the registers anew for every transformation, so a page handed all of them costs what they weigh.
+    registers: bytes = b""
 
 
 def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: bytes, edition_xml: bytes, *,
@@ -102,7 +109,8 @@ def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: b
         mentions = _MentionStore(Path(folder) / "mentions.sqlite")
         try:
             mentions.read(staging, document_ids)
-            written.extend(_render_units(staging, _units(plan, mentions, params, stylesheet), site_key, map_units, old_pages, new_pages, kept, TASK_SIZE))
+            units = _units(plan, mentions, RegisterIndex(etree.fromstring(registers_xml, safe_parser())), params, stylesheet)
+            written.extend(_render_units(staging, units, site_key, map_units, old_pages, new_pages, kept, TASK_SIZE))
         finally:
             mentions.close()
     _remove_stale(staging, kept)
@@ -126,7 +134,7 @@ def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_unit
                 due.append(unit)
         # A task renders several small pages: one page a task would cost more in passing it than in rendering it.
         tasks = [due[start:start + task_size] for start in range(0, len(due), task_size)]
-        arguments = [(f"pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.site_file, unit.params, str(staging / unit.relative)) for unit in task])
+        arguments = [(f"pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.site_file, unit.registers, unit.params, str(staging / unit.relative)) for unit in task])
                      for task in tasks]
         for task, _ in map_units(render_unit, tasks, arguments):
             written.extend(staging / unit.relative for unit in task)  # type: ignore[attr-defined]
@@ -187,8 +195,9 @@ class _MentionStore:
         self.db.close()
 
 
-def _units(plan: list[PlannedEntry], mentions: _MentionStore, params: dict[str, str], stylesheet: Callable[[str], str]) -> Iterator[_Unit]:
-    """The index pages of each register, then a page and the popover data of each entry."""
+def _units(plan: list[PlannedEntry], mentions: _MentionStore, registers: RegisterIndex, params: dict[str, str],
+           stylesheet: Callable[[str], str]) -> Iterator[_Unit]:
+    """The index pages of each register, then a page and the popover data of each entry, each with the entries it shows."""
     counts = mentions.document_counts()
     by_kind: dict[str, list[PlannedEntry]] = {kind: [] for kind in REGISTER_PAGES}
     for entry in plan:
@@ -196,8 +205,8 @@ def _units(plan: list[PlannedEntry], mentions: _MentionStore, params: dict[str, 
     index_sheet, entry_sheet, data_sheet = (stylesheet(f"html/{name}.xsl") for name in ("register", "entry", "registers-data"))
     index_params = {**params, "site_root": "../", "documents_base": "../documents/"}
     for kind, entries in by_kind.items():
-        for relative, source in _index_pages(kind, entries, counts):
-            yield _Unit(relative, index_sheet, source, index_params)
+        for relative, source, listed in _index_pages(kind, entries, counts):
+            yield _Unit(relative, index_sheet, source, index_params, registers=registers.subset_of(listed, depth=1))
     entry_params = {**params, "site_root": "../../", "documents_base": "../../documents/"}
     data_params = {**params, "site_root": "", "documents_base": "documents/"}
     for entry in plan:
@@ -210,14 +219,15 @@ def _units(plan: list[PlannedEntry], mentions: _MentionStore, params: dict[str, 
             pages = "".join(f'<page number="{other}" first="{(other - 1) * DOCUMENTS_PER_PAGE + 1}" last="{min(other * DOCUMENTS_PER_PAGE, len(documents))}" href={quoteattr(name)} current="{str(other == number).lower()}"/>'
                             for other, name in enumerate(files, start=1)) if len(chunks) > 1 else ""
             source = "".join([f'<site xmlns="{SITE_NS}" xmlns:f="{FACTS_NS}" path={quoteattr(folder + files[number - 1])} {totals}>', pages, *(xml for xml, *_ in chunk), "</site>"])
-            yield _Unit(folder + files[number - 1], entry_sheet, source, {**entry_params, "entry_id": entry.id})
+            named = {entry.id, *(html.unescape(value) for value in _NAMED_ENTRIES.findall(source))}
+            yield _Unit(folder + files[number - 1], entry_sheet, source, {**entry_params, "entry_id": entry.id}, registers=registers.subset_of(named))
         # The popover data shows no mentions: a unit of its own, rendered again only when the registers change.
         data = f"{ENTRY_DATA_DIR}/{entry.file}.js"
-        yield _Unit(data, data_sheet, None, {**data_params, "entry_id": entry.id})
+        yield _Unit(data, data_sheet, None, {**data_params, "entry_id": entry.id}, registers=registers.subset_of([entry.id]))
 
 
-def _index_pages(kind: str, entries: list[PlannedEntry], counts: dict[str, int]) -> Iterator[tuple[str, str]]:
-    """(path, html/register.xsl's source) of each index page of a register: one page, or one per initial (per SPLIT_AT cited documents)."""
+def _index_pages(kind: str, entries: list[PlannedEntry], counts: dict[str, int]) -> Iterator[tuple[str, str, list[str]]]:
+    """(path, html/register.xsl's source, the ids it lists) of each index page of a register: one page, or one per initial (per SPLIT_AT cited documents)."""
     page = REGISTER_PAGES[kind]
     groups: dict[str, list[PlannedEntry]] = {}
     names: dict[str, str] = {}
@@ -247,7 +257,8 @@ def _index_pages(kind: str, entries: list[PlannedEntry], counts: dict[str, int])
         else:
             letters = []
         rows = [f"<entry id={quoteattr(entry.id)} documents=\"{counts.get(entry.id, 0)}\"/>" for entry in groups[label]]
-        yield relative, "".join([f'<index xmlns="{SITE_NS}" kind="{kind}" path={quoteattr(relative)} total="{len(entries)}">', *letters, *rows, "</index>"])
+        yield (relative, "".join([f'<index xmlns="{SITE_NS}" kind="{kind}" path={quoteattr(relative)} total="{len(entries)}">', *letters, *rows, "</index>"]),
+               [entry.id for entry in groups[label]])
 
 
 def _batches(units: Iterator[_Unit], size: int, site_key: str) -> Iterator[list[tuple[_Unit, str]]]:
@@ -457,9 +468,9 @@ def _year_of(attributes: dict[str, str]) -> str:
 _worker_inputs: dict[str, object] = {}
 
 
-def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, str | None, dict[str, object], str]]) -> None:
-    """Transform and write pages (stylesheet, source, site file, parameters, path: see _Unit); the registers
-    and edition are parsed once per worker (again when they changed). `what` names the pages in an error."""
+def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, str | None, bytes, dict[str, object], str]]) -> None:
+    """Transform and write pages (stylesheet, source, site file, registers, parameters, path: see _Unit); all the
+    registers and the edition are parsed once per worker (again when they changed). `what` names the pages in an error."""
     from .saxon import Stylesheets, to_xdm
 
     if "sheets" not in _worker_inputs:
@@ -474,15 +485,16 @@ def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, st
             _worker_inputs[f"{name}:node"] = to_xdm(data) if data else None
             _worker_inputs[str(name)] = stamp
         inputs.append(_worker_inputs[f"{name}:node"])
-    registers, edition = inputs
+    all_registers, edition = inputs
     sheets: Stylesheets = _worker_inputs["sheets"]  # type: ignore[assignment]
     site_files: dict[str, object] = {}  # pages of one task often read the same site file
-    for sheet, source, site_file, params, out_path in outputs:
+    for sheet, source, site_file, registers_xml, params, out_path in outputs:
         site = None
         if site_file is not None:
             if site_file not in site_files:
                 site_files.clear()
                 site_files[site_file] = to_xdm(Path(site_file).read_bytes())
             site = site_files[site_file]
+        registers = to_xdm(registers_xml) if registers_xml else all_registers
         node = to_xdm(source) if source is not None else site if site is not None else registers
         write_atomic(Path(out_path), sheets.transform(sheet, node, registers=registers, edition=edition, site=site, **params))  # type: ignore[arg-type]

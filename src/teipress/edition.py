@@ -432,8 +432,10 @@ class RegisterIndex:
         return self.subset_of(referenced_ids(root), depth=depth)
 
     def subset_of(self, ids: Iterable[str], *, depth: int = 3) -> bytes:
-        """`subset_xml` of an element that points to `ids` (its `referenced_ids`): a rebuild keeps each
-        document's ids, so that it knows its subset after a change of the registers without parsing it."""
+        """The entries `ids` names (an id, or a label @n), and those they point to in turn, as a register of their own:
+        `subset_xml` of an element that points to `ids` (its `referenced_ids`). A rebuild keeps each document's ids,
+        so that it knows its subset after a change of the registers without parsing it; a register page is handed
+        the entries it shows."""
         chosen: list[str] = []
         seen: set[str] = set()
         wanted = set(ids)
