@@ -2,16 +2,20 @@
 
 Prints CPU seconds per MB of TEI for each phase of a document (facts, page: each reading the source
 itself, as a build's worker does) and the slowest documents, so that a change to the XSLT can be
-measured without a whole build. The outputs go to a temporary folder.
+measured without a whole build. The outputs go to a temporary folder. The slowest documents per KB
+of their source are named too: a stylesheet whose time grows faster than a document shows there
+first, on a real corpus's largest files (a root whose teipress.toml names the corpus as source).
 
 Example:
 
     python bench/profile.py /tmp/edition-1000 --top 10
+    python bench/profile.py /tmp/escher-root --json escher-times.json
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", type=Path, help="edition root (with teipress.toml)")
     parser.add_argument("--top", type=int, default=8, help="how many of the slowest documents to name (default: 8)")
     parser.add_argument("--limit", type=int, default=0, help="profile only the first N documents (default: all)")
+    parser.add_argument("--json", type=Path, help="also write each document's size and CPU seconds per phase to this JSON file")
     args = parser.parse_args(argv)
 
     from lxml import etree
@@ -35,10 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     edition_xml = etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b""
     html._init_worker(html._WorkerSetup(edition_xml, str(html._stylesheet(config, "html/document.xsl")), RegisterIndex(merged_registers(edition)), ""))
     timings: dict[str, list[tuple[float, str]]] = {"facts": [], "page": []}
+    sizes: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="tp-profile-") as staging:
         documents = html._documents(edition, html.SiteResult(), Path(staging))[: args.limit or None]
         megabytes = sum(d.source.path.stat().st_size for d in documents) / 1e6
         for document in documents:
+            sizes[document.id] = document.source.path.stat().st_size
             where = (str(document.source.path), str(document.source.xinclude_root or ""))
             started = time.process_time()
             _key, document.attributes, _copies, _problems = html._facts_task(document.id, *where, "", staging, str(edition.source))
@@ -53,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
         total = sum(t for t, _ in times)
         print(f"{name}: {total:.2f} CPU s, {total / megabytes:.3f} s/MB; slowest: "
               + ", ".join(f"{doc} {t:.2f}" for t, doc in sorted(times, reverse=True)[: args.top]))
+        # Milliseconds per KB: a large document as slow per KB as a small one is linear; one far above is not.
+        per_kb = sorted(((1e6 * t / max(sizes[doc], 1), doc) for t, doc in times), reverse=True)
+        print(f"{name}: slowest per KB: " + ", ".join(f"{doc} ({sizes[doc] // 1000} KB) {ms:.1f} ms/KB" for ms, doc in per_kb[: args.top]))
+    if args.json:
+        args.json.write_text(json.dumps({doc: {"bytes": sizes[doc], **{name: dict((d, t) for t, d in times)[doc] for name, times in timings.items()}}
+                                         for doc in sizes}, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -86,10 +86,8 @@
     <xsl:param name="element" as="element()"/>
     <xsl:variable name="passage" select="tp:passage($element)"/>
     <xsl:variable name="own" select="$element/ancestor-or-self::*"/>
-    <xsl:variable name="texts" select="$passage//text()[not(ancestor::note except $own)]
-      [not(some $alternate in (ancestor::*[tp:behaviour(.) eq 'alternate'] except $own) satisfies empty(ancestor::* intersect tp:primary-reading($alternate)))]"/>
-    <xsl:variable name="text-before" select="string-join($texts[. &lt;&lt; $element], '')"/>
-    <xsl:variable name="text-after" select="string-join(($texts[. >> $element] except $element//text()), '')"/>
+    <xsl:variable name="text-before" select="tp:context-text($element/preceding::text()[1], $passage, $own, false(), '')"/>
+    <xsl:variable name="text-after" select="tp:context-text($element/following::text()[1], $passage, $own, true(), '')"/>
     <xsl:variable name="before" select="tokenize(normalize-space($text-before), ' ')[. ne '']"/>
     <xsl:variable name="after" select="tokenize(normalize-space($text-after), ' ')[. ne '']"/>
     <!-- A space between context and mention where the text has one ("Tito-Kim" stays one word). -->
@@ -103,6 +101,40 @@
       <xsl:variable name="cut" select="substring($words, 1, $tp:context-characters)"/>
       <xsl:attribute name="after" select="(if (matches($text-after, '^\s')) then ' ' else '') || $cut || (if (count($after) gt $tp:context-words or $cut ne $words) then ' …' else '')"/>
     </xsl:if>
+  </xsl:function>
+
+  <!-- The reading text on one side of a mention, gathered text node by text node outwards from it
+       ($node: the next one) and no further than its passage or than needed: once the text holds
+       more than $tp:context-words words, the words next to the mention and whether the passage goes
+       on are known (the farthest word may be cut where a word spans text nodes: it only counts).
+       Local, so that a passage with a thousand mentions (a long table) costs no more per mention
+       than a short one; tail-recursive, so that Saxon runs it as a loop. -->
+  <xsl:function name="tp:context-text" as="xs:string">
+    <xsl:param name="node" as="text()?"/>
+    <xsl:param name="passage" as="element()?"/>
+    <xsl:param name="own" as="element()+"/>
+    <xsl:param name="forward" as="xs:boolean"/>
+    <xsl:param name="gathered" as="xs:string"/>
+    <xsl:choose>
+      <xsl:when test="empty($node) or empty($node/ancestor::*[. is $passage]) or count(tokenize(normalize-space($gathered), ' ')[. ne '']) gt $tp:context-words">
+        <xsl:sequence select="$gathered"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="text" select="if (tp:is-reading-text($node, $own)) then string($node) else ''"/>
+        <xsl:sequence select="if ($forward)
+          then tp:context-text($node/following::text()[1], $passage, $own, $forward, $gathered || $text)
+          else tp:context-text($node/preceding::text()[1], $passage, $own, $forward, $text || $gathered)"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
+  <!-- Whether a text node belongs to the reading text around a mention ($own: the mention and its
+       ancestors): not in a note but the mention's own, not in a reading the edition does not follow. -->
+  <xsl:function name="tp:is-reading-text" as="xs:boolean">
+    <xsl:param name="node" as="text()"/>
+    <xsl:param name="own" as="element()+"/>
+    <xsl:sequence select="empty($node/ancestor::note except $own)
+      and empty(($node/ancestor::*[tp:behaviour(.) eq 'alternate'] except $own)[empty($node/ancestor::* intersect tp:primary-reading(.))])"/>
   </xsl:function>
 
   <!-- A document's title: the main title of its header, else its analytic title (a letter's own, not

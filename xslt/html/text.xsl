@@ -77,6 +77,12 @@
     <xsl:accumulator-rule match="text//note" select="$value + 1"/>
   </xsl:accumulator>
 
+  <!-- The number of a page break with an image among the text's (its IIIF canvas, see pb): counted
+       once in document order, not by counting every earlier page break at each one (quadratic). -->
+  <xsl:accumulator name="tp:canvas-number" as="xs:integer" initial-value="0">
+    <xsl:accumulator-rule match="text//pb[@facs]" select="$value + 1"/>
+  </xsl:accumulator>
+
   <!-- ================================================================== -->
   <!-- Functions other stylesheets reuse                                   -->
   <!-- ================================================================== -->
@@ -1058,7 +1064,7 @@
       </xsl:call-template>
       <!-- The page's canvas in the IIIF manifest (iiif.py numbers the text's pb[@facs] alike). -->
       <xsl:if test="@facs and ancestor::text">
-        <xsl:attribute name="data-canvas" select="'p' || count(preceding::pb[@facs][ancestor::text]) + 1"/>
+        <xsl:attribute name="data-canvas" select="'p' || accumulator-before('tp:canvas-number')"/>
       </xsl:if>
       <xsl:choose>
         <xsl:when test="exists($src)">

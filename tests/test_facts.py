@@ -1,0 +1,121 @@
+"""The facts of a document (common/facts.xsl): each mention's words in context, the same however long its passage.
+
+The context is gathered near the mention only (a passage of a thousand mentions, such as a long
+chronology table, must not cost a thousand times the passage); these tests pin that it is still
+exactly the context of the whole passage's reading text: a reference written here over lxml reads
+every text node of the passage and keeps those of the reading text, as the specification says.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from lxml import etree
+
+from teipress.saxon import Stylesheets
+
+TEI = "http://www.tei-c.org/ns/1.0"
+FACTS = {"f": "https://teipress.org/ns/facts"}
+CONTEXT_WORDS = 6
+CONTEXT_CHARACTERS = 60
+
+# The reading each alternate follows (common/readings.xsl), for the alternates the test writes.
+PRIMARY = {"choice": "expan", "app": "lem", "subst": "add"}
+
+
+def local(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+Ancestors = tuple[tuple[etree._Element, str], ...]
+
+
+def is_reading_text(ancestors: Ancestors, own: set[etree._Element]) -> bool:
+    """Whether a text node (the elements it lies in, innermost first, with their names) is reading text around a mention (`own`: it and its ancestors)."""
+    if any(name == "note" and a not in own for a, name in ancestors):
+        return False
+    # The element inside an alternate on the way to the text (ancestors[i - 1]) is the reading it lies in.
+    return all(i > 0 and ancestors[i - 1][1] == PRIMARY[name] for i, (a, name) in enumerate(ancestors) if name in PRIMARY and a not in own)
+
+
+Walk = list[tuple[str, etree._Element | None, str, Ancestors]]
+
+
+def walk(element: etree._Element, ancestors: Ancestors = ()) -> Walk:
+    """A passage in document order: each element's start and end, and each text node with the elements it lies in."""
+    inside = ((element, local(element)), *ancestors)
+    steps: Walk = [("start", element, "", ())]
+    if element.text:
+        steps.append(("text", None, element.text, inside))
+    for child in element:
+        steps += walk(child, inside)
+        if child.tail:
+            steps.append(("text", None, child.tail, inside))
+    return [*steps, ("end", element, "", ())]
+
+
+def expected_context(mention: etree._Element, walks: dict[etree._Element, Walk]) -> tuple[str | None, str | None]:
+    """The before and after attributes facts.xsl gives a mention, from the whole passage's reading text."""
+    own = {mention, *mention.iterancestors()}
+    passage = next(a for a in mention.iterancestors() if local(a) in ("p", "note"))
+    if passage not in walks:
+        walks[passage] = walk(passage, tuple((a, local(a)) for a in passage.iterancestors()))
+    steps = walks[passage]
+    start = next(i for i, step in enumerate(steps) if step[:2] == ("start", mention))
+    end = next(i for i, step in enumerate(steps) if step[:2] == ("end", mention))
+    text_before = "".join(text for kind, _, text, ancestors in steps[:start] if kind == "text" and is_reading_text(ancestors, own))
+    text_after = "".join(text for kind, _, text, ancestors in steps[end:] if kind == "text" and is_reading_text(ancestors, own))
+    before_words, after_words = text_before.split(), text_after.split()
+    before = after = None
+    if before_words:
+        words = " ".join(before_words[-CONTEXT_WORDS:])
+        cut = words[-CONTEXT_CHARACTERS:]
+        before = ("… " if len(before_words) > CONTEXT_WORDS or cut != words else "") + cut + (" " if re.search(r"\s$", text_before) else "")
+    if after_words:
+        words = " ".join(after_words[:CONTEXT_WORDS])
+        cut = words[:CONTEXT_CHARACTERS]
+        after = (" " if re.match(r"\s", text_after) else "") + cut + (" …" if len(after_words) > CONTEXT_WORDS or cut != words else "")
+    return before, after
+
+
+def long_passage(mentions: int, seed: int) -> str:
+    """One paragraph with `mentions` names among words, notes (each a passage of its own), alternates and words split by markup."""
+    rng = random.Random(seed)
+    words = ["Zug", "Luzern", "der", "Gotthard", "Bahn", "Konferenz", "am", "7.", "August", "1863", "Delegierte", "(ZH,", "BE)", "—", "Escher"]
+    parts = []
+    for number in range(mentions):
+        parts.append(" ".join(rng.choice(words) for _ in range(rng.randint(0, 9))))
+        parts.append(rng.choice([
+            " ", "", " <note>eine Anmerkung, nie Kontext</note> ", "<choice><abbr>Dr.</abbr><expan>Doktor</expan></choice> ",
+            " <app><lem>gesagt</lem><rdg>geschrieben</rdg></app> ", "<subst><del>alt</del><add>neu</add></subst>", " Ti<hi>to</hi>-",
+            "\n\t", " <lb/>Zei<lb break=\"no\"/>le ",
+        ]))
+        name = f'<persName ref="#p{number % 7}">Name {number}</persName>'
+        parts.append(rng.choice([name, name, f"<note>Anmerkung mit {name} darin</note>",
+                                 f"<choice><abbr>{name}</abbr><expan>Herr</expan></choice>", f"<hi>{name}</hi>"]))
+    return f'<TEI xmlns="{TEI}"><teiHeader/><text><body><p xml:id="long">{"".join(parts)} Ende.</p><p>Nächster Absatz.</p></body></text></TEI>'
+
+
+def test_each_mention_of_a_long_passage_has_the_context_of_the_whole_passage() -> None:
+    document = etree.fromstring(long_passage(400, seed=11))
+    mentions = document.findall(f".//{{{TEI}}}persName")
+    walks: dict[etree._Element, Walk] = {}
+    facts = etree.fromstring(Stylesheets().transform("common/facts.xsl", document).encode("utf-8"))
+    found = [(m.get("before"), m.get("after")) for m in facts.iterfind("f:mention", FACTS)]
+    assert found == [expected_context(mention, walks) for mention in mentions]
+    assert len(found) == 400
+
+
+def test_the_context_stops_at_the_passage_and_keeps_words_split_by_markup_whole() -> None:
+    document = etree.fromstring(
+        f'<TEI xmlns="{TEI}"><teiHeader/><text><body><p>Erster Absatz endet hier.</p>'
+        f'<p><persName ref="#a">Anna</persName> und Ti<hi>to</hi>-<persName ref="#k">Kim</persName>'
+        f'<note>nie</note> reisten am <choice><abbr>Mo.</abbr><expan>Montag</expan></choice> nach <placeName ref="#z">Zug</placeName>'
+        f' und weiter, eins zwei drei vier fünf sechs sieben.</p></body></text></TEI>')
+    facts = etree.fromstring(Stylesheets().transform("common/facts.xsl", document).encode("utf-8"))
+    assert [(m.get("surface"), m.get("before"), m.get("after")) for m in facts.iterfind("f:mention", FACTS)] == [
+        ("Anna", None, " und Tito-Kim reisten am Montag nach …"),
+        ("Kim", "Anna und Tito-", " reisten am Montag nach Zug und …"),
+        ("Zug", "… und Tito-Kim reisten am Montag nach ", " und weiter, eins zwei drei vier …"),
+    ]
