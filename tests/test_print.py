@@ -46,6 +46,14 @@ PERSONS = [("zander", "Zander", "Dora"), ("ofen", "Ofen", "Bruno"), ("oezdemir",
 LONG_TITLE = "Der Briefwechsel der Donaudampfschifffahrtsgesellschaftskapitäne mit den Kunstgeschichtsschreibern"
 
 
+# References between letters (lib.typ tp-ref): the first letter to the last (by its id, with words) and to a
+# paragraph of the one before it (a file and a passage, without words); the last to the first and to its neighbour.
+CROSS_REFERENCES = {
+    0: '<p>Siehe <ref target="#{last}">den letzten Brief</ref> und <ref target="{before_last}.xml#{before_last}-p3"/>.</p>',
+    -1: '<p>Zurück zu <ref target="#brief-000">dem ersten Brief</ref>, vorher <ref target="#{before_last}"/>.</p>',
+}
+
+
 def write_synthetic_edition(root: Path, letters: int) -> None:
     """`letters` invented letters over four years, each naming persons and places of the registers."""
     tei = root / "tei"
@@ -70,9 +78,10 @@ def write_synthetic_edition(root: Path, letters: int) -> None:
         year, month = 1850 + number * 4 // letters, 1 + number % 12
         key, surname, forename = PERSONS[number % len(PERSONS)]
         place = ("zuerich", "Zürich") if number % 3 else ("enge", "Enge")
-        body = "".join(f'<p>{sentence * 3}<persName ref="#{key}">{forename} {surname}</persName> schreibt aus '
+        body = "".join(f'<p xml:id="brief-{number:03d}-p{paragraph}">Absatz {paragraph}. {sentence * 3}<persName ref="#{key}">{forename} {surname}</persName> schreibt aus '
                        f'<placeName ref="#{place[0]}">{place[1]}</placeName> und <placeName ref="#bern">Bern</placeName>. {sentence * 2}</p>'
-                       for _ in range(4))
+                       for paragraph in range(1, 5))
+        body += CROSS_REFERENCES.get(number if number < letters - 1 else -1, "").format(last=f"brief-{letters - 1:03d}", before_last=f"brief-{letters - 2:03d}")
         (tei / f"brief-{number:03d}.xml").write_text(
             f'<TEI {ns} xml:id="brief-{number:03d}" xml:lang="de"><teiHeader><fileDesc><titleStmt><title>Brief {number + 1} von {forename} {surname}</title></titleStmt>'
             '<publicationStmt><p>Test fixture.</p></publicationStmt><sourceDesc><p>Erfunden für Tests.</p></sourceDesc></fileDesc>'
@@ -242,6 +251,30 @@ def test_volumes_by_years(tmp_path: Path) -> None:
         with pymupdf.open(volume) as document:
             titles.append(re.search(r"Band \d: [\d–]+", " ".join(document[0].get_text().split()))[0])
     assert titles == ["Band 1: 1850–1851", "Band 2: 1852–1853"]
+
+
+def test_a_reference_gives_the_volume_and_page_of_its_target(volumes_build: Build) -> None:
+    """lib.typ tp-ref: "(Bd. 4, S. 8)" after a reference's words, the locator alone for one without; in
+    its own volume the page alone. Each expected page is where the target's words are printed."""
+    volumes = volumes_build.result.volumes
+    pages: list[list[str]] = []
+    starts: dict[str, tuple[int, int]] = {}
+    for number, volume in enumerate(volumes, start=1):
+        with pymupdf.open(volume) as document:
+            pages.append([" ".join(page.get_text().split()) for page in document])
+            starts.update({title: (number, page) for _, title, page in document.get_toc() if title.startswith("Brief ")})
+    first, before_last, last = (starts[f"Brief {n} von {PERSONS[(n - 1) % 4][2]} {PERSONS[(n - 1) % 4][1]}"] for n in (1, 11, 12))
+    assert first[0] == 1 and last[0] == before_last[0] == len(volumes) > 2
+    # The third paragraph of the letter before the last: the page where its words begin.
+    passage = next(page for page in range(before_last[1], len(pages[last[0] - 1]) + 1) if "Absatz 3." in pages[last[0] - 1][page - 1])
+    # Each reference once, on its letter's last page (the first and the last volume).
+    sentences = [(volume, page, re.search(r"(Siehe|Zurück zu) .*? (und|vorher) (Bd\. \d+, )?S\. \d+\.", text)[0])
+                 for volume, texts in enumerate(pages, start=1) for page, text in enumerate(texts, start=1) if re.search(r"(Siehe|Zurück zu) ", text)]
+    assert [sentence for _, _, sentence in sentences] == [
+        f"Siehe den letzten Brief (Bd. {last[0]}, S. {last[1]}) und Bd. {last[0]}, S. {passage}.",
+        f"Zurück zu dem ersten Brief (Bd. 1, S. {first[1]}), vorher S. {before_last[1]}.",
+    ]
+    assert [volume for volume, _, _ in sentences] == [1, len(volumes)]
 
 
 @pytest.mark.parametrize(("setting", "message"), [
