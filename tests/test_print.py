@@ -3,6 +3,7 @@ the interface's words; and a visual review sheet of page images for a person to 
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -44,6 +45,8 @@ def build(root: Path, out: Path, **settings: object) -> Build:
 # Invented persons (surname, forename) and places, one place inside another (a sub-entry).
 PERSONS = [("zander", "Zander", "Dora"), ("ofen", "Ofen", "Bruno"), ("oezdemir", "Özdemir", "Cem"), ("ober", "Ober", "Anna")]
 LONG_TITLE = "Der Briefwechsel der Donaudampfschifffahrtsgesellschaftskapitäne mit den Kunstgeschichtsschreibern"
+# A chapter title longer than a line of the contents at A5.
+INTRODUCTION = "Einleitung: die Briefe der Kapitäne über die Fahrpläne, die Kosten der Reparaturen und die Reisen zwischen Wien und Bern"
 
 
 # References between letters (lib.typ tp-ref): the first letter to the last (by its id, with words) and to a
@@ -70,7 +73,7 @@ def write_synthetic_edition(root: Path, letters: int) -> None:
         f'<TEI {ns} xml:lang="de"><teiHeader><fileDesc><titleStmt><title type="main">{LONG_TITLE}</title><editor>Erika Musterfrau</editor></titleStmt>'
         '<publicationStmt><publisher>Testverlag</publisher><pubPlace>Zürich</pubPlace><date when="2026-01-01">2026</date>'
         '<availability><licence target="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</licence></availability></publicationStmt>'
-        '<sourceDesc><p>Erfunden für Tests.</p></sourceDesc></fileDesc></teiHeader><text><body><div type="introduction"><head>Einleitung</head>'
+        f'<sourceDesc><p>Erfunden für Tests.</p></sourceDesc></fileDesc></teiHeader><text><body><div type="introduction"><head>{INTRODUCTION}</head>'
         '<p>Eine erfundene Edition für Tests des Drucks.</p></div></body></text></TEI>', encoding="utf-8")
     sentence = ("Die Schifffahrtsgesellschaft beriet lange über die neuen Fahrpläne und über die Kosten der Reparaturen, "
                 "und niemand wusste, wie die Sache ausgehen würde, bis der Brief kam. ")
@@ -373,6 +376,22 @@ def test_contents_lines_end_in_right_aligned_page_numbers(seed_build: Build, vol
             assert numbers == [page for _, _, page in toc]
             right_edges = {round(box.x1) for box, _ in ends}
             assert max(right_edges) - min(right_edges) <= 1, right_edges
+
+
+def test_a_contents_entry_that_wraps_hangs_under_its_first_line(volumes_build: Build) -> None:
+    """The introduction's long title in the first volume's contents: its first line at the margin, its
+    turned lines 1.5em in (lib.typ's contents), the last ending in the leaders and the page number."""
+    with pymupdf.open(volumes_build.result.volumes[0]) as document:
+        lines = text_lines(document[2])
+        toc = document.get_toc()
+    margin = min(box.x0 for box, _ in lines)
+    first = next(index for index, (_, text) in enumerate(lines) if text.startswith("Einleitung:"))
+    turned = list(itertools.takewhile(lambda line: line[0].x0 > margin + 1, lines[first + 1:]))
+    assert lines[first][0].x0 == margin and len(turned) >= 1
+    em = 9.5  # the A5 text size
+    assert all(abs((box.x0 - margin) / em - 1.5) < 0.05 for box, _ in turned), [(box.x0 - margin) / em for box, _ in turned]
+    assert " ".join(text for _, text in [lines[first], *turned]).replace("\u2060", "").startswith(INTRODUCTION)
+    assert re.search(r"\. \.[ .\u2060]*(\d+)$", turned[-1][1])[1] == str(next(page for _, title, page in toc if title == INTRODUCTION))
 
 
 # ---- the visual review sheet ---------------------------------------------------------------------
