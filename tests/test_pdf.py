@@ -94,21 +94,24 @@ SPAN_GAP = 1.0  # points between two spans of a line that make them two words
 DOCUMENT_APPARATUS = ("Cited documents", "Persons, places, organisations", "Cite as")
 
 
-def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece]]:
+def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece], list[Piece]]:
     """A document as its PDF prints it, by the rules of tests/nothing_lost.py: the reading stream, and
-    the stream of its footnote area. The PDF's own additions are put in where its rules put them:
+    the two series of its footnote area, the notes and the apparatus. The PDF's own additions are put
+    in where its rules put them:
     - in the text, a note's number where the note is called (notes, also those of recorded readings,
       are numbered in the order the PDF calls them: those of a recorded reading right after the
       shown reading), a corpus member's title, the web address of a ptr without words;
-    - in the footnote area, in the order of the calls: a note's number and its text (a note in a note
+    - in the notes, in the order of the calls: a note's number and its text (a note in a note
       in parentheses after a space; an alternate in a note shows the other readings after a space in
-      brackets, "text label; text label"); an apparatus entry for an alternate with recorded readings:
+      brackets, "text label; text label");
+    - in the apparatus, in the order of the calls: an entry for an alternate with recorded readings,
       "lemma] text label; text label" (xslt/pdf/text.xsl tp:apparatus, lib.typ tp-app; its line
       number is stripped with the other line numbers), a reading's text without its notes and with
       its white space collapsed, "om." when it has none; the label the witnesses (without "#"), else
       abbr., sic, orig., del., add., rdg. or the element's name."""
     body: list[Piece] = []
     footnotes: list[Piece] = []
+    apparatus: list[Piece] = []
     numbers = iter(range(1, 1_000_000))
 
     def text(out: list[Piece], value: str | None, between_readings: bool = False) -> None:
@@ -176,7 +179,7 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece]]:
                     if in_note:
                         out.append(f" [{entry}]")
                     else:
-                        footnotes.extend([SOFT, f"{reading_text(shown)}] {entry}", SOFT])
+                        apparatus.extend([SOFT, f"{reading_text(shown)}] {entry}", SOFT])
                 for other_note in (n for r in others for n in r.iter(f"{{{TEI_NS}}}note")):
                     if not any(is_tei(a, "note") and any(a is r or r in a.iterancestors() for r in others) for a in other_note.iterancestors()):
                         note(other_note, out, in_note)
@@ -191,7 +194,7 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece]]:
             text(out, child.tail, True)
 
     walk(root, body, False)
-    return body, footnotes
+    return body, footnotes, apparatus
 
 
 # What the PDF sets around an element of the manuscript's state (xslt/pdf/transcription.xsl, lib.typ):
@@ -265,13 +268,15 @@ def pdf_chapter_pages(document: pymupdf.Document, title: str) -> range:
     return range(first - 1, (following[0] - 1) if following else len(document))
 
 
-def pdf_lines(document: pymupdf.Document, pages: range) -> tuple[list[Line], list[Line]]:
-    """The lines of the reading text on these pages, and those of the footnote area (notes and
-    apparatus), inside the text block: no running heads, page numbers or line numbers in the margins,
+def pdf_lines(document: pymupdf.Document, pages: range) -> tuple[list[Line], list[Line], list[Line]]:
+    """The lines of the reading text on these pages, and those of the footnote area's two series, the
+    notes and the apparatus paragraph below them (from the first line that opens with a bold line
+    number), inside the text block: no running heads, page numbers or line numbers in the margins,
     on the chapter's first page nothing of its heading and metadata block (the two rules around it),
-    in the footnote area no line number of an apparatus entry (a bold number opening a line)."""
+    in the apparatus no line number (a bold number)."""
     body: list[Line] = []
     notes: list[Line] = []
+    apparatus: list[Line] = []
     for number in pages:
         page = document[number]
         width, height = page.rect.width, page.rect.height
@@ -295,15 +300,17 @@ def pdf_lines(document: pymupdf.Document, pages: range) -> tuple[list[Line], lis
             if baseline < top or baseline > bottom or span["bbox"][2] <= left + 0.5:
                 continue
             lines.setdefault((baseline > separator, round(baseline / 3)), []).append((span["bbox"][0], span))  # superscripts join their line
+        in_apparatus = False
         for (in_notes, baseline), parts in sorted(lines.items(), key=lambda item: item[0][1]):
             parts.sort(key=lambda part: part[0])
-            if in_notes and parts[0][1]["flags"] & 16 and parts[0][1]["text"].strip().isdigit():
-                parts = parts[1:]
+            in_apparatus = in_apparatus or (in_notes and bool(parts[0][1]["flags"] & 16) and parts[0][1]["text"].strip().isdigit())
+            if in_apparatus:
+                parts = [part for part in parts if not (part[1]["flags"] & 16 and part[1]["text"].strip().isdigit())]
             # Spans apart on one line (the cells of a table row) are separate words.
             text = "".join((" " if index and span["bbox"][0] > parts[index - 1][1]["bbox"][2] + SPAN_GAP else "") + span["text"]
                            for index, (_, span) in enumerate(parts))
-            (notes if in_notes else body).append(Line(baseline, parts[0][0] if parts else 0, text))
-    return body, notes
+            (apparatus if in_apparatus else notes if in_notes else body).append(Line(baseline, parts[0][0] if parts else 0, text))
+    return body, notes, apparatus
 
 
 def span_text(chars: list[dict]) -> str:
@@ -349,8 +356,8 @@ def pdf_stream(lines: list[Line]) -> list:
 def assert_pdf_reading_exact(pdf: Path, root: etree._Element, title: str, where: str) -> None:
     """The reading text of a document's chapter, and its footnote area, exactly as the TEI has them."""
     with pymupdf.open(pdf) as document:
-        body, notes = pdf_lines(document, pdf_chapter_pages(document, title))
-    reading, footnotes = pdf_reading(root)
+        body, notes, apparatus = pdf_lines(document, pdf_chapter_pages(document, title))
+    reading, footnotes, entries = pdf_reading(root)
     # A document's own PDF ends with its compact apparatus and colophon (xslt/pdf/document.xsl).
     body = body[:next((index for index, line in enumerate(body) if line.text.strip().startswith(DOCUMENT_APPARATUS)), len(body))]
     # Rule 5: the lists of the back follow the text under their heading (xslt/pdf/document-register.xsl).
@@ -358,7 +365,8 @@ def assert_pdf_reading_exact(pdf: Path, root: etree._Element, title: str, where:
     body, register = body[:start], body[start:]
     assert_kept_in_order(expected_streams(root).register, pdf_stream(register), f"{where} (document register)")
     assert_same_text(reading, pdf_stream(body), f"{where} (reading text)", addable=PDF_ADDED)
-    assert_same_text(footnotes, pdf_stream(notes), f"{where} (notes and apparatus)", addable=PDF_ADDED)
+    assert_same_text(footnotes, pdf_stream(notes), f"{where} (notes)", addable=PDF_ADDED)
+    assert_same_text(entries, pdf_stream(apparatus), f"{where} (apparatus)", addable=PDF_ADDED)
 
 
 def document_title(root: etree._Element) -> str:
@@ -523,10 +531,8 @@ def test_line_numbers_restart_with_each_document_of_the_book(edition_build: Buil
 
 def test_apparatus_keyed_to_line_numbers_apart_from_notes(edition_build: Build) -> None:
     text = page_texts(edition_build.out / f"{TELEGRAM}.pdf")[0]
-    assert "4 Ambassador] Amb. abbr." in text
-    assert "4 the delegation] a delegation B" in text
-    assert "4 received] recieved sic" in text
-    assert "1The meeting took place later; șță in a note." in text
+    # The notes, then the apparatus as one paragraph: the three entries of line 4 after one number.
+    assert "1The meeting took place later; șță in a note. 4 Ambassador] Amb. abbr. the delegation] a delegation B received] recieved sic" in text
     # The reading text follows the edition's choices.
     assert "The Ambassador wrote that the delegation arrived, received by Kim Il Sung" in text
 

@@ -3,6 +3,7 @@ the interface's words; and a visual review sheet of page images for a person to 
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -44,6 +45,16 @@ def build(root: Path, out: Path, **settings: object) -> Build:
 # Invented persons (surname, forename) and places, one place inside another (a sub-entry).
 PERSONS = [("zander", "Zander", "Dora"), ("ofen", "Ofen", "Bruno"), ("oezdemir", "Özdemir", "Cem"), ("ober", "Ober", "Anna")]
 LONG_TITLE = "Der Briefwechsel der Donaudampfschifffahrtsgesellschaftskapitäne mit den Kunstgeschichtsschreibern"
+# A chapter title longer than a line of the contents at A5.
+INTRODUCTION = "Einleitung: die Briefe der Kapitäne über die Fahrpläne, die Kosten der Reparaturen und die Reisen zwischen Wien und Bern"
+
+
+# References between letters (lib.typ tp-ref): the first letter to the last (by its id, with words) and to a
+# paragraph of the one before it (a file and a passage, without words); the last to the first and to its neighbour.
+CROSS_REFERENCES = {
+    0: '<p>Siehe <ref target="#{last}">den letzten Brief</ref> und <ref target="{before_last}.xml#{before_last}-p3"/>.</p>',
+    -1: '<p>Zurück zu <ref target="#brief-000">dem ersten Brief</ref>, vorher <ref target="#{before_last}"/>.</p>',
+}
 
 
 def write_synthetic_edition(root: Path, letters: int) -> None:
@@ -62,7 +73,7 @@ def write_synthetic_edition(root: Path, letters: int) -> None:
         f'<TEI {ns} xml:lang="de"><teiHeader><fileDesc><titleStmt><title type="main">{LONG_TITLE}</title><editor>Erika Musterfrau</editor></titleStmt>'
         '<publicationStmt><publisher>Testverlag</publisher><pubPlace>Zürich</pubPlace><date when="2026-01-01">2026</date>'
         '<availability><licence target="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</licence></availability></publicationStmt>'
-        '<sourceDesc><p>Erfunden für Tests.</p></sourceDesc></fileDesc></teiHeader><text><body><div type="introduction"><head>Einleitung</head>'
+        f'<sourceDesc><p>Erfunden für Tests.</p></sourceDesc></fileDesc></teiHeader><text><body><div type="introduction"><head>{INTRODUCTION}</head>'
         '<p>Eine erfundene Edition für Tests des Drucks.</p></div></body></text></TEI>', encoding="utf-8")
     sentence = ("Die Schifffahrtsgesellschaft beriet lange über die neuen Fahrpläne und über die Kosten der Reparaturen, "
                 "und niemand wusste, wie die Sache ausgehen würde, bis der Brief kam. ")
@@ -70,9 +81,10 @@ def write_synthetic_edition(root: Path, letters: int) -> None:
         year, month = 1850 + number * 4 // letters, 1 + number % 12
         key, surname, forename = PERSONS[number % len(PERSONS)]
         place = ("zuerich", "Zürich") if number % 3 else ("enge", "Enge")
-        body = "".join(f'<p>{sentence * 3}<persName ref="#{key}">{forename} {surname}</persName> schreibt aus '
+        body = "".join(f'<p xml:id="brief-{number:03d}-p{paragraph}">Absatz {paragraph}. {sentence * 3}<persName ref="#{key}">{forename} {surname}</persName> schreibt aus '
                        f'<placeName ref="#{place[0]}">{place[1]}</placeName> und <placeName ref="#bern">Bern</placeName>. {sentence * 2}</p>'
-                       for _ in range(4))
+                       for paragraph in range(1, 5))
+        body += CROSS_REFERENCES.get(number if number < letters - 1 else -1, "").format(last=f"brief-{letters - 1:03d}", before_last=f"brief-{letters - 2:03d}")
         (tei / f"brief-{number:03d}.xml").write_text(
             f'<TEI {ns} xml:id="brief-{number:03d}" xml:lang="de"><teiHeader><fileDesc><titleStmt><title>Brief {number + 1} von {forename} {surname}</title></titleStmt>'
             '<publicationStmt><p>Test fixture.</p></publicationStmt><sourceDesc><p>Erfunden für Tests.</p></sourceDesc></fileDesc>'
@@ -244,6 +256,30 @@ def test_volumes_by_years(tmp_path: Path) -> None:
     assert titles == ["Band 1: 1850–1851", "Band 2: 1852–1853"]
 
 
+def test_a_reference_gives_the_volume_and_page_of_its_target(volumes_build: Build) -> None:
+    """lib.typ tp-ref: "(Bd. 4, S. 8)" after a reference's words, the locator alone for one without; in
+    its own volume the page alone. Each expected page is where the target's words are printed."""
+    volumes = volumes_build.result.volumes
+    pages: list[list[str]] = []
+    starts: dict[str, tuple[int, int]] = {}
+    for number, volume in enumerate(volumes, start=1):
+        with pymupdf.open(volume) as document:
+            pages.append([" ".join(page.get_text().split()) for page in document])
+            starts.update({title: (number, page) for _, title, page in document.get_toc() if title.startswith("Brief ")})
+    first, before_last, last = (starts[f"Brief {n} von {PERSONS[(n - 1) % 4][2]} {PERSONS[(n - 1) % 4][1]}"] for n in (1, 11, 12))
+    assert first[0] == 1 and last[0] == before_last[0] == len(volumes) > 2
+    # The third paragraph of the letter before the last: the page where its words begin.
+    passage = next(page for page in range(before_last[1], len(pages[last[0] - 1]) + 1) if "Absatz 3." in pages[last[0] - 1][page - 1])
+    # Each reference once, on its letter's last page (the first and the last volume).
+    sentences = [(volume, page, re.search(r"(Siehe|Zurück zu) .*? (und|vorher) (Bd\. \d+, )?S\. \d+\.", text)[0])
+                 for volume, texts in enumerate(pages, start=1) for page, text in enumerate(texts, start=1) if re.search(r"(Siehe|Zurück zu) ", text)]
+    assert [sentence for _, _, sentence in sentences] == [
+        f"Siehe den letzten Brief (Bd. {last[0]}, S. {last[1]}) und Bd. {last[0]}, S. {passage}.",
+        f"Zurück zu dem ersten Brief (Bd. 1, S. {first[1]}), vorher S. {before_last[1]}.",
+    ]
+    assert [volume for volume, _, _ in sentences] == [1, len(volumes)]
+
+
 @pytest.mark.parametrize(("setting", "message"), [
     ('volume_pages = 0', "volume_pages must be a whole number of at least 1, not 0"),
     ('volumes = ["1975-1976", "1970"]', "`volumes`: the ranges must follow one another in time without overlapping, not ['1975-1976', '1970']"),
@@ -340,6 +376,22 @@ def test_contents_lines_end_in_right_aligned_page_numbers(seed_build: Build, vol
             assert numbers == [page for _, _, page in toc]
             right_edges = {round(box.x1) for box, _ in ends}
             assert max(right_edges) - min(right_edges) <= 1, right_edges
+
+
+def test_a_contents_entry_that_wraps_hangs_under_its_first_line(volumes_build: Build) -> None:
+    """The introduction's long title in the first volume's contents: its first line at the margin, its
+    turned lines 1.5em in (lib.typ's contents), the last ending in the leaders and the page number."""
+    with pymupdf.open(volumes_build.result.volumes[0]) as document:
+        lines = text_lines(document[2])
+        toc = document.get_toc()
+    margin = min(box.x0 for box, _ in lines)
+    first = next(index for index, (_, text) in enumerate(lines) if text.startswith("Einleitung:"))
+    turned = list(itertools.takewhile(lambda line: line[0].x0 > margin + 1, lines[first + 1:]))
+    assert lines[first][0].x0 == margin and len(turned) >= 1
+    em = 9.5  # the A5 text size
+    assert all(abs((box.x0 - margin) / em - 1.5) < 0.05 for box, _ in turned), [(box.x0 - margin) / em for box, _ in turned]
+    assert " ".join(text for _, text in [lines[first], *turned]).replace("\u2060", "").startswith(INTRODUCTION)
+    assert re.search(r"\. \.[ .\u2060]*(\d+)$", turned[-1][1])[1] == str(next(page for _, title, page in toc if title == INTRODUCTION))
 
 
 # ---- the visual review sheet ---------------------------------------------------------------------

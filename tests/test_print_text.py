@@ -317,3 +317,41 @@ def test_the_site_describes_a_source_in_the_same_words_as_print(tmp_path: Path, 
     essay = etree.parse(str(REPOSITORY / "tei" / f"{name}.xml"))
     printed = source_of(stylesheets.transform("pdf/document.xsl", to_xdm(essay), part="book", registers=to_xdm(EMPTY_REGISTERS), document_id=name))
     assert shown == [printed]
+
+
+# --- the apparatus as reledmac sets it: two series at the foot of the page (lib.typ tp-footnote-entry) ---
+
+APPARATUS_LETTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="apparatus-letter"><teiHeader><fileDesc>
+  <titleStmt><title>Letter with readings</title></titleStmt><publicationStmt><p>Test fixture.</p></publicationStmt>
+  <sourceDesc><p>Invented for tests.</p></sourceDesc></fileDesc></teiHeader>
+  <text type="letter"><body>
+    <p>First <app><lem>alpha</lem><rdg wit="#A">beta</rdg></app> and <app><lem>gamma</lem><rdg wit="#B">delta</rdg><rdg wit="#C #D"/></app>
+    stand on one line.<note>An editorial note.</note> {filler} Then a word <choice><sic>recieved</sic><corr>received</corr></choice> later.</p>
+  </body></text></TEI>"""
+
+
+def test_the_apparatus_runs_together_below_the_notes_as_reledmac_sets_it(tmp_path: Path) -> None:
+    """Notes first, numbered; then one paragraph of apparatus entries: the line number once in bold for
+    the entries of one line, "lemma] reading" with the witnesses' sigla in italics, "om." for a witness without text."""
+    import shutil
+    import subprocess
+
+    edition = tmp_path / "tei"
+    edition.mkdir()
+    shutil.copy(LAYOUT / "edition.xml", edition / "edition.xml")
+    (edition / "apparatus-letter.xml").write_text(APPARATUS_LETTER.format(filler="The words of the letter run on to fill its lines. " * 8), encoding="utf-8")
+    pdf = build(edition, tmp_path / "out").out / "apparatus-letter.pdf"
+    lines = [text for text, _ in text_lines(pdf)]
+    first = next(index for index, text in enumerate(lines) if text.startswith("First alpha and gamma"))
+    later = next(index for index, text in enumerate(lines) if "received" in text) - first + 1
+    layout = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    foot = [" ".join(line.split()) for line in layout[layout.index("1An editorial note."):].splitlines() if line.strip()]
+    assert foot[:2] == ["1An editorial note.", f"1 alpha] beta A gamma] delta B; om. C D {later} received] recieved sic"]
+    assert later > 2
+    with pymupdf.open(pdf) as document:
+        page = document[0]
+        note_top = next(box.y1 for text, box in text_lines(pdf) if text == "1An editorial note.")
+        spans = [span for block in page.get_text("dict")["blocks"] for line in block.get("lines", []) for span in line["spans"]
+                 if span["text"].strip() and note_top < span["origin"][1] < page.rect.height * 0.88]
+    assert [span["text"].strip() for span in spans if span["flags"] & 16] == ["1", str(later)]
+    assert [span["text"].strip() for span in spans if span["flags"] & 2] == ["A", "B", "C D", "sic"]

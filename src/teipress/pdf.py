@@ -16,7 +16,7 @@ import itertools
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -195,36 +195,18 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             volumes = plan_volumes(in_order, config.volume_pages, config.volumes)
             book_key = _digest(code_key.encode(), edition_tree or b"", registers, str(len(volumes)).encode())
             previous_volumes = previous.get("volumes") if isinstance(previous.get("volumes"), dict) else {}
-            volume_cache: dict[str, dict[str, Any]] = {}
             cited_anywhere = sorted({cited for outcome in in_order for cited in outcome.cited})
             keyed = []
             for volume in volumes:
                 key = _digest(book_key.encode(), str(volume.number).encode(), volume.years.encode(), str(volume.last).encode(),
                               *(keys[o.document_id].encode() for o in volume.documents))
                 keyed.append((volume, key))
-            # The volumes before the last in parallel, each in a fresh worker (Typst's cache keeps what a
-            # compilation needed), then the last, whose indexes need the others' pages.
-            earlier = [(volume, key) for volume, key in keyed if not volume.last]
-            pending = [(volume, key) for volume, key in earlier if not _reuse_volume(previous_volumes, out_dir, staging, volume, key, volume_cache)]
             # Pages the workers typeset since they started: Typst's cache grows with them.
             pages_in_workers = sum(o.pages for o in fresh)
-            for start in range(0, len(pending), max(1, jobs)):
-                batch = pending[start:start + max(1, jobs)]
-                pages_in_workers = _fresh_workers_if_full(pool, pages_in_workers, batch, config.volume_pages)
-                done = pool.map(_typeset_book, [(f"volume {volume.number} of the book", (edition_tree, _volume_setting(volume, cited_anywhere, {}, images)))
-                                                for volume, _ in batch])
-                for (volume, key), (conformant, index_pages) in zip(batch, done):
-                    volume_cache[volume.file.as_posix()] = {"key": key, "conformant": conformant, "index_pages": index_pages}
-                    result.book_typeset = True
-            earlier_pages = {str(volume.number): volume_cache[volume.file.as_posix()]["index_pages"] for volume, _ in earlier}
-            last, last_key = keyed[-1]
-            last_key = _digest(last_key.encode(), json.dumps(earlier_pages, sort_keys=True).encode())
-            if not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, volume_cache):
-                _fresh_workers_if_full(pool, pages_in_workers, [(last, last_key)], config.volume_pages)
-                conformant, index_pages = pool.call(_typeset_book, f"volume {last.number} of the book" if last.number else "the edition's book",
-                                                    edition_tree, _volume_setting(last, cited_anywhere, earlier_pages, images))
-                volume_cache[last.file.as_posix()] = {"key": last_key, "conformant": conformant, "index_pages": index_pages}
-                result.book_typeset = True
+            volume_cache, result.book_typeset = _typeset_volumes(
+                pool, keyed, previous_volumes, out_dir, staging, lambda volume, earlier_pages, targets: (edition_tree, _volume_setting(
+                    volume, cited_anywhere, earlier_pages, images, targets)), jobs=max(1, jobs), volume_pages=config.volume_pages,
+                pages_in_workers=pages_in_workers)
         ordered = [outcomes[names[doc]] for doc in edition.documents]
         write_atomic(staging / PDF_CACHE, json.dumps({
             "teipress": __version__,
@@ -247,6 +229,85 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
 
 
 # ---- volumes ------------------------------------------------------------------------------------
+
+# How often the volumes are typeset again at most because a reference's target moved to another page:
+# a volume typeset again with its references' new locators may move its own targets by a line.
+REFERENCE_ROUNDS = 3
+
+
+def _typeset_volumes(pool: WorkerPool, keyed: list[tuple[Volume, str]], previous_volumes: dict[str, Any], out_dir: Path,
+                     staging: Path, setting: Callable[[Volume, dict[str, Any], dict[str, list[int]]], tuple[bytes | None, dict[str, Any]]], *, jobs: int, volume_pages: int, pages_in_workers: int) -> tuple[dict[str, dict[str, Any]], bool]:
+    """Typeset the volumes whose key changed, then again those whose references to other volumes
+    ("vol. 2, p. 34") point at pages that are no longer right, until none is (at most REFERENCE_ROUNDS).
+
+    The volumes before the last in parallel, each in a fresh worker (Typst's cache keeps what a
+    compilation needed), then the last, whose indexes need the others' index pages. A volume is first
+    given where the previous build found the targets; it reports its own targets' pages and the ids its
+    references point at (lib.typ `tp-target-pages`), so that after a round each volume's locators can be
+    checked against where the targets now lie. `setting(volume, earlier_pages, targets)` gives the
+    arguments of `_typeset_book`. Returns the volumes' cache entries and whether any was typeset.
+    """
+    cache: dict[str, dict[str, Any]] = {}
+    targets_given: dict[str, dict[str, list[int]]] = {}
+    guess = _found_targets([entry for entry in previous_volumes.values() if isinstance(entry, dict)])
+    earlier = [(volume, key) for volume, key in keyed if not volume.last]
+    last, last_base_key = keyed[-1]
+    pending = [(volume, key) for volume, key in earlier if not _reuse_volume(previous_volumes, out_dir, staging, volume, key, cache)]
+    last_pending = False
+    typeset_any = False
+    for _ in range(REFERENCE_ROUNDS):
+        for start in range(0, len(pending), jobs):
+            batch = pending[start:start + jobs]
+            pages_in_workers = _fresh_workers_if_full(pool, pages_in_workers, batch, volume_pages)
+            done = pool.map(_typeset_book, [(f"volume {volume.number} of the book", setting(volume, {}, targets_given.get(volume.file.as_posix(), guess)))
+                                            for volume, _ in batch])
+            for (volume, key), outcome in zip(batch, done):
+                cache[volume.file.as_posix()] = _volume_entry(volume, key, outcome, targets_given.get(volume.file.as_posix(), guess))
+                typeset_any = True
+        earlier_pages = {str(volume.number): cache[volume.file.as_posix()]["index_pages"] for volume, _ in earlier}
+        last_key = _digest(last_base_key.encode(), json.dumps(earlier_pages, sort_keys=True).encode())
+        if last_pending or (cache.get(last.file.as_posix(), {}).get("key") != last_key
+                            and not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, cache)):
+            _fresh_workers_if_full(pool, pages_in_workers, [(last, last_key)], volume_pages)
+            given = targets_given.get(last.file.as_posix(), guess)
+            outcome = pool.call(_typeset_book, f"volume {last.number} of the book" if last.number else "the edition's book",
+                                *setting(last, earlier_pages, given))
+            cache[last.file.as_posix()] = _volume_entry(last, last_key, outcome, given)
+            typeset_any = True
+        found = _found_targets(cache[volume.file.as_posix()] for volume, _ in keyed)
+        targets_given = {volume.file.as_posix(): _needed_targets(cache[volume.file.as_posix()], found) for volume, _ in keyed}
+        pending = [(volume, key) for volume, key in earlier if cache[volume.file.as_posix()].get("targets") != targets_given[volume.file.as_posix()]]
+        last_pending = cache[last.file.as_posix()].get("targets") != targets_given[last.file.as_posix()]
+        if not pending and not last_pending:
+            break
+    return cache, typeset_any
+
+
+def _volume_entry(volume: Volume, key: str, outcome: tuple[bool, list[Any], dict[str, Any]], given: dict[str, list[int]]) -> dict[str, Any]:
+    """A typeset volume in the cache: its key, whether it is PDF/A, its index marks' pages, its targets'
+    pages, the ids its references point at, and the locators of those in other volumes it was set with."""
+    conformant, index_pages, targets = outcome
+    entry = {"key": key, "number": volume.number, "conformant": conformant, "index_pages": index_pages,
+             "target_pages": targets.get("target-pages", []), "references": targets.get("references", [])}
+    entry["targets"] = _needed_targets(entry, given)
+    return entry
+
+
+def _found_targets(entries: Iterable[dict[str, Any]]) -> dict[str, list[int]]:
+    """Where each target lies, [volume, page], from the volumes' cache entries (the first volume that has it)."""
+    found: dict[str, list[int]] = {}
+    for entry in entries:
+        for target, page in entry.get("target_pages", []):
+            found.setdefault(str(target), [int(entry.get("number", 0)), int(page)])
+    return found
+
+
+def _needed_targets(entry: dict[str, Any], found: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The locators a volume prints from `found`: its references' targets that lie in another volume."""
+    own = {str(target) for target, _ in entry.get("target_pages", [])}
+    return {str(id_): found[str(id_)] for id_ in entry.get("references", []) if str(id_) in found and str(id_) not in own}
+
+
 
 def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges: tuple[tuple[int, int], ...]) -> list[Volume]:
     """The book's volumes, before any is typeset: the documents in book order cut where a volume would
@@ -348,16 +409,17 @@ def _image_copies(images: dict[str, str]) -> dict[str, str]:
     return dict(value.split(":", 1) for value in images.values())
 
 
-def _volume_setting(volume: Volume, cited_anywhere: list[str], earlier_pages: dict[str, Any], images: dict[str, dict[str, str]]) -> dict[str, Any]:
+def _volume_setting(volume: Volume, cited_anywhere: list[str], earlier_pages: dict[str, Any], images: dict[str, dict[str, str]],
+                    targets: dict[str, list[int]]) -> dict[str, Any]:
     """What a worker needs to typeset a volume besides the edition: chapters, line offsets, which documents it cites,
-    the images its chapters print (copy's name: source path)."""
+    the images its chapters print (copy's name: source path), where the targets of references in other volumes lie."""
     return {
         "images": {copy: path for o in volume.documents for copy, path in _image_copies(images.get(o.document_id, {})).items()},
         "file": volume.file.as_posix(), "number": volume.number, "years": volume.years, "last": volume.last,
         "chapters": [o.chapter for o in volume.documents],
         "line_offsets": dict(zip((o.document_id for o in volume.documents), itertools.accumulate((o.line_count for o in volume.documents), initial=0))),
         "cited": sorted({cited for outcome in volume.documents for cited in outcome.cited}),
-        "cited_anywhere": cited_anywhere, "earlier_pages": earlier_pages,
+        "cited_anywhere": cited_anywhere, "earlier_pages": earlier_pages, "targets": targets,
     }
 
 
@@ -400,7 +462,7 @@ def _reuse_volume(previous_volumes: dict[str, Any], out_dir: Path, staging: Path
     if not (isinstance(cached, dict) and cached.get("key") == key and isinstance(cached.get("index_pages"), list) and (out_dir / volume.file).is_file()):
         return False
     _link(out_dir / volume.file, staging / volume.file)
-    volume_cache[volume.file.as_posix()] = {"key": key, "conformant": bool(cached.get("conformant")), "index_pages": cached["index_pages"]}
+    volume_cache[volume.file.as_posix()] = {**cached, "conformant": bool(cached.get("conformant"))}
     return True
 
 
@@ -508,11 +570,12 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
     return outcome
 
 
-def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bool, list[Any]]:
+def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bool, list[Any], dict[str, Any]]:
     """One volume (or the whole book): front matter from edition.xml, the documents' chapters in order,
     the bibliography of what they cite, then the indexes (last volume) or their pages for it (others).
 
-    Returns whether the PDF is PDF/A and, for a volume before the last, its index marks' (key, page)."""
+    Returns whether the PDF is PDF/A, for a volume before the last its index marks' (key, page), and in a
+    book of volumes its targets' pages and the ids its references point at (lib.typ `tp-target-pages`)."""
     from .saxon import to_xdm
 
     assert _setting is not None
@@ -528,7 +591,8 @@ def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bo
     what = f"volume {volume['number']} of the book" if volume["number"] else "the edition's book"
     line_offsets: dict[str, int] = volume["line_offsets"]
     files = {copy: Path(image).read_bytes() for copy, image in volume["images"].items()}
-    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=volume["earlier_pages"])
+    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=volume["earlier_pages"],
+                   targets=volume["targets"])
     # The offsets come from each document typeset alone (same width, same line breaks); should a
     # document of the book not begin with line 1, typeset it once more with the book's own counts.
     first_lines: dict[str, int] = {}
@@ -536,10 +600,12 @@ def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bo
         first_lines.setdefault(line["document"], line["raw"])
     counted = {document: raw - 1 for document, raw in first_lines.items()}
     if any(line_offsets.get(document, 0) != offset for document, offset in counted.items()):
-        done = typeset(markup, files, _setting, what=what, line_offsets=counted, markers="metadata", index_pages=volume["earlier_pages"])
+        done = typeset(markup, files, _setting, what=what, line_offsets=counted, markers="metadata", index_pages=volume["earlier_pages"],
+                       targets=volume["targets"])
     write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
     index_pages = next((value["index-pages"] for value in done.markers if isinstance(value, dict) and "index-pages" in value), [])
-    return done.conformant, index_pages
+    targets = next((value for value in done.markers if isinstance(value, dict) and "target-pages" in value), {})
+    return done.conformant, index_pages, targets
 
 
 def _line_markers(values: list[Any]) -> list[dict[str, Any]]:
@@ -560,13 +626,14 @@ class Typeset:
 
 def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what: str,
             line_offsets: dict[str, int] | None = None, markers: str | None = None, all_line_markers: bool = False,
-            index_pages: dict[str, Any] | None = None) -> Typeset:
+            index_pages: dict[str, Any] | None = None, targets: dict[str, list[int]] | None = None) -> Typeset:
     """Compile `markup` in this process's build folder (Typst's root: lib.typ and `files`, nothing else).
 
     Typst refuses PDF/A when a character has no glyph in any font; then the PDF is made without it,
     so that the warning can name the characters. `markers` (a selector such as "metadata") asks for
     the values of those markers, which costs nothing after the compilation. `index_pages` are the
-    index marks' pages of the earlier volumes, for the last volume's indexes.
+    index marks' pages of the earlier volumes, for the last volume's indexes; `targets` where the
+    targets of references to other volumes lie ({id: [volume, page]}).
     """
     import typst
 
@@ -579,7 +646,7 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
             (workspace.folder / name).write_bytes(data)
         workspace.main.write_text(markup, encoding="utf-8")
         inputs = {"line-offsets": json.dumps(line_offsets or {}), "all-line-markers": "yes" if all_line_markers else "no",
-                  "index-pages": json.dumps(index_pages or {})}
+                  "index-pages": json.dumps(index_pages or {}), "targets": json.dumps(targets or {})}
         compiler = workspace.compiler
         try:
             try:

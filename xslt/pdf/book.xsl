@@ -55,6 +55,8 @@
     <xsl:value-of select="tp:bibliography($registers/*/(bibl, biblStruct)[@xml:id][@xml:id = array:flatten($cited) or ($volume le 1 and @xml:id = $cited-in-front)
                                            or ($last-volume and not(@xml:id = (array:flatten($cited-anywhere), $cited-in-front)))])"/>
     <xsl:value-of select="if ($last-volume) then tp:book-indexes() else '&#10;#tp-index-pages()&#10;'"/>
+    <!-- Where this volume's targets lie, for the other volumes' references to them. -->
+    <xsl:if test="$volume gt 0">&#10;#tp-target-pages()&#10;</xsl:if>
   </xsl:template>
 
   <xsl:template match="*" mode="tp:pdf-book">
@@ -67,7 +69,7 @@
     <xsl:text>editors: {tp:typst-array(teiHeader/fileDesc/titleStmt/editor!normalize-space(.))}, imprint: {tp:typst-array(tp:pdf-imprint(teiHeader))}, licence: {tp:typst-array(tp:pdf-licence(teiHeader))}, </xsl:text>
     <xsl:text>keywords: {tp:typst-array(teiHeader/profileDesc/textClass/keywords//term!normalize-space(.))}, </xsl:text>
     <xsl:text>language: {tp:typst-string(tp:typst-language((text/@xml:lang, @xml:lang, $language)[1]))}, paper: {tp:typst-string($paper)}, </xsl:text>
-    <xsl:text>words: (contents: {tp:typst-string(tp:message('pdf.contents'))}, edited-by: {tp:typst-string(tp:message('pdf.edited-by'))}, conjunction: {tp:typst-string(tp:message('pdf.and'))})</xsl:text>
+    <xsl:text>words: (contents: {tp:typst-string(tp:message('pdf.contents'))}, edited-by: {tp:typst-string(tp:message('pdf.edited-by'))}, conjunction: {tp:typst-string(tp:message('pdf.and'))}, page: {tp:typst-string(tp:message('pdf.page'))}, volume-page: {tp:typst-string(tp:message('pdf.volume-page'))})</xsl:text>
     <xsl:if test="array:size($fonts) gt 0">, fonts: {tp:typst-array(array:flatten($fonts))}</xsl:if>
     <xsl:value-of select="tp:date-argument((teiHeader/fileDesc/publicationStmt/date/@when)[1])"/>
     <xsl:text>)&#10;</xsl:text>

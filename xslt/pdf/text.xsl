@@ -318,17 +318,40 @@
     <xsl:apply-templates mode="tp:pdf"/>
   </xsl:template>
 
-  <!-- A link: to a cited document's bibliography entry, or to a safe web address; else just its text. -->
+  <!-- A link: to a cited document's bibliography entry, to another document of the edition or a passage
+       in it (lib.typ tp-ref prints where it lies: "vol. 2, p. 34"), or to a safe web address; else just its text. -->
   <xsl:template match="*[tp:behaviour(.) = 'link']" mode="tp:pdf" priority="1">
     <xsl:variable name="cited" select="(tp:pointer-ids(.)!tp:entry-by-id(., root(current())))[local-name() = ('bibl', 'biblStruct')][1]"/>
-    <xsl:variable name="url" select="if (exists($cited)) then () else tp:safe-url(@target)[matches(., '^(https?|mailto|ftp):')]"/>
+    <xsl:variable name="elsewhere" select="if (exists($cited)) then () else tp:reference-target(.)"/>
+    <xsl:variable name="url" select="if (exists($cited) or exists($elsewhere)) then () else tp:safe-url(@target)[matches(., '^(https?|mailto|ftp):')]"/>
     <xsl:choose>
       <xsl:when test="exists($cited)">#link(label({tp:typst-string('bibl-' || $cited/@xml:id)}))[<xsl:apply-templates mode="tp:pdf"/>]</xsl:when>
+      <xsl:when test="exists($elsewhere)">#tp-ref({tp:typst-string($elsewhere)}, {if (normalize-space(string-join(.//text(), ''))) then 'false' else 'true'})[<xsl:apply-templates mode="tp:pdf"/>]</xsl:when>
       <xsl:when test="exists($url)">#link({tp:typst-string($url)})[<xsl:apply-templates mode="tp:pdf"/>{if (self::ptr and not(node())) then tp:typst-literal($url) else ''}]</xsl:when>
       <xsl:otherwise>
         <xsl:apply-templates mode="tp:pdf"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- The id a reference points at outside its document: another document's (by its id, "#id", "id" or
+       "file.xml") or a passage's in it ("file.xml#id", "#id" of no element here); () for a register entry,
+       a place of its own document or a web address. -->
+  <xsl:function name="tp:reference-target" as="xs:string?">
+    <xsl:param name="link" as="element()"/>
+    <xsl:variable name="in-files" select="tokenize(normalize-space($link/@target), ' ')[matches(., '^([^#?:]*/)?[^/#?:]+\.xml(#.+)?$')]
+                                          !(if (contains(., '#')) then substring-after(., '#') else replace(., '^([^#?]*/)?([^/#?]+)\.xml$', '$2'))"/>
+    <xsl:sequence select="(tp:pointer-ids($link), $in-files)[empty(tp:entry-by-id(., root($link)))][empty(key('tp:entry-by-id', ., root($link)))][1]"/>
+  </xsl:function>
+
+  <!-- A place a reference of another document may point at: an element of the text with an xml:id (not a
+       break), marked (lib.typ tp-target) where its content begins, inside the paragraph break before it. -->
+  <xsl:template match="*[@xml:id][ancestor::text][not(tp:is-line-break(.) or self::pb)]" mode="tp:pdf" priority="20">
+    <xsl:variable name="rendered" as="xs:string">
+      <xsl:value-of><xsl:next-match/></xsl:value-of>
+    </xsl:variable>
+    <xsl:variable name="marker" select="'#tp-target(' || tp:typst-string(@xml:id) || ')'"/>
+    <xsl:sequence select="if (starts-with($rendered, $tp:par)) then $tp:par || $marker || substring($rendered, 3) else $marker || $rendered"/>
   </xsl:template>
 
   <xsl:template match="*[tp:behaviour(.) = 'quote']" mode="tp:pdf" priority="1">
