@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=8, help="how many of the slowest documents to name (default: 8)")
     parser.add_argument("--limit", type=int, default=0, help="profile only the first N documents (default: all)")
     parser.add_argument("--json", type=Path, help="also write each document's size and CPU seconds per phase to this JSON file")
+    parser.add_argument("--each", action="store_true", help="print each document's times as it is done (a long run on a busy machine shows where it is)")
     args = parser.parse_args(argv)
 
     from lxml import etree
@@ -55,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             started = time.process_time()
             html._page_task(document.id, *where, params, str(Path(staging) / f"{document.id}.html"))
             timings["page"].append((time.process_time() - started, document.id))
+            if args.each:
+                print(f"{document.id}\t{sizes[document.id]}\t{timings['facts'][-1][0]:.3f}\t{timings['page'][-1][0]:.3f}", flush=True)
     print(f"{len(documents)} documents, {megabytes:.2f} MB of TEI")
     for name, times in timings.items():
         total = sum(t for t, _ in times)

@@ -119,3 +119,16 @@ def test_the_context_stops_at_the_passage_and_keeps_words_split_by_markup_whole(
         ("Kim", "Anna und Tito-", " reisten am Montag nach Zug und …"),
         ("Zug", "… und Tito-Kim reisten am Montag nach ", " und weiter, eins zwei drei vier …"),
     ]
+
+
+def test_a_dated_event_keeps_the_words_around_its_date_not_its_whole_passage() -> None:
+    days = "".join(f'am <date when="1863-08-{day:02d}">{day}. August</date> in Luzern, ' for day in range(1, 31))
+    document = etree.fromstring(f'<TEI xmlns="{TEI}"><teiHeader/><text><body><p>Man tagte {days}zuletzt in Bern.</p>'
+                                f'<p>Am <date when="1863-09-01">1. September</date> ruhte man.</p></body></text></TEI>')
+    facts = etree.fromstring(Stylesheets().transform("common/facts.xsl", document).encode("utf-8"))
+    events = [(e.get("when"), e.text) for e in facts.iterfind("f:event", FACTS)]
+    assert len(events) == 31
+    assert events[0] == ("1863-08-01", "Man tagte am 1. August in Luzern, am 2. August in …")
+    assert events[1] == ("1863-08-02", "… am 1. August in Luzern, am 2. August in Luzern, am 3. August in …")
+    assert events[29] == ("1863-08-30", "… am 29. August in Luzern, am 30. August in Luzern, zuletzt in Bern.")
+    assert events[30] == ("1863-09-01", "Am 1. September ruhte man.")

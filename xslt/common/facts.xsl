@@ -6,7 +6,7 @@
   Output (namespace https://teipress.org/ns/facts):
     <facts document="id" type="telegram" title="..." date="1967-05-01">
       <mention entity="tito" kind="person" anchor="p12" surface="Tito" before="… a telegram from Marshal " after=" to the President, who …"/>
-      <event sort="1975-11-04" when="1975-11-04" anchor="p5" surface="November 4th">context</event>
+      <event sort="1975-11-04" when="1975-11-04" anchor="p5" surface="November 4th">… the meeting on November 4th in Belgrade …</event>
     </facts>
 -->
 <xsl:stylesheet version="3.0"
@@ -69,7 +69,10 @@
   <xsl:template match="*[tp:behaviour(.) = 'date'][exists(tp:date-sort-key(.))]" mode="tp:facts">
     <event sort="{tp:date-sort-key(.)}" iso="{tp:iso-date(.)}" anchor="{tp:passage-anchor(.)}" surface="{normalize-space(.)}">
       <xsl:copy-of select="@when, @from, @to, @notBefore, @notAfter"/>
-      <xsl:value-of select="normalize-space(tp:passage(.))"/>
+      <!-- The date in its words (as a mention's context), not its whole passage: a chronology table
+           that is one passage with hundreds of dates would repeat all of its text at each. -->
+      <xsl:variable name="context" select="tp:mention-context(.)"/>
+      <xsl:value-of select="string($context[local-name() eq 'before']) || normalize-space(.) || string($context[local-name() eq 'after'])"/>
     </event>
     <xsl:apply-templates mode="tp:facts"/>
   </xsl:template>
