@@ -154,9 +154,9 @@ class SourceCatalogue:
 
     records: dict[str, SourceRecord] = field(default_factory=dict)
 
-    def reusable(self, path: Path) -> SourceRecord | None:
-        """The record of a document whose file and includes still have the bytes they had when read, else None."""
-        record = self.records.get(str(path.resolve()))
+    def reusable(self, real_path: Path) -> SourceRecord | None:
+        """The record of a document (its path resolved) whose file and includes still have the bytes they had when read, else None."""
+        record = self.records.get(str(real_path))
         if record is None or record.role != "document" or not record.states:
             return None
         states = [state.now() for state in record.states]
@@ -207,7 +207,7 @@ class Edition:
 
     def catalogue(self) -> SourceCatalogue:
         """What this reading learnt of each file, for the next build (`load_edition`'s `catalogue`)."""
-        return SourceCatalogue({str(f.path.resolve()): f.record for f in self.files if f.record.states})
+        return SourceCatalogue({f.record.states[0].path: f.record for f in self.files if f.record.states})  # the first state: the file's own, resolved
 
 
 def source_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -217,8 +217,9 @@ def source_files(paths: Iterable[Path]) -> Iterator[Path]:
         outputs: dict[Path, bool] = {}
         found = sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts) and not _in_output_folder(p, path, outputs)) if path.is_dir() else [path]
         for file in found:
-            if file.resolve() not in seen:
-                seen.add(file.resolve())
+            real = file.resolve()
+            if real not in seen:
+                seen.add(real)
                 yield file
 
 
@@ -270,21 +271,23 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
     folders = [(folder, Path(os.path.abspath(folder)), folder.resolve()) for folder in (source, *(path for path in named if path.is_dir()))]
     listed = list(source_files(named))
     # The documents the previous build read that are unchanged, and the files they include (parts, never parsed on their own).
-    known = {path: record for path in listed if catalogue is not None and not hold_trees and (record := catalogue.reusable(path)) is not None}
+    real_paths = {path: path.resolve() for path in listed}  # each resolved once: it costs a system call per folder of the path
+    known = {path: record for path in listed if catalogue is not None and not hold_trees and (record := catalogue.reusable(real_paths[path])) is not None}
     included.update(Path(state.path) for record in known.values() for state in record.states[1:])
     for path in listed:
-        escaped = _escaped_folder(path, folders)
+        real = real_paths[path]
+        escaped = _escaped_folder(path, real, folders)
         if escaped is not None:
             message = (f"{path.name} is a symbolic link to {display_path(path.resolve())}, outside the folder {display_path(escaped.resolve())}; "
                        "teipress reads only files inside it, so this file is left out")
             edition.unreadable.append(XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, message, "unsafe-symlink")))
             continue
-        root = edition.source if path.resolve().is_relative_to(edition.source) else path.resolve().parent
+        root = edition.source if real.is_relative_to(edition.source) else real.parent
         if path in known:
             edition.warnings.extend(known[path].warnings)
             edition.files.append(SourceFile(path, None, "document", xinclude_root=root, hold=False, known=known[path]))
             continue
-        if path.resolve() in included:
+        if real in included:
             continue
         own_includes: set[Path] = set()
         own_warnings: list[Problem] = []
@@ -308,7 +311,7 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
             file.record.states = []  # a part changed while being read: the next build reads the document again
         file.record.warnings = own_warnings
         edition.files.append(file)
-    edition.files = [f for f in edition.files if f.path.resolve() not in included]
+    edition.files = [f for f in edition.files if real_paths[f.path] not in included]
     return edition
 
 
@@ -338,12 +341,11 @@ def edition_file_problems(edition: Edition, configured_title: str | None) -> lis
                     f"write {display_path(expected)} (`teipress init` makes an edition with one)", "edition-file")]
 
 
-def _escaped_folder(path: Path, folders: Iterable[tuple[Path, Path, Path]]) -> Path | None:
-    """The folder that `path` lies in by name but, its links followed, not in fact; None when there is none.
+def _escaped_folder(path: Path, real: Path, folders: Iterable[tuple[Path, Path, Path]]) -> Path | None:
+    """The folder that `path` (`real` once resolved) lies in by name but, its links followed, not in fact; None when there is none.
 
     `folders`: each folder as named, as an absolute path and resolved (worked out once, not per file)."""
     place = Path(os.path.abspath(path))
-    real = path.resolve()
     for folder, absolute, resolved in folders:
         if (place.is_relative_to(absolute) or place.is_relative_to(resolved)) and not real.is_relative_to(resolved):
             return folder
