@@ -370,7 +370,7 @@ def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], h
                      other_pages: Sequence[SitePage], params: dict[str, str], stylesheet: Callable[[str], str]) -> list[_Unit]:
     """Read the facts files once, writing the site files of every page; the pages as units."""
     parser = safe_parser()
-    lists: list[tuple[_SiteFile, list[dict[str, str]]]] = []
+    lists: list[tuple[_SiteFile, _ListPage]] = []
     years: dict[str, tuple[_SiteFile, list[int]]] = {}
     overview = _SiteFile(folder / "overviews.xml")
     ids = _SiteFile(folder / "ids.xml")
@@ -380,9 +380,9 @@ def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], h
         attributes = dict(root.attrib)
         summary = _FACTS_ELEMENT.sub("", facts)
         if position % LIST_PAGE_SIZE == 0:
-            lists.append((_SiteFile(folder / f"list-{len(lists) + 1}.xml"), []))
+            lists.append((_SiteFile(folder / f"list-{len(lists) + 1}.xml"), _ListPage(position + 1, _year_of(attributes))))
         lists[-1][0].write(summary)
-        lists[-1][1].append(attributes)
+        lists[-1][1].last, lists[-1][1].to_year = position + 1, _year_of(attributes)
         # The chronology groups by the sort key's year; it names a file, so only four digits make a page.
         year = attributes.get("sort", "")[:4]
         year = year if re.fullmatch("[0-9]{4}", year) else ""
@@ -394,7 +394,7 @@ def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], h
         overview.write(_overview_summary(root))
         ids.write(f"<document id={quoteattr(document_id)}/>")
     if not lists:
-        lists.append((_SiteFile(folder / "list-1.xml"), []))
+        lists.append((_SiteFile(folder / "list-1.xml"), _ListPage(1, "")))
     top = {**params, "site_root": "", "documents_base": "documents/"}
     below = {**params, "site_root": "../", "documents_base": "../documents/"}
     units = _list_units(lists, home_source, top, stylesheet("html/home.xsl"))
@@ -407,10 +407,11 @@ def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], h
             years[year] = _year_file(folder, year)
     split = len(lists) > 1
     chronology = stylesheet("html/chronology.xsl")
-    bar = "".join(f"<year value={quoteattr(year)} documents=\"{years[year][1][0]}\" href={quoteattr(f'chronology/{year}.html')}/>" for year in sorted(years))
+    # The years' counts of documents only where they are shown: a letter more in one year leaves the other years' pages as they are.
+    bar = "".join(f"<year value={quoteattr(year)} href={quoteattr(f'chronology/{year}.html')}/>" for year in sorted(years))
     if split:
         index = _SiteFile(folder / "chronology.xml", ' path="chronology.html"')
-        index.write(bar)
+        index.write("".join(f"<year value={quoteattr(year)} documents=\"{years[year][1][0]}\" href={quoteattr(f'chronology/{year}.html')}/>" for year in sorted(years)))
         units.append(_Unit("chronology.html", chronology, None, top, str(index.path), index.close()))
     else:
         units.append(_Unit("chronology.html", chronology, None, top, str(lists[0][0].path), units[0].site_digest))
@@ -442,14 +443,24 @@ def _overview_summary(facts: etree._Element) -> str:
     return f"<document{attributes}>{''.join(parties)}<f:facts>{mentions}</f:facts></document>"
 
 
-def _list_units(lists: list[tuple[_SiteFile, list[dict[str, str]]]], home_source: str | None, params: dict[str, object], home: str) -> list[_Unit]:
+@dataclass
+class _ListPage:
+    """A page of the list of documents: the numbers of its first and last document and their years ("" undated)."""
+
+    first: int
+    from_year: str
+    last: int = 0
+    to_year: str = ""
+
+
+def _list_units(lists: list[tuple[_SiteFile, _ListPage]], home_source: str | None, params: dict[str, object], home: str) -> list[_Unit]:
     """The pages of the list of documents: index.html (with the edition's text), documents-2.html ...; each
-    knows every page's first and last date, so that its bar of pages says which years a page holds."""
+    knows every page's first and last document, so that its bar of pages says which years a page holds."""
     files = ["index.html", *(f"documents-{number}.html" for number in range(2, len(lists) + 1))]
-    bar = "".join(f"<list-page number=\"{number}\" href={quoteattr(name)} first=\"{position}\" last=\"{position + len(rows) - 1}\""
-                  f" from={quoteattr(_year_of(rows[0]) if rows else '')} to={quoteattr(_year_of(rows[-1]) if rows else '')}/>"
-                  for number, (name, position, (_, rows)) in enumerate(zip(files, itertools.accumulate([1] + [len(rows) for _, rows in lists]), lists), start=1)) if len(lists) > 1 else ""
-    total = sum(len(rows) for _, rows in lists)
+    bar = "".join(f"<list-page number=\"{number}\" href={quoteattr(name)} first=\"{page.first}\" last=\"{page.last}\""
+                  f" from={quoteattr(page.from_year)} to={quoteattr(page.to_year)}/>"
+                  for number, (name, (_, page)) in enumerate(zip(files, lists), start=1)) if len(lists) > 1 else ""
+    total = lists[-1][1].last
     units = []
     for number, (name, (site_file, _)) in enumerate(zip(files, lists), start=1):
         site_file.write(f"<list-pages total=\"{total}\" current=\"{number}\">{bar}</list-pages>")
