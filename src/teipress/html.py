@@ -205,15 +205,25 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         for _document, resource in workers.map(_dts_task, dts_only, dts_args):
             dts.add(resource)
 
-        # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers.
-        report("Writing registers", 0, 1)
-        result.pages_written.extend(write_registers(
-            staging, [d.id for d in ordered], registers_xml, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
-            stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
-        report("Writing registers", 1, 1)
-        report("Writing chronology and home page", 0, 1)
-        result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, custom, site_key, workers.map, old_pages, new_pages))
-        report("Writing chronology and home page", 1, 1)
+        # The search index reads only the document pages (the others carry no data-pagefind-body), now all written:
+        # Pagefind (its own processes) indexes them while the workers render the register and aggregate pages.
+        # Only the chunks of changed, added or removed pages are indexed again.
+        from .search import build_search_index
+
+        report("Indexing for search", 0, 1)
+        with ThreadPoolExecutor(max_workers=1) as indexer:
+            search = indexer.submit(build_search_index, staging, {d.id: d.page_key for d in ordered}, language=config.language, jobs=jobs)
+            # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers.
+            report("Writing registers", 0, 1)
+            result.pages_written.extend(write_registers(
+                staging, [d.id for d in ordered], registers_xml, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
+                stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
+            report("Writing registers", 1, 1)
+            report("Writing chronology and home page", 0, 1)
+            result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, custom, site_key, workers.map, old_pages, new_pages))
+            report("Writing chronology and home page", 1, 1)
+            search.result()
+        report("Indexing for search", 1, 1)
 
     write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered if d.pages], edition, config, result.problems)
     current = {d.id for d in documents}
@@ -221,19 +231,9 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     _remove_all_but(staging / PAGES_DIR, {staging / page.path for page in custom.pages})
     _remove_all_but(staging / CUSTOM_ASSETS_DIR, {staging / relative for _source, relative in custom.assets})
 
-    # The search index reads only the document pages (the others carry no data-pagefind-body): Pagefind
-    # (its own processes) indexes them while this process copies the assets.
-    from .search import build_search_index
-
-    # Only document pages are indexed, in chunks: only the chunks of changed, added or removed pages are indexed again.
-    report("Indexing for search", 0, 1)
-    with ThreadPoolExecutor(max_workers=1) as indexer:
-        search = indexer.submit(build_search_index, staging, {d.id: d.page_key for d in ordered}, language=config.language, jobs=jobs)
-        _copy_assets(staging)
-        for source, relative in custom.assets:
-            write_if_changed(staging / relative, source.read_bytes())
-        search.result()
-    report("Indexing for search", 1, 1)
+    _copy_assets(staging)
+    for source, relative in custom.assets:
+        write_if_changed(staging / relative, source.read_bytes())
 
     report("Writing the DTS API", 0, 1)
     dts.finish([d.id for d in ordered], edition.edition_file.tree if edition.edition_file else None,
