@@ -221,6 +221,7 @@ def assert_cite_structure(structures: list[dict[str, Any]]) -> None:
     assert structures
     for structure in structures:
         assert isinstance(structure["citeType"], str)
+        assert set(structure) <= {"citeType", "citeStructure"}  # what the specification's CiteStructure holds, no more
         if "citeStructure" in structure:
             assert_cite_structure(structure["citeStructure"])
 

@@ -723,7 +723,9 @@ def _citation_trees(units: list[Unit]) -> list[dict[str, Any]]:
         result = []
         for cite_type, group in by_type.items():
             below = [child for unit in group for child in children.get(unit.identifier, [])]
-            entry: dict[str, Any] = {"@type": "CiteStructure", "citeType": cite_type}
+            # No "@type": the specification's CiteStructure has none (only citeType and citeStructure), and every
+            # navigation file repeats the tree.
+            entry: dict[str, Any] = {"citeType": cite_type}
             if below:
                 entry["citeStructure"] = structure(below)
             result.append(entry)
