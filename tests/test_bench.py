@@ -149,6 +149,16 @@ def test_the_edition_passes_teipress_validate(edition: Path) -> None:
     assert result.files_checked == LETTERS + 5
 
 
+MUTATE = _load("mutate")
+
+
+@pytest.mark.parametrize("mutation", MUTATE.load_mutations(), ids=lambda mutation: mutation.id)
+def test_each_mutation_still_applies_to_its_file(mutation) -> None:  # type: ignore[no-untyped-def]
+    """bench/mutate.py reports a mutation whose `original` no longer occurs exactly once as "not applicable" and
+    counts it nowhere: the code moved on and the bug it names went untested without anyone noticing."""
+    assert MUTATE.applicability(mutation) is None
+
+
 def test_changing_one_letter_keeps_it_well_formed_and_changes_only_its_text(generate: ModuleType, tmp_path: Path) -> None:
     run = _load("run")
     generate.generate(3, tmp_path, seed=7)
