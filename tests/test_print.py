@@ -380,10 +380,13 @@ def test_contents_lines_end_in_right_aligned_page_numbers(seed_build: Build, vol
 
 def test_a_contents_entry_that_wraps_hangs_under_its_first_line(volumes_build: Build) -> None:
     """The introduction's long title in the first volume's contents: its first line at the margin, its
-    turned lines 1.5em in (lib.typ's contents), the last ending in the leaders and the page number."""
+    turned lines 1.5em in (lib.typ's contents), the last ending in the leaders and the page number;
+    every entry in the text's colour."""
     with pymupdf.open(volumes_build.result.volumes[0]) as document:
         lines = text_lines(document[2])
         toc = document.get_toc()
+        colours = {span["color"] for block in document[2].get_text("dict")["blocks"] for line in block.get("lines", []) for span in line["spans"]}
+    assert colours == {0}, "contents entries are links, but printed in the text's colour"
     margin = min(box.x0 for box, _ in lines)
     first = next(index for index, (_, text) in enumerate(lines) if text.startswith("Einleitung:"))
     turned = list(itertools.takewhile(lambda line: line[0].x0 > margin + 1, lines[first + 1:]))

@@ -355,3 +355,19 @@ def test_the_apparatus_runs_together_below_the_notes_as_reledmac_sets_it(tmp_pat
                  if span["text"].strip() and note_top < span["origin"][1] < page.rect.height * 0.88]
     assert [span["text"].strip() for span in spans if span["flags"] & 16] == ["1", str(later)]
     assert [span["text"].strip() for span in spans if span["flags"] & 2] == ["A", "B", "C D", "sic"]
+
+
+def test_elements_with_ids_are_reference_targets_also_in_tables(tmp_path: Path) -> None:
+    """text.xsl marks an element with an xml:id as a target (lib.typ tp-target), but not a table's row or cell,
+    which are Typst code (Escher letters have them): the letter is typeset with every word."""
+    import shutil
+
+    edition = tmp_path / "tei"
+    edition.mkdir()
+    shutil.copy(LAYOUT / "edition.xml", edition / "edition.xml")
+    (edition / "table-letter.xml").write_text(APPARATUS_LETTER.replace('xml:id="apparatus-letter"', 'xml:id="table-letter"').replace(
+        "<p>First", '<table xml:id="t1"><row xml:id="r1"><cell xml:id="c1">Cellword</cell><cell>Otherword</cell></row></table><p xml:id="p1">First'
+    ).format(filler=""), encoding="utf-8")
+    pdf = build(edition, tmp_path / "out").out / "table-letter.pdf"
+    words = [text for text, _ in text_lines(pdf)]
+    assert "Cellword Otherword" in words or ("Cellword" in words and "Otherword" in words), words

@@ -345,8 +345,9 @@
   </xsl:function>
 
   <!-- A place a reference of another document may point at: an element of the text with an xml:id (not a
-       break), marked (lib.typ tp-target) where its content begins, inside the paragraph break before it. -->
-  <xsl:template match="*[@xml:id][ancestor::text][not(tp:is-line-break(.) or self::pb)]" mode="tp:pdf" priority="20">
+       break), marked (lib.typ tp-target) where its content begins, inside the paragraph break before it. Not
+       a table's row or cell: those are arguments of Typst's table (code), whose table is marked. -->
+  <xsl:template match="*[@xml:id][ancestor::text][not(tp:is-line-break(.) or self::pb or tp:behaviour(.) = ('row', 'cell'))]" mode="tp:pdf" priority="20">
     <xsl:variable name="rendered" as="xs:string">
       <xsl:value-of><xsl:next-match/></xsl:value-of>
     </xsl:variable>
