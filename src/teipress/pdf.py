@@ -469,11 +469,7 @@ def _stylesheets():  # type: ignore[no-untyped-def]
 
 
 def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_bytes: bytes, text: str, images: dict[str, str]) -> DocumentOutcome:
-    """Transform one document (for its own PDF and as a book chapter) and typeset its PDF into the staging folder."""
-    import io
-
-    import pypdf  # not pymupdf: it leaves a file in the temporary folder
-
+    """Transform one document (for its own PDF and, in the same transformation, as a book chapter) and typeset its PDF into the staging folder."""
     from .errors import OutputError, TeipressError
     from .saxon import to_xdm
 
@@ -486,17 +482,16 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         common = dict(registers=registers, edition=edition, document_id=document_id, paper=_setting.paper, base_url=_setting.base_url,
                       fonts=list(_setting.fonts), edition_title=_setting.title, language=_setting.language,
                       images=json.dumps(_image_names(images)))
-        outcome.sort_key = stylesheets.transform(_setting.document_stylesheet, node, part="sort-key", **common)
-        outcome.date = stylesheets.transform(_setting.document_stylesheet, node, part="date", **common)
-        outcome.cited = stylesheets.transform(_setting.document_stylesheet, node, part="cited", **common).split()
-        outcome.chapter = stylesheets.transform(_setting.document_stylesheet, node, part="book", **common)
+        # One transformation gives the PDF's markup and what the book needs (its chapter, made once, the same text in both).
         # The attached source is named like the site's copy: a file name may hold what Typst refuses in a path (a backslash).
-        markup = stylesheets.transform(_setting.document_stylesheet, node, part="standalone", source_name=f"{document_id}.xml", **common)
+        parts = json.loads(stylesheets.transform(_setting.document_stylesheet, node, part="build", source_name=f"{document_id}.xml", **common))
+        outcome.sort_key, outcome.date, outcome.cited, outcome.chapter = parts["sort-key"], parts["date"], parts["cited"], parts["book"]
+        markup = parts["standalone"]
         files = {"source.xml": source_bytes, **{copy: Path(image).read_bytes() for copy, image in _image_copies(images).items()}}
         done = typeset(markup, files, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
-        outcome.pages = len(pypdf.PdfReader(io.BytesIO(done.pdf)).pages)
+        outcome.pages = _page_count(done.pdf)
         outcome.problems = missing_glyph_problems(done.pdf, done.conformant, path, text, document_id, _setting)
         write_atomic(Path(_setting.out_dir) / f"{document_id}.pdf", done.pdf)
     except OutputError:
@@ -540,6 +535,16 @@ def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bo
     write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
     index_pages = next((value["index-pages"] for value in done.markers if isinstance(value, dict) and "index-pages" in value), [])
     return done.conformant, index_pages
+
+
+def _page_count(pdf: bytes) -> int:
+    """The pages of a PDF, from its page tree's root (walking every page, as `len(reader.pages)` does, cost
+    a seventh of a document's typesetting). pypdf, not pymupdf: that leaves a file in the temporary folder."""
+    import io
+
+    import pypdf
+
+    return int(pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Pages"]["/Count"])
 
 
 def _line_markers(values: list[Any]) -> list[dict[str, Any]]:
