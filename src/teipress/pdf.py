@@ -4,8 +4,9 @@ TEI -> Typst markup is XSLT (`xslt/pdf/document.xsl`, `xslt/pdf/book.xsl`); the 
 `xslt/pdf/lib.typ` (then the edition's own Typst, teipress.toml `typst`: the editors' code, not a
 source's) and holds text as string literals, so nothing in a source file can run Typst code.
 Each compilation runs in a build folder of the process's own (no symlinks; between two
-compilations it holds only lib.typ) that is Typst's root, in worker processes (one Saxon processor
-and one Typst compiler each, recycled because Typst's cache grows with every compile).
+compilations it holds only lib.typ) that is Typst's root, in worker processes: the documents' (one
+Saxon processor and one Typst compiler each, recycled because Typst's cache grows with every
+compile), then a fresh process for each volume of the book, as many at once as memory allows.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import itertools
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +58,13 @@ TYPST_PAPER = {"b5": "iso-b5"}
 # letters); a worker typesets this many, then a fresh one (which compiles the stylesheets again) takes over.
 # Fresh pools, not `max_tasks_per_child`: ProcessPoolExecutor can hang in Python 3.11 when a worker retires.
 TASKS_PER_WORKER = 200
+# The book's volumes are compiled side by side while their processes stay within this together (issue 13:
+# the whole process tree under 1.5 GB, the parent holding about 200 MB of an edition of 1,000 letters).
+VOLUMES_MEMORY_MB = 1300
+# What a volume's compiling process holds (measured, A4 synthetic letters: a volume planned at 399 pages,
+# 333 when typeset, peaks at 655 MB; the process without Typst's work 31 MB), per page its plan counts.
+TYPESETTER_MB = 40
+TYPST_MB_PER_PAGE = 1.6
 
 
 @dataclass
@@ -69,6 +79,27 @@ class PdfResult:
     book_typeset: bool = False
     # The book's PDFs: edition.pdf, or one per volume (volumes/edition-volume-N.pdf).
     volumes: list[Path] = field(default_factory=list)
+    # How long the per-document phase took (with the volumes' markup) and the volumes' compilations after it,
+    # and each compiled volume's figures (none when every volume was reused).
+    documents_seconds: float = 0.0
+    volumes_seconds: float = 0.0
+    volume_figures: list[VolumeFigures] = field(default_factory=list)
+
+
+@dataclass
+class VolumeFigures:
+    """One volume as its own process compiled it: its PDF, whether that is PDF/A, its index marks' (key, page)
+    for the last volume's indexes, its pages, how long it took and how much memory its process held at most."""
+
+    file: str
+    conformant: bool
+    index_pages: list[Any]
+    pages: int
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    # 2 when the line numbers had to be counted again (a document did not begin with line 1), 1 else.
+    compilations: int
 
 
 @dataclass(frozen=True)
@@ -136,6 +167,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
 
     Example: `build_pdfs(load_edition(config.source), config, config.pdf_dir, jobs=2)`.
     """
+    started = time.perf_counter()
     out_dir = out_dir.resolve()
     names = output_names(edition)
     merged = merged_registers(edition)
@@ -202,29 +234,35 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
                 key = _digest(book_key.encode(), str(volume.number).encode(), volume.years.encode(), str(volume.last).encode(),
                               *(keys[o.document_id].encode() for o in volume.documents))
                 keyed.append((volume, key))
-            # The volumes before the last in parallel, each in a fresh worker (Typst's cache keeps what a
-            # compilation needed), then the last, whose indexes need the others' pages.
+            # The volumes before the last, then the last, whose indexes need the others' pages. Their markup is
+            # made here, by the workers that hold the stylesheets, the last's too unless it is known to be reused.
             earlier = [(volume, key) for volume, key in keyed if not volume.last]
             pending = [(volume, key) for volume, key in earlier if not _reuse_volume(previous_volumes, out_dir, staging, volume, key, volume_cache)]
-            # Pages the workers typeset since they started: Typst's cache grows with them.
-            pages_in_workers = sum(o.pages for o in fresh)
-            for start in range(0, len(pending), max(1, jobs)):
-                batch = pending[start:start + max(1, jobs)]
-                pages_in_workers = _fresh_workers_if_full(pool, pages_in_workers, batch, config.volume_pages)
-                done = pool.map(_typeset_book, [(f"volume {volume.number} of the book", (edition_tree, _volume_setting(volume, cited_anywhere, {}, images)))
-                                                for volume, _ in batch])
-                for (volume, key), (conformant, index_pages) in zip(batch, done):
-                    volume_cache[volume.file.as_posix()] = {"key": key, "conformant": conformant, "index_pages": index_pages}
-                    result.book_typeset = True
-            earlier_pages = {str(volume.number): volume_cache[volume.file.as_posix()]["index_pages"] for volume, _ in earlier}
             last, last_key = keyed[-1]
-            last_key = _digest(last_key.encode(), json.dumps(earlier_pages, sort_keys=True).encode())
+            last_reused = False
+            if not pending:
+                last_key = _last_volume_key(last_key, earlier, volume_cache)
+                last_reused = _reuse_volume(previous_volumes, out_dir, staging, last, last_key, volume_cache)
+            to_typeset = [volume for volume, _ in pending] + ([] if last_reused else [last])
+            settings = {volume.number: _volume_setting(volume, cited_anywhere, images) for volume in to_typeset}
+            markups = dict(zip(settings, pool.map(_volume_markup, [(_volume_name(volume), (edition_tree, settings[volume.number])) for volume in to_typeset])))
+        result.documents_seconds = time.perf_counter() - started
+        # The documents' workers are gone (Typst's cache keeps what each compilation needed until its process ends):
+        # each volume is compiled in a fresh process of its own, as many at a time as VOLUMES_MEMORY_MB allows.
+        parallel = _parallel_volumes([volume for volume, _ in pending], jobs)
+        done = _compile_volumes([(volume, markups[volume.number], settings[volume.number], {}) for volume, _ in pending], setting, parallel)
+        for (volume, key), figures in zip(pending, done):
+            volume_cache[volume.file.as_posix()] = {"key": key, "conformant": figures.conformant, "index_pages": figures.index_pages}
+            result.volume_figures.append(figures)
+        if not last_reused:
+            if pending:
+                last_key = _last_volume_key(last_key, earlier, volume_cache)
             if not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, volume_cache):
-                _fresh_workers_if_full(pool, pages_in_workers, [(last, last_key)], config.volume_pages)
-                conformant, index_pages = pool.call(_typeset_book, f"volume {last.number} of the book" if last.number else "the edition's book",
-                                                    edition_tree, _volume_setting(last, cited_anywhere, earlier_pages, images))
-                volume_cache[last.file.as_posix()] = {"key": last_key, "conformant": conformant, "index_pages": index_pages}
-                result.book_typeset = True
+                figures = _compile_volumes([(last, markups[last.number], settings[last.number], _earlier_pages(earlier, volume_cache))], setting, 1)[0]
+                volume_cache[last.file.as_posix()] = {"key": last_key, "conformant": figures.conformant, "index_pages": figures.index_pages}
+                result.volume_figures.append(figures)
+        result.book_typeset = bool(result.volume_figures)
+        result.volumes_seconds = time.perf_counter() - started - result.documents_seconds
         ordered = [outcomes[names[doc]] for doc in edition.documents]
         write_atomic(staging / PDF_CACHE, json.dumps({
             "teipress": __version__,
@@ -284,16 +322,41 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
     return [Volume(number, documents, _years(documents), number == len(volumes)) for number, documents in enumerate(volumes, start=1)]
 
 
-def _fresh_workers_if_full(pool: WorkerPool, pages_in_workers: int, batch: list[tuple[Volume, str]], volume_pages: int) -> int:
-    """Fresh workers before typesetting `batch` when what they typeset before and the batch's largest
-    volume would pass `volume_pages` pages: Typst keeps a compilation's memory until its process ends,
-    so that one volume's compilation at a time stays within what `volume_pages` pages need.
-    Returns the pages the workers will have typeset after the batch."""
-    largest = max(sum(o.pages for o in volume.documents) for volume, _ in batch)
-    if pages_in_workers and pages_in_workers + largest > volume_pages:
-        pool.restart()
-        pages_in_workers = 0
-    return pages_in_workers + largest
+def _parallel_volumes(volumes: list[Volume], jobs: int) -> int:
+    """How many volumes to compile at a time: at most `jobs`, and as many of the largest as VOLUMES_MEMORY_MB holds (at least one)."""
+    if not volumes:
+        return 1
+    largest = max(sum(o.pages for o in volume.documents) for volume in volumes)
+    fitting = int(VOLUMES_MEMORY_MB // (TYPESETTER_MB + TYPST_MB_PER_PAGE * largest))
+    return max(1, min(jobs, len(volumes), fitting))
+
+
+def _last_volume_key(key: str, earlier: list[tuple[Volume, str]], volume_cache: dict[str, dict[str, Any]]) -> str:
+    """The last volume's key: its own and the index pages of the volumes before it, which its indexes print."""
+    return _digest(key.encode(), json.dumps(_earlier_pages(earlier, volume_cache), sort_keys=True).encode())
+
+
+def _earlier_pages(earlier: list[tuple[Volume, str]], volume_cache: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The index marks' pages of each volume before the last, by its number."""
+    return {str(volume.number): volume_cache[volume.file.as_posix()]["index_pages"] for volume, _ in earlier}
+
+
+def _volume_name(volume: Volume) -> str:
+    return f"volume {volume.number} of the book" if volume.number else "the edition's book"
+
+
+def _compile_volumes(tasks: list[tuple[Volume, str, dict[str, Any], dict[str, Any]]], setting: Typesetting, parallel: int) -> list[VolumeFigures]:
+    """Compile each (volume, markup, its setting, the earlier volumes' index pages) in a fresh process of its own,
+    `parallel` at a time: a process ends with its volume, and with it the memory Typst's cache held."""
+
+    def compile_one(task: tuple[Volume, str, dict[str, Any], dict[str, Any]]) -> VolumeFigures:
+        volume, markup, volume_setting, earlier_pages = task
+        # A worker without the documents' stylesheets and registers: it only compiles.
+        with WorkerPool(1, _start_worker, (b"", None, setting)) as pool:
+            return pool.call(_typeset_volume, _volume_name(volume), _volume_name(volume), markup, volume_setting, earlier_pages)  # type: ignore[no-any-return]
+
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as threads:
+        return list(threads.map(compile_one, tasks))
 
 
 def _is_primary_source(outcome: DocumentOutcome) -> bool:
@@ -348,7 +411,7 @@ def _image_copies(images: dict[str, str]) -> dict[str, str]:
     return dict(value.split(":", 1) for value in images.values())
 
 
-def _volume_setting(volume: Volume, cited_anywhere: list[str], earlier_pages: dict[str, Any], images: dict[str, dict[str, str]]) -> dict[str, Any]:
+def _volume_setting(volume: Volume, cited_anywhere: list[str], images: dict[str, dict[str, str]]) -> dict[str, Any]:
     """What a worker needs to typeset a volume besides the edition: chapters, line offsets, which documents it cites,
     the images its chapters print (copy's name: source path)."""
     return {
@@ -357,7 +420,7 @@ def _volume_setting(volume: Volume, cited_anywhere: list[str], earlier_pages: di
         "chapters": [o.chapter for o in volume.documents],
         "line_offsets": dict(zip((o.document_id for o in volume.documents), itertools.accumulate((o.line_count for o in volume.documents), initial=0))),
         "cited": sorted({cited for outcome in volume.documents for cited in outcome.cited}),
-        "cited_anywhere": cited_anywhere, "earlier_pages": earlier_pages,
+        "cited_anywhere": cited_anywhere,
     }
 
 
@@ -503,11 +566,9 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
     return outcome
 
 
-def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bool, list[Any]]:
-    """One volume (or the whole book): front matter from edition.xml, the documents' chapters in order,
-    the bibliography of what they cite, then the indexes (last volume) or their pages for it (others).
-
-    Returns whether the PDF is PDF/A and, for a volume before the last, its index marks' (key, page)."""
+def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any]) -> str:
+    """One volume's (or the whole book's) markup: front matter from edition.xml, the documents' chapters in order,
+    the bibliography of what they cite, then the indexes (last volume) or their pages for it (others)."""
     from .saxon import to_xdm
 
     assert _setting is not None
@@ -519,11 +580,20 @@ def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bo
                   cited=volume["cited"], cited_anywhere=volume["cited_anywhere"])
     front = stylesheets.transform(_setting.book_stylesheet, source, part="front", **common)
     back = stylesheets.transform(_setting.book_stylesheet, source, part="back", **common)
-    markup = front + "".join(volume["chapters"]) + back
-    what = f"volume {volume['number']} of the book" if volume["number"] else "the edition's book"
+    return front + "".join(volume["chapters"]) + back
+
+
+def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_pages: dict[str, Any]) -> VolumeFigures:
+    """Compile a volume's markup into the staging folder (`earlier_pages`: the index pages of the volumes
+    before the last, for its indexes), measured as this process's own work: it compiles nothing else."""
+    import resource
+
+    assert _setting is not None
+    started = time.perf_counter()
     line_offsets: dict[str, int] = volume["line_offsets"]
     files = {copy: Path(image).read_bytes() for copy, image in volume["images"].items()}
-    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=volume["earlier_pages"])
+    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=earlier_pages)
+    compilations = 1
     # The offsets come from each document typeset alone (same width, same line breaks); should a
     # document of the book not begin with line 1, typeset it once more with the book's own counts.
     first_lines: dict[str, int] = {}
@@ -531,10 +601,14 @@ def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bo
         first_lines.setdefault(line["document"], line["raw"])
     counted = {document: raw - 1 for document, raw in first_lines.items()}
     if any(line_offsets.get(document, 0) != offset for document, offset in counted.items()):
-        done = typeset(markup, files, _setting, what=what, line_offsets=counted, markers="metadata", index_pages=volume["earlier_pages"])
+        done = typeset(markup, files, _setting, what=what, line_offsets=counted, markers="metadata", index_pages=earlier_pages)
+        compilations = 2
     write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
     index_pages = next((value["index-pages"] for value in done.markers if isinstance(value, dict) and "index-pages" in value), [])
-    return done.conformant, index_pages
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return VolumeFigures(file=volume["file"], conformant=done.conformant, index_pages=index_pages, pages=_page_count(done.pdf),
+                         seconds=time.perf_counter() - started, cpu_seconds=usage.ru_utime + usage.ru_stime,
+                         peak_mb=usage.ru_maxrss / 1024, compilations=compilations)  # Linux counts ru_maxrss in KiB
 
 
 def _page_count(pdf: bytes) -> int:
