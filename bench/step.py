@@ -79,8 +79,13 @@ def _html_build(root: Path) -> dict[str, Any]:
 
 
 def _page_sizes(site: Path) -> dict[str, Any]:
-    """The largest HTML page, and the median ratio of a document page to its TEI source (the copy under tei/)."""
-    pages = [p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts[0]]
+    """The largest HTML page, and the median ratio of a document page to its TEI source (the copy under tei/).
+
+    Every published page counts, wherever the site puts it (split lists such as documents-2.html, a page per
+    year or per register entry); not Pagefind's files, nor a build's own records in a folder whose name
+    begins with a dot (.teipress/), which are no pages."""
+    pages = [p for p in site.rglob("*.html")
+             if "pagefind" not in p.relative_to(site).parts[0] and not any(part.startswith(".") for part in p.relative_to(site).parts)]
     largest = max(pages, key=lambda p: p.stat().st_size, default=None)
     ratios = sorted(page.stat().st_size / source.stat().st_size for page in (site / "documents").glob("*.html")
                     if (source := site / "tei" / f"{page.stem}.xml").is_file() and source.stat().st_size)

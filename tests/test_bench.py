@@ -248,6 +248,13 @@ def test_page_sizes_name_the_largest_page_and_the_median_page_to_source_ratio(tm
     (tmp_path / "registers" / "persons.html").write_bytes(b"x" * 2_000_000)
     figures = step._page_sizes(tmp_path)
     assert (figures["largest_page"], figures["largest_page_mb"], figures["median_page_to_source"]) == ("registers/persons.html", 2.0, 3.0)
+    # A list split into pages counts page by page; a build's own records (.teipress/) and Pagefind's files are no pages.
+    (tmp_path / "documents-2.html").write_bytes(b"x" * 2_500_000)
+    for hidden in (tmp_path / ".teipress" / "units" / "home.html", tmp_path / "pagefind-chunks" / "1" / "x.html"):
+        hidden.parent.mkdir(parents=True)
+        hidden.write_bytes(b"x" * 9_000_000)
+    figures = step._page_sizes(tmp_path)
+    assert (figures["largest_page"], figures["largest_page_mb"], figures["median_page_to_source"]) == ("documents-2.html", 2.5, 3.0)
 
 
 def test_a_real_corpus_file_changes_in_its_first_paragraph_only(tmp_path: Path) -> None:
