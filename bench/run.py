@@ -3,7 +3,10 @@
 For each size N it generates an edition of N letters (`bench/generate.py`) and runs every step in
 a fresh process (`bench/step.py`): validation, a full HTML build, a rebuild after one changed
 letter, our HTML document stylesheet alone (seconds per MB of TEI), the PDFs (per document, then
-the book, timed as two phases of one `build_pdfs`), and the tei, cmif and dc exports.
+the book's volumes, timed as two phases of one `build_pdfs`: pdf-documents and pdf-volumes), the
+volumes alone again from those documents (pdf-book: what a change of the front matter or registers
+costs, and the book's figure at a size where typesetting every document takes too long to repeat),
+and the tei, cmif and dc exports. Each volume is measured by its own process: pages, time, CPU, peak.
 
 Columns: wall time (what a user waits for, Python start and stylesheet compilation included);
 CPU time of the step and all its workers (user + system: on a machine shared with other work,
@@ -17,7 +20,10 @@ figure, "meets"/"MISSES" where the issue sets it, and beside it the time of the 
 Stylesheets converting the same files to bare pages in the same run (`--tei-stylesheets`, by
 default ../shared/baselines/tei_stylesheets_html.py, run after each full HTML build): the ratio
 of teipress's whole site to that, CPU/wall, peak memory, the largest page, the median document
-page against its source, the rebuild, the validation and the growth from 5,000 to 20,000 letters.
+page against its source, the rebuild, the validation and the growth from 5,000 to 20,000 letters;
+then the print edition's (issue 13): all volumes < 30 s and < 1.5 GB at 1,000 letters, the volumes
+(how many, their pages, the largest's time and peak), the per-document phase beside them, and the
+volumes' growth from 1,000 to 20,000 letters (linear: <= 20 x).
 
 `--corpus PATH.tar.xz` measures a real edition too (e.g. `../shared/corpora/escher.tar.xz`), so that
 no path that grows faster than the edition hides behind synthetic data: the archive is unpacked into
