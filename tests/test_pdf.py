@@ -861,10 +861,10 @@ def test_each_volume_is_compiled_and_measured_by_a_process_of_its_own(tmp_path: 
 
 
 @pytest.mark.parametrize(("pages", "jobs", "at_once"), [
-    ([200, 200, 200], 2, 2),  # 40 + 1.6 MB a page: 360 MB each, three would fit, two cores
+    ([200, 200, 200], 2, 2),  # 40 + 1.7 MB a page: 380 MB each, three would fit in 1,200 MB, two cores
     ([200, 200, 200], 4, 3),
-    ([350, 100], 2, 2),  # 600 MB for the largest: two of its size fit in 1,300 MB
-    ([400, 400], 2, 1),  # 680 MB each: one at a time
+    ([300, 100], 2, 2),  # 550 MB for the largest: two of its size fit
+    ([350, 350], 2, 1),  # 635 MB each: one at a time
     ([5000], 2, 1),  # never none
     ([], 2, 1),
 ])

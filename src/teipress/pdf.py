@@ -59,12 +59,13 @@ TYPST_PAPER = {"b5": "iso-b5"}
 # Fresh pools, not `max_tasks_per_child`: ProcessPoolExecutor can hang in Python 3.11 when a worker retires.
 TASKS_PER_WORKER = 200
 # The book's volumes are compiled side by side while their processes stay within this together (issue 13:
-# the whole process tree under 1.5 GB, the parent holding about 200 MB of an edition of 1,000 letters).
-VOLUMES_MEMORY_MB = 1300
-# What a volume's compiling process holds (measured, A4 synthetic letters: a volume planned at 399 pages,
-# 333 when typeset, peaks at 655 MB; the process without Typst's work 31 MB), per page its plan counts.
+# the whole process tree under 1.5 GB; the parent holds about 300 MB of an edition of 1,000 letters).
+VOLUMES_MEMORY_MB = 1200
+# What a volume's compiling process holds, per page its plan counts (measured on 1,000 synthetic A4
+# letters: volumes planned at 399-400 pages, 316-333 when typeset, peaked at 690-731 MB; the last,
+# planned at 250 pages and holding the indexes, at 838 MB; the process without Typst's work 31 MB).
 TYPESETTER_MB = 40
-TYPST_MB_PER_PAGE = 1.6
+TYPST_MB_PER_PAGE = 1.7
 
 
 @dataclass
