@@ -533,7 +533,7 @@ def _stylesheets():  # type: ignore[no-untyped-def]
 
 
 def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_bytes: bytes, text: str, images: dict[str, str]) -> DocumentOutcome:
-    """Transform one document (for its own PDF and, in the same transformation, as a book chapter) and typeset its PDF into the staging folder."""
+    """Transform one document (for its own PDF and as a book chapter) and typeset its PDF into the staging folder."""
     from .errors import OutputError, TeipressError
     from .saxon import to_xdm
 
@@ -546,11 +546,12 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         common = dict(registers=registers, edition=edition, document_id=document_id, paper=_setting.paper, base_url=_setting.base_url,
                       fonts=list(_setting.fonts), edition_title=_setting.title, language=_setting.language,
                       images=json.dumps(_image_names(images)))
-        # One transformation gives the PDF's markup and what the book needs (its chapter, made once, the same text in both).
+        outcome.sort_key = stylesheets.transform(_setting.document_stylesheet, node, part="sort-key", **common)
+        outcome.date = stylesheets.transform(_setting.document_stylesheet, node, part="date", **common)
+        outcome.cited = stylesheets.transform(_setting.document_stylesheet, node, part="cited", **common).split()
+        outcome.chapter = stylesheets.transform(_setting.document_stylesheet, node, part="book", **common)
         # The attached source is named like the site's copy: a file name may hold what Typst refuses in a path (a backslash).
-        parts = json.loads(stylesheets.transform(_setting.document_stylesheet, node, part="build", source_name=f"{document_id}.xml", **common))
-        outcome.sort_key, outcome.date, outcome.cited, outcome.chapter = parts["sort-key"], parts["date"], parts["cited"], parts["book"]
-        markup = parts["standalone"]
+        markup = stylesheets.transform(_setting.document_stylesheet, node, part="standalone", source_name=f"{document_id}.xml", **common)
         files = {"source.xml": source_bytes, **{copy: Path(image).read_bytes() for copy, image in _image_copies(images).items()}}
         done = typeset(markup, files, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)

@@ -6,10 +6,9 @@
                 the document, then a compact apparatus of the documents it cites and the names
                 it mentions, and a colophon: the edition, how to cite it, its permanent URL, its licence;
     book        the document as one chapter of the book (book.xsl makes the front and back matter);
-    build       what a build needs, in one transformation (the chapter made once) as a JSON object:
-                "standalone", "book", "sort-key" (the key the book orders documents by: essays first,
-                then by date), "date" (ISO, for the years of its volume) and "cited" (the ids of the
-                documents it cites, for the bibliography of its volume).
+    sort-key    the key the book orders documents by (essays first, then by date);
+    date        the document's date (ISO), for the years of the volume it is in;
+    cited       the ids of the documents it cites, one a line (the bibliography of its volume).
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -50,35 +49,23 @@
 
   <xsl:template match="*" mode="tp:pdf-document">
     <xsl:choose>
+      <xsl:when test="$part eq 'sort-key'">{tp:book-sort-key(.)}</xsl:when>
       <xsl:when test="$part eq 'book'">{tp:document-chapter(.)}</xsl:when>
-      <xsl:when test="$part eq 'build'">
-        <xsl:variable name="chapter" select="tp:document-chapter(.)"/>
-        <xsl:value-of select="serialize(map{'standalone': tp:standalone(., $chapter), 'book': $chapter, 'sort-key': tp:book-sort-key(.),
-          'date': tp:document-date(.), 'cited': array{tp:cited(.)/@xml:id!string()}}, map{'method': 'json'})"/>
-      </xsl:when>
-      <xsl:otherwise>{tp:standalone(., tp:document-chapter(.))}</xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
-
-  <!-- A whole .typ file of the document's own PDF around its chapter. -->
-  <xsl:function name="tp:standalone" as="xs:string">
-    <xsl:param name="root" as="element()"/>
-    <xsl:param name="chapter" as="xs:string"/>
-    <xsl:variable name="markup" as="xs:string*">
-      <xsl:for-each select="$root">
+      <xsl:when test="$part eq 'date'">{tp:document-date(.)}</xsl:when>
+      <xsl:when test="$part eq 'cited'">{string-join(tp:cited(.)/@xml:id, '&#10;')}</xsl:when>
+      <xsl:otherwise>
         <xsl:text>#import "lib.typ": *&#10;</xsl:text>
         <xsl:text>#show: edition.with(title: {tp:typst-string(tp:document-title(.))}, editors: {tp:typst-array(teiHeader/fileDesc/titleStmt/(editor, author)!normalize-space(.))}, </xsl:text>
         <xsl:text>keywords: {tp:typst-array((tp:pdf-edition-title($edition/*/teiHeader), teiHeader/profileDesc/textClass/keywords//term!normalize-space(.)))}, </xsl:text>
         <xsl:text>language: {tp:typst-string(tp:typst-language(tp:language(.)))}, paper: {tp:typst-string($paper)}{tp:fonts-argument()}, description: {tp:typst-string(string-join((tp:document-title(.), tp:format-date-range(tp:document-date(.), tp:document-dating(.)!tp:date-certainty(.))[. ne '']), ', '))})&#10;</xsl:text>
         <xsl:text>#pdf.attach({tp:typst-string($source-name)}, read("source.xml", encoding: none), relationship: "source", mime-type: "application/tei+xml", description: {tp:typst-string(tp:message('pdf.source-attachment'))})&#10;</xsl:text>
-        <xsl:sequence select="$chapter"/>
-        <xsl:sequence select="tp:bibliography(tp:cited(.))"/>
-        <xsl:sequence select="tp:names-apparatus(.)"/>
-        <xsl:sequence select="tp:colophon(.)"/>
-      </xsl:for-each>
-    </xsl:variable>
-    <xsl:sequence select="string-join($markup, '')"/>
-  </xsl:function>
+        <xsl:value-of select="tp:document-chapter(.)"/>
+        <xsl:value-of select="tp:bibliography(tp:cited(.))"/>
+        <xsl:value-of select="tp:names-apparatus(.)"/>
+        <xsl:value-of select="tp:colophon(.)"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 
   <!-- The entries of the documents a document cites (its references' targets in the bibliography). -->
   <xsl:function name="tp:cited" as="element()*">
