@@ -13,7 +13,6 @@ Example:
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import time
@@ -80,8 +79,13 @@ def _html_build(root: Path) -> dict[str, Any]:
 
 
 def _page_sizes(site: Path) -> dict[str, Any]:
-    """The largest HTML page, and the median ratio of a document page to its TEI source (the copy under tei/)."""
-    pages = [p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts[0]]
+    """The largest HTML page, and the median ratio of a document page to its TEI source (the copy under tei/).
+
+    Every published page counts, wherever the site puts it (split lists such as documents-2.html, a page per
+    year or per register entry); not Pagefind's files, nor a build's own records in a folder whose name
+    begins with a dot (.teipress/), which are no pages."""
+    pages = [p for p in site.rglob("*.html")
+             if "pagefind" not in p.relative_to(site).parts[0] and not any(part.startswith(".") for part in p.relative_to(site).parts)]
     largest = max(pages, key=lambda p: p.stat().st_size, default=None)
     ratios = sorted(page.stat().st_size / source.stat().st_size for page in (site / "documents").glob("*.html")
                     if (source := site / "tei" / f"{page.stem}.xml").is_file() and source.stat().st_size)
@@ -147,76 +151,89 @@ def step_xslt(root: Path) -> dict[str, Any]:
 
 
 def step_pdf(root: Path) -> dict[str, Any]:
-    """Every per-document PDF, then the book, as `teipress build --pdf` makes them; timed and sampled per phase.
+    """Every per-document PDF, then the book, as `teipress build --pdf` makes them from nothing; timed and sampled per phase."""
+    config = _config(root)
+    shutil.rmtree(config.pdf_dir, ignore_errors=True)
+    return _pdf_build(config)
 
-    `build_pdfs` typesets the documents (transforming each also as a book chapter) and then hands
-    `_typeset_book` to its worker pool, once per volume; the first hand-over divides the two phases
-    (book_s and book_peak_mb are those of all volumes together; volume_pages the pages of each). Only this
-    process's view of the pool is watched (its submit/apply_async noted); teipress is not changed.
+
+def step_pdf_book(root: Path) -> dict[str, Any]:
+    """The book's volumes alone, typeset again from the documents' PDFs and chapters of the previous pdf step
+    (its volumes are removed first, so that none is reused): what the volumes cost apart from the documents."""
+    from teipress.pdf import BOOK_FILE, VOLUMES_DIR
+
+    config = _config(root)
+    if not (config.pdf_dir / BOOK_FILE).is_file() and not (config.pdf_dir / VOLUMES_DIR).is_dir():
+        raise Unavailable("no previous PDF build to typeset the book of again (the pdf step did not run or failed)")
+    (config.pdf_dir / BOOK_FILE).unlink(missing_ok=True)
+    shutil.rmtree(config.pdf_dir / VOLUMES_DIR, ignore_errors=True)
+    return _pdf_build(config)
+
+
+def _pdf_build(config: Any) -> dict[str, Any]:
+    """`build_pdfs` as `teipress build --pdf` runs it, the process tree's memory sampled per phase.
+
+    teipress times its two phases itself (`PdfResult.documents_seconds`: the documents' PDFs and the
+    volumes' markup; `volumes_seconds`: the volumes' compilations) and measures each volume's process
+    (`volume_figures`). The memory of the whole tree per phase is sampled here: the first volume handed
+    to a compiling process (`_typeset_volume` submitted to a worker pool) divides the phases.
     """
     import concurrent.futures
-    import multiprocessing.pool
 
     from teipress.edition import load_edition
 
     build_pdfs = _import("pdf", "build_pdfs")
-    overrides = {}
-    recycle = os.environ.get("BENCH_PDF_TASKS_PER_WORKER")
-    if recycle:
-        # A diagnosis aid, off by default: how fast typesetting is with workers recycled less or more often.
-        import teipress.pdf
-
-        teipress.pdf.TASKS_PER_WORKER = int(recycle)  # type: ignore[attr-defined]
-        overrides["tasks_per_worker"] = int(recycle)
-    config = _config(root)
-    shutil.rmtree(config.pdf_dir, ignore_errors=True)
     started = time.perf_counter()
     marks: dict[str, float] = {}
-    hooks = [(concurrent.futures.ProcessPoolExecutor, "submit"), (multiprocessing.pool.Pool, "apply_async")]
-    originals = [getattr(cls, name) for cls, name in hooks]
+    original = concurrent.futures.ProcessPoolExecutor.submit
 
     with PeakSampler() as sampler:
-        def noting(original):  # type: ignore[no-untyped-def]
-            def hand_over(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
-                # teipress's WorkerPool submits each task wrapped: workers._run(function, what, args).
-                task = args[0] if getattr(fn, "__name__", "") == "_run" and args else fn
-                if getattr(task, "__name__", "") == "_typeset_book" and "book_start" not in marks:
-                    marks["book_start"] = time.perf_counter()
-                    marks["documents_peak"] = sampler.take()
-                    # Told at once, so that a book that outlasts run.py's timeout still leaves this figure.
-                    print(PHASE_PREFIX + json.dumps({"documents_s": round(marks["book_start"] - PROCESS_STARTED, 3),
-                                                     "documents_peak_mb": round(marks["documents_peak"] / 1e6)}), flush=True)
-                return original(self, fn, *args, **kwargs)
-            return hand_over
+        def hand_over(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            # teipress's WorkerPool submits each task wrapped: workers._run(function, what, args).
+            task = args[0] if getattr(fn, "__name__", "") == "_run" and args else fn
+            if getattr(task, "__name__", "") == "_typeset_volume" and "book_start" not in marks:
+                marks["book_start"] = time.perf_counter()
+                marks["documents_peak"] = sampler.take()
+                # Told at once, so that a book that outlasts run.py's timeout still leaves this figure.
+                print(PHASE_PREFIX + json.dumps({"documents_s": round(marks["book_start"] - PROCESS_STARTED, 3),
+                                                 "documents_peak_mb": round(marks["documents_peak"] / 1e6)}), flush=True)
+            return original(self, fn, *args, **kwargs)
 
-        for (cls, name), original in zip(hooks, originals):
-            setattr(cls, name, noting(original))
+        concurrent.futures.ProcessPoolExecutor.submit = hand_over  # type: ignore[method-assign]
         try:
             edition = load_edition(config.source)
             result = build_pdfs(edition, config, config.pdf_dir, jobs=config.jobs)
         finally:
-            for (cls, name), original in zip(hooks, originals):
-                setattr(cls, name, original)
-        ended = time.perf_counter()
+            concurrent.futures.ProcessPoolExecutor.submit = original  # type: ignore[method-assign]
         last_peak = sampler.take()
-    files = [Path(f) for f in getattr(result, "files", [])]
-    # The book: edition.pdf, or one PDF per volume (teipress.pdf PdfResult.volumes).
-    book = [Path(f) for f in getattr(result, "volumes", [])] or [f for f in files if f.name == "edition.pdf"]
+    files = [Path(f) for f in result.files]
+    figures = result.volume_figures
+    largest = max(figures, key=lambda f: f.pages, default=None)
     outcome: dict[str, Any] = {
         "pdf_files": len(files),
+        "typeset": len(result.typeset),
         "pages": _count_pages(files),
-        "book_pages": _count_pages(book),
-        "volumes": len(book),
-        "volume_pages": [_count_pages([volume]) for volume in book],
-        "problems": len(getattr(result, "problems", [])),
+        "book_pages": sum(f.pages for f in figures) if figures else _count_pages(result.volumes),
+        "volumes": len(result.volumes),
+        "volumes_typeset": len(figures),
+        "volume_pages": [f.pages for f in figures],
+        # Each volume's own process: wall and CPU seconds, peak resident memory, compilations (2: line numbers counted again).
+        "volume_figures": [{"file": f.file, "pages": f.pages, "s": round(f.seconds, 2), "cpu_s": round(f.cpu_seconds, 2),
+                            "peak_mb": round(f.peak_mb), "compilations": f.compilations} for f in figures],
+        "largest_volume": {"pages": largest.pages, "s": round(largest.seconds, 2), "cpu_s": round(largest.cpu_seconds, 2),
+                           "peak_mb": round(largest.peak_mb)} if largest else None,
+        "problems": len(result.problems),
         "python_start_s": round(started - PROCESS_STARTED, 3),
-        "overrides": overrides,
+        # As teipress timed them: from build_pdfs's start to the last document PDF and volume markup, then the volumes.
+        "documents_phase_s": round(result.documents_seconds, 3),
+        "volumes_phase_s": round(result.volumes_seconds, 3),
+        "volumes_cpu_s": round(sum(f.cpu_seconds for f in figures), 2),
     }
     if "book_start" in marks:
         outcome |= {
             "documents_s": round(marks["book_start"] - PROCESS_STARTED, 3),
             "documents_peak_mb": round(marks["documents_peak"] / 1e6),
-            "book_s": round(ended - marks["book_start"], 3),
+            "book_s": round(result.volumes_seconds, 3),
             "book_peak_mb": round(last_peak / 1e6),
         }
     return outcome
@@ -259,6 +276,7 @@ STEPS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "html-rebuild": step_html_rebuild,
     "xslt": step_xslt,
     "pdf": step_pdf,
+    "pdf-book": step_pdf_book,
     "export-tei": step_export_tei,
     "export-cmif": step_export_cmif,
     "export-dc": step_export_dc,

@@ -843,3 +843,39 @@ def test_an_omission_is_recorded_as_om() -> None:
                                       text='The <app><lem>old</lem><rdg wit="#B"/></app> house.').split("\n", 1)[1]
     markup = chapter_markup(document, "omission")
     assert '#tp-app("omission", "old", ((label: "B", text: "om."),))' in markup
+
+
+# ---- volumes: each compiled by a process of its own, measured ---------------------------------------
+
+def test_each_volume_is_compiled_and_measured_by_a_process_of_its_own(tmp_path: Path) -> None:
+    import test_print
+
+    root = tmp_path / "edition"
+    test_print.write_synthetic_edition(root, 12)
+    out = root / "output" / "pdf"
+    settings = dict(language="de", paper="a5", volume_pages=6)
+    first = test_print.build(root, out, **settings).result
+    figures = first.volume_figures
+    assert len(first.volumes) > 2
+    assert [f.file for f in figures] == [v.relative_to(out).as_posix() for v in first.volumes]
+    assert [f.pages for f in figures] == [len(pypdf.PdfReader(v).pages) for v in first.volumes]
+    # A process that compiled one volume: the interpreter and Typst's fonts, no stylesheets and no earlier volume's cache.
+    assert all(f.seconds > 0 and f.cpu_seconds > 0 and 30 < f.peak_mb < 600 and f.compilations in (1, 2) for f in figures), figures
+    assert (first.book_typeset, first.documents_seconds > 0, first.volumes_seconds > 0) == (True, True, True)
+    again = test_print.build(root, out, **settings).result
+    assert (again.volume_figures, again.book_typeset, again.volumes) == ([], False, first.volumes)
+
+
+@pytest.mark.parametrize(("pages", "jobs", "at_once"), [
+    ([200, 200, 200], 2, 2),  # 40 + 1.7 MB a page: 380 MB each, three would fit in 1,200 MB, two cores
+    ([200, 200, 200], 4, 3),
+    ([300, 100], 2, 2),  # 550 MB for the largest: two of its size fit
+    ([350, 350], 2, 1),  # 635 MB each: one at a time
+    ([5000], 2, 1),  # never none
+    ([], 2, 1),
+])
+def test_volumes_are_compiled_side_by_side_as_far_as_memory_allows(pages: list[int], jobs: int, at_once: int) -> None:
+    from teipress.pdf import DocumentOutcome, Volume, _parallel_volumes
+
+    volumes = [Volume(number, [DocumentOutcome(document_id=f"d{number}", pages=count)]) for number, count in enumerate(pages, start=1)]
+    assert _parallel_volumes(volumes, jobs) == at_once

@@ -22,7 +22,7 @@ MARKDOWN_TYPES = (".md", ".markdown")
 # The map's tiles by default (teipress.toml `map_tiles`): OpenStreetMap's, credited as its tile policy asks.
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
-VOLUME_PAGES = 400
+VOLUME_PAGES = 300
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ class Config:
     map_attribution: str = OSM_ATTRIBUTION
     # The print edition in volumes: at most about this many pages each (estimated from the documents'
     # own PDFs), and/or one volume (or more, when it is longer) per range of years, (first, last).
-    # Typst holds 3-4 MB a page while it compiles: 400 pages keep one compilation near 1.5 GB.
+    # A volume's compilation holds about 1.7 MB a planned page (teipress.pdf TYPST_MB_PER_PAGE): at 300,
+    # two volumes compile side by side within teipress.pdf VOLUMES_MEMORY_MB on a machine of two cores.
     volume_pages: int = VOLUME_PAGES
     volumes: tuple[tuple[int, int], ...] = ()
 

@@ -4,8 +4,9 @@ TEI -> Typst markup is XSLT (`xslt/pdf/document.xsl`, `xslt/pdf/book.xsl`); the 
 `xslt/pdf/lib.typ` (then the edition's own Typst, teipress.toml `typst`: the editors' code, not a
 source's) and holds text as string literals, so nothing in a source file can run Typst code.
 Each compilation runs in a build folder of the process's own (no symlinks; between two
-compilations it holds only lib.typ) that is Typst's root, in worker processes (one Saxon processor
-and one Typst compiler each, recycled because Typst's cache grows with every compile).
+compilations it holds only lib.typ) that is Typst's root, in worker processes: the documents' (one
+Saxon processor and one Typst compiler each, recycled because Typst's cache grows with every
+compile), then a fresh process for each volume of the book, as many at once as memory allows.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import itertools
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +58,14 @@ TYPST_PAPER = {"b5": "iso-b5"}
 # letters); a worker typesets this many, then a fresh one (which compiles the stylesheets again) takes over.
 # Fresh pools, not `max_tasks_per_child`: ProcessPoolExecutor can hang in Python 3.11 when a worker retires.
 TASKS_PER_WORKER = 200
+# The book's volumes are compiled side by side while their processes stay within this together (issue 13:
+# the whole process tree under 1.5 GB; the parent holds about 300 MB of an edition of 1,000 letters).
+VOLUMES_MEMORY_MB = 1200
+# What a volume's compiling process holds, per page its plan counts (measured on 1,000 synthetic A4
+# letters: volumes planned at 399-400 pages, 316-333 when typeset, peaked at 690-731 MB; the last,
+# planned at 250 pages and holding the indexes, at 838 MB; the process without Typst's work 31 MB).
+TYPESETTER_MB = 40
+TYPST_MB_PER_PAGE = 1.7
 
 
 @dataclass
@@ -69,6 +80,31 @@ class PdfResult:
     book_typeset: bool = False
     # The book's PDFs: edition.pdf, or one per volume (volumes/edition-volume-N.pdf).
     volumes: list[Path] = field(default_factory=list)
+    # How long the per-document phase took (with the volumes' markup) and the volumes' compilations after it,
+    # and each compiled volume's figures (none when every volume was reused).
+    documents_seconds: float = 0.0
+    volumes_seconds: float = 0.0
+    volume_figures: list[VolumeFigures] = field(default_factory=list)
+
+
+@dataclass
+class VolumeFigures:
+    """One volume as its own process compiled it: its PDF, whether that is PDF/A, its index marks' (key, page)
+    for the last volume's indexes, its pages, how long it took and how much memory its process held at most."""
+
+    file: str
+    conformant: bool
+    index_pages: list[Any]
+    pages: int
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    # 2 when the line numbers had to be counted again (a document did not begin with line 1), 1 else.
+    compilations: int
+    # In a book of volumes: [id, page] of each reference target it holds, and the ids its references point at
+    # (lib.typ `tp-target-pages`), so that the locators "vol. 2, p. 34" of the other volumes can be checked.
+    target_pages: list[Any] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -136,6 +172,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
 
     Example: `build_pdfs(load_edition(config.source), config, config.pdf_dir, jobs=2)`.
     """
+    started = time.perf_counter()
     out_dir = out_dir.resolve()
     names = output_names(edition)
     merged = merged_registers(edition)
@@ -195,18 +232,31 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             volumes = plan_volumes(in_order, config.volume_pages, config.volumes)
             book_key = _digest(code_key.encode(), edition_tree or b"", registers, str(len(volumes)).encode())
             previous_volumes = previous.get("volumes") if isinstance(previous.get("volumes"), dict) else {}
+            volume_cache: dict[str, dict[str, Any]] = {}
             cited_anywhere = sorted({cited for outcome in in_order for cited in outcome.cited})
             keyed = []
             for volume in volumes:
                 key = _digest(book_key.encode(), str(volume.number).encode(), volume.years.encode(), str(volume.last).encode(),
                               *(keys[o.document_id].encode() for o in volume.documents))
                 keyed.append((volume, key))
-            # Pages the workers typeset since they started: Typst's cache grows with them.
-            pages_in_workers = sum(o.pages for o in fresh)
-            volume_cache, result.book_typeset = _typeset_volumes(
-                pool, keyed, previous_volumes, out_dir, staging, lambda volume, earlier_pages, targets: (edition_tree, _volume_setting(
-                    volume, cited_anywhere, earlier_pages, images, targets)), jobs=max(1, jobs), volume_pages=config.volume_pages,
-                pages_in_workers=pages_in_workers)
+            # The volumes before the last, then the last, whose indexes need the others' pages. When any is to be
+            # typeset, every volume's markup is made here, by the workers that hold the stylesheets: a volume kept
+            # at first is typeset again when a reference's target in another volume moved ("vol. 2, p. 34").
+            earlier = [(volume, key) for volume, key in keyed if not volume.last]
+            pending = [(volume, key) for volume, key in earlier if not _reuse_volume(previous_volumes, out_dir, staging, volume, key, volume_cache)]
+            last, last_key = keyed[-1]
+            last_reused = not pending and _reuse_volume(previous_volumes, out_dir, staging, last, _last_volume_key(last_key, earlier, volume_cache), volume_cache)
+            settings = {volume.number: _volume_setting(volume, cited_anywhere, images) for volume, _ in keyed}
+            markups: dict[int, str] = {}
+            if pending or not last_reused:
+                markups = dict(zip(settings, pool.map(_volume_markup, [(_volume_name(volume), (edition_tree, settings[volume.number])) for volume, _ in keyed])))
+        result.documents_seconds = time.perf_counter() - started
+        # The documents' workers are gone (Typst's cache keeps what each compilation needed until its process ends):
+        # each volume is compiled in a fresh process of its own, as many at a time as VOLUMES_MEMORY_MB allows.
+        if markups:
+            result.volume_figures = _typeset_volumes(keyed, pending, previous_volumes, out_dir, staging, volume_cache, markups, settings, setting, jobs)
+        result.book_typeset = bool(result.volume_figures)
+        result.volumes_seconds = time.perf_counter() - started - result.documents_seconds
         ordered = [outcomes[names[doc]] for doc in edition.documents]
         write_atomic(staging / PDF_CACHE, json.dumps({
             "teipress": __version__,
@@ -229,85 +279,6 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
 
 
 # ---- volumes ------------------------------------------------------------------------------------
-
-# How often the volumes are typeset again at most because a reference's target moved to another page:
-# a volume typeset again with its references' new locators may move its own targets by a line.
-REFERENCE_ROUNDS = 3
-
-
-def _typeset_volumes(pool: WorkerPool, keyed: list[tuple[Volume, str]], previous_volumes: dict[str, Any], out_dir: Path,
-                     staging: Path, setting: Callable[[Volume, dict[str, Any], dict[str, list[int]]], tuple[bytes | None, dict[str, Any]]], *, jobs: int, volume_pages: int, pages_in_workers: int) -> tuple[dict[str, dict[str, Any]], bool]:
-    """Typeset the volumes whose key changed, then again those whose references to other volumes
-    ("vol. 2, p. 34") point at pages that are no longer right, until none is (at most REFERENCE_ROUNDS).
-
-    The volumes before the last in parallel, each in a fresh worker (Typst's cache keeps what a
-    compilation needed), then the last, whose indexes need the others' index pages. A volume is first
-    given where the previous build found the targets; it reports its own targets' pages and the ids its
-    references point at (lib.typ `tp-target-pages`), so that after a round each volume's locators can be
-    checked against where the targets now lie. `setting(volume, earlier_pages, targets)` gives the
-    arguments of `_typeset_book`. Returns the volumes' cache entries and whether any was typeset.
-    """
-    cache: dict[str, dict[str, Any]] = {}
-    targets_given: dict[str, dict[str, list[int]]] = {}
-    guess = _found_targets([entry for entry in previous_volumes.values() if isinstance(entry, dict)])
-    earlier = [(volume, key) for volume, key in keyed if not volume.last]
-    last, last_base_key = keyed[-1]
-    pending = [(volume, key) for volume, key in earlier if not _reuse_volume(previous_volumes, out_dir, staging, volume, key, cache)]
-    last_pending = False
-    typeset_any = False
-    for _ in range(REFERENCE_ROUNDS):
-        for start in range(0, len(pending), jobs):
-            batch = pending[start:start + jobs]
-            pages_in_workers = _fresh_workers_if_full(pool, pages_in_workers, batch, volume_pages)
-            done = pool.map(_typeset_book, [(f"volume {volume.number} of the book", setting(volume, {}, targets_given.get(volume.file.as_posix(), guess)))
-                                            for volume, _ in batch])
-            for (volume, key), outcome in zip(batch, done):
-                cache[volume.file.as_posix()] = _volume_entry(volume, key, outcome, targets_given.get(volume.file.as_posix(), guess))
-                typeset_any = True
-        earlier_pages = {str(volume.number): cache[volume.file.as_posix()]["index_pages"] for volume, _ in earlier}
-        last_key = _digest(last_base_key.encode(), json.dumps(earlier_pages, sort_keys=True).encode())
-        if last_pending or (cache.get(last.file.as_posix(), {}).get("key") != last_key
-                            and not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, cache)):
-            _fresh_workers_if_full(pool, pages_in_workers, [(last, last_key)], volume_pages)
-            given = targets_given.get(last.file.as_posix(), guess)
-            outcome = pool.call(_typeset_book, f"volume {last.number} of the book" if last.number else "the edition's book",
-                                *setting(last, earlier_pages, given))
-            cache[last.file.as_posix()] = _volume_entry(last, last_key, outcome, given)
-            typeset_any = True
-        found = _found_targets(cache[volume.file.as_posix()] for volume, _ in keyed)
-        targets_given = {volume.file.as_posix(): _needed_targets(cache[volume.file.as_posix()], found) for volume, _ in keyed}
-        pending = [(volume, key) for volume, key in earlier if cache[volume.file.as_posix()].get("targets") != targets_given[volume.file.as_posix()]]
-        last_pending = cache[last.file.as_posix()].get("targets") != targets_given[last.file.as_posix()]
-        if not pending and not last_pending:
-            break
-    return cache, typeset_any
-
-
-def _volume_entry(volume: Volume, key: str, outcome: tuple[bool, list[Any], dict[str, Any]], given: dict[str, list[int]]) -> dict[str, Any]:
-    """A typeset volume in the cache: its key, whether it is PDF/A, its index marks' pages, its targets'
-    pages, the ids its references point at, and the locators of those in other volumes it was set with."""
-    conformant, index_pages, targets = outcome
-    entry = {"key": key, "number": volume.number, "conformant": conformant, "index_pages": index_pages,
-             "target_pages": targets.get("target-pages", []), "references": targets.get("references", [])}
-    entry["targets"] = _needed_targets(entry, given)
-    return entry
-
-
-def _found_targets(entries: Iterable[dict[str, Any]]) -> dict[str, list[int]]:
-    """Where each target lies, [volume, page], from the volumes' cache entries (the first volume that has it)."""
-    found: dict[str, list[int]] = {}
-    for entry in entries:
-        for target, page in entry.get("target_pages", []):
-            found.setdefault(str(target), [int(entry.get("number", 0)), int(page)])
-    return found
-
-
-def _needed_targets(entry: dict[str, Any], found: dict[str, list[int]]) -> dict[str, list[int]]:
-    """The locators a volume prints from `found`: its references' targets that lie in another volume."""
-    own = {str(target) for target, _ in entry.get("target_pages", [])}
-    return {str(id_): found[str(id_)] for id_ in entry.get("references", []) if str(id_) in found and str(id_) not in own}
-
-
 
 def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges: tuple[tuple[int, int], ...]) -> list[Volume]:
     """The book's volumes, before any is typeset: the documents in book order cut where a volume would
@@ -345,16 +316,113 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
     return [Volume(number, documents, _years(documents), number == len(volumes)) for number, documents in enumerate(volumes, start=1)]
 
 
-def _fresh_workers_if_full(pool: WorkerPool, pages_in_workers: int, batch: list[tuple[Volume, str]], volume_pages: int) -> int:
-    """Fresh workers before typesetting `batch` when what they typeset before and the batch's largest
-    volume would pass `volume_pages` pages: Typst keeps a compilation's memory until its process ends,
-    so that one volume's compilation at a time stays within what `volume_pages` pages need.
-    Returns the pages the workers will have typeset after the batch."""
-    largest = max(sum(o.pages for o in volume.documents) for volume, _ in batch)
-    if pages_in_workers and pages_in_workers + largest > volume_pages:
-        pool.restart()
-        pages_in_workers = 0
-    return pages_in_workers + largest
+def _parallel_volumes(volumes: list[Volume], jobs: int) -> int:
+    """How many volumes to compile at a time: at most `jobs`, and as many of the largest as VOLUMES_MEMORY_MB holds (at least one)."""
+    if not volumes:
+        return 1
+    largest = max(sum(o.pages for o in volume.documents) for volume in volumes)
+    fitting = int(VOLUMES_MEMORY_MB // (TYPESETTER_MB + TYPST_MB_PER_PAGE * largest))
+    return max(1, min(jobs, len(volumes), fitting))
+
+
+def _last_volume_key(key: str, earlier: list[tuple[Volume, str]], volume_cache: dict[str, dict[str, Any]]) -> str:
+    """The last volume's key: its own and the index pages of the volumes before it, which its indexes print."""
+    return _digest(key.encode(), json.dumps(_earlier_pages(earlier, volume_cache), sort_keys=True).encode())
+
+
+def _earlier_pages(earlier: list[tuple[Volume, str]], volume_cache: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The index marks' pages of each volume before the last, by its number."""
+    return {str(volume.number): volume_cache[volume.file.as_posix()]["index_pages"] for volume, _ in earlier}
+
+
+def _volume_name(volume: Volume) -> str:
+    return f"volume {volume.number} of the book" if volume.number else "the edition's book"
+
+
+# A volume to compile: the volume, its markup, its setting, the earlier volumes' index pages, its references' targets.
+VolumeTask = tuple["Volume", str, dict[str, Any], dict[str, Any], dict[str, list[int]]]
+
+
+def _compile_volumes(tasks: list[VolumeTask], setting: Typesetting, parallel: int) -> list[VolumeFigures]:
+    """Compile each volume task in a fresh process of its own, `parallel` at a time: a process ends with its
+    volume, and with it the memory Typst's cache held."""
+
+    def compile_one(task: VolumeTask) -> VolumeFigures:
+        volume, markup, volume_setting, earlier_pages, targets = task
+        # A worker without the documents' stylesheets and registers: it only compiles.
+        with WorkerPool(1, _start_worker, (b"", None, setting)) as pool:
+            return pool.call(_typeset_volume, _volume_name(volume), _volume_name(volume), markup, volume_setting, earlier_pages, targets)  # type: ignore[no-any-return]
+
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as threads:
+        return list(threads.map(compile_one, tasks))
+
+
+# How often the volumes are typeset again at most because a reference's target moved to another page:
+# a volume typeset again with its references' new locators may move its own targets by a line.
+REFERENCE_ROUNDS = 3
+
+
+def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume, str]], previous_volumes: dict[str, Any], out_dir: Path,
+                     staging: Path, cache: dict[str, dict[str, Any]], markups: dict[int, str], settings: dict[int, dict[str, Any]],
+                     setting: Typesetting, jobs: int) -> list[VolumeFigures]:
+    """Typeset the volumes `pending` (before the last) and the last when its key changed, then again those whose
+    references to other volumes ("vol. 2, p. 34") point at pages that are no longer right, until none is (at
+    most REFERENCE_ROUNDS). `cache` holds the volumes kept from the previous build and gets each one typeset.
+
+    A volume is first given where the previous build found the targets; it reports its own targets' pages and
+    the ids its references point at (lib.typ `tp-target-pages`), so that after a round each volume's locators
+    can be checked against where the targets now lie. Returns the figures of every compilation.
+    """
+    figures: list[VolumeFigures] = []
+    guess = _found_targets(entry for entry in previous_volumes.values() if isinstance(entry, dict))
+    given: dict[str, dict[str, list[int]]] = {}
+    earlier = [(volume, key) for volume, key in keyed if not volume.last]
+    last, last_base_key = keyed[-1]
+    last_pending = False
+    for _ in range(REFERENCE_ROUNDS):
+        tasks: list[VolumeTask] = [(volume, markups[volume.number], settings[volume.number], {}, given.get(volume.file.as_posix(), guess))
+                                   for volume, _ in pending]
+        for (volume, key), task, done in zip(pending, tasks, _compile_volumes(tasks, setting, _parallel_volumes([v for v, _ in pending], jobs))):
+            cache[volume.file.as_posix()] = _volume_entry(volume, key, done, task[4])
+            figures.append(done)
+        last_key = _last_volume_key(last_base_key, earlier, cache)
+        if last_pending or (cache.get(last.file.as_posix(), {}).get("key") != last_key
+                            and not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, cache)):
+            targets = given.get(last.file.as_posix(), guess)
+            done = _compile_volumes([(last, markups[last.number], settings[last.number], _earlier_pages(earlier, cache), targets)], setting, 1)[0]
+            cache[last.file.as_posix()] = _volume_entry(last, last_key, done, targets)
+            figures.append(done)
+        found = _found_targets(cache[volume.file.as_posix()] for volume, _ in keyed)
+        given = {volume.file.as_posix(): _needed_targets(cache[volume.file.as_posix()], found) for volume, _ in keyed}
+        pending = [(volume, key) for volume, key in earlier if cache[volume.file.as_posix()].get("targets") != given[volume.file.as_posix()]]
+        last_pending = cache[last.file.as_posix()].get("targets") != given[last.file.as_posix()]
+        if not pending and not last_pending:
+            break
+    return figures
+
+
+def _volume_entry(volume: Volume, key: str, figures: VolumeFigures, given: dict[str, list[int]]) -> dict[str, Any]:
+    """A typeset volume in the cache: its key, whether it is PDF/A, its index marks' pages, its targets'
+    pages, the ids its references point at, and the locators of those in other volumes it was set with."""
+    entry = {"key": key, "number": volume.number, "conformant": figures.conformant, "index_pages": figures.index_pages,
+             "target_pages": figures.target_pages, "references": figures.references}
+    entry["targets"] = _needed_targets(entry, given)
+    return entry
+
+
+def _found_targets(entries: Iterable[dict[str, Any]]) -> dict[str, list[int]]:
+    """Where each target lies, [volume, page], from the volumes' cache entries (the first volume that has it)."""
+    found: dict[str, list[int]] = {}
+    for entry in entries:
+        for target, page in entry.get("target_pages", []):
+            found.setdefault(str(target), [int(entry.get("number", 0)), int(page)])
+    return found
+
+
+def _needed_targets(entry: dict[str, Any], found: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The locators a volume prints from `found`: its references' targets that lie in another volume."""
+    own = {str(target) for target, _ in entry.get("target_pages", [])}
+    return {str(id_): found[str(id_)] for id_ in entry.get("references", []) if str(id_) in found and str(id_) not in own}
 
 
 def _is_primary_source(outcome: DocumentOutcome) -> bool:
@@ -409,17 +477,16 @@ def _image_copies(images: dict[str, str]) -> dict[str, str]:
     return dict(value.split(":", 1) for value in images.values())
 
 
-def _volume_setting(volume: Volume, cited_anywhere: list[str], earlier_pages: dict[str, Any], images: dict[str, dict[str, str]],
-                    targets: dict[str, list[int]]) -> dict[str, Any]:
+def _volume_setting(volume: Volume, cited_anywhere: list[str], images: dict[str, dict[str, str]]) -> dict[str, Any]:
     """What a worker needs to typeset a volume besides the edition: chapters, line offsets, which documents it cites,
-    the images its chapters print (copy's name: source path), where the targets of references in other volumes lie."""
+    the images its chapters print (copy's name: source path)."""
     return {
         "images": {copy: path for o in volume.documents for copy, path in _image_copies(images.get(o.document_id, {})).items()},
         "file": volume.file.as_posix(), "number": volume.number, "years": volume.years, "last": volume.last,
         "chapters": [o.chapter for o in volume.documents],
         "line_offsets": dict(zip((o.document_id for o in volume.documents), itertools.accumulate((o.line_count for o in volume.documents), initial=0))),
         "cited": sorted({cited for outcome in volume.documents for cited in outcome.cited}),
-        "cited_anywhere": cited_anywhere, "earlier_pages": earlier_pages, "targets": targets,
+        "cited_anywhere": cited_anywhere,
     }
 
 
@@ -532,10 +599,6 @@ def _stylesheets():  # type: ignore[no-untyped-def]
 
 def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_bytes: bytes, text: str, images: dict[str, str]) -> DocumentOutcome:
     """Transform one document (for its own PDF and as a book chapter) and typeset its PDF into the staging folder."""
-    import io
-
-    import pypdf  # not pymupdf: it leaves a file in the temporary folder
-
     from .errors import OutputError, TeipressError
     from .saxon import to_xdm
 
@@ -558,7 +621,7 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         done = typeset(markup, files, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
-        outcome.pages = len(pypdf.PdfReader(io.BytesIO(done.pdf)).pages)
+        outcome.pages = _page_count(done.pdf)
         outcome.problems = missing_glyph_problems(done.pdf, done.conformant, path, text, document_id, _setting)
         write_atomic(Path(_setting.out_dir) / f"{document_id}.pdf", done.pdf)
     except OutputError:
@@ -570,12 +633,9 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
     return outcome
 
 
-def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bool, list[Any], dict[str, Any]]:
-    """One volume (or the whole book): front matter from edition.xml, the documents' chapters in order,
-    the bibliography of what they cite, then the indexes (last volume) or their pages for it (others).
-
-    Returns whether the PDF is PDF/A, for a volume before the last its index marks' (key, page), and in a
-    book of volumes its targets' pages and the ids its references point at (lib.typ `tp-target-pages`)."""
+def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any]) -> str:
+    """One volume's (or the whole book's) markup: front matter from edition.xml, the documents' chapters in order,
+    the bibliography of what they cite, then the indexes (last volume) or their pages for it (others)."""
     from .saxon import to_xdm
 
     assert _setting is not None
@@ -587,12 +647,21 @@ def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bo
                   cited=volume["cited"], cited_anywhere=volume["cited_anywhere"])
     front = stylesheets.transform(_setting.book_stylesheet, source, part="front", **common)
     back = stylesheets.transform(_setting.book_stylesheet, source, part="back", **common)
-    markup = front + "".join(volume["chapters"]) + back
-    what = f"volume {volume['number']} of the book" if volume["number"] else "the edition's book"
+    return front + "".join(volume["chapters"]) + back
+
+
+def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_pages: dict[str, Any], targets: dict[str, list[int]]) -> VolumeFigures:
+    """Compile a volume's markup into the staging folder (`earlier_pages`: the index pages of the volumes
+    before the last, for its indexes; `targets`: where the targets of its references to other volumes lie),
+    measured as this process's own work: it compiles nothing else."""
+    import resource
+
+    assert _setting is not None
+    started = time.perf_counter()
     line_offsets: dict[str, int] = volume["line_offsets"]
     files = {copy: Path(image).read_bytes() for copy, image in volume["images"].items()}
-    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=volume["earlier_pages"],
-                   targets=volume["targets"])
+    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=earlier_pages, targets=targets)
+    compilations = 1
     # The offsets come from each document typeset alone (same width, same line breaks); should a
     # document of the book not begin with line 1, typeset it once more with the book's own counts.
     first_lines: dict[str, int] = {}
@@ -600,12 +669,26 @@ def _typeset_book(edition_xml: bytes | None, volume: dict[str, Any]) -> tuple[bo
         first_lines.setdefault(line["document"], line["raw"])
     counted = {document: raw - 1 for document, raw in first_lines.items()}
     if any(line_offsets.get(document, 0) != offset for document, offset in counted.items()):
-        done = typeset(markup, files, _setting, what=what, line_offsets=counted, markers="metadata", index_pages=volume["earlier_pages"],
-                       targets=volume["targets"])
+        done = typeset(markup, files, _setting, what=what, line_offsets=counted, markers="metadata", index_pages=earlier_pages, targets=targets)
+        compilations = 2
     write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
     index_pages = next((value["index-pages"] for value in done.markers if isinstance(value, dict) and "index-pages" in value), [])
-    targets = next((value for value in done.markers if isinstance(value, dict) and "target-pages" in value), {})
-    return done.conformant, index_pages, targets
+    found = next((value for value in done.markers if isinstance(value, dict) and "target-pages" in value), {})
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return VolumeFigures(file=volume["file"], conformant=done.conformant, index_pages=index_pages, pages=_page_count(done.pdf),
+                         seconds=time.perf_counter() - started, cpu_seconds=usage.ru_utime + usage.ru_stime,
+                         peak_mb=usage.ru_maxrss / 1024, compilations=compilations,  # Linux counts ru_maxrss in KiB
+                         target_pages=found.get("target-pages", []), references=found.get("references", []))
+
+
+def _page_count(pdf: bytes) -> int:
+    """The pages of a PDF, from its page tree's root (walking every page, as `len(reader.pages)` does, cost
+    a seventh of a document's typesetting). pypdf, not pymupdf: that leaves a file in the temporary folder."""
+    import io
+
+    import pypdf
+
+    return int(pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Pages"]["/Count"])
 
 
 def _line_markers(values: list[Any]) -> list[dict[str, Any]]:
