@@ -857,8 +857,12 @@ def test_each_volume_is_compiled_and_measured_by_a_process_of_its_own(tmp_path: 
     first = test_print.build(root, out, **settings).result
     figures = first.volume_figures
     assert len(first.volumes) > 2
-    assert [f.file for f in figures] == [v.relative_to(out).as_posix() for v in first.volumes]
-    assert [f.pages for f in figures] == [len(pypdf.PdfReader(v).pages) for v in first.volumes]
+    files = [v.relative_to(out).as_posix() for v in first.volumes]
+    # Every volume once, in order; then those whose references to another volume were set with locators that
+    # turned out wrong (a first build knows no target's page), typeset again.
+    assert [f.file for f in figures][:len(files)] == files and {f.file for f in figures[len(files):]} <= set(files)
+    final = {f.file: f for f in figures}
+    assert [final[name].pages for name in files] == [len(pypdf.PdfReader(v).pages) for v in first.volumes]
     # A process that compiled one volume: the interpreter and Typst's fonts, no stylesheets and no earlier volume's cache.
     assert all(f.seconds > 0 and f.cpu_seconds > 0 and 30 < f.peak_mb < 600 and f.compilations in (1, 2) for f in figures), figures
     assert (first.book_typeset, first.documents_seconds > 0, first.volumes_seconds > 0) == (True, True, True)
