@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
+from lxml import etree
 import pytest
 
 from conftest import FIXTURES, skip_missing
@@ -336,7 +337,7 @@ def test_the_search_filters_of_a_letter(site: Path) -> None:
 
 
 def test_the_correspondence_of_two_parties_either_way_round(tmp_path: Path) -> None:
-    from teipress.html import SITE_NS, _correspondence_neighbours, _Document
+    from teipress.html import SITE_NS, _correspondence_neighbours, _Document, correspondence_sides
 
     def document(id: str, senders: list[str], addressees: list[str], author: str = "") -> _Document:
         def party(name: str, value: str) -> str:
@@ -345,10 +346,10 @@ def test_the_correspondence_of_two_parties_either_way_round(tmp_path: Path) -> N
         parties = "".join([party("sender", s) for s in senders] + [party("addressee", a) for a in addressees])
         if author:
             parties += f'<sender role="author">{author}</sender>'
-        facts = f'<document xmlns="{SITE_NS}" id="{id}" title="Title of {id}">{parties}</document>'
-        # The build keeps each document's facts in its cache on disk, and its summary's attributes in memory.
-        (tmp_path / f"{id}.xml").write_text(facts, encoding="utf-8")
-        return _Document(id=id, source=None, facts_path=tmp_path / f"{id}.xml", attributes={"id": id, "title": f"Title of {id}"})  # type: ignore[arg-type]
+        summary = etree.fromstring(f'<document xmlns="{SITE_NS}" id="{id}" title="Title of {id}">{parties}</document>')
+        # What the build's first phase keeps of a document (_facts_task's record): its summary's attributes and its sides.
+        record = {"attributes": dict(summary.attrib), "sides": correspondence_sides(summary)}
+        return _Document(id=id, source=None, facts_path=tmp_path / f"{id}.xml", record=record)  # type: ignore[arg-type]
 
     ordered = [
         document("one", ["alma:Alma"], ["bruno:Bruno"]),

@@ -283,6 +283,13 @@ def _in_reading_order(documents: Sequence[_Document]) -> list[_Document]:
     return sorted(documents, key=key)
 
 
+def correspondence_sides(summary: etree._Element) -> list[list[tuple[str, str]]]:
+    """A document's senders and its addressees (its facts' summary), each party as (register id or "", name);
+    an essay's author is on neither side."""
+    return [[(party.get("ref") or "", (party.text or "").strip()) for party in summary.iterchildren(f"{{{SITE_NS}}}{name}")
+             if party.get("role") != "author"] for name in ("sender", "addressee")]
+
+
 def _correspondence_neighbours(ordered: Sequence[_Document]) -> dict[str, dict[str, str]]:
     """For each document written between two parties (its senders and its addressees, in its facts) who wrote
     each other more than once: the previous and next document between them, in either direction, in reading
@@ -639,8 +646,7 @@ def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str
     images: dict[Path, Path] = {}
     copies = _copy_media(Path(path), tree, Path(staging), Path(source_root), problems, images)
     summary = etree.fromstring(facts.encode())
-    sides = [[(party.get("ref") or "", (party.text or "").strip()) for party in summary.iterchildren(f"{{{SITE_NS}}}{name}")
-              if party.get("role") != "author"] for name in ("sender", "addressee")]
+    sides = correspondence_sides(summary)
     return {
         "path": str(Path(path).resolve()), "facts_key": key, "attributes": dict(summary.attrib), "sides": sides,
         "refs": sorted(refs), "subset": _digest(registers), "facsimile": has_page_images(tree.getroot()),
