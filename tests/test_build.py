@@ -230,10 +230,16 @@ def test_a_rebuild_parses_only_the_changed_document(tmp_path: Path, monkeypatch:
     letter = source / f"{LETTER}.xml"
     letter.write_text(letter.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
     parsed: list[tuple[str, str]] = []  # (the function that parsed, the file)
+
+    def reader() -> str:
+        """The function that had the file parsed (a worker task, not the helper they share)."""
+        frame = sys._getframe(2)
+        return frame.f_back.f_code.co_name if frame.f_code.co_name == "_read_document" else frame.f_code.co_name  # type: ignore[union-attr]
+
     for module in (edition_module, site_writer):
         original = module.parse_file
         monkeypatch.setattr(module, "parse_file", lambda path, original=original, **kwargs: parsed.append(
-            (sys._getframe(1).f_code.co_name, Path(path).name)) or original(path, **kwargs))
+            (reader(), Path(path).name)) or original(path, **kwargs))
     result = build(source, tmp_path / "out")
     documents = [call for call in parsed if call[0] in ("load_edition", "_facts_task") and call[1].startswith(("letter-", "telegram-"))]
     assert documents == [("load_edition", f"{LETTER}.xml"), ("_facts_task", f"{LETTER}.xml")]  # the telegram by neither
@@ -290,6 +296,35 @@ def test_a_changed_xincluded_part_renders_its_document_again(tmp_path: Path) -> 
     assert result.documents_rendered == [LETTER]
     assert result.documents_reused == [TELEGRAM]
     assert "plum jam" in visible_text(page)
+
+
+def test_a_changed_entity_file_renders_its_document_again(tmp_path: Path) -> None:
+    """A DTD's entities are part of a document's text: the rebuild must see a change of the file that defines them."""
+    source = copy_fixture(tmp_path)
+    (source / "entities.dtd").write_text('<!ENTITY jam "quince marmalade">', encoding="utf-8")
+    letter = source / f"{LETTER}.xml"
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace("<TEI ", '<!DOCTYPE TEI [<!ENTITY % shared SYSTEM "entities.dtd"> %shared;]>\n<TEI ', 1)
+                      .replace("quince marmalade", "&jam;"), encoding="utf-8")
+    build(source, tmp_path / "out")
+    page = tmp_path / "out" / "html" / "documents" / f"{LETTER}.html"
+    assert "quince marmalade" in visible_text(page)
+    (source / "entities.dtd").write_text('<!ENTITY jam "plum jam">', encoding="utf-8")
+    result = build(source, tmp_path / "out")
+    assert (result.documents_rendered, result.documents_reused) == ([LETTER], [TELEGRAM])
+    assert "plum jam" in visible_text(page)
+
+
+def test_a_changed_stylesheet_makes_every_document_s_facts_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The facts (dates, titles, mentions) come from the stylesheets too: a record kept from before a code change is stale."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    read: list[str] = []
+    facts_task = site_writer._facts_task
+    monkeypatch.setattr(site_writer, "_facts_task", lambda document_id, *args: read.append(document_id) or facts_task(document_id, *args))
+    monkeypatch.setattr(site_writer, "_stylesheets_digest", lambda: "the stylesheets of another version")
+    build(source, tmp_path / "out")
+    assert sorted(read) == [LETTER, TELEGRAM]
 
 
 def test_a_removed_document_leaves_the_site(tmp_path: Path) -> None:

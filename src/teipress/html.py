@@ -135,7 +135,9 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     new_pages: dict[str, str] = {}
 
     media: set[Path] = set()
-    registers_changed = manifest.get("registers") != _digest(registers_xml) or manifest.get("code_key") != code_key
+    # A record kept from a build by other code is stale (the facts come from the stylesheets too).
+    same_code = manifest.get("code_key") == code_key
+    registers_changed = manifest.get("registers") != _digest(registers_xml)
     with _Workers(jobs, _WorkerSetup(edition_xml, str(_stylesheet(config, "html/document.xsl")), register_index, code_key)) as workers:
         # Phase 1: each document's cache key, its facts (dates, titles, mentions) where the key changed, and its
         # source and images copied (written only when their bytes differ, so that a changed image or a deleted
@@ -143,7 +145,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         # subset are as the previous build left them keeps its record without being read at all.
         for document in documents:
             old = old_documents.get(document.id, {})
-            if _still_current(document, old, staging, register_index if registers_changed else None):
+            if same_code and _still_current(document, old, staging, register_index if registers_changed else None):
                 document.record = old
         stale = [d for d in documents if not d.record]
         arguments = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), old_documents.get(d.id, {}).get("facts_key", ""),
@@ -389,7 +391,7 @@ def _media_base(document: _Document, source_root: Path) -> str:
 
 
 def _copy_media(source: Path, tree: etree._ElementTree, staging: Path, source_root: Path, problems: list[Problem],
-                images: dict[Path, Path]) -> set[Path]:
+                images: set[Path]) -> set[Path]:
     """Copy the local images a document shows (graphic, media, pb/@facs) that lie inside the source folder.
 
     A local image that does not exist, or lies outside the source folder, would be a broken link:
@@ -406,7 +408,7 @@ def _copy_media(source: Path, tree: etree._ElementTree, staging: Path, source_ro
         if not reference or ":" in reference or reference.startswith(("/", "\\")):
             continue
         image = (folder / reference).resolve()
-        images[image] = image
+        images.add(image)
         if image.is_file() and image.is_relative_to(source_root):
             target = staging / MEDIA_DIR / (base.relative_to(source_root) / reference)
             if target.resolve().is_relative_to((staging / MEDIA_DIR).resolve()):
@@ -612,11 +614,12 @@ def _init_worker(setup: _WorkerSetup) -> None:
     _worker_state["setup"] = setup
 
 
-def _read_document(path: str, xinclude_root: str) -> tuple[etree._ElementTree, bytes, bytes]:
-    """A document's tree as the build reads it, its bytes and its own register entries (RegisterIndex.subset_xml)."""
+def _read_document(path: str, xinclude_root: str) -> tuple[etree._ElementTree, bytes, set[str], bytes]:
+    """A document's tree as the build reads it, its bytes, the ids it points to and its own register entries."""
     setup: _WorkerSetup = _worker_state["setup"]  # type: ignore[assignment]
     tree = parse_file(Path(path), xinclude_root=Path(xinclude_root) if xinclude_root else None)
-    return tree, etree.tostring(tree, encoding="utf-8"), setup.register_index.subset_xml(tree.getroot())
+    refs = referenced_ids(tree.getroot())
+    return tree, etree.tostring(tree, encoding="utf-8"), refs, setup.register_index.subset_of(refs)
 
 
 def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str, staging: str, source_root: str) -> dict[str, Any]:
@@ -629,10 +632,7 @@ def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str
     from .saxon import to_xdm
 
     setup: _WorkerSetup = _worker_state["setup"]  # type: ignore[assignment]
-    tree = parse_file(Path(path), xinclude_root=Path(xinclude_root) if xinclude_root else None)
-    data = etree.tostring(tree, encoding="utf-8")
-    refs = referenced_ids(tree.getroot())
-    registers = setup.register_index.subset_of(refs)
+    tree, data, refs, registers = _read_document(path, xinclude_root)
     key = _digest(setup.code_key.encode(), registers, data)
     facts_path = Path(staging) / FACTS_DIR / f"{document_id}.xml"
     if key == cached_key and facts_path.is_file():
@@ -643,7 +643,7 @@ def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str
         write_atomic(facts_path, facts)
     _copy_source(document_id, Path(path), Path(staging))
     problems: list[Problem] = []
-    images: dict[Path, Path] = {}
+    images: set[Path] = set()
     copies = _copy_media(Path(path), tree, Path(staging), Path(source_root), problems, images)
     summary = etree.fromstring(facts.encode())
     sides = correspondence_sides(summary)
@@ -661,7 +661,7 @@ def _page_task(document_id: str, path: str, xinclude_root: str, params: dict[str
     """Render a document's page; with `dts_job`, write its static DTS files too (from the same reading) and return its Resource."""
     from .saxon import to_xdm
 
-    tree, data, registers = _read_document(path, xinclude_root)
+    tree, data, _refs, registers = _read_document(path, xinclude_root)
     sheets = _worker_state["sheets"]
     document = to_xdm(data)
     html = sheets.transform(_worker_state["setup"].document_stylesheet, document, registers=to_xdm(registers), edition=_worker_state["edition"], site_root="../", **params)  # type: ignore[attr-defined]
@@ -671,7 +671,7 @@ def _page_task(document_id: str, path: str, xinclude_root: str, params: dict[str
 
 def _dts_task(document_id: str, path: str, xinclude_root: str, dts_job: ResourceJob) -> Resource:
     """Write a document's static DTS files when its page is current but they are not."""
-    tree, data, _registers = _read_document(path, xinclude_root)
+    tree, data, _refs, _registers = _read_document(path, xinclude_root)
     return write_resource(document_id, tree, data, tree, dts_job, _worker_state["sheets"])  # type: ignore[arg-type]
 
 

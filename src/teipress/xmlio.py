@@ -66,14 +66,16 @@ class _ConfinedResources(etree.Resolver):
     refusal is kept, with its reason, for the message.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, read: set[Path]) -> None:
         super().__init__()
         self.root = root
+        self.read = read  # the files handed to the parser
         self.refused: dict[str, str] = {}
 
     def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
         reason = self._refusal(system_url or "")
         if reason is None:
+            self.read.add(_file_of(system_url))  # type: ignore[arg-type]
             return self.resolve_filename(str(_file_of(system_url)), context)
         self.refused.setdefault(system_url, reason)
         return self.resolve_string(_REFUSED_RESOURCE, context)
@@ -206,8 +208,8 @@ def parse_file(path: Path, *, xinclude_root: Path | None = None, included: set[P
     """Parse `path` safely; with `xinclude_root` (the source folder), read what it names inside that folder.
 
     Inside the folder means: `xi:include`s, and DTDs and entity files a DOCTYPE names. The files an
-    XInclude pulls in are added to `included`, so that callers can tell parts of a document from
-    documents. What could be read only in part (an absent header part, a DTD not read whose
+    XInclude pulls in, and the DTDs and entity files read, are added to `included`, so that callers can
+    tell parts of a document from documents, and know every file a document's text depends on. What could be read only in part (an absent header part, a DTD not read whose
     entities the document does not use) is added to `warnings`.
     """
     try:
@@ -215,17 +217,18 @@ def parse_file(path: Path, *, xinclude_root: Path | None = None, included: set[P
     except OSError as error:
         raise XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, f"cannot read the file: {error.strerror}", "io")) from error
     root = xinclude_root.resolve() if xinclude_root is not None else None
-    tree = _parse(path, data, root, warnings)
+    parts = included if included is not None else set()
+    tree = _parse(path, data, root, warnings, parts)
     if root is not None:
         # The DOCTYPE has done its work (entities expanded); Saxon, reading the tree again, must not go looking for its DTD.
         tree.docinfo.clear()
         if tree.getroot().xpath("boolean(//xi:include)", namespaces=NS):
-            _XIncludes(root, included if included is not None else set(), warnings).resolve(tree, path, data)
+            _XIncludes(root, parts, warnings).resolve(tree, path, data)
     return tree
 
 
-def _parse(path: Path, data: bytes, root: Path | None, warnings: list[Problem] | None) -> etree._ElementTree:
-    resources = _ConfinedResources(root) if root is not None else None
+def _parse(path: Path, data: bytes, root: Path | None, warnings: list[Problem] | None, read: set[Path]) -> etree._ElementTree:
+    resources = _ConfinedResources(root, read) if root is not None else None
     try:
         tree = etree.fromstring(data, _confined_parser(resources) if resources else safe_parser(), base_url=path.resolve().as_uri()).getroottree()
     except etree.XMLSyntaxError as error:
@@ -341,7 +344,7 @@ class _XIncludes:
     def _parsed(self, target: Path) -> etree._ElementTree:
         """Each included file is parsed once per document, however often it is included."""
         if target not in self.parsed:
-            self.parsed[target] = _parse(target, _read(target), self.root, self.warnings)
+            self.parsed[target] = _parse(target, _read(target), self.root, self.warnings, self.included)
         return self.parsed[target]
 
     def _count(self, item: _Pending, elements: int, characters: int) -> None:
