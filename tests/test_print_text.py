@@ -371,3 +371,15 @@ def test_elements_with_ids_are_reference_targets_also_in_tables(tmp_path: Path) 
     pdf = build(edition, tmp_path / "out").out / "table-letter.pdf"
     words = [text for text, _ in text_lines(pdf)]
     assert "Cellword Otherword" in words or ("Cellword" in words and "Otherword" in words), words
+
+
+def test_a_reference_to_a_passage_of_another_document_names_that_document(stylesheets) -> None:  # type: ignore[no-untyped-def]
+    """Ids such as p3 recur in every document: a passage is a target as "document#id", so "other.xml#p3" finds the
+    other document's p3, not the citing document's own, nor the first p3 of the volume."""
+    import re
+
+    from teipress.saxon import to_xdm
+
+    letter = APPARATUS_LETTER.replace("<p>First", '<p xml:id="p3">See <ref target="other.xml#p3">there</ref> and <ref target="#other"/>. First').format(filler="")
+    markup = stylesheets.transform("pdf/document.xsl", to_xdm(letter.encode()), part="book", registers=to_xdm(EMPTY_REGISTERS), document_id="this")
+    assert re.findall(r'#tp-(?:ref|target)\("([^"]*)"', markup) == ["this#p3", "other#p3", "other"]  # the document itself: lib.typ tp-document

@@ -57,5 +57,5 @@ def test_print_marks_the_manuscript_by_the_conventions_of_documentary_editions(s
     """unclear as [two?], the gap with its extent, supplied in brackets, an addition in half brackets, a page break as |2|."""
     markup = stylesheets.transform("pdf/document.xsl", to_xdm(etree.parse(str(VALID))), part="book", registers=to_xdm("<TEI xmlns='http://www.tei-c.org/ns/1.0'/>"), document_id="valid-transcription")
     assert ('#"corner";#" of the box was wet and ";#tp-unclear[#"two";]#" books ";#tp-gap("2 words");#" ";#"[";#"were";#"]";'
-            '#" spoiled. Mr ";#" ";#" has not answered.";#"^";#" ";#tp-target("addition-1")#tp-add[#"Write soon.";]') in markup
+            '#" spoiled. Mr ";#" ";#" has not answered.";#"^";#" ";#tp-target("valid-transcription#addition-1")#tp-add[#"Write soon.";]') in markup
     assert '#tp-pb-between("2");' in markup

@@ -334,13 +334,13 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- The id a reference points at outside its document: another document's (by its id, "#id", "id" or
-       "file.xml") or a passage's in it ("file.xml#id", "#id" of no element here); () for a register entry,
-       a place of its own document or a web address. -->
+  <!-- What a reference points at outside its document (lib.typ tp-target's label): another document, by its
+       id ("#id", "id" or "file.xml"), or a passage in it as "document#id" ("file.xml#id": ids such as p3 recur
+       in every document); () for a register entry, a place of its own document or a web address. -->
   <xsl:function name="tp:reference-target" as="xs:string?">
     <xsl:param name="link" as="element()"/>
     <xsl:variable name="in-files" select="tokenize(normalize-space($link/@target), ' ')[matches(., '^([^#?:]*/)?[^/#?:]+\.xml(#.+)?$')]
-                                          !(if (contains(., '#')) then substring-after(., '#') else replace(., '^([^#?]*/)?([^/#?]+)\.xml$', '$2'))"/>
+                                          !replace(., '^([^#?]*/)?([^/#?]+)\.xml', '$2')"/>
     <xsl:sequence select="(tp:pointer-ids($link), $in-files)[empty(tp:entry-by-id(., root($link)))][empty(key('tp:entry-by-id', ., root($link)))][1]"/>
   </xsl:function>
 
@@ -351,8 +351,8 @@
     <xsl:variable name="rendered" as="xs:string">
       <xsl:value-of><xsl:next-match/></xsl:value-of>
     </xsl:variable>
-    <xsl:variable name="marker" select="'#tp-target(' || tp:typst-string(@xml:id) || ')'"/>
-    <xsl:sequence select="if (starts-with($rendered, $tp:par)) then $tp:par || $marker || substring($rendered, 3) else $marker || $rendered"/>
+    <xsl:variable name="marker" select="'#tp-target(' || tp:typst-string(($document-id, root(.)/*/@xml:id, 'document')[1] || '#' || @xml:id) || ')'"/>
+    <xsl:sequence select="if (starts-with($rendered, $tp:par)) then $tp:par || $marker || substring($rendered, string-length($tp:par) + 1) else $marker || $rendered"/>
   </xsl:template>
 
   <xsl:template match="*[tp:behaviour(.) = 'quote']" mode="tp:pdf" priority="1">
