@@ -150,6 +150,8 @@ def test_a_long_list_of_documents_has_pages_and_the_chronology_a_page_per_year(t
     assert parse(site / "index.html").xpath("string(//p[@class='list-range'])") == "Documents 1–2 of 3"
     assert parse(site / "documents-2.html").xpath("string(//p[@class='list-range'])") == "Documents 3–3 of 3"
     assert [parse(site / name).xpath("string(//title)").split(" · ")[1:2] for name in pages] == [[], ["Documents 3–3 of 3"]]
+    # Every page describes the whole edition, not its own part of the list.
+    assert {parse(site / name).xpath("string(//meta[@name='description']/@content)") for name in pages} == {"A digital edition of 3 documents"}
     # The edition's text is on the first page only.
     assert [bool(parse(site / name).xpath("//section[contains(@class, 'edition-text')]")) for name in pages] == [True, False]
 

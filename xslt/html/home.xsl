@@ -34,7 +34,7 @@
       <xsl:with-param name="title" select="string-join(($tp:edition-title, $this-page[@number ne '1']!tp:message('list.range', (@first, @last, $pages/@total))), ' · ')"/>
       <xsl:with-param name="current" select="'home'"/>
       <xsl:with-param name="path" select="string($this-page[@number ne '1']/@href)"/>
-      <xsl:with-param name="description" select="($tp:edition-subtitle, tp:count-message('home.description', count($documents)))[1]"/>
+      <xsl:with-param name="description" select="($tp:edition-subtitle, tp:count-message('home.description', xs:integer(($pages/@total, count($documents))[1])))[1]"/>
       <xsl:with-param name="json-ld" select="map {'@context': 'https://schema.org', '@type': 'Collection', 'name': $tp:edition-title,
           'url': tp:permalink('index.html'), 'editor': array { $tp:edition-editors!map {'@type': 'Person', 'name': .} },
           'hasPart': array { $documents!map {'@type': 'CreativeWork', 'name': string(@title), 'url': tp:permalink(tp:document-path(@id))} }}"/>
