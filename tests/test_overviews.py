@@ -6,6 +6,7 @@ between two days, built once; browser tests click a bar, a node and a marker and
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -252,3 +253,17 @@ def test_bars_nodes_and_markers_lead_to_their_pages_by_mouse_and_keyboard(browse
     finally:
         context.close()
     assert errors == []
+
+
+def test_the_summary_files_of_a_long_edition_hold_no_file_open(tmp_path: Path) -> None:
+    """A chronology of many years writes a summary file per year, side by side: more than a process may hold open."""
+    import resource
+
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    files = [aggregates._SiteFile(tmp_path / f"year-{number}.xml", f' year="{number}"') for number in range(limit + 10)]
+    for number, site_file in enumerate(files):
+        site_file.write(f'<document id="d{number}"/>')
+    digests = [site_file.close() for site_file in files]
+    expected = f'<site xmlns="{aggregates.SITE_NS}" xmlns:f="{aggregates.FACTS_NS}" year="7"><document id="d7"/></site>'
+    assert (tmp_path / "year-7.xml").read_text(encoding="utf-8") == expected
+    assert digests[7] == hashlib.sha256(expected.encode()).hexdigest()

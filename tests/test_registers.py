@@ -236,11 +236,12 @@ def test_each_page_is_rendered_from_its_own_entries_as_from_all_the_registers(tm
     kwic.write_text(kwic.read_text(encoding="utf-8").replace("</body>", '<p>And <persName ref="#related-person">Rel</persName>.</p></body>'), encoding="utf-8")
     build(source, tmp_path / "subsets")
 
-    class EveryRegister(aggregates.RegisterIndex):
+    class EveryRegister:
         def subset_of(self, ids, *, depth=3):  # type: ignore[no-untyped-def]
             return b""  # render_unit's word for "all the registers"
 
-    monkeypatch.setattr(aggregates, "RegisterIndex", EveryRegister)
+    units = aggregates._units
+    monkeypatch.setattr(aggregates, "_units", lambda plan, mentions, _registers, *args: units(plan, mentions, EveryRegister(), *args))
     build(source, tmp_path / "whole")
 
     def pages(site: Path) -> dict[str, bytes]:

@@ -89,11 +89,12 @@ class _Unit:
     registers: bytes = b""
 
 
-def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: bytes, edition_xml: bytes, *,
+def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: bytes, register_index: RegisterIndex, edition_xml: bytes, *,
                     site_key: str, params: dict[str, str], stylesheet: Callable[[str], str], map_units: MapUnits,
                     old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
     """Write the register pages and popover data of the documents `document_ids` (in reading order).
 
+    `register_index` holds the entries of `registers_xml`, from which each page gets its own (RegisterIndex.subset_of).
     `params` are the layout's parameters (site title, language, customisation), `stylesheet`
     resolves a stylesheet's name (the edition's own one if it has one), `map_units` runs tasks in
     the worker processes. Unchanged pages (same key in `old_pages`, file present) are kept; every
@@ -109,7 +110,7 @@ def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: b
         mentions = _MentionStore(Path(folder) / "mentions.sqlite")
         try:
             mentions.read(staging, document_ids)
-            units = _units(plan, mentions, RegisterIndex(etree.fromstring(registers_xml, safe_parser())), params, stylesheet)
+            units = _units(plan, mentions, register_index, params, stylesheet)
             written.extend(_render_units(staging, units, site_key, map_units, old_pages, new_pages, kept, TASK_SIZE))
         finally:
             mentions.close()
@@ -317,22 +318,38 @@ class SitePage:
 
 
 class _SiteFile:
-    """A file of document summaries (`<site>` in the site namespace), written a document at a time and hashed as it grows."""
+    """A file of document summaries (`<site>` in the site namespace), written a document at a time and hashed as it grows.
+
+    The file is opened only to take what has gathered: an edition spanning a thousand years has a thousand year
+    files, more than a process may hold open at once.
+    """
+
+    FLUSH_AT = 1 << 20  # characters gathered before they are appended to the file
 
     def __init__(self, path: Path, attributes: str = "") -> None:
         self.path = path
         self.digest = hashlib.sha256()
-        self.file = path.open("w", encoding="utf-8")
+        self.pending: list[str] = []
+        self.size = 0
+        path.write_text("", encoding="utf-8")
         self.write(f'<site xmlns="{SITE_NS}" xmlns:f="{FACTS_NS}"{attributes}>')
 
     def write(self, text: str) -> None:
-        self.file.write(text)
+        self.pending.append(text)
+        self.size += len(text)
         self.digest.update(text.encode("utf-8"))
+        if self.size >= self.FLUSH_AT:
+            self._flush()
+
+    def _flush(self) -> None:
+        with self.path.open("a", encoding="utf-8") as stream:
+            stream.write("".join(self.pending))
+        self.pending, self.size = [], 0
 
     def close(self) -> str:
         """End the file; its digest."""
         self.write("</site>")
-        self.file.close()
+        self._flush()
         return self.digest.hexdigest()
 
 

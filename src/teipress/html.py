@@ -218,7 +218,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers.
             report("Writing registers", 0, 1)
             result.pages_written.extend(write_registers(
-                staging, [d.id for d in ordered], registers_xml, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
+                staging, [d.id for d in ordered], registers_xml, register_index, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
                 stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
             report("Writing registers", 1, 1)
             report("Writing chronology and home page", 0, 1)
