@@ -20,7 +20,7 @@ from lxml import etree
 
 from .errors import ConfigError
 from .problems import Problem, Severity, display_path
-from .xmlio import NS, TEI_NS, XML_ID, XMLInputError, parse_file
+from .xmlio import NS, TEI_NS, XML_ID, XMLInputError, parse_file, write_atomic
 
 EDITION_FILE = "edition.xml"
 # Ids become file names (documents/{id}.html, {id}.pdf): nothing that could leave the folder or hide a file.
@@ -145,7 +145,7 @@ class SourceRecord:
     def from_json(cls, data: Mapping[str, object]) -> SourceRecord:
         return cls(str(data["role"]), str(data["id"]), bool(data["holds_entries"]),
                    [FileState(**state) for state in data["states"]],  # type: ignore[arg-type, attr-defined]
-                   [Problem(**{**problem, "severity": Severity(problem["severity"])}) for problem in data["warnings"]])  # type: ignore[arg-type, attr-defined, index]
+                   [Problem.from_dict(problem) for problem in data["warnings"]])  # type: ignore[arg-type, attr-defined, index]
 
 
 @dataclass
@@ -165,7 +165,6 @@ class SourceCatalogue:
         return SourceRecord(record.role, record.id, record.holds_entries, states, record.warnings, reused=True)  # type: ignore[arg-type]
 
     def write(self, path: Path) -> None:
-        from .xmlio import write_atomic
 
         write_atomic(path, json.dumps({name: record.as_json() for name, record in self.records.items()}))
 

@@ -156,7 +156,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         for document in documents:
             document.facts_key = document.record["facts_key"]
             media.update(staging / copy for copy in document.record["copies"])
-            result.problems.extend(Problem(**{**problem, "severity": Severity(problem["severity"])}) for problem in document.record["problems"])
+            result.problems.extend(Problem.from_dict(problem) for problem in document.record["problems"])
 
         ordered = _in_reading_order(documents)
         result.documents = [d.id for d in ordered]

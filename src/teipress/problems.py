@@ -7,6 +7,7 @@ import re
 from dataclasses import asdict, dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 # Characters that would break a problem's one line or disguise it in a terminal: control characters,
 # line and paragraph separators, and the bidirectional overrides and isolates ("Trojan Source").
@@ -42,6 +43,11 @@ class Problem:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Problem:
+        """The problem `as_dict` gave (a build keeps them in its records, as JSON)."""
+        return cls(**{**data, "severity": Severity(data["severity"])})
 
     @property
     def is_error(self) -> bool:
