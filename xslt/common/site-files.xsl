@@ -29,7 +29,13 @@
        (html/chronology.xsl); () for an event without a date of four-digit year, listed on chronology.html. -->
   <xsl:function name="tp:event-year" as="xs:string?">
     <xsl:param name="event" as="element()"/>
-    <xsl:sequence select="substring(($event!tp:date-sort-key(.), $event/date!tp:date-sort-key(.))[1], 1, 4)[matches(., '^[0-9]{4}$')]"/>
+    <xsl:sequence select="substring(tp:event-date-key($event), 1, 4)[matches(., '^[0-9]{4}$')]"/>
+  </xsl:function>
+
+  <!-- When a register event happened, for sorting (its own dates, else its date's): () when undated. -->
+  <xsl:function name="tp:event-date-key" as="xs:string?">
+    <xsl:param name="event" as="element()"/>
+    <xsl:sequence select="($event!tp:date-sort-key(.), $event/date!tp:date-sort-key(.))[1]"/>
   </xsl:function>
 
   <!-- The register an entry of a kind is listed in: registers/{page}.html, its entries' pages in registers/{page}/. -->

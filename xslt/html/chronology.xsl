@@ -28,7 +28,7 @@
   <!-- When an entry (a document's summary, or a register event) happened, for sorting: () when undated. -->
   <xsl:function name="tp:event-sort" as="xs:string?">
     <xsl:param name="event" as="element()"/>
-    <xsl:sequence select="if ($event/self::s:document) then string($event/@sort)[. ne ''] else ($event!tp:date-sort-key(.), $event/date!tp:date-sort-key(.))[1]"/>
+    <xsl:sequence select="if ($event/self::s:document) then string($event/@sort)[. ne ''] else tp:event-date-key($event)"/>
   </xsl:function>
 
   <xsl:template match="/">
