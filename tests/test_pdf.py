@@ -847,6 +847,20 @@ def test_an_omission_is_recorded_as_om() -> None:
 
 # ---- volumes: each compiled by a process of its own, measured ---------------------------------------
 
+def test_a_volume_process_reports_its_own_peak_memory_not_its_parents() -> None:
+    """Linux keeps ru_maxrss through exec: a worker spawned by a large process (the test run, a big build)
+    reported the parent's size as its own peak."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from teipress.pdf import _own_peak_mb
+
+    ballast = b"x" * (500 * 1024 * 1024)  # written, so resident
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        worker = pool.submit(_own_peak_mb).result()
+    assert len(ballast) and _own_peak_mb() > 500 and 5 < worker < 200, (_own_peak_mb(), worker)
+
+
 def test_each_volume_is_compiled_and_measured_by_a_process_of_its_own(tmp_path: Path) -> None:
     import test_print
 

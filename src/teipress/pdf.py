@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import shutil
+import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -677,8 +678,22 @@ def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_page
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return VolumeFigures(file=volume["file"], conformant=done.conformant, index_pages=index_pages, pages=_page_count(done.pdf),
                          seconds=time.perf_counter() - started, cpu_seconds=usage.ru_utime + usage.ru_stime,
-                         peak_mb=usage.ru_maxrss / 1024, compilations=compilations,  # Linux counts ru_maxrss in KiB
+                         peak_mb=_own_peak_mb(), compilations=compilations,
                          target_pages=found.get("target-pages", []), references=found.get("references", []))
+
+
+def _own_peak_mb() -> float:
+    """The most memory this process has held. Linux keeps `ru_maxrss` through the exec that starts a spawned
+    worker, so there it is the larger of the parent's size when it spawned the worker and the worker's own;
+    the high-water mark of /proc/self/status (VmHWM) starts anew with the worker's program."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:  # no /proc: macOS counts ru_maxrss in bytes, the BSDs in KiB
+        import resource
+
+        return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(kib) / 1024
 
 
 def _page_count(pdf: bytes) -> int:
