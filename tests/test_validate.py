@@ -12,6 +12,7 @@ from conftest import FIXTURES, REPO, shared_path
 
 from teipress.cli import cli
 from teipress.config import load_config
+from teipress import validate as validate_module
 from teipress.edition import load_edition
 from teipress.validate import ValidationResult, validate_edition, validate_paths
 
@@ -228,14 +229,19 @@ def test_duplicate_ids_across_files_are_reported_at_each_use(edition):
     ]
 
 
-def test_many_duplicate_ids_across_files_and_within_a_file(edition):
-    """As in real corpora (an id per line, the same ids in every letter): every use reported, three other places named."""
+@pytest.mark.parametrize("large", [False, True], ids=["trees held", "large edition: no tree held, workers"])
+def test_many_duplicate_ids_across_files_and_within_a_file(edition, monkeypatch, large):
+    """As in real corpora (an id per line, the same ids in every letter): every use reported, three other places named.
+    An edition as large as `PARALLEL_FROM` is validated without holding its trees: the same problems, same columns."""
+    if large:
+        monkeypatch.setattr(validate_module, "PARALLEL_FROM", 1)
     letters = "abcdef"
     for letter in letters:
         lbs = "\n".join(f'        <lb xml:id="l{number}"/>line {number}' for number in range(1, 21))
         twice = '\n      <p xml:id="twice">A.</p>\n      <p xml:id="twice">B.</p>' if letter == "a" else ""
-        add_letter(edition, f"letter-{letter}.xml", f"<p>\n{lbs}\n      </p>{twice}")
-    result = validate_paths([edition / "tei"], load_config(edition))
+        on_one_line = '\n      <p><seg xml:id="s">x</seg> <seg xml:id="s">y</seg></p>' if letter == "b" else ""
+        add_letter(edition, f"letter-{letter}.xml", f"<p>\n{lbs}\n      </p>{twice}{on_one_line}")
+    result = validate_paths([edition / "tei"], load_config(edition, jobs=2))
     expected = []
     for letter in letters:
         for number in range(1, 21):
@@ -246,6 +252,11 @@ def test_many_duplicate_ids_across_files_and_within_a_file(edition):
             expected += [
                 'tei/letter-a.xml:47:10: error: xml:id "twice" of <p> is used more than once (also at tei/letter-a.xml:48); every xml:id must be unique across the edition [unique-id]',
                 'tei/letter-a.xml:48:10: error: xml:id "twice" of <p> is used more than once (also at tei/letter-a.xml:47); every xml:id must be unique across the edition [unique-id]',
+            ]
+        if letter == "b":
+            expected += [
+                'tei/letter-b.xml:47:15: error: xml:id "s" of <seg> is used more than once (also at tei/letter-b.xml:47); every xml:id must be unique across the edition [unique-id]',
+                'tei/letter-b.xml:47:39: error: xml:id "s" of <seg> is used more than once (also at tei/letter-b.xml:47); every xml:id must be unique across the edition [unique-id]',
             ]
     assert lines(result) == expected
     assert result.files_checked == 8

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,20 +152,23 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
             require_sources(config.source)
         elif not path.exists():
             raise ConfigError(f"{display_path(path)} does not exist")
-    edition = load_edition(config.source, paths)
+    listed = list(source_files(paths))
+    # A large edition's trees are not held (each is parsed again where needed): memory bounded by the workers.
+    edition = load_edition(config.source, paths, hold_trees=len(listed) < PARALLEL_FROM)
     others: list[SourceFile] = []
     # The files named lie outside the edition's source folder or in part of it: the rest of it is read for its ids.
     whole_edition = any(path.resolve() == edition.source for path in paths)
     if config.source.is_dir() and not whole_edition:
-        checked = {path.resolve() for path in source_files(paths)}
+        checked = {path.resolve() for path in listed}
         included = set(edition.included)
         for path in source_files([config.source]):
             if path.resolve() in checked:
                 continue
             try:
-                others.append(SourceFile(path=path, tree=parse_file(path, xinclude_root=config.source.resolve(), included=included), role="other"))
+                tree = parse_file(path, xinclude_root=config.source.resolve(), included=included)
             except XMLInputError:
                 continue  # reported when that file itself is validated
+            others.append(SourceFile(path, tree, "other", xinclude_root=config.source.resolve(), hold=False))
         others = [other for other in others if other.path.resolve() not in included]
     return _validate(edition, config, tei_all=tei_all, id_only_files=others)
 
@@ -181,10 +184,10 @@ def validate_edition(edition: Edition, config: Config, *, tei_all: bool = False)
 def _validate(edition: Edition, config: Config, *, tei_all: bool, id_only_files: list[SourceFile]) -> ValidationResult:
     tei_all_schema = _tei_all_path(config) if tei_all else None
     problems = [error.problem for error in edition.unreadable] + edition.warnings
-    occurrences = _id_occurrences([*edition.files, *id_only_files])
-    kinds = _id_kinds(occurrences)
+    places = _id_places([*edition.files, *id_only_files])
+    kinds = _id_kinds(places)
     problems += _schema_problems(edition, kinds, config.jobs)
-    problems += _duplicate_id_problems(occurrences, {id(f) for f in edition.files}, edition.source)
+    problems += _duplicate_id_problems(places, {id(f) for f in edition.files}, edition.source)
     if tei_all_schema is not None:
         problems += _tei_all_problems(tei_all_schema, edition.files)
     problems = _without_echoes(problems)
@@ -530,26 +533,37 @@ def _or_list(items: list[str]) -> str:
 # --- xml:id across the edition -------------------------------------------------------------------
 
 
-def _id_occurrences(files: Iterable[SourceFile]) -> dict[str, list[tuple[SourceFile, etree._Element]]]:
-    occurrences: dict[str, list[tuple[SourceFile, etree._Element]]] = defaultdict(list)
+@dataclass(frozen=True, slots=True)
+class _IdPlace:
+    """Where an xml:id stands: its file, line and element, without holding the file's tree (an edition's
+    ids are many, its trees large; the column of a duplicate is found by parsing its file again)."""
+
+    source: SourceFile
+    line: int
+    element: str
+
+
+def _id_places(files: Iterable[SourceFile]) -> dict[str, list[_IdPlace]]:
+    """Every xml:id of the files, with each place it stands; one file's tree at a time."""
+    places: dict[str, list[_IdPlace]] = defaultdict(list)
     for source in files:
         for element in source.tree.getroot().iter(etree.Element):
             value = element.get(XML_ID)
             if value is not None:
-                occurrences[value].append((source, element))
-    return occurrences
+                places[value].append(_IdPlace(source, element.sourceline or 1, _name(element)))
+    return places
 
 
-def _id_kinds(occurrences: dict[str, list[tuple[SourceFile, etree._Element]]]) -> dict[str, frozenset[str]]:
+def _id_kinds(places: dict[str, list[_IdPlace]]) -> dict[str, frozenset[str]]:
     """Each id of the edition with the names of the elements that carry it, for the suggestions of a pointer that fails."""
-    return {value: frozenset(element.tag.rpartition("}")[2] for _, element in places) for value, places in occurrences.items()}
+    return {value: frozenset(place.element for place in at) for value, at in places.items()}
 
 
 # A duplicate id's message names this many of its other places; real corpora repeat an id in thousands of files.
 MAX_PLACES_NAMED = 3
 
 
-def _duplicate_id_problems(occurrences: dict[str, list[tuple[SourceFile, etree._Element]]], checked: set[int], source_folder: Path) -> list[Problem]:
+def _duplicate_id_problems(places: dict[str, list[_IdPlace]], checked: set[int], source_folder: Path) -> list[Problem]:
     """Each xml:id used twice, reported at every use in a checked file, in time linear in the number of ids.
 
     The files of the source folder form the edition, whose ids must be unique across files; a file
@@ -570,29 +584,42 @@ def _duplicate_id_problems(occurrences: dict[str, list[tuple[SourceFile, etree._
             names[id(source)] = display_path(source.path)
         return names[id(source)]
 
-    problems = []
-    source_lines: dict[Path, _SourceLines] = {}
-    for value, all_places in occurrences.items():
+    reported: dict[int, list[tuple[str, _IdPlace, str]]] = defaultdict(list)  # by file: id, place, message
+    for value, all_places in places.items():
         if len(all_places) < 2:
             continue
-        by_scope: dict[Path, list[tuple[SourceFile, etree._Element]]] = defaultdict(list)
+        by_scope: dict[Path, list[_IdPlace]] = defaultdict(list)
         for place in all_places:
-            by_scope[scope(place[0])].append(place)
-        for places in by_scope.values():
-            if len(places) < 2:
+            by_scope[scope(place.source)].append(place)
+        for at in by_scope.values():
+            if len(at) < 2:
                 continue
-            named = [f"{name(s)}:{e.sourceline}" for s, e in places[:MAX_PLACES_NAMED + 1]]
-            for index, (source, element) in enumerate(places):
-                if id(source) not in checked:
+            named = [f"{name(place.source)}:{place.line}" for place in at[:MAX_PLACES_NAMED + 1]]
+            for index, place in enumerate(at):
+                if id(place.source) not in checked:
                     continue
                 others = [name for i, name in enumerate(named) if i != index][:MAX_PLACES_NAMED]
-                unnamed = len(places) - 1 - len(others)
+                unnamed = len(at) - 1 - len(others)
                 listed = ", ".join(others) + (f" and {unnamed:,} other place{'s' if unnamed > 1 else ''}" if unnamed else "")
-                lines = source_lines.setdefault(source.path, _SourceLines(source.path))
-                problems.append(Problem(name(source), element.sourceline or 1, lines.column(element, "xml:id"), Severity.ERROR,
-                                        f'xml:id "{value}" of <{_name(element)}> is used more than once (also at {listed}); every xml:id must be unique across the edition',
-                                        "unique-id"))
+                reported[id(place.source)].append((value, place, f'xml:id "{value}" of <{place.element}> is used more than once (also at {listed}); every xml:id must be unique across the edition'))
+    problems = []
+    for in_file in reported.values():
+        source = in_file[0][1].source
+        columns = _id_columns(source, {(value, place.line) for value, place, _ in in_file})
+        problems += [Problem(name(source), place.line, next(columns[value, place.line], 1), Severity.ERROR, message, "unique-id")
+                     for value, place, message in in_file]
     return problems
+
+
+def _id_columns(source: SourceFile, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], Iterator[int]]:
+    """The columns of each (xml:id, line) in `wanted`, in document order (an id may stand twice on one line),
+    from the file parsed once more (or its held tree)."""
+    lines = _SourceLines(source.path)
+    columns: dict[tuple[str, int], list[int]] = {key: [] for key in wanted}
+    for element in source.tree.getroot().iter(etree.Element):
+        if (key := (element.get(XML_ID), element.sourceline or 1)) in columns:
+            columns[key].append(lines.column(element, "xml:id"))
+    return {key: iter(found) for key, found in columns.items()}
 
 
 _MISPLACED = re.compile(r"<\S+> is (not allowed (here, )?inside|allowed inside <\S+>, but not at this point)")
