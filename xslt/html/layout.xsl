@@ -123,13 +123,14 @@
         <xsl:if test="$edition-css">
           <link rel="stylesheet" href="{$site-root}{$edition-css}"/>
         </xsl:if>
+        <!-- The words of the scripts (site.js: popovers, buttons, search; facsimile.js) in the interface language:
+             one file for every page (html/messages-script.xsl), cached by the browser, run before the scripts of
+             $head and site.js (deferred scripts run in order). -->
+        <script src="{$site-root}assets/messages-{$language}.js" defer="defer"></script>
         <xsl:sequence select="$head"/>
         <xsl:if test="exists($json-ld)">
           <script type="application/ld+json">{tp:script-json($json-ld)}</script>
         </xsl:if>
-        <!-- The words of site.js (popovers, buttons, search) in the interface language: one file for every page
-             (html/messages-script.xsl), cached by the browser, run before site.js (deferred scripts run in order). -->
-        <script src="{$site-root}assets/messages-{$language}.js" defer="defer"></script>
         <script src="{$site-root}assets/site.js" defer="defer"></script>
       </head>
       <body class="page-{$current}">
