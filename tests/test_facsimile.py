@@ -218,7 +218,7 @@ def test_the_document_page_marks_what_the_manifest_selects(site: tuple[Path, Bui
     site_dir, _ = site
     page = parse(site_dir / "documents" / f"{WITH_PAGES}.html")
     assert page.xpath("//section[@class='facsimile']/@data-manifest") == [f"../iiif/{WITH_PAGES}.json"]
-    assert [src for src in page.xpath("//script/@src") if "site.js" not in src and "registers.js" not in src] == ["../assets/openseadragon.min.js", "../assets/facsimile.js"]
+    assert [src for src in page.xpath("//script/@src") if "site.js" not in src and "registers.js" not in src] == ["../assets/messages-en.js", "../assets/openseadragon.min.js", "../assets/facsimile.js"]
     assert page.xpath("//*[@data-canvas]/@data-canvas") == ["p1", "p2"]
     assert [(e.tag, e.get("data-facs")) for e in page.xpath("//*[@data-facs]")] == [("div", "zone-1a"), ("p", "zone-1b"), ("p", "zone-2a")]
     assert len(page.xpath("//section[contains(@class, 'reading-text')]/span[@data-text-end]")) == 1

@@ -123,6 +123,25 @@ def test_registers_in_separate_files_list_the_letters_that_name_their_entries(si
     assert inkton.xpath("//li[@class='mention-context']/a[@class='mention']/text()") == ["Inkton"]
 
 
+def test_a_register_file_gives_its_entries_to_the_register_and_keeps_what_has_no_page_of_its_own(site: Path) -> None:
+    # people/people.xml: two entries with ids (the register's, a page each) and one without an id, which only this page shows.
+    people = page(site, "documents/persons.html")
+    items = people.xpath("//section[@class='document-register']//section[contains(@class, 'register-list-person')]//ul[@class='register-entries']/li")
+    assert [(item.get("class"), [words(item)] if item.get("class") == "register-entries-elsewhere" else [words(part) for part in item]) for item in items] == [
+        ("register-entries-elsewhere", ["2 entries, each on a page of its own in the register Persons"]),
+        ("tei-person register-entry entry-person", ["Clara Nib", "A printer named in no letter; the list gives her no id."])]
+    assert items[0].xpath("a/@href") == ["../registers/persons.html"]
+    events = people.xpath("//section[@class='document-register']//section[contains(@class, 'register-list-event')]//li")
+    assert [(item.get("class"), words(item), item.xpath("a/@href")) for item in events] == [
+        ("register-entries-elsewhere", "1 event, in the Chronology", ["../chronology.html"])]
+    fair = page(site, "chronology.html").xpath("//li[@id='ink-fair-1850']")
+    assert [words(part) for part in fair[0].xpath("time | div/*")] == ["1 June 1850", "Ink fair", "Ada Quill shows her new ink."]
+    # every word of the entries it does not show is on their own pages
+    for entry, expected in (("_quill-_ada", ["Ada", "Quill"]), ("_ink-_bert", ["Bert", "Ink", "1820"])):
+        text = words(page(site, f"registers/persons/{entry}.html").xpath("//article")[0])
+        assert [word for word in expected if word not in text] == [], entry
+
+
 # ------------------------------------------------------------------ letterheads, openers, closers
 
 def test_letterhead_parts_stand_on_lines_of_their_own(site: Path) -> None:
@@ -153,7 +172,7 @@ def test_letterhead_opener_closer_and_address_in_the_pdf(site: Path) -> None:
 
 def test_rs_of_other_types_are_entities_of_that_kind(site: Path) -> None:
     letter = page(site, "documents/untyped-action.html")
-    entities = [(span.get("data-kind"), words(span)) for span in letter.xpath("//section[@class='reading-text']//span[contains(@class, 'entity')]")]
+    entities = [(span.get("class").split()[-1].removeprefix("entity-"), words(span)) for span in letter.xpath("//section[@class='reading-text']//span[contains(@class, 'entity')]")]
     assert entities == [("work", "Book of Quills"), ("event", "Ink Fair"), ("object", "inkwell")]
     assert [" ".join(span.get("class").split()[1:]) for span in letter.xpath("//section[@class='reading-text']//span[contains(@class, 'entity')]")] == [
         "entity entity-work", "entity entity-event", "entity entity-object"]

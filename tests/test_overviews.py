@@ -267,3 +267,34 @@ def test_the_summary_files_of_a_long_edition_hold_no_file_open(tmp_path: Path) -
     expected = f'<site xmlns="{aggregates.SITE_NS}" xmlns:f="{aggregates.FACTS_NS}" year="7"><document id="d7"/></site>'
     assert (tmp_path / "year-7.xml").read_text(encoding="utf-8") == expected
     assert digests[7] == hashlib.sha256(expected.encode()).hexdigest()
+
+
+def test_the_table_of_pairs_has_pages_the_first_with_the_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table of pairs grows with the edition (0.8 MB at 5,000 letters): it has pages, which list every pair once, in order."""
+    from test_bench import _load
+
+    _load("generate").generate(16, tmp_path, seed=7)
+    site = tmp_path / "out" / "html"
+
+    def pairs(page: Path) -> list[list[str]]:
+        return [[" ".join(cell.text_content().split()) for cell in row.xpath("td")] for row in parse(page).xpath("//table[contains(@class, 'pair-counts')]/tbody/tr")]
+
+    build(tmp_path / "tei", tmp_path / "out")
+    whole = pairs(site / "overviews" / "correspondents.html")
+    assert len(whole) > 8
+    monkeypatch.setattr(aggregates, "PAIRS_PER_PAGE", 4)
+    build(tmp_path / "tei", tmp_path / "out")
+    names = ["correspondents.html", *(f"correspondents-{n}.html" for n in range(2, (len(whole) + 3) // 4 + 1))]
+    assert sorted(path.name for path in (site / "overviews").glob("correspondents*.html")) == sorted(names)
+    assert [row for name in names for row in pairs(site / "overviews" / name)] == whole
+    for name in names:
+        page = parse(site / "overviews" / name)
+        assert page.xpath("//nav[contains(@class, 'pair-pages')][1]//a/@href") == names
+        assert page.xpath("//nav[contains(@class, 'pair-pages')][1]//a[@aria-current='page']/@href") == [name]
+        assert bool(page.xpath("//svg")) == (name == "correspondents.html")
+    assert broken_links(site) == []
+    # Short again: one page, the others go.
+    monkeypatch.setattr(aggregates, "PAIRS_PER_PAGE", 1000)
+    build(tmp_path / "tei", tmp_path / "out")
+    assert [path.name for path in (site / "overviews").glob("correspondents*.html")] == ["correspondents.html"]
+    assert parse(site / "overviews" / "correspondents.html").xpath("//nav[contains(@class, 'pair-pages')]") == []

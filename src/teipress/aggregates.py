@@ -301,6 +301,8 @@ def _remove_stale(staging: Path, kept: set[Path]) -> None:
 # the first page is index.html, the others documents-2.html, documents-3.html ...
 LIST_PAGE_SIZE = 500
 OVERVIEW_PAGES = ("time", "correspondents", "places")
+# Pairs of correspondents a page of the correspondents overview's table lists (about 200 KB).
+PAIRS_PER_PAGE = 1000
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # A mention's context changes with the words around it: the pages that show no mentions leave them out of their sources.
 _FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
@@ -370,7 +372,7 @@ def write_aggregate_pages(staging: Path, document_ids: Sequence[str], registers_
         units = _aggregate_units(staging, Path(folder), document_ids, home_source, event_years, other_pages, params, stylesheet)
         # One page a task: a few pages, some large (the overviews read every document's summary).
         written = _render_units(staging, iter(units), site_key, map_units, old_pages, new_pages, kept, 1)
-    for path in (*staging.glob("documents-*.html"), *(staging / "chronology").glob("*.html")):
+    for path in (*staging.glob("documents-*.html"), *(staging / "chronology").glob("*.html"), *(staging / "overviews").glob("correspondents-*.html")):
         if path not in kept:
             path.unlink()
     return written
@@ -437,11 +439,23 @@ def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], h
         site_file.write(bar)
         units.append(_Unit(f"chronology/{year}.html", chronology, None, below, str(site_file.path), site_file.close()))
     overview_digest = overview.close()
-    units += [_Unit(f"overviews/{name}.html", stylesheet(f"html/overview-{name}.xsl"), None, {**below, "chronology_by_year": split},
+    overview_params = {**below, "chronology_by_year": split, "pairs_per_page": PAIRS_PER_PAGE}
+    units += [_Unit(f"overviews/{name}.html", stylesheet(f"html/overview-{name}.xsl"), None, overview_params,
                     str(overview.path), overview_digest) for name in OVERVIEW_PAGES]
+    # The correspondents' table of pairs grows with the edition: its further pages are units of their own.
+    units += [_Unit(f"overviews/correspondents-{page}.html", stylesheet("html/overview-correspondents.xsl"), None, {**overview_params, "pairs_page": page},
+                    str(overview.path), overview_digest) for page in range(2, _pair_pages(overview.path, stylesheet, params) + 1)]
     ids_digest = ids.close()
     units += [_Unit(page.relative, page.stylesheet, page.source, {**params, **page.params}, str(ids.path), ids_digest) for page in other_pages]
     return units
+
+
+def _pair_pages(overview: Path, stylesheet: Callable[[str], str], params: dict[str, str]) -> int:
+    """How many pages the correspondents overview's table of pairs has (html/correspondents-plan.xsl)."""
+    from .saxon import Stylesheets, to_xdm
+
+    site = to_xdm(overview.read_bytes())
+    return int(Stylesheets().transform(stylesheet("html/correspondents-plan.xsl"), site, site=site, language=params.get("language", "en"), pairs_per_page=PAIRS_PER_PAGE))
 
 
 def _year_file(folder: Path, year: str) -> tuple[_SiteFile, list[int]]:

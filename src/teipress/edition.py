@@ -358,6 +358,11 @@ def register_entries(files: Iterable[SourceFile]) -> Iterator[etree._Element]:
             yield from _entries_in(source.tree.getroot(), source.role)
 
 
+def own_entry_ids(root: etree._Element) -> set[str]:
+    """The ids of the entries a register file holds (all of them, as register_entries reads a register)."""
+    return {entry.get(XML_ID) for entry in _entries_in(root, "register")}
+
+
 _ENTRIES = etree.XPath(" | ".join(f"//tei:{name}[@xml:id]" for name in ENTRY_ELEMENTS), namespaces=NS)
 _IN_A_REGISTER = etree.XPath("ancestor::tei:standOff or ancestor::tei:back or ancestor::tei:sourceDesc or ancestor::tei:listPerson"
                              " or ancestor::tei:listPlace or ancestor::tei:listOrg or ancestor::tei:listBibl", namespaces=NS)

@@ -34,7 +34,7 @@ from . import __version__
 from .aggregates import FACTS_DIR, SITE_NS, MapUnits, SitePage, write_aggregate_pages, write_registers
 from .config import Config
 from .dts import Resource, ResourceJob, StaticDts, write_resource
-from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, referenced_ids
+from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, own_entry_ids, referenced_ids
 from .errors import ConfigError, TransformError
 from .iiif import ManifestSource, Page, has_page_images, manifest_path, page_images, write_iiif
 from .outputs import output_names, published_files, replaced_folder
@@ -183,6 +183,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 "pdf_linked": pdf_linked,
                 "media_base": _media_base(document, edition.source),
                 "facsimile_manifest": manifest_path(document.id) if document.pages else "",
+                "register_file": document.id if document.source.role == "register" else "",
                 **_site_params(config),
                 **custom.params,
             }
@@ -340,7 +341,9 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
 
     below = {"site_root": "../", "documents_base": "../documents/"}
     pages = [SitePage("search.html", str(_stylesheet(config, "html/search-page.xsl")), None, {"site_root": "", "documents_base": "documents/"}),
-             SitePage("guide.html", str(_stylesheet(config, "html/guide.xsl")), schema_guide_xml().decode("utf-8"), {"site_root": "", "documents_base": "documents/"})]
+             SitePage("guide.html", str(_stylesheet(config, "html/guide.xsl")), schema_guide_xml().decode("utf-8"), {"site_root": "", "documents_base": "documents/"}),
+             # The scripts' words, one file every page loads (html/layout.xsl) rather than a copy in each page.
+             SitePage(f"assets/messages-{config.language}.js", str(_stylesheet(config, "html/messages-script.xsl")), None, {"site_root": "", "documents_base": "documents/"})]
     # An edition's page made of one of its divisions reads edition.xml, a Markdown page its own HTML.
     pages += [SitePage(page.path, str(_stylesheet(config, "html/page.xsl")), (page.markdown or edition_xml).decode("utf-8"),
                        {**below, "page_title": page.title, "page_path": page.path, "page_current": page.current, "division": page.division})
@@ -661,7 +664,11 @@ def _page_task(document_id: str, path: str, xinclude_root: str, params: dict[str
     """Render a document's page; with `dts_job`, write its static DTS files too (from the same reading) and return its Resource."""
     from .saxon import to_xdm
 
-    tree, data, _refs, registers = _read_document(path, xinclude_root)
+    tree, data, refs, registers = _read_document(path, xinclude_root)
+    if params.get("register_file"):
+        # A register file's page links the entries the site gives pages of their own (html/document-register.xsl): it needs them.
+        setup: _WorkerSetup = _worker_state["setup"]  # type: ignore[assignment]
+        registers = setup.register_index.subset_of(refs | own_entry_ids(tree.getroot()))
     sheets = _worker_state["sheets"]
     document = to_xdm(data)
     html = sheets.transform(_worker_state["setup"].document_stylesheet, document, registers=to_xdm(registers), edition=_worker_state["edition"], site_root="../", **params)  # type: ignore[attr-defined]

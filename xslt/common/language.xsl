@@ -72,6 +72,15 @@
     <xsl:sequence select="tp:count-message($key, $count, ())"/>
   </xsl:function>
 
+  <!-- A message with nodes in place of its placeholder {0}: "<span>3</span> of 5 documents". -->
+  <xsl:template name="tp:message-around">
+    <xsl:param name="message" as="xs:string"/>
+    <xsl:param name="inserted" as="node()*"/>
+    <xsl:value-of select="substring-before($message, '{0}')"/>
+    <xsl:sequence select="$inserted"/>
+    <xsl:value-of select="substring-after($message, '{0}')"/>
+  </xsl:template>
+
   <!-- Every message whose key starts with `prefix`, as a map (the data block site.js reads its words from). -->
   <xsl:function name="tp:messages-starting" as="map(xs:string, xs:string)">
     <xsl:param name="prefix" as="xs:string"/>

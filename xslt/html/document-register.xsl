@@ -62,19 +62,62 @@
           </xsl:when>
           <xsl:otherwise>
             <ul class="register-entries">
-              <xsl:for-each select="current-group()">
+              <xsl:for-each-group select="current-group()" group-adjacent="tp:has-own-page(.)">
                 <xsl:choose>
-                  <xsl:when test="self::*[tp:is-register-entry(.)]"><xsl:apply-templates select="." mode="tp:html-document-register"/></xsl:when>
-                  <!-- Anything else in a list (a note, a break, an alternate) as the reading text renders it. -->
-                  <xsl:when test="self::*"><li class="list-other"><xsl:apply-templates select="." mode="tp:html"/></li></xsl:when>
-                  <xsl:otherwise><li class="list-other">{.}</li></xsl:otherwise>
+                  <xsl:when test="current-grouping-key()">
+                    <xsl:call-template name="tp:entries-on-their-pages">
+                      <xsl:with-param name="entries" select="current-group()"/>
+                    </xsl:call-template>
+                  </xsl:when>
+                  <xsl:otherwise>
+                    <xsl:for-each select="current-group()">
+                      <xsl:choose>
+                        <xsl:when test="self::*[tp:is-register-entry(.)]"><xsl:apply-templates select="." mode="tp:html-document-register"/></xsl:when>
+                        <!-- Anything else in a list (a note, a break, an alternate) as the reading text renders it. -->
+                        <xsl:when test="self::*"><li class="list-other"><xsl:apply-templates select="." mode="tp:html"/></li></xsl:when>
+                        <xsl:otherwise><li class="list-other">{.}</li></xsl:otherwise>
+                      </xsl:choose>
+                    </xsl:for-each>
+                  </xsl:otherwise>
                 </xsl:choose>
-              </xsl:for-each>
+              </xsl:for-each-group>
             </ul>
           </xsl:otherwise>
         </xsl:choose>
       </xsl:for-each-group>
     </section>
+  </xsl:template>
+
+  <!-- A register file of another project (a file whose text holds only lists of entries, edition.py's
+       is_register: Escher's people/people.xml) is the edition's register, and its entries have pages of
+       their own (registers/persons/{entry}.html, each with every word of its entry: tests/test_registers.py).
+       Its events are in the chronology, every word of each. Its page would repeat them all, thousands of entries
+       in one page (4 MB for Escher's persons); it says instead how many entries each list gives to the register
+       (or the chronology), linked to the register's index. The entries the site shows nowhere else keep every
+       word here: one without an id, one whose id an entry of another file took (the first of an id wins:
+       edition.py merged_registers). teipress passes the file's id as $register-file; '' for a document (its own
+       lists are short, and read with it). -->
+  <xsl:param name="register-file" as="xs:string" select="''"/>
+
+  <xsl:function name="tp:has-own-page" as="xs:boolean">
+    <xsl:param name="item" as="node()"/>
+    <xsl:sequence select="$register-file ne '' and exists($registers) and
+      $item/self::*[local-name() = ('person', 'personGrp', 'place', 'org', 'bibl', 'biblStruct', 'event')][@xml:id]
+        [. is key('tp:entry-by-id', @xml:id, root(.))[1]]
+        [key('tp:entry-by-id', @xml:id, $registers)[parent::reg:registers][1]/@reg:source = $register-file]"
+      xmlns:reg="https://teipress.org/ns/registers"/>
+  </xsl:function>
+
+  <xsl:template name="tp:entries-on-their-pages">
+    <xsl:param name="entries" as="element()+"/>
+    <xsl:variable name="events" select="tp:entry-kind($entries[1]) eq 'event'"/>
+    <xsl:variable name="register" select="if ($events) then 'chronology' else tp:register-page(tp:entry-kind($entries[1]))"/>
+    <li class="register-entries-elsewhere">
+      <xsl:call-template name="tp:message-around">
+        <xsl:with-param name="message" select="tp:count-message(if ($events) then 'register.events-in-the-chronology' else 'register.entries-on-their-pages', count($entries))"/>
+        <xsl:with-param name="inserted" as="element()"><a href="{$site-root}{if ($events) then '' else 'registers/'}{$register}.html">{tp:message('nav.' || $register)}</a></xsl:with-param>
+      </xsl:call-template>
+    </li>
   </xsl:template>
 
   <!-- An entry: its parts in the source's order, adjacent parts of one kind on one line. -->

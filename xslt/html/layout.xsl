@@ -123,12 +123,14 @@
         <xsl:if test="$edition-css">
           <link rel="stylesheet" href="{$site-root}{$edition-css}"/>
         </xsl:if>
+        <!-- The words of the scripts (site.js: popovers, buttons, search; facsimile.js) in the interface language:
+             one file for every page (html/messages-script.xsl), cached by the browser, run before the scripts of
+             $head and site.js (deferred scripts run in order). -->
+        <script src="{$site-root}assets/messages-{$language}.js" defer="defer"></script>
         <xsl:sequence select="$head"/>
         <xsl:if test="exists($json-ld)">
           <script type="application/ld+json">{tp:script-json($json-ld)}</script>
         </xsl:if>
-        <!-- The words of site.js (popovers, buttons, search) in the interface language. -->
-        <script type="application/json" id="teipress-messages">{tp:script-json(tp:messages-starting('js.'))}</script>
         <script src="{$site-root}assets/site.js" defer="defer"></script>
       </head>
       <body class="page-{$current}">
@@ -222,15 +224,6 @@
 
   <!-- The notices of the libraries a page uses (html/facsimile.xsl: OpenSeadragon's); none by default. -->
   <xsl:template name="tp:footer-credits"/>
-
-  <!-- A message (common/language.xsl) with nodes in place of its placeholder {0}: "<span>3</span> of 5 documents". -->
-  <xsl:template name="tp:message-around">
-    <xsl:param name="message" as="xs:string"/>
-    <xsl:param name="inserted" as="node()*"/>
-    <xsl:value-of select="substring-before($message, '{0}')"/>
-    <xsl:sequence select="$inserted"/>
-    <xsl:value-of select="substring-after($message, '{0}')"/>
-  </xsl:template>
 
   <!-- A value as JSON that is safe inside a <script> element or a script file: the HTML parser ends or
        re-enters a script at "&lt;/script", at a comment opener followed by "&lt;script", whatever the JavaScript or JSON around it, so

@@ -28,53 +28,67 @@
   <xsl:variable name="width" as="xs:integer" select="900"/>
   <xsl:variable name="height" as="xs:integer" select="620"/>
   <xsl:variable name="radius" as="xs:integer" select="230"/>
+  <!-- The table of pairs grows with the edition (4,400 pairs, 0.8 MB, at 5,000 synthetic letters): it has pages
+       of this many pairs, the first (overviews/correspondents.html) with the network, the others
+       overviews/correspondents-{n}.html, each rendered by the workers as a unit of its own (aggregates.py asks
+       html/correspondents-plan.xsl how many there are, and sets their size). -->
+  <xsl:param name="pairs-per-page" as="xs:integer" required="yes"/>
+  <xsl:param name="pairs-page" as="xs:integer" select="1"/>
+
+  <!-- One letter of a pair: each sender with each addressee of a document (the authors of essays are no
+       senders), and each correspondent the source names without a side with every other party of it.
+       A pair is the same whoever wrote: its two keys in alphabetical order. -->
+  <xsl:variable name="tp:letters" as="element()*">
+    <xsl:for-each select="$site/s:site/s:document">
+      <xsl:variable name="senders" select="s:sender[not(@role = 'author')]!tp:party-key(.)"/>
+      <xsl:variable name="addressees" select="s:addressee!tp:party-key(.)"/>
+      <xsl:variable name="unsided" select="s:correspondent!tp:party-key(.)"/>
+      <xsl:for-each select="distinct-values((for $from in $senders, $to in $addressees return tp:pair($from, $to),
+          for $i in 1 to count($unsided), $other in ($senders, $addressees, subsequence($unsided, $i + 1)) return tp:pair($unsided[$i], $other)))">
+        <letter a="{substring-before(., '&#10;')}" b="{substring-after(., '&#10;')}"/>
+      </xsl:for-each>
+    </xsl:for-each>
+  </xsl:variable>
+  <xsl:variable name="tp:parties" select="$site/s:site/s:document/(s:sender[not(@role = 'author')], s:addressee, s:correspondent)"/>
+  <xsl:variable name="tp:nodes" as="map(*)*">
+    <xsl:for-each-group select="$tp:letters/(@a, @b)" group-by="string(.)">
+      <xsl:sort select="count(current-group())" order="descending"/>
+      <xsl:sort select="lower-case(tp:party-name(current-grouping-key(), $tp:parties))"/>
+      <xsl:sequence select="map {'key': current-grouping-key(), 'letters': count(current-group()),
+          'name': tp:party-name(current-grouping-key(), $tp:parties), 'href': tp:party-href(current-grouping-key())}"/>
+    </xsl:for-each-group>
+  </xsl:variable>
+  <xsl:variable name="tp:pairs" as="map(*)*">
+    <xsl:for-each-group select="$tp:letters" group-by="@a || '&#10;' || @b">
+      <xsl:sort select="count(current-group())" order="descending"/>
+      <xsl:sort select="lower-case(tp:party-name(@a, $tp:parties))"/>
+      <xsl:sort select="lower-case(tp:party-name(@b, $tp:parties))"/>
+      <xsl:sequence select="map {'a': string(@a), 'b': string(@b), 'letters': count(current-group())}"/>
+    </xsl:for-each-group>
+  </xsl:variable>
+  <!-- Counted without sorting the pairs, so that the plan (html/correspondents-plan.xsl) costs little. -->
+  <xsl:variable name="tp:pair-pages" as="xs:integer" select="max((1, (count(distinct-values($tp:letters!(@a || '&#10;' || @b))) + $pairs-per-page - 1) idiv $pairs-per-page))"/>
 
   <xsl:template match="/">
-    <!-- One letter of a pair: each sender with each addressee of a document (the authors of essays are no
-         senders), and each correspondent the source names without a side with every other party of it.
-         A pair is the same whoever wrote: its two keys in alphabetical order. -->
-    <xsl:variable name="letters" as="element()*">
-      <xsl:for-each select="$site/s:site/s:document">
-        <xsl:variable name="senders" select="s:sender[not(@role = 'author')]!tp:party-key(.)"/>
-        <xsl:variable name="addressees" select="s:addressee!tp:party-key(.)"/>
-        <xsl:variable name="unsided" select="s:correspondent!tp:party-key(.)"/>
-        <xsl:for-each select="distinct-values((for $from in $senders, $to in $addressees return tp:pair($from, $to),
-            for $i in 1 to count($unsided), $other in ($senders, $addressees, subsequence($unsided, $i + 1)) return tp:pair($unsided[$i], $other)))">
-          <letter a="{substring-before(., '&#10;')}" b="{substring-after(., '&#10;')}"/>
-        </xsl:for-each>
-      </xsl:for-each>
-    </xsl:variable>
-    <xsl:variable name="parties" select="$site/s:site/s:document/(s:sender[not(@role = 'author')], s:addressee, s:correspondent)"/>
-    <xsl:variable name="nodes" as="map(*)*">
-      <xsl:for-each-group select="$letters/(@a, @b)" group-by="string(.)">
-        <xsl:sort select="count(current-group())" order="descending"/>
-        <xsl:sort select="lower-case(tp:party-name(current-grouping-key(), $parties))"/>
-        <xsl:sequence select="map {'key': current-grouping-key(), 'letters': count(current-group()),
-            'name': tp:party-name(current-grouping-key(), $parties), 'href': tp:party-href(current-grouping-key())}"/>
-      </xsl:for-each-group>
-    </xsl:variable>
-    <xsl:variable name="pairs" as="map(*)*">
-      <xsl:for-each-group select="$letters" group-by="@a || '&#10;' || @b">
-        <xsl:sort select="count(current-group())" order="descending"/>
-        <xsl:sort select="lower-case(tp:party-name(@a, $parties))"/>
-        <xsl:sort select="lower-case(tp:party-name(@b, $parties))"/>
-        <xsl:sequence select="map {'a': string(@a), 'b': string(@b), 'letters': count(current-group())}"/>
-      </xsl:for-each-group>
-    </xsl:variable>
+    <xsl:variable name="shown" select="subsequence($tp:pairs, ($pairs-page - 1) * $pairs-per-page + 1, $pairs-per-page)"/>
     <xsl:call-template name="tp:overview-page">
       <xsl:with-param name="name" select="'correspondents'"/>
-      <xsl:with-param name="lead" select="tp:count-message('overview.correspondents-lead', count($nodes), string(count($letters)))"/>
+      <xsl:with-param name="path" select="tp:pairs-page-path($pairs-page)"/>
+      <xsl:with-param name="lead" select="tp:count-message('overview.correspondents-lead', count($tp:nodes), string(count($tp:letters)))"/>
       <xsl:with-param name="content" as="node()*">
         <xsl:choose>
-          <xsl:when test="exists($pairs)">
-            <xsl:call-template name="tp:network">
-              <xsl:with-param name="nodes" select="subsequence($nodes, 1, $network-size)"/>
-              <xsl:with-param name="pairs" select="$pairs"/>
-              <xsl:with-param name="letters" select="count($letters)"/>
-            </xsl:call-template>
-            <xsl:if test="count($nodes) gt $network-size">
-              <p class="overview-note">{tp:message('overview.network-shows', (string($network-size), string(count($nodes))))}</p>
+          <xsl:when test="exists($tp:pairs)">
+            <xsl:if test="$pairs-page eq 1">
+              <xsl:call-template name="tp:network">
+                <xsl:with-param name="nodes" select="subsequence($tp:nodes, 1, $network-size)"/>
+                <xsl:with-param name="pairs" select="$tp:pairs"/>
+                <xsl:with-param name="letters" select="count($tp:letters)"/>
+              </xsl:call-template>
+              <xsl:if test="count($tp:nodes) gt $network-size">
+                <p class="overview-note">{tp:message('overview.network-shows', (string($network-size), string(count($tp:nodes))))}</p>
+              </xsl:if>
             </xsl:if>
+            <xsl:call-template name="tp:pair-pages"/>
             <div class="table-wrapper">
               <table class="overview-table pair-counts">
                 <caption>{tp:message('overview.pairs-table')}</caption>
@@ -86,16 +100,17 @@
                   </tr>
                 </thead>
                 <tbody>
-                  <xsl:for-each select="$pairs">
+                  <xsl:for-each select="$shown">
                     <tr>
-                      <td><xsl:sequence select="tp:party-link(?a, $nodes)"/></td>
-                      <td><xsl:sequence select="tp:party-link(?b, $nodes)"/></td>
+                      <td><xsl:sequence select="tp:party-link(?a, $tp:nodes)"/></td>
+                      <td><xsl:sequence select="tp:party-link(?b, $tp:nodes)"/></td>
                       <td class="number">{?letters}</td>
                     </tr>
                   </xsl:for-each>
                 </tbody>
               </table>
             </div>
+            <xsl:call-template name="tp:pair-pages"/>
           </xsl:when>
           <xsl:otherwise>
             <p class="overview-empty">{tp:message('overview.no-pairs')}</p>
@@ -104,6 +119,29 @@
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
+
+  <!-- The table's pages by the numbers of the pairs each lists, when it has more than one. -->
+  <xsl:template name="tp:pair-pages">
+    <xsl:if test="$tp:pair-pages gt 1">
+      <nav class="entry-pages pair-pages" aria-label="{tp:message('overview.pair-pages')}">
+        <ul>
+          <xsl:for-each select="1 to $tp:pair-pages">
+            <li>
+              <a href="{substring-after(tp:pairs-page-path(.), 'overviews/')}">
+                <xsl:if test=". eq $pairs-page"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>
+                <xsl:text>{(. - 1) * $pairs-per-page + 1}–{min((. * $pairs-per-page, count($tp:pairs)))}</xsl:text>
+              </a>
+            </li>
+          </xsl:for-each>
+        </ul>
+      </nav>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:function name="tp:pairs-page-path" as="xs:string">
+    <xsl:param name="page" as="xs:integer"/>
+    <xsl:sequence select="'overviews/correspondents' || (if ($page gt 1) then '-' || $page else '') || '.html'"/>
+  </xsl:function>
 
   <xsl:template name="tp:network">
     <xsl:param name="nodes" as="map(*)+"/>

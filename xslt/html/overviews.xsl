@@ -27,12 +27,14 @@
   <xsl:template name="tp:overview-page">
     <xsl:param name="name" as="xs:string"/>
     <xsl:param name="lead" as="xs:string"/>
+    <!-- The page's address, when it is not the overview's first page (the correspondents' pairs have pages). -->
+    <xsl:param name="path" as="xs:string" select="'overviews/' || $name || '.html'"/>
     <xsl:param name="head" as="node()*" select="()"/>
     <xsl:param name="content" as="node()*"/>
     <xsl:call-template name="tp:page">
       <xsl:with-param name="title" select="tp:message('overview.' || $name)"/>
       <xsl:with-param name="current" select="'overviews'"/>
-      <xsl:with-param name="path" select="'overviews/' || $name || '.html'"/>
+      <xsl:with-param name="path" select="$path"/>
       <xsl:with-param name="description" select="$lead"/>
       <xsl:with-param name="head" as="node()*">
         <link rel="stylesheet" href="{$site-root}assets/overviews.css"/>

@@ -19,13 +19,13 @@
   tp:passage-anchor, another element its xml:id, prefixed "tei-" when it looks like a generated id):
     block                    display:block needed: a block element rendered as a span in phrasing content
     line                     display:block needed: a phrase standing alone in a container (letterhead parts)
-    entity entity-{kind}     span tabindex=0 data-kind data-entity (ids it points to, space-separated,
-                             the one with a register entry first);
+    entity entity-{kind}     span data-entity (ids it points to, space-separated, the one with a register
+                             entry first; site.js makes it focusable where it is in no link);
                              without a register entry also data-label, title, data-href (authority URI)
-    date                     time (span without a value) datetime (valid HTML values only) data-iso
+    date                     time (span without a value) datetime (valid HTML values only), else data-iso
     ref [ref-removed|ref-unresolved|ref-nolink]   a href, or span with title (removed) / data-target (unresolved);
                              a link without words shows its target (or "[link removed]") in span.ref-target
-    alternate                span tabindex=0 around readings: span.reading.reading-primary|reading-secondary
+    alternate                span around readings (focusable by site.js): span.reading.reading-primary|reading-secondary
                              data-reading=abbr|expan|sic|corr|orig|reg|lem|rdg|del|add|... data-wit data-resp
     note-ref                 a#note-ref-{n}[href=#note-{n}][role=doc-noteref] (a span inside a link)
     notes                    section.notes > h2#notes-heading + ol > li#note-{n}[role=doc-endnote] >
@@ -735,11 +735,7 @@
 
   <!-- All readings in source order; the one the edition follows shown, the others marked secondary. -->
   <xsl:template match="*[tp:behaviour(.) eq 'alternate']" mode="tp:html" priority="-5.08">
-    <xsl:param name="tp:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <span>
-      <xsl:if test="not($tp:in-link)">
-        <xsl:attribute name="tabindex" select="0"/>
-      </xsl:if>
       <xsl:call-template name="tp:attributes">
         <xsl:with-param name="classes" select="'alternate'"/>
         <xsl:with-param name="passage" select="false()"/>
@@ -783,18 +779,16 @@
   <!-- Entities, dates, links                                              -->
   <!-- ================================================================== -->
 
-  <!-- A person, place, organisation ... mentioned: keyed to its register entry for the popover. -->
+  <!-- A person, place, organisation ... mentioned: keyed to its register entry for the popover. Its kind is
+       its class entity-{kind} alone, and site.js makes it focusable: a page names hundreds of entities, and
+       every byte they repeat weighs on every page (issue 11). -->
   <xsl:template match="*[tp:behaviour(.) eq 'entity']" mode="tp:html" priority="-5.01">
-    <xsl:param name="tp:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="entry" select="tp:entry(.)"/>
     <xsl:variable name="kind" select="(tp:entity-kind(.), $entry!tp:entry-kind(.), 'name')[1]"/>
     <!-- Every id it points to, the one with a register entry first; keys with spaces are no ids. -->
     <xsl:variable name="ids" select="distinct-values(($entry/@xml:id!string(.), tp:pointer-ids(.)[not(matches(., '\s'))]))"/>
     <xsl:variable name="uri" select="(for $token in tokenize(normalize-space(@ref), ' ') return tp:safe-url($token)[matches(., '^https?:', 'i')])[1]"/>
-    <span data-kind="{$kind}">
-      <xsl:if test="not($tp:in-link)">
-        <xsl:attribute name="tabindex" select="0"/>
-      </xsl:if>
+    <span>
       <xsl:call-template name="tp:attributes">
         <xsl:with-param name="classes" select="'entity', 'entity-' || tp:class-token($kind), tp:line-class(.)"/>
         <xsl:with-param name="passage" select="false()"/>
@@ -816,7 +810,7 @@
     </span>
   </xsl:template>
 
-  <!-- A date: machine-readable in datetime when HTML accepts the value, always in data-iso. -->
+  <!-- A date: machine-readable in datetime when HTML accepts the value, else (a range, an uncertain date) in data-iso. -->
   <xsl:template match="*[tp:behaviour(.) eq 'date']" mode="tp:html" priority="-5.05">
     <xsl:variable name="iso" select="tp:iso-date(.)"/>
     <xsl:element name="{if (exists($iso)) then 'time' else 'span'}">
@@ -824,12 +818,14 @@
         <xsl:with-param name="classes" select="'date', tp:line-class(.)"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
-      <xsl:if test="tp:valid-html-datetime($iso)">
-        <xsl:attribute name="datetime" select="$iso"/>
-      </xsl:if>
-      <xsl:if test="exists($iso)">
-        <xsl:attribute name="data-iso" select="$iso"/>
-      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="tp:valid-html-datetime($iso)">
+          <xsl:attribute name="datetime" select="$iso"/>
+        </xsl:when>
+        <xsl:when test="exists($iso)">
+          <xsl:attribute name="data-iso" select="$iso"/>
+        </xsl:when>
+      </xsl:choose>
       <xsl:apply-templates mode="#current">
         <xsl:with-param name="tp:inline" select="true()" tunnel="yes"/>
       </xsl:apply-templates>

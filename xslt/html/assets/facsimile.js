@@ -9,7 +9,7 @@
    - the zone annotations select the elements drawn in a region ([data-facs~="zone-id"]) and target the region
      (#xywh=): a click on such an element, or Enter on it, shows the page and outlines the region.
    On a phone (700 px or narrower) the text and the image are two tabs instead of two columns.
-   Its words come from the page (script#teipress-messages, js.* of the message catalogue). */
+   Its words come from assets/messages-{language}.js (window.teipressMessages, js.* of the message catalogue). */
 (function () {
   "use strict";
 
@@ -21,18 +21,13 @@
   var status = panel.querySelector(".facsimile-status");
   var pageLabel = panel.querySelector(".facsimile-page");
   var phone = window.matchMedia("(max-width: 700px)");
-  var messages = readMessages();
+  var messages = window.teipressMessages || {};
   var manifestUrl = new URL(panel.getAttribute("data-manifest"), document.baseURI);
   var pages = [];
   var viewer = null;
   var current = -1;
   var pendingZone = null;
   var opening = false;  // a page's image is being opened: a zone waits for it (opening clears the overlays)
-
-  function readMessages() {
-    var block = document.getElementById("teipress-messages");
-    try { return block ? JSON.parse(block.textContent) : {}; } catch (error) { return {}; }
-  }
 
   function t(key, values) {
     var words = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : key;

@@ -1,25 +1,26 @@
 /* teipress site script: entity popovers, the reading views, the entity colours, the markup toggle, the document list's filters and
    sorting, the citation copy button and the search page. No dependencies; every page works
    without it (popovers degrade to the register links in the metadata and registers).
-   Its words come from the page (script#teipress-messages, the message catalogue's js.* entries
-   in the edition's language, written by xslt/html/layout.xsl): none is written here. */
+   Its words come from assets/messages-{language}.js (window.teipressMessages: the message catalogue's js.*
+   entries in the edition's language, written by xslt/html/messages-script.xsl): none is written here. */
 (function () {
   "use strict";
 
   var root = document.documentElement.getAttribute("data-site-root") || "";
   /* Register entries by id, as their popover data scripts deliver them (null: the site has no such entry). */
   var registers = {};
-  var messages = readMessages();
-
-  function readMessages() {
-    var block = document.getElementById("teipress-messages");
-    try { return block ? JSON.parse(block.textContent) : {}; } catch (error) { return {}; }
-  }
+  var messages = window.teipressMessages || {};
 
   /* The page's word for `key`, with {1} replaced by `value`; the key itself should the page lack it. */
   function t(key, value) {
     var text = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : key;
     return value === undefined ? text : text.replace("{1}", function () { return value; });
+  }
+
+  /* A marked name's kind, from its class entity-{kind} (xslt/html/text.xsl). */
+  function kindOf(trigger) {
+    var match = /(?:^|\s)entity-(\S+)/.exec(trigger.className);
+    return match ? match[1] : "";
   }
 
   function kindLabel(kind) {
@@ -177,7 +178,7 @@
       if (!ids.length) ids = [""];
       ids.forEach(function (id, index) {
         var part = el("div", "popover-entry");
-        part.dataset.kind = trigger.dataset.kind || "";
+        part.dataset.kind = kindOf(trigger);
         part.dataset.label = trigger.dataset.label || "";
         part.dataset.href = trigger.dataset.href || "";
         var title = entryContent(part, id, surface);
@@ -225,6 +226,14 @@
       if (returnFocus) current.focus();
     }
     current = null;
+  }
+
+  /* Marked names and variant readings take the keyboard's focus wherever they stand (text, notes, a register's
+     passages), except inside a link; the pages leave that to this script, since they hold hundreds of them. */
+  function makeMarksFocusable() {
+    document.querySelectorAll(".entity, .alternate").forEach(function (mark) {
+      if (!mark.closest("a")) mark.tabIndex = 0;
+    });
   }
 
   function setUpPopovers() {
@@ -608,6 +617,7 @@
   setUpEntityColours();
 
   function start() {
+    makeMarksFocusable();
     setUpPopovers();
     setUpMarkupToggle();
     setUpDocumentList();
