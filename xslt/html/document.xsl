@@ -65,7 +65,7 @@
         </xsl:call-template>
         <xsl:call-template name="tp:facsimile-scripts"/>
       </xsl:with-param>
-      <xsl:with-param name="json-ld" select="tp:json-ld($root, $id, $title)"/>
+      <xsl:with-param name="json-ld" select="tp:json-ld($root, $title)"/>
       <xsl:with-param name="content" as="node()*">
         <article class="document" data-pagefind-body="">
           <xsl:call-template name="tp:document-header">
@@ -503,29 +503,25 @@
     <xsl:sequence select="($root/teiHeader/fileDesc/sourceDesc//msContents/summary, $root/teiHeader/profileDesc/abstract)[1]!normalize-space(.)"/>
   </xsl:function>
 
+  <!-- Only what the head's other tags do not say: who wrote to whom, as schema.org names them (citation_author
+       holds the senders alone, and no Highwire or Dublin Core tag the recipients), with the name and date that
+       make the object readable on its own. Language, edition, editors, publisher, description, address and
+       licence are in the Highwire and Dublin Core tags, the canonical link and the page's rel="license" link:
+       Zotero and Google Scholar read those, not JSON-LD, so they are said once. -->
   <xsl:function name="tp:json-ld" as="map(*)">
     <xsl:param name="root" as="element()"/>
-    <xsl:param name="id" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
     <xsl:variable name="type" select="tp:document-type($root)"/>
     <xsl:variable name="message" select="$type = ('letter', 'telegram', 'postcard', 'card', 'note', 'memo', 'memorandum') or exists($root/teiHeader/profileDesc/correspDesc)"/>
     <xsl:variable name="date" select="tokenize($document-date, '/')[1]"/>
     <xsl:variable name="senders" select="tp:senders($root)"/>
     <xsl:variable name="addressees" select="tp:addressees($root)"/>
-    <xsl:variable name="licence" select="$root/teiHeader/fileDesc/publicationStmt/availability/licence/@target!tp:safe-url(.)"/>
     <xsl:sequence select="map:merge((
-      map {'@context': 'https://schema.org', '@type': if ($message) then 'Message' else 'CreativeWork', 'name': $title, 'genre': $type,
-           'inLanguage': tp:language($root), 'encodingFormat': 'text/html',
-           'isPartOf': map {'@type': 'Collection', 'name': $tp:edition-title}},
-      if ($base-url) then map {'url': tp:permalink(tp:document-path($id))} else (),
+      map {'@context': 'https://schema.org', '@type': if ($message) then 'Message' else 'CreativeWork', 'name': $title},
       if ($date) then map {'dateCreated': $date} else (),
       if ($message and exists($senders)) then map {'sender': array { $senders!tp:agent(.) }} else (),
       if ($message and exists($addressees)) then map {'recipient': array { $addressees!tp:agent(.) }} else (),
-      if (not($message) and exists($root/teiHeader/fileDesc/titleStmt/author)) then map {'author': array { $root/teiHeader/fileDesc/titleStmt/author!tp:agent(.) }} else (),
-      if (exists($tp:edition-editors)) then map {'editor': array { $tp:edition-editors!map {'@type': 'Person', 'name': .} }} else (),
-      if ($tp:edition-publisher) then map {'publisher': map {'@type': 'Organization', 'name': $tp:edition-publisher}} else (),
-      if (exists($licence)) then map {'license': string($licence[1])} else (),
-      if (tp:summary($root)) then map {'description': tp:summary($root)} else ()
+      if (not($message) and exists($root/teiHeader/fileDesc/titleStmt/author)) then map {'author': array { $root/teiHeader/fileDesc/titleStmt/author!tp:agent(.) }} else ()
       ))" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
   </xsl:function>
 

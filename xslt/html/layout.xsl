@@ -231,7 +231,7 @@
        the escape means the same character). Every embedded data block of the site goes through here. -->
   <xsl:function name="tp:script-json" as="xs:string">
     <xsl:param name="value" as="item()*"/>
-    <xsl:sequence select="serialize($value, map {'method': 'json'})
+    <xsl:sequence select="serialize($value, map {'method': 'json', 'escape-solidus': false()})
       => replace('&lt;', '\\u003c') => replace('&gt;', '\\u003e') => replace('&amp;', '\\u0026')"/>
   </xsl:function>
 
