@@ -145,9 +145,14 @@ def test_a_long_list_of_documents_has_pages_and_the_chronology_a_page_per_year(t
     for name, documents in pages.items():
         page = parse(site / name)
         assert page.xpath("//table[@class='document-list']//td/a/@href") == [f"documents/{d}.html" for d in documents]
-        assert page.xpath("//nav[contains(@class, 'list-pages')]//a/@href") == list(pages)
-        assert page.xpath("//nav[contains(@class, 'list-pages')]//a/text()") == ["1950 (1–2)", "1950 (3–3)"]
-        assert page.xpath("//nav[contains(@class, 'list-pages')]//a[@aria-current='page']/@href") == [name]
+        # The bar above the list and once more below it, each with its own name.
+        bars = page.xpath("//nav[contains(@class, 'list-pages')]")
+        assert [bar.getparent().index(bar) > bar.getparent().index(page.xpath("//div[@class='table-wrapper']")[0]) for bar in bars] == [False, True]
+        assert [bar.get("aria-label") for bar in bars] == ["Pages of the list of documents", "Pages of the list of documents (below it)"]
+        for bar in bars:
+            assert bar.xpath(".//a/@href") == list(pages)
+            assert bar.xpath(".//a/text()") == ["1950 (1–2)", "1950 (3–3)"]
+            assert bar.xpath(".//a[@aria-current='page']/@href") == [name]
     assert parse(site / "index.html").xpath("string(//p[@class='list-range'])") == "Documents 1–2 of 3"
     assert parse(site / "documents-2.html").xpath("string(//p[@class='list-range'])") == "Documents 3–3 of 3"
     assert [parse(site / name).xpath("string(//title)").split(" · ")[1:2] for name in pages] == [[], ["Documents 3–3 of 3"]]

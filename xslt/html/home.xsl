@@ -148,6 +148,8 @@
           </tbody>
         </table>
       </div>
+      <!-- The bar once more where a reader of a long page arrives, named apart from the first one. -->
+      <xsl:apply-templates select="$pages[s:list-page]" mode="tp:list-pages-end"/>
     </section>
   </xsl:template>
 
@@ -158,6 +160,15 @@
     <xsl:variable name="current" select="s:list-page[@number eq current()/@current]"/>
     <p class="list-range">{tp:message('list.range', ($current/@first, $current/@last, @total))}</p>
     <nav class="initials list-pages" aria-label="{tp:message('list.pages')}">
+      <ul>
+        <xsl:apply-templates select="s:list-page" mode="tp:list-pages"/>
+      </ul>
+    </nav>
+  </xsl:template>
+
+  <xsl:mode name="tp:list-pages-end" on-no-match="fail" on-multiple-match="fail"/>
+  <xsl:template match="s:list-pages" mode="tp:list-pages-end">
+    <nav class="initials list-pages" aria-label="{tp:message('list.pages-end')}">
       <ul>
         <xsl:apply-templates select="s:list-page" mode="tp:list-pages"/>
       </ul>
