@@ -303,3 +303,18 @@ def test_the_table_of_pairs_has_pages_the_first_with_the_network(tmp_path: Path,
     build(tmp_path / "tei", tmp_path / "out")
     assert [path.name for path in (site / "overviews").glob("correspondents*.html")] == ["correspondents.html"]
     assert parse(site / "overviews" / "correspondents.html").xpath("//nav[contains(@class, 'pair-pages')]") == []
+
+
+def test_the_time_overview_charts_the_years_that_hold_the_documents_and_tables_a_stray_one(tmp_path: Path) -> None:
+    source = fixture_with_places(tmp_path)
+    # A placeholder year far from the others, as a real edition has (year 1000 among letters of 1830 to 1882).
+    stray = UNCERTAIN_LETTER.replace(UNCERTAIN, "letter-placeholder-year").replace(
+        '<date notBefore="1950-04-01" notAfter="1950-04-30">April 1950</date>', '<date when="1000-06-01">1 June 1000</date>')
+    (source / "letter-placeholder-year.xml").write_text(stray, encoding="utf-8")
+    build(source, tmp_path / "out")
+    page = parse(tmp_path / "out" / "html" / "overviews" / "time.html")
+    assert page.xpath("//svg//a/@href") == ["../chronology.html#month-1950-03", "../chronology.html#month-1950-04", "../chronology.html#month-1950-05"]
+    assert page.xpath("//table[contains(@class, 'time-counts')]/tbody/tr/th/a/@href") == [
+        "../chronology.html#month-1000-06", "../chronology.html#month-1950-03", "../chronology.html#month-1950-04", "../chronology.html#month-1950-05"]
+    assert broken_links(tmp_path / "out" / "html") == []
+    assert page.xpath("string(//p[@class='overview-note'])") == "1 document dated outside the years 1950–1950 is left out of the chart; the table lists it."

@@ -29,15 +29,19 @@
 
   <xsl:template match="/">
     <xsl:variable name="dated" select="$site/s:site/s:document[@sort ne '']"/>
-    <xsl:variable name="first" select="min($dated/xs:integer(@year))"/>
-    <xsl:variable name="last" select="max($dated/xs:integer(@year))"/>
+    <xsl:variable name="years" as="xs:integer*" select="sort($dated/xs:integer(@year))"/>
+    <xsl:variable name="first" select="tp:dense-years($years)[1]"/>
+    <xsl:variable name="last" select="tp:dense-years($years)[2]"/>
+    <xsl:variable name="outliers" select="$dated[xs:integer(@year) lt $first or xs:integer(@year) gt $last]"/>
     <xsl:variable name="by-month" select="exists($dated) and $last - $first le 2"/>
-    <!-- Every period from the first to the last, empty ones included, so that gaps show. -->
-    <xsl:variable name="periods" as="xs:string*" select="
+    <!-- Every period from the first to the last, empty ones included, so that gaps show; then the outliers'
+         years, which only the table lists. -->
+    <xsl:variable name="charted" as="xs:string*" select="
       if (empty($dated)) then ()
       else if ($by-month) then (for $year in $first to $last, $month in 1 to 12 return $year || '-' || format-number($month, '00'))
-             [. ge min($dated/substring(@sort, 1, 7)) and . le max($dated/substring(@sort, 1, 7))]
+             [. ge min($dated[not(. intersect $outliers)]/substring(@sort, 1, 7)) and . le max($dated[not(. intersect $outliers)]/substring(@sort, 1, 7))]
       else (for $year in $first to $last return string($year))"/>
+    <xsl:variable name="periods" as="xs:string*" select="sort(($charted, distinct-values($outliers/(if ($by-month) then substring(@sort, 1, 7) else string(@year)))))"/>
     <xsl:variable name="kinds" as="xs:string*">
       <xsl:for-each-group select="$dated" group-by="tp:type-label(@type)">
         <xsl:sort select="count(current-group())" order="descending"/>
@@ -57,11 +61,14 @@
         <xsl:choose>
           <xsl:when test="exists($periods)">
             <xsl:call-template name="tp:time-chart">
-              <xsl:with-param name="periods" select="$periods"/>
+              <xsl:with-param name="periods" select="$charted"/>
               <xsl:with-param name="kinds" select="$kinds"/>
               <xsl:with-param name="counts" select="$counts"/>
               <xsl:with-param name="by-month" select="$by-month"/>
             </xsl:call-template>
+            <xsl:if test="exists($outliers)">
+              <p class="overview-note">{tp:count-message('overview.time-outliers', count($outliers), (string($first), string($last)))}</p>
+            </xsl:if>
             <xsl:call-template name="tp:time-table">
               <xsl:with-param name="periods" select="$periods"/>
               <xsl:with-param name="kinds" select="$kinds"/>
@@ -159,6 +166,27 @@
       </table>
     </div>
   </xsl:template>
+
+  <!-- The first and last year of the chart: the years that hold the documents, without a stray few far away
+       (a placeholder year 1000 among letters of 1830 to 1882 would leave the chart's first view empty). The
+       hundredth part of the documents at either end (at least one) may lie outside, unless within a tenth of
+       the remaining span (at least five years) of it: outliers are far, not merely early or late. -->
+  <xsl:function name="tp:dense-years" as="xs:integer*">
+    <xsl:param name="years" as="xs:integer*"/>
+    <xsl:variable name="count" select="count($years)"/>
+    <xsl:variable name="tail" select="max((1, $count idiv 100))"/>
+    <xsl:choose>
+      <xsl:when test="$count le 2 * $tail + 1">
+        <xsl:sequence select="$years[1], $years[last()]"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="core-first" select="$years[$tail + 1]"/>
+        <xsl:variable name="core-last" select="$years[$count - $tail]"/>
+        <xsl:variable name="margin" select="max((5, ($core-last - $core-first) idiv 10))"/>
+        <xsl:sequence select="min($years[. ge $core-first - $margin]), max($years[. le $core-last + $margin])"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
 
   <!-- Whether the chronology has a page per year (chronology/{year}.html: aggregates.py splits a long one). -->
   <xsl:param name="chronology-by-year" as="xs:boolean" select="false()"/>
