@@ -281,6 +281,10 @@ def test_search_excerpts_are_text_and_the_facets_filter(page, site_url: str, art
     page.locator(".search-filter-label[for^=filter-place]", has_text="Northtown").click()
     page.wait_for_function("document.querySelectorAll('.search-result').length === 1")
     assert page.locator(".search-result-link").first.get_attribute("href").endswith(f"documents/{LETTER}.html")
+    # The title from the page's heading, the persons from the side panel's names: Pagefind reads both there.
+    assert page.locator(".search-result-title").all_inner_texts() == ["Letter from Alma Sender to Bruno Receiver, 4 March 1950"]
+    page.locator(".search-filter summary", has_text="Person").click()
+    assert "Alma Sender" in " ".join(page.locator(".search-filter-label[for^=filter-person]").all_inner_texts())
     assert page.evaluate("getComputedStyle(document.querySelector('.search-result-title')).fontFamily") == page.evaluate(
         "getComputedStyle(document.querySelector('.reading-text, body')).fontFamily")  # the site's serif
     page.screenshot(path=str(artifacts_dir / f"search-{page.width_name}.png"), full_page=True)
@@ -331,8 +335,11 @@ def test_the_search_filters_of_a_letter(site: Path) -> None:
     filters = sorted((e.get("data-pagefind-filter"), e.text_content()) for e in root.xpath("//*[@data-pagefind-filter]"))
     assert filters == [("addressee", "Bruno Receiver"), ("person", "Alma Sender"), ("place", "Northtown"), ("place", "Southport"),
                        ("sender", "Alma Sender"), ("type", "Letter"), ("year", "1950")]
-    # Outside the indexed body, and the title with them: no label or value becomes a word of the text.
-    assert root.xpath("//*[@data-pagefind-filter or @data-pagefind-meta][ancestor::*[@data-pagefind-body]]") == []
+    # Outside the indexed body or in a part of it that is not indexed, and the title with them: no label or
+    # value becomes a word of the text. The persons are filters where the side panel names them.
+    assert root.xpath("//*[@data-pagefind-filter or @data-pagefind-meta][ancestor::*[@data-pagefind-body]][not(ancestor-or-self::*[@data-pagefind-ignore])]") == []
+    assert root.xpath("//*[@data-pagefind-ignore='all']//*[@data-pagefind-filter or @data-pagefind-meta]") == []
+    assert root.xpath("//aside//dd[@class='persons']/span[@data-pagefind-filter='person']/text()") == ["Alma Sender"]
     assert root.xpath("//*[@data-pagefind-meta='title']/text()") == ["Letter from Alma Sender to Bruno Receiver, 4 March 1950"]
 
 

@@ -104,7 +104,6 @@
         </article>
         <xsl:call-template name="tp:search-filters">
           <xsl:with-param name="root" select="$root"/>
-          <xsl:with-param name="title" select="$title"/>
         </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
@@ -122,8 +121,9 @@
           <time datetime="{$date}">{tp:format-date-range($date, $document-date-certainty[. ne ''])}</time>
         </xsl:if>
       </p>
-      <!-- Its words are the result's title (tp:search-filters), not the first words of every excerpt. -->
-      <h1 data-pagefind-ignore="all">{$title}</h1>
+      <!-- Its words are the result's title, not the first words of every excerpt: Pagefind still reads the
+           metadata of an element it does not index (data-pagefind-ignore's default, "index"). -->
+      <h1 data-pagefind-ignore="" data-pagefind-meta="title">{$title}</h1>
       <xsl:for-each select="tp:summary($root)">
         <p class="document-summary">{.}</p>
       </xsl:for-each>
@@ -169,8 +169,9 @@
     <xsl:variable name="date" select="$document-date"/>
     <xsl:variable name="type" select="tp:document-type($root)"/>
     <!-- Not indexed for search: its labels and values would run together in the excerpts ("TypeLetter"); the
-         senders, addressees, persons and places are the search's filters (tp:search-filters). -->
-    <aside class="document-meta" aria-labelledby="about-heading" data-pagefind-ignore="all">
+         senders, addressees, persons and places are the search's filters (tp:search-filters), the persons
+         mentioned on their names here (Pagefind reads filters in an element it does not index). -->
+    <aside class="document-meta" aria-labelledby="about-heading" data-pagefind-ignore="">
       <ul class="document-files">
         <li><a href="../tei/{encode-for-uri($id)}.xml" type="application/tei+xml">{tp:message('meta.tei-source')}</a></li>
         <xsl:if test="$pdf-linked">
@@ -263,7 +264,10 @@
             <xsl:for-each select="$persons">
               <xsl:sort select="lower-case(.)"/>
               <xsl:if test="position() gt 1">, </xsl:if>
-              <span>{.}</span>
+              <span>
+                <xsl:if test="tp:filter-as-shown(.)"><xsl:attribute name="data-pagefind-filter">person</xsl:attribute></xsl:if>
+                <xsl:text>{.}</xsl:text>
+              </span>
             </xsl:for-each>
           </dd>
         </xsl:if>
@@ -289,14 +293,13 @@
     </aside>
   </xsl:template>
 
-  <!-- The page's title for the search results and its search filters (type, year, sender, addressee, person,
-       place), for the index only (outside the indexed body, so that they are not searched as text). The search
-       page shows them with assets/site.js, as text. -->
+  <!-- The page's search filters (type, year, sender, addressee, person, place) that the page does not show
+       as they are, for the index only (outside the indexed body, so that they are not searched as text); the
+       persons mentioned are filters where the side panel names them (tp:filter-as-shown). The search page
+       shows them with assets/site.js, as text. -->
   <xsl:template name="tp:search-filters">
     <xsl:param name="root" as="element()"/>
-    <xsl:param name="title" as="xs:string"/>
     <div class="search-filters" hidden="">
-      <span data-pagefind-meta="title">{$title}</span>
       <span data-pagefind-filter="type">{tp:search-filter-value(tp:type-label(tp:document-type($root)))}</span>
       <xsl:if test="$document-date">
         <span data-pagefind-filter="year">{substring($document-date, 1, 4)}</span>
@@ -307,7 +310,7 @@
       <xsl:for-each select="distinct-values(tp:addressees($root)!tp:party-name(.))">
         <span data-pagefind-filter="addressee">{tp:search-filter-value(.)}</span>
       </xsl:for-each>
-      <xsl:for-each select="tp:persons-mentioned($root)">
+      <xsl:for-each select="tp:persons-mentioned($root)[not(tp:filter-as-shown(.))]">
         <span data-pagefind-filter="person">{tp:search-filter-value(.)}</span>
       </xsl:for-each>
       <xsl:for-each select="tp:entities-mentioned($root, 'place')">
@@ -320,6 +323,13 @@
   <xsl:function name="tp:party-name" as="xs:string">
     <xsl:param name="party" as="element()"/>
     <xsl:sequence select="(tp:entry($party)!tp:standard-name(.), tp:name-text($party))[1]"/>
+  </xsl:function>
+
+  <!-- Whether a filter's value can be the words the page shows: not where tp:search-filter-value would
+       change them for Pagefind. -->
+  <xsl:function name="tp:filter-as-shown" as="xs:boolean">
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:sequence select="not(contains($value, '&amp;'))"/>
   </xsl:function>
 
   <!-- Pagefind decodes character references in a filter's text once more after the HTML parser did (a name
