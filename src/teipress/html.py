@@ -31,11 +31,12 @@ from typing import Any
 from lxml import etree
 
 from . import __version__
-from .aggregates import FACTS_DIR, SITE_NS, MapUnits, SitePage, write_aggregate_pages, write_registers
+from .aggregates import MapUnits, SitePage, write_aggregate_pages, write_registers
 from .config import Config
 from .dts import Resource, ResourceJob, StaticDts, write_resource
 from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, referenced_ids
 from .errors import ConfigError, TransformError
+from .factstore import FACTS_DIR, SITE_NS, FactsStore
 from .iiif import ManifestSource, Page, has_page_images, manifest_path, page_images, write_iiif
 from .outputs import output_names, published_files, replaced_folder
 from .problems import Problem, Severity, display_path
@@ -215,15 +216,18 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         report("Indexing for search", 0, 1)
         with ThreadPoolExecutor(max_workers=1) as indexer:
             search = indexer.submit(build_search_index, staging, {d.id: d.page_key for d in ordered}, language=config.language, jobs=jobs)
-            # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers.
+            # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers, from
+            # the store of every document's facts, brought up to date with the facts of the documents that changed.
             report("Writing registers", 0, 1)
-            result.pages_written.extend(write_registers(
-                staging, [d.id for d in ordered], registers_xml, register_index, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
-                stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
-            report("Writing registers", 1, 1)
-            report("Writing chronology and home page", 0, 1)
-            result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, custom, site_key, workers.map, old_pages, new_pages))
-            report("Writing chronology and home page", 1, 1)
+            with FactsStore(staging) as store:
+                affected = store.update(staging, {d.id: d.facts_key for d in ordered})
+                result.pages_written.extend(write_registers(
+                    staging, store, affected, registers_xml, register_index, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
+                    stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
+                report("Writing registers", 1, 1)
+                report("Writing chronology and home page", 0, 1)
+                result.pages_written.extend(_write_aggregates(staging, store, edition_xml, registers_xml, config, custom, site_key, workers.map, old_pages, new_pages))
+                report("Writing chronology and home page", 1, 1)
             search.result()
         report("Indexing for search", 1, 1)
 
@@ -328,7 +332,7 @@ def _site_params(config: Config) -> dict[str, str]:
             "map_tiles": config.map_tiles, "map_attribution": config.map_attribution}
 
 
-def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml: bytes, edition_xml: bytes, config: Config, custom: _Customisation,
+def _write_aggregates(staging: Path, store: FactsStore, edition_xml: bytes, registers_xml: bytes, config: Config, custom: _Customisation,
                       site_key: str, map_units: MapUnits, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
     """Home page and list of documents, chronology, overviews, search page, guide and the edition's extra pages,
     rendered by the workers from the cached facts (aggregates.py; the registers: write_registers).
@@ -346,7 +350,7 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
                        {**below, "page_title": page.title, "page_path": page.path, "page_current": page.current, "division": page.division})
               for page in custom.pages]
     home_source = _home_source(edition_xml, custom).decode("utf-8") if edition_xml else None
-    return write_aggregate_pages(staging, [d.id for d in ordered], registers_xml, home_source, pages, site_key=site_key, params={**_site_params(config), **custom.params},
+    return write_aggregate_pages(staging, store, registers_xml, home_source, pages, site_key=site_key, params={**_site_params(config), **custom.params},
                                  stylesheet=lambda name: str(_stylesheet(config, name)), map_units=map_units, old_pages=old_pages, new_pages=new_pages)
 
 
