@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -110,11 +111,13 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
     # changed documents name can have other pages.
     only = affected if store.meta("register-pages") == site_key else None
     kept: set[Path] = set()
+    site = str(staging)
 
     def keep(relative: str) -> bool:
         """Keep a page that no change concerns, as the previous build left it (False: it did not leave it)."""
         key = old_pages.get(relative)
-        if key is None or not (staging / relative).is_file():
+        # os.path, not pathlib: this runs for every page of every register entry
+        if key is None or not os.path.isfile(os.path.join(site, relative)):
             return False
         new_pages[relative] = key
         kept.add(staging / relative)
