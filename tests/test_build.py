@@ -431,6 +431,26 @@ def test_each_rebuild_writes_the_site_a_clean_build_writes(tmp_path: Path, monke
     assert not list((tmp_path / "out" / "html").rglob(f"*{TELEGRAM}*"))
 
 
+@pytest.mark.parametrize("damage", ["garbage", "removed"])
+def test_a_damaged_or_missing_store_of_facts_is_made_anew(tmp_path: Path, damage: str) -> None:
+    """The store the register pages are made from (.teipress/facts.sqlite) is a cache: whatever became of it, the
+    rebuilt site is what a clean build writes."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    store = tmp_path / "out" / "html" / ".teipress" / "facts.sqlite"
+    assert store.is_file()
+    store.unlink()
+    if damage == "garbage":
+        store.write_bytes(b"not a database " * 100)
+    telegram = source / f"{TELEGRAM}.xml"
+    telegram.write_text(telegram.read_text(encoding="utf-8").replace("PLEASE BRING ZEPHYRANTHES", 'PLEASE BRING <placeName ref="#northtown">ZEPHYRANTHES</placeName>'), encoding="utf-8")
+    build(source, tmp_path / "out")
+    build(source, tmp_path / "clean")
+    rebuilt, clean = site_files(tmp_path / "out" / "html"), site_files(tmp_path / "clean" / "html")
+    assert sorted(rebuilt) == sorted(clean)
+    assert [name for name in rebuilt if rebuilt[name] != clean[name]] == []
+
+
 def test_a_rebuild_started_from_the_mirror_holds_exactly_what_a_copy_would(tmp_path: Path) -> None:
     """The mirror (the folder the last swap retired) is brought up to date by inode: every file changed, added or
     removed since is put right, and the site's files stay hard links, never files edited in place."""

@@ -75,7 +75,7 @@ class FactsStore:
         self.db = sqlite3.connect(path)
         try:
             fresh = self.meta("format") != FORMAT
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError:  # not a database (any longer): made anew
             fresh = True
         if fresh:
             self.db.close()
@@ -83,6 +83,11 @@ class FactsStore:
             self.db = sqlite3.connect(path)
             self.db.executescript(_SCHEMA)
             self.set_meta("format", FORMAT)
+            self.db.commit()
+        # No waiting for the disk: the file lies in the build's staging folder, which replaces the site only once the
+        # build succeeded (a build that fails or is killed leaves the previous site, and its store, as they were).
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("PRAGMA journal_mode = MEMORY")
 
     def meta(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
