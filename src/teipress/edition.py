@@ -60,6 +60,11 @@ class SourceFile:
         self._tree = tree if hold else None
 
     @property
+    def resolved(self) -> str:
+        """The file's path with every link followed (as its state says, when the build has it: no system call)."""
+        return self.record.states[0].path if self.record.states else str(self.path.resolve())
+
+    @property
     def unchanged(self) -> bool:
         """Whether the file and all it includes are as the previous build read them (it was not parsed this time)."""
         return self.record.reused
@@ -212,14 +217,27 @@ class Edition:
 def source_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Every `.xml` file named or lying below a named folder, once each, in a stable order."""
     seen: set[Path] = set()
+    real_folders: dict[Path, Path] = {}
     for path in paths:
         outputs: dict[Path, bool] = {}
         found = sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts) and not _in_output_folder(p, path, outputs)) if path.is_dir() else [path]
         for file in found:
-            real = file.resolve()
+            real = real_path(file, real_folders)
             if real not in seen:
                 seen.add(real)
                 yield file
+
+
+def real_path(file: Path, real_folders: dict[Path, Path]) -> Path:
+    """`file.resolve()`, each folder resolved once (`real_folders` keeps them): resolving costs a system call per
+    folder of the path, and an edition has thousands of files in a few folders. Only a file that is itself a
+    symbolic link is followed on its own."""
+    if file.is_symlink():
+        return file.resolve()
+    folder = real_folders.get(file.parent)
+    if folder is None:
+        folder = real_folders[file.parent] = file.parent.resolve()
+    return folder / file.name
 
 
 def _in_output_folder(file: Path, root: Path, known: dict[Path, bool]) -> bool:
@@ -270,7 +288,8 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
     folders = [(folder, Path(os.path.abspath(folder)), folder.resolve()) for folder in (source, *(path for path in named if path.is_dir()))]
     listed = list(source_files(named))
     # The documents the previous build read that are unchanged, and the files they include (parts, never parsed on their own).
-    real_paths = {path: path.resolve() for path in listed}  # each resolved once: it costs a system call per folder of the path
+    real_folders: dict[Path, Path] = {}
+    real_paths = {path: real_path(path, real_folders) for path in listed}
     known = {path: record for path in listed if catalogue is not None and not hold_trees and (record := catalogue.reusable(real_paths[path])) is not None}
     included.update(Path(state.path) for record in known.values() for state in record.states[1:])
     for path in listed:

@@ -260,7 +260,7 @@ def _still_current(document: _Document, old: dict[str, Any], staging: Path, regi
     """Whether the previous build's record of a document holds: its source and everything it includes unchanged
     (SourceFile.unchanged), its images and the copies in the site as they were, its facts in the cache, and, when
     the registers changed (`register_index` given), the entries it names as they were."""
-    if not document.source.unchanged or not old or old.get("path") != str(document.source.path.resolve()):
+    if not document.source.unchanged or not old or old.get("path") != document.source.resolved:
         return False
     try:
         if register_index is not None and _digest(register_index.subset_of(old["refs"])) != old["subset"]:
@@ -387,7 +387,7 @@ MEDIA_DIR = "media"
 
 def _media_base(document: _Document, source_root: Path) -> str:
     """Where the page finds the images its source names by relative path: their copies under media/."""
-    folder = document.source.path.resolve().parent
+    folder = Path(document.source.resolved).parent
     if not folder.is_relative_to(source_root):
         folder = source_root
     relative = folder.relative_to(source_root).as_posix()
