@@ -451,6 +451,26 @@ def test_a_damaged_or_missing_store_of_facts_is_made_anew(tmp_path: Path, damage
     assert [name for name in rebuilt if rebuilt[name] != clean[name]] == []
 
 
+def test_a_store_of_facts_older_than_the_site_is_not_trusted(tmp_path: Path) -> None:
+    """A store that is not the one the site was built with (here: the store of the build before, put back) keeps
+    facts that are right for their keys, but not which pages the site holds: every page's source is made again."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    store = tmp_path / "out" / "html" / ".teipress" / "facts.sqlite"
+    older = store.read_bytes()
+    telegram = source / f"{TELEGRAM}.xml"
+    text = telegram.read_text(encoding="utf-8")
+    telegram.write_text(text.replace("PLEASE BRING ZEPHYRANTHES", 'PLEASE BRING <placeName ref="#northtown">ZEPHYRANTHES</placeName>'), encoding="utf-8")
+    build(source, tmp_path / "out")
+    store.unlink()
+    store.write_bytes(older)
+    telegram.write_text(text, encoding="utf-8")  # as the older store knows it: no change of its facts there
+    build(source, tmp_path / "out")
+    build(source, tmp_path / "clean")
+    rebuilt, clean = site_files(tmp_path / "out" / "html"), site_files(tmp_path / "clean" / "html")
+    assert [name for name in sorted(set(rebuilt) | set(clean)) if rebuilt.get(name) != clean.get(name)] == []
+
+
 def test_a_rebuild_started_from_the_mirror_holds_exactly_what_a_copy_would(tmp_path: Path) -> None:
     """The mirror (the folder the last swap retired) is brought up to date by inode: every file changed, added or
     removed since is put right, and the site's files stay hard links, never files edited in place."""

@@ -18,6 +18,7 @@ import json
 import re
 import shutil
 import sqlite3
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,7 @@ class FactsStore:
     """The documents' summaries and register mentions, by document and by entry, in the site's SQLite file."""
 
     def __init__(self, site: Path) -> None:
+        self.build = ""  # this build's token (update), which the site's manifest keeps
         path = site / STORE_FILE
         if path.is_file() and path.stat().st_nlink > 1:
             # Shared with the previous site: a copy of its own to write (the other links keep the old bytes).
@@ -96,10 +98,17 @@ class FactsStore:
     def set_meta(self, name: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
-    def update(self, site: Path, facts_keys: Mapping[str, str]) -> set[str]:
+    def update(self, site: Path, facts_keys: Mapping[str, str], previous_build: str) -> set[str]:
         """Hold exactly the documents `facts_keys` (id: facts key), reading the facts files of those whose key changed.
 
-        Returns the register entries that the changed, added or removed documents name, before or after the change."""
+        Returns the register entries that the changed, added or removed documents name, before or after the change.
+        `previous_build` is the token the site's manifest keeps of the store it was built with (`build`): when the
+        store is not that one (a site written by other code, a store made anew), what it kept of the pages in the
+        site is forgotten, so that every page's source is made and compared."""
+        if self.meta("build") != previous_build:
+            self.db.execute("DELETE FROM meta WHERE name = 'register-pages'")
+        self.build = uuid.uuid4().hex
+        self.set_meta("build", self.build)
         known = dict(self.db.execute("SELECT id, facts_key FROM document"))
         changed = [document_id for document_id, key in facts_keys.items() if known.get(document_id) != key]
         gone = [document_id for document_id in known if document_id not in facts_keys]

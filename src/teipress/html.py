@@ -220,7 +220,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             # the store of every document's facts, brought up to date with the facts of the documents that changed.
             report("Writing registers", 0, 1)
             with FactsStore(staging) as store:
-                affected = store.update(staging, {d.id: d.facts_key for d in ordered})
+                affected = store.update(staging, {d.id: d.facts_key for d in ordered}, str(manifest.get("facts_store", "")))
                 result.pages_written.extend(write_registers(
                     staging, store, affected, registers_xml, register_index, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
                     stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
@@ -252,6 +252,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         "registers": _digest(registers_xml),
         "documents": {d.id: {**d.record, "page_key": d.page_key} for d in ordered},
         "pages": new_pages,
+        "facts_store": store.build,
     })
     edition.catalogue().write(staging / SOURCE_CATALOGUE)
 
