@@ -31,7 +31,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from .edition import RegisterIndex
-from .factstore import FACTS_DIR, FACTS_NS, SITE_NS, FactsStore
+from .factstore import FACTS_NS, SITE_NS, FactsStore
 from .xmlio import write_atomic, write_if_changed
 
 # The inputs the workers read from disk rather than receive with every page.
