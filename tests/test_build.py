@@ -471,6 +471,15 @@ def test_a_store_of_facts_older_than_the_site_is_not_trusted(tmp_path: Path) -> 
     assert [name for name in sorted(set(rebuilt) | set(clean)) if rebuilt.get(name) != clean.get(name)] == []
 
 
+def test_an_edition_of_registers_only_builds_its_register_pages(tmp_path: Path) -> None:
+    source = tmp_path / "tei"
+    shutil.copytree(SITE_FIXTURE / "registers", source / "registers")
+    result = build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    assert result.documents == []
+    assert parse(site / "registers" / "persons" / "alma-sender.html").xpath("string(//h1)") == "Alma Sender"
+
+
 def test_a_rebuild_started_from_the_mirror_holds_exactly_what_a_copy_would(tmp_path: Path) -> None:
     """The mirror (the folder the last swap retired) is brought up to date by inode: every file changed, added or
     removed since is put right, and the site's files stay hard links, never files edited in place."""

@@ -69,6 +69,7 @@ class FactsStore:
     def __init__(self, site: Path) -> None:
         self.build = ""  # this build's token (update), which the site's manifest keeps
         path = site / STORE_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)  # a site of registers only has no facts files beside it
         if path.is_file() and path.stat().st_nlink > 1:
             # Shared with the previous site: a copy of its own to write (the other links keep the old bytes).
             copy = path.with_name(path.name + ".copy")
