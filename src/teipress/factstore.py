@@ -38,9 +38,8 @@ _PARTIES = {f"{{{SITE_NS}}}{name}" for name in ("sender", "addressee", "correspo
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # A mention's context changes with the words around it: the pages that show no mentions leave them out of their sources.
 _FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
-# Reading order (html.py _in_reading_order): dated documents by date, then undated ones, each group by id.
-# SQLite compares text as UTF-8 bytes, which orders as Python orders code points.
-
+# A document's columns undated, sort, id give the reading order (html.py _in_reading_order: dated documents by
+# date, then undated ones, each group by id); SQLite compares text as UTF-8 bytes, which orders as Python orders code points.
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE document (id TEXT PRIMARY KEY, facts_key TEXT, undated INTEGER, sort TEXT, list_year TEXT, chronology_year TEXT,
