@@ -220,12 +220,18 @@ def source_files(paths: Iterable[Path]) -> Iterator[Path]:
     real_folders: dict[Path, Path] = {}
     for path in paths:
         outputs: dict[Path, bool] = {}
-        found = sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts) and not _in_output_folder(p, path, outputs)) if path.is_dir() else [path]
+        found = sorted(_xml_files(path, outputs)) if path.is_dir() else [path]
         for file in found:
             real = real_path(file, real_folders)
             if real not in seen:
                 seen.add(real)
                 yield file
+
+
+def _xml_files(folder: Path, outputs: dict[Path, bool]) -> Iterator[Path]:
+    """The `.xml` files below `folder`, as found: none in a hidden folder or in an output folder of teipress's."""
+    return (p for p in folder.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            and not _in_output_folder(p, folder, outputs))
 
 
 def real_path(file: Path, real_folders: dict[Path, Path]) -> Path:
@@ -339,7 +345,7 @@ def require_sources(source: Path) -> None:
     (A single file as the source is what `validate FILE` checks with `source` set to it.)"""
     if not source.exists():
         state = "does not exist"
-    elif source.is_dir() and next(source_files([source]), None) is None:
+    elif source.is_dir() and next(_xml_files(source, {}), None) is None:  # the first file found will do: no need to list them all
         state = "holds no TEI files"
     else:
         return
