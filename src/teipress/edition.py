@@ -291,7 +291,7 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
     edition = Edition(source=source.resolve())
     included = edition.included
     named = list(paths) if paths is not None else [source]
-    folders = [(folder, Path(os.path.abspath(folder)), folder.resolve()) for folder in (source, *(path for path in named if path.is_dir()))]
+    folders = [(folder, os.path.abspath(folder), str(folder.resolve())) for folder in (source, *(path for path in named if path.is_dir()))]
     listed = list(source_files(named))
     # The documents the previous build read that are unchanged, and the files they include (parts, never parsed on their own).
     real_folders: dict[Path, Path] = {}
@@ -365,15 +365,21 @@ def edition_file_problems(edition: Edition, configured_title: str | None) -> lis
                     f"write {display_path(expected)} (`teipress init` makes an edition with one)", "edition-file")]
 
 
-def _escaped_folder(path: Path, real: Path, folders: Iterable[tuple[Path, Path, Path]]) -> Path | None:
+def _escaped_folder(path: Path, real: Path, folders: Iterable[tuple[Path, str, str]]) -> Path | None:
     """The folder that `path` (`real` once resolved) lies in by name but, its links followed, not in fact; None when there is none.
 
-    `folders`: each folder as named, as an absolute path and resolved (worked out once, not per file)."""
-    place = Path(os.path.abspath(path))
+    `folders`: each folder as named, as an absolute path and resolved (worked out once, not per file; as strings,
+    compared by `_lies_in`: pathlib's comparisons were a third of reading an unchanged edition's sources)."""
+    place, real_text = os.path.abspath(path), str(real)
     for folder, absolute, resolved in folders:
-        if (place.is_relative_to(absolute) or place.is_relative_to(resolved)) and not real.is_relative_to(resolved):
+        if (_lies_in(place, absolute) or _lies_in(place, resolved)) and not _lies_in(real_text, resolved):
             return folder
     return None
+
+
+def _lies_in(path: str, folder: str) -> bool:
+    """`Path(path).is_relative_to(folder)` of two normalised absolute paths."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def register_entries(files: Iterable[SourceFile]) -> Iterator[etree._Element]:
