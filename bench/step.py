@@ -64,7 +64,9 @@ def step_validate(root: Path) -> dict[str, Any]:
     }
 
 
-def _html_build(root: Path) -> dict[str, Any]:
+def _html_build(root: Path, *, page_sizes: bool) -> dict[str, Any]:
+    """A build; with `page_sizes`, the site's page sizes too (a walk over every file of the site, which the
+    rebuild's figure must not include: run.py reads them from the full build only)."""
     build_edition = _import("build", "build_edition")
     config = _config(root)
     result = build_edition(config, formats={"html"}, validate=False)
@@ -74,7 +76,7 @@ def _html_build(root: Path) -> dict[str, Any]:
         "pages": len(result.pages_written),
         "timings": {k: round(v, 3) for k, v in result.timings.items()},
         "problems": len(result.problems),
-        **_page_sizes(config.html_dir),
+        **(_page_sizes(config.html_dir) if page_sizes else {}),
     }
 
 
@@ -101,7 +103,7 @@ def step_html_full(root: Path) -> dict[str, Any]:
     """A build from nothing: every page, registers, chronology and search index."""
     config = _config(root)
     shutil.rmtree(config.html_dir, ignore_errors=True)
-    return _html_build(root)
+    return _html_build(root, page_sizes=True)
 
 
 def step_html_rebuild(root: Path) -> dict[str, Any]:
@@ -109,7 +111,7 @@ def step_html_rebuild(root: Path) -> dict[str, Any]:
     config = _config(root)
     if not config.html_dir.is_dir():
         raise Unavailable("no previous HTML build to rebuild (the html-full step did not run or failed)")
-    return _html_build(root)
+    return _html_build(root, page_sizes=False)
 
 
 def step_xslt(root: Path) -> dict[str, Any]:

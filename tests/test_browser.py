@@ -233,3 +233,25 @@ def test_search_across_index_chunks_finds_what_one_index_finds(browser, tmp_path
     assert whole[2]["filters"] == ["Letter (1)", "Telegram (1)", "1950 (2)", "Alma Sender (1)", "Bruno Receiver (1)",
                                    "Alma Sender (1)", "Bruno Receiver (1)", "Alma Sender (2)", "Northtown (1)", "Southport (1)"]
     assert in_chunks == whole  # the same results, excerpts and filter counts from two bundles merged in the browser
+
+
+def test_search_after_a_rebuild_finds_the_changed_words_and_those_of_the_unchanged_chunk(browser, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A rebuild indexes again only the chunk of the changed letter: the search page then finds its new words, and
+    still the words of the chunk that was kept as it was."""
+    from teipress import search
+
+    monkeypatch.setattr(search, "chunk_count", lambda ids, wanted=None: 2)  # the letter in one chunk, the telegram in the other
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    kept = site / search.chunk_folder(search.chunk_of(LETTER, 2)) / "pagefind-entry.json"
+    before = kept.stat().st_ino
+    telegram = source / f"{TELEGRAM}.xml"
+    telegram.write_text(telegram.read_text(encoding="utf-8").replace("ZEPHYRANTHES", "HYACINTHS"), encoding="utf-8")
+    build(source, tmp_path / "out")
+    assert kept.stat().st_ino == before  # the letter's chunk was not indexed again
+    with serving(site) as url:
+        found = {term: _search_state(browser, url, term, None)["results"] for term in ("HYACINTHS", "marmalade", "Bruno")}
+    assert [[href for href, _title, _excerpt in found[term]] for term in ("HYACINTHS", "marmalade", "Bruno")] == [
+        [f"/documents/{TELEGRAM}.html"], [f"/documents/{LETTER}.html"], sorted([f"/documents/{LETTER}.html", f"/documents/{TELEGRAM}.html"])]
+    assert "HYACINTHS" in found["HYACINTHS"][0][2].upper()

@@ -376,6 +376,110 @@ def test_a_failing_build_leaves_the_previous_site_intact(tmp_path: Path, monkeyp
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.mirror", "html"]  # no staging folder left behind
 
 
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file a reader gets from the site, by path: all but the build's own records (.teipress/) and Pagefind's
+    index, whose files are named by hashes that differ from one run of Pagefind to the next over the same pages
+    (instead: the key of each chunk over its pages' keys, which the build keeps)."""
+    files = {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*"))
+             if path.is_file() and path.relative_to(site).parts[0] not in (".teipress", "pagefind", "pagefind-chunks")}
+    state = json.loads((site / ".teipress" / "search.json").read_text(encoding="utf-8"))
+    files["search chunks"] = json.dumps(state["keys"]).encode()
+    files["pagefind/chunks.json"] = (site / "pagefind" / "chunks.json").read_bytes()
+    return files
+
+
+def test_each_rebuild_writes_the_site_a_clean_build_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After each change (a sentence, a new mention, a date that moves a letter to another year and place in the list,
+    a deleted letter, an added one, a register entry, an XIncluded part) the rebuilt site holds, file by file, what a
+    build from nothing writes: nothing a rebuild keeps or skips is stale."""
+    from teipress import aggregates
+
+    monkeypatch.setattr(aggregates, "LIST_PAGE_SIZE", 2)  # pages of the list that a letter moving in reading order shifts
+    source = copy_fixture(tmp_path)
+    letter = (source / f"{LETTER}.xml").read_text(encoding="utf-8")
+    (source / "parts").mkdir()
+    (source / "parts" / "postscript.xml").write_text('<p xmlns="http://www.tei-c.org/ns/1.0">P.S. Greetings from <placeName ref="#southport">Southport</placeName>.</p>', encoding="utf-8")
+    for number in range(1, 4):
+        copy = letter.replace(f'xml:id="{LETTER}"', f'xml:id="copy-{number}"').replace("1950-03-04", f"1950-03-0{4 + number}")
+        if number == 3:
+            copy = copy.replace("</body>", '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="parts/postscript.xml"/></body>')
+        (source / f"copy-{number}.xml").write_text(copy, encoding="utf-8")
+
+    def replace(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    changes = [
+        ("a sentence", lambda: replace(source / "copy-2.xml", "quince marmalade", "plum jam")),
+        ("a new mention", lambda: replace(source / "copy-2.xml", "plum jam", 'plum jam from <placeName ref="#southport">Southport</placeName>')),
+        ("a date", lambda: replace(source / "copy-1.xml", "1950-03-05", "1951-01-01")),
+        ("a deleted letter", lambda: (source / f"{TELEGRAM}.xml").unlink()),
+        ("an added letter", lambda: (source / "copy-4.xml").write_text(letter.replace(f'xml:id="{LETTER}"', 'xml:id="copy-4"'), encoding="utf-8")),
+        ("a register entry", lambda: replace(source / "registers" / "persons.xml", "Writer of the first letter.", "Poet; writer of the first letter.")),
+        ("an XIncluded part", lambda: replace(source / "parts" / "postscript.xml", "Greetings", "Kind regards")),
+    ]
+    build(source, tmp_path / "out")
+    for number, (change, make) in enumerate(changes):
+        make()
+        build(source, tmp_path / "out")
+        build(source, tmp_path / f"clean-{number}")
+        rebuilt, clean = site_files(tmp_path / "out" / "html"), site_files(tmp_path / f"clean-{number}" / "html")
+        assert sorted(rebuilt) == sorted(clean), change
+        assert [name for name in rebuilt if rebuilt[name] != clean[name]] == [], change
+    assert "plum jam from Southport" in visible_text(tmp_path / "out" / "html" / "registers" / "places" / "southport.html")
+    assert not list((tmp_path / "out" / "html").rglob(f"*{TELEGRAM}*"))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "removed"])
+def test_a_damaged_or_missing_store_of_facts_is_made_anew(tmp_path: Path, damage: str) -> None:
+    """The store the register pages are made from (.teipress/facts.sqlite) is a cache: whatever became of it, the
+    rebuilt site is what a clean build writes."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    store = tmp_path / "out" / "html" / ".teipress" / "facts.sqlite"
+    assert store.is_file()
+    store.unlink()
+    if damage == "garbage":
+        store.write_bytes(b"not a database " * 100)
+    telegram = source / f"{TELEGRAM}.xml"
+    telegram.write_text(telegram.read_text(encoding="utf-8").replace("PLEASE BRING ZEPHYRANTHES", 'PLEASE BRING <placeName ref="#northtown">ZEPHYRANTHES</placeName>'), encoding="utf-8")
+    build(source, tmp_path / "out")
+    build(source, tmp_path / "clean")
+    rebuilt, clean = site_files(tmp_path / "out" / "html"), site_files(tmp_path / "clean" / "html")
+    assert sorted(rebuilt) == sorted(clean)
+    assert [name for name in rebuilt if rebuilt[name] != clean[name]] == []
+
+
+def test_a_store_of_facts_older_than_the_site_is_not_trusted(tmp_path: Path) -> None:
+    """A store that is not the one the site was built with (here: the store of the build before, put back) keeps
+    facts that are right for their keys, but not which pages the site holds: every page's source is made again."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    store = tmp_path / "out" / "html" / ".teipress" / "facts.sqlite"
+    older = store.read_bytes()
+    telegram = source / f"{TELEGRAM}.xml"
+    text = telegram.read_text(encoding="utf-8")
+    telegram.write_text(text.replace("PLEASE BRING ZEPHYRANTHES", 'PLEASE BRING <placeName ref="#northtown">ZEPHYRANTHES</placeName>'), encoding="utf-8")
+    build(source, tmp_path / "out")
+    store.unlink()
+    store.write_bytes(older)
+    telegram.write_text(text, encoding="utf-8")  # as the older store knows it: no change of its facts there
+    build(source, tmp_path / "out")
+    build(source, tmp_path / "clean")
+    rebuilt, clean = site_files(tmp_path / "out" / "html"), site_files(tmp_path / "clean" / "html")
+    assert [name for name in sorted(set(rebuilt) | set(clean)) if rebuilt.get(name) != clean.get(name)] == []
+
+
+def test_an_edition_of_registers_only_builds_its_register_pages(tmp_path: Path) -> None:
+    source = tmp_path / "tei"
+    shutil.copytree(SITE_FIXTURE / "registers", source / "registers")
+    result = build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    assert result.documents == []
+    assert parse(site / "registers" / "persons" / "alma-sender.html").xpath("string(//h1)") == "Alma Sender"
+
+
 def test_a_rebuild_started_from_the_mirror_holds_exactly_what_a_copy_would(tmp_path: Path) -> None:
     """The mirror (the folder the last swap retired) is brought up to date by inode: every file changed, added or
     removed since is put right, and the site's files stay hard links, never files edited in place."""

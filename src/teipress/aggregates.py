@@ -8,35 +8,32 @@ popover shows (`assets/entries/{file}.js`, html/registers-data.xsl). Each regist
 `SPLIT_AT` entries is split by initial letter (cited documents: `SPLIT_AT` a page, by number), so
 that no page grows with the edition. The file names come from html/register-plan.xsl (tp:entry-file).
 
-The mentions are read from the per-document facts files on disk (`.teipress/facts/{id}.xml`), one
-file at a time in reading order, into a SQLite file beside the build (not into this process's
-memory); each page's source is then the part that concerns it. Pages are independent units rendered
-by the worker processes, each with its own cache key over its source: after one letter changed only
-the entries that letter names (and their index pages) are transformed again.
+The mentions come from the site's store of the documents' facts (factstore.py, SQLite, not this
+process's memory); each page's source is the part that concerns it. Pages are independent units
+rendered by the worker processes, each with its own cache key over its source. A rebuild whose
+stylesheets, registers and settings are unchanged makes the sources of the entries that the changed
+documents name only (the store says which), keeps every other entry's pages with their keys, and
+renders the pages whose key changed: after one letter changed, its entries' pages (and their index
+pages when a count changed).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
-import itertools
 import json
+import os
 import re
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from lxml import etree
-
 from .edition import RegisterIndex
-from .xmlio import safe_parser, write_atomic, write_if_changed
+from .factstore import FACTS_NS, SITE_NS, FactsStore
+from .xmlio import write_atomic, write_if_changed
 
-SITE_NS = "https://teipress.org/ns/site"
-FACTS_NS = "https://teipress.org/ns/facts"
-FACTS_DIR = Path(".teipress") / "facts"
 # The inputs the workers read from disk rather than receive with every page.
 REGISTERS_FILE = Path(".teipress") / "registers.xml"
 EDITION_FILE = Path(".teipress") / "edition.xml"
@@ -55,7 +52,6 @@ TASK_SIZE = 20
 # The parts of a document's facts (summary.xsl) that name a register entry by @ref.
 # Where a page's source names register entries: its correspondents' @ref, its mentions' @entity.
 _NAMED_ENTRIES = re.compile(r'\s(?:ref|entity)="([^"]*)"')
-_PARTIES = {f"{{{SITE_NS}}}{name}" for name in ("sender", "addressee", "correspondent", "from", "to")}
 
 # html.py's _Workers.map: (function, items, argument tuples) -> (item, result) in order, in the worker processes.
 MapUnits = Callable[[Callable[..., object], Sequence[object], Sequence[tuple[object, ...]]], Iterable[tuple[object, object]]]
@@ -84,16 +80,18 @@ class _Unit:
     params: dict[str, object]
     site_file: str | None = None
     site_digest: str = ""
-    # The entries the page shows or links to (RegisterIndex.subset_of), its stylesheet's $registers; b"": all of
-    # them. Saxon indexes the registers anew for every transformation, so a page handed all of them costs what they weigh.
-    registers: bytes = b""
+    # The entries the page shows or links to (RegisterIndex.subset_of), its stylesheet's $registers, made only when the
+    # page is rendered; None: all of them. Saxon indexes the registers anew for every transformation, so a page
+    # handed all of them costs what they weigh. (The page's key need not cover them: the site key covers every register.)
+    registers: Callable[[], bytes] | None = None
 
 
-def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: bytes, register_index: RegisterIndex, edition_xml: bytes, *,
+def write_registers(staging: Path, store: FactsStore, affected: set[str], registers_xml: bytes, register_index: RegisterIndex, edition_xml: bytes, *,
                     site_key: str, params: dict[str, str], stylesheet: Callable[[str], str], map_units: MapUnits,
                     old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
-    """Write the register pages and popover data of the documents `document_ids` (in reading order).
+    """Write the register pages and popover data of the documents in `store`.
 
+    `affected`: the entries named by the documents that changed since the store's previous build (FactsStore.update).
     `register_index` holds the entries of `registers_xml`, from which each page gets its own (RegisterIndex.subset_of).
     `params` are the layout's parameters (site title, language, customisation), `stylesheet`
     resolves a stylesheet's name (the edition's own one if it has one), `map_units` runs tasks in
@@ -103,17 +101,31 @@ def write_registers(staging: Path, document_ids: Sequence[str], registers_xml: b
     """
     write_if_changed(staging / REGISTERS_FILE, registers_xml)
     write_if_changed(staging / EDITION_FILE, edition_xml)
-    plan = register_plan(registers_xml, stylesheet("html/register-plan.xsl"), params.get("language", "en"))
-    written: list[Path] = []
+    plan_sheet = stylesheet("html/register-plan.xsl")
+    language = params.get("language", "en")
+    plan_key = _digest_of([site_key, plan_sheet, language])
+    cached = store.cached("register-plan", plan_key)
+    plan = [PlannedEntry(*entry) for entry in cached] if isinstance(cached, list) else register_plan(registers_xml, plan_sheet, language)
+    store.keep("register-plan", plan_key, [list(vars(entry).values()) for entry in plan])
+    # With the same stylesheets, registers and settings as the pages in the site were made with, only the entries that
+    # changed documents name can have other pages.
+    only = affected if store.meta("register-pages") == site_key else None
     kept: set[Path] = set()
-    with tempfile.TemporaryDirectory(prefix="tp-mentions-") as folder:
-        mentions = _MentionStore(Path(folder) / "mentions.sqlite")
-        try:
-            mentions.read(staging, document_ids)
-            units = _units(plan, mentions, register_index, params, stylesheet)
-            written.extend(_render_units(staging, units, site_key, map_units, old_pages, new_pages, kept, TASK_SIZE))
-        finally:
-            mentions.close()
+    site = str(staging)
+
+    def keep(relative: str) -> bool:
+        """Keep a page that no change concerns, as the previous build left it (False: it did not leave it)."""
+        key = old_pages.get(relative)
+        # os.path, not pathlib: this runs for every page of every register entry
+        if key is None or not os.path.isfile(os.path.join(site, relative)):
+            return False
+        new_pages[relative] = key
+        kept.add(staging / relative)
+        return True
+
+    units = _units(plan, store, register_index, params, stylesheet, only, keep)
+    written = _render_units(staging, units, site_key, map_units, old_pages, new_pages, kept, TASK_SIZE)
+    store.set_meta("register-pages", site_key)
     _remove_stale(staging, kept)
     return written
 
@@ -135,7 +147,8 @@ def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_unit
                 due.append(unit)
         # A task renders several small pages: one page a task would cost more in passing it than in rendering it.
         tasks = [due[start:start + task_size] for start in range(0, len(due), task_size)]
-        arguments = [(f"pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.site_file, unit.registers, unit.params, str(staging / unit.relative)) for unit in task])
+        arguments = [(f"pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.site_file, unit.registers() if unit.registers else b"",
+                                                                     unit.params, str(staging / unit.relative)) for unit in task])
                      for task in tasks]
         for task, _ in map_units(render_unit, tasks, arguments):
             written.extend(staging / unit.relative for unit in task)  # type: ignore[attr-defined]
@@ -151,55 +164,12 @@ def register_plan(registers_xml: bytes, plan_stylesheet: str, language: str) -> 
     return [PlannedEntry(*line.split("\t")) for line in text.split("\n") if line]
 
 
-class _MentionStore:
-    """The documents' register mentions and correspondents, by entry, in a SQLite file."""
+def _units(plan: list[PlannedEntry], store: FactsStore, registers: RegisterIndex, params: dict[str, str],
+           stylesheet: Callable[[str], str], only: set[str] | None = None, keep: Callable[[str], bool] = lambda relative: False) -> Iterator[_Unit]:
+    """The index pages of each register, then a page and the popover data of each entry, each with the entries it shows.
 
-    def __init__(self, path: Path) -> None:
-        self.db = sqlite3.connect(path)
-        self.db.execute("CREATE TABLE document (seq INTEGER PRIMARY KEY, attributes TEXT)")
-        self.db.execute("CREATE TABLE part (entity TEXT, seq INTEGER, mention INTEGER, xml TEXT)")
-
-    def read(self, staging: Path, document_ids: Sequence[str]) -> None:
-        """Read each document's facts file in reading order; keep what names an entry."""
-        parser = safe_parser()
-        for seq, document_id in enumerate(document_ids):
-            root = etree.fromstring((staging / FACTS_DIR / f"{document_id}.xml").read_bytes(), parser)
-            self.db.execute("INSERT INTO document VALUES (?, ?)", (seq, json.dumps(dict(root.attrib))))
-            rows = [(party.get("ref"), seq, 0, etree.tostring(party, encoding="unicode", with_tail=False))
-                    for party in root if party.tag in _PARTIES and party.get("ref")]
-            rows += [(mention.get("entity"), seq, 1, etree.tostring(mention, encoding="unicode", with_tail=False))
-                     for mention in root.iter(f"{{{FACTS_NS}}}mention")]
-            self.db.executemany("INSERT INTO part VALUES (?, ?, ?, ?)", rows)
-        self.db.execute("CREATE INDEX part_entity ON part (entity, seq)")
-        self.db.commit()
-
-    def document_counts(self) -> dict[str, int]:
-        """How many documents name each entry (in their text or as a correspondent)."""
-        return dict(self.db.execute("SELECT entity, COUNT(DISTINCT seq) FROM part GROUP BY entity"))
-
-    def documents(self, entity: str) -> list[tuple[str, bool, bool]]:
-        """The documents that name an entry, in reading order: each as html/entry.xsl reads it (with only
-        what concerns the entry), whether it names the entry as a correspondent, whether in its text."""
-        rows = self.db.execute("SELECT part.seq, document.attributes, part.mention, part.xml FROM part JOIN document USING (seq) "
-                               "WHERE part.entity = ? ORDER BY part.seq, part.mention, part.rowid", (entity,))
-        documents: list[tuple[str, bool, bool]] = []
-        for _seq, group in itertools.groupby(rows, key=lambda row: row[0]):
-            parts = list(group)
-            attributes = "".join(f" {name}={quoteattr(value)}" for name, value in json.loads(parts[0][1]).items())
-            parties = [xml for *_, mention, xml in parts if not mention]
-            mentions = [xml for *_, mention, xml in parts if mention]
-            facts = ["<f:facts>", *mentions, "</f:facts>"] if mentions else []
-            documents.append(("".join([f"<document{attributes}>", *parties, *facts, "</document>"]), bool(parties), bool(mentions)))
-        return documents
-
-    def close(self) -> None:
-        self.db.close()
-
-
-def _units(plan: list[PlannedEntry], mentions: _MentionStore, registers: RegisterIndex, params: dict[str, str],
-           stylesheet: Callable[[str], str]) -> Iterator[_Unit]:
-    """The index pages of each register, then a page and the popover data of each entry, each with the entries it shows."""
-    counts = mentions.document_counts()
+    With `only`, an entry not in it keeps its pages where `keep` does (its pages' sources are not made)."""
+    counts = store.document_counts()
     by_kind: dict[str, list[PlannedEntry]] = {kind: [] for kind in REGISTER_PAGES}
     for entry in plan:
         by_kind[entry.kind].append(entry)
@@ -207,24 +177,33 @@ def _units(plan: list[PlannedEntry], mentions: _MentionStore, registers: Registe
     index_params = {**params, "site_root": "../", "documents_base": "../documents/"}
     for kind, entries in by_kind.items():
         for relative, source, listed in _index_pages(kind, entries, counts):
-            yield _Unit(relative, index_sheet, source, index_params, registers=registers.subset_of(listed, depth=1))
+            yield _Unit(relative, index_sheet, source, index_params, registers=lambda listed=listed: registers.subset_of(listed, depth=1))
     entry_params = {**params, "site_root": "../../", "documents_base": "../../documents/"}
     data_params = {**params, "site_root": "", "documents_base": "documents/"}
     for entry in plan:
-        documents = mentions.documents(entry.id)
-        chunks = [documents[start:start + DOCUMENTS_PER_PAGE] for start in range(0, len(documents), DOCUMENTS_PER_PAGE)] or [[]]
         folder = f"registers/{REGISTER_PAGES[entry.kind]}/"
-        files = [f"{entry.file}.html" if number == 1 else f"{entry.file}~p{number}.html" for number in range(1, len(chunks) + 1)]
+        data = f"{ENTRY_DATA_DIR}/{entry.file}.js"
+        if only is not None and entry.id not in only:
+            pages = max(1, -(-counts.get(entry.id, 0) // DOCUMENTS_PER_PAGE))
+            if all([keep(folder + _entry_file(entry, number)) for number in range(1, pages + 1)] + [keep(data)]):
+                continue
+        documents = store.documents_naming(entry.id)
+        chunks = [documents[start:start + DOCUMENTS_PER_PAGE] for start in range(0, len(documents), DOCUMENTS_PER_PAGE)] or [[]]
+        files = [_entry_file(entry, number) for number in range(1, len(chunks) + 1)]
         totals = f'correspondence="{sum(1 for _, party, _ in documents if party)}" mentioned="{sum(1 for *_, mention in documents if mention)}"'
         for number, chunk in enumerate(chunks, start=1):
             pages = "".join(f'<page number="{other}" first="{(other - 1) * DOCUMENTS_PER_PAGE + 1}" last="{min(other * DOCUMENTS_PER_PAGE, len(documents))}" href={quoteattr(name)} current="{str(other == number).lower()}"/>'
                             for other, name in enumerate(files, start=1)) if len(chunks) > 1 else ""
             source = "".join([f'<site xmlns="{SITE_NS}" xmlns:f="{FACTS_NS}" path={quoteattr(folder + files[number - 1])} {totals}>', pages, *(xml for xml, *_ in chunk), "</site>"])
-            named = {entry.id, *(html.unescape(value) for value in _NAMED_ENTRIES.findall(source))}
-            yield _Unit(folder + files[number - 1], entry_sheet, source, {**entry_params, "entry_id": entry.id}, registers=registers.subset_of(named))
+            yield _Unit(folder + files[number - 1], entry_sheet, source, {**entry_params, "entry_id": entry.id},
+                        registers=lambda entry=entry, source=source: registers.subset_of({entry.id, *(html.unescape(value) for value in _NAMED_ENTRIES.findall(source))}))
         # The popover data shows no mentions: a unit of its own, rendered again only when the registers change.
-        data = f"{ENTRY_DATA_DIR}/{entry.file}.js"
-        yield _Unit(data, data_sheet, None, {**data_params, "entry_id": entry.id}, registers=registers.subset_of([entry.id]))
+        yield _Unit(data, data_sheet, None, {**data_params, "entry_id": entry.id}, registers=lambda entry=entry: registers.subset_of([entry.id]))
+
+
+def _entry_file(entry: PlannedEntry, number: int) -> str:
+    """The file of an entry's page `number` (from 1): {file}.html, {file}~p2.html ..."""
+    return f"{entry.file}.html" if number == 1 else f"{entry.file}~p{number}.html"
 
 
 def _index_pages(kind: str, entries: list[PlannedEntry], counts: dict[str, int]) -> Iterator[tuple[str, str, list[str]]]:
@@ -275,8 +254,12 @@ def _batches(units: Iterator[_Unit], size: int, site_key: str) -> Iterator[list[
 
 
 def _unit_key(site_key: str, unit: _Unit) -> str:
-    digest = hashlib.sha256(site_key.encode())
-    for part in (unit.stylesheet, unit.source or "", json.dumps(unit.params, sort_keys=True), unit.relative, unit.site_digest):
+    return _digest_of([site_key, unit.stylesheet, unit.source or "", json.dumps(unit.params, sort_keys=True), unit.relative, unit.site_digest])
+
+
+def _digest_of(parts: Sequence[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
         data = part.encode("utf-8")
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
@@ -303,9 +286,6 @@ LIST_PAGE_SIZE = 500
 OVERVIEW_PAGES = ("time", "correspondents", "places")
 # Pairs of correspondents a page of the correspondents overview's table lists (about 200 KB).
 PAIRS_PER_PAGE = 1000
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-# A mention's context changes with the words around it: the pages that show no mentions leave them out of their sources.
-_FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
 
 
 @dataclass(frozen=True)
@@ -355,21 +335,25 @@ class _SiteFile:
         return self.digest.hexdigest()
 
 
-def write_aggregate_pages(staging: Path, document_ids: Sequence[str], registers_xml: bytes, home_source: str | None, other_pages: Sequence[SitePage], *,
+def write_aggregate_pages(staging: Path, store: FactsStore, registers_xml: bytes, home_source: str | None, other_pages: Sequence[SitePage], *,
                           site_key: str, params: dict[str, str], stylesheet: Callable[[str], str], map_units: MapUnits,
                           old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
     """Write the home page and the other pages of the list of documents, the chronology, the overviews and `other_pages`.
 
-    The documents' facts are read from their files in reading order (`document_ids`), one at a
-    time, into files of summaries beside the build, one per page of the list, per year of the
-    chronology and one for the overviews; each page is a unit rendered by the workers with a key
-    over its own source. `home_source` is edition.xml as the home page shows it (None: there is none).
+    The documents' summaries are read from the store in reading order, one at a time, into files of
+    summaries beside the build, one per page of the list, per year of the chronology and one for the
+    overviews; each page is a unit rendered by the workers with a key over its own source. `home_source` is edition.xml as the home page shows it (None: there is none).
     Returns the paths written; removes the pages of the list and the chronology that are gone.
     """
     kept: set[Path] = set()
     with tempfile.TemporaryDirectory(prefix="tp-aggregates-") as folder:
-        event_years = chronology_years(registers_xml, stylesheet("html/chronology-plan.xsl"))
-        units = _aggregate_units(staging, Path(folder), document_ids, home_source, event_years, other_pages, params, stylesheet)
+        plan_sheet = stylesheet("html/chronology-plan.xsl")
+        # The site key covers the registers and the stylesheets.
+        plan_key = _digest_of([site_key, plan_sheet])
+        cached = store.cached("chronology-years", plan_key)
+        event_years = cached if isinstance(cached, list) else chronology_years(registers_xml, plan_sheet)
+        store.keep("chronology-years", plan_key, event_years)
+        units = _aggregate_units(store, Path(folder), home_source, event_years, other_pages, params, stylesheet)
         # One page a task: a few pages, some large (the overviews read every document's summary).
         written = _render_units(staging, iter(units), site_key, map_units, old_pages, new_pages, kept, 1)
     for path in (*staging.glob("documents-*.html"), *(staging / "chronology").glob("*.html"), *(staging / "overviews").glob("correspondents-*.html")):
@@ -385,33 +369,26 @@ def chronology_years(registers_xml: bytes, plan_stylesheet: str) -> list[str]:
     return Stylesheets().transform(plan_stylesheet, to_xdm(registers_xml)).split()
 
 
-def _aggregate_units(staging: Path, folder: Path, document_ids: Sequence[str], home_source: str | None, event_years: Sequence[str],
+def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, event_years: Sequence[str],
                      other_pages: Sequence[SitePage], params: dict[str, str], stylesheet: Callable[[str], str]) -> list[_Unit]:
-    """Read the facts files once, writing the site files of every page; the pages as units."""
-    parser = safe_parser()
+    """Read the documents' summaries once, writing the site files of every page; the pages as units."""
     lists: list[tuple[_SiteFile, _ListPage]] = []
     years: dict[str, tuple[_SiteFile, list[int]]] = {}
     overview = _SiteFile(folder / "overviews.xml")
     ids = _SiteFile(folder / "ids.xml")
-    for position, document_id in enumerate(document_ids):
-        facts = _XML_DECLARATION.sub("", (staging / FACTS_DIR / f"{document_id}.xml").read_text(encoding="utf-8"), count=1)
-        root = etree.fromstring(facts.encode("utf-8"), parser)
-        attributes = dict(root.attrib)
-        summary = _FACTS_ELEMENT.sub("", facts)
+    for position, document in enumerate(store.summaries()):
         if position % LIST_PAGE_SIZE == 0:
-            lists.append((_SiteFile(folder / f"list-{len(lists) + 1}.xml"), _ListPage(position + 1, _year_of(attributes))))
-        lists[-1][0].write(summary)
-        lists[-1][1].last, lists[-1][1].to_year = position + 1, _year_of(attributes)
+            lists.append((_SiteFile(folder / f"list-{len(lists) + 1}.xml"), _ListPage(position + 1, document.list_year)))
+        lists[-1][0].write(document.summary)
+        lists[-1][1].last, lists[-1][1].to_year = position + 1, document.list_year
         # The chronology groups by the sort key's year; it names a file, so only four digits make a page.
-        year = attributes.get("sort", "")[:4]
-        year = year if re.fullmatch("[0-9]{4}", year) else ""
-        if year:
-            if year not in years:
-                years[year] = _year_file(folder, year)
-            years[year][0].write(summary)
-            years[year][1][0] += 1
-        overview.write(_overview_summary(root))
-        ids.write(f"<document id={quoteattr(document_id)}/>")
+        if document.chronology_year:
+            if document.chronology_year not in years:
+                years[document.chronology_year] = _year_file(folder, document.chronology_year)
+            years[document.chronology_year][0].write(document.summary)
+            years[document.chronology_year][1][0] += 1
+        overview.write(document.overview)
+        ids.write(f"<document id={quoteattr(document.id)}/>")
     if not lists:
         lists.append((_SiteFile(folder / "list-1.xml"), _ListPage(1, "")))
     top = {**params, "site_root": "", "documents_base": "documents/"}
@@ -463,17 +440,6 @@ def _year_file(folder: Path, year: str) -> tuple[_SiteFile, list[int]]:
     return _SiteFile(folder / f"year-{year}.xml", f' path="chronology/{year}.html" year={quoteattr(year)}'), [0]
 
 
-def _overview_summary(facts: etree._Element) -> str:
-    """What the overviews read of a document's facts: its summary's attributes (date, kind), its parties and
-    places (sender, addressee, from, to ...) and each place its text mentions, once; it keeps the source of
-    the three pages, which reads every document, small."""
-    attributes = "".join(f" {name}={quoteattr(value)}" for name, value in facts.attrib.items())
-    parties = [etree.tostring(party, encoding="unicode", with_tail=False) for party in facts if party.tag in _PARTIES]
-    places = dict.fromkeys(mention.get("entity", "") for mention in facts.iter(f"{{{FACTS_NS}}}mention") if mention.get("kind") == "place")
-    mentions = "".join(f'<f:mention kind="place" entity={quoteattr(place)}/>' for place in places)
-    return f"<document{attributes}>{''.join(parties)}<f:facts>{mentions}</f:facts></document>"
-
-
 @dataclass
 class _ListPage:
     """A page of the list of documents: the numbers of its first and last document and their years ("" undated)."""
@@ -498,11 +464,6 @@ def _list_units(lists: list[tuple[_SiteFile, _ListPage]], home_source: str | Non
         source = home_source if number == 1 else None
         units.append(_Unit(name, home, source, params, str(site_file.path), site_file.close()))
     return units
-
-
-def _year_of(attributes: dict[str, str]) -> str:
-    """The year a document of the list is dated to ("" undated: the list ends with the undated documents)."""
-    return attributes.get("year", "") if attributes.get("sort") else ""
 
 
 # --- in the worker processes ---------------------------------------------------------------------

@@ -845,10 +845,11 @@ class _NewFiles:
             os.close(descriptor)
 
 
-def _resource_paths(name: str) -> list[Path]:
-    """The files and folders below `api/dts/` that hold one resource's responses."""
-    return [Path("navigation") / f"{name}{suffix}" for suffix in (";down=1.json", ";down=-1.json", "", ";down=1")] + \
-        [Path("document") / f"{name}.xml", Path("document") / name, Path("collection") / f"{name}.json", Path("collection") / f"{name};nav=parents.json"]
+def _resource_paths(name: str) -> list[str]:
+    """The files and folders below `api/dts/` that hold one resource's responses (POSIX paths relative to it: a build
+    lists these for every document, which as `Path`s cost more than the rest of the API's bookkeeping)."""
+    return [f"navigation/{name}{suffix}" for suffix in (";down=1.json", ";down=-1.json", "", ";down=1")] + \
+        [f"document/{name}.xml", f"document/{name}", f"collection/{name}.json", f"collection/{name};nav=parents.json"]
 
 
 def _remove(path: Path) -> None:
@@ -913,7 +914,7 @@ class StaticDts:
         responses = [(self.urls.file(self.urls.entry()), json_bytes(api.entry(self.urls)))]
         for identifier in [None, *model.collections]:
             responses.extend(_collection_pages(api, self.urls, identifier))
-        keep = {Path(part) for part in ("navigation", "document", "collection")}
+        keep = {"navigation", "document", "collection"}
         for resource in model.resources.values():
             keep.update(_resource_paths(resource.id))
             old = self.previous.resources.get(resource.id) if self.previous else None
@@ -922,10 +923,10 @@ class StaticDts:
                 responses.append((self.urls.file(self.urls.collection(resource.id, nav="parents")),
                                   json_bytes(api.collection({"id": resource.id, "nav": "parents"}, self.urls))))
         for path, data in responses:
-            keep.add(path)
+            keep.add(path.as_posix())
             write_if_changed(folder / path, data)
         _remove_others(folder, keep)
-        _remove_others(self.site / UNITS_DIR, {Path(f"{name}.json") for name in names})
+        _remove_others(self.site / UNITS_DIR, {f"{name}.json" for name in names})
         write_atomic(self.site / MODEL_FILE, model.to_json())
 
 
@@ -942,17 +943,17 @@ def _collection_pages(api: DtsApi, urls: StaticUrls, identifier: str | None) -> 
                 yield urls.file(urls.collection(identifier, page=page, nav=nav)), json_bytes(response)
 
 
-def _remove_others(folder: Path, keep: set[Path]) -> None:
-    """Remove what lies in `folder` and in its subfolders named in `keep` but is not in `keep` itself (paths relative to `folder`):
-    the files of documents removed since the previous build, the pages of collections that shrank."""
-    for below in [Path(), *(path for path in keep if len(path.parts) == 1 and (folder / path).is_dir())]:
+def _remove_others(folder: Path, keep: set[str]) -> None:
+    """Remove what lies in `folder` and in its subfolders named in `keep` but is not in `keep` itself (POSIX paths
+    relative to `folder`): the files of documents removed since the previous build, the pages of collections that shrank."""
+    for below in ["", *(path for path in keep if "/" not in path and (folder / path).is_dir())]:
         try:
             entries = list(os.scandir(folder / below))
         except FileNotFoundError:
             continue
         for entry in entries:
-            if below / entry.name not in keep:
-                _remove(folder / below / entry.name)
+            if (f"{below}/{entry.name}" if below else entry.name) not in keep:
+                _remove(Path(entry.path))
 
 
 # --- ASGI ---------------------------------------------------------------------------------------------

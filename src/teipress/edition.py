@@ -60,6 +60,11 @@ class SourceFile:
         self._tree = tree if hold else None
 
     @property
+    def resolved(self) -> str:
+        """The file's path with every link followed (as its state says, when the build has it: no system call)."""
+        return self.record.states[0].path if self.record.states else str(self.path.resolve())
+
+    @property
     def unchanged(self) -> bool:
         """Whether the file and all it includes are as the previous build read them (it was not parsed this time)."""
         return self.record.reused
@@ -212,14 +217,33 @@ class Edition:
 def source_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Every `.xml` file named or lying below a named folder, once each, in a stable order."""
     seen: set[Path] = set()
+    real_folders: dict[Path, Path] = {}
     for path in paths:
         outputs: dict[Path, bool] = {}
-        found = sorted(p for p in path.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts) and not _in_output_folder(p, path, outputs)) if path.is_dir() else [path]
+        found = sorted(_xml_files(path, outputs)) if path.is_dir() else [path]
         for file in found:
-            real = file.resolve()
+            real = real_path(file, real_folders)
             if real not in seen:
                 seen.add(real)
                 yield file
+
+
+def _xml_files(folder: Path, outputs: dict[Path, bool]) -> Iterator[Path]:
+    """The `.xml` files below `folder`, as found: none in a hidden folder or in an output folder of teipress's."""
+    return (p for p in folder.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            and not _in_output_folder(p, folder, outputs))
+
+
+def real_path(file: Path, real_folders: dict[Path, Path]) -> Path:
+    """`file.resolve()`, each folder resolved once (`real_folders` keeps them): resolving costs a system call per
+    folder of the path, and an edition has thousands of files in a few folders. Only a file that is itself a
+    symbolic link is followed on its own."""
+    if file.is_symlink():
+        return file.resolve()
+    folder = real_folders.get(file.parent)
+    if folder is None:
+        folder = real_folders[file.parent] = file.parent.resolve()
+    return folder / file.name
 
 
 def _in_output_folder(file: Path, root: Path, known: dict[Path, bool]) -> bool:
@@ -267,10 +291,11 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
     edition = Edition(source=source.resolve())
     included = edition.included
     named = list(paths) if paths is not None else [source]
-    folders = [(folder, Path(os.path.abspath(folder)), folder.resolve()) for folder in (source, *(path for path in named if path.is_dir()))]
+    folders = [(folder, os.path.abspath(folder), str(folder.resolve())) for folder in (source, *(path for path in named if path.is_dir()))]
     listed = list(source_files(named))
     # The documents the previous build read that are unchanged, and the files they include (parts, never parsed on their own).
-    real_paths = {path: path.resolve() for path in listed}  # each resolved once: it costs a system call per folder of the path
+    real_folders: dict[Path, Path] = {}
+    real_paths = {path: real_path(path, real_folders) for path in listed}
     known = {path: record for path in listed if catalogue is not None and not hold_trees and (record := catalogue.reusable(real_paths[path])) is not None}
     included.update(Path(state.path) for record in known.values() for state in record.states[1:])
     for path in listed:
@@ -320,7 +345,7 @@ def require_sources(source: Path) -> None:
     (A single file as the source is what `validate FILE` checks with `source` set to it.)"""
     if not source.exists():
         state = "does not exist"
-    elif source.is_dir() and next(source_files([source]), None) is None:
+    elif source.is_dir() and next(_xml_files(source, {}), None) is None:  # the first file found will do: no need to list them all
         state = "holds no TEI files"
     else:
         return
@@ -340,15 +365,21 @@ def edition_file_problems(edition: Edition, configured_title: str | None) -> lis
                     f"write {display_path(expected)} (`teipress init` makes an edition with one)", "edition-file")]
 
 
-def _escaped_folder(path: Path, real: Path, folders: Iterable[tuple[Path, Path, Path]]) -> Path | None:
+def _escaped_folder(path: Path, real: Path, folders: Iterable[tuple[Path, str, str]]) -> Path | None:
     """The folder that `path` (`real` once resolved) lies in by name but, its links followed, not in fact; None when there is none.
 
-    `folders`: each folder as named, as an absolute path and resolved (worked out once, not per file)."""
-    place = Path(os.path.abspath(path))
+    `folders`: each folder as named, as an absolute path and resolved (worked out once, not per file; as strings,
+    compared by `_lies_in`: pathlib's comparisons were a third of reading an unchanged edition's sources)."""
+    place, real_text = os.path.abspath(path), str(real)
     for folder, absolute, resolved in folders:
-        if (place.is_relative_to(absolute) or place.is_relative_to(resolved)) and not real.is_relative_to(resolved):
+        if (_lies_in(place, absolute) or _lies_in(place, resolved)) and not _lies_in(real_text, resolved):
             return folder
     return None
+
+
+def _lies_in(path: str, folder: str) -> bool:
+    """`Path(path).is_relative_to(folder)` of two normalised absolute paths."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def register_entries(files: Iterable[SourceFile]) -> Iterator[etree._Element]:

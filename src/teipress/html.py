@@ -31,11 +31,12 @@ from typing import Any
 from lxml import etree
 
 from . import __version__
-from .aggregates import FACTS_DIR, SITE_NS, MapUnits, SitePage, write_aggregate_pages, write_registers
+from .aggregates import MapUnits, SitePage, write_aggregate_pages, write_registers
 from .config import Config
 from .dts import Resource, ResourceJob, StaticDts, write_resource
 from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, own_entry_ids, referenced_ids
 from .errors import ConfigError, TransformError
+from .factstore import FACTS_DIR, SITE_NS, FactsStore
 from .iiif import ManifestSource, Page, has_page_images, manifest_path, page_images, write_iiif
 from .outputs import output_names, published_files, replaced_folder
 from .problems import Problem, Severity, display_path
@@ -216,15 +217,18 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         report("Indexing for search", 0, 1)
         with ThreadPoolExecutor(max_workers=1) as indexer:
             search = indexer.submit(build_search_index, staging, {d.id: d.page_key for d in ordered}, language=config.language, jobs=jobs)
-            # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers.
+            # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers, from
+            # the store of every document's facts, brought up to date with the facts of the documents that changed.
             report("Writing registers", 0, 1)
-            result.pages_written.extend(write_registers(
-                staging, [d.id for d in ordered], registers_xml, register_index, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
-                stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
-            report("Writing registers", 1, 1)
-            report("Writing chronology and home page", 0, 1)
-            result.pages_written.extend(_write_aggregates(staging, ordered, registers_xml, edition_xml, config, custom, site_key, workers.map, old_pages, new_pages))
-            report("Writing chronology and home page", 1, 1)
+            with FactsStore(staging) as store:
+                affected = store.update(staging, {d.id: d.facts_key for d in ordered}, str(manifest.get("facts_store", "")))
+                result.pages_written.extend(write_registers(
+                    staging, store, affected, registers_xml, register_index, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
+                    stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
+                report("Writing registers", 1, 1)
+                report("Writing chronology and home page", 0, 1)
+                result.pages_written.extend(_write_aggregates(staging, store, edition_xml, registers_xml, config, custom, site_key, workers.map, old_pages, new_pages))
+                report("Writing chronology and home page", 1, 1)
             search.result()
         report("Indexing for search", 1, 1)
 
@@ -249,6 +253,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         "registers": _digest(registers_xml),
         "documents": {d.id: {**d.record, "page_key": d.page_key} for d in ordered},
         "pages": new_pages,
+        "facts_store": store.build,
     })
     edition.catalogue().write(staging / SOURCE_CATALOGUE)
 
@@ -257,7 +262,7 @@ def _still_current(document: _Document, old: dict[str, Any], staging: Path, regi
     """Whether the previous build's record of a document holds: its source and everything it includes unchanged
     (SourceFile.unchanged), its images and the copies in the site as they were, its facts in the cache, and, when
     the registers changed (`register_index` given), the entries it names as they were."""
-    if not document.source.unchanged or not old or old.get("path") != str(document.source.path.resolve()):
+    if not document.source.unchanged or not old or old.get("path") != document.source.resolved:
         return False
     try:
         if register_index is not None and _digest(register_index.subset_of(old["refs"])) != old["subset"]:
@@ -329,7 +334,7 @@ def _site_params(config: Config) -> dict[str, str]:
             "map_tiles": config.map_tiles, "map_attribution": config.map_attribution}
 
 
-def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml: bytes, edition_xml: bytes, config: Config, custom: _Customisation,
+def _write_aggregates(staging: Path, store: FactsStore, edition_xml: bytes, registers_xml: bytes, config: Config, custom: _Customisation,
                       site_key: str, map_units: MapUnits, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
     """Home page and list of documents, chronology, overviews, search page, guide and the edition's extra pages,
     rendered by the workers from the cached facts (aggregates.py; the registers: write_registers).
@@ -349,7 +354,7 @@ def _write_aggregates(staging: Path, ordered: Sequence[_Document], registers_xml
                        {**below, "page_title": page.title, "page_path": page.path, "page_current": page.current, "division": page.division})
               for page in custom.pages]
     home_source = _home_source(edition_xml, custom).decode("utf-8") if edition_xml else None
-    return write_aggregate_pages(staging, [d.id for d in ordered], registers_xml, home_source, pages, site_key=site_key, params={**_site_params(config), **custom.params},
+    return write_aggregate_pages(staging, store, registers_xml, home_source, pages, site_key=site_key, params={**_site_params(config), **custom.params},
                                  stylesheet=lambda name: str(_stylesheet(config, name)), map_units=map_units, old_pages=old_pages, new_pages=new_pages)
 
 
@@ -386,7 +391,7 @@ MEDIA_DIR = "media"
 
 def _media_base(document: _Document, source_root: Path) -> str:
     """Where the page finds the images its source names by relative path: their copies under media/."""
-    folder = document.source.path.resolve().parent
+    folder = Path(document.source.resolved).parent
     if not folder.is_relative_to(source_root):
         folder = source_root
     relative = folder.relative_to(source_root).as_posix()

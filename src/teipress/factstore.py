@@ -1,0 +1,205 @@
+"""What the register and aggregate pages read of every document's facts, kept between builds in SQLite.
+
+`.teipress/facts.sqlite` in the site holds, per document, its facts key (html.py: a hash of its source,
+its register subset and the stylesheets), its place in reading order, its summary as the list and the
+chronology show it, what the overviews read of it, and every part of its facts that names a register
+entry (its correspondents, its mentions with their context). A build brings it up to date by reading
+the facts files of the documents whose key changed, that came or that went, and learns which register
+entries those name, before or after: only their pages can have changed (aggregates.py). A rebuild
+after one changed letter thus reads one facts file instead of every one.
+
+The site's files may be hard links shared with the previous site and its mirror (outputs.py): the
+file is copied before it is written, never changed in place.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from lxml import etree
+
+from .xmlio import safe_parser
+
+STORE_FILE = Path(".teipress") / "facts.sqlite"
+SITE_NS = "https://teipress.org/ns/site"
+FACTS_NS = "https://teipress.org/ns/facts"
+FACTS_DIR = Path(".teipress") / "facts"
+# Raised whenever what a row holds is derived differently: a store of another format is made anew.
+FORMAT = "1"
+_PARTIES = {f"{{{SITE_NS}}}{name}" for name in ("sender", "addressee", "correspondent", "from", "to")}
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# A mention's context changes with the words around it: the pages that show no mentions leave them out of their sources.
+_FACTS_ELEMENT = re.compile(r"<facts\b[^>]*/>|<facts\b.*?</facts>", re.S)
+# A document's columns undated, sort, id give the reading order (html.py _in_reading_order: dated documents by
+# date, then undated ones, each group by id); SQLite compares text as UTF-8 bytes, which orders as Python orders code points.
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE document (id TEXT PRIMARY KEY, facts_key TEXT, undated INTEGER, sort TEXT, list_year TEXT, chronology_year TEXT,
+                       attributes TEXT, summary TEXT, overview TEXT);
+CREATE TABLE part (entity TEXT, document TEXT, mention INTEGER, position INTEGER, xml TEXT);
+CREATE INDEX part_entity ON part (entity);
+CREATE INDEX part_document ON part (document);
+CREATE TABLE named (entity TEXT PRIMARY KEY, documents INTEGER);
+"""
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """A document as the list, the chronology and the overviews read it (see FactsStore)."""
+
+    id: str
+    list_year: str  # "" undated: the list ends with the undated documents
+    chronology_year: str  # four digits of its sort key, else ""
+    summary: str  # its facts without the mentions
+    overview: str  # its date, kind, parties and the places it mentions
+
+
+class FactsStore:
+    """The documents' summaries and register mentions, by document and by entry, in the site's SQLite file."""
+
+    def __init__(self, site: Path) -> None:
+        self.build = ""  # this build's token (update), which the site's manifest keeps
+        path = site / STORE_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)  # a site of registers only has no facts files beside it
+        if path.is_file() and path.stat().st_nlink > 1:
+            # Shared with the previous site: a copy of its own to write (the other links keep the old bytes).
+            copy = path.with_name(path.name + ".copy")
+            shutil.copyfile(path, copy)
+            copy.replace(path)
+        self.db = sqlite3.connect(path)
+        try:
+            fresh = self.meta("format") != FORMAT
+        except sqlite3.DatabaseError:  # not a database (any longer): made anew
+            fresh = True
+        if fresh:
+            self.db.close()
+            path.unlink(missing_ok=True)
+            self.db = sqlite3.connect(path)
+            self.db.executescript(_SCHEMA)
+            self.set_meta("format", FORMAT)
+            self.db.commit()
+        # No waiting for the disk: the file lies in the build's staging folder, which replaces the site only once the
+        # build succeeded (a build that fails or is killed leaves the previous site, and its store, as they were).
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("PRAGMA journal_mode = MEMORY")
+
+    def meta(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, name: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    def update(self, site: Path, facts_keys: Mapping[str, str], previous_build: str) -> set[str]:
+        """Hold exactly the documents `facts_keys` (id: facts key), reading the facts files of those whose key changed.
+
+        Returns the register entries that the changed, added or removed documents name, before or after the change.
+        `previous_build` is the token the site's manifest keeps of the store it was built with (`build`): when the
+        store is not that one (a site written by other code, a store made anew), what it kept of the pages in the
+        site is forgotten, so that every page's source is made and compared."""
+        if self.meta("build") != previous_build:
+            self.db.execute("DELETE FROM meta WHERE name = 'register-pages'")
+        self.build = uuid.uuid4().hex
+        self.set_meta("build", self.build)
+        known = dict(self.db.execute("SELECT id, facts_key FROM document"))
+        changed = [document_id for document_id, key in facts_keys.items() if known.get(document_id) != key]
+        gone = [document_id for document_id in known if document_id not in facts_keys]
+        affected: set[str] = set()
+        parser = safe_parser()
+        for document_id in (*changed, *gone):
+            affected.update(entity for (entity,) in self.db.execute("SELECT DISTINCT entity FROM part WHERE document = ?", (document_id,)))
+            self.db.execute("DELETE FROM part WHERE document = ?", (document_id,))
+            self.db.execute("DELETE FROM document WHERE id = ?", (document_id,))
+        for document_id in changed:
+            facts = _XML_DECLARATION.sub("", (site / FACTS_DIR / f"{document_id}.xml").read_text(encoding="utf-8"), count=1)
+            root = etree.fromstring(facts.encode("utf-8"), parser)
+            attributes = dict(root.attrib)
+            sort = attributes.get("sort", "")
+            chronology_year = sort[:4] if re.fullmatch("[0-9]{4}", sort[:4]) else ""
+            self.db.execute("INSERT INTO document VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+                document_id, facts_keys[document_id], 0 if sort else 1, sort, attributes.get("year", "") if sort else "", chronology_year,
+                "".join(f" {name}={quoteattr(value)}" for name, value in attributes.items()), _FACTS_ELEMENT.sub("", facts), _overview_summary(root)))
+            parts = [(party.get("ref"), 0, party) for party in root if party.tag in _PARTIES and party.get("ref")]
+            parts += [(mention.get("entity"), 1, mention) for mention in root.iter(f"{{{FACTS_NS}}}mention")]
+            self.db.executemany("INSERT INTO part VALUES (?, ?, ?, ?, ?)", [
+                (entity, document_id, mention, position, etree.tostring(element, encoding="unicode", with_tail=False))
+                for position, (entity, mention, element) in enumerate(parts)])
+            affected.update(entity for entity, _mention, _element in parts)
+        for entity in affected:
+            (count,) = self.db.execute("SELECT COUNT(DISTINCT document) FROM part WHERE entity = ?", (entity,)).fetchone()
+            self.db.execute("INSERT OR REPLACE INTO named VALUES (?, ?)", (entity, count))
+        self.db.execute("DELETE FROM named WHERE documents = 0")
+        return affected
+
+    def document_counts(self) -> dict[str, int]:
+        """How many documents name each entry (in their text or as a correspondent)."""
+        return dict(self.db.execute("SELECT entity, documents FROM named"))
+
+    def documents_naming(self, entity: str) -> list[tuple[str, bool, bool]]:
+        """The documents that name an entry, in reading order: each as html/entry.xsl reads it (with only
+        what concerns the entry), whether it names the entry as a correspondent, whether in its text."""
+        rows = self.db.execute("SELECT part.document, document.attributes, part.mention, part.xml FROM part JOIN document ON document.id = part.document "
+                               "WHERE part.entity = ? ORDER BY document.undated, document.sort, document.id, part.position", (entity,))
+        documents: list[tuple[str, bool, bool]] = []
+        current: str | None = None
+        parties: list[str] = []
+        mentions: list[str] = []
+        attributes = ""
+
+        def done() -> None:
+            facts = ["<f:facts>", *mentions, "</f:facts>"] if mentions else []
+            documents.append(("".join([f"<document{attributes}>", *parties, *facts, "</document>"]), bool(parties), bool(mentions)))
+
+        for document_id, own_attributes, mention, xml in rows:
+            if document_id != current:
+                if current is not None:
+                    done()
+                current, attributes, parties, mentions = document_id, own_attributes, [], []
+            (mentions if mention else parties).append(xml)
+        if current is not None:
+            done()
+        return documents
+
+    def summaries(self) -> Iterator[SummaryRow]:
+        """Every document in reading order, as the list, the chronology and the overviews read it."""
+        for row in self.db.execute("SELECT id, list_year, chronology_year, summary, overview FROM document ORDER BY undated, sort, id"):
+            yield SummaryRow(*row)
+
+    def cached(self, name: str, key: str) -> object | None:
+        """A value kept under `name` by `keep` with the same `key`, else None."""
+        kept = self.meta(name)
+        if kept is None:
+            return None
+        value = json.loads(kept)
+        return value["value"] if value.get("key") == key else None
+
+    def keep(self, name: str, key: str, value: object) -> None:
+        self.set_meta(name, json.dumps({"key": key, "value": value}))
+
+    def __enter__(self) -> FactsStore:
+        return self
+
+    def __exit__(self, error_type: type[BaseException] | None, *rest: object) -> None:
+        """Keep what the build wrote only when it succeeded, and let go of the file."""
+        if error_type is None:
+            self.db.commit()
+        self.db.close()
+
+
+def _overview_summary(facts: etree._Element) -> str:
+    """What the overviews read of a document's facts: its summary's attributes (date, kind), its parties and
+    places (sender, addressee, from, to ...) and each place its text mentions, once; it keeps the source of
+    the three pages, which reads every document, small."""
+    attributes = "".join(f" {name}={quoteattr(value)}" for name, value in facts.attrib.items())
+    parties = [etree.tostring(party, encoding="unicode", with_tail=False) for party in facts if party.tag in _PARTIES]
+    places = dict.fromkeys(mention.get("entity", "") for mention in facts.iter(f"{{{FACTS_NS}}}mention") if mention.get("kind") == "place")
+    mentions = "".join(f'<f:mention kind="place" entity={quoteattr(place)}/>' for place in places)
+    return f"<document{attributes}>{''.join(parties)}<f:facts>{mentions}</f:facts></document>"
