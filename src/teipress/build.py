@@ -83,12 +83,15 @@ def build_edition(
     result = BuildResult()
 
     started = time.perf_counter()
-    # Validation reads every tree many times: held while it runs, let go of before the outputs, whose
-    # workers read each document themselves (memory bounded by the workers, not by the edition).
+    # Validation reads a small edition's trees many times: held while it runs, let go of before the outputs, whose
+    # workers read each document themselves (memory bounded by the workers, not by the edition); a large
+    # edition's are parsed again where needed (validate.holds_trees).
     # Without validation, the documents the previous site was built from and that are unchanged since are not read
     # again (edition.SourceCatalogue): a rebuild after one change reads that one.
     previous = SourceCatalogue.read(config.html_dir / SOURCE_CATALOGUE) if "html" in formats and not validate else None
-    edition = load_edition(config.source, hold_trees=validate, catalogue=previous)
+    if validate:
+        from .validate import holds_trees
+    edition = load_edition(config.source, hold_trees=validate and holds_trees([config.source]), catalogue=previous)
     result.timings["read"] = time.perf_counter() - started
     result.problems.extend([*(error.problem for error in edition.unreadable), *edition.warnings])
 
