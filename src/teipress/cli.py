@@ -19,6 +19,7 @@ from .errors import TeipressError
 from .problems import Problem, Severity
 
 if TYPE_CHECKING:
+    from .importer import ImportResult
     from .watch import Rebuild
 
 # Rich markup only where cli.py writes it: every string from a user's files goes through `_escape`,
@@ -145,7 +146,7 @@ def import_group() -> None:
     """
 
 
-def _print_import(result: "ImportResult") -> None:  # noqa: F821 (imported lazily)
+def _print_import(result: ImportResult) -> None:
     print_problems(result.problems)
     for note in result.notes:
         stderr.print(f"[yellow]note:[/] {_escape(note)}")
