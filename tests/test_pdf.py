@@ -897,3 +897,44 @@ def test_volumes_are_compiled_side_by_side_as_far_as_memory_allows(pages: list[i
 
     volumes = [Volume(number, [DocumentOutcome(document_id=f"d{number}", pages=count)]) for number, count in enumerate(pages, start=1)]
     assert _parallel_volumes(volumes, jobs) == at_once
+
+
+# ---- Typst's warnings ---------------------------------------------------------------------------------
+
+# An editor's own Typst (teipress.toml `typst`) whose documents never settle: each pass prints a count one
+# higher than the pass before it found, so Typst gives up after five layout passes and warns.
+UNSETTLING_TYPST = """#import "lib.typ": tp-document as lib-document
+#let passes = state("passes", 0)
+#let tp-document(..arguments) = [#context { let seen = passes.final(); passes.update(seen + 1) }#lib-document(..arguments)]
+"""
+
+
+def test_a_layout_that_does_not_settle_is_a_warning_about_each_pdf(tmp_path: Path) -> None:
+    (tmp_path / "teipress.toml").write_text('typst = "unsettling.typ"\n', encoding="utf-8")
+    (tmp_path / "unsettling.typ").write_text(UNSETTLING_TYPST, encoding="utf-8")
+    source = tmp_path / "tei"
+    source.mkdir()
+    for name in ("brief", "lettre"):
+        (source / f"{name}.xml").write_text(LETTER_TEMPLATE.format(id=name, title=name, lang="", text="Ein Brief."), encoding="utf-8")
+    out = tmp_path / "out"
+    unsettled = "the layout did not settle: line numbers or page references in this PDF may be wrong [typst-warning]"
+    expected = [f"{display_path(source / 'brief.xml')}:1:1: warning: brief.pdf: {unsettled}",
+                f"{display_path(source / 'lettre.xml')}:1:1: warning: lettre.pdf: {unsettled}",
+                f"{display_path(out / 'edition.pdf')}:1:1: warning: the edition's book: {unsettled}"]
+    assert [str(p) for p in build(source, out).result.problems] == expected
+    # The warnings are the PDFs', kept with them: a build that typesets nothing again reports them again.
+    again = build(source, out).result
+    assert again.typeset == [] and not again.book_typeset
+    assert [str(p) for p in again.problems] == expected
+
+
+def test_typst_warnings_are_said_once_in_the_editors_terms() -> None:
+    from teipress.pdf import UNSETTLED, typst_warnings
+
+    assert typst_warnings(["document did not converge within five attempts", 'value of `state("s")` did not converge',
+                           "query for metadata elements did not stabilize", "unknown font family: noto serif cjk kr",
+                           "unknown font family: garamond premier", "unknown font family: garamond premier",
+                           "some other warning"]) == [
+        UNSETTLED, 'no installed font is named "garamond premier" (teipress.toml `fonts`, `font_paths`): its text is set in the fallback fonts',
+        "Typst warned: some other warning"]
+
