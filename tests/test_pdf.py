@@ -161,10 +161,11 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece], list[Pi
         out.append(SOFT)
 
     def inside(element: etree._Element, out: list[Piece], in_note: bool) -> None:
-        text(out, element.text)
-        for child in element:
+        children = list(element)
+        text(out, before_note_mark(element.text, children[0] if children else None, in_note))
+        for child in children:
             walk(child, out, in_note)
-            text(out, child.tail)
+            text(out, before_note_mark(child.tail, child.getnext(), in_note))
 
     def alternate(container: etree._Element, outer: etree._Element, out: list[Piece], in_note: bool) -> None:
         readings = readings_of(outer)
@@ -195,6 +196,18 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece], list[Pi
 
     walk(root, body, False)
     return body, footnotes, apparatus
+
+
+def before_note_mark(value: str | None, following: etree._Element | None, in_note: bool) -> str | None:
+    """A text as the PDF prints it before the node `following` it (xslt/pdf/text.xsl tp:stands-before-note-mark):
+    without the white space it ends with when that comes before a footnote's mark that white space,
+    punctuation or nothing follows ("Locher <note/> hätte" prints "Locher¹ hätte")."""
+    if not value or in_note or following is None or not is_tei(following, "note") or value[-1] not in XML_SPACE:
+        return value
+    after = following.tail or following.getnext()
+    if after is None or (isinstance(after, str) and (after[0] in XML_SPACE or unicodedata.category(after[0]).startswith("P"))):
+        return value.rstrip(XML_SPACE)
+    return value
 
 
 # What the PDF sets around an element of the manuscript's state (xslt/pdf/transcription.xsl, lib.typ):
@@ -897,3 +910,68 @@ def test_volumes_are_compiled_side_by_side_as_far_as_memory_allows(pages: list[i
 
     volumes = [Volume(number, [DocumentOutcome(document_id=f"d{number}", pages=count)]) for number, count in enumerate(pages, start=1)]
     assert _parallel_volumes(volumes, jobs) == at_once
+
+
+# ---- Typst's warnings ---------------------------------------------------------------------------------
+
+# An editor's own Typst (teipress.toml `typst`) whose documents never settle: each pass prints a count one
+# higher than the pass before it found, so Typst gives up after five layout passes and warns.
+UNSETTLING_TYPST = """#import "lib.typ": tp-document as lib-document
+#let passes = state("passes", 0)
+#let tp-document(..arguments) = [#context { let seen = passes.final(); passes.update(seen + 1) }#lib-document(..arguments)]
+"""
+
+
+def test_a_layout_that_does_not_settle_is_a_warning_about_each_pdf(tmp_path: Path) -> None:
+    (tmp_path / "teipress.toml").write_text('typst = "unsettling.typ"\n', encoding="utf-8")
+    (tmp_path / "unsettling.typ").write_text(UNSETTLING_TYPST, encoding="utf-8")
+    source = tmp_path / "tei"
+    source.mkdir()
+    for name in ("brief", "lettre"):
+        (source / f"{name}.xml").write_text(LETTER_TEMPLATE.format(id=name, title=name, lang="", text="Ein Brief."), encoding="utf-8")
+    out = tmp_path / "out"
+    unsettled = "the layout did not settle: line numbers or page references in this PDF may be wrong [typst-warning]"
+    expected = [f"{display_path(source / 'brief.xml')}:1:1: warning: brief.pdf: {unsettled}",
+                f"{display_path(source / 'lettre.xml')}:1:1: warning: lettre.pdf: {unsettled}",
+                f"{display_path(out / 'edition.pdf')}:1:1: warning: the edition's book: {unsettled}"]
+    assert [str(p) for p in build(source, out).result.problems] == expected
+    # The warnings are the PDFs', kept with them: a build that typesets nothing again reports them again.
+    again = build(source, out).result
+    assert again.typeset == [] and not again.book_typeset
+    assert [str(p) for p in again.problems] == expected
+
+
+def test_typst_warnings_are_said_once_in_the_editors_terms() -> None:
+    from teipress.pdf import UNSETTLED, typst_warnings
+
+    assert typst_warnings(["document did not converge within five attempts", 'value of `state("s")` did not converge',
+                           "query for metadata elements did not stabilize", "unknown font family: noto serif cjk kr",
+                           "unknown font family: garamond premier", "unknown font family: garamond premier",
+                           "some other warning"]) == [
+        UNSETTLED, 'no installed font is named "garamond premier" (teipress.toml `fonts`, `font_paths`): its text is set in the fallback fonts',
+        "Typst warned: some other warning"]
+
+
+# ---- white space before a note's mark ----------------------------------------------------------------
+
+MARKED = ('Dann <persName>Locher</persName> <note>Friedrich Locher.</note> hätte, wie Escher <note>Alfred Escher.</note>, '
+          'und Ullmer <note>Rudolf Ullmer.</note>schrieb <note>Am Ende.</note>')
+
+
+def test_no_space_before_a_notes_mark_but_between_words_always() -> None:
+    document = LETTER_TEMPLATE.format(id="marks", title="Marks", lang="", text=MARKED).split("\n", 1)[1]
+    paragraph = next(line for line in chapter_markup(document, "marks").splitlines() if "Locher" in line)
+    assert paragraph == ('#"Dann ";#"Locher";#footnote[#"Friedrich Locher.";]#" hätte, wie Escher";#footnote[#"Alfred Escher.";]'
+                         '#", und Ullmer ";#footnote[#"Rudolf Ullmer.";]#"schrieb";#footnote[#"Am Ende.";]')
+
+
+def test_a_notes_mark_follows_its_word_on_the_page(tmp_path: Path) -> None:
+    source = tmp_path / "tei"
+    source.mkdir()
+    (source / "marks.xml").write_text(LETTER_TEMPLATE.format(id="marks", title="Marks", lang="", text=MARKED), encoding="utf-8")
+    result = build(source, tmp_path / "pdf")
+    with pymupdf.open(result.out / "marks.pdf") as document:
+        body, notes, _ = pdf_lines(document, range(0, 1))
+    assert [line.text for line in body if "Locher" in line.text] == ["Dann Locher1 hätte, wie Escher2, und Ullmer 3schrieb4"]
+    assert [line.text for line in notes][:4] == ["1Friedrich Locher.", "2Alfred Escher.", "3Rudolf Ullmer.", "4Am Ende."]
+    assert_pdf_reading_exact(result.out / "marks.pdf", etree.parse(source / "marks.xml").getroot(), "Marks", "marks.pdf")

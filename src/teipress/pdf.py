@@ -106,6 +106,8 @@ class VolumeFigures:
     # (lib.typ `tp-target-pages`), so that the locators "vol. 2, p. 34" of the other volumes can be checked.
     target_pages: list[Any] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
+    # Typst's warnings about the volume, in the editor's terms (`typst_warnings`).
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -272,7 +274,10 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
     for volume in volumes:
         result.files.append(out_dir / volume.file)
         result.volumes.append(out_dir / volume.file)
-        if not volume_cache[volume.file.as_posix()]["conformant"]:
+        entry = volume_cache[volume.file.as_posix()]
+        result.problems.extend(typst_warning_problems([str(w) for w in entry.get("warnings", [])], display_path(out_dir / volume.file),
+                                                      _volume_name(volume)))
+        if not entry["conformant"]:
             result.problems.append(Problem(
                 display_path(out_dir / volume.file), 1, 1, Severity.WARNING,
                 "the book is not PDF/A-3b because a character has no glyph in any font (see the missing-glyph warnings)", "not-pdfa"))
@@ -403,10 +408,10 @@ def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume
 
 
 def _volume_entry(volume: Volume, key: str, figures: VolumeFigures, given: dict[str, list[int]]) -> dict[str, Any]:
-    """A typeset volume in the cache: its key, whether it is PDF/A, its index marks' pages, its targets'
-    pages, the ids its references point at, and the locators of those in other volumes it was set with."""
-    entry = {"key": key, "number": volume.number, "conformant": figures.conformant, "index_pages": figures.index_pages,
-             "target_pages": figures.target_pages, "references": figures.references}
+    """A typeset volume in the cache: its key, whether it is PDF/A, Typst's warnings, its index marks' pages, its
+    targets' pages, the ids its references point at, and the locators of those in other volumes it was set with."""
+    entry = {"key": key, "number": volume.number, "conformant": figures.conformant, "warnings": figures.warnings,
+             "index_pages": figures.index_pages, "target_pages": figures.target_pages, "references": figures.references}
     entry["targets"] = _needed_targets(entry, given)
     return entry
 
@@ -623,7 +628,8 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
         outcome.pages = _page_count(done.pdf)
-        outcome.problems = missing_glyph_problems(done.pdf, done.conformant, path, text, document_id, _setting)
+        outcome.problems = [*missing_glyph_problems(done.pdf, done.conformant, path, text, document_id, _setting),
+                            *typst_warning_problems(done.warnings, display_path(path), f"{document_id}.pdf")]
         write_atomic(Path(_setting.out_dir) / f"{document_id}.pdf", done.pdf)
     except OutputError:
         raise  # the output folder, not the document: one error for the whole build
@@ -679,7 +685,7 @@ def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_page
     return VolumeFigures(file=volume["file"], conformant=done.conformant, index_pages=index_pages, pages=_page_count(done.pdf),
                          seconds=time.perf_counter() - started, cpu_seconds=usage.ru_utime + usage.ru_stime,
                          peak_mb=_own_peak_mb(), compilations=compilations,
-                         target_pages=found.get("target-pages", []), references=found.get("references", []))
+                         target_pages=found.get("target-pages", []), references=found.get("references", []), warnings=done.warnings)
 
 
 def _own_peak_mb() -> float:
@@ -715,11 +721,13 @@ def _line_markers(values: list[Any]) -> list[dict[str, Any]]:
 
 @dataclass
 class Typeset:
-    """A compiled PDF, whether it is PDF/A-3b, and the values of the metadata markers asked for."""
+    """A compiled PDF, whether it is PDF/A-3b, the values of the metadata markers asked for, and Typst's warnings."""
 
     pdf: bytes
     conformant: bool
     markers: list[Any]
+    # Typst's warnings about this PDF, each once, in the editor's terms (see `typst_warnings`).
+    warnings: list[str] = field(default_factory=list)
 
 
 def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what: str,
@@ -748,17 +756,52 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
         compiler = workspace.compiler
         try:
             try:
-                pdf, conformant = compiler.compile(sys_inputs=inputs, pdf_standards=PDF_STANDARDS), True
+                (pdf, warned), conformant = compiler.compile_with_warnings(sys_inputs=inputs, pdf_standards=PDF_STANDARDS), True
             except (typst.TypstError, RuntimeError) as error:
                 if "could not be displayed" not in str(error):
                     raise
-                pdf, conformant = compiler.compile(sys_inputs=inputs), False
+                (pdf, warned), conformant = compiler.compile_with_warnings(sys_inputs=inputs), False
             found = json.loads(compiler.query(markers, field="value")) if markers else []
         except (typst.TypstError, RuntimeError) as error:
             raise TypesetError(f"{what}: Typst could not typeset it: {error}") from error
-        return Typeset(pdf, conformant, found)
+        return Typeset(pdf, conformant, found, typst_warnings(warning.message for warning in warned))
     finally:
         workspace.clear()
+
+
+# Typst's words when its layout passes ended before the page numbers, line numbers and queried markers
+# stopped changing ("document did not converge within five attempts", "value of `state(..)` did not
+# converge", "query for metadata elements did not stabilize"): the PDF is the fifth pass, not a settled one.
+UNSETTLED_WORDS = ("did not converge", "did not stabilize")
+UNSETTLED = "the layout did not settle: line numbers or page references in this PDF may be wrong"
+
+
+UNKNOWN_FONT = "unknown font family: "
+
+
+def typst_warnings(messages: Iterable[str]) -> list[str]:
+    """Typst's warning messages as an editor reads them, each once, in the order met: every message of a
+    layout that did not settle is one (Typst gives one per value that kept changing); a font of teipress.toml
+    that is not installed is named; a missing fallback of DEFAULT_FONTS is no one's concern (a character no
+    installed font has is its own warning, see `missing_glyph_problems`); other warnings are quoted."""
+    fallbacks = {font.lower() for font in DEFAULT_FONTS}
+    said = []
+    for message in messages:
+        if any(words in message for words in UNSETTLED_WORDS):
+            said.append(UNSETTLED)
+        elif message.startswith(UNKNOWN_FONT):
+            font = message.removeprefix(UNKNOWN_FONT)
+            if font not in fallbacks:
+                said.append(f"no installed font is named \"{font}\" (teipress.toml `fonts`, `font_paths`): its text is set in the fallback fonts")
+        else:
+            said.append(f"Typst warned: {message}")
+    return list(dict.fromkeys(said))
+
+
+def typst_warning_problems(warnings: list[str], shown_path: str, what: str) -> list[Problem]:
+    """A build warning per Typst warning about `what` (a document's PDF, a volume of the book), at the start of
+    `shown_path`: the document's source file, or the volume's PDF (no one source file is to blame for a volume)."""
+    return [Problem(shown_path, 1, 1, Severity.WARNING, f"{what}: {warning}", "typst-warning") for warning in warnings]
 
 
 @dataclass
