@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from lxml import html as html_module
@@ -260,6 +261,20 @@ def test_base_url_makes_permalinks_absolute(published_site: Path, site: Path) ->
     assert plain.xpath("//link[@rel='canonical'] | //meta[@name='citation_public_url']") == []
     assert plain.xpath("//p[@class='citation']/a[@class='permalink']/@href") == [f"{LETTER}.html"]
     assert broken_links(published_site) == []
+
+
+@pytest.mark.parametrize("base_url", ["https://edition.example.org/fixture/", "https://edition.example.org/"])
+def test_the_pdf_address_for_citation_managers_is_where_the_pages_pdf_link_leads(tmp_path: Path, base_url: str) -> None:
+    # output/pdf/ is published beside output/html/: from a site at the host's root a browser's ".." stays at the root.
+    (tmp_path / "teipress.toml").write_text(f'base_url = "{base_url}"\n', encoding="utf-8")
+    (tmp_path / "out" / "pdf").mkdir(parents=True)  # PDFs built before: the pages link them
+    build(copy_fixture(tmp_path), tmp_path / "out")
+    page = parse(tmp_path / "out" / "html" / "documents" / f"{LETTER}.html")
+    [permalink] = page.xpath("//link[@rel='canonical']/@href")
+    [pdf_link] = page.xpath("//a[@type='application/pdf']/@href")
+    expected = f"https://edition.example.org/pdf/{LETTER}.pdf"
+    assert urljoin(permalink, pdf_link) == expected
+    assert page.xpath("//meta[@name='citation_pdf_url']/@content") == [expected]
 
 
 def test_an_importing_stylesheet_overrides_a_named_template(tmp_path: Path, site: Path) -> None:

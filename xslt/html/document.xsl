@@ -491,7 +491,7 @@
       <meta name="citation_public_url" content="{tp:permalink(tp:document-path($id))}"/>
       <meta name="citation_fulltext_html_url" content="{tp:permalink(tp:document-path($id))}"/>
       <xsl:if test="$pdf-linked">
-        <meta name="citation_pdf_url" content="{resolve-uri('../pdf/' || encode-for-uri($id) || '.pdf', $base-url)}"/>
+        <meta name="citation_pdf_url" content="{tp:beside-site-url('../pdf/' || encode-for-uri($id) || '.pdf')}"/>
       </xsl:if>
     </xsl:if>
     <meta name="DC.title" content="{$title}"/>
@@ -500,6 +500,14 @@
     </xsl:if>
     <meta name="DC.type" content="{tp:type-label(tp:document-type($root))}"/>
   </xsl:template>
+
+  <!-- The address of a file published beside the site (output/pdf/ beside output/html/), as a browser resolves the
+       page's own relative link: a ".." above the host's root stays at the root (RFC 3986, 5.2.4), where
+       resolve-uri keeps it ("https://host/../pdf/"). -->
+  <xsl:function name="tp:beside-site-url" as="xs:string">
+    <xsl:param name="relative" as="xs:string"/>
+    <xsl:sequence select="replace(string(resolve-uri($relative, $base-url)), '^([a-z]+://[^/]+)(/\.\.)+/', '$1/')"/>
+  </xsl:function>
 
   <!-- Who wrote the document: its sender, else the header's authors. -->
   <xsl:function name="tp:authors" as="xs:string*">
