@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             sizes[document.id] = document.source.path.stat().st_size
             where = (str(document.source.path), str(document.source.xinclude_root or ""))
             started = time.process_time()
-            _key, document.attributes, _copies, _problems = html._facts_task(document.id, *where, "", staging, str(edition.source))
+            document.record = html._facts_task(document.id, *where, "", staging, str(edition.source))
             timings["facts"].append((time.process_time() - started, document.id))
             params = {"document_id": document.id, "document_title": document.summary("title") or document.id,
                       "document_date": document.summary("date"), "document_type": document.summary("type"), **html._site_params(config)}

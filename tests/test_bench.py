@@ -7,6 +7,7 @@ faithful edition of ours.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import importlib.util
 import re
 import sys
@@ -310,3 +311,13 @@ def test_the_pdf_book_step_stands_for_the_volumes_when_it_ran() -> None:
     book = _measured("pdf-book", 1000, 25.0, tree_rss_mb=1200.0, cpu_s=45.0, detail=_pdf_detail(20.0, 300))
     verdicts = [(v.target, v.figure, v.met) for v in run.targets([pdf, *run.pdf_phases(pdf), book]) if v.target.startswith("13. all")]
     assert verdicts == [("13. all volumes < 30 s (pdf-book)", "25.0 s, 45.0 s CPU", True)]
+
+
+def test_the_stylesheet_profile_times_every_document_of_an_edition(edition: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    profile = _load("profile")
+    assert profile.main([str(edition), "--json", str(tmp_path / "times.json")]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith(f"{LETTERS} documents, "), printed
+    assert [line.split(":")[0] for line in printed[1:]] == ["facts", "facts", "page", "page"]
+    times = json.loads((tmp_path / "times.json").read_text(encoding="utf-8"))
+    assert all(set(entry) == {"bytes", "facts", "page"} and entry["facts"] > 0 and entry["page"] > 0 for entry in times.values())
