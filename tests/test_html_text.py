@@ -191,6 +191,16 @@ def test_page_breaks_are_visible_and_link_to_safe_facsimiles_only(stylesheets: S
     assert not breaks[4].xpath(".//a")
 
 
+def test_a_pointer_to_a_line_lands_on_its_line_break(stylesheets: Stylesheets) -> None:
+    page = render(stylesheets, "links.xml")
+    paragraph = one(page, "//p[contains(., 'Line one')]")
+    assert [(link.text_content(), link.get("href")) for link in paragraph.xpath(".//a")] == [
+        ("to line two", "#line-2"), ("to the joined line", "#tei-note-7")]
+    # Each link's target is the line's own break (an id like a generated one gets its prefix on both sides).
+    assert [(element.tag, element.get("id")) for element in paragraph.xpath(".//*[contains(@class, 'tei-lb')]")] == [
+        ("br", "line-2"), ("span", "tei-note-7")]
+
+
 def test_empty_ref_to_an_identifier_outside_the_edition_shows_it_without_a_link(stylesheets: Stylesheets) -> None:
     page = render(stylesheets, "links.xml")
     unresolved = one(page, "//span[contains(@class, 'ref-unresolved')]")

@@ -1032,6 +1032,7 @@
     <xsl:choose>
       <xsl:when test="@break eq 'no'">
         <span class="tei-lb lb-nobreak">
+          <xsl:call-template name="tp:line-id"/>
           <xsl:if test="@n">
             <xsl:attribute name="data-n" select="@n"/>
           </xsl:if>
@@ -1040,6 +1041,7 @@
       <xsl:otherwise>
         <xsl:text> </xsl:text>
         <br class="tei-lb">
+          <xsl:call-template name="tp:line-id"/>
           <xsl:if test="@n">
             <xsl:attribute name="data-n" select="@n"/>
           </xsl:if>
@@ -1047,6 +1049,13 @@
       </xsl:otherwise>
     </xsl:choose>
     <xsl:apply-templates mode="#current"/>
+  </xsl:template>
+
+  <!-- A line's xml:id (Escher's letters number every line, "p1-l1"), so that a pointer to the line lands on it. -->
+  <xsl:template name="tp:line-id">
+    <xsl:if test="@xml:id">
+      <xsl:attribute name="id" select="tp:html-id(@xml:id)"/>
+    </xsl:if>
   </xsl:template>
 
   <!-- A page break: a visible marker with the page number, linked to the page's image when safe. -->
