@@ -352,11 +352,12 @@ def _relaxng_problems(schema: etree.RelaxNG, source: SourceFile, lines: _SourceL
         return []
     entries = list(schema.error_log)
     specific = [e for e in entries if not any(g in e.message for g in _GENERAL_RNG_MESSAGES)]
+    file_name = display_path(source.path)  # once: it resolves the path (a real corpus has thousands of problems)
     problems = []
     for entry in specific or entries:
         element = _element_at(source.tree, entry.path)
         message, attribute = _readable_rng_message(entry.message, element)
-        problems.append(Problem(display_path(source.path), entry.line or (element.sourceline if element is not None else 1) or 1,
+        problems.append(Problem(file_name, entry.line or (element.sourceline if element is not None else 1) or 1,
                                 _column(element, entry, lines, attribute), Severity.ERROR, message, rule))
     return problems
 
@@ -492,6 +493,7 @@ def _schematron_problems(validators: _Validators, source: SourceFile, lines: _So
     schematron = validators.schematron
     if schematron.validate(source.tree):
         return []
+    file_name = display_path(source.path)  # once: it resolves the path (a real corpus has thousands of problems)
     problems = []
     for failure in schematron.validation_report.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
         element = _element_at(source.tree, failure.get("location"))
@@ -503,7 +505,7 @@ def _schematron_problems(validators: _Validators, source: SourceFile, lines: _So
         line = (element.sourceline if element is not None else None) or 1
         column = lines.column(element, about[1] if about else None) if element is not None else 1
         severity = Severity.WARNING if failure.get("role") in ("warning", "warn") else Severity.ERROR
-        problems.append(Problem(display_path(source.path), line, column, severity, text, rule))
+        problems.append(Problem(file_name, line, column, severity, text, rule))
     return problems
 
 
@@ -601,7 +603,7 @@ class _IdIndex:
         repeated: dict[str, list[_IdPlace]] = {}
         for value in _IDS(tree):
             element = value.getparent()
-            place = _IdPlace(source, element.sourceline or 1, _name(element))
+            place = _IdPlace(source, element.sourceline or 1, _local_name(element))
             first = own.get(value)
             if first is None:
                 own[value] = place
@@ -611,20 +613,25 @@ class _IdIndex:
         self.repeated_in_file += [[(value, place) for place in at] for value, at in repeated.items()]
         root = tree.getroot()
         if source.path.resolve().is_relative_to(self.source_folder):
-            for element in [root, *entries_in(root, source.role)]:
+            for element in [root, *(entries_in(root, source.role) if source.holds_entries else ())]:
                 value = element.get(XML_ID)
                 if value is not None:
                     what = "document id" if element is root else "register entry"
-                    self.edition_wide[value].append((_IdPlace(source, element.sourceline or 1, _name(element)), what))
+                    self.edition_wide[value].append((_IdPlace(source, element.sourceline or 1, _local_name(element)), what))
         for value in _LOCAL_POINTERS(tree):
             for token in value.split():
                 if token.startswith("#") and token[1:] not in own:
                     element = value.getparent()
-                    self.pointers.append(_Pointer(_IdPlace(source, element.sourceline or 1, _name(element)), value.attrname, str(value), token[1:]))
+                    self.pointers.append(_Pointer(_IdPlace(source, element.sourceline or 1, _local_name(element)), value.attrname, str(value), token[1:]))
 
     def kinds(self) -> dict[str, frozenset[str]]:
         """Each id of the edition with the names of the elements that carry it, for `tp:edition-id()` and its suggestions."""
         return {value: frozenset(place.element for place in at) for value, at in self.places.items()}
+
+
+def _local_name(element: etree._Element) -> str:
+    """`_name` of an element known to be one (not a comment), from its tag: QName's is a third of gathering the ids."""
+    return element.tag.rpartition("}")[2]
 
 
 # A message names this many of an id's other places; real corpora repeat an id in thousands of files.
