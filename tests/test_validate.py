@@ -468,3 +468,34 @@ def test_files_checked_in_worker_processes_give_the_problems_of_one_process(edit
     in_workers = validate_paths([edition / "tei"], dataclasses.replace(config, jobs=2))
     assert len(alone.problems) >= 7 and {p.rule for p in alone.problems} >= {"ref-resolves", "schema", "iso-date", "unique-id"}
     assert lines(in_workers) == lines(alone)
+
+
+# --- corresp-addressee says what is missing ---------------------------------------------------------
+
+ADDRESSEE_FIXTURE = SCHEMA_FIXTURES / "invalid-corresp-addressee.xml"
+RECEIVED = """        <correspAction type="received">
+          <date when="1975-11-10">10 November 1975</date>
+        </correspAction>
+"""
+
+
+@pytest.mark.parametrize(("sent_extra", "received", "expected"), [
+    ("", RECEIVED, 'correspAction[@type="received"] names no addressee (no persName, orgName, name, rs or placeName in it): add a persName or orgName '
+                   'naming the addressee (or, where the source names only the destination, a placeName) to correspAction[@type="received"]'),
+    ("", "", 'correspDesc has no correspAction[@type="received"]: add a persName or orgName naming the addressee '
+             '(or, where the source names only the destination, a placeName) to a new correspAction type="received"'),
+    ('<persName type="addressee">Josip Broz Tito</persName>', "",
+     'correspDesc has no correspAction[@type="received"]: the addressee <persName type="addressee"> "Josip Broz Tito" '
+     'is tagged inside correspAction[@type="sent"]; move it into a new correspAction type="received"'),
+    ('<orgName type="addressee">Anonym</orgName>', RECEIVED,
+     'correspAction[@type="received"] names no addressee (no persName, orgName, name, rs or placeName in it): the addressee <orgName type="addressee"> '
+     '"Anonym" is tagged inside correspAction[@type="sent"]; move it into correspAction[@type="received"]'),
+], ids=["receiving names nobody", "no receiving", "addressee in the sending, no receiving", "addressee in the sending, receiving without it"])
+def test_corresp_addressee_says_what_is_missing(tmp_path, monkeypatch, sent_extra, received, expected):
+    """As the Escher letters tag the addressee inside the sending action (<orgName type="addressee">), the message names it and where it belongs."""
+    text = ADDRESSEE_FIXTURE.read_text(encoding="utf-8").replace(RECEIVED, received)
+    text = text.replace('<date when="1975-11-04">', sent_extra + '<date when="1975-11-04">')
+    (tmp_path / "letter.xml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = validate_paths([Path("letter.xml")], load_config(tmp_path, source="letter.xml"))
+    assert [(p.rule, p.message) for p in result.problems if p.rule.startswith("corresp")] == [("corresp-addressee", expected)]
