@@ -681,9 +681,10 @@ def _id_problems(index: _IdIndex, checked: set[int]) -> list[Problem]:
     for in_file in found.values():
         source = in_file[0][0].source
         columns = _attribute_columns(source, {(attribute, value, place.line) for place, attribute, value, _, _ in in_file})
-        problems += [Problem(name(source), place.line, columns[attribute, value, place.line].pop(0) if len(columns[attribute, value, place.line]) > 1
-                             else columns[attribute, value, place.line][0], Severity.ERROR, message, rule)
-                     for place, attribute, value, message, rule in in_file]
+        for place, attribute, value, message, rule in in_file:
+            found_columns = columns[attribute, value, place.line]
+            column = found_columns.pop(0) if len(found_columns) > 1 else found_columns[0]
+            problems.append(Problem(name(source), place.line, column, Severity.ERROR, message, rule))
     return problems
 
 
