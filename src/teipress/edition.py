@@ -11,7 +11,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +55,7 @@ class SourceFile:
         # The document's id: its root `xml:id` where that is a safe file name, else the file name without `.xml`.
         self.id = root_id if SAFE_ID.fullmatch(root_id) else path.stem
         # Whether it holds register entries (a register, or a document with its own standOff ...).
-        self.holds_entries = role == "register" or next(_entries_in(tree.getroot(), role), None) is not None
+        self.holds_entries = role == "register" or next(entries_in(tree.getroot(), role), None) is not None
         self.record = SourceRecord(role, self.id, self.holds_entries, [])
         self._tree = tree if hold else None
 
@@ -276,13 +276,16 @@ def is_register(root: etree._Element) -> bool:
 
 
 def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_trees: bool = True,
-                 catalogue: SourceCatalogue | None = None) -> Edition:
+                 catalogue: SourceCatalogue | None = None, on_read: Callable[[SourceFile, etree._ElementTree], None] | None = None) -> Edition:
     """Parse every source file once (XIncludes resolved inside `source`); unreadable files are kept as problems.
 
     Without `hold_trees` only the trees of registers and of edition.xml are kept: each document is
     parsed again where its tree is needed (see SourceFile), so that memory does not grow with the edition.
     With a `catalogue` of the previous build (and without `hold_trees`), a document whose file and
     includes are unchanged is not parsed at all: its record says what parsing it would (SourceRecord).
+    `on_read` is called with each file parsed and its tree, while the tree is at hand (validation gathers
+    the ids there, rather than parse each document again). A file found to be included by a file read after it
+    has been passed to `on_read` too, but is not among the edition's files: keep only what `files` holds.
 
     A file that another file includes is part of that document, not a document of its own. A
     file found in a folder must lie in it: a symbolic link from there to elsewhere is refused,
@@ -335,6 +338,8 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
             file.record.states = []  # a part changed while being read: the next build reads the document again
         file.record.warnings = own_warnings
         edition.files.append(file)
+        if on_read is not None:
+            on_read(file, tree)
     edition.files = [f for f in edition.files if real_paths[f.path] not in included]
     return edition
 
@@ -386,12 +391,12 @@ def register_entries(files: Iterable[SourceFile]) -> Iterator[etree._Element]:
     """Every person, place, organisation, cited work and event with an `xml:id`, from all files."""
     for source in files:
         if source.holds_entries:
-            yield from _entries_in(source.tree.getroot(), source.role)
+            yield from entries_in(source.tree.getroot(), source.role)
 
 
 def own_entry_ids(root: etree._Element) -> set[str]:
     """The ids of the entries a register file holds (all of them, as register_entries reads a register)."""
-    return {entry.get(XML_ID) for entry in _entries_in(root, "register")}
+    return {entry.get(XML_ID) for entry in entries_in(root, "register")}
 
 
 _ENTRIES = etree.XPath(" | ".join(f"//tei:{name}[@xml:id]" for name in ENTRY_ELEMENTS), namespaces=NS)
@@ -399,7 +404,9 @@ _IN_A_REGISTER = etree.XPath("ancestor::tei:standOff or ancestor::tei:back or an
                              " or ancestor::tei:listPlace or ancestor::tei:listOrg or ancestor::tei:listBibl", namespaces=NS)
 
 
-def _entries_in(root: etree._Element, role: str) -> Iterator[etree._Element]:
+def entries_in(root: etree._Element, role: str) -> Iterator[etree._Element]:
+    """The register entries with an `xml:id` in a file of this role (`role_of`): all of a register's, a document's in its
+    standOff, back, sourceDesc or lists; those the merged register holds (`merged_registers`)."""
     for entry in _ENTRIES(root):
         if role == "register" or _IN_A_REGISTER(entry):
             yield entry

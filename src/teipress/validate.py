@@ -4,7 +4,9 @@ The schema (`schema/teipress.rng`) and its embedded Schematron are compiled once
 Schematron's pointer rules call the XPath extension function `tp:edition-id(id)`, which teipress
 provides: true when some file of the edition has that `xml:id` (a set lookup, so thousands of
 register entries cost nothing). In an editor the function is absent and those rules are silent. The
-uniqueness of `xml:id`s across the edition is checked here, in Python, with every file at hand.
+uniqueness of `xml:id`s in the edition's terms (within a file; a register entry's and a document's id
+across the edition) and the pointers that several files could resolve are checked here, in Python,
+from the ids gathered while the edition is read.
 """
 
 from __future__ import annotations
@@ -17,18 +19,18 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree, isoschematron
 
 from .config import Config
-from .edition import ENTRY_ELEMENTS, Edition, SourceFile, load_edition, require_sources, source_files
+from .edition import ENTRY_ELEMENTS, Edition, SourceFile, entries_in, load_edition, require_sources, role_of, source_files
 from .errors import ConfigError
 from .problems import Problem, Severity, display_path
 from .resources import SCHEMA_FILE
-from .xmlio import XI_NS, XML_ID, XMLInputError, attribute_column, element_column, parse_file
+from .xmlio import TEI_NS, XI_NS, XML_ID, XMLInputError, attribute_column, element_column, parse_file
 
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 TEI_ALL_URL = "https://tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng"
@@ -74,7 +76,7 @@ class _EditionIds:
         return str(value) in self.ids
 
     def use(self, kinds: dict[str, frozenset[str]]) -> None:
-        """The edition's ids, each with the names of the elements that carry it (`_id_kinds`)."""
+        """The edition's ids, each with the names of the elements that carry it (`_IdIndex.kinds`)."""
         self.ids = frozenset(kinds)
         self._kinds = kinds
         self._by_kind = None
@@ -137,7 +139,8 @@ def _validators(schema_file: Path = SCHEMA_FILE) -> _Validators:
     schema = etree.parse(str(schema_file), etree.XMLParser(no_network=True, resolve_entities=False))
     return _Validators(
         relaxng=etree.RelaxNG(schema),
-        schematron=isoschematron.Schematron(schema, phase=SCHEMATRON_PHASE, store_report=True),
+        # Only the failures are read: without an svrl:fired-rule for every element and pattern the report is smaller and faster made.
+        schematron=isoschematron.Schematron(schema, phase=SCHEMATRON_PHASE, store_report=True, compile_params={"generate-fired-rule": "false"}),
         edition_ids=edition_ids,
     )
 
@@ -153,7 +156,8 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
         elif not path.exists():
             raise ConfigError(f"{display_path(path)} does not exist")
     listed = list(source_files(paths))
-    edition = load_edition(config.source, paths, hold_trees=holds_trees(listed))
+    index = _IdIndex(config.source.resolve())
+    edition = load_edition(config.source, paths, hold_trees=holds_trees(listed), on_read=index.add)
     others: list[SourceFile] = []
     # The files named lie outside the edition's source folder or in part of it: the rest of it is read for its ids.
     whole_edition = any(path.resolve() == edition.source for path in paths)
@@ -167,9 +171,15 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
                 tree = parse_file(path, xinclude_root=config.source.resolve(), included=included)
             except XMLInputError:
                 continue  # reported when that file itself is validated
-            others.append(SourceFile(path, tree, "other", xinclude_root=config.source.resolve(), hold=False))
+            others.append(SourceFile(path, tree, role_of(path, tree), xinclude_root=config.source.resolve(), hold=False))
+            index.add(others[-1], tree)
         others = [other for other in others if other.path.resolve() not in included]
-    return _validate(edition, config, tei_all=tei_all, id_only_files=others)
+    if len(index.files) != len(edition.files) + len(others):
+        # A file was read before the file that includes it: its ids are that file's. Rare, so all are read again.
+        index = _IdIndex(config.source.resolve())
+        for source in [*edition.files, *others]:
+            index.add(source, source.tree)
+    return _validate(edition, config, tei_all=tei_all, ids=index)
 
 
 def holds_trees(paths: list[Path]) -> bool:
@@ -184,16 +194,18 @@ def validate_edition(edition: Edition, config: Config, *, tei_all: bool = False)
 
     Example: `validate_edition(load_edition(config.source), config)`.
     """
-    return _validate(edition, config, tei_all=tei_all, id_only_files=[])
+    index = _IdIndex(edition.source)
+    for source in edition.files:
+        index.add(source, source.tree)
+    return _validate(edition, config, tei_all=tei_all, ids=index)
 
 
-def _validate(edition: Edition, config: Config, *, tei_all: bool, id_only_files: list[SourceFile]) -> ValidationResult:
+def _validate(edition: Edition, config: Config, *, tei_all: bool, ids: _IdIndex) -> ValidationResult:
+    """`ids`: those of the edition's files and of any other file of its source folder that pointers may lead to."""
     tei_all_schema = _tei_all_path(config) if tei_all else None
     problems = [error.problem for error in edition.unreadable] + edition.warnings
-    places = _id_places([*edition.files, *id_only_files])
-    kinds = _id_kinds(places)
-    problems += _schema_problems(edition, kinds, config.jobs)
-    problems += _duplicate_id_problems(places, {id(f) for f in edition.files}, edition.source)
+    problems += _schema_problems(edition, ids.kinds(), config.jobs)
+    problems += _id_problems(ids, {id(f) for f in edition.files})
     if tei_all_schema is not None:
         problems += _tei_all_problems(tei_all_schema, edition.files)
     problems = _without_echoes(problems)
@@ -341,11 +353,12 @@ def _relaxng_problems(schema: etree.RelaxNG, source: SourceFile, lines: _SourceL
         return []
     entries = list(schema.error_log)
     specific = [e for e in entries if not any(g in e.message for g in _GENERAL_RNG_MESSAGES)]
+    file_name = display_path(source.path)  # once: it resolves the path (a real corpus has thousands of problems)
     problems = []
     for entry in specific or entries:
         element = _element_at(source.tree, entry.path)
         message, attribute = _readable_rng_message(entry.message, element)
-        problems.append(Problem(display_path(source.path), entry.line or (element.sourceline if element is not None else 1) or 1,
+        problems.append(Problem(file_name, entry.line or (element.sourceline if element is not None else 1) or 1,
                                 _column(element, entry, lines, attribute), Severity.ERROR, message, rule))
     return problems
 
@@ -481,6 +494,7 @@ def _schematron_problems(validators: _Validators, source: SourceFile, lines: _So
     schematron = validators.schematron
     if schematron.validate(source.tree):
         return []
+    file_name = display_path(source.path)  # once: it resolves the path (a real corpus has thousands of problems)
     problems = []
     for failure in schematron.validation_report.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
         element = _element_at(source.tree, failure.get("location"))
@@ -492,7 +506,7 @@ def _schematron_problems(validators: _Validators, source: SourceFile, lines: _So
         line = (element.sourceline if element is not None else None) or 1
         column = lines.column(element, about[1] if about else None) if element is not None else 1
         severity = Severity.WARNING if failure.get("role") in ("warning", "warn") else Severity.ERROR
-        problems.append(Problem(display_path(source.path), line, column, severity, text, rule))
+        problems.append(Problem(file_name, line, column, severity, text, rule))
     return problems
 
 
@@ -536,96 +550,163 @@ def _or_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
-# --- xml:id across the edition -------------------------------------------------------------------
+# --- xml:id in the edition's terms ---------------------------------------------------------------
+#
+# An xml:id is unique within its file (TEI's rule: a letter's line ids `p1-l1` … repeat in every letter).
+# Two kinds of id name something of the whole edition and are unique across its files: a register entry's
+# (`entries_in`: the merged register keeps the first of two) and a document's root id (its page's name).
+# A pointer `#x` resolves in its own file when that holds `x`, else to the entry or document `x`; where
+# neither is so and several other files hold `x`, it is ambiguous (`ambiguous-pointer`).
 
 
-@dataclass(frozen=True, slots=True)
-class _IdPlace:
+class _IdPlace(NamedTuple):
     """Where an xml:id stands: its file, line and element, without holding the file's tree (an edition's
-    ids are many, its trees large; the column of a duplicate is found by parsing its file again)."""
+    ids are many, its trees large; the column is found by parsing the file again when a problem needs it).
+    A named tuple: made for each of an edition's ids (290,000 in Escher), it costs a third of a frozen dataclass."""
 
     source: SourceFile
     line: int
     element: str
 
 
-def _id_places(files: Iterable[SourceFile]) -> dict[str, list[_IdPlace]]:
-    """Every xml:id of the files, with each place it stands; one file's tree at a time."""
-    places: dict[str, list[_IdPlace]] = defaultdict(list)
-    for source in files:
-        for element in source.tree.getroot().iter(etree.Element):
+class _Pointer(NamedTuple):
+    """A `#id` token of a pointing attribute whose own file has no such xml:id."""
+
+    place: _IdPlace
+    attribute: str
+    value: str  # the attribute's whole value, to find its element again
+    target: str  # the id pointed to, without "#"
+
+
+# The attributes whose `#id` tokens ambiguous-pointer checks: those of the Schematron's pointer rules.
+# Elements, not the attributes' values: a value XPath returns holds its element, and with it the whole tree.
+_WITH_IDS = etree.XPath("//*[@xml:id]")
+_LOCAL_POINTERS = etree.XPath("//tei:*/@*[contains(., '#')][" + " or ".join(f"name() = '{name}'" for name in _POINTER_RULES.values()) + "]",
+                              namespaces={"tei": TEI_NS})
+
+
+class _IdIndex:
+    """The xml:ids of the files read, gathered one file at a time while its tree is at hand (`load_edition`'s `on_read`)."""
+
+    def __init__(self, source_folder: Path) -> None:
+        self.source_folder = source_folder
+        self.places: dict[str, list[_IdPlace]] = defaultdict(list)  # each id's first place in each file that holds it
+        self.repeated_in_file: list[list[tuple[str, _IdPlace]]] = []  # an id and its places, where one file holds it twice or more
+        # Each register entry's and document's id, wherever it stands in the edition, and which it is.
+        self.edition_wide: dict[str, list[tuple[_IdPlace, str]]] = defaultdict(list)
+        self.pointers: list[_Pointer] = []  # `#id` tokens their own file does not resolve
+        self.files: set[int] = set()  # the files read (by id())
+
+    def add(self, source: SourceFile, tree: etree._ElementTree) -> None:
+        """Gather one file's ids and its pointers that lead out of it."""
+        self.files.add(id(source))
+        own: dict[str, _IdPlace] = {}
+        repeated: dict[str, list[_IdPlace]] = {}
+        for element in _WITH_IDS(tree):
             value = element.get(XML_ID)
-            if value is not None:
-                places[value].append(_IdPlace(source, element.sourceline or 1, _name(element)))
-    return places
+            place = _IdPlace(source, element.sourceline or 1, _local_name(element))
+            first = own.get(value)
+            if first is None:
+                own[value] = place
+                self.places[value].append(place)
+            else:
+                repeated.setdefault(value, [first]).append(place)
+        self.repeated_in_file += [[(value, place) for place in at] for value, at in repeated.items()]
+        root = tree.getroot()
+        if source.xinclude_root == self.source_folder:  # as load_edition decided it: a file that lies in the source folder
+            for element in [root, *(entries_in(root, source.role) if source.holds_entries else ())]:
+                value = element.get(XML_ID)
+                if value is not None:
+                    what = "document id" if element is root else "register entry"
+                    self.edition_wide[value].append((_IdPlace(source, element.sourceline or 1, _local_name(element)), what))
+        for value in _LOCAL_POINTERS(tree):
+            for token in value.split():
+                if token.startswith("#") and token[1:] not in own:
+                    element = value.getparent()
+                    # str(): the value itself holds its tree (see _WITH_IDS)
+                    self.pointers.append(_Pointer(_IdPlace(source, element.sourceline or 1, _local_name(element)), value.attrname, str(value), token[1:]))
+
+    def kinds(self) -> dict[str, frozenset[str]]:
+        """Each id of the edition with the names of the elements that carry it, for `tp:edition-id()` and its suggestions."""
+        return {value: frozenset(place.element for place in at) for value, at in self.places.items()}
 
 
-def _id_kinds(places: dict[str, list[_IdPlace]]) -> dict[str, frozenset[str]]:
-    """Each id of the edition with the names of the elements that carry it, for the suggestions of a pointer that fails."""
-    return {value: frozenset(place.element for place in at) for value, at in places.items()}
+def _local_name(element: etree._Element) -> str:
+    """`_name` of an element known to be one (not a comment), from its tag: QName's is a third of gathering the ids."""
+    return element.tag.rpartition("}")[2]
 
 
-# A duplicate id's message names this many of its other places; real corpora repeat an id in thousands of files.
+# A message names this many of an id's other places; real corpora repeat an id in thousands of files.
 MAX_PLACES_NAMED = 3
 
 
-def _duplicate_id_problems(places: dict[str, list[_IdPlace]], checked: set[int], source_folder: Path) -> list[Problem]:
-    """Each xml:id used twice, reported at every use in a checked file, in time linear in the number of ids.
-
-    The files of the source folder form the edition, whose ids must be unique across files; a file
-    named from elsewhere (e.g. from another archive, to be imported) is a TEI document of its own,
-    whose ids must be unique within it, though it may point into the edition's registers.
-    """
-    scopes: dict[int, Path] = {}
+def _id_problems(index: _IdIndex, checked: set[int]) -> list[Problem]:
+    """Ids used twice where they must be unique, and ambiguous pointers, reported in the files checked (by id()),
+    in time linear in the number of ids."""
     names: dict[int, str] = {}
-
-    def scope(source: SourceFile) -> Path:
-        if id(source) not in scopes:
-            path = source.path.resolve()
-            scopes[id(source)] = source_folder if path.is_relative_to(source_folder) else path
-        return scopes[id(source)]
 
     def name(source: SourceFile) -> str:
         if id(source) not in names:
             names[id(source)] = display_path(source.path)
         return names[id(source)]
 
-    reported: dict[int, list[tuple[str, _IdPlace, str]]] = defaultdict(list)  # by file: id, place, message
-    for value, all_places in places.items():
-        if len(all_places) < 2:
+    def listed(places: list[_IdPlace], *, lines_only: bool = False) -> str:
+        named = [f"line {place.line}" if lines_only else f"{name(place.source)}:{place.line}" for place in places[:MAX_PLACES_NAMED]]
+        unnamed = len(places) - len(named)
+        return _and_list(named + ([f"{unnamed:,} other place{'s' if unnamed > 1 else ''}"] if unnamed else []))
+
+    found: dict[int, list[tuple[_IdPlace, str, str, str, str]]] = defaultdict(list)  # by file: place, attribute, value, message, rule
+    for at in index.repeated_in_file:
+        for value, place in at:
+            if id(place.source) in checked:
+                others = [other for _, other in at if other is not place]
+                found[id(place.source)].append((place, "xml:id", value, f'xml:id "{value}" of <{place.element}> is used more than once in this file '
+                                                f'(also at {listed(others, lines_only=True)}); an xml:id must be unique within its file', "unique-id"))
+    for value, at in index.edition_wide.items():
+        if len({id(place.source) for place, _ in at}) < 2:
             continue
-        by_scope: dict[Path, list[_IdPlace]] = defaultdict(list)
-        for place in all_places:
-            by_scope[scope(place.source)].append(place)
-        for at in by_scope.values():
-            if len(at) < 2:
-                continue
-            named = [f"{name(place.source)}:{place.line}" for place in at[:MAX_PLACES_NAMED + 1]]
-            for index, place in enumerate(at):
-                if id(place.source) not in checked:
-                    continue
-                others = [name for i, name in enumerate(named) if i != index][:MAX_PLACES_NAMED]
-                unnamed = len(at) - 1 - len(others)
-                listed = ", ".join(others) + (f" and {unnamed:,} other place{'s' if unnamed > 1 else ''}" if unnamed else "")
-                reported[id(place.source)].append((value, place, f'xml:id "{value}" of <{place.element}> is used more than once (also at {listed}); every xml:id must be unique across the edition'))
+        for place, what in at:
+            if id(place.source) in checked:
+                others = [other for other, _ in at if other.source is not place.source]
+                found[id(place.source)].append((place, "xml:id", value, f'{what} "{value}" of <{place.element}> is defined in another file too '
+                                                f'(at {listed(others)}); the id of a register entry or of a document must be unique across the edition', "unique-id"))
+    for pointer in index.pointers:
+        place = pointer.place
+        if id(place.source) not in checked or pointer.target in index.edition_wide:
+            continue
+        holders = index.places.get(pointer.target, [])
+        if len(holders) >= 2:
+            found[id(place.source)].append((place, pointer.attribute, pointer.value, f'{place.element}/@{pointer.attribute} "#{pointer.target}": this file has no xml:id '
+                                            f'"{pointer.target}", and {len(holders):,} other files have one (at {listed(holders)}), so it is not clear which is meant; '
+                                            f'name the file ({pointer.attribute}="FILE.xml#{pointer.target}") or give the element an id of its own', "ambiguous-pointer"))
     problems = []
-    for in_file in reported.values():
-        source = in_file[0][1].source
-        columns = _id_columns(source, {(value, place.line) for value, place, _ in in_file})
-        problems += [Problem(name(source), place.line, next(columns[value, place.line], 1), Severity.ERROR, message, "unique-id")
-                     for value, place, message in in_file]
+    for in_file in found.values():
+        source = in_file[0][0].source
+        columns = _attribute_columns(source, {(attribute, value, place.line) for place, attribute, value, _, _ in in_file})
+        for place, attribute, value, message, rule in in_file:
+            found_columns = columns[attribute, value, place.line]
+            column = found_columns.pop(0) if len(found_columns) > 1 else found_columns[0]
+            problems.append(Problem(name(source), place.line, column, Severity.ERROR, message, rule))
     return problems
 
 
-def _id_columns(source: SourceFile, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], Iterator[int]]:
-    """The columns of each (xml:id, line) in `wanted`, in document order (an id may stand twice on one line),
-    from the file parsed once more (or its held tree)."""
+def _attribute_columns(source: SourceFile, wanted: set[tuple[str, str, int]]) -> dict[tuple[str, str, int], list[int]]:
+    """The columns of each (attribute as written, its value, line) in `wanted`, in document order (an id may stand twice
+    on one line; the last stands for any further problem there), from the file parsed once more (or its held tree)."""
     lines = _SourceLines(source.path)
-    columns: dict[tuple[str, int], list[int]] = {key: [] for key in wanted}
+    columns: dict[tuple[str, str, int], list[int]] = {key: [] for key in wanted}
+    attributes = {attribute for attribute, _, _ in wanted}
     for element in source.tree.getroot().iter(etree.Element):
-        if (key := (element.get(XML_ID), element.sourceline or 1)) in columns:
-            columns[key].append(lines.column(element, "xml:id"))
-    return {key: iter(found) for key, found in columns.items()}
+        for attribute in attributes:
+            key = (attribute, element.get(_expand_xml_name(attribute)), element.sourceline or 1)
+            if key in columns:
+                columns[key].append(lines.column(element, attribute))
+    return {key: found or [1] for key, found in columns.items()}
+
+
+def _and_list(items: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 _MISPLACED = re.compile(r"<\S+> is (not allowed (here, )?inside|allowed inside <\S+>, but not at this point)")
