@@ -31,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -214,21 +215,24 @@ def _read_journal(target: Path, mirror: Path) -> tuple[list[str], int] | None:
     return folders, started
 
 
-def _modified_since(folder: Path, since: int) -> bool:
-    """Whether entries of `folder` may have been added, removed or replaced after `since` (a folder that is gone was)."""
+def _folder_time(path: str) -> int | None:
+    """When entries of the folder `path` were last added, removed or replaced; None when there is no folder.
+    (Strings, not `Path`s: this is called for every folder of the site, and pathlib's joins cost more than the stat.)"""
     try:
-        return os.stat(folder, follow_symlinks=False).st_mtime_ns >= since - _CLOCK_MARGIN_NS
+        status = os.stat(path, follow_symlinks=False)
     except OSError:
-        return True
+        return None
+    return status.st_mtime_ns if stat.S_ISDIR(status.st_mode) else None
 
 
 def _link_modified(source: Path, copy: Path, folders: list[str], since: int) -> None:
     """`_link_differences` for a `copy` that held what `source` holds as of `since`, except in folders of
     either modified after it: only those are read (a folder not in `folders` is new, and read whole)."""
-    known = set(folders)
+    known, limit = set(folders), since - _CLOCK_MARGIN_NS
     for folder in sorted(folders):  # a folder before those inside it
-        if (_modified_since(source / folder, since) or _modified_since(copy / folder, since)) \
-                and (source / folder).is_dir() and (copy / folder).is_dir():  # else the folder around it was modified
+        in_source, in_copy = _folder_time(os.path.join(source, folder)), _folder_time(os.path.join(copy, folder))
+        # A folder missing from either is put right with the folder around it, which was modified.
+        if in_source is not None and in_copy is not None and max(in_source, in_copy) >= limit:
             _link_differences(source / folder, copy / folder, known_below=known, relative=folder)
 
 
@@ -238,17 +242,18 @@ def _folders_now(site: Path, folders: list[str] | None, since: int) -> list[str]
     if folders is None:
         relative = (Path(below).relative_to(site).as_posix() for below, _dirs, _files in os.walk(site))
         return sorted("" if folder == "." else folder for folder in relative)
-    known = set(folders)
+    known, limit = set(folders), since - _CLOCK_MARGIN_NS
     found: set[str] = set()
     pending = sorted(known)
     while pending:
         folder = pending.pop()
-        if folder in found or not (site / folder).is_dir():
+        modified = _folder_time(os.path.join(site, folder)) if folder not in found else None
+        if modified is None:
             continue
         found.add(folder)
-        if folder in known and not _modified_since(site / folder, since):
+        if folder in known and modified < limit:
             continue
-        with os.scandir(site / folder) as entries:
+        with os.scandir(os.path.join(site, folder)) as entries:
             pending.extend(f"{folder}/{e.name}".lstrip("/") for e in entries if e.is_dir(follow_symlinks=False))
     return sorted(found)
 
