@@ -552,18 +552,28 @@ def test_a_rebuild_reads_only_the_folders_modified_since_the_last_build_started(
     assert sorted(set(read)) == [".", ".teipress", "a/deep", "new"]  # not a, whose entries are as they were
 
 
-@pytest.mark.parametrize("journal", [None, b"{not json", b'{"teipress": "0", "started": 0, "mirror": null, "folders": []}'])
-def test_a_missing_or_unsound_journal_has_every_folder_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal: bytes | None) -> None:
+@pytest.mark.parametrize("unsound", ["missing", "not JSON", "of another version", "of another mirror"])
+def test_a_missing_or_unsound_journal_has_every_folder_read(tmp_path: Path, unsound: str) -> None:
+    """Without a journal that fits the mirror (one left by a failed build, by an older teipress ...), the mirror is read whole."""
     from teipress import outputs
 
     site, source = journaled_site(tmp_path)
-    (site / ".teipress" / "folders.json").unlink()
-    if journal is not None:
-        (site / ".teipress" / "folders.json").write_bytes(journal)
+    journal = site / ".teipress" / "folders.json"
     mirror = tmp_path / "out" / ".html.mirror"
-    (mirror / "b" / "three.txt").unlink()  # a change the journal cannot tell (the folders' times are put back)
+    if unsound == "missing":
+        journal.unlink()
+    elif unsound == "not JSON":
+        journal.write_bytes(b"{not json")
+    elif unsound == "of another version":
+        journal.write_text(journal.read_text(encoding="utf-8").replace(f'"{outputs.__version__}"', '"0.0.1"'), encoding="utf-8")
+    else:
+        shutil.copytree(mirror, mirror.with_name("copy"), copy_function=os.link)
+        shutil.rmtree(mirror)
+        mirror.with_name("copy").rename(mirror)
+    (mirror / "b" / "three.txt").unlink()  # a change the folders' times do not tell (they are put back)
     (mirror / "b" / "three.txt").write_text("stale", encoding="utf-8")
-    os.utime(mirror / "b", ns=(10**9, 10**9))
+    for folder in (mirror, mirror / "b"):
+        os.utime(folder, ns=(10**9, 10**9))
     with outputs.replaced_folder(site, source=source, keep_previous=True) as staging:
         assert files_below(staging) == files_below(site)
 
