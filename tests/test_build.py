@@ -505,8 +505,88 @@ def test_a_rebuild_started_from_the_mirror_holds_exactly_what_a_copy_would(tmp_p
         seen = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
         assert (staging / "kept.txt").stat().st_ino == (site / "kept.txt").stat().st_ino
     assert seen == before
-    assert sorted(before) == [".teipress/output.json", "added.txt", "changed.txt", "folder/inner.txt", "kept.txt"]
+    assert sorted(before) == [".teipress/folders.json", ".teipress/output.json", "added.txt", "changed.txt", "folder/inner.txt", "kept.txt"]
     assert before["changed.txt"] == b"new bytes"
+
+
+def files_below(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def journaled_site(tmp_path: Path) -> tuple[Path, Path]:
+    """A site of a few folders written, left alone for a while (every folder of it and its mirror last modified well
+    before now), then written again with one file in a new folder; the mirror is the folder the second swap retired."""
+    from teipress.outputs import replaced_folder
+
+    site, source = tmp_path / "out" / "html", tmp_path / "tei"
+    source.mkdir()
+    with replaced_folder(site, source=source, keep_previous=True) as staging:
+        for name in ("kept.txt", "a/one.txt", "a/deep/two.txt", "b/three.txt"):
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_text(name, encoding="utf-8")
+    long_ago = time.time_ns() - 10**11
+    for root in (site, tmp_path / "out" / ".html.mirror"):
+        for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+            os.utime(folder, ns=(long_ago, long_ago))
+    with replaced_folder(site, source=source, keep_previous=True) as staging:
+        (staging / "new").mkdir()
+        (staging / "new" / "four.txt").write_text("four", encoding="utf-8")
+    return site, source
+
+
+def test_a_rebuild_reads_only_the_folders_modified_since_the_last_build_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The journal (.teipress/folders.json) lists the site's folders: the mirror is brought up to date reading only
+    the folders modified since the build that made the site started, here by hand, and holds what the site holds."""
+    from teipress import outputs
+
+    site, source = journaled_site(tmp_path)
+    assert json.loads((site / ".teipress" / "folders.json").read_bytes())["folders"] == ["", ".teipress", "a", "a/deep", "b", "new"]
+    shutil.rmtree(site / "b")  # removed by hand: the staging folder must not bring it back
+    (site / "a" / "deep" / "two.txt").unlink()
+    (site / "a" / "deep" / "two.txt").write_text("changed by hand", encoding="utf-8")
+    read: list[str] = []
+    link_differences = outputs._link_differences
+    monkeypatch.setattr(outputs, "_link_differences", lambda source, copy, **kw: (read.append(source.relative_to(site).as_posix()), link_differences(source, copy, **kw))[1])
+    with outputs.replaced_folder(site, source=source, keep_previous=True) as staging:
+        assert files_below(staging) == files_below(site)
+    assert sorted(set(read)) == [".", ".teipress", "a/deep", "new"]  # not a, whose entries are as they were
+
+
+@pytest.mark.parametrize("unsound", ["missing", "not JSON", "of another version", "of another mirror"])
+def test_a_missing_or_unsound_journal_has_every_folder_read(tmp_path: Path, unsound: str) -> None:
+    """Without a journal that fits the mirror (one left by a failed build, by an older teipress ...), the mirror is read whole."""
+    from teipress import outputs
+
+    site, source = journaled_site(tmp_path)
+    journal = site / ".teipress" / "folders.json"
+    mirror = tmp_path / "out" / ".html.mirror"
+    if unsound == "missing":
+        journal.unlink()
+    elif unsound == "not JSON":
+        journal.write_bytes(b"{not json")
+    elif unsound == "of another version":
+        journal.write_text(journal.read_text(encoding="utf-8").replace(f'"{outputs.__version__}"', '"0.0.1"'), encoding="utf-8")
+    else:
+        shutil.copytree(mirror, mirror.with_name("copy"), copy_function=os.link)
+        shutil.rmtree(mirror)
+        mirror.with_name("copy").rename(mirror)
+    (mirror / "b" / "three.txt").unlink()  # a change the folders' times do not tell (they are put back)
+    (mirror / "b" / "three.txt").write_text("stale", encoding="utf-8")
+    for folder in (mirror, mirror / "b"):
+        os.utime(folder, ns=(10**9, 10**9))
+    with outputs.replaced_folder(site, source=source, keep_previous=True) as staging:
+        assert files_below(staging) == files_below(site)
+
+
+def test_a_folder_removed_by_hand_from_the_site_is_written_again(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    build(source, tmp_path / "out")
+    site = tmp_path / "out" / "html"
+    shutil.rmtree(site / "documents")
+    build(source, tmp_path / "out")
+    build(source, tmp_path / "clean")
+    assert site_files(site) == site_files(tmp_path / "clean" / "html")
 
 
 def test_folders_of_killed_builds_are_removed(tmp_path: Path) -> None:

@@ -8,8 +8,10 @@ every text node of the passage and keeps those of the reading text, as the speci
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
+from pathlib import Path
 
 from lxml import etree
 
@@ -132,3 +134,41 @@ def test_a_dated_event_keeps_the_words_around_its_date_not_its_whole_passage() -
     assert events[1] == ("1863-08-02", "… am 1. August in Luzern, am 2. August in Luzern, am 3. August in …")
     assert events[29] == ("1863-08-30", "… am 29. August in Luzern, am 30. August in Luzern, zuletzt in Bern.")
     assert events[30] == ("1863-09-01", "Am 1. September ruhte man.")
+
+
+# --- the store of facts: which register entries a change concerns ---------------------------------------
+
+
+def facts_file(document_id: str, date: str, mentions: list[tuple[str, str]]) -> str:
+    """A document's facts as html/summary.xsl writes them: its sender, and mentions (entity, words after it)."""
+    marks = "".join(f'<mention entity="{entity}" kind="person" anchor="p1" surface="{entity}" after="{after}"/>' for entity, after in mentions)
+    return (f'<?xml version="1.0" encoding="UTF-8"?><document xmlns="https://teipress.org/ns/site" id="{document_id}" type="letter" title="A letter"'
+            f' date="{date}" sort="{date}" year="{date[:4]}"><sender ref="sender">Sender</sender>'
+            f'<facts xmlns="https://teipress.org/ns/facts" document="{document_id}">{marks}</facts></document>')
+
+
+def test_the_store_names_only_the_entries_whose_pages_a_change_concerns(tmp_path: Path) -> None:
+    from teipress.factstore import FACTS_DIR, FactsStore
+
+    (tmp_path / FACTS_DIR).mkdir(parents=True)
+
+    def update(facts: dict[str, str]) -> list[str]:
+        for document_id, xml in facts.items():
+            (tmp_path / FACTS_DIR / f"{document_id}.xml").write_text(xml, encoding="utf-8")
+        with FactsStore(tmp_path) as store:
+            affected = store.update(tmp_path, {document_id: hashlib.sha256(xml.encode()).hexdigest() for document_id, xml in facts.items()}, store.meta("build") or "")
+            assert store.document_counts() == {entity: sum(f'"{entity}"' in xml for xml in facts.values()) for entity in ("sender", "alma", "bert", "cleo")
+                                               if any(f'"{entity}"' in xml for xml in facts.values())}
+        return sorted(affected)
+
+    one = [("alma", " wrote"), ("bert", " came")]
+    assert update({"a": facts_file("a", "1950-01-01", one), "b": facts_file("b", "1950-02-02", [("cleo", "")])}) == ["alma", "bert", "cleo", "sender"]
+    # Unchanged facts of a changed source (a sentence far from any mention): no entry.
+    assert update({"a": facts_file("a", "1950-01-01", one) + " ", "b": facts_file("b", "1950-02-02", [("cleo", "")])}) == []
+    # A mention's context: its entry only; a new mention: its entry.
+    assert update({"a": facts_file("a", "1950-01-01", [("alma", " wrote to"), ("bert", " came"), ("cleo", "")]),
+                   "b": facts_file("b", "1950-02-02", [("cleo", "")])}) == ["alma", "cleo"]
+    # Another date (the letter moves in every entry's list): all it names, before and after.
+    assert update({"a": facts_file("a", "1951-01-01", one), "b": facts_file("b", "1950-02-02", [("cleo", "")])}) == ["alma", "bert", "cleo", "sender"]
+    # A letter gone: all it named.
+    assert update({"a": facts_file("a", "1951-01-01", one)}) == ["cleo", "sender"]

@@ -15,8 +15,10 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +26,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+import teipress
 from teipress import export as exporter
 from teipress import html as site_writer
 from teipress import pdf as pdf_writer
@@ -213,6 +216,68 @@ def test_a_killed_pdf_worker_ends_the_build_naming_its_document(edition: Path, m
     result = run("build", "--pdf", "--no-validate", "-q", "-j", "2")
     assert (result.exit_code, result.output.splitlines()) == (2, [WORKER_KILLED])
     assert_left_as_it_was(edition, before)
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes below `pid` that have not ended (a zombie has), read from /proc."""
+    children: dict[int, set[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and alive(int(entry.name)):
+            try:
+                parent = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, set()).add(int(entry.name))
+    found: set[int] = set()
+    pending = [pid]
+    while pending:
+        below = children.get(pending.pop(), set()) - found
+        found |= below
+        pending.extend(below)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def until(condition: object, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads the processes from /proc (Linux)")
+def test_the_workers_of_a_killed_build_end_with_it(tmp_path: Path) -> None:
+    """`kill -9` of a build leaves no worker typesetting for no one (workers.die_with_parent)."""
+    shutil.copytree(SITE_FIXTURE, tmp_path / "tei")
+    (tmp_path / "tmp").mkdir()
+    environment = {**os.environ, "TMPDIR": str(tmp_path / "tmp"), "PYTHONPATH": str(Path(teipress.__file__).parents[1])}
+    build = subprocess.Popen([sys.executable, "-c", "from teipress.cli import main; main()", "--root", str(tmp_path),
+                              "build", "--pdf", "--no-validate", "-q", "-j", "2"], env=environment,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    try:
+        # A worker notes its task in the pool's ledger (tmp/tp-*/PID) once it is set up and at work.
+        working = lambda: [p for p in (tmp_path / "tmp").glob("tp-*/*") if p.name.isdigit()]  # noqa: E731
+        assert until(working, 120), "no worker of the build began to typeset"
+        workers = descendants(build.pid)
+        assert {int(p.name) for p in working()} <= workers
+        build.kill()
+        build.wait()
+        assert until(lambda: not any(alive(pid) for pid in workers), 5), \
+            f"still running 5 s after their build was killed: {sorted(pid for pid in workers if alive(pid))}"
+    finally:
+        build.kill()
+        for pid in workers | descendants(build.pid):
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 # --- a full disk --------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -140,3 +141,31 @@ def test_the_site_has_the_guide_page_linked_from_every_footer(tmp_path) -> None:
     for path, link in ((site / "index.html", "guide.html"), (site / "documents" / f"{LETTER}.html", "../guide.html")):
         footer = lxml.html.parse(str(path)).getroot().xpath("//footer//a/@href")
         assert link in footer, (path, footer)
+
+
+def test_the_guide_kept_between_builds_is_made_again_when_the_schema_changes(tmp_path: Path) -> None:
+    """A build keeps the site's guide in its store of facts under `schema_guide_key`: a key over the schema's bytes."""
+    from teipress.guide import schema_guide_key
+
+    changed = tmp_path / "teipress.rng"
+    changed.write_bytes(SCHEMA_FILE.read_bytes().replace(b"</grammar>", b"<!-- a change --></grammar>"))
+    assert changed.read_bytes() != SCHEMA_FILE.read_bytes()
+    assert [schema_guide_key(SCHEMA_FILE), schema_guide_key(changed)] == [schema_guide_key(SCHEMA_FILE), schema_guide_key(changed)]
+    assert schema_guide_key(changed) != schema_guide_key(SCHEMA_FILE)
+
+
+def test_a_build_reads_the_schema_for_its_guide_only_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from teipress import guide
+    from teipress.build import build_edition
+    from teipress.config import load_config
+
+    shutil.copytree(REPO / "tests" / "fixtures" / "site" / "edition", tmp_path / "tei")
+    config = load_config(tmp_path)
+    build_edition(config, formats={"html"}, validate=False)
+    first = (config.html_dir / "guide.html").read_bytes()
+    monkeypatch.setattr(guide, "read_guide", lambda schema: pytest.fail("the schema was read again for the guide"))
+    guide._cached_guide_xml.cache_clear()
+    build_edition(config, formats={"html"}, validate=False)
+    assert (config.html_dir / "guide.html").read_bytes() == first

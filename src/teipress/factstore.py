@@ -101,7 +101,9 @@ class FactsStore:
     def update(self, site: Path, facts_keys: Mapping[str, str], previous_build: str) -> set[str]:
         """Hold exactly the documents `facts_keys` (id: facts key), reading the facts files of those whose key changed.
 
-        Returns the register entries that the changed, added or removed documents name, before or after the change.
+        Returns the register entries whose pages the changed, added or removed documents' facts concern: those such a
+        document names, before or after the change, where what the entry's page shows of it changed (all it names when
+        its title, date or place in the reading order changed).
         `previous_build` is the token the site's manifest keeps of the store it was built with (`build`): when the
         store is not that one (a site written by other code, a store made anew), what it kept of the pages in the
         site is forgotten, so that every page's source is made and compared."""
@@ -114,8 +116,9 @@ class FactsStore:
         gone = [document_id for document_id in known if document_id not in facts_keys]
         affected: set[str] = set()
         parser = safe_parser()
+        shown_before: dict[str, tuple[str | None, dict[str, list[tuple[int, str]]]]] = {}
         for document_id in (*changed, *gone):
-            affected.update(entity for (entity,) in self.db.execute("SELECT DISTINCT entity FROM part WHERE document = ?", (document_id,)))
+            shown_before[document_id] = self._shown(document_id)
             self.db.execute("DELETE FROM part WHERE document = ?", (document_id,))
             self.db.execute("DELETE FROM document WHERE id = ?", (document_id,))
         for document_id in changed:
@@ -132,12 +135,26 @@ class FactsStore:
             self.db.executemany("INSERT INTO part VALUES (?, ?, ?, ?, ?)", [
                 (entity, document_id, mention, position, etree.tostring(element, encoding="unicode", with_tail=False))
                 for position, (entity, mention, element) in enumerate(parts)])
-            affected.update(entity for entity, _mention, _element in parts)
+        for document_id, (attributes_before, parts_before) in shown_before.items():
+            attributes_now, parts_now = self._shown(document_id)
+            if attributes_now != attributes_before:  # its title, date or place in the reading order: on every entry's page
+                affected.update(parts_before, parts_now)
+            else:
+                affected.update(entity for entity in {*parts_before, *parts_now} if parts_before.get(entity) != parts_now.get(entity))
         for entity in affected:
             (count,) = self.db.execute("SELECT COUNT(DISTINCT document) FROM part WHERE entity = ?", (entity,)).fetchone()
             self.db.execute("INSERT OR REPLACE INTO named VALUES (?, ?)", (entity, count))
         self.db.execute("DELETE FROM named WHERE documents = 0")
         return affected
+
+    def _shown(self, document_id: str) -> tuple[str | None, dict[str, list[tuple[int, str]]]]:
+        """What the entries' pages show of a document (`documents_naming`): its attributes (None: not in the store),
+        and by entry its parts in order, each a correspondent (0) or a mention (1) with its XML."""
+        row = self.db.execute("SELECT attributes FROM document WHERE id = ?", (document_id,)).fetchone()
+        parts: dict[str, list[tuple[int, str]]] = {}
+        for entity, mention, xml in self.db.execute("SELECT entity, mention, xml FROM part WHERE document = ? ORDER BY position", (document_id,)):
+            parts.setdefault(entity, []).append((mention, xml))
+        return (row[0] if row else None), parts
 
     def document_counts(self) -> dict[str, int]:
         """How many documents name each entry (in their text or as a correspondent)."""

@@ -342,11 +342,16 @@ def _write_aggregates(staging: Path, store: FactsStore, edition_xml: bytes, regi
     Each page has a key over the part of the facts it shows (the home page no mentions ...): a
     page whose key is unchanged since the last build is kept.
     """
-    from .guide import schema_guide_xml
+    from .guide import schema_guide_key, schema_guide_xml
 
+    guide_key = schema_guide_key()
+    guide = store.cached("schema-guide", guide_key)
+    if not isinstance(guide, str):
+        guide = schema_guide_xml().decode("utf-8")
+        store.keep("schema-guide", guide_key, guide)
     below = {"site_root": "../", "documents_base": "../documents/"}
     pages = [SitePage("search.html", str(_stylesheet(config, "html/search-page.xsl")), None, {"site_root": "", "documents_base": "documents/"}),
-             SitePage("guide.html", str(_stylesheet(config, "html/guide.xsl")), schema_guide_xml().decode("utf-8"), {"site_root": "", "documents_base": "documents/"}),
+             SitePage("guide.html", str(_stylesheet(config, "html/guide.xsl")), guide, {"site_root": "", "documents_base": "documents/"}),
              # The scripts' words, one file every page loads (html/layout.xsl) rather than a copy in each page.
              SitePage(f"assets/messages-{config.language}.js", str(_stylesheet(config, "html/messages-script.xsl")), None, {"site_root": "", "documents_base": "documents/"})]
     # An edition's page made of one of its divisions reads edition.xml, a Markdown page its own HTML.

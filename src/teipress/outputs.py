@@ -13,7 +13,11 @@ becomes one `OutputError` naming the file (as it would be in the target) and the
 The folder a swap retires is kept as `.NAME.mirror` (hard links: no file's bytes twice on disk): the
 next build brings it up to date, linking only the files whose inode differs from the target's and
 removing those the target no longer has, which costs a directory read per folder instead of a link
-and an unlink per file of the site (a tenth of the time at 60,000 files).
+and an unlink per file of the site (a tenth of the time at 60,000 files). The folder's journal
+(`.teipress/folders.json`) spares even most of those reads: it lists the folder's folders, when the
+build that wrote it started and which folder it retired (the mirror to be); a folder of the target or
+the mirror not modified since that start (its modification time says so) holds the same entries in both,
+so only the others are read. Without a journal that fits the mirror, every folder is read.
 
 Names: one function gives every published file its name (`documents/{name}.html`, `{name}.pdf`,
 `{name}.xml` of the exports), unique, safe, the same in every output, reported when it had to change.
@@ -27,6 +31,8 @@ import json
 import os
 import re
 import shutil
+import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,6 +53,10 @@ RESERVED_NAMES = {"edition": "the book, edition.pdf", "edition-corpus": "the cor
 MAX_NAME_LENGTH = 100
 # The sibling folders of a build keep at most this much of the target's name, so that they never get too long.
 _SIBLING_NAME_LENGTH = 40
+JOURNAL_FILE = Path(MARKER) / "folders.json"
+# A folder's modification time comes from the kernel's coarse clock, which may lag `time.time_ns()` by a tick:
+# a folder modified this shortly before a build started is taken as modified by the build (only a directory read more).
+_CLOCK_MARGIN_NS = 1_000_000_000
 
 
 # --- ownership --------------------------------------------------------------------------------------
@@ -101,11 +111,15 @@ def replaced_folder(target: Path, *, source: Path, force: bool = False, keep_pre
     target = target.resolve()
     check_output_folder(target, source=source, force=force)
     staging = _sibling(target, "building")
+    started = time.time_ns()
     try:
         _remove_abandoned(target)
-        _start(staging, target if keep_previous and target.is_dir() else None, _mirror(target))
+        previous = target if keep_previous and target.is_dir() else None
+        folders = _start(staging, previous, _mirror(target))
         yield staging
         write_atomic(staging / OWNER_FILE, json.dumps({"teipress": __version__}) + "\n")
+        if keep_previous:
+            write_atomic(staging / JOURNAL_FILE, _journal(staging, folders, started, retired=previous))
         _swap(staging, target, keep_mirror=keep_previous)
     except BaseException as error:
         if not (keep_previous and _kept_as_mirror(staging, target)):
@@ -135,7 +149,9 @@ def _mirror(target: Path) -> Path:
     return target.parent / f".{target.name[:_SIBLING_NAME_LENGTH]}.mirror"
 
 
-def _start(staging: Path, previous: Path | None, mirror: Path) -> None:
+def _start(staging: Path, previous: Path | None, mirror: Path) -> list[str] | None:
+    """Make `staging` a copy of `previous` (or an empty folder); return the folders it holds when the
+    previous build's journal told them (relative POSIX paths, "" the folder itself), else None."""
     try:
         staging.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError as error:  # a file stands where a folder must be
@@ -143,7 +159,7 @@ def _start(staging: Path, previous: Path | None, mirror: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     if previous is None:
         staging.mkdir()
-        return
+        return [""]
     if is_output_folder(mirror) and not mirror.is_symlink():
         try:
             os.replace(mirror, staging)  # taken by one build only, also when two run at once
@@ -151,8 +167,13 @@ def _start(staging: Path, previous: Path | None, mirror: Path) -> None:
             pass
         else:
             try:
-                _link_differences(previous, staging)
-                return
+                journal = _read_journal(previous, staging)
+                if journal is None:
+                    _link_differences(previous, staging)
+                    return None
+                folders, started = journal
+                _link_modified(previous, staging, folders, started)
+                return folders
             except OSError:
                 shutil.rmtree(staging, ignore_errors=True)  # copied whole below
     try:
@@ -161,14 +182,89 @@ def _start(staging: Path, previous: Path | None, mirror: Path) -> None:
         # No hard links on this file system: a real copy (which fails, too, on a full or read-only disk).
         shutil.rmtree(staging, ignore_errors=True)
         shutil.copytree(previous, staging, symlinks=True)
+    return None
 
 
-def _link_differences(source: Path, copy: Path) -> None:
+def _folder_identity(folder: Path) -> list[int]:
+    status = os.stat(folder, follow_symlinks=False)
+    return [status.st_dev, status.st_ino]
+
+
+def _journal(site: Path, folders: list[str] | None, started: int, *, retired: Path | None) -> str:
+    """The journal of the build that started at `started` and leaves `site` (see the module's docstring):
+    `retired`, the folder it replaces, becomes the next build's mirror."""
+    return json.dumps({
+        "teipress": __version__,
+        "started": started,
+        "mirror": _folder_identity(retired) if retired is not None else None,
+        "folders": _folders_now(site, folders, started),
+    }, separators=(",", ":"))
+
+
+def _read_journal(target: Path, mirror: Path) -> tuple[list[str], int] | None:
+    """The folders of `target` and when the build that wrote it started, if its journal is sound and names `mirror`."""
+    try:
+        journal = json.loads((target / JOURNAL_FILE).read_bytes())
+        if journal["mirror"] != _folder_identity(mirror) or journal["teipress"] != __version__:
+            return None
+        folders, started = journal["folders"], journal["started"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not (isinstance(started, int) and isinstance(folders, list) and all(isinstance(f, str) for f in folders)):
+        return None
+    return folders, started
+
+
+def _folder_time(path: str) -> int | None:
+    """When entries of the folder `path` were last added, removed or replaced; None when there is no folder.
+    (Strings, not `Path`s: this is called for every folder of the site, and pathlib's joins cost more than the stat.)"""
+    try:
+        status = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return status.st_mtime_ns if stat.S_ISDIR(status.st_mode) else None
+
+
+def _link_modified(source: Path, copy: Path, folders: list[str], since: int) -> None:
+    """`_link_differences` for a `copy` that held what `source` holds as of `since`, except in folders of
+    either modified after it: only those are read (a folder not in `folders` is new, and read whole)."""
+    known, limit = set(folders), since - _CLOCK_MARGIN_NS
+    for folder in sorted(folders):  # a folder before those inside it
+        in_source, in_copy = _folder_time(os.path.join(source, folder)), _folder_time(os.path.join(copy, folder))
+        # A folder missing from either is put right with the folder around it, which was modified.
+        if in_source is not None and in_copy is not None and max(in_source, in_copy) >= limit:
+            _link_differences(source / folder, copy / folder, known_below=known, relative=folder)
+
+
+def _folders_now(site: Path, folders: list[str] | None, since: int) -> list[str]:
+    """The folders of `site` (relative POSIX paths): `folders` it held when the build started at `since`,
+    without those gone, with those below a folder modified since; all found by a walk when not known."""
+    if folders is None:
+        relative = (Path(below).relative_to(site).as_posix() for below, _dirs, _files in os.walk(site))
+        return sorted("" if folder == "." else folder for folder in relative)
+    known, limit = set(folders), since - _CLOCK_MARGIN_NS
+    found: set[str] = set()
+    pending = sorted(known)
+    while pending:
+        folder = pending.pop()
+        modified = _folder_time(os.path.join(site, folder)) if folder not in found else None
+        if modified is None:
+            continue
+        found.add(folder)
+        if folder in known and modified < limit:
+            continue
+        with os.scandir(os.path.join(site, folder)) as entries:
+            pending.extend(f"{folder}/{e.name}".lstrip("/") for e in entries if e.is_dir(follow_symlinks=False))
+    return sorted(found)
+
+
+def _link_differences(source: Path, copy: Path, *, known_below: set[str] | None = None, relative: str = "") -> None:
     """Make `copy` (a hard-linked copy of an earlier state of `source`) hold what `source` holds now.
 
     A name whose entry has the same inode in both is the same file (the copy's link keeps that inode
     in use, so no other file can have its number): only the others are linked or removed. Directory
-    entries tell inodes and kinds without a stat of each file.
+    entries tell inodes and kinds without a stat of each file. A folder of both named in `known_below`
+    (paths relative to `relative`'s root) is left to the caller, which knows whether it changed.
     """
     with os.scandir(source) as entries:
         wanted = {entry.name: entry for entry in entries}
@@ -184,6 +280,8 @@ def _link_differences(source: Path, copy: Path) -> None:
         if entry.is_dir(follow_symlinks=False):
             if name not in present:
                 os.mkdir(copy / name)
+            elif known_below is not None and f"{relative}/{name}".lstrip("/") in known_below:
+                continue
             _link_differences(Path(entry.path), copy / name)
         elif name not in present:
             os.link(entry.path, copy / name, follow_symlinks=False)
@@ -242,8 +340,12 @@ def _keep_mirror(target: Path, retired: Path) -> None:
         if retired.exists():
             os.replace(retired, mirror)
         else:
+            copied = time.time_ns()
             shutil.copytree(target, mirror, symlinks=True, copy_function=os.link)
-    except OSError:
+            # The copy is the target as of `copied`: the journal says so, for the next build to read little.
+            folders = json.loads((target / JOURNAL_FILE).read_bytes())["folders"]
+            write_atomic(target / JOURNAL_FILE, _journal(target, folders, copied, retired=mirror))
+    except (OSError, ValueError, KeyError, OutputError):
         shutil.rmtree(mirror, ignore_errors=True)  # no mirror: the next build copies the folder whole
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import TransformError
+from .workers import parent_death_signal
 from .xmlio import write_atomic
 
 BUNDLE = "pagefind"
@@ -114,7 +115,8 @@ def _index_chunk(executable: str, site: Path, chunk: int, document_ids: list[str
     glob = "documents/{" + ",".join(document_ids) + "}.html"  # ids are [A-Za-z0-9._-] (outputs.output_names)
     command = [executable, "--site", str(site), "--glob", glob, "--output-path", str(building), "--force-language", language, "--silent"]
     try:
-        finished = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False)
+        finished = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False,
+                                  preexec_fn=parent_death_signal())
     except OSError as error:
         raise TransformError(f"Pagefind could not be started ({executable}): {error}") from error
     if finished.returncode != 0:

@@ -5,15 +5,23 @@ state, which is not fork-safe). When the system kills a worker (out of memory, `
 `concurrent.futures` fails the pending tasks at once with `BrokenProcessPool`, where
 `multiprocessing.Pool` would wait forever. `WorkerPool` turns that into one `WorkerDied` naming what
 the dead worker was working on: each worker notes its current task in a ledger file of its own.
+
+A worker dies with the process that started it (`die_with_parent`): a `teipress build` killed with
+SIGKILL cannot shut its pool down, and its workers would go on typesetting for no one.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import shutil
 import signal
+import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,7 +55,7 @@ class WorkerPool:
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
-                                   initargs=(str(self.ledger), self.initializer, self.initargs))
+                                   initargs=(os.getpid(), str(self.ledger), self.initializer, self.initargs))
 
     def restart(self) -> None:
         """Fresh worker processes (the old ones finish first), e.g. to let go of memory a library keeps."""
@@ -100,13 +108,68 @@ def _cause(exit_code: int | None) -> str:
     return "ended" if exit_code is None else f"ended with exit code {exit_code}"
 
 
+# --- a child process dies with its parent ------------------------------------------------------------
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# How often a child without prctl looks whether its parent still lives.
+PARENT_POLL_SECONDS = 1.0
+
+
+def _load_prctl() -> Callable[..., int] | None:
+    """Linux's prctl, loaded once here: a child between fork and exec (`parent_death_signal`) must not load a library."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+_prctl = _load_prctl()
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """End this process when the process `parent_pid` that started it dies, however it dies.
+
+    Linux sends SIGKILL at the parent's death (PR_SET_PDEATHSIG; strictly at the end of the thread that
+    started this process, so a pool lives in one thread of its parent). A parent that died before this call
+    is seen by the parent's pid: this process has been handed over to another. Elsewhere a daemon thread
+    looks for that every PARENT_POLL_SECONDS."""
+    if _prctl is not None and _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+        if os.getppid() != parent_pid:
+            os._exit(1)
+        return
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="teipress-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def parent_death_signal() -> Callable[[], None] | None:
+    """A `preexec_fn` for `subprocess` that has the program killed when this process dies, or None where the
+    system cannot do that (a program is not a Python process that could poll)."""
+    if _prctl is None:
+        return None
+    prctl, parent_pid = _prctl, os.getpid()
+
+    def set_signal() -> None:
+        if prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0 and os.getppid() != parent_pid:
+            os._exit(1)
+
+    return set_signal
+
+
 # --- in the worker processes ---------------------------------------------------------------------
 
 _ledger_entry: Path | None = None
 
 
-def _start_worker(ledger: str, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+def _start_worker(parent_pid: int, ledger: str, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
     global _ledger_entry
+    die_with_parent(parent_pid)
     _ledger_entry = Path(ledger) / str(os.getpid())
     initializer(*initargs)
 
