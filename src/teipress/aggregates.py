@@ -117,9 +117,9 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
     `register_index` holds the entries of `registers_xml`, from which each page gets its own (RegisterIndex.subset_of).
     `params` are the layout's parameters (site title, language, customisation), `stylesheet`
     resolves a stylesheet's name (the edition's own one if it has one), `map_units` runs tasks in
-    the worker processes, `plans` makes the register plan when it is not cached. Unchanged pages (same key in `old_pages`, file present) are kept; every
-    page's key goes into `new_pages`. Returns the paths written; removes the register pages and data
-    of entries that are gone.
+    the worker processes, `plans` makes the register plan when it is not cached. Unchanged pages
+    (same key in `old_pages`, file present) are kept; every page's key goes into `new_pages`.
+    Returns the paths written; removes the register pages and data of entries that are gone.
     """
     write_if_changed(staging / REGISTERS_FILE, registers_xml)
     write_if_changed(staging / EDITION_FILE, edition_xml)
@@ -389,7 +389,7 @@ def write_aggregate_pages(staging: Path, store: FactsStore, registers_xml: bytes
         written = _render_units(staging, iter(units), site_key, map_units, old_pages, new_pages, kept, 1)
     overviews = staging / "overviews"
     for path in (*staging.glob("documents-*.html"), *(staging / "chronology").glob("*.html"), *overviews.glob("correspondents-*.html"),
-                 *overviews.glob("places-*.html"), overviews / "places-map.js"):
+                 *overviews.glob("places-*.html")):
         if path.is_file() and path not in kept:
             path.unlink()
     return written
