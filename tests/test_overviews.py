@@ -398,6 +398,7 @@ def test_the_table_of_places_has_pages_the_first_with_the_map(tmp_path: Path, mo
             assert bar.xpath(".//a[@aria-current='page']/@href") == [name]
         assert len(page.xpath("//nav[contains(@class, 'place-pages')]")) == 2
         assert page.xpath("//nav[contains(@class, 'place-pages')][1]//a/text()")[number - 1] == ["1–4", "5–6"][number - 1]
+        assert len(places(site / "overviews" / name)) == [4, 2][number - 1]
         assert bool(page.xpath("//div[@class='tp-map']")) == (name == "places.html")
         assert ("places-map.js" in page.xpath("//head/script/@src")) == (name == "places.html")
     assert [place["id"] for place in map_places(site)] == mapped
@@ -407,6 +408,29 @@ def test_the_table_of_places_has_pages_the_first_with_the_map(tmp_path: Path, mo
     build(tmp_path / "tei", tmp_path / "out")
     assert [path.name for path in (site / "overviews").glob("places*.html")] == ["places.html"]
     assert parse(site / "overviews" / "places.html").xpath("//nav[contains(@class, 'place-pages')]") == []
+
+
+def test_the_pages_of_pairs_and_places_are_counted_as_the_overviews_list_them(tmp_path: Path) -> None:
+    """The parent counts the tables' pairs and places from the overviews' site file without Saxon, as the stylesheets make them:
+    a pair whoever wrote, no pair for an essay's author, a correspondent without a side paired with every other party, a
+    name's whitespace normalised; a place by its id or its label @n, never an entry of another kind."""
+    from teipress.factstore import FactsStore
+
+    s, f = aggregates.SITE_NS, aggregates.FACTS_NS
+    documents = [
+        '<sender ref="a">A</sender><addressee ref="b">B</addressee><from ref="p1">P</from><to ref="x">X</to>',
+        '<sender ref="b">B</sender><addressee ref="a">A</addressee><f:facts><f:mention kind="place" entity="P  Label"/></f:facts>',
+        '<sender ref="a" role="author">A</sender><addressee ref="c">C</addressee><f:facts><f:mention kind="person" entity="p3"/></f:facts>',
+        '<correspondent>  Carl\n Dee </correspondent><correspondent ref="a">A</correspondent>',
+        '<sender>Carl Dee</sender><addressee ref="a">A</addressee>',
+    ]
+    overview = tmp_path / "overviews.xml"
+    overview.write_text(f'<site xmlns="{s}" xmlns:f="{f}">' + "".join(f"<document>{parties}</document>" for parties in documents) + "</site>", encoding="utf-8")
+    registers = (b'<standOff xmlns="http://www.tei-c.org/ns/1.0"><listPlace><place xml:id="p1"/><place xml:id="p2" n="P Label"/><place xml:id="p3"/></listPlace>'
+                 b'<listPerson><person xml:id="x"/></listPerson></standOff>')
+    with FactsStore(tmp_path) as store:
+        assert aggregates._overview_counts(overview, registers, store, "key") == (2, 2)  # {a, b}, {Carl Dee, a}; p1, p2
+        assert aggregates._overview_counts(overview, b"<nothing/>", store, "key") == (2, 2)  # the same places named: counted before
 
 
 def test_the_time_overview_charts_the_years_that_hold_the_documents_and_tables_a_stray_one(tmp_path: Path) -> None:
