@@ -123,7 +123,7 @@
   <!-- The table's pages by the numbers of the pairs each lists, when it has more than one. -->
   <xsl:template name="tp:pair-pages">
     <xsl:if test="$tp:pair-pages gt 1">
-      <nav class="entry-pages pair-pages" aria-label="{tp:message('overview.pair-pages')}">
+      <nav class="initials pair-pages" aria-label="{tp:message('overview.pair-pages')}">
         <ul>
           <xsl:for-each select="1 to $tp:pair-pages">
             <li>

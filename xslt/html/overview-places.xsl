@@ -126,7 +126,7 @@
   <!-- The table's pages by the numbers of the places each lists, when it has more than one (as the table of pairs'). -->
   <xsl:template name="tp:place-pages">
     <xsl:if test="$tp:place-pages gt 1">
-      <nav class="entry-pages place-pages" aria-label="{tp:message('overview.place-pages')}">
+      <nav class="initials place-pages" aria-label="{tp:message('overview.place-pages')}">
         <ul>
           <xsl:for-each select="1 to $tp:place-pages">
             <li>
