@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,9 +103,22 @@ def test_correspondents_overview_draws_each_pair_once_with_its_letters_and_links
     assert [line.get("stroke-width") for line in page.xpath("//svg//*[local-name()='line'][@class='edge']")] == ["10"]
 
 
+def map_places(site: Path) -> list[dict[str, object]]:
+    """The places of the overview's map, from the script of their own that its first page loads."""
+    script = (site / "overviews" / "places-map.js").read_text(encoding="utf-8")
+    prefix = 'window.teipressMapPlaces = window.teipressMapPlaces || {};\nwindow.teipressMapPlaces["overview-places"] = '
+    assert script.startswith(prefix) and script.endswith(";\n")
+    return json.loads(script[len(prefix):-2])  # type: ignore[no-any-return]
+
+
 def test_map_overview_has_a_marker_per_place_with_coordinates_and_the_same_places_as_text(site: Path) -> None:
     page = parse(site / "overviews" / "places.html")
-    places = json.loads(page.xpath("string(//div[@class='tp-map']/@data-places)"))
+    # The map's places are in a script of their own, loaded before the map's; the page does not carry them.
+    assert page.xpath("//div[@class='tp-map']/@data-places-script") == ["overview-places"]
+    assert page.xpath("//div[@class='tp-map']/@data-places") == []
+    map_scripts = ["../assets/leaflet.js", "places-map.js", "../assets/map.js"]
+    assert [src for src in page.xpath("//head/script/@src") if src in map_scripts] == map_scripts
+    places = map_places(site)
     northtown = register_link(site, "Northtown")
     assert [(p["id"], p["lat"], p["lon"], p["count"], p["href"]) for p in places] == [("northtown", 55.5, 10.25, 4, northtown),
                                                                                     ("southport", 44.75, 12.5, 4, northtown.replace("northtown", "southport"))]
@@ -112,7 +126,6 @@ def test_map_overview_has_a_marker_per_place_with_coordinates_and_the_same_place
     rows = [[" ".join(cell.text_content().split()) for cell in row.xpath("th | td")] for row in page.xpath("//table[contains(@class, 'place-counts')]/tbody/tr")]
     assert rows == [["Northtown", "2", "1", "1"], ["Southport", "1", "1", "2"]]
     assert page.xpath("//div[@class='tp-map']/@data-tiles") == [""]
-    assert {"../assets/leaflet.js", "../assets/map.js"} <= set(page.xpath("//head/script/@src"))
     assert "Leaflet (BSD-2-Clause licence)" in page.xpath("string(//figcaption[@class='map-credits'])")
     assert broken_links(site) == []
 
@@ -161,30 +174,78 @@ def test_a_long_list_of_documents_has_pages_and_the_chronology_a_page_per_year(t
     # The edition's text is on the first page only.
     assert [bool(parse(site / name).xpath("//section[contains(@class, 'edition-text')]")) for name in pages] == [True, False]
 
-    # The chronology: a page of the years with the undated events, a page per year.
-    years = parse(site / "chronology.html")
-    assert years.xpath("//nav[contains(@class, 'chronology-years')]//a/@href") == ["chronology/1950.html"]
-    assert years.xpath("//li[contains(@class, 'event')]/@id") == ["guild-meeting"]  # the undated event; the fair is on 1950's page
-    assert years.xpath("//li[contains(@class, 'document-event')]") == []
-    year = parse(site / "chronology" / "1950.html")
-    assert year.xpath("//li[contains(@class, 'document-event')]//a/@href") == [f"../documents/{d}.html" for d in (LETTER, UNCERTAIN, TELEGRAM)]
-    assert year.xpath("//li[contains(@class, 'register-event')]/@id") == ["harbour-fair"]
-    assert year.xpath("//nav[contains(@class, 'chronology-years')]//a[@aria-current='page']/@href") == ["../chronology/1950.html"]
-    bars = parse(site / "overviews" / "time.html").xpath("//svg//a/@href")
-    assert bars == ["../chronology/1950.html#month-1950-03", "../chronology/1950.html#month-1950-04", "../chronology/1950.html#month-1950-05"]
+    # The chronology is short: whole on chronology.html, whatever the list's pages (its years have pages too).
+    assert parse(site / "chronology.html").xpath("//li[contains(@class, 'document-event')]//a/@href") == [f"documents/{d}.html" for d in (LETTER, UNCERTAIN, TELEGRAM)]
     assert broken_links(site) == []
 
-    # Short again: one page of the list, which goes, and the whole chronology on chronology.html.
+    # Short again: one page of the list, which goes.
     monkeypatch.setattr(aggregates, "LIST_PAGE_SIZE", 500)
     build(source, tmp_path / "out")
     assert sorted(path.name for path in site.glob("documents-*.html")) == []
-    assert [path.name for path in (site / "chronology").glob("*.html")] == ["1950.html"]  # where links to the fair land
-    assert parse(site / "chronology.html").xpath("//li[contains(@class, 'document-event')]//a/@href") == [f"documents/{d}.html" for d in (LETTER, UNCERTAIN, TELEGRAM)]
+    assert broken_links(site) == []
+
+
+MONTH_DAY = "letter-month-day-only"
+UNDATED = "letter-undated"
+NEXT_YEAR = "letter-1951"
+
+
+def chronology_entries(page: Path) -> list[str]:
+    """The documents (by id) and register events (by id) a chronology page lists, in order."""
+    return [item.get("data-document") or item.get("id") for item in parse(page).xpath("//li[contains(@class, 'event')]")]
+
+
+def test_a_long_chronology_has_a_page_per_year_and_one_for_the_entries_without_a_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Split at CHRONOLOGY_SPLIT_AT entries (documents and events), not by the list's pages; a date of no year (--04-01) or none
+    is listed on chronology/undated.html with the undated events, where links to such an event land."""
+    source = fixture_with_places(tmp_path)
+    dated = '<date notBefore="1950-04-01" notAfter="1950-04-30">April 1950</date>'
+    for name, date in ((MONTH_DAY, '<date when="--04-01">1 April</date>'), (UNDATED, ""), (NEXT_YEAR, '<date when="1951-02-03">3 February 1951</date>')):
+        (source / f"{name}.xml").write_text(UNCERTAIN_LETTER.replace(UNCERTAIN, name).replace(dated, date), encoding="utf-8")
+    # The undated letter names the undated event.
+    undated_letter = source / f"{UNDATED}.xml"
+    undated_letter.write_text(undated_letter.read_text(encoding="utf-8").replace("a short word", 'a word on <ref target="#guild-meeting">the meeting</ref>'), encoding="utf-8")
+    in_1950 = [LETTER, "harbour-fair", UNCERTAIN, TELEGRAM]  # the fair on 1 April 1950, then the uncertain letter of April (from its first day)
+    without_year = [MONTH_DAY, UNDATED, "guild-meeting"]
+    entries = len(in_1950) + 1 + len(without_year)
+    site = tmp_path / "out" / "html"
+
+    monkeypatch.setattr(aggregates, "CHRONOLOGY_SPLIT_AT", entries - 1)
+    build(source, tmp_path / "out")
+    index = parse(site / "chronology.html")
+    pages = ["chronology/1950.html", "chronology/1951.html", "chronology/undated.html"]
+    assert index.xpath("//nav[contains(@class, 'chronology-years')]//a/@href") == pages
+    assert index.xpath("//nav[contains(@class, 'chronology-years')]//a/text()") == ["1950", "1951", "Without a year"]
+    assert chronology_entries(site / "chronology.html") == []
+    assert index.xpath("string(//p[@class='register-count'])") == f"{entries} documents and events, in the order of their dates."
+    # Every entry on exactly one page, in order.
+    assert [chronology_entries(site / page) for page in pages] == [in_1950, [NEXT_YEAR], without_year]
+    undated = parse(site / "chronology" / "undated.html")
+    assert undated.xpath("//nav[contains(@class, 'chronology-years')]//a[@aria-current='page']/@href") == ["../chronology/undated.html"]
+    assert undated.xpath("string(//h1)") == "ChronologyWithout a year"
+    assert undated.xpath("string(//title)").startswith("Chronology · Without a year")
+    assert undated.xpath("//li[@data-document]//time/@datetime") == ["--04-01"]  # the undated letter has no date to show
+    assert undated.xpath("string(//p[@class='register-count'])") == "3 documents and events, in the order of their dates."
+    # A link to the undated event lands on the page that lists it.
+    assert parse(site / "documents" / f"{UNDATED}.html").xpath("//main//a[normalize-space()='the meeting']/@href") == ["../chronology/undated.html#guild-meeting"]
+    # The time overview charts the documents of a year (no crash on --04-01) and links to their years' pages.
+    time = parse(site / "overviews" / "time.html")
+    assert time.xpath("//table[contains(@class, 'time-counts')]/tbody/tr/th/a/@href") == [
+        *(f"../chronology/1950.html#month-1950-0{month}" for month in (3, 4, 5)), "../chronology/1951.html#month-1951-02"]
+    assert broken_links(site) == []
+
+    # One entry fewer than that: the whole chronology on chronology.html, in the same order; the pages stay, where links land.
+    monkeypatch.setattr(aggregates, "CHRONOLOGY_SPLIT_AT", entries)
+    build(source, tmp_path / "out")
+    assert chronology_entries(site / "chronology.html") == [*in_1950, NEXT_YEAR, *without_year]
+    assert parse(site / "chronology.html").xpath("//nav[contains(@class, 'chronology-years')]") == []
+    assert sorted(path.name for path in (site / "chronology").glob("*.html")) == ["1950.html", "1951.html", "undated.html"]
     assert broken_links(site) == []
 
 
 def test_a_rebuild_renders_only_the_aggregate_pages_whose_documents_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(aggregates, "LIST_PAGE_SIZE", 2)
+    monkeypatch.setattr(aggregates, "CHRONOLOGY_SPLIT_AT", 2)
     source = fixture_with_places(tmp_path)
     build(source, tmp_path / "out")
     telegram = source / f"{TELEGRAM}.xml"
@@ -194,9 +255,9 @@ def test_a_rebuild_renders_only_the_aggregate_pages_whose_documents_changed(tmp_
     result = build(source, tmp_path / "out")
     site = tmp_path / "out" / "html"
     written = sorted(p.relative_to(site).as_posix() for p in result.pages_written if p.relative_to(site).parts[0] not in ("documents", "registers", "assets"))
-    # The telegram's page of the list, its year, and the overviews (which show every document); not the first
-    # page of the list, the page of the years, search, guide or the edition's pages.
-    assert written == ["chronology/1950.html", "documents-2.html", "overviews/correspondents.html", "overviews/places.html", "overviews/time.html"]
+    # The telegram's page of the list, its year, and the overviews (which show every document) with the map's places;
+    # not the first page of the list, the page of the years, the page without a year, search, guide or the edition's pages.
+    assert written == ["chronology/1950.html", "documents-2.html", "overviews/correspondents.html", "overviews/places-map.js", "overviews/places.html", "overviews/time.html"]
     assert parse(site / "documents-2.html").xpath("//table[@class='document-list']//td/a/text()")[0].endswith(" (copy)")
 
 
@@ -303,6 +364,73 @@ def test_the_table_of_pairs_has_pages_the_first_with_the_network(tmp_path: Path,
     build(tmp_path / "tei", tmp_path / "out")
     assert [path.name for path in (site / "overviews").glob("correspondents*.html")] == ["correspondents.html"]
     assert parse(site / "overviews" / "correspondents.html").xpath("//nav[contains(@class, 'pair-pages')]") == []
+
+
+def test_the_table_of_places_has_pages_the_first_with_the_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table of places grows with the registers (2,216 places, 1 MB, in Escher): it has pages, which list every place once,
+    in order; the map, on the first page, reads every place with coordinates from overviews/places-map.js."""
+    from test_bench import _load
+
+    _load("generate").generate(16, tmp_path, seed=7)
+    # Coordinates for three of the invented places: the map shows those only.
+    register = tmp_path / "tei" / "registers" / "places.xml"
+    register.write_text(re.sub(r'(<place xml:id="place-0000([135])">.*?</placeName>)', r"\1<location><geo>4\2.5 1\2.25</geo></location>",
+                               register.read_text(encoding="utf-8")), encoding="utf-8")
+    site = tmp_path / "out" / "html"
+
+    def places(page: Path) -> list[str]:
+        return parse(page).xpath("//table[contains(@class, 'place-counts')]/tbody/tr/@data-place")  # type: ignore[no-any-return]
+
+    build(tmp_path / "tei", tmp_path / "out")
+    whole = places(site / "overviews" / "places.html")
+    assert len(whole) == 6
+    mapped = [place["id"] for place in map_places(site)]
+    assert mapped == [place for place in whole if place in ("place-00001", "place-00003", "place-00005")]
+    monkeypatch.setattr(aggregates, "PLACES_PER_PAGE", 4)
+    build(tmp_path / "tei", tmp_path / "out")
+    names = ["places.html", "places-2.html"]
+    assert sorted(path.name for path in (site / "overviews").glob("places*.html")) == sorted(names)
+    assert [place for name in names for place in places(site / "overviews" / name)] == whole
+    for number, name in enumerate(names, start=1):
+        page = parse(site / "overviews" / name)
+        for bar in page.xpath("//nav[contains(@class, 'place-pages')]"):  # above the table and below it
+            assert bar.xpath(".//a/@href") == names
+            assert bar.xpath(".//a[@aria-current='page']/@href") == [name]
+        assert len(page.xpath("//nav[contains(@class, 'place-pages')]")) == 2
+        assert page.xpath("//nav[contains(@class, 'place-pages')][1]//a/text()")[number - 1] == ["1–4", "5–6"][number - 1]
+        assert len(places(site / "overviews" / name)) == [4, 2][number - 1]
+        assert bool(page.xpath("//div[@class='tp-map']")) == (name == "places.html")
+        assert ("places-map.js" in page.xpath("//head/script/@src")) == (name == "places.html")
+    assert [place["id"] for place in map_places(site)] == mapped
+    assert broken_links(site) == []
+    # Short again: one page, the others go.
+    monkeypatch.setattr(aggregates, "PLACES_PER_PAGE", 1000)
+    build(tmp_path / "tei", tmp_path / "out")
+    assert [path.name for path in (site / "overviews").glob("places*.html")] == ["places.html"]
+    assert parse(site / "overviews" / "places.html").xpath("//nav[contains(@class, 'place-pages')]") == []
+
+
+def test_the_pages_of_pairs_and_places_are_counted_as_the_overviews_list_them(tmp_path: Path) -> None:
+    """The parent counts the tables' pairs and places from the overviews' site file without Saxon, as the stylesheets make them:
+    a pair whoever wrote, no pair for an essay's author, a correspondent without a side paired with every other party, a
+    name's whitespace normalised; a place by its id or its label @n, never an entry of another kind."""
+    from teipress.factstore import FactsStore
+
+    s, f = aggregates.SITE_NS, aggregates.FACTS_NS
+    documents = [
+        '<sender ref="a">A</sender><addressee ref="b">B</addressee><from ref="p1">P</from><to ref="x">X</to>',
+        '<sender ref="b">B</sender><addressee ref="a">A</addressee><f:facts><f:mention kind="place" entity="P  Label"/></f:facts>',
+        '<sender ref="a" role="author">A</sender><addressee ref="c">C</addressee><f:facts><f:mention kind="person" entity="p3"/></f:facts>',
+        '<correspondent>  Carl\n Dee </correspondent><correspondent ref="a">A</correspondent>',
+        '<sender>Carl Dee</sender><addressee ref="a">A</addressee>',
+    ]
+    overview = tmp_path / "overviews.xml"
+    overview.write_text(f'<site xmlns="{s}" xmlns:f="{f}">' + "".join(f"<document>{parties}</document>" for parties in documents) + "</site>", encoding="utf-8")
+    registers = (b'<standOff xmlns="http://www.tei-c.org/ns/1.0"><listPlace><place xml:id="p1"/><place xml:id="p2" n="P Label"/><place xml:id="p3"/></listPlace>'
+                 b'<listPerson><person xml:id="x"/></listPerson></standOff>')
+    with FactsStore(tmp_path) as store:
+        assert aggregates._overview_counts(overview, registers, store, "key") == (2, 2)  # {a, b}, {Carl Dee, a}; p1, p2
+        assert aggregates._overview_counts(overview, b"<nothing/>", store, "key") == (2, 2)  # the same places named: counted before
 
 
 def test_the_time_overview_charts_the_years_that_hold_the_documents_and_tables_a_stray_one(tmp_path: Path) -> None:

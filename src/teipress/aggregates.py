@@ -28,11 +28,17 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
+
+from lxml import etree
 
 from .edition import RegisterIndex
 from .factstore import FACTS_NS, SITE_NS, FactsStore
-from .xmlio import write_atomic, write_if_changed
+from .xmlio import NS, XML_ID, safe_parser, write_atomic, write_if_changed
+
+if TYPE_CHECKING:
+    from .saxon import Stylesheets
 
 # The inputs the workers read from disk rather than receive with every page.
 REGISTERS_FILE = Path(".teipress") / "registers.xml"
@@ -55,6 +61,22 @@ _NAMED_ENTRIES = re.compile(r'\s(?:ref|entity)="([^"]*)"')
 
 # html.py's _Workers.map: (function, items, argument tuples) -> (item, result) in order, in the worker processes.
 MapUnits = Callable[[Callable[..., object], Sequence[object], Sequence[tuple[object, ...]]], Iterable[tuple[object, object]]]
+
+
+class PlanSheets:
+    """The build's one Saxon processor in the parent, for the plans the workers' pages depend on (the register plan,
+    the chronology's events by year); made, and each plan stylesheet compiled, only when a plan is not cached."""
+
+    def __init__(self) -> None:
+        self._sheets: Stylesheets | None = None
+
+    def transform(self, stylesheet: str, source_xml: bytes, **params: str) -> str:
+        from .saxon import Stylesheets, to_xdm
+
+        if self._sheets is None:
+            self._sheets = Stylesheets()
+        node = to_xdm(source_xml)
+        return self._sheets.transform(stylesheet, node, registers=node, **params)
 
 
 @dataclass(frozen=True)
@@ -87,7 +109,7 @@ class _Unit:
 
 
 def write_registers(staging: Path, store: FactsStore, affected: set[str], registers_xml: bytes, register_index: RegisterIndex, edition_xml: bytes, *,
-                    site_key: str, params: dict[str, str], stylesheet: Callable[[str], str], map_units: MapUnits,
+                    site_key: str, params: dict[str, str], stylesheet: Callable[[str], str], map_units: MapUnits, plans: PlanSheets,
                     old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
     """Write the register pages and popover data of the documents in `store`.
 
@@ -95,9 +117,9 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
     `register_index` holds the entries of `registers_xml`, from which each page gets its own (RegisterIndex.subset_of).
     `params` are the layout's parameters (site title, language, customisation), `stylesheet`
     resolves a stylesheet's name (the edition's own one if it has one), `map_units` runs tasks in
-    the worker processes. Unchanged pages (same key in `old_pages`, file present) are kept; every
-    page's key goes into `new_pages`. Returns the paths written; removes the register pages and data
-    of entries that are gone.
+    the worker processes, `plans` makes the register plan when it is not cached. Unchanged pages
+    (same key in `old_pages`, file present) are kept; every page's key goes into `new_pages`.
+    Returns the paths written; removes the register pages and data of entries that are gone.
     """
     write_if_changed(staging / REGISTERS_FILE, registers_xml)
     write_if_changed(staging / EDITION_FILE, edition_xml)
@@ -105,7 +127,7 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
     language = params.get("language", "en")
     plan_key = _digest_of([site_key, plan_sheet, language])
     cached = store.cached("register-plan", plan_key)
-    plan = [PlannedEntry(*entry) for entry in cached] if isinstance(cached, list) else register_plan(registers_xml, plan_sheet, language)
+    plan = [PlannedEntry(*entry) for entry in cached] if isinstance(cached, list) else register_plan(registers_xml, plan_sheet, language, plans)
     store.keep("register-plan", plan_key, [list(vars(entry).values()) for entry in plan])
     # With the same stylesheets, registers and settings as the pages in the site were made with, only the entries that
     # changed documents name can have other pages.
@@ -155,11 +177,9 @@ def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_unit
     return written
 
 
-def register_plan(registers_xml: bytes, plan_stylesheet: str, language: str) -> list[PlannedEntry]:
+def register_plan(registers_xml: bytes, plan_stylesheet: str, language: str, plans: PlanSheets) -> list[PlannedEntry]:
     """Every entry of the four registers in its register's order, with its file name and initial."""
-    from .saxon import Stylesheets, to_xdm
-
-    text = Stylesheets().transform(plan_stylesheet, to_xdm(registers_xml), registers=to_xdm(registers_xml), language=language)
+    text = plans.transform(plan_stylesheet, registers_xml, language=language)
     # split at line feeds only: str.splitlines would also split at a U+0085 or U+2028 in an initial
     return [PlannedEntry(*line.split("\t")) for line in text.split("\n") if line]
 
@@ -283,9 +303,19 @@ def _remove_stale(staging: Path, kept: set[Path]) -> None:
 # Documents listed on one page of the home page's list (about 800 bytes a row: a page stays near 400 KB);
 # the first page is index.html, the others documents-2.html, documents-3.html ...
 LIST_PAGE_SIZE = 500
+# A chronology of more entries (documents and register events) than this has a page per year, and chronology.html
+# lists the years only (about 1 KB an entry: a whole chronology stays near 1 MB).
+CHRONOLOGY_SPLIT_AT = 1000
+# The chronology's page of the documents without a four-digit year (dated `--04-01`, or undated) and the undated
+# events, where links to such an event land (common/site-files.xsl tp:entry-path).
+UNDATED_PAGE = "chronology/undated.html"
 OVERVIEW_PAGES = ("time", "correspondents", "places")
 # Pairs of correspondents a page of the correspondents overview's table lists (about 200 KB).
 PAIRS_PER_PAGE = 1000
+# Places a page of the places overview's table lists (about 250 bytes a row); the map, on the first page, reads
+# every place from a script of its own (overviews/places-map.js), which the page does not carry.
+PLACES_PER_PAGE = 1000
+PLACES_MAP_SCRIPT = "overviews/places-map.js"
 
 
 @dataclass(frozen=True)
@@ -336,46 +366,52 @@ class _SiteFile:
 
 
 def write_aggregate_pages(staging: Path, store: FactsStore, registers_xml: bytes, home_source: str | None, other_pages: Sequence[SitePage], *,
-                          site_key: str, params: dict[str, str], stylesheet: Callable[[str], str], map_units: MapUnits,
+                          site_key: str, params: dict[str, str], stylesheet: Callable[[str], str], map_units: MapUnits, plans: PlanSheets,
                           old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
     """Write the home page and the other pages of the list of documents, the chronology, the overviews and `other_pages`.
 
     The documents' summaries are read from the store in reading order, one at a time, into files of
     summaries beside the build, one per page of the list, per year of the chronology and one for the
     overviews; each page is a unit rendered by the workers with a key over its own source. `home_source` is edition.xml as the home page shows it (None: there is none).
-    Returns the paths written; removes the pages of the list and the chronology that are gone.
+    `plans` makes the chronology's plan of the events when it is not cached.
+    Returns the paths written; removes the pages of the list, the chronology and the overviews' tables that are gone.
     """
     kept: set[Path] = set()
     with tempfile.TemporaryDirectory(prefix="tp-aggregates-") as folder:
         plan_sheet = stylesheet("html/chronology-plan.xsl")
         # The site key covers the registers and the stylesheets.
         plan_key = _digest_of([site_key, plan_sheet])
-        cached = store.cached("chronology-years", plan_key)
-        event_years = cached if isinstance(cached, list) else chronology_years(registers_xml, plan_sheet)
-        store.keep("chronology-years", plan_key, event_years)
-        units = _aggregate_units(store, Path(folder), home_source, event_years, other_pages, params, stylesheet)
+        cached = store.cached("chronology-events", plan_key)
+        event_years = {year: count for year, count in cached} if isinstance(cached, list) else chronology_events(registers_xml, plan_sheet, plans)
+        store.keep("chronology-events", plan_key, list(event_years.items()))
+        units = _aggregate_units(store, Path(folder), home_source, event_years, registers_xml, other_pages, site_key, params, stylesheet)
         # One page a task: a few pages, some large (the overviews read every document's summary).
         written = _render_units(staging, iter(units), site_key, map_units, old_pages, new_pages, kept, 1)
-    for path in (*staging.glob("documents-*.html"), *(staging / "chronology").glob("*.html"), *(staging / "overviews").glob("correspondents-*.html")):
-        if path not in kept:
+    overviews = staging / "overviews"
+    for path in (*staging.glob("documents-*.html"), *(staging / "chronology").glob("*.html"), *overviews.glob("correspondents-*.html"),
+                 *overviews.glob("places-*.html")):
+        if path.is_file() and path not in kept:
             path.unlink()
     return written
 
 
-def chronology_years(registers_xml: bytes, plan_stylesheet: str) -> list[str]:
-    """The years the registers' dated events fall in (html/chronology-plan.xsl), in order."""
-    from .saxon import Stylesheets, to_xdm
+def chronology_events(registers_xml: bytes, plan_stylesheet: str, plans: PlanSheets) -> dict[str, int]:
+    """How many of the registers' events fall in each year (html/chronology-plan.xsl), in order; "" the undated ones."""
+    lines = plans.transform(plan_stylesheet, registers_xml).split("\n")
+    return {year: int(count) for year, count in (line.split("\t") for line in lines if line)}
 
-    return Stylesheets().transform(plan_stylesheet, to_xdm(registers_xml)).split()
 
-
-def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, event_years: Sequence[str],
-                     other_pages: Sequence[SitePage], params: dict[str, str], stylesheet: Callable[[str], str]) -> list[_Unit]:
+def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, event_years: dict[str, int], registers_xml: bytes,
+                     other_pages: Sequence[SitePage], site_key: str, params: dict[str, str], stylesheet: Callable[[str], str]) -> list[_Unit]:
     """Read the documents' summaries once, writing the site files of every page; the pages as units."""
     lists: list[tuple[_SiteFile, _ListPage]] = []
     years: dict[str, tuple[_SiteFile, list[int]]] = {}
+    no_year: tuple[_SiteFile, list[int]] | None = None
+    # The whole chronology in one page's source while it is short enough to be one page (CHRONOLOGY_SPLIT_AT).
+    whole = _SiteFile(folder / "chronology-whole.xml", ' path="chronology.html"')
     overview = _SiteFile(folder / "overviews.xml")
     ids = _SiteFile(folder / "ids.xml")
+    documents = 0
     for position, document in enumerate(store.summaries()):
         if position % LIST_PAGE_SIZE == 0:
             lists.append((_SiteFile(folder / f"list-{len(lists) + 1}.xml"), _ListPage(position + 1, document.list_year)))
@@ -385,54 +421,137 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
         if document.chronology_year:
             if document.chronology_year not in years:
                 years[document.chronology_year] = _year_file(folder, document.chronology_year)
-            years[document.chronology_year][0].write(document.summary)
-            years[document.chronology_year][1][0] += 1
+            chronology_file = years[document.chronology_year]
+        else:
+            if no_year is None:
+                no_year = _SiteFile(folder / "year-undated.xml", f' path="{UNDATED_PAGE}" undated="true"'), [0]
+            chronology_file = no_year
+        chronology_file[0].write(document.summary)
+        chronology_file[1][0] += 1
+        if position < CHRONOLOGY_SPLIT_AT:
+            whole.write(document.summary)
         overview.write(document.overview)
         ids.write(f"<document id={quoteattr(document.id)}/>")
+        documents = position + 1
     if not lists:
         lists.append((_SiteFile(folder / "list-1.xml"), _ListPage(1, "")))
     top = {**params, "site_root": "", "documents_base": "documents/"}
     below = {**params, "site_root": "../", "documents_base": "../documents/"}
     units = _list_units(lists, home_source, top, stylesheet("html/home.xsl"))
-    # Every year of a document or a dated event has a page (chronology/{year}.html, where links to an event
-    # land: common/site-files.xsl tp:event-year), with the bar of the years. A chronology entry is about
-    # 1 KB: when the list has several pages, chronology.html lists the years and the undated events;
-    # else it holds the whole chronology.
-    for year in event_years:
-        if year not in years:
-            years[year] = _year_file(folder, year)
-    split = len(lists) > 1
-    chronology = stylesheet("html/chronology.xsl")
-    # The years' counts of documents only where they are shown: a letter more in one year leaves the other years' pages as they are.
-    bar = "".join(f"<year value={quoteattr(year)} href={quoteattr(f'chronology/{year}.html')}/>" for year in sorted(years))
-    if split:
-        index = _SiteFile(folder / "chronology.xml", ' path="chronology.html"')
-        index.write("".join(f"<year value={quoteattr(year)} documents=\"{years[year][1][0]}\" href={quoteattr(f'chronology/{year}.html')}/>" for year in sorted(years)))
-        units.append(_Unit("chronology.html", chronology, None, top, str(index.path), index.close()))
-    else:
-        units.append(_Unit("chronology.html", chronology, None, top, str(lists[0][0].path), units[0].site_digest))
-    for year in sorted(years):
-        site_file = years[year][0]
-        site_file.write(bar)
-        units.append(_Unit(f"chronology/{year}.html", chronology, None, below, str(site_file.path), site_file.close()))
+    split = documents + sum(event_years.values()) > CHRONOLOGY_SPLIT_AT
+    units += _chronology_units(folder, years, no_year, split, whole, event_years, top, below, stylesheet("html/chronology.xsl"))
     overview_digest = overview.close()
-    overview_params = {**below, "chronology_by_year": split, "pairs_per_page": PAIRS_PER_PAGE}
+    overview_params = {**below, "chronology_by_year": split, "pairs_per_page": PAIRS_PER_PAGE, "places_per_page": PLACES_PER_PAGE}
     units += [_Unit(f"overviews/{name}.html", stylesheet(f"html/overview-{name}.xsl"), None, overview_params,
                     str(overview.path), overview_digest) for name in OVERVIEW_PAGES]
-    # The correspondents' table of pairs grows with the edition: its further pages are units of their own.
+    # The tables of pairs and of places grow with the edition: their further pages are units of their own;
+    # the map's places are a script of their own.
+    pairs, places = _overview_counts(overview.path, registers_xml, store, site_key)
     units += [_Unit(f"overviews/correspondents-{page}.html", stylesheet("html/overview-correspondents.xsl"), None, {**overview_params, "pairs_page": page},
-                    str(overview.path), overview_digest) for page in range(2, _pair_pages(overview.path, stylesheet, params) + 1)]
+                    str(overview.path), overview_digest) for page in range(2, _pages(pairs, PAIRS_PER_PAGE) + 1)]
+    units += [_Unit(f"overviews/places-{page}.html", stylesheet("html/overview-places.xsl"), None, {**overview_params, "places_page": page},
+                    str(overview.path), overview_digest) for page in range(2, _pages(places, PLACES_PER_PAGE) + 1)]
+    units.append(_Unit(PLACES_MAP_SCRIPT, stylesheet("html/overview-places-map.xsl"), None, overview_params, str(overview.path), overview_digest))
     ids_digest = ids.close()
     units += [_Unit(page.relative, page.stylesheet, page.source, {**params, **page.params}, str(ids.path), ids_digest) for page in other_pages]
     return units
 
 
-def _pair_pages(overview: Path, stylesheet: Callable[[str], str], params: dict[str, str]) -> int:
-    """How many pages the correspondents overview's table of pairs has (html/correspondents-plan.xsl)."""
-    from .saxon import Stylesheets, to_xdm
+def _chronology_units(folder: Path, years: dict[str, tuple[_SiteFile, list[int]]], no_year: tuple[_SiteFile, list[int]] | None, split: bool,
+                      whole: _SiteFile, event_years: dict[str, int], top: dict[str, object], below: dict[str, object], chronology: str) -> list[_Unit]:
+    """The chronology's pages: chronology.html, a page per year and the page of the entries without a year.
 
-    site = to_xdm(overview.read_bytes())
-    return int(Stylesheets().transform(stylesheet("html/correspondents-plan.xsl"), site, site=site, language=params.get("language", "en"), pairs_per_page=PAIRS_PER_PAGE))
+    Every year of a document or a dated event has a page (chronology/{year}.html, where links to an event land:
+    common/site-files.xsl tp:event-year), with the bar of the years; the documents without a four-digit year and
+    the undated events have theirs (UNDATED_PAGE). A chronology of more than CHRONOLOGY_SPLIT_AT entries has only
+    the years on chronology.html (`split`), a shorter one all its entries, whatever the list of documents' pages."""
+    for year in event_years:
+        if year and year not in years:
+            years[year] = _year_file(folder, year)
+    if no_year is None and event_years.get(""):
+        no_year = _SiteFile(folder / "year-undated.xml", f' path="{UNDATED_PAGE}" undated="true"'), [0]
+    # The bar without the years' counts: a letter more in one year leaves the other years' pages as they are.
+    bar = "".join(f"<year value={quoteattr(year)} href={quoteattr(f'chronology/{year}.html')}/>" for year in sorted(years))
+    bar += f'<undated href="{UNDATED_PAGE}"/>' if no_year else ""
+    units = []
+    if split:
+        index = _SiteFile(folder / "chronology.xml", ' path="chronology.html"')
+        index.write("".join(f"<year value={quoteattr(year)} entries=\"{years[year][1][0] + event_years.get(year, 0)}\" href={quoteattr(f'chronology/{year}.html')}/>"
+                            for year in sorted(years)))
+        if no_year:
+            index.write(f'<undated entries="{no_year[1][0] + event_years.get("", 0)}" href="{UNDATED_PAGE}"/>')
+        units.append(_Unit("chronology.html", chronology, None, top, str(index.path), index.close()))
+    else:
+        units.append(_Unit("chronology.html", chronology, None, top, str(whole.path), whole.close()))
+    pages = [(f"chronology/{year}.html", years[year][0]) for year in sorted(years)] + ([(UNDATED_PAGE, no_year[0])] if no_year else [])
+    for relative, site_file in pages:
+        site_file.write(bar)
+        units.append(_Unit(relative, chronology, None, below, str(site_file.path), site_file.close()))
+    return units
+
+
+def _pages(count: int, per_page: int) -> int:
+    return max(1, -(-count // per_page))
+
+
+def _overview_counts(overview: Path, registers_xml: bytes, store: FactsStore, site_key: str) -> tuple[int, int]:
+    """How many pairs of correspondents (html/overview-correspondents.xsl tp:letters) and places (html/overview-places.xsl
+    tp:places) the overviews' tables list, read from the overviews' site file, the rows of the store, without Saxon.
+
+    The places are the ids the documents name as a place that the registers hold as a place entry: the registers are
+    read only when the ids named are not those of the previous build."""
+    pairs: set[tuple[str, str]] = set()
+    named: set[str] = set()
+    site = f"{{{SITE_NS}}}"
+    for _, document in etree.iterparse(str(overview), tag=f"{site}document"):
+        senders = [_party_key(party) for party in document.iterchildren(f"{site}sender") if party.get("role") != "author"]
+        addressees = [_party_key(party) for party in document.iterchildren(f"{site}addressee")]
+        unsided = [_party_key(party) for party in document.iterchildren(f"{site}correspondent")]
+        pairs.update(_pair(sender, addressee) for sender in senders for addressee in addressees)
+        pairs.update(_pair(one, other) for number, one in enumerate(unsided) for other in (*senders, *addressees, *unsided[number + 1:]))
+        named.update(party.get("ref", "") for party in document.iterchildren(f"{site}from", f"{site}to"))
+        named.update(mention.get("entity", "") for mention in document.iter(f"{{{FACTS_NS}}}mention") if mention.get("kind") == "place")
+        document.clear()
+    named.discard("")
+    key = _digest_of([site_key, *sorted(named)])
+    cached = store.cached("overview-places", key)
+    places = cached if isinstance(cached, int) else _count_places(registers_xml, named)
+    store.keep("overview-places", key, places)
+    return len(pairs), places
+
+
+def _party_key(party: etree._Element) -> str:
+    """html/overview-correspondents.xsl tp:party-key: its entry's id, else its name."""
+    ref = party.get("ref")
+    return f"entry:{ref}" if ref is not None else "name:" + _normalize_space("".join(party.itertext()))
+
+
+def _pair(one: str, other: str) -> tuple[str, str]:
+    """The same pair whoever wrote (html/overview-correspondents.xsl tp:pair)."""
+    return (one, other) if one <= other else (other, one)
+
+
+def _normalize_space(text: str) -> str:
+    """XPath's normalize-space: runs of XML whitespace (not every Unicode space) as one space, none at the ends."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip(" ")
+
+
+# The entries common/functions.xsl tp:entry-by-id finds by their label @n (by their local name, in any namespace).
+_LABELLED = {"person", "personGrp", "place", "org", "bibl", "biblStruct", "event"}
+
+
+def _count_places(registers_xml: bytes, named: set[str]) -> int:
+    """How many of the ids `named` name a place entry of the registers, as common/functions.xsl tp:entry-by-id finds an
+    entry: the first element with that id, else the first entry labelled so (@n)."""
+    by_id: dict[str, str] = {}
+    by_label: dict[str, str] = {}
+    for element in etree.fromstring(registers_xml, safe_parser()).iter(tag=etree.Element):
+        if (own_id := element.get(XML_ID)) is not None:
+            by_id.setdefault(own_id, element.tag)
+        if element.get("n") is not None and etree.QName(element).localname in _LABELLED:
+            by_label.setdefault(_normalize_space(element.get("n", "")), element.tag)
+    place = f"{{{NS['tei']}}}place"
+    return sum(1 for name in named if (by_id.get(name) or by_label.get(_normalize_space(name))) == place)
 
 
 def _year_file(folder: Path, year: str) -> tuple[_SiteFile, list[int]]:

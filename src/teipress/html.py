@@ -31,7 +31,7 @@ from typing import Any
 from lxml import etree
 
 from . import __version__
-from .aggregates import MapUnits, SitePage, write_aggregate_pages, write_registers
+from .aggregates import MapUnits, PlanSheets, SitePage, write_aggregate_pages, write_registers
 from .config import Config
 from .dts import Resource, ResourceJob, StaticDts, write_resource
 from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, own_entry_ids, referenced_ids
@@ -222,12 +222,13 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             report("Writing registers", 0, 1)
             with FactsStore(staging) as store:
                 affected = store.update(staging, {d.id: d.facts_key for d in ordered}, str(manifest.get("facts_store", "")))
+                plans = PlanSheets()  # the parent's one Saxon processor, for the plans not cached
                 result.pages_written.extend(write_registers(
                     staging, store, affected, registers_xml, register_index, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
-                    stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, old_pages=old_pages, new_pages=new_pages))
+                    stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, plans=plans, old_pages=old_pages, new_pages=new_pages))
                 report("Writing registers", 1, 1)
                 report("Writing chronology and home page", 0, 1)
-                result.pages_written.extend(_write_aggregates(staging, store, edition_xml, registers_xml, config, custom, site_key, workers.map, old_pages, new_pages))
+                result.pages_written.extend(_write_aggregates(staging, store, edition_xml, registers_xml, config, custom, site_key, workers.map, plans, old_pages, new_pages))
                 report("Writing chronology and home page", 1, 1)
             search.result()
         report("Indexing for search", 1, 1)
@@ -335,7 +336,7 @@ def _site_params(config: Config) -> dict[str, str]:
 
 
 def _write_aggregates(staging: Path, store: FactsStore, edition_xml: bytes, registers_xml: bytes, config: Config, custom: _Customisation,
-                      site_key: str, map_units: MapUnits, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
+                      site_key: str, map_units: MapUnits, plans: PlanSheets, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
     """Home page and list of documents, chronology, overviews, search page, guide and the edition's extra pages,
     rendered by the workers from the cached facts (aggregates.py; the registers: write_registers).
 
@@ -360,7 +361,7 @@ def _write_aggregates(staging: Path, store: FactsStore, edition_xml: bytes, regi
               for page in custom.pages]
     home_source = _home_source(edition_xml, custom).decode("utf-8") if edition_xml else None
     return write_aggregate_pages(staging, store, registers_xml, home_source, pages, site_key=site_key, params={**_site_params(config), **custom.params},
-                                 stylesheet=lambda name: str(_stylesheet(config, name)), map_units=map_units, old_pages=old_pages, new_pages=new_pages)
+                                 stylesheet=lambda name: str(_stylesheet(config, name)), map_units=map_units, plans=plans, old_pages=old_pages, new_pages=new_pages)
 
 
 def _copy_source(document_id: str, source: Path, staging: Path) -> None:

@@ -20,13 +20,13 @@
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="kind" select="tp:entry-kind($entry)"/>
     <xsl:sequence select="
-      if ($kind eq 'event') then (tp:event-year($entry)!('chronology/' || . || '.html'), 'chronology.html')[1] || '#' || encode-for-uri($entry/@xml:id)
+      if ($kind eq 'event') then (tp:event-year($entry)!('chronology/' || . || '.html'), 'chronology/undated.html')[1] || '#' || encode-for-uri($entry/@xml:id)
       else if (empty($entry/@xml:id)) then 'registers/' || tp:register-page($kind) || '.html'
       else 'registers/' || tp:register-page($kind) || '/' || tp:entry-file($entry/@xml:id) || '.html'"/>
   </xsl:function>
 
   <!-- The year under which the chronology lists a register event, on its page chronology/{year}.html
-       (html/chronology.xsl); () for an event without a date of four-digit year, listed on chronology.html. -->
+       (html/chronology.xsl); () for an event without a date of four-digit year, listed on chronology/undated.html. -->
   <xsl:function name="tp:event-year" as="xs:string?">
     <xsl:param name="event" as="element()"/>
     <xsl:sequence select="substring(tp:event-date-key($event), 1, 4)[matches(., '^[0-9]{4}$')]"/>

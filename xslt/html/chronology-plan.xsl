@@ -1,8 +1,10 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  The years of the chronology's pages that the registers' events need (aggregates.py reads this):
-  each year a dated event falls in (tp:event-year, where links to the event land), once, one per
-  line, in order. The documents' years come from their facts. Source: the merged registers.
+  The years of the chronology's pages that the registers' events need, with how many events each
+  holds (aggregates.py reads this: pages, and whether the chronology is split by year): each year a
+  dated event falls in (tp:event-year, where links to the event land), a tab and its count of events,
+  one per line, in order; first the undated events' count after an empty year, when there are any.
+  The documents' years come from their facts. Source: the merged registers.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -20,8 +22,14 @@
   <xsl:mode on-no-match="fail" on-multiple-match="fail"/>
 
   <xsl:template match="/">
-    <xsl:for-each select="sort(distinct-values(//event[@xml:id]!tp:event-year(.)))">
-      <xsl:text>{.}&#10;</xsl:text>
-    </xsl:for-each>
+    <xsl:variable name="events" select="//event[@xml:id]"/>
+    <xsl:variable name="undated" select="$events[empty(tp:event-year(.))]"/>
+    <xsl:if test="exists($undated)">
+      <xsl:text>&#9;{count($undated)}&#10;</xsl:text>
+    </xsl:if>
+    <xsl:for-each-group select="$events except $undated" group-by="tp:event-year(.)">
+      <xsl:sort select="current-grouping-key()"/>
+      <xsl:text>{current-grouping-key()}&#9;{count(current-group())}&#10;</xsl:text>
+    </xsl:for-each-group>
   </xsl:template>
 </xsl:stylesheet>

@@ -5,7 +5,8 @@
   it land. Not every date the texts mention: a date in a document's title or dateline is the
   document's own, shown once as the document. The date of each month's first entry carries the anchor
   month-YYYY-MM (the overview of documents over time links there; years have year-YYYY).
-  Each year also has a page, and a long chronology.html is only the years and the undated events (below).
+  Each year also has a page, and so have the entries without a four-digit year (documents dated by month and day only
+  or undated, undated events: chronology/undated.html); a long chronology.html is only the years (below).
   Sources: $site, the summaries of the page's documents; the merged registers.
 -->
 <xsl:stylesheet version="3.0"
@@ -31,28 +32,39 @@
     <xsl:sequence select="if ($event/self::s:document) then string($event/@sort)[. ne ''] else tp:event-date-key($event)"/>
   </xsl:function>
 
+  <!-- Whether an entry's date has a year of four digits (it is listed under it), else it is listed without a year. -->
+  <xsl:function name="tp:has-year" as="xs:boolean">
+    <xsl:param name="event" as="element()"/>
+    <xsl:sequence select="matches(string(tp:event-sort($event)), '^[0-9]{4}')"/>
+  </xsl:function>
+
   <xsl:template match="/">
     <!-- Each year has a page ($site/@year: that year's documents and events, where links to an event land:
-         tp:event-year), with a bar of the years (s:year in $site). A long chronology's chronology.html
-         is the page of the years and the undated events; a short one's holds the whole chronology. -->
+         tp:event-year), with a bar of the years (s:year in $site) and of the page without a year (s:undated;
+         $site/@undated on that page). A long chronology's chronology.html is the page of the years; a short
+         one's holds the whole chronology. -->
     <xsl:variable name="years" select="$site/s:site/s:year"/>
+    <xsl:variable name="no-year-page" select="$site/s:site/s:undated"/>
     <xsl:variable name="year" select="string($site/s:site/@year)"/>
-    <xsl:variable name="documents" select="$site/s:site/s:document[@sort ne '']"/>
+    <xsl:variable name="undated-page" select="$site/s:site/@undated = 'true'"/>
+    <xsl:variable name="documents" select="$site/s:site/s:document"/>
     <!-- the register events: tp:register-href links every event entry of the registers here -->
     <xsl:variable name="events" select="$registers//event[@xml:id]"/>
-    <!-- a year's page: the events of its year; the page of the years: the undated events; else all -->
-    <xsl:variable name="entries" select="if ($year) then $events[tp:event-year(.) eq $year] else if (exists($years)) then $events[empty(tp:event-year(.))] else $events"/>
-    <xsl:variable name="undated" select="$entries[empty(tp:event-sort(.))]"/>
+    <!-- a year's page: the events of its year; the page without a year: the undated events; the page of the years: none; else all -->
+    <xsl:variable name="entries" select="if ($year) then $events[tp:event-year(.) eq $year] else if ($undated-page) then $events[empty(tp:event-year(.))]
+                                         else if (exists($years)) then () else $events"/>
+    <xsl:variable name="undated" select="($documents, $entries)[not(tp:has-year(.))]"/>
+    <xsl:variable name="label" select="if ($undated-page) then tp:message('chronology.no-year') else $year[. ne '']"/>
     <xsl:call-template name="tp:page">
-      <xsl:with-param name="title" select="string-join((tp:message('nav.chronology'), $year[. ne '']), ' · ')"/>
+      <xsl:with-param name="title" select="string-join((tp:message('nav.chronology'), $label), ' · ')"/>
       <xsl:with-param name="current" select="'chronology'"/>
       <xsl:with-param name="path" select="string(($site/s:site/@path, 'chronology.html')[1])"/>
       <xsl:with-param name="description" select="tp:message('chronology.description', $tp:edition-title)"/>
       <xsl:with-param name="content" as="node()*">
         <header class="register-header">
-          <h1>{tp:message('nav.chronology')}<xsl:if test="$year"><span class="register-letter">{$year}</span></xsl:if></h1>
-          <p class="register-count">{tp:count-message('chronology.events', count(($documents, $entries)) + (if ($year) then 0 else sum($years/@documents!xs:integer(.))))}</p>
-          <xsl:if test="exists($years)">
+          <h1>{tp:message('nav.chronology')}<xsl:if test="exists($label)"><span class="register-letter">{$label}</span></xsl:if></h1>
+          <p class="register-count">{tp:count-message('chronology.events', count(($documents, $entries)) + sum(($years, $no-year-page)/@entries!xs:integer(.)))}</p>
+          <xsl:if test="exists(($years, $no-year-page))">
             <nav class="initials chronology-years" aria-label="{tp:message('chronology.years')}">
               <ul>
                 <xsl:for-each select="$years">
@@ -63,11 +75,19 @@
                     </a>
                   </li>
                 </xsl:for-each>
+                <xsl:for-each select="$no-year-page">
+                  <li>
+                    <a href="{$site-root}{@href}">
+                      <xsl:if test="$undated-page"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>
+                      <xsl:text>{tp:message('chronology.no-year')}</xsl:text>
+                    </a>
+                  </li>
+                </xsl:for-each>
               </ul>
             </nav>
           </xsl:if>
         </header>
-        <xsl:for-each-group select="$documents, $entries except $undated" group-by="substring(tp:event-sort(.), 1, 4)">
+        <xsl:for-each-group select="($documents, $entries) except $undated" group-by="substring(tp:event-sort(.), 1, 4)">
           <xsl:sort select="current-grouping-key()"/>
           <xsl:variable name="page" select="$years[@value eq current-grouping-key()][not($year)]"/>
           <section class="year" aria-labelledby="year-{current-grouping-key()}">
@@ -93,7 +113,7 @@
         </xsl:for-each-group>
         <xsl:if test="exists($undated)">
           <section class="year" aria-labelledby="undated-events">
-            <h2 id="undated-events">{tp:message('chronology.undated')}</h2>
+            <h2 id="undated-events">{tp:message('chronology.no-year')}</h2>
             <ol class="events">
               <xsl:apply-templates select="$undated" mode="tp:chronology"/>
             </ol>
@@ -109,10 +129,12 @@
     <xsl:variable name="senders" select="string-join(s:sender, '; ')"/>
     <xsl:variable name="addressees" select="string-join(s:addressee, '; ')"/>
     <li class="event document-event" data-document="{@id}">
-      <time class="event-date" datetime="{tokenize(@date, '/')[1]}">
-        <xsl:for-each select="$month-anchor"><xsl:attribute name="id" select="."/></xsl:for-each>
-        <xsl:text>{tp:format-date-range(@date, @certainty)}</xsl:text>
-      </time>
+      <xsl:if test="@date ne ''">
+        <time class="event-date" datetime="{tokenize(@date, '/')[1]}">
+          <xsl:for-each select="$month-anchor"><xsl:attribute name="id" select="."/></xsl:for-each>
+          <xsl:text>{tp:format-date-range(@date, @certainty)}</xsl:text>
+        </time>
+      </xsl:if>
       <div class="event-body">
         <a class="event-document" href="{$site-root}{tp:document-path(@id)}">{@title}</a>
         <span class="event-source">

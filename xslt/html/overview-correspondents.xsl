@@ -30,8 +30,8 @@
   <xsl:variable name="radius" as="xs:integer" select="230"/>
   <!-- The table of pairs grows with the edition (4,400 pairs, 0.8 MB, at 5,000 synthetic letters): it has pages
        of this many pairs, the first (overviews/correspondents.html) with the network, the others
-       overviews/correspondents-{n}.html, each rendered by the workers as a unit of its own (aggregates.py asks
-       html/correspondents-plan.xsl how many there are, and sets their size). -->
+       overviews/correspondents-{n}.html, each rendered by the workers as a unit of its own (aggregates.py counts the
+       pairs as tp:letters makes them, from the same site file, and sets their size). -->
   <xsl:param name="pairs-per-page" as="xs:integer" required="yes"/>
   <xsl:param name="pairs-page" as="xs:integer" select="1"/>
 
@@ -66,7 +66,7 @@
       <xsl:sequence select="map {'a': string(@a), 'b': string(@b), 'letters': count(current-group())}"/>
     </xsl:for-each-group>
   </xsl:variable>
-  <!-- Counted without sorting the pairs, so that the plan (html/correspondents-plan.xsl) costs little. -->
+  <!-- Counted without sorting the pairs (aggregates.py _overview_counts counts them the same way). -->
   <xsl:variable name="tp:pair-pages" as="xs:integer" select="max((1, (count(distinct-values($tp:letters!(@a || '&#10;' || @b))) + $pairs-per-page - 1) idiv $pairs-per-page))"/>
 
   <xsl:template match="/">
@@ -123,7 +123,7 @@
   <!-- The table's pages by the numbers of the pairs each lists, when it has more than one. -->
   <xsl:template name="tp:pair-pages">
     <xsl:if test="$tp:pair-pages gt 1">
-      <nav class="entry-pages pair-pages" aria-label="{tp:message('overview.pair-pages')}">
+      <nav class="initials pair-pages" aria-label="{tp:message('overview.pair-pages')}">
         <ul>
           <xsl:for-each select="1 to $tp:pair-pages">
             <li>

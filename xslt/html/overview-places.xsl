@@ -2,7 +2,10 @@
 <!--
   Overview "Places": where the documents were sent from and received, and the places they mention,
   on a map (the registers' location/geo) and in a table of the same places with their counts, each
-  linked to the place's register entry. Source and $site: the site's facts; $registers: the registers.
+  linked to the place's register entry. The table grows with the registers: it has pages of
+  $places-per-page places (overviews/places.html, places-2.html ...), the first with the map, which reads
+  its places from a script of its own (overviews/places-map.js, html/overview-places-map.xsl), so that
+  no page carries every place twice. Source and $site: the site's facts; $registers: the registers.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -21,17 +24,22 @@
   <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
   <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
 
-  <xsl:template match="/">
-    <!-- One use of a place per document and role: sent from, received at, mentioned in. -->
-    <xsl:variable name="uses" as="element()*">
-      <xsl:for-each select="$site/s:site/s:document">
-        <xsl:for-each select="distinct-values(s:from/@ref)"><use place="{.}" role="sent"/></xsl:for-each>
-        <xsl:for-each select="distinct-values(s:to/@ref)"><use place="{.}" role="received"/></xsl:for-each>
-        <xsl:for-each select="distinct-values(f:facts/f:mention[@kind = 'place']/@entity)"><use place="{.}" role="mentioned"/></xsl:for-each>
-      </xsl:for-each>
-    </xsl:variable>
+  <!-- The table's pages: each unit of aggregates.py renders one (aggregates.py counts the places as tp:places has them). -->
+  <xsl:param name="places-per-page" as="xs:integer" required="yes"/>
+  <xsl:param name="places-page" as="xs:integer" select="1"/>
+
+  <!-- One use of a place per document and role: sent from, received at, mentioned in. -->
+  <xsl:variable name="tp:uses" as="element()*">
+    <xsl:for-each select="$site/s:site/s:document">
+      <xsl:for-each select="distinct-values(s:from/@ref)"><use place="{.}" role="sent"/></xsl:for-each>
+      <xsl:for-each select="distinct-values(s:to/@ref)"><use place="{.}" role="received"/></xsl:for-each>
+      <xsl:for-each select="distinct-values(f:facts/f:mention[@kind = 'place']/@entity)"><use place="{.}" role="mentioned"/></xsl:for-each>
+    </xsl:for-each>
+  </xsl:variable>
+  <!-- Every place the documents name that the registers hold, by its count of uses, then by name. -->
+  <xsl:variable name="tp:places" as="map(*)*">
     <xsl:variable name="places" as="map(*)*">
-      <xsl:for-each-group select="$uses" group-by="@place">
+      <xsl:for-each-group select="$tp:uses" group-by="@place">
         <xsl:variable name="entry" select="tp:entry-by-id(current-grouping-key(), $registers)[self::place]"/>
         <xsl:if test="exists($entry)">
           <xsl:variable name="coordinates" select="tp:coordinates($entry)"/>
@@ -42,30 +50,42 @@
         </xsl:if>
       </xsl:for-each-group>
     </xsl:variable>
-    <xsl:variable name="sorted" as="map(*)*">
-      <xsl:perform-sort select="$places">
-        <xsl:sort select="?count" order="descending"/>
-        <xsl:sort select="lower-case(?name)"/>
-      </xsl:perform-sort>
-    </xsl:variable>
-    <xsl:variable name="mapped" select="$sorted[exists(?lat)]"/>
+    <xsl:perform-sort select="$places">
+      <xsl:sort select="?count" order="descending"/>
+      <xsl:sort select="lower-case(?name)"/>
+    </xsl:perform-sort>
+  </xsl:variable>
+  <xsl:variable name="tp:mapped" select="$tp:places[exists(?lat)]"/>
+  <xsl:variable name="tp:place-pages" as="xs:integer" select="max((1, (count($tp:places) + $places-per-page - 1) idiv $places-per-page))"/>
+
+  <!-- What the map shows of each place with coordinates (html/overview-places-map.xsl writes it). -->
+  <xsl:variable name="tp:map-places" as="map(*)*" select="$tp:mapped!map {'id': ?id, 'name': ?name, 'lat': ?lat, 'lon': ?lon, 'href': ?href, 'count': ?count,
+      'detail': tp:message('overview.place-detail', (string(?sent), string(?received), string(?mentioned)))}"/>
+
+  <xsl:template match="/">
+    <xsl:variable name="map" select="$places-page eq 1 and exists($tp:mapped)"/>
     <xsl:call-template name="tp:overview-page">
       <xsl:with-param name="name" select="'places'"/>
-      <xsl:with-param name="lead" select="tp:count-message('overview.places-lead', count($sorted), string(count($mapped)))"/>
+      <xsl:with-param name="path" select="tp:places-page-path($places-page)"/>
+      <xsl:with-param name="lead" select="tp:count-message('overview.places-lead', count($tp:places), string(count($tp:mapped)))"/>
       <xsl:with-param name="head" as="node()*">
-        <xsl:if test="exists($mapped)"><xsl:call-template name="tp:map-head"/></xsl:if>
+        <xsl:if test="$map">
+          <xsl:call-template name="tp:map-head">
+            <xsl:with-param name="data" select="'places-map.js'"/>
+          </xsl:call-template>
+        </xsl:if>
       </xsl:with-param>
       <xsl:with-param name="content" as="node()*">
         <div class="overview-places">
-          <xsl:if test="exists($mapped)">
+          <xsl:if test="$map">
             <xsl:call-template name="tp:map">
               <xsl:with-param name="label" select="tp:message('overview.places')"/>
-              <xsl:with-param name="places" select="$mapped!map {'id': ?id, 'name': ?name, 'lat': ?lat, 'lon': ?lon, 'href': ?href, 'count': ?count,
-                  'detail': tp:message('overview.place-detail', (string(?sent), string(?received), string(?mentioned)))}"/>
+              <xsl:with-param name="data" select="'overview-places'"/>
             </xsl:call-template>
           </xsl:if>
           <xsl:choose>
-            <xsl:when test="exists($sorted)">
+            <xsl:when test="exists($tp:places)">
+              <xsl:call-template name="tp:place-pages"/>
               <div class="table-wrapper">
                 <table class="overview-table place-counts">
                   <caption>{tp:message('overview.places-table')}</caption>
@@ -78,7 +98,7 @@
                     </tr>
                   </thead>
                   <tbody>
-                    <xsl:for-each select="$sorted">
+                    <xsl:for-each select="subsequence($tp:places, ($places-page - 1) * $places-per-page + 1, $places-per-page)">
                       <tr data-place="{?id}">
                         <th scope="row">
                           <a href="{?href}">{?name}</a>
@@ -92,6 +112,7 @@
                   </tbody>
                 </table>
               </div>
+              <xsl:call-template name="tp:place-pages"/>
             </xsl:when>
             <xsl:otherwise>
               <p class="overview-empty">{tp:message('overview.no-places')}</p>
@@ -101,4 +122,27 @@
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
+
+  <!-- The table's pages by the numbers of the places each lists, when it has more than one (as the table of pairs'). -->
+  <xsl:template name="tp:place-pages">
+    <xsl:if test="$tp:place-pages gt 1">
+      <nav class="initials place-pages" aria-label="{tp:message('overview.place-pages')}">
+        <ul>
+          <xsl:for-each select="1 to $tp:place-pages">
+            <li>
+              <a href="{substring-after(tp:places-page-path(.), 'overviews/')}">
+                <xsl:if test=". eq $places-page"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>
+                <xsl:text>{(. - 1) * $places-per-page + 1}–{min((. * $places-per-page, count($tp:places)))}</xsl:text>
+              </a>
+            </li>
+          </xsl:for-each>
+        </ul>
+      </nav>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:function name="tp:places-page-path" as="xs:string">
+    <xsl:param name="page" as="xs:integer"/>
+    <xsl:sequence select="'overviews/places' || (if ($page gt 1) then '-' || $page else '') || '.html'"/>
+  </xsl:function>
 </xsl:stylesheet>

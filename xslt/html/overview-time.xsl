@@ -28,7 +28,8 @@
   <xsl:variable name="top" as="xs:integer" select="12"/>
 
   <xsl:template match="/">
-    <xsl:variable name="dated" select="$site/s:site/s:document[@sort ne '']"/>
+    <!-- The documents dated with a year of four digits: one dated by month and day only has none (the chronology lists it without a year). -->
+    <xsl:variable name="dated" select="$site/s:site/s:document[matches(@sort, '^[0-9]{4}')]"/>
     <xsl:variable name="years" as="xs:integer*" select="sort($dated/xs:integer(@year))"/>
     <xsl:variable name="first" select="tp:dense-years($years)[1]"/>
     <xsl:variable name="last" select="tp:dense-years($years)[2]"/>

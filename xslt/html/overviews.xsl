@@ -5,8 +5,10 @@
 
   The map: tp:map writes <div class="tp-map" data-places='[{"id","name","lat","lon","href","count","detail"}]'>,
   which assets/map.js turns into a Leaflet map (tiles from teipress.toml `map_tiles`); tp:map-head
-  loads Leaflet and map.js into the page's head. A page with a map also lists its places as text,
-  so that it works without tiles or script.
+  loads Leaflet and map.js into the page's head. A map of many places reads them from a script of their
+  own instead (<div class="tp-map" data-places-script="{key}">, the script setting
+  window.teipressMapPlaces[key], html/overview-places-map.xsl), which tp:map-head loads before map.js.
+  A page with a map also lists its places as text, so that it works without tiles or script.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -62,20 +64,28 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- Leaflet and the map script, for the head of a page with a map. -->
+  <!-- Leaflet and the map script, for the head of a page with a map; $data: the script of its places (a map of many), run before map.js. -->
   <xsl:template name="tp:map-head">
+    <xsl:param name="data" as="xs:string?" select="()"/>
     <link rel="stylesheet" href="{$site-root}assets/leaflet.css"/>
     <script src="{$site-root}assets/leaflet.js" defer="defer"></script>
+    <xsl:for-each select="$data"><script src="{.}" defer="defer"></script></xsl:for-each>
     <script src="{$site-root}assets/map.js" defer="defer"></script>
   </xsl:template>
 
-  <!-- A map of $places (maps with id, name, lat, lon, href, count, detail); the credits of Leaflet and the tiles below it. -->
+  <!-- A map of $places (maps with id, name, lat, lon, href, count, detail), or of the places a script sets under the
+       key $data (tp:map-head); the credits of Leaflet and the tiles below it. -->
   <xsl:template name="tp:map">
-    <xsl:param name="places" as="map(*)*"/>
+    <xsl:param name="places" as="map(*)*" select="()"/>
+    <xsl:param name="data" as="xs:string?" select="()"/>
     <xsl:param name="label" as="xs:string"/>
     <figure class="tp-map-figure">
-      <div class="tp-map" role="region" aria-label="{$label}" data-places="{serialize(array { $places }, map {'method': 'json'})}"
-           data-tiles="{$map-tiles}" data-attribution="{$map-attribution}"></div>
+      <div class="tp-map" role="region" aria-label="{$label}" data-tiles="{$map-tiles}" data-attribution="{$map-attribution}">
+        <xsl:choose>
+          <xsl:when test="exists($data)"><xsl:attribute name="data-places-script" select="$data"/></xsl:when>
+          <xsl:otherwise><xsl:attribute name="data-places" select="serialize(array { $places }, map {'method': 'json'})"/></xsl:otherwise>
+        </xsl:choose>
+      </div>
       <xsl:call-template name="tp:map-credits"/>
     </figure>
   </xsl:template>

@@ -2,7 +2,9 @@
    data-tiles="https://…/{z}/{x}/{y}.png" data-attribution="…"> into a Leaflet map (assets/leaflet.js), a
    circle per place sized by its count, each leading to the place's page (click, or Tab to it and Enter).
    Every name and credit reaches the page as text. Without tiles (data-tiles empty) the markers stand
-   alone; without script the page's list of the same places is what a reader uses. */
+   alone; without script the page's list of the same places is what a reader uses. A map of many places
+   names instead the key under which a script of their own set them (data-places-script="key":
+   window.teipressMapPlaces[key], loaded before this one), so that its page does not carry them. */
 (function () {
   "use strict";
 
@@ -35,7 +37,12 @@
 
   function draw(container) {
     var places;
-    try { places = JSON.parse(container.getAttribute("data-places") || "[]"); } catch (error) { return; }
+    var key = container.getAttribute("data-places-script");
+    if (key !== null) {
+      places = Object.prototype.hasOwnProperty.call(window.teipressMapPlaces || {}, key) ? window.teipressMapPlaces[key] : [];
+    } else {
+      try { places = JSON.parse(container.getAttribute("data-places") || "[]"); } catch (error) { return; }
+    }
     places = (Array.isArray(places) ? places : []).filter(validPlace);
     if (!places.length || !window.L) return;
     var canvas = document.createElement("div");
