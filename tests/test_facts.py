@@ -168,7 +168,10 @@ def test_the_store_names_only_the_entries_whose_pages_a_change_concerns(tmp_path
     # A mention's context: its entry only; a new mention: its entry.
     assert update({"a": facts_file("a", "1950-01-01", [("alma", " wrote to"), ("bert", " came"), ("cleo", "")]),
                    "b": facts_file("b", "1950-02-02", [("cleo", "")])}) == ["alma", "cleo"]
+    # A mention removed: its entry, whose page must no longer list the letter.
+    assert update({"a": facts_file("a", "1950-01-01", [("alma", " wrote to"), ("bert", " came")]),
+                   "b": facts_file("b", "1950-02-02", [("cleo", "")])}) == ["cleo"]
     # Another date (the letter moves in every entry's list): all it names, before and after.
-    assert update({"a": facts_file("a", "1951-01-01", one), "b": facts_file("b", "1950-02-02", [("cleo", "")])}) == ["alma", "bert", "cleo", "sender"]
+    assert update({"a": facts_file("a", "1951-01-01", one), "b": facts_file("b", "1950-02-02", [("cleo", "")])}) == ["alma", "bert", "sender"]
     # A letter gone: all it named.
     assert update({"a": facts_file("a", "1951-01-01", one)}) == ["cleo", "sender"]

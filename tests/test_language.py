@@ -39,21 +39,21 @@ SAME_WORDS = {
 }
 
 # The dates in each language as tp:format-date-range writes them (days, ranges within a month, a year
-# and across years; a month), of FORMATTED_DATES; a person's life dates, a floruit, a month alone; and
+# and across years; a month; a day and a month of an unknown year), of FORMATTED_DATES; a person's life dates, a floruit, a month alone; and
 # dates known only within bounds (notBefore/notAfter) of UNCERTAIN_DATES.
-FORMATTED_DATES = ["1888-03-01/1888-03-05", "1888-03-10", "1888-03-14", "1888-03-30/1888-04-02", "1888-12-30/1889-01-02", "1889-06"]
+FORMATTED_DATES = ["1888-03-01/1888-03-05", "1888-03-10", "1888-03-14", "1888-03-30/1888-04-02", "1888-12-30/1889-01-02", "1889-06", "--04-01", "--06"]
 UNCERTAIN_DATES = [("1888-04-01/1888-04-30", "between"), ("1888-12-30/1889-01-02", "between"), ("1888-04-01", "not-before")]
 DATES = {
-    "en": (["1–5 March 1888", "10 March 1888", "14 March 1888", "30 March – 2 April 1888", "30 December 1888 – 2 January 1889", "June 1889"],
+    "en": (["1–5 March 1888", "10 March 1888", "14 March 1888", "30 March – 2 April 1888", "30 December 1888 – 2 January 1889", "June 1889", "1 April", "June"],
            "1 May 1850 – 1920", "active 1880 – 1890", "April 1888",
            ["between 1 and 30 April 1888", "between 30 December 1888 and 2 January 1889", "not before 1 April 1888"]),
-    "de": (["1.–5. März 1888", "10. März 1888", "14. März 1888", "30. März – 2. April 1888", "30. Dezember 1888 – 2. Januar 1889", "Juni 1889"],
+    "de": (["1.–5. März 1888", "10. März 1888", "14. März 1888", "30. März – 2. April 1888", "30. Dezember 1888 – 2. Januar 1889", "Juni 1889", "1. April", "Juni"],
            "1. Mai 1850 – 1920", "tätig 1880 – 1890", "April 1888",
            ["zwischen 1. und 30. April 1888", "zwischen 30. Dezember 1888 und 2. Januar 1889", "nicht vor 1. April 1888"]),
-    "fr": (["1er–5 mars 1888", "10 mars 1888", "14 mars 1888", "30 mars – 2 avril 1888", "30 décembre 1888 – 2 janvier 1889", "juin 1889"],
+    "fr": (["1er–5 mars 1888", "10 mars 1888", "14 mars 1888", "30 mars – 2 avril 1888", "30 décembre 1888 – 2 janvier 1889", "juin 1889", "1er avril", "juin"],
            "1er mai 1850 – 1920", "actif 1880 – 1890", "avril 1888",
            ["entre le 1er et le 30 avril 1888", "entre le 30 décembre 1888 et le 2 janvier 1889", "pas avant le 1er avril 1888"]),
-    "it": (["1º–5 marzo 1888", "10 marzo 1888", "14 marzo 1888", "30 marzo – 2 aprile 1888", "30 dicembre 1888 – 2 gennaio 1889", "giugno 1889"],
+    "it": (["1º–5 marzo 1888", "10 marzo 1888", "14 marzo 1888", "30 marzo – 2 aprile 1888", "30 dicembre 1888 – 2 gennaio 1889", "giugno 1889", "1º aprile", "giugno"],
            "1º maggio 1850 – 1920", "attivo 1880 – 1890", "aprile 1888",
            ["tra il 1º e il 30 aprile 1888", "tra il 30 dicembre 1888 e il 2 gennaio 1889", "non prima del 1º aprile 1888"]),
 }

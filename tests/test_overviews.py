@@ -224,7 +224,8 @@ def test_a_long_chronology_has_a_page_per_year_and_one_for_the_entries_without_a
     assert undated.xpath("//nav[contains(@class, 'chronology-years')]//a[@aria-current='page']/@href") == ["../chronology/undated.html"]
     assert undated.xpath("string(//h1)") == "ChronologyWithout a year"
     assert undated.xpath("string(//title)").startswith("Chronology · Without a year")
-    assert undated.xpath("//li[@data-document]//time/@datetime") == ["--04-01"]  # the undated letter has no date to show
+    # The letter of 1 April in an unknown year shows its day and month; the undated letter has no date to show.
+    assert [(t.get("datetime"), t.text_content()) for t in undated.xpath("//li[@data-document]//time")] == [("--04-01", "1 April")]
     assert undated.xpath("string(//p[@class='register-count'])") == "3 documents and events, in the order of their dates."
     # A link to the undated event lands on the page that lists it.
     assert parse(site / "documents" / f"{UNDATED}.html").xpath("//main//a[normalize-space()='the meeting']/@href") == ["../chronology/undated.html#guild-meeting"]

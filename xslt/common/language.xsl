@@ -106,7 +106,8 @@
   <!-- ================================================================== -->
 
   <!-- One ISO date as a reader writes it: "14 March 1888", "14. März 1888", "1er mars 1888",
-       "marzo 1888"; any other value (a year, a time) as it is. -->
+       "marzo 1888"; a day or a month of an unknown year (XML Schema's gMonthDay and gMonth values) "1 April", "June";
+       any other value (a year, a time) as it is. -->
   <xsl:function name="tp:format-date" as="xs:string">
     <xsl:param name="iso" as="xs:string"/>
     <xsl:sequence select="
@@ -114,6 +115,10 @@
         then tp:message('date.day-month-year', (tp:day($iso), tp:month($iso), tp:year($iso)))
       else if (matches($iso, '^\d{4}-\d{2}$') and concat($iso, '-01') castable as xs:date)
         then tp:message('date.month-year', (tp:month($iso), tp:year($iso)))
+      else if (matches($iso, '^--\d{2}-\d{2}$') and $iso castable as xs:gMonthDay)
+        then tp:message('date.day-month', (tp:day('0000' || substring($iso, 2)), tp:month('0000' || substring($iso, 2))))
+      else if (matches($iso, '^--\d{2}$') and $iso castable as xs:gMonth)
+        then tp:month('0000' || substring($iso, 2))
       else $iso"/>
   </xsl:function>
 
