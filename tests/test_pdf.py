@@ -287,7 +287,7 @@ def pdf_chapter_pages(document: pymupdf.Document, title: str) -> range:
 def pdf_lines(document: pymupdf.Document, pages: range) -> tuple[list[Line], list[Line], list[Line]]:
     """The lines of the reading text on these pages, and those of the footnote area's two series, the
     notes and the apparatus entries between them (an entry opens with a bold line number, a note with
-    its smaller number; a line that opens with neither goes on with the entry or note above it),
+    its number; a line that opens with neither goes on with the entry or note above it),
     inside the text block: no running heads, page numbers or line numbers in the margins,
     on the chapter's first page nothing of its heading and metadata block (the two rules around it),
     in the apparatus no line number (a bold number)."""
@@ -329,8 +329,8 @@ def pdf_lines(document: pymupdf.Document, pages: range) -> tuple[list[Line], lis
             first = parts[0][1]
             if in_notes and first["text"].strip().isdigit() and first["flags"] & 16:
                 in_apparatus = True
-            elif in_notes and first["text"].strip().isdigit() and any(span["size"] > first["size"] + 0.5 for _, span in parts):
-                in_apparatus = False
+            elif in_notes and first["text"][:1].isdigit():
+                in_apparatus = False  # a note's number (a superscript of the font: one span with its text)
             if in_apparatus:
                 parts = [part for part in parts if not (part[1]["flags"] & 16 and part[1]["text"].strip().isdigit())]
             # Spans apart on one line (the cells of a table row) are separate words.
