@@ -35,7 +35,7 @@ THE RULES (one place for the HTML and the PDF tests, derived from the TEI, never
      streams; the reading view hides a del by CSS only, so in the HTML it is text in its place. Blocks (p, div, li, td, br ... and spans of class block, line, verse-line) separate.
    - PDF (tests/test_pdf.py: `pdf_reading` puts in what the PDF adds, `pdf_lines`, `pdf_stream` and
      `PDF_ADDED` strip the rest): the document's heading and metadata block, running heads, page and
-     line numbers are left out; note numbers in the text and in the footnote area, a corpus member's
+     line numbers are left out; note numbers in the text (adjacent ones set apart by a comma) and in the footnote area, a corpus member's
      title, the address of a ptr, the apparatus entries ("lemma] text label; ...") and the brackets
      and parentheses of readings and notes inside notes are expected where xslt/pdf/text.xsl puts
      them; the brackets of supplied text and gaps, quotation marks and list dashes may be added

@@ -125,7 +125,10 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece], list[Pi
             out.extend([" (", *content, ")"])
         else:
             number = str(next(numbers))
-            out.extend([SOFT, number, SOFT])
+            # Adjacent notes' marks are set apart by a comma ("x¹,² y"): nothing, or only white space not printed, between them.
+            before = element.getprevious()
+            adjacent = before is not None and is_tei(before, "note") and not before_note_mark(before.tail, element, in_note)
+            out.extend([SOFT, *([","] if adjacent else []), number, SOFT])
             footnotes.extend([SOFT, number, SOFT, *strip_leading_space(content), SOFT])
 
     def walk(element: etree._Element, out: list[Piece], in_note: bool) -> None:
@@ -283,8 +286,9 @@ def pdf_chapter_pages(document: pymupdf.Document, title: str) -> range:
 
 def pdf_lines(document: pymupdf.Document, pages: range) -> tuple[list[Line], list[Line], list[Line]]:
     """The lines of the reading text on these pages, and those of the footnote area's two series, the
-    notes and the apparatus paragraph below them (from the first line that opens with a bold line
-    number), inside the text block: no running heads, page numbers or line numbers in the margins,
+    notes and the apparatus entries between them (an entry opens with a bold line number, a note with
+    its number; a line that opens with neither goes on with the entry or note above it),
+    inside the text block: no running heads, page numbers or line numbers in the margins,
     on the chapter's first page nothing of its heading and metadata block (the two rules around it),
     in the apparatus no line number (a bold number)."""
     body: list[Line] = []
@@ -313,10 +317,20 @@ def pdf_lines(document: pymupdf.Document, pages: range) -> tuple[list[Line], lis
             if baseline < top or baseline > bottom or span["bbox"][2] <= left + 0.5:
                 continue
             lines.setdefault((baseline > separator, round(baseline / 3)), []).append((span["bbox"][0], span))  # superscripts join their line
+        # A raised mark Typst draws smaller above the baseline (the comma between adjacent notes' marks,
+        # "x¹,²") joins the line just below it.
+        for key in sorted(lines, key=lambda key: key[1]):
+            below = [other for other in lines if other[0] == key[0] and 0 < other[1] - key[1] <= 2]
+            if below and all(span["size"] < 0.8 * max(s["size"] for _, s in lines[below[0]]) for _, span in lines[key]):
+                lines[below[0]].extend(lines.pop(key))
         in_apparatus = False
         for (in_notes, baseline), parts in sorted(lines.items(), key=lambda item: item[0][1]):
             parts.sort(key=lambda part: part[0])
-            in_apparatus = in_apparatus or (in_notes and bool(parts[0][1]["flags"] & 16) and parts[0][1]["text"].strip().isdigit())
+            first = parts[0][1]
+            if in_notes and first["text"].strip().isdigit() and first["flags"] & 16:
+                in_apparatus = True
+            elif in_notes and first["text"][:1].isdigit():
+                in_apparatus = False  # a note's number (a superscript of the font: one span with its text)
             if in_apparatus:
                 parts = [part for part in parts if not (part[1]["flags"] & 16 and part[1]["text"].strip().isdigit())]
             # Spans apart on one line (the cells of a table row) are separate words.
@@ -544,8 +558,8 @@ def test_line_numbers_restart_with_each_document_of_the_book(edition_build: Buil
 
 def test_apparatus_keyed_to_line_numbers_apart_from_notes(edition_build: Build) -> None:
     text = page_texts(edition_build.out / f"{TELEGRAM}.pdf")[0]
-    # The notes, then the apparatus as one paragraph: the three entries of line 4 after one number.
-    assert "1The meeting took place later; șță in a note. 4 Ambassador] Amb. abbr. the delegation] a delegation B received] recieved sic" in text
+    # The note, then the apparatus entries of line 4, each with its line number (lib.typ tp-footnote-entry).
+    assert "1The meeting took place later; șță in a note. 4 Ambassador] Amb. abbr. 4 the delegation] a delegation B 4 received] recieved sic" in text
     # The reading text follows the edition's choices.
     assert "The Ambassador wrote that the delegation arrived, received by Kim Il Sung" in text
 
@@ -975,3 +989,26 @@ def test_a_notes_mark_follows_its_word_on_the_page(tmp_path: Path) -> None:
     assert [line.text for line in body if "Locher" in line.text] == ["Dann Locher1 hätte, wie Escher2, und Ullmer 3schrieb4"]
     assert [line.text for line in notes][:4] == ["1Friedrich Locher.", "2Alfred Escher.", "3Rudolf Ullmer.", "4Am Ende."]
     assert_pdf_reading_exact(result.out / "marks.pdf", etree.parse(source / "marks.xml").getroot(), "Marks", "marks.pdf")
+
+
+ADJACENT = ('Zwei <note>Erste.</note> <note>Zweite.</note> Noten, drei<note>A.</note><note>B.</note> <note>C.</note>. '
+            'Eine <note>D.</note> <note>E.</note>danach')
+
+
+def test_adjacent_notes_marks_are_set_apart_by_a_comma() -> None:
+    document = LETTER_TEMPLATE.format(id="marks", title="Marks", lang="", text=ADJACENT).split("\n", 1)[1]
+    paragraph = next(line for line in chapter_markup(document, "marks").splitlines() if "Zwei" in line)
+    assert paragraph == ('#"Zwei";#footnote[#"Erste.";]#super(",");#footnote[#"Zweite.";]#" Noten, drei";#footnote[#"A.";]'
+                         '#super(",");#footnote[#"B.";]#super(",");#footnote[#"C.";]#". Eine";#footnote[#"D.";]#" ";#footnote[#"E.";]#"danach";')
+
+
+def test_adjacent_notes_marks_read_with_a_comma_on_the_page(tmp_path: Path) -> None:
+    source = tmp_path / "tei"
+    source.mkdir()
+    letter = LETTER_TEMPLATE.format(id="marks", title="Marks", lang="", text=ADJACENT)
+    (source / "marks.xml").write_text(letter, encoding="utf-8")
+    result = build(source, tmp_path / "pdf")
+    with pymupdf.open(result.out / "marks.pdf") as document:
+        body, _, _ = pdf_lines(document, range(0, 1))
+    assert [line.text for line in body if "Zwei" in line.text] == ["Zwei1,2 Noten, drei3,4,5. Eine6 7danach"]
+    assert_pdf_reading_exact(result.out / "marks.pdf", etree.fromstring(letter.split("\n", 1)[1].encode()), "Marks", "marks")

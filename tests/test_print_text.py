@@ -319,7 +319,7 @@ def test_the_site_describes_a_source_in_the_same_words_as_print(tmp_path: Path, 
     assert shown == [printed]
 
 
-# --- the apparatus as reledmac sets it: two series at the foot of the page (lib.typ tp-footnote-entry) ---
+# --- the apparatus: a second series in the footnote area, keyed to line numbers (lib.typ tp-footnote-entry) ---
 
 APPARATUS_LETTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="apparatus-letter"><teiHeader><fileDesc>
   <titleStmt><title>Letter with readings</title></titleStmt><publicationStmt><p>Test fixture.</p></publicationStmt>
@@ -330,31 +330,62 @@ APPARATUS_LETTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="apparatus
   </body></text></TEI>"""
 
 
-def test_the_apparatus_runs_together_below_the_notes_as_reledmac_sets_it(tmp_path: Path) -> None:
-    """Notes first, numbered; then one paragraph of apparatus entries: the line number once in bold for
-    the entries of one line, "lemma] reading" with the witnesses' sigla in italics, "om." for a witness without text."""
+def apparatus_edition(tmp_path: Path, letter: str) -> Path:
     import shutil
-    import subprocess
 
     edition = tmp_path / "tei"
     edition.mkdir()
     shutil.copy(LAYOUT / "edition.xml", edition / "edition.xml")
-    (edition / "apparatus-letter.xml").write_text(APPARATUS_LETTER.format(filler="The words of the letter run on to fill its lines. " * 8), encoding="utf-8")
+    (edition / "apparatus-letter.xml").write_text(letter, encoding="utf-8")
+    return edition
+
+
+def test_apparatus_entries_stand_with_the_notes_in_the_order_of_the_text(tmp_path: Path) -> None:
+    """Each entry below the line of its reference, with the notes in the order of their calls: the line number
+    in bold, "lemma] reading" with the witnesses' sigla in italics, "om." for a witness without text."""
+    import subprocess
+
+    edition = apparatus_edition(tmp_path, APPARATUS_LETTER.format(filler="The words of the letter run on to fill its lines. " * 8))
     pdf = build(edition, tmp_path / "out").out / "apparatus-letter.pdf"
     lines = [text for text, _ in text_lines(pdf)]
     first = next(index for index, text in enumerate(lines) if text.startswith("First alpha and gamma"))
     later = next(index for index, text in enumerate(lines) if "received" in text) - first + 1
     layout = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    foot = [" ".join(line.split()) for line in layout[layout.index("1An editorial note."):].splitlines() if line.strip()]
-    assert foot[:2] == ["1An editorial note.", f"1 alpha] beta A gamma] delta B; om. C D {later} received] recieved sic"]
+    foot = [" ".join(line.split()) for line in layout[layout.index("1 alpha]"):].splitlines() if line.strip()]
+    assert foot[:4] == ["1 alpha] beta A", "1 gamma] delta B; om. C D", "1An editorial note.", f"{later} received] recieved sic"]
     assert later > 2
     with pymupdf.open(pdf) as document:
         page = document[0]
-        note_top = next(box.y1 for text, box in text_lines(pdf) if text == "1An editorial note.")
+        rule = min(d["rect"].y0 for d in page.get_drawings() if d["rect"].height < 1.5 and 20 < d["rect"].width < page.rect.width * 0.3)
         spans = [span for block in page.get_text("dict")["blocks"] for line in block.get("lines", []) for span in line["spans"]
-                 if span["text"].strip() and note_top < span["origin"][1] < page.rect.height * 0.88]
-    assert [span["text"].strip() for span in spans if span["flags"] & 16] == ["1", str(later)]
+                 if span["text"].strip() and rule < span["origin"][1] < page.rect.height * 0.88]
+    assert [span["text"].strip() for span in spans if span["flags"] & 16] == ["1", "1", str(later)]
     assert [span["text"].strip() for span in spans if span["flags"] & 2] == ["A", "B", "C D", "sic"]
+
+
+def test_a_page_full_of_notes_and_apparatus_entries_overlaps_nowhere(tmp_path: Path) -> None:
+    """On every page the footnote area starts below the text's last line, and no two lines of either cross:
+    the apparatus was once set after the page's last note, measured without it, over the lines above."""
+    reading = '<choice><sic>recieved</sic><corr>received</corr></choice> and <app><lem>alpha</lem><rdg wit="#A">beta gamma delta</rdg></app>'
+    sentences = " ".join(f"Sentence {n} has a word {reading} to record.{'<note>A note long enough to take a line of its own in the foot of the page.</note>' if n % 3 == 0 else ''}"
+                         for n in range(160))
+    letter = APPARATUS_LETTER.replace("<p>First", f"<p>{sentences}</p><p>First").format(filler="")
+    result = build(apparatus_edition(tmp_path, letter), tmp_path / "out")
+    assert [str(problem) for problem in result.result.problems] == []
+    crossings = []
+    with pymupdf.open(result.out / "apparatus-letter.pdf") as document:
+        assert document.page_count > 3
+        for number, page in enumerate(document):
+            rules = [d["rect"] for d in page.get_drawings() if d["rect"].height < 1.5 and 20 < d["rect"].width < page.rect.width * 0.3]
+            lines = sorted((pymupdf.Rect(line["bbox"]) for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])
+                            if "".join(span["text"] for span in line["spans"]).strip()), key=lambda box: box.y0)
+            if rules:
+                text = [box for box in lines if box.y1 < rules[0].y0]
+                foot = [box for box in lines if box.y0 > rules[0].y0]
+                assert text and foot and len(text) + len(foot) == len(lines), f"page {number + 1}: a line crosses the footnote rule"
+            crossings += [number + 1 for above, below in zip(lines, lines[1:])
+                          if not (above & below).is_empty and (above & below).height > 2 and (above & below).width > 1]
+    assert crossings == []
 
 
 def test_elements_with_ids_are_reference_targets_also_in_tables(tmp_path: Path) -> None:

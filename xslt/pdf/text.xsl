@@ -48,6 +48,15 @@
                           and (every $after in $note/following-sibling::node()[1] satisfies $after[self::text()][matches(., '^[\s\p{P}]')])"/>
   </xsl:function>
 
+  <!-- Whether a note's mark comes right after another note's: nothing between the two notes, or only white
+       space that is not printed (tp:stands-before-note-mark). -->
+  <xsl:function name="tp:follows-note-mark" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:variable name="before" select="$note/preceding-sibling::node()[1]"/>
+    <xsl:variable name="other" select="if ($before[self::text()][normalize-space(.) eq ''][tp:stands-before-note-mark(.)]) then $before/preceding-sibling::node()[1] else $before"/>
+    <xsl:sequence select="exists($other[self::*][tp:behaviour(.) = 'note'])"/>
+  </xsl:function>
+
   <xsl:template match="comment() | processing-instruction()" mode="tp:pdf"/>
 
   <!-- A break of the line, column or gathering (not of the page: "|2|" is printed), or a comment. -->
@@ -227,8 +236,10 @@
     <xsl:apply-templates mode="tp:pdf"/>
   </xsl:template>
 
-  <!-- Editorial notes become numbered footnotes; a note inside a note stays in it, in parentheses. -->
+  <!-- Editorial notes become numbered footnotes; a note inside a note stays in it, in parentheses. The marks
+       of adjacent notes are set apart by a raised comma ("x¹,² y"), not run together as one number. -->
   <xsl:template match="*[tp:behaviour(.) = 'note']" mode="tp:pdf" priority="1">
+    <xsl:if test="tp:follows-note-mark(.)">#super(",");</xsl:if>
     <xsl:text>#footnote[</xsl:text>
     <xsl:apply-templates mode="tp:pdf"/>
     <xsl:text>]</xsl:text>
