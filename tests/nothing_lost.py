@@ -18,7 +18,9 @@ THE RULES (one place for the HTML and the PDF tests, derived from the TEI, never
    alternates whole). Text that stands directly inside an alternate or rdgGrp (not inside a
    reading) is read in its place; white space alone there is layout between readings (TEI allows
    no text there) and is no text. Everything else of an alternate (a note, witDetail) keeps its place.
-3. Comparison. A stream is a sequence of characters and of boundaries between them. White space
+3. Comparison. White space that ends a text right before a note's mark (a note not inside a note) that white
+   space, punctuation or nothing follows is no text: both outputs set the mark after its word ("Locher¹,").
+   A stream is a sequence of characters and of boundaries between them. White space
    (any run of it, str.isspace) is a hard boundary: the output must separate the words there (by
    white space or by a block of its own). An element's start or end without white space is a soft
    boundary: the output may separate there (a paragraph, a line of a letterhead) or not. Inside a
@@ -52,6 +54,7 @@ THE RULES (one place for the HTML and the PDF tests, derived from the TEI, never
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -158,7 +161,7 @@ def _content(element: etree._Element, out: list[Piece], streams: Streams, record
         if value and not (between_readings and value.strip(XML_SPACE) == ""):
             out.append(value)
 
-    text(element.text)
+    text(before_note_mark(element.text, element[0] if len(element) else None))
     for child in element:
         if not isinstance(child.tag, str):
             pass  # comments and processing instructions are no text; their tails are
@@ -187,7 +190,21 @@ def _content(element: etree._Element, out: list[Piece], streams: Streams, record
             out.append(SOFT)
         else:
             _walk(child, out, streams, recorded, whole)
-        text(child.tail)
+        text(before_note_mark(child.tail, child.getnext()))
+
+
+def before_note_mark(value: str | None, following: etree._Element | None) -> str | None:
+    """A text as both outputs show it before the node `following` it (xslt/common/behaviours.xsl
+    tp:stands-before-note-mark): without the white space it ends with when that comes before the mark of a
+    note (not one inside a note) that white space, punctuation or nothing follows ("Locher <note/>, hätte"
+    reads "Locher¹, hätte")."""
+    if (not value or following is None or not is_tei(following, "note") or value[-1] not in XML_SPACE
+            or any(is_tei(ancestor, "note") for ancestor in following.iterancestors())):
+        return value
+    after = following.tail or following.getnext()
+    if after is None or (isinstance(after, str) and (after[0] in XML_SPACE or unicodedata.category(after[0]).startswith("P"))):
+        return value.rstrip(XML_SPACE)
+    return value
 
 
 # ------------------------------------------------------------------------------------------------

@@ -73,6 +73,13 @@ def test_app_follows_the_lemma_and_keeps_every_reading_with_its_witnesses(styles
 
 # ---------------------------------------------------------------- notes
 
+def test_a_note_callout_follows_its_word_without_the_space_before_it(stylesheets: Stylesheets) -> None:
+    # "Locher <note/>," reads "Locher[1],"; a space between two words stays ("Locher <note/>hätte": "Locher [4]hätte").
+    paragraph = one(render(stylesheets, "note-marks.xml"), "//div[@class='reading-text']//p")
+    pieces = [paragraph.text] + [piece for child in paragraph for piece in (f"<{child.text_content()}>", child.tail)]
+    assert [piece for piece in pieces if piece] == ["Herr Locher", "<1>", ", then ", "<Escher>", "<2>", "<3>", " and Locher ", "<4>", "hätte."]
+
+
 def test_notes_are_numbered_and_linked_both_ways(stylesheets: Stylesheets) -> None:
     page = render(stylesheets, "notes.xml")
     callouts = page.xpath("//div[@class='reading-text']//a[@class='note-ref']")

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES, shared_path
-from nothing_lost import (SOFT, XML_SPACE, MaybeAdded, Piece, assert_kept_in_order, assert_same_text, expected_streams, is_document_register,
+from nothing_lost import (SOFT, XML_SPACE, MaybeAdded, Piece, assert_kept_in_order, before_note_mark, assert_same_text, expected_streams, is_document_register,
                           is_tei, primary_reading, readings_of)
 from teipress.config import load_config
 from teipress.edition import load_edition
@@ -127,7 +127,7 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece], list[Pi
             number = str(next(numbers))
             # Adjacent notes' marks are set apart by a comma ("x¹,² y"): nothing, or only white space not printed, between them.
             before = element.getprevious()
-            adjacent = before is not None and is_tei(before, "note") and not before_note_mark(before.tail, element, in_note)
+            adjacent = before is not None and is_tei(before, "note") and not before_note_mark(before.tail, element)
             out.extend([SOFT, *([","] if adjacent else []), number, SOFT])
             footnotes.extend([SOFT, number, SOFT, *strip_leading_space(content), SOFT])
 
@@ -165,10 +165,10 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece], list[Pi
 
     def inside(element: etree._Element, out: list[Piece], in_note: bool) -> None:
         children = list(element)
-        text(out, before_note_mark(element.text, children[0] if children else None, in_note))
+        text(out, before_note_mark(element.text, children[0] if children else None))
         for child in children:
             walk(child, out, in_note)
-            text(out, before_note_mark(child.tail, child.getnext(), in_note))
+            text(out, before_note_mark(child.tail, child.getnext()))
 
     def alternate(container: etree._Element, outer: etree._Element, out: list[Piece], in_note: bool) -> None:
         readings = readings_of(outer)
@@ -199,18 +199,6 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece], list[Pi
 
     walk(root, body, False)
     return body, footnotes, apparatus
-
-
-def before_note_mark(value: str | None, following: etree._Element | None, in_note: bool) -> str | None:
-    """A text as the PDF prints it before the node `following` it (xslt/pdf/text.xsl tp:stands-before-note-mark):
-    without the white space it ends with when that comes before a footnote's mark that white space,
-    punctuation or nothing follows ("Locher <note/> hätte" prints "Locher¹ hätte")."""
-    if not value or in_note or following is None or not is_tei(following, "note") or value[-1] not in XML_SPACE:
-        return value
-    after = following.tail or following.getnext()
-    if after is None or (isinstance(after, str) and (after[0] in XML_SPACE or unicodedata.category(after[0]).startswith("P"))):
-        return value.rstrip(XML_SPACE)
-    return value
 
 
 # What the PDF sets around an element of the manuscript's state (xslt/pdf/transcription.xsl, lib.typ):

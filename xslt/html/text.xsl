@@ -325,8 +325,9 @@
   <!-- Whitespace between the frame's elements and comments and processing instructions are no text. -->
   <xsl:template match="comment() | processing-instruction()" mode="tp:html"/>
 
+  <!-- Text as it is, but for the space before a note's callout (tp:stands-before-note-mark). -->
   <xsl:template match="text()" mode="tp:html">
-    <xsl:value-of select="."/>
+    <xsl:value-of select="if (tp:stands-before-note-mark(.)) then replace(., '\s+$', '') else ."/>
   </xsl:template>
 
   <!-- Divisions (text, body, div, opener, closer, lg, sp, floatingText ...): a div, or a block span

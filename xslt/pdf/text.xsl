@@ -37,26 +37,6 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- Whether the white space that ends a text stands before a footnote's mark and is not printed: in print the
-       mark follows the word it annotates ("Locher²", where the source has "Locher <note>"). Only when the note
-       is followed by white space, punctuation or nothing, so that a space between two words is always kept
-       ("Locher <note/>hätte" stays "Locher ²hätte"). -->
-  <xsl:function name="tp:stands-before-note-mark" as="xs:boolean">
-    <xsl:param name="text" as="text()"/>
-    <xsl:variable name="note" select="$text/following-sibling::node()[1][self::*][tp:behaviour(.) = 'note'][not(ancestor::*[tp:behaviour(.) = 'note'])]"/>
-    <xsl:sequence select="matches($text, '\s$') and exists($note)
-                          and (every $after in $note/following-sibling::node()[1] satisfies $after[self::text()][matches(., '^[\s\p{P}]')])"/>
-  </xsl:function>
-
-  <!-- Whether a note's mark comes right after another note's: nothing between the two notes, or only white
-       space that is not printed (tp:stands-before-note-mark). -->
-  <xsl:function name="tp:follows-note-mark" as="xs:boolean">
-    <xsl:param name="note" as="element()"/>
-    <xsl:variable name="before" select="$note/preceding-sibling::node()[1]"/>
-    <xsl:variable name="other" select="if ($before[self::text()][normalize-space(.) eq ''][tp:stands-before-note-mark(.)]) then $before/preceding-sibling::node()[1] else $before"/>
-    <xsl:sequence select="exists($other[self::*][tp:behaviour(.) = 'note'])"/>
-  </xsl:function>
-
   <xsl:template match="comment() | processing-instruction()" mode="tp:pdf"/>
 
   <!-- A break of the line, column or gathering (not of the page: "|2|" is printed), or a comment. -->
