@@ -143,15 +143,24 @@ def test_the_site_has_the_guide_page_linked_from_every_footer(tmp_path) -> None:
         assert link in footer, (path, footer)
 
 
-def test_the_guide_kept_between_builds_is_made_again_when_the_schema_changes(tmp_path: Path) -> None:
-    """A build keeps the site's guide in its store of facts under `schema_guide_key`: a key over the schema's bytes."""
+def test_the_guide_kept_between_builds_is_made_again_when_the_schema_or_its_reader_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build keeps the site's guide in its store of facts under `schema_guide_key`: a key over the schema's bytes
+    and guide.py's, which makes the guide from it."""
+    from teipress import guide
     from teipress.guide import schema_guide_key
 
+    same = tmp_path / "same.rng"
+    same.write_bytes(SCHEMA_FILE.read_bytes())
     changed = tmp_path / "teipress.rng"
     changed.write_bytes(SCHEMA_FILE.read_bytes().replace(b"</grammar>", b"<!-- a change --></grammar>"))
     assert changed.read_bytes() != SCHEMA_FILE.read_bytes()
-    assert [schema_guide_key(SCHEMA_FILE), schema_guide_key(changed)] == [schema_guide_key(SCHEMA_FILE), schema_guide_key(changed)]
-    assert schema_guide_key(changed) != schema_guide_key(SCHEMA_FILE)
+    original = schema_guide_key(SCHEMA_FILE)
+    assert schema_guide_key(same) == original
+    assert schema_guide_key(changed) != original
+    reader = tmp_path / "guide.py"
+    reader.write_bytes(Path(guide.__file__).read_bytes() + b"\n# a change\n")
+    monkeypatch.setattr(guide, "__file__", str(reader))
+    assert schema_guide_key(SCHEMA_FILE) != original
 
 
 def test_a_build_reads_the_schema_for_its_guide_only_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

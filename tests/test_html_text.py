@@ -75,9 +75,12 @@ def test_app_follows_the_lemma_and_keeps_every_reading_with_its_witnesses(styles
 
 def test_a_note_callout_follows_its_word_without_the_space_before_it(stylesheets: Stylesheets) -> None:
     # "Locher <note/>," reads "Locher[1],"; a space between two words stays ("Locher <note/>hätte": "Locher [4]hätte").
-    paragraph = one(render(stylesheets, "note-marks.xml"), "//div[@class='reading-text']//p")
+    page = render(stylesheets, "note-marks.xml")
+    paragraph = one(page, "//div[@class='reading-text']//p")
     pieces = [paragraph.text] + [piece for child in paragraph for piece in (f"<{child.text_content()}>", child.tail)]
     assert [piece for piece in pieces if piece] == ["Herr Locher", "<1>", ", then ", "<Escher>", "<2>", "<3>", " and Locher ", "<4>", "hätte."]
+    # A note outside the text (a register entry's) has no callout: it is read in its place, after its space.
+    assert one(page, "//li[@id='first-print']").text_content() == "Tübingen 1808 first printing."
 
 
 def test_notes_are_numbered_and_linked_both_ways(stylesheets: Stylesheets) -> None:

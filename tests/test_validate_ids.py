@@ -75,6 +75,13 @@ def test_an_ambiguous_pointer_is_found_when_only_its_file_is_validated(monkeypat
     assert problems("ambiguous-pointer", monkeypatch, "letter-b.xml") == []
 
 
+def test_a_pointer_to_an_element_of_one_other_file_names_that_file(monkeypatch, both_ways):
+    # The site follows "#p1-l1" within the page of letter A, where there is no such line.
+    assert problems("pointer-to-another-file", monkeypatch) == [
+        'letter-a.xml:13:19: error: ref/@target "#p1-l1": this file has no xml:id "p1-l1"; letter-b.xml:13 has one, but a "#" pointer leads '
+        'to an element of its own file, a register entry or a document; name the file (target="letter-b.xml#p1-l1") [pointer-other-file]']
+
+
 def test_a_pointer_its_own_file_resolves_is_not_ambiguous(monkeypatch, both_ways):
     assert problems("pointer-in-its-own-file", monkeypatch) == []
 

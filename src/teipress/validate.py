@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import functools
 import itertools
+import os
 import re
 import shutil
 import subprocess
@@ -556,7 +557,8 @@ def _or_list(items: list[str]) -> str:
 # Two kinds of id name something of the whole edition and are unique across its files: a register entry's
 # (`entries_in`: the merged register keeps the first of two) and a document's root id (its page's name).
 # A pointer `#x` resolves in its own file when that holds `x`, else to the entry or document `x`; where
-# neither is so and several other files hold `x`, it is ambiguous (`ambiguous-pointer`).
+# neither is so and several other files hold `x`, it is ambiguous (`ambiguous-pointer`); where one other file holds it,
+# the outputs would still look for `x` in the pointer's own file (`pointer-other-file`).
 
 
 class _IdPlace(NamedTuple):
@@ -675,7 +677,13 @@ def _id_problems(index: _IdIndex, checked: set[int]) -> list[Problem]:
         if id(place.source) not in checked or pointer.target in index.edition_wide:
             continue
         holders = index.places.get(pointer.target, [])
-        if len(holders) >= 2:
+        if len(holders) == 1:
+            # The site would link "#x" within its own page (only entries and documents are found elsewhere): dead.
+            named = Path(os.path.relpath(holders[0].source.path, place.source.path.parent)).as_posix()
+            found[id(place.source)].append((place, pointer.attribute, pointer.value, f'{place.element}/@{pointer.attribute} "#{pointer.target}": this file has no xml:id '
+                                            f'"{pointer.target}"; {listed(holders)} has one, but a "#" pointer leads to an element of its own file, a register '
+                                            f'entry or a document; name the file ({pointer.attribute}="{named}#{pointer.target}")', "pointer-other-file"))
+        elif len(holders) >= 2:
             found[id(place.source)].append((place, pointer.attribute, pointer.value, f'{place.element}/@{pointer.attribute} "#{pointer.target}": this file has no xml:id '
                                             f'"{pointer.target}", and {len(holders):,} other files have one (at {listed(holders)}), so it is not clear which is meant; '
                                             f'name the file ({pointer.attribute}="FILE.xml#{pointer.target}") or give the element an id of its own', "ambiguous-pointer"))

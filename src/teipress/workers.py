@@ -13,7 +13,6 @@ SIGKILL cannot shut its pool down, and its workers would go on typesetting for n
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import shutil
@@ -120,7 +119,8 @@ def _load_prctl() -> Callable[..., int] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl  # type: ignore[no-any-return]
+        # The C library the interpreter runs on (glibc or musl), without find_library's ldconfig subprocess in every worker.
+        return ctypes.CDLL(None, use_errno=True).prctl  # type: ignore[no-any-return]
     except (OSError, AttributeError):
         return None
 

@@ -506,7 +506,7 @@
        resolve-uri keeps it ("https://host/../pdf/"). -->
   <xsl:function name="tp:beside-site-url" as="xs:string">
     <xsl:param name="relative" as="xs:string"/>
-    <xsl:sequence select="replace(string(resolve-uri($relative, $base-url)), '^([a-z]+://[^/]+)(/\.\.)+/', '$1/')"/>
+    <xsl:sequence select="replace(string(resolve-uri($relative, $base-url)), '^([A-Za-z][A-Za-z0-9+.\-]*://[^/]+)(/\.\.)+/', '$1/')"/>
   </xsl:function>
 
   <!-- Who wrote the document: its sender, else the header's authors. -->

@@ -325,9 +325,10 @@
   <!-- Whitespace between the frame's elements and comments and processing instructions are no text. -->
   <xsl:template match="comment() | processing-instruction()" mode="tp:html"/>
 
-  <!-- Text as it is, but for the space before a note's callout (tp:stands-before-note-mark). -->
+  <!-- Text as it is, but for the space before a note's callout (tp:stands-before-note-mark); a note outside a text
+       (a register entry's, an event's) has no callout: it is read in its place, after the space. -->
   <xsl:template match="text()" mode="tp:html">
-    <xsl:value-of select="if (tp:stands-before-note-mark(.)) then replace(., '\s+$', '') else ."/>
+    <xsl:value-of select="if (ancestor::text and tp:stands-before-note-mark(.)) then replace(., '\s+$', '') else ."/>
   </xsl:template>
 
   <!-- Divisions (text, body, div, opener, closer, lg, sp, floatingText ...): a div, or a block span
