@@ -441,16 +441,18 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
     split = documents + sum(event_years.values()) > CHRONOLOGY_SPLIT_AT
     units += _chronology_units(folder, years, no_year, split, whole, event_years, top, below, stylesheet("html/chronology.xsl"))
     overview_digest = overview.close()
-    overview_params = {**below, "chronology_by_year": split, "pairs_per_page": PAIRS_PER_PAGE, "places_per_page": PLACES_PER_PAGE}
+    # The tables of pairs and of places grow with the edition: their further pages are units of their own, and the
+    # stylesheets' bars link the pages counted here; the map's places are a script of their own.
+    pairs, places = _overview_counts(overview.path, registers_xml, store, site_key)
+    pair_pages, place_pages = _pages(pairs, PAIRS_PER_PAGE), _pages(places, PLACES_PER_PAGE)
+    overview_params = {**below, "chronology_by_year": split, "pairs_per_page": PAIRS_PER_PAGE, "places_per_page": PLACES_PER_PAGE,
+                       "pair_pages": pair_pages, "place_pages": place_pages}
     units += [_Unit(f"overviews/{name}.html", stylesheet(f"html/overview-{name}.xsl"), None, overview_params,
                     str(overview.path), overview_digest) for name in OVERVIEW_PAGES]
-    # The tables of pairs and of places grow with the edition: their further pages are units of their own;
-    # the map's places are a script of their own.
-    pairs, places = _overview_counts(overview.path, registers_xml, store, site_key)
     units += [_Unit(f"overviews/correspondents-{page}.html", stylesheet("html/overview-correspondents.xsl"), None, {**overview_params, "pairs_page": page},
-                    str(overview.path), overview_digest) for page in range(2, _pages(pairs, PAIRS_PER_PAGE) + 1)]
+                    str(overview.path), overview_digest) for page in range(2, pair_pages + 1)]
     units += [_Unit(f"overviews/places-{page}.html", stylesheet("html/overview-places.xsl"), None, {**overview_params, "places_page": page},
-                    str(overview.path), overview_digest) for page in range(2, _pages(places, PLACES_PER_PAGE) + 1)]
+                    str(overview.path), overview_digest) for page in range(2, place_pages + 1)]
     units.append(_Unit(PLACES_MAP_SCRIPT, stylesheet("html/overview-places-map.xsl"), None, overview_params, str(overview.path), overview_digest))
     ids_digest = ids.close()
     units += [_Unit(page.relative, page.stylesheet, page.source, {**params, **page.params}, str(ids.path), ids_digest) for page in other_pages]

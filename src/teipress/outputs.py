@@ -54,7 +54,7 @@ MAX_NAME_LENGTH = 100
 # The sibling folders of a build keep at most this much of the target's name, so that they never get too long.
 _SIBLING_NAME_LENGTH = 40
 JOURNAL_FILE = Path(MARKER) / "folders.json"
-# A folder's modification time comes from the kernel's coarse clock, which may lag `time.time_ns()` by a tick:
+# A folder's times come from the file system's coarse clock, which may lag the moment a build started by a tick:
 # a folder modified this shortly before a build started is taken as modified by the build (only a directory read more).
 _CLOCK_MARGIN_NS = 1_000_000_000
 
@@ -111,7 +111,7 @@ def replaced_folder(target: Path, *, source: Path, force: bool = False, keep_pre
     target = target.resolve()
     check_output_folder(target, source=source, force=force)
     staging = _sibling(target, "building")
-    started = time.time_ns()
+    started = _file_system_now(target)
     try:
         _remove_abandoned(target)
         previous = target if keep_previous and target.is_dir() else None
@@ -127,6 +127,19 @@ def replaced_folder(target: Path, *, source: Path, force: bool = False, keep_pre
         if isinstance(error, (OSError, OutputError)):
             raise _in_target(error, staging, target) from error
         raise
+
+
+def _file_system_now(target: Path) -> int:
+    """The time by the clock that stamps the folders' times: a network file system's server's, not this machine's,
+    read from a file made and removed at once beside `target` (this machine's clock where that cannot be)."""
+    probe = _sibling(target, "clock")
+    try:
+        probe.touch()
+        return probe.stat().st_mtime_ns
+    except OSError:
+        return time.time_ns()
+    finally:
+        probe.unlink(missing_ok=True)
 
 
 def _in_target(error: OSError | OutputError, staging: Path, target: Path) -> OutputError:

@@ -34,6 +34,8 @@
        pairs as tp:letters makes them, from the same site file, and sets their size). -->
   <xsl:param name="pairs-per-page" as="xs:integer" required="yes"/>
   <xsl:param name="pairs-page" as="xs:integer" select="1"/>
+  <!-- How many pages the table has: the units aggregates.py makes, one number for the pages and their bar. -->
+  <xsl:param name="pair-pages" as="xs:integer" required="yes"/>
 
   <!-- One letter of a pair: each sender with each addressee of a document (the authors of essays are no
        senders), and each correspondent the source names without a side with every other party of it.
@@ -66,8 +68,6 @@
       <xsl:sequence select="map {'a': string(@a), 'b': string(@b), 'letters': count(current-group())}"/>
     </xsl:for-each-group>
   </xsl:variable>
-  <!-- Counted without sorting the pairs (aggregates.py _overview_counts counts them the same way). -->
-  <xsl:variable name="tp:pair-pages" as="xs:integer" select="max((1, (count(distinct-values($tp:letters!(@a || '&#10;' || @b))) + $pairs-per-page - 1) idiv $pairs-per-page))"/>
 
   <xsl:template match="/">
     <xsl:variable name="shown" select="subsequence($tp:pairs, ($pairs-page - 1) * $pairs-per-page + 1, $pairs-per-page)"/>
@@ -122,10 +122,10 @@
 
   <!-- The table's pages by the numbers of the pairs each lists, when it has more than one. -->
   <xsl:template name="tp:pair-pages">
-    <xsl:if test="$tp:pair-pages gt 1">
+    <xsl:if test="$pair-pages gt 1">
       <nav class="initials pair-pages" aria-label="{tp:message('overview.pair-pages')}">
         <ul>
-          <xsl:for-each select="1 to $tp:pair-pages">
+          <xsl:for-each select="1 to $pair-pages">
             <li>
               <a href="{substring-after(tp:pairs-page-path(.), 'overviews/')}">
                 <xsl:if test=". eq $pairs-page"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>

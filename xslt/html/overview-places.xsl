@@ -27,6 +27,8 @@
   <!-- The table's pages: each unit of aggregates.py renders one (aggregates.py counts the places as tp:places has them). -->
   <xsl:param name="places-per-page" as="xs:integer" required="yes"/>
   <xsl:param name="places-page" as="xs:integer" select="1"/>
+  <!-- How many pages the table has: the units aggregates.py makes, one number for the pages and their bar. -->
+  <xsl:param name="place-pages" as="xs:integer" required="yes"/>
 
   <!-- One use of a place per document and role: sent from, received at, mentioned in. -->
   <xsl:variable name="tp:uses" as="element()*">
@@ -56,7 +58,6 @@
     </xsl:perform-sort>
   </xsl:variable>
   <xsl:variable name="tp:mapped" select="$tp:places[exists(?lat)]"/>
-  <xsl:variable name="tp:place-pages" as="xs:integer" select="max((1, (count($tp:places) + $places-per-page - 1) idiv $places-per-page))"/>
 
   <!-- What the map shows of each place with coordinates (html/overview-places-map.xsl writes it). -->
   <xsl:variable name="tp:map-places" as="map(*)*" select="$tp:mapped!map {'id': ?id, 'name': ?name, 'lat': ?lat, 'lon': ?lon, 'href': ?href, 'count': ?count,
@@ -125,10 +126,10 @@
 
   <!-- The table's pages by the numbers of the places each lists, when it has more than one (as the table of pairs'). -->
   <xsl:template name="tp:place-pages">
-    <xsl:if test="$tp:place-pages gt 1">
+    <xsl:if test="$place-pages gt 1">
       <nav class="initials place-pages" aria-label="{tp:message('overview.place-pages')}">
         <ul>
-          <xsl:for-each select="1 to $tp:place-pages">
+          <xsl:for-each select="1 to $place-pages">
             <li>
               <a href="{substring-after(tp:places-page-path(.), 'overviews/')}">
                 <xsl:if test=". eq $places-page"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>
