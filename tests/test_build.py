@@ -552,6 +552,22 @@ def test_a_rebuild_reads_only_the_folders_modified_since_the_last_build_started(
     assert sorted(set(read)) == [".", ".teipress", "a/deep", "new"]  # not a, whose entries are as they were
 
 
+def test_the_journal_goes_by_the_file_systems_clock_not_this_machines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders' times are stamped by the file system (a network one's server): a machine whose clock runs ahead of it
+    must not take a folder a build changed for one left as it was."""
+    from teipress import outputs
+
+    site, source = journaled_site(tmp_path)
+    machine_clock = time.time_ns
+    monkeypatch.setattr(outputs.time, "time_ns", lambda: machine_clock() + 100 * 10**9)
+    with outputs.replaced_folder(site, source=source, keep_previous=True) as staging:
+        (staging / "a" / "one.txt").unlink()
+        (staging / "a" / "one.txt").write_text("written by this build", encoding="utf-8")
+    with outputs.replaced_folder(site, source=source, keep_previous=True) as staging:
+        assert files_below(staging) == files_below(site)
+    assert (site / "a" / "one.txt").read_text(encoding="utf-8") == "written by this build"
+
+
 @pytest.mark.parametrize("unsound", ["missing", "not JSON", "of another version", "of another mirror"])
 def test_a_missing_or_unsound_journal_has_every_folder_read(tmp_path: Path, unsound: str) -> None:
     """Without a journal that fits the mirror (one left by a failed build, by an older teipress ...), the mirror is read whole."""
