@@ -184,9 +184,10 @@ def test_no_english_on_the_pages_and_pdfs(editions: dict[str, Path], language: s
     out = editions[language]
     # The encoding guide's entries are the schema's own documentation, written in English; its headings are checked below.
     pages = sorted(p for p in (out / "html").rglob("*.html") if "pagefind" not in p.parts and p.name != "guide.html")
-    # home, chronology and its 2 years' pages, search, 3 documents, 3 overviews, 1 edition page, 4 register indexes, 7 entries
-    assert len(pages) == 23
-    assert sorted(page.name for page in (out / "html" / "chronology").glob("*.html")) == ["1888.html", "1889.html"]
+    # home, chronology and its 2 years' pages and the page of the undated event, search, 3 documents, 3 overviews,
+    # 1 edition page, 4 register indexes, 7 entries
+    assert len(pages) == 24
+    assert sorted(page.name for page in (out / "html" / "chronology").glob("*.html")) == ["1888.html", "1889.html", "undated.html"]
     for page in pages:
         assert english_leftovers(page_words(page), language) == [], page.relative_to(out)
         assert html.parse(str(page)).getroot().get("lang") == language
