@@ -135,11 +135,12 @@ def _file_system_now(target: Path) -> int:
     probe = _sibling(target, "clock")
     try:
         probe.touch()
-        return probe.stat().st_mtime_ns
-    except OSError:
+    except OSError:  # not writable, or below a file: the build reports it where it writes
         return time.time_ns()
+    try:
+        return probe.stat().st_mtime_ns
     finally:
-        probe.unlink(missing_ok=True)
+        probe.unlink()
 
 
 def _in_target(error: OSError | OutputError, staging: Path, target: Path) -> OutputError:
