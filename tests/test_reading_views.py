@@ -144,10 +144,10 @@ def test_both_readings_are_in_the_page(site: Path) -> None:
     root = lxml.html.parse(str(site / "documents" / f"{VIEWS}.html")).getroot()
     readings = [(span.get("data-reading"), span.get("class"), words(span.text_content()))
                 for span in root.xpath("//section[@class='reading-text']//span[@data-reading]")]
-    assert readings == [("abbr", "reading reading-secondary", "Cttee."), ("expan", "reading reading-primary", "Committee"),
-                        ("sic", "reading reading-secondary", "fith"), ("corr", "reading reading-primary", "fifth"),
-                        ("orig", "reading reading-secondary", "colour"), ("reg", "reading reading-primary", "color"),
-                        ("del", "reading reading-secondary", "dull"), ("add", "reading reading-primary", "golden")]
+    assert readings == [("abbr", "reading-secondary", "Cttee."), ("expan", "reading-primary", "Committee"),
+                        ("sic", "reading-secondary", "fith"), ("corr", "reading-primary", "fifth"),
+                        ("orig", "reading-secondary", "colour"), ("reg", "reading-primary", "color"),
+                        ("del", "reading-secondary", "dull"), ("add", "reading-primary", "golden")]
     assert [words(d.text_content()) for d in root.xpath("//section[@class='reading-text']//del")] == ["dull", "broken"]
 
 

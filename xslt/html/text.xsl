@@ -14,7 +14,7 @@
   Block-level TEI inside phrasing HTML (a list inside a <p>, a <p> inside a quotation) renders as
   <span class="block ..."> so the HTML stays valid; the tunnel parameter tp:inline says where we are.
 
-  The HTML, for the site's CSS and JS (every element also has class tei-{local-name}, rend-* classes
+  The HTML, for the site's CSS and JS (every element but lb's br also has class tei-{local-name}, rend-* classes
   from @rend/@rendition, lang from xml:lang, data-type/data-n from @type/@n, and id: a passage its
   tp:passage-anchor, another element its xml:id, prefixed "tei-" when it looks like a generated id):
     block                    display:block needed: a block element rendered as a span in phrasing content
@@ -25,14 +25,14 @@
     date                     time (span without a value) datetime (valid HTML values only), else data-iso
     ref [ref-removed|ref-unresolved|ref-nolink]   a href, or span with title (removed) / data-target (unresolved);
                              a link without words shows its target (or "[link removed]") in span.ref-target
-    alternate                span around readings (focusable by site.js): span.reading.reading-primary|reading-secondary
+    alternate                span around readings (focusable by site.js): span.reading-primary|reading-secondary
                              data-reading=abbr|expan|sic|corr|orig|reg|lem|rdg|del|add|... data-wit data-resp
     note-ref                 a#note-ref-{n}[href=#note-{n}][role=doc-noteref] (a span inside a link)
-    notes                    section.notes > h2#notes-heading + ol > li#note-{n}[role=doc-endnote] >
+    notes                    section.notes[role=doc-endnotes] > h2#notes-heading + ol > li#note-{n} >
                              (span|div).note-body#{anchor} ... a[href=#note-ref-{n}][role=doc-backlink]
     hi                       i|b|u|s|sup|sub|span with rend-italic|bold|underline|double-underline|superscript|
                              subscript|smallcaps|strikethrough|spaced|uppercase|center|right|indent|{token}
-    pb > a.pb-facs|span.pb-label   "p. {n}" (data-facs when @facs names no image); lb: br, or span.lb-nobreak
+    pb > a.pb-facs|span.pb-label   "p. {n}" (data-facs when @facs names no image); lb: br (no class), or span.lb-nobreak
     break (cb, milestone)    empty span, data-unit data-n;  gap: span "[…]" title;  space: span " "
     quote [quote-block]      blockquote (block) or span (never q: its generated marks would double the source's)
     list list-ordered|list-bulleted|list-gloss    ol|ul|dl (list-container div around leading heads);
@@ -326,10 +326,21 @@
   <xsl:template match="comment() | processing-instruction()" mode="tp:html"/>
 
   <!-- Text as it is, but for the space before a note's callout (tp:stands-before-note-mark); a note outside a text
-       (a register entry's, an event's) has no callout: it is read in its place, after the space. -->
+       (a register entry's, an event's) has no callout: it is read in its place, after the space. A run of white
+       space is one character, as the browser shows it (a line break where the run holds one, so that the page's
+       source keeps the TEI's lines): the source's indentation would weigh on every page and tell the reader nothing
+       (issue 11); not where the TEI keeps its white space as it is (xml:space="preserve"). -->
   <xsl:template match="text()" mode="tp:html">
-    <xsl:value-of select="if (ancestor::text and tp:stands-before-note-mark(.)) then replace(., '\s+$', '') else ."/>
+    <xsl:variable name="text" select="if (ancestor::text and tp:stands-before-note-mark(.)) then replace(., '\s+$', '') else string(.)"/>
+    <xsl:value-of select="if (ancestor::*[@xml:space][1]/@xml:space = 'preserve') then $text else tp:collapse-space($text)"/>
   </xsl:template>
+
+  <!-- Each run of XML white space as one character: a line break where the run holds one, else a space. The
+       no-break space and the other white space of Unicode are text, kept as they are. -->
+  <xsl:function name="tp:collapse-space" as="xs:string">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:sequence select="replace(replace($text, '[ \t\r]*\n[ \t\r\n]*', '&#10;'), '[ \t\r]{2,}|[\t\r]', ' ')"/>
+  </xsl:function>
 
   <!-- Divisions (text, body, div, opener, closer, lg, sp, floatingText ...): a div, or a block span
        inside phrasing content. -->
@@ -705,7 +716,9 @@
   <xsl:template match="*" mode="tp:html-notes">
     <xsl:variable name="notes" select="tp:text-notes(.)"/>
     <xsl:if test="exists($notes)">
-      <section class="notes" aria-labelledby="notes-heading">
+      <!-- The endnotes' role on the section, not on each note: DPUB-ARIA 1.1 retired doc-endnote (a note is the
+           list's item), and the role would repeat on every note of every page (issue 11). -->
+      <section class="notes" role="doc-endnotes" aria-labelledby="notes-heading">
         <h2 id="notes-heading">{tp:message('text.notes')}</h2>
         <ol>
           <xsl:apply-templates select="$notes" mode="tp:html-notes"/>
@@ -716,7 +729,7 @@
 
   <xsl:template match="note" mode="tp:html-notes">
     <xsl:variable name="n" select="tp:note-number(.)"/>
-    <li id="note-{$n}" role="doc-endnote">
+    <li id="note-{$n}">
       <xsl:element name="{if (tp:has-blocks(.)) then 'div' else 'span'}">
         <xsl:call-template name="tp:attributes">
           <xsl:with-param name="classes" select="'note-body'"/>
@@ -762,7 +775,7 @@
   <xsl:template match="choice/* | subst/* | app/lem | app/rdg | rdgGrp/lem | rdgGrp/rdg" mode="tp:html" priority="5">
     <xsl:param name="tp:primary" as="element()?" select="()" tunnel="yes"/>
     <xsl:variable name="primary" select=". is $tp:primary"/>
-    <span class="reading {if ($primary) then 'reading-primary' else 'reading-secondary'}" data-reading="{local-name()}">
+    <span class="{if ($primary) then 'reading-primary' else 'reading-secondary'}" data-reading="{local-name()}">
       <!-- The search index holds the reading view: an excerpt reads "next September", not "next Sept.September". -->
       <xsl:if test="not($primary)">
         <xsl:attribute name="data-pagefind-ignore" select="'all'"/>
@@ -1029,7 +1042,8 @@
 
   <!-- A line break, unless the word runs on across it. The space before it separates the words where the
        reading view runs the lines of a paragraph together (site.css hides the br there); at a line's end,
-       in the diplomatic view, it is not seen. -->
+       in the diplomatic view, it is not seen. The br has no class: every br of the text is a line break, and a
+       letter's lines would repeat the class on every page (issue 11). -->
   <xsl:template match="lb" mode="tp:html">
     <xsl:choose>
       <xsl:when test="@break eq 'no'">
@@ -1042,7 +1056,7 @@
       </xsl:when>
       <xsl:otherwise>
         <xsl:text> </xsl:text>
-        <br class="tei-lb">
+        <br>
           <xsl:call-template name="tp:line-id"/>
           <xsl:if test="@n">
             <xsl:attribute name="data-n" select="@n"/>
