@@ -201,6 +201,10 @@ def test_entities_are_calm_until_coloured_by_kind(page, site_url: str, artifacts
     page.keyboard.press("Enter")
     assert toggle.get_attribute("aria-pressed") == "true"
     assert page.locator(".legend").is_visible()
+    # The legend site.js builds: the three kinds of every page and the date, with their swatches, in the page's words.
+    assert page.locator(".legend li").all_inner_texts() == ["person", "place", "organisation", "date"]
+    assert page.locator(".legend .swatch").evaluate_all("s => s.map(e => e.className)") == [
+        "swatch entity-person", "swatch entity-place", "swatch entity-org", "swatch date"]
     assert [person.evaluate(colour), organisation.evaluate(colour)] == ["rgb(138, 52, 18)", "rgb(90, 61, 138)"]
     page.screenshot(path=str(artifacts_dir / f"entities-coloured-{page.width_name}.png"), full_page=False)
     page.reload()  # remembered

@@ -132,28 +132,21 @@
 
   <!-- The reader's controls above the text: the view (reading or diplomatic, where the text has anything
        the two show differently), the entities' colours by kind with their legend, and the markup toggle.
-       Buttons only work with site.js, which shows them (hidden without it: the page is then the reading view). -->
+       Buttons and legend only work with site.js, which builds them from this element's data (data-views where
+       the view switch is offered; data-kinds: the further kinds of entity the text marks, in the legend between
+       the organisation and the date), in the words of assets/messages-{language}.js: without it the page is the
+       reading view without controls, and every page does not carry the same buttons and legend (issue 11). -->
   <xsl:template name="tp:reading-toolbar">
     <xsl:param name="root" as="element()"/>
     <div class="reading-toolbar" data-pagefind-ignore="all">
       <xsl:if test="exists(($root//text//(choice, subst, del, add, lb, abbr, sic, orig))[1])">
-        <div class="view-switch" role="group" aria-label="{tp:message('view.label')}" hidden="">
-          <button type="button" data-view="reading" aria-pressed="true">{tp:message('view.reading')}</button>
-          <button type="button" data-view="diplomatic" aria-pressed="false">{tp:message('view.diplomatic')}</button>
-        </div>
+        <xsl:attribute name="data-views" select="''"/>
       </xsl:if>
-      <button type="button" class="colour-toggle" aria-pressed="false" hidden="">{tp:message('legend.colours')}</button>
-      <button type="button" class="markup-toggle" aria-pressed="false" hidden="">{tp:message('js.hide-markup')}</button>
-      <ul class="legend" aria-label="{tp:message('legend.label')}">
-        <li><span class="swatch entity-person"></span>{tp:message('legend.person')}</li>
-        <li><span class="swatch entity-place"></span>{tp:message('legend.place')}</li>
-        <li><span class="swatch entity-org"></span>{tp:message('legend.org')}</li>
-        <!-- Further kinds of entity only where the text marks them (rs type="work|event|object"). -->
-        <xsl:for-each select="('work', 'event', 'object')[. = $root//text//*[tp:behaviour(.) eq 'entity']!tp:entity-kind(.)]">
-          <li><span class="swatch entity-{.}"></span>{tp:message('legend.' || .)}</li>
-        </xsl:for-each>
-        <li><span class="swatch date"></span>{tp:message('legend.date')}</li>
-      </ul>
+      <!-- Further kinds of entity only where the text marks them (rs type="work|event|object"). -->
+      <xsl:variable name="kinds" select="('work', 'event', 'object')[. = $root//text//*[tp:behaviour(.) eq 'entity']!tp:entity-kind(.)]"/>
+      <xsl:if test="exists($kinds)">
+        <xsl:attribute name="data-kinds" select="$kinds"/>
+      </xsl:if>
     </div>
   </xsl:template>
 
@@ -452,13 +445,15 @@
     <xsl:if test="$previous(1)">
       <a class="pager-previous" href="{encode-for-uri($previous(1))}.html">
         <xsl:if test="$sequence"><xsl:attribute name="rel" select="'prev'"/></xsl:if>
-        <span class="pager-label">{$previous-label}</span> {$previous(2)}
+        <span class="pager-label">{$previous-label}</span>
+        <xsl:text> {$previous(2)}</xsl:text>
       </a>
     </xsl:if>
     <xsl:if test="$next(1)">
       <a class="pager-next" href="{encode-for-uri($next(1))}.html">
         <xsl:if test="$sequence"><xsl:attribute name="rel" select="'next'"/></xsl:if>
-        <span class="pager-label">{$next-label}</span> {$next(2)}
+        <span class="pager-label">{$next-label}</span>
+        <xsl:text> {$next(2)}</xsl:text>
       </a>
     </xsl:if>
   </xsl:template>

@@ -1,13 +1,14 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   assets/messages-{language}.js: the words of the site's scripts (the message catalogue's js.* entries in
-  the interface language), one file the browser caches for every page instead of a copy in each page.
+  the interface language, and its view.* and legend.* entries for the reading toolbar), one file the browser caches for every page instead of a copy in each page.
   layout.xsl loads it before site.js; site.js and facsimile.js read window.teipressMessages.
   Source: any (it reads only the catalogue); written once per build as one of the site's pages (html.py).
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:tp="https://teipress.org/ns/xslt"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all"
   expand-text="yes">
 
@@ -17,5 +18,10 @@
   <xsl:output method="text" encoding="UTF-8"/>
   <xsl:mode on-no-match="fail" on-multiple-match="fail"/>
 
-  <xsl:template match="/">window.teipressMessages = {tp:script-json(tp:messages-starting('js.'))};&#10;</xsl:template>
+  <!-- The js.* entries without their prefix; with theirs, the words of the reading toolbar, which site.js builds. -->
+  <xsl:template match="/">
+    <xsl:variable name="toolbar" select="map:merge(for $prefix in ('view.', 'legend.') return
+      map:for-each(tp:messages-starting($prefix), function ($key, $value) { map:entry($prefix || $key, $value) }))"/>
+    <xsl:text>window.teipressMessages = {tp:script-json(map:merge((tp:messages-starting('js.'), $toolbar)))};&#10;</xsl:text>
+  </xsl:template>
 </xsl:stylesheet>

@@ -283,6 +283,46 @@
     try { window.localStorage.setItem(key, value); } catch (error) { /* private mode */ }
   }
 
+  /* ---------------------------------------------------------------- the reading toolbar */
+  /* The view switch (where the page says the views differ: data-views), the colour and markup toggles and the
+     legend (person, place, organisation, the further kinds of data-kinds, date), built from the toolbar's data
+     (xslt/html/document.xsl): hidden until their set-up shows them, as without this script. */
+  function buildReadingToolbar() {
+    document.querySelectorAll(".reading-toolbar").forEach(function (toolbar) {
+      if (toolbar.hasAttribute("data-views")) {
+        var views = el("div", "view-switch");
+        views.setAttribute("role", "group");
+        views.setAttribute("aria-label", t("view.label"));
+        views.hidden = true;
+        ["reading", "diplomatic"].forEach(function (view) {
+          var button = el("button", "", t("view." + view));
+          button.type = "button";
+          button.dataset.view = view;
+          button.setAttribute("aria-pressed", view === "reading" ? "true" : "false");
+          views.appendChild(button);
+        });
+        toolbar.appendChild(views);
+      }
+      [["colour-toggle", "legend.colours"], ["markup-toggle", "hide-markup"]].forEach(function (toggle) {
+        var button = el("button", toggle[0], t(toggle[1]));
+        button.type = "button";
+        button.setAttribute("aria-pressed", "false");
+        button.hidden = true;
+        toolbar.appendChild(button);
+      });
+      var legend = el("ul", "legend");
+      legend.setAttribute("aria-label", t("legend.label"));
+      var kinds = (toolbar.getAttribute("data-kinds") || "").split(/\s+/).filter(Boolean);
+      ["person", "place", "org"].concat(kinds, ["date"]).forEach(function (kind) {
+        var item = el("li");
+        item.appendChild(el("span", "swatch " + (kind === "date" ? "date" : "entity-" + kind)));
+        item.appendChild(document.createTextNode(t("legend." + kind)));
+        legend.appendChild(item);
+      });
+      toolbar.appendChild(legend);
+    });
+  }
+
   /* ---------------------------------------------------------------- reading views */
   /* The diplomatic or the reading view (site.css), for every page: html.view-diplomatic, remembered. */
   var VIEW_KEY = "teipress-view";
@@ -613,6 +653,7 @@
   }
 
   /* The view and the colours before the page is first drawn where possible (this script is deferred). */
+  buildReadingToolbar();
   setUpReadingView();
   setUpEntityColours();
 
