@@ -47,6 +47,18 @@ def reading(page: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return one(page, "//div[@class='reading-text']")
 
 
+# ---------------------------------------------------------------- white space
+
+def test_a_run_of_white_space_is_one_character_unless_the_tei_keeps_it(stylesheets: Stylesheets) -> None:
+    # The browser shows a run as one space: the page keeps one character of it, a line break where the run holds
+    # one; the no-break space is text; under xml:space="preserve" the run stays as it is.
+    page = render(stylesheets, "white-space.xml")
+    runs = one(page, "//p[@id='runs']")
+    assert [runs.text, runs.find("br").tail, runs.find(".//*[@class='tei-hi hi']").tail] == [
+        "One two\nthree ", "\nfour\u00a0\u00a0five six ", " "]
+    assert one(page, "//p[@id='kept']").text == "Eight   nine\n        ten"
+
+
 # ---------------------------------------------------------------- alternates
 
 def test_choice_shows_expansion_correction_regularisation_and_keeps_the_others(stylesheets: Stylesheets) -> None:
