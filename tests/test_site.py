@@ -263,6 +263,25 @@ def test_base_url_makes_permalinks_absolute(published_site: Path, site: Path) ->
     assert broken_links(published_site) == []
 
 
+def test_a_document_with_the_editions_rights_leaves_them_to_the_footer(tmp_path: Path) -> None:
+    # The telegram states the edition's licence (its words and address, laid out otherwise): the footer says it on
+    # every page, the side panel does not repeat it; the letter's own rights stay in its panel.
+    source = copy_fixture(tmp_path)
+    telegram = source / f"{TELEGRAM}.xml"
+    own = "<availability><p>Public domain, for testing.</p></availability>"
+    assert own in telegram.read_text(encoding="utf-8")
+    telegram.write_text(telegram.read_text(encoding="utf-8").replace(own, """<availability>
+          <licence target=" https://creativecommons.org/licenses/by/4.0/">CC BY
+            4.0</licence></availability>"""), encoding="utf-8")
+    build(source, tmp_path / "out")
+    pages = {name: parse(tmp_path / "out" / "html" / "documents" / f"{name}.html") for name in (LETTER, TELEGRAM)}
+    rights = "//aside[@class='document-meta']//details[@class='rights']"
+    assert [[" ".join(part.text_content().split()) for part in d] for d in pages[LETTER].xpath(rights)] == [["Rights", "Public domain, for testing."]]
+    assert pages[TELEGRAM].xpath(rights) == []
+    for page in pages.values():
+        assert page.xpath("//footer//p[@class='licence']/a[@rel='license']/@href") == ["https://creativecommons.org/licenses/by/4.0/"]
+
+
 @pytest.mark.parametrize("base_url", ["https://edition.example.org/fixture/", "https://edition.example.org/"])
 def test_the_pdf_address_for_citation_managers_is_where_the_pages_pdf_link_leads(tmp_path: Path, base_url: str) -> None:
     # output/pdf/ is published beside output/html/: from a site at the host's root a browser's ".." stays at the root.

@@ -265,7 +265,10 @@
           </dd>
         </xsl:if>
       </dl>
-        <xsl:for-each select="$header/fileDesc/publicationStmt/availability[normalize-space() or licence/@target]">
+        <!-- Not where the footer states the same rights, the edition's (a letter that repeats them would say them
+             twice on every page). -->
+        <xsl:for-each select="$header/fileDesc/publicationStmt/availability[normalize-space() or licence/@target]
+                              [not(tp:rights(.) = $edition/*/teiHeader/fileDesc/publicationStmt/availability!tp:rights(.))]">
           <details class="rights">
             <summary>{tp:message('meta.rights')}</summary>
             <!-- Through the reading-text rules, so that a gap (a hidden e-mail address) shows as one. -->
@@ -285,6 +288,12 @@
       </details>
     </aside>
   </xsl:template>
+
+  <!-- A statement of rights as the reader reads it: its paragraphs and its licences' words and addresses. -->
+  <xsl:function name="tp:rights" as="xs:string">
+    <xsl:param name="availability" as="element()"/>
+    <xsl:sequence select="string-join(($availability/p!normalize-space(.), $availability/licence!(normalize-space(.), normalize-space(@target))), '&#10;')"/>
+  </xsl:function>
 
   <!-- The page's search filters (type, year, sender, addressee, person, place) that the page does not show
        as they are, for the index only (outside the indexed body, so that they are not searched as text); the
