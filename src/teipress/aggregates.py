@@ -29,12 +29,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
 from .edition import RegisterIndex
-from .factstore import FACTS_NS, SITE_NS, FactsStore
+from .factstore import FACTS_NS, SITE_NS, FactsStore, quoteattr
 from .xmlio import NS, XML_ID, safe_parser, write_atomic, write_if_changed
 
 if TYPE_CHECKING:
