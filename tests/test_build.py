@@ -334,8 +334,9 @@ def test_a_removed_document_leaves_the_site(tmp_path: Path) -> None:
     result = build(source, tmp_path / "out")
     site = tmp_path / "out" / "html"
     assert result.documents == [LETTER]
-    assert not (site / "documents" / f"{TELEGRAM}.html").exists()
-    assert not (site / "tei" / f"{TELEGRAM}.xml").exists()
+    # The removed document's page, source and facts are gone; the other document's stay.
+    for folder, suffix in (("documents", ".html"), ("tei", ".xml"), (".teipress/facts", ".xml")):
+        assert sorted(path.name for path in (site / folder).iterdir()) == [f"{LETTER}{suffix}"], folder
     assert TELEGRAM not in (site / "index.html").read_text(encoding="utf-8")
 
 
