@@ -262,9 +262,12 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
 
 def _still_current(document: _Document, old: dict[str, Any], staging: Path, register_index: RegisterIndex | None) -> bool:
     """Whether the previous build's record of a document holds: its source and everything it includes unchanged
-    (SourceFile.unchanged), its images and the copies in the site as they were, its facts in the cache, and, when
-    the registers changed (`register_index` given), the entries it names as they were."""
-    if not document.source.unchanged or not old or old.get("path") != document.source.resolved:
+    (SourceFile.unchanged; for a file parsed again, a register or any file of a build with validation, the same
+    bytes as the record was made from), its images and the copies in the site as they were, its facts in the cache,
+    and, when the registers changed (`register_index` given), the entries it names as they were."""
+    if not old or old.get("path") != document.source.resolved:
+        return False
+    if not document.source.unchanged and (not document.source.record.states or old.get("sources") != _sources_read(document.source)):
         return False
     try:
         if register_index is not None and _digest(register_index.subset_of(old["refs"])) != old["subset"]:
@@ -275,6 +278,12 @@ def _still_current(document: _Document, old: dict[str, Any], staging: Path, regi
         return images_hold and all((staging / copy).is_file() for copy in old["copies"])
     except (KeyError, TypeError):
         return False  # a manifest of another shape: read the document again
+
+
+def _sources_read(source: SourceFile) -> list[list[str]]:
+    """The files of a source as load_edition read them (its own, then its parts): path and SHA-256 of each, as
+    _facts_task's record keeps them."""
+    return [[state.path, state.sha256] for state in source.record.states]
 
 
 def _documents(edition: Edition, result: SiteResult, staging: Path) -> list[_Document]:
@@ -641,10 +650,11 @@ def _init_worker(setup: _WorkerSetup) -> None:
     _worker_state["setup"] = setup
 
 
-def _read_document(path: str, xinclude_root: str) -> tuple[etree._ElementTree, bytes, set[str], bytes]:
-    """A document's tree as the build reads it, its bytes, the ids it points to and its own register entries."""
+def _read_document(path: str, xinclude_root: str, included: set[Path] | None = None) -> tuple[etree._ElementTree, bytes, set[str], bytes]:
+    """A document's tree as the build reads it, its bytes, the ids it points to and its own register entries
+    (the files it includes added to `included`)."""
     setup: _WorkerSetup = _worker_state["setup"]  # type: ignore[assignment]
-    tree = parse_file(Path(path), xinclude_root=Path(xinclude_root) if xinclude_root else None)
+    tree = parse_file(Path(path), xinclude_root=Path(xinclude_root) if xinclude_root else None, included=included)
     refs = referenced_ids(tree.getroot())
     return tree, etree.tostring(tree, encoding="utf-8"), refs, setup.register_index.subset_of(refs)
 
@@ -659,7 +669,18 @@ def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str
     from .saxon import to_xdm
 
     setup: _WorkerSetup = _worker_state["setup"]  # type: ignore[assignment]
-    tree, data, refs, registers = _read_document(path, xinclude_root)
+    # The bytes the record is made from (the file's taken before it is read, as load_edition does), so that a later
+    # build that parses the file again (a register, a build with validation) knows it unchanged without reading it here.
+    try:
+        own_state: FileState | None = FileState.of(Path(path))
+    except OSError:
+        own_state = None  # parse_file reports why it cannot be read
+    parts: set[Path] = set()
+    tree, data, refs, registers = _read_document(path, xinclude_root, parts)
+    try:
+        sources = [[state.path, state.sha256] for state in (own_state, *(FileState.of(part) for part in sorted(parts)))] if own_state else []
+    except OSError:
+        sources = []  # a part gone while being read: no later build takes the file for unchanged
     key = _digest(setup.code_key.encode(), registers, data)
     facts_path = Path(staging) / FACTS_DIR / f"{document_id}.xml"
     if key == cached_key and facts_path.is_file():
@@ -675,7 +696,7 @@ def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str
     summary = etree.fromstring(facts.encode())
     sides = correspondence_sides(summary)
     return {
-        "path": str(Path(path).resolve()), "facts_key": key, "attributes": dict(summary.attrib), "sides": sides,
+        "path": str(Path(path).resolve()), "sources": sources, "facts_key": key, "attributes": dict(summary.attrib), "sides": sides,
         "refs": sorted(refs), "subset": _digest(registers), "facsimile": has_page_images(tree.getroot()),
         "images": [vars(FileState.of(image)) if image.is_file() else {"path": str(image)} for image in sorted(images)],
         "copies": sorted(copy.relative_to(Path(staging)).as_posix() for copy in copies),
