@@ -269,6 +269,38 @@ def test_a_change_of_bytes_with_the_same_size_and_time_is_rebuilt(tmp_path: Path
     assert "quince marmelade" in visible_text(tmp_path / "out" / "html" / "documents" / f"{LETTER}.html")
 
 
+def test_a_file_parsed_again_is_read_again_only_when_its_bytes_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A register from another project (a page of its own) is parsed by every build, as is every file of a build with
+    validation: the record of such a file is kept while its bytes are those it was made from (their SHA-256, whatever
+    size and time say), and a change of them (here: the same size, the time put back) reads it again."""
+    source = copy_fixture(tmp_path)
+    other = source / "other-project"
+    other.mkdir()
+    register = (source / "registers" / "persons.xml").read_text(encoding="utf-8")
+    (other / "persons.xml").write_text(register.replace('xml:id="', 'xml:id="their-').replace('"#', '"#their-'), encoding="utf-8")
+    config = load_config(source.parent, source=source, output=tmp_path / "out")
+    build_edition(config, formats={"html"}, validate=False)
+    read: list[str] = []
+    original = site_writer._facts_task
+    monkeypatch.setattr(site_writer, "_facts_task", lambda document_id, *args: read.append(document_id) or original(document_id, *args))
+    assert build_edition(config, formats={"html"}, validate=False).documents_rendered == []
+    assert read == []  # the register, parsed by load_edition, is not read again
+    assert build_edition(config, formats={"html"}, validate=True).documents_rendered == []
+    assert read == []  # nor any document a build with validation parsed
+
+    letter = source / f"{LETTER}.xml"
+    for path, old, new in ((letter, "quince marmalade", "quince marmelade"), (other / "persons.xml", "Writer of the first", "Writer of the frist")):
+        before, text = path.stat(), path.read_text(encoding="utf-8")
+        with path.open("r+", encoding="utf-8") as stream:  # in place: the same inode, size and (below) time
+            stream.write(text.replace(old, new))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    result = build_edition(config, formats={"html"}, validate=True)
+    assert sorted(read) == sorted([LETTER, "their-persons"]) and sorted(result.documents_rendered) == sorted([LETTER, "their-persons"])
+    build(source, tmp_path / "clean")
+    rebuilt, clean = site_files(tmp_path / "out" / "html"), site_files(tmp_path / "clean" / "html")
+    assert [name for name in sorted(set(rebuilt) | set(clean)) if rebuilt.get(name) != clean.get(name)] == []
+
+
 def test_a_touched_but_unchanged_file_is_not_rendered_again(tmp_path: Path) -> None:
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")
@@ -334,8 +366,9 @@ def test_a_removed_document_leaves_the_site(tmp_path: Path) -> None:
     result = build(source, tmp_path / "out")
     site = tmp_path / "out" / "html"
     assert result.documents == [LETTER]
-    assert not (site / "documents" / f"{TELEGRAM}.html").exists()
-    assert not (site / "tei" / f"{TELEGRAM}.xml").exists()
+    # The removed document's page, source and facts are gone; the other document's stay.
+    for folder, suffix in (("documents", ".html"), ("tei", ".xml"), (".teipress/facts", ".xml")):
+        assert sorted(path.name for path in (site / folder).iterdir()) == [f"{LETTER}{suffix}"], folder
     assert TELEGRAM not in (site / "index.html").read_text(encoding="utf-8")
 
 

@@ -175,3 +175,18 @@ def test_the_store_names_only_the_entries_whose_pages_a_change_concerns(tmp_path
     assert update({"a": facts_file("a", "1951-01-01", one), "b": facts_file("b", "1950-02-02", [("cleo", "")])}) == ["alma", "bert", "sender"]
     # A letter gone: all it named.
     assert update({"a": facts_file("a", "1951-01-01", one)}) == ["cleo", "sender"]
+
+
+def test_the_store_quotes_attribute_values_as_the_standard_library_does() -> None:
+    """factstore.quoteattr stands in for xml.sax.saxutils.quoteattr (whose module a rebuild need not import):
+    the same text for hostile values, so that the sources of the pages, and their keys, stay as they were."""
+    from xml.sax.saxutils import quoteattr as standard
+
+    from teipress.factstore import quoteattr
+
+    values = ["", "Alma", 'say "hi"', "it's", """both ' and " <b>&amp;</b>""", "line\nbreak\ttab\rreturn", "&lt;not an entity", "]]>"]
+    randomly = random.Random(3)
+    values += ["".join(randomly.choice("ab\"'<>&\n\r\t é") for _ in range(randomly.randint(0, 9))) for _ in range(500)]
+    assert [quoteattr(value) for value in values] == [standard(value) for value in values]
+    for value in values:  # and the XML parser reads back the value given
+        assert etree.fromstring(f"<e a={quoteattr(value)}/>").get("a") == value

@@ -29,12 +29,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
 from .edition import RegisterIndex
-from .factstore import FACTS_NS, SITE_NS, FactsStore
+from .factstore import FACTS_NS, SITE_NS, FactsStore, quoteattr
 from .xmlio import NS, XML_ID, safe_parser, write_atomic, write_if_changed
 
 if TYPE_CHECKING:
@@ -132,7 +131,7 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
     # With the same stylesheets, registers and settings as the pages in the site were made with, only the entries that
     # changed documents name can have other pages.
     only = affected if store.meta("register-pages") == site_key else None
-    kept: set[Path] = set()
+    kept: set[str] = set()  # relative paths: Path objects for every page of thousands of entries cost more than their checks
     site = str(staging)
 
     def keep(relative: str) -> bool:
@@ -142,7 +141,7 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
         if key is None or not os.path.isfile(os.path.join(site, relative)):
             return False
         new_pages[relative] = key
-        kept.add(staging / relative)
+        kept.add(relative)
         return True
 
     units = _units(plan, store, register_index, params, stylesheet, only, keep)
@@ -153,10 +152,10 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
 
 
 def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_units: MapUnits, old_pages: dict[str, str],
-                  new_pages: dict[str, str], kept: set[Path], task_size: int) -> list[Path]:
+                  new_pages: dict[str, str], kept: set[str], task_size: int) -> list[Path]:
     """Render, in the workers, the units whose key is not the one of the page already in the site; `task_size` pages a task.
 
-    Every unit's key goes into `new_pages` and its path into `kept`. Returns the paths written.
+    Every unit's key goes into `new_pages` and its path (relative to the site) into `kept`. Returns the paths written.
     """
     written: list[Path] = []
     for batch in _batches(units, BATCH, site_key):
@@ -164,7 +163,7 @@ def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_unit
         for unit, key in batch:
             new_pages[unit.relative] = key
             path = staging / unit.relative
-            kept.add(path)
+            kept.add(unit.relative)
             if old_pages.get(unit.relative) != key or not path.is_file():
                 due.append(unit)
         # A task renders several small pages: one page a task would cost more in passing it than in rendering it.
@@ -285,16 +284,28 @@ def _digest_of(parts: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
-def _remove_stale(staging: Path, kept: set[Path]) -> None:
-    """Remove the register pages and popover data this build did not make (entries that are gone, pages no longer split)."""
-    registers = staging / "registers"
-    candidates = [path for page in REGISTER_PAGES.values() for path in (*(registers / page).glob("*.html"), *registers.glob(f"{page}-*.html"))]
-    candidates += list((staging / ENTRY_DATA_DIR).glob("*.js"))
+def _remove_stale(staging: Path, kept: set[str]) -> None:
+    """Remove the register pages and popover data this build did not make (entries that are gone, pages no longer split);
+    `kept` holds the paths, relative to the site, of those it made or kept."""
+    indexes = tuple(f"{page}-" for page in REGISTER_PAGES.values())
+    candidates = [f"registers/{page}/{name}" for page in REGISTER_PAGES.values() for name in _names_in(staging / "registers" / page, ".html")]
+    candidates += [f"registers/{name}" for name in _names_in(staging / "registers", ".html") if name.startswith(indexes)]
+    candidates += [f"{ENTRY_DATA_DIR}/{name}" for name in _names_in(staging / ENTRY_DATA_DIR, ".js")]
     # The single script of every entry that the per-entry data replaced (sites built before).
-    candidates.append(staging / "assets" / "registers.js")
-    for path in candidates:
-        if path not in kept and path.is_file():
-            path.unlink()
+    candidates.append("assets/registers.js")
+    for relative in candidates:
+        path = os.path.join(staging, relative)
+        if relative not in kept and os.path.isfile(path):
+            os.unlink(path)
+
+
+def _names_in(folder: Path, suffix: str) -> list[str]:
+    """The names in `folder` (none when there is no such folder) that end with `suffix`."""
+    try:
+        with os.scandir(folder) as entries:
+            return [entry.name for entry in entries if entry.name.endswith(suffix)]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 
@@ -376,7 +387,7 @@ def write_aggregate_pages(staging: Path, store: FactsStore, registers_xml: bytes
     `plans` makes the chronology's plan of the events when it is not cached.
     Returns the paths written; removes the pages of the list, the chronology and the overviews' tables that are gone.
     """
-    kept: set[Path] = set()
+    kept: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="tp-aggregates-") as folder:
         plan_sheet = stylesheet("html/chronology-plan.xsl")
         # The site key covers the registers and the stylesheets.
@@ -390,7 +401,7 @@ def write_aggregate_pages(staging: Path, store: FactsStore, registers_xml: bytes
     overviews = staging / "overviews"
     for path in (*staging.glob("documents-*.html"), *(staging / "chronology").glob("*.html"), *overviews.glob("correspondents-*.html"),
                  *overviews.glob("places-*.html")):
-        if path.is_file() and path not in kept:
+        if path.is_file() and path.relative_to(staging).as_posix() not in kept:
             path.unlink()
     return written
 

@@ -18,6 +18,7 @@ swapped into place only when everything succeeded, so a failed build leaves the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -230,23 +231,23 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 report("Writing chronology and home page", 0, 1)
                 result.pages_written.extend(_write_aggregates(staging, store, edition_xml, registers_xml, config, custom, site_key, workers.map, plans, old_pages, new_pages))
                 report("Writing chronology and home page", 1, 1)
+            # The rest reads and writes nothing Pagefind reads (the current documents' pages): done while it indexes.
+            write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered if d.pages],
+                       edition, config, result.problems)
+            _remove_orphans(staging, {d.id for d in documents}, media)
+            _remove_all_but(staging / PAGES_DIR, {staging / page.path for page in custom.pages})
+            _remove_all_but(staging / CUSTOM_ASSETS_DIR, {staging / relative for _source, relative in custom.assets})
+
+            _copy_assets(staging)
+            for source, relative in custom.assets:
+                write_if_changed(staging / relative, source.read_bytes())
+
+            report("Writing the DTS API", 0, 1)
+            dts.finish([d.id for d in ordered], edition.edition_file.tree if edition.edition_file else None,
+                       title=config.title or "", description=config.subtitle or "")
+            report("Writing the DTS API", 1, 1)
             search.result()
         report("Indexing for search", 1, 1)
-
-    write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered if d.pages], edition, config, result.problems)
-    current = {d.id for d in documents}
-    _remove_orphans(staging, current, media)
-    _remove_all_but(staging / PAGES_DIR, {staging / page.path for page in custom.pages})
-    _remove_all_but(staging / CUSTOM_ASSETS_DIR, {staging / relative for _source, relative in custom.assets})
-
-    _copy_assets(staging)
-    for source, relative in custom.assets:
-        write_if_changed(staging / relative, source.read_bytes())
-
-    report("Writing the DTS API", 0, 1)
-    dts.finish([d.id for d in ordered], edition.edition_file.tree if edition.edition_file else None,
-               title=config.title or "", description=config.subtitle or "")
-    report("Writing the DTS API", 1, 1)
 
     _write_manifest(staging, {
         "teipress": __version__,
@@ -261,9 +262,12 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
 
 def _still_current(document: _Document, old: dict[str, Any], staging: Path, register_index: RegisterIndex | None) -> bool:
     """Whether the previous build's record of a document holds: its source and everything it includes unchanged
-    (SourceFile.unchanged), its images and the copies in the site as they were, its facts in the cache, and, when
-    the registers changed (`register_index` given), the entries it names as they were."""
-    if not document.source.unchanged or not old or old.get("path") != document.source.resolved:
+    (SourceFile.unchanged; for a file parsed again, a register or any file of a build with validation, the same
+    bytes as the record was made from), its images and the copies in the site as they were, its facts in the cache,
+    and, when the registers changed (`register_index` given), the entries it names as they were."""
+    if not old or old.get("path") != document.source.resolved:
+        return False
+    if not document.source.unchanged and (not document.source.record.states or old.get("sources") != _sources_read(document.source)):
         return False
     try:
         if register_index is not None and _digest(register_index.subset_of(old["refs"])) != old["subset"]:
@@ -274,6 +278,12 @@ def _still_current(document: _Document, old: dict[str, Any], staging: Path, regi
         return images_hold and all((staging / copy).is_file() for copy in old["copies"])
     except (KeyError, TypeError):
         return False  # a manifest of another shape: read the document again
+
+
+def _sources_read(source: SourceFile) -> list[list[str]]:
+    """The files of a source as load_edition read them (its own, then its parts): path and SHA-256 of each, as
+    _facts_task's record keeps them."""
+    return [[state.path, state.sha256] for state in source.record.states]
 
 
 def _documents(edition: Edition, result: SiteResult, staging: Path) -> list[_Document]:
@@ -377,9 +387,14 @@ def _remove_orphans(staging: Path, current: set[str], media: set[Path]) -> bool:
     """
     removed_page = False
     for folder, suffix in (("documents", ".html"), ("tei", ".xml"), (FACTS_DIR.as_posix(), ".xml")):
-        for path in (staging / folder).glob(f"*{suffix}"):
-            if path.is_file() and path.name[: -len(suffix)] not in current:
-                path.unlink()
+        try:
+            # Directory entries, not a glob's paths: they tell a file without a stat of each of thousands.
+            entries = list(os.scandir(staging / folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.name.endswith(suffix) and entry.is_file() and entry.name[: -len(suffix)] not in current:
+                os.unlink(entry.path)
                 removed_page = removed_page or folder == "documents"
     media_root = staging / MEDIA_DIR
     if media_root.is_dir():
@@ -397,7 +412,14 @@ MEDIA_DIR = "media"
 
 def _media_base(document: _Document, source_root: Path) -> str:
     """Where the page finds the images its source names by relative path: their copies under media/."""
-    folder = Path(document.source.resolved).parent
+    return _folder_media_base(os.path.dirname(document.source.resolved), source_root)
+
+
+@functools.lru_cache(maxsize=1024)
+def _folder_media_base(folder_name: str, source_root: Path) -> str:
+    """_media_base of the documents in one folder: worked out once per folder (pathlib's operations, for each of
+    thousands of documents, cost a tenth of a rebuild)."""
+    folder = Path(folder_name)
     if not folder.is_relative_to(source_root):
         folder = source_root
     relative = folder.relative_to(source_root).as_posix()
@@ -628,10 +650,11 @@ def _init_worker(setup: _WorkerSetup) -> None:
     _worker_state["setup"] = setup
 
 
-def _read_document(path: str, xinclude_root: str) -> tuple[etree._ElementTree, bytes, set[str], bytes]:
-    """A document's tree as the build reads it, its bytes, the ids it points to and its own register entries."""
+def _read_document(path: str, xinclude_root: str, included: set[Path] | None = None) -> tuple[etree._ElementTree, bytes, set[str], bytes]:
+    """A document's tree as the build reads it, its bytes, the ids it points to and its own register entries
+    (the files it includes added to `included`)."""
     setup: _WorkerSetup = _worker_state["setup"]  # type: ignore[assignment]
-    tree = parse_file(Path(path), xinclude_root=Path(xinclude_root) if xinclude_root else None)
+    tree = parse_file(Path(path), xinclude_root=Path(xinclude_root) if xinclude_root else None, included=included)
     refs = referenced_ids(tree.getroot())
     return tree, etree.tostring(tree, encoding="utf-8"), refs, setup.register_index.subset_of(refs)
 
@@ -646,7 +669,18 @@ def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str
     from .saxon import to_xdm
 
     setup: _WorkerSetup = _worker_state["setup"]  # type: ignore[assignment]
-    tree, data, refs, registers = _read_document(path, xinclude_root)
+    # The bytes the record is made from (the file's taken before it is read, as load_edition does), so that a later
+    # build that parses the file again (a register, a build with validation) knows it unchanged without reading it here.
+    try:
+        own_state: FileState | None = FileState.of(Path(path))
+    except OSError:
+        own_state = None  # parse_file reports why it cannot be read
+    parts: set[Path] = set()
+    tree, data, refs, registers = _read_document(path, xinclude_root, parts)
+    try:
+        sources = [[state.path, state.sha256] for state in (own_state, *(FileState.of(part) for part in sorted(parts)))] if own_state else []
+    except OSError:
+        sources = []  # a part gone while being read: no later build takes the file for unchanged
     key = _digest(setup.code_key.encode(), registers, data)
     facts_path = Path(staging) / FACTS_DIR / f"{document_id}.xml"
     if key == cached_key and facts_path.is_file():
@@ -662,7 +696,7 @@ def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str
     summary = etree.fromstring(facts.encode())
     sides = correspondence_sides(summary)
     return {
-        "path": str(Path(path).resolve()), "facts_key": key, "attributes": dict(summary.attrib), "sides": sides,
+        "path": str(Path(path).resolve()), "sources": sources, "facts_key": key, "attributes": dict(summary.attrib), "sides": sides,
         "refs": sorted(refs), "subset": _digest(registers), "facsimile": has_page_images(tree.getroot()),
         "images": [vars(FileState.of(image)) if image.is_file() else {"path": str(image)} for image in sorted(images)],
         "copies": sorted(copy.relative_to(Path(staging)).as_posix() for copy in copies),

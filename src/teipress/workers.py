@@ -13,7 +13,6 @@ SIGKILL cannot shut its pool down, and its workers would go on typesetting for n
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
 import os
 import shutil
 import signal
@@ -22,12 +21,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import WorkerDied
+
+if TYPE_CHECKING:
+    # multiprocessing and its executor are imported where a pool starts: a build that transforms a few pages in its
+    # own process (html._Workers), or only runs Pagefind (parent_death_signal), does without them.
+    import multiprocessing.process
+    from concurrent.futures import ProcessPoolExecutor
 
 # A task: what it works on in the user's terms ("document letter-3"), and the arguments of the function.
 Task = tuple[str, tuple[Any, ...]]
@@ -52,6 +56,9 @@ class WorkerPool:
         shutil.rmtree(self.ledger, ignore_errors=True)
 
     def _start(self) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
                                    initargs=(os.getpid(), str(self.ledger), self.initializer, self.initargs))
@@ -63,6 +70,8 @@ class WorkerPool:
 
     def map(self, function: Callable[..., Any], tasks: Sequence[Task]) -> Iterator[Any]:
         """Yield `function(*args)` of each task, in order; a worker's exception is raised here as it was."""
+        import multiprocessing
+
         futures = [self.executor.submit(_run, function, what, args) for what, args in tasks]
         # The executor starts its processes in `submit`: keep them, to read the exit code of one that died.
         self.processes.update((p.pid, p) for p in multiprocessing.active_children() if p.pid is not None)
@@ -73,6 +82,8 @@ class WorkerPool:
         return next(self.map(function, [(what, args)]))
 
     def _result(self, future: Future[Any]) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return future.result()
         except BrokenProcessPool:
