@@ -78,7 +78,7 @@ class _EditionIds:
         return str(value) in self.ids
 
     def use(self, kinds: dict[str, frozenset[str]]) -> None:
-        """The edition's ids, each with the names of the elements that carry it (`_IdIndex.kinds`)."""
+        """The edition's ids, each with the names of the elements that carry it (`IdIndex.kinds`)."""
         self.ids = frozenset(kinds)
         self._kinds = kinds
         self._by_kind = None
@@ -189,8 +189,8 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
         elif not path.exists():
             raise ConfigError(f"{display_path(path)} does not exist")
     listed = list(source_files(paths))
-    index = _IdIndex(config.source.resolve())
-    edition = load_edition(config.source, paths, hold_trees=holds_trees(listed), on_read=index.add)
+    index = IdIndex(config.source.resolve())
+    edition = load_edition(config.source, paths, hold_trees=holds_trees(listed), on_read=index.add, digests=False)
     others: list[SourceFile] = []
     # The files named lie outside the edition's source folder or in part of it: the rest of it is read for its ids.
     whole_edition = any(path.resolve() == edition.source for path in paths)
@@ -209,7 +209,7 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
         others = [other for other in others if other.path.resolve() not in included]
     if len(index.files) != len(edition.files) + len(others):
         # A file was read before the file that includes it: its ids are that file's. Rare, so all are read again.
-        index = _IdIndex(config.source.resolve())
+        index = IdIndex(config.source.resolve())
         for source in [*edition.files, *others]:
             index.add(source, source.tree)
     return _validate(edition, config, tei_all=tei_all, ids=index)
@@ -222,18 +222,21 @@ def holds_trees(paths: list[Path]) -> bool:
     return next(itertools.islice(source_files(paths), PARALLEL_FROM - 1, None), None) is None
 
 
-def validate_edition(edition: Edition, config: Config, *, tei_all: bool = False) -> ValidationResult:
-    """Validate an edition already loaded (the build's first step): no file is parsed again.
+def validate_edition(edition: Edition, config: Config, *, tei_all: bool = False, ids: IdIndex | None = None) -> ValidationResult:
+    """Validate an edition already loaded (the build's first step) with the `ids` gathered while it was read; without
+    them, its files' trees are read again for their ids (parsed again, where they are not held).
 
-    Example: `validate_edition(load_edition(config.source), config)`.
+    Example: `ids = IdIndex(config.source.resolve()); validate_edition(load_edition(config.source, on_read=ids.add), config, ids=ids)`.
     """
-    index = _IdIndex(edition.source)
-    for source in edition.files:
-        index.add(source, source.tree)
-    return _validate(edition, config, tei_all=tei_all, ids=index)
+    if ids is None or len(ids.files) != len(edition.files):
+        # None given, or a file was read before the file that includes it: its ids are that file's (see validate_paths).
+        ids = IdIndex(edition.source)
+        for source in edition.files:
+            ids.add(source, source.tree)
+    return _validate(edition, config, tei_all=tei_all, ids=ids)
 
 
-def _validate(edition: Edition, config: Config, *, tei_all: bool, ids: _IdIndex) -> ValidationResult:
+def _validate(edition: Edition, config: Config, *, tei_all: bool, ids: IdIndex) -> ValidationResult:
     """`ids`: those of the edition's files and of any other file of its source folder that pointers may lead to."""
     tei_all_schema = _tei_all_path(config) if tei_all else None
     problems = [error.problem for error in edition.unreadable] + edition.warnings
@@ -624,7 +627,7 @@ _LOCAL_POINTERS = etree.XPath("//tei:*/@*[contains(., '#')][" + " or ".join(f"na
                               namespaces={"tei": TEI_NS})
 
 
-class _IdIndex:
+class IdIndex:
     """The xml:ids of the files read, gathered one file at a time while its tree is at hand (`load_edition`'s `on_read`)."""
 
     def __init__(self, source_folder: Path) -> None:
@@ -679,7 +682,7 @@ def _local_name(element: etree._Element) -> str:
 MAX_PLACES_NAMED = 3
 
 
-def _id_problems(index: _IdIndex, checked: set[int]) -> list[Problem]:
+def _id_problems(index: IdIndex, checked: set[int]) -> list[Problem]:
     """Ids used twice where they must be unique, and ambiguous pointers, reported in the files checked (by id()),
     in time linear in the number of ids."""
     names: dict[int, str] = {}
