@@ -88,3 +88,17 @@ def test_each_schematron_failure_is_located_at_its_own_element_among_many_of_its
         f'tei/registers/persons.xml:{line + 2}:65: error: birth/@when "1892-13-07" is not a real calendar date in ISO 8601 form (YYYY, YYYY-MM or YYYY-MM-DD) [iso-date]',
         f'tei/registers/persons.xml:{line + 6}:65: error: birth/@when "1900-02-30" is not a real calendar date in ISO 8601 form (YYYY, YYYY-MM or YYYY-MM-DD) [iso-date]',
     ]
+
+
+def test_the_workers_tasks_take_the_largest_files_first_and_a_large_one_alone(tmp_path, monkeypatch):
+    """In the listing's order a corpus's registers come last, and one worker checks them while the other waits."""
+    monkeypatch.setattr(validate_module, "FILES_PER_TASK", 3)
+    monkeypatch.setattr(validate_module, "BYTES_PER_TASK", 1000)
+    sizes = {"a.xml": 100, "b.xml": 300, "c.xml": 2000, "d.xml": 200, "e.xml": 100, "f.xml": 600, "g.xml": 50, "h.xml": 400}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+    files = [(str(tmp_path / name), str(tmp_path)) for name in sizes]
+    batches = validate_module._batches(files)
+    assert [[Path(path).name for path, _ in batch] for batch in batches] == [
+        ["c.xml"], ["f.xml", "h.xml"], ["b.xml", "d.xml", "a.xml"], ["e.xml", "g.xml"]]
+    assert {root for batch in batches for _, root in batch} == {str(tmp_path)}

@@ -11,10 +11,12 @@ from the ids gathered while the edition is read.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import itertools
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -23,7 +25,7 @@ from collections import defaultdict
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from lxml import etree, isoschematron
 
@@ -33,6 +35,9 @@ from .errors import ConfigError
 from .problems import Problem, Severity, display_path
 from .resources import SCHEMA_FILE
 from .xmlio import TEI_NS, XI_NS, XML_ID, XMLInputError, attribute_column, element_column, parse_file
+
+if TYPE_CHECKING:
+    from .workers import WorkerPool
 
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 TEI_ALL_URL = "https://tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng"
@@ -189,6 +194,14 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
         elif not path.exists():
             raise ConfigError(f"{display_path(path)} does not exist")
     listed = list(source_files(paths))
+    # A large edition's workers start (Python, lxml, the schema compiled) while the parent reads it.
+    with _started_workers(config.jobs) if config.jobs >= 2 and not holds_trees(listed) else contextlib.nullcontext() as workers:
+        edition, index = _read_with_ids(paths, listed, config)
+        return _validate(edition, config, tei_all=tei_all, ids=index, workers=workers)
+
+
+def _read_with_ids(paths: list[Path], listed: list[Path], config: Config) -> tuple[Edition, IdIndex]:
+    """The edition the files `listed` (found in `paths`) belong to, read, and the ids of its whole source folder."""
     index = IdIndex(config.source.resolve())
     edition = load_edition(config.source, paths, hold_trees=holds_trees(listed), on_read=index.add, digests=False)
     others: list[SourceFile] = []
@@ -212,7 +225,7 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
         index = IdIndex(config.source.resolve())
         for source in [*edition.files, *others]:
             index.add(source, source.tree)
-    return _validate(edition, config, tei_all=tei_all, ids=index)
+    return edition, index
 
 
 def holds_trees(paths: list[Path]) -> bool:
@@ -236,11 +249,12 @@ def validate_edition(edition: Edition, config: Config, *, tei_all: bool = False,
     return _validate(edition, config, tei_all=tei_all, ids=ids)
 
 
-def _validate(edition: Edition, config: Config, *, tei_all: bool, ids: IdIndex) -> ValidationResult:
-    """`ids`: those of the edition's files and of any other file of its source folder that pointers may lead to."""
+def _validate(edition: Edition, config: Config, *, tei_all: bool, ids: IdIndex, workers: WorkerPool | None = None) -> ValidationResult:
+    """`ids`: those of the edition's files and of any other file of its source folder that pointers may lead to;
+    `workers`: started already (`_started_workers`), else started here for a large edition."""
     tei_all_schema = _tei_all_path(config) if tei_all else None
     problems = [error.problem for error in edition.unreadable] + edition.warnings
-    problems += _schema_problems(edition, ids.kinds(), config.jobs)
+    problems += _schema_problems(edition, ids.kinds(), config.jobs, workers)
     problems += _id_problems(ids, {id(f) for f in edition.files})
     if tei_all_schema is not None:
         problems += _tei_all_problems(tei_all_schema, edition.files)
@@ -256,25 +270,66 @@ def _validate(edition: Edition, config: Config, *, tei_all: bool, ids: IdIndex) 
 PARALLEL_FROM = 2000
 # Files per task: small enough that the workers finish together, large enough that a task repays its round trip.
 FILES_PER_TASK = 50
+# Bytes of TEI per task beyond its first file: a large register (Escher's people.xml, 2.8 MB) is checked on its own.
+BYTES_PER_TASK = 500_000
 
 
-def _schema_problems(edition: Edition, kinds: dict[str, frozenset[str]], jobs: int) -> list[Problem]:
+def _schema_problems(edition: Edition, kinds: dict[str, frozenset[str]], jobs: int, workers: WorkerPool | None) -> list[Problem]:
     """The RELAX NG and Schematron problems of every file of the edition.
 
-    Each file is checked on its own against the ids of the whole edition, so the files are shared
-    among `jobs` workers, each of which parses its files again (as `load_edition` did: the same
-    trees, line for line) rather than receive trees, which do not cross processes.
+    Each file is checked on its own against the ids of the whole edition, so the files of a large edition
+    are shared among `jobs` workers (`workers`, if started already), each of which parses its files again
+    (as `load_edition` did: the same trees, line for line) rather than receive trees, which do not cross
+    processes. The ids reach them in a file, read once by each: they are known only once the edition is
+    read, after the workers started, and a task's arguments are sent anew with each task.
     """
-    if jobs < 2 or len(edition.files) < PARALLEL_FROM:
+    if workers is None and (jobs < 2 or len(edition.files) < PARALLEL_FROM):
         _use_edition_ids(kinds)
         return [problem for source in edition.files for problem in _file_problems(source)]
+    files = [(str(source.path), str(_xinclude_root(source.path, edition.source))) for source in edition.files]
+    with contextlib.ExitStack() as stack:
+        pool = workers if workers is not None else stack.enter_context(_started_workers(jobs))
+        ids_file = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="teipress-ids-"))) / "ids.pickle"
+        ids_file.write_bytes(pickle.dumps(kinds, protocol=pickle.HIGHEST_PROTOCOL))
+        tasks = [(f"validating {display_path(Path(batch[0][0]))} and {len(batch) - 1} other file(s)", (str(ids_file), batch)) for batch in _batches(files)]
+        return [problem for problems in pool.map(_files_problems, tasks) for problem in problems]
+
+
+def _started_workers(jobs: int) -> WorkerPool:
+    """`jobs` workers that check files, each started now (a pool starts a worker only with a task) and its schema compiled."""
     from .workers import WorkerPool
 
-    files = [(str(source.path), str(_xinclude_root(source.path, edition.source))) for source in edition.files]
-    tasks = [(f"validating {display_path(Path(batch[0][0]))} and {len(batch) - 1} other file(s)", (batch,))
-             for batch in (files[start:start + FILES_PER_TASK] for start in range(0, len(files), FILES_PER_TASK))]
-    with WorkerPool(jobs, _use_edition_ids, (kinds,)) as pool:
-        return [problem for problems in pool.map(_files_problems, tasks) for problem in problems]
+    pool = WorkerPool(jobs, _use_edition_ids, ({},))
+    for _ in range(jobs):
+        pool.executor.submit(_started)
+    return pool
+
+
+def _started() -> None:
+    """A task that starts a worker and does nothing more (its initializer compiled the schema)."""
+
+
+def _batches(files: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """The files (path, XInclude root) as the workers' tasks, the largest first: in the listing's order the registers
+    came last (the last task of Escher held four of its six largest files, 7.7 MB), and one worker checked them while the other waited.
+    Each task holds at most FILES_PER_TASK files, and none more after its bytes reach BYTES_PER_TASK."""
+    sizes = {path: _size(path) for path, _ in files}
+    batches: list[list[tuple[str, str]]] = []
+    held = 0
+    for file in sorted(files, key=lambda file: -sizes[file[0]]):
+        if not batches or len(batches[-1]) >= FILES_PER_TASK or held >= BYTES_PER_TASK:
+            batches.append([])
+            held = 0
+        batches[-1].append(file)
+        held += sizes[file[0]]
+    return batches
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # gone since it was read: its task says so
 
 
 def _xinclude_root(path: Path, source_folder: Path) -> Path:
@@ -293,8 +348,16 @@ def _use_edition_ids(kinds: dict[str, frozenset[str]]) -> None:
     functions["reported-element"] = validators.reported
 
 
-def _files_problems(files: list[tuple[str, str]]) -> list[Problem]:
-    """A worker's task: parse each file again and check it."""
+# The file of the edition's ids this worker uses (`_files_problems`).
+_ids_in_use: str | None = None
+
+
+def _files_problems(ids_file: str, files: list[tuple[str, str]]) -> list[Problem]:
+    """A worker's task: take the edition's ids from `ids_file` (once), parse each file again and check it."""
+    global _ids_in_use
+    if ids_file != _ids_in_use:
+        _use_edition_ids(pickle.loads(Path(ids_file).read_bytes()))
+        _ids_in_use = ids_file
     problems: list[Problem] = []
     for path, root in files:
         try:
