@@ -16,6 +16,7 @@ from .edition import SOURCE_CATALOGUE, Edition, SourceCatalogue, edition_file_pr
 from .errors import InputError, ValidationFailed
 from .outputs import check_output_folder, check_output_location
 from .problems import Problem
+from .validate import IdIndex
 
 FORMATS = frozenset({"html", "pdf"})
 
@@ -89,9 +90,12 @@ def build_edition(
     # Without validation, the documents the previous site was built from and that are unchanged since are not read
     # again (edition.SourceCatalogue): a rebuild after one change reads that one.
     previous = SourceCatalogue.read(config.html_dir / SOURCE_CATALOGUE) if "html" in formats and not validate else None
+    ids: IdIndex | None = None
     if validate:
         from .validate import holds_trees
-    edition = load_edition(config.source, hold_trees=validate and holds_trees([config.source]), catalogue=previous)
+
+        ids = IdIndex(config.source.resolve())  # gathered while each file is read, not by parsing it again
+    edition = load_edition(config.source, hold_trees=validate and holds_trees([config.source]), catalogue=previous, on_read=ids.add if ids is not None else None)
     result.timings["read"] = time.perf_counter() - started
     result.problems.extend([*(error.problem for error in edition.unreadable), *edition.warnings])
 
@@ -99,7 +103,7 @@ def build_edition(
         started = time.perf_counter()
         from .validate import validate_edition
 
-        validation = validate_edition(edition, config)
+        validation = validate_edition(edition, config, ids=ids)
         result.timings["validate"] = time.perf_counter() - started
         if not validation.ok:
             raise EditionInvalid(list(validation.problems))

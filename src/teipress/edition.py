@@ -275,8 +275,8 @@ def is_register(root: etree._Element) -> bool:
     return bool(content) and all(etree.QName(c).localname in REGISTER_LISTS for c in content)
 
 
-def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_trees: bool = True,
-                 catalogue: SourceCatalogue | None = None, on_read: Callable[[SourceFile, etree._ElementTree], None] | None = None) -> Edition:
+def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_trees: bool = True, catalogue: SourceCatalogue | None = None,
+                 on_read: Callable[[SourceFile, etree._ElementTree], None] | None = None, digests: bool = True) -> Edition:
     """Parse every source file once (XIncludes resolved inside `source`); unreadable files are kept as problems.
 
     Without `hold_trees` only the trees of registers and of edition.xml are kept: each document is
@@ -286,6 +286,8 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
     `on_read` is called with each file parsed and its tree, while the tree is at hand (validation gathers
     the ids there, rather than parse each document again). A file found to be included by a file read after it
     has been passed to `on_read` too, but is not among the edition's files: keep only what `files` holds.
+    Without `digests` no file's state is taken (`SourceRecord.states` stays empty: no SHA-256 of each file, a
+    second read of its bytes), for callers that write no catalogue (validation); `catalogue` needs them.
 
     A file that another file includes is part of that document, not a document of its own. A
     file found in a folder must lie in it: a symbolic link from there to elsewhere is refused,
@@ -318,11 +320,12 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
             continue
         own_includes: set[Path] = set()
         own_warnings: list[Problem] = []
+        own_state: FileState | None = None
         try:
             # The file's state is taken before it is parsed, so that a change while it is read shows next time.
-            own_state: FileState | None = FileState.of(path)
+            own_state = FileState.of(path) if digests else None
         except OSError:
-            own_state = None  # parse_file reports why it cannot be read
+            pass  # parse_file reports why it cannot be read
         try:
             tree = parse_file(path, xinclude_root=root, included=own_includes, warnings=own_warnings)
         except XMLInputError as error:

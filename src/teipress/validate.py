@@ -11,18 +11,21 @@ from the ids gathered while the edition is read.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import itertools
 import os
+import pickle
 import re
 import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
+from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from lxml import etree, isoschematron
 
@@ -32,6 +35,9 @@ from .errors import ConfigError
 from .problems import Problem, Severity, display_path
 from .resources import SCHEMA_FILE
 from .xmlio import TEI_NS, XI_NS, XML_ID, XMLInputError, attribute_column, element_column, parse_file
+
+if TYPE_CHECKING:
+    from .workers import WorkerPool
 
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 TEI_ALL_URL = "https://tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng"
@@ -77,7 +83,7 @@ class _EditionIds:
         return str(value) in self.ids
 
     def use(self, kinds: dict[str, frozenset[str]]) -> None:
-        """The edition's ids, each with the names of the elements that carry it (`_IdIndex.kinds`)."""
+        """The edition's ids, each with the names of the elements that carry it (`IdIndex.kinds`)."""
         self.ids = frozenset(kinds)
         self._kinds = kinds
         self._by_kind = None
@@ -126,11 +132,28 @@ _ENTRY_KINDS: dict[str, tuple[str, ...]] = {
 MAX_SUGGESTIONS = 3
 
 
+class _ReportedElements:
+    """`tp:reported-element(.)`: the elements the Schematron reports, each numbered as it is reported.
+
+    The ISO skeleton writes a failure's location as a path that counts, at each step, the element's
+    siblings of its name before and after it: quadratic in a register of thousands of entries (events.xml
+    of Escher: 391 failures among 5,000 events, 2 s). The compiled Schematron writes this number instead
+    (`_schematron_stylesheet`), and the element is taken from here: no path to write or to walk."""
+
+    def __init__(self) -> None:
+        self.elements: list[etree._Element] = []
+
+    def __call__(self, context: object, nodes: list[etree._Element]) -> str:
+        self.elements.append(nodes[0])
+        return str(len(self.elements) - 1)
+
+
 @dataclass
 class _Validators:
     relaxng: etree.RelaxNG
-    schematron: isoschematron.Schematron
+    schematron: etree.XSLT
     edition_ids: _EditionIds
+    reported: _ReportedElements
 
 
 @functools.cache
@@ -138,12 +161,26 @@ def _validators(schema_file: Path = SCHEMA_FILE) -> _Validators:
     """The schema's RELAX NG and Schematron, compiled once per process, and the `tp:edition-id()` they call."""
     edition_ids = _EditionIds()
     schema = etree.parse(str(schema_file), etree.XMLParser(no_network=True, resolve_entities=False))
-    return _Validators(
-        relaxng=etree.RelaxNG(schema),
-        # Only the failures are read: without an svrl:fired-rule for every element and pattern the report is smaller and faster made.
-        schematron=isoschematron.Schematron(schema, phase=SCHEMATRON_PHASE, store_report=True, compile_params={"generate-fired-rule": "false"}),
-        edition_ids=edition_ids,
-    )
+    return _Validators(relaxng=etree.RelaxNG(schema), schematron=_schematron_stylesheet(schema), edition_ids=edition_ids, reported=_ReportedElements())
+
+
+# The template of the ISO skeleton that writes a failure's location (see _ReportedElements).
+_LOCATION_TEMPLATE = etree.XPath("/xsl:stylesheet/xsl:template[@match = '*'][@mode = 'schematron-get-full-path']",
+                                 namespaces={"xsl": "http://www.w3.org/1999/XSL/Transform"})
+
+
+def _schematron_stylesheet(schema: etree._ElementTree) -> etree.XSLT:
+    """The schema's Schematron compiled by lxml's ISO skeleton, each failure's location the number `tp:reported-element()` gives it."""
+    # Only the failures are read: without an svrl:fired-rule for every element and pattern the report is smaller and faster made.
+    compiled = isoschematron.Schematron(schema, phase=SCHEMATRON_PHASE, store_xslt=True, compile_params={"generate-fired-rule": "false"}).validator_xslt
+    stylesheet = etree.ElementTree(deepcopy(compiled.getroot()))
+    (template,) = _LOCATION_TEMPLATE(stylesheet)
+    for child in list(template):
+        template.remove(child)
+    template.text = None
+    xsl = "http://www.w3.org/1999/XSL/Transform"
+    etree.SubElement(template, f"{{{xsl}}}value-of", select="tp:reported-element(.)", nsmap={"tp": FUNCTIONS_NS})
+    return etree.XSLT(stylesheet)
 
 
 def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) -> ValidationResult:
@@ -157,8 +194,16 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
         elif not path.exists():
             raise ConfigError(f"{display_path(path)} does not exist")
     listed = list(source_files(paths))
-    index = _IdIndex(config.source.resolve())
-    edition = load_edition(config.source, paths, hold_trees=holds_trees(listed), on_read=index.add)
+    # A large edition's workers start (Python, lxml, the schema compiled) while the parent reads it.
+    with _started_workers(config.jobs) if config.jobs >= 2 and not holds_trees(listed) else contextlib.nullcontext() as workers:
+        edition, index = _read_with_ids(paths, listed, config)
+        return _validate(edition, config, tei_all=tei_all, ids=index, workers=workers)
+
+
+def _read_with_ids(paths: list[Path], listed: list[Path], config: Config) -> tuple[Edition, IdIndex]:
+    """The edition the files `listed` (found in `paths`) belong to, read, and the ids of its whole source folder."""
+    index = IdIndex(config.source.resolve())
+    edition = load_edition(config.source, paths, hold_trees=holds_trees(listed), on_read=index.add, digests=False)
     others: list[SourceFile] = []
     # The files named lie outside the edition's source folder or in part of it: the rest of it is read for its ids.
     whole_edition = any(path.resolve() == edition.source for path in paths)
@@ -177,10 +222,10 @@ def validate_paths(paths: list[Path], config: Config, *, tei_all: bool = False) 
         others = [other for other in others if other.path.resolve() not in included]
     if len(index.files) != len(edition.files) + len(others):
         # A file was read before the file that includes it: its ids are that file's. Rare, so all are read again.
-        index = _IdIndex(config.source.resolve())
+        index = IdIndex(config.source.resolve())
         for source in [*edition.files, *others]:
             index.add(source, source.tree)
-    return _validate(edition, config, tei_all=tei_all, ids=index)
+    return edition, index
 
 
 def holds_trees(paths: list[Path]) -> bool:
@@ -190,22 +235,26 @@ def holds_trees(paths: list[Path]) -> bool:
     return next(itertools.islice(source_files(paths), PARALLEL_FROM - 1, None), None) is None
 
 
-def validate_edition(edition: Edition, config: Config, *, tei_all: bool = False) -> ValidationResult:
-    """Validate an edition already loaded (the build's first step): no file is parsed again.
+def validate_edition(edition: Edition, config: Config, *, tei_all: bool = False, ids: IdIndex | None = None) -> ValidationResult:
+    """Validate an edition already loaded (the build's first step) with the `ids` gathered while it was read; without
+    them, its files' trees are read again for their ids (parsed again, where they are not held).
 
-    Example: `validate_edition(load_edition(config.source), config)`.
+    Example: `ids = IdIndex(config.source.resolve()); validate_edition(load_edition(config.source, on_read=ids.add), config, ids=ids)`.
     """
-    index = _IdIndex(edition.source)
-    for source in edition.files:
-        index.add(source, source.tree)
-    return _validate(edition, config, tei_all=tei_all, ids=index)
+    if ids is None or len(ids.files) != len(edition.files):
+        # None given, or a file was read before the file that includes it: its ids are that file's (see validate_paths).
+        ids = IdIndex(edition.source)
+        for source in edition.files:
+            ids.add(source, source.tree)
+    return _validate(edition, config, tei_all=tei_all, ids=ids)
 
 
-def _validate(edition: Edition, config: Config, *, tei_all: bool, ids: _IdIndex) -> ValidationResult:
-    """`ids`: those of the edition's files and of any other file of its source folder that pointers may lead to."""
+def _validate(edition: Edition, config: Config, *, tei_all: bool, ids: IdIndex, workers: WorkerPool | None = None) -> ValidationResult:
+    """`ids`: those of the edition's files and of any other file of its source folder that pointers may lead to;
+    `workers`: started already (`_started_workers`), else started here for a large edition."""
     tei_all_schema = _tei_all_path(config) if tei_all else None
     problems = [error.problem for error in edition.unreadable] + edition.warnings
-    problems += _schema_problems(edition, ids.kinds(), config.jobs)
+    problems += _schema_problems(edition, ids.kinds(), config.jobs, workers)
     problems += _id_problems(ids, {id(f) for f in edition.files})
     if tei_all_schema is not None:
         problems += _tei_all_problems(tei_all_schema, edition.files)
@@ -221,25 +270,66 @@ def _validate(edition: Edition, config: Config, *, tei_all: bool, ids: _IdIndex)
 PARALLEL_FROM = 2000
 # Files per task: small enough that the workers finish together, large enough that a task repays its round trip.
 FILES_PER_TASK = 50
+# Bytes of TEI per task beyond its first file: a large register (Escher's people.xml, 2.8 MB) is checked on its own.
+BYTES_PER_TASK = 500_000
 
 
-def _schema_problems(edition: Edition, kinds: dict[str, frozenset[str]], jobs: int) -> list[Problem]:
+def _schema_problems(edition: Edition, kinds: dict[str, frozenset[str]], jobs: int, workers: WorkerPool | None) -> list[Problem]:
     """The RELAX NG and Schematron problems of every file of the edition.
 
-    Each file is checked on its own against the ids of the whole edition, so the files are shared
-    among `jobs` workers, each of which parses its files again (as `load_edition` did: the same
-    trees, line for line) rather than receive trees, which do not cross processes.
+    Each file is checked on its own against the ids of the whole edition, so the files of a large edition
+    are shared among `jobs` workers (`workers`, if started already), each of which parses its files again
+    (as `load_edition` did: the same trees, line for line) rather than receive trees, which do not cross
+    processes. The ids reach them in a file, read once by each: they are known only once the edition is
+    read, after the workers started, and a task's arguments are sent anew with each task.
     """
-    if jobs < 2 or len(edition.files) < PARALLEL_FROM:
+    if workers is None and (jobs < 2 or len(edition.files) < PARALLEL_FROM):
         _use_edition_ids(kinds)
         return [problem for source in edition.files for problem in _file_problems(source)]
+    files = [(str(source.path), str(_xinclude_root(source.path, edition.source))) for source in edition.files]
+    with contextlib.ExitStack() as stack:
+        pool = workers if workers is not None else stack.enter_context(_started_workers(jobs))
+        ids_file = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="teipress-ids-"))) / "ids.pickle"
+        ids_file.write_bytes(pickle.dumps(kinds, protocol=pickle.HIGHEST_PROTOCOL))
+        tasks = [(f"validating {display_path(Path(batch[0][0]))} and {len(batch) - 1} other file(s)", (str(ids_file), batch)) for batch in _batches(files)]
+        return [problem for problems in pool.map(_files_problems, tasks) for problem in problems]
+
+
+def _started_workers(jobs: int) -> WorkerPool:
+    """`jobs` workers that check files, each started now (a pool starts a worker only with a task) and its schema compiled."""
     from .workers import WorkerPool
 
-    files = [(str(source.path), str(_xinclude_root(source.path, edition.source))) for source in edition.files]
-    tasks = [(f"validating {display_path(Path(batch[0][0]))} and {len(batch) - 1} other file(s)", (batch,))
-             for batch in (files[start:start + FILES_PER_TASK] for start in range(0, len(files), FILES_PER_TASK))]
-    with WorkerPool(jobs, _use_edition_ids, (kinds,)) as pool:
-        return [problem for problems in pool.map(_files_problems, tasks) for problem in problems]
+    pool = WorkerPool(jobs, _use_edition_ids, ({},))
+    for _ in range(jobs):
+        pool.executor.submit(_started)
+    return pool
+
+
+def _started() -> None:
+    """A task that starts a worker and does nothing more (its initializer compiled the schema)."""
+
+
+def _batches(files: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """The files (path, XInclude root) as the workers' tasks, the largest first: in the listing's order the registers
+    came last (the last task of Escher held four of its six largest files, 7.7 MB), and one worker checked them while the other waited.
+    Each task holds at most FILES_PER_TASK files, and none more after its bytes reach BYTES_PER_TASK."""
+    sizes = {path: _size(path) for path, _ in files}
+    batches: list[list[tuple[str, str]]] = []
+    held = 0
+    for file in sorted(files, key=lambda file: -sizes[file[0]]):
+        if not batches or len(batches[-1]) >= FILES_PER_TASK or held >= BYTES_PER_TASK:
+            batches.append([])
+            held = 0
+        batches[-1].append(file)
+        held += sizes[file[0]]
+    return batches
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # gone since it was read: its task says so
 
 
 def _xinclude_root(path: Path, source_folder: Path) -> Path:
@@ -253,11 +343,21 @@ def _use_edition_ids(kinds: dict[str, frozenset[str]]) -> None:
     validators = _validators()
     validators.edition_ids.use(kinds)
     # lxml's extension functions are process-wide: claim ours again in case other code replaced it.
-    etree.FunctionNamespace(FUNCTIONS_NS)["edition-id"] = validators.edition_ids
+    functions = etree.FunctionNamespace(FUNCTIONS_NS)
+    functions["edition-id"] = validators.edition_ids
+    functions["reported-element"] = validators.reported
 
 
-def _files_problems(files: list[tuple[str, str]]) -> list[Problem]:
-    """A worker's task: parse each file again and check it."""
+# The file of the edition's ids this worker uses (`_files_problems`).
+_ids_in_use: str | None = None
+
+
+def _files_problems(ids_file: str, files: list[tuple[str, str]]) -> list[Problem]:
+    """A worker's task: take the edition's ids from `ids_file` (once), parse each file again and check it."""
+    global _ids_in_use
+    if ids_file != _ids_in_use:
+        _use_edition_ids(pickle.loads(Path(ids_file).read_bytes()))
+        _ids_in_use = ids_file
     problems: list[Problem] = []
     for path, root in files:
         try:
@@ -492,22 +592,25 @@ _ATTRIBUTE_MESSAGE = re.compile(r'^[\w.-]+(?::[\w.-]+)?/@([\w.:-]+) "')
 
 
 def _schematron_problems(validators: _Validators, source: SourceFile, lines: _SourceLines) -> list[Problem]:
-    schematron = validators.schematron
-    if schematron.validate(source.tree):
+    reported = validators.reported.elements
+    reported.clear()
+    report = validators.schematron(source.tree)
+    failures = list(report.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"))
+    if not failures:
         return []
     file_name = display_path(source.path)  # once: it resolves the path (a real corpus has thousands of problems)
     problems = []
-    for failure in schematron.validation_report.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
-        element = _element_at(source.tree, failure.get("location"))
+    for failure in failures:
+        element = reported[int(failure.get("location", ""))]
         rule = failure.get("id") or "schematron"
         text = " ".join("".join(failure.itertext()).split())
-        if rule in _POINTER_RULES and element is not None:
+        if rule in _POINTER_RULES:
             text = _pointer_message(text, element, _POINTER_RULES[rule], validators.edition_ids)
         about = _ATTRIBUTE_MESSAGE.match(text)
-        line = (element.sourceline if element is not None else None) or 1
-        column = lines.column(element, about[1] if about else None) if element is not None else 1
+        column = lines.column(element, about[1] if about else None)
         severity = Severity.WARNING if failure.get("role") in ("warning", "warn") else Severity.ERROR
-        problems.append(Problem(file_name, line, column, severity, text, rule))
+        problems.append(Problem(file_name, element.sourceline or 1, column, severity, text, rule))
+    reported.clear()  # they hold the file's tree
     return problems
 
 
@@ -587,7 +690,7 @@ _LOCAL_POINTERS = etree.XPath("//tei:*/@*[contains(., '#')][" + " or ".join(f"na
                               namespaces={"tei": TEI_NS})
 
 
-class _IdIndex:
+class IdIndex:
     """The xml:ids of the files read, gathered one file at a time while its tree is at hand (`load_edition`'s `on_read`)."""
 
     def __init__(self, source_folder: Path) -> None:
@@ -642,7 +745,7 @@ def _local_name(element: etree._Element) -> str:
 MAX_PLACES_NAMED = 3
 
 
-def _id_problems(index: _IdIndex, checked: set[int]) -> list[Problem]:
+def _id_problems(index: IdIndex, checked: set[int]) -> list[Problem]:
     """Ids used twice where they must be unique, and ambiguous pointers, reported in the files checked (by id()),
     in time linear in the number of ids."""
     names: dict[int, str] = {}
