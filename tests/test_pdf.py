@@ -786,6 +786,17 @@ def test_the_books_typst_sources_can_be_kept_to_be_compiled_again_alone(tmp_path
     assert page_texts_of(again) == page_texts_of(result.volumes[0].read_bytes())
 
 
+def test_keeping_the_sources_typesets_nothing_again() -> None:
+    """Where sources are kept and where PDFs are written are no part of the documents' cache keys."""
+    from teipress.pdf import DEFAULT_FONTS, Typesetting, _setting_key
+
+    setting = Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a5", language="en", title="T", subtitle="", out_dir="/a")
+    kept = Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a5", language="en", title="T", subtitle="", out_dir="/b", keep_sources="/k")
+    assert _setting_key(setting) == _setting_key(kept)
+    assert _setting_key(setting) != _setting_key(Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a4", language="en", title="T",
+                                                             subtitle="", out_dir="/a"))
+
+
 def page_texts_of(pdf: bytes) -> list[str]:
     with pymupdf.open(stream=pdf, filetype="pdf") as document:
         return [page.get_text() for page in document]

@@ -206,7 +206,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             keep_sources=str(keep_sources.resolve()) if keep_sources else "",
         )
         code_key = _digest(__version__.encode(), _code_digest().encode(), _fonts_digest(setting.font_paths).encode(),
-                           json.dumps(dataclasses.asdict(dataclasses.replace(setting, out_dir="", keep_sources=""))).encode())
+                           json.dumps(_setting_key(setting)).encode())
         keys: dict[str, str] = {}
         outcomes: dict[str, DocumentOutcome] = {}
         tasks = []
@@ -644,6 +644,14 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
     except OSError as error:
         outcome.error = f"{display_path(path)}: cannot typeset it: {error.filename or ''}: {error.strerror or error}"
     return outcome
+
+
+def _setting_key(setting: Typesetting) -> dict[str, Any]:
+    """What of the setting decides how a PDF looks: not where it is written, nor whether sources are kept
+    (so that keeping them, or a teipress that can, typesets nothing again)."""
+    key = dataclasses.asdict(dataclasses.replace(setting, out_dir=""))
+    del key["keep_sources"]
+    return key
 
 
 def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any]) -> str:
