@@ -762,6 +762,46 @@ def test_the_build_folder_holds_only_the_current_documents_files(tmp_path: Path)
         typeset('#import "lib.typ": *\n#read("first.xml")', {"second.xml": b"<TEI>second</TEI>"}, setting, what="the second document")
 
 
+def test_the_books_typst_sources_can_be_kept_to_be_compiled_again_alone(tmp_path: Path) -> None:
+    """build_pdfs(keep_sources=...) keeps what the book's compilation read (bench/typst_profile.py compiles it
+    again): its markup, lib.typ and Typst's inputs, which give the same book again; no document's own sources."""
+    import io
+    import json
+
+    import typst
+
+    from teipress.pdf import LIB_IMPORT, LIB_TYP
+
+    kept = tmp_path / "kept"
+    config = load_config(EDITION, source=EDITION / "tei", output=tmp_path / "out")
+    result = build_pdfs(load_edition(EDITION / "tei"), config, tmp_path / "out", jobs=1, keep_sources=kept)
+    assert [p.name for p in kept.iterdir()] == ["the-edition-s-book"]
+    book = kept / "the-edition-s-book"
+    assert sorted(p.name for p in book.iterdir()) == ["inputs.json", "lib.typ", "main.typ"]
+    assert (book / "lib.typ").read_bytes() == LIB_TYP.read_bytes()
+    assert (book / "main.typ").read_text(encoding="utf-8").startswith(LIB_IMPORT)
+    inputs = json.loads((book / "inputs.json").read_text(encoding="utf-8"))
+    assert sorted(json.loads(inputs["line-offsets"])) == sorted([ESSAY, TELEGRAM, LETTER])
+    again = typst.Compiler(str(book / "main.typ"), root=str(book), font_paths=["/usr/share/fonts"]).compile(sys_inputs=inputs)
+    assert page_texts_of(again) == page_texts_of(result.volumes[0].read_bytes())
+
+
+def test_keeping_the_sources_typesets_nothing_again() -> None:
+    """Where sources are kept and where PDFs are written are no part of the documents' cache keys."""
+    from teipress.pdf import DEFAULT_FONTS, Typesetting, _setting_key
+
+    setting = Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a5", language="en", title="T", subtitle="", out_dir="/a")
+    kept = Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a5", language="en", title="T", subtitle="", out_dir="/b", keep_sources="/k")
+    assert _setting_key(setting) == _setting_key(kept)
+    assert _setting_key(setting) != _setting_key(Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a4", language="en", title="T",
+                                                             subtitle="", out_dir="/a"))
+
+
+def page_texts_of(pdf: bytes) -> list[str]:
+    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+        return [page.get_text() for page in document]
+
+
 # ---- language, fonts: what teipress.toml and the sources say reaches the PDF --------------------------
 
 LETTER_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>

@@ -16,6 +16,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -128,6 +129,9 @@ class Typesetting:
     book_stylesheet: str = str(XSLT_DIR / "pdf" / "book.xsl")
     stylesheets_key: str = ""
     typst_overrides: str = ""
+    # A folder where each volume's Typst sources are kept as compiled (main.typ, lib.typ, inputs.json), to
+    # profile or debug the book's typesetting (bench/typst_profile.py); "" keeps none. Not part of any cache key.
+    keep_sources: str = ""
 
 
 @dataclass
@@ -161,7 +165,7 @@ class Volume:
         return Path(BOOK_FILE) if self.number == 0 else VOLUMES_DIR / f"edition-volume-{self.number}.pdf"
 
 
-def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, force: bool = False) -> PdfResult:
+def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, force: bool = False, keep_sources: Path | None = None) -> PdfResult:
     """Typeset `out_dir/<document-id>.pdf` for every document and the whole edition as a book:
     `out_dir/edition.pdf`, or `out_dir/volumes/edition-volume-N.pdf` when it is longer than
     `config.volume_pages` or `config.volumes` divides it by years (see `plan_volumes`).
@@ -171,7 +175,8 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
     chapter; a volume is typeset again when any of its chapters, edition.xml or the registers
     changed, the last (which holds the indexes) also when another volume's index pages did.
     The folder is replaced whole when every PDF is made (PDFs of removed documents go with it);
-    it must be teipress's own, new or empty, unless `force` (see outputs.py).
+    it must be teipress's own, new or empty, unless `force` (see outputs.py). `keep_sources` keeps each
+    volume's Typst sources in a folder of its own there ("volume-2-of-the-book", "the-edition-s-book"), as compiled.
 
     Example: `build_pdfs(load_edition(config.source), config, config.pdf_dir, jobs=2)`.
     """
@@ -198,9 +203,10 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             book_stylesheet=str(_stylesheet(config, "pdf/book.xsl")),
             stylesheets_key=_folder_digest(config.xslt),
             typst_overrides=_typst_overrides(config),
+            keep_sources=str(keep_sources.resolve()) if keep_sources else "",
         )
         code_key = _digest(__version__.encode(), _code_digest().encode(), _fonts_digest(setting.font_paths).encode(),
-                           json.dumps(dataclasses.asdict(dataclasses.replace(setting, out_dir=""))).encode())
+                           json.dumps(_setting_key(setting)).encode())
         keys: dict[str, str] = {}
         outcomes: dict[str, DocumentOutcome] = {}
         tasks = []
@@ -640,6 +646,14 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
     return outcome
 
 
+def _setting_key(setting: Typesetting) -> dict[str, Any]:
+    """What of the setting decides how a PDF looks: not where it is written, nor whether sources are kept
+    (so that keeping them, or a teipress that can, typesets nothing again)."""
+    key = dataclasses.asdict(dataclasses.replace(setting, out_dir=""))
+    del key["keep_sources"]
+    return key
+
+
 def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any]) -> str:
     """One volume's (or the whole book's) markup: front matter from edition.xml, the documents' chapters in order,
     the bibliography of what they cite, then the indexes (last volume) or their pages for it (others)."""
@@ -667,7 +681,8 @@ def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_page
     started = time.perf_counter()
     line_offsets: dict[str, int] = volume["line_offsets"]
     files = {copy: Path(image).read_bytes() for copy, image in volume["images"].items()}
-    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=earlier_pages, targets=targets)
+    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=earlier_pages, targets=targets,
+                  keep_sources=_setting.keep_sources)
     compilations = 1
     # The offsets come from each document typeset alone (same width, same line breaks); should a
     # document of the book not begin with line 1, typeset it once more with the book's own counts.
@@ -676,7 +691,8 @@ def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_page
         first_lines.setdefault(line["document"], line["raw"])
     counted = {document: raw - 1 for document, raw in first_lines.items()}
     if any(line_offsets.get(document, 0) != offset for document, offset in counted.items()):
-        done = typeset(markup, files, _setting, what=what, line_offsets=counted, markers="metadata", index_pages=earlier_pages, targets=targets)
+        done = typeset(markup, files, _setting, what=what, line_offsets=counted, markers="metadata", index_pages=earlier_pages, targets=targets,
+                      keep_sources=_setting.keep_sources)
         compilations = 2
     write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
     index_pages = next((value["index-pages"] for value in done.markers if isinstance(value, dict) and "index-pages" in value), [])
@@ -732,14 +748,15 @@ class Typeset:
 
 def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what: str,
             line_offsets: dict[str, int] | None = None, markers: str | None = None, all_line_markers: bool = False,
-            index_pages: dict[str, Any] | None = None, targets: dict[str, list[int]] | None = None) -> Typeset:
+            index_pages: dict[str, Any] | None = None, targets: dict[str, list[int]] | None = None, keep_sources: str = "") -> Typeset:
     """Compile `markup` in this process's build folder (Typst's root: lib.typ and `files`, nothing else).
 
     Typst refuses PDF/A when a character has no glyph in any font; then the PDF is made without it,
     so that the warning can name the characters. `markers` (a selector such as "metadata") asks for
     the values of those markers, which costs nothing after the compilation. `index_pages` are the
     index marks' pages of the earlier volumes, for the last volume's indexes; `targets` where the
-    targets of references to other volumes lie ({id: [volume, page]}).
+    targets of references to other volumes lie ({id: [volume, page]}). `keep_sources` is a folder where the
+    files compiled and the inputs are copied (a compilation again overwrites them).
     """
     import typst
 
@@ -753,6 +770,8 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
         workspace.main.write_text(markup, encoding="utf-8")
         inputs = {"line-offsets": json.dumps(line_offsets or {}), "all-line-markers": "yes" if all_line_markers else "no",
                   "index-pages": json.dumps(index_pages or {}), "targets": json.dumps(targets or {})}
+        if keep_sources:
+            _keep_sources(workspace.folder, Path(keep_sources) / "-".join(re.findall(r"[a-z0-9]+", what.lower())), inputs)
         compiler = workspace.compiler
         try:
             try:
@@ -767,6 +786,14 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
         return Typeset(pdf, conformant, found, typst_warnings(warning.message for warning in warned))
     finally:
         workspace.clear()
+
+
+def _keep_sources(folder: Path, kept: Path, inputs: dict[str, str]) -> None:
+    """Copy the build folder's files and Typst's inputs (as JSON) into `kept`, to be compiled again alone."""
+    kept.mkdir(parents=True, exist_ok=True)
+    for path in folder.iterdir():
+        shutil.copyfile(path, kept / path.name)
+    (kept / "inputs.json").write_text(json.dumps(inputs), encoding="utf-8")
 
 
 # Typst's words when its layout passes ended before the page numbers, line numbers and queried markers
