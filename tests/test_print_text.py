@@ -105,7 +105,9 @@ def test_formulas_after_paragraphs_are_set_as_letters_set_them(layout_build: Bui
     """Print indents a paragraph that follows another (the second one here), never a salute or a postscript's first
     paragraph, even after a paragraph; the closer's parts, its dateline too, stand at the right; the postscript is set
     off from the signature; each line of an address on a line of its own at the margin, also with words between them;
-    the space between the parts of a salute ("Verehrter <choice/> <persName/>!") kept."""
+    the space between the parts of a salute ("Verehrter <choice/> <persName/>!") kept; white space beside an element's
+    boundary that meets other white space ("Secondparagraph <rs> <persName>spaced</persName> </rs> words") or opens a
+    paragraph (after the marker of its id) printed as one space or none, as a browser does."""
     pdf = layout_build.out / "formulas-letter.pdf"
     found = text_lines(pdf)
     lines = [text for text, _ in found]
@@ -114,7 +116,7 @@ def test_formulas_after_paragraphs_are_set_as_letters_set_them(layout_build: Bui
         "Letterheadline of the firm.",
         "Verehrter Herr Engel!",
         "Firstparagraph words.",
-        "Secondparagraph words.",
+        "Secondparagraph spaced words.",
         "Standing salute,",
         "Thirdparagraph words.",
         "Yours ever,",
@@ -129,16 +131,28 @@ def test_formulas_after_paragraphs_are_set_as_letters_set_them(layout_build: Bui
     boxes = dict(found)
     with pymupdf.open(pdf) as document:
         width = document[0].rect.width
+        page_words = document[0].get_text("words")
     left, right = width * PAGE_MARGINS["inside"], width * (1 - PAGE_MARGINS["outside"])
-    at_left = {name: round(boxes[name].x0 - left, 1) for name in (
+
+    def first_word(line: pymupdf.Rect) -> float:
+        """Where a line's first word begins (a line's box begins with a space printed before it)."""
+        return min(word[0] for word in page_words if abs(word[1] - line.y0) < 2 and word[0] > left - 1)
+
+    at_left = {name: round(first_word(boxes[name]) - left, 1) for name in (
         "Letterheadline of the firm.", "Verehrter Herr Engel!", "Standing salute,", "Thirdparagraph words.", "Dear again,",
         "Postscriptline follows.", "Herrn Ion Marin,", "Strada Lunga 7,", "Sibiu")}
     assert all(abs(offset) <= LEFT_TOLERANCE for offset in at_left.values()), at_left
-    assert boxes["Secondparagraph words."].x0 - left > 8, "the paragraph after a paragraph is indented (else this test proves nothing)"
+    assert boxes["Secondparagraph spaced words."].x0 - left > 8, "the paragraph after a paragraph is indented (else this test proves nothing)"
     at_right = {name: round(boxes[name].x1 - right, 1) for name in ("Yours ever,", "Sibiu, 3 May", "Ana")}
     assert all(abs(offset) <= TOLERANCE for offset in at_right.values()), at_right
     leading = boxes["Strada Lunga 7,"].y0 - boxes["Herrn Ion Marin,"].y0
     assert boxes["Dear again,"].y0 - boxes["Ana"].y0 > 1.5 * leading
+    with pymupdf.open(pdf) as document:
+        line = boxes["Secondparagraph spaced words."]
+        words = [w for w in document[0].get_text("words") if abs(w[1] - line.y0) < 2 and w[0] > left - 1]
+    assert [w[4] for w in words] == ["Secondparagraph", "spaced", "words."]
+    (_, _, first_end, *_), (second_start, _, second_end, *_), (third_start, *_) = words
+    assert abs((second_start - first_end) - (third_start - second_end)) < 0.5, "one space on each side of the name"
 
 
 def test_the_letters_lose_no_text(layout_build: Build) -> None:

@@ -33,11 +33,48 @@
                                                        or empty(current()/following-sibling::node()[not(tp:is-line-break(.))])]
                       or preceding-sibling::node()[1][tp:is-line-break(.)][preceding-sibling::node()[1][self::text()][matches(., '\s$')]]
                       or tp:stands-before-note-mark(.))"/>
-      <xsl:otherwise>{tp:typst-literal(replace(if (tp:stands-before-note-mark(.)) then replace(., '\s+$', '') else ., '\s+', ' '))}</xsl:otherwise>
+      <xsl:otherwise>
+        <xsl:variable name="text" select="replace(if (tp:stands-before-note-mark(.)) then replace(., '\s+$', '') else ., '\s+', ' ')"/>
+        <xsl:variable name="words" select="replace($text, '^ | $', '')"/>
+        <xsl:text>{if (starts-with($text, ' ')) then tp:pdf-space(tp:space-may-collapse(., true())) else ''}{tp:typst-literal($words)}</xsl:text>
+        <xsl:text>{if (ends-with($text, ' ') and $words ne '') then tp:pdf-space(tp:space-may-collapse(., false())) else ''}</xsl:text>
+      </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
   <xsl:template match="comment() | processing-instruction()" mode="tp:pdf"/>
+
+  <!-- A space at a text's start or end: a space of Typst's markup where it may collapse, as a browser collapses
+       it, with a space beside it ("den <rs> <persName>" gives one space, not two) or at a paragraph's start (a
+       paragraph's first words after its reference target's marker); a space of the text (a string literal), which
+       Typst keeps as it is, beside an alternate or a note: Typst takes a space of its markup away after a footnote
+       (an alternate's apparatus entry is one, with an empty mark: "Doctor Escher" would read "DoctorEscher") and
+       before one. -->
+  <xsl:function name="tp:pdf-space" as="xs:string">
+    <xsl:param name="may-collapse" as="xs:boolean"/>
+    <xsl:sequence select="if ($may-collapse) then ' ' else tp:typst-literal(' ')"/>
+  </xsl:function>
+
+  <xsl:function name="tp:space-may-collapse" as="xs:boolean">
+    <xsl:param name="text" as="text()"/>
+    <xsl:param name="at-start" as="xs:boolean"/>
+    <!-- What stands before (after) it: the node before (after) the text or, at an element's start (end), the
+         element's, and so on up; a line break inside a paragraph prints nothing: the note or alternate may stand
+         beyond it. -->
+    <xsl:variable name="beside" select="if ($at-start)
+      then $text/ancestor-or-self::node()[preceding-sibling::node()[not(tp:is-line-break(.))]][1]/preceding-sibling::node()[not(tp:is-line-break(.))][1]
+      else $text/ancestor-or-self::node()[following-sibling::node()[not(tp:is-line-break(.))]][1]/following-sibling::node()[not(tp:is-line-break(.))][1]"/>
+    <xsl:sequence select="empty($text/ancestor::*[tp:is-alternate-part(.)])
+                          and empty($beside/descendant-or-self::*[tp:is-alternate-part(.) or self::note])"/>
+  </xsl:function>
+
+  <!-- An alternate (choice, app, subst) or one of its readings: what surrounds it in print depends on its apparatus
+       entry, a footnote. -->
+  <xsl:function name="tp:is-alternate-part" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($element[self::choice or self::app or self::subst or self::rdgGrp or parent::choice or parent::app
+                                          or parent::subst or parent::rdgGrp])"/>
+  </xsl:function>
 
   <!-- A break of the line, column or gathering (not of the page: "|2|" is printed), or a comment. -->
   <xsl:function name="tp:is-line-break" as="xs:boolean">
