@@ -367,3 +367,19 @@ def test_an_output_folder_below_a_file_is_reported_in_one_line(edition: Path, co
     assert (result.exit_code, result.output) == (2, message)
     assert (edition / "notes.txt").read_text(encoding="utf-8") == "my notes"
     assert leftovers(edition) == []
+
+
+def test_a_worker_dead_before_its_pool_is_given_work_is_reported_as_such() -> None:
+    """Validation starts its workers while the edition is read: one that dies meanwhile (killed by the system) is a
+    WorkerDied, the editor's message, when the work is handed out, not a traceback of the executor's."""
+    from teipress.errors import WorkerDied
+    from teipress.validate import _started, _use_edition_ids
+    from teipress.workers import WorkerPool
+
+    with WorkerPool(1, _use_edition_ids, ({},)) as pool:
+        pool.executor.submit(_started).result(timeout=120)
+        (worker,) = pool.executor._processes.values()
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.join(timeout=30)
+        with pytest.raises(WorkerDied, match="the build stopped"):
+            list(pool.map(str, [("a task", (1,))]))

@@ -1020,6 +1020,16 @@ def test_a_notes_mark_follows_its_word_on_the_page(tmp_path: Path) -> None:
     assert_pdf_reading_exact(result.out / "marks.pdf", etree.parse(source / "marks.xml").getroot(), "Marks", "marks.pdf")
 
 
+def test_a_paragraph_opens_without_a_space_after_a_note_or_alternate_ending_the_one_before() -> None:
+    """A paragraph's leading white space is a space of Typst's markup (which a paragraph's start takes away), also where
+    the paragraph before ends in a note or an alternate, whose footnotes would keep a space of the text."""
+    text = '<p>Vor <note>n</note></p><p> Zweiter Absatz.</p><p>Mit <choice><abbr>Abk.</abbr><expan>Abkürzung</expan></choice></p><p> Dritter.</p>'
+    document = LETTER_TEMPLATE.format(id="paras", title="Paras", lang="", text=text).split("\n", 1)[1]
+    markup = chapter_markup(document, "paras")
+    assert '#"Zweiter Absatz.";' in markup and '#"Dritter.";' in markup
+    assert '#" ";#"Zweiter' not in markup and '#" ";#"Dritter' not in markup
+
+
 ADJACENT = ('Zwei <note>Erste.</note> <note>Zweite.</note> Noten, drei<note>A.</note><note>B.</note> <note>C.</note>. '
             'Eine <note>D.</note> <note>E.</note>danach')
 

@@ -390,7 +390,7 @@ def _remove_orphans(staging: Path, current: set[str], media: set[Path]) -> bool:
         try:
             # Directory entries, not a glob's paths: they tell a file without a stat of each of thousands.
             entries = list(os.scandir(staging / folder))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             continue
         for entry in entries:
             if entry.name.endswith(suffix) and entry.is_file() and entry.name[: -len(suffix)] not in current:

@@ -71,8 +71,13 @@ class WorkerPool:
     def map(self, function: Callable[..., Any], tasks: Sequence[Task]) -> Iterator[Any]:
         """Yield `function(*args)` of each task, in order; a worker's exception is raised here as it was."""
         import multiprocessing
+        from concurrent.futures.process import BrokenProcessPool
 
-        futures = [self.executor.submit(_run, function, what, args) for what, args in tasks]
+        try:
+            futures = [self.executor.submit(_run, function, what, args) for what, args in tasks]
+        except BrokenProcessPool:
+            # A worker started before (validate's workers start while the edition is read) died before this.
+            raise self._death() from None
         # The executor starts its processes in `submit`: keep them, to read the exit code of one that died.
         self.processes.update((p.pid, p) for p in multiprocessing.active_children() if p.pid is not None)
         for future in futures:

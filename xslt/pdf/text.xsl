@@ -58,12 +58,14 @@
   <xsl:function name="tp:space-may-collapse" as="xs:boolean">
     <xsl:param name="text" as="text()"/>
     <xsl:param name="at-start" as="xs:boolean"/>
-    <!-- What stands before (after) it: the node before (after) the text or, at an element's start (end), the
-         element's, and so on up; a line break inside a paragraph prints nothing: the note or alternate may stand
-         beyond it. -->
+    <!-- What stands before (after) it in its block: the node before (after) the text or, at an element's start
+         (end), the element's, and so on up to the block, whose start (end) it is else (where Typst's markup space
+         goes); a line break inside a paragraph prints nothing: the note or alternate may stand beyond it. -->
+    <xsl:variable name="block" select="$text/ancestor::*[tp:pdf-is-block(.)][1]"/>
+    <xsl:variable name="inside" select="$text/ancestor-or-self::node()[ancestor::*[tp:pdf-is-block(.)][1] is $block]"/>
     <xsl:variable name="beside" select="if ($at-start)
-      then $text/ancestor-or-self::node()[preceding-sibling::node()[not(tp:is-line-break(.))]][1]/preceding-sibling::node()[not(tp:is-line-break(.))][1]
-      else $text/ancestor-or-self::node()[following-sibling::node()[not(tp:is-line-break(.))]][1]/following-sibling::node()[not(tp:is-line-break(.))][1]"/>
+      then $inside[preceding-sibling::node()[not(tp:is-line-break(.))]][last()]/preceding-sibling::node()[not(tp:is-line-break(.))][1]
+      else $inside[following-sibling::node()[not(tp:is-line-break(.))]][last()]/following-sibling::node()[not(tp:is-line-break(.))][1]"/>
     <xsl:sequence select="empty($text/ancestor::*[tp:is-alternate-part(.)])
                           and empty($beside/descendant-or-self::*[tp:is-alternate-part(.) or self::note])"/>
   </xsl:function>
