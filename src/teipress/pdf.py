@@ -176,7 +176,8 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
     changed, the last (which holds the indexes) also when another volume's index pages did.
     The folder is replaced whole when every PDF is made (PDFs of removed documents go with it);
     it must be teipress's own, new or empty, unless `force` (see outputs.py). `keep_sources` keeps each
-    volume's Typst sources in a folder of its own there ("volume-2-of-the-book", "the-edition-s-book"), as compiled.
+    volume's Typst sources in a folder of its own there ("volume-2-of-the-book", "the-edition-s-book"), as compiled:
+    those of the volumes this build typesets (a volume kept from the previous build leaves none: build into a new folder).
 
     Example: `build_pdfs(load_edition(config.source), config, config.pdf_dir, jobs=2)`.
     """
