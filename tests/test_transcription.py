@@ -56,6 +56,7 @@ def test_the_page_shows_damage_marks_and_hands_in_tooltips_and_keeps_every_word(
 def test_print_marks_the_manuscript_by_the_conventions_of_documentary_editions(stylesheets) -> None:
     """unclear as [two?], the gap with its extent, supplied in brackets, an addition in half brackets, a page break as |2|."""
     markup = stylesheets.transform("pdf/document.xsl", to_xdm(etree.parse(str(VALID))), part="book", registers=to_xdm("<TEI xmlns='http://www.tei-c.org/ns/1.0'/>"), document_id="valid-transcription")
-    assert ('#"corner";#" of the box was wet and ";#tp-unclear[#"two";]#" books ";#tp-gap("2 words");#" ";#"[";#"were";#"]";'
-            '#" spoiled. Mr ";#" ";#" has not answered.";#"^";#" ";#tp-target("valid-transcription#addition-1")#tp-add[#"Write soon.";]') in markup
+    # Spaces between phrases are Typst's markup spaces (one where the source has a space on each side of an edge).
+    assert ('#"corner"; #"of the box was wet and"; #tp-unclear[#"two";] #"books"; #tp-gap("2 words"); #"[";#"were";#"]";'
+            ' #"spoiled. Mr"; #" "; #"has not answered.";#"^"; #tp-target("valid-transcription#addition-1")#tp-add[#"Write soon.";]') in markup
     assert '#tp-pb-between("2");' in markup
