@@ -15,13 +15,14 @@ file is copied before it is written, never changed in place.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
-import os
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
 from lxml import etree
 
 from .xmlio import safe_parser
