@@ -43,6 +43,8 @@ LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
 # The first line of every generated .typ file; teipress.toml `typst` (copied as custom.typ) is imported after it.
 LIB_IMPORT = '#import "lib.typ": *\n'
 CUSTOM_TYP = "custom.typ"
+# Appended to a document's own PDF and to a volume's front matter probe: the pages of their targets (lib.typ).
+TARGET_PAGES = "\n#tp-target-pages()\n"
 BOOK_FILE = "edition.pdf"
 # A book of several volumes: one PDF each in this folder (no document's PDF can be named like it: those are files).
 VOLUMES_DIR = Path("volumes")
@@ -147,6 +149,12 @@ class DocumentOutcome:
     pages: int = 0
     date: str = ""
     cited: list[str] = field(default_factory=list)
+    # From its own PDF, to guess the locators of references to it before the volumes are typeset: the pages its
+    # chapter of the book takes (its text, without the compact apparatus after it), the page of each of its
+    # targets (its start, an element with an xml:id) in that chapter, and the ids its references point at.
+    chapter_pages: int = 0
+    target_pages: dict[str, int] = field(default_factory=dict)
+    references: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     error: str = ""
 
@@ -258,20 +266,28 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             last_reused = not pending and _reuse_volume(previous_volumes, out_dir, staging, last, _last_volume_key(last_key, earlier, volume_cache), volume_cache)
             settings = {volume.number: _volume_setting(volume, cited_anywhere, images) for volume, _ in keyed}
             markups: dict[int, str] = {}
+            guess: dict[str, list[int]] = {}
             if pending or not last_reused:
-                markups = dict(zip(settings, pool.map(_volume_markup, [(_volume_name(volume), (edition_tree, settings[volume.number])) for volume, _ in keyed])))
+                probed = _referred_volumes(volumes)
+                made = list(pool.map(_volume_markup, [(_volume_name(volume), (edition_tree, settings[volume.number],
+                                                                         _stubs(volume) if volume.number in probed else []))
+                                                      for volume, _ in keyed]))
+                markups = {number: markup for number, (markup, _) in zip(settings, made)}
+                guess = _guessed_targets(volumes, {number: starts for number, (_, starts) in zip(settings, made)})
         result.documents_seconds = time.perf_counter() - started
         # The documents' workers are gone (Typst's cache keeps what each compilation needed until its process ends):
         # each volume is compiled in a fresh process of its own, as many at a time as VOLUMES_MEMORY_MB allows.
         if markups:
-            result.volume_figures = _typeset_volumes(keyed, pending, previous_volumes, out_dir, staging, volume_cache, markups, settings, setting, jobs)
+            result.volume_figures = _typeset_volumes(keyed, pending, guess, previous_volumes, out_dir, staging, volume_cache, markups, settings,
+                                                     setting, jobs)
         result.book_typeset = bool(result.volume_figures)
         result.volumes_seconds = time.perf_counter() - started - result.documents_seconds
         ordered = [outcomes[names[doc]] for doc in edition.documents]
         write_atomic(staging / PDF_CACHE, json.dumps({
             "teipress": __version__,
             "documents": {o.document_id: {"key": keys[o.document_id], "sort_key": o.sort_key, "line_count": o.line_count,
-                                          "pages": o.pages, "date": o.date, "cited": o.cited,
+                                          "pages": o.pages, "date": o.date, "cited": o.cited, "chapter_pages": o.chapter_pages,
+                                          "target_pages": o.target_pages, "references": o.references,
                                           "problems": [p.as_dict() for p in o.problems]} for o in ordered},
             "volumes": volume_cache,
         }, indent=1, sort_keys=True))
@@ -375,19 +391,21 @@ def _compile_volumes(tasks: list[VolumeTask], setting: Typesetting, parallel: in
 REFERENCE_ROUNDS = 3
 
 
-def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume, str]], previous_volumes: dict[str, Any], out_dir: Path,
-                     staging: Path, cache: dict[str, dict[str, Any]], markups: dict[int, str], settings: dict[int, dict[str, Any]],
-                     setting: Typesetting, jobs: int) -> list[VolumeFigures]:
+def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume, str]], guess: dict[str, list[int]],
+                     previous_volumes: dict[str, Any], out_dir: Path, staging: Path, cache: dict[str, dict[str, Any]], markups: dict[int, str],
+                     settings: dict[int, dict[str, Any]], setting: Typesetting, jobs: int) -> list[VolumeFigures]:
     """Typeset the volumes `pending` (before the last) and the last when its key changed, then again those whose
     references to other volumes ("vol. 2, p. 34") point at pages that are no longer right, until none is (at
     most REFERENCE_ROUNDS). `cache` holds the volumes kept from the previous build and gets each one typeset.
 
-    A volume is first given where the previous build found the targets; it reports its own targets' pages and
-    the ids its references point at (lib.typ `tp-target-pages`), so that after a round each volume's locators
-    can be checked against where the targets now lie. Returns the figures of every compilation.
+    A volume is first given the `guess` of where its references' targets lie (`_guessed_targets`), or where a
+    volume kept from the previous build has them; the last volume, typeset after the others, where they found
+    theirs. Each reports its own targets' pages and the ids its references point at (lib.typ `tp-target-pages`),
+    so that after a round each volume's locators can be checked against where the targets now lie; when the
+    guess was right, every volume is typeset once. Returns the figures of every compilation.
     """
     figures: list[VolumeFigures] = []
-    guess = _found_targets(entry for entry in previous_volumes.values() if isinstance(entry, dict))
+    guess = {**guess, **_found_targets(cache.values())}
     given: dict[str, dict[str, list[int]]] = {}
     earlier = [(volume, key) for volume, key in keyed if not volume.last]
     last, last_base_key = keyed[-1]
@@ -401,7 +419,7 @@ def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume
         last_key = _last_volume_key(last_base_key, earlier, cache)
         if last_pending or (cache.get(last.file.as_posix(), {}).get("key") != last_key
                             and not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, cache)):
-            targets = given.get(last.file.as_posix(), guess)
+            targets = given.get(last.file.as_posix(), {**guess, **_found_targets(cache[volume.file.as_posix()] for volume, _ in earlier)})
             done = _compile_volumes([(last, markups[last.number], settings[last.number], _earlier_pages(earlier, cache), targets)], setting, 1)[0]
             cache[last.file.as_posix()] = _volume_entry(last, last_key, done, targets)
             figures.append(done)
@@ -436,6 +454,46 @@ def _needed_targets(entry: dict[str, Any], found: dict[str, list[int]]) -> dict[
     """The locators a volume prints from `found`: its references' targets that lie in another volume."""
     own = {str(target) for target, _ in entry.get("target_pages", [])}
     return {str(id_): found[str(id_)] for id_ in entry.get("references", []) if str(id_) in found and str(id_) not in own}
+
+
+def _referred_volumes(volumes: list[Volume]) -> set[int]:
+    """The numbers of the volumes that hold a target of another volume's references (their documents' own PDFs name them)."""
+    volume_of = {o.document_id: volume.number for volume in volumes for o in volume.documents}
+    return {volume_of[document] for volume in volumes for o in volume.documents for reference in o.references
+            if volume_of.get(document := reference.split("#", 1)[0], volume.number) != volume.number}
+
+
+# The start of a chapter's markup (xslt/pdf/document.xsl tp:document-chapter): its id and title as Typst strings.
+CHAPTER_START = re.compile(r'#tp-document\(id: ("(?:[^"\\]|\\.)*"), title: ("(?:[^"\\]|\\.)*")')
+
+
+def _stubs(volume: Volume) -> list[str]:
+    """A volume's chapters as the front matter's probe sets them: each its heading (for the contents and the
+    start of the chapter), then as many pages as its text took in its own PDF."""
+    stubs = []
+    for outcome in volume.documents:
+        start = CHAPTER_START.search(outcome.chapter)
+        id_, title = start.groups() if start else (_typst_string(outcome.document_id),) * 2
+        stubs.append(f"\n#tp-document(id: {id_}, title: {title}, numbered: false)[]\n" + "#page[]\n" * max(0, outcome.chapter_pages - 1))
+    return stubs
+
+
+def _guessed_targets(volumes: list[Volume], starts: dict[int, dict[str, int]]) -> dict[str, list[int]]:
+    """Where the targets of references to another volume are expected, {id: [volume, page]}, before any volume is
+    typeset: a chapter starts where its volume's probe (`starts`: the front matter, then each chapter's heading and
+    pages) put it, and an element of its text on the page it lies on in the document's own PDF, counted from there.
+    A locator's own words can move a line to the next page: the volumes' rounds check every guess."""
+    guess: dict[str, list[int]] = {}
+    for volume in volumes:
+        found = starts.get(volume.number, {})
+        for target, page in found.items():
+            guess[target] = [volume.number, page]
+        for outcome in volume.documents:
+            if outcome.document_id in found:
+                first = outcome.target_pages.get(outcome.document_id, 1)
+                for target, page in outcome.target_pages.items():
+                    guess.setdefault(target, [volume.number, found[outcome.document_id] + page - first])
+    return guess
 
 
 def _is_primary_source(outcome: DocumentOutcome) -> bool:
@@ -527,8 +585,10 @@ def _reuse_document(previous: dict[str, Any], out_dir: Path, staging: Path, name
         problems = [Problem(shown_path, p["line"], p["column"], Severity(p["severity"]), p["message"], p["rule"]) for p in entry["problems"]]
         outcome = DocumentOutcome(document_id=name, sort_key=str(entry["sort_key"]), chapter=chapter.read_text(encoding="utf-8"),
                                   line_count=int(entry["line_count"]), pages=int(entry["pages"]), date=str(entry["date"]),
-                                  cited=[str(c) for c in entry["cited"]], problems=problems)
-    except (KeyError, TypeError, ValueError):
+                                  cited=[str(c) for c in entry["cited"]], chapter_pages=int(entry["chapter_pages"]),
+                                  target_pages={str(t): int(page) for t, page in entry["target_pages"].items()},
+                                  references=[str(r) for r in entry["references"]], problems=problems)
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None  # a damaged cache: typeset the document again
     _link(out_dir / f"{name}.pdf", staging / f"{name}.pdf")
     _link(chapter, staging / CHAPTERS_DIR / f"{name}.typ")
@@ -631,10 +691,15 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         # The attached source is named like the site's copy: a file name may hold what Typst refuses in a path (a backslash).
         markup = stylesheets.transform(_setting.document_stylesheet, node, part="standalone", source_name=f"{document_id}.xml", **common)
         files = {"source.xml": source_bytes, **{copy: Path(image).read_bytes() for copy, image in _image_copies(images).items()}}
-        done = typeset(markup, files, _setting, what=display_path(path),
+        # Where its targets and its chapter's end lie, read as a volume reads its own (invisible; after everything).
+        done = typeset(markup + TARGET_PAGES, files, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
         outcome.pages = _page_count(done.pdf)
+        found = _target_pages_marker(done.markers)
+        outcome.target_pages = {str(target): int(page) for target, page in found.get("target-pages", [])}
+        outcome.references = [str(id_) for id_ in found.get("references", [])]
+        outcome.chapter_pages = max((int(page) for _, page in found.get("chapter-ends", [])), default=outcome.pages)
         outcome.problems = [*missing_glyph_problems(done.pdf, done.conformant, path, text, document_id, _setting),
                             *typst_warning_problems(done.warnings, display_path(path), f"{document_id}.pdf")]
         write_atomic(Path(_setting.out_dir) / f"{document_id}.pdf", done.pdf)
@@ -655,9 +720,12 @@ def _setting_key(setting: Typesetting) -> dict[str, Any]:
     return key
 
 
-def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any]) -> str:
+def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any], stubs: list[str]) -> tuple[str, dict[str, int]]:
     """One volume's (or the whole book's) markup: front matter from edition.xml, the documents' chapters in order,
-    the bibliography of what they cite, then the indexes (last volume) or their pages for it (others)."""
+    the bibliography of what they cite, then the indexes (last volume) or their pages for it (others).
+
+    With `stubs` (`_stubs`), also where its targets are expected: the front matter typeset with each chapter's
+    heading and empty pages in its place (the contents' length depends on the titles), a fraction of the volume's cost."""
     from .saxon import to_xdm
 
     assert _setting is not None
@@ -669,7 +737,12 @@ def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any]) -> str:
                   cited=volume["cited"], cited_anywhere=volume["cited_anywhere"])
     front = stylesheets.transform(_setting.book_stylesheet, source, part="front", **common)
     back = stylesheets.transform(_setting.book_stylesheet, source, part="back", **common)
-    return front + "".join(volume["chapters"]) + back
+    starts: dict[str, int] = {}
+    if stubs:
+        probe = typeset(front + "".join(stubs) + TARGET_PAGES, {}, _setting, what=f"the front matter of volume {volume['number']}",
+                        markers="<tp-target-pages>")
+        starts = {str(target): int(page) for target, page in _target_pages_marker(probe.markers).get("target-pages", [])}
+    return front + "".join(volume["chapters"]) + back, starts
 
 
 def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_pages: dict[str, Any], targets: dict[str, list[int]]) -> VolumeFigures:
@@ -697,7 +770,7 @@ def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_page
         compilations = 2
     write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
     index_pages = next((value["index-pages"] for value in done.markers if isinstance(value, dict) and "index-pages" in value), [])
-    found = next((value for value in done.markers if isinstance(value, dict) and "target-pages" in value), {})
+    found = _target_pages_marker(done.markers)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return VolumeFigures(file=volume["file"], conformant=done.conformant, index_pages=index_pages, pages=_page_count(done.pdf),
                          seconds=time.perf_counter() - started, cpu_seconds=usage.ru_utime + usage.ru_stime,
@@ -727,6 +800,11 @@ def _page_count(pdf: bytes) -> int:
     import pypdf
 
     return int(pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Pages"]["/Count"])
+
+
+def _target_pages_marker(values: list[Any]) -> dict[str, Any]:
+    """The value of lib.typ `tp-target-pages` among the values of all metadata elements, or {}."""
+    return next((value for value in values if isinstance(value, dict) and "target-pages" in value), {})
 
 
 def _line_markers(values: list[Any]) -> list[dict[str, Any]]:
