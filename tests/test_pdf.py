@@ -964,6 +964,29 @@ def test_a_wrong_guess_of_where_a_reference_points_is_corrected(tmp_path: Path, 
     test_print.test_a_reference_gives_the_volume_and_page_of_its_target(done)  # the locators as printed
 
 
+def test_where_targets_are_guessed_before_the_volumes_are_typeset() -> None:
+    """A chapter starts where its volume's probe put it, a passage as many pages after its start as in the document's
+    own PDF; a volume that was not probed (no other refers to it) gets no guess."""
+    from teipress.pdf import DocumentOutcome, Volume, _guessed_targets
+
+    first = DocumentOutcome("a", chapter_pages=3, target_pages={"a": 1, "a#p1": 1, "a#p7": 3})
+    second = DocumentOutcome("b", chapter_pages=1, target_pages={"b": 1, "b#p1": 1})
+    unprobed = DocumentOutcome("c", chapter_pages=2, target_pages={"c": 1, "c#p2": 2})
+    volumes = [Volume(1, [first, second], last=False), Volume(2, [unprobed])]
+    assert _guessed_targets(volumes, {1: {"introduction": 4, "a": 6, "b": 9}}) == {
+        "introduction": [1, 4], "a": [1, 6], "b": [1, 9], "a#p1": [1, 6], "a#p7": [1, 8], "b#p1": [1, 9]}
+
+
+def test_only_the_volumes_others_refer_to_are_probed() -> None:
+    from teipress.pdf import DocumentOutcome, Volume, _referred_volumes
+
+    a = DocumentOutcome("a", references=["c", "b#p2"])  # c in the third volume, b in its own
+    b = DocumentOutcome("b", references=["nowhere"])
+    c = DocumentOutcome("c", references=["a#p1"])
+    volumes = [Volume(1, [a, b], last=False), Volume(2, [DocumentOutcome("d")], last=False), Volume(3, [c])]
+    assert [_referred_volumes(volumes, referring) for referring in (volumes, volumes[:1], volumes[1:2], volumes[2:])] == [{1, 3}, {3}, set(), {1}]
+
+
 @pytest.mark.parametrize(("pages", "jobs", "at_once"), [
     ([200, 200, 200], 2, 2),  # 40 + 1.7 MB a page: 380 MB each, three would fit in 1,200 MB, two cores
     ([200, 200, 200], 4, 3),

@@ -268,7 +268,9 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             markups: dict[int, str] = {}
             guess: dict[str, list[int]] = {}
             if pending or not last_reused:
-                probed = _referred_volumes(volumes)
+                # A kept volume's targets are where the previous build found them: only those to be typeset are probed.
+                referring = [volume for volume, _ in pending] + [last]
+                probed = {number for number in _referred_volumes(volumes, referring) if volumes[number - 1].file.as_posix() not in volume_cache}
                 made = list(pool.map(_volume_markup, [(_volume_name(volume), (edition_tree, settings[volume.number],
                                                                          _stubs(volume) if volume.number in probed else []))
                                                       for volume, _ in keyed]))
@@ -456,11 +458,16 @@ def _needed_targets(entry: dict[str, Any], found: dict[str, list[int]]) -> dict[
     return {str(id_): found[str(id_)] for id_ in entry.get("references", []) if str(id_) in found and str(id_) not in own}
 
 
-def _referred_volumes(volumes: list[Volume]) -> set[int]:
-    """The numbers of the volumes that hold a target of another volume's references (their documents' own PDFs name them)."""
+def _referred_volumes(volumes: list[Volume], referring: list[Volume]) -> set[int]:
+    """The numbers of the volumes that hold a target of the references of `referring` (their documents' own PDFs name
+    the ids), each volume's own left out."""
     volume_of = {o.document_id: volume.number for volume in volumes for o in volume.documents}
-    return {volume_of[document] for volume in volumes for o in volume.documents for reference in o.references
-            if volume_of.get(document := reference.split("#", 1)[0], volume.number) != volume.number}
+    referred: set[int] = set()
+    for volume in referring:
+        # A passage's id is "document#id" (xslt/pdf/text.xsl tp:reference-target).
+        targets = {volume_of.get(reference.split("#", 1)[0], volume.number) for o in volume.documents for reference in o.references}
+        referred |= targets - {volume.number}
+    return referred
 
 
 # The start of a chapter's markup (xslt/pdf/document.xsl tp:document-chapter): its id and title as Typst strings.
