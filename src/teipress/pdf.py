@@ -413,15 +413,15 @@ def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume
     last, last_base_key = keyed[-1]
     last_pending = False
     for _ in range(REFERENCE_ROUNDS):
-        tasks: list[VolumeTask] = [(volume, markups[volume.number], settings[volume.number], {}, given.get(volume.file.as_posix(), guess))
-                                   for volume, _ in pending]
+        tasks: list[VolumeTask] = [(volume, markups[volume.number], settings[volume.number], {},
+                                    given.get(volume.file.as_posix(), _references_of(volume, guess))) for volume, _ in pending]
         for (volume, key), task, done in zip(pending, tasks, _compile_volumes(tasks, setting, _parallel_volumes([v for v, _ in pending], jobs))):
             cache[volume.file.as_posix()] = _volume_entry(volume, key, done, task[4])
             figures.append(done)
         last_key = _last_volume_key(last_base_key, earlier, cache)
         if last_pending or (cache.get(last.file.as_posix(), {}).get("key") != last_key
                             and not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, cache)):
-            targets = given.get(last.file.as_posix(), {**guess, **_found_targets(cache[volume.file.as_posix()] for volume, _ in earlier)})
+            targets = given.get(last.file.as_posix(), _references_of(last, {**guess, **_found_targets(cache[volume.file.as_posix()] for volume, _ in earlier)}))
             done = _compile_volumes([(last, markups[last.number], settings[last.number], _earlier_pages(earlier, cache), targets)], setting, 1)[0]
             cache[last.file.as_posix()] = _volume_entry(last, last_key, done, targets)
             figures.append(done)
@@ -456,6 +456,13 @@ def _needed_targets(entry: dict[str, Any], found: dict[str, list[int]]) -> dict[
     """The locators a volume prints from `found`: its references' targets that lie in another volume."""
     own = {str(target) for target, _ in entry.get("target_pages", [])}
     return {str(id_): found[str(id_)] for id_ in entry.get("references", []) if str(id_) in found and str(id_) not in own}
+
+
+def _references_of(volume: Volume, targets: dict[str, list[int]]) -> dict[str, list[int]]:
+    """Of `targets`, those of the references of `volume`'s documents that lie in another volume: what it is given
+    to print (not every target of the edition: Typst reads them as JSON)."""
+    return {reference: targets[reference] for o in volume.documents for reference in o.references
+            if reference in targets and targets[reference][0] != volume.number}
 
 
 def _referred_volumes(volumes: list[Volume], referring: list[Volume]) -> set[int]:
