@@ -65,8 +65,9 @@ class Config:
     map_attribution: str = OSM_ATTRIBUTION
     # The print edition in volumes: at most about this many pages each (estimated from the documents'
     # own PDFs), and/or one volume (or more, when it is longer) per range of years, (first, last).
-    # A volume's compilation holds about 1.7 MB a planned page (teipress.pdf TYPST_MB_PER_PAGE): at 300,
-    # two volumes compile side by side within teipress.pdf VOLUMES_MEMORY_MB on a machine of two cores.
+    # A volume of synthetic letters planned at 300 pages holds about 600 MB (teipress.pdf volume_memory_mb), so two
+    # compile side by side within teipress.pdf VOLUMES_MEMORY_MB on a machine of two cores; letters dense with
+    # apparatus entries make smaller volumes.
     volume_pages: int = VOLUME_PAGES
     volumes: tuple[tuple[int, int], ...] = ()
 

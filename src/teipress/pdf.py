@@ -63,13 +63,23 @@ TYPST_PAPER = {"b5": "iso-b5"}
 # Fresh pools, not `max_tasks_per_child`: ProcessPoolExecutor can hang in Python 3.11 when a worker retires.
 TASKS_PER_WORKER = 200
 # The book's volumes are compiled side by side while their processes stay within this together (issue 13:
-# the whole process tree under 1.5 GB; the parent holds about 300 MB of an edition of 1,000 letters).
+# the whole process tree under 1.5 GB; the parent holds about 300 MB of an edition of 1,000 letters), and
+# no volume is planned to need more (`plan_volumes`).
 VOLUMES_MEMORY_MB = 1200
-# What a volume's compiling process holds, per page its plan counts (measured on 1,000 synthetic A4
-# letters: volumes planned at 399-400 pages, 316-333 when typeset, peaked at 690-731 MB; the last,
-# planned at 250 pages and holding the indexes, at 838 MB; the process without Typst's work 31 MB).
+# What a volume's compiling process holds, estimated from its documents before it is typeset: per page of
+# their own PDFs, per note, and for the apparatus entries (keyed to line numbers), which grow with their
+# square: each entry's footnote looks up the line of its reference, and Typst keeps every lookup of every
+# layout pass. Measured on A4 volumes (3 December 2026): synthetic letters (about one entry and 1.3 notes
+# a page), planned at 300 pages, 605-661 MB; 200 of Escher's letters (6.5 entries and 3.8 notes a page,
+# abbreviations expanded), a volume of 99 letters, 252 pages, 1,646 entries, 953 notes: 2.7 GB, without its
+# apparatus 950 MB, without the entries' line lookup 1.24 GB; 38 letters, 56 pages, 211 entries: 230 MB.
 TYPESETTER_MB = 40
-TYPST_MB_PER_PAGE = 1.7
+TYPST_MB_PER_PAGE = 0.9
+TYPST_MB_PER_NOTE = 0.6
+TYPST_MB_PER_ENTRY_SQUARED = 0.00065
+# How notes and apparatus entries appear in a chapter's markup (xslt/pdf/text.xsl), counted for the estimate.
+NOTE_CALL = "#footnote"
+APPARATUS_CALL = "#tp-app("
 
 
 @dataclass
@@ -311,9 +321,11 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
 
 # ---- volumes ------------------------------------------------------------------------------------
 
-def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges: tuple[tuple[int, int], ...]) -> list[Volume]:
+def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges: tuple[tuple[int, int], ...],
+                 memory_mb: float = VOLUMES_MEMORY_MB) -> list[Volume]:
     """The book's volumes, before any is typeset: the documents in book order cut where a volume would
-    pass `volume_pages` pages, and where a range of `year_ranges` ends.
+    pass `volume_pages` pages or need more than `memory_mb` to compile (`volume_memory_mb`: letters
+    dense with apparatus make smaller volumes), and where a range of `year_ranges` ends.
 
     The pages are estimates: each document's own PDF (typeset first, and cached) has as many pages as its
     chapter, within the few lines of its compact apparatus. A volume therefore ends near, not at, the page
@@ -333,26 +345,51 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
         group_of_previous = group
     volumes: list[list[DocumentOutcome]] = []
     for group in (g for g in groups if g):
-        pages = 0
+        load = _Load()
         volumes.append([])
         for outcome in group:
-            if volumes[-1] and pages + outcome.pages > volume_pages:
+            more = load + _Load.of(outcome)
+            if volumes[-1] and (more.pages > volume_pages or more.memory_mb > memory_mb):
                 volumes.append([])
-                pages = 0
+                more = _Load.of(outcome)
             volumes[-1].append(outcome)
-            pages += outcome.pages
+            load = more
     volumes = volumes or [[]]
     if len(volumes) == 1:
         return [Volume(0, volumes[0])]
     return [Volume(number, documents, _years(documents), number == len(volumes)) for number, documents in enumerate(volumes, start=1)]
 
 
+@dataclass(frozen=True)
+class _Load:
+    """What drives a volume's memory, summed over its documents: their own PDFs' pages, notes, apparatus entries."""
+
+    pages: int = 0
+    notes: int = 0
+    entries: int = 0
+
+    @classmethod
+    def of(cls, outcome: DocumentOutcome) -> _Load:
+        return cls(outcome.pages, outcome.chapter.count(NOTE_CALL), outcome.chapter.count(APPARATUS_CALL))
+
+    def __add__(self, other: _Load) -> _Load:
+        return _Load(self.pages + other.pages, self.notes + other.notes, self.entries + other.entries)
+
+    @property
+    def memory_mb(self) -> float:
+        return TYPESETTER_MB + TYPST_MB_PER_PAGE * self.pages + TYPST_MB_PER_NOTE * self.notes + TYPST_MB_PER_ENTRY_SQUARED * self.entries ** 2
+
+
+def volume_memory_mb(documents: list[DocumentOutcome]) -> float:
+    """The estimate of what compiling a volume of `documents` holds at most (see TYPST_MB_PER_PAGE)."""
+    return sum((_Load.of(o) for o in documents), _Load()).memory_mb
+
+
 def _parallel_volumes(volumes: list[Volume], jobs: int) -> int:
     """How many volumes to compile at a time: at most `jobs`, and as many of the largest as VOLUMES_MEMORY_MB holds (at least one)."""
     if not volumes:
         return 1
-    largest = max(sum(o.pages for o in volume.documents) for volume in volumes)
-    fitting = int(VOLUMES_MEMORY_MB // (TYPESETTER_MB + TYPST_MB_PER_PAGE * largest))
+    fitting = int(VOLUMES_MEMORY_MB // max(volume_memory_mb(volume.documents) for volume in volumes))
     return max(1, min(jobs, len(volumes), fitting))
 
 
