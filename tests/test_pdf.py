@@ -7,6 +7,7 @@ import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 import pypdf
@@ -962,6 +963,37 @@ def test_a_wrong_guess_of_where_a_reference_points_is_corrected(tmp_path: Path, 
     # was given where they found its targets, so its one round was right.
     assert [f.file for f in done.result.volume_figures] == [*files, files[0]]
     test_print.test_a_reference_gives_the_volume_and_page_of_its_target(done)  # the locators as printed
+
+
+def test_line_numbers_counted_again_are_typeset_by_a_fresh_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A volume given wrong line offsets (its letters' own PDFs had fewer lines) is typeset again with the lines
+    it counted, by a process of its own (one compiling twice held both compilations: 3.3 GB for Escher's letters),
+    and prints what a volume given the right offsets prints."""
+    import test_print
+    from teipress import pdf
+
+    root = tmp_path / "edition"
+    test_print.write_synthetic_edition(root, 6)
+    # An apparatus entry in each letter: its lines all leave a marker, so that the first line's number is checked.
+    for letter in (root / "tei").glob("brief-*.xml"):
+        letter.write_text(letter.read_text(encoding="utf-8").replace("beriet lange", "beriet <choice><abbr>l.</abbr><expan>lange</expan></choice>", 1),
+                          encoding="utf-8")
+    settings = dict(language="de", paper="a5", volume_pages=6)
+    right = test_print.build(root, tmp_path / "right" / "pdf", **settings).result
+    planned = pdf._volume_setting
+
+    def lines_off_by_one(*arguments: Any) -> dict[str, Any]:
+        made = planned(*arguments)
+        return {**made, "line_offsets": {document: offset + 1 for document, offset in made["line_offsets"].items()}}
+
+    monkeypatch.setattr(pdf, "_volume_setting", lines_off_by_one)
+    again = test_print.build(root, tmp_path / "again" / "pdf", **settings).result
+    assert [f.compilations for f in right.volume_figures] == [1] * len(right.volumes)
+    assert [f.compilations for f in again.volume_figures] == [2] * len(again.volumes)
+    # Each process's own peak: a volume's second compilation does not add to its first.
+    assert all(30 < f.peak_mb < 600 for f in again.volume_figures), again.volume_figures
+    texts = [[[page.get_text() for page in pymupdf.open(v)] for v in done.volumes] for done in (right, again)]
+    assert texts[0] == texts[1]
 
 
 def test_where_targets_are_guessed_before_the_volumes_are_typeset() -> None:

@@ -113,7 +113,8 @@ class VolumeFigures:
     seconds: float
     cpu_seconds: float
     peak_mb: float
-    # 2 when the line numbers had to be counted again (a document did not begin with line 1), 1 else.
+    # 2 when the line numbers had to be counted again (a document did not begin with line 1), 1 else; the time,
+    # CPU and peak are then of both processes (the peak the larger).
     compilations: int
     # In a book of volumes: [id, page] of each reference target it holds, and the ids its references point at
     # (lib.typ `tp-target-pages`), so that the locators "vol. 2, p. 34" of the other volumes can be checked.
@@ -121,6 +122,9 @@ class VolumeFigures:
     references: list[str] = field(default_factory=list)
     # Typst's warnings about the volume, in the editor's terms (`typst_warnings`).
     warnings: list[str] = field(default_factory=list)
+    # The line offsets as the volume counted them, when they were not those it was given: it is to be typeset again
+    # with these (by a fresh process: a second compilation in the same one held the memory of both, 3.3 GB).
+    recount: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -417,9 +421,18 @@ def _compile_volumes(tasks: list[VolumeTask], setting: Typesetting, parallel: in
 
     def compile_one(task: VolumeTask) -> VolumeFigures:
         volume, markup, volume_setting, earlier_pages, targets = task
-        # A worker without the documents' stylesheets and registers: it only compiles.
-        with WorkerPool(1, _start_worker, (b"", None, setting)) as pool:
-            return pool.call(_typeset_volume, _volume_name(volume), _volume_name(volume), markup, volume_setting, earlier_pages, targets)  # type: ignore[no-any-return]
+        offsets, spent = volume_setting["line_offsets"], []
+        for last_try in (False, True):
+            # A worker without the documents' stylesheets and registers: it only compiles.
+            with WorkerPool(1, _start_worker, (b"", None, setting)) as pool:
+                done: VolumeFigures = pool.call(_typeset_volume, _volume_name(volume), _volume_name(volume), markup, volume_setting,
+                                                earlier_pages, targets, offsets, last_try)
+            spent.append(done)
+            if not done.recount:
+                break
+            offsets = done.recount
+        return dataclasses.replace(done, seconds=sum(f.seconds for f in spent), cpu_seconds=sum(f.cpu_seconds for f in spent),
+                                   peak_mb=max(f.peak_mb for f in spent), compilations=len(spent))
 
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as threads:
         return list(threads.map(compile_one, tasks))
@@ -796,37 +809,36 @@ def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any], stubs: lis
     return front + "".join(volume["chapters"]) + back, starts
 
 
-def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_pages: dict[str, Any], targets: dict[str, list[int]]) -> VolumeFigures:
+def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_pages: dict[str, Any], targets: dict[str, list[int]],
+                    line_offsets: dict[str, int], last_try: bool) -> VolumeFigures:
     """Compile a volume's markup into the staging folder (`earlier_pages`: the index pages of the volumes
     before the last, for its indexes; `targets`: where the targets of its references to other volumes lie),
-    measured as this process's own work: it compiles nothing else."""
+    measured as this process's own work: it compiles nothing else.
+
+    The line offsets come from each document typeset alone (same width, same breaks), but a locator
+    ("vol. 2, p. 34"), which a document's own PDF does not print, may add a line: should a document of the
+    book not begin with line 1, the figures say so (`recount`) and no PDF is written, unless `last_try`."""
     import resource
 
     assert _setting is not None
     started = time.perf_counter()
-    line_offsets: dict[str, int] = volume["line_offsets"]
     files = {copy: Path(image).read_bytes() for copy, image in volume["images"].items()}
     done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=earlier_pages, targets=targets,
                   keep_sources=_setting.keep_sources)
-    compilations = 1
-    # The offsets come from each document typeset alone (same width, same line breaks); should a
-    # document of the book not begin with line 1, typeset it once more with the book's own counts.
     first_lines: dict[str, int] = {}
     for line in _line_markers(done.markers):
         first_lines.setdefault(line["document"], line["raw"])
     counted = {document: raw - 1 for document, raw in first_lines.items()}
-    if any(line_offsets.get(document, 0) != offset for document, offset in counted.items()):
-        done = typeset(markup, files, _setting, what=what, line_offsets=counted, markers="metadata", index_pages=earlier_pages, targets=targets,
-                      keep_sources=_setting.keep_sources)
-        compilations = 2
-    write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
+    recount = counted if not last_try and any(line_offsets.get(document, 0) != offset for document, offset in counted.items()) else {}
+    if not recount:
+        write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
     index_pages = next((value["index-pages"] for value in done.markers if isinstance(value, dict) and "index-pages" in value), [])
     found = _target_pages_marker(done.markers)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return VolumeFigures(file=volume["file"], conformant=done.conformant, index_pages=index_pages, pages=_page_count(done.pdf),
                          seconds=time.perf_counter() - started, cpu_seconds=usage.ru_utime + usage.ru_stime,
-                         peak_mb=_own_peak_mb(), compilations=compilations,
-                         target_pages=found.get("target-pages", []), references=found.get("references", []), warnings=done.warnings)
+                         peak_mb=_own_peak_mb(), compilations=1, target_pages=found.get("target-pages", []),
+                         references=found.get("references", []), warnings=done.warnings, recount=recount)
 
 
 def _own_peak_mb() -> float:
