@@ -1024,28 +1024,28 @@ def test_a_volumes_memory_is_estimated_from_its_pages_notes_and_apparatus_entrie
 
     letter = DocumentOutcome("a", pages=10, chapter='#"Text";#footnote[#"a";]#tp-app("a", "u", ())#footnote[#"b";]')
     other = DocumentOutcome("b", pages=2, chapter='#tp-app("b", "und", ())' * 99)
-    # 40 MB for the process, 0.9 a page, 0.6 a note, and the entries' square times 0.00065 MB.
-    assert volume_memory_mb([letter]) == pytest.approx(40 + 9 + 1.2 + 0.00065)
-    assert volume_memory_mb([letter, other]) == pytest.approx(40 + 10.8 + 1.2 + 0.00065 * 100 ** 2)
+    # 40 MB for the process, 0.9 a page, 0.67 a note, 0.32 an apparatus entry.
+    assert volume_memory_mb([letter]) == pytest.approx(40 + 9 + 1.34 + 0.32)
+    assert volume_memory_mb([letter, other]) == pytest.approx(40 + 10.8 + 1.34 + 0.32 * 100)
 
 
 def test_letters_dense_with_apparatus_make_smaller_volumes() -> None:
     """A volume ends where it would pass volume_pages or where its compilation would need more than VOLUMES_MEMORY_MB
-    (1,200 MB): letters of 300 apparatus entries each, four to a volume (40 + 7.2 + 936 MB; five would need 1,511)."""
+    (1,300 MB): letters of two pages and 600 apparatus entries each, six to a volume (40 + 6 x 193.8 MB; seven 1,397)."""
     from teipress.pdf import DocumentOutcome, plan_volumes
 
     def letters(prefix: str, chapter: str) -> list[DocumentOutcome]:
         return [DocumentOutcome(f"{prefix}{n}", sort_key="1", pages=2, chapter=chapter) for n in range(10)]
 
-    plain, dense = letters("plain", '#"Text";'), letters("dense", '#tp-app("d", "u", ())' * 300)
+    plain, dense = letters("plain", '#"Text";'), letters("dense", '#tp-app("d", "u", ())' * 600)
     assert [[o.document_id for o in v.documents] for v in plan_volumes(plain, 300, ())] == [[o.document_id for o in plain]]
     assert [[o.document_id for o in v.documents] for v in plan_volumes(dense, 300, ())] == [
-        [f"dense{n}" for n in numbers] for numbers in ((0, 1, 2, 3), (4, 5, 6, 7), (8, 9))]
+        [f"dense{n}" for n in numbers] for numbers in ((0, 1, 2, 3, 4, 5), (6, 7, 8, 9))]
     assert [len(v.documents) for v in plan_volumes(plain + dense, 7, ())] == [3, 3, 3, 3, 3, 3, 2]
 
 
 @pytest.mark.parametrize(("pages", "jobs", "at_once"), [
-    ([400, 400, 400], 2, 2),  # 40 + 0.9 MB a page: 400 MB each, three would fit in 1,200 MB, two cores
+    ([400, 400, 400], 2, 2),  # 40 + 0.9 MB a page: 400 MB each, three would fit in 1,300 MB, two cores
     ([400, 400, 400], 4, 3),
     ([600, 100], 2, 2),  # 580 MB for the largest: two of its size fit
     ([700, 700], 2, 1),  # 670 MB each: one at a time

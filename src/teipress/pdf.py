@@ -63,20 +63,20 @@ TYPST_PAPER = {"b5": "iso-b5"}
 # Fresh pools, not `max_tasks_per_child`: ProcessPoolExecutor can hang in Python 3.11 when a worker retires.
 TASKS_PER_WORKER = 200
 # The book's volumes are compiled side by side while their processes stay within this together (issue 13:
-# the whole process tree under 1.5 GB; the parent holds about 300 MB of an edition of 1,000 letters), and
-# no volume is planned to need more (`plan_volumes`).
-VOLUMES_MEMORY_MB = 1200
+# the whole process tree under 1.5 GB; measured, two volumes of synthetic letters of 605-661 MB each, the
+# tree 1,409-1,454 MB), and no volume is planned to need more (`plan_volumes`).
+VOLUMES_MEMORY_MB = 1300
 # What a volume's compiling process holds, estimated from its documents before it is typeset: per page of
-# their own PDFs, per note, and for the apparatus entries (keyed to line numbers), which grow with their
-# square: each entry's footnote looks up the line of its reference, and Typst keeps every lookup of every
-# layout pass. Measured on A4 volumes (3 December 2026): synthetic letters (about one entry and 1.3 notes
-# a page), planned at 300 pages, 605-661 MB; 200 of Escher's letters (6.5 entries and 3.8 notes a page,
-# abbreviations expanded), a volume of 99 letters, 252 pages, 1,646 entries, 953 notes: 2.7 GB, without its
-# apparatus 950 MB, without the entries' line lookup 1.24 GB; 38 letters, 56 pages, 211 entries: 230 MB.
+# their own PDFs, per note and per apparatus entry (keyed to line numbers: each entry's footnote looks up
+# the line of its reference). Measured on A4 volumes (3 December 2026), each compiled once: synthetic
+# letters (0.8 entries and 1.1 notes a page) planned at 300 pages, 605-661 MB; Escher's letters (5.6
+# entries and 3.2 notes a page, abbreviations expanded), 99 letters of 295 pages with 1,646 entries and
+# 953 notes, 1,473 MB (953 MB without the apparatus, 1,244 MB without the entries' line lookup), 38 letters
+# of 60 pages with 211 entries and 111 notes, 230 MB.
 TYPESETTER_MB = 40
 TYPST_MB_PER_PAGE = 0.9
-TYPST_MB_PER_NOTE = 0.6
-TYPST_MB_PER_ENTRY_SQUARED = 0.00065
+TYPST_MB_PER_NOTE = 0.67
+TYPST_MB_PER_APPARATUS_ENTRY = 0.32
 # How notes and apparatus entries appear in a chapter's markup (xslt/pdf/text.xsl), counted for the estimate.
 NOTE_CALL = "#footnote"
 APPARATUS_CALL = "#tp-app("
@@ -381,7 +381,7 @@ class _Load:
 
     @property
     def memory_mb(self) -> float:
-        return TYPESETTER_MB + TYPST_MB_PER_PAGE * self.pages + TYPST_MB_PER_NOTE * self.notes + TYPST_MB_PER_ENTRY_SQUARED * self.entries ** 2
+        return TYPESETTER_MB + TYPST_MB_PER_PAGE * self.pages + TYPST_MB_PER_NOTE * self.notes + TYPST_MB_PER_APPARATUS_ENTRY * self.entries
 
 
 def volume_memory_mb(documents: list[DocumentOutcome]) -> float:
