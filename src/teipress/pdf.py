@@ -463,11 +463,17 @@ def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume
     last, last_base_key = keyed[-1]
     last_pending = False
     for _ in range(REFERENCE_ROUNDS):
-        tasks: list[VolumeTask] = [(volume, markups[volume.number], settings[volume.number], {},
-                                    given.get(volume.file.as_posix(), _references_of(volume, guess))) for volume, _ in pending]
-        for (volume, key), task, done in zip(pending, tasks, _compile_volumes(tasks, setting, _parallel_volumes([v for v, _ in pending], jobs))):
-            cache[volume.file.as_posix()] = _volume_entry(volume, key, done, task[4])
-            figures.append(done)
+        # As many at a time as memory allows; in the first round each batch is given where the batches before it found
+        # their targets (a locator's words may have moved them from where they were guessed).
+        parallel = _parallel_volumes([v for v, _ in pending], jobs)
+        for start in range(0, len(pending), parallel):
+            batch = pending[start:start + parallel]
+            known = {**guess, **_found_targets(cache[volume.file.as_posix()] for volume, _ in keyed if volume.file.as_posix() in cache)}
+            tasks: list[VolumeTask] = [(volume, markups[volume.number], settings[volume.number], {},
+                                        given.get(volume.file.as_posix(), _references_of(volume, known))) for volume, _ in batch]
+            for (volume, key), task, done in zip(batch, tasks, _compile_volumes(tasks, setting, parallel)):
+                cache[volume.file.as_posix()] = _volume_entry(volume, key, done, task[4])
+                figures.append(done)
         last_key = _last_volume_key(last_base_key, earlier, cache)
         if last_pending or (cache.get(last.file.as_posix(), {}).get("key") != last_key
                             and not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, cache)):
