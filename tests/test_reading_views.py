@@ -101,7 +101,7 @@ def test_the_reading_view_is_the_default_and_the_diplomatic_view_is_remembered(p
     assert added.bounding_box()["y"] < page.locator(".reading-text .tei-del").first.bounding_box()["y"]  # above the line
     # A word divided at a line's end: the two halves on two lines in the diplomatic view, one word in the reading view.
     halves = """() => {
-      const division = document.querySelector('.reading-text .lb-nobreak');
+      const division = document.querySelector('.reading-text .tei-lb');
       const box = (node, start) => { const range = document.createRange(); range.setStart(node, start); range.setEnd(node, start + 1); return range.getBoundingClientRect().top; };
       return [box(division.previousSibling, division.previousSibling.length - 1), box(division.nextSibling, 0)];
     }"""
@@ -184,9 +184,9 @@ def test_a_note_marker_stays_on_the_line_of_its_word(page, site_url: str, artifa
 
 def test_entities_are_calm_until_coloured_by_kind(page, site_url: str, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto(site_url + f"documents/{LETTER}.html")
-    person = page.locator(".reading-text .entity-person").first
-    place = page.locator(".reading-text .entity-place").first
-    organisation = page.locator(".reading-text .entity-org").first
+    person = page.locator(".reading-text .tei-persName[data-entity]").first
+    place = page.locator(".reading-text .tei-placeName[data-entity]").first
+    organisation = page.locator(".reading-text .tei-orgName[data-entity]").first
     colour = "e => getComputedStyle(e).textDecorationColor"
     calm = {person.evaluate(colour), place.evaluate(colour), organisation.evaluate(colour)}
     assert calm == {"rgb(140, 131, 115)"}  # one subtle style for every kind
@@ -209,7 +209,7 @@ def test_entities_are_calm_until_coloured_by_kind(page, site_url: str, artifacts
     page.screenshot(path=str(artifacts_dir / f"entities-coloured-{page.width_name}.png"), full_page=False)
     page.reload()  # remembered
     assert page.locator(".colour-toggle").get_attribute("aria-pressed") == "true"
-    assert page.locator(".reading-text .entity-person").first.evaluate(colour) == "rgb(138, 52, 18)"
+    assert page.locator(".reading-text .tei-persName[data-entity]").first.evaluate(colour) == "rgb(138, 52, 18)"
     assert no_sideways_scroll(page)
 
 

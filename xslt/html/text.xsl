@@ -19,8 +19,10 @@
   tp:passage-anchor, another element its xml:id, prefixed "tei-" when it looks like a generated id):
     block                    display:block needed: a block element rendered as a span in phrasing content
     line                     display:block needed: a phrase standing alone in a container (letterhead parts)
-    entity entity-{kind}     span data-entity (ids it points to, space-separated, the one with a register
-                             entry first; site.js makes it focusable where it is in no link);
+    entity-{kind}            span data-entity (ids it points to, space-separated, the one with a register
+                             entry first, or empty; site.js makes it focusable where it is in no link): an entity
+                             is [data-entity]; its kind class is left out where its tei- class says it
+                             (tei-persName person, tei-placeName place, tei-orgName org);
                              without a register entry also data-label, title, data-href (authority URI)
     date                     time (span without a value) datetime (valid HTML values only), else data-iso
     ref [ref-removed|ref-unresolved|ref-nolink]   a href, or span with title (removed) / data-target (unresolved);
@@ -32,7 +34,7 @@
                              (span|div).note-body#{anchor} ... a[href=#note-ref-{n}][role=doc-backlink]
     hi                       i|b|u|s|sup|sub|span with rend-italic|bold|underline|double-underline|superscript|
                              subscript|smallcaps|strikethrough|spaced|uppercase|center|right|indent|{token}
-    pb > a.pb-facs|span.pb-label   "p. {n}" (data-facs when @facs names no image); lb: br (no class), or span.lb-nobreak
+    pb > a.pb-facs|span.pb-label   "p. {n}" (data-facs when @facs names no image); lb: br (no class), or span.tei-lb (within a word)
     break (cb, milestone)    empty span, data-unit data-n;  gap: span "[…]" title;  space: span " "
     quote [quote-block]      blockquote (block) or span (never q: its generated marks would double the source's)
     list list-ordered|list-bulleted|list-gloss    ol|ul|dl (list-container div around leading heads);
@@ -691,6 +693,14 @@
     </span>
   </xsl:template>
 
+  <!-- What search.py's EXCLUDE_SELECTORS leave out of the index stays in the text Pagefind keeps of a heading with
+       an id, the title of a result's part ("Sept.September"): in a heading, the attribute says it as well. -->
+  <xsl:template name="tp:pagefind-ignore-in-heading">
+    <xsl:if test="ancestor::*[tp:behaviour(.) eq 'heading']">
+      <xsl:attribute name="data-pagefind-ignore" select="'all'"/>
+    </xsl:if>
+  </xsl:template>
+
   <!-- ================================================================== -->
   <!-- Notes                                                               -->
   <!-- ================================================================== -->
@@ -700,9 +710,9 @@
     <xsl:param name="tp:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="n" select="tp:note-number(.)"/>
     <xsl:element name="{if ($tp:in-link) then 'span' else 'a'}">
+      <!-- A number of the page, not a word of the text: not indexed for search (search.py's EXCLUDE_SELECTORS). -->
       <xsl:attribute name="class" select="'note-ref'"/>
-      <!-- A number of the page, not a word of the text: not indexed for search. -->
-      <xsl:attribute name="data-pagefind-ignore" select="'all'"/>
+      <xsl:call-template name="tp:pagefind-ignore-in-heading"/>
       <xsl:attribute name="id" select="'note-ref-' || $n"/>
       <xsl:if test="not($tp:in-link)">
         <xsl:attribute name="href" select="'#note-' || $n"/>
@@ -775,10 +785,11 @@
   <xsl:template match="choice/* | subst/* | app/lem | app/rdg | rdgGrp/lem | rdgGrp/rdg" mode="tp:html" priority="5">
     <xsl:param name="tp:primary" as="element()?" select="()" tunnel="yes"/>
     <xsl:variable name="primary" select=". is $tp:primary"/>
+    <!-- The search index holds the reading view: an excerpt reads "next September", not "next Sept.September"
+         (search.py's EXCLUDE_SELECTORS leaves out .reading-secondary). -->
     <span class="{if ($primary) then 'reading-primary' else 'reading-secondary'}" data-reading="{local-name()}">
-      <!-- The search index holds the reading view: an excerpt reads "next September", not "next Sept.September". -->
       <xsl:if test="not($primary)">
-        <xsl:attribute name="data-pagefind-ignore" select="'all'"/>
+        <xsl:call-template name="tp:pagefind-ignore-in-heading"/>
       </xsl:if>
       <xsl:if test="@wit">
         <xsl:attribute name="data-wit" select="normalize-space(@wit)"/>
@@ -794,9 +805,10 @@
   <!-- Entities, dates, links                                              -->
   <!-- ================================================================== -->
 
-  <!-- A person, place, organisation ... mentioned: keyed to its register entry for the popover. Its kind is
-       its class entity-{kind} alone, and site.js makes it focusable: a page names hundreds of entities, and
-       every byte they repeat weighs on every page (issue 11). -->
+  <!-- A person, place, organisation ... mentioned: keyed to its register entry for the popover. It is an entity
+       by its data-entity (empty where it points to no id) and of its kind by its class entity-{kind}, which a
+       persName, placeName or orgName leaves to its tei- class; site.js makes it focusable: a page names hundreds
+       of entities, and every byte they repeat weighs on every page (issue 11). -->
   <xsl:template match="*[tp:behaviour(.) eq 'entity']" mode="tp:html" priority="-5.01">
     <xsl:variable name="entry" select="tp:entry(.)"/>
     <xsl:variable name="kind" select="(tp:entity-kind(.), $entry!tp:entry-kind(.), 'name')[1]"/>
@@ -805,12 +817,10 @@
     <xsl:variable name="uri" select="(for $token in tokenize(normalize-space(@ref), ' ') return tp:safe-url($token)[matches(., '^https?:', 'i')])[1]"/>
     <span>
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="'entity', 'entity-' || tp:class-token($kind), tp:line-class(.)"/>
+        <xsl:with-param name="classes" select="('entity-' || tp:class-token($kind))[not(local-name(current()) = ('persName', 'placeName', 'orgName'))], tp:line-class(.)"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
-      <xsl:if test="exists($ids)">
-        <xsl:attribute name="data-entity" select="string-join($ids, ' ')"/>
-      </xsl:if>
+      <xsl:attribute name="data-entity" select="string-join($ids, ' ')"/>
       <xsl:if test="empty($entry)">
         <xsl:variable name="label" select="string-join((tp:name-text(.), @key/normalize-space(.), $uri), ' · ')"/>
         <xsl:attribute name="data-label" select="$label"/>
@@ -1043,11 +1053,12 @@
   <!-- A line break, unless the word runs on across it. The space before it separates the words where the
        reading view runs the lines of a paragraph together (site.css hides the br there); at a line's end,
        in the diplomatic view, it is not seen. The br has no class: every br of the text is a line break, and a
-       letter's lines would repeat the class on every page (issue 11). -->
+       letter's lines would repeat the class on every page (issue 11); for the same reason a span.tei-lb is a
+       break within a word, without a class that says so again. -->
   <xsl:template match="lb" mode="tp:html">
     <xsl:choose>
       <xsl:when test="@break eq 'no'">
-        <span class="tei-lb lb-nobreak">
+        <span class="tei-lb">
           <xsl:call-template name="tp:line-id"/>
           <xsl:if test="@n">
             <xsl:attribute name="data-n" select="@n"/>

@@ -17,10 +17,14 @@
     return value === undefined ? text : text.replace("{1}", function () { return value; });
   }
 
-  /* A marked name's kind, from its class entity-{kind} (xslt/html/text.xsl). */
+  /* A marked name's kind, from its class entity-{kind}, or the tei- class of a persName, placeName or orgName,
+     which the page leaves to say it (xslt/html/text.xsl). */
+  var KIND_OF_NAME = { "tei-persName": "person", "tei-placeName": "place", "tei-orgName": "org" };
   function kindOf(trigger) {
     var match = /(?:^|\s)entity-(\S+)/.exec(trigger.className);
-    return match ? match[1] : "";
+    if (match) return match[1];
+    for (var name in KIND_OF_NAME) if (trigger.classList.contains(name)) return KIND_OF_NAME[name];
+    return "";
   }
 
   function kindLabel(kind) {
@@ -231,13 +235,13 @@
   /* Marked names and variant readings take the keyboard's focus wherever they stand (text, notes, a register's
      passages), except inside a link; the pages leave that to this script, since they hold hundreds of them. */
   function makeMarksFocusable() {
-    document.querySelectorAll(".entity, .alternate").forEach(function (mark) {
+    document.querySelectorAll("[data-entity], .alternate").forEach(function (mark) {
       if (!mark.closest("a")) mark.tabIndex = 0;
     });
   }
 
   function setUpPopovers() {
-    var triggers = document.querySelectorAll(".reading-text .entity, .reading-text .alternate");
+    var triggers = document.querySelectorAll(".reading-text [data-entity], .reading-text .alternate");
     triggers.forEach(function (trigger) {
       trigger.setAttribute("role", "button");
       trigger.setAttribute("aria-haspopup", "dialog");
@@ -252,7 +256,7 @@
       });
     });
     document.addEventListener("click", function (event) {
-      var trigger = event.target.closest && event.target.closest(".reading-text .entity, .reading-text .alternate");
+      var trigger = event.target.closest && event.target.closest(".reading-text [data-entity], .reading-text .alternate");
       if (trigger && !event.target.closest("a[href]")) {
         /* the innermost trigger wins: an entity inside a choice opens the entity */
         event.preventDefault();
@@ -263,7 +267,7 @@
       if (popover && !popover.hidden && !popover.contains(event.target)) closePopover(false);
     });
     document.addEventListener("keydown", function (event) {
-      var trigger = event.target.closest && event.target.closest(".reading-text .entity, .reading-text .alternate");
+      var trigger = event.target.closest && event.target.closest(".reading-text [data-entity], .reading-text .alternate");
       if (trigger === event.target && (event.key === "Enter" || event.key === " ")) {
         event.preventDefault();
         openPopover(trigger);
