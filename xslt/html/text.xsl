@@ -346,7 +346,7 @@
 
   <!-- Divisions (text, body, div, opener, closer, lg, sp, floatingText ...): a div, or a block span
        inside phrasing content. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'division']" mode="tp:html" priority="-5.02">
+  <xsl:template match="*[tp:behaviour(.) eq 'division']" mode="tp:html" priority="-5.04">
     <xsl:param name="tp:inline" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:element name="{if ($tp:inline) then 'span' else 'div'}">
       <xsl:call-template name="tp:attributes">
@@ -376,7 +376,7 @@
 
   <!-- Other blocks (speaker, stage directions, bibliography items, register entries ...): a div,
        its content phrasing unless it holds blocks itself. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'block']" mode="tp:html" priority="-5.03">
+  <xsl:template match="*[tp:behaviour(.) eq 'block']" mode="tp:html" priority="-5.07">
     <xsl:param name="tp:inline" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:element name="{if ($tp:inline) then 'span' else 'div'}">
       <xsl:call-template name="tp:attributes">
@@ -403,7 +403,7 @@
   </xsl:template>
 
   <!-- Verse: each line a block of its own; @n shown by CSS from data-n. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'verse-line']" mode="tp:html" priority="-5.04">
+  <xsl:template match="*[tp:behaviour(.) eq 'verse-line']" mode="tp:html" priority="-5.08">
     <xsl:param name="tp:inline" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:element name="{if ($tp:inline) then 'span' else 'div'}">
       <xsl:call-template name="tp:attributes">
@@ -418,7 +418,7 @@
   <!-- Quotations: a blockquote where it stands between blocks or holds blocks, else an inline span.
        Not <q>: browsers add quotation marks to it, and sources often have their own marks inside or
        around the element, which would then be doubled. The quotation marks are the source's. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'quote']" mode="tp:html" priority="-5.09">
+  <xsl:template match="*[tp:behaviour(.) eq 'quote']" mode="tp:html" priority="-5.06">
     <xsl:param name="tp:inline" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="block" select="tp:has-blocks(.) or parent::*[tp:behaviour(.) = ('division', 'item', 'cell', 'note', 'quote')][not(tp:has-inline-text(.))]"/>
     <xsl:variable name="name" select="
@@ -759,7 +759,7 @@
   <!-- ================================================================== -->
 
   <!-- All readings in source order; the one the edition follows shown, the others marked secondary. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'alternate']" mode="tp:html" priority="-5.08">
+  <xsl:template match="*[tp:behaviour(.) eq 'alternate']" mode="tp:html" priority="-5.02">
     <span>
       <xsl:call-template name="tp:attributes">
         <xsl:with-param name="classes" select="'alternate'"/>
@@ -809,7 +809,7 @@
        by its data-entity (empty where it points to no id) and of its kind by its class entity-{kind}, which a
        persName, placeName or orgName leaves to its tei- class; site.js makes it focusable: a page names hundreds
        of entities, and every byte they repeat weighs on every page (issue 11). -->
-  <xsl:template match="*[tp:behaviour(.) eq 'entity']" mode="tp:html" priority="-5.01">
+  <xsl:template match="*[tp:behaviour(.) eq 'entity']" mode="tp:html" priority="-5.00">
     <xsl:variable name="entry" select="tp:entry(.)"/>
     <xsl:variable name="kind" select="(tp:entity-kind(.), $entry!tp:entry-kind(.), 'name')[1]"/>
     <!-- Every id it points to, the one with a register entry first; keys with spaces are no ids. -->
@@ -836,7 +836,7 @@
   </xsl:template>
 
   <!-- A date: machine-readable in datetime when HTML accepts the value, else (a range, an uncertain date) in data-iso. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'date']" mode="tp:html" priority="-5.05">
+  <xsl:template match="*[tp:behaviour(.) eq 'date']" mode="tp:html" priority="-5.03">
     <xsl:variable name="iso" select="tp:iso-date(.)"/>
     <xsl:element name="{if (exists($iso)) then 'time' else 'span'}">
       <xsl:call-template name="tp:attributes">
@@ -868,7 +868,7 @@
   </xsl:function>
 
   <!-- A link: live only when its target is safe; pointers to register entries go to the register. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'link']" mode="tp:html" priority="-5.06">
+  <xsl:template match="*[tp:behaviour(.) eq 'link']" mode="tp:html" priority="-5.05">
     <xsl:param name="tp:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="targets" select="tokenize(normalize-space(string((@target, @url)[1])), ' ')"/>
     <!-- One unsafe pointer in a list makes the whole link suspect (e.g. "java&#9;script:" splits in two). -->
@@ -985,7 +985,7 @@
   </xsl:template>
 
   <!-- Other phrase-level elements (expan, corr, reg, orig, seg, term, num ...): a classed span. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'emphasis']" mode="tp:html" priority="-5.00">
+  <xsl:template match="*[tp:behaviour(.) eq 'emphasis']" mode="tp:html" priority="-5.01">
     <xsl:call-template name="tp:phrase">
       <xsl:with-param name="passage" select="false()"/>
     </xsl:call-template>
@@ -1116,7 +1116,7 @@
   </xsl:template>
 
   <!-- Column breaks, milestones and gathering breaks: a marker CSS may show. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'break']" mode="tp:html" priority="-5.07">
+  <xsl:template match="*[tp:behaviour(.) eq 'break']" mode="tp:html" priority="-5.09">
     <span>
       <xsl:call-template name="tp:attributes">
         <xsl:with-param name="classes" select="'break'"/>
