@@ -59,7 +59,7 @@ def test_marks_take_the_focus_the_page_leaves_to_the_script(page, site_url: str)
     # The page holds no tabindex for its marked names and readings (issue 11); site.js makes every one focusable,
     # in the text and in the notes alike, but none inside a link.
     page.goto(site_url + f"documents/{LETTER}.html")
-    marks = page.evaluate("""Array.from(document.querySelectorAll('[data-entity], .alternate')).filter(mark => !mark.closest('a')).map(
+    marks = page.evaluate("""Array.from(document.querySelectorAll('[data-entity], .tei-choice')).filter(mark => !mark.closest('a')).map(
         mark => [mark.textContent.trim(), mark.getAttribute('tabindex')])""")
     assert len(marks) > 3
     assert [tabindex for _text, tabindex in marks] == ["0"] * len(marks)
@@ -93,7 +93,7 @@ def test_entity_popover_opens_with_mouse_and_keyboard(page, site_url: str, artif
     assert popover.locator("a[rel~='external']").get_attribute("href") == "https://authority.example.org/people/42"
     page.keyboard.press("Escape")
 
-    page.locator(".reading-text .alternate").first.click()
+    page.locator(".reading-text .tei-choice").first.click()
     popover.wait_for(state="visible")
     assert "Sept." in popover.inner_text() and "September" in popover.inner_text()
 

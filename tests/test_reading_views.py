@@ -110,7 +110,7 @@ def test_the_reading_view_is_the_default_and_the_diplomatic_view_is_remembered(p
     page.screenshot(path=str(artifacts_dir / f"views-diplomatic-{page.width_name}.png"), full_page=True)
 
     # The popover names the reading the view shows as the one in the text, and still shows the other.
-    page.locator(".reading-text .alternate").first.click()
+    page.locator(".reading-text .tei-choice").first.click()
     popover = page.locator("#tp-popover")
     popover.wait_for(state="visible")
     assert [words(t) for t in popover.locator("dt").all_inner_texts()] == ["ABBREVIATION (IN THE TEXT)", "EXPANSION"]
@@ -144,10 +144,10 @@ def test_both_readings_are_in_the_page(site: Path) -> None:
     root = lxml.html.parse(str(site / "documents" / f"{VIEWS}.html")).getroot()
     readings = [(span.get("data-reading"), span.get("class"), words(span.text_content()))
                 for span in root.xpath("//section[@class='reading-text']//span[@data-reading]")]
-    assert readings == [("abbr", "reading-secondary", "Cttee."), ("expan", "reading-primary", "Committee"),
-                        ("sic", "reading-secondary", "fith"), ("corr", "reading-primary", "fifth"),
-                        ("orig", "reading-secondary", "colour"), ("reg", "reading-primary", "color"),
-                        ("del", "reading-secondary", "dull"), ("add", "reading-primary", "golden")]
+    assert readings == [("abbr", "reading-secondary", "Cttee."), ("expan", None, "Committee"),
+                        ("sic", "reading-secondary", "fith"), ("corr", None, "fifth"),
+                        ("orig", "reading-secondary", "colour"), ("reg", None, "color"),
+                        ("del", "reading-secondary", "dull"), ("add", None, "golden")]
     assert [words(d.text_content()) for d in root.xpath("//section[@class='reading-text']//del")] == ["dull", "broken"]
 
 

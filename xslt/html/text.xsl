@@ -24,15 +24,16 @@
                              is [data-entity]; its kind class is left out where its tei- class says it
                              (tei-persName person, tei-placeName place, tei-orgName org);
                              without a register entry also data-label, title, data-href (authority URI)
+    (date, ref, quote, alternate: the behaviour's class only where the tei- class does not say it, tp:behaviour-class)
     date                     time (span without a value) datetime (valid HTML values only), else data-iso
     ref [ref-removed|ref-unresolved|ref-nolink]   a href, or span with title (removed) / data-target (unresolved);
                              a link without words shows its target (or "[link removed]") in span.ref-target
-    alternate                span around readings (focusable by site.js): span.reading-primary|reading-secondary
+    alternate                span around readings (focusable by site.js): span (the reading followed) | span.reading-secondary
                              data-reading=abbr|expan|sic|corr|orig|reg|lem|rdg|del|add|... data-wit data-resp
     note-ref                 a#note-ref-{n}[href=#note-{n}][role=doc-noteref] (a span inside a link)
     notes                    section.notes[role=doc-endnotes] > h2#notes-heading + ol > li#note-{n} >
                              (span|div).note-body#{anchor} ... a[href=#note-ref-{n}][role=doc-backlink]
-    hi                       i|b|u|s|sup|sub|span with rend-italic|bold|underline|double-underline|superscript|
+    (hi: tei-hi alone)       i|b|u|s|sup|sub|span with rend-italic|bold|underline|double-underline|superscript|
                              subscript|smallcaps|strikethrough|spaced|uppercase|center|right|indent|{token}
     pb > a.pb-facs|span.pb-label   "p. {n}" (data-facs when @facs names no image); lb: br (no class), or span.tei-lb (within a word)
     break (cb, milestone)    empty span, data-unit data-n;  gap: span "[…]" title;  space: span " "
@@ -112,6 +113,18 @@
   <xsl:function name="tp:text-notes" as="element()*">
     <xsl:param name="root" as="element()"/>
     <xsl:sequence select="$root/descendant-or-self::note[ancestor::text]"/>
+  </xsl:function>
+
+  <!-- The class of a behaviour (alternate, date, ref, quote), where the element's tei- class does not say it: left
+       out for the elements common/behaviours.xsl gives it by their names (`names`, as listed there), since a page
+       would repeat it on every date and abbreviation (issue 11); an element an edition's own rule gives the
+       behaviour carries it. site.css and site.js select .tei-choice, .tei-app, .tei-subst or .alternate, and
+       .tei-date, .tei-time, .tei-origDate or .date. -->
+  <xsl:function name="tp:behaviour-class" as="xs:string?">
+    <xsl:param name="element" as="element()"/>
+    <xsl:param name="class" as="xs:string"/>
+    <xsl:param name="names" as="xs:string+"/>
+    <xsl:sequence select="$class[not(local-name($element) = $names)]"/>
   </xsl:function>
 
   <!-- The rend-* classes of an element: the meanings of its @rend, @rendition and @style (common/rendition.xsl). -->
@@ -427,7 +440,7 @@
       else 'div'"/>
     <xsl:element name="{$name}">
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="'quote', 'quote-block'[$block], 'block'[$block and $tp:inline]"/>
+        <xsl:with-param name="classes" select="tp:behaviour-class(., 'quote', ('quote', 'q', 'said', 'cit', 'soCalled', 'mentioned')), 'quote-block'[$block], 'block'[$block and $tp:inline]"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:apply-templates mode="#current">
@@ -762,7 +775,7 @@
   <xsl:template match="*[tp:behaviour(.) eq 'alternate']" mode="tp:html" priority="-5.02">
     <span>
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="'alternate'"/>
+        <xsl:with-param name="classes" select="tp:behaviour-class(., 'alternate', ('choice', 'app', 'subst'))"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:apply-templates select="node() except text()[normalize-space(.) eq '']" mode="#current">
@@ -785,10 +798,13 @@
   <xsl:template match="choice/* | subst/* | app/lem | app/rdg | rdgGrp/lem | rdgGrp/rdg" mode="tp:html" priority="5">
     <xsl:param name="tp:primary" as="element()?" select="()" tunnel="yes"/>
     <xsl:variable name="primary" select=". is $tp:primary"/>
-    <!-- The search index holds the reading view: an excerpt reads "next September", not "next Sept.September"
-         (search.py's EXCLUDE_SELECTORS leaves out .reading-secondary). -->
-    <span class="{if ($primary) then 'reading-primary' else 'reading-secondary'}" data-reading="{local-name()}">
+    <!-- The reading the edition follows is the one without a class (a class of its own would repeat on every
+         expansion of a page, issue 11); the others are .reading-secondary, hidden in the reading view. The search
+         index holds the reading view: an excerpt reads "next September", not "next Sept.September" (search.py's
+         EXCLUDE_SELECTORS leaves out .reading-secondary). -->
+    <span data-reading="{local-name()}">
       <xsl:if test="not($primary)">
+        <xsl:attribute name="class" select="'reading-secondary'"/>
         <xsl:call-template name="tp:pagefind-ignore-in-heading"/>
       </xsl:if>
       <xsl:if test="@wit">
@@ -840,7 +856,7 @@
     <xsl:variable name="iso" select="tp:iso-date(.)"/>
     <xsl:element name="{if (exists($iso)) then 'time' else 'span'}">
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="'date', tp:line-class(.)"/>
+        <xsl:with-param name="classes" select="tp:behaviour-class(., 'date', ('date', 'time', 'origDate')), tp:line-class(.)"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:choose>
@@ -877,7 +893,7 @@
     <xsl:variable name="unresolved" select="exists($targets) and not($removed) and empty($href)"/>
     <xsl:element name="{if (exists($href) and not($tp:in-link)) then 'a' else 'span'}">
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="'ref', 'ref-removed'[$removed], 'ref-unresolved'[$unresolved], 'ref-nolink'[empty($targets)], tp:line-class(.)"/>
+        <xsl:with-param name="classes" select="tp:behaviour-class(., 'ref', ('ref', 'ptr')), 'ref-removed'[$removed], 'ref-unresolved'[$unresolved], 'ref-nolink'[empty($targets)], tp:line-class(.)"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:choose>
@@ -921,7 +937,7 @@
   <xsl:template match="hi" mode="tp:html">
     <xsl:element name="{tp:hi-element(.)}">
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="'hi', tp:line-class(.)"/>
+        <xsl:with-param name="classes" select="tp:line-class(.)"/>
       </xsl:call-template>
       <xsl:apply-templates mode="#current">
         <xsl:with-param name="tp:inline" select="true()" tunnel="yes"/>
