@@ -90,6 +90,7 @@ def test_entity_popover_opens_with_mouse_and_keyboard(page, site_url: str, artif
     unregistered.click()
     popover.wait_for(state="visible")
     assert "no entry in the edition's registers" in popover.inner_text()
+    assert popover.locator(".popover-kind").text_content() == "Person"  # a persName's kind, from its tei- class alone
     assert popover.locator("a[rel~='external']").get_attribute("href") == "https://authority.example.org/people/42"
     page.keyboard.press("Escape")
 
