@@ -59,7 +59,7 @@ def test_marks_take_the_focus_the_page_leaves_to_the_script(page, site_url: str)
     # The page holds no tabindex for its marked names and readings (issue 11); site.js makes every one focusable,
     # in the text and in the notes alike, but none inside a link.
     page.goto(site_url + f"documents/{LETTER}.html")
-    marks = page.evaluate("""Array.from(document.querySelectorAll('.entity, .alternate')).filter(mark => !mark.closest('a')).map(
+    marks = page.evaluate("""Array.from(document.querySelectorAll('[data-entity], .tei-choice')).filter(mark => !mark.closest('a')).map(
         mark => [mark.textContent.trim(), mark.getAttribute('tabindex')])""")
     assert len(marks) > 3
     assert [tabindex for _text, tabindex in marks] == ["0"] * len(marks)
@@ -67,7 +67,7 @@ def test_marks_take_the_focus_the_page_leaves_to_the_script(page, site_url: str)
 
 def test_entity_popover_opens_with_mouse_and_keyboard(page, site_url: str, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto(site_url + f"documents/{LETTER}.html")
-    place = page.locator(".reading-text .entity[data-entity='southport']")
+    place = page.locator(".reading-text [data-entity='southport']")
     place.click()
     popover = page.locator("#tp-popover")
     popover.wait_for(state="visible")
@@ -79,28 +79,29 @@ def test_entity_popover_opens_with_mouse_and_keyboard(page, site_url: str, artif
     popover.wait_for(state="hidden")
     assert page.evaluate("document.activeElement.dataset.entity") == "southport"  # focus returns to the name
 
-    organisation = page.locator(".reading-text .entity[data-entity='guild']")
+    organisation = page.locator(".reading-text [data-entity='guild']")
     organisation.focus()
     page.keyboard.press("Enter")
     popover.wait_for(state="visible")
     assert "Guild of Letter Writers" in popover.inner_text() and "GLW" in popover.inner_text()
     page.keyboard.press("Escape")
 
-    unregistered = page.locator(".reading-text .entity[data-href]")
+    unregistered = page.locator(".reading-text [data-entity][data-href]")
     unregistered.click()
     popover.wait_for(state="visible")
     assert "no entry in the edition's registers" in popover.inner_text()
+    assert popover.locator(".popover-kind").text_content() == "Person"  # a persName's kind, from its tei- class alone
     assert popover.locator("a[rel~='external']").get_attribute("href") == "https://authority.example.org/people/42"
     page.keyboard.press("Escape")
 
-    page.locator(".reading-text .alternate").first.click()
+    page.locator(".reading-text .tei-choice").first.click()
     popover.wait_for(state="visible")
     assert "Sept." in popover.inner_text() and "September" in popover.inner_text()
 
 
 def test_markup_toggle_hides_the_markup(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(site_url + f"documents/{LETTER}.html")
-    entity = page.locator(".reading-text .entity-person").first
+    entity = page.locator(".reading-text .tei-persName[data-entity]").first
     assert "underline" in entity.evaluate("e => getComputedStyle(e).textDecorationLine")
     page.click(".markup-toggle")
     assert page.locator(".markup-toggle").get_attribute("aria-pressed") == "true"
@@ -109,7 +110,7 @@ def test_markup_toggle_hides_the_markup(page, site_url: str) -> None:  # type: i
 
 def test_register_back_link_leads_to_the_passage(page, site_url: str, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto(site_url + f"documents/{LETTER}.html")
-    page.locator(".reading-text .entity[data-entity='alma-sender']").click()
+    page.locator(".reading-text [data-entity='alma-sender']").click()
     page.locator("#tp-popover a", has_text="Register entry").click()
     page.wait_for_url("**/registers/persons/alma-sender.html")
     page.screenshot(path=str(artifacts_dir / "site-register.png"), full_page=True)
@@ -135,7 +136,7 @@ def test_document_page_on_a_phone(browser, site_url: str, artifacts_dir: Path) -
     tab = context.new_page()
     tab.goto(site_url + f"documents/{LETTER}.html")
     assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
-    tab.locator(".reading-text .entity[data-entity='northtown']").first.tap()
+    tab.locator(".reading-text [data-entity='northtown']").first.tap()
     tab.locator("#tp-popover").wait_for(state="visible")
     tab.screenshot(path=str(artifacts_dir / "site-document-phone.png"), full_page=True)
     context.close()

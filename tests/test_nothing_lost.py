@@ -1,7 +1,7 @@
 """Nothing lost: every text node of every <text> reaches the HTML, exactly, in order.
 
 The view read here is the reading view, from the HTML's markup (CSS and script left aside): the readings
-the edition follows (.reading-primary) in place, the other readings (.reading-secondary, which the diplomatic
+the edition follows (the reading span without a class) in place, the other readings (.reading-secondary, which the diplomatic
 view shows instead of an expansion, correction or regularisation) as streams of their own; a deletion outside
 an alternate counts in its place, since the page holds it for the diplomatic view although the reading view
 hides it by CSS (tests/test_reading_views.py checks what each view shows in a browser). That view shows the

@@ -101,7 +101,7 @@ def test_the_reading_view_is_the_default_and_the_diplomatic_view_is_remembered(p
     assert added.bounding_box()["y"] < page.locator(".reading-text .tei-del").first.bounding_box()["y"]  # above the line
     # A word divided at a line's end: the two halves on two lines in the diplomatic view, one word in the reading view.
     halves = """() => {
-      const division = document.querySelector('.reading-text .lb-nobreak');
+      const division = document.querySelector('.reading-text .tei-lb');
       const box = (node, start) => { const range = document.createRange(); range.setStart(node, start); range.setEnd(node, start + 1); return range.getBoundingClientRect().top; };
       return [box(division.previousSibling, division.previousSibling.length - 1), box(division.nextSibling, 0)];
     }"""
@@ -110,7 +110,7 @@ def test_the_reading_view_is_the_default_and_the_diplomatic_view_is_remembered(p
     page.screenshot(path=str(artifacts_dir / f"views-diplomatic-{page.width_name}.png"), full_page=True)
 
     # The popover names the reading the view shows as the one in the text, and still shows the other.
-    page.locator(".reading-text .alternate").first.click()
+    page.locator(".reading-text .tei-choice").first.click()
     popover = page.locator("#tp-popover")
     popover.wait_for(state="visible")
     assert [words(t) for t in popover.locator("dt").all_inner_texts()] == ["ABBREVIATION (IN THE TEXT)", "EXPANSION"]
@@ -144,10 +144,10 @@ def test_both_readings_are_in_the_page(site: Path) -> None:
     root = lxml.html.parse(str(site / "documents" / f"{VIEWS}.html")).getroot()
     readings = [(span.get("data-reading"), span.get("class"), words(span.text_content()))
                 for span in root.xpath("//section[@class='reading-text']//span[@data-reading]")]
-    assert readings == [("abbr", "reading-secondary", "Cttee."), ("expan", "reading-primary", "Committee"),
-                        ("sic", "reading-secondary", "fith"), ("corr", "reading-primary", "fifth"),
-                        ("orig", "reading-secondary", "colour"), ("reg", "reading-primary", "color"),
-                        ("del", "reading-secondary", "dull"), ("add", "reading-primary", "golden")]
+    assert readings == [("abbr", "reading-secondary", "Cttee."), ("expan", None, "Committee"),
+                        ("sic", "reading-secondary", "fith"), ("corr", None, "fifth"),
+                        ("orig", "reading-secondary", "colour"), ("reg", None, "color"),
+                        ("del", "reading-secondary", "dull"), ("add", None, "golden")]
     assert [words(d.text_content()) for d in root.xpath("//section[@class='reading-text']//del")] == ["dull", "broken"]
 
 
@@ -184,9 +184,9 @@ def test_a_note_marker_stays_on_the_line_of_its_word(page, site_url: str, artifa
 
 def test_entities_are_calm_until_coloured_by_kind(page, site_url: str, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto(site_url + f"documents/{LETTER}.html")
-    person = page.locator(".reading-text .entity-person").first
-    place = page.locator(".reading-text .entity-place").first
-    organisation = page.locator(".reading-text .entity-org").first
+    person = page.locator(".reading-text .tei-persName[data-entity]").first
+    place = page.locator(".reading-text .tei-placeName[data-entity]").first
+    organisation = page.locator(".reading-text .tei-orgName[data-entity]").first
     colour = "e => getComputedStyle(e).textDecorationColor"
     calm = {person.evaluate(colour), place.evaluate(colour), organisation.evaluate(colour)}
     assert calm == {"rgb(140, 131, 115)"}  # one subtle style for every kind
@@ -209,7 +209,7 @@ def test_entities_are_calm_until_coloured_by_kind(page, site_url: str, artifacts
     page.screenshot(path=str(artifacts_dir / f"entities-coloured-{page.width_name}.png"), full_page=False)
     page.reload()  # remembered
     assert page.locator(".colour-toggle").get_attribute("aria-pressed") == "true"
-    assert page.locator(".reading-text .entity-person").first.evaluate(colour) == "rgb(138, 52, 18)"
+    assert page.locator(".reading-text .tei-persName[data-entity]").first.evaluate(colour) == "rgb(138, 52, 18)"
     assert no_sideways_scroll(page)
 
 

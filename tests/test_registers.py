@@ -214,7 +214,7 @@ def test_popovers_load_each_entry_from_its_own_file(browser, site: Path) -> None
     tab = browser.new_page()
     tab.goto((site / "documents" / f"{KWIC}.html").as_uri())
     for number, id_ in enumerate(TRICKY_IDS):
-        tab.locator(f".reading-text .entity:text-is('N{number}')").click()
+        tab.locator(f".reading-text [data-entity]:text-is('N{number}')").click()
         popover = tab.locator("#tp-popover")
         popover.wait_for(state="visible")
         assert tab.locator("#tp-popover .popover-name").inner_text() == f"Person {id_}"

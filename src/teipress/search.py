@@ -41,6 +41,10 @@ STATE = Path(".teipress") / "search.json"
 # bundles use the first one's. Pagefind's own search interfaces (pagefind-ui.js ...) are not kept.
 _SCRIPT_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
 _INDEX_FILES = ("pagefind-entry.json", "pagefind.*.pf_meta", "index", "fragment", "filter")
+# What the index leaves out of every document page, as data-pagefind-ignore="all" would, without repeating the
+# attribute on each of a page's many elements (issue 11): a note's number in the text, and the readings the
+# reading view does not show (an abbreviation beside its expansion), so that an excerpt reads as that view.
+EXCLUDE_SELECTORS = (".note-ref", ".reading-secondary")
 
 
 @dataclass
@@ -83,7 +87,7 @@ def build_search_index(site: Path, pages: Mapping[str, str], *, language: str = 
     members: list[list[str]] = [[] for _ in range(count)]
     for document_id in ids:
         members[chunk_of(document_id, count)].append(document_id)
-    settings = _digest([_pagefind_version(), language, str(count)])
+    settings = _digest([_pagefind_version(), language, str(count), *EXCLUDE_SELECTORS])
     keys = [_digest([settings, *(f"{d}\0{pages[d]}" for d in chunk)]) for chunk in members]
     previous = _read_state(site)
     old_keys = previous.get("keys", []) if previous.get("settings") == settings else []
@@ -113,7 +117,8 @@ def _index_chunk(executable: str, site: Path, chunk: int, document_ids: list[str
     building = target.with_name(f".{target.name}.building")
     shutil.rmtree(building, ignore_errors=True)
     glob = "documents/{" + ",".join(document_ids) + "}.html"  # ids are [A-Za-z0-9._-] (outputs.output_names)
-    command = [executable, "--site", str(site), "--glob", glob, "--output-path", str(building), "--force-language", language, "--silent"]
+    command = [executable, "--site", str(site), "--glob", glob, "--output-path", str(building), "--force-language", language, "--silent",
+               *(argument for selector in EXCLUDE_SELECTORS for argument in ("--exclude-selectors", selector))]
     try:
         finished = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False,
                                   preexec_fn=parent_death_signal())

@@ -76,9 +76,11 @@
        always kept ("Locher <note/>hätte" stays "Locher ²hätte"). -->
   <xsl:function name="tp:stands-before-note-mark" as="xs:boolean">
     <xsl:param name="text" as="text()"/>
-    <xsl:variable name="note" select="$text/following-sibling::node()[1][self::*][tp:behaviour(.) = 'note'][not(ancestor::*[tp:behaviour(.) = 'note'])]"/>
-    <xsl:sequence select="matches($text, '\s$') and exists($note)
-                          and (every $after in $note/following-sibling::node()[1] satisfies $after[self::text()][matches(., '^[\s\p{P}]')])"/>
+    <!-- The white space first: every text of a page asks, and most are followed by an element that is no note,
+         whose behaviour would be asked in vain. -->
+    <xsl:sequence select="matches($text, '\s$')
+                          and (some $note in $text/following-sibling::node()[1][self::*][tp:behaviour(.) = 'note'][not(ancestor::*[tp:behaviour(.) = 'note'])]
+                               satisfies (every $after in $note/following-sibling::node()[1] satisfies $after[self::text()][matches(., '^[\s\p{P}]')]))"/>
   </xsl:function>
 
   <!-- Whether a note's mark comes right after another note's: nothing between the two notes, or only white

@@ -14,10 +14,11 @@
   exclude-result-prefixes="#all"
   expand-text="yes">
 
-  <!-- A space, character or punctuation element between the phrases says they run on one line. -->
+  <!-- A space, character or punctuation element between the phrases says they run on one line. The nearest
+       container that decides, asked from the element outwards: not every ancestor (each phrase of a page asks). -->
   <xsl:function name="tp:stands-alone" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="($element/ancestor::*[tp:line-container(.) ne 'as-its-parent'])[last()]!tp:line-container(.) = 'lines'"/>
+    <xsl:sequence select="$element/ancestor::*[tp:line-container(.) ne 'as-its-parent'][1]!tp:line-container(.) = 'lines'"/>
   </xsl:function>
 
   <!-- What a container says of its phrases: 'lines' (they stand alone), 'running' (they do not), or

@@ -27,8 +27,10 @@
   <xsl:mode name="tp:html-register-detail" on-no-match="fail" on-multiple-match="fail"/>
   <xsl:mode name="tp:html-entry-name" on-no-match="fail" on-multiple-match="fail"/>
 
-  <!-- In the reading text the lists leave nothing: they are rendered after the notes. -->
-  <xsl:template match="*[tp:is-document-register(.)][not(ancestor::*[tp:is-document-register(.)])]" mode="tp:html" priority="10"/>
+  <!-- In the reading text the lists leave nothing: they are rendered after the notes. The pattern names the lists
+       tp:is-document-register can be, so that the other elements of a page, tried against this rule first, are
+       told apart by their names, not each by a call (issue 11). -->
+  <xsl:template match="(listPerson | listPlace | listOrg | listBibl | listEvent | listNym)[tp:is-document-register(.)][not(ancestor::*[tp:is-document-register(.)])]" mode="tp:html" priority="10"/>
 
   <!-- The document (its root element): the section, when it has such lists. -->
   <xsl:template match="/*" mode="tp:html-document-register">

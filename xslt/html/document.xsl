@@ -139,11 +139,13 @@
   <xsl:template name="tp:reading-toolbar">
     <xsl:param name="root" as="element()"/>
     <div class="reading-toolbar" data-pagefind-ignore="all">
-      <xsl:if test="exists(($root//text//(choice, subst, del, add, lb, abbr, sic, orig))[1])">
+      <xsl:if test="exists(($root//text//(choice | subst | del | add | lb | abbr | sic | orig))[1])">
         <xsl:attribute name="data-views" select="''"/>
       </xsl:if>
-      <!-- Further kinds of entity only where the text marks them (rs type="work|event|object"). -->
-      <xsl:variable name="kinds" select="('work', 'event', 'object')[. = $root//text//*[tp:behaviour(.) eq 'entity']!tp:entity-kind(.)]"/>
+      <!-- Further kinds of entity only where the text marks them (rs type="work|event|object"); the text's kinds
+           found once, not once for each of the three. -->
+      <xsl:variable name="marked" select="distinct-values(tp:text-entities($root)!tp:entity-kind(.))"/>
+      <xsl:variable name="kinds" select="('work', 'event', 'object')[. = $marked]"/>
       <xsl:if test="exists($kinds)">
         <xsl:attribute name="data-kinds" select="$kinds"/>
       </xsl:if>
@@ -358,8 +360,19 @@
   <xsl:function name="tp:entities-mentioned" as="xs:string*">
     <xsl:param name="root" as="element()"/>
     <xsl:param name="kind" as="xs:string"/>
-    <xsl:sequence select="distinct-values($root//text//*[tp:behaviour(.) = 'entity'][tp:entity-kind(.) = $kind]!tp:entry(.)!tp:standard-name(.))"/>
+    <xsl:sequence select="distinct-values(tp:text-entities($root)[tp:entity-kind(.) = $kind]!tp:entry(.)!tp:standard-name(.))"/>
   </xsl:function>
+
+  <!-- The entities the texts of a document mark. The page's own are found once ($tp:page-entities): the side
+       panel, the search filters and the reading toolbar each ask, and each search asks every element of the
+       text its behaviour (most of a letter's page time, issue 11). -->
+  <xsl:function name="tp:text-entities" as="element()*">
+    <xsl:param name="root" as="element()"/>
+    <xsl:sequence select="if ($root is $tp:page-root) then $tp:page-entities else $root//text//*[tp:behaviour(.) eq 'entity']"/>
+  </xsl:function>
+
+  <xsl:variable name="tp:page-root" as="element()?" select="/*"/>
+  <xsl:variable name="tp:page-entities" as="element()*" select="$tp:page-root//text//*[tp:behaviour(.) eq 'entity']"/>
 
   <!-- "From: Josip Broz Tito in Belgrade": the parties of one side (common/correspondence.xsl) and
        its places; the places alone (a destination without addressee) unless correspondents without a

@@ -19,20 +19,23 @@
   tp:passage-anchor, another element its xml:id, prefixed "tei-" when it looks like a generated id):
     block                    display:block needed: a block element rendered as a span in phrasing content
     line                     display:block needed: a phrase standing alone in a container (letterhead parts)
-    entity entity-{kind}     span data-entity (ids it points to, space-separated, the one with a register
-                             entry first; site.js makes it focusable where it is in no link);
+    entity-{kind}            span data-entity (ids it points to, space-separated, the one with a register
+                             entry first, or empty; site.js makes it focusable where it is in no link): an entity
+                             is [data-entity]; its kind class is left out where its tei- class says it
+                             (tei-persName person, tei-placeName place, tei-orgName org);
                              without a register entry also data-label, title, data-href (authority URI)
+    (date, ref, quote, alternate: the behaviour's class only where the tei- class does not say it, tp:behaviour-class)
     date                     time (span without a value) datetime (valid HTML values only), else data-iso
     ref [ref-removed|ref-unresolved|ref-nolink]   a href, or span with title (removed) / data-target (unresolved);
                              a link without words shows its target (or "[link removed]") in span.ref-target
-    alternate                span around readings (focusable by site.js): span.reading-primary|reading-secondary
+    alternate                span around readings (focusable by site.js): span (the reading followed) | span.reading-secondary
                              data-reading=abbr|expan|sic|corr|orig|reg|lem|rdg|del|add|... data-wit data-resp
     note-ref                 a#note-ref-{n}[href=#note-{n}][role=doc-noteref] (a span inside a link)
     notes                    section.notes[role=doc-endnotes] > h2#notes-heading + ol > li#note-{n} >
                              (span|div).note-body#{anchor} ... a[href=#note-ref-{n}][role=doc-backlink]
-    hi                       i|b|u|s|sup|sub|span with rend-italic|bold|underline|double-underline|superscript|
+    (hi: tei-hi alone)       i|b|u|s|sup|sub|span with rend-italic|bold|underline|double-underline|superscript|
                              subscript|smallcaps|strikethrough|spaced|uppercase|center|right|indent|{token}
-    pb > a.pb-facs|span.pb-label   "p. {n}" (data-facs when @facs names no image); lb: br (no class), or span.lb-nobreak
+    pb > a.pb-facs|span.pb-label   "p. {n}" (data-facs when @facs names no image); lb: br (no class), or span.tei-lb (within a word)
     break (cb, milestone)    empty span, data-unit data-n;  gap: span "[…]" title;  space: span " "
     quote [quote-block]      blockquote (block) or span (never q: its generated marks would double the source's)
     list list-ordered|list-bulleted|list-gloss    ol|ul|dl (list-container div around leading heads);
@@ -110,6 +113,18 @@
   <xsl:function name="tp:text-notes" as="element()*">
     <xsl:param name="root" as="element()"/>
     <xsl:sequence select="$root/descendant-or-self::note[ancestor::text]"/>
+  </xsl:function>
+
+  <!-- The class of a behaviour (alternate, date, ref, quote), where the element's tei- class does not say it: left
+       out for the elements common/behaviours.xsl gives it by their names (`names`, as listed there), since a page
+       would repeat it on every date and abbreviation (issue 11); an element an edition's own rule gives the
+       behaviour carries it. site.css and site.js select .tei-choice, .tei-app, .tei-subst or .alternate, and
+       .tei-date, .tei-time, .tei-origDate or .date. -->
+  <xsl:function name="tp:behaviour-class" as="xs:string?">
+    <xsl:param name="element" as="element()"/>
+    <xsl:param name="class" as="xs:string"/>
+    <xsl:param name="names" as="xs:string+"/>
+    <xsl:sequence select="$class[not(local-name($element) = $names)]"/>
   </xsl:function>
 
   <!-- The rend-* classes of an element: the meanings of its @rend, @rendition and @style (common/rendition.xsl). -->
@@ -344,7 +359,7 @@
 
   <!-- Divisions (text, body, div, opener, closer, lg, sp, floatingText ...): a div, or a block span
        inside phrasing content. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'division']" mode="tp:html" priority="-5.02">
+  <xsl:template match="*[tp:behaviour(.) eq 'division']" mode="tp:html" priority="-5.04">
     <xsl:param name="tp:inline" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:element name="{if ($tp:inline) then 'span' else 'div'}">
       <xsl:call-template name="tp:attributes">
@@ -374,7 +389,7 @@
 
   <!-- Other blocks (speaker, stage directions, bibliography items, register entries ...): a div,
        its content phrasing unless it holds blocks itself. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'block']" mode="tp:html" priority="-5.03">
+  <xsl:template match="*[tp:behaviour(.) eq 'block']" mode="tp:html" priority="-5.07">
     <xsl:param name="tp:inline" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:element name="{if ($tp:inline) then 'span' else 'div'}">
       <xsl:call-template name="tp:attributes">
@@ -401,7 +416,7 @@
   </xsl:template>
 
   <!-- Verse: each line a block of its own; @n shown by CSS from data-n. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'verse-line']" mode="tp:html" priority="-5.04">
+  <xsl:template match="*[tp:behaviour(.) eq 'verse-line']" mode="tp:html" priority="-5.08">
     <xsl:param name="tp:inline" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:element name="{if ($tp:inline) then 'span' else 'div'}">
       <xsl:call-template name="tp:attributes">
@@ -416,7 +431,7 @@
   <!-- Quotations: a blockquote where it stands between blocks or holds blocks, else an inline span.
        Not <q>: browsers add quotation marks to it, and sources often have their own marks inside or
        around the element, which would then be doubled. The quotation marks are the source's. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'quote']" mode="tp:html" priority="-5.09">
+  <xsl:template match="*[tp:behaviour(.) eq 'quote']" mode="tp:html" priority="-5.06">
     <xsl:param name="tp:inline" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="block" select="tp:has-blocks(.) or parent::*[tp:behaviour(.) = ('division', 'item', 'cell', 'note', 'quote')][not(tp:has-inline-text(.))]"/>
     <xsl:variable name="name" select="
@@ -425,7 +440,7 @@
       else 'div'"/>
     <xsl:element name="{$name}">
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="'quote', 'quote-block'[$block], 'block'[$block and $tp:inline]"/>
+        <xsl:with-param name="classes" select="tp:behaviour-class(., 'quote', ('quote', 'q', 'said', 'cit', 'soCalled', 'mentioned')), 'quote-block'[$block], 'block'[$block and $tp:inline]"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:apply-templates mode="#current">
@@ -691,6 +706,14 @@
     </span>
   </xsl:template>
 
+  <!-- What search.py's EXCLUDE_SELECTORS leave out of the index stays in the text Pagefind keeps of a heading with
+       an id, the title of a result's part ("Sept.September"): in a heading, the attribute says it as well. -->
+  <xsl:template name="tp:pagefind-ignore-in-heading">
+    <xsl:if test="ancestor::*[tp:behaviour(.) eq 'heading']">
+      <xsl:attribute name="data-pagefind-ignore" select="'all'"/>
+    </xsl:if>
+  </xsl:template>
+
   <!-- ================================================================== -->
   <!-- Notes                                                               -->
   <!-- ================================================================== -->
@@ -700,9 +723,9 @@
     <xsl:param name="tp:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="n" select="tp:note-number(.)"/>
     <xsl:element name="{if ($tp:in-link) then 'span' else 'a'}">
+      <!-- A number of the page, not a word of the text: not indexed for search (search.py's EXCLUDE_SELECTORS). -->
       <xsl:attribute name="class" select="'note-ref'"/>
-      <!-- A number of the page, not a word of the text: not indexed for search. -->
-      <xsl:attribute name="data-pagefind-ignore" select="'all'"/>
+      <xsl:call-template name="tp:pagefind-ignore-in-heading"/>
       <xsl:attribute name="id" select="'note-ref-' || $n"/>
       <xsl:if test="not($tp:in-link)">
         <xsl:attribute name="href" select="'#note-' || $n"/>
@@ -749,10 +772,10 @@
   <!-- ================================================================== -->
 
   <!-- All readings in source order; the one the edition follows shown, the others marked secondary. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'alternate']" mode="tp:html" priority="-5.08">
+  <xsl:template match="*[tp:behaviour(.) eq 'alternate']" mode="tp:html" priority="-5.02">
     <span>
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="'alternate'"/>
+        <xsl:with-param name="classes" select="tp:behaviour-class(., 'alternate', ('choice', 'app', 'subst'))"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:apply-templates select="node() except text()[normalize-space(.) eq '']" mode="#current">
@@ -775,10 +798,14 @@
   <xsl:template match="choice/* | subst/* | app/lem | app/rdg | rdgGrp/lem | rdgGrp/rdg" mode="tp:html" priority="5">
     <xsl:param name="tp:primary" as="element()?" select="()" tunnel="yes"/>
     <xsl:variable name="primary" select=". is $tp:primary"/>
-    <span class="{if ($primary) then 'reading-primary' else 'reading-secondary'}" data-reading="{local-name()}">
-      <!-- The search index holds the reading view: an excerpt reads "next September", not "next Sept.September". -->
+    <!-- The reading the edition follows is the one without a class (a class of its own would repeat on every
+         expansion of a page, issue 11); the others are .reading-secondary, hidden in the reading view. The search
+         index holds the reading view: an excerpt reads "next September", not "next Sept.September" (search.py's
+         EXCLUDE_SELECTORS leaves out .reading-secondary). -->
+    <span data-reading="{local-name()}">
       <xsl:if test="not($primary)">
-        <xsl:attribute name="data-pagefind-ignore" select="'all'"/>
+        <xsl:attribute name="class" select="'reading-secondary'"/>
+        <xsl:call-template name="tp:pagefind-ignore-in-heading"/>
       </xsl:if>
       <xsl:if test="@wit">
         <xsl:attribute name="data-wit" select="normalize-space(@wit)"/>
@@ -794,10 +821,11 @@
   <!-- Entities, dates, links                                              -->
   <!-- ================================================================== -->
 
-  <!-- A person, place, organisation ... mentioned: keyed to its register entry for the popover. Its kind is
-       its class entity-{kind} alone, and site.js makes it focusable: a page names hundreds of entities, and
-       every byte they repeat weighs on every page (issue 11). -->
-  <xsl:template match="*[tp:behaviour(.) eq 'entity']" mode="tp:html" priority="-5.01">
+  <!-- A person, place, organisation ... mentioned: keyed to its register entry for the popover. It is an entity
+       by its data-entity (empty where it points to no id) and of its kind by its class entity-{kind}, which a
+       persName, placeName or orgName leaves to its tei- class; site.js makes it focusable: a page names hundreds
+       of entities, and every byte they repeat weighs on every page (issue 11). -->
+  <xsl:template match="*[tp:behaviour(.) eq 'entity']" mode="tp:html" priority="-5.00">
     <xsl:variable name="entry" select="tp:entry(.)"/>
     <xsl:variable name="kind" select="(tp:entity-kind(.), $entry!tp:entry-kind(.), 'name')[1]"/>
     <!-- Every id it points to, the one with a register entry first; keys with spaces are no ids. -->
@@ -805,12 +833,10 @@
     <xsl:variable name="uri" select="(for $token in tokenize(normalize-space(@ref), ' ') return tp:safe-url($token)[matches(., '^https?:', 'i')])[1]"/>
     <span>
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="'entity', 'entity-' || tp:class-token($kind), tp:line-class(.)"/>
+        <xsl:with-param name="classes" select="('entity-' || tp:class-token($kind))[not(local-name(current()) = ('persName', 'placeName', 'orgName'))], tp:line-class(.)"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
-      <xsl:if test="exists($ids)">
-        <xsl:attribute name="data-entity" select="string-join($ids, ' ')"/>
-      </xsl:if>
+      <xsl:attribute name="data-entity" select="string-join($ids, ' ')"/>
       <xsl:if test="empty($entry)">
         <xsl:variable name="label" select="string-join((tp:name-text(.), @key/normalize-space(.), $uri), ' · ')"/>
         <xsl:attribute name="data-label" select="$label"/>
@@ -826,11 +852,11 @@
   </xsl:template>
 
   <!-- A date: machine-readable in datetime when HTML accepts the value, else (a range, an uncertain date) in data-iso. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'date']" mode="tp:html" priority="-5.05">
+  <xsl:template match="*[tp:behaviour(.) eq 'date']" mode="tp:html" priority="-5.03">
     <xsl:variable name="iso" select="tp:iso-date(.)"/>
     <xsl:element name="{if (exists($iso)) then 'time' else 'span'}">
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="'date', tp:line-class(.)"/>
+        <xsl:with-param name="classes" select="tp:behaviour-class(., 'date', ('date', 'time', 'origDate')), tp:line-class(.)"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:choose>
@@ -858,7 +884,7 @@
   </xsl:function>
 
   <!-- A link: live only when its target is safe; pointers to register entries go to the register. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'link']" mode="tp:html" priority="-5.06">
+  <xsl:template match="*[tp:behaviour(.) eq 'link']" mode="tp:html" priority="-5.05">
     <xsl:param name="tp:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="targets" select="tokenize(normalize-space(string((@target, @url)[1])), ' ')"/>
     <!-- One unsafe pointer in a list makes the whole link suspect (e.g. "java&#9;script:" splits in two). -->
@@ -867,7 +893,7 @@
     <xsl:variable name="unresolved" select="exists($targets) and not($removed) and empty($href)"/>
     <xsl:element name="{if (exists($href) and not($tp:in-link)) then 'a' else 'span'}">
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="'ref', 'ref-removed'[$removed], 'ref-unresolved'[$unresolved], 'ref-nolink'[empty($targets)], tp:line-class(.)"/>
+        <xsl:with-param name="classes" select="tp:behaviour-class(., 'ref', ('ref', 'ptr')), 'ref-removed'[$removed], 'ref-unresolved'[$unresolved], 'ref-nolink'[empty($targets)], tp:line-class(.)"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:choose>
@@ -911,7 +937,7 @@
   <xsl:template match="hi" mode="tp:html">
     <xsl:element name="{tp:hi-element(.)}">
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="'hi', tp:line-class(.)"/>
+        <xsl:with-param name="classes" select="tp:line-class(.)"/>
       </xsl:call-template>
       <xsl:apply-templates mode="#current">
         <xsl:with-param name="tp:inline" select="true()" tunnel="yes"/>
@@ -975,7 +1001,7 @@
   </xsl:template>
 
   <!-- Other phrase-level elements (expan, corr, reg, orig, seg, term, num ...): a classed span. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'emphasis']" mode="tp:html" priority="-5.00">
+  <xsl:template match="*[tp:behaviour(.) eq 'emphasis']" mode="tp:html" priority="-5.01">
     <xsl:call-template name="tp:phrase">
       <xsl:with-param name="passage" select="false()"/>
     </xsl:call-template>
@@ -1043,11 +1069,12 @@
   <!-- A line break, unless the word runs on across it. The space before it separates the words where the
        reading view runs the lines of a paragraph together (site.css hides the br there); at a line's end,
        in the diplomatic view, it is not seen. The br has no class: every br of the text is a line break, and a
-       letter's lines would repeat the class on every page (issue 11). -->
+       letter's lines would repeat the class on every page (issue 11); for the same reason a span.tei-lb is a
+       break within a word, without a class that says so again. -->
   <xsl:template match="lb" mode="tp:html">
     <xsl:choose>
       <xsl:when test="@break eq 'no'">
-        <span class="tei-lb lb-nobreak">
+        <span class="tei-lb">
           <xsl:call-template name="tp:line-id"/>
           <xsl:if test="@n">
             <xsl:attribute name="data-n" select="@n"/>
@@ -1105,7 +1132,7 @@
   </xsl:template>
 
   <!-- Column breaks, milestones and gathering breaks: a marker CSS may show. -->
-  <xsl:template match="*[tp:behaviour(.) eq 'break']" mode="tp:html" priority="-5.07">
+  <xsl:template match="*[tp:behaviour(.) eq 'break']" mode="tp:html" priority="-5.09">
     <span>
       <xsl:call-template name="tp:attributes">
         <xsl:with-param name="classes" select="'break'"/>

@@ -169,7 +169,7 @@
           if (!element.hasAttribute("tabindex") && !/^(A|BUTTON)$/.test(element.tagName)) { element.setAttribute("tabindex", "0"); }
           if (!element.title) { element.title = t("facsimile-show"); }
           element.addEventListener("click", function (event) {
-            if (event.target.closest("a, button, .entity, .alternate") && event.target !== element) { return; }
+            if (event.target.closest("a, button, [data-entity], .tei-choice, .tei-app, .tei-subst, .alternate") && event.target !== element) { return; }
             showZone(index, zone);
           });
           element.addEventListener("keydown", function (event) {

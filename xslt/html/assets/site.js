@@ -17,10 +17,23 @@
     return value === undefined ? text : text.replace("{1}", function () { return value; });
   }
 
-  /* A marked name's kind, from its class entity-{kind} (xslt/html/text.xsl). */
+  /* The marks of a text: its marked names, [data-entity], and its alternates (readings of one place), by the tei-
+     class of a choice, app or subst or the class alternate (xslt/html/text.xsl, tp:behaviour-class). */
+  var ALTERNATES = ".tei-choice, .tei-app, .tei-subst, .alternate";
+  var MARKS = "[data-entity], " + ALTERNATES;
+  var TEXT_MARKS = ".reading-text :is(" + MARKS + ")";
+  function isAlternate(mark) {
+    return mark.matches(ALTERNATES);
+  }
+
+  /* A marked name's kind, from its class entity-{kind}, or the tei- class of a persName, placeName or orgName,
+     which the page leaves to say it (xslt/html/text.xsl). */
+  var KIND_OF_NAME = { "tei-persName": "person", "tei-placeName": "place", "tei-orgName": "org" };
   function kindOf(trigger) {
     var match = /(?:^|\s)entity-(\S+)/.exec(trigger.className);
-    return match ? match[1] : "";
+    if (match) return match[1];
+    for (var name in KIND_OF_NAME) if (trigger.classList.contains(name)) return KIND_OF_NAME[name];
+    return "";
   }
 
   function kindLabel(kind) {
@@ -147,7 +160,7 @@
   var opening = null;
   function openPopover(trigger) {
     opening = trigger;
-    var ids = trigger.classList.contains("alternate") ? [] : (trigger.dataset.entity || "").split(/\s+/).filter(Boolean);
+    var ids = isAlternate(trigger) ? [] : (trigger.dataset.entity || "").split(/\s+/).filter(Boolean);
     loadEntries(ids, function () { if (opening === trigger) showPopover(trigger); });
   }
 
@@ -158,7 +171,7 @@
     box.textContent = "";
     var body = el("div", "popover-body");
     var firstTitle = null;
-    if (trigger.classList.contains("alternate")) {
+    if (isAlternate(trigger)) {
       body.appendChild(el("p", "popover-kind", t("other-readings")));
       firstTitle = el("p", "popover-name", t("readings-title"));
       body.appendChild(firstTitle);
@@ -231,19 +244,19 @@
   /* Marked names and variant readings take the keyboard's focus wherever they stand (text, notes, a register's
      passages), except inside a link; the pages leave that to this script, since they hold hundreds of them. */
   function makeMarksFocusable() {
-    document.querySelectorAll(".entity, .alternate").forEach(function (mark) {
+    document.querySelectorAll(MARKS).forEach(function (mark) {
       if (!mark.closest("a")) mark.tabIndex = 0;
     });
   }
 
   function setUpPopovers() {
-    var triggers = document.querySelectorAll(".reading-text .entity, .reading-text .alternate");
+    var triggers = document.querySelectorAll(TEXT_MARKS);
     triggers.forEach(function (trigger) {
       trigger.setAttribute("role", "button");
       trigger.setAttribute("aria-haspopup", "dialog");
       trigger.setAttribute("aria-expanded", "false");
       if (!trigger.hasAttribute("tabindex")) trigger.tabIndex = 0;
-      if (trigger.classList.contains("alternate") || trigger.hasAttribute("aria-label")) return;
+      if (isAlternate(trigger) || trigger.hasAttribute("aria-label")) return;
       /* the entry's kind and standard name for screen readers, once its data has loaded */
       var id = (trigger.dataset.entity || "").split(/\s+/)[0];
       loadEntries([id], function () {
@@ -252,7 +265,7 @@
       });
     });
     document.addEventListener("click", function (event) {
-      var trigger = event.target.closest && event.target.closest(".reading-text .entity, .reading-text .alternate");
+      var trigger = event.target.closest && event.target.closest(TEXT_MARKS);
       if (trigger && !event.target.closest("a[href]")) {
         /* the innermost trigger wins: an entity inside a choice opens the entity */
         event.preventDefault();
@@ -263,7 +276,7 @@
       if (popover && !popover.hidden && !popover.contains(event.target)) closePopover(false);
     });
     document.addEventListener("keydown", function (event) {
-      var trigger = event.target.closest && event.target.closest(".reading-text .entity, .reading-text .alternate");
+      var trigger = event.target.closest && event.target.closest(TEXT_MARKS);
       if (trigger === event.target && (event.key === "Enter" || event.key === " ")) {
         event.preventDefault();
         openPopover(trigger);
