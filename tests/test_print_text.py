@@ -481,3 +481,20 @@ def test_a_reference_to_a_passage_of_another_document_names_that_document(styles
     letter = APPARATUS_LETTER.replace("<p>First", '<p xml:id="p3">See <ref target="other.xml#p3">there</ref> and <ref target="#other"/>. First').format(filler="")
     markup = stylesheets.transform("pdf/document.xsl", to_xdm(letter.encode()), part="book", registers=to_xdm(EMPTY_REGISTERS), document_id="this")
     assert re.findall(r'#tp-(?:ref|target)\("([^"]*)"', markup) == ["this#p3", "other#p3", "other"]  # the document itself: lib.typ tp-document
+
+
+INDENT_LETTER = APPARATUS_LETTER.replace("<p>First", """<p rend="left">Mein Standpunkt wäre ungefähr folgender.</p>
+    <p rend="indent">a) Sie fördert nicht nur Handelsinteressen.</p><p>b) Ein Absatz nach ihm.</p><p rend="indent">c) Noch einer.</p>
+    <p>First""").format(filler="")
+
+
+def test_a_paragraph_the_source_indents_is_indented_after_a_flush_left_one_and_only_once(tmp_path: Path) -> None:
+    """Typst indents a paragraph only after another; p rend="indent" is indented after a block too (Escher's K_0002:
+    "a) Sie fördert …" after the flush-left "Mein Standpunkt …"), by the same amount as a paragraph after a paragraph."""
+    pdf = build(apparatus_edition(tmp_path, INDENT_LETTER), tmp_path / "out").out / "apparatus-letter.pdf"
+    lines = dict(text_lines(pdf))
+    left = pymupdf.open(pdf)[0].rect.width * PAGE_MARGINS["inside"]
+    indents = [round(lines[text].x0 - left, 1) for text in ("Mein Standpunkt wäre ungefähr folgender.", "a) Sie fördert nicht nur Handelsinteressen.",
+                                                             "b) Ein Absatz nach ihm.", "c) Noch einer.")]
+    assert abs(indents[0]) <= LEFT_TOLERANCE and indents[1] > 8
+    assert indents[1] == indents[2] == indents[3], indents

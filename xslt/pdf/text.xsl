@@ -130,6 +130,14 @@
     <xsl:text>]{$tp:par}</xsl:text>
   </xsl:template>
 
+  <!-- A paragraph the source indents (p rend="indent") is indented also where Typst indents none: after a block,
+       such as a paragraph set flush left ("a) Sie fördert …" after "Mein Standpunkt …" in Escher's letters). -->
+  <xsl:template match="(p | ab)[tp:rend-meanings(.) = 'indent'][empty(tp:paragraph-alignment(.))][not(ancestor::*[tp:behaviour(.) = ('note', 'cell')])]" mode="tp:pdf" priority="2">
+    <xsl:text>{$tp:par}#tp-indented[</xsl:text>
+    <xsl:apply-templates mode="tp:pdf"/>
+    <xsl:text>]{$tp:par}</xsl:text>
+  </xsl:template>
+
   <!-- center, right or left, as a paragraph's renditions say; () for the usual indented paragraph. -->
   <xsl:function name="tp:paragraph-alignment" as="xs:string?">
     <xsl:param name="paragraph" as="element()"/>
