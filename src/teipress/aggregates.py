@@ -58,8 +58,9 @@ TASK_SIZE = 20
 # Where a page's source names register entries: its correspondents' @ref, its mentions' @entity.
 _NAMED_ENTRIES = re.compile(r'\s(?:ref|entity)="([^"]*)"')
 
-# html.py's _Workers.map: (function, items, argument tuples) -> (item, result) in order, in the worker processes.
-MapUnits = Callable[[Callable[..., object], Sequence[object], Sequence[tuple[object, ...]]], Iterable[tuple[object, object]]]
+# html.py's _Workers.map: (function, items, argument tuples, weights) -> (item, result) of each, in the worker processes,
+# every task handed out before the first result is asked for, the heaviest first.
+MapUnits = Callable[[Callable[..., object], Sequence[object], Sequence[tuple[object, ...]], Sequence[int]], Iterable[tuple[object, object]]]
 
 
 class PlanSheets:
@@ -158,6 +159,8 @@ def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_unit
     Every unit's key goes into `new_pages` and its path (relative to the site) into `kept`. Returns the paths written.
     """
     written: list[Path] = []
+    # The batch the workers render while this process makes the next one's sources (no barrier between batches).
+    running: tuple[list[_Unit], Iterable[tuple[object, object]]] | None = None
     for batch in _batches(units, BATCH, site_key):
         due = []
         for unit, key in batch:
@@ -171,9 +174,29 @@ def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_unit
         arguments = [(f"pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.site_file, unit.registers() if unit.registers else b"",
                                                                      unit.params, str(staging / unit.relative)) for unit in task])
                      for task in tasks]
-        for task, _ in map_units(render_unit, tasks, arguments):
-            written.extend(staging / unit.relative for unit in task)  # type: ignore[attr-defined]
+        submitted = (due, map_units(render_unit, tasks, arguments, [sum(_weight(unit) for unit in task) for task in tasks]))
+        if running is not None:
+            written.extend(_finished(staging, *running))
+        running = submitted
+    if running is not None:
+        written.extend(_finished(staging, *running))
     return written
+
+
+def _finished(staging: Path, due: list[_Unit], results: Iterable[tuple[object, object]]) -> list[Path]:
+    """Wait for a batch's tasks; the paths of its pages, in the order of its units."""
+    for _ in results:
+        pass
+    return [staging / unit.relative for unit in due]
+
+
+def _weight(unit: _Unit) -> int:
+    """How much a page reads, the weight of its task: its source and its file of summaries (the overviews read every document's)."""
+    try:
+        site_file = os.path.getsize(unit.site_file) if unit.site_file else 0
+    except OSError:
+        site_file = 0
+    return len(unit.source or "") + site_file
 
 
 def register_plan(registers_xml: bytes, plan_stylesheet: str, language: str, plans: PlanSheets) -> list[PlannedEntry]:
