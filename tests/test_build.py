@@ -150,6 +150,21 @@ def test_the_workers_are_handed_the_heaviest_tasks_first(monkeypatch: pytest.Mon
     assert results == [("heavy", 4), ("middle", 2), ("also middle", 2), ("light", 1)]
 
 
+def test_once_the_workers_are_started_the_build_transforms_nothing_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent stays lean: a batch of one task (the register plan, the chronology's plan) goes to the workers once
+    they are up, rather than load Saxon and the registers into the build's own process."""
+    from teipress import aggregates
+
+    monkeypatch.setattr(site_writer._Workers, "INLINE_BATCH", 1)  # the two documents start the pool, a plan alone would not
+    monkeypatch.setattr(site_writer, "_worker_state", {})
+    monkeypatch.setattr(aggregates, "_worker_inputs", {})
+    source = copy_fixture(tmp_path)
+    result = build(source, tmp_path / "out", jobs=2)
+    assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]
+    assert (tmp_path / "out" / "html" / "registers" / "places" / "southport.html").is_file()
+    assert (site_writer._worker_state, aggregates._worker_inputs) == ({}, {})
+
+
 def test_the_next_batch_of_register_pages_is_handed_out_before_the_last_one_is_waited_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """While the workers render a batch of register pages, the build makes the next batch's sources: no barrier
     between the batches, each task weighed by its pages' sources; the pages written are said in the units' order."""

@@ -64,19 +64,19 @@ MapUnits = Callable[[Callable[..., object], Sequence[object], Sequence[tuple[obj
 
 
 class PlanSheets:
-    """The build's one Saxon processor in the parent, for the plans the workers' pages depend on (the register plan,
-    the chronology's events by year); made, and each plan stylesheet compiled, only when a plan is not cached."""
+    """The plans the workers' pages depend on (the register plan, the chronology's events by year), made only when
+    not cached, by a worker: the workers hold the registers parsed already, and this process holds no Saxon (a
+    processor that has read Escher's registers keeps about 190 MB)."""
 
-    def __init__(self) -> None:
-        self._sheets: Stylesheets | None = None
+    def __init__(self, staging: Path, map_units: MapUnits) -> None:
+        self.staging = staging
+        self.map_units = map_units
 
-    def transform(self, stylesheet: str, source_xml: bytes, **params: str) -> str:
-        from .saxon import Stylesheets, to_xdm
-
-        if self._sheets is None:
-            self._sheets = Stylesheets()
-        node = to_xdm(source_xml)
-        return self._sheets.transform(stylesheet, node, registers=node, **params)
+    def transform(self, stylesheet: str, registers_xml: bytes, **params: str) -> str:
+        """The plan `stylesheet` makes of the registers (its source and its $registers), as text."""
+        write_if_changed(self.staging / REGISTERS_FILE, registers_xml)  # where the workers read the registers
+        ((_, text),) = self.map_units(plan_task, [stylesheet], [(f"the plan {Path(stylesheet).name}", str(self.staging), stylesheet, params)], [0])
+        return text  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -626,25 +626,41 @@ def _list_units(lists: list[tuple[_SiteFile, _ListPage]], home_source: str | Non
 _worker_inputs: dict[str, object] = {}
 
 
-def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, str | None, bytes, dict[str, object], str]]) -> None:
-    """Transform and write pages (stylesheet, source, site file, registers, parameters, path: see _Unit); all the
-    registers and the edition are parsed once per worker (again when they changed). `what` names the pages in an error."""
-    from .saxon import Stylesheets, to_xdm
+def _worker_input(staging: str, name: Path) -> object:
+    """The registers or the edition as a node, parsed once per worker (again when the file changed)."""
+    from .saxon import to_xdm
+
+    path = Path(staging) / name
+    stat = path.stat()
+    stamp = (str(path), stat.st_mtime_ns, stat.st_size)
+    if _worker_inputs.get(str(name)) != stamp:
+        data = path.read_bytes()
+        _worker_inputs[f"{name}:node"] = to_xdm(data) if data else None
+        _worker_inputs[str(name)] = stamp
+    return _worker_inputs[f"{name}:node"]
+
+
+def _worker_sheets() -> Stylesheets:
+    from .saxon import Stylesheets
 
     if "sheets" not in _worker_inputs:
         _worker_inputs["sheets"] = Stylesheets()
-    inputs = []
-    for name in (REGISTERS_FILE, EDITION_FILE):
-        path = Path(staging) / name
-        stat = path.stat()
-        stamp = (str(path), stat.st_mtime_ns, stat.st_size)
-        if _worker_inputs.get(str(name)) != stamp:
-            data = path.read_bytes()
-            _worker_inputs[f"{name}:node"] = to_xdm(data) if data else None
-            _worker_inputs[str(name)] = stamp
-        inputs.append(_worker_inputs[f"{name}:node"])
-    all_registers, edition = inputs
-    sheets: Stylesheets = _worker_inputs["sheets"]  # type: ignore[assignment]
+    return _worker_inputs["sheets"]  # type: ignore[return-value]
+
+
+def plan_task(what: str, staging: str, stylesheet: str, params: dict[str, str]) -> str:
+    """A plan of the registers (PlanSheets): `stylesheet` over them, its $registers the same. `what` names it in an error."""
+    registers = _worker_input(staging, REGISTERS_FILE)
+    return _worker_sheets().transform(stylesheet, registers, registers=registers, **params)  # type: ignore[arg-type]
+
+
+def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, str | None, bytes, dict[str, object], str]]) -> None:
+    """Transform and write pages (stylesheet, source, site file, registers, parameters, path: see _Unit); all the
+    registers and the edition are parsed once per worker (again when they changed). `what` names the pages in an error."""
+    from .saxon import to_xdm
+
+    all_registers, edition = (_worker_input(staging, name) for name in (REGISTERS_FILE, EDITION_FILE))
+    sheets = _worker_sheets()
     site_files: dict[str, object] = {}  # pages of one task often read the same site file
     for sheet, source, site_file, registers_xml, params, out_path in outputs:
         site = None

@@ -222,7 +222,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             report("Writing registers", 0, 1)
             with FactsStore(staging) as store:
                 affected = store.update(staging, {d.id: d.facts_key for d in ordered}, str(manifest.get("facts_store", "")))
-                plans = PlanSheets()  # the parent's one Saxon processor, for the plans not cached
+                plans = PlanSheets(staging, workers.map)  # made by a worker, when not cached
                 result.pages_written.extend(write_registers(
                     staging, store, affected, registers_xml, register_index, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
                     stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, plans=plans, old_pages=old_pages, new_pages=new_pages))
@@ -769,8 +769,9 @@ class _Workers:
         The workers get every task at once, before the first result is asked for (WorkerPool.map), the heaviest
         first where `weights` are given (a source's size): the phase does not end with one large task running while
         the other workers wait. The results come in the order the tasks were handed out. In this process, the
-        tasks run in their order as the results are asked for."""
-        if self.jobs < 2 or len(items) <= self.INLINE_BATCH:
+        tasks run in their order as the results are asked for (a few tasks, before the pool has been started)."""
+        # Once started, the pool takes every batch: its workers are up, and this process need not load Saxon.
+        if self.pool is None and (self.jobs < 2 or len(items) <= self.INLINE_BATCH):
             return ((item, self.here(function, args)) for item, args in zip(items, arguments))
         if self.pool is None:
             self.pool = WorkerPool(self.jobs, _init_worker, (self.setup,))
