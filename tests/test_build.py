@@ -140,6 +140,57 @@ def test_parallel_workers_write_the_same_pages(tmp_path: Path, monkeypatch: pyte
     assert len(one_files) == 4 + 2 * 7 and one_files == two_files
 
 
+def test_the_workers_are_handed_the_heaviest_tasks_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A phase of the build does not end with one large document's task running while the other workers wait:
+    the tasks go out by weight (a source's size), the heaviest first, and their results come in that order."""
+    monkeypatch.setattr(site_writer._Workers, "INLINE_BATCH", 0)  # the pool even for three tasks
+    setup = site_writer._WorkerSetup(b"", "", site_writer.RegisterIndex(etree.Element("registers")), "")
+    with site_writer._Workers(2, setup) as workers:
+        results = list(workers.map(len, ["light", "heavy", "middle", "also middle"], [("a",), ("abcd",), ("ab",), ("cd",)], [1, 4, 2, 2]))
+    assert results == [("heavy", 4), ("middle", 2), ("also middle", 2), ("light", 1)]
+
+
+def test_once_the_workers_are_started_the_build_transforms_nothing_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent stays lean: a batch of one task (the register plan, the chronology's plan) goes to the workers once
+    they are up, rather than load Saxon and the registers into the build's own process."""
+    from teipress import aggregates
+
+    monkeypatch.setattr(site_writer._Workers, "INLINE_BATCH", 1)  # the two documents start the pool, a plan alone would not
+    monkeypatch.setattr(site_writer, "_worker_state", {})
+    monkeypatch.setattr(aggregates, "_worker_inputs", {})
+    source = copy_fixture(tmp_path)
+    result = build(source, tmp_path / "out", jobs=2)
+    assert sorted(result.documents_rendered) == [LETTER, TELEGRAM]
+    assert (tmp_path / "out" / "html" / "registers" / "places" / "southport.html").is_file()
+    assert (site_writer._worker_state, aggregates._worker_inputs) == ({}, {})
+
+
+def test_the_next_batch_of_register_pages_is_handed_out_before_the_last_one_is_waited_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the workers render a batch of register pages, the build makes the next batch's sources: no barrier
+    between the batches, each task weighed by its pages' sources; the pages written are said in the units' order."""
+    from teipress import aggregates
+
+    monkeypatch.setattr(aggregates, "BATCH", 2)
+    events: list[tuple[str, int]] = []
+    weights: list[list[int]] = []
+
+    def map_units(function, tasks, arguments, task_weights):  # type: ignore[no-untyped-def]
+        number = 1 + sum(1 for event, _ in events if event == "handed out")
+        events.append(("handed out", number))
+        weights.append(list(task_weights))
+
+        def results():  # type: ignore[no-untyped-def]
+            events.append(("waited for", number))
+            yield from ((task, None) for task in tasks)
+        return results()
+
+    units = [aggregates._Unit(f"registers/p{n}.html", "entry.xsl", "<site/>" * (n + 1), {}) for n in range(5)]
+    written = aggregates._render_units(tmp_path, iter(units), "key", map_units, {}, {}, set(), 1)
+    assert events == [("handed out", 1), ("handed out", 2), ("waited for", 1), ("handed out", 3), ("waited for", 2), ("waited for", 3)]
+    assert weights == [[7, 14], [21, 28], [35]]
+    assert written == [tmp_path / f"registers/p{n}.html" for n in range(5)]
+
+
 # --- incremental rebuilds ---------------------------------------------------------------------------
 
 

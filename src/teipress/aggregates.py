@@ -58,24 +58,25 @@ TASK_SIZE = 20
 # Where a page's source names register entries: its correspondents' @ref, its mentions' @entity.
 _NAMED_ENTRIES = re.compile(r'\s(?:ref|entity)="([^"]*)"')
 
-# html.py's _Workers.map: (function, items, argument tuples) -> (item, result) in order, in the worker processes.
-MapUnits = Callable[[Callable[..., object], Sequence[object], Sequence[tuple[object, ...]]], Iterable[tuple[object, object]]]
+# html.py's _Workers.map: (function, items, argument tuples, weights) -> (item, result) of each, in the worker processes,
+# every task handed out before the first result is asked for, the heaviest first.
+MapUnits = Callable[[Callable[..., object], Sequence[object], Sequence[tuple[object, ...]], Sequence[int]], Iterable[tuple[object, object]]]
 
 
 class PlanSheets:
-    """The build's one Saxon processor in the parent, for the plans the workers' pages depend on (the register plan,
-    the chronology's events by year); made, and each plan stylesheet compiled, only when a plan is not cached."""
+    """The plans the workers' pages depend on (the register plan, the chronology's events by year), made only when
+    not cached, by a worker: the workers hold the registers parsed already, and this process holds no Saxon (a
+    processor that has read Escher's registers keeps about 190 MB)."""
 
-    def __init__(self) -> None:
-        self._sheets: Stylesheets | None = None
+    def __init__(self, staging: Path, map_units: MapUnits) -> None:
+        self.staging = staging
+        self.map_units = map_units
 
-    def transform(self, stylesheet: str, source_xml: bytes, **params: str) -> str:
-        from .saxon import Stylesheets, to_xdm
-
-        if self._sheets is None:
-            self._sheets = Stylesheets()
-        node = to_xdm(source_xml)
-        return self._sheets.transform(stylesheet, node, registers=node, **params)
+    def transform(self, stylesheet: str, registers_xml: bytes, **params: str) -> str:
+        """The plan `stylesheet` makes of the registers (its source and its $registers), as text."""
+        write_if_changed(self.staging / REGISTERS_FILE, registers_xml)  # where the workers read the registers
+        ((_, text),) = self.map_units(plan_task, [stylesheet], [(f"the plan {Path(stylesheet).name}", str(self.staging), stylesheet, params)], [0])
+        return text  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,8 @@ def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_unit
     Every unit's key goes into `new_pages` and its path (relative to the site) into `kept`. Returns the paths written.
     """
     written: list[Path] = []
+    # The batch the workers render while this process makes the next one's sources (no barrier between batches).
+    running: tuple[list[_Unit], Iterable[tuple[object, object]]] | None = None
     for batch in _batches(units, BATCH, site_key):
         due = []
         for unit, key in batch:
@@ -171,9 +174,29 @@ def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_unit
         arguments = [(f"pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.site_file, unit.registers() if unit.registers else b"",
                                                                      unit.params, str(staging / unit.relative)) for unit in task])
                      for task in tasks]
-        for task, _ in map_units(render_unit, tasks, arguments):
-            written.extend(staging / unit.relative for unit in task)  # type: ignore[attr-defined]
+        submitted = (due, map_units(render_unit, tasks, arguments, [sum(_weight(unit) for unit in task) for task in tasks]))
+        if running is not None:
+            written.extend(_finished(staging, *running))
+        running = submitted
+    if running is not None:
+        written.extend(_finished(staging, *running))
     return written
+
+
+def _finished(staging: Path, due: list[_Unit], results: Iterable[tuple[object, object]]) -> list[Path]:
+    """Wait for a batch's tasks; the paths of its pages, in the order of its units."""
+    for _ in results:
+        pass
+    return [staging / unit.relative for unit in due]
+
+
+def _weight(unit: _Unit) -> int:
+    """How much a page reads, the weight of its task: its source and its file of summaries (the overviews read every document's)."""
+    try:
+        site_file = os.path.getsize(unit.site_file) if unit.site_file else 0
+    except OSError:
+        site_file = 0
+    return len(unit.source or "") + site_file
 
 
 def register_plan(registers_xml: bytes, plan_stylesheet: str, language: str, plans: PlanSheets) -> list[PlannedEntry]:
@@ -603,25 +626,41 @@ def _list_units(lists: list[tuple[_SiteFile, _ListPage]], home_source: str | Non
 _worker_inputs: dict[str, object] = {}
 
 
-def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, str | None, bytes, dict[str, object], str]]) -> None:
-    """Transform and write pages (stylesheet, source, site file, registers, parameters, path: see _Unit); all the
-    registers and the edition are parsed once per worker (again when they changed). `what` names the pages in an error."""
-    from .saxon import Stylesheets, to_xdm
+def _worker_input(staging: str, name: Path) -> object:
+    """The registers or the edition as a node, parsed once per worker (again when the file changed)."""
+    from .saxon import to_xdm
+
+    path = Path(staging) / name
+    stat = path.stat()
+    stamp = (str(path), stat.st_mtime_ns, stat.st_size)
+    if _worker_inputs.get(str(name)) != stamp:
+        data = path.read_bytes()
+        _worker_inputs[f"{name}:node"] = to_xdm(data) if data else None
+        _worker_inputs[str(name)] = stamp
+    return _worker_inputs[f"{name}:node"]
+
+
+def _worker_sheets() -> Stylesheets:
+    from .saxon import Stylesheets
 
     if "sheets" not in _worker_inputs:
         _worker_inputs["sheets"] = Stylesheets()
-    inputs = []
-    for name in (REGISTERS_FILE, EDITION_FILE):
-        path = Path(staging) / name
-        stat = path.stat()
-        stamp = (str(path), stat.st_mtime_ns, stat.st_size)
-        if _worker_inputs.get(str(name)) != stamp:
-            data = path.read_bytes()
-            _worker_inputs[f"{name}:node"] = to_xdm(data) if data else None
-            _worker_inputs[str(name)] = stamp
-        inputs.append(_worker_inputs[f"{name}:node"])
-    all_registers, edition = inputs
-    sheets: Stylesheets = _worker_inputs["sheets"]  # type: ignore[assignment]
+    return _worker_inputs["sheets"]  # type: ignore[return-value]
+
+
+def plan_task(what: str, staging: str, stylesheet: str, params: dict[str, str]) -> str:
+    """A plan of the registers (PlanSheets): `stylesheet` over them, its $registers the same. `what` names it in an error."""
+    registers = _worker_input(staging, REGISTERS_FILE)
+    return _worker_sheets().transform(stylesheet, registers, registers=registers, **params)  # type: ignore[arg-type]
+
+
+def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, str | None, bytes, dict[str, object], str]]) -> None:
+    """Transform and write pages (stylesheet, source, site file, registers, parameters, path: see _Unit); all the
+    registers and the edition are parsed once per worker (again when they changed). `what` names the pages in an error."""
+    from .saxon import to_xdm
+
+    all_registers, edition = (_worker_input(staging, name) for name in (REGISTERS_FILE, EDITION_FILE))
+    sheets = _worker_sheets()
     site_files: dict[str, object] = {}  # pages of one task often read the same site file
     for sheet, source, site_file, registers_xml, params, out_path in outputs:
         site = None

@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,7 +152,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         stale = [d for d in documents if not d.record]
         arguments = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), old_documents.get(d.id, {}).get("facts_key", ""),
                       str(staging), str(edition.source)) for d in stale]
-        for done, (document, record) in enumerate(workers.map(_facts_task, stale, arguments), start=1):
+        for done, (document, record) in enumerate(workers.map(_facts_task, stale, arguments, [_source_size(d) for d in stale]), start=1):
             document.record = record
             report("Reading documents", done, len(stale))
         for document in documents:
@@ -196,18 +196,17 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 continue
             to_render.append((document, params, page))
         jobs_args = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), p, str(page), dts_jobs[d.id]) for d, p, page in to_render]
-        for done, (item, resource) in enumerate(workers.map(_page_task, to_render, jobs_args), start=1):
-            document, _params, page = item
-            result.documents_rendered.append(document.id)
-            result.pages_written.append(page)
+        for done, (_item, resource) in enumerate(workers.map(_page_task, to_render, jobs_args, [_source_size(d) for d, _params, _page in to_render]), start=1):
             if resource is not None:
                 dts.add(resource)
             report("Writing document pages", done, len(to_render))
+        result.documents_rendered.extend(d.id for d, _params, _page in to_render)  # in reading order, whichever worker was first
+        result.pages_written.extend(page for _d, _params, page in to_render)
         # A page reused, its DTS files not (the code that writes them changed).
         rendered = {d.id for d, _params, _page in to_render}
         dts_only = [d for d in ordered if dts_jobs[d.id] is not None and d.id not in rendered]
         dts_args = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), dts_jobs[d.id]) for d in dts_only]
-        for _document, resource in workers.map(_dts_task, dts_only, dts_args):
+        for _document, resource in workers.map(_dts_task, dts_only, dts_args, [_source_size(d) for d in dts_only]):
             dts.add(resource)
 
         # The search index reads only the document pages (the others carry no data-pagefind-body), now all written:
@@ -223,7 +222,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             report("Writing registers", 0, 1)
             with FactsStore(staging) as store:
                 affected = store.update(staging, {d.id: d.facts_key for d in ordered}, str(manifest.get("facts_store", "")))
-                plans = PlanSheets()  # the parent's one Saxon processor, for the plans not cached
+                plans = PlanSheets(staging, workers.map)  # made by a worker, when not cached
                 result.pages_written.extend(write_registers(
                     staging, store, affected, registers_xml, register_index, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
                     stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, plans=plans, old_pages=old_pages, new_pages=new_pages))
@@ -291,6 +290,14 @@ def _documents(edition: Edition, result: SiteResult, staging: Path) -> list[_Doc
     names = output_names(edition)
     result.problems.extend(names.problems)
     return [_Document(id=names[source], source=source, facts_path=staging / FACTS_DIR / f"{names[source]}.xml") for source in published_files(edition)]
+
+
+def _source_size(document: _Document) -> int:
+    """The size of a document's source file, the weight of its tasks (_Workers.map: the largest first)."""
+    try:
+        return os.path.getsize(document.source.path)
+    except OSError:
+        return 0  # the task reports why it cannot be read
 
 
 def _in_reading_order(documents: Sequence[_Document]) -> list[_Document]:
@@ -756,16 +763,21 @@ class _Workers:
             self.inline_ready = True
         return _named(function, args)
 
-    def map(self, function: Callable, items: Sequence, arguments: Sequence[tuple]) -> Iterable[tuple]:  # type: ignore[type-arg]
-        """Yield (item, result) in order; a failed transformation or a killed worker names its document."""
-        if self.jobs < 2 or len(items) <= self.INLINE_BATCH:
-            for item, args in zip(items, arguments):
-                yield item, self.here(function, args)
-            return
+    def map(self, function: Callable, items: Sequence, arguments: Sequence[tuple], weights: Sequence[int] | None = None) -> Iterator[tuple]:  # type: ignore[type-arg]
+        """(item, result) of each task; a failed transformation or a killed worker names its document.
+
+        The workers get every task at once, before the first result is asked for (WorkerPool.map), the heaviest
+        first where `weights` are given (a source's size): the phase does not end with one large task running while
+        the other workers wait. The results come in the order the tasks were handed out. In this process, the
+        tasks run in their order as the results are asked for (a few tasks, before the pool has been started)."""
+        # Once started, the pool takes every batch: its workers are up, and this process need not load Saxon.
+        if self.pool is None and (self.jobs < 2 or len(items) <= self.INLINE_BATCH):
+            return ((item, self.here(function, args)) for item, args in zip(items, arguments))
         if self.pool is None:
             self.pool = WorkerPool(self.jobs, _init_worker, (self.setup,))
-        results = self.pool.map(_named, [(f"document {args[0]}", (function, args)) for args in arguments])
-        yield from zip(items, results)
+        order = sorted(range(len(items)), key=lambda i: -weights[i]) if weights is not None else range(len(items))  # sorted() keeps ties in order
+        results = self.pool.map(_named, [(f"document {arguments[i][0]}", (function, arguments[i])) for i in order])
+        return zip([items[i] for i in order], results)
 
 
 def _named(function: Callable, args: tuple) -> object:  # type: ignore[type-arg]

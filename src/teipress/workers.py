@@ -69,7 +69,11 @@ class WorkerPool:
         self.executor = self._start()
 
     def map(self, function: Callable[..., Any], tasks: Sequence[Task]) -> Iterator[Any]:
-        """Yield `function(*args)` of each task, in order; a worker's exception is raised here as it was."""
+        """Hand every task to the workers now, and return an iterator of `function(*args)` of each task, in order;
+        a worker's exception is raised there as it was.
+
+        The tasks are submitted before their results are asked for, so that a caller can prepare the next tasks
+        while the workers run these (aggregates._render_units: no barrier between its batches)."""
         import multiprocessing
         from concurrent.futures.process import BrokenProcessPool
 
@@ -80,8 +84,7 @@ class WorkerPool:
             raise self._death() from None
         # The executor starts its processes in `submit`: keep them, to read the exit code of one that died.
         self.processes.update((p.pid, p) for p in multiprocessing.active_children() if p.pid is not None)
-        for future in futures:
-            yield self._result(future)
+        return (self._result(future) for future in futures)
 
     def call(self, function: Callable[..., Any], what: str, *args: Any) -> Any:
         return next(self.map(function, [(what, args)]))
