@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+import procmem  # bench/ is this script's folder, hence on sys.path
+
 STARTED = time.perf_counter()
 SAMPLE_SECONDS = 0.2
-TICKS = os.sysconf("SC_CLK_TCK")
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 # The parent's functions timed: (module, name, label). A phase of the workers shows in the stages and in their CPU.
 PHASES = [("build", "load_edition", "read the edition"), ("html", "merged_registers", "merge the registers"),
           ("html", "_correspondence_neighbours", "neighbours"), ("factstore", "FactsStore.update", "store of facts"),
@@ -54,28 +54,12 @@ def _sample(samples: list[dict[str, Any]], stop: threading.Event) -> None:
     me = os.getpid()
     roles: dict[int, str] = {}
     while not stop.is_set():
-        parents: dict[int, int] = {}
-        usage: dict[int, tuple[float, int]] = {}
-        for entry in Path("/proc").glob("[0-9]*"):
-            try:
-                stat = (entry / "stat").read_text()
-                resident = int((entry / "statm").read_text().split()[1]) * PAGE_SIZE
-            except (OSError, IndexError, ValueError):
-                continue
-            fields = stat[stat.rindex(")") + 2:].split()  # state, ppid, ... utime (11), stime (12): its own, not its children's
-            parents[int(entry.name)] = int(fields[1])
-            usage[int(entry.name)] = ((int(fields[11]) + int(fields[12])) / TICKS, resident)
-        tree, grew = {me}, True
-        while grew:
-            grew = False
-            for pid, parent in parents.items():
-                if parent in tree and pid not in tree:
-                    tree.add(pid)
-                    grew = True
+        table = procmem.processes()
+        members = procmem.tree(me, table) & table.keys()
         processes = {}
-        for pid in tree:
+        for pid in members:
             roles.setdefault(pid, _role(pid, me))
-            processes[pid] = (roles[pid], *usage[pid])
+            processes[pid] = (roles[pid], table[pid].cpu_seconds, table[pid].resident)
         samples.append({"t": _now(), "processes": processes})
         stop.wait(SAMPLE_SECONDS)
 

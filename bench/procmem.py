@@ -4,33 +4,52 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def tree_rss(root_pid: int) -> int:
-    """Resident bytes of a process and all its descendants (0 where there is no /proc)."""
-    parents: dict[int, int] = {}
-    resident: dict[int, int] = {}
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+@dataclass(frozen=True)
+class Process:
+    parent: int
+    cpu_seconds: float  # its own (utime + stime), not its children's
+    resident: int  # bytes
+
+
+def processes() -> dict[int, Process]:
+    """Every process of the machine, read from /proc (none where there is no /proc)."""
+    found: dict[int, Process] = {}
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             stat = (entry / "stat").read_text()
             pages = int((entry / "statm").read_text().split()[1])
         except (OSError, IndexError, ValueError):
             continue  # the process ended meanwhile
-        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (name) ": state, ppid, ...
-        parents[int(entry.name)] = int(fields[1])
-        resident[int(entry.name)] = pages * PAGE_SIZE
-    tree = {root_pid}
-    grew = True
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (name) ": state, ppid, ... utime (11), stime (12)
+        found[int(entry.name)] = Process(int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS, pages * PAGE_SIZE)
+    return found
+
+
+def tree(root_pid: int, table: dict[int, Process]) -> set[int]:
+    """A process and all its descendants in `table`."""
+    members, grew = {root_pid}, True
     while grew:
         grew = False
-        for pid, parent in parents.items():
-            if parent in tree and pid not in tree:
-                tree.add(pid)
+        for pid, process in table.items():
+            if process.parent in members and pid not in members:
+                members.add(pid)
                 grew = True
-    return sum(resident.get(pid, 0) for pid in tree)
+    return members
+
+
+def tree_rss(root_pid: int) -> int:
+    """Resident bytes of a process and all its descendants (0 where there is no /proc)."""
+    table = processes()
+    return sum(table[pid].resident for pid in tree(root_pid, table) if pid in table)
 
 
 class PeakSampler:
