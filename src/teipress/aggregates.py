@@ -66,7 +66,8 @@ MapUnits = Callable[[Callable[..., object], Sequence[object], Sequence[tuple[obj
 class PlanSheets:
     """The plans the workers' pages depend on (the register plan, the chronology's events by year), made only when
     not cached, by a worker: the workers hold the registers parsed already, and this process holds no Saxon (a
-    processor that has read Escher's registers keeps about 190 MB)."""
+    processor that has read Escher's registers keeps about 190 MB). With one job, or before the pool is started (a
+    rebuild's few tasks), `_Workers.map` runs them here instead."""
 
     def __init__(self, staging: Path, map_units: MapUnits) -> None:
         self.staging = staging

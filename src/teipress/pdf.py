@@ -62,9 +62,9 @@ TYPST_PAPER = {"b5": "iso-b5"}
 # letters); a worker typesets this many, then a fresh one (which compiles the stylesheets again) takes over.
 # Fresh pools, not `max_tasks_per_child`: ProcessPoolExecutor can hang in Python 3.11 when a worker retires.
 TASKS_PER_WORKER = 200
-# The book's volumes are compiled side by side while their processes stay within this together (issue 13:
-# the whole process tree under 1.5 GB; measured, two volumes of synthetic letters of 605-661 MB each, the
-# tree 1,409-1,454 MB), and no volume is planned to need more (`plan_volumes`).
+# The book's volumes are compiled side by side while their processes stay within this together, and no volume
+# is planned to need more (`plan_volumes`); with the build's own process (150-200 MB) beside them the tree stays
+# near issue 13's 1.5 GB (measured: two volumes of synthetic letters of 605-661 MB each, the tree 1,409-1,454 MB).
 VOLUMES_MEMORY_MB = 1300
 # What a volume's compiling process holds, estimated from its documents before it is typeset: per page of
 # their own PDFs, per note and per apparatus entry (keyed to line numbers: each entry's footnote looks up
@@ -462,12 +462,14 @@ def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume
     earlier = [(volume, key) for volume, key in keyed if not volume.last]
     last, last_base_key = keyed[-1]
     last_pending = False
-    for _ in range(REFERENCE_ROUNDS):
-        # As many at a time as memory allows; in the first round each batch is given where the batches before it found
-        # their targets (a locator's words may have moved them from where they were guessed).
+    for round_number in range(REFERENCE_ROUNDS):
+        # As many at a time as memory allows; in the first round in batches, each given where the batches before it
+        # found their targets (a locator's words may have moved them from where they were guessed); later rounds give
+        # every volume what the previous round found, so they need no wait between batches.
         parallel = _parallel_volumes([v for v, _ in pending], jobs)
-        for start in range(0, len(pending), parallel):
-            batch = pending[start:start + parallel]
+        step = parallel if round_number == 0 else len(pending)
+        for start in range(0, len(pending), step):
+            batch = pending[start:start + step]
             known = {**guess, **_found_targets(cache[volume.file.as_posix()] for volume, _ in keyed if volume.file.as_posix() in cache)}
             tasks: list[VolumeTask] = [(volume, markups[volume.number], settings[volume.number], {},
                                         given.get(volume.file.as_posix(), _references_of(volume, known))) for volume, _ in batch]

@@ -21,7 +21,8 @@
      class of a choice, app or subst or the class alternate (xslt/html/text.xsl, tp:behaviour-class). */
   var ALTERNATES = ".tei-choice, .tei-app, .tei-subst, .alternate";
   var MARKS = "[data-entity], " + ALTERNATES;
-  var TEXT_MARKS = ".reading-text :is(" + MARKS + ")";
+  // Each selector spelled out rather than :is(), which older browsers reject (a SyntaxError would stop the script).
+  var TEXT_MARKS = MARKS.split(", ").map(function (selector) { return ".reading-text " + selector; }).join(", ");
   function isAlternate(mark) {
     return mark.matches(ALTERNATES);
   }
