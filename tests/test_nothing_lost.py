@@ -343,6 +343,19 @@ def tei_documents(draw) -> etree._ElementTree:  # type: ignore[no-untyped-def]
     return one_tei().getroottree()
 
 
+@pytest.mark.parametrize("body", [
+    "<table><row><cell><row/>a</cell></row></table>",  # found by the property below
+    "<table><row><cell>a <row><cell>b</cell></row> c</cell></row></table>",
+    "<p>a <cell>b</cell> c</p>",
+    "<list><item>a <row><cell>b</cell></row></item></list>",
+])
+def test_rows_and_cells_outside_a_table_keep_their_words_in_place(stylesheets: Stylesheets, body: str) -> None:
+    """A row not in a table or a cell not in a row (other projects' files nest them so) must not become a tr or td,
+    which the browser's parser would move out of their place with the words around them."""
+    source = f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt></fileDesc></teiHeader><text><body>{body}</body></text></TEI>'
+    assert_nothing_lost(stylesheets, etree.ElementTree(etree.fromstring(source)), source)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(document=tei_documents())
 def test_random_tei_loses_no_text(stylesheets: Stylesheets, document: etree._ElementTree) -> None:

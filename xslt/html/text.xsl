@@ -595,6 +595,20 @@
     </xsl:element>
   </xsl:template>
 
+  <!-- A row outside a table, or a cell outside a row (other projects' files nest them so), is set as spans that read as
+       blocks: a tr or td there would be moved elsewhere by the browser's parser, with the words around it. -->
+  <xsl:template match="*[tp:behaviour(.) eq 'row'][not(parent::*[tp:behaviour(.) eq 'table'])]" mode="tp:html" priority="-5.125">
+    <xsl:next-match>
+      <xsl:with-param name="tp:inline" select="true()" tunnel="yes"/>
+    </xsl:next-match>
+  </xsl:template>
+
+  <xsl:template match="*[tp:behaviour(.) eq 'cell'][not(parent::*[tp:behaviour(.) eq 'row'])]" mode="tp:html" priority="-5.115">
+    <xsl:next-match>
+      <xsl:with-param name="tp:inline" select="true()" tunnel="yes"/>
+    </xsl:next-match>
+  </xsl:template>
+
   <xsl:template match="*[tp:behaviour(.) eq 'row']" mode="tp:html" priority="-5.13">
     <xsl:param name="tp:inline" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:element name="{if ($tp:inline) then 'span' else 'tr'}">
