@@ -64,7 +64,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def register_link(site: Path, name: str) -> str:
     """Where the letter's page links a person or place (tp:register-href), as seen from a folder below the site root."""
-    return parse(site / "documents" / f"{LETTER}.html").xpath(f"(//aside//a[normalize-space()='{name}'] | //main//a[@class='entity'][normalize-space()='{name}'])[1]/@href")[0]
+    return parse(site / "documents" / f"{LETTER}.html").xpath(f"(//aside//a[normalize-space()='{name}'])[1]/@href")[0]
 
 
 def test_time_overview_counts_per_month_and_links_each_bar_to_its_month_in_the_chronology(site: Path) -> None:
