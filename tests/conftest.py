@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 from typing import NoReturn
 
@@ -37,6 +38,12 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"skipped, but {REQUIRE_ALL_TESTS} is set (no test may be skipped): {reason}"
+
+
+def without_hash(address: str) -> str:
+    """An address into the site's assets/ without the hash of the file's bytes in its name (`../assets/site.css`; see
+    teipress/assets.py and tests/test_assets.py), for the tests of which files a page links."""
+    return re.sub(r"\.[0-9a-f]{12}(?=\.[^./]+$)", "", address)
 
 
 def shared_path(*parts: str) -> Path:

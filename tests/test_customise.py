@@ -14,11 +14,12 @@ import pymupdf
 import pytest
 from click.testing import CliRunner
 
+from teipress.assets import ASSETS_SOURCE, fingerprinted
 from teipress.build import BuildResult, build_edition
 from teipress.cli import cli
 from teipress.config import load_config
 
-from conftest import REPO
+from conftest import REPO, without_hash
 from test_build import LETTER, TELEGRAM, broken_links, copy_fixture, parse, visible_text
 
 BUILT_IN_MENU = [("Documents", "index.html"), ("Persons", "registers/persons.html"), ("Places", "registers/places.html"),
@@ -75,33 +76,32 @@ def test_css_logo_favicon_and_footer_reach_every_page_and_a_rebuild_keeps_them(t
     site = root / "output" / "html"
     for page, prefix in ((site / "index.html", ""), (site / "documents" / f"{LETTER}.html", "../"), (site / "registers" / "persons.html", "../")):
         head = parse(page)
-        assert head.xpath("//head/link[@rel='stylesheet']/@href") == [f"{prefix}assets/site.css", f"{prefix}assets/edition/edition.css"]
-        assert head.xpath("//head/link[@rel='icon']/@href") == [f"{prefix}assets/edition/favicon.svg"]
+        assert head.xpath("//head/link[@rel='stylesheet']/@href") == [prefix + fingerprinted("assets/site.css", (ASSETS_SOURCE / "site.css").read_bytes()),
+                                                                     prefix + fingerprinted("assets/edition/edition.css", (root / "look" / "edition.css").read_bytes())]
+        assert head.xpath("//head/link[@rel='icon']/@href") == [prefix + fingerprinted("assets/edition/favicon.svg", (root / "look" / "icon.svg").read_bytes())]
         assert head.xpath("//head/link[@rel='icon']/@type") == ["image/svg+xml"]
-        assert head.xpath("//header//p[@class='site-title']/a/img[@class='site-logo']/@src") == [f"{prefix}assets/edition/logo.png"]
+        assert head.xpath("//header//p[@class='site-title']/a/img[@class='site-logo']/@src") == [prefix + fingerprinted("assets/edition/logo.png", b"\x89PNG fixture")]
         assert head.xpath("//footer//p[@class='edition-footer']/text()") == ["Funded by <b>the Fixture Society</b>"]  # text, not markup
         assert not head.xpath("//footer//b")
-    assert (site / "assets" / "edition" / "edition.css").read_bytes() == (root / "look" / "edition.css").read_bytes()
-    assert (site / "assets" / "edition" / "logo.png").read_bytes() == b"\x89PNG fixture"
     assert broken_links(site) == []
 
     again = build_html(root)
     assert again.pages_written == [] and again.documents_rendered == []
-    assert parse(site / "index.html").xpath("//head/link[@rel='stylesheet']/@href") == ["assets/site.css", "assets/edition/edition.css"]
-    assert (site / "assets" / "edition" / "edition.css").read_bytes() == (root / "look" / "edition.css").read_bytes()
+    assert [without_hash(href) for href in parse(site / "index.html").xpath("//head/link[@rel='stylesheet']/@href")] == ["assets/site.css", "assets/edition/edition.css"]
 
-    # The edition's CSS changed: its copy follows (teipress's own site.css stays as shipped).
+    # The edition's CSS changed: the pages link its new copy (teipress's own site.css stays as shipped; test_assets.py: the old copy goes).
     (root / "look" / "edition.css").write_text(".site-header { background: #654321; }\n", encoding="utf-8")
     build_html(root)
-    assert (site / "assets" / "edition" / "edition.css").read_text(encoding="utf-8") == ".site-header { background: #654321; }\n"
-    assert "#654321" not in (site / "assets" / "site.css").read_text(encoding="utf-8")
+    [site_css, edition_css] = parse(site / "index.html").xpath("//head/link[@rel='stylesheet']/@href")
+    assert (site / edition_css).read_text(encoding="utf-8") == ".site-header { background: #654321; }\n"
+    assert (site / site_css).read_bytes() == (ASSETS_SOURCE / "site.css").read_bytes()
 
     # Settings removed: the pages lose the link, logo and footer, and the copies go.
     (root / "teipress.toml").write_text("", encoding="utf-8")
     build_html(root)
     home = parse(site / "index.html")
-    assert home.xpath("//head/link[@rel='stylesheet']/@href") == ["assets/site.css"]
-    assert home.xpath("//head/link[@rel='icon']/@href") == ["assets/favicon.svg"]
+    assert [without_hash(href) for href in home.xpath("//head/link[@rel='stylesheet']/@href")] == ["assets/site.css"]
+    assert [without_hash(href) for href in home.xpath("//head/link[@rel='icon']/@href")] == ["assets/favicon.svg"]
     assert not home.xpath("//img[@class='site-logo'] | //p[@class='edition-footer']")
     assert not (site / "assets" / "edition").exists() or list((site / "assets" / "edition").iterdir()) == []
 

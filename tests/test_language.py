@@ -19,7 +19,7 @@ from teipress.config import LANGUAGES, load_config
 from teipress.errors import ConfigError
 from teipress.resources import XSLT_DIR
 
-from conftest import FIXTURES
+from conftest import FIXTURES, without_hash
 
 EDITION = FIXTURES / "language" / "tei"
 MESSAGES = XSLT_DIR / "common" / "messages"
@@ -101,7 +101,7 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def script_messages(page: Path) -> dict[str, str]:
     """The words a page hands to site.js: the messages file it loads (assets/messages-{language}.js)."""
     root = html.parse(str(page)).getroot()
-    [source] = [src for src in root.xpath("//script/@src") if re.search(r"assets/messages-[a-z]+\.js$", src)]
+    [source] = [src for src in root.xpath("//script/@src") if re.search(r"assets/messages-[a-z]+\.[0-9a-f]{12}\.js$", src)]
     script = (page.parent / source).read_text(encoding="utf-8")
     prefix, suffix = "window.teipressMessages = ", ";\n"
     assert script.startswith(prefix) and script.endswith(suffix)
@@ -271,7 +271,7 @@ def test_site_script_reads_its_words_from_one_file_per_language(editions: dict[s
     # Every page loads the same file, before its other scripts, and holds no copy of the words (issue 11: they were 1.4 KB a page).
     for path in (site / "index.html", next((site / "documents").glob("*.html")), next((site / "registers" / "persons").glob("*.html"))):
         root = html.parse(str(path)).getroot()
-        scripts = [re.sub(r"^(\.\./)+", "", src) for src in root.xpath("//script/@src")]
+        scripts = [without_hash(re.sub(r"^(\.\./)+", "", src)) for src in root.xpath("//script/@src")]
         assert scripts[0] == "assets/messages-it.js" and scripts.count("assets/site.js") == 1, path
         assert root.xpath("//script[not(@src)][@type != 'application/ld+json' or not(@type)]") == [], path
 

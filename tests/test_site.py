@@ -10,6 +10,8 @@ from urllib.parse import urljoin
 import pytest
 from lxml import html as html_module
 
+from teipress.assets import ASSETS_SOURCE, fingerprinted
+
 from conftest import REPO, skip_missing
 from test_build import LETTER, TELEGRAM, broken_links, build, copy_fixture, html_pages, parse, text_nodes, visible_text
 
@@ -180,7 +182,7 @@ def test_pages_are_self_contained(site: Path) -> None:
         page = parse(path)
         remote = [u for u in page.xpath("//script/@src | //link[@rel='stylesheet']/@href | //img/@src") if re.match(r"(https?:)?//", u)]
         assert remote == [], path
-    css = (site / "assets" / "site.css").read_text(encoding="utf-8")
+    css = (site / fingerprinted("assets/site.css", (ASSETS_SOURCE / "site.css").read_bytes())).read_text(encoding="utf-8")
     assert "@import" not in css and "url(http" not in css and "@font-face" not in css
 
 

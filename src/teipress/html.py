@@ -33,6 +33,7 @@ from lxml import etree
 
 from . import __version__
 from .aggregates import MapUnits, PlanSheets, SitePage, write_aggregate_pages, write_registers
+from .assets import EDITION_ASSETS_DIR, SiteAssets, cached_bytes, fingerprinted, publish
 from .config import Config
 from .dts import Resource, ResourceJob, StaticDts, write_resource
 from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, own_entry_ids, referenced_ids
@@ -46,7 +47,6 @@ from .workers import WorkerPool
 from .xmlio import NS, XML_ID, element_column, parse_file, write_atomic, write_if_changed
 
 MANIFEST = Path(".teipress") / "manifest.json"
-ASSETS_SOURCE = XSLT_DIR / "html" / "assets"
 
 
 @dataclass
@@ -124,11 +124,6 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     edition_xml = etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b""
     custom = _customisation(config, edition)
     code_key = _digest(__version__.encode(), _stylesheets_digest().encode(), _folder_digest(config.xslt).encode())
-    settings = json.dumps([config.title, config.subtitle, config.base_url, config.language, pdf_linked, custom.params], sort_keys=True).encode()
-    # A document page sees only its own register subset (part of its facts_key), so its key leaves
-    # the full registers out; the aggregate pages (registers, chronology, home) show them all.
-    page_site_key = _digest(code_key.encode(), edition_xml, settings)
-    site_key = _digest(code_key.encode(), registers_xml, edition_xml, settings)
 
     documents = _documents(edition, result, staging)
     register_index = RegisterIndex(merged)
@@ -159,6 +154,22 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             document.facts_key = document.record["facts_key"]
             media.update(staging / copy for copy in document.record["copies"])
             result.problems.extend(Problem.from_dict(problem) for problem in document.record["problems"])
+
+        # The files every page links, under names that carry a hash of their bytes (assets.py), for every page's
+        # parameters: the scripts' words made again (by a worker, when the pool is up) only when the stylesheets changed.
+        messages_name = f"messages-{config.language}.js"
+        messages_key = _digest(code_key.encode(), messages_name.encode())
+        messages = cached_bytes(staging, manifest.get("messages"), messages_key)
+        if messages is None:
+            ((_, text),) = workers.map(_messages_task, [messages_name], [(messages_name, str(_stylesheet(config, "html/messages-script.xsl")), config.language)])
+            messages = text.encode("utf-8")
+        assets = SiteAssets.of({messages_name: messages})
+        custom.params["asset_urls"] = assets.parameter
+        settings = json.dumps([config.title, config.subtitle, config.base_url, config.language, pdf_linked, custom.params], sort_keys=True).encode()
+        # A document page sees only its own register subset (part of its facts_key), so its key leaves
+        # the full registers out; the aggregate pages (registers, chronology, home) show them all.
+        page_site_key = _digest(code_key.encode(), edition_xml, settings)
+        site_key = _digest(code_key.encode(), registers_xml, edition_xml, settings)
 
         ordered = _in_reading_order(documents)
         result.documents = [d.id for d in ordered]
@@ -235,11 +246,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                        edition, config, result.problems)
             _remove_orphans(staging, {d.id for d in documents}, media)
             _remove_all_but(staging / PAGES_DIR, {staging / page.path for page in custom.pages})
-            _remove_all_but(staging / CUSTOM_ASSETS_DIR, {staging / relative for _source, relative in custom.assets})
-
-            _copy_assets(staging)
-            for source, relative in custom.assets:
-                write_if_changed(staging / relative, source.read_bytes())
+            publish(staging, {**assets.files, **custom.assets})
 
             report("Writing the DTS API", 0, 1)
             dts.finish([d.id for d in ordered], edition.edition_file.tree if edition.edition_file else None,
@@ -255,6 +262,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         "documents": {d.id: {**d.record, "page_key": d.page_key} for d in ordered},
         "pages": new_pages,
         "facts_store": store.build,
+        "messages": [messages_key, assets.urls[messages_name]],
     })
     edition.catalogue().write(staging / SOURCE_CATALOGUE)
 
@@ -369,9 +377,7 @@ def _write_aggregates(staging: Path, store: FactsStore, edition_xml: bytes, regi
         store.keep("schema-guide", guide_key, guide)
     below = {"site_root": "../", "documents_base": "../documents/"}
     pages = [SitePage("search.html", str(_stylesheet(config, "html/search-page.xsl")), None, {"site_root": "", "documents_base": "documents/"}),
-             SitePage("guide.html", str(_stylesheet(config, "html/guide.xsl")), guide, {"site_root": "", "documents_base": "documents/"}),
-             # The scripts' words, one file every page loads (html/layout.xsl) rather than a copy in each page.
-             SitePage(f"assets/messages-{config.language}.js", str(_stylesheet(config, "html/messages-script.xsl")), None, {"site_root": "", "documents_base": "documents/"})]
+             SitePage("guide.html", str(_stylesheet(config, "html/guide.xsl")), guide, {"site_root": "", "documents_base": "documents/"})]
     # An edition's page made of one of its divisions reads edition.xml, a Markdown page its own HTML.
     pages += [SitePage(page.path, str(_stylesheet(config, "html/page.xsl")), (page.markdown or edition_xml).decode("utf-8"),
                        {**below, "page_title": page.title, "page_path": page.path, "page_current": page.current, "division": page.division})
@@ -474,16 +480,9 @@ def _attribute_column(element: etree._Element, attribute: str, source_lines: lis
     return found.start() + 2 if found else column
 
 
-def _copy_assets(staging: Path) -> None:
-    for asset in sorted(ASSETS_SOURCE.iterdir()):
-        if asset.is_file():
-            write_atomic(staging / "assets" / asset.name, asset.read_bytes())
-
-
 # --- customising without forking (teipress.toml css, logo, favicon, footer, nav, pages, xslt) ----------
 
 PAGES_DIR = "pages"
-CUSTOM_ASSETS_DIR = "assets/edition"
 
 
 @dataclass(frozen=True)
@@ -499,9 +498,10 @@ class _ExtraPage:
 
 @dataclass
 class _Customisation:
-    """The edition's own files copied into the site (source, path in the site), its extra pages and the layout's parameters."""
+    """The edition's own files copied into the site (path in the site, under a hash of its bytes → bytes), its extra
+    pages and the layout's parameters."""
 
-    assets: list[tuple[Path, str]] = field(default_factory=list)
+    assets: dict[str, bytes] = field(default_factory=dict)
     pages: list[_ExtraPage] = field(default_factory=list)
     params: dict[str, str] = field(default_factory=dict)
 
@@ -510,10 +510,16 @@ def _customisation(config: Config, edition: Edition) -> _Customisation:
     """What teipress.toml's css, logo, favicon, footer, nav and pages make of the site (layout.xsl's parameters)."""
     custom = _Customisation()
     for key, source in (("css", config.css), ("logo", config.logo), ("favicon", config.favicon)):
-        # Fixed names: the edition's own files never meet teipress's assets or each other.
-        relative = f"{CUSTOM_ASSETS_DIR}/{'edition' if key == 'css' else key}{source.suffix.lower()}" if source else ""
+        # Fixed names: the edition's own files never meet teipress's assets or each other. The hash in the name
+        # (assets.py) makes every page link the new file, rendered again, when the editors changed it.
+        relative = ""
         if source:
-            custom.assets.append((source, relative))
+            try:
+                data = source.read_bytes()
+            except OSError as error:
+                raise ConfigError(f"`{key}`: cannot read {source}: {error.strerror or error}") from error
+            relative = fingerprinted(f"{EDITION_ASSETS_DIR}/{'edition' if key == 'css' else key}{source.suffix.lower()}", data)
+            custom.assets[relative] = data
         custom.params[f"edition_{key}"] = relative
     custom.params["edition_footer"] = config.footer
     names: set[str] = set()
@@ -726,6 +732,14 @@ def _page_task(document_id: str, path: str, xinclude_root: str, params: dict[str
     html = sheets.transform(_worker_state["setup"].document_stylesheet, document, registers=to_xdm(registers), edition=_worker_state["edition"], site_root="../", **params)  # type: ignore[attr-defined]
     write_atomic(Path(out_path), html)
     return write_resource(document_id, tree, data, document, dts_job, sheets) if dts_job else None  # type: ignore[arg-type]
+
+
+def _messages_task(name: str, stylesheet: str, language: str) -> str:
+    """The scripts' words in the interface language (html/messages-script.xsl, which reads only the message catalogue);
+    `name`, the file's, names the task in an error."""
+    from .saxon import to_xdm
+
+    return _worker_state["sheets"].transform(stylesheet, to_xdm("<messages/>"), language=language)  # type: ignore[attr-defined, no-any-return]
 
 
 def _dts_task(document_id: str, path: str, xinclude_root: str, dts_job: ResourceJob) -> Resource:

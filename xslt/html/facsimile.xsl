@@ -24,8 +24,8 @@
   <!-- The viewer's scripts, in the page's head. -->
   <xsl:template name="tp:facsimile-scripts">
     <xsl:if test="$facsimile-manifest">
-      <script src="{$site-root}assets/openseadragon.min.js" defer="defer"></script>
-      <script src="{$site-root}assets/facsimile.js" defer="defer"></script>
+      <script src="{tp:asset('openseadragon.min.js')}" defer="defer"></script>
+      <script src="{tp:asset('facsimile.js')}" defer="defer"></script>
     </xsl:if>
   </xsl:template>
 
@@ -66,7 +66,7 @@
       <p class="credits">
         <xsl:call-template name="tp:message-around">
           <xsl:with-param name="message" select="tp:message('footer.credits')"/>
-          <xsl:with-param name="inserted" as="element()"><a href="{$site-root}assets/openseadragon-LICENSE.txt">{tp:message('footer.credits-viewer')}</a></xsl:with-param>
+          <xsl:with-param name="inserted" as="element()"><a href="{tp:asset('openseadragon-LICENSE.txt')}">{tp:message('footer.credits-viewer')}</a></xsl:with-param>
         </xsl:call-template>
       </p>
     </xsl:if>

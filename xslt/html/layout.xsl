@@ -67,11 +67,25 @@
   <!-- Where the site is published ("https://edition.example.org/"), for permalinks; may be empty. -->
   <xsl:param name="base-url" as="xs:string" select="''"/>
   <!-- The edition's own look (teipress.toml `css`, `logo`, `favicon`, `footer`): addresses relative to the
-       site root of the copies teipress made in assets/edition/, and the footer's text; empty when unset. -->
+       site root of the copies teipress made in assets/edition/ (names with a hash of their bytes, as tp:asset's),
+       and the footer's text; empty when unset. -->
   <xsl:param name="edition-css" as="xs:string" select="''"/>
   <xsl:param name="edition-logo" as="xs:string" select="''"/>
   <xsl:param name="edition-favicon" as="xs:string" select="''"/>
   <xsl:param name="edition-footer" as="xs:string" select="''"/>
+  <!-- teipress's files in assets/ that the pages link, as JSON: {"site.css": "assets/site.3f2a9c1e04b7.css", …},
+       each file's name mapped to its address relative to the site root, a name that carries a hash of its bytes
+       (teipress/assets.py), so that no browser or proxy pairs a page with a file it kept from an earlier build. -->
+  <xsl:param name="asset-urls" as="xs:string" select="'{}'"/>
+  <xsl:variable name="tp:asset-urls" as="map(*)" select="parse-json($asset-urls)"/>
+
+  <!-- The address of teipress's file $name (site.css, messages-en.js …) from this page: the name the build
+       published it under; outside a build (no $asset-urls), the file's own name in assets/. -->
+  <xsl:function name="tp:asset" as="xs:string">
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:sequence select="$site-root || ($tp:asset-urls($name), 'assets/' || $name)[1]"/>
+  </xsl:function>
+
   <!-- The menu's extra entries after teipress's own, as JSON: [{"label": …, "href": …, "current": …}], first the
        extra pages (teipress.toml `pages`, href relative to the site root), then `nav` (relative or http(s)). -->
   <xsl:param name="extra-menu" as="xs:string" select="'[]'"/>
@@ -115,10 +129,10 @@
             <link rel="icon" href="{$site-root}{$edition-favicon}" type="{tp:image-type($edition-favicon)}"/>
           </xsl:when>
           <xsl:otherwise>
-            <link rel="icon" href="{$site-root}assets/favicon.svg" type="image/svg+xml"/>
+            <link rel="icon" href="{tp:asset('favicon.svg')}" type="image/svg+xml"/>
           </xsl:otherwise>
         </xsl:choose>
-        <link rel="stylesheet" href="{$site-root}assets/site.css"/>
+        <link rel="stylesheet" href="{tp:asset('site.css')}"/>
         <!-- The edition's own rules come after teipress's, so that they win at equal specificity. -->
         <xsl:if test="$edition-css">
           <link rel="stylesheet" href="{$site-root}{$edition-css}"/>
@@ -126,12 +140,12 @@
         <!-- The words of the scripts (site.js: popovers, buttons, search; facsimile.js) in the interface language:
              one file for every page (html/messages-script.xsl), cached by the browser, run before the scripts of
              $head and site.js (deferred scripts run in order). -->
-        <script src="{$site-root}assets/messages-{$language}.js" defer="defer"></script>
+        <script src="{tp:asset('messages-' || $language || '.js')}" defer="defer"></script>
         <xsl:sequence select="$head"/>
         <xsl:if test="exists($json-ld)">
           <script type="application/ld+json">{tp:script-json($json-ld)}</script>
         </xsl:if>
-        <script src="{$site-root}assets/site.js" defer="defer"></script>
+        <script src="{tp:asset('site.js')}" defer="defer"></script>
       </head>
       <body class="page-{$current}">
         <a class="skip-link" href="#main">{tp:message('nav.skip')}</a>

@@ -3,7 +3,8 @@
   assets/messages-{language}.js: the words of the site's scripts (the message catalogue's js.* entries in
   the interface language, and its view.* and legend.* entries for the reading toolbar), one file the browser caches for every page instead of a copy in each page.
   layout.xsl loads it before site.js; site.js and facsimile.js read window.teipressMessages.
-  Source: any (it reads only the catalogue); written once per build as one of the site's pages (html.py).
+  Source: any (it reads only the catalogue); made when the stylesheets changed and published like teipress's own
+  files, under a name with a hash of its bytes (html.py, assets.py).
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"

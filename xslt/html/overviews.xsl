@@ -39,7 +39,7 @@
       <xsl:with-param name="path" select="$path"/>
       <xsl:with-param name="description" select="$lead"/>
       <xsl:with-param name="head" as="node()*">
-        <link rel="stylesheet" href="{$site-root}assets/overviews.css"/>
+        <link rel="stylesheet" href="{tp:asset('overviews.css')}"/>
         <xsl:sequence select="$head"/>
       </xsl:with-param>
       <xsl:with-param name="content" as="node()*">
@@ -67,10 +67,10 @@
   <!-- Leaflet and the map script, for the head of a page with a map; $data: the script of its places (a map of many), run before map.js. -->
   <xsl:template name="tp:map-head">
     <xsl:param name="data" as="xs:string?" select="()"/>
-    <link rel="stylesheet" href="{$site-root}assets/leaflet.css"/>
-    <script src="{$site-root}assets/leaflet.js" defer="defer"></script>
+    <link rel="stylesheet" href="{tp:asset('leaflet.css')}"/>
+    <script src="{tp:asset('leaflet.js')}" defer="defer"></script>
     <xsl:for-each select="$data"><script src="{.}" defer="defer"></script></xsl:for-each>
-    <script src="{$site-root}assets/map.js" defer="defer"></script>
+    <script src="{tp:asset('map.js')}" defer="defer"></script>
   </xsl:template>
 
   <!-- A map of $places (maps with id, name, lat, lon, href, count, detail), or of the places a script sets under the
@@ -95,7 +95,7 @@
     <figcaption class="map-credits">
       <xsl:call-template name="tp:message-around">
         <xsl:with-param name="message" select="tp:message('map.credits')"/>
-        <xsl:with-param name="inserted" as="element()"><a href="{$site-root}assets/leaflet-LICENSE.txt">{tp:message('map.leaflet')}</a></xsl:with-param>
+        <xsl:with-param name="inserted" as="element()"><a href="{tp:asset('leaflet-LICENSE.txt')}">{tp:message('map.leaflet')}</a></xsl:with-param>
       </xsl:call-template>
       <xsl:if test="$map-attribution">{' ' || tp:message('map.tiles', $map-attribution)}</xsl:if>
     </figcaption>
