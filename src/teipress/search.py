@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .errors import TransformError
 from .workers import parent_death_signal
-from .xmlio import write_atomic
+from .xmlio import write_atomic, write_if_changed
 
 BUNDLE = "pagefind"
 CHUNKS_DIR = "pagefind-chunks"
@@ -106,7 +106,8 @@ def build_search_index(site: Path, pages: Mapping[str, str], *, language: str = 
     for folder in sorted((site / CHUNKS_DIR).iterdir()) if (site / CHUNKS_DIR).is_dir() else ():
         if not (folder.name.isdigit() and 0 < int(folder.name) < count):
             shutil.rmtree(folder) if folder.is_dir() else folder.unlink()
-    write_atomic(site / BUNDLE / CHUNK_LIST, json.dumps({"chunks": [f"{chunk_folder(n)}/" for n in range(1, count)]}))
+    # Written only when it changed: a rebuild that changed nothing leaves every published file as it was.
+    write_if_changed(site / BUNDLE / CHUNK_LIST, json.dumps({"chunks": [f"{chunk_folder(n)}/" for n in range(1, count)]}))
     write_atomic(site / STATE, json.dumps({"settings": settings, "keys": keys}))
     return result
 
