@@ -1,8 +1,7 @@
 """The files every page of the site links (`assets/`), each published under a name that carries a hash of its bytes.
 
-`assets/site.css` is published as `assets/site.3f2a9c1e04b7.css`, `assets/edition/edition.css` as
-`assets/edition/edition.5d0e…css`: after an upgrade of teipress or a change of the edition's stylesheet,
-a page links a file of another name, so no browser or proxy that kept the old file can pair it with
+`assets/site.css` is published as `assets/site.3f2a9c1e04b7.css`: after an upgrade of teipress, a page
+links a file of another name, so no browser or proxy that kept the old file can pair it with
 the new page (a new site.js with an old messages file showed the toolbar's raw keys). The hash is in
 the file's name, not in a query string (`site.css?v=…`), which some proxies and CDNs leave out of their
 cache key. The names are worked out once per build (`SiteAssets`) and reach the stylesheets as one
@@ -10,7 +9,9 @@ parameter, `$asset-urls` (html/layout.xsl's `tp:asset`); a page's key covers it,
 again when a file it links changed, and only then. The files the build does not publish this time
 (an older hash, the unhashed names of earlier builds) leave `assets/` and `assets/edition/`.
 
-What a script fetches by a name it makes itself keeps its name: the popovers' data
+The edition's own files (teipress.toml `css`, `logo`, `favicon`, in `assets/edition/`) keep fixed names:
+editors change them often, and a new name would render every page again where copying the file is enough.
+What a script fetches by a name it makes itself keeps its name too: the popovers' data
 (`assets/entries/{file}.js`, written with the register pages), the map's places
 (`overviews/places-map.js`) and Pagefind's bundle (`pagefind/`, which Pagefind names). The files
 the assets link with relative URLs inside them (Leaflet's images, none of them shipped) would keep

@@ -33,7 +33,7 @@ from lxml import etree
 
 from . import __version__
 from .aggregates import MapUnits, PlanSheets, SitePage, write_aggregate_pages, write_registers
-from .assets import EDITION_ASSETS_DIR, SiteAssets, cached_bytes, fingerprinted, publish
+from .assets import EDITION_ASSETS_DIR, SiteAssets, cached_bytes, publish
 from .config import Config
 from .dts import Resource, ResourceJob, StaticDts, write_resource
 from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, own_entry_ids, referenced_ids
@@ -498,8 +498,8 @@ class _ExtraPage:
 
 @dataclass
 class _Customisation:
-    """The edition's own files copied into the site (path in the site, under a hash of its bytes → bytes), its extra
-    pages and the layout's parameters."""
+    """The edition's own files copied into the site (path in the site → bytes), its extra pages and the layout's
+    parameters."""
 
     assets: dict[str, bytes] = field(default_factory=dict)
     pages: list[_ExtraPage] = field(default_factory=list)
@@ -510,15 +510,16 @@ def _customisation(config: Config, edition: Edition) -> _Customisation:
     """What teipress.toml's css, logo, favicon, footer, nav and pages make of the site (layout.xsl's parameters)."""
     custom = _Customisation()
     for key, source in (("css", config.css), ("logo", config.logo), ("favicon", config.favicon)):
-        # Fixed names: the edition's own files never meet teipress's assets or each other. The hash in the name
-        # (assets.py) makes every page link the new file, rendered again, when the editors changed it.
+        # Fixed names, without a hash (unlike teipress's own files, assets.py): editors change their stylesheet
+        # often, watching the site, and a new name would render every page again (minutes on a real edition) where
+        # copying the file is enough. Fixed names never meet teipress's assets or each other.
         relative = ""
         if source:
             try:
                 data = source.read_bytes()
             except OSError as error:
                 raise ConfigError(f"`{key}`: cannot read {source}: {error.strerror or error}") from error
-            relative = fingerprinted(f"{EDITION_ASSETS_DIR}/{'edition' if key == 'css' else key}{source.suffix.lower()}", data)
+            relative = f"{EDITION_ASSETS_DIR}/{'edition' if key == 'css' else key}{source.suffix.lower()}"
             custom.assets[relative] = data
         custom.params[f"edition_{key}"] = relative
     custom.params["edition_footer"] = config.footer
