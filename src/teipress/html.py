@@ -151,7 +151,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 document.record = old
         stale = [d for d in documents if not d.record]
         arguments = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), old_documents.get(d.id, {}).get("facts_key", ""),
-                      str(staging), str(edition.source)) for d in stale]
+                      str(staging), str(edition.source), [state.path for state in d.source.record.states[1:]]) for d in stale]
         for done, (document, record) in enumerate(workers.map(_facts_task, stale, arguments, [_source_size(d) for d in stale]), start=1):
             document.record = record
             report("Reading documents", done, len(stale))
@@ -666,28 +666,32 @@ def _read_document(path: str, xinclude_root: str, included: set[Path] | None = N
     return tree, etree.tostring(tree, encoding="utf-8"), refs, setup.register_index.subset_of(refs)
 
 
-def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str, staging: str, source_root: str) -> dict[str, Any]:
+def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str, staging: str, source_root: str,
+                expected_parts: Sequence[str] = ()) -> dict[str, Any]:
     """A document's facts, transformed anew unless the cached ones have its key; its source and images copied.
 
-    Returns its record for the manifest: the facts key, the summary's attributes, the correspondents on either
-    side, the ids it points to and its register subset's digest, whether it has page images, its images' states
-    and copies in the site (relative to it), and the problems met copying them.
+    `expected_parts` are the files the document included when the edition was read (resolved paths, as load_edition's
+    record of it lists them). Returns its record for the manifest: the states of its file and parts it was made from,
+    the facts key, the summary's attributes, the correspondents on either side, the ids it points to and its register
+    subset's digest, whether it has page images, its images' states and copies in the site (relative to it), and the
+    problems met copying them.
     """
     from .saxon import to_xdm
 
     setup: _WorkerSetup = _worker_state["setup"]  # type: ignore[assignment]
-    # The bytes the record is made from (the file's taken before it is read, as load_edition does), so that a later
-    # build that parses the file again (a register, a build with validation) knows it unchanged without reading it here.
+    # The bytes the record is made from, so that a later build that parses the file again (a register, a build with
+    # validation) knows it unchanged without reading it here. Every state is taken before the file is read: a file
+    # changed between its state and its reading is recorded with its older bytes and read again by the next build, where
+    # a state taken after the reading could record newer bytes than the facts were made from, and keep them stale.
     try:
-        own_state: FileState | None = FileState.of(Path(path))
+        states_before: list[FileState] | None = [FileState.of(Path(path)), *(FileState.of(Path(part)) for part in expected_parts)]
     except OSError:
-        own_state = None  # parse_file reports why it cannot be read
+        states_before = None  # parse_file reports why it cannot be read; no later build takes the file for unchanged
     parts: set[Path] = set()
     tree, data, refs, registers = _read_document(path, xinclude_root, parts)
-    try:
-        sources = [[state.path, state.sha256] for state in (own_state, *(FileState.of(part) for part in sorted(parts)))] if own_state else []
-    except OSError:
-        sources = []  # a part gone while being read: no later build takes the file for unchanged
+    # A part the document did not include when the edition was read has no state from before its reading: none is recorded.
+    parts_as_expected = {str(part) for part in parts} == set(expected_parts)
+    sources = [[state.path, state.sha256] for state in states_before] if states_before and parts_as_expected else []
     key = _digest(setup.code_key.encode(), registers, data)
     facts_path = Path(staging) / FACTS_DIR / f"{document_id}.xml"
     if key == cached_key and facts_path.is_file():
