@@ -723,6 +723,50 @@ def test_a_folder_removed_by_hand_from_the_site_is_written_again(tmp_path: Path)
     assert site_files(site) == site_files(tmp_path / "clean" / "html")
 
 
+def test_pages_and_copies_removed_by_hand_are_written_again(tmp_path: Path) -> None:
+    """A rebuild knows which document pages, facts, source copies, register pages and popover scripts the previous build
+    left from a directory read of their folders: a file removed by hand from one of them (the folder's other files
+    kept) is written again, as a build from nothing writes it."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    build(source, tmp_path / "out")  # a site started from the mirror, as every later one is
+    site = tmp_path / "out" / "html"
+    entry_page = sorted((site / "registers" / "persons").glob("*.html"))[0]
+    popover = sorted((site / "assets" / "entries").glob("*.js"))[0]
+    removed = [site / "documents" / f"{TELEGRAM}.html", site / "tei" / f"{LETTER}.xml", site / ".teipress" / "facts" / f"{TELEGRAM}.xml",
+               entry_page, popover]
+    for path in removed:
+        path.unlink()
+    again = build(source, tmp_path / "out")
+    assert again.documents_rendered == [TELEGRAM]
+    assert [path.is_file() for path in removed] == [True] * len(removed)
+    build(source, tmp_path / "clean")
+    rebuilt, clean = site_files(site), site_files(tmp_path / "clean" / "html")
+    assert [name for name in sorted(set(rebuilt) | set(clean)) if rebuilt.get(name) != clean.get(name)] == []
+
+
+def test_the_overviews_are_counted_again_only_when_what_they_read_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pairs of correspondents and the places the overviews' tables list are counted from every document's
+    overview summary: a rebuild after a change of a letter's text only takes the counts the store keeps, one that moves
+    its date counts again."""
+    from teipress import aggregates
+
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    counted: list[tuple[int, int]] = []
+    overview_counts = aggregates._overview_counts
+    monkeypatch.setattr(aggregates, "_overview_counts", lambda *args: counted.append(overview_counts(*args)) or counted[-1])
+    letter = source / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
+    assert build(source, tmp_path / "out").documents_rendered == [LETTER]
+    assert counted == []
+    letter.write_text(letter.read_text(encoding="utf-8").replace("1950-03-04", "1951-03-04"), encoding="utf-8")
+    build(source, tmp_path / "out")
+    assert len(counted) == 1
+    build(source, tmp_path / "clean")
+    assert site_files(tmp_path / "out" / "html") == site_files(tmp_path / "clean" / "html")
+
+
 def test_folders_of_killed_builds_are_removed(tmp_path: Path) -> None:
     abandoned = tmp_path / "out" / ".html.building-999999999"  # no process has this id
     (abandoned / "documents").mkdir(parents=True)
