@@ -383,6 +383,40 @@ def test_a_changed_xincluded_part_renders_its_document_again(tmp_path: Path) -> 
     assert "plum jam" in visible_text(page)
 
 
+def test_a_part_changed_while_its_document_is_read_is_read_again_by_the_next_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record of a document keeps the states of its file and parts as they were before the build read them: a part
+    changed between the reading and the record is recorded with its older bytes, so the next build reads the document
+    again and its facts and page hold the new text (a state taken after the reading would vouch for facts made from
+    bytes it never saw)."""
+    source = copy_fixture(tmp_path)
+    letter = source / f"{LETTER}.xml"
+    text = letter.read_text(encoding="utf-8")
+    start, end = text.index("<body>") + len("<body>"), text.index("</body>")
+    (source / "parts").mkdir()
+    part = source / "parts" / "body.xml"
+    part.write_text(f'<div xmlns="http://www.tei-c.org/ns/1.0">{text[start:end]}</div>', encoding="utf-8")
+    letter.write_text(text[:start].replace("<TEI ", '<TEI xmlns:xi="http://www.w3.org/2001/XInclude" ', 1)
+                      + '<xi:include href="parts/body.xml"/>' + text[end:], encoding="utf-8")
+    build(source, tmp_path / "out")
+    letter.write_text(letter.read_text(encoding="utf-8").replace("<TEI ", "<TEI n=\"changed\" ", 1), encoding="utf-8")
+    read_document = site_writer._read_document
+
+    def read_then_change_the_part(path: str, xinclude_root: str, included: set[Path] | None = None):  # type: ignore[no-untyped-def]
+        read = read_document(path, xinclude_root, included)
+        if included is not None and "quince marmalade" in part.read_text(encoding="utf-8"):  # the facts' reading, once
+            part.write_text(part.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
+        return read
+
+    monkeypatch.setattr(site_writer, "_read_document", read_then_change_the_part)
+    assert build(source, tmp_path / "out").documents_rendered == [LETTER]
+    monkeypatch.setattr(site_writer, "_read_document", read_document)
+    again = build(source, tmp_path / "out")
+    assert (again.documents_rendered, again.documents_reused) == ([LETTER], [TELEGRAM])
+    build(source, tmp_path / "clean")
+    rebuilt, clean = site_files(tmp_path / "out" / "html"), site_files(tmp_path / "clean" / "html")
+    assert [name for name in sorted(set(rebuilt) | set(clean)) if rebuilt.get(name) != clean.get(name)] == []
+
+
 def test_a_changed_entity_file_renders_its_document_again(tmp_path: Path) -> None:
     """A DTD's entities are part of a document's text: the rebuild must see a change of the file that defines them."""
     source = copy_fixture(tmp_path)
@@ -689,6 +723,50 @@ def test_a_folder_removed_by_hand_from_the_site_is_written_again(tmp_path: Path)
     build(source, tmp_path / "out")
     build(source, tmp_path / "clean")
     assert site_files(site) == site_files(tmp_path / "clean" / "html")
+
+
+def test_pages_and_copies_removed_by_hand_are_written_again(tmp_path: Path) -> None:
+    """A rebuild knows which document pages, facts, source copies, register pages and popover scripts the previous build
+    left from a directory read of their folders: a file removed by hand from one of them (the folder's other files
+    kept) is written again, as a build from nothing writes it."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    build(source, tmp_path / "out")  # a site started from the mirror, as every later one is
+    site = tmp_path / "out" / "html"
+    entry_page = sorted((site / "registers" / "persons").glob("*.html"))[0]
+    popover = sorted((site / "assets" / "entries").glob("*.js"))[0]
+    removed = [site / "documents" / f"{TELEGRAM}.html", site / "tei" / f"{LETTER}.xml", site / ".teipress" / "facts" / f"{TELEGRAM}.xml",
+               entry_page, popover]
+    for path in removed:
+        path.unlink()
+    again = build(source, tmp_path / "out")
+    assert again.documents_rendered == [TELEGRAM]
+    assert [path.is_file() for path in removed] == [True] * len(removed)
+    build(source, tmp_path / "clean")
+    rebuilt, clean = site_files(site), site_files(tmp_path / "clean" / "html")
+    assert [name for name in sorted(set(rebuilt) | set(clean)) if rebuilt.get(name) != clean.get(name)] == []
+
+
+def test_the_overviews_are_counted_again_only_when_what_they_read_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pairs of correspondents and the places the overviews' tables list are counted from every document's
+    overview summary: a rebuild after a change of a letter's text only takes the counts the store keeps, one that moves
+    its date counts again."""
+    from teipress import aggregates
+
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    counted: list[tuple[int, int]] = []
+    overview_counts = aggregates._overview_counts
+    monkeypatch.setattr(aggregates, "_overview_counts", lambda *args: counted.append(overview_counts(*args)) or counted[-1])
+    letter = source / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
+    assert build(source, tmp_path / "out").documents_rendered == [LETTER]
+    assert counted == []
+    letter.write_text(letter.read_text(encoding="utf-8").replace("1950-03-04", "1951-03-04"), encoding="utf-8")
+    build(source, tmp_path / "out")
+    assert len(counted) == 1
+    build(source, tmp_path / "clean")
+    assert site_files(tmp_path / "out" / "html") == site_files(tmp_path / "clean" / "html")
 
 
 def test_folders_of_killed_builds_are_removed(tmp_path: Path) -> None:

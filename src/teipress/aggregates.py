@@ -128,19 +128,22 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
     language = params.get("language", "en")
     plan_key = _digest_of([site_key, plan_sheet, language])
     cached = store.cached("register-plan", plan_key)
-    plan = [PlannedEntry(*entry) for entry in cached] if isinstance(cached, list) else register_plan(registers_xml, plan_sheet, language, plans)
-    store.keep("register-plan", plan_key, [list(vars(entry).values()) for entry in plan])
+    if isinstance(cached, list):
+        plan = [PlannedEntry(*entry) for entry in cached]
+    else:
+        plan = register_plan(registers_xml, plan_sheet, language, plans)
+        store.keep("register-plan", plan_key, [list(vars(entry).values()) for entry in plan])
     # With the same stylesheets, registers and settings as the pages in the site were made with, only the entries that
     # changed documents name can have other pages.
     only = affected if store.meta("register-pages") == site_key else None
     kept: set[str] = set()  # relative paths: Path objects for every page of thousands of entries cost more than their checks
-    site = str(staging)
+    # The pages the previous build left, from one directory read per folder rather than a stat of each of thousands.
+    present = _files_below(staging, [*(f"registers/{page}" for page in REGISTER_PAGES.values()), ENTRY_DATA_DIR]) if only is not None else set()
 
     def keep(relative: str) -> bool:
         """Keep a page that no change concerns, as the previous build left it (False: it did not leave it)."""
         key = old_pages.get(relative)
-        # os.path, not pathlib: this runs for every page of every register entry
-        if key is None or not os.path.isfile(os.path.join(site, relative)):
+        if key is None or relative not in present:
             return False
         new_pages[relative] = key
         kept.add(relative)
@@ -323,13 +326,23 @@ def _remove_stale(staging: Path, kept: set[str]) -> None:
             os.unlink(path)
 
 
-def _names_in(folder: Path, suffix: str) -> list[str]:
-    """The names in `folder` (none when there is no such folder) that end with `suffix`."""
+def _files_below(staging: Path, folders: Iterable[str]) -> set[str]:
+    """The files (relative paths, as a page's `relative`) directly in each of `folders` of the site."""
+    return {f"{folder}/{entry.name}" for folder in folders for entry in _entries(staging / folder) if entry.is_file()}
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of `folder`; none when there is no such folder."""
     try:
         with os.scandir(folder) as entries:
-            return [entry.name for entry in entries if entry.name.endswith(suffix)]
+            return list(entries)
     except (FileNotFoundError, NotADirectoryError):
         return []
+
+
+def _names_in(folder: Path, suffix: str) -> list[str]:
+    """The names in `folder` (none when there is no such folder) that end with `suffix`."""
+    return [entry.name for entry in _entries(folder) if entry.name.endswith(suffix)]
 
 
 
@@ -417,8 +430,11 @@ def write_aggregate_pages(staging: Path, store: FactsStore, registers_xml: bytes
         # The site key covers the registers and the stylesheets.
         plan_key = _digest_of([site_key, plan_sheet])
         cached = store.cached("chronology-events", plan_key)
-        event_years = {year: count for year, count in cached} if isinstance(cached, list) else chronology_events(registers_xml, plan_sheet, plans)
-        store.keep("chronology-events", plan_key, list(event_years.items()))
+        if isinstance(cached, list):
+            event_years = {year: count for year, count in cached}
+        else:
+            event_years = chronology_events(registers_xml, plan_sheet, plans)
+            store.keep("chronology-events", plan_key, list(event_years.items()))
         units = _aggregate_units(store, Path(folder), home_source, event_years, registers_xml, other_pages, site_key, params, stylesheet)
         # One page a task: a few pages, some large (the overviews read every document's summary).
         written = _render_units(staging, iter(units), site_key, map_units, old_pages, new_pages, kept, 1)
@@ -478,7 +494,14 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
     overview_digest = overview.close()
     # The tables of pairs and of places grow with the edition: their further pages are units of their own, and the
     # stylesheets' bars link the pages counted here; the map's places are a script of their own.
-    pairs, places = _overview_counts(overview.path, registers_xml, store, site_key)
+    # Counted again only when what the overviews read changed (a letter's text alone leaves it as it was).
+    counts_key = _digest_of([site_key, overview_digest])
+    cached = store.cached("overview-counts", counts_key)
+    if isinstance(cached, list):
+        pairs, places = cached
+    else:
+        pairs, places = _overview_counts(overview.path, registers_xml, store, site_key)
+        store.keep("overview-counts", counts_key, [pairs, places])
     pair_pages, place_pages = _pages(pairs, PAIRS_PER_PAGE), _pages(places, PLACES_PER_PAGE)
     overview_params = {**below, "chronology_by_year": split, "pairs_per_page": PAIRS_PER_PAGE, "places_per_page": PLACES_PER_PAGE,
                        "pair_pages": pair_pages, "place_pages": place_pages}

@@ -140,13 +140,15 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         # source and images copied (written only when their bytes differ, so that a changed image or a deleted
         # folder is put right although the page itself is reused). A document whose source, images and register
         # subset are as the previous build left them keeps its record without being read at all.
+        # The facts and sources the previous build left, from one directory read each rather than a stat per document.
+        present = _files_in(staging, (FACTS_DIR.as_posix(), "tei"))
         for document in documents:
             old = old_documents.get(document.id, {})
-            if same_code and _still_current(document, old, staging, register_index if registers_changed else None):
+            if same_code and _still_current(document, old, staging, present, register_index if registers_changed else None):
                 document.record = old
         stale = [d for d in documents if not d.record]
         arguments = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), old_documents.get(d.id, {}).get("facts_key", ""),
-                      str(staging), str(edition.source)) for d in stale]
+                      str(staging), str(edition.source), [state.path for state in d.source.record.states[1:]]) for d in stale]
         for done, (document, record) in enumerate(workers.map(_facts_task, stale, arguments, [_source_size(d) for d in stale]), start=1):
             document.record = record
             report("Reading documents", done, len(stale))
@@ -179,6 +181,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         dts = StaticDts(staging, config.base_url)
         dts_jobs = {d.id: dts.job(d.id, d.facts_key) for d in ordered}
         to_render = []
+        pages_present = _files_in(staging, ("documents",))
         for index, document in enumerate(ordered):
             document.pages = page_images(document.source, edition.source) if document.record["facsimile"] else []
             neighbours = [_title_of(ordered[i]) if 0 <= i < len(ordered) else ("", "") for i in (index - 1, index + 1)]
@@ -202,7 +205,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             }
             document.page_key = _digest(document.facts_key.encode(), page_site_key.encode(), json.dumps(params, sort_keys=True).encode())
             page = staging / "documents" / f"{document.id}.html"
-            if old_documents.get(document.id, {}).get("page_key") == document.page_key and page.is_file():
+            if old_documents.get(document.id, {}).get("page_key") == document.page_key and f"documents/{document.id}.html" in pages_present:
                 result.documents_reused.append(document.id)
                 continue
             to_render.append((document, params, page))
@@ -267,11 +270,12 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     edition.catalogue().write(staging / SOURCE_CATALOGUE)
 
 
-def _still_current(document: _Document, old: dict[str, Any], staging: Path, register_index: RegisterIndex | None) -> bool:
+def _still_current(document: _Document, old: dict[str, Any], staging: Path, present: set[str], register_index: RegisterIndex | None) -> bool:
     """Whether the previous build's record of a document holds: its source and everything it includes unchanged
     (SourceFile.unchanged; for a file parsed again, a register or any file of a build with validation, the same
-    bytes as the record was made from), its images and the copies in the site as they were, its facts in the cache,
-    and, when the registers changed (`register_index` given), the entries it names as they were."""
+    bytes as the record was made from), its images and the copies in the site as they were, its facts in the cache
+    and its source's copy in the site (`present`: `_files_in` of both folders), and, when the registers changed
+    (`register_index` given), the entries it names as they were."""
     if not old or old.get("path") != document.source.resolved:
         return False
     if not document.source.unchanged and (not document.source.record.states or old.get("sources") != _sources_read(document.source)):
@@ -279,12 +283,24 @@ def _still_current(document: _Document, old: dict[str, Any], staging: Path, regi
     try:
         if register_index is not None and _digest(register_index.subset_of(old["refs"])) != old["subset"]:
             return False
-        if not document.facts_path.is_file() or not (staging / "tei" / f"{document.id}.xml").is_file():
+        if f"{FACTS_DIR.as_posix()}/{document.id}.xml" not in present or f"tei/{document.id}.xml" not in present:
             return False
         images_hold = all((FileState(**image).now() is not None) if "sha256" in image else not Path(image["path"]).is_file() for image in old["images"])
         return images_hold and all((staging / copy).is_file() for copy in old["copies"])
     except (KeyError, TypeError):
         return False  # a manifest of another shape: read the document again
+
+
+def _files_in(staging: Path, folders: Sequence[str]) -> set[str]:
+    """The files directly in each of `folders` of the site, as relative POSIX paths ("tei/letter-1.xml")."""
+    found: set[str] = set()
+    for folder in folders:
+        try:
+            with os.scandir(staging / folder) as entries:
+                found.update(f"{folder}/{entry.name}" for entry in entries if entry.is_file())
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+    return found
 
 
 def _sources_read(source: SourceFile) -> list[list[str]]:
@@ -673,28 +689,32 @@ def _read_document(path: str, xinclude_root: str, included: set[Path] | None = N
     return tree, etree.tostring(tree, encoding="utf-8"), refs, setup.register_index.subset_of(refs)
 
 
-def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str, staging: str, source_root: str) -> dict[str, Any]:
+def _facts_task(document_id: str, path: str, xinclude_root: str, cached_key: str, staging: str, source_root: str,
+                expected_parts: Sequence[str] = ()) -> dict[str, Any]:
     """A document's facts, transformed anew unless the cached ones have its key; its source and images copied.
 
-    Returns its record for the manifest: the facts key, the summary's attributes, the correspondents on either
-    side, the ids it points to and its register subset's digest, whether it has page images, its images' states
-    and copies in the site (relative to it), and the problems met copying them.
+    `expected_parts` are the files the document included when the edition was read (resolved paths, as load_edition's
+    record of it lists them). Returns its record for the manifest: the states of its file and parts it was made from,
+    the facts key, the summary's attributes, the correspondents on either side, the ids it points to and its register
+    subset's digest, whether it has page images, its images' states and copies in the site (relative to it), and the
+    problems met copying them.
     """
     from .saxon import to_xdm
 
     setup: _WorkerSetup = _worker_state["setup"]  # type: ignore[assignment]
-    # The bytes the record is made from (the file's taken before it is read, as load_edition does), so that a later
-    # build that parses the file again (a register, a build with validation) knows it unchanged without reading it here.
+    # The bytes the record is made from, so that a later build that parses the file again (a register, a build with
+    # validation) knows it unchanged without reading it here. Every state is taken before the file is read: a file
+    # changed between its state and its reading is recorded with its older bytes and read again by the next build, where
+    # a state taken after the reading could record newer bytes than the facts were made from, and keep them stale.
     try:
-        own_state: FileState | None = FileState.of(Path(path))
+        states_before: list[FileState] | None = [FileState.of(Path(path)), *(FileState.of(Path(part)) for part in expected_parts)]
     except OSError:
-        own_state = None  # parse_file reports why it cannot be read
+        states_before = None  # parse_file reports why it cannot be read; no later build takes the file for unchanged
     parts: set[Path] = set()
     tree, data, refs, registers = _read_document(path, xinclude_root, parts)
-    try:
-        sources = [[state.path, state.sha256] for state in (own_state, *(FileState.of(part) for part in sorted(parts)))] if own_state else []
-    except OSError:
-        sources = []  # a part gone while being read: no later build takes the file for unchanged
+    # A part the document did not include when the edition was read has no state from before its reading: none is recorded.
+    parts_as_expected = {str(part) for part in parts} == set(expected_parts)
+    sources = [[state.path, state.sha256] for state in states_before] if states_before and parts_as_expected else []
     key = _digest(setup.code_key.encode(), registers, data)
     facts_path = Path(staging) / FACTS_DIR / f"{document_id}.xml"
     if key == cached_key and facts_path.is_file():
