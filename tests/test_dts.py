@@ -741,11 +741,12 @@ def test_a_rebuild_keeps_a_navigation_file_for_each_depth_the_tree_has_now(tmp_p
     write("<div><p>One.</p></div>")
     site = build_site(tmp_path)
     assert navigation_files(site) == ["nested;down=-1.json", "nested;down=1.json", "nested;down=2.json"]
-    write("<div><div><div><p>One.</p></div></div></div>")
+    # Deeper, below a paragraph that comes first: the depth is the deepest branch's.
+    write("<p>Zero.</p><div><div><div><p>One.</p></div></div></div>")
     site = build_site(tmp_path)
     assert navigation_files(site) == ["nested;down=-1.json", "nested;down=1.json", "nested;down=2.json", "nested;down=3.json",
                                       "nested;down=4.json"]
-    assert [u["level"] for u in static_json(site, "/api/dts/navigation/nested;down=3.json")["member"]] == [1, 2, 3]
+    assert [u["level"] for u in static_json(site, "/api/dts/navigation/nested;down=3.json")["member"]] == [1, 1, 2, 3]
     assert_static_api_is_closed(site)
     write("<p>One.</p><p>Two.</p>")
     site = build_site(tmp_path)
