@@ -169,28 +169,128 @@ def test_entry_point_has_the_required_fields_and_templates(site: Path, live: Liv
     static = static_entry(site)
     assert static == {"@context": CONTEXT, "dtsVersion": "1.0", "@id": "/api/dts/index.json", "@type": "EntryPoint",
                       "collection": "/api/dts/collection{/id}{;nav,page}.json",
-                      "navigation": "/api/dts/navigation{/resource}{;tree,down}{/ref}.json",
+                      "navigation": "/api/dts/navigation{/resource}{;tree,down}.json",
                       "document": "/api/dts/document{/resource}{/ref}.xml"}
     # The templates are RFC 6570: parsed by a library, with the variables the specification names.
     assert uritemplate.URITemplate(entry["navigation"]).variable_names == {"resource", "ref", "start", "end", "down", "tree", "page"}
-    assert uritemplate.URITemplate(static["navigation"]).variable_names == {"resource", "tree", "down", "ref"}
+    # The static navigation is about whole documents: a unit's own response is read from the tree (down=-1).
+    assert uritemplate.URITemplate(static["navigation"]).variable_names == {"resource", "tree", "down"}
 
 
 def test_static_templates_expand_as_the_specification_shows(site: Path) -> None:
     static = static_entry(site)
     assert uritemplate.expand(static["collection"], {}) == "/api/dts/collection.json"
     assert uritemplate.expand(static["collection"], id="edition", nav="parents") == "/api/dts/collection/edition;nav=parents.json"
-    assert uritemplate.expand(static["navigation"], resource="doc", down="-1", ref="p5") == "/api/dts/navigation/doc;down=-1/p5.json"
+    assert uritemplate.expand(static["navigation"], resource="doc", down="-1") == "/api/dts/navigation/doc;down=-1.json"
     assert uritemplate.expand(static["document"], resource="doc", ref="p5") == "/api/dts/document/doc/p5.xml"
-    # Every file named by expanding a template exists (for the root collection and every document's parts).
-    assert static_file(site, uritemplate.expand(static["collection"], {})).is_file()
-    for resource in document_ids(site):
-        navigation = static_json(site, uritemplate.expand(static["navigation"], resource=resource, down="-1"))
-        for unit in navigation["member"]:
-            for url in (uritemplate.expand(static["navigation"], resource=resource, ref=unit["identifier"]),
-                        uritemplate.expand(static["navigation"], resource=resource, ref=unit["identifier"], down="1"),
-                        uritemplate.expand(static["document"], resource=resource, ref=unit["identifier"])):
-                assert static_file(site, url).is_file(), url
+
+
+class StaticWalk:
+    """A client of the static files alone: from the entry point, every link a response gives and every URI template
+    it advertises, expanded for every value the static files list (the collections' and resources' identifiers, a
+    paginated response's pages, each resource's citable units and the depths of its tree, the parents as `nav`),
+    fetched from the built folder. `tree` is never given (each resource has only its default tree), nor `nav=children`
+    (the default: the URL without `nav`), nor `down` without a value (the specification refuses it)."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.fetched: dict[str, Path] = {}
+        self.data: dict[str, Any] = {}  # each JSON response, by URL
+        self.links: set[str] = set()
+        # (endpoint, template, the identifier of the Collection or Resource that advertises it; None: the entry point)
+        self.templates: set[tuple[str, str, str | None]] = set()
+        self.ids: set[str] = set()
+        self.resources: set[str] = set()
+        self.levels: dict[str, dict[str, int]] = {}  # resource -> citable unit -> level
+
+    def run(self) -> set[Path]:
+        """Fetch until nothing new is named; the files reached."""
+        pending = {"/api/dts/index.json"}
+        while pending:
+            for url in sorted(pending):
+                self.fetch(url)
+            named = self.links | {url for template in sorted(self.templates) for url in self.expansions(*template)}
+            pending = named - set(self.fetched)
+        return set(self.fetched.values())
+
+    def fetch(self, url: str) -> None:
+        path = static_file(self.site, url)
+        assert path.is_file(), f"{url} is named by the static API, but no file answers it"
+        self.fetched[url] = path
+        if path.suffix == ".xml":
+            assert etree.fromstring(path.read_bytes()).tag == f"{TEI}TEI", url
+        else:
+            self.data[url] = json.loads(path.read_bytes())
+            self.note(self.data[url])
+
+    def note(self, data: Any) -> None:
+        if isinstance(data, list):
+            for item in data:
+                self.note(item)
+            return
+        if not isinstance(data, dict):
+            return
+        kind = data.get("@type")
+        bound = data["@id"] if kind in ("Collection", "Resource") else None
+        if bound is not None:
+            self.ids.add(bound)
+            if kind == "Resource":
+                self.resources.add(bound)
+        if kind in ("EntryPoint", "Navigation"):
+            self.links.add(data["@id"])
+        if kind == "Navigation":
+            self.levels.setdefault(data["resource"]["@id"], {}).update((u["identifier"], u["level"]) for u in data.get("member", []))
+        for endpoint in ("collection", "navigation", "document"):
+            if isinstance(data.get(endpoint), str):
+                self.templates.add((endpoint, data[endpoint], bound))
+        if "download" in data:
+            self.links.add(data["download"])
+        self.links.update(url for name, url in data.get("view", {}).items() if name != "@type")
+        for value in data.values():
+            self.note(value)
+
+    def expansions(self, endpoint: str, template: str, bound: str | None) -> set[str]:
+        variables = uritemplate.URITemplate(template).variable_names
+        urls = set()
+
+        def expand(**values: str | None) -> str:
+            return uritemplate.expand(template, {k: v for k, v in values.items() if v is not None and k in variables})
+
+        if endpoint == "collection":
+            assert variables <= {"id", "nav", "page"}, template
+            for identifier in ([None, *sorted(self.ids)] if "id" in variables else [bound]):
+                for nav in ([None, "parents"] if "nav" in variables else [None]):
+                    first = expand(id=identifier, nav=nav)
+                    urls.add(first)
+                    if "view" in self.data.get(first, {}):
+                        assert "page" in variables, template
+                        total = self.data[first]["totalChildren" if nav is None else "totalParents"]
+                        urls.update(expand(id=identifier, nav=nav, page=str(page)) for page in range(1, -(-total // PAGE_SIZE) + 1))
+            return urls
+        assert variables <= {"resource", "tree", "down", "ref"}, template
+        for resource in (sorted(self.resources) if "resource" in variables else [bound]):
+            assert resource is not None, template
+            levels = self.levels.get(resource, {})
+            if endpoint == "navigation":
+                assert "down" in variables, template
+                downs = ["-1", *map(str, range(1, max([1, *levels.values()]) + 1))]
+                refs = [None, *levels] if "ref" in variables else [None]
+                urls.update(expand(resource=resource, down=down, ref=ref) for down in downs for ref in refs)
+            else:
+                urls.update(expand(resource=resource, ref=ref) for ref in [None, *(levels if "ref" in variables else [])])
+        return urls
+
+
+def assert_static_api_is_closed(site: Path) -> None:
+    """Every link and template expansion of the static API is a file, and every file of it is named by one."""
+    reached = StaticWalk(site).run()
+    files = {path for path in (site / "api" / "dts").rglob("*") if path.is_file()}
+    assert sorted(str(path.relative_to(site)) for path in files - reached) == [], "files of the static API that no link or template names"
+    assert reached == files
+
+
+def test_every_link_and_template_of_the_static_api_names_a_file(site: Path) -> None:
+    assert_static_api_is_closed(site)
 
 
 # --- collections ---------------------------------------------------------------------------------------
@@ -486,7 +586,7 @@ def without_addresses(data: Any) -> Any:
 
 
 STATIC_COLLECTION = re.compile(r"collection(?:/(?P<id>[^;/]+))?(?:;nav=(?P<nav>\w+))?(?:;page=(?P<page>\d+))?\.json")
-STATIC_NAVIGATION = re.compile(r"navigation/(?P<resource>[^;/]+)(?:;down=(?P<down>-?\d+))?(?:/(?P<ref>[^/]+))?\.json")
+STATIC_NAVIGATION = re.compile(r"navigation/(?P<resource>[^;/]+);down=(?P<down>-?\d+)\.json")
 STATIC_DOCUMENT = re.compile(r"document/(?P<resource>[^/]+?)(?:/(?P<ref>[^/]+))?\.xml")
 
 
@@ -622,6 +722,36 @@ def test_a_rebuild_after_one_changed_document_writes_its_files_only(tmp_path: Pa
     # Its title, kind and metadata are the same: no collection changed, and no other document's file was written.
     assert sorted(name for name in after if after[name] != before[name]) == sorted(files_of(after, changed))
     assert len(files_of(after, changed)) > 6
+
+
+def test_a_rebuild_keeps_a_navigation_file_for_each_depth_the_tree_has_now(tmp_path: Path) -> None:
+    """The static navigation has a file for each depth of a document's tree: a rebuild after the tree grew or shrank
+    writes the new depths and removes the files of the depths it no longer has."""
+    (tmp_path / "tei").mkdir()
+    source = tmp_path / "tei" / "nested.xml"
+
+    def write(body: str) -> None:
+        source.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="nested"><teiHeader><fileDesc><titleStmt><title>Nested</title>'
+                          '</titleStmt><publicationStmt><p>Invented for a test.</p></publicationStmt><sourceDesc><p>None.</p></sourceDesc>'
+                          f'</fileDesc></teiHeader><text><body>{body}</body></text></TEI>', encoding="utf-8")
+
+    def navigation_files(site: Path) -> list[str]:
+        return sorted(path.name for path in (site / "api" / "dts" / "navigation").iterdir())
+
+    write("<div><p>One.</p></div>")
+    site = build_site(tmp_path)
+    assert navigation_files(site) == ["nested;down=-1.json", "nested;down=1.json", "nested;down=2.json"]
+    # Deeper, below a paragraph that comes first: the depth is the deepest branch's.
+    write("<p>Zero.</p><div><div><div><p>One.</p></div></div></div>")
+    site = build_site(tmp_path)
+    assert navigation_files(site) == ["nested;down=-1.json", "nested;down=1.json", "nested;down=2.json", "nested;down=3.json",
+                                      "nested;down=4.json"]
+    assert [u["level"] for u in static_json(site, "/api/dts/navigation/nested;down=3.json")["member"]] == [1, 1, 2, 3]
+    assert_static_api_is_closed(site)
+    write("<p>One.</p><p>Two.</p>")
+    site = build_site(tmp_path)
+    assert navigation_files(site) == ["nested;down=-1.json", "nested;down=1.json"]
+    assert_static_api_is_closed(site)
 
 
 def test_a_change_of_the_dts_code_alone_rewrites_the_dts_files_beside_the_reused_pages(tmp_path: Path) -> None:

@@ -14,15 +14,21 @@ lists them; this module answers requests from that list and the document's TEI.
 
 Static URL templates follow the specification's section on static sites (RFC 6570):
     collection  api/dts/collection{/id}{;nav,page}.json
-    navigation  api/dts/navigation{/resource}{;tree,down}{/ref}.json
+    navigation  api/dts/navigation{/resource}{;tree,down}.json
     document    api/dts/document{/resource}{/ref}.xml
-Only what a static site can hold is written: the collections (paginated), for each Resource the
-tree down to 1 and to the bottom (-1), for each citable unit the unit itself and its children
-(down=1), and each citable unit as TEI.
+What a reader of the static files cannot get otherwise is written, a few files for each document
+besides its parts: the collections (paginated, and each one's parents); for each Resource its tree
+to each of its depths and to the bottom (-1), the document as TEI, and each citable unit as TEI.
+The navigation about one unit (`ref`) is not written: the tree (down=-1) holds each unit with its
+level and parent, hence the unit's own response and its children, and a file for each would more
+than double the site's files (an Escher letter has about 21 units); the navigation template has no
+`{/ref}`, so no client is sent to a file that is not there. A unit's TEI stays: a static client
+cannot cut it from the document (its identifier may be an anchor the site made, `p3`), and the
+specification's Level 0 exempts only navigation ranges. The live API answers every request.
 
 The build writes them in two parts, so that the work runs on every core and no process holds the
 edition (`StaticDts`): the worker that renders a document's page writes that document's files
-(`write_resource`: its navigation, its TEI and its parts, its Resource object, its citable units
+(`write_resource`: its tree, its TEI and its parts, its Resource object, its citable units
 in `.teipress/dts/{id}.json`) and hands back the small Resource; the build then writes the entry
 point and the collections from those (`StaticDts.finish`), and keeps them in `.teipress/dts.json`.
 A document whose source and the code that reads it did not change keeps its files.
@@ -335,7 +341,7 @@ class StaticUrls:
 
     def templates(self) -> dict[str, str]:
         return {"collection": f"{self.root}collection{{/id}}{{;nav,page}}.json",
-                "navigation": f"{self.root}navigation{{/resource}}{{;tree,down}}{{/ref}}.json",
+                "navigation": f"{self.root}navigation{{/resource}}{{;tree,down}}.json",
                 "document": f"{self.root}document{{/resource}}{{/ref}}.xml"}
 
     def collection_template(self, collection: str) -> str:
@@ -343,7 +349,7 @@ class StaticUrls:
 
     def resource_templates(self, resource: str) -> dict[str, str]:
         return {"collection": f"{self.root}collection/{_q(resource)}{{;nav}}.json",
-                "navigation": f"{self.root}navigation/{_q(resource)}{{;tree,down}}{{/ref}}.json",
+                "navigation": f"{self.root}navigation/{_q(resource)}{{;tree,down}}.json",
                 "document": f"{self.root}document/{_q(resource)}{{/ref}}.xml"}
 
     def collection(self, id: str | None, *, page: int | None = None, nav: str | None = None) -> str:
@@ -354,7 +360,10 @@ class StaticUrls:
                    down: int | None = None) -> str:
         if start is not None or end is not None:
             raise DtsRequestError(400, "a static DTS (Level 0) answers no start/end ranges; use the live API (teipress serve --api)")
-        return f"{self.root}navigation/{_q(resource)}{f';down={down}' if down is not None else ''}{'/' + _q(ref) if ref else ''}.json"
+        if ref is not None:
+            raise DtsRequestError(400, "the static DTS answers navigation about a whole document only (its tree, down=-1, "
+                                       "holds each unit); use the live API (teipress serve --api) for a ref")
+        return f"{self.root}navigation/{_q(resource)}{f';down={down}' if down is not None else ''}.json"
 
     def document(self, resource: str, *, ref: str | None = None, start: str | None = None, end: str | None = None) -> str:
         if start is not None or end is not None:
@@ -800,7 +809,8 @@ def write_resource(name: str, tree: etree._ElementTree, source: bytes, document:
     site = Path(job.site)
     urls = StaticUrls(api_root(job.base_url))
     folder = site / API_PATH
-    for path in _resource_paths(name):
+    # Files of depths the document no longer has are left to `StaticDts.finish`, which keeps only the current ones.
+    for path in _resource_paths(resource):
         _remove(folder / path)
     (site / UNITS_DIR / f"{name}.json").unlink(missing_ok=True)
     files = _NewFiles()
@@ -809,20 +819,12 @@ def write_resource(name: str, tree: etree._ElementTree, source: bytes, document:
     files.write(folder / urls.file(urls.collection(name)), json_bytes({"@context": CONTEXT, **_resource_object(resource, urls)}))
     resource_json = _compact_text(_navigation_resource(resource, urls))
     unit_json = [_compact_text(_citable_unit(unit)) for unit in units.all]
-    children: dict[str | None, list[int]] = {}
-    for unit in units.all:
-        children.setdefault(unit.parent, []).append(unit.position)
-    for down, members in ((1, children.get(None, [])), (-1, range(len(units.all)))):
-        files.write(folder / urls.file(urls.navigation(name, down=down)),
-                    _navigation_body(urls.navigation(name, down=down), resource_json, [], [unit_json[i] for i in members]))
+    for down in _static_depths(resource):
+        members = [unit_json[unit.position] for unit in units.all if down == -1 or unit.level <= down]
+        url = urls.navigation(name, down=down)
+        files.write(folder / urls.file(url), _navigation_body(url, resource_json, [], members))
     elements = _located(tree.getroot(), [unit.path for unit in units.all])
     for unit, element in zip(units.all, elements):
-        focus = [("ref", unit_json[unit.position])]
-        url = urls.navigation(name, ref=unit.identifier)
-        files.write(folder / urls.file(url), _navigation_body(url, resource_json, focus, None))
-        url = urls.navigation(name, ref=unit.identifier, down=1)
-        members = [unit_json[unit.position], *(unit_json[i] for i in children.get(unit.identifier, []))]
-        files.write(folder / urls.file(url), _navigation_body(url, resource_json, focus, members))
         files.write(folder / urls.file(urls.document(name, ref=unit.identifier)), _wrapped([element]))
     return resource
 
@@ -845,10 +847,26 @@ class _NewFiles:
             os.close(descriptor)
 
 
-def _resource_paths(name: str) -> list[str]:
-    """The files and folders below `api/dts/` that hold one resource's responses (POSIX paths relative to it: a build
-    lists these for every document, which as `Path`s cost more than the rest of the API's bookkeeping)."""
-    return [f"navigation/{name}{suffix}" for suffix in (";down=1.json", ";down=-1.json", "", ";down=1")] + \
+def _depth(resource: Resource) -> int:
+    """How deep the resource's citation tree goes (0 without citable units): the nesting of its cite structures."""
+    depth, level = 0, [structure for tree in resource.citation_trees for structure in tree.get("citeStructure", [])]
+    while level:
+        depth, level = depth + 1, [below for structure in level for below in structure.get("citeStructure", [])]
+    return depth
+
+
+def _static_depths(resource: Resource) -> list[int]:
+    """The `down` of the resource's static navigation files: the bottom (-1) and each depth its tree has (at
+    least 1, the table of contents a client asks for first), so that the template's `{;down}` expands, for
+    every level the tree lists, to a file."""
+    return [-1, *range(1, max(1, _depth(resource)) + 1)]
+
+
+def _resource_paths(resource: Resource) -> list[str]:
+    """The files and folders below `api/dts/` that hold the responses about one resource (POSIX paths relative to it:
+    a build lists these for every document, which as `Path`s cost more than the rest of the API's bookkeeping)."""
+    name = resource.id
+    return [f"navigation/{name};down={down}.json" for down in _static_depths(resource)] + \
         [f"document/{name}.xml", f"document/{name}", f"collection/{name}.json", f"collection/{name};nav=parents.json"]
 
 
@@ -916,7 +934,7 @@ class StaticDts:
             responses.extend(_collection_pages(api, self.urls, identifier))
         keep = {"navigation", "document", "collection"}
         for resource in model.resources.values():
-            keep.update(_resource_paths(resource.id))
+            keep.update(_resource_paths(resource))
             old = self.previous.resources.get(resource.id) if self.previous else None
             if old is None or resource.id in self.rewritten or old.collection != resource.collection \
                     or old_kinds.get(resource.collection) != kinds[resource.collection]:
