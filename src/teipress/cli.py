@@ -391,7 +391,7 @@ def guide_command(out: Path | None, force: bool) -> None:
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in the default browser.")
 @click.option("--watch", is_flag=True, help="Build the site, rebuild it whenever a source file changes, reload the open pages and show the problems on them.")
 @click.option("-j", "--jobs", type=click.IntRange(1), help="Parallel workers for the rebuilds (default: jobs in teipress.toml).")
-@click.option("--api", is_flag=True, help="Answer the full DTS 1.0 API (ranges, any depth, pagination) at /api/dts/.")
+@click.option("--api", is_flag=True, help="Answer the full DTS 1.0 API (ranges, a single unit's navigation, any depth, pagination) at /api/dts/.")
 @click.pass_context
 def serve(ctx: click.Context, site: Path | None, port: int, open_browser: bool, watch: bool, jobs: int | None, api: bool) -> None:
     """Preview the built site on http://127.0.0.1 (search works only over http).
@@ -399,7 +399,7 @@ def serve(ctx: click.Context, site: Path | None, port: int, open_browser: bool, 
     SITE is the folder to serve (default: output/html). With --watch, the edition's site is
     rebuilt on every save (only what changed), open pages reload themselves, and validation
     problems are printed here and shown on the page. With --api, the DTS API answers live
-    at /api/dts/ (the site holds its static Level 0 files anyway). Stop with Ctrl+C.
+    at /api/dts/ (the site holds its static files anyway). Stop with Ctrl+C.
 
     Example:
 
