@@ -282,14 +282,22 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             markups: dict[int, str] = {}
             guess: dict[str, list[int]] = {}
             if pending or not last_reused:
-                # A kept volume's targets are where the previous build found them: only those to be typeset are probed.
+                # A kept volume's targets are where the previous build found them: only those to be typeset are probed,
+                # those others refer to and those whose letters refer to their own pages (their lines are counted below).
                 referring = [volume for volume, _ in pending] + [last]
-                probed = {number for number in _referred_volumes(volumes, referring) if volumes[number - 1].file.as_posix() not in volume_cache}
+                probed = {number for number in _referred_volumes(volumes, referring) | _self_referring_volumes(referring)
+                          if volumes[number - 1].file.as_posix() not in volume_cache}
                 made = list(pool.map(_volume_markup, [(_volume_name(volume), (edition_tree, settings[volume.number],
                                                                          _stubs(volume) if volume.number in probed else []))
                                                       for volume, _ in keyed]))
                 markups = {number: markup for number, (markup, _) in zip(settings, made)}
                 guess = _guessed_targets(volumes, {number: starts for number, (_, starts) in zip(settings, made)})
+                # A locator ("vol. 2, p. 34"), which a document's own PDF does not print, may add a line: the lines of each
+                # chapter with references are counted alone with the locators guessed, so that its volume is given the
+                # right line offsets and compiled once, not again to count them (a whole second compilation).
+                line_tasks = _line_count_tasks(referring, markups, {**guess, **_found_targets(volume_cache.values())}, images)
+                counts = dict(zip([arguments[-1] for _, arguments in line_tasks], pool.map(_count_book_lines, line_tasks)))
+                settings = {volume.number: _volume_setting(volume, cited_anywhere, images, counts) for volume, _ in keyed}
         result.documents_seconds = time.perf_counter() - started
         # The documents' workers are gone (Typst's cache keeps what each compilation needed until its process ends):
         # each volume is compiled in a fresh process of its own, as many at a time as VOLUMES_MEMORY_MB allows.
@@ -539,6 +547,30 @@ def _referred_volumes(volumes: list[Volume], referring: list[Volume]) -> set[int
 CHAPTER_START = re.compile(r'#tp-document\(id: ("(?:[^"\\]|\\.)*"), title: ("(?:[^"\\]|\\.)*")')
 
 
+def _self_referring_volumes(volumes: list[Volume]) -> set[int]:
+    """The numbers of `volumes` whose documents refer to a target (their own pages' locators are guessed too)."""
+    return {volume.number for volume in volumes if any(o.references for o in volume.documents)}
+
+
+# A counting task: a volume's template, a chapter, its images (copy's name: path), its references' targets, its document's id.
+LineCountTask = tuple[str, tuple[str, str, dict[str, str], dict[str, list[int]], str]]
+
+
+def _line_count_tasks(volumes: list[Volume], markups: dict[int, str], targets: dict[str, list[int]],
+                      images: dict[str, dict[str, str]]) -> list[LineCountTask]:
+    """A task for each numbered chapter of `volumes` with references: its lines counted with the locators it prints
+    (`targets`, of its volume too), under its volume's template (the markup's first lines: lib.typ, the edition's settings)."""
+    tasks: list[LineCountTask] = []
+    for volume in volumes:
+        template = "".join(markups[volume.number].splitlines(keepends=True)[:2])
+        for o in volume.documents:
+            if o.references and o.line_count:
+                given = {reference: targets[reference] for reference in o.references if reference in targets}
+                tasks.append((f"the lines of {o.document_id} in {_volume_name(volume)}",
+                              (template, o.chapter, _image_copies(images.get(o.document_id, {})), given, o.document_id)))
+    return tasks
+
+
 def _stubs(volume: Volume) -> list[str]:
     """A volume's chapters as the front matter's probe sets them: each its heading (for the contents and the
     start of the chapter), then as many pages as its text took in its own PDF."""
@@ -620,14 +652,17 @@ def _image_copies(images: dict[str, str]) -> dict[str, str]:
     return dict(value.split(":", 1) for value in images.values())
 
 
-def _volume_setting(volume: Volume, cited_anywhere: list[str], images: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """What a worker needs to typeset a volume besides the edition: chapters, line offsets, which documents it cites,
-    the images its chapters print (copy's name: source path)."""
+def _volume_setting(volume: Volume, cited_anywhere: list[str], images: dict[str, dict[str, str]],
+                    line_counts: dict[str, int] | None = None) -> dict[str, Any]:
+    """What a worker needs to typeset a volume besides the edition: chapters, line offsets (from each document's
+    lines in `line_counts`, else in its own PDF), which documents it cites, the images its chapters print (copy's name: source path)."""
+    counts = line_counts or {}
     return {
         "images": {copy: path for o in volume.documents for copy, path in _image_copies(images.get(o.document_id, {})).items()},
         "file": volume.file.as_posix(), "number": volume.number, "years": volume.years, "last": volume.last,
         "chapters": [o.chapter for o in volume.documents],
-        "line_offsets": dict(zip((o.document_id for o in volume.documents), itertools.accumulate((o.line_count for o in volume.documents), initial=0))),
+        "line_offsets": dict(zip((o.document_id for o in volume.documents),
+                                 itertools.accumulate((counts.get(o.document_id, o.line_count) for o in volume.documents), initial=0))),
         "cited": sorted({cited for outcome in volume.documents for cited in outcome.cited}),
         "cited_anywhere": cited_anywhere,
     }
@@ -782,6 +817,16 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
     except OSError as error:
         outcome.error = f"{display_path(path)}: cannot typeset it: {error.filename or ''}: {error.strerror or error}"
     return outcome
+
+
+def _count_book_lines(template: str, chapter: str, images: dict[str, str], targets: dict[str, list[int]], document_id: str) -> int:
+    """The numbered lines of a chapter as its volume sets them: alone under the volume's template, each reference
+    followed by its locator (`targets`: where it is expected, [volume, page]), which the document's own PDF leaves out."""
+    assert _setting is not None
+    files = {copy: Path(image).read_bytes() for copy, image in images.items()}
+    done = typeset(template + chapter, files, _setting, what=f"the lines of {document_id}", markers="metadata", all_line_markers=True,
+                   targets=targets)
+    return max((line["raw"] for line in _line_markers(done.markers) if line["document"] == document_id), default=0)
 
 
 def _setting_key(setting: Typesetting) -> dict[str, Any]:
