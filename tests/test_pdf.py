@@ -1071,28 +1071,61 @@ def test_only_the_volumes_others_refer_to_are_probed() -> None:
 
 
 def test_a_volumes_memory_is_estimated_from_its_pages_notes_and_apparatus_entries() -> None:
-    from teipress.pdf import DocumentOutcome, volume_memory_mb
+    from teipress import pdf
+    from teipress.pdf import DocumentOutcome, indexes_memory_mb, volume_memory_mb
 
-    letter = DocumentOutcome("a", pages=10, chapter='#"Text";#footnote[#"a";]#tp-app("a", "u", ())#footnote[#"b";]')
-    other = DocumentOutcome("b", pages=2, chapter='#tp-app("b", "und", ())' * 99)
-    # 40 MB for the process, 0.9 a page, 0.67 a note, 0.32 an apparatus entry.
-    assert volume_memory_mb([letter]) == pytest.approx(40 + 9 + 1.34 + 0.32)
-    assert volume_memory_mb([letter, other]) == pytest.approx(40 + 10.8 + 1.34 + 0.32 * 100)
+    letter = DocumentOutcome("a", pages=10, chapter='#"Text";#footnote[#"a";]#tp-app("a", "u", ())#footnote[#tp-mark("person", "k", "k", "K")#"b";]')
+    other = DocumentOutcome("b", pages=2, chapter='#tp-app("b", "und", ())' * 99 + '#tp-mark("place", "p", "p", "P")#"Bern";' * 3)
+    page, note, entry = pdf.TYPST_MB_PER_PAGE, pdf.TYPST_MB_PER_NOTE, pdf.TYPST_MB_PER_APPARATUS_ENTRY
+    assert volume_memory_mb([letter]) == pytest.approx(pdf.TYPESETTER_MB + 10 * page + 2 * note + entry)
+    assert volume_memory_mb([letter, other]) == pytest.approx(pdf.TYPESETTER_MB + 12 * page + 2 * note + 100 * entry)
+    # The indexes, which the last volume holds, by the marks of every document (a mark in a note too).
+    assert indexes_memory_mb([letter, other]) == pytest.approx(4 * pdf.TYPST_MB_PER_INDEX_MARK)
+
+
+def _letters(prefix: str, count: int, pages: int, chapter: str) -> list[Any]:
+    from teipress.pdf import DocumentOutcome
+
+    return [DocumentOutcome(f"{prefix}{n}", sort_key="1", pages=pages, chapter=chapter) for n in range(count)]
 
 
 def test_letters_dense_with_apparatus_make_smaller_volumes() -> None:
-    """A volume ends where it would pass volume_pages or where its compilation would need more than VOLUMES_MEMORY_MB
-    (1,300 MB): letters of two pages and 600 apparatus entries each, six to a volume (40 + 6 x 193.8 MB; seven 1,397)."""
-    from teipress.pdf import DocumentOutcome, plan_volumes
+    """A volume ends where it would pass volume_pages or where its compilation is estimated to need more than the
+    memory allowed: each volume within both, and none that could have taken the next volume's first document."""
+    from teipress.pdf import VOLUMES_MEMORY_MB, indexes_memory_mb, plan_volumes, volume_memory_mb
 
-    def letters(prefix: str, chapter: str) -> list[DocumentOutcome]:
-        return [DocumentOutcome(f"{prefix}{n}", sort_key="1", pages=2, chapter=chapter) for n in range(10)]
-
-    plain, dense = letters("plain", '#"Text";'), letters("dense", '#tp-app("d", "u", ())' * 600)
+    plain = _letters("plain", 10, 2, '#"Text";')
+    dense = _letters("dense", 10, 2, '#tp-app("d", "u", ())#footnote[#"n";]' * 250)
     assert [[o.document_id for o in v.documents] for v in plan_volumes(plain, 300, ())] == [[o.document_id for o in plain]]
-    assert [[o.document_id for o in v.documents] for v in plan_volumes(dense, 300, ())] == [
-        [f"dense{n}" for n in numbers] for numbers in ((0, 1, 2, 3, 4, 5), (6, 7, 8, 9))]
-    assert [len(v.documents) for v in plan_volumes(plain + dense, 7, ())] == [3, 3, 3, 3, 3, 3, 2]
+    for documents, volume_pages in ((dense, 300), (plain + dense, 7), (dense + plain + dense, 300)):
+        volumes = [v.documents for v in plan_volumes(documents, volume_pages, ())]
+        assert [o for volume in volumes for o in volume] == documents  # all of them, in order
+        assert all(volume_memory_mb(volume) <= VOLUMES_MEMORY_MB and sum(o.pages for o in volume) <= volume_pages for volume in volumes[:-1])
+        assert volume_memory_mb(volumes[-1]) + indexes_memory_mb(documents) <= VOLUMES_MEMORY_MB
+        for volume, after in zip(volumes[:-2], volumes[1:-1]):  # the last two may have been parted for the indexes
+            assert volume_memory_mb([*volume, after[0]]) > VOLUMES_MEMORY_MB or sum(o.pages for o in [*volume, after[0]]) > volume_pages
+    assert len(plan_volumes(dense, 300, ())) > 1
+
+
+def test_the_last_volume_leaves_room_for_the_indexes_of_the_whole_edition() -> None:
+    """The last volume compiles the indexes of every volume's marks too: when they would make it pass the memory allowed,
+    its first documents make a volume of their own before it, as few as needed; when the indexes alone pass it, no volume
+    of one letter is made for them."""
+    from teipress.pdf import VOLUMES_MEMORY_MB, indexes_memory_mb, plan_volumes, volume_memory_mb
+
+    apparatus, marks = '#tp-app("d", "u", ())' * 100, '#tp-mark("person", "k", "k", "K")#"Name";' * 600
+    marked, unmarked = _letters("m", 30, 2, apparatus + marks), _letters("m", 30, 2, apparatus)  # marks in the text weigh nothing
+
+    def planned(documents: list[Any], **memory: float) -> list[list[str]]:
+        return [[o.document_id for o in v.documents] for v in plan_volumes(documents, 300, (), **memory)]
+
+    index_mb = indexes_memory_mb(marked)
+    greedy, volumes = planned(unmarked), planned(marked)
+    assert len(greedy) > 1 and volumes[:-2] == greedy[:-1] and volumes[-2] + volumes[-1] == greedy[-1]
+    last = [o for o in marked if o.document_id in volumes[-1]]
+    one_more = [o for o in marked if o.document_id in volumes[-1] or o.document_id == volumes[-2][-1]]
+    assert volume_memory_mb(last) + index_mb <= VOLUMES_MEMORY_MB < volume_memory_mb(one_more) + index_mb
+    assert planned(marked, memory_mb=index_mb - 1) == planned(unmarked, memory_mb=index_mb - 1)
 
 
 @pytest.mark.parametrize(("pages", "jobs", "at_once"), [

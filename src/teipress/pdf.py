@@ -68,18 +68,23 @@ TASKS_PER_WORKER = 200
 VOLUMES_MEMORY_MB = 1300
 # What a volume's compiling process holds, estimated from its documents before it is typeset: per page of
 # their own PDFs, per note and per apparatus entry (keyed to line numbers: each entry's footnote looks up
-# the line of its reference). Measured on A4 volumes (3 December 2026), each compiled once: synthetic
-# letters (0.8 entries and 1.1 notes a page) planned at 300 pages, 605-661 MB; Escher's letters (5.6
-# entries and 3.2 notes a page, abbreviations expanded), 99 letters of 295 pages with 1,646 entries and
-# 953 notes, 1,473 MB (953 MB without the apparatus, 1,244 MB without the entries' line lookup), 38 letters
-# of 60 pages with 211 entries and 111 notes, 230 MB.
+# the line of its reference), and in the last volume per index mark of the whole edition (its indexes).
+# Measured on A4 volumes, each compiled once: synthetic letters (0.8 entries and 1.1 notes a page) planned
+# at 300 pages, 605-661 MB; Escher's letters (3 December 2026): volumes of 94 letters (270 pages, 801 notes,
+# 1,429 entries) 1,238 MB and of 44 long, dense letters (218 pages, 822 notes, 1,589 entries) 1,675 MB. A
+# note or entry costs more where a page holds more of them (Typst lays out a page's footnotes again until
+# they fit): removed from a volume of 100 letters, 990 notes saved 370 MB and 1,649 entries 564 MB, but the
+# dense volume needs 0.6 MB each to be covered, which the sparser ones then overestimate by a quarter.
+# Its indexes of 4,126 marks took that volume 168 MB; marks in the text cost nothing measurable.
 TYPESETTER_MB = 40
 TYPST_MB_PER_PAGE = 0.9
-TYPST_MB_PER_NOTE = 0.67
-TYPST_MB_PER_APPARATUS_ENTRY = 0.32
-# How notes and apparatus entries appear in a chapter's markup (xslt/pdf/text.xsl), counted for the estimate.
+TYPST_MB_PER_NOTE = 0.6
+TYPST_MB_PER_APPARATUS_ENTRY = 0.6
+TYPST_MB_PER_INDEX_MARK = 0.045
+# How notes, apparatus entries and index marks appear in a chapter's markup (xslt/pdf/text.xsl), counted for the estimate.
 NOTE_CALL = "#footnote"
 APPARATUS_CALL = "#tp-app("
+INDEX_MARK_CALL = "#tp-mark("
 
 
 @dataclass
@@ -341,7 +346,8 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
 
     The pages are estimates: each document's own PDF (typeset first, and cached) has as many pages as its
     chapter, within the few lines of its compact apparatus. A volume therefore ends near, not at, the page
-    count asked for, and no volume has to be typeset twice. Essays and other texts about the sources
+    count asked for, and no volume has to be typeset twice. The last volume also holds the indexes of the
+    whole edition (`_room_for_the_indexes`). Essays and other texts about the sources
     (sorted first) open the first volume; an undated source stays in the volume of the one before it.
     """
     groups: list[list[DocumentOutcome]] = []
@@ -366,7 +372,7 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
                 more = _Load.of(outcome)
             volumes[-1].append(outcome)
             load = more
-    volumes = volumes or [[]]
+    volumes = _room_for_the_indexes(volumes or [[]], indexes_memory_mb(in_order), memory_mb)
     if len(volumes) == 1:
         return [Volume(0, volumes[0])]
     return [Volume(number, documents, _years(documents), number == len(volumes)) for number, documents in enumerate(volumes, start=1)]
@@ -395,6 +401,26 @@ class _Load:
 def volume_memory_mb(documents: list[DocumentOutcome]) -> float:
     """The estimate of what compiling a volume of `documents` holds at most (see TYPST_MB_PER_PAGE)."""
     return sum((_Load.of(o) for o in documents), _Load()).memory_mb
+
+
+def indexes_memory_mb(documents: list[DocumentOutcome]) -> float:
+    """The estimate of what the indexes of `documents` (the whole edition's) add to the last volume's compilation."""
+    return TYPST_MB_PER_INDEX_MARK * sum(o.chapter.count(INDEX_MARK_CALL) for o in documents)
+
+
+def _room_for_the_indexes(volumes: list[list[DocumentOutcome]], index_mb: float, memory_mb: float) -> list[list[DocumentOutcome]]:
+    """The volumes with the last one's first documents made a volume of their own before it, as few as needed for the last
+    one to hold the indexes (`index_mb`) within `memory_mb`; as planned when no document leaves room for them."""
+    last = volumes[-1]
+    load, kept = _Load(), 0
+    for outcome in reversed(last):
+        load = load + _Load.of(outcome)
+        if load.memory_mb + index_mb > memory_mb:
+            break
+        kept += 1
+    if kept in (0, len(last)):
+        return volumes
+    return [*volumes[:-1], last[:-kept], last[-kept:]]
 
 
 def _parallel_volumes(volumes: list[Volume], jobs: int) -> int:
