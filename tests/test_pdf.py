@@ -996,10 +996,14 @@ def test_line_numbers_counted_again_are_typeset_by_a_fresh_process(tmp_path: Pat
     assert texts[0] == texts[1]
 
 
-def test_lines_a_locator_adds_are_counted_before_the_volume_is_typeset(tmp_path: Path) -> None:
-    """References without words print nothing in their letter's own PDF and a locator each in the book ("Bd. 4, S. 8"):
-    the letter's lines are counted with its locators before its volume is typeset, so that every volume is compiled once
-    (not a second time for its line numbers) and every letter of it begins with line 1."""
+# The twelve and the two of the first letter's own paragraph of references (test_print.CROSS_REFERENCES), and in a book
+# of one volume the two of the last letter's.
+@pytest.mark.parametrize(("volume_pages", "locator", "locators"), [(6, r"Bd\.\s2,\sS\.\s\d+", 14), (300, r"\(S\.\s\d+\)|(?<=\s)S\.\s\d+", 16)])
+def test_lines_a_locator_adds_are_counted_before_the_volume_is_typeset(tmp_path: Path, volume_pages: int, locator: str, locators: int) -> None:
+    """References without words print nothing in their letter's own PDF and a locator each in the book ("Bd. 2, S. 8" in
+    a book of volumes, "S. 8" in one of a single volume): the letter's lines are counted with its locators before its
+    volume is typeset, so that every volume is compiled once (not a second time for its line numbers) and every letter
+    of it begins with line 1."""
     import test_print
 
     root = tmp_path / "edition"
@@ -1010,12 +1014,12 @@ def test_lines_a_locator_adds_are_counted_before_the_volume_is_typeset(tmp_path:
         if letter.name == "brief-000.xml":  # two lines of locators in the book, none in its own PDF
             text = text.replace("</body>", "<p>Siehe " + '<ref target="#brief-005"/> ' * 12 + "und öfter.</p></body>")
         letter.write_text(text, encoding="utf-8")
-    done = test_print.build(root, root / "output" / "pdf", language="de", paper="a5", volume_pages=6).result
+    done = test_print.build(root, root / "output" / "pdf", language="de", paper="a5", volume_pages=volume_pages).result
     files = [v.relative_to(root / "output" / "pdf").as_posix() for v in done.volumes]
-    assert len(files) == 2 and [(f.file, f.compilations) for f in done.volume_figures] == [(file, 1) for file in files]
+    assert len(files) == (2 if volume_pages == 6 else 1)
+    assert [(f.file, f.compilations) for f in done.volume_figures] == [(file, 1) for file in files]
     first_volume = "\n".join(page.get_text() for page in pymupdf.open(done.volumes[0]))
-    # The twelve and the two of the letter's own paragraph of references (test_print.CROSS_REFERENCES).
-    assert len(re.findall(r"Bd\.\s2,\sS\.\s\d+", first_volume)) == 14, first_volume
+    assert len(re.findall(locator, first_volume)) == locators, first_volume
 
 
 def test_where_targets_are_guessed_before_the_volumes_are_typeset() -> None:
