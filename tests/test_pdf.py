@@ -996,6 +996,32 @@ def test_line_numbers_counted_again_are_typeset_by_a_fresh_process(tmp_path: Pat
     assert texts[0] == texts[1]
 
 
+# The twelve and the two of the first letter's own paragraph of references (test_print.CROSS_REFERENCES), and in a book
+# of one volume the two of the last letter's.
+@pytest.mark.parametrize(("volume_pages", "locator", "locators"), [(6, r"Bd\.\s2,\sS\.\s\d+", 14), (300, r"\(S\.\s\d+\)|(?<=\s)S\.\s\d+", 16)])
+def test_lines_a_locator_adds_are_counted_before_the_volume_is_typeset(tmp_path: Path, volume_pages: int, locator: str, locators: int) -> None:
+    """References without words print nothing in their letter's own PDF and a locator each in the book ("Bd. 2, S. 8" in
+    a book of volumes, "S. 8" in one of a single volume): the letter's lines are counted with its locators before its
+    volume is typeset, so that every volume is compiled once (not a second time for its line numbers) and every letter
+    of it begins with line 1."""
+    import test_print
+
+    root = tmp_path / "edition"
+    test_print.write_synthetic_edition(root, 6)
+    for letter in (root / "tei").glob("brief-*.xml"):
+        # An apparatus entry in each letter: its lines all leave a marker, so that the first line's number is checked.
+        text = letter.read_text(encoding="utf-8").replace("beriet lange", "beriet <choice><abbr>l.</abbr><expan>lange</expan></choice>", 1)
+        if letter.name == "brief-000.xml":  # two lines of locators in the book, none in its own PDF
+            text = text.replace("</body>", "<p>Siehe " + '<ref target="#brief-005"/> ' * 12 + "und öfter.</p></body>")
+        letter.write_text(text, encoding="utf-8")
+    done = test_print.build(root, root / "output" / "pdf", language="de", paper="a5", volume_pages=volume_pages).result
+    files = [v.relative_to(root / "output" / "pdf").as_posix() for v in done.volumes]
+    assert len(files) == (2 if volume_pages == 6 else 1)
+    assert [(f.file, f.compilations) for f in done.volume_figures] == [(file, 1) for file in files]
+    first_volume = "\n".join(page.get_text() for page in pymupdf.open(done.volumes[0]))
+    assert len(re.findall(locator, first_volume)) == locators, first_volume
+
+
 def test_where_targets_are_guessed_before_the_volumes_are_typeset() -> None:
     """A chapter starts where its volume's probe put it, a passage as many pages after its start as in the document's
     own PDF; a volume that was not probed (no other refers to it) gets no guess."""
@@ -1009,6 +1035,35 @@ def test_where_targets_are_guessed_before_the_volumes_are_typeset() -> None:
         "introduction": [1, 4], "a": [1, 6], "b": [1, 9], "a#p1": [1, 6], "a#p7": [1, 8], "b#p1": [1, 9]}
 
 
+def _chapter_of_lines(count: int) -> str:
+    """A letter of `count` one-line paragraphs ending in a closer (a block), with a target on the closer's line."""
+    lines = "\n\n".join(f'#"Zeile {n}.";' for n in range(count))
+    return f'#tp-document(id: "d", title: "Brief", meta: ())[\n{lines}\n#tp-letter-part("closer")[#"Ihr ergebener";#tp-target("closer")]\n]\n'
+
+
+def test_a_chapter_ending_at_a_pages_foot_is_guessed_as_long_as_the_book_sets_it(tmp_path: Path) -> None:
+    """A document's own PDF says on which page its chapter ends (lib.typ `tp-chapter-end`), how many pages the chapter
+    takes in the book: also where the chapter's last block fills a page and its compact apparatus goes to the next
+    (the marker went with the apparatus: 13 of 93 Escher chapters were guessed a page long, their volumes typeset twice)."""
+    from teipress.pdf import DEFAULT_FONTS, TARGET_PAGES, Typesetting, _target_pages_marker, typeset
+
+    setting = Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a5", language="de", title="", subtitle="", out_dir=str(tmp_path))
+    template = '#import "lib.typ": *\n#show: edition.with(title: "T", paper: "a5", language: "de")\n'
+    apparatus = '#tp-names-apparatus("Namen", (("Personen", ("A, B",)),))#tp-target("apparatus")\n'
+    guessed, in_book, apparatus_later = [], [], []
+    for count in range(28, 38):
+        own = _target_pages_marker(typeset(template + _chapter_of_lines(count) + apparatus + TARGET_PAGES, {}, setting, what="own",
+                                           markers="metadata").markers)
+        pages = dict(own["target-pages"])
+        guessed.append(max(page for _, page in own["chapter-ends"]))
+        apparatus_later.append(pages["apparatus"] > pages["closer"])
+        book = _target_pages_marker(typeset(template + _chapter_of_lines(count) + '#tp-document(id: "next", title: "N")[#"x";]' + TARGET_PAGES,
+                                            {}, setting, what="book", markers="metadata").markers)
+        in_book.append(dict(book["target-pages"])["next"] - 1)
+    assert guessed == in_book
+    assert any(apparatus_later) and in_book[0] == 1 and in_book[-1] == 2  # the sweep crossed the page's foot
+
+
 def test_only_the_volumes_others_refer_to_are_probed() -> None:
     from teipress.pdf import DocumentOutcome, Volume, _referred_volumes
 
@@ -1020,28 +1075,61 @@ def test_only_the_volumes_others_refer_to_are_probed() -> None:
 
 
 def test_a_volumes_memory_is_estimated_from_its_pages_notes_and_apparatus_entries() -> None:
-    from teipress.pdf import DocumentOutcome, volume_memory_mb
+    from teipress import pdf
+    from teipress.pdf import DocumentOutcome, indexes_memory_mb, volume_memory_mb
 
-    letter = DocumentOutcome("a", pages=10, chapter='#"Text";#footnote[#"a";]#tp-app("a", "u", ())#footnote[#"b";]')
-    other = DocumentOutcome("b", pages=2, chapter='#tp-app("b", "und", ())' * 99)
-    # 40 MB for the process, 0.9 a page, 0.67 a note, 0.32 an apparatus entry.
-    assert volume_memory_mb([letter]) == pytest.approx(40 + 9 + 1.34 + 0.32)
-    assert volume_memory_mb([letter, other]) == pytest.approx(40 + 10.8 + 1.34 + 0.32 * 100)
+    letter = DocumentOutcome("a", pages=10, chapter='#"Text";#footnote[#"a";]#tp-app("a", "u", ())#footnote[#tp-mark("person", "k", "k", "K")#"b";]')
+    other = DocumentOutcome("b", pages=2, chapter='#tp-app("b", "und", ())' * 99 + '#tp-mark("place", "p", "p", "P")#"Bern";' * 3)
+    page, note, entry = pdf.TYPST_MB_PER_PAGE, pdf.TYPST_MB_PER_NOTE, pdf.TYPST_MB_PER_APPARATUS_ENTRY
+    assert volume_memory_mb([letter]) == pytest.approx(pdf.TYPESETTER_MB + 10 * page + 2 * note + entry)
+    assert volume_memory_mb([letter, other]) == pytest.approx(pdf.TYPESETTER_MB + 12 * page + 2 * note + 100 * entry)
+    # The indexes, which the last volume holds, by the marks of every document (a mark in a note too).
+    assert indexes_memory_mb([letter, other]) == pytest.approx(4 * pdf.TYPST_MB_PER_INDEX_MARK)
+
+
+def _letters(prefix: str, count: int, pages: int, chapter: str) -> list[Any]:
+    from teipress.pdf import DocumentOutcome
+
+    return [DocumentOutcome(f"{prefix}{n}", sort_key="1", pages=pages, chapter=chapter) for n in range(count)]
 
 
 def test_letters_dense_with_apparatus_make_smaller_volumes() -> None:
-    """A volume ends where it would pass volume_pages or where its compilation would need more than VOLUMES_MEMORY_MB
-    (1,300 MB): letters of two pages and 600 apparatus entries each, six to a volume (40 + 6 x 193.8 MB; seven 1,397)."""
-    from teipress.pdf import DocumentOutcome, plan_volumes
+    """A volume ends where it would pass volume_pages or where its compilation is estimated to need more than the
+    memory allowed: each volume within both, and none that could have taken the next volume's first document."""
+    from teipress.pdf import VOLUMES_MEMORY_MB, indexes_memory_mb, plan_volumes, volume_memory_mb
 
-    def letters(prefix: str, chapter: str) -> list[DocumentOutcome]:
-        return [DocumentOutcome(f"{prefix}{n}", sort_key="1", pages=2, chapter=chapter) for n in range(10)]
-
-    plain, dense = letters("plain", '#"Text";'), letters("dense", '#tp-app("d", "u", ())' * 600)
+    plain = _letters("plain", 10, 2, '#"Text";')
+    dense = _letters("dense", 10, 2, '#tp-app("d", "u", ())#footnote[#"n";]' * 250)
     assert [[o.document_id for o in v.documents] for v in plan_volumes(plain, 300, ())] == [[o.document_id for o in plain]]
-    assert [[o.document_id for o in v.documents] for v in plan_volumes(dense, 300, ())] == [
-        [f"dense{n}" for n in numbers] for numbers in ((0, 1, 2, 3, 4, 5), (6, 7, 8, 9))]
-    assert [len(v.documents) for v in plan_volumes(plain + dense, 7, ())] == [3, 3, 3, 3, 3, 3, 2]
+    for documents, volume_pages in ((dense, 300), (plain + dense, 7), (dense + plain + dense, 300)):
+        volumes = [v.documents for v in plan_volumes(documents, volume_pages, ())]
+        assert [o for volume in volumes for o in volume] == documents  # all of them, in order
+        assert all(volume_memory_mb(volume) <= VOLUMES_MEMORY_MB and sum(o.pages for o in volume) <= volume_pages for volume in volumes[:-1])
+        assert volume_memory_mb(volumes[-1]) + indexes_memory_mb(documents) <= VOLUMES_MEMORY_MB
+        for volume, after in zip(volumes[:-2], volumes[1:-1]):  # the last two may have been parted for the indexes
+            assert volume_memory_mb([*volume, after[0]]) > VOLUMES_MEMORY_MB or sum(o.pages for o in [*volume, after[0]]) > volume_pages
+    assert len(plan_volumes(dense, 300, ())) > 1
+
+
+def test_the_last_volume_leaves_room_for_the_indexes_of_the_whole_edition() -> None:
+    """The last volume compiles the indexes of every volume's marks too: when they would make it pass the memory allowed,
+    its first documents make a volume of their own before it, as few as needed; when the indexes alone pass it, no volume
+    of one letter is made for them."""
+    from teipress.pdf import VOLUMES_MEMORY_MB, indexes_memory_mb, plan_volumes, volume_memory_mb
+
+    apparatus, marks = '#tp-app("d", "u", ())' * 100, '#tp-mark("person", "k", "k", "K")#"Name";' * 600
+    marked, unmarked = _letters("m", 30, 2, apparatus + marks), _letters("m", 30, 2, apparatus)  # marks in the text weigh nothing
+
+    def planned(documents: list[Any], **memory: float) -> list[list[str]]:
+        return [[o.document_id for o in v.documents] for v in plan_volumes(documents, 300, (), **memory)]
+
+    index_mb = indexes_memory_mb(marked)
+    greedy, volumes = planned(unmarked), planned(marked)
+    assert len(greedy) > 1 and volumes[:-2] == greedy[:-1] and volumes[-2] + volumes[-1] == greedy[-1]
+    last = [o for o in marked if o.document_id in volumes[-1]]
+    one_more = [o for o in marked if o.document_id in volumes[-1] or o.document_id == volumes[-2][-1]]
+    assert volume_memory_mb(last) + index_mb <= VOLUMES_MEMORY_MB < volume_memory_mb(one_more) + index_mb
+    assert planned(marked, memory_mb=index_mb - 1) == planned(unmarked, memory_mb=index_mb - 1)
 
 
 @pytest.mark.parametrize(("pages", "jobs", "at_once"), [

@@ -68,18 +68,23 @@ TASKS_PER_WORKER = 200
 VOLUMES_MEMORY_MB = 1300
 # What a volume's compiling process holds, estimated from its documents before it is typeset: per page of
 # their own PDFs, per note and per apparatus entry (keyed to line numbers: each entry's footnote looks up
-# the line of its reference). Measured on A4 volumes (3 December 2026), each compiled once: synthetic
-# letters (0.8 entries and 1.1 notes a page) planned at 300 pages, 605-661 MB; Escher's letters (5.6
-# entries and 3.2 notes a page, abbreviations expanded), 99 letters of 295 pages with 1,646 entries and
-# 953 notes, 1,473 MB (953 MB without the apparatus, 1,244 MB without the entries' line lookup), 38 letters
-# of 60 pages with 211 entries and 111 notes, 230 MB.
+# the line of its reference), and in the last volume per index mark of the whole edition (its indexes).
+# Measured on A4 volumes, each compiled once: synthetic letters (0.8 entries and 1.1 notes a page) planned
+# at 300 pages, 605-661 MB; Escher's letters (3 December 2026): volumes of 94 letters (270 pages, 801 notes,
+# 1,429 entries) 1,238 MB and of 44 long, dense letters (218 pages, 822 notes, 1,589 entries) 1,675 MB. A
+# note or entry costs more where a page holds more of them (Typst lays out a page's footnotes again until
+# they fit): removed from a volume of 100 letters, 990 notes saved 370 MB and 1,649 entries 564 MB, but the
+# dense volume needs 0.6 MB each to be covered, which the sparser ones then overestimate by a quarter.
+# Its indexes of 4,126 marks took that volume 168 MB; marks in the text cost nothing measurable.
 TYPESETTER_MB = 40
 TYPST_MB_PER_PAGE = 0.9
-TYPST_MB_PER_NOTE = 0.67
-TYPST_MB_PER_APPARATUS_ENTRY = 0.32
-# How notes and apparatus entries appear in a chapter's markup (xslt/pdf/text.xsl), counted for the estimate.
+TYPST_MB_PER_NOTE = 0.6
+TYPST_MB_PER_APPARATUS_ENTRY = 0.6
+TYPST_MB_PER_INDEX_MARK = 0.045
+# How notes, apparatus entries and index marks appear in a chapter's markup (xslt/pdf/text.xsl), counted for the estimate.
 NOTE_CALL = "#footnote"
 APPARATUS_CALL = "#tp-app("
+INDEX_MARK_CALL = "#tp-mark("
 
 
 @dataclass
@@ -282,14 +287,22 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             markups: dict[int, str] = {}
             guess: dict[str, list[int]] = {}
             if pending or not last_reused:
-                # A kept volume's targets are where the previous build found them: only those to be typeset are probed.
+                # A kept volume's targets are where the previous build found them: only those to be typeset are probed,
+                # those others refer to and those whose letters refer to their own pages (their lines are counted below).
                 referring = [volume for volume, _ in pending] + [last]
-                probed = {number for number in _referred_volumes(volumes, referring) if volumes[number - 1].file.as_posix() not in volume_cache}
+                probed = {number for number in _referred_volumes(volumes, referring) | _self_referring_volumes(referring)
+                          if volumes[number - 1].file.as_posix() not in volume_cache}
                 made = list(pool.map(_volume_markup, [(_volume_name(volume), (edition_tree, settings[volume.number],
                                                                          _stubs(volume) if volume.number in probed else []))
                                                       for volume, _ in keyed]))
                 markups = {number: markup for number, (markup, _) in zip(settings, made)}
                 guess = _guessed_targets(volumes, {number: starts for number, (_, starts) in zip(settings, made)})
+                # A locator ("vol. 2, p. 34"), which a document's own PDF does not print, may add a line: the lines of each
+                # chapter with references are counted alone with the locators guessed, so that its volume is given the
+                # right line offsets and compiled once, not again to count them (a whole second compilation).
+                line_tasks = _line_count_tasks(referring, markups, {**guess, **_found_targets(volume_cache.values())}, images)
+                counts = dict(zip([arguments[-1] for _, arguments in line_tasks], pool.map(_count_book_lines, line_tasks)))
+                settings = {volume.number: _volume_setting(volume, cited_anywhere, images, counts) for volume, _ in keyed}
         result.documents_seconds = time.perf_counter() - started
         # The documents' workers are gone (Typst's cache keeps what each compilation needed until its process ends):
         # each volume is compiled in a fresh process of its own, as many at a time as VOLUMES_MEMORY_MB allows.
@@ -333,7 +346,8 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
 
     The pages are estimates: each document's own PDF (typeset first, and cached) has as many pages as its
     chapter, within the few lines of its compact apparatus. A volume therefore ends near, not at, the page
-    count asked for, and no volume has to be typeset twice. Essays and other texts about the sources
+    count asked for, and no volume has to be typeset twice. The last volume also holds the indexes of the
+    whole edition (`_room_for_the_indexes`). Essays and other texts about the sources
     (sorted first) open the first volume; an undated source stays in the volume of the one before it.
     """
     groups: list[list[DocumentOutcome]] = []
@@ -358,7 +372,7 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
                 more = _Load.of(outcome)
             volumes[-1].append(outcome)
             load = more
-    volumes = volumes or [[]]
+    volumes = _room_for_the_indexes(volumes or [[]], indexes_memory_mb(in_order), memory_mb)
     if len(volumes) == 1:
         return [Volume(0, volumes[0])]
     return [Volume(number, documents, _years(documents), number == len(volumes)) for number, documents in enumerate(volumes, start=1)]
@@ -387,6 +401,26 @@ class _Load:
 def volume_memory_mb(documents: list[DocumentOutcome]) -> float:
     """The estimate of what compiling a volume of `documents` holds at most (see TYPST_MB_PER_PAGE)."""
     return sum((_Load.of(o) for o in documents), _Load()).memory_mb
+
+
+def indexes_memory_mb(documents: list[DocumentOutcome]) -> float:
+    """The estimate of what the indexes of `documents` (the whole edition's) add to the last volume's compilation."""
+    return TYPST_MB_PER_INDEX_MARK * sum(o.chapter.count(INDEX_MARK_CALL) for o in documents)
+
+
+def _room_for_the_indexes(volumes: list[list[DocumentOutcome]], index_mb: float, memory_mb: float) -> list[list[DocumentOutcome]]:
+    """The volumes with the last one's first documents made a volume of their own before it, as few as needed for the last
+    one to hold the indexes (`index_mb`) within `memory_mb`; as planned when no document leaves room for them."""
+    last = volumes[-1]
+    load, kept = _Load(), 0
+    for outcome in reversed(last):
+        load = load + _Load.of(outcome)
+        if load.memory_mb + index_mb > memory_mb:
+            break
+        kept += 1
+    if kept in (0, len(last)):
+        return volumes
+    return [*volumes[:-1], last[:-kept], last[-kept:]]
 
 
 def _parallel_volumes(volumes: list[Volume], jobs: int) -> int:
@@ -539,6 +573,30 @@ def _referred_volumes(volumes: list[Volume], referring: list[Volume]) -> set[int
 CHAPTER_START = re.compile(r'#tp-document\(id: ("(?:[^"\\]|\\.)*"), title: ("(?:[^"\\]|\\.)*")')
 
 
+def _self_referring_volumes(volumes: list[Volume]) -> set[int]:
+    """The numbers of `volumes` whose documents refer to a target (their own pages' locators are guessed too)."""
+    return {volume.number for volume in volumes if any(o.references for o in volume.documents)}
+
+
+# A counting task: a volume's template, a chapter, its images (copy's name: path), its references' targets, its document's id.
+LineCountTask = tuple[str, tuple[str, str, dict[str, str], dict[str, list[int]], str]]
+
+
+def _line_count_tasks(volumes: list[Volume], markups: dict[int, str], targets: dict[str, list[int]],
+                      images: dict[str, dict[str, str]]) -> list[LineCountTask]:
+    """A task for each numbered chapter of `volumes` with references: its lines counted with the locators it prints
+    (`targets`, of its volume too), under its volume's template (the markup's first lines: lib.typ, the edition's settings)."""
+    tasks: list[LineCountTask] = []
+    for volume in volumes:
+        template = "".join(markups[volume.number].splitlines(keepends=True)[:2])
+        for o in volume.documents:
+            if o.references and o.line_count:
+                given = {reference: targets[reference] for reference in o.references if reference in targets}
+                tasks.append((f"the lines of {o.document_id} in {_volume_name(volume)}",
+                              (template, o.chapter, _image_copies(images.get(o.document_id, {})), given, o.document_id)))
+    return tasks
+
+
 def _stubs(volume: Volume) -> list[str]:
     """A volume's chapters as the front matter's probe sets them: each its heading (for the contents and the
     start of the chapter), then as many pages as its text took in its own PDF."""
@@ -620,14 +678,17 @@ def _image_copies(images: dict[str, str]) -> dict[str, str]:
     return dict(value.split(":", 1) for value in images.values())
 
 
-def _volume_setting(volume: Volume, cited_anywhere: list[str], images: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """What a worker needs to typeset a volume besides the edition: chapters, line offsets, which documents it cites,
-    the images its chapters print (copy's name: source path)."""
+def _volume_setting(volume: Volume, cited_anywhere: list[str], images: dict[str, dict[str, str]],
+                    line_counts: dict[str, int] | None = None) -> dict[str, Any]:
+    """What a worker needs to typeset a volume besides the edition: chapters, line offsets (from each document's
+    lines in `line_counts`, else in its own PDF), which documents it cites, the images its chapters print (copy's name: source path)."""
+    counts = line_counts or {}
     return {
         "images": {copy: path for o in volume.documents for copy, path in _image_copies(images.get(o.document_id, {})).items()},
         "file": volume.file.as_posix(), "number": volume.number, "years": volume.years, "last": volume.last,
         "chapters": [o.chapter for o in volume.documents],
-        "line_offsets": dict(zip((o.document_id for o in volume.documents), itertools.accumulate((o.line_count for o in volume.documents), initial=0))),
+        "line_offsets": dict(zip((o.document_id for o in volume.documents),
+                                 itertools.accumulate((counts.get(o.document_id, o.line_count) for o in volume.documents), initial=0))),
         "cited": sorted({cited for outcome in volume.documents for cited in outcome.cited}),
         "cited_anywhere": cited_anywhere,
     }
@@ -782,6 +843,16 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
     except OSError as error:
         outcome.error = f"{display_path(path)}: cannot typeset it: {error.filename or ''}: {error.strerror or error}"
     return outcome
+
+
+def _count_book_lines(template: str, chapter: str, images: dict[str, str], targets: dict[str, list[int]], document_id: str) -> int:
+    """The numbered lines of a chapter as its volume sets them: alone under the volume's template, each reference
+    followed by its locator (`targets`: where it is expected, [volume, page]), which the document's own PDF leaves out."""
+    assert _setting is not None
+    files = {copy: Path(image).read_bytes() for copy, image in images.items()}
+    done = typeset(template + chapter, files, _setting, what=f"the lines of {document_id}", markers="metadata", all_line_markers=True,
+                   targets=targets)
+    return max((line["raw"] for line in _line_markers(done.markers) if line["document"] == document_id), default=0)
 
 
 def _setting_key(setting: Typesetting) -> dict[str, Any]:
