@@ -362,8 +362,8 @@ def test_a_touched_but_unchanged_file_is_not_rendered_again(tmp_path: Path) -> N
     assert build(source, tmp_path / "out").documents_rendered == []
 
 
-def test_a_changed_xincluded_part_renders_its_document_again(tmp_path: Path) -> None:
-    source = copy_fixture(tmp_path)
+def body_in_a_part(source: Path) -> tuple[Path, Path]:
+    """The letter with its body moved into parts/body.xml, which it XIncludes: (the letter, the part)."""
     letter = source / f"{LETTER}.xml"
     text = letter.read_text(encoding="utf-8")
     start, end = text.index("<body>") + len("<body>"), text.index("</body>")
@@ -372,6 +372,12 @@ def test_a_changed_xincluded_part_renders_its_document_again(tmp_path: Path) -> 
     part.write_text(f'<div xmlns="http://www.tei-c.org/ns/1.0">{text[start:end]}</div>', encoding="utf-8")
     letter.write_text(text[:start].replace("<TEI ", '<TEI xmlns:xi="http://www.w3.org/2001/XInclude" ', 1)
                       + '<xi:include href="parts/body.xml"/>' + text[end:], encoding="utf-8")
+    return letter, part
+
+
+def test_a_changed_xincluded_part_renders_its_document_again(tmp_path: Path) -> None:
+    source = copy_fixture(tmp_path)
+    _letter, part = body_in_a_part(source)
     first = build(source, tmp_path / "out")
     assert sorted(first.documents) == [LETTER, TELEGRAM]  # the part is no document of its own
     page = tmp_path / "out" / "html" / "documents" / f"{LETTER}.html"
@@ -389,14 +395,7 @@ def test_a_part_changed_while_its_document_is_read_is_read_again_by_the_next_bui
     again and its facts and page hold the new text (a state taken after the reading would vouch for facts made from
     bytes it never saw)."""
     source = copy_fixture(tmp_path)
-    letter = source / f"{LETTER}.xml"
-    text = letter.read_text(encoding="utf-8")
-    start, end = text.index("<body>") + len("<body>"), text.index("</body>")
-    (source / "parts").mkdir()
-    part = source / "parts" / "body.xml"
-    part.write_text(f'<div xmlns="http://www.tei-c.org/ns/1.0">{text[start:end]}</div>', encoding="utf-8")
-    letter.write_text(text[:start].replace("<TEI ", '<TEI xmlns:xi="http://www.w3.org/2001/XInclude" ', 1)
-                      + '<xi:include href="parts/body.xml"/>' + text[end:], encoding="utf-8")
+    letter, part = body_in_a_part(source)
     build(source, tmp_path / "out")
     letter.write_text(letter.read_text(encoding="utf-8").replace("<TEI ", "<TEI n=\"changed\" ", 1), encoding="utf-8")
     read_document = site_writer._read_document
