@@ -649,7 +649,7 @@ def _folder_digest(folder: Path | None) -> str:
 
 
 def _remove_all_but(folder: Path, keep: set[Path]) -> None:
-    """Remove the files of a folder teipress fills (extra pages, the edition's own assets) that this build does not write."""
+    """Remove the files of a folder teipress fills (the extra pages) that this build does not write."""
     if folder.is_dir():
         for path in folder.iterdir():
             if (path.is_file() or path.is_symlink()) and path not in keep:

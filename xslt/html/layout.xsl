@@ -67,7 +67,7 @@
   <!-- Where the site is published ("https://edition.example.org/"), for permalinks; may be empty. -->
   <xsl:param name="base-url" as="xs:string" select="''"/>
   <!-- The edition's own look (teipress.toml `css`, `logo`, `favicon`, `footer`): addresses relative to the
-       site root of the copies teipress made in assets/edition/ (names with a hash of their bytes, as tp:asset's),
+       site root of the copies teipress made in assets/edition/ (fixed names: a change is copied, no page rendered again),
        and the footer's text; empty when unset. -->
   <xsl:param name="edition-css" as="xs:string" select="''"/>
   <xsl:param name="edition-logo" as="xs:string" select="''"/>
