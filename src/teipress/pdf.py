@@ -845,13 +845,20 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
     return outcome
 
 
+# A link to an entry of the bibliography (xslt/pdf/text.xsl): `label("bibl-…")`, the Typst string kept whole.
+CITED_LABEL = re.compile(r'label\(("bibl-(?:[^"\\]|\\.)*")\)')
+
+
 def _count_book_lines(template: str, chapter: str, images: dict[str, str], targets: dict[str, list[int]], document_id: str) -> int:
     """The numbered lines of a chapter as its volume sets them: alone under the volume's template, each reference
     followed by its locator (`targets`: where it is expected, [volume, page]), which the document's own PDF leaves out."""
     assert _setting is not None
     files = {copy: Path(image).read_bytes() for copy, image in images.items()}
-    done = typeset(template + chapter, files, _setting, what=f"the lines of {document_id}", markers="metadata", all_line_markers=True,
-                   targets=targets)
+    # The entries of the bibliography the chapter links to stand in its volume's back matter, not here: each is
+    # given an invisible stand-in after the chapter, so that the links resolve and the lines stay as they are.
+    cited = "".join(f"#[#metadata(none)#label({string})]" for string in dict.fromkeys(CITED_LABEL.findall(chapter)))
+    done = typeset(template + chapter + cited, files, _setting, what=f"the lines of {document_id}", markers="metadata",
+                   all_line_markers=True, targets=targets)
     return max((line["raw"] for line in _line_markers(done.markers) if line["document"] == document_id), default=0)
 
 
