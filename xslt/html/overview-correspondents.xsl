@@ -39,16 +39,16 @@
 
   <!-- One letter of a pair: each sender with each addressee of a document (the authors of essays are no
        senders), and each correspondent the source names without a side with every other party of it.
-       A pair is the same whoever wrote: its two keys in alphabetical order. -->
-  <xsl:variable name="tp:letters" as="element()*">
+       A pair is the same whoever wrote: its two keys in alphabetical order, joined by a line feed (tp:pair). Strings,
+       not an element a pair: a constructed element is a tree of its own, and 20,000 letters' pairs held Saxon's
+       worker near a gigabyte. -->
+  <xsl:variable name="tp:letters" as="xs:string*">
     <xsl:for-each select="$site/s:site/s:document">
       <xsl:variable name="senders" select="s:sender[not(@role = 'author')]!tp:party-key(.)"/>
       <xsl:variable name="addressees" select="s:addressee!tp:party-key(.)"/>
       <xsl:variable name="unsided" select="s:correspondent!tp:party-key(.)"/>
-      <xsl:for-each select="distinct-values((for $from in $senders, $to in $addressees return tp:pair($from, $to),
-          for $i in 1 to count($unsided), $other in ($senders, $addressees, subsequence($unsided, $i + 1)) return tp:pair($unsided[$i], $other)))">
-        <letter a="{substring-before(., '&#10;')}" b="{substring-after(., '&#10;')}"/>
-      </xsl:for-each>
+      <xsl:sequence select="distinct-values((for $from in $senders, $to in $addressees return tp:pair($from, $to),
+          for $i in 1 to count($unsided), $other in ($senders, $addressees, subsequence($unsided, $i + 1)) return tp:pair($unsided[$i], $other)))"/>
     </xsl:for-each>
   </xsl:variable>
   <!-- Each register entry's name as the first letter naming it gives it, found once: looked up among every party of
@@ -61,7 +61,7 @@
     </xsl:map>
   </xsl:variable>
   <xsl:variable name="tp:nodes" as="map(*)*">
-    <xsl:for-each-group select="$tp:letters/(@a, @b)" group-by="string(.)">
+    <xsl:for-each-group select="$tp:letters!(substring-before(., '&#10;'), substring-after(., '&#10;'))" group-by=".">
       <xsl:sort select="count(current-group())" order="descending"/>
       <xsl:sort select="lower-case(tp:name-of-party(current-grouping-key()))"/>
       <xsl:sequence select="map {'key': current-grouping-key(), 'letters': count(current-group()),
@@ -71,11 +71,11 @@
   <xsl:variable name="tp:node-by-key" as="map(xs:string, map(*))" select="map:merge($tp:nodes ! map {?key: .})"
     xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
   <xsl:variable name="tp:pairs" as="map(*)*">
-    <xsl:for-each-group select="$tp:letters" group-by="@a || '&#10;' || @b">
+    <xsl:for-each-group select="$tp:letters" group-by=".">
       <xsl:sort select="count(current-group())" order="descending"/>
-      <xsl:sort select="lower-case(tp:name-of-party(@a))"/>
-      <xsl:sort select="lower-case(tp:name-of-party(@b))"/>
-      <xsl:sequence select="map {'a': string(@a), 'b': string(@b), 'letters': count(current-group())}"/>
+      <xsl:sort select="lower-case(tp:name-of-party(substring-before(., '&#10;')))"/>
+      <xsl:sort select="lower-case(tp:name-of-party(substring-after(., '&#10;')))"/>
+      <xsl:sequence select="map {'a': substring-before(., '&#10;'), 'b': substring-after(., '&#10;'), 'letters': count(current-group())}"/>
     </xsl:for-each-group>
   </xsl:variable>
 

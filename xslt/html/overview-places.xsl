@@ -30,31 +30,33 @@
   <!-- How many pages the table has: the units aggregates.py makes, one number for the pages and their bar. -->
   <xsl:param name="place-pages" as="xs:integer" required="yes"/>
 
-  <!-- One use of a place per document and role: sent from, received at, mentioned in. -->
-  <xsl:variable name="tp:uses" as="element()*">
-    <xsl:for-each select="$site/s:site/s:document">
-      <xsl:for-each select="distinct-values(s:from/@ref)"><use place="{.}" role="sent"/></xsl:for-each>
-      <xsl:for-each select="distinct-values(s:to/@ref)"><use place="{.}" role="received"/></xsl:for-each>
-      <xsl:for-each select="distinct-values(f:facts/f:mention[@kind = 'place']/@entity)"><use place="{.}" role="mentioned"/></xsl:for-each>
-    </xsl:for-each>
-  </xsl:variable>
+  <!-- Each document's places, one of a kind per document, by role: sent from, received at, mentioned in. Strings, not
+       an element a use: a constructed element is a tree of its own, and 20,000 letters' half a million of them held
+       Saxon's worker near a gigabyte. -->
+  <xsl:variable name="tp:sent-from" as="xs:string*" select="$site/s:site/s:document/distinct-values(s:from/@ref)"/>
+  <xsl:variable name="tp:received-at" as="xs:string*" select="$site/s:site/s:document/distinct-values(s:to/@ref)"/>
+  <xsl:variable name="tp:mentioned-in" as="xs:string*" select="$site/s:site/s:document/distinct-values(f:facts/f:mention[@kind = 'place']/@entity)"/>
   <!-- Every place the documents name that the registers hold, by its count of uses, then by name. -->
   <xsl:variable name="tp:places" as="map(*)*">
+    <xsl:variable name="sent" select="tp:counts($tp:sent-from)"/>
+    <xsl:variable name="received" select="tp:counts($tp:received-at)"/>
+    <xsl:variable name="mentioned" select="tp:counts($tp:mentioned-in)"/>
     <xsl:variable name="places" as="map(*)*">
-      <xsl:for-each-group select="$tp:uses" group-by="@place">
-        <xsl:variable name="entry" select="tp:entry-by-id(current-grouping-key(), $registers)[self::place]"/>
+      <xsl:for-each select="distinct-values(($tp:sent-from, $tp:received-at, $tp:mentioned-in))">
+        <xsl:variable name="entry" select="tp:entry-by-id(., $registers)[self::place]"/>
         <xsl:if test="exists($entry)">
           <xsl:variable name="coordinates" select="tp:coordinates($entry)"/>
+          <xsl:variable name="uses" select="(($sent(.), 0)[1], ($received(.), 0)[1], ($mentioned(.), 0)[1])"/>
           <xsl:sequence select="map {'id': string($entry/@xml:id), 'name': tp:standard-name($entry), 'href': tp:register-href($entry),
-              'sent': count(current-group()[@role = 'sent']), 'received': count(current-group()[@role = 'received']),
-              'mentioned': count(current-group()[@role = 'mentioned']), 'count': count(current-group()),
+              'sent': $uses[1], 'received': $uses[2], 'mentioned': $uses[3], 'count': sum($uses),
               'lat': $coordinates[1], 'lon': $coordinates[2]}"/>
         </xsl:if>
-      </xsl:for-each-group>
+      </xsl:for-each>
     </xsl:variable>
     <xsl:perform-sort select="$places">
       <xsl:sort select="?count" order="descending"/>
       <xsl:sort select="lower-case(?name)"/>
+      <xsl:sort select="?id"/>
     </xsl:perform-sort>
   </xsl:variable>
   <xsl:variable name="tp:mapped" select="$tp:places[exists(?lat)]"/>
@@ -141,6 +143,16 @@
       </nav>
     </xsl:if>
   </xsl:template>
+
+  <!-- How often each string stands in $values. -->
+  <xsl:function name="tp:counts" as="map(xs:string, xs:integer)">
+    <xsl:param name="values" as="xs:string*"/>
+    <xsl:map>
+      <xsl:for-each-group select="$values" group-by=".">
+        <xsl:map-entry key="current-grouping-key()" select="count(current-group())"/>
+      </xsl:for-each-group>
+    </xsl:map>
+  </xsl:function>
 
   <xsl:function name="tp:places-page-path" as="xs:string">
     <xsl:param name="page" as="xs:integer"/>
