@@ -412,6 +412,25 @@ def test_the_table_of_places_has_pages_the_first_with_the_map(tmp_path: Path, mo
     assert parse(site / "overviews" / "places.html").xpath("//nav[contains(@class, 'place-pages')]") == []
 
 
+def test_the_pages_that_read_one_site_file_are_rendered_a_few_to_a_task(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overviews' pages each read every document's summary: a worker parses that site file once for the pages of
+    a task, up to SITE_FILE_PAGES_PER_TASK of them in their order; pages of other site files or without one (the
+    register pages) keep `task_size` pages a task."""
+    monkeypatch.setattr(aggregates, "SITE_FILE_PAGES_PER_TASK", 2)
+
+    def units(*site_files: str | None) -> list[aggregates._Unit]:
+        return [aggregates._Unit(f"p{number}.html", "x.xsl", None, {}, site_file) for number, site_file in enumerate(site_files)]
+
+    def tasks(pages: list[aggregates._Unit], task_size: int) -> list[list[str | None]]:
+        return [[unit.site_file for unit in task] for task in aggregates._tasks(pages, task_size)]
+
+    assert tasks(units("a", "a", "a", None, None, "b", "b", "a"), 1) == [["a", "a"], ["a"], [None], [None], ["b", "b"], ["a"]]
+    assert tasks(units(None, None, None, None, None), 2) == [[None, None], [None, None], [None]]
+    assert tasks(units("a", "b", "b", "b", "c"), 3) == [["a", "b", "b"], ["b", "c"]]
+    order = units("a", "a", "b", "a", "a", "a")
+    assert [unit for task in aggregates._tasks(order, 1) for unit in task] == order
+
+
 def test_the_pages_of_pairs_and_places_are_counted_as_the_overviews_list_them(tmp_path: Path) -> None:
     """The parent counts the tables' pairs and places from the overviews' site file without Saxon, as the stylesheets make them:
     a pair whoever wrote, no pair for an essay's author, a correspondent without a side paired with every other party, a
