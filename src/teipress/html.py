@@ -32,7 +32,7 @@ from typing import Any
 from lxml import etree
 
 from . import __version__
-from .aggregates import MapUnits, PlanSheets, SitePage, write_aggregate_pages, write_registers
+from .aggregates import MapUnits, PlanSheets, SitePage, plan_task, render_unit, write_aggregate_pages, write_registers
 from .assets import EDITION_ASSETS_DIR, SiteAssets, cached_bytes, publish
 from .config import Config
 from .dts import Resource, ResourceJob, StaticDts, write_resource
@@ -823,9 +823,9 @@ def _named(function: Callable, args: tuple) -> object:  # type: ignore[type-arg]
 
 
 def _task_label(function: Callable, args: tuple) -> str:  # type: ignore[type-arg]
-    """What a task works on, in an error: the document a document's task takes first (`document_id`), else the task's
-    first argument, which names what it makes (`messages-en.js`, `pages registers/persons.html …`)."""
-    return f"document {args[0]}" if function.__code__.co_varnames[:1] == ("document_id",) else str(args[0])
+    """What a task works on, in an error: the document whose id a task takes first, but for the tasks that make no
+    document's page, whose first argument names what they make (`messages-en.js`, `pages registers/persons.html …`)."""
+    return str(args[0]) if function in (_messages_task, plan_task, render_unit) else f"document {args[0]}"
 
 
 # --- manifest, staging and swap -----------------------------------------------------------------
