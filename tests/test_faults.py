@@ -383,3 +383,30 @@ def test_a_worker_dead_before_its_pool_is_given_work_is_reported_as_such() -> No
         worker.join(timeout=30)
         with pytest.raises(WorkerDied, match="the build stopped"):
             list(pool.map(str, [("a task", (1,))]))
+
+
+SCRIPT_WITHOUT_MAIN_GUARD = """import sys
+from pathlib import Path
+
+from teipress import html
+from teipress.build import build_edition
+from teipress.config import load_config
+
+html._Workers.INLINE_BATCH = 0  # the pool starts for the fixture's few documents too
+build_edition(load_config(Path(sys.argv[1])), formats={"html"}, validate=False, jobs=2)
+"""
+
+
+def test_a_script_without_a_main_guard_stops_saying_what_to_do(tmp_path: Path) -> None:
+    # Each spawned worker imports the script again, which builds again and cannot start a pool of its own: the worker ends.
+    from teipress.workers import UNGUARDED_SCRIPT
+
+    shutil.copytree(SITE_FIXTURE, tmp_path / "tei")
+    (tmp_path / "build_site.py").write_text(SCRIPT_WITHOUT_MAIN_GUARD, encoding="utf-8")
+    try:
+        finished = subprocess.run([sys.executable, "build_site.py", str(tmp_path)], cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    except subprocess.TimeoutExpired:
+        pytest.fail("a script without `if __name__ == '__main__':` still builds after 180 s")
+    assert (finished.returncode, finished.stderr.splitlines()[-1]) == (1, f"teipress.errors.WorkerDied: {UNGUARDED_SCRIPT}")
+    assert not (tmp_path / "output" / "html").exists()
+    assert leftovers(tmp_path) == []

@@ -13,9 +13,9 @@ The edition's own files (teipress.toml `css`, `logo`, `favicon`, in `assets/edit
 editors change them often, and a new name would render every page again where copying the file is enough.
 What a script fetches by a name it makes itself keeps its name too: the popovers' data
 (`assets/entries/{file}.js`, written with the register pages), the map's places
-(`overviews/places-map.js`) and Pagefind's bundle (`pagefind/`, which Pagefind names). The files
-the assets link with relative URLs inside them (Leaflet's images, none of them shipped) would keep
-theirs too.
+(`overviews/places-map.js`) and Pagefind's bundle (`pagefind/`, which Pagefind names). No asset names
+another file by a relative URL (a stylesheet's `url()`, a script's image folder): such a file would have to keep
+its name too, and Leaflet's images, which its stylesheet named, are not shipped (assets/leaflet.css).
 """
 
 from __future__ import annotations

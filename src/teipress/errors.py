@@ -59,7 +59,7 @@ class OutputError(TeipressError):
 
 
 class WorkerDied(TeipressError):
-    """A worker process was killed (out of memory, `kill -9`) while it worked on a document."""
+    """A worker process was killed (out of memory, `kill -9`) while it worked on a document, or ended as it started."""
 
 
 class DtsRequestError(TeipressError):

@@ -32,7 +32,7 @@ from typing import Any
 from lxml import etree
 
 from . import __version__
-from .aggregates import MapUnits, PlanSheets, SitePage, write_aggregate_pages, write_registers
+from .aggregates import MapUnits, PlanSheets, SitePage, plan_task, render_unit, write_aggregate_pages, write_registers
 from .assets import EDITION_ASSETS_DIR, SiteAssets, cached_bytes, publish
 from .config import Config
 from .dts import Resource, ResourceJob, StaticDts, write_resource
@@ -811,7 +811,7 @@ class _Workers:
         if self.pool is None:
             self.pool = WorkerPool(self.jobs, _init_worker, (self.setup,))
         order = sorted(range(len(items)), key=lambda i: -weights[i]) if weights is not None else range(len(items))  # sorted() keeps ties in order
-        results = self.pool.map(_named, [(f"document {arguments[i][0]}", (function, arguments[i])) for i in order])
+        results = self.pool.map(_named, [(_task_label(function, arguments[i]), (function, arguments[i])) for i in order])
         return zip([items[i] for i in order], results)
 
 
@@ -819,7 +819,13 @@ def _named(function: Callable, args: tuple) -> object:  # type: ignore[type-arg]
     try:
         return function(*args)
     except TransformError as error:
-        raise TransformError(f"document {args[0]}: {error}") from None
+        raise TransformError(f"{_task_label(function, args)}: {error}") from None
+
+
+def _task_label(function: Callable, args: tuple) -> str:  # type: ignore[type-arg]
+    """What a task works on, in an error: the document whose id a task takes first, but for the tasks that make no
+    document's page, whose first argument names what they make (`messages-en.js`, `pages registers/persons.html …`)."""
+    return str(args[0]) if function in (_messages_task, plan_task, render_unit) else f"document {args[0]}"
 
 
 # --- manifest, staging and swap -----------------------------------------------------------------

@@ -6,6 +6,7 @@ each with its own `Stylesheets`.
 
 from __future__ import annotations
 
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ from .resources import XSLT_DIR
 
 _processor: PySaxonProcessor | None = None
 _processor_lock = threading.Lock()
+# What Saxon's error says of a transformation an xsl:message terminate="yes" stopped.
+STOPPED_BY_MESSAGE = "terminated by xsl:message"
 
 
 def processor() -> PySaxonProcessor:
@@ -55,6 +58,9 @@ class Stylesheets:
                 raise TransformError(f"cannot compile the stylesheet {path}: {error}") from error
             if compiled is None:
                 raise TransformError(f"cannot compile the stylesheet {path}: {compiler.error_message}")
+            # Kept rather than printed by Saxon: the message of an xsl:message that stops the transformation
+            # (layout.xsl's tp:asset) says why, which Saxon's error leaves out (transform).
+            compiled.set_save_xsl_message(True)
             self._compiled[path] = compiled
         return compiled
 
@@ -76,13 +82,30 @@ class Stylesheets:
         for key, value in parameters.items():
             if value is not None:
                 executable.set_parameter(key.replace("_", "-"), typed_value(value))
+        executable.clear_xsl_messages()
         try:
             result = executable.transform_to_string(xdm_node=node)
         except PySaxonApiError as error:
-            raise TransformError(f"{name}: {error}") from error
+            messages = _xsl_messages(executable)
+            stopped = bool(messages) and STOPPED_BY_MESSAGE in str(error)
+            _print_messages(messages[:-1] if stopped else messages)
+            raise TransformError(f"{name}: {messages[-1] if stopped else error}") from error
+        _print_messages(_xsl_messages(executable))
         if result is None:
             raise TransformError(f"{name}: the transformation produced nothing: {executable.error_message}")
         return result
+
+
+def _xsl_messages(executable: PyXsltExecutable) -> list[str]:
+    """The text of each xsl:message of the last transformation, in order."""
+    saved = executable.get_xsl_messages()
+    return [] if saved is None else [saved.item_at(index).string_value for index in range(saved.size)]
+
+
+def _print_messages(messages: list[str]) -> None:
+    """Print the messages a stylesheet writes along the way (an edition's own, while its editors work on it), as Saxon would."""
+    for message in messages:
+        print(message, file=sys.stderr)
 
 
 def to_xdm(source: etree._Element | etree._ElementTree | bytes | str) -> PyXdmNode:

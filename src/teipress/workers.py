@@ -8,6 +8,11 @@ the dead worker was working on: each worker notes its current task in a ledger f
 
 A worker dies with the process that started it (`die_with_parent`): a `teipress build` killed with
 SIGKILL cannot shut its pool down, and its workers would go on typesetting for no one.
+
+A spawned worker starts by importing the script that started the build. A script that calls teipress
+outside `if __name__ == "__main__":` thus starts the build again in each worker, whose own pool Python
+refuses while the worker starts (a RuntimeError): every worker ends before it started. The ledger tells
+that apart from a worker the system killed, since each worker notes there that it started.
 """
 
 from __future__ import annotations
@@ -35,6 +40,11 @@ if TYPE_CHECKING:
 
 # A task: what it works on in the user's terms ("document letter-3"), and the arguments of the function.
 Task = tuple[str, tuple[Any, ...]]
+# The ledger's note of each worker that started (its name + its pid): one that did not died as it started.
+STARTED = "started-"
+UNGUARDED_SCRIPT = ("the worker processes ended as they started, before any took up work: a script that calls teipress "
+                    "(build_edition …) must do so below `if __name__ == \"__main__\":`, since each worker process starts "
+                    "by importing the script again; the build stopped")
 
 
 class WorkerPool:
@@ -101,15 +111,19 @@ class WorkerPool:
         """What the killed worker was working on, from the ledger entries of workers that died of something else than the pool's own SIGTERM."""
         self.executor.shutdown(wait=True, cancel_futures=True)  # every worker is joined: their exit codes are known
         working: dict[int, str] = {}
+        started = False
         for entry in self.ledger.iterdir():
+            started = started or entry.name.startswith(STARTED)
             if not entry.name.isdigit():
-                continue  # a worker's scratch folder
+                continue  # a worker's scratch folder or note that it started
             try:
                 working[int(entry.name)] = entry.read_text(encoding="utf-8")
             except (OSError, ValueError):
                 continue
         codes = {pid: self.processes[pid].exitcode for pid in working if pid in self.processes}
         killed = {pid: what for pid, what in working.items() if codes.get(pid) != -signal.SIGTERM} or working
+        if not killed and not started:
+            return WorkerDied(UNGUARDED_SCRIPT)
         if not killed:
             return WorkerDied("a worker process died before it took up any work (killed by the system, perhaps for lack of memory); the build stopped")
         causes = sorted({_cause(codes.get(pid)) for pid in killed})
@@ -189,6 +203,10 @@ _ledger_entry: Path | None = None
 def _start_worker(parent_pid: int, ledger: str, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
     global _ledger_entry
     die_with_parent(parent_pid)
+    try:
+        (Path(ledger) / f"{STARTED}{os.getpid()}").touch()
+    except OSError:
+        pass  # a note only, as in _run
     _ledger_entry = Path(ledger) / str(os.getpid())
     initializer(*initargs)
 

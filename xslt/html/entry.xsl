@@ -49,7 +49,11 @@
       <xsl:with-param name="path" select="string(s:site/@path)"/>
       <xsl:with-param name="description" select="(tp:entry-description($entry), tp:message('register.description.' || $kind, $tp:edition-title))[1]"/>
       <xsl:with-param name="head" as="node()*">
-        <xsl:if test="exists(tp:coordinates($entry))"><xsl:call-template name="tp:map-head"/></xsl:if>
+        <xsl:if test="exists(tp:coordinates($entry))">
+          <!-- The map's figure and its credits are styled by overviews.css, with the overviews' map. -->
+          <link rel="stylesheet" href="{tp:asset('overviews.css')}"/>
+          <xsl:call-template name="tp:map-head"/>
+        </xsl:if>
       </xsl:with-param>
       <xsl:with-param name="content" as="node()*">
         <nav class="entry-register" aria-label="{tp:message('nav.' || $page)}">

@@ -9,6 +9,7 @@
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   xmlns:tp="https://teipress.org/ns/xslt"
   xmlns:s="https://teipress.org/ns/site"
   xmlns:f="https://teipress.org/ns/facts"
@@ -75,15 +76,28 @@
   <xsl:param name="edition-footer" as="xs:string" select="''"/>
   <!-- teipress's files in assets/ that the pages link, as JSON: {"site.css": "assets/site.3f2a9c1e04b7.css", …},
        each file's name mapped to its address relative to the site root, a name that carries a hash of its bytes
-       (teipress/assets.py), so that no browser or proxy pairs a page with a file it kept from an earlier build. -->
-  <xsl:param name="asset-urls" as="xs:string" select="'{}'"/>
-  <xsl:variable name="tp:asset-urls" as="map(*)" select="parse-json($asset-urls)"/>
+       (teipress/assets.py), so that no browser or proxy pairs a page with a file it kept from an earlier build.
+       Absent outside a build: a stylesheet run alone (tests/test_site.py, bench/step.py's XSLT step). -->
+  <xsl:param name="asset-urls" as="xs:string?" select="()"/>
+  <xsl:variable name="tp:asset-urls" as="map(*)?" select="$asset-urls!parse-json(.)"/>
 
   <!-- The address of teipress's file $name (site.css, messages-en.js …) from this page: the name the build
-       published it under; outside a build (no $asset-urls), the file's own name in assets/. -->
+       published it under. A name the build did not publish stops the build, naming it (saxon.py reports the
+       message with the stylesheet): a page would link a file the site does not hold. Outside a build (no
+       $asset-urls), the file's own name in assets/. -->
   <xsl:function name="tp:asset" as="xs:string">
     <xsl:param name="name" as="xs:string"/>
-    <xsl:sequence select="$site-root || ($tp:asset-urls($name), 'assets/' || $name)[1]"/>
+    <xsl:choose>
+      <xsl:when test="empty($tp:asset-urls)">
+        <xsl:sequence select="$site-root || 'assets/' || $name"/>
+      </xsl:when>
+      <xsl:when test="exists($tp:asset-urls($name))">
+        <xsl:sequence select="$site-root || $tp:asset-urls($name)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:message terminate="yes" error-code="tp:unknown-asset">tp:asset('{$name}'): teipress publishes no file of that name in assets/ (it publishes {string-join(sort(map:keys($tp:asset-urls)), ', ')})</xsl:message>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:function>
 
   <!-- The menu's extra entries after teipress's own, as JSON: [{"label": …, "href": …, "current": …}], first the
