@@ -17,6 +17,8 @@ import pytest
 from teipress import aggregates
 from teipress.config import OSM_ATTRIBUTION, OSM_TILES, load_config
 from teipress.errors import ConfigError
+from teipress.resources import XSLT_DIR
+from teipress.saxon import Stylesheets, to_xdm
 from teipress.serve import serving
 
 from conftest import without_hash
@@ -129,6 +131,22 @@ def test_map_overview_has_a_marker_per_place_with_coordinates_and_the_same_place
     assert page.xpath("//div[@class='tp-map']/@data-tiles") == [""]
     assert "Leaflet (BSD-2-Clause licence)" in page.xpath("string(//figcaption[@class='map-credits'])")
     assert broken_links(site) == []
+
+
+def test_a_place_s_coordinates_come_from_its_location_else_a_geo_of_its_own(tmp_path: Path) -> None:
+    """One reading of a place's coordinates for its entry page and the overviews' map (common/functions.xsl): the first
+    location/geo, else a geo of the place itself, two numbers apart by space or comma, within the globe's ranges."""
+    sheet = tmp_path / "coordinates.xsl"
+    sheet.write_text(f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:tp="https://teipress.org/ns/xslt"
+        xpath-default-namespace="http://www.tei-c.org/ns/1.0">
+      <xsl:import href="{(XSLT_DIR / 'common' / 'functions.xsl').as_uri()}"/>
+      <xsl:output method="text"/>
+      <xsl:template match="/"><xsl:value-of select="//place!('[' || string-join(tp:coordinates(.)!string(), ' ') || ']')"/></xsl:template>
+    </xsl:stylesheet>""", encoding="utf-8")
+    places = ["<location><geo>45.81 15.98</geo></location>", "<geo>47.37,8.54</geo>", "<location><geo>1 2</geo></location><geo>3 4</geo>",
+              "<location><geo>91 0</geo></location>", "<geo>1 2 3</geo>", "<geo>north</geo>", ""]
+    source = "<listPlace xmlns='http://www.tei-c.org/ns/1.0'>" + "".join(f"<place>{place}</place>" for place in places) + "</listPlace>"
+    assert Stylesheets().transform(sheet, to_xdm(source)).split() == ["[45.81", "15.98]", "[47.37", "8.54]", "[1", "2]", "[]", "[]", "[]", "[]"]
 
 
 def test_map_tiles_setting(tmp_path: Path) -> None:

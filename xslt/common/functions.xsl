@@ -193,4 +193,15 @@
     <xsl:param name="document" as="node()"/>
     <xsl:sequence select="(root($document)/*/text/@xml:lang, root($document)/*/@xml:lang, root($document)//profileDesc/langUsage/language[1]/@ident, 'en')[1]"/>
   </xsl:function>
+
+  <!-- A place's coordinates (latitude, longitude) from its first location/geo, else a geo of its own ("45.81 15.98", also
+       with a comma), or () when they are not two numbers within the globe's ranges. -->
+  <xsl:function name="tp:coordinates" as="xs:double*">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="numbers" select="tokenize(normalize-space(replace(string(($entry/location/geo, $entry/geo)[1]), ',', ' ')), ' ')"/>
+    <xsl:sequence select="if (count($numbers) eq 2 and (every $number in $numbers satisfies $number castable as xs:double))
+                          then (let $lat := xs:double($numbers[1]), $lon := xs:double($numbers[2])
+                                return if (abs($lat) le 90 and abs($lon) le 180) then ($lat, $lon) else ())
+                          else ()"/>
+  </xsl:function>
 </xsl:stylesheet>

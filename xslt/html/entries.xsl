@@ -56,17 +56,6 @@
       else ()"/>
   </xsl:function>
 
-  <!-- A place's coordinates (latitude, longitude) from its first location/geo ("45.81 15.98", also with
-       a comma), or () when they are not two numbers within the globe's ranges. -->
-  <xsl:function name="tp:coordinates" as="xs:double*">
-    <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="numbers" select="tokenize(normalize-space(replace(string(($entry/location/geo, $entry/geo)[1]), ',', ' ')), ' ')"/>
-    <xsl:sequence select="if (count($numbers) eq 2 and (every $number in $numbers satisfies $number castable as xs:double))
-                          then (let $lat := xs:double($numbers[1]), $lon := xs:double($numbers[2])
-                                return if (abs($lat) le 90 and abs($lon) le 180) then ($lat, $lon) else ())
-                          else ()"/>
-  </xsl:function>
-
   <xsl:function name="tp:format-coordinates" as="xs:string">
     <xsl:param name="coordinates" as="xs:double+"/>
     <xsl:sequence select="format-number(abs($coordinates[1]), '0.#####') || '° ' || (if ($coordinates[1] lt 0) then 'S' else 'N') || ', '

@@ -100,13 +100,4 @@
       <xsl:if test="$map-attribution">{' ' || tp:message('map.tiles', $map-attribution)}</xsl:if>
     </figcaption>
   </xsl:template>
-
-  <!-- Latitude and longitude of a place entry (location/geo "lat lon", WGS84), or () without usable ones. -->
-  <xsl:function name="tp:coordinates" as="xs:double*">
-    <xsl:param name="place" as="element()?"/>
-    <xsl:variable name="numbers" select="tokenize(normalize-space(($place/location/geo)[1]), '[\s,]+')"/>
-    <xsl:variable name="lat" select="if (count($numbers) eq 2 and $numbers[1] castable as xs:double) then xs:double($numbers[1]) else ()"/>
-    <xsl:variable name="lon" select="if (count($numbers) eq 2 and $numbers[2] castable as xs:double) then xs:double($numbers[2]) else ()"/>
-    <xsl:sequence select="if (exists($lat) and exists($lon) and abs($lat) le 90 and abs($lon) le 180) then ($lat, $lon) else ()"/>
-  </xsl:function>
 </xsl:stylesheet>
