@@ -179,6 +179,32 @@ def test_a_schnitzler_letter_reads_as_a_letter(browser, tmp_path: Path, artifact
         assert register.bounding_box()["y"] > notes["y"] + notes["height"] - 1
         tab.screenshot(path=str(artifacts_dir / "site-foreign-letter.png"), full_page=True)
         context.close()
+ALIGNED_LETTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="aligned"><teiHeader><fileDesc><titleStmt><title>Aligned</title></titleStmt>
+<publicationStmt><p>Invented for the tests</p></publicationStmt><sourceDesc><p>Invented</p></sourceDesc></fileDesc></teiHeader>
+<text><front><div type="dateline"><p rend="right">Winterthur den 30. October</p></div><div type="opener"><p rend="indent">Hochgeehrter Herr!</p></div></front>
+<body><p>Einige Tage Aufenthalt in jüngster Zeit.</p><p rend="center">Ihr Ergebener</p><p>Rieter <hi rend="right">und</hi> so fort</p></body></text></TEI>"""
+
+
+def test_a_block_is_aligned_and_indented_as_the_source_sets_it(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """rend="right", "center" and "indent" on a block (as Escher's letters set datelines, salutations and closers), in
+    each paragraph's computed style; a paragraph without them, or a phrase with one, as the text runs."""
+    source = tmp_path / "tei"
+    source.mkdir()
+    (source / "aligned.xml").write_text(ALIGNED_LETTER, encoding="utf-8")
+    build(source, tmp_path / "out")
+    with serving(tmp_path / "out" / "html") as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        tab.goto(url + "documents/aligned.html")
+        styles = tab.eval_on_selector_all(".reading-text p", """ps => ps.map(p => [p.textContent.trim(), getComputedStyle(p).textAlign,
+            Math.round(parseFloat(getComputedStyle(p).textIndent) / parseFloat(getComputedStyle(p).fontSize) * 10) / 10])""")
+        context.close()
+    # The indent in the paragraph's own ems.
+    assert styles == [["Winterthur den 30. October", "right", 0], ["Hochgeehrter Herr!", "start", 1.5],
+                      ["Einige Tage Aufenthalt in jüngster Zeit.", "start", 0], ["Ihr Ergebener", "center", 0],
+                      ["Rieter und so fort", "start", 0]]
+
+
 # --- a customised site (test_customise.py has the rest) ---------------------------------------------
 
 
