@@ -43,6 +43,7 @@ from . import __version__
 from .edition import SAFE_ID, Edition, SourceFile
 from .errors import ConfigError, OutputError, OutputExistsError
 from .problems import Problem, Severity, display_path
+from .workers import refuse_in_a_starting_worker
 from .xmlio import write_atomic
 
 MARKER = ".teipress"
@@ -108,6 +109,7 @@ def replaced_folder(target: Path, *, source: Path, force: bool = False, keep_pre
     error `target` is left as it was and the staging folder becomes the mirror (any folder of files
     serves as one) or is removed; an `OSError` becomes an `OutputError` naming the file as it would lie in `target`.
     """
+    refuse_in_a_starting_worker()
     target = target.resolve()
     check_output_folder(target, source=source, force=force)
     staging = _sibling(target, "building")

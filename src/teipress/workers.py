@@ -47,6 +47,16 @@ UNGUARDED_SCRIPT = ("the worker processes ended as they started, before any took
                     "by importing the script again; the build stopped")
 
 
+def refuse_in_a_starting_worker() -> None:
+    """Stop, before it writes anything, a build that a worker process starts as it imports the script again (a script
+    without `if __name__ == "__main__":`): the worker would make a staging folder of its own beside the site, and lose
+    it there when the pool ends the workers (multiprocessing marks a process that is still taking over its parent's
+    state, the only time that import runs)."""
+    process = sys.modules.get("multiprocessing.process")
+    if process is not None and getattr(process.current_process(), "_inheriting", False):
+        raise WorkerDied(UNGUARDED_SCRIPT)
+
+
 class WorkerPool:
     """`jobs` spawned worker processes, each set up once by `initializer(*initargs)`."""
 
