@@ -20,7 +20,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,15 +67,17 @@ TASKS_PER_WORKER = 200
 # near issue 13's 1.5 GB (measured: two volumes of synthetic letters of 605-661 MB each, the tree 1,409-1,454 MB).
 VOLUMES_MEMORY_MB = 1300
 # What a volume's compiling process holds, estimated from its documents before it is typeset: per page of
-# their own PDFs, per note and per apparatus entry (keyed to line numbers: each entry's footnote looks up
-# the line of its reference), and in the last volume per index mark of the whole edition (its indexes).
+# their own PDFs, per note and per apparatus entry (keyed to line numbers; the entries of one line one footnote),
+# and in the last volume per index mark of the whole edition (its indexes).
 # Measured on A4 volumes, each compiled once: synthetic letters (0.8 entries and 1.1 notes a page) planned
 # at 300 pages, 605-661 MB; Escher's letters (3 December 2026): volumes of 94 letters (270 pages, 801 notes,
 # 1,429 entries) 1,238 MB and of 44 long, dense letters (218 pages, 822 notes, 1,589 entries) 1,675 MB. A
 # note or entry costs more where a page holds more of them (Typst lays out a page's footnotes again until
 # they fit): removed from a volume of 100 letters, 990 notes saved 370 MB and 1,649 entries 564 MB, but the
 # dense volume needs 0.6 MB each to be covered, which the sparser ones then overestimate by a quarter.
-# Its indexes of 4,126 marks took that volume 168 MB; marks in the text cost nothing measurable.
+# Its indexes of 4,126 marks took that volume 168 MB; marks in the text cost nothing measurable. These figures are
+# of entries each a footnote looking up its line: grouped by line, given their lines (4 December 2026), the four
+# volumes of 200 Escher letters peaked 0-18 % lower (1,145 MB at most, where 1,307); the estimate was left as it is.
 TYPESETTER_MB = 40
 TYPST_MB_PER_PAGE = 0.9
 TYPST_MB_PER_NOTE = 0.6
@@ -130,8 +132,8 @@ class VolumeFigures:
     # The line offsets as the volume counted them, when they were not those it was given: it is to be typeset again
     # with these (by a fresh process: a second compilation in the same one held the memory of both, 3.3 GB).
     recount: dict[str, int] = field(default_factory=dict)
-    # The documents whose apparatus entries were set with lines the volume's own check found wrong (`apparatus_mismatches`):
-    # it is to be typeset again with their lines looked up.
+    # The documents whose apparatus entries were given lines that, counted again with the locators the volume printed,
+    # are others (`moved_locators`): it is to be typeset again with their entries looking their lines up.
     unsure_lines: list[str] = field(default_factory=list)
 
 
@@ -470,7 +472,7 @@ def _compile_volumes(tasks: list[VolumeTask], setting: Typesetting, parallel: in
             spent.append(done)
             if not done.recount and not done.unsure_lines:
                 break
-            # Lines counted anew move every entry's line: all are looked up then, else those found wrong.
+            # Lines counted anew move every entry's line: all are looked up then, else those of the letters concerned.
             lines = {} if done.recount else {document: found for document, found in lines.items() if document not in done.unsure_lines}
             offsets = done.recount or offsets
         return dataclasses.replace(done, seconds=sum(f.seconds for f in spent), cpu_seconds=sum(f.cpu_seconds for f in spent),
@@ -691,20 +693,21 @@ def _image_copies(images: dict[str, str]) -> dict[str, str]:
 def _volume_setting(volume: Volume, cited_anywhere: list[str], images: dict[str, dict[str, str]],
                     line_counts: dict[str, ChapterLines] | None = None) -> dict[str, Any]:
     """What a worker needs to typeset a volume besides the edition: chapters, line offsets and the lines of the apparatus
-    entries (from each document's lines in `line_counts`, else in its own PDF), the documents whose entries' lines are
-    checked (those with references: their locators may differ from those counted), which documents it cites, the images
-    its chapters print (copy's name: source path)."""
+    entries (from each document's lines in `line_counts`, else in its own PDF; none for a document referring to its own
+    passages, which its lines were counted with at other pages), the locators those of `line_counts` were counted with,
+    which documents it cites, the images its chapters print (copy's name: source path)."""
     counts = line_counts or {}
     return {
         "images": {copy: path for o in volume.documents for copy, path in _image_copies(images.get(o.document_id, {})).items()},
         "file": volume.file.as_posix(), "number": volume.number, "years": volume.years, "last": volume.last,
-        "chapters": [o.chapter for o in volume.documents],
+        "chapters": [o.chapter for o in volume.documents], "documents": [o.document_id for o in volume.documents],
         "line_offsets": dict(zip((o.document_id for o in volume.documents),
                                  itertools.accumulate((counts[o.document_id].count if o.document_id in counts else o.line_count
                                                        for o in volume.documents), initial=0))),
         "apparatus_lines": {o.document_id: counts[o.document_id].apparatus if o.document_id in counts else o.apparatus_lines
-                            for o in volume.documents},
-        "checked_lines": [o.document_id for o in volume.documents if o.references],
+                            for o in volume.documents if not _refers_to_itself(o)},
+        "counted_locators": {o.document_id: {reference: counts[o.document_id].locators.get(reference) for reference in o.references}
+                             for o in volume.documents if o.document_id in counts},
         "cited": sorted({cited for outcome in volume.documents for cited in outcome.cited}),
         "cited_anywhere": cited_anywhere,
     }
@@ -877,10 +880,12 @@ CITED_LABEL = re.compile(r'label\(("bibl-(?:[^"\\]|\\.)*")\)')
 
 @dataclass
 class ChapterLines:
-    """A chapter's numbered lines as its volume sets them, and the line of each of its apparatus entries in the order of the text."""
+    """A chapter's numbered lines as its volume sets them, the line of each of its apparatus entries in the order of the text,
+    and where the targets of its references were expected when they were counted ([volume, page])."""
 
     count: int
     apparatus: list[int | None]
+    locators: dict[str, list[int]]
 
 
 def _count_book_lines(template: str, chapter: str, images: dict[str, str], targets: dict[str, list[int]], document_id: str) -> ChapterLines:
@@ -895,7 +900,7 @@ def _count_book_lines(template: str, chapter: str, images: dict[str, str], targe
     done = typeset(template + chapter + cited, files, _setting, what=f"the lines of {document_id}", markers="metadata",
                    all_line_markers=True, targets=targets)
     return ChapterLines(max((line["raw"] for line in _line_markers(done.markers) if line["document"] == document_id), default=0),
-                        apparatus_lines(done.markers))
+                        apparatus_lines(done.markers), targets)
 
 
 def _setting_key(setting: Typesetting) -> dict[str, Any]:
@@ -940,28 +945,37 @@ def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_page
     The line offsets come from each document typeset alone (same width, same breaks), but a locator
     ("vol. 2, p. 34"), which a document's own PDF does not print, may add a line: should a document of the
     book not begin with line 1, the figures say so (`recount`) and no PDF is written, unless `last_try`.
-    The apparatus entries of each document of `lines` are grouped by those lines; where the check of a document's
-    lines (`checked_lines`) finds one wrong, the figures say so likewise (`unsure_lines`), and after the last try a
-    warning does."""
+    The apparatus entries of each document of `lines` are grouped by those lines. A letter whose lines were counted with
+    other locators than the volume printed (a target guessed on another page) has them counted again with those it
+    printed; should its entries' lines differ, the figures say so likewise (`unsure_lines`), after the last try a warning."""
     import resource
 
     assert _setting is not None
     started = time.perf_counter()
     files = {copy: Path(image).read_bytes() for copy, image in volume["images"].items()}
-    done = typeset(grouped_apparatus(markup, lines, volume["checked_lines"]), files, _setting, what=what, line_offsets=line_offsets,
+    done = typeset(grouped_apparatus(markup, lines), files, _setting, what=what, line_offsets=line_offsets,
                    markers="metadata", index_pages=earlier_pages, targets=targets, keep_sources=_setting.keep_sources)
     first_lines: dict[str, int] = {}
     for line in _line_markers(done.markers):
         first_lines.setdefault(line["document"], line["raw"])
     counted = {document: raw - 1 for document, raw in first_lines.items()}
     recount = counted if not last_try and any(line_offsets.get(document, 0) != offset for document, offset in counted.items()) else {}
-    wrong = apparatus_mismatches(done.markers)
+    found = _target_pages_marker(done.markers)
+    # Where the volume's own targets lie, the first of an id as tp-ref finds it.
+    own = {str(target): [volume["number"], int(page)] for target, page in reversed(found.get("target-pages", []))}
+    printed = {**targets, **own}
+    counted_with = {document: volume["counted_locators"][document] for document in lines if document in volume["counted_locators"]}
+    template = "".join(markup.splitlines(keepends=True)[:2])
+    chapters = dict(zip(volume["documents"], volume["chapters"]))
+    wrong = [document for document in moved_locators(counted_with, printed)
+             if _count_book_lines(template, chapters[document], volume["images"], {reference: printed[reference] for reference in
+                                                                                  counted_with[document] if reference in printed},
+                                  document).apparatus != lines[document]]
     unsure = [] if last_try else wrong
     warnings = [*done.warnings, *([UNSURE_APPARATUS.format(", ".join(wrong))] if wrong and last_try else [])]
     if not recount and not unsure:
         write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
     index_pages = next((value["index-pages"] for value in done.markers if isinstance(value, dict) and "index-pages" in value), [])
-    found = _target_pages_marker(done.markers)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return VolumeFigures(file=volume["file"], conformant=done.conformant, index_pages=index_pages, pages=_page_count(done.pdf),
                          seconds=time.perf_counter() - started, cpu_seconds=usage.ru_utime + usage.ru_stime,
@@ -1008,7 +1022,7 @@ def _line_markers(values: list[Any]) -> list[dict[str, Any]]:
 # An apparatus entry as xslt/pdf/text.xsl writes it (lib.typ tp-app): its document, lemma and readings. Every string
 # literal is matched too and passed over, so that words of a source that read like a call are never taken for one.
 APPARATUS_ENTRY = re.compile(rf'{TYPST_STRING}|#tp-app\(({TYPST_STRING}), ({TYPST_STRING}), (\((?:\(label: {TYPST_STRING}, text: {TYPST_STRING}\),\s?)*\))\)')
-UNSURE_APPARATUS = "the apparatus of {} may print wrong line numbers: its lines, checked in the volume, did not match"
+UNSURE_APPARATUS = "the apparatus of {} may print wrong line numbers: its lines, counted again with the locators the volume prints, differ"
 
 
 def apparatus_lines(markers: list[Any]) -> list[int | None]:
@@ -1016,23 +1030,29 @@ def apparatus_lines(markers: list[Any]) -> list[int | None]:
     return [value["apparatus-line"] for value in markers if isinstance(value, dict) and "apparatus-line" in value]
 
 
-def apparatus_mismatches(markers: list[Any]) -> list[str]:
-    """The documents an entry's line given was not where the volume set it (lib.typ tp-app-line `check`)."""
-    return sorted({value["apparatus-check"] for value in markers
-                   if isinstance(value, dict) and "apparatus-check" in value and value["found"] != value["line"]})
+def moved_locators(counted: dict[str, dict[str, list[int] | None]], printed: dict[str, list[int]]) -> list[str]:
+    """The documents of `counted` (its id: where each of its references' targets was expected when its lines were
+    counted, [volume, page], or none) a locator of which the volume printed otherwise (`printed`: where its targets
+    lie, found in it or given): their words, and so their lines, may have moved."""
+    return sorted(document for document, locators in counted.items()
+                  if any(printed.get(reference) != where for reference, where in locators.items()))
+
+
+def _refers_to_itself(outcome: DocumentOutcome) -> bool:
+    """Whether a document refers to itself or a passage in it (xslt/pdf/text.xsl tp:reference-target: "document#id")."""
+    return any(reference.split("#", 1)[0] == outcome.document_id for reference in outcome.references)
 
 
 def _shares_a_line(lines: list[int | None]) -> bool:
     return any(line is not None and line == following for line, following in itertools.pairwise(lines))
 
 
-def grouped_apparatus(markup: str, lines: dict[str, list[int | None]], checked: Collection[str] = ()) -> str:
+def grouped_apparatus(markup: str, lines: dict[str, list[int | None]]) -> str:
     """`markup` with the apparatus entries of each document of `lines` (its id: the line of each entry, in the order
     of the text) grouped by line: one footnote at the first entry of a line with all of its entries (lib.typ
     tp-app-line), no line looked up; an entry outside numbered text (none) stays alone. A document with other
-    entries than lines (another markup's) keeps looking its lines up; the documents `checked` look them up as
-    well, to compare (`apparatus_mismatches`). Its lines still leave markers (lib.typ tp-document `apparatus`):
-    they cost nothing measurable, and with them its volume checks that it begins with line 1."""
+    entries than lines (another markup's) keeps looking its lines up. Its lines still leave markers (lib.typ
+    tp-document `apparatus`): they cost nothing measurable, and with them its volume checks that it begins with line 1."""
     literals = {_typst_string(document): document for document in lines}
     found: dict[str, list[re.Match[str]]] = {}
     for match in APPARATUS_ENTRY.finditer(markup):
@@ -1042,7 +1062,6 @@ def grouped_apparatus(markup: str, lines: dict[str, list[int | None]], checked: 
     replacements: list[tuple[int, int, str]] = []
     for document in grouped:
         entries = list(zip(lines[document], found[document]))
-        check = ", check: true" if document in checked else ""
         start = 0
         while start < len(entries):
             line, first = entries[start]
@@ -1050,7 +1069,7 @@ def grouped_apparatus(markup: str, lines: dict[str, list[int | None]], checked: 
             while line is not None and end < len(entries) and entries[end][0] == line:
                 end += 1
             group = "".join(f"(lemma: {match.group(2)}, readings: {match.group(3)}), " for _, match in entries[start:end])
-            replacements.append((first.start(), first.end(), f"#tp-app-line({first.group(1)}, {'none' if line is None else line}, ({group}){check})"))
+            replacements.append((first.start(), first.end(), f"#tp-app-line({first.group(1)}, {'none' if line is None else line}, ({group}))"))
             replacements.extend((match.start(), match.end(), "#tp-app-joined()") for _, match in entries[start + 1:end])
             start = end
     pieces, position = [], 0
