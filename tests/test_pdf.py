@@ -91,6 +91,8 @@ PDF_ADDED = "[]…“”‘’„‟«»‹›‚–"
 PAGE_MARGINS = {"top": 0.11, "bottom": 0.12, "inside": 0.15, "outside": 0.20}  # xslt/pdf/lib.typ
 FOOTNOTE_RULE = 0.30  # the footnote separator's length, of the text block's width (lib.typ)
 SPAN_GAP = 1.0  # points between two spans of a line that make them two words
+# What joins the entries of one line in the apparatus ("7 lemma] reading; lemma] reading": lib.typ tp-footnote-entry).
+APPARATUS_JOIN = ";"
 # The headings of what follows the text in a document's own PDF: cited documents, names, colophon.
 DOCUMENT_APPARATUS = ("Cited documents", "Persons, places, organisations", "Cite as")
 
@@ -107,7 +109,8 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece], list[Pi
       brackets, "text label; text label");
     - in the apparatus, in the order of the calls: an entry for an alternate with recorded readings,
       "lemma] text label; text label" (xslt/pdf/text.xsl tp:apparatus, lib.typ tp-app; its line
-      number is stripped with the other line numbers), a reading's text without its notes and with
+      number is stripped with the other line numbers; the entries of one line are joined by "; ", which
+      the comparison lets the PDF add), a reading's text without its notes and with
       its white space collapsed, "om." when it has none; the label the witnesses (without "#"), else
       abbr., sic, orig., del., add., rdg. or the element's name."""
     body: list[Piece] = []
@@ -382,7 +385,7 @@ def assert_pdf_reading_exact(pdf: Path, root: etree._Element, title: str, where:
     assert_kept_in_order(expected_streams(root).register, pdf_stream(register), f"{where} (document register)")
     assert_same_text(reading, pdf_stream(body), f"{where} (reading text)", addable=PDF_ADDED)
     assert_same_text(footnotes, pdf_stream(notes), f"{where} (notes)", addable=PDF_ADDED)
-    assert_same_text(entries, pdf_stream(apparatus), f"{where} (apparatus)", addable=PDF_ADDED)
+    assert_same_text(entries, pdf_stream(apparatus), f"{where} (apparatus)", addable=PDF_ADDED + APPARATUS_JOIN)
 
 
 def document_title(root: etree._Element) -> str:
@@ -547,8 +550,8 @@ def test_line_numbers_restart_with_each_document_of_the_book(edition_build: Buil
 
 def test_apparatus_keyed_to_line_numbers_apart_from_notes(edition_build: Build) -> None:
     text = page_texts(edition_build.out / f"{TELEGRAM}.pdf")[0]
-    # The note, then the apparatus entries of line 4, each with its line number (lib.typ tp-footnote-entry).
-    assert "1The meeting took place later; șță in a note. 4 Ambassador] Amb. abbr. 4 the delegation] a delegation B 4 received] recieved sic" in text
+    # The note, then the apparatus entries of line 4 after its number (lib.typ tp-footnote-entry).
+    assert "1The meeting took place later; șță in a note. 4 Ambassador] Amb. abbr.; the delegation] a delegation B; received] recieved sic" in text
     # The reading text follows the edition's choices.
     assert "The Ambassador wrote that the delegation arrived, received by Kim Il Sung" in text
 

@@ -67,15 +67,17 @@ TASKS_PER_WORKER = 200
 # near issue 13's 1.5 GB (measured: two volumes of synthetic letters of 605-661 MB each, the tree 1,409-1,454 MB).
 VOLUMES_MEMORY_MB = 1300
 # What a volume's compiling process holds, estimated from its documents before it is typeset: per page of
-# their own PDFs, per note and per apparatus entry (keyed to line numbers: each entry's footnote looks up
-# the line of its reference), and in the last volume per index mark of the whole edition (its indexes).
+# their own PDFs, per note and per apparatus entry (keyed to line numbers; the entries of one line one footnote),
+# and in the last volume per index mark of the whole edition (its indexes).
 # Measured on A4 volumes, each compiled once: synthetic letters (0.8 entries and 1.1 notes a page) planned
 # at 300 pages, 605-661 MB; Escher's letters (3 December 2026): volumes of 94 letters (270 pages, 801 notes,
 # 1,429 entries) 1,238 MB and of 44 long, dense letters (218 pages, 822 notes, 1,589 entries) 1,675 MB. A
 # note or entry costs more where a page holds more of them (Typst lays out a page's footnotes again until
 # they fit): removed from a volume of 100 letters, 990 notes saved 370 MB and 1,649 entries 564 MB, but the
 # dense volume needs 0.6 MB each to be covered, which the sparser ones then overestimate by a quarter.
-# Its indexes of 4,126 marks took that volume 168 MB; marks in the text cost nothing measurable.
+# Its indexes of 4,126 marks took that volume 168 MB; marks in the text cost nothing measurable. These figures are
+# of entries each a footnote looking up its line: grouped by line, given their lines (4 December 2026), the four
+# volumes of 200 Escher letters peaked 0-18 % lower (1,145 MB at most, where 1,307); the estimate was left as it is.
 TYPESETTER_MB = 40
 TYPST_MB_PER_PAGE = 0.9
 TYPST_MB_PER_NOTE = 0.6
@@ -130,6 +132,9 @@ class VolumeFigures:
     # The line offsets as the volume counted them, when they were not those it was given: it is to be typeset again
     # with these (by a fresh process: a second compilation in the same one held the memory of both, 3.3 GB).
     recount: dict[str, int] = field(default_factory=dict)
+    # The documents whose apparatus entries were given lines that, counted again with the locators the volume printed,
+    # are others (`moved_locators`): it is to be typeset again with their entries looking their lines up.
+    unsure_lines: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,9 @@ class DocumentOutcome:
     chapter_pages: int = 0
     target_pages: dict[str, int] = field(default_factory=dict)
     references: list[str] = field(default_factory=list)
+    # The line of each apparatus entry (none outside numbered text), in the order of the text, read from its own
+    # PDF: its volume groups the entries of one line without looking their lines up (`grouped_apparatus`).
+    apparatus_lines: list[int | None] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     error: str = ""
 
@@ -317,7 +325,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             "documents": {o.document_id: {"key": keys[o.document_id], "sort_key": o.sort_key, "line_count": o.line_count,
                                           "pages": o.pages, "date": o.date, "cited": o.cited, "chapter_pages": o.chapter_pages,
                                           "target_pages": o.target_pages, "references": o.references,
-                                          "problems": [p.as_dict() for p in o.problems]} for o in ordered},
+                                          "apparatus_lines": o.apparatus_lines, "problems": [p.as_dict() for p in o.problems]} for o in ordered},
             "volumes": volume_cache,
         }, indent=1, sort_keys=True))
     for outcome in ordered:
@@ -455,16 +463,18 @@ def _compile_volumes(tasks: list[VolumeTask], setting: Typesetting, parallel: in
 
     def compile_one(task: VolumeTask) -> VolumeFigures:
         volume, markup, volume_setting, earlier_pages, targets = task
-        offsets, spent = volume_setting["line_offsets"], []
+        offsets, lines, spent = volume_setting["line_offsets"], volume_setting["apparatus_lines"], []
         for last_try in (False, True):
             # A worker without the documents' stylesheets and registers: it only compiles.
             with WorkerPool(1, _start_worker, (b"", None, setting)) as pool:
                 done: VolumeFigures = pool.call(_typeset_volume, _volume_name(volume), _volume_name(volume), markup, volume_setting,
-                                                earlier_pages, targets, offsets, last_try)
+                                                earlier_pages, targets, offsets, lines, last_try)
             spent.append(done)
-            if not done.recount:
+            if not done.recount and not done.unsure_lines:
                 break
-            offsets = done.recount
+            # Lines counted anew move every entry's line: all are looked up then, else those of the letters concerned.
+            lines = {} if done.recount else {document: found for document, found in lines.items() if document not in done.unsure_lines}
+            offsets = done.recount or offsets
         return dataclasses.replace(done, seconds=sum(f.seconds for f in spent), cpu_seconds=sum(f.cpu_seconds for f in spent),
                                    peak_mb=max(f.peak_mb for f in spent), compilations=len(spent))
 
@@ -569,8 +579,10 @@ def _referred_volumes(volumes: list[Volume], referring: list[Volume]) -> set[int
     return referred
 
 
+# A Typst string literal as xslt/pdf/typst.xsl writes them.
+TYPST_STRING = r'"(?:[^"\\]|\\.)*"'
 # The start of a chapter's markup (xslt/pdf/document.xsl tp:document-chapter): its id and title as Typst strings.
-CHAPTER_START = re.compile(r'#tp-document\(id: ("(?:[^"\\]|\\.)*"), title: ("(?:[^"\\]|\\.)*")')
+CHAPTER_START = re.compile(rf'#tp-document\(id: ({TYPST_STRING}), title: ({TYPST_STRING})')
 
 
 def _self_referring_volumes(volumes: list[Volume]) -> set[int]:
@@ -679,16 +691,23 @@ def _image_copies(images: dict[str, str]) -> dict[str, str]:
 
 
 def _volume_setting(volume: Volume, cited_anywhere: list[str], images: dict[str, dict[str, str]],
-                    line_counts: dict[str, int] | None = None) -> dict[str, Any]:
-    """What a worker needs to typeset a volume besides the edition: chapters, line offsets (from each document's
-    lines in `line_counts`, else in its own PDF), which documents it cites, the images its chapters print (copy's name: source path)."""
+                    line_counts: dict[str, ChapterLines] | None = None) -> dict[str, Any]:
+    """What a worker needs to typeset a volume besides the edition: chapters, line offsets and the lines of the apparatus
+    entries (from each document's lines in `line_counts`, else in its own PDF; none for a document referring to its own
+    passages, which its lines were counted with at other pages), the locators those of `line_counts` were counted with,
+    which documents it cites, the images its chapters print (copy's name: source path)."""
     counts = line_counts or {}
     return {
         "images": {copy: path for o in volume.documents for copy, path in _image_copies(images.get(o.document_id, {})).items()},
         "file": volume.file.as_posix(), "number": volume.number, "years": volume.years, "last": volume.last,
-        "chapters": [o.chapter for o in volume.documents],
+        "chapters": [o.chapter for o in volume.documents], "documents": [o.document_id for o in volume.documents],
         "line_offsets": dict(zip((o.document_id for o in volume.documents),
-                                 itertools.accumulate((counts.get(o.document_id, o.line_count) for o in volume.documents), initial=0))),
+                                 itertools.accumulate((counts[o.document_id].count if o.document_id in counts else o.line_count
+                                                       for o in volume.documents), initial=0))),
+        "apparatus_lines": {o.document_id: counts[o.document_id].apparatus if o.document_id in counts else o.apparatus_lines
+                            for o in volume.documents if not _refers_to_itself(o)},
+        "counted_locators": {o.document_id: {reference: counts[o.document_id].locators.get(reference) for reference in o.references}
+                             for o in volume.documents if o.document_id in counts},
         "cited": sorted({cited for outcome in volume.documents for cited in outcome.cited}),
         "cited_anywhere": cited_anywhere,
     }
@@ -720,7 +739,8 @@ def _reuse_document(previous: dict[str, Any], out_dir: Path, staging: Path, name
                                   line_count=int(entry["line_count"]), pages=int(entry["pages"]), date=str(entry["date"]),
                                   cited=[str(c) for c in entry["cited"]], chapter_pages=int(entry["chapter_pages"]),
                                   target_pages={str(t): int(page) for t, page in entry["target_pages"].items()},
-                                  references=[str(r) for r in entry["references"]], problems=problems)
+                                  references=[str(r) for r in entry["references"]],
+                                  apparatus_lines=[None if line is None else int(line) for line in entry["apparatus_lines"]], problems=problems)
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # a damaged cache: typeset the document again
     _link(out_dir / f"{name}.pdf", staging / f"{name}.pdf")
@@ -828,6 +848,15 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         done = typeset(markup + TARGET_PAGES, files, _setting, what=display_path(path),
                        markers="metadata", all_line_markers=True)
         outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
+        lines = apparatus_lines(done.markers)
+        if _shares_a_line(lines):
+            # Typeset again with the entries of each line grouped, as its volume sets them. The lines break as before
+            # (only the foot changes); should they not, the document keeps its entries apart, in its volume too.
+            again = typeset(grouped_apparatus(markup, {document_id: lines}) + TARGET_PAGES, files, _setting, what=display_path(path),
+                            markers="metadata", all_line_markers=True)
+            alike = max((line["raw"] for line in _line_markers(again.markers)), default=0) == outcome.line_count
+            done, lines = (again, lines) if alike else (done, [])
+        outcome.apparatus_lines = lines
         outcome.pages = _page_count(done.pdf)
         found = _target_pages_marker(done.markers)
         outcome.target_pages = {str(target): int(page) for target, page in found.get("target-pages", [])}
@@ -849,9 +878,20 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
 CITED_LABEL = re.compile(r'label\(("bibl-(?:[^"\\]|\\.)*")\)')
 
 
-def _count_book_lines(template: str, chapter: str, images: dict[str, str], targets: dict[str, list[int]], document_id: str) -> int:
+@dataclass
+class ChapterLines:
+    """A chapter's numbered lines as its volume sets them, the line of each of its apparatus entries in the order of the text,
+    and where the targets of its references were expected when they were counted ([volume, page])."""
+
+    count: int
+    apparatus: list[int | None]
+    locators: dict[str, list[int]]
+
+
+def _count_book_lines(template: str, chapter: str, images: dict[str, str], targets: dict[str, list[int]], document_id: str) -> ChapterLines:
     """The numbered lines of a chapter as its volume sets them: alone under the volume's template, each reference
-    followed by its locator (`targets`: where it is expected, [volume, page]), which the document's own PDF leaves out."""
+    followed by its locator (`targets`: where it is expected, [volume, page]), which the document's own PDF leaves
+    out; with them the lines of its apparatus entries."""
     assert _setting is not None
     files = {copy: Path(image).read_bytes() for copy, image in images.items()}
     # The entries of the bibliography the chapter links to stand in its volume's back matter, not here: each is
@@ -859,7 +899,8 @@ def _count_book_lines(template: str, chapter: str, images: dict[str, str], targe
     cited = "".join(f"#[#metadata(none)#label({string})]" for string in dict.fromkeys(CITED_LABEL.findall(chapter)))
     done = typeset(template + chapter + cited, files, _setting, what=f"the lines of {document_id}", markers="metadata",
                    all_line_markers=True, targets=targets)
-    return max((line["raw"] for line in _line_markers(done.markers) if line["document"] == document_id), default=0)
+    return ChapterLines(max((line["raw"] for line in _line_markers(done.markers) if line["document"] == document_id), default=0),
+                        apparatus_lines(done.markers), targets)
 
 
 def _setting_key(setting: Typesetting) -> dict[str, Any]:
@@ -896,35 +937,50 @@ def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any], stubs: lis
 
 
 def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_pages: dict[str, Any], targets: dict[str, list[int]],
-                    line_offsets: dict[str, int], last_try: bool) -> VolumeFigures:
+                    line_offsets: dict[str, int], lines: dict[str, list[int | None]], last_try: bool) -> VolumeFigures:
     """Compile a volume's markup into the staging folder (`earlier_pages`: the index pages of the volumes
     before the last, for its indexes; `targets`: where the targets of its references to other volumes lie),
     measured as this process's own work: it compiles nothing else.
 
     The line offsets come from each document typeset alone (same width, same breaks), but a locator
     ("vol. 2, p. 34"), which a document's own PDF does not print, may add a line: should a document of the
-    book not begin with line 1, the figures say so (`recount`) and no PDF is written, unless `last_try`."""
+    book not begin with line 1, the figures say so (`recount`) and no PDF is written, unless `last_try`.
+    The apparatus entries of each document of `lines` are grouped by those lines. A letter whose lines were counted with
+    other locators than the volume printed (a target guessed on another page) has them counted again with those it
+    printed; should its entries' lines differ, the figures say so likewise (`unsure_lines`), after the last try a warning."""
     import resource
 
     assert _setting is not None
     started = time.perf_counter()
     files = {copy: Path(image).read_bytes() for copy, image in volume["images"].items()}
-    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=earlier_pages, targets=targets,
-                  keep_sources=_setting.keep_sources)
+    done = typeset(grouped_apparatus(markup, lines), files, _setting, what=what, line_offsets=line_offsets,
+                   markers="metadata", index_pages=earlier_pages, targets=targets, keep_sources=_setting.keep_sources)
     first_lines: dict[str, int] = {}
     for line in _line_markers(done.markers):
         first_lines.setdefault(line["document"], line["raw"])
     counted = {document: raw - 1 for document, raw in first_lines.items()}
     recount = counted if not last_try and any(line_offsets.get(document, 0) != offset for document, offset in counted.items()) else {}
-    if not recount:
+    found = _target_pages_marker(done.markers)
+    # Where the volume's own targets lie, the first of an id as tp-ref finds it.
+    own = {str(target): [volume["number"], int(page)] for target, page in reversed(found.get("target-pages", []))}
+    printed = {**targets, **own}
+    counted_with = {document: volume["counted_locators"][document] for document in lines if document in volume["counted_locators"]}
+    template = "".join(markup.splitlines(keepends=True)[:2])
+    chapters = dict(zip(volume["documents"], volume["chapters"]))
+    wrong = [document for document in moved_locators(counted_with, printed)
+             if _count_book_lines(template, chapters[document], volume["images"], {reference: printed[reference] for reference in
+                                                                                  counted_with[document] if reference in printed},
+                                  document).apparatus != lines[document]]
+    unsure = [] if last_try else wrong
+    warnings = [*done.warnings, *([UNSURE_APPARATUS.format(", ".join(wrong))] if wrong and last_try else [])]
+    if not recount and not unsure:
         write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
     index_pages = next((value["index-pages"] for value in done.markers if isinstance(value, dict) and "index-pages" in value), [])
-    found = _target_pages_marker(done.markers)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return VolumeFigures(file=volume["file"], conformant=done.conformant, index_pages=index_pages, pages=_page_count(done.pdf),
                          seconds=time.perf_counter() - started, cpu_seconds=usage.ru_utime + usage.ru_stime,
                          peak_mb=_own_peak_mb(), compilations=1, target_pages=found.get("target-pages", []),
-                         references=found.get("references", []), warnings=done.warnings, recount=recount)
+                         references=found.get("references", []), warnings=warnings, recount=recount, unsure_lines=unsure)
 
 
 def _own_peak_mb() -> float:
@@ -959,6 +1015,68 @@ def _target_pages_marker(values: list[Any]) -> dict[str, Any]:
 def _line_markers(values: list[Any]) -> list[dict[str, Any]]:
     """The line markers (lib.typ `tp-line-numbering`) among the values of all metadata elements."""
     return [v for v in values if isinstance(v, dict) and "raw" in v and "document" in v]
+
+
+# ---- the apparatus, grouped by line -------------------------------------------------------------
+
+# An apparatus entry as xslt/pdf/text.xsl writes it (lib.typ tp-app): its document, lemma and readings. Every string
+# literal is matched too and passed over, so that words of a source that read like a call are never taken for one.
+APPARATUS_ENTRY = re.compile(rf'{TYPST_STRING}|#tp-app\(({TYPST_STRING}), ({TYPST_STRING}), (\((?:\(label: {TYPST_STRING}, text: {TYPST_STRING}\),\s?)*\))\)')
+UNSURE_APPARATUS = "the apparatus of {} may print wrong line numbers: its lines, counted again with the locators the volume prints, differ"
+
+
+def apparatus_lines(markers: list[Any]) -> list[int | None]:
+    """The lines the apparatus entries of a compilation looked up (lib.typ tp-footnote-entry), in the order of the text."""
+    return [value["apparatus-line"] for value in markers if isinstance(value, dict) and "apparatus-line" in value]
+
+
+def moved_locators(counted: dict[str, dict[str, list[int] | None]], printed: dict[str, list[int]]) -> list[str]:
+    """The documents of `counted` (its id: where each of its references' targets was expected when its lines were
+    counted, [volume, page], or none) a locator of which the volume printed otherwise (`printed`: where its targets
+    lie, found in it or given): their words, and so their lines, may have moved."""
+    return sorted(document for document, locators in counted.items()
+                  if any(printed.get(reference) != where for reference, where in locators.items()))
+
+
+def _refers_to_itself(outcome: DocumentOutcome) -> bool:
+    """Whether a document refers to itself or a passage in it (xslt/pdf/text.xsl tp:reference-target: "document#id")."""
+    return any(reference.split("#", 1)[0] == outcome.document_id for reference in outcome.references)
+
+
+def _shares_a_line(lines: list[int | None]) -> bool:
+    return any(line is not None and line == following for line, following in itertools.pairwise(lines))
+
+
+def grouped_apparatus(markup: str, lines: dict[str, list[int | None]]) -> str:
+    """`markup` with the apparatus entries of each document of `lines` (its id: the line of each entry, in the order
+    of the text) grouped by line: one footnote at the first entry of a line with all of its entries (lib.typ
+    tp-app-line), no line looked up; an entry outside numbered text (none) stays alone. A document with other
+    entries than lines (another markup's) keeps looking its lines up. Its lines still leave markers (lib.typ
+    tp-document `apparatus`): they cost nothing measurable, and with them its volume checks that it begins with line 1."""
+    literals = {_typst_string(document): document for document in lines}
+    found: dict[str, list[re.Match[str]]] = {}
+    for match in APPARATUS_ENTRY.finditer(markup):
+        if match.group(1) in literals:
+            found.setdefault(literals[match.group(1)], []).append(match)
+    grouped = {document for document, entries in found.items() if len(entries) == len(lines[document])}
+    replacements: list[tuple[int, int, str]] = []
+    for document in grouped:
+        entries = list(zip(lines[document], found[document]))
+        start = 0
+        while start < len(entries):
+            line, first = entries[start]
+            end = start + 1
+            while line is not None and end < len(entries) and entries[end][0] == line:
+                end += 1
+            group = "".join(f"(lemma: {match.group(2)}, readings: {match.group(3)}), " for _, match in entries[start:end])
+            replacements.append((first.start(), first.end(), f"#tp-app-line({first.group(1)}, {'none' if line is None else line}, ({group}))"))
+            replacements.extend((match.start(), match.end(), "#tp-app-joined()") for _, match in entries[start + 1:end])
+            start = end
+    pieces, position = [], 0
+    for start, end, text in sorted(replacements):
+        pieces.extend([markup[position:start], text])
+        position = end
+    return "".join(pieces) + markup[position:]
 
 
 # ---- Typst --------------------------------------------------------------------------------------
@@ -1016,12 +1134,21 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
         workspace.clear()
 
 
+# Typst's inputs beside the kept sources (bench/typst_profile.py reads them).
+KEPT_INPUTS = "inputs.json"
+
+
 def _keep_sources(folder: Path, kept: Path, inputs: dict[str, str]) -> None:
-    """Copy the build folder's files and Typst's inputs (as JSON) into `kept`, to be compiled again alone."""
+    """Copy the build folder's files and Typst's inputs (as JSON) into `kept`, to be compiled again alone; what an
+    earlier compilation left there and this one has not (an image of a volume typeset before) goes."""
     kept.mkdir(parents=True, exist_ok=True)
+    compiled = {path.name for path in folder.iterdir()} | {KEPT_INPUTS}
+    for stale in kept.iterdir():
+        if stale.name not in compiled and stale.is_file():
+            stale.unlink()
     for path in folder.iterdir():
         shutil.copyfile(path, kept / path.name)
-    (kept / "inputs.json").write_text(json.dumps(inputs), encoding="utf-8")
+    write_atomic(kept / KEPT_INPUTS, json.dumps(inputs))
 
 
 # Typst's words when its layout passes ended before the page numbers, line numbers and queried markers
