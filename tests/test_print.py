@@ -336,6 +336,28 @@ def test_a_document_pdf_names_its_edition_citation_url_and_licence(seed_build: B
     assert "Persons, places, organisations Persons: Popa, N. Places: Bucharest; Korea, North; Pyongyang; Romania." in text
 
 
+def test_a_citation_without_publisher_or_year_ends_with_the_edition(tmp_path: Path) -> None:
+    """tp:pdf-citation (pdf/edition.xsl): the publisher and year after the edition when the header has them, else
+    nothing after its full stop (an edition without them printed "In: Edition. .")."""
+    from teipress.resources import XSLT_DIR
+    from teipress.saxon import Stylesheets, to_xdm
+
+    sheet = tmp_path / "citation.xsl"
+    sheet.write_text(f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:tp="https://teipress.org/ns/xslt"
+        xpath-default-namespace="http://www.tei-c.org/ns/1.0">
+      <xsl:import href="{(XSLT_DIR / 'common' / 'language.xsl').as_uri()}"/>
+      <xsl:import href="{(XSLT_DIR / 'pdf' / 'edition.xsl').as_uri()}"/>
+      <xsl:output method="text"/>
+      <xsl:template match="/"><xsl:value-of select="//teiHeader!tp:pdf-citation('Brief', .)" separator="&#10;"/></xsl:template>
+    </xsl:stylesheet>""", encoding="utf-8")
+    headers = ["<publicationStmt><publisher>Verlag</publisher><date when='2026-01-02'/></publicationStmt>",
+               "<publicationStmt><date when='2026'/></publicationStmt>", "<publicationStmt><p>Nothing said</p></publicationStmt>"]
+    source = "<list xmlns='http://www.tei-c.org/ns/1.0'>" + "".join(
+        f"<teiHeader><fileDesc><titleStmt><title>Briefe</title></titleStmt>{statement}</fileDesc></teiHeader>" for statement in headers) + "</list>"
+    assert Stylesheets().transform(sheet, to_xdm(source), language="de").split("\n") == [
+        "„Brief“. In: Briefe. Verlag, 2026.", "„Brief“. In: Briefe. 2026.", "„Brief“. In: Briefe."]
+
+
 # ---- front matter --------------------------------------------------------------------------------
 
 def test_titles_are_never_hyphenated(volumes_build: Build) -> None:

@@ -48,7 +48,7 @@
     <xsl:variable name="year" select="$publication/date[1]!(@when, normalize-space(.))[1]!substring(., 1, 4)"/>
     <xsl:sequence select="tp:message('cite.document-in', $title) || tp:pdf-edition-title($header)
       || (if (exists($editors)) then tp:message('edition.edited-by-inline', string-join($editors, ', ')) else '') || '.'
-      || string-join(($publication/publisher[1]!normalize-space(.), $year)[. ne ''], ', ')!(' ' || . || '.')"/>
+      || string-join(($publication/publisher[1]!normalize-space(.), $year)[. ne ''], ', ')[. ne '']!(' ' || . || '.')"/>
   </xsl:function>
 
   <!-- A document's page on the site, when the site's address is known. -->
