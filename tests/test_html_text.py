@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import lxml.html
@@ -9,7 +11,8 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES
-from teipress.saxon import Stylesheets, to_xdm
+from teipress.resources import XSLT_DIR
+from teipress.saxon import Stylesheets, processor, to_xdm
 from teipress.xmlio import parse_file
 
 HTML_FIXTURES = FIXTURES / "html"
@@ -58,6 +61,31 @@ def test_a_run_of_white_space_is_one_character_unless_the_tei_keeps_it(styleshee
         "One two\nthree ", "\nfour\u00a0\u00a0five six ", " "]
     assert one(page, "//p[@id='kept']").text == "Eight   nine\n        ten"
 
+
+# Each run of XML white space as the page keeps it: a line break where the run holds one, else a space; every other
+# character (the no-break space, the em space) is text.
+def collapsed_as_the_browser_shows_it(text: str) -> str:
+    return re.sub(r"[ \t\r\n]+", lambda run: "\n" if "\n" in run.group() else " ", text)
+
+
+def test_collapse_space_keeps_one_character_of_every_run_of_white_space_wherever_it_stands(stylesheets: Stylesheets) -> None:
+    # tp:collapse-space splits a text at its line breaks (no regular expression: issue 11); a run at the text's start
+    # or end, a text of white space alone, runs of several lines and of tabs and carriage returns, against a
+    # reference written over Python's re.
+    characters = [" ", " ", "\t", "\n", "\n", "\r", "a", "b", "\u00a0", "\u2003"]
+    chosen = random.Random(11)
+    texts = ["", " ", "\n", "\t", "\r\n", "a", " a ", "\ta\t", "\n\na", "a\n \n b", "  \n", "\n  ", "a  b\t\tc \r d"] + [
+        "".join(chosen.choice(characters) for _ in range(chosen.randint(1, 12))) for _ in range(400)]
+    root = etree.Element("texts")
+    for text in texts:
+        etree.SubElement(root, "text").text = text
+    sheet = processor().new_xslt30_processor().compile_stylesheet(stylesheet_text=f"""
+      <xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:tp="https://teipress.org/ns/xslt">
+        <xsl:import href="{(XSLT_DIR / "html" / "text.xsl").as_uri()}"/>
+        <xsl:template match="/"><collapsed><xsl:for-each select="texts/text"><text><xsl:value-of select="tp:collapse-space(string(.))"/></text></xsl:for-each></collapsed></xsl:template>
+      </xsl:stylesheet>""")
+    result = etree.fromstring(sheet.transform_to_string(xdm_node=to_xdm(root)).encode())
+    assert [text.text or "" for text in result] == [collapsed_as_the_browser_shows_it(text) for text in texts]
 
 # ---------------------------------------------------------------- alternates
 

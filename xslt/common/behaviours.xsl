@@ -78,9 +78,17 @@
     <xsl:param name="text" as="text()"/>
     <!-- The white space first: every text of a page asks, and most are followed by an element that is no note,
          whose behaviour would be asked in vain. -->
-    <xsl:sequence select="matches($text, '\s$')
+    <xsl:sequence select="tp:is-space(substring($text, string-length($text)))
                           and (some $note in $text/following-sibling::node()[1][self::*][tp:behaviour(.) = 'note'][not(ancestor::*[tp:behaviour(.) = 'note'])]
                                satisfies (every $after in $note/following-sibling::node()[1] satisfies $after[self::text()][matches(., '^[\s\p{P}]')]))"/>
+  </xsl:function>
+
+  <!-- Whether a character (a string of one, or the empty string) is XML white space, what \s matches. For the end
+       or start of a text: Saxon-HE tries a regular expression such as '\s$' at each of its characters (a tenth of a
+       letter's facts went into such tries, issue 11). -->
+  <xsl:function name="tp:is-space" as="xs:boolean">
+    <xsl:param name="character" as="xs:string"/>
+    <xsl:sequence select="$character = (' ', '&#9;', '&#10;', '&#13;')"/>
   </xsl:function>
 
   <!-- Whether a note's mark comes right after another note's: nothing between the two notes, or only white

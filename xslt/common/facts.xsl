@@ -97,12 +97,12 @@
     <xsl:if test="exists($before)">
       <xsl:variable name="words" select="string-join(subsequence($before, count($before) - $tp:context-words + 1), ' ')"/>
       <xsl:variable name="cut" select="substring($words, string-length($words) - $tp:context-characters + 1)"/>
-      <xsl:attribute name="before" select="(if (count($before) gt $tp:context-words or $cut ne $words) then '… ' else '') || $cut || (if (matches($text-before, '\s$')) then ' ' else '')"/>
+      <xsl:attribute name="before" select="(if (count($before) gt $tp:context-words or $cut ne $words) then '… ' else '') || $cut || (if (tp:is-space(substring($text-before, string-length($text-before)))) then ' ' else '')"/>
     </xsl:if>
     <xsl:if test="exists($after)">
       <xsl:variable name="words" select="string-join(subsequence($after, 1, $tp:context-words), ' ')"/>
       <xsl:variable name="cut" select="substring($words, 1, $tp:context-characters)"/>
-      <xsl:attribute name="after" select="(if (matches($text-after, '^\s')) then ' ' else '') || $cut || (if (count($after) gt $tp:context-words or $cut ne $words) then ' …' else '')"/>
+      <xsl:attribute name="after" select="(if (tp:is-space(substring($text-after, 1, 1))) then ' ' else '') || $cut || (if (count($after) gt $tp:context-words or $cut ne $words) then ' …' else '')"/>
     </xsl:if>
   </xsl:function>
 
@@ -132,12 +132,15 @@
   </xsl:function>
 
   <!-- Whether a text node belongs to the reading text around a mention ($own: the mention and its
-       ancestors): not in a note but the mention's own, not in a reading the edition does not follow. -->
+       ancestors): not in a note but the mention's own, not in a reading the edition does not follow. Its ancestors
+       asked one by one, by identity: the sets of nodes `except` and `intersect` make are sorted for each text node
+       gathered (a fifth of a letter's facts, issue 11). -->
   <xsl:function name="tp:is-reading-text" as="xs:boolean">
     <xsl:param name="node" as="text()"/>
     <xsl:param name="own" as="element()+"/>
-    <xsl:sequence select="empty($node/ancestor::note except $own)
-      and empty(($node/ancestor::*[tp:behaviour(.) eq 'alternate'] except $own)[empty($node/ancestor::* intersect tp:primary-reading(.))])"/>
+    <xsl:sequence select="every $ancestor in $node/ancestor::*[not(some $mine in $own satisfies $mine is .)] satisfies
+      (not($ancestor/self::note)
+       and (tp:behaviour($ancestor) ne 'alternate' or (some $reading in tp:primary-reading($ancestor) satisfies exists($node/ancestor::*[. is $reading]))))"/>
   </xsl:function>
 
   <!-- A document's title: the main title of its header, else its analytic title (a letter's own, not

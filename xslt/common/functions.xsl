@@ -74,8 +74,9 @@
       $element/@key[normalize-space(.) ne '']!normalize-space(.)"/>
   </xsl:function>
 
-  <!-- The register entry an element points to, if the edition has one. -->
-  <xsl:function name="tp:entry" as="element()?">
+  <!-- The register entry an element points to, if the edition has one. Cached: a page asks it of each entity for
+       the text, the side panel, the search filters and the reading toolbar. -->
+  <xsl:function name="tp:entry" as="element()?" cache="yes">
     <xsl:param name="element" as="element()"/>
     <xsl:sequence select="(for $id in tp:pointer-ids($element) return tp:entry-by-id($id, root($element)))[1]"/>
   </xsl:function>

@@ -355,10 +355,29 @@
   </xsl:template>
 
   <!-- Each run of XML white space as one character: a line break where the run holds one, else a space. The
-       no-break space and the other white space of Unicode are text, kept as they are. -->
+       no-break space and the other white space of Unicode are text, kept as they are. Without regular expressions:
+       Saxon-HE's, tried at each character, took a third of a letter's page (issue 11); split at the line breaks
+       instead, the runs between two of them are dropped and the lines' own runs collapsed by normalize-space. -->
   <xsl:function name="tp:collapse-space" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
-    <xsl:sequence select="replace(replace($text, '[ \t\r]*\n[ \t\r\n]*', '&#10;'), '[ \t\r]{2,}|[\t\r]', ' ')"/>
+    <xsl:variable name="spaced" select="translate($text, '&#9;&#13;', '  ')"/>
+    <xsl:variable name="lines" select="tokenize($spaced, '&#10;')"/>
+    <xsl:sequence select="if (count($lines) le 1) then tp:collapse-line($spaced, true(), true())
+      else string-join((tp:collapse-line($lines[1], true(), false()),
+                        $lines[position() gt 1 and position() lt last()]!normalize-space(.)[. ne ''],
+                        tp:collapse-line($lines[last()], false(), true())), '&#10;')"/>
+  </xsl:function>
+
+  <!-- A line of tp:collapse-space (spaces, no line break) with its runs as one space each; a run at its start or end
+       only where no line break is next to it (`open-start`, `open-end`: the line break stands for the run). -->
+  <xsl:function name="tp:collapse-line" as="xs:string">
+    <xsl:param name="line" as="xs:string"/>
+    <xsl:param name="open-start" as="xs:boolean"/>
+    <xsl:param name="open-end" as="xs:boolean"/>
+    <xsl:variable name="words" select="normalize-space($line)"/>
+    <xsl:sequence select="
+      if ($words eq '') then (if ($open-start and $open-end and $line ne '') then ' ' else '')
+      else (if ($open-start and starts-with($line, ' ')) then ' ' else '') || $words || (if ($open-end and ends-with($line, ' ')) then ' ' else '')"/>
   </xsl:function>
 
   <!-- Divisions (text, body, div, opener, closer, lg, sp, floatingText ...): a div, or a block span
