@@ -328,7 +328,7 @@
 
   <!-- Metadata outside the reading text renders nothing here; inside a <text> it is kept. (Behaviour
        rules are tried in order of priority, the most frequent behaviours first: each try costs a
-       tp:behaviour call, which Saxon-HE does not cache.) -->
+       tp:behaviour call, a look-up in its cache at best.) -->
   <xsl:template match="*[not(ancestor::text)][tp:behaviour(.) eq 'metadata']" mode="tp:html" priority="-5.30"/>
 
   <xsl:template match="*[ancestor::text][tp:behaviour(.) eq 'metadata']" mode="tp:html" priority="-5.31">
