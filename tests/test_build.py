@@ -431,6 +431,23 @@ def test_a_touched_but_unchanged_file_is_not_rendered_again(tmp_path: Path) -> N
     assert build(source, tmp_path / "out").documents_rendered == []
 
 
+def test_the_catalogue_of_sources_keeps_each_file_s_state_as_last_read(tmp_path: Path) -> None:
+    """An unchanged file's record is written again as it was read; a touched one's with its new time (its bytes hashed
+    once more), so that the next build trusts its stat again instead of hashing it on every build."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    catalogue = tmp_path / "out" / "html" / ".teipress" / "sources.json"
+    before = json.loads(catalogue.read_text(encoding="utf-8"))
+    letter, telegram = (str((source / f"{name}.xml").resolve()) for name in (LETTER, TELEGRAM))
+    earlier = before[letter]["states"][0]["mtime_ns"] - 10**10
+    os.utime(letter, ns=(earlier, earlier))
+    build(source, tmp_path / "out")
+    after = json.loads(catalogue.read_text(encoding="utf-8"))
+    assert [state["mtime_ns"] for state in after[letter]["states"]] == [earlier]
+    assert after[letter]["states"][0]["sha256"] == before[letter]["states"][0]["sha256"]
+    assert after[telegram] == before[telegram]
+
+
 def body_in_a_part(source: Path) -> tuple[Path, Path]:
     """The letter with its body moved into parts/body.xml, which it XIncludes: (the letter, the part)."""
     letter = source / f"{LETTER}.xml"
