@@ -18,6 +18,7 @@ damaged or missing) is made anew from the site's facts files. Two builds of one 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .errors import OutputError
 from .outputs import beside
 from .xmlio import safe_parser
 
@@ -74,6 +76,13 @@ class FactsStore:
         """Open the store at `path` (`store_path`) for a build of the site whose manifest names the store `built_with`
         (its `build`; "" when it names none): a store that is not that one is made anew."""
         self.build = os.urandom(16).hex()  # this build's token, which the site's manifest keeps
+        self.path = path
+        try:
+            self._open(path, built_with)
+        except sqlite3.Error as error:
+            raise _output_error(path, error) from error
+
+    def _open(self, path: Path, built_with: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         db: sqlite3.Connection | None = None
         try:
@@ -211,16 +220,28 @@ class FactsStore:
     def __enter__(self) -> FactsStore:
         return self
 
-    def __exit__(self, error_type: type[BaseException] | None, *rest: object) -> None:
-        """Keep what the build wrote only when it succeeded, and let go of the file (and of its lock)."""
-        if error_type is None:
-            self.db.commit()
-        self.db.close()
+    def __exit__(self, error_type: type[BaseException] | None, error: BaseException | None, *rest: object) -> None:
+        """Keep what the build wrote only when it succeeded, and let go of the file (and of its lock). A failure of
+        the store itself (a full disk) is an `OutputError` naming it, as a failure to write the site's files is."""
+        try:
+            if error_type is None:
+                self.db.commit()
+        except sqlite3.Error as failure:
+            raise _output_error(self.path, failure) from failure
+        finally:
+            self.db.close()
+        if isinstance(error, sqlite3.Error):
+            raise _output_error(self.path, error) from error
 
 
 def store_path(site: Path) -> Path:
     """Where the store of the site `site` (its final folder, not a build's staging folder) lies: beside it."""
     return beside(site, STORE_NAME)
+
+
+def _output_error(path: Path, error: sqlite3.Error) -> OutputError:
+    full = getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    return OutputError(str(path), os.strerror(errno.ENOSPC) if full else str(error))
 
 
 def _meta(db: sqlite3.Connection, name: str) -> str | None:
