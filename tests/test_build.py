@@ -346,6 +346,10 @@ def test_the_store_of_facts_lies_beside_the_site_and_is_written_in_place(tmp_pat
     manifest = json.loads((tmp_path / "out" / "html" / ".teipress" / "manifest.json").read_text(encoding="utf-8"))
     with sqlite3.connect(store) as db:
         assert db.execute("SELECT value FROM meta WHERE name = 'build'").fetchall() == [(manifest["facts_store"],)]
+    # The store an earlier build kept in the site leaves it.
+    shutil.copyfile(store, tmp_path / "out" / "html" / ".teipress" / "facts.sqlite")
+    build(source, tmp_path / "out")
+    assert list((tmp_path / "out" / "html").rglob("*.sqlite")) == []
 
 
 def test_a_moved_edition_renders_no_page_again(tmp_path: Path) -> None:

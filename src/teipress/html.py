@@ -38,9 +38,9 @@ from .config import Config
 from .dts import Resource, ResourceJob, StaticDts, write_resource
 from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, own_entry_ids, referenced_ids, registers_key
 from .errors import ConfigError, TransformError
-from .factstore import FACTS_DIR, SITE_NS, FactsStore, store_path
+from .factstore import FACTS_DIR, SITE_NS, STORE_NAME, FactsStore, store_path
 from .iiif import ManifestSource, Page, has_page_images, manifest_path, page_images, write_iiif
-from .outputs import output_names, published_files, replaced_folder
+from .outputs import MARKER, output_names, published_files, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import WorkerPool
@@ -136,6 +136,8 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     same_code = manifest.get("code_key") == code_key
     registers_changed = manifest.get("registers") != _digest(registers_xml)
     # The store of facts is opened first: another build of the same site waits here, until this one ends (factstore.py).
+    # Earlier builds kept it in the site: no longer published, nor carried on from site to site.
+    (staging / MARKER / STORE_NAME).unlink(missing_ok=True)
     with FactsStore(store, str(manifest.get("facts_store", ""))) as facts, \
             _Workers(jobs, _WorkerSetup(edition_xml, str(_stylesheet(config, "html/document.xsl")), register_index, code_key)) as workers:
         # Phase 1: each document's cache key, its facts (dates, titles, mentions) where the key changed, and its
