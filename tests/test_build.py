@@ -300,6 +300,79 @@ def test_a_rebuild_parses_only_the_changed_document(tmp_path: Path, monkeypatch:
     assert result.documents_reused == [TELEGRAM]
 
 
+def test_a_rebuild_with_unchanged_registers_neither_parses_nor_merges_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The merged registers and their index are kept between builds: a rebuild whose register files (and the
+    documents with entries of their own) are unchanged reads them from the site instead of parsing the registers."""
+    from teipress import edition as edition_module
+
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    letter = source / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
+    parsed: list[str] = []
+    original = edition_module.parse_file
+    monkeypatch.setattr(edition_module, "parse_file", lambda path, **kwargs: parsed.append(Path(path).name) or original(path, **kwargs))
+    monkeypatch.setattr(site_writer, "merged_registers", lambda edition: pytest.fail("the registers were merged again"))
+    result = build(source, tmp_path / "out")
+    assert parsed == [f"{LETTER}.xml", "edition.xml"]  # the changed letter, and edition.xml, which the pages show
+    assert result.documents_rendered == [LETTER]
+
+
+def test_the_kept_registers_are_made_anew_when_their_file_is_not_theirs(tmp_path: Path) -> None:
+    """The kept index of the merged registers is used only with the registers file it was made with."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    (tmp_path / "out" / "html" / ".teipress" / "registers.xml").write_bytes(b'<registers xmlns="https://teipress.org/ns/registers"/>')
+    build(source, tmp_path / "out")
+    build(source, tmp_path / "clean")
+    rebuilt, clean = site_files(tmp_path / "out" / "html"), site_files(tmp_path / "clean" / "html")
+    assert [name for name in sorted(set(rebuilt) | set(clean)) if rebuilt.get(name) != clean.get(name)] == []
+
+
+def test_the_store_of_facts_lies_beside_the_site_and_is_written_in_place(tmp_path: Path) -> None:
+    """The store is not in the site, whose files a rebuild shares with the previous site (a copy of 45 MB on a real
+    edition): it lies beside it, is written in place and names the build that wrote it, as the site's manifest does."""
+    import sqlite3
+
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    store = tmp_path / "out" / ".html.facts.sqlite"
+    inode = store.stat().st_ino
+    letter = source / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
+    build(source, tmp_path / "out")
+    assert store.stat().st_ino == inode
+    assert [path.name for path in (tmp_path / "out").rglob("*.sqlite")] == [store.name]
+    manifest = json.loads((tmp_path / "out" / "html" / ".teipress" / "manifest.json").read_text(encoding="utf-8"))
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT value FROM meta WHERE name = 'build'").fetchall() == [(manifest["facts_store"],)]
+    # The store an earlier build kept in the site leaves it.
+    shutil.copyfile(store, tmp_path / "out" / "html" / ".teipress" / "facts.sqlite")
+    build(source, tmp_path / "out")
+    assert list((tmp_path / "out" / "html").rglob("*.sqlite")) == []
+
+
+def test_a_moved_edition_renders_no_page_again(tmp_path: Path) -> None:
+    """The pages' keys name the stylesheets by what they are, not where the edition (with its own stylesheets) lies."""
+    edition = tmp_path / "before"
+    source = copy_fixture(edition)
+    (edition / "xslt" / "html").mkdir(parents=True)
+    for name in ("register", "home"):  # the registers' index pages and the home page: their keys are made by every build
+        (edition / "xslt" / "html" / f"{name}.xsl").write_text(f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xsl:param name="teipress" static="yes" as="xs:string" required="yes"/>
+  <xsl:import _href="{{$teipress}}html/{name}.xsl"/>
+</xsl:stylesheet>
+""", encoding="utf-8")
+    (edition / "teipress.toml").write_text('xslt = "xslt"\n', encoding="utf-8")
+    build(source, edition / "out")
+    moved = tmp_path / "after"
+    edition.rename(moved)
+    result = build(moved / "tei", moved / "out")
+    assert result.documents_rendered == []
+    assert result.pages_written == []
+
+
 def test_a_change_of_bytes_with_the_same_size_and_time_is_rebuilt(tmp_path: Path) -> None:
     """A file changed within a second of the build that read it may keep its size and (coarse) modification
     time: its stat is not trusted then, its bytes are compared."""
@@ -360,6 +433,23 @@ def test_a_touched_but_unchanged_file_is_not_rendered_again(tmp_path: Path) -> N
     letter = source / f"{LETTER}.xml"
     letter.write_bytes(letter.read_bytes())
     assert build(source, tmp_path / "out").documents_rendered == []
+
+
+def test_the_catalogue_of_sources_keeps_each_file_s_state_as_last_read(tmp_path: Path) -> None:
+    """An unchanged file's record is written again as it was read; a touched one's with its new time (its bytes hashed
+    once more), so that the next build trusts its stat again instead of hashing it on every build."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    catalogue = tmp_path / "out" / "html" / ".teipress" / "sources.json"
+    before = json.loads(catalogue.read_text(encoding="utf-8"))
+    letter, telegram = (str((source / f"{name}.xml").resolve()) for name in (LETTER, TELEGRAM))
+    earlier = before[letter]["states"][0]["mtime_ns"] - 10**10
+    os.utime(letter, ns=(earlier, earlier))
+    build(source, tmp_path / "out")
+    after = json.loads(catalogue.read_text(encoding="utf-8"))
+    assert [state["mtime_ns"] for state in after[letter]["states"]] == [earlier]
+    assert after[letter]["states"][0]["sha256"] == before[letter]["states"][0]["sha256"]
+    assert after[telegram] == before[telegram]
 
 
 def body_in_a_part(source: Path) -> tuple[Path, Path]:
@@ -492,7 +582,7 @@ def test_a_failing_build_leaves_the_previous_site_intact(tmp_path: Path, monkeyp
         build(source, tmp_path / "out")
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.mirror", "html"]  # no staging folder left behind
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.facts.sqlite", ".html.mirror", "html"]  # no staging folder left behind
 
 
 def site_files(site: Path) -> dict[str, bytes]:
@@ -537,6 +627,13 @@ def test_each_rebuild_writes_the_site_a_clean_build_writes(tmp_path: Path, monke
         ("an added letter", lambda: (source / "copy-4.xml").write_text(letter.replace(f'xml:id="{LETTER}"', 'xml:id="copy-4"'), encoding="utf-8")),
         ("a register entry", lambda: replace(source / "registers" / "persons.xml", "Writer of the first letter.", "Poet; writer of the first letter.")),
         ("an XIncluded part", lambda: replace(source / "parts" / "postscript.xml", "Greetings", "Kind regards")),
+        # The merged registers are kept between builds (html.REGISTER_INDEX) while the files they come from are unchanged.
+        ("a letter with register entries of its own", lambda: (source / "copy-5.xml").write_text(letter.replace(f'xml:id="{LETTER}"', 'xml:id="copy-5"').replace(
+            "</teiHeader>", '</teiHeader><standOff><listPerson><person xml:id="cook-5"><persName>Dora Cook</persName></person></listPerson></standOff>').replace(
+            "quince marmalade", 'quince marmalade by <persName ref="#cook-5">the cook</persName>'), encoding="utf-8")),
+        ("its entry changed", lambda: replace(source / "copy-5.xml", "Dora Cook", "Dora Baker")),
+        ("a register file deleted", lambda: (source / "registers" / "events.xml").unlink()),
+        ("a changed teipress.toml", lambda: (tmp_path / "teipress.toml").write_text('title = "Letters of the harbour"\n', encoding="utf-8")),
     ]
     build(source, tmp_path / "out")
     for number, (change, make) in enumerate(changes):
@@ -548,15 +645,16 @@ def test_each_rebuild_writes_the_site_a_clean_build_writes(tmp_path: Path, monke
         assert [name for name in rebuilt if rebuilt[name] != clean[name]] == [], change
     assert "plum jam from Southport" in visible_text(tmp_path / "out" / "html" / "registers" / "places" / "southport.html")
     assert not list((tmp_path / "out" / "html").rglob(f"*{TELEGRAM}*"))
+    assert parse(tmp_path / "out" / "html" / "registers" / "persons" / "cook-5.html").xpath("string(//title)") == "Dora Baker · Letters of the harbour"
 
 
 @pytest.mark.parametrize("damage", ["garbage", "removed"])
 def test_a_damaged_or_missing_store_of_facts_is_made_anew(tmp_path: Path, damage: str) -> None:
-    """The store the register pages are made from (.teipress/facts.sqlite) is a cache: whatever became of it, the
+    """The store the register pages are made from (.html.facts.sqlite beside the site) is a cache: whatever became of it, the
     rebuilt site is what a clean build writes."""
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")
-    store = tmp_path / "out" / "html" / ".teipress" / "facts.sqlite"
+    store = tmp_path / "out" / ".html.facts.sqlite"
     assert store.is_file()
     store.unlink()
     if damage == "garbage":
@@ -575,7 +673,7 @@ def test_a_store_of_facts_older_than_the_site_is_not_trusted(tmp_path: Path) -> 
     facts that are right for their keys, but not which pages the site holds: every page's source is made again."""
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")
-    store = tmp_path / "out" / "html" / ".teipress" / "facts.sqlite"
+    store = tmp_path / "out" / ".html.facts.sqlite"
     older = store.read_bytes()
     telegram = source / f"{TELEGRAM}.xml"
     text = telegram.read_text(encoding="utf-8")
@@ -772,7 +870,7 @@ def test_folders_of_killed_builds_are_removed(tmp_path: Path) -> None:
     abandoned = tmp_path / "out" / ".html.building-999999999"  # no process has this id
     (abandoned / "documents").mkdir(parents=True)
     build(copy_fixture(tmp_path), tmp_path / "out")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.mirror", "html"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.facts.sqlite", ".html.mirror", "html"]
 
 
 def test_an_unreadable_file_is_left_out_and_named(tmp_path: Path) -> None:

@@ -724,6 +724,38 @@ def test_a_rebuild_after_one_changed_document_writes_its_files_only(tmp_path: Pa
     assert len(files_of(after, changed)) > 6
 
 
+def test_a_rebuild_makes_only_the_collections_whose_members_show_otherwise(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A collection's pages are made again (then compared) only when a member's title, metadata or citation trees
+    changed: after a sentence, none of its kind; after a new title, that kind's; a page removed by hand is written again."""
+    from teipress import dts
+
+    root = tmp_path / "edition"
+    shutil.copytree(REPO / "tei", root / "tei")
+    site = build_site(root)
+    changed = document_ids(site)[1]
+    source = next(p for p in (root / "tei").glob("*.xml") if f'xml:id="{changed}"' in p.read_text(encoding="utf-8"))
+    made: list[str | None] = []
+    pages = dts._collection_pages
+    monkeypatch.setattr(dts, "_collection_pages", lambda api, urls, identifier: made.append(identifier) or pages(api, urls, identifier))
+    text = source.read_text(encoding="utf-8")
+    body = text.index("<body")
+    source.write_text(text[:body] + text[body:].replace("</p>", " An invented sentence for the test.</p>", 1), encoding="utf-8")
+    site = build_site(root)
+    assert made == [None, dts.ROOT_COLLECTION]
+    kind = dts.Model.from_json((site / MODEL_FILE).read_bytes()).resources[changed].collection
+    made.clear()
+    title = re.search(r"<title[^>]*>([^<]+)</title>", source.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
+    source.write_text(source.read_text(encoding="utf-8").replace(f">{title}</title>", ">A title of the test</title>", 1), encoding="utf-8")
+    site = build_site(root)
+    assert made == [None, dts.ROOT_COLLECTION, kind]
+    assert "A title of the test" in (site / "api" / "dts" / "collection" / f"{kind}.json").read_text(encoding="utf-8")
+    made.clear()
+    (site / "api" / "dts" / "collection" / f"{kind};nav=parents.json").unlink()
+    site = build_site(root)
+    assert made == [None, dts.ROOT_COLLECTION, kind]
+    assert (site / "api" / "dts" / "collection" / f"{kind};nav=parents.json").is_file()
+
+
 def test_a_rebuild_keeps_a_navigation_file_for_each_depth_the_tree_has_now(tmp_path: Path) -> None:
     """The static navigation has a file for each depth of a document's tree: a rebuild after the tree grew or shrank
     writes the new depths and removes the files of the depths it no longer has."""

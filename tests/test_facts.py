@@ -151,12 +151,14 @@ def test_the_store_names_only_the_entries_whose_pages_a_change_concerns(tmp_path
     from teipress.factstore import FACTS_DIR, FactsStore
 
     (tmp_path / FACTS_DIR).mkdir(parents=True)
+    built = [""]  # the store each update was made by, as a site's manifest names it
 
     def update(facts: dict[str, str]) -> list[str]:
         for document_id, xml in facts.items():
             (tmp_path / FACTS_DIR / f"{document_id}.xml").write_text(xml, encoding="utf-8")
-        with FactsStore(tmp_path) as store:
-            affected = store.update(tmp_path, {document_id: hashlib.sha256(xml.encode()).hexdigest() for document_id, xml in facts.items()}, store.meta("build") or "")
+        with FactsStore(tmp_path / "facts.sqlite", built[-1]) as store:
+            built.append(store.build)
+            affected = store.update(tmp_path, {document_id: hashlib.sha256(xml.encode()).hexdigest() for document_id, xml in facts.items()})
             assert store.document_counts() == {entity: sum(f'"{entity}"' in xml for xml in facts.values()) for entity in ("sender", "alma", "bert", "cleo")
                                                if any(f'"{entity}"' in xml for xml in facts.values())}
         return sorted(affected)

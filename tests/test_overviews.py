@@ -467,7 +467,7 @@ def test_the_pages_of_pairs_and_places_are_counted_as_the_overviews_list_them(tm
     overview.write_text(f'<site xmlns="{s}" xmlns:f="{f}">' + "".join(f"<document>{parties}</document>" for parties in documents) + "</site>", encoding="utf-8")
     registers = (b'<standOff xmlns="http://www.tei-c.org/ns/1.0"><listPlace><place xml:id="p1"/><place xml:id="p2" n="P Label"/><place xml:id="p3"/></listPlace>'
                  b'<listPerson><person xml:id="x"/></listPerson></standOff>')
-    with FactsStore(tmp_path) as store:
+    with FactsStore(tmp_path / "facts.sqlite", "") as store:
         assert aggregates._overview_counts(overview, registers, store, "key") == (2, 2)  # {a, b}, {Carl Dee, a}; p1, p2
         assert aggregates._overview_counts(overview, b"<nothing/>", store, "key") == (2, 2)  # the same places named: counted before
 

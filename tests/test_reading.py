@@ -258,6 +258,19 @@ def test_a_symlink_out_of_the_source_folder_is_refused_and_left_out(tmp_path: Pa
     assert "Public words." in published and "Private words." not in published
 
 
+def test_a_folder_linked_into_the_source_folder_is_not_entered(tmp_path: Path) -> None:
+    """As `Path.rglob` does: the files of a folder linked from elsewhere are no sources (nor problems)."""
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "private.xml").write_text(tei("<p>Private words.</p>", doc_id="private"), encoding="utf-8")
+    source = tmp_path / "tei"
+    (source / "letters").mkdir(parents=True)
+    (source / "letters" / "letter.xml").write_text(tei("<p>Public words.</p>", doc_id="letter"), encoding="utf-8")
+    (source / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    edition = load_edition(source)
+    assert [f.path.relative_to(source).as_posix() for f in edition.files] == ["letters/letter.xml"]
+    assert edition.unreadable == []
+
+
 # --- the terminal ---------------------------------------------------------------------------------
 
 

@@ -41,6 +41,24 @@ def test_a_chunk_is_indexed_again_only_when_one_of_its_pages_changed(site: Path)
     assert search.build_search_index(site, {LETTER: "a", TELEGRAM: "changed"}, chunks=2).indexed == [1]
 
 
+def test_pagefind_reads_a_folder_of_the_chunk_s_pages_only(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given the site, Pagefind walks every file of it (150,000 on a real edition) for a chunk's few hundred pages: it
+    is given a folder that holds those pages alone, as the site does (the same URLs), removed once it is done."""
+    seen: list[list[str]] = []
+    run = search.subprocess.run
+
+    def spy(command: list[str], **kwargs: object) -> object:
+        folder = Path(command[command.index("--site") + 1])
+        seen.append(sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()))
+        return run(command, **kwargs)
+
+    monkeypatch.setattr(search.subprocess, "run", spy)
+    search.build_search_index(site, {LETTER: "a", TELEGRAM: "b"}, chunks=2)
+    assert seen == [[f"documents/{LETTER}.html"], [f"documents/{TELEGRAM}.html"]]
+    assert [path.name for path in site.iterdir() if path.name.startswith(".pagefind")] == []
+    assert _page_counts(site, "pagefind") == [1] and _page_counts(site, "pagefind-chunks/1") == [1]
+
+
 def test_one_chunk_again_removes_the_others_and_lists_none(site: Path) -> None:
     search.build_search_index(site, {LETTER: "a", TELEGRAM: "b"}, chunks=2)
     result = search.build_search_index(site, {LETTER: "a", TELEGRAM: "b"})

@@ -34,6 +34,7 @@ from lxml import etree
 
 from .edition import RegisterIndex
 from .factstore import FACTS_NS, SITE_NS, FactsStore, quoteattr
+from .resources import stylesheet_identity
 from .xmlio import NS, XML_ID, safe_parser, write_atomic, write_if_changed
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
     write_if_changed(staging / EDITION_FILE, edition_xml)
     plan_sheet = stylesheet("html/register-plan.xsl")
     language = params.get("language", "en")
-    plan_key = _digest_of([site_key, plan_sheet, language])
+    plan_key = _digest_of([site_key, stylesheet_identity(plan_sheet), language])
     cached = store.cached("register-plan", plan_key)
     if isinstance(cached, list):
         plan = [PlannedEntry(*entry) for entry in cached]
@@ -313,7 +314,7 @@ def _batches(units: Iterator[_Unit], size: int, site_key: str) -> Iterator[list[
 
 
 def _unit_key(site_key: str, unit: _Unit) -> str:
-    return _digest_of([site_key, unit.stylesheet, unit.source or "", json.dumps(unit.params, sort_keys=True), unit.relative, unit.site_digest])
+    return _digest_of([site_key, stylesheet_identity(unit.stylesheet), unit.source or "", json.dumps(unit.params, sort_keys=True), unit.relative, unit.site_digest])
 
 
 def _digest_of(parts: Sequence[str]) -> str:
@@ -444,7 +445,7 @@ def write_aggregate_pages(staging: Path, store: FactsStore, registers_xml: bytes
     with tempfile.TemporaryDirectory(prefix="tp-aggregates-") as folder:
         plan_sheet = stylesheet("html/chronology-plan.xsl")
         # The site key covers the registers and the stylesheets.
-        plan_key = _digest_of([site_key, plan_sheet])
+        plan_key = _digest_of([site_key, stylesheet_identity(plan_sheet)])
         cached = store.cached("chronology-events", plan_key)
         if isinstance(cached, list):
             event_years = {year: count for year, count in cached}

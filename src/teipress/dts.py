@@ -932,7 +932,9 @@ class StaticDts:
         order, each given by `job` or `add`), and remove the files of documents that are gone.
 
         Of the responses about a single resource, only the parents (`;nav=parents`) are written here, and only
-        where the resource or its kind's collection changed; a collection's pages are rewritten when they changed.
+        where the resource or its kind's collection changed; a collection's pages are made only when what they show
+        may have changed (`_shows_as_before`: after one changed letter, most often none of the thousands of its kind),
+        and rewritten when they changed.
         """
         model = build_model([self.resources[name] for name in names], edition_tree, title, description)
         model.static_root = self.urls.root
@@ -941,9 +943,12 @@ class StaticDts:
         kinds = {c: api._object(c, self.urls) for c in model.collections}
         old_kinds = {c: DtsApi(self.site, self.previous)._object(c, self.urls) for c in self.previous.collections} if self.previous else {}
         responses = [(self.urls.file(self.urls.entry()), json_bytes(api.entry(self.urls)))]
-        for identifier in [None, *model.collections]:
-            responses.extend(_collection_pages(api, self.urls, identifier))
         keep = {"navigation", "document", "collection"}
+        for identifier in [None, *model.collections]:
+            if identifier is not None and identifier != ROOT_COLLECTION and self._shows_as_before(model, identifier, folder):
+                keep.update(path.as_posix() for path in _collection_files(self.urls, model.collections[identifier]))
+            else:
+                responses.extend(_collection_pages(api, self.urls, identifier))
         for resource in model.resources.values():
             keep.update(_resource_paths(resource))
             old = self.previous.resources.get(resource.id) if self.previous else None
@@ -957,6 +962,30 @@ class StaticDts:
         _remove_others(folder, keep)
         _remove_others(self.site / UNITS_DIR, {f"{name}.json" for name in names})
         write_atomic(self.site / MODEL_FILE, model.to_json())
+
+    def _shows_as_before(self, model: Model, identifier: str, folder: Path) -> bool:
+        """Whether the pages of a collection of documents of one kind, which the previous build wrote and are there,
+        are what `model` makes of them: the collection and the root (its parent) as they were, and each member as
+        the collection shows it (`_resource_object`: its title, metadata and citation trees, not its files' digest)."""
+        previous = self.previous
+        if previous is None or previous.collections.get(identifier) != model.collections[identifier] \
+                or previous.collections.get(ROOT_COLLECTION) != model.collections.get(ROOT_COLLECTION):
+            return False
+        for member in model.collections[identifier].members:
+            now, before = model.resources[member], previous.resources.get(member)
+            if before is None or (now.title, now.metadata) != (before.title, before.metadata):
+                return False
+        return all((folder / path).is_file() for path in _collection_files(self.urls, model.collections[identifier]))
+
+
+def _collection_files(urls: StaticUrls, collection: Collection) -> list[Path]:
+    """The files `_collection_pages` writes of a collection: its members and its parents, each paged when long."""
+    files = []
+    for nav, total in ((None, len(collection.members)), ("parents", len(collection.parents))):
+        files.append(urls.file(urls.collection(collection.id, nav=nav)))
+        if total > PAGE_SIZE:
+            files += [urls.file(urls.collection(collection.id, page=page, nav=nav)) for page in range(1, -(-total // PAGE_SIZE) + 1)]
+    return files
 
 
 def _collection_pages(api: DtsApi, urls: StaticUrls, identifier: str | None) -> Iterator[tuple[Path, bytes]]:

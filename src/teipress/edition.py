@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -37,7 +38,8 @@ class SourceFile:
 
     Its tree is held in memory while the edition is loaded with `hold_trees` (what commands that read each
     file many times want); otherwise `tree` parses the file anew each time (about half a millisecond for a
-    letter), so that a build's memory does not grow with the edition: it holds no document's tree.
+    letter), so that a build's memory does not grow with the edition: it holds no document's tree. With `hold`,
+    a file known from the previous build (a register, edition.xml) is parsed when its tree is first needed, and kept.
     """
 
     def __init__(self, path: Path, tree: etree._ElementTree | None, role: str, *, xinclude_root: Path | None = None, hold: bool = True,
@@ -45,6 +47,7 @@ class SourceFile:
         self.path = path
         self.role = role  # "document", "register" or "edition"
         self.xinclude_root = xinclude_root
+        self._hold = hold
         if known is not None:
             # Read by the previous build and unchanged since (see SourceRecord): what its parse said, without parsing it.
             self.id, self.holds_entries, self.record = known.id, known.holds_entries, known
@@ -73,11 +76,15 @@ class SourceFile:
     def tree(self) -> etree._ElementTree:
         if self._tree is not None:
             return self._tree
-        return parse_file(self.path, xinclude_root=self.xinclude_root)
+        tree = parse_file(self.path, xinclude_root=self.xinclude_root)
+        if self._hold:
+            self._tree = tree
+        return tree
 
     def let_go(self) -> None:
         """From now on the file is parsed anew wherever its tree is needed."""
         self._tree = None
+        self._hold = False
 
     def __repr__(self) -> str:
         return f"SourceFile(path={self.path!r}, role={self.role!r}, id={self.id!r})"
@@ -141,8 +148,13 @@ class SourceRecord:
     states: list[FileState]
     warnings: list[Problem] = field(default_factory=list)
     reused: bool = False
+    # The JSON the record was read from (`from_json`), written again as it is by a build that reuses the record with
+    # the same states: making it anew for each of thousands of files was a tenth of a rebuild's own CPU (a profile).
+    as_read: Mapping[str, object] | None = field(default=None, compare=False, repr=False)
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> Mapping[str, object]:
+        if self.as_read is not None:
+            return self.as_read
         return {"role": self.role, "id": self.id, "holds_entries": self.holds_entries,
                 "states": [vars(state) for state in self.states], "warnings": [problem.as_dict() for problem in self.warnings]}
 
@@ -150,7 +162,7 @@ class SourceRecord:
     def from_json(cls, data: Mapping[str, object]) -> SourceRecord:
         return cls(str(data["role"]), str(data["id"]), bool(data["holds_entries"]),
                    [FileState(**state) for state in data["states"]],  # type: ignore[arg-type, attr-defined]
-                   [Problem.from_dict(problem) for problem in data["warnings"]])  # type: ignore[arg-type, attr-defined, index]
+                   [Problem.from_dict(problem) for problem in data["warnings"]], as_read=data)  # type: ignore[arg-type, attr-defined, index]
 
 
 @dataclass
@@ -160,17 +172,19 @@ class SourceCatalogue:
     records: dict[str, SourceRecord] = field(default_factory=dict)
 
     def reusable(self, real_path: Path) -> SourceRecord | None:
-        """The record of a document (its path resolved) whose file and includes still have the bytes they had when read, else None."""
+        """The record of a file (its path resolved: a document, a register, edition.xml) whose file and includes still
+        have the bytes they had when read, else None."""
         record = self.records.get(str(real_path))
-        if record is None or record.role != "document" or not record.states:
+        if record is None or not record.states:
             return None
         states = [state.now() for state in record.states]
         if None in states:
             return None
-        return SourceRecord(record.role, record.id, record.holds_entries, states, record.warnings, reused=True)  # type: ignore[arg-type]
+        same = all(now is before for now, before in zip(states, record.states))  # else a state hashed anew (FileState.now)
+        return SourceRecord(record.role, record.id, record.holds_entries, states, record.warnings, reused=True,  # type: ignore[arg-type]
+                            as_read=record.as_read if same else None)
 
     def write(self, path: Path) -> None:
-
         write_atomic(path, json.dumps({name: record.as_json() for name, record in self.records.items()}))
 
     @classmethod
@@ -216,46 +230,53 @@ class Edition:
 
 def source_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Every `.xml` file named or lying below a named folder, once each, in a stable order."""
+    return (file for file, _real in _source_files(paths, {}))
+
+
+def _source_files(paths: Iterable[Path], real_folders: dict[Path, Path]) -> Iterator[tuple[Path, Path]]:
+    """`source_files`, each with its path resolved (`real_path`)."""
     seen: set[Path] = set()
-    real_folders: dict[Path, Path] = {}
     for path in paths:
-        outputs: dict[Path, bool] = {}
-        found = sorted(_xml_files(path, outputs)) if path.is_dir() else [path]
-        for file in found:
-            real = real_path(file, real_folders)
+        # In the order of paths (`Path`'s own comparison is the same order, several times slower for thousands of files).
+        found = sorted(_xml_files(path), key=lambda file: file[0].parts) if path.is_dir() else [(path, path.is_symlink())]
+        for file, linked in found:
+            real = file.resolve() if linked else real_path(file, real_folders)
             if real not in seen:
                 seen.add(real)
-                yield file
+                yield file, real
 
 
-def _xml_files(folder: Path, outputs: dict[Path, bool]) -> Iterator[Path]:
-    """The `.xml` files below `folder`, as found: none in a hidden folder or in an output folder of teipress's."""
-    return (p for p in folder.rglob("*.xml") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-            and not _in_output_folder(p, folder, outputs))
+def _xml_files(folder: Path) -> Iterator[tuple[Path, bool]]:
+    """The `.xml` files below `folder`, as found, each with whether it is a symbolic link: none in a hidden folder or
+    in an output folder of teipress's (a build never reads its own output as sources, also when the output lies inside
+    the source folder, e.g. with `source = "."`). Directory entries tell a file from a folder or a link without a
+    system call for each of thousands of files; a linked folder is not entered (as `Path.rglob` does not)."""
+    from .outputs import is_output_folder  # outputs names the files of an Edition: imported here, not at the top
+
+    pending = [str(folder)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                found = list(entries)
+        except OSError:
+            continue  # a folder that cannot be read holds no sources
+        for entry in found:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if not is_output_folder(Path(entry.path)):
+                    pending.append(entry.path)
+            elif entry.name.endswith(".xml") and entry.is_file():
+                yield Path(entry.path), entry.is_symlink()
 
 
 def real_path(file: Path, real_folders: dict[Path, Path]) -> Path:
-    """`file.resolve()`, each folder resolved once (`real_folders` keeps them): resolving costs a system call per
-    folder of the path, and an edition has thousands of files in a few folders. Only a file that is itself a
-    symbolic link is followed on its own."""
-    if file.is_symlink():
-        return file.resolve()
+    """`file.resolve()` of a file that is no symbolic link itself, each folder resolved once (`real_folders` keeps
+    them): resolving costs a system call per folder of the path, and an edition has thousands of files in a few folders."""
     folder = real_folders.get(file.parent)
     if folder is None:
         folder = real_folders[file.parent] = file.parent.resolve()
     return folder / file.name
-
-
-def _in_output_folder(file: Path, root: Path, known: dict[Path, bool]) -> bool:
-    """Whether `file` lies in an output folder teipress made below `root`: a build never reads its own output
-    as sources, also when the output lies inside the source folder (e.g. with `source = "."`).
-    `known` keeps the answer per folder, so that the thousands of files of one folder cost one look."""
-    from .outputs import is_output_folder  # outputs names the files of an Edition: imported here, not at the top
-
-    folder = file.parent
-    if folder not in known:
-        known[folder] = folder != root and folder.is_relative_to(root) and (is_output_folder(folder) or _in_output_folder(folder, root, known))
-    return known[folder]
 
 
 def role_of(path: Path, tree: etree._ElementTree) -> str:
@@ -281,8 +302,10 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
 
     Without `hold_trees` only the trees of registers and of edition.xml are kept: each document is
     parsed again where its tree is needed (see SourceFile), so that memory does not grow with the edition.
-    With a `catalogue` of the previous build (and without `hold_trees`), a document whose file and
-    includes are unchanged is not parsed at all: its record says what parsing it would (SourceRecord).
+    With a `catalogue` of the previous build (and without `hold_trees`), a file whose bytes and
+    includes are unchanged is not parsed here: its record says what parsing it would (SourceRecord); a register's
+    or edition.xml's tree is parsed where it is first needed (not at all when the merged registers are
+    cached: `registers_key`).
     `on_read` is called with each file parsed and its tree, while the tree is at hand (validation gathers
     the ids there, rather than parse each document again). A file found to be included by a file read after it
     has been passed to `on_read` too, but is not among the edition's files: keep only what `files` holds.
@@ -297,10 +320,9 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
     included = edition.included
     named = list(paths) if paths is not None else [source]
     folders = [(folder, os.path.abspath(folder), str(folder.resolve())) for folder in (source, *(path for path in named if path.is_dir()))]
-    listed = list(source_files(named))
-    # The documents the previous build read that are unchanged, and the files they include (parts, never parsed on their own).
-    real_folders: dict[Path, Path] = {}
-    real_paths = {path: real_path(path, real_folders) for path in listed}
+    real_paths = dict(_source_files(named, {}))
+    listed = list(real_paths)
+    # The files the previous build read that are unchanged, and the files they include (parts, never parsed on their own).
     known = {path: record for path in listed if catalogue is not None and not hold_trees and (record := catalogue.reusable(real_paths[path])) is not None}
     included.update(Path(state.path) for record in known.values() for state in record.states[1:])
     for path in listed:
@@ -314,7 +336,8 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
         root = edition.source if real.is_relative_to(edition.source) else real.parent
         if path in known:
             edition.warnings.extend(known[path].warnings)
-            edition.files.append(SourceFile(path, None, "document", xinclude_root=root, hold=False, known=known[path]))
+            role = known[path].role
+            edition.files.append(SourceFile(path, None, role, xinclude_root=root, hold=role != "document", known=known[path]))
             continue
         if real in included:
             continue
@@ -353,7 +376,7 @@ def require_sources(source: Path) -> None:
     (A single file as the source is what `validate FILE` checks with `source` set to it.)"""
     if not source.exists():
         state = "does not exist"
-    elif source.is_dir() and next(_xml_files(source, {}), None) is None:  # the first file found will do: no need to list them all
+    elif source.is_dir() and next(_xml_files(source), None) is None:  # the first file found will do: no need to list them all
         state = "holds no TEI files"
     else:
         return
@@ -415,6 +438,18 @@ def entries_in(root: etree._Element, role: str) -> Iterator[etree._Element]:
             yield entry
 
 
+def registers_key(edition: Edition) -> str | None:
+    """A key over what `merged_registers` reads: each file holding entries, in the edition's order, by its id, role and
+    the SHA-256 of its bytes and of its parts'; None when a file's bytes were not taken (its record has no states)."""
+    digest = hashlib.sha256()
+    for source in edition.files:
+        if source.holds_entries:
+            if not source.record.states:
+                return None
+            digest.update(json.dumps([source.id, source.role, [state.sha256 for state in source.record.states]]).encode() + b"\n")
+    return digest.hexdigest()
+
+
 def merged_registers(edition: Edition) -> etree._Element:
     """One `<registers>` element holding a copy of every register entry, each marked with its source file.
 
@@ -469,6 +504,21 @@ class RegisterIndex:
                 self.labels.setdefault(label, entry.get(XML_ID))
         self.opening = etree.tostring(etree.Element(registers.tag, nsmap=registers.nsmap)).removesuffix(b"/>") + b">"
         self.closing = f"</{registers.tag.split('}')[-1]}>".encode()
+
+    def as_json(self) -> dict[str, object]:
+        """What the index holds, for `from_json` (a rebuild whose registers are unchanged reads it instead of the registers)."""
+        return {"entries": {entry_id: xml.decode("utf-8") for entry_id, xml in self.entries.items()},
+                "pointers": {entry_id: sorted(ids) for entry_id, ids in self.pointers.items()},
+                "labels": self.labels, "opening": self.opening.decode("utf-8"), "closing": self.closing.decode("utf-8")}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RegisterIndex:
+        index = cls.__new__(cls)
+        index.entries = {entry_id: xml.encode("utf-8") for entry_id, xml in data["entries"].items()}
+        index.pointers = {entry_id: set(ids) for entry_id, ids in data["pointers"].items()}
+        index.labels = dict(data["labels"])
+        index.opening, index.closing = data["opening"].encode("utf-8"), data["closing"].encode("utf-8")
+        return index
 
     def subset_xml(self, root: etree._Element, *, depth: int = 3) -> bytes:
         """The entries `root` points to, and those they point to in turn, as a register of their own.

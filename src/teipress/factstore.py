@@ -1,6 +1,6 @@
 """What the register and aggregate pages read of every document's facts, kept between builds in SQLite.
 
-`.teipress/facts.sqlite` in the site holds, per document, its facts key (html.py: a hash of its source,
+The store (`store_path`: beside the site, `.html.facts.sqlite`) holds, per document, its facts key (html.py: a hash of its source,
 its register subset and the stylesheets), its place in reading order, its summary as the list and the
 chronology show it, what the overviews read of it, and every part of its facts that names a register
 entry (its correspondents, its mentions with their context). A build brings it up to date by reading
@@ -8,16 +8,20 @@ the facts files of the documents whose key changed, that came or that went, and 
 entries those name, before or after: only their pages can have changed (aggregates.py). A rebuild
 after one changed letter thus reads one facts file instead of every one.
 
-The site's files may be hard links shared with the previous site and its mirror (outputs.py): the
-file is copied before it is written, never changed in place.
+The store lies beside the site, not in it: the site is built in a copy of the previous one whose files are hard
+links shared with it (outputs.py), so a store inside had to be copied whole before a rebuild could write it
+(45 MB on a real edition of 5,000 letters). Instead a build writes the store in one transaction, committed only
+once the site's manifest is written, and the manifest names the store it was built with (`build`): a store
+that is not that one (a build that failed after its commit, a site removed by hand, a store of an older format,
+damaged or missing) is made anew from the site's facts files. Two builds of one site take turns at the store.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
-import shutil
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -25,14 +29,18 @@ from pathlib import Path
 
 from lxml import etree
 
+from .errors import OutputError
+from .outputs import beside
 from .xmlio import safe_parser
 
-STORE_FILE = Path(".teipress") / "facts.sqlite"
+STORE_NAME = "facts.sqlite"
 SITE_NS = "https://teipress.org/ns/site"
 FACTS_NS = "https://teipress.org/ns/facts"
 FACTS_DIR = Path(".teipress") / "facts"
 # Raised whenever what a row holds is derived differently: a store of another format is made anew.
-FORMAT = "1"
+FORMAT = "2"
+# How long a build waits for another build of the same site to let go of the store (SQLite's lock), in seconds.
+_WAIT_FOR_OTHER_BUILD = 3600.0
 _PARTIES = {f"{{{SITE_NS}}}{name}" for name in ("sender", "addressee", "correspondent", "from", "to")}
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # A mention's context changes with the words around it: the pages that show no mentions leave them out of their sources.
@@ -64,52 +72,61 @@ class SummaryRow:
 class FactsStore:
     """The documents' summaries and register mentions, by document and by entry, in the site's SQLite file."""
 
-    def __init__(self, site: Path) -> None:
-        self.build = ""  # this build's token (update), which the site's manifest keeps
-        path = site / STORE_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)  # a site of registers only has no facts files beside it
-        if path.is_file() and path.stat().st_nlink > 1:
-            # Shared with the previous site: a copy of its own to write (the other links keep the old bytes).
-            copy = path.with_name(path.name + ".copy")
-            shutil.copyfile(path, copy)
-            copy.replace(path)
-        self.db = sqlite3.connect(path)
+    def __init__(self, path: Path, built_with: str) -> None:
+        """Open the store at `path` (`store_path`) for a build of the site whose manifest names the store `built_with`
+        (its `build`; "" when it names none): a store that is not that one is made anew."""
+        self.build = os.urandom(16).hex()  # this build's token, which the site's manifest keeps
+        self.path = path
         try:
-            fresh = self.meta("format") != FORMAT
-        except sqlite3.DatabaseError:  # not a database (any longer): made anew
-            fresh = True
-        if fresh:
-            self.db.close()
-            path.unlink(missing_ok=True)
-            self.db = sqlite3.connect(path)
-            self.db.executescript(_SCHEMA)
+            self._open(path, built_with)
+        except sqlite3.Error as error:
+            raise _output_error(path, error) from error
+
+    def _open(self, path: Path, built_with: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db: sqlite3.Connection | None = None
+        try:
+            db = self._begin(path)
+            sound = _meta(db, "format") == FORMAT and _meta(db, "build") == built_with
+        except sqlite3.DatabaseError as error:  # not a database (any longer), or not one of ours
+            if error.sqlite_errorcode == sqlite3.SQLITE_BUSY:  # type: ignore[attr-defined]
+                raise
+            sound = False
+        if not sound:
+            if db is not None:
+                db.close()
+            for stale in (path, path.with_name(path.name + "-journal")):
+                stale.unlink(missing_ok=True)
+            db = self._begin(path)
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                db.execute(statement)
+        self.db = db
+        if not sound:
             self.set_meta("format", FORMAT)
-            self.db.commit()
-        # No waiting for the disk: the file lies in the build's staging folder, which replaces the site only once the
-        # build succeeded (a build that fails or is killed leaves the previous site, and its store, as they were).
-        self.db.execute("PRAGMA synchronous = OFF")
-        self.db.execute("PRAGMA journal_mode = MEMORY")
+        self.set_meta("build", self.build)
+
+    @staticmethod
+    def _begin(path: Path) -> sqlite3.Connection:
+        """A connection to the store in a transaction that holds its lock until the build ends (another build waits).
+        Its journal on disk undoes what a killed build wrote; no waiting for the disk itself (a crash of the machine
+        during a build may leave a damaged store, which the next build makes anew)."""
+        db = sqlite3.connect(path, timeout=_WAIT_FOR_OTHER_BUILD)
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("BEGIN IMMEDIATE")
+        return db
 
     def meta(self, name: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
-        return row[0] if row else None
+        return _meta(self.db, name)
 
     def set_meta(self, name: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
-    def update(self, site: Path, facts_keys: Mapping[str, str], previous_build: str) -> set[str]:
+    def update(self, site: Path, facts_keys: Mapping[str, str]) -> set[str]:
         """Hold exactly the documents `facts_keys` (id: facts key), reading the facts files of those whose key changed.
 
         Returns the register entries whose pages the changed, added or removed documents' facts concern: those such a
         document names, before or after the change, where what the entry's page shows of it changed (all it names when
-        its title, date or place in the reading order changed).
-        `previous_build` is the token the site's manifest keeps of the store it was built with (`build`): when the
-        store is not that one (a site written by other code, a store made anew), what it kept of the pages in the
-        site is forgotten, so that every page's source is made and compared."""
-        if self.meta("build") != previous_build:
-            self.db.execute("DELETE FROM meta WHERE name = 'register-pages'")
-        self.build = os.urandom(16).hex()
-        self.set_meta("build", self.build)
+        its title, date or place in the reading order changed)."""
         known = dict(self.db.execute("SELECT id, facts_key FROM document"))
         changed = [document_id for document_id, key in facts_keys.items() if known.get(document_id) != key]
         gone = [document_id for document_id in known if document_id not in facts_keys]
@@ -203,11 +220,33 @@ class FactsStore:
     def __enter__(self) -> FactsStore:
         return self
 
-    def __exit__(self, error_type: type[BaseException] | None, *rest: object) -> None:
-        """Keep what the build wrote only when it succeeded, and let go of the file."""
-        if error_type is None:
-            self.db.commit()
-        self.db.close()
+    def __exit__(self, error_type: type[BaseException] | None, error: BaseException | None, *rest: object) -> None:
+        """Keep what the build wrote only when it succeeded, and let go of the file (and of its lock). A failure of
+        the store itself (a full disk) is an `OutputError` naming it, as a failure to write the site's files is."""
+        try:
+            if error_type is None:
+                self.db.commit()
+        except sqlite3.Error as failure:
+            raise _output_error(self.path, failure) from failure
+        finally:
+            self.db.close()
+        if isinstance(error, sqlite3.Error):
+            raise _output_error(self.path, error) from error
+
+
+def store_path(site: Path) -> Path:
+    """Where the store of the site `site` (its final folder, not a build's staging folder) lies: beside it."""
+    return beside(site, STORE_NAME)
+
+
+def _output_error(path: Path, error: sqlite3.Error) -> OutputError:
+    full = getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    return OutputError(str(path), os.strerror(errno.ENOSPC) if full else str(error))
+
+
+def _meta(db: sqlite3.Connection, name: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+    return row[0] if row else None
 
 
 def quoteattr(value: str) -> str:

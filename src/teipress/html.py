@@ -32,21 +32,23 @@ from typing import Any
 from lxml import etree
 
 from . import __version__
-from .aggregates import MapUnits, PlanSheets, SitePage, plan_task, render_unit, write_aggregate_pages, write_registers
+from .aggregates import REGISTERS_FILE, MapUnits, PlanSheets, SitePage, plan_task, render_unit, write_aggregate_pages, write_registers
 from .assets import EDITION_ASSETS_DIR, SiteAssets, cached_bytes, publish
 from .config import Config
 from .dts import Resource, ResourceJob, StaticDts, write_resource
-from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, own_entry_ids, referenced_ids
+from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, own_entry_ids, referenced_ids, registers_key
 from .errors import ConfigError, TransformError
-from .factstore import FACTS_DIR, SITE_NS, FactsStore
+from .factstore import FACTS_DIR, SITE_NS, STORE_NAME, FactsStore, store_path
 from .iiif import ManifestSource, Page, has_page_images, manifest_path, page_images, write_iiif
-from .outputs import output_names, published_files, replaced_folder
+from .outputs import MARKER, output_names, published_files, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import WorkerPool
 from .xmlio import NS, XML_ID, element_column, parse_file, write_atomic, write_if_changed
 
 MANIFEST = Path(".teipress") / "manifest.json"
+# The index of the merged registers (edition.RegisterIndex) under the key of the files they were merged from (edition.registers_key).
+REGISTER_INDEX = Path(".teipress") / "register-index.json"
 
 
 @dataclass
@@ -70,7 +72,7 @@ class _Document:
 
     id: str
     source: SourceFile
-    facts_path: Path
+    site: Path  # the build's staging folder
     facts_key: str = ""
     page_key: str = ""
     pages: list[Page] = field(default_factory=list)
@@ -85,7 +87,7 @@ class _Document:
     @property
     def facts(self) -> str:
         """The document's facts (html/summary.xsl), read from the cache where the build's first phase left them."""
-        return self.facts_path.read_text(encoding="utf-8")
+        return (self.site / FACTS_DIR / f"{self.id}.xml").read_text(encoding="utf-8")
 
     def summary(self, name: str) -> str:
         """An attribute of the document's summary (id, type, title, date, sort, year) from its facts."""
@@ -111,22 +113,20 @@ def write_site(
     result = SiteResult()
     out_dir = out_dir.resolve()
     with replaced_folder(out_dir, source=edition.source, force=force, keep_previous=True) as staging:
-        _build_into(staging, edition, config, result, jobs=jobs, progress=progress, pdf_linked=pdf_linked)
+        _build_into(staging, edition, config, result, jobs=jobs, progress=progress, pdf_linked=pdf_linked, store=store_path(out_dir))
     result.pages_written = [out_dir / p.relative_to(staging) for p in result.pages_written]
     return result
 
 
-def _build_into(staging: Path, edition: Edition, config: Config, result: SiteResult, *, jobs: int, progress, pdf_linked: bool) -> None:  # type: ignore[no-untyped-def]
+def _build_into(staging: Path, edition: Edition, config: Config, result: SiteResult, *, jobs: int, progress, pdf_linked: bool, store: Path) -> None:  # type: ignore[no-untyped-def]
     report = progress or (lambda stage, done, total: None)
     manifest = _read_manifest(staging)
-    merged = merged_registers(edition)
-    registers_xml = etree.tostring(merged, encoding="utf-8")
+    registers_xml, register_index = _registers(edition, staging)
     edition_xml = etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b""
     custom = _customisation(config, edition)
     code_key = _digest(__version__.encode(), _stylesheets_digest().encode(), _folder_digest(config.xslt).encode())
 
     documents = _documents(edition, result, staging)
-    register_index = RegisterIndex(merged)
     old_documents: dict[str, dict[str, str]] = manifest.get("documents", {}) if isinstance(manifest.get("documents"), dict) else {}
     old_pages = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
     new_pages: dict[str, str] = {}
@@ -135,7 +135,11 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     # A record kept from a build by other code is stale (the facts come from the stylesheets too).
     same_code = manifest.get("code_key") == code_key
     registers_changed = manifest.get("registers") != _digest(registers_xml)
-    with _Workers(jobs, _WorkerSetup(edition_xml, str(_stylesheet(config, "html/document.xsl")), register_index, code_key)) as workers:
+    # The store of facts is opened first: another build of the same site waits here, until this one ends (factstore.py).
+    # Earlier builds kept it in the site: no longer published, nor carried on from site to site.
+    (staging / MARKER / STORE_NAME).unlink(missing_ok=True)
+    with FactsStore(store, str(manifest.get("facts_store", ""))) as facts, \
+            _Workers(jobs, _WorkerSetup(edition_xml, str(_stylesheet(config, "html/document.xsl")), register_index, code_key)) as workers:
         # Phase 1: each document's cache key, its facts (dates, titles, mentions) where the key changed, and its
         # source and images copied (written only when their bytes differ, so that a changed image or a deleted
         # folder is put right although the page itself is reused). A document whose source, images and register
@@ -234,16 +238,15 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers, from
             # the store of every document's facts, brought up to date with the facts of the documents that changed.
             report("Writing registers", 0, 1)
-            with FactsStore(staging) as store:
-                affected = store.update(staging, {d.id: d.facts_key for d in ordered}, str(manifest.get("facts_store", "")))
-                plans = PlanSheets(staging, workers.map)  # made by a worker, when not cached
-                result.pages_written.extend(write_registers(
-                    staging, store, affected, registers_xml, register_index, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
-                    stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, plans=plans, old_pages=old_pages, new_pages=new_pages))
-                report("Writing registers", 1, 1)
-                report("Writing chronology and home page", 0, 1)
-                result.pages_written.extend(_write_aggregates(staging, store, edition_xml, registers_xml, config, custom, site_key, workers.map, plans, old_pages, new_pages))
-                report("Writing chronology and home page", 1, 1)
+            affected = facts.update(staging, {d.id: d.facts_key for d in ordered})
+            plans = PlanSheets(staging, workers.map)  # made by a worker, when not cached
+            result.pages_written.extend(write_registers(
+                staging, facts, affected, registers_xml, register_index, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
+                stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, plans=plans, old_pages=old_pages, new_pages=new_pages))
+            report("Writing registers", 1, 1)
+            report("Writing chronology and home page", 0, 1)
+            result.pages_written.extend(_write_aggregates(staging, facts, edition_xml, registers_xml, config, custom, site_key, workers.map, plans, old_pages, new_pages))
+            report("Writing chronology and home page", 1, 1)
             # The rest reads and writes nothing Pagefind reads (the current documents' pages): done while it indexes.
             write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered if d.pages],
                        edition, config, result.problems)
@@ -258,16 +261,41 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             search.result()
         report("Indexing for search", 1, 1)
 
-    _write_manifest(staging, {
-        "teipress": __version__,
-        "code_key": code_key,
-        "registers": _digest(registers_xml),
-        "documents": {d.id: {**d.record, "page_key": d.page_key} for d in ordered},
-        "pages": new_pages,
-        "facts_store": store.build,
-        "messages": [messages_key, assets.urls[messages_name]],
-    })
-    edition.catalogue().write(staging / SOURCE_CATALOGUE)
+        # Written before the store's transaction is committed (as the block ends): a build that fails before this point
+        # leaves the store as the previous site's manifest names it.
+        _write_manifest(staging, {
+            "teipress": __version__,
+            "code_key": code_key,
+            "registers": _digest(registers_xml),
+            "documents": {d.id: {**d.record, "page_key": d.page_key} for d in ordered},
+            "pages": new_pages,
+            "facts_store": facts.build,
+            "messages": [messages_key, assets.urls[messages_name]],
+        })
+        edition.catalogue().write(staging / SOURCE_CATALOGUE)
+
+
+def _registers(edition: Edition, staging: Path) -> tuple[bytes, RegisterIndex]:
+    """The merged registers (`merged_registers`, serialised) and their index: as the previous build left them
+    (`REGISTERS_FILE` and `REGISTER_INDEX`) while the files they come from have the same bytes, else made anew
+    (and kept for the next build). An edition's registers weigh megabytes: merging and indexing Escher's took about
+    a second of a one-letter rebuild's own process (under a profiler), and their files need not even be parsed."""
+    key = registers_key(edition)
+    if key is not None:
+        key = _digest(__version__.encode(), key.encode())
+        try:
+            kept = json.loads((staging / REGISTER_INDEX).read_bytes())
+            registers_xml = (staging / REGISTERS_FILE).read_bytes()
+            if kept["key"] == key and kept["registers"] == _digest(registers_xml):
+                return registers_xml, RegisterIndex.from_json(kept["index"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # none, or damaged: made anew
+    merged = merged_registers(edition)
+    registers_xml = etree.tostring(merged, encoding="utf-8")
+    index = RegisterIndex(merged)
+    if key is not None:
+        write_atomic(staging / REGISTER_INDEX, json.dumps({"key": key, "registers": _digest(registers_xml), "index": index.as_json()}, separators=(",", ":")))
+    return registers_xml, index
 
 
 def _still_current(document: _Document, old: dict[str, Any], staging: Path, present: set[str], register_index: RegisterIndex | None) -> bool:
@@ -313,7 +341,7 @@ def _documents(edition: Edition, result: SiteResult, staging: Path) -> list[_Doc
     """Every file rendered as a page (documents; registers from other projects too), under its name in every output."""
     names = output_names(edition)
     result.problems.extend(names.problems)
-    return [_Document(id=names[source], source=source, facts_path=staging / FACTS_DIR / f"{names[source]}.xml") for source in published_files(edition)]
+    return [_Document(id=names[source], source=source, site=staging) for source in published_files(edition)]
 
 
 def _source_size(document: _Document) -> int:

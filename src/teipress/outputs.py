@@ -162,7 +162,13 @@ def _sibling(target: Path, kind: str) -> Path:
 
 def _mirror(target: Path) -> Path:
     """The folder the last swap retired, kept to start the next build from (see the module's docstring)."""
-    return target.parent / f".{target.name[:_SIBLING_NAME_LENGTH]}.mirror"
+    return beside(target, "mirror")
+
+
+def beside(target: Path, kind: str) -> Path:
+    """A file or folder kept beside the output folder `target` for its next build (`.html.mirror`, `.html.facts.sqlite`):
+    outside the folder a build stages and swaps into place."""
+    return target.parent / f".{target.name[:_SIBLING_NAME_LENGTH]}.{kind}"
 
 
 def _start(staging: Path, previous: Path | None, mirror: Path) -> list[str] | None:

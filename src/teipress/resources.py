@@ -18,3 +18,13 @@ def _shipped(name: str) -> Path:
 SCHEMA_DIR = _shipped("schema")
 XSLT_DIR = _shipped("xslt")
 SCHEMA_FILE = SCHEMA_DIR / "teipress.rng"
+
+
+def stylesheet_identity(path: str) -> str:
+    """A stylesheet as a page's cache key names it: teipress's own by its place in `xslt/`, an edition's own
+    (teipress.toml `xslt`) by its folder and name there. Not its absolute path: a moved edition (or teipress) would
+    render every page again. The keys cover the stylesheets' bytes apart (html.py, `code_key`)."""
+    place = Path(path)
+    if place.is_relative_to(XSLT_DIR):
+        return "teipress:" + place.relative_to(XSLT_DIR).as_posix()
+    return "edition:" + "/".join(place.parts[-2:])

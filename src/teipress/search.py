@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -117,14 +118,16 @@ def _index_chunk(executable: str, site: Path, chunk: int, document_ids: list[str
     target = site / chunk_folder(chunk)
     building = target.with_name(f".{target.name}.building")
     shutil.rmtree(building, ignore_errors=True)
-    glob = "documents/{" + ",".join(document_ids) + "}.html"  # ids are [A-Za-z0-9._-] (outputs.output_names)
-    command = [executable, "--site", str(site), "--glob", glob, "--output-path", str(building), "--force-language", language, "--silent",
+    pages = _chunk_pages(site, chunk, document_ids)
+    command = [executable, "--site", str(pages), "--glob", "documents/*.html", "--output-path", str(building), "--force-language", language, "--silent",
                *(argument for selector in EXCLUDE_SELECTORS for argument in ("--exclude-selectors", selector))]
     try:
         finished = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False,
                                   preexec_fn=parent_death_signal())
     except OSError as error:
         raise TransformError(f"Pagefind could not be started ({executable}): {error}") from error
+    finally:
+        shutil.rmtree(pages, ignore_errors=True)
     if finished.returncode != 0:
         shutil.rmtree(building, ignore_errors=True)
         raise TransformError(f"Pagefind could not index {site} ({len(document_ids)} page(s) of chunk {chunk}): {(finished.stderr or finished.stdout).strip()}")
@@ -136,6 +139,22 @@ def _index_chunk(executable: str, site: Path, chunk: int, document_ids: list[str
     shutil.rmtree(target, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     building.rename(target)
+
+
+def _chunk_pages(site: Path, chunk: int, document_ids: list[str]) -> Path:
+    """A folder that holds the chunk's pages as the site does (`documents/{id}.html`, hard links), for Pagefind to
+    index as the site (the same URLs): given the site itself, Pagefind walks all of its files, 150,000 on a real
+    edition of 5,000 letters, for the few hundred pages of a chunk (0.4 s of a one-letter rebuild)."""
+    pages = site / f".pagefind-pages-{chunk}"
+    shutil.rmtree(pages, ignore_errors=True)
+    (pages / "documents").mkdir(parents=True)
+    for document_id in document_ids:
+        page = f"documents/{document_id}.html"
+        try:
+            os.link(site / page, pages / page)
+        except OSError:
+            shutil.copyfile(site / page, pages / page)  # no hard links on this file system
+    return pages
 
 
 def _pagefind_program() -> str:
