@@ -360,7 +360,7 @@ def test_the_correspondence_of_two_parties_either_way_round(tmp_path: Path) -> N
         summary = etree.fromstring(f'<document xmlns="{SITE_NS}" id="{id}" title="Title of {id}">{parties}</document>')
         # What the build's first phase keeps of a document (_facts_task's record): its summary's attributes and its sides.
         record = {"attributes": dict(summary.attrib), "sides": correspondence_sides(summary)}
-        return _Document(id=id, source=None, facts_path=tmp_path / f"{id}.xml", record=record)  # type: ignore[arg-type]
+        return _Document(id=id, source=None, site=tmp_path, record=record)  # type: ignore[arg-type]
 
     ordered = [
         document("one", ["alma:Alma"], ["bruno:Bruno"]),
