@@ -43,6 +43,8 @@ THE RULES (one place for the HTML and the PDF tests, derived from the TEI, never
      them; the brackets of supplied text and gaps, quotation marks and list dashes may be added
      anywhere; a line's end may or may not separate, a hyphen ending a line may be hyphenation.
      Notes and recorded readings form one stream, the footnote area, in the order of their calls.
+     The PDF leaves out the control characters (`printed`: C0 and C1, DEL, not XML's white space), which have no
+     visible form in print (xslt/pdf/typst.xsl); the HTML keeps them as text.
 5. A document's own register: the lists of entries (listPerson, listPlace, listOrg, listBibl, listEvent,
    listNym) in a text's back (xslt/common/document-registers.xsl) are no reading text; the outputs
    show them after the notes, entry by entry, with labels, separators and headings of their own
@@ -54,6 +56,7 @@ THE RULES (one place for the HTML and the PDF tests, derived from the TEI, never
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Union
@@ -64,6 +67,8 @@ TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_SPACE = " \t\n\r"  # what XML (and XPath's normalize-space) call white space
 
 NONE, SOFT, HARD = 0, 1, 2  # boundaries between two characters
+# The characters print leaves out (rule 4): the control characters but XML's white space (xslt/pdf/typst.xsl).
+UNPRINTED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # A stream is a list of pieces: text, or SOFT for an element boundary.
 Piece = Union[str, int]
@@ -205,6 +210,11 @@ def before_note_mark(value: str | None, following: etree._Element | None) -> str
     if after is None or (isinstance(after, str) and (after[0] in XML_SPACE or unicodedata.category(after[0]).startswith("P"))):
         return value.rstrip(XML_SPACE)
     return value
+
+
+def printed(text: str) -> str:
+    """A text as a PDF prints it (rule 4): without the control characters, which have no visible form in print."""
+    return UNPRINTED.sub("", text)
 
 
 # ------------------------------------------------------------------------------------------------

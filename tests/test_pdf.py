@@ -16,7 +16,7 @@ from lxml import etree
 
 from conftest import FIXTURES, shared_path
 from nothing_lost import (SOFT, XML_SPACE, MaybeAdded, Piece, assert_kept_in_order, before_note_mark, assert_same_text, expected_streams, is_document_register,
-                          is_tei, primary_reading, readings_of)
+                          is_tei, primary_reading, printed, readings_of)
 from teipress.config import load_config
 from teipress.edition import load_edition
 from teipress.pdf import PdfResult, build_pdfs
@@ -120,7 +120,7 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece], list[Pi
 
     def text(out: list[Piece], value: str | None, between_readings: bool = False) -> None:
         if value and not (between_readings and value.strip(XML_SPACE) == ""):
-            out.append(value)
+            out.append(printed(value))
 
     def note(element: etree._Element, out: list[Piece], in_note: bool) -> None:
         content: list[Piece] = []
@@ -232,7 +232,7 @@ def reading_text(reading: etree._Element) -> str:
         chain = [owner, *owner.iterancestors()]
         return any(is_tei(e, "note") for e in chain[:chain.index(reading)])
 
-    return normalize_space("".join(t for t in reading.xpath(".//text()") if not in_note(t))) or "om."
+    return printed(normalize_space("".join(t for t in reading.xpath(".//text()") if not in_note(t))) or "om.")
 
 
 def normalize_space(value: str) -> str:

@@ -139,6 +139,23 @@ def test_a_problem_is_placed_at_its_own_element_among_nested_and_repeated_ones_o
     ]
 
 
+def test_a_c1_control_character_is_a_warning_at_its_place_naming_what_windows_1252_reads(edition):
+    """Written as such or as a reference, in text or an attribute value; not in a comment; the file stays valid."""
+    body = '<p n="a\x9f">Dear&#x85;Comrade <!-- \x96 --> &#150;&#127; \x81</p>'
+    add_letter(edition, "letter-2.xml", body)
+    result = validate_paths([edition / "tei" / "letter-2.xml"], load_config(edition))
+    line = f"      {body}"
+    says = 'U+{0:04X} is a control character, which has no visible form: print leaves it out'
+    assert [(p.line, p.column, p.severity.value, p.message, p.rule) for p in result.problems] == [
+        (25, line.index("\x9f") + 1, "warning", says.format(0x9F) + ' (the byte 0x9F is "Ÿ" in Windows-1252: was the file converted from it?)', "control-character"),
+        (25, line.index("&#x85;") + 1, "warning", says.format(0x85) + ' (the byte 0x85 is "…" in Windows-1252: was the file converted from it?)', "control-character"),
+        (25, line.index("&#150;") + 1, "warning", says.format(0x96) + ' (the byte 0x96 is "–" in Windows-1252: was the file converted from it?)', "control-character"),
+        (25, line.index("&#127;") + 1, "warning", says.format(0x7F), "control-character"),
+        (25, line.index("\x81") + 1, "warning", says.format(0x81), "control-character"),
+    ]
+    assert result.ok
+
+
 def test_two_bad_pointers_on_one_line_are_reported_at_their_own_attributes(edition):
     add_letter(edition, "letter-2.xml", '<p><persName ref="#tito2">A</persName> and <persName cert="low" ref="#kim-il-sun">B</persName> <persName ref="#xyzzy">C</persName></p>')
     result = validate_paths([edition / "tei" / "letter-2.xml"], load_config(edition))

@@ -475,11 +475,12 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
     lists: list[tuple[_SiteFile, _ListPage]] = []
     years: dict[str, tuple[_SiteFile, list[int]]] = {}
     no_year: tuple[_SiteFile, list[int]] | None = None
-    # The whole chronology in one page's source while it is short enough to be one page (CHRONOLOGY_SPLIT_AT).
-    whole = _SiteFile(folder / "chronology-whole.xml", ' path="chronology.html"')
+    # The whole chronology in one page's source while it is short enough to be one page (CHRONOLOGY_SPLIT_AT): none
+    # from the document that makes the documents and the registers' events more.
+    events = sum(event_years.values())
+    whole: _SiteFile | None = _SiteFile(folder / "chronology-whole.xml", ' path="chronology.html"') if events <= CHRONOLOGY_SPLIT_AT else None
     overview = _SiteFile(folder / "overviews.xml")
     ids = _SiteFile(folder / "ids.xml")
-    documents = 0
     for position, document in enumerate(store.summaries()):
         if position % LIST_PAGE_SIZE == 0:
             lists.append((_SiteFile(folder / f"list-{len(lists) + 1}.xml"), _ListPage(position + 1, document.list_year)))
@@ -496,18 +497,19 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
             chronology_file = no_year
         chronology_file[0].write(document.summary)
         chronology_file[1][0] += 1
-        if position < CHRONOLOGY_SPLIT_AT:
+        if whole is not None and position + 1 + events > CHRONOLOGY_SPLIT_AT:
+            whole.path.unlink()
+            whole = None
+        if whole is not None:
             whole.write(document.summary)
         overview.write(document.overview)
         ids.write(f"<document id={quoteattr(document.id)}/>")
-        documents = position + 1
     if not lists:
         lists.append((_SiteFile(folder / "list-1.xml"), _ListPage(1, "")))
     top = {**params, "site_root": "", "documents_base": "documents/"}
     below = {**params, "site_root": "../", "documents_base": "../documents/"}
     units = _list_units(lists, home_source, top, stylesheet("html/home.xsl"))
-    split = documents + sum(event_years.values()) > CHRONOLOGY_SPLIT_AT
-    units += _chronology_units(folder, years, no_year, split, whole, event_years, top, below, stylesheet("html/chronology.xsl"))
+    units += _chronology_units(folder, years, no_year, whole, event_years, top, below, stylesheet("html/chronology.xsl"))
     overview_digest = overview.close()
     # The tables of pairs and of places grow with the edition: their further pages are units of their own, and the
     # stylesheets' bars link the pages counted here; the map's places are a script of their own.
@@ -520,7 +522,7 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
         pairs, places = _overview_counts(overview.path, registers_xml, store, site_key)
         store.keep("overview-counts", counts_key, [pairs, places])
     pair_pages, place_pages = _pages(pairs, PAIRS_PER_PAGE), _pages(places, PLACES_PER_PAGE)
-    overview_params = {**below, "chronology_by_year": split, "pairs_per_page": PAIRS_PER_PAGE, "places_per_page": PLACES_PER_PAGE,
+    overview_params = {**below, "chronology_by_year": whole is None, "pairs_per_page": PAIRS_PER_PAGE, "places_per_page": PLACES_PER_PAGE,
                        "pair_pages": pair_pages, "place_pages": place_pages}
     units += [_Unit(f"overviews/{name}.html", stylesheet(f"html/overview-{name}.xsl"), None, overview_params,
                     str(overview.path), overview_digest) for name in OVERVIEW_PAGES]
@@ -534,14 +536,15 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
     return units
 
 
-def _chronology_units(folder: Path, years: dict[str, tuple[_SiteFile, list[int]]], no_year: tuple[_SiteFile, list[int]] | None, split: bool,
-                      whole: _SiteFile, event_years: dict[str, int], top: dict[str, object], below: dict[str, object], chronology: str) -> list[_Unit]:
+def _chronology_units(folder: Path, years: dict[str, tuple[_SiteFile, list[int]]], no_year: tuple[_SiteFile, list[int]] | None,
+                      whole: _SiteFile | None, event_years: dict[str, int], top: dict[str, object], below: dict[str, object], chronology: str) -> list[_Unit]:
     """The chronology's pages: chronology.html, a page per year and the page of the entries without a year.
 
     Every year of a document or a dated event has a page (chronology/{year}.html, where links to an event land:
     common/site-files.xsl tp:event-year), with the bar of the years; the documents without a four-digit year and
     the undated events have theirs (UNDATED_PAGE). A chronology of more than CHRONOLOGY_SPLIT_AT entries has only
-    the years on chronology.html (`split`), a shorter one all its entries, whatever the list of documents' pages."""
+    the years on chronology.html (`whole` is None), a shorter one all its entries (`whole`), whatever the list of
+    documents' pages."""
     for year in event_years:
         if year and year not in years:
             years[year] = _year_file(folder, year)
@@ -551,7 +554,7 @@ def _chronology_units(folder: Path, years: dict[str, tuple[_SiteFile, list[int]]
     bar = "".join(f"<year value={quoteattr(year)} href={quoteattr(f'chronology/{year}.html')}/>" for year in sorted(years))
     bar += f'<undated href="{UNDATED_PAGE}"/>' if no_year else ""
     units = []
-    if split:
+    if whole is None:
         index = _SiteFile(folder / "chronology.xml", ' path="chronology.html"')
         index.write("".join(f"<year value={quoteattr(year)} entries=\"{years[year][1][0] + event_years.get(year, 0)}\" href={quoteattr(f'chronology/{year}.html')}/>"
                             for year in sorted(years)))

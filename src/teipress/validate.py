@@ -34,7 +34,7 @@ from .edition import ENTRY_ELEMENTS, Edition, SourceFile, entries_in, load_editi
 from .errors import ConfigError
 from .problems import Problem, Severity, display_path
 from .resources import SCHEMA_FILE
-from .xmlio import TEI_NS, XI_NS, XML_ID, XMLInputError, attribute_column, element_column, parse_file
+from .xmlio import TEI_NS, XI_NS, XML_ID, XMLInputError, attribute_column, element_column, line_and_column, parse_file
 
 if TYPE_CHECKING:
     from .workers import WorkerPool
@@ -372,7 +372,45 @@ def _files_problems(ids_file: str, files: list[tuple[str, str]]) -> list[Problem
 def _file_problems(source: SourceFile) -> list[Problem]:
     validators = _validators()
     lines = _SourceLines(source.path)
-    return _relaxng_problems(validators.relaxng, source, lines, rule="schema") + _schematron_problems(validators, source, lines)
+    return (_relaxng_problems(validators.relaxng, source, lines, rule="schema") + _schematron_problems(validators, source, lines)
+            + _control_character_problems(source.path))
+
+
+# --- control characters ---------------------------------------------------------------------------
+
+# The C1 control characters and DEL (U+007F-U+009F), which XML 1.0 allows (and discourages, but for NEL), as UTF-8 or
+# as a character reference. None has a visible form; print leaves them out (xslt/pdf/typst.xsl). In a source they
+# are mostly bytes of Windows-1252 that a conversion read as Latin-1 (0x85 "…", 0x96 "–").
+_CONTROL_CHARACTER = re.compile(rb"\xc2[\x80-\x9f]|\x7f|&#(?:x0*(?:7[fF]|[89][0-9a-fA-F])|0*(?:12[7-9]|1[3-5][0-9]));")
+# Where a control character is no text of the document: a comment or a processing instruction.
+_NO_TEXT = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.S)
+
+
+def _control_character_problems(path: Path) -> list[Problem]:
+    """A warning for each C1 control character or DEL in the text or an attribute value of a file (read as UTF-8)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []  # the schema's check has said what is wrong with the file
+    found = list(_CONTROL_CHARACTER.finditer(data))
+    if not found:
+        return []
+    no_text = [span.span() for span in _NO_TEXT.finditer(data)]
+    problems = []
+    for match in found:
+        if any(start < match.start() < end for start, end in no_text):
+            continue
+        written = match[0].decode("utf-8")
+        code = ord(written) if len(written) == 1 else int(written[3:-1], 16) if written.startswith("&#x") else int(written[2:-1])
+        in_windows_1252 = bytes([code]).decode("cp1252", errors="ignore")
+        before = data[:match.start()].decode("utf-8", errors="replace")
+        line, column = line_and_column(before, len(before))
+        problems.append(Problem(display_path(path), line, column, Severity.WARNING,
+                                f"U+{code:04X} is a control character, which has no visible form: print leaves it out"
+                                + (f" (the byte 0x{code:02X} is \"{in_windows_1252}\" in Windows-1252: was the file converted from it?)"
+                                   if in_windows_1252.isprintable() and in_windows_1252 else ""),
+                                "control-character"))
+    return problems
 
 
 # --- reading --------------------------------------------------------------------------------------

@@ -18,6 +18,16 @@
 
   <xsl:mode name="tp:behaviour" on-no-match="fail" on-multiple-match="fail"/>
 
+  <!-- The elements that have a behaviour by their names alone: the rules below match these names, html/text.xsl
+       (tp:behaviour-class) leaves the behaviour's class off them, since their tei- class says it, and site.css,
+       site.js and facsimile.js select them by that class (tests/test_behaviour_classes.py holds those to these
+       names). An element an edition's own rule gives the behaviour carries the class. -->
+  <xsl:variable name="tp:named-behaviours" static="yes" as="map(xs:string, xs:string)" select="map {
+    'alternate': 'choice | app | subst',
+    'date': 'date | time | origDate',
+    'link': 'ref | ptr',
+    'quote': 'quote | q | said | cit | soCalled | mentioned'}"/>
+
   <xsl:function name="tp:behaviour" as="xs:string" cache="yes">
     <xsl:param name="element" as="element()"/>
     <xsl:apply-templates select="$element" mode="tp:behaviour"/>
@@ -51,15 +61,15 @@
   <xsl:template match="note" mode="tp:behaviour" as="xs:string">note</xsl:template>
 
   <!-- Two or more readings of one place: the edition shows one and records the others. -->
-  <xsl:template match="choice | app | subst" mode="tp:behaviour" as="xs:string">alternate</xsl:template>
+  <xsl:template _match="{$tp:named-behaviours?alternate}" mode="tp:behaviour" as="xs:string">alternate</xsl:template>
 
   <xsl:template match="persName | placeName | orgName | rs | name | geogName | settlement | country | region | bloc | district | title[@ref or @key]" mode="tp:behaviour" as="xs:string">entity</xsl:template>
 
-  <xsl:template match="date | time | origDate" mode="tp:behaviour" as="xs:string">date</xsl:template>
+  <xsl:template _match="{$tp:named-behaviours?date}" mode="tp:behaviour" as="xs:string">date</xsl:template>
 
-  <xsl:template match="ref | ptr" mode="tp:behaviour" as="xs:string">link</xsl:template>
+  <xsl:template _match="{$tp:named-behaviours?link}" mode="tp:behaviour" as="xs:string">link</xsl:template>
 
-  <xsl:template match="quote | q | said | cit | soCalled | mentioned" mode="tp:behaviour" as="xs:string">quote</xsl:template>
+  <xsl:template _match="{$tp:named-behaviours?quote}" mode="tp:behaviour" as="xs:string">quote</xsl:template>
 
   <xsl:template match="hi | emph | foreign | term | title | distinct | gloss | abbr | expan | sic | corr | orig | reg | add | del | unclear | supplied | surplus | damage | restore | seg | w | c | pc | num | measure | lem | rdg" mode="tp:behaviour" as="xs:string">emphasis</xsl:template>
 

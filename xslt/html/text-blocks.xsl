@@ -83,7 +83,7 @@
       else 'div'"/>
     <xsl:element name="{$name}">
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="tp:behaviour-class(., 'quote', ('quote', 'q', 'said', 'cit', 'soCalled', 'mentioned')), 'quote-block'[$block], 'block'[$block and $tp:inline]"/>
+        <xsl:with-param name="classes" select="tp:behaviour-class(., 'quote', 'quote'), 'quote-block'[$block], 'block'[$block and $tp:inline]"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:apply-templates mode="#current">

@@ -74,7 +74,7 @@
   <xsl:template match="*[tp:behaviour(.) eq 'alternate']" mode="tp:html" priority="-5.02">
     <span>
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="tp:behaviour-class(., 'alternate', ('choice', 'app', 'subst'))"/>
+        <xsl:with-param name="classes" select="tp:behaviour-class(., 'alternate', 'alternate')"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:apply-templates select="node() except text()[normalize-space(.) eq '']" mode="#current">
@@ -93,8 +93,10 @@
     </span>
   </xsl:template>
 
-  <!-- A reading of an alternate: wrapped with its role, then rendered as the element it is. -->
-  <xsl:template match="choice/* | subst/* | app/lem | app/rdg | rdgGrp/lem | rdgGrp/rdg" mode="tp:html" priority="5">
+  <!-- A reading of an alternate (common/readings.xsl tp:readings: an app's lem and rdg, also inside rdgGrp; every
+       child of another alternate, also of one an edition's own rule makes): wrapped with its role, then rendered as
+       the element it is. -->
+  <xsl:template match="*[parent::*[not(self::app)][tp:behaviour(.) eq 'alternate']] | app/lem | app/rdg | rdgGrp/lem | rdgGrp/rdg" mode="tp:html" priority="5">
     <xsl:param name="tp:primary" as="element()?" select="()" tunnel="yes"/>
     <xsl:variable name="primary" select=". is $tp:primary"/>
     <!-- The reading the edition follows is the one without a class (a class of its own would repeat on every
@@ -155,7 +157,7 @@
     <xsl:variable name="iso" select="tp:iso-date(.)"/>
     <xsl:element name="{if (exists($iso)) then 'time' else 'span'}">
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="tp:behaviour-class(., 'date', ('date', 'time', 'origDate')), tp:line-class(.)"/>
+        <xsl:with-param name="classes" select="tp:behaviour-class(., 'date', 'date'), tp:line-class(.)"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:choose>
@@ -192,7 +194,7 @@
     <xsl:variable name="unresolved" select="exists($targets) and not($removed) and empty($href)"/>
     <xsl:element name="{if (exists($href) and not($tp:in-link)) then 'a' else 'span'}">
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="tp:behaviour-class(., 'ref', ('ref', 'ptr')), 'ref-removed'[$removed], 'ref-unresolved'[$unresolved], 'ref-nolink'[empty($targets)], tp:line-class(.)"/>
+        <xsl:with-param name="classes" select="tp:behaviour-class(., 'link', 'ref'), 'ref-removed'[$removed], 'ref-unresolved'[$unresolved], 'ref-nolink'[empty($targets)], tp:line-class(.)"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:choose>

@@ -120,15 +120,15 @@
   </xsl:function>
 
   <!-- The class of a behaviour (alternate, date, ref, quote), where the element's tei- class does not say it: left
-       out for the elements common/behaviours.xsl gives it by their names (`names`, as listed there), since a page
+       out for the elements common/behaviours.xsl gives it by their names ($tp:named-behaviours), since a page
        would repeat it on every date and abbreviation (issue 11); an element an edition's own rule gives the
        behaviour carries it. site.css and site.js select .tei-choice, .tei-app, .tei-subst or .alternate, and
-       .tei-date, .tei-time, .tei-origDate or .date. -->
+       .tei-date, .tei-time, .tei-origDate or .date (tests/test_behaviour_classes.py holds them to the names). -->
   <xsl:function name="tp:behaviour-class" as="xs:string?">
     <xsl:param name="element" as="element()"/>
+    <xsl:param name="behaviour" as="xs:string"/>
     <xsl:param name="class" as="xs:string"/>
-    <xsl:param name="names" as="xs:string+"/>
-    <xsl:sequence select="$class[not(local-name($element) = $names)]"/>
+    <xsl:sequence select="$class[not(local-name($element) = tokenize($tp:named-behaviours($behaviour), ' \| '))]"/>
   </xsl:function>
 
   <!-- The rend-* classes of an element: the meanings of its @rend, @rendition and @style (common/rendition.xsl). -->

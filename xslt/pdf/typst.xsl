@@ -3,7 +3,11 @@
   How any text reaches Typst: as a string literal, never as markup. `tp:typst-literal("*x*")` gives
   `#"*x*";`, which Typst prints as it is; the closing `;` ends the statement so that whatever follows
   (say `.len()`) is text again. Bidi control characters are dropped (they would reorder the rest of
-  the paragraph); other control characters become `\u{..}` escapes.
+  the paragraph), and so are the C0 and C1 control characters but tab, line feed and carriage return
+  (U+0000-U+001F, U+007F-U+009F: XML 1.0 allows the C1 ones and DEL). None has a visible form in print:
+  Typst set a missing glyph for one, which the PDF's text layer read as U+0000 or U+0001, and broke the line
+  at NEL. `teipress validate` warns of each in a source (validate.py). Tab, line feed and carriage return
+  stay, escaped.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -13,23 +17,18 @@
   exclude-result-prefixes="#all"
   expand-text="yes">
 
-  <!-- A Typst string expression: "..." with backslashes, quotes and control characters escaped. -->
+  <!-- A Typst string expression: "..." with backslashes, quotes, tabs and line ends escaped. -->
   <xsl:function name="tp:typst-string" as="xs:string">
     <xsl:param name="text" as="xs:string?"/>
-    <xsl:variable name="plain" select="replace(string($text), '[&#x202A;-&#x202E;&#x2066;-&#x2069;]', '')"/>
+    <xsl:variable name="plain" select="replace(string($text), '[&#x202A;-&#x202E;&#x2066;-&#x2069;]|[\p{Cc}-[\t\n\r]]', '')"/>
     <xsl:variable name="escaped" select="replace(replace($plain, '\\', '\\\\'), '&quot;', '\\&quot;')"/>
-    <xsl:sequence select="'&quot;' || (if (matches($escaped, '\p{Cc}')) then tp:escape-controls($escaped) else $escaped) || '&quot;'"/>
+    <xsl:sequence select="'&quot;' || (if (matches($escaped, '[\t\n\r]')) then tp:escape-controls($escaped) else $escaped) || '&quot;'"/>
   </xsl:function>
 
+  <!-- Tab, line feed and carriage return as Typst's escapes. -->
   <xsl:function name="tp:escape-controls" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
-    <xsl:sequence select="string-join(for $c in string-to-codepoints($text) return
-      if ($c lt 32 or ($c ge 127 and $c le 159)) then '\u{' || tp:hex($c) || '}' else codepoints-to-string($c))"/>
-  </xsl:function>
-
-  <xsl:function name="tp:hex" as="xs:string">
-    <xsl:param name="number" as="xs:integer"/>
-    <xsl:sequence select="(if ($number ge 16) then tp:hex($number idiv 16) else '') || substring('0123456789abcdef', $number mod 16 + 1, 1)"/>
+    <xsl:sequence select="replace(replace(replace($text, '\t', '\\t'), '\n', '\\n'), '\r', '\\r')"/>
   </xsl:function>
 
   <!-- Text in markup: a string literal statement that prints exactly `$text`. -->
