@@ -7,6 +7,7 @@ named ones. In the browser: a popover for each kind of entry a text may name, an
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -207,3 +208,36 @@ def test_a_date_and_an_alternate_of_the_editions_rules_are_marked_and_behave_as_
     page.locator(".markup-toggle").click()
     for mark in (own_date, date, own_alternate, alternate):
         assert mark.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
+
+
+@pytest.mark.browser
+def test_a_click_on_an_alternate_of_the_editions_rules_in_a_zone_opens_its_readings_not_the_zone(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """facsimile.js: a click in a paragraph drawn in a zone outlines the zone, but not one on a mark, which opens its
+    popover: an alternate of the edition's rules is such a mark as teipress's own."""
+    from teipress.build import build_edition
+    from teipress.config import load_config
+
+    from test_facsimile import EDITION, WITH_PAGES, open_page
+
+    shutil.copytree(EDITION, tmp_path / "tei")
+    (tmp_path / "own-xslt" / "html").mkdir(parents=True)
+    (tmp_path / "own-xslt" / "html" / "document.xsl").write_text(OWN_BEHAVIOURS, encoding="utf-8")
+    (tmp_path / "teipress.toml").write_text('xslt = "own-xslt"\n', encoding="utf-8")
+    letter = tmp_path / "tei" / f"{WITH_PAGES}.xml"
+    text = letter.read_text(encoding="utf-8")
+    assert text.count("the parcel came") == 1
+    letter.write_text(text.replace("the parcel came", '<seg type="variants"><seg>the parcel</seg><seg>the packet</seg></seg> came'), encoding="utf-8")
+    build_edition(load_config(tmp_path, source=tmp_path / "tei", output=tmp_path / "out"), formats={"html"}, validate=False, jobs=1)
+    with serving(tmp_path / "out" / "html") as url:
+        tab = open_page(browser, url + f"documents/{WITH_PAGES}.html", 1280, 900)
+        zoned = tab.locator('[data-facs~="zone-1b"]')
+        zoned.locator(".alternate").click()
+        tab.locator("#tp-popover").wait_for(state="visible")
+        assert tab.locator("#tp-popover .popover-readings dd").all_text_contents() == ["the parcel", "the packet"]
+        assert (tab.locator(".facsimile-zone").count(), "facs-active" in zoned.get_attribute("class").split()) == (0, False)
+        tab.keyboard.press("Escape")
+        zoned.click(position={"x": 4, "y": 4})  # the paragraph's first word: the zone
+        tab.wait_for_selector(".facsimile-zone")
+        assert "facs-active" in zoned.get_attribute("class").split()
+        assert tab.errors == []
+        tab.context.close()
