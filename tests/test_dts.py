@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -784,6 +785,45 @@ def test_a_rebuild_keeps_a_navigation_file_for_each_depth_the_tree_has_now(tmp_p
     site = build_site(tmp_path)
     assert navigation_files(site) == ["nested;down=-1.json", "nested;down=1.json"]
     assert_static_api_is_closed(site)
+
+
+def test_a_document_written_again_gets_new_files_in_the_folder_of_its_parts(tmp_path: Path) -> None:
+    """The worker writes a changed document's files into the staging copy of the site, whose files are hard links to the
+    published site's: each is made anew, never written into, and a passage gone takes its file with it. The folder of its
+    parts is emptied rather than made again (a new inode costs more than all its files' other system calls); a document
+    left without passages has none."""
+    from teipress.dts import ResourceJob, write_resource
+    from teipress.saxon import Stylesheets
+
+    stylesheets = Stylesheets()
+    site, published = tmp_path / "staging", tmp_path / "published"
+    parts = site / "api" / "dts" / "document" / "nested"
+
+    def write(body: str) -> None:
+        tree = etree.ElementTree(etree.fromstring(
+            '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="nested"><teiHeader><fileDesc><titleStmt><title>Nested</title></titleStmt>'
+            '<publicationStmt><p>Invented for a test.</p></publicationStmt><sourceDesc><p>None.</p></sourceDesc></fileDesc></teiHeader>'
+            f'<text><body>{body}</body></text></TEI>'))
+        write_resource("nested", tree, etree.tostring(tree, encoding="utf-8"), tree, ResourceJob(str(site), "", "digest"), stylesheets)
+
+    def texts(folder: Path) -> dict[str, str]:
+        return {path.name: "".join(etree.parse(str(path)).getroot().itertext()) for path in sorted(folder.iterdir())}
+
+    write("<p>One.</p><p>Two.</p><p>Three.</p>")
+    published.mkdir()
+    for path in parts.iterdir():
+        (published / path.name).hardlink_to(path)
+    folder = os.open(parts, os.O_RDONLY)  # held open, so that a folder made again could not have the old one's inode
+    try:
+        write("<p>One, changed.</p><p>Two.</p>")
+        assert os.fstat(folder).st_ino == parts.stat().st_ino and os.fstat(folder).st_nlink > 0
+    finally:
+        os.close(folder)
+    assert texts(parts) == {"p1.xml": "One, changed.", "p2.xml": "Two."}
+    assert texts(published) == {"p1.xml": "One.", "p2.xml": "Two.", "p3.xml": "Three."}
+    assert [path.stat().st_nlink for path in sorted(parts.iterdir())] == [1, 1]
+    write("<gap/>")
+    assert not parts.exists() and (site / "api" / "dts" / "document" / "nested.xml").is_file()
 
 
 def test_a_change_of_the_dts_code_alone_rewrites_the_dts_files_beside_the_reused_pages(tmp_path: Path) -> None:

@@ -380,9 +380,9 @@ class StaticUrls:
             raise DtsRequestError(400, "a static DTS (Level 0) answers no start/end ranges; use the live API (teipress serve --api)")
         return f"{self.root}document/{_q(resource)}{'/' + _q(ref) if ref else ''}.xml"
 
-    def file(self, url: str) -> Path:
-        """Where the response to `url` lies below the site's `api/dts/`."""
-        return Path(unquote(url[len(self.root):]))
+    def file(self, url: str) -> str:
+        """Where the response to `url` lies below the site's `api/dts/` (a POSIX path relative to it)."""
+        return unquote(url[len(self.root):])
 
 
 # --- the API: one response for each request ----------------------------------------------------------
@@ -764,7 +764,7 @@ def _located(root: etree._Element, paths: Iterable[tuple[int, ...]]) -> list[etr
         for depth, step in enumerate(path):
             above = path[:depth]
             if above not in children:
-                children[above] = [child for child in element if isinstance(child.tag, str)]
+                children[above] = list(element.iterchildren(etree.Element))
             element = children[above][step - 1]
         found.append(element)
     return found
@@ -817,45 +817,45 @@ def write_resource(name: str, tree: etree._ElementTree, source: bytes, document:
     """
     resource, units = read_resource(name, document, stylesheets)
     resource.digest = job.digest
-    site = Path(job.site)
     urls = StaticUrls(api_root(job.base_url))
-    folder = site / API_PATH
-    # Files of depths the document no longer has are left to `StaticDts.finish`, which keeps only the current ones.
+    folder = os.path.join(job.site, API_PATH)
+    # Files of depths the document no longer has are left to `StaticDts.finish`, which keeps only the current ones. The
+    # folder of its parts is emptied, not removed: made again, it would cost a new inode, the dearest of these system calls.
+    parts = f"document/{name}"
     for path in _resource_paths(resource):
-        _remove(folder / path)
-    (site / UNITS_DIR / f"{name}.json").unlink(missing_ok=True)
-    files = _NewFiles()
-    files.write(site / UNITS_DIR / f"{name}.json", units.to_json())
-    files.write(folder / "document" / f"{name}.xml", _XML_DECLARATION + source + b"\n")
-    files.write(folder / urls.file(urls.collection(name)), json_bytes({"@context": CONTEXT, **_resource_object(resource, urls)}))
+        _remove(os.path.join(folder, path), emptied=path == parts)
+    units_file = os.path.join(job.site, UNITS_DIR, f"{name}.json")
+    _remove(units_file)
+    _write_new(units_file, units.to_json())
+    _write_new(os.path.join(folder, f"{parts}.xml"), _XML_DECLARATION + source + b"\n")
+    _write_new(os.path.join(folder, urls.file(urls.collection(name))), json_bytes({"@context": CONTEXT, **_resource_object(resource, urls)}))
     resource_json = _compact_text(_navigation_resource(resource, urls))
     unit_json = [_compact_text(_citable_unit(unit)) for unit in units.all]
     for down in _static_depths(resource):
         members = [unit_json[unit.position] for unit in units.all if down == -1 or unit.level <= down]
         url = urls.navigation(name, down=down)
-        files.write(folder / urls.file(url), _navigation_body(url, resource_json, [], members))
+        _write_new(os.path.join(folder, urls.file(url)), _navigation_body(url, resource_json, [], members))
     elements = _located(tree.getroot(), [unit.path for unit in units.all])
     for unit, element in zip(units.all, elements):
-        files.write(folder / urls.file(urls.document(name, ref=unit.identifier)), _wrapped([element]))
+        _write_new(os.path.join(folder, urls.file(urls.document(name, ref=unit.identifier))), _wrapped([element]))
+    if not units.all:
+        _remove(os.path.join(folder, parts))  # the emptied folder of parts it no longer has
     return resource
 
 
-class _NewFiles:
-    """Writes files that do not exist yet (their folders are made once each), with as few system calls as a file allows."""
-
-    def __init__(self) -> None:
-        self.folders: set[Path] = set()
-
-    def write(self, path: Path, data: bytes) -> None:
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
-        # O_EXCL: a file left in place would be a hard link to the published site's.
+def _write_new(path: str, data: bytes) -> None:
+    """Write a file that does not exist yet, with as few system calls as a file allows: its folder is made only when
+    the file cannot be made for want of it (the few folders every document writes into exist after the first)."""
+    # O_EXCL: a file left in place would be a hard link to the published site's.
+    try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            os.write(descriptor, data)
-        finally:
-            os.close(descriptor)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.write(descriptor, data)
+    finally:
+        os.close(descriptor)
 
 
 def _depth(resource: Resource) -> int:
@@ -881,11 +881,22 @@ def _resource_paths(resource: Resource) -> list[str]:
         [f"document/{name}.xml", f"document/{name}", f"collection/{name}.json", f"collection/{name};nav=parents.json"]
 
 
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
+def _remove(path: Path | str, *, emptied: bool = False) -> None:
+    """Remove the file or link at `path`, or the folder with what it holds (`emptied`: only what it holds), if there
+    is one: a single system call when there is none."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except (IsADirectoryError, PermissionError):  # what unlink says of a folder: EISDIR on Linux, EPERM elsewhere
+        if not os.path.isdir(path):
+            raise
+        if emptied:
+            with os.scandir(path) as entries:
+                for entry in list(entries):
+                    _remove(entry.path)
+        else:
+            shutil.rmtree(path)
 
 
 class StaticDts:
@@ -946,7 +957,7 @@ class StaticDts:
         keep = {"navigation", "document", "collection"}
         for identifier in [None, *model.collections]:
             if identifier is not None and identifier != ROOT_COLLECTION and self._shows_as_before(model, identifier, folder):
-                keep.update(path.as_posix() for path in _collection_files(self.urls, model.collections[identifier]))
+                keep.update(_collection_files(self.urls, model.collections[identifier]))
             else:
                 responses.extend(_collection_pages(api, self.urls, identifier))
         for resource in model.resources.values():
@@ -957,7 +968,7 @@ class StaticDts:
                 responses.append((self.urls.file(self.urls.collection(resource.id, nav="parents")),
                                   json_bytes(api.collection({"id": resource.id, "nav": "parents"}, self.urls))))
         for path, data in responses:
-            keep.add(path.as_posix())
+            keep.add(path)
             write_if_changed(folder / path, data)
         _remove_others(folder, keep)
         _remove_others(self.site / UNITS_DIR, {f"{name}.json" for name in names})
@@ -978,7 +989,7 @@ class StaticDts:
         return all((folder / path).is_file() for path in _collection_files(self.urls, model.collections[identifier]))
 
 
-def _collection_files(urls: StaticUrls, collection: Collection) -> list[Path]:
+def _collection_files(urls: StaticUrls, collection: Collection) -> list[str]:
     """The files `_collection_pages` writes of a collection: its members and its parents, each paged when long."""
     files = []
     for nav, total in ((None, len(collection.members)), ("parents", len(collection.parents))):
@@ -988,7 +999,7 @@ def _collection_files(urls: StaticUrls, collection: Collection) -> list[Path]:
     return files
 
 
-def _collection_pages(api: DtsApi, urls: StaticUrls, identifier: str | None) -> Iterator[tuple[Path, bytes]]:
+def _collection_pages(api: DtsApi, urls: StaticUrls, identifier: str | None) -> Iterator[tuple[str, bytes]]:
     """The responses about a collection (`None`: the root): its members, page by page, and its parents."""
     params = {"id": identifier} if identifier else {}
     for nav in (None, "parents"):
