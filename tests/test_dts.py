@@ -41,6 +41,7 @@ from lxml import etree
 from conftest import REPO
 from teipress.build import build_edition
 from teipress.config import load_config
+from teipress.errors import OutputError
 from teipress.dts import CONTEXT, DTS_NS, MODEL_FILE, PAGE_SIZE, DtsApi, StaticUrls, json_bytes, make_app
 from teipress.serve import serving
 
@@ -649,6 +650,33 @@ def test_text_from_a_source_reaches_json_as_text(tmp_path: Path) -> None:
     assert top == [{"identifier": "p1", "@type": "CitableUnit", "level": 1, "parent": None, "citeType": "div",
                     "dublinCore": {"title": ['Head "one" <b>']}}]
     assert static_json(site, "/api/dts/collection/hostile.json")["title"] == hostile
+
+
+def test_a_passage_whose_xml_id_names_a_path_writes_nothing_outside_the_site(tmp_path: Path) -> None:
+    """A passage's static file is named by its anchor: an xml:id that is no NCName (a "/", "..") is not its anchor,
+    which would have written (and on the next build removed) a file above the site, wherever the id pointed."""
+    (tmp_path / "tei").mkdir()
+    climb = "../" * 12 + str(tmp_path / "escaped").lstrip("/")
+    (tmp_path / "tei" / "climbing.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Climbing</title></titleStmt>'
+        '<publicationStmt><p>Invented.</p></publicationStmt><sourceDesc><p>None.</p></sourceDesc></fileDesc></teiHeader>'
+        f'<text><body><p xml:id="{climb}">One.</p><p xml:id="a/b">Two.</p><p xml:id="kept.id">Three.</p></body></text></TEI>',
+        encoding="utf-8")
+    site = build_site(tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "tei"]
+    assert [u["identifier"] for u in all_units(Live(site), "climbing")] == ["p1", "p2", "kept.id"]
+    assert sorted(path.name for path in (site / "api" / "dts" / "document" / "climbing").iterdir()) == ["kept.id.xml", "p1.xml", "p2.xml"]
+    page = lxml.html.parse(str(site / "documents" / "climbing.html")).getroot()
+    assert [p.get("id") for p in page.iter("p") if p.text_content() in ("One.", "Two.", "Three.")] == ["p1", "p2", "kept.id"]
+
+
+@pytest.mark.parametrize(("resource", "ref"), [("..", "p1"), (".", "p1"), ("", "p1"), ("letter", "a/b"), ("letter", "../../x"), ("a/b", None)])
+def test_a_static_url_names_one_file_per_segment(resource: str, ref: str | None) -> None:
+    urls = StaticUrls("/api/dts/")
+    with pytest.raises(OutputError, match="names no file of its own"):
+        urls.file(urls.document(resource, ref=ref))
+    assert urls.file(urls.document("letter", ref="p1.a-b_c")) == "document/letter/p1.a-b_c.xml"
+    assert urls.file(urls.document("letter", ref="..")) == "document/letter/...xml"  # one file, however it looks
 
 
 def test_serve_api_answers_beside_the_static_files(seed_site: Path) -> None:

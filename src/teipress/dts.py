@@ -53,7 +53,7 @@ from lxml import etree
 from saxonche import PyXdmNode
 
 from . import __version__
-from .errors import DtsRequestError, InputError
+from .errors import DtsRequestError, InputError, OutputError
 from .resources import XSLT_DIR
 from .saxon import Stylesheets
 from .xmlio import NS, TEI_NS, safe_parser, write_atomic, write_if_changed
@@ -381,8 +381,14 @@ class StaticUrls:
         return f"{self.root}document/{_q(resource)}{'/' + _q(ref) if ref else ''}.xml"
 
     def file(self, url: str) -> str:
-        """Where the response to `url` lies below the site's `api/dts/` (a POSIX path relative to it)."""
-        return unquote(url[len(self.root):])
+        """Where the response to `url` lies below the site's `api/dts/` (a POSIX path relative to it).
+
+        Each segment of the URL names one file or folder: a name from a source that would be none or several once
+        decoded ("..", a "/" in it) is refused, whatever made it (passage anchors are NCNames, common/passages.xsl)."""
+        segments = [unquote(segment) for segment in url[len(self.root):].split("/")]
+        if any(segment in ("", ".", "..") or "/" in segment for segment in segments):
+            raise OutputError(url, "names no file of its own inside the static DTS's folder")
+        return "/".join(segments)
 
 
 # --- the API: one response for each request ----------------------------------------------------------

@@ -35,10 +35,11 @@
 
   <!-- A passage's anchor: its own xml:id where it has one, else "p" and its number in the document.
        An xml:id that looks like an id outputs generate (p3 for a passage, note-3 for a note) is not
-       used: it could be another passage's or note's. -->
+       used: it could be another passage's or note's. Nor is one that is no NCName (an xml:id must be one): the
+       static DTS names a passage's file by its anchor, and a "/" in it would name a folder, ".." one above. -->
   <xsl:function name="tp:passage-anchor" as="xs:string?">
     <xsl:param name="node" as="node()"/>
     <xsl:variable name="passage" select="tp:passage($node)"/>
-    <xsl:sequence select="if (empty($passage)) then () else ($passage/@xml:id[not(matches(., '^(p|note-|note-ref-)\d+$'))], 'p' || $passage/accumulator-before('tp:passage-number'))[1]"/>
+    <xsl:sequence select="if (empty($passage)) then () else ($passage/@xml:id[. castable as xs:NCName][not(matches(., '^(p|note-|note-ref-)\d+$'))], 'p' || $passage/accumulator-before('tp:passage-number'))[1]"/>
   </xsl:function>
 </xsl:stylesheet>
