@@ -317,6 +317,35 @@ def test_the_site_runs_no_script_of_the_sources_and_keeps_their_text(browser, ed
                 assert [words(title) for title in facts["titles"]] == [words(edition.document_title)]
 
 
+# ---- ids that read as paths: no file outside the site ----------------------------------------------------
+
+# An xml:id made of path steps (no NCName: RELAX NG refuses it, a build without validation reads it). The site lies
+# nine folders below the box the test looks at (box/a/b/c/edition/out/html/api/dts/document/letter), so no
+# nine steps up leave the box.
+PATH_LIKE_ID = st.builds(lambda up, steps: "../" * up + "/".join(steps), st.integers(0, 9),
+                         st.lists(st.sampled_from(["..", ".", "x", "%2e%2e", "..%2f", "\\", "~", ""]), min_size=1, max_size=4))
+
+
+@settings(max_examples=10, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.too_slow])
+@given(id_=PATH_LIKE_ID)
+@example(id_="../" * 9 + "x")
+def test_an_xml_id_that_reads_as_a_path_writes_nothing_outside_the_site(id_: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="teipress-hostile-") as folder:
+        box = Path(folder)
+        root = box / "a" / "b" / "c" / "edition"
+        (root / "tei").mkdir(parents=True)
+        (root / "tei" / "letter.xml").write_text(
+            f'<TEI xmlns="http://www.tei-c.org/ns/1.0">{HEADER.format(title="Letter", profile="")}<text><body>'
+            f'<p xml:id={xml_attribute(id_)}>One.</p><div xml:id={xml_attribute(id_ + "/d")}><p>Two.</p></div></body></text></TEI>',
+            encoding="utf-8")
+        out = root / "out"
+        for _ in range(2):  # a rebuild removes what the build before it wrote for the document
+            result = run(root, "build", "--html", "--no-validate", "-q", "-j", "1", "-o", str(out), "--force")
+            assert result.exit_code == 0, result.output
+            outside = sorted(str(path.relative_to(box)) for path in box.rglob("*") if out not in path.parents and path != out)
+            assert outside == ["a", "a/b", "a/b/c", "a/b/c/edition", "a/b/c/edition/tei", "a/b/c/edition/tei/letter.xml"]
+
+
 # ---- the PDFs: the text as written ---------------------------------------------------------------------------
 
 CASES_PDF = 8
