@@ -167,8 +167,6 @@ def test_a_popover_for_each_kind_of_entry_a_text_names(page) -> None:  # type: i
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason="no popover data is written for an event of the registers (assets/entries/ holds persons, places, "
-                                       "organisations and cited documents): its script is a 404 and the popover says the name has no entry")
 def test_a_popover_for_an_event_of_the_registers(browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()

@@ -226,13 +226,15 @@ def register_plan(registers_xml: bytes, plan_stylesheet: str, language: str, pla
 
 def _units(plan: list[PlannedEntry], store: FactsStore, registers: RegisterIndex, params: dict[str, str],
            stylesheet: Callable[[str], str], only: set[str] | None = None, keep: Callable[[str], bool] = lambda relative: False) -> Iterator[_Unit]:
-    """The index pages of each register, then a page and the popover data of each entry, each with the entries it shows.
+    """The index pages of each register, then a page and the popover data of each entry (of an event, whose place is
+    the chronology, its popover data only), each with the entries it shows.
 
     With `only`, an entry not in it keeps its pages where `keep` does (its pages' sources are not made)."""
     counts = store.document_counts()
     by_kind: dict[str, list[PlannedEntry]] = {kind: [] for kind in REGISTER_PAGES}
     for entry in plan:
-        by_kind[entry.kind].append(entry)
+        if entry.kind in by_kind:
+            by_kind[entry.kind].append(entry)
     index_sheet, entry_sheet, data_sheet = (stylesheet(f"html/{name}.xsl") for name in ("register", "entry", "registers-data"))
     index_params = {**params, "site_root": "../", "documents_base": "../documents/"}
     for kind, entries in by_kind.items():
@@ -240,9 +242,18 @@ def _units(plan: list[PlannedEntry], store: FactsStore, registers: RegisterIndex
             yield _Unit(relative, index_sheet, source, index_params, registers=lambda listed=listed: registers.subset_of(listed, depth=1))
     entry_params = {**params, "site_root": "../../", "documents_base": "../../documents/"}
     data_params = {**params, "site_root": "", "documents_base": "documents/"}
+
+    def popover_data(entry: PlannedEntry, data: str) -> _Unit:
+        return _Unit(data, data_sheet, None, {**data_params, "entry_id": entry.id}, registers=lambda: registers.subset_of([entry.id]))
+
     for entry in plan:
-        folder = f"registers/{REGISTER_PAGES[entry.kind]}/"
         data = f"{ENTRY_DATA_DIR}/{entry.file}.js"
+        if entry.kind not in REGISTER_PAGES:
+            # An event: its place is the chronology's page of its year (common/site-files.xsl tp:entry-path); here its popover data only.
+            if only is None or entry.id in only or not keep(data):
+                yield popover_data(entry, data)
+            continue
+        folder = f"registers/{REGISTER_PAGES[entry.kind]}/"
         if only is not None and entry.id not in only:
             pages = max(1, -(-counts.get(entry.id, 0) // DOCUMENTS_PER_PAGE))
             if all([keep(folder + _entry_file(entry, number)) for number in range(1, pages + 1)] + [keep(data)]):
@@ -258,7 +269,7 @@ def _units(plan: list[PlannedEntry], store: FactsStore, registers: RegisterIndex
             yield _Unit(folder + files[number - 1], entry_sheet, source, {**entry_params, "entry_id": entry.id},
                         registers=lambda entry=entry, source=source: registers.subset_of({entry.id, *(html.unescape(value) for value in _NAMED_ENTRIES.findall(source))}))
         # The popover data shows no mentions: a unit of its own, rendered again only when the registers change.
-        yield _Unit(data, data_sheet, None, {**data_params, "entry_id": entry.id}, registers=lambda entry=entry: registers.subset_of([entry.id]))
+        yield popover_data(entry, data)
 
 
 def _entry_file(entry: PlannedEntry, number: int) -> str:
