@@ -196,22 +196,29 @@ ENTRIES_TEMPLATE = '#import "lib.typ": *\n#show: edition.with(title: "T", paper:
 
 
 def test_where_the_entries_fall_is_found_without_their_footnotes(tmp_path: Path) -> None:
-    """Laid out to find them, a chapter's entries print nothing at the foot and say the lines they look up otherwise, in the
-    order of their numbers; entries found out of that order give no lines (grouped by them, an entry would print another's)."""
+    """Laid out to find them, a chapter's entries print nothing at the foot and tell the lines they look up where each is a
+    footnote, in the order of their numbers: also an entry whose word ends a line or a paragraph (an entry after every word
+    here); entries
+    found out of that order give no lines (grouped by them, an entry would print another's line)."""
     from teipress.pdf import DEFAULT_FONTS, ENTRY_LINES, Typesetting, apparatus_lines, typeset
 
     setting = Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a5", language="en", title="", subtitle="", out_dir=str(tmp_path))
-    filler = '#" The words run on to fill the line, and more of them, until it turns.";' * 3
-    chapter = ENTRIES_CHAPTER.replace('#" three";', filler)
+    words = [f"w{number}" + "o" * (number % 7) for number in range(70)]
+    entries = ", ".join(f'(lemma: "{word}", readings: ((label: "", text: "r"),))' for word in words)
+    # Every word followed by an entry, every ninth ending a paragraph.
+    text = "".join(f'#" {word}";#tp-app("a", tp-apparatus-entries, {number})' + ("\n\n" if number % 9 == 8 else "") for number, word in enumerate(words))
+    chapter = f'#tp-document(id: "a", title: "A", apparatus: true, meta: ())[#let tp-apparatus-entries = ({entries},);{text}]\n'
     found = typeset(ENTRIES_TEMPLATE + chapter + ENTRY_LINES, {}, setting, what="entries", markers="metadata", all_line_markers=True,
                     find_apparatus_lines=True)
     looked_up = typeset(ENTRIES_TEMPLATE + chapter, {}, setting, what="entries")
     with pymupdf.open(stream=found.pdf, filetype="pdf") as without, pymupdf.open(stream=looked_up.pdf, filetype="pdf") as with_footnotes:
-        assert not any("]" in line for line in without[0].get_text().splitlines())
-        printed = [int(line.split()[0]) for line in with_footnotes[0].get_text().splitlines() if "] " in line]
-    assert apparatus_lines(found.markers) == printed and printed[-1] > 1, printed
-    entries = next(value for value in found.markers if isinstance(value, dict) and "entry-lines" in value)["entry-lines"]
-    assert apparatus_lines([{"entry-lines": [entries[1], entries[0], *entries[2:]]}]) == []
+        assert not any("] r" in page.get_text() for page in without)
+        printed = [(int(line), word) for page in with_footnotes for line, word in re.findall(r"^(\d+) (w\d+o*)\] r$", page.get_text(), re.MULTILINE)]
+    assert [word for _, word in printed] == words
+    lines = apparatus_lines(found.markers)
+    assert lines == [line for line, _ in printed] and lines[-1] > 3, lines
+    marks = next(value for value in found.markers if isinstance(value, dict) and "entry-lines" in value)["entry-lines"]
+    assert apparatus_lines([{"entry-lines": [marks[1], marks[0], *marks[2:]]}]) == []
     assert apparatus_lines([]) == []
 
 
