@@ -901,7 +901,8 @@ def test_an_omission_is_recorded_as_om() -> None:
     document = LETTER_TEMPLATE.format(id="omission", title="Omission", lang="",
                                       text='The <app><lem>old</lem><rdg wit="#B"/></app> house.').split("\n", 1)[1]
     markup = chapter_markup(document, "omission")
-    assert '#tp-app("omission", "old", ((label: "B", text: "om."),))' in markup
+    assert '#let tp-apparatus-entries = ((lemma: "old", readings: ((label: "B", text: "om."),)),);' in markup
+    assert '#tp-app("omission", tp-apparatus-entries, 0)' in markup
 
 
 # ---- volumes: each compiled by a process of its own, measured ---------------------------------------

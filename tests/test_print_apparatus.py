@@ -1,5 +1,5 @@
 """The critical apparatus at the foot of the page: the entries of one line grouped after its number, in a letter's
-own PDF and in the book's volumes (lib.typ tp-app-line, teipress.pdf grouped_apparatus), and the lines of a letter
+own PDF and in the book's volumes (lib.typ tp-app, given the lines teipress.pdf found), and the lines of a letter
 whose locators were guessed wrong looked up."""
 
 from __future__ import annotations
@@ -162,20 +162,85 @@ def test_a_letter_is_given_lines_counted_with_the_locators_it_prints() -> None:
     assert moved_locators(made["counted_locators"], {"a#p3": [1, 7], "c": [2, 3]}) == ["b"]
 
 
-def test_grouping_rewrites_only_the_calls_of_the_documents_given() -> None:
-    """The markup's apparatus calls of a document given its lines become one call per line; a string that reads like
-    a call, and a document given other lines than it has entries, stay as they are."""
-    from teipress.pdf import grouped_apparatus
+# A chapter of four entries as xslt/pdf/text.xsl writes one (its entries once, then each called by its number), the third
+# after words of a source that read like a call.
+ENTRIES_CHAPTER = ('#tp-document(id: "a", title: "A", apparatus: true, meta: ())[#let tp-apparatus-entries = ('
+                   '(lemma: "u", readings: ((label: "A", text: "v"),)), (lemma: "w", readings: ((label: "", text: "z"),)), '
+                   '(lemma: "x", readings: ((label: "", text: "q"),)), (lemma: "y", readings: ((label: "", text: "r"),)),);#"One";#tp-app("a", tp-apparatus-entries, 0)#" two";#tp-app("a", tp-apparatus-entries, 1)'
+                   '#" #tp-app(\\"a\\", tp-apparatus-entries, 0)";#tp-app("a", tp-apparatus-entries, 2)#" three";'
+                   '#tp-app("a", tp-apparatus-entries, 3)]\n')
 
-    hostile = r'#"#tp-app(\"a\", \"x\", ())";'
-    markup = ('#tp-document(id: "a", title: "A", language: "en", numbered: true, apparatus: true, meta: ())['
-              '#tp-app("a", "u", ((label: "A", text: "v"),))' + hostile + '#tp-app("a", "w", ())#tp-app("a", "y", ())]'
-              '#tp-document(id: "b", title: "B", language: "en", numbered: true, apparatus: true, meta: ())[#tp-app("b", "z", ())]')
-    grouped = grouped_apparatus(markup, {"a": [3, 3, None], "b": [1, 2]})
-    assert grouped == ('#tp-document(id: "a", title: "A", language: "en", numbered: true, apparatus: true, meta: ())['
-                       '#tp-app-line("a", 3, ((lemma: "u", readings: ((label: "A", text: "v"),)), (lemma: "w", readings: ()), ))'
-                       + hostile + '#tp-app-joined()#tp-app-line("a", none, ((lemma: "y", readings: ()), ))]'
-                       '#tp-document(id: "b", title: "B", language: "en", numbered: true, apparatus: true, meta: ())[#tp-app("b", "z", ())]')
+
+@pytest.mark.parametrize(("lines", "foot"), [
+    # The entries of a line after its number, once; entries outside numbered text (none) each alone.
+    ([3, 3, None, None], ["3 u] v A; w] z", "x] q", "y] r"]),
+    ([3, 4, 4, 3], ["3 u] v A", "4 w] z; x] q", "3 y] r"]),
+    # Lines for other entries than the chapter's: each entry looks its own line up.
+    ([5, 5], ["1 u] v A", "1 w] z", "1 x] q", "1 y] r"]),
+    ([5, 5, 5, 5, 5], ["1 u] v A", "1 w] z", "1 x] q", "1 y] r"]),
+])
+def test_a_chapter_groups_its_entries_by_the_lines_it_is_given(tmp_path: Path, lines: list[int | None], foot: list[str]) -> None:
+    """Given the line of each of its entries (lib.typ tp-app), a chapter prints at the first entry of a line one footnote with
+    all of that line's entries, and nothing at the others; the words that read like a call print as words."""
+    from teipress.pdf import DEFAULT_FONTS, Typesetting, typeset
+
+    setting = Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a5", language="en", title="", subtitle="", out_dir=str(tmp_path))
+    done = typeset(ENTRIES_TEMPLATE + ENTRIES_CHAPTER, {}, setting, what="entries", apparatus_lines={"a": lines})
+    with pymupdf.open(stream=done.pdf, filetype="pdf") as document:
+        shown = document[0].get_text().splitlines()
+    # The title, the text's one line, the foot, the page's number.
+    assert shown == ["A", 'One two #tp-app("a", tp-apparatus-entries, 0) three', *foot, "1"]
+
+
+ENTRIES_TEMPLATE = '#import "lib.typ": *\n#show: edition.with(title: "T", paper: "a5")\n'
+
+
+def test_where_the_entries_fall_is_found_without_their_footnotes(tmp_path: Path) -> None:
+    """Laid out to find them, a chapter's entries print nothing at the foot and tell the lines they look up where each is a
+    footnote, in the order of their numbers: also an entry whose word ends a line or a paragraph (an entry after every word
+    here); entries
+    found out of that order give no lines (grouped by them, an entry would print another's line)."""
+    from teipress.pdf import DEFAULT_FONTS, ENTRY_LINES, Typesetting, apparatus_lines, typeset
+
+    setting = Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a5", language="en", title="", subtitle="", out_dir=str(tmp_path))
+    words = [f"w{number}" + "o" * (number % 7) for number in range(70)]
+    entries = ", ".join(f'(lemma: "{word}", readings: ((label: "", text: "r"),))' for word in words)
+    # Every word followed by an entry, every ninth ending a paragraph.
+    text = "".join(f'#" {word}";#tp-app("a", tp-apparatus-entries, {number})' + ("\n\n" if number % 9 == 8 else "") for number, word in enumerate(words))
+    chapter = f'#tp-document(id: "a", title: "A", apparatus: true, meta: ())[#let tp-apparatus-entries = ({entries},);{text}]\n'
+    found = typeset(ENTRIES_TEMPLATE + chapter + ENTRY_LINES, {}, setting, what="entries", markers="metadata", all_line_markers=True,
+                    find_apparatus_lines=True)
+    looked_up = typeset(ENTRIES_TEMPLATE + chapter, {}, setting, what="entries")
+    with pymupdf.open(stream=found.pdf, filetype="pdf") as without, pymupdf.open(stream=looked_up.pdf, filetype="pdf") as with_footnotes:
+        assert not any("] r" in page.get_text() for page in without)
+        printed = [(int(line), word) for page in with_footnotes for line, word in re.findall(r"^(\d+) (w\d+o*)\] r$", page.get_text(), re.MULTILINE)]
+    assert [word for _, word in printed] == words
+    lines = apparatus_lines(found.markers)
+    assert lines == [line for line, _ in printed] and lines[-1] > 3, lines
+    marks = next(value for value in found.markers if isinstance(value, dict) and "entry-lines" in value)["entry-lines"]
+    assert apparatus_lines([{"entry-lines": [marks[1], marks[0], *marks[2:]]}]) == []
+    assert apparatus_lines([]) == []
+
+
+NESTED_LETTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="nested"><teiHeader><fileDesc>
+  <titleStmt><title>Nested</title></titleStmt><publicationStmt><p>Test fixture.</p></publicationStmt>
+  <sourceDesc><p>Invented for tests.</p></sourceDesc></fileDesc></teiHeader>
+  <text type="letter"><body><p>First <app><lem>the <choice><sic>wrod</sic><corr>word</corr></choice></lem><rdg wit="#A">a
+  <app><lem>verb</lem><rdg wit="#B">noun</rdg></app></rdg></app> then <app><lem>gamma</lem><rdg wit="#B">delta</rdg></app><note>A
+  note with <choice><abbr>abbr.</abbr><expan>abbreviation</expan></choice>.</note> and <subst><del>old</del><add>new</add></subst>.</p>
+  </body></text></TEI>"""
+
+
+def test_a_chapters_entries_are_numbered_in_the_order_the_text_prints_them() -> None:
+    """An entry follows its shown reading, so an alternate's entry inside that reading comes first; an alternate in a reading
+    the text does not show, or in a note (its readings in brackets), is no entry of the chapter."""
+    from test_pdf import chapter_markup
+
+    markup = chapter_markup(NESTED_LETTER, "nested")
+    numbers = re.findall(r'#tp-app\("nested", tp-apparatus-entries, (\d+)\)', markup)
+    entries = re.search(r"#let tp-apparatus-entries = (.*?);\n", markup).group(1)
+    assert numbers == ["0", "1", "2", "3"]
+    assert re.findall(r'\(lemma: "([^"]*)"', entries) == ["word", "the wrodword", "gamma", "new"]
 
 
 def test_kept_sources_hold_only_the_last_compilation(tmp_path: Path) -> None:

@@ -45,6 +45,8 @@ LIB_IMPORT = '#import "lib.typ": *\n'
 CUSTOM_TYP = "custom.typ"
 # Appended to a document's own PDF and to a volume's front matter probe: the pages of their targets (lib.typ).
 TARGET_PAGES = "\n#tp-target-pages()\n"
+# Appended to a chapter laid out to find where its apparatus entries fall: the line of each (lib.typ).
+ENTRY_LINES = "\n#tp-entry-lines()\n"
 BOOK_FILE = "edition.pdf"
 # A book of several volumes: one PDF each in this folder (no document's PDF can be named like it: those are files).
 VOLUMES_DIR = Path("volumes")
@@ -180,7 +182,7 @@ class DocumentOutcome:
     target_pages: dict[str, int] = field(default_factory=dict)
     references: list[str] = field(default_factory=list)
     # The line of each apparatus entry (none outside numbered text), in the order of the text, read from its own
-    # PDF: its volume groups the entries of one line without looking their lines up (`grouped_apparatus`).
+    # PDF's first layout: its volume groups the entries of one line without looking their lines up (lib.typ tp-app).
     apparatus_lines: list[int | None] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     error: str = ""
@@ -845,17 +847,20 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         markup = stylesheets.transform(_setting.document_stylesheet, node, part="standalone", source_name=f"{document_id}.xml", **common)
         files = {"source.xml": source_bytes, **{copy: Path(image).read_bytes() for copy, image in _image_copies(images).items()}}
         # Where its targets and its chapter's end lie, read as a volume reads its own (invisible; after everything).
-        done = typeset(markup + TARGET_PAGES, files, _setting, what=display_path(path),
-                       markers="metadata", all_line_markers=True)
-        outcome.line_count = max((line["raw"] for line in _line_markers(done.markers)), default=0)
-        lines = apparatus_lines(done.markers)
-        if _shares_a_line(lines):
-            # Typeset again with the entries of each line grouped, as its volume sets them. The lines break as before
-            # (only the foot changes); should they not, the document keeps its entries apart, in its volume too.
-            again = typeset(grouped_apparatus(markup, {document_id: lines}) + TARGET_PAGES, files, _setting, what=display_path(path),
-                            markers="metadata", all_line_markers=True)
-            alike = max((line["raw"] for line in _line_markers(again.markers)), default=0) == outcome.line_count
-            done, lines = (again, lines) if alike else (done, [])
+        standalone = markup + TARGET_PAGES
+        # Where its apparatus entries fall, laid out first without their footnotes (on Escher's letters 0.2-1.2 of the cost
+        # of a layout with them, 0.78 the median, the least where pages hold most entries): its PDF and its volume are
+        # given their lines, by which the entries of one line are grouped, and it is typeset once.
+        located = typeset(standalone + ENTRY_LINES, files, _setting, what=display_path(path), markers="metadata", all_line_markers=True,
+                          find_apparatus_lines=True) if APPARATUS_CALL in outcome.chapter else None
+        lines = apparatus_lines(located.markers) if located else []
+        done = typeset(standalone, files, _setting, what=display_path(path), markers="metadata", all_line_markers=True,
+                       apparatus_lines={document_id: lines})
+        if located and lines and _line_count(done.markers) != _line_count(located.markers):
+            # The lines break as without the footnotes (only the foot changes); should they not, the document keeps
+            # its entries apart, each looking its line up, in its volume too.
+            done, lines = typeset(standalone, files, _setting, what=display_path(path), markers="metadata", all_line_markers=True), []
+        outcome.line_count = _line_count(done.markers)
         outcome.apparatus_lines = lines
         outcome.pages = _page_count(done.pdf)
         found = _target_pages_marker(done.markers)
@@ -891,16 +896,15 @@ class ChapterLines:
 def _count_book_lines(template: str, chapter: str, images: dict[str, str], targets: dict[str, list[int]], document_id: str) -> ChapterLines:
     """The numbered lines of a chapter as its volume sets them: alone under the volume's template, each reference
     followed by its locator (`targets`: where it is expected, [volume, page]), which the document's own PDF leaves
-    out; with them the lines of its apparatus entries."""
+    out; with them the lines of its apparatus entries, found without their footnotes (the lines break alike)."""
     assert _setting is not None
     files = {copy: Path(image).read_bytes() for copy, image in images.items()}
     # The entries of the bibliography the chapter links to stand in its volume's back matter, not here: each is
     # given an invisible stand-in after the chapter, so that the links resolve and the lines stay as they are.
     cited = "".join(f"#[#metadata(none)#label({string})]" for string in dict.fromkeys(CITED_LABEL.findall(chapter)))
-    done = typeset(template + chapter + cited, files, _setting, what=f"the lines of {document_id}", markers="metadata",
-                   all_line_markers=True, targets=targets)
-    return ChapterLines(max((line["raw"] for line in _line_markers(done.markers) if line["document"] == document_id), default=0),
-                        apparatus_lines(done.markers), targets)
+    done = typeset(template + chapter + cited + ENTRY_LINES, files, _setting, what=f"the lines of {document_id}", markers="metadata",
+                   all_line_markers=True, targets=targets, find_apparatus_lines=True)
+    return ChapterLines(_line_count(done.markers, document_id), apparatus_lines(done.markers), targets)
 
 
 def _setting_key(setting: Typesetting) -> dict[str, Any]:
@@ -953,8 +957,8 @@ def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_page
     assert _setting is not None
     started = time.perf_counter()
     files = {copy: Path(image).read_bytes() for copy, image in volume["images"].items()}
-    done = typeset(grouped_apparatus(markup, lines), files, _setting, what=what, line_offsets=line_offsets,
-                   markers="metadata", index_pages=earlier_pages, targets=targets, keep_sources=_setting.keep_sources)
+    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=earlier_pages,
+                   targets=targets, apparatus_lines=lines, keep_sources=_setting.keep_sources)
     first_lines: dict[str, int] = {}
     for line in _line_markers(done.markers):
         first_lines.setdefault(line["document"], line["raw"])
@@ -1017,17 +1021,25 @@ def _line_markers(values: list[Any]) -> list[dict[str, Any]]:
     return [v for v in values if isinstance(v, dict) and "raw" in v and "document" in v]
 
 
+def _line_count(values: list[Any], document_id: str | None = None) -> int:
+    """The numbered lines among the values of all metadata elements (of `document_id`'s chapter, else of all)."""
+    return max((line["raw"] for line in _line_markers(values) if document_id in (None, line["document"])), default=0)
+
+
 # ---- the apparatus, grouped by line -------------------------------------------------------------
 
-# An apparatus entry as xslt/pdf/text.xsl writes it (lib.typ tp-app): its document, lemma and readings. Every string
-# literal is matched too and passed over, so that words of a source that read like a call are never taken for one.
-APPARATUS_ENTRY = re.compile(rf'{TYPST_STRING}|#tp-app\(({TYPST_STRING}), ({TYPST_STRING}), (\((?:\(label: {TYPST_STRING}, text: {TYPST_STRING}\),\s?)*\))\)')
 UNSURE_APPARATUS = "the apparatus of {} may print wrong line numbers: its lines, counted again with the locators the volume prints, differ"
 
 
 def apparatus_lines(markers: list[Any]) -> list[int | None]:
-    """The lines the apparatus entries of a compilation looked up (lib.typ tp-footnote-entry), in the order of the text."""
-    return [value["apparatus-line"] for value in markers if isinstance(value, dict) and "apparatus-line" in value]
+    """The line of each apparatus entry of a chapter laid out to find them (`typeset(find_apparatus_lines=True)`, lib.typ
+    tp-entry-lines), in the order of the text: what its PDFs are given (`sys.inputs.apparatus-lines`) to group the entries
+    of one line by. None ([]) when the entries found are not each of the chapter's in turn (xslt/pdf/text.xsl
+    tp:apparatus-number): grouped by them, an entry would print another's line."""
+    found = next((value["entry-lines"] for value in markers if isinstance(value, dict) and "entry-lines" in value), [])
+    if [entry["number"] for entry in found] != list(range(len(found))):
+        return []
+    return [entry["line"] for entry in found]
 
 
 def moved_locators(counted: dict[str, dict[str, list[int] | None]], printed: dict[str, list[int]]) -> list[str]:
@@ -1041,42 +1053,6 @@ def moved_locators(counted: dict[str, dict[str, list[int] | None]], printed: dic
 def _refers_to_itself(outcome: DocumentOutcome) -> bool:
     """Whether a document refers to itself or a passage in it (xslt/pdf/text.xsl tp:reference-target: "document#id")."""
     return any(reference.split("#", 1)[0] == outcome.document_id for reference in outcome.references)
-
-
-def _shares_a_line(lines: list[int | None]) -> bool:
-    return any(line is not None and line == following for line, following in itertools.pairwise(lines))
-
-
-def grouped_apparatus(markup: str, lines: dict[str, list[int | None]]) -> str:
-    """`markup` with the apparatus entries of each document of `lines` (its id: the line of each entry, in the order
-    of the text) grouped by line: one footnote at the first entry of a line with all of its entries (lib.typ
-    tp-app-line), no line looked up; an entry outside numbered text (none) stays alone. A document with other
-    entries than lines (another markup's) keeps looking its lines up. Its lines still leave markers (lib.typ
-    tp-document `apparatus`): they cost nothing measurable, and with them its volume checks that it begins with line 1."""
-    literals = {_typst_string(document): document for document in lines}
-    found: dict[str, list[re.Match[str]]] = {}
-    for match in APPARATUS_ENTRY.finditer(markup):
-        if match.group(1) in literals:
-            found.setdefault(literals[match.group(1)], []).append(match)
-    grouped = {document for document, entries in found.items() if len(entries) == len(lines[document])}
-    replacements: list[tuple[int, int, str]] = []
-    for document in grouped:
-        entries = list(zip(lines[document], found[document]))
-        start = 0
-        while start < len(entries):
-            line, first = entries[start]
-            end = start + 1
-            while line is not None and end < len(entries) and entries[end][0] == line:
-                end += 1
-            group = "".join(f"(lemma: {match.group(2)}, readings: {match.group(3)}), " for _, match in entries[start:end])
-            replacements.append((first.start(), first.end(), f"#tp-app-line({first.group(1)}, {'none' if line is None else line}, ({group}))"))
-            replacements.extend((match.start(), match.end(), "#tp-app-joined()") for _, match in entries[start + 1:end])
-            start = end
-    pieces, position = [], 0
-    for start, end, text in sorted(replacements):
-        pieces.extend([markup[position:start], text])
-        position = end
-    return "".join(pieces) + markup[position:]
 
 
 # ---- Typst --------------------------------------------------------------------------------------
@@ -1094,15 +1070,19 @@ class Typeset:
 
 def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what: str,
             line_offsets: dict[str, int] | None = None, markers: str | None = None, all_line_markers: bool = False,
-            index_pages: dict[str, Any] | None = None, targets: dict[str, list[int]] | None = None, keep_sources: str = "") -> Typeset:
+            index_pages: dict[str, Any] | None = None, targets: dict[str, list[int]] | None = None,
+            apparatus_lines: dict[str, list[int | None]] | None = None, find_apparatus_lines: bool = False,
+            keep_sources: str = "") -> Typeset:
     """Compile `markup` in this process's build folder (Typst's root: lib.typ and `files`, nothing else).
 
     Typst refuses PDF/A when a character has no glyph in any font; then the PDF is made without it,
     so that the warning can name the characters. `markers` (a selector such as "metadata") asks for
     the values of those markers, which costs nothing after the compilation. `index_pages` are the
     index marks' pages of the earlier volumes, for the last volume's indexes; `targets` where the
-    targets of references to other volumes lie ({id: [volume, page]}). `keep_sources` is a folder where the
-    files compiled and the inputs are copied (a compilation again overwrites them).
+    targets of references to other volumes lie ({id: [volume, page]}); `apparatus_lines` the line of each
+    apparatus entry of a document's chapter, by its id, which groups them by line. `find_apparatus_lines` sets each
+    entry as only what its footnote leaves in the text, to find their lines (`apparatus_lines`, with ENTRY_LINES).
+    `keep_sources` is a folder where the files compiled and the inputs are copied (a compilation again overwrites them).
     """
     import typst
 
@@ -1115,7 +1095,8 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
             (workspace.folder / name).write_bytes(data)
         workspace.main.write_text(markup, encoding="utf-8")
         inputs = {"line-offsets": json.dumps(line_offsets or {}), "all-line-markers": "yes" if all_line_markers else "no",
-                  "index-pages": json.dumps(index_pages or {}), "targets": json.dumps(targets or {})}
+                  "index-pages": json.dumps(index_pages or {}), "targets": json.dumps(targets or {}),
+                  "apparatus-lines": json.dumps(apparatus_lines or {}), "find-apparatus-lines": "yes" if find_apparatus_lines else "no"}
         if keep_sources:
             _keep_sources(workspace.folder, Path(keep_sources) / "-".join(re.findall(r"[a-z0-9]+", what.lower())), inputs)
         compiler = workspace.compiler

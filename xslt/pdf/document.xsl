@@ -43,6 +43,9 @@
   <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
   <xsl:mode name="tp:pdf-document" on-no-match="fail" on-multiple-match="fail"/>
 
+  <!-- The document transformed is the one whose chapter holds the apparatus entries of its text (text.xsl). -->
+  <xsl:variable name="tp:chapter-document" as="document-node()?" select="/"/>
+
   <xsl:template match="/">
     <xsl:apply-templates select="*" mode="tp:pdf-document"/>
   </xsl:template>
@@ -86,7 +89,8 @@
       || ', licence: ' || tp:typst-string(tp:message('pdf.licence')) || '))&#10;'"/>
   </xsl:function>
 
-  <!-- The document as a chapter: title, metadata block, text (line numbers for primary sources), its own register. -->
+  <!-- The document as a chapter: title, metadata block, its apparatus entries (text.xsl tp:chapter-apparatus), text (line
+       numbers for primary sources), its own register. -->
   <xsl:function name="tp:document-chapter" as="xs:string">
     <xsl:param name="root" as="element()"/>
     <xsl:variable name="body" as="xs:string*">
@@ -97,7 +101,7 @@
       || ', language: ' || tp:typst-string(tp:typst-language(tp:language($root)))
       || ', numbered: ' || (if (tp:is-primary-source($root)) then 'true' else 'false')
       || ', apparatus: ' || (if ($root//text//(app | choice | subst)) then 'true' else 'false')
-      || ', meta: ' || tp:metadata-pairs($root) || ')[' || string-join($body, '') || tp:document-register($root) || ']&#10;'"/>
+      || ', meta: ' || tp:metadata-pairs($root) || ')[' || tp:chapter-apparatus($root) || string-join($body, '') || tp:document-register($root) || ']&#10;'"/>
   </xsl:function>
 
   <!-- A text of a corpus opens with its own title. -->

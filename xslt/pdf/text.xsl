@@ -297,6 +297,7 @@
     <xsl:choose>
       <xsl:when test=". is tp:primary-reading($alternate)">
         <xsl:call-template name="tp:apparatus">
+          <xsl:with-param name="alternate" select="$alternate"/>
           <xsl:with-param name="shown" select="."/>
           <xsl:with-param name="others" select="$readings except ."/>
         </xsl:call-template>
@@ -315,13 +316,16 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- The shown reading, then an apparatus entry (lib.typ tp-app) recording the others with their
-       labels; inside a note (footnotes cannot hold footnotes) the others follow in brackets. -->
+  <!-- The shown reading, then an apparatus entry recording the others with their labels: in a document's
+       chapter its number there (lib.typ tp-app: the chapter holds its entries, tp:chapter-apparatus), elsewhere
+       the entry itself (tp-app-alone: the edition's own texts, a cited document); inside a note (footnotes
+       cannot hold footnotes) the others follow in brackets. -->
   <xsl:template name="tp:apparatus">
+    <xsl:param name="alternate" as="element()"/>
     <xsl:param name="shown" as="element()?"/>
     <xsl:param name="others" as="element()*"/>
     <xsl:apply-templates select="$shown" mode="tp:pdf"/>
-    <xsl:variable name="readings" select="$others!('(label: ' || tp:typst-string(tp:reading-label(.)) || ', text: ' || tp:typst-string(tp:reading-text(.)) || '),')"/>
+    <xsl:variable name="document" select="tp:typst-string(($document-id, root(.)/*/@xml:id, 'document')[1])"/>
     <xsl:choose>
       <xsl:when test="empty($others)"/>
       <xsl:when test="ancestor::*[tp:behaviour(.) = 'note']">
@@ -329,12 +333,55 @@
         <xsl:value-of select="string-join($others!(tp:typst-literal(tp:reading-text(.)) || tp:typst-literal(' ' || tp:reading-label(.))), '#&quot;; &quot;;')"/>
         <xsl:text>#"]";</xsl:text>
       </xsl:when>
-      <xsl:otherwise>#tp-app({tp:typst-string(($document-id, root(.)/*/@xml:id, 'document')[1])}, {tp:typst-string(if (exists($shown)) then tp:reading-text($shown) else '')}, ({string-join($readings, ' ')}))</xsl:otherwise>
+      <xsl:when test="root($alternate) is $tp:chapter-document">#tp-app({$document}, {$tp:chapter-entries}, {tp:apparatus-number($alternate)})</xsl:when>
+      <xsl:otherwise>#tp-app-alone({$document}, {tp:apparatus-entry($alternate)})</xsl:otherwise>
     </xsl:choose>
     <!-- The notes of the recorded readings (tp:reading-text leaves them out) follow the entry:
          as footnotes, or in parentheses inside a note. -->
     <xsl:apply-templates select="$others/descendant-or-self::*[tp:behaviour(.) = 'note'][not(ancestor::*[tp:behaviour(.) = 'note'] intersect $others/descendant-or-self::*)]" mode="tp:pdf"/>
   </xsl:template>
+
+  <!-- The document whose chapter the markup is (document.xsl sets it), and the name its chapter gives its entries. -->
+  <xsl:variable name="tp:chapter-document" as="document-node()?" select="()"/>
+  <xsl:variable name="tp:chapter-entries" as="xs:string" select="'tp-apparatus-entries'"/>
+
+  <!-- The apparatus of a chapter, once at its start: its entries in the order the text prints them, as lib.typ
+       tp-app takes them, which groups those of one line by their numbers; none without entries. -->
+  <xsl:function name="tp:chapter-apparatus" as="xs:string">
+    <xsl:param name="root" as="element()"/>
+    <xsl:variable name="entries" select="sort($root/descendant-or-self::*[tp:has-apparatus-entry(.)], (), tp:apparatus-number#1)"/>
+    <xsl:sequence select="if (empty($entries)) then '' else '#let ' || $tp:chapter-entries || ' = (' || string-join($entries!tp:apparatus-entry(.), ', ') || ',);'"/>
+  </xsl:function>
+
+  <!-- An alternate whose recorded readings are an apparatus entry of its chapter: with a shown reading and others, not
+       in the header, in a note (its readings follow in brackets) or in a reading the text does not show. -->
+  <xsl:function name="tp:has-apparatus-entry" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:variable name="shown" select="$element[self::choice or self::app or self::subst]!tp:primary-reading(.)"/>
+    <xsl:sequence select="exists($shown) and exists(tp:readings($element) except $shown)
+                          and empty($element/ancestor::*[self::teiHeader or tp:behaviour(.) = 'note'])
+                          and (every $outer in $element/ancestor::*[self::choice or self::app or self::subst]
+                               satisfies empty($element/ancestor::* intersect (tp:readings($outer) except tp:primary-reading($outer))))"/>
+  </xsl:function>
+
+  <!-- Which entry of its chapter an alternate's is, from 0, in the order the text prints them: an entry follows its shown
+       reading, so the entries of alternates inside that reading come before it (an accumulator's end phase). -->
+  <xsl:accumulator name="tp:apparatus-entries" as="xs:integer" initial-value="0">
+    <xsl:accumulator-rule match="(choice | app | subst)[tp:has-apparatus-entry(.)]" phase="end" select="$value + 1"/>
+  </xsl:accumulator>
+
+  <xsl:function name="tp:apparatus-number" as="xs:integer">
+    <xsl:param name="alternate" as="element()"/>
+    <xsl:sequence select="$alternate/accumulator-after('tp:apparatus-entries') - 1"/>
+  </xsl:function>
+
+  <!-- An entry as lib.typ takes it: the shown reading's text (the lemma) and the others', each with its label. -->
+  <xsl:function name="tp:apparatus-entry" as="xs:string">
+    <xsl:param name="alternate" as="element()"/>
+    <xsl:variable name="shown" select="tp:primary-reading($alternate)"/>
+    <xsl:variable name="readings" select="(tp:readings($alternate) except $shown)!('(label: ' || tp:typst-string(tp:reading-label(.)) || ', text: ' || tp:typst-string(tp:reading-text(.)) || '),')"/>
+    <xsl:sequence select="'(lemma: ' || tp:typst-string(tp:reading-text($shown)) || ', readings: (' || string-join($readings, ' ') || '))'"/>
+  </xsl:function>
 
   <!-- A reading's text as the apparatus prints it ("om." when the witness has nothing here). -->
   <xsl:function name="tp:reading-text" as="xs:string">
