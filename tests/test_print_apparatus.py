@@ -240,7 +240,17 @@ def test_a_chapters_entries_are_numbered_in_the_order_the_text_prints_them() -> 
     numbers = re.findall(r'#tp-app\("nested", tp-apparatus-entries, (\d+)\)', markup)
     entries = re.search(r"#let tp-apparatus-entries = (.*?);\n", markup).group(1)
     assert numbers == ["0", "1", "2", "3"]
-    assert re.findall(r'\(lemma: "([^"]*)"', entries) == ["word", "the wrodword", "gamma", "new"]
+    assert re.findall(r'\(lemma: "([^"]*)"', entries) == ["word", "the word", "gamma", "new"]
+
+
+def test_a_reading_reads_an_alternate_inside_it_as_the_text_shows_it() -> None:
+    """Inside the lemma an alternate's shown reading alone (its others have an entry of their own); inside a recorded
+    reading, which no entry of its own shows, its others follow in brackets with their labels — nothing run together."""
+    from test_pdf import chapter_markup
+
+    entries = re.search(r"#let tp-apparatus-entries = (.*?);\n", chapter_markup(NESTED_LETTER, "nested")).group(1)
+    entry = re.findall(r'\(lemma: "([^"]*)", readings: \(\(label: "([^"]*)", text: "([^"]*)"\)', entries)
+    assert entry[:2] == [("word", "sic", "wrod"), ("the word", "A", "a verb (noun B)")]
 
 
 def test_kept_sources_hold_only_the_last_compilation(tmp_path: Path) -> None:

@@ -383,11 +383,28 @@
     <xsl:sequence select="'(lemma: ' || tp:typst-string(tp:reading-text($shown)) || ', readings: (' || string-join($readings, ' ') || '))'"/>
   </xsl:function>
 
-  <!-- A reading's text as the apparatus prints it ("om." when the witness has nothing here). -->
+  <!-- A reading's text as the apparatus prints it ("om." when the witness has nothing here), its notes left out. An
+       alternate inside it reads as the text shows it (its primary reading): inside the lemma its other readings have
+       an entry of their own; inside a recorded reading, which the text does not show, they follow in brackets with
+       their labels, "in x (y A)". -->
   <xsl:function name="tp:reading-text" as="xs:string">
     <xsl:param name="reading" as="element()"/>
-    <xsl:variable name="text" select="normalize-space(string-join($reading//text()[not(ancestor::note[ancestor::* intersect $reading])], ''))"/>
+    <xsl:variable name="alternate" select="$reading/ancestor::*[tp:behaviour(.) eq 'alternate'][1]"/>
+    <xsl:variable name="shown" select="exists($alternate) and $reading is tp:primary-reading($alternate)"/>
+    <xsl:variable name="text" select="normalize-space(string-join($reading/node()!tp:reading-words(., $shown), ''))"/>
     <xsl:sequence select="if ($text eq '') then tp:message('apparatus.omitted') else $text"/>
+  </xsl:function>
+
+  <xsl:function name="tp:reading-words" as="xs:string*">
+    <xsl:param name="node" as="node()"/>
+    <xsl:param name="shown" as="xs:boolean"/>
+    <xsl:sequence select="
+      if ($node/self::text()) then string($node)
+      else if ($node/self::note or not($node/self::*)) then ()
+      else if (tp:behaviour($node) ne 'alternate') then $node/node()!tp:reading-words(., $shown)
+      else (tp:primary-reading($node)/node()!tp:reading-words(., $shown),
+            if ($shown) then () else
+              (tp:readings($node) except tp:primary-reading($node))!(' (' || normalize-space(string-join(node()!tp:reading-words(., false()), '')) || ' ' || tp:reading-label(.) || ')'))"/>
   </xsl:function>
 
   <!-- What a recorded reading is: its witnesses, or what kind of alternative it is. -->
