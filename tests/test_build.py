@@ -183,38 +183,6 @@ def test_workers_grown_above_the_limit_are_replaced_between_phases_and_the_site_
     assert len(kept) > 50 and recycled == kept
 
 
-def test_a_restarted_pool_runs_its_tasks_in_fresh_processes_and_says_their_size() -> None:
-    from teipress.workers import WorkerPool
-
-    with WorkerPool(1, int, ()) as pool:
-        first = pool.call(os.getpid, "a task")
-        assert pool.largest_resident_mb() > 0
-        assert pool.call(os.getpid, "a task") == first
-        pool.restart()
-        assert pool.largest_resident_mb() == 0  # none started yet: the executor starts its processes with their first task
-        second = pool.call(os.getpid, "a task")
-        assert second != first and pool.largest_resident_mb() > 0
-
-
-def test_the_pool_lets_go_of_each_task_once_its_result_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A phase hands out a task per document: each task's future is let go of as its result is taken, not held to the
-    end of the phase (20,000 futures: 30 MB of the build's own process)."""
-    import gc
-    import weakref
-
-    from teipress.workers import WorkerPool
-
-    with WorkerPool(1, int, ()) as pool:
-        futures: list[weakref.ref] = []  # type: ignore[type-arg]
-        submit = pool.executor.submit
-        monkeypatch.setattr(pool.executor, "submit", lambda *args: (future := submit(*args), futures.append(weakref.ref(future)))[0])
-        results = pool.map(len, [(f"task {n}", ("x" * n,)) for n in range(4)])
-        taken = [next(results), next(results)]
-        gc.collect()
-        assert taken == [0, 1] and [future() is None for future in futures] == [True, True, False, False]
-        assert list(results) == [2, 3]
-
-
 def test_the_records_kept_of_the_documents_share_their_recurring_strings() -> None:
     """Every document's record stays in the build's process: the ids it points to, its correspondents and the names
     of its fields are one string each, whichever records hold them; the records say what they said."""

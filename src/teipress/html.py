@@ -44,7 +44,7 @@ from .iiif import ManifestSource, Page, has_page_images, manifest_path, page_ima
 from .outputs import MARKER, output_names, published_files, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
-from .workers import WorkerPool
+from .workers import WorkerPool, release_freed_memory
 from .xmlio import NS, XML_ID, element_column, parse_file, write_atomic, write_if_changed
 
 MANIFEST = Path(".teipress") / "manifest.json"
@@ -123,6 +123,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     report = progress or (lambda stage, done, total: None)
     manifest = _read_manifest(staging)
     registers_xml, register_index = _registers(edition, staging)
+    release_freed_memory()  # the merged registers' tree
     edition_xml = etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b""
     custom = _customisation(config, edition)
     code_key = _digest(__version__.encode(), _stylesheets_digest().encode(), _folder_digest(config.xslt).encode())
@@ -228,6 +229,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         for _document, resource in workers.map(_dts_task, dts_only, dts_args, [_source_size(d) for d in dts_only]):
             dts.add(resource)
         workers.recycle()  # while Pagefind indexes and this process updates the store of facts, the workers wait
+        release_freed_memory()  # the two phases' tasks
 
         # The search index reads only the document pages (the others carry no data-pagefind-body), now all written:
         # Pagefind (its own processes) indexes them while the workers render the register and aggregate pages.
@@ -248,6 +250,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             report("Writing registers", 1, 1)
             report("Writing chronology and home page", 0, 1)
             workers.recycle()
+            release_freed_memory()  # the register pages' sources
             result.pages_written.extend(_write_aggregates(staging, facts, edition_xml, registers_xml, config, custom, site_key, workers.map, plans, old_pages, new_pages))
             workers.close()
             report("Writing chronology and home page", 1, 1)

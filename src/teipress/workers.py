@@ -178,18 +178,27 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PARENT_POLL_SECONDS = 1.0
 
 
-def _load_prctl() -> Callable[..., int] | None:
-    """Linux's prctl, loaded once here: a child between fork and exec (`parent_death_signal`) must not load a library."""
+def _load_libc(name: str) -> Callable[..., int] | None:
+    """A function of Linux's C library, loaded once here: a child between fork and exec (`parent_death_signal`) must not load a library."""
     if not sys.platform.startswith("linux"):
         return None
     try:
         # The C library the interpreter runs on (glibc or musl), without find_library's ldconfig subprocess in every worker.
-        return ctypes.CDLL(None, use_errno=True).prctl  # type: ignore[no-any-return]
+        return getattr(ctypes.CDLL(None, use_errno=True), name)  # type: ignore[no-any-return]
     except (OSError, AttributeError):
         return None
 
 
-_prctl = _load_prctl()
+_prctl = _load_libc("prctl")
+_malloc_trim = _load_libc("malloc_trim")  # glibc's; musl has none
+
+
+def release_freed_memory() -> None:
+    """Give the system back what this process has freed: glibc keeps freed memory for later allocations, and a build's
+    own process frees much at once between its phases (the merged registers' tree, 39 MB at 20,000 synthetic letters,
+    stayed resident until trimmed; a phase's tasks). Nothing where the C library cannot (musl, other systems)."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def die_with_parent(parent_pid: int) -> None:
