@@ -827,7 +827,8 @@ class _Workers:
     # A worker holding more than this (MB) is replaced between the build's phases. Its Saxon keeps what earlier phases
     # left: the heap of a GraalVM native image grows towards a share of the machine's memory before it is collected, and
     # SaxonC creates its isolate without parameters (graal_create_isolate(NULL, …)), so no heap limit (-Xmx) reaches it.
-    # At 20,000 synthetic letters each worker grew from 110 MB (started) to 310 MB over the document and register pages.
+    # At 20,000 synthetic letters a worker held 110 MB as it started, 205 MB after the document pages and 275-310 MB
+    # after the register pages; the overviews' pages then took two of them to 477 and 540 MB.
     RECYCLE_ABOVE_MB = 150
 
     def __init__(self, jobs: int, setup: _WorkerSetup) -> None:

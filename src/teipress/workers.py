@@ -86,7 +86,6 @@ class WorkerPool:
     def restart(self) -> None:
         """Fresh worker processes (the old ones finish first), e.g. to let go of memory a library keeps."""
         self.executor.shutdown(wait=True)
-        self.processes.clear()
         self.executor = self._start()
 
     def largest_resident_mb(self) -> int:
