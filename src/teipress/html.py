@@ -347,8 +347,8 @@ def _sources_read(source: SourceFile) -> list[list[str]]:
 def _sharing_strings(record: dict[str, Any]) -> dict[str, Any]:
     """A record from `_facts_task` whose strings that recur from document to document (the names of its fields and
     attributes, the ids it points to, its correspondents) are the ones the other records hold: each record comes
-    unpickled with strings of its own, and the build holds every document's (at 20,000 synthetic letters, 131 MB
-    so, 57 MB shared)."""
+    unpickled with strings of its own, and the build holds every document's (the records of 20,000 synthetic
+    letters: 131 MB with strings of their own, 57 MB shared)."""
     shared = {sys.intern(name): value for name, value in record.items()}
     shared["attributes"] = {sys.intern(name): value for name, value in record["attributes"].items()}
     shared["refs"] = [sys.intern(ref) for ref in record["refs"]]
@@ -825,8 +825,8 @@ class _Workers:
 
     INLINE_BATCH = 8
     # A worker holding more than this (MB) is replaced between the build's phases. Its Saxon keeps what earlier phases
-    # left: the heap of a GraalVM native image grows towards a share of the machine's memory before it is collected, and
-    # SaxonC creates its isolate without parameters (graal_create_isolate(NULL, …)), so no heap limit (-Xmx) reaches it.
+    # left until it collects (a GraalVM native image, whose heap may grow to a share of the machine's memory), and SaxonC
+    # creates its isolate without parameters (graal_create_isolate(NULL, …)), so no heap limit (-Xmx) reaches it.
     # At 20,000 synthetic letters a worker held 110 MB as it started, 205 MB after the document pages and 275-310 MB
     # after the register pages; the overviews' pages then took two of them to 477 and 540 MB.
     RECYCLE_ABOVE_MB = 150
@@ -845,8 +845,8 @@ class _Workers:
             self.pool.__exit__(*exc_info)
 
     def recycle(self) -> None:
-        """Between two phases (no task running): fresh workers in place of any that grew above RECYCLE_ABOVE_MB. A fresh
-        worker starts in about a second and compiles again the stylesheets it uses, which a next phase mostly has of its own."""
+        """Between two phases: fresh workers in place of any that grew above RECYCLE_ABOVE_MB. A fresh worker starts in
+        0.2-0.3 s of CPU (20,000 synthetic letters) and compiles the stylesheets it uses, which a next phase has of its own."""
         if self.pool is not None and self.pool.largest_resident_mb() > self.RECYCLE_ABOVE_MB:
             self.pool.restart()
 
