@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -150,6 +151,48 @@ def test_the_workers_are_handed_the_heaviest_tasks_first(monkeypatch: pytest.Mon
     with site_writer._Workers(2, setup) as workers:
         results = list(workers.map(len, ["light", "heavy", "middle", "also middle"], [("a",), ("abcd",), ("ab",), ("cd",)], [1, 4, 2, 2]))
     assert results == [("heavy", 4), ("middle", 2), ("also middle", 2), ("light", 1)]
+
+
+def test_workers_grown_above_the_limit_are_replaced_between_phases_and_the_site_is_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's Saxon keeps what earlier phases left: between the build's phases, workers above RECYCLE_ABOVE_MB are
+    replaced by fresh ones (after the document pages, before the aggregate pages), which write the same site; workers
+    within it are kept. Once the aggregate pages are written the workers end: none holds memory while the build finishes."""
+    from teipress import workers as worker_pool
+
+    source = copy_fixture(tmp_path)
+    monkeypatch.setattr(site_writer._Workers, "INLINE_BATCH", 0)  # the pool even for the fixture's few documents
+    restarts: list[int] = []
+    alive_at_the_end: list[int] = []
+    restart, finish = worker_pool.WorkerPool.restart, site_writer.StaticDts.finish
+    monkeypatch.setattr(worker_pool.WorkerPool, "restart", lambda pool: restarts.append(pool.largest_resident_mb()) or restart(pool))
+    monkeypatch.setattr(site_writer.StaticDts, "finish", lambda dts, *args, **kwargs: alive_at_the_end.append(len(multiprocessing.active_children()))
+                        or finish(dts, *args, **kwargs))
+    monkeypatch.setattr(site_writer._Workers, "RECYCLE_ABOVE_MB", 10**6)
+    build(source, tmp_path / "kept", jobs=2)
+    assert restarts == [] and alive_at_the_end == [0]
+    monkeypatch.setattr(site_writer._Workers, "RECYCLE_ABOVE_MB", 0)
+    build(source, tmp_path / "recycled", jobs=2)
+    assert len(restarts) == 2 and all(size > 0 for size in restarts) and alive_at_the_end == [0, 0]
+
+    def files(site: Path) -> dict[str, bytes]:
+        """The site's files but the build's own records and Pagefind's index, whose names differ from build to build
+        whatever the code (two builds of main's: other hashes in pagefind/)."""
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+                if p.is_file() and not {".teipress", "pagefind"} & set(p.parts)}
+    kept, recycled = files(tmp_path / "kept" / "html"), files(tmp_path / "recycled" / "html")
+    assert len(kept) > 50 and recycled == kept
+
+
+def test_the_records_kept_of_the_documents_share_their_recurring_strings() -> None:
+    """Every document's record stays in the build's process: the ids it points to, its correspondents and the names
+    of its fields are one string each, whichever records hold them; the records say what they said."""
+    def record(number: int) -> dict[str, object]:
+        return {"facts_key": f"key-{number}", "attributes": {"".join(["ti", "tle"]): f"Letter {number}"},
+                "refs": ["".join(["person-", "1"]), f"place-{number}"], "sides": [[("".join(["person-", "1"]), "".join(["Alma ", "Sender"]))], []]}
+    one, two = site_writer._sharing_strings(record(1)), site_writer._sharing_strings(record(2))
+    assert (one, two) == (record(1), record(2))
+    assert one["refs"][0] is two["refs"][0] and one["sides"][0][0][1] is two["sides"][0][0][1]
+    assert list(one["attributes"])[0] is list(two["attributes"])[0]
 
 
 def test_once_the_workers_are_started_the_build_transforms_nothing_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

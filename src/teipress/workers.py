@@ -88,6 +88,10 @@ class WorkerPool:
         self.executor.shutdown(wait=True)
         self.executor = self._start()
 
+    def largest_resident_mb(self) -> int:
+        """The resident memory of the largest worker process now, in MB (0 where the system does not say: no /proc)."""
+        return max((_resident_mb(pid) for pid, process in self.processes.items() if process.is_alive()), default=0)
+
     def map(self, function: Callable[..., Any], tasks: Sequence[Task]) -> Iterator[Any]:
         """Hand every task to the workers now, and return an iterator of `function(*args)` of each task, in order;
         a worker's exception is raised there as it was.
@@ -104,7 +108,14 @@ class WorkerPool:
             raise self._death() from None
         # The executor starts its processes in `submit`: keep them, to read the exit code of one that died.
         self.processes.update((p.pid, p) for p in multiprocessing.active_children() if p.pid is not None)
-        return (self._result(future) for future in futures)
+        return self._results(futures)
+
+    def _results(self, futures: list[Future[Any]]) -> Iterator[Any]:
+        """Each future's result in order, the future let go of once its result is taken: a build's phase hands out a
+        task per document, and 20,000 futures held to the end of the phase took 30 MB of the build's own process."""
+        futures.reverse()
+        while futures:
+            yield self._result(futures.pop())
 
     def call(self, function: Callable[..., Any], what: str, *args: Any) -> Any:
         return next(self.map(function, [(what, args)]))
@@ -141,6 +152,15 @@ class WorkerPool:
                           f"(the system may have run out of memory); the build stopped")
 
 
+def _resident_mb(pid: int) -> int:
+    """A process's resident memory in MB, from /proc (0 where there is none, or the process ended)."""
+    try:
+        pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE") // 2**20
+
+
 def _cause(exit_code: int | None) -> str:
     if exit_code is not None and exit_code < 0:
         try:
@@ -157,18 +177,27 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PARENT_POLL_SECONDS = 1.0
 
 
-def _load_prctl() -> Callable[..., int] | None:
-    """Linux's prctl, loaded once here: a child between fork and exec (`parent_death_signal`) must not load a library."""
+def _load_libc(name: str) -> Callable[..., int] | None:
+    """A function of Linux's C library, loaded once here: a child between fork and exec (`parent_death_signal`) must not load a library."""
     if not sys.platform.startswith("linux"):
         return None
     try:
         # The C library the interpreter runs on (glibc or musl), without find_library's ldconfig subprocess in every worker.
-        return ctypes.CDLL(None, use_errno=True).prctl  # type: ignore[no-any-return]
+        return getattr(ctypes.CDLL(None, use_errno=True), name)  # type: ignore[no-any-return]
     except (OSError, AttributeError):
         return None
 
 
-_prctl = _load_prctl()
+_prctl = _load_libc("prctl")
+_malloc_trim = _load_libc("malloc_trim")  # glibc's; musl has none
+
+
+def release_freed_memory() -> None:
+    """Give the system back what this process has freed: glibc keeps freed memory for later allocations, and a build's
+    own process frees much at once between its phases (the merged registers' tree, 39 MB at 20,000 synthetic letters,
+    stayed resident until trimmed; a phase's tasks). Nothing where the C library cannot (musl, other systems)."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def die_with_parent(parent_pid: int) -> None:
