@@ -156,6 +156,17 @@ def test_a_c1_control_character_is_a_warning_at_its_place_naming_what_windows_12
     assert result.ok
 
 
+def test_control_characters_on_several_lines_are_placed_in_characters_counted_from_their_own_line(edition):
+    """Columns count characters, not bytes ("ä" and "…" are one each); a comment over several lines hides its own."""
+    lines_of_body = ["<p>Grüße\x85 und \x85</p>", "<!-- a \x96\n \x96 -->", "<p>…&#x85;</p>"]
+    add_letter(edition, "letter-2.xml", "\n".join(lines_of_body))
+    result = validate_paths([edition / "tei" / "letter-2.xml"], load_config(edition))
+    first, last = f"      {lines_of_body[0]}", lines_of_body[2]
+    assert [(p.line, p.column) for p in result.problems] == [
+        (25, first.index("\x85") + 1), (25, first.rindex("\x85") + 1), (28, last.index("&#x85;") + 1),
+    ]
+
+
 def test_two_bad_pointers_on_one_line_are_reported_at_their_own_attributes(edition):
     add_letter(edition, "letter-2.xml", '<p><persName ref="#tito2">A</persName> and <persName cert="low" ref="#kim-il-sun">B</persName> <persName ref="#xyzzy">C</persName></p>')
     result = validate_paths([edition / "tei" / "letter-2.xml"], load_config(edition))

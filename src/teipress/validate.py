@@ -395,17 +395,28 @@ def _control_character_problems(path: Path) -> list[Problem]:
     found = list(_CONTROL_CHARACTER.finditer(data))
     if not found:
         return []
-    no_text = [span.span() for span in _NO_TEXT.finditer(data)]
+    # Both the matches and the comments come in document order: one walk over each, and the line and column counted
+    # on from the previous match, keep a file with thousands of converted bytes linear.
+    no_text = iter(span.span() for span in _NO_TEXT.finditer(data))
+    skipped_to = next(no_text, None)
     problems = []
+    shown_path = display_path(path)
+    line, column, counted_to = 1, 1, 0
     for match in found:
-        if any(start < match.start() < end for start, end in no_text):
+        while skipped_to is not None and skipped_to[1] <= match.start():
+            skipped_to = next(no_text, None)
+        if skipped_to is not None and skipped_to[0] < match.start():
             continue
+        newline = data.rfind(b"\n", counted_to, match.start())
+        if newline >= 0:
+            line += data.count(b"\n", counted_to, match.start())
+            counted_to, column = newline + 1, 1
+        column += len(data[counted_to:match.start()].decode("utf-8", errors="replace"))
+        counted_to = match.start()
         written = match[0].decode("utf-8")
         code = ord(written) if len(written) == 1 else int(written[3:-1], 16) if written.startswith("&#x") else int(written[2:-1])
         in_windows_1252 = bytes([code]).decode("cp1252", errors="ignore")
-        before = data[:match.start()].decode("utf-8", errors="replace")
-        line, column = line_and_column(before, len(before))
-        problems.append(Problem(display_path(path), line, column, Severity.WARNING,
+        problems.append(Problem(shown_path, line, column, Severity.WARNING,
                                 f"U+{code:04X} is a control character, which has no visible form: print leaves it out"
                                 + (f" (the byte 0x{code:02X} is \"{in_windows_1252}\" in Windows-1252: was the file converted from it?)"
                                    if in_windows_1252.isprintable() and in_windows_1252 else ""),
