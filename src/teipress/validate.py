@@ -34,7 +34,7 @@ from .edition import ENTRY_ELEMENTS, Edition, SourceFile, entries_in, load_editi
 from .errors import ConfigError
 from .problems import Problem, Severity, display_path
 from .resources import SCHEMA_FILE
-from .xmlio import TEI_NS, XI_NS, XML_ID, XMLInputError, attribute_column, element_column, line_and_column, parse_file
+from .xmlio import TEI_NS, XI_NS, XML_ID, XMLInputError, attribute_column, element_column, parse_file
 
 if TYPE_CHECKING:
     from .workers import WorkerPool
