@@ -183,11 +183,11 @@ def pdf_reading(root: etree._Element) -> tuple[list[Piece], list[Piece], list[Pi
                 walk(child, out, in_note)
                 others = [r for r in readings if r is not shown]
                 if others:
-                    entry = "; ".join(f"{reading_text(r)} {reading_label(r)}".strip() for r in others)
+                    entry = "; ".join(f"{reading_text(r, False)} {reading_label(r)}".strip() for r in others)
                     if in_note:
                         out.append(f" [{entry}]")
                     else:
-                        apparatus.extend([SOFT, f"{reading_text(shown)}] {entry}", SOFT])
+                        apparatus.extend([SOFT, f"{reading_text(shown, True)}] {entry}", SOFT])
                 for other_note in (n for r in others for n in r.iter(f"{{{TEI_NS}}}note")):
                     if not any(is_tei(a, "note") and any(a is r or r in a.iterancestors() for r in others) for a in other_note.iterancestors()):
                         note(other_note, out, in_note)
@@ -224,15 +224,26 @@ def gap_extent(gap: etree._Element) -> str:
     return normalize_space(gap.get("extent") or "")
 
 
-def reading_text(reading: etree._Element) -> str:
-    """A recorded reading's text as the apparatus prints it (xslt/pdf/text.xsl tp:reading-text): its
-    text without the notes inside it, white space collapsed, "om." when it has none."""
-    def in_note(node: etree._ElementUnicodeResult) -> bool:
-        owner = node.getparent().getparent() if node.is_tail else node.getparent()
-        chain = [owner, *owner.iterancestors()]
-        return any(is_tei(e, "note") for e in chain[:chain.index(reading)])
+def reading_text(reading: etree._Element, shown: bool) -> str:
+    """A reading's text as the apparatus prints it (xslt/pdf/text.xsl tp:reading-text): its text without the notes
+    inside it, white space collapsed, "om." when it has none. An alternate inside it reads as the text shows it, its
+    primary reading; inside a reading the text does not show (not `shown`) its other readings follow, each in
+    brackets with its label: "a verb (noun B)"."""
+    def words(element: etree._Element) -> str:
+        parts = [element.text or ""]
+        for child in element:
+            if isinstance(child.tag, str) and not is_tei(child, "note"):
+                parts.append(alternate_words(child) if is_tei(child, "choice", "app", "subst") else words(child))
+            parts.append(child.tail or "")
+        return "".join(parts)
 
-    return printed(normalize_space("".join(t for t in reading.xpath(".//text()") if not in_note(t))) or "om.")
+    def alternate_words(alternate: etree._Element) -> str:
+        primary = primary_reading(alternate)
+        others = [] if shown else [r for r in readings_of(alternate) if r is not primary]
+        return (words(primary) if primary is not None else "") + "".join(
+            f" ({normalize_space(words(other))} {reading_label(other)})" for other in others)
+
+    return printed(normalize_space(words(reading)) or "om.")
 
 
 def normalize_space(value: str) -> str:

@@ -253,6 +253,38 @@ def test_a_reading_reads_an_alternate_inside_it_as_the_text_shows_it() -> None:
     assert entry[:2] == [("word", "sic", "wrod"), ("the word", "A", "a verb (noun B)")]
 
 
+# An edition's own rule (as tests/test_behaviour_classes.py gives the site): a seg of type "variants" is an alternate.
+OWN_ALTERNATE_STYLESHEET = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tp="https://teipress.org/ns/xslt" xmlns:tei="http://www.tei-c.org/ns/1.0">
+  <xsl:param name="teipress" static="yes" as="xs:string" required="yes"/>
+  <xsl:import _href="{$teipress}pdf/document.xsl"/>
+  <xsl:template match="tei:seg[@type = 'variants']" mode="tp:behaviour" as="xs:string">alternate</xsl:template>
+</xsl:stylesheet>
+"""
+OWN_ALTERNATE_LETTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="own"><teiHeader><fileDesc>
+  <titleStmt><title>Own</title></titleStmt><publicationStmt><p>Test fixture.</p></publicationStmt>
+  <sourceDesc><p>Invented for tests.</p></sourceDesc></fileDesc></teiHeader>
+  <text type="letter"><body><p>A <seg type="variants"><seg>colour</seg><seg>color</seg></seg> and
+  <app><lem>the <seg type="variants"><seg>grey</seg><seg>gray</seg></seg></lem><rdg wit="#A">a <seg type="variants"><seg>blue</seg><seg>blew</seg></seg></rdg></app>
+  then <app><lem>gamma</lem><rdg wit="#B">delta</rdg></app>.</p></body></text></TEI>"""
+
+
+def test_an_alternate_an_editions_rule_makes_is_printed_as_a_named_one(tmp_path: Path) -> None:
+    """Its first reading in the text, the others in an apparatus entry numbered among the chapter's, and read as the
+    text shows it inside another entry's readings (common/behaviours.xsl: print renders behaviours, not names)."""
+    from teipress.saxon import Stylesheets, to_xdm
+
+    stylesheet = tmp_path / "document.xsl"
+    stylesheet.write_text(OWN_ALTERNATE_STYLESHEET, encoding="utf-8")
+    markup = Stylesheets().transform(stylesheet, to_xdm(OWN_ALTERNATE_LETTER), part="book", document_id="own", paper="a4", fonts=[], edition_title="E")
+    entries_line = re.search(r"#let tp-apparatus-entries = (.*?);\n", markup)
+    entries = re.findall(r'\(lemma: "([^"]*)", readings: \(\(label: "([^"]*)", text: "([^"]*)"\),\)\)', entries_line.group(1))
+    assert entries == [("colour", "seg", "color"), ("grey", "seg", "gray"), ("the grey", "A", "a blue (blew seg)"), ("gamma", "B", "delta")]
+    text = markup[entries_line.end():]
+    assert re.findall(r'#tp-app\("own", tp-apparatus-entries, (\d+)\)', text) == ["0", "1", "2", "3"]
+    assert [word for word in ("colour", "color", "grey", "gray", "blue", "blew") if word in text] == ["colour", "grey"]
+
+
 def test_kept_sources_hold_only_the_last_compilation(tmp_path: Path) -> None:
     """A folder of kept sources compiled again holds the files of that compilation and its inputs, nothing an
     earlier one left (bench/typst_profile.py compiles the folder as it is)."""

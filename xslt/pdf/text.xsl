@@ -70,12 +70,12 @@
                           and empty($beside/descendant-or-self::*[tp:is-alternate-part(.) or self::note])"/>
   </xsl:function>
 
-  <!-- An alternate (choice, app, subst) or one of its readings: what surrounds it in print depends on its apparatus
-       entry, a footnote. -->
+  <!-- An alternate (choice, app, subst, or what an edition's rule makes one) or one of its readings: what surrounds it
+       in print depends on its apparatus entry, a footnote. -->
   <xsl:function name="tp:is-alternate-part" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="exists($element[self::choice or self::app or self::subst or self::rdgGrp or parent::choice or parent::app
-                                          or parent::subst or parent::rdgGrp])"/>
+    <xsl:sequence select="exists($element[tp:behaviour(.) eq 'alternate' or self::rdgGrp
+                                          or parent::*[tp:behaviour(.) eq 'alternate' or self::rdgGrp]])"/>
   </xsl:function>
 
   <!-- A break of the line, column or gathering (not of the page: "|2|" is printed), or a comment. -->
@@ -285,7 +285,7 @@
        a note ...) stays in the text, in its place. -->
   <xsl:mode name="tp:pdf-alternate" on-no-match="fail" on-multiple-match="fail"/>
 
-  <xsl:template match="choice | subst | app" mode="tp:pdf" priority="2">
+  <xsl:template match="*[tp:behaviour(.) = 'alternate']" mode="tp:pdf" priority="2">
     <xsl:apply-templates mode="tp:pdf-alternate">
       <xsl:with-param name="alternate" select="."/>
     </xsl:apply-templates>
@@ -333,7 +333,7 @@
         <xsl:value-of select="string-join($others!(tp:typst-literal(tp:reading-text(.)) || tp:typst-literal(' ' || tp:reading-label(.))), '#&quot;; &quot;;')"/>
         <xsl:text>#"]";</xsl:text>
       </xsl:when>
-      <xsl:when test="root($alternate) is $tp:chapter-document">#tp-app({$document}, {$tp:chapter-entries}, {tp:apparatus-number($alternate)})</xsl:when>
+      <xsl:when test="root($alternate) is $tp:chapter-document and tp:has-apparatus-entry($alternate)">#tp-app({$document}, {$tp:chapter-entries}, {tp:apparatus-number($alternate)})</xsl:when>
       <xsl:otherwise>#tp-app-alone({$document}, {tp:apparatus-entry($alternate)})</xsl:otherwise>
     </xsl:choose>
     <!-- The notes of the recorded readings (tp:reading-text leaves them out) follow the entry:
@@ -357,17 +357,17 @@
        in the header, in a note (its readings follow in brackets) or in a reading the text does not show. -->
   <xsl:function name="tp:has-apparatus-entry" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
-    <xsl:variable name="shown" select="$element[self::choice or self::app or self::subst]!tp:primary-reading(.)"/>
+    <xsl:variable name="shown" select="$element[tp:behaviour(.) eq 'alternate']!tp:primary-reading(.)"/>
     <xsl:sequence select="exists($shown) and exists(tp:readings($element) except $shown)
                           and empty($element/ancestor::*[self::teiHeader or tp:behaviour(.) = 'note'])
-                          and (every $outer in $element/ancestor::*[self::choice or self::app or self::subst]
+                          and (every $outer in $element/ancestor::*[tp:behaviour(.) eq 'alternate']
                                satisfies empty($element/ancestor::* intersect (tp:readings($outer) except tp:primary-reading($outer))))"/>
   </xsl:function>
 
   <!-- Which entry of its chapter an alternate's is, from 0, in the order the text prints them: an entry follows its shown
        reading, so the entries of alternates inside that reading come before it (an accumulator's end phase). -->
   <xsl:accumulator name="tp:apparatus-entries" as="xs:integer" initial-value="0">
-    <xsl:accumulator-rule match="(choice | app | subst)[tp:has-apparatus-entry(.)]" phase="end" select="$value + 1"/>
+    <xsl:accumulator-rule match="*[tp:has-apparatus-entry(.)]" phase="end" select="$value + 1"/>
   </xsl:accumulator>
 
   <xsl:function name="tp:apparatus-number" as="xs:integer">
