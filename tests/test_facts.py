@@ -123,6 +123,19 @@ def test_the_context_stops_at_the_passage_and_keeps_words_split_by_markup_whole(
     ]
 
 
+def test_a_documents_title_reads_as_the_text_shows_it_without_other_readings_or_notes() -> None:
+    """From the header's title, else the first heading: each as tp:is-reading-text reads text (the model above)."""
+    def title(header: str, body: str) -> str:
+        document = etree.fromstring(f'<TEI xmlns="{TEI}" xml:id="doc-1"><teiHeader><fileDesc><titleStmt>{header}</titleStmt></fileDesc></teiHeader>'
+                                    f'<text><body>{body}</body></text></TEI>')
+        return etree.fromstring(Stylesheets().transform("common/facts.xsl", document).encode("utf-8")).get("title")
+
+    assert title('<title>Brief an  <choice><abbr>Bsp.</abbr><expan>Beispiel</expan></choice><note>Siehe unten</note> </title>', "") == "Brief an Beispiel"
+    assert title("", '<head>Letter <app><lem>one</lem><rdg wit="#B">won</rdg></app><note n="1">Numbered later.</note></head><p>Text.</p>') == "Letter one"
+    assert title("", "<p>No heading.</p>") == "doc-1"
+    assert title('<title type="sub">Sub</title><title type="main">Main <subst><del>draft</del><add>copy</add></subst></title>', "") == "Main copy"
+
+
 def test_a_dated_event_keeps_the_words_around_its_date_not_its_whole_passage() -> None:
     days = "".join(f'am <date when="1863-08-{day:02d}">{day}. August</date> in Luzern, ' for day in range(1, 31))
     document = etree.fromstring(f'<TEI xmlns="{TEI}"><teiHeader/><text><body><p>Man tagte {days}zuletzt in Bern.</p>'

@@ -160,8 +160,14 @@ def test_popover_data_covers_every_register_entry(site: Path) -> None:
     data = json.loads(re.fullmatch(r"window\.teipressEntry\((\{.*\})\);\n", script, re.S).group(1))
     assert data == {"id": "alma-sender", "name": "Alma Sender", "kind": "person", "href": "registers/persons/alma-sender.html",
                     "dates": "3 February 1901 – 1980", "description": "Writer of the first letter.", "also": "A. Sender"}
-    # one small script per entry of the four registers, nothing else; no script with every entry
-    assert {path.stem for path in (site / "assets" / "entries").iterdir()} == {"ada-editor", "alma-sender", "bruno-receiver", "northtown", "southport", "guild", "document-1"}
+    # one small script per entry of the four registers and per event, nothing else; no script with every entry
+    assert {path.stem for path in (site / "assets" / "entries").iterdir()} == {"ada-editor", "alma-sender", "bruno-receiver", "northtown", "southport", "guild", "document-1",
+                                                                          "harbour-fair", "guild-meeting"}
+    # An event's: its date, and its place in the chronology (the page of its year; none without a year).
+    assert [json.loads(re.fullmatch(r"window\.teipressEntry\((\{.*\})\);\n", (site / "assets" / "entries" / f"{event}.js").read_text(encoding="utf-8"), re.S).group(1))
+            for event in ("harbour-fair", "guild-meeting")] == [
+        {"id": "harbour-fair", "name": "The Southport harbour fair", "kind": "event", "href": "chronology/1950.html#harbour-fair", "dates": "1 April 1950"},
+        {"id": "guild-meeting", "name": "A meeting of the guild, date unknown", "kind": "event", "href": "chronology/undated.html#guild-meeting"}]
     assert not (site / "assets" / "registers.js").exists()
 
 

@@ -148,7 +148,16 @@
   <xsl:function name="tp:document-title" as="xs:string">
     <xsl:param name="root" as="element()"/>
     <xsl:variable name="titles" select="$root/teiHeader/fileDesc/titleStmt/title"/>
-    <xsl:sequence select="normalize-space(($titles[@type = 'main'], $titles[@level = 'a'], $titles, $root//text//head, $root/@xml:id, '')[1])"/>
+    <xsl:variable name="chosen" select="($titles[@type = 'main'], $titles[@level = 'a'], $titles, $root//text//head)[1]"/>
+    <xsl:sequence select="if (exists($chosen)) then tp:reading-text-of($chosen) else normalize-space($root/@xml:id)"/>
+  </xsl:function>
+
+  <!-- An element's text as the reading text shows it: the readings an edition follows, not the others, nor its notes
+       ("Brief an Beispiel", not "Brief an Bsp.Beispiel1 Siehe unten"). -->
+  <xsl:function name="tp:reading-text-of" as="xs:string">
+    <xsl:param name="element" as="element()"/>
+    <xsl:variable name="own" select="$element/ancestor-or-self::*"/>
+    <xsl:sequence select="normalize-space(string-join($element//text()[tp:is-reading-text(., $own)], ''))"/>
   </xsl:function>
 
   <!-- A document's own date: when it was sent or written, else the date of its source. -->

@@ -52,6 +52,7 @@
       if ($birth or $death) then string-join((($birth!tp:format-date-range(.), '?')[1], ($death!tp:format-date-range(.), '')[1]), ' – ')
       else if ($floruit) then tp:message('entry.active', tp:format-date-range($floruit))
       else if ($founded) then tp:format-date-range($founded)
+      else if ($entry/self::event) then tp:iso-date($entry)[.]!tp:format-date-range(.)
       else if ($entry/self::bibl or $entry/self::biblStruct) then ($entry/(date, .//imprint/date)[1]!tp:iso-date(.)!tp:format-date-range(.))[1]
       else ()"/>
   </xsl:function>

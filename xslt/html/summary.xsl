@@ -29,7 +29,7 @@
     <xsl:variable name="senders" select="tp:senders($root)"/>
     <document id="{($document-id, $root/@xml:id, 'document')[1]}"
               type="{if (empty($root/text/@type) and tp:is-register-file($root)) then 'register' else tp:document-kind($root)}"
-              title="{(($root/teiHeader/fileDesc/titleStmt/title[@type = 'main'], $root/teiHeader/fileDesc/titleStmt/title[@level = 'a'])[1]!normalize-space(.), tp:document-title($root))[1]}"
+              title="{tp:document-title($root)}"
               date="{$date}"
               sort="{if ($date) then substring(replace($date, '/.*$', '') || '-01-01', 1, 10) else ''}"
               year="{if ($date) then substring($date, 1, 4) else ''}">
