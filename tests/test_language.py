@@ -192,7 +192,9 @@ def test_no_english_on_the_pages_and_pdfs(editions: dict[str, Path], language: s
         assert english_leftovers(page_words(page), language) == [], page.relative_to(out)
         assert html.parse(str(page)).getroot().get("lang") == language
     popovers = [json.loads(script.read_text(encoding="utf-8").removeprefix("window.teipressEntry(").removesuffix(");\n")) for script in (out / "html" / "assets" / "entries").glob("*.js")]
-    assert len(popovers) == len(list((out / "html" / "registers").glob("*/*.html")))
+    # One for each entry with a page of its own, and one for each event (whose place is the chronology).
+    assert len(popovers) == len(list((out / "html" / "registers").glob("*/*.html"))) + sum(entry["kind"] == "event" for entry in popovers)
+    assert sum(entry["kind"] == "event" for entry in popovers) == 2
     assert english_leftovers(" ".join(entry.get(field, "") for entry in popovers for field in ("dates", "also")), language) == []
     for pdf in sorted((out / "pdf").glob("*.pdf")):
         assert english_leftovers(pdf_words(pdf), language) == [], pdf.name
