@@ -677,6 +677,11 @@ def test_a_static_url_names_one_file_per_segment(resource: str, ref: str | None)
         urls.file(urls.document(resource, ref=ref))
     assert urls.file(urls.document("letter", ref="p1.a-b_c")) == "document/letter/p1.a-b_c.xml"
     assert urls.file(urls.document("letter", ref="..")) == "document/letter/...xml"  # one file, however it looks
+    # The error names the file inside the static folder, also where the site's address is absolute.
+    absolute = StaticUrls("https://example.org/api/dts/")
+    with pytest.raises(OutputError) as refused:
+        absolute.file(absolute.document("letter", ref="../../x"))
+    assert str(refused.value) == "cannot write document/letter/..%2F..%2Fx.xml: names no file of its own inside the static DTS's folder"
 
 
 def test_serve_api_answers_beside_the_static_files(seed_site: Path) -> None:

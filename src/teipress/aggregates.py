@@ -218,7 +218,7 @@ def _weight(unit: _Unit) -> int:
 
 
 def register_plan(registers_xml: bytes, plan_stylesheet: str, language: str, plans: PlanSheets) -> list[PlannedEntry]:
-    """Every entry of the four registers in its register's order, with its file name and initial."""
+    """Every entry of the four registers in its register's order, then the events, with its file name and initial."""
     text = plans.transform(plan_stylesheet, registers_xml, language=language)
     # split at line feeds only: str.splitlines would also split at a U+0085 or U+2028 in an initial
     return [PlannedEntry(*line.split("\t")) for line in text.split("\n") if line]

@@ -387,7 +387,8 @@ class StaticUrls:
         decoded ("..", a "/" in it) is refused, whatever made it (passage anchors are NCNames, common/passages.xsl)."""
         segments = [unquote(segment) for segment in url[len(self.root):].split("/")]
         if any(segment in ("", ".", "..") or "/" in segment for segment in segments):
-            raise OutputError(url, "names no file of its own inside the static DTS's folder")
+            # The path inside the site, not the URL: an OutputError shows its first argument as a path ("https:/…").
+            raise OutputError(url[len(self.root):], "names no file of its own inside the static DTS's folder")
         return "/".join(segments)
 
 

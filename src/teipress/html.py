@@ -348,7 +348,9 @@ def _sharing_strings(record: dict[str, Any]) -> dict[str, Any]:
     """A record from `_facts_task` whose strings that recur from document to document (the names of its fields and
     attributes, the ids it points to, its correspondents) are the ones the other records hold: each record comes
     unpickled with strings of its own, and the build holds every document's (the records of 20,000 synthetic
-    letters: 131 MB with strings of their own, 57 MB shared)."""
+    letters: 131 MB with strings of their own, 57 MB shared). Only the records read anew pass here: those a rebuild
+    keeps come from the manifest's JSON, whose parser shares the names of fields but not the values, which a rebuild
+    (a few seconds, little memory beside a first build's) does not spend the time to share."""
     shared = {sys.intern(name): value for name, value in record.items()}
     shared["attributes"] = {sys.intern(name): value for name, value in record["attributes"].items()}
     shared["refs"] = [sys.intern(ref) for ref in record["refs"]]
@@ -845,7 +847,8 @@ class _Workers:
             self.pool.__exit__(*exc_info)
 
     def recycle(self) -> None:
-        """Between two phases: fresh workers in place of any that grew above RECYCLE_ABOVE_MB. A fresh worker starts in
+        """Between two phases: fresh workers in place of all of them once one grew above RECYCLE_ABOVE_MB (a pool restarts
+        whole; its workers grow alike, each transforming documents of the same phase). A fresh worker starts in
         0.2-0.3 s of CPU (20,000 synthetic letters) and compiles the stylesheets it uses, which a next phase has of its own."""
         if self.pool is not None and self.pool.largest_resident_mb() > self.RECYCLE_ABOVE_MB:
             self.pool.restart()
