@@ -681,7 +681,11 @@ def test_a_static_url_names_one_file_per_segment(resource: str, ref: str | None)
     absolute = StaticUrls("https://example.org/api/dts/")
     with pytest.raises(OutputError) as refused:
         absolute.file(absolute.document("letter", ref="../../x"))
-    assert str(refused.value) == "cannot write document/letter/..%2F..%2Fx.xml: names no file of its own inside the static DTS's folder"
+    assert str(refused.value) == ("cannot write document/letter/..%2F..%2Fx.xml: document/letter/..%2F..%2Fx.xml names no file of its own inside"
+                                  " the static DTS's folder")
+    with pytest.raises(OutputError) as refused:
+        absolute.file(absolute.document("..", ref="p1"))
+    assert str(refused.value).endswith(": document/../p1.xml names no file of its own inside the static DTS's folder")
 
 
 def test_serve_api_answers_beside_the_static_files(seed_site: Path) -> None:

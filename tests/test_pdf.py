@@ -404,8 +404,19 @@ def document_title(root: etree._Element) -> str:
     titles = root.xpath("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title", namespaces=NS)
     main = ([t for t in titles if t.get("type") == "main"] or [t for t in titles if t.get("level") == "a"] or titles
             or root.xpath(".//tei:text//tei:head", namespaces=NS))
+    if not main:
+        return root.get(XML_ID) or ""
+
+    def shown(text: etree._ElementUnicodeResult) -> bool:
+        """tp:is-reading-text: no ancestor below the title a note, none an alternate whose primary reading does not hold it."""
+        owner = text.getparent().getparent() if text.is_tail else text.getparent()
+        chain = [owner, *owner.iterancestors()]
+        chain = chain[:chain.index(main[0])]
+        return not any(is_tei(e, "note") or (is_tei(e, "choice", "app", "subst") and not any(r is primary_reading(e) for r in chain))
+                       for e in chain)
+
     # normalize-space: XML's white space only (a no-break space in a title stays one)
-    return re.sub(r"[ \t\n\r]+", " ", "".join(main[0].itertext())).strip(" ") if main else (root.get(XML_ID) or "")
+    return re.sub(r"[ \t\n\r]+", " ", "".join(t for t in main[0].xpath(".//text()") if shown(t))).strip(" ")
 
 
 def documents(source: Path) -> list[tuple[str, Path, etree._Element]]:

@@ -171,6 +171,25 @@ def test_popover_data_covers_every_register_entry(site: Path) -> None:
     assert not (site / "assets" / "registers.js").exists()
 
 
+def test_an_events_popover_names_it_by_its_label_and_dates_it_as_the_chronology_does() -> None:
+    """Its own date with its certainty, else its date child's; never the date or the label of an event inside it."""
+    from teipress.saxon import Stylesheets, to_xdm
+
+    registers = to_xdm('<registers xmlns="https://teipress.org/ns/registers" xmlns:tei="http://www.tei-c.org/ns/1.0">'
+                       '<tei:event xml:id="season" notBefore="1950-04"><tei:label>The season</tei:label>'
+                       '<tei:event xml:id="opening" when="1950-04-02"><tei:label>Its opening</tei:label></tei:event></tei:event>'
+                       '<tei:event xml:id="visit"><tei:date when="1951-06-01"/><tei:label>A visit</tei:label></tei:event></registers>')
+    stylesheets = Stylesheets()
+
+    def data(entry_id: str) -> dict[str, str]:
+        script = stylesheets.transform("html/registers-data.xsl", registers, entry_id=entry_id, site_root="", documents_base="documents/")
+        return json.loads(re.fullmatch(r"window\.teipressEntry\((\{.*\})\);\n", script, re.S).group(1))
+
+    assert [data(entry_id) for entry_id in ("season", "visit")] == [
+        {"id": "season", "name": "The season", "kind": "event", "href": "chronology/1950.html#season", "dates": "not before April 1950"},
+        {"id": "visit", "name": "A visit", "kind": "event", "href": "chronology/1951.html#visit", "dates": "1 June 1951"}]
+
+
 # --- every page -----------------------------------------------------------------------------------------
 
 

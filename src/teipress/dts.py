@@ -387,8 +387,9 @@ class StaticUrls:
         decoded ("..", a "/" in it) is refused, whatever made it (passage anchors are NCNames, common/passages.xsl)."""
         segments = [unquote(segment) for segment in url[len(self.root):].split("/")]
         if any(segment in ("", ".", "..") or "/" in segment for segment in segments):
-            # The path inside the site, not the URL: an OutputError shows its first argument as a path ("https:/…").
-            raise OutputError(url[len(self.root):], "names no file of its own inside the static DTS's folder")
+            # Named as written in the reason too: an OutputError shows its path as the system resolves it ("a/../b" as "b").
+            relative = url[len(self.root):]
+            raise OutputError(relative, f"{relative} names no file of its own inside the static DTS's folder")
         return "/".join(segments)
 
 

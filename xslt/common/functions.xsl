@@ -95,7 +95,8 @@
   <!-- The name an entry is listed under: the name marked as standard or registered, else the first. -->
   <xsl:function name="tp:standard-name" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="names" select="$entry/(persName, placeName, orgName, name, title)"/>
+    <!-- An event's label is its name (its text would run the labels of the events inside it together). -->
+    <xsl:variable name="names" select="$entry/(persName, placeName, orgName, name, title, self::event/label)"/>
     <xsl:variable name="chosen" select="($names[@type = ('standard', 'reg', 'main', 'full')], $names[not(@type = ('variant', 'alt', 'short', 'abbreviation'))], $names)[1]"/>
     <xsl:sequence select="if (exists($chosen)) then tp:name-text($chosen) else normalize-space(string($entry))"/>
   </xsl:function>
@@ -180,6 +181,12 @@
       else if ($element/@notBefore) then 'not-before'
       else if ($element/@notAfter) then 'not-after'
       else ()"/>
+  </xsl:function>
+
+  <!-- What dates an event of the registers: the event itself, else its first date child with a date. -->
+  <xsl:function name="tp:event-dating" as="element()?">
+    <xsl:param name="event" as="element()"/>
+    <xsl:sequence select="($event[exists(tp:iso-date(.))], $event/date[exists(tp:iso-date(.))])[1]"/>
   </xsl:function>
 
   <!-- The earliest day a dating element can mean, for sorting (partial dates fill in January / the 1st). -->

@@ -151,7 +151,7 @@
   <!-- An event of the registers, under its id; every word of it kept. -->
   <xsl:template match="event" mode="tp:chronology">
     <xsl:param name="month-anchor" as="xs:string?" select="()"/>
-    <xsl:variable name="dating" select="(.[exists(tp:iso-date(.))], date[exists(tp:iso-date(.))])[1]"/>
+    <xsl:variable name="dating" select="tp:event-dating(.)"/>
     <li class="event register-event" id="{@xml:id}">
       <xsl:for-each select="$dating">
         <time class="event-date" datetime="{tokenize(tp:iso-date(.), '/')[1]}">

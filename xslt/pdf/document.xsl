@@ -100,7 +100,7 @@
       || ', title: ' || tp:typst-string(tp:document-title($root))
       || ', language: ' || tp:typst-string(tp:typst-language(tp:language($root)))
       || ', numbered: ' || (if (tp:is-primary-source($root)) then 'true' else 'false')
-      || ', apparatus: ' || (if ($root//text//*[tp:behaviour(.) = 'alternate']) then 'true' else 'false')
+      || ', apparatus: ' || (if ($root//text//*[tp:has-apparatus-entry(.)]) then 'true' else 'false')
       || ', meta: ' || tp:metadata-pairs($root) || ')[' || tp:chapter-apparatus($root) || string-join($body, '') || tp:document-register($root) || ']&#10;'"/>
   </xsl:function>
 

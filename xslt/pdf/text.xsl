@@ -285,7 +285,9 @@
        a note ...) stays in the text, in its place. -->
   <xsl:mode name="tp:pdf-alternate" on-no-match="fail" on-multiple-match="fail"/>
 
-  <xsl:template match="*[tp:behaviour(.) = 'alternate']" mode="tp:pdf" priority="2">
+  <!-- Above the rules of single elements (add, del, hi …, at 2 and 3), which an edition's rule may make an alternate,
+       below the wrappers that call next-match. -->
+  <xsl:template match="*[tp:behaviour(.) = 'alternate']" mode="tp:pdf" priority="4">
     <xsl:apply-templates mode="tp:pdf-alternate">
       <xsl:with-param name="alternate" select="."/>
     </xsl:apply-templates>
