@@ -167,6 +167,15 @@ def test_control_characters_on_several_lines_are_placed_in_characters_counted_fr
     ]
 
 
+def test_in_a_cdata_section_a_control_character_is_text_and_a_reference_is_not_one(edition):
+    """A CDATA section's characters are text as written: "\x85" there is one, "&#x85;" six characters, "<!--" no comment."""
+    body = '<p><![CDATA[a\x85 &#x85; <!-- b]]> c\x96 <!-- \x97 --> d&#x85;</p>'
+    add_letter(edition, "letter-2.xml", body)
+    result = validate_paths([edition / "tei" / "letter-2.xml"], load_config(edition))
+    line = f"      {body}"
+    assert [(p.line, p.column) for p in result.problems] == [(25, line.index("\x85") + 1), (25, line.index("\x96") + 1), (25, line.rindex("&#x85;") + 1)]
+
+
 def test_two_bad_pointers_on_one_line_are_reported_at_their_own_attributes(edition):
     add_letter(edition, "letter-2.xml", '<p><persName ref="#tito2">A</persName> and <persName cert="low" ref="#kim-il-sun">B</persName> <persName ref="#xyzzy">C</persName></p>')
     result = validate_paths([edition / "tei" / "letter-2.xml"], load_config(edition))

@@ -382,8 +382,10 @@ def _file_problems(source: SourceFile) -> list[Problem]:
 # as a character reference. None has a visible form; print leaves them out (xslt/pdf/typst.xsl). In a source they
 # are mostly bytes of Windows-1252 that a conversion read as Latin-1 (0x85 "…", 0x96 "–").
 _CONTROL_CHARACTER = re.compile(rb"\xc2[\x80-\x9f]|\x7f|&#(?:x0*(?:7[fF]|[89][0-9a-fA-F])|0*(?:12[7-9]|1[3-5][0-9]));")
-# Where a control character is no text of the document: a comment or a processing instruction.
-_NO_TEXT = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.S)
+# Where a control character is no text of the document: a comment or a processing instruction; and a CDATA section,
+# whose characters are text as written (a character in it is one, "&#x85;" there six characters, no reference). Found in
+# one pattern, so that whichever opens first holds what follows ("<!--" inside a CDATA section opens no comment).
+_NO_TEXT = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->|<\?.*?\?>", re.S)
 
 
 def _control_character_problems(path: Path) -> list[Problem]:
@@ -397,7 +399,7 @@ def _control_character_problems(path: Path) -> list[Problem]:
         return []
     # Both the matches and the comments come in document order: one walk over each, and the line and column counted
     # on from the previous match, keep a file with thousands of converted bytes linear.
-    no_text = iter(span.span() for span in _NO_TEXT.finditer(data))
+    no_text = iter((span.start(), span.end(), span[0].startswith(b"<![CDATA[")) for span in _NO_TEXT.finditer(data))
     skipped_to = next(no_text, None)
     problems = []
     shown_path = display_path(path)
@@ -405,7 +407,7 @@ def _control_character_problems(path: Path) -> list[Problem]:
     for match in found:
         while skipped_to is not None and skipped_to[1] <= match.start():
             skipped_to = next(no_text, None)
-        if skipped_to is not None and skipped_to[0] < match.start():
+        if skipped_to is not None and skipped_to[0] < match.start() and not (skipped_to[2] and not match[0].startswith(b"&")):
             continue
         newline = data.rfind(b"\n", counted_to, match.start())
         if newline >= 0:
