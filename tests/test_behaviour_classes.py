@@ -174,8 +174,13 @@ def test_a_popover_for_an_event_of_the_registers(browser, site_url: str) -> None
     tab.on("response", lambda response: missing.append(response.url.rsplit("/", 1)[-1]) if response.status == 404 else None)
     tab.goto(site_url + f"documents/{TELEGRAM}.html")
     lines = popover_lines(tab, "the fair day")
+    tab.locator(".reading-text [data-entity]", has_text="the fair day").first.click()
+    link = tab.locator("#tp-popover .popover-link a")
+    link_text, link_href = link.text_content(), link.get_attribute("href")
     context.close()
-    assert (missing, lines[:2]) == ([], ["Event", "The Southport harbour fair"])
+    assert (missing, lines) == ([], ["Event", "The Southport harbour fair", "1 April 1950"])
+    # Its place is the chronology's page of its year, and the link says so.
+    assert (link_text, link_href) == ("In the chronology", "../chronology/1950.html#harbour-fair")
 
 
 @pytest.mark.browser

@@ -137,7 +137,8 @@
       if (entry.also) container.appendChild(el("p", "popover-also", (kind === "bibl" ? "" : t("label", t("also"))) + entry.also));
       if (entry.description) container.appendChild(el("p", "popover-description", entry.description));
       var more = el("p", "popover-link");
-      var link = el("a", "", t("register-link"));
+      // An event's place is the chronology (its year's page), not a register.
+      var link = el("a", "", t(kind === "event" ? "chronology-link" : "register-link"));
       link.href = root + entry.href;
       more.appendChild(link);
       container.appendChild(more);
