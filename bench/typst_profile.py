@@ -69,8 +69,7 @@ def typeset_documents(source: Path) -> dict[str, float]:
     config = load_config(source.parent, source=source)
     names = output_names(edition)
     with tempfile.TemporaryDirectory(prefix="typst-profile-") as out:
-        setting = pdf.Typesetting(fonts=tuple(dict.fromkeys((*config.fonts, *pdf.DEFAULT_FONTS))), font_paths=tuple(DEFAULT_FONT_PATHS),
-                                  paper=config.paper, language=config.language, title=config.title or "", subtitle="", out_dir=out)
+        setting = pdf.typesetting(config, Path(out))
         pdf._start_worker(etree.tostring(merged_registers(edition)), None, setting)
         tasks = [(str(doc.path), names[doc], etree.tostring(doc.tree), doc.path.read_bytes(), "".join(doc.tree.getroot().itertext()),
                   pdf.print_images(doc.path, doc.tree, edition.source)) for doc in edition.documents]
@@ -84,7 +83,7 @@ def typeset_documents(source: Path) -> dict[str, float]:
     if failed:
         raise SystemExit("\n".join(failed))
     return {"cpu_s": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, "wall_s": wall, "documents": len(outcomes),
-            "grouped": sum(1 for outcome in outcomes if outcome.apparatus_lines), "peak_mb": after.ru_maxrss / 1024}
+            "grouped": sum(1 for outcome in outcomes if outcome.apparatus_lines), "peak_mb": pdf._own_peak_mb()}
 
 
 def main() -> int:

@@ -200,7 +200,7 @@ def test_where_the_entries_fall_is_found_without_their_footnotes(tmp_path: Path)
     footnote, in the order of their numbers: also an entry whose word ends a line or a paragraph (an entry after every word
     here); entries
     found out of that order give no lines (grouped by them, an entry would print another's line)."""
-    from teipress.pdf import DEFAULT_FONTS, ENTRY_LINES, Typesetting, apparatus_lines, typeset
+    from teipress.pdf import DEFAULT_FONTS, Typesetting, apparatus_lines, typeset
 
     setting = Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a5", language="en", title="", subtitle="", out_dir=str(tmp_path))
     words = [f"w{number}" + "o" * (number % 7) for number in range(70)]
@@ -208,7 +208,7 @@ def test_where_the_entries_fall_is_found_without_their_footnotes(tmp_path: Path)
     # Every word followed by an entry, every ninth ending a paragraph.
     text = "".join(f'#" {word}";#tp-app("a", tp-apparatus-entries, {number})' + ("\n\n" if number % 9 == 8 else "") for number, word in enumerate(words))
     chapter = f'#tp-document(id: "a", title: "A", apparatus: true, meta: ())[#let tp-apparatus-entries = ({entries},);{text}]\n'
-    found = typeset(ENTRIES_TEMPLATE + chapter + ENTRY_LINES, {}, setting, what="entries", markers="metadata", all_line_markers=True,
+    found = typeset(ENTRIES_TEMPLATE + chapter, {}, setting, what="entries", markers="metadata", all_line_markers=True,
                     find_apparatus_lines=True)
     looked_up = typeset(ENTRIES_TEMPLATE + chapter, {}, setting, what="entries")
     with pymupdf.open(stream=found.pdf, filetype="pdf") as without, pymupdf.open(stream=looked_up.pdf, filetype="pdf") as with_footnotes:

@@ -486,8 +486,8 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
     lists: list[tuple[_SiteFile, _ListPage]] = []
     years: dict[str, tuple[_SiteFile, list[int]]] = {}
     no_year: tuple[_SiteFile, list[int]] | None = None
-    # The whole chronology in one page's source while it is short enough to be one page (CHRONOLOGY_SPLIT_AT): none
-    # from the document that makes the documents and the registers' events more.
+    # The whole chronology in one page's source while it is short enough to be one page: none once the documents and
+    # the registers' events together are more than CHRONOLOGY_SPLIT_AT.
     events = sum(event_years.values())
     whole: _SiteFile | None = _SiteFile(folder / "chronology-whole.xml", ' path="chronology.html"') if events <= CHRONOLOGY_SPLIT_AT else None
     overview = _SiteFile(folder / "overviews.xml")

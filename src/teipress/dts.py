@@ -889,7 +889,7 @@ def _resource_paths(resource: Resource) -> list[str]:
         [f"document/{name}.xml", f"document/{name}", f"collection/{name}.json", f"collection/{name};nav=parents.json"]
 
 
-def _remove(path: Path | str, *, emptied: bool = False) -> None:
+def _remove(path: str, *, emptied: bool = False) -> None:
     """Remove the file or link at `path`, or the folder with what it holds (`emptied`: only what it holds), if there
     is one: a single system call when there is none."""
     try:
@@ -1030,7 +1030,7 @@ def _remove_others(folder: Path, keep: set[str]) -> None:
             continue
         for entry in entries:
             if (f"{below}/{entry.name}" if below else entry.name) not in keep:
-                _remove(Path(entry.path))
+                _remove(entry.path)
 
 
 # --- ASGI ---------------------------------------------------------------------------------------------

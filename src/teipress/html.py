@@ -843,8 +843,7 @@ class _Workers:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self.pool is not None:
-            self.pool.__exit__(*exc_info)
+        self.close()
 
     def recycle(self) -> None:
         """Between two phases: fresh workers in place of all of them once one grew above RECYCLE_ABOVE_MB (a pool restarts

@@ -45,8 +45,8 @@ LIB_IMPORT = '#import "lib.typ": *\n'
 CUSTOM_TYP = "custom.typ"
 # Appended to a document's own PDF and to a volume's front matter probe: the pages of their targets (lib.typ).
 TARGET_PAGES = "\n#tp-target-pages()\n"
-# Appended to a chapter laid out to find where its apparatus entries fall: the line of each (lib.typ).
-ENTRY_LINES = "\n#tp-entry-lines()\n"
+# Appended by `typeset` to a chapter laid out to find where its apparatus entries fall: the line of each (lib.typ).
+_ENTRY_LINES = "\n#tp-entry-lines()\n"
 BOOK_FILE = "edition.pdf"
 # A book of several volumes: one PDF each in this folder (no document's PDF can be named like it: those are files).
 VOLUMES_DIR = Path("volumes")
@@ -202,6 +202,25 @@ class Volume:
         return Path(BOOK_FILE) if self.number == 0 else VOLUMES_DIR / f"edition-volume-{self.number}.pdf"
 
 
+def typesetting(config: Config, out_dir: Path, keep_sources: Path | None = None) -> Typesetting:
+    """What every compilation of a build shares, from the edition's settings (also bench/typst_profile.py's)."""
+    return Typesetting(
+        fonts=tuple(dict.fromkeys((*config.fonts, *DEFAULT_FONTS))),
+        font_paths=tuple(str(p) for p in (*config.font_paths, *(Path(p) for p in DEFAULT_FONT_PATHS if Path(p).is_dir()))),
+        paper=TYPST_PAPER.get(config.paper, config.paper),
+        language=config.language,
+        title=config.title or "",
+        subtitle=config.subtitle or "",
+        out_dir=str(out_dir),
+        base_url=config.base_url,
+        document_stylesheet=str(_stylesheet(config, "pdf/document.xsl")),
+        book_stylesheet=str(_stylesheet(config, "pdf/book.xsl")),
+        stylesheets_key=_folder_digest(config.xslt),
+        typst_overrides=_typst_overrides(config),
+        keep_sources=str(keep_sources.resolve()) if keep_sources else "",
+    )
+
+
 def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, force: bool = False, keep_sources: Path | None = None) -> PdfResult:
     """Typeset `out_dir/<document-id>.pdf` for every document and the whole edition as a book:
     `out_dir/edition.pdf`, or `out_dir/volumes/edition-volume-N.pdf` when it is longer than
@@ -228,21 +247,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
     previous = _read_cache(out_dir)
     result = PdfResult(problems=list(names.problems))
     with replaced_folder(out_dir, source=edition.source, force=force, keep_previous=False) as staging:
-        setting = Typesetting(
-            fonts=tuple(dict.fromkeys((*config.fonts, *DEFAULT_FONTS))),
-            font_paths=tuple(str(p) for p in (*config.font_paths, *(Path(p) for p in DEFAULT_FONT_PATHS if Path(p).is_dir()))),
-            paper=TYPST_PAPER.get(config.paper, config.paper),
-            language=config.language,
-            title=config.title or "",
-            subtitle=config.subtitle or "",
-            out_dir=str(staging),
-            base_url=config.base_url,
-            document_stylesheet=str(_stylesheet(config, "pdf/document.xsl")),
-            book_stylesheet=str(_stylesheet(config, "pdf/book.xsl")),
-            stylesheets_key=_folder_digest(config.xslt),
-            typst_overrides=_typst_overrides(config),
-            keep_sources=str(keep_sources.resolve()) if keep_sources else "",
-        )
+        setting = typesetting(config, staging, keep_sources)
         code_key = _digest(__version__.encode(), _code_digest().encode(), _fonts_digest(setting.font_paths).encode(),
                            json.dumps(_setting_key(setting)).encode())
         keys: dict[str, str] = {}
@@ -851,7 +856,7 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         # Where its apparatus entries fall, laid out first without their footnotes (on Escher's letters 0.2-1.2 of the cost
         # of a layout with them, 0.78 the median, the least where pages hold most entries): its PDF and its volume are
         # given their lines, by which the entries of one line are grouped, and it is typeset once.
-        located = typeset(standalone + ENTRY_LINES, files, _setting, what=display_path(path), markers="metadata", all_line_markers=True,
+        located = typeset(standalone, files, _setting, what=display_path(path), markers="metadata", all_line_markers=True,
                           find_apparatus_lines=True) if APPARATUS_CALL in outcome.chapter else None
         lines = apparatus_lines(located.markers) if located else []
         done = typeset(standalone, files, _setting, what=display_path(path), markers="metadata", all_line_markers=True,
@@ -902,7 +907,7 @@ def _count_book_lines(template: str, chapter: str, images: dict[str, str], targe
     # The entries of the bibliography the chapter links to stand in its volume's back matter, not here: each is
     # given an invisible stand-in after the chapter, so that the links resolve and the lines stay as they are.
     cited = "".join(f"#[#metadata(none)#label({string})]" for string in dict.fromkeys(CITED_LABEL.findall(chapter)))
-    done = typeset(template + chapter + cited + ENTRY_LINES, files, _setting, what=f"the lines of {document_id}", markers="metadata",
+    done = typeset(template + chapter + cited, files, _setting, what=f"the lines of {document_id}", markers="metadata",
                    all_line_markers=True, targets=targets, find_apparatus_lines=True)
     return ChapterLines(_line_count(done.markers, document_id), apparatus_lines(done.markers), targets)
 
@@ -1034,7 +1039,7 @@ UNSURE_APPARATUS = "the apparatus of {} may print wrong line numbers: its lines,
 def apparatus_lines(markers: list[Any]) -> list[int | None]:
     """The line of each apparatus entry of a chapter laid out to find them (`typeset(find_apparatus_lines=True)`, lib.typ
     tp-entry-lines), in the order of the text: what its PDFs are given (`sys.inputs.apparatus-lines`) to group the entries
-    of one line by. None ([]) when the entries found are not each of the chapter's in turn (xslt/pdf/text.xsl
+    of one line by. None (an empty list) when the entries found are not each of the chapter's in turn (xslt/pdf/text.xsl
     tp:apparatus-number): grouped by them, an entry would print another's line."""
     found = next((value["entry-lines"] for value in markers if isinstance(value, dict) and "entry-lines" in value), [])
     if [entry["number"] for entry in found] != list(range(len(found))):
@@ -1081,7 +1086,7 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
     index marks' pages of the earlier volumes, for the last volume's indexes; `targets` where the
     targets of references to other volumes lie ({id: [volume, page]}); `apparatus_lines` the line of each
     apparatus entry of a document's chapter, by its id, which groups them by line. `find_apparatus_lines` sets each
-    entry as only what its footnote leaves in the text, to find their lines (`apparatus_lines`, with ENTRY_LINES).
+    entry as only what its footnote leaves in the text and adds where each falls (`apparatus_lines` reads it).
     `keep_sources` is a folder where the files compiled and the inputs are copied (a compilation again overwrites them).
     """
     import typst
@@ -1093,7 +1098,7 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
             markup = markup.replace(LIB_IMPORT, LIB_IMPORT + f'#import "{CUSTOM_TYP}": *\n', 1)
         for name, data in files.items():
             (workspace.folder / name).write_bytes(data)
-        workspace.main.write_text(markup, encoding="utf-8")
+        workspace.main.write_text(markup + (_ENTRY_LINES if find_apparatus_lines else ""), encoding="utf-8")
         inputs = {"line-offsets": json.dumps(line_offsets or {}), "all-line-markers": "yes" if all_line_markers else "no",
                   "index-pages": json.dumps(index_pages or {}), "targets": json.dumps(targets or {}),
                   "apparatus-lines": json.dumps(apparatus_lines or {}), "find-apparatus-lines": "yes" if find_apparatus_lines else "no"}

@@ -160,12 +160,12 @@ def _entity_bomb_place(text: str) -> tuple[int, int]:
     end = _END_OF_DOCTYPE.search(text, start)
     references = list(_ENTITY_REFERENCE.finditer(text, end.end() if end else start))
     if not references:  # the bomb goes off inside the DOCTYPE itself
-        return line_and_column(text, doctype)
+        return _line_and_column(text, doctype)
     worst = max(references, key=lambda reference: (size(reference[1], frozenset()), -reference.start()))
-    return line_and_column(text, worst.start())
+    return _line_and_column(text, worst.start())
 
 
-def line_and_column(text: str, offset: int) -> tuple[int, int]:
+def _line_and_column(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
@@ -239,7 +239,7 @@ def _parse(path: Path, data: bytes, root: Path | None, warnings: list[Problem] |
     if resources and resources.refused and warnings is not None:
         text = data.decode("utf-8", errors="replace")
         doctype = text.find("<!DOCTYPE")
-        line, column = line_and_column(text, doctype) if doctype >= 0 else (1, 1)
+        line, column = _line_and_column(text, doctype) if doctype >= 0 else (1, 1)
         for url, reason in resources.refused.items():
             warnings.append(Problem(display_path(path), line, column, Severity.WARNING,
                                     f"the DOCTYPE names {url}, which was not read: {reason}; the document uses none of its entities and was read without it",
