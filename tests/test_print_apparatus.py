@@ -243,6 +243,19 @@ def test_a_chapters_entries_are_numbered_in_the_order_the_text_prints_them() -> 
     assert re.findall(r'\(lemma: "([^"]*)"', entries) == ["word", "the word", "gamma", "new"]
 
 
+def test_an_alternate_print_does_not_set_is_no_entry_of_the_chapter() -> None:
+    """One in a standOff (or the header) is not printed: numbered among the entries, it would leave the lines found for
+    the entries that are printed unmatched, and none of the document's would be grouped by line."""
+    from test_pdf import chapter_markup
+
+    letter = NESTED_LETTER.replace("<text", '<standOff><listPerson><person xml:id="p"><persName><choice><abbr>Bsp.</abbr>'
+                                   "<expan>Beispiel</expan></choice></persName></person></listPerson></standOff><text", 1)
+    markup = chapter_markup(letter, "nested")
+    entries = re.search(r"#let tp-apparatus-entries = (.*?,\));", markup).group(1)
+    assert re.findall(r'\(lemma: "([^"]*)"', entries) == ["word", "the word", "gamma", "new"]
+    assert re.findall(r'#tp-app\("nested", tp-apparatus-entries, (\d+)\)', markup) == ["0", "1", "2", "3"]
+
+
 def test_a_reading_reads_an_alternate_inside_it_as_the_text_shows_it() -> None:
     """Inside the lemma an alternate's shown reading alone (its others have an entry of their own); inside a recorded
     reading, which no entry of its own shows, its others follow in brackets with their labels — nothing run together."""

@@ -35,7 +35,7 @@
   <!-- When a register event happened, for sorting (its own dates, else its date's): () when undated. -->
   <xsl:function name="tp:event-date-key" as="xs:string?">
     <xsl:param name="event" as="element()"/>
-    <xsl:sequence select="($event!tp:date-sort-key(.), $event/date!tp:date-sort-key(.))[1]"/>
+    <xsl:sequence select="tp:event-dating($event)!tp:date-sort-key(.)"/>
   </xsl:function>
 
   <!-- The register an entry of a kind is listed in: registers/{page}.html, its entries' pages in registers/{page}/. -->

@@ -96,12 +96,13 @@
     <xsl:variable name="body" as="xs:string*">
       <xsl:apply-templates select="$root/(node() except teiHeader)" mode="tp:pdf"/>
     </xsl:variable>
+    <xsl:variable name="apparatus" select="tp:chapter-apparatus($root)"/>
     <xsl:sequence select="'&#10;#tp-document(id: ' || tp:typst-string(($document-id, $root/@xml:id, 'document')[1])
       || ', title: ' || tp:typst-string(tp:document-title($root))
       || ', language: ' || tp:typst-string(tp:typst-language(tp:language($root)))
       || ', numbered: ' || (if (tp:is-primary-source($root)) then 'true' else 'false')
-      || ', apparatus: ' || (if ($root//text//*[tp:has-apparatus-entry(.)]) then 'true' else 'false')
-      || ', meta: ' || tp:metadata-pairs($root) || ')[' || tp:chapter-apparatus($root) || string-join($body, '') || tp:document-register($root) || ']&#10;'"/>
+      || ', apparatus: ' || (if ($apparatus ne '') then 'true' else 'false')
+      || ', meta: ' || tp:metadata-pairs($root) || ')[' || $apparatus || string-join($body, '') || tp:document-register($root) || ']&#10;'"/>
   </xsl:function>
 
   <!-- A text of a corpus opens with its own title. -->

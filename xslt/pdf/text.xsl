@@ -355,13 +355,14 @@
     <xsl:sequence select="if (empty($entries)) then '' else '#let ' || $tp:chapter-entries || ' = (' || string-join($entries!tp:apparatus-entry(.), ', ') || ',);'"/>
   </xsl:function>
 
-  <!-- An alternate whose recorded readings are an apparatus entry of its chapter: with a shown reading and others, not
-       in the header, in a note (its readings follow in brackets) or in a reading the text does not show. -->
+  <!-- An alternate whose recorded readings are an apparatus entry of its chapter: with a shown reading and others, in
+       the text (not the header, a standOff or a facsimile, which print does not set), not in a note (its readings follow
+       in brackets) or in a reading the text does not show. -->
   <xsl:function name="tp:has-apparatus-entry" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
     <xsl:variable name="shown" select="$element[tp:behaviour(.) eq 'alternate']!tp:primary-reading(.)"/>
     <xsl:sequence select="exists($shown) and exists(tp:readings($element) except $shown)
-                          and empty($element/ancestor::*[self::teiHeader or tp:behaviour(.) = 'note'])
+                          and exists($element/ancestor::text) and empty($element/ancestor::*[tp:behaviour(.) = 'note'])
                           and (every $outer in $element/ancestor::*[tp:behaviour(.) eq 'alternate']
                                satisfies empty($element/ancestor::* intersect (tp:readings($outer) except tp:primary-reading($outer))))"/>
   </xsl:function>
