@@ -1143,7 +1143,7 @@ def test_the_last_volume_leaves_room_for_the_indexes_of_the_whole_edition() -> N
     of one letter is made for them."""
     from teipress.pdf import VOLUMES_MEMORY_MB, indexes_memory_mb, plan_volumes, volume_memory_mb
 
-    apparatus, marks = '#tp-app("d", "u", ())' * 100, '#tp-mark("person", "k", "k", "K")#"Name";' * 600
+    apparatus, marks = '#tp-app("d", "u", ())' * 200, '#tp-mark("person", "k", "k", "K")#"Name";' * 600
     marked, unmarked = _letters("m", 30, 2, apparatus + marks), _letters("m", 30, 2, apparatus)  # marks in the text weigh nothing
 
     def planned(documents: list[Any], **memory: float) -> list[list[str]]:
@@ -1159,10 +1159,10 @@ def test_the_last_volume_leaves_room_for_the_indexes_of_the_whole_edition() -> N
 
 
 @pytest.mark.parametrize(("pages", "jobs", "at_once"), [
-    ([400, 400, 400], 2, 2),  # 40 + 0.9 MB a page: 400 MB each, three would fit in 1,300 MB, two cores
-    ([400, 400, 400], 4, 3),
-    ([600, 100], 2, 2),  # 580 MB for the largest: two of its size fit
-    ([700, 700], 2, 1),  # 670 MB each: one at a time
+    ([300, 300, 300], 2, 2),  # 40 + 1.2 MB a page: 400 MB each, three would fit in 1,300 MB, two cores
+    ([300, 300, 300], 4, 3),
+    ([500, 100], 2, 2),  # 640 MB for the largest: two of its size fit
+    ([600, 600], 2, 1),  # 760 MB each: one at a time
     ([5000], 2, 1),  # never none
     ([], 2, 1),
 ])

@@ -70,20 +70,17 @@ TASKS_PER_WORKER = 200
 VOLUMES_MEMORY_MB = 1300
 # What a volume's compiling process holds, estimated from its documents before it is typeset: per page of
 # their own PDFs, per note and per apparatus entry (keyed to line numbers; the entries of one line one footnote),
-# and in the last volume per index mark of the whole edition (its indexes).
-# Measured on A4 volumes, each compiled once: synthetic letters (0.8 entries and 1.1 notes a page) planned
-# at 300 pages, 605-661 MB; Escher's letters (3 December 2026): volumes of 94 letters (270 pages, 801 notes,
-# 1,429 entries) 1,238 MB and of 44 long, dense letters (218 pages, 822 notes, 1,589 entries) 1,675 MB. A
-# note or entry costs more where a page holds more of them (Typst lays out a page's footnotes again until
-# they fit): removed from a volume of 100 letters, 990 notes saved 370 MB and 1,649 entries 564 MB, but the
-# dense volume needs 0.6 MB each to be covered, which the sparser ones then overestimate by a quarter.
-# Its indexes of 4,126 marks took that volume 168 MB; marks in the text cost nothing measurable. These figures are
-# of entries each a footnote looking up its line: grouped by line, given their lines (4 December 2026), the four
-# volumes of 200 Escher letters peaked 0-18 % lower (1,145 MB at most, where 1,307); the estimate was left as it is.
+# and in the last volume per index mark of the whole edition (its indexes). Fitted to volumes compiled once at A4
+# (4 December 2026; a note or entry costs more where a page holds more of them): synthetic letters planned at
+# 300 pages (299 pages, 550-600 notes and entries) 532-573 MB, estimated 580-590, so that two compile side by side;
+# Escher's letters, 204, 139 and 172 pages of 200 letters 822, 651 and 700 MB, estimated 806-858, and of their 44
+# longest and densest 147 pages (158 of their own, 2,081 notes and entries) 663 MB, estimated 895. Before print
+# set an aligned paragraph without a block and grouped a line's entries, such volumes took up to 1,675 MB.
+# The last volume's indexes of 4,126 Escher marks took 168 MB; marks in the text cost nothing measurable.
 TYPESETTER_MB = 40
-TYPST_MB_PER_PAGE = 0.9
-TYPST_MB_PER_NOTE = 0.6
-TYPST_MB_PER_APPARATUS_ENTRY = 0.6
+TYPST_MB_PER_PAGE = 1.2
+TYPST_MB_PER_NOTE = 0.32
+TYPST_MB_PER_APPARATUS_ENTRY = 0.32
 TYPST_MB_PER_INDEX_MARK = 0.045
 # How notes, apparatus entries and index marks appear in a chapter's markup (xslt/pdf/text.xsl), counted for the estimate.
 NOTE_CALL = "#footnote"
