@@ -18,6 +18,7 @@ from teipress.cli import cli
 from teipress.config import LANGUAGES, load_config
 from teipress.errors import ConfigError
 from teipress.resources import XSLT_DIR
+from teipress.saxon import Stylesheets, to_xdm
 
 from conftest import FIXTURES, without_hash
 
@@ -260,6 +261,23 @@ def test_the_documents_own_language_decides_lang_and_hyphenation(editions: dict[
     assert letter.xpath("//section[contains(@class, 'reading-text')]/@lang") == ["la"]
     chapter = (editions["de"] / "pdf" / ".teipress" / "chapters" / f"{LETTER}.typ").read_text(encoding="utf-8")
     assert 'language: "la"' in chapter and 'language: "de"' not in chapter
+
+
+# A letter that states no language: no xml:lang on its TEI or text, no langUsage.
+UNDECLARED = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Brief</title></titleStmt>
+<publicationStmt><p>Test</p></publicationStmt><sourceDesc><p>Test</p></sourceDesc></fileDesc></teiHeader>
+<text><body><p>Ein Brief, der seine Sprache nicht nennt.</p></body></text></TEI>"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_document_that_states_no_language_is_in_the_editions(language: str) -> None:
+    """Its reading text's lang and the language it is hyphenated in are the edition's (teipress.toml), not English."""
+    sheets = Stylesheets()
+    fragment = html.fromstring(sheets.transform("html/fragment.xsl", etree.ElementTree(etree.fromstring(UNDECLARED)), language=language))
+    assert fragment.xpath("//div[contains(@class, 'reading-text')]/@lang") == [language]
+    chapter = sheets.transform("pdf/document.xsl", to_xdm(UNDECLARED.encode()), part="book", language=language, document_id="brief",
+                               registers=to_xdm(b"<TEI xmlns='http://www.tei-c.org/ns/1.0'/>"))
+    assert re.findall(r'#tp-document\(id: "brief", .*?language: "([a-z]+)"', chapter) == [language]
 
 
 def test_site_script_reads_its_words_from_one_file_per_language(editions: dict[str, Path]) -> None:

@@ -196,12 +196,6 @@
     <xsl:sequence select="if (exists($start)) then substring(concat(replace(string($start), '^(-?\d{4}(-\d{2})?(-\d{2})?).*$', '$1'), '-01-01'), 1, 10) else ()"/>
   </xsl:function>
 
-  <!-- A document's main language from its text or header, defaulting to English. -->
-  <xsl:function name="tp:language" as="xs:string">
-    <xsl:param name="document" as="node()"/>
-    <xsl:sequence select="(root($document)/*/text/@xml:lang, root($document)/*/@xml:lang, root($document)//profileDesc/langUsage/language[1]/@ident, 'en')[1]"/>
-  </xsl:function>
-
   <!-- A place's coordinates (latitude, longitude) from its first location/geo, else a geo of its own ("45.81 15.98", also
        with a comma), or () when they are not two numbers within the globe's ranges. -->
   <xsl:function name="tp:coordinates" as="xs:double*">

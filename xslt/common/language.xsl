@@ -8,7 +8,7 @@
 
   A message may hold placeholders {1}, {2} ... for tp:message($key, $arguments). Counted phrases
   have two keys, KEY.one and KEY.other (tp:count-message). The language of a document's text
-  (hyphenation, the lang attribute) is its own xml:lang (tp:language in functions.xsl), not this.
+  (hyphenation, the lang attribute) is its own (tp:language), this only where it states none.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -23,6 +23,13 @@
   <xsl:param name="language" as="xs:string" select="'en'"/>
 
   <xsl:variable name="tp:languages" as="xs:string+" select="'en', 'de', 'fr', 'it'"/>
+
+  <!-- A document's main language from its text or header; where it states none, the edition's: the letters of a German
+       edition without xml:lang are hyphenated, and read aloud, as German, not as English. -->
+  <xsl:function name="tp:language" as="xs:string" xpath-default-namespace="http://www.tei-c.org/ns/1.0">
+    <xsl:param name="document" as="node()"/>
+    <xsl:sequence select="string((root($document)/*/text/@xml:lang, root($document)/*/@xml:lang, root($document)//profileDesc/langUsage/language[1]/@ident, $language)[1])"/>
+  </xsl:function>
 
   <!-- The catalogue of the interface language as teipress parsed it once per process (saxon.py), so that
        each page need not read it anew (most of a short page's time); read here when it is not given. -->
