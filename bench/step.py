@@ -203,7 +203,8 @@ def _pdf_build(config: Any) -> dict[str, Any]:
 
         concurrent.futures.ProcessPoolExecutor.submit = hand_over  # type: ignore[method-assign]
         try:
-            edition = load_edition(config.source)
+            # As `teipress build --pdf --no-validate` loads it: without holding every document's tree.
+            edition = load_edition(config.source, hold_trees=False)
             result = build_pdfs(edition, config, config.pdf_dir, jobs=config.jobs)
         finally:
             concurrent.futures.ProcessPoolExecutor.submit = original  # type: ignore[method-assign]

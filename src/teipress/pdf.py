@@ -30,13 +30,13 @@ from lxml import etree
 
 from . import __version__
 from .config import Config
-from .edition import Edition, RegisterIndex, merged_registers
+from .edition import Edition, RegisterIndex, SourceFile, merged_registers
 from .errors import ConfigError, TypesetError
 from .html import _digest, _folder_digest, _stylesheet  # the site's cache keys are made the same way
 from .outputs import MARKER, output_names, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
-from .workers import WorkerPool, scratch_folder
+from .workers import Task, WorkerPool, scratch_folder
 from .xmlio import write_atomic
 
 LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
@@ -71,7 +71,7 @@ VOLUMES_MEMORY_MB = 1300
 # What a volume's compiling process holds, estimated from its documents before it is typeset: per page of
 # their own PDFs, per note and per apparatus entry (keyed to line numbers; the entries of one line one footnote),
 # and in the last volume per index mark of the whole edition (its indexes). Fitted to volumes compiled once at A4
-# (4 December 2026; a note or entry costs more where a page holds more of them): synthetic letters planned at
+# (5 December 2026; a note or entry costs more where a page holds more of them): synthetic letters planned at
 # 300 pages (299 pages, 550-600 notes and entries) 532-573 MB, estimated 580-590, so that two compile side by side;
 # Escher's letters, 204, 139 and 172 pages of 200 letters 822, 651 and 700 MB, estimated 806-858, and of their 44
 # longest and densest 147 pages (158 of their own, 2,081 notes and entries) 663 MB, estimated 895. Before print
@@ -249,27 +249,27 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
                            json.dumps(_setting_key(setting)).encode())
         keys: dict[str, str] = {}
         outcomes: dict[str, DocumentOutcome] = {}
-        tasks = []
+        to_typeset = []
         images: dict[str, dict[str, str]] = {}
         for doc in edition.documents:
-            # The source's bytes are read once: the key and the attached copy are of the same file.
-            name, tree_xml, source_bytes = names[doc], etree.tostring(doc.tree), doc.path.read_bytes()
-            images[name] = print_images(doc.path, doc.tree, edition.source)
-            keys[name] = _digest(code_key.encode(), name.encode(), source_bytes, tree_xml, register_index.subset_xml(doc.tree.getroot()),
+            # Parsed once here (an edition loaded without its trees parses a document wherever its tree is asked for).
+            name, tree = names[doc], doc.tree
+            images[name] = print_images(doc.path, tree, edition.source)
+            keys[name] = _digest(code_key.encode(), name.encode(), doc.path.read_bytes(), etree.tostring(tree), register_index.subset_xml(tree.getroot()),
                                  json.dumps(_image_names(images[name]), sort_keys=True).encode())  # bytes, not where the folder lies
             reused = _reuse_document(previous, out_dir, staging, name, keys[name], display_path(doc.path))
             if reused is not None:
                 outcomes[name] = reused
                 result.reused.append(name)
             else:
-                tasks.append((f"document {name}", (str(doc.path), name, tree_xml, source_bytes, "".join(doc.tree.getroot().itertext()), images[name])))
+                to_typeset.append(doc)
         with WorkerPool(max(1, jobs), _start_worker, (registers, edition_tree, setting)) as pool:
             fresh: list[DocumentOutcome] = []
             batch = TASKS_PER_WORKER * max(1, jobs)
-            for start in range(0, len(tasks), batch):
+            for start in range(0, len(to_typeset), batch):
                 if start:
                     pool.restart()
-                fresh.extend(pool.map(_typeset_document, tasks[start:start + batch]))
+                fresh.extend(pool.map(_typeset_document, [_document_task(doc, names[doc], images[names[doc]]) for doc in to_typeset[start:start + batch]]))
             failed = [o for o in fresh if o.error]
             if failed:
                 raise TypesetError("\n".join(o.error for o in failed))
@@ -825,6 +825,14 @@ def _stylesheets():  # type: ignore[no-untyped-def]
     if _nodes is None:
         _nodes = (Stylesheets(), to_xdm(_registers_xml), to_xdm(_edition_xml) if _edition_xml else None)
     return _nodes
+
+
+def _document_task(doc: SourceFile, name: str, images: dict[str, str]) -> Task:
+    """A document's task, made as its batch is handed out, so that the build does not hold every document's tree and bytes
+    at once (at 20,000 letters they were 2.3 GB of the build's own process). Should the file change after its key was
+    taken, the next build finds its key changed and typesets it again."""
+    tree = doc.tree
+    return (f"document {name}", (str(doc.path), name, etree.tostring(tree), doc.path.read_bytes(), "".join(tree.getroot().itertext()), images))
 
 
 def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_bytes: bytes, text: str, images: dict[str, str]) -> DocumentOutcome:
