@@ -19,6 +19,9 @@
   exclude-result-prefixes="#all"
   expand-text="yes">
 
+  <!-- tp:iso-date and tp:date-certainty, which tp:format-dating reads. -->
+  <xsl:import href="functions.xsl"/>
+
   <!-- The interface language (teipress.toml `language`): en, de, fr or it. -->
   <xsl:param name="language" as="xs:string" select="'en'"/>
 
@@ -135,6 +138,13 @@
   <xsl:function name="tp:format-date-range" as="xs:string">
     <xsl:param name="iso" as="xs:string?"/>
     <xsl:sequence select="tp:format-date-range($iso, ())"/>
+  </xsl:function>
+
+  <!-- The date a dating element gives (when, from/to, notBefore/notAfter), as a reader reads it, with its certainty
+       ("between 1 and 30 April 1888"); '' for none: every date of a document, an event or a cited source is written so. -->
+  <xsl:function name="tp:format-dating" as="xs:string">
+    <xsl:param name="dating" as="element()?"/>
+    <xsl:sequence select="if (exists($dating)) then tp:format-date-range(tp:iso-date($dating), tp:date-certainty($dating)) else ''"/>
   </xsl:function>
 
   <!-- The same for a date whose certainty tp:date-certainty gives: a date known only to lie between two

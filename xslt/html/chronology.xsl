@@ -156,7 +156,7 @@
       <xsl:for-each select="$dating">
         <time class="event-date" datetime="{tokenize(tp:iso-date(.), '/')[1]}">
           <xsl:for-each select="$month-anchor"><xsl:attribute name="id" select="."/></xsl:for-each>
-          <xsl:text>{tp:format-date-range(tp:iso-date(.), tp:date-certainty(.))}</xsl:text>
+          <xsl:text>{tp:format-dating(.)}</xsl:text>
         </time>
       </xsl:for-each>
       <div class="event-body">

@@ -49,7 +49,7 @@
     <xsl:variable name="floruit" select="$entry/floruit[1]!(tp:iso-date(.), date!tp:iso-date(.))[1]"/>
     <xsl:variable name="founded" select="$entry/event[1]!tp:iso-date(.)"/>
     <xsl:sequence select="
-      if ($entry/self::event) then tp:event-dating($entry)!tp:format-date-range(tp:iso-date(.), tp:date-certainty(.))
+      if ($entry/self::event) then tp:format-dating(tp:event-dating($entry))[. ne '']
       else if ($birth or $death) then string-join((($birth!tp:format-date-range(.), '?')[1], ($death!tp:format-date-range(.), '')[1]), ' – ')
       else if ($floruit) then tp:message('entry.active', tp:format-date-range($floruit))
       else if ($founded) then tp:format-date-range($founded)

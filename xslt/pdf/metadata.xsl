@@ -38,7 +38,7 @@
     <xsl:variable name="ms" select="($header/fileDesc/sourceDesc//msDesc)[1]"/>
     <xsl:variable name="date" select="tp:document-date(.)"/>
     <xsl:sequence select="tp:pair(tp:message('meta.type'), tp:type-label(tp:document-kind(.)))"/>
-    <xsl:sequence select="tp:pair(tp:message('meta.date'), if ($date ne '') then tp:format-date-range($date, tp:document-dating(.)!tp:date-certainty(.)) else (tp:correspondence(.)/correspAction/date[normalize-space()])[1]!normalize-space(.))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.date'), if ($date ne '') then tp:format-dating(tp:document-dating(.)) else (tp:correspondence(.)/correspAction/date[normalize-space()])[1]!normalize-space(.))"/>
     <xsl:sequence select="tp:pair(tp:message('meta.from'), tp:party($senders, tp:correspondence-places(., 'sender')[empty($correspondents)]))"/>
     <xsl:sequence select="tp:pair(tp:message('meta.to'), tp:party(tp:addressees(.), tp:correspondence-places(., 'addressee')[empty($correspondents)]))"/>
     <xsl:sequence select="tp:pair(tp:message('meta.correspondents'), tp:party($correspondents, ()))"/>
@@ -70,7 +70,7 @@
     <xsl:variable name="parts" select="(
       tp:name-of-bibl($bibl),
       tp:bibl-from-to($bibl)[tp:name-of-bibl($bibl) eq ''],
-      (if (exists($date)) then tp:format-date-range(tp:iso-date($date), tp:date-certainty($date)) else normalize-space($bibl/date))[not(contains(tp:name-of-bibl($bibl), .))],
+      (if (exists($date)) then tp:format-dating($date) else normalize-space($bibl/date))[not(contains(tp:name-of-bibl($bibl), .))],
       normalize-space(string-join($bibl/note//text(), ' ')))[. ne '']"/>
     <xsl:sequence select="'#tp-bibl-entry(' || tp:typst-string($bibl/@xml:id) || ')['
       || (if ($bibl/@n) then '#strong[' || tp:typst-literal(tp:message('bibl.document', $bibl/@n) || '.') || '] ' else '')
