@@ -1159,10 +1159,10 @@ def test_the_last_volume_leaves_room_for_the_indexes_of_the_whole_edition() -> N
 
 
 @pytest.mark.parametrize(("pages", "jobs", "at_once"), [
-    ([300, 300, 300], 2, 2),  # 40 + 1.2 MB a page: 400 MB each, three would fit in 1,300 MB, two cores
-    ([300, 300, 300], 4, 3),
-    ([500, 100], 2, 2),  # 640 MB for the largest: two of its size fit
-    ([600, 600], 2, 1),  # 760 MB each: one at a time
+    ([250, 250, 250], 2, 2),  # 40 + 1.4 MB a page: 390 MB each, three would fit in 1,300 MB, two cores
+    ([250, 250, 250], 4, 3),
+    ([400, 100], 2, 2),  # 600 MB for the largest: two of its size fit
+    ([600, 600], 2, 1),  # 880 MB each: one at a time
     ([5000], 2, 1),  # never none
     ([], 2, 1),
 ])

@@ -6,6 +6,7 @@ Positions are read from the typeset PDF (pymupdf): the text block of an odd page
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pymupdf
@@ -489,6 +490,24 @@ def test_a_reference_to_a_passage_of_another_document_names_that_document(styles
 INDENT_LETTER = APPARATUS_LETTER.replace("<p>First", """<p rend="left">Mein Standpunkt wäre ungefähr folgender.</p>
     <p rend="indent">a) Sie fördert nicht nur Handelsinteressen.</p><p>b) Ein Absatz nach ihm.</p><p rend="indent">c) Noch einer.</p>
     <p>First""").format(filler="")
+
+
+ALIGNED_LETTER = APPARATUS_LETTER.replace("<p>First", """<p>Ein Absatz davor.</p><p rend="left">Bündig links eins.</p>
+    <p rend="left">Bündig links zwei.</p><p>Ein Absatz danach.</p><p>Noch ein Absatz.</p>
+    <p>First""").format(filler="")
+
+
+def test_a_paragraph_after_a_flush_left_one_starts_at_the_margin_as_on_the_site(tmp_path: Path) -> None:
+    """lib.typ sets a flush-left paragraph without a block around it (a block cost a long letter 25 s), but the paragraph
+    after it starts at the margin as after a block and as the site shows it; the one after that is indented; all stand
+    as far apart as any two paragraphs."""
+    pdf = build(apparatus_edition(tmp_path, ALIGNED_LETTER), tmp_path / "out").out / "apparatus-letter.pdf"
+    lines = dict(text_lines(pdf))
+    left = pymupdf.open(pdf)[0].rect.width * PAGE_MARGINS["inside"]
+    texts = ("Ein Absatz davor.", "Bündig links eins.", "Bündig links zwei.", "Ein Absatz danach.", "Noch ein Absatz.")
+    assert [lines[text].x0 - left > 8 for text in texts[1:]] == [False, False, False, True]
+    gaps = [round(lines[after].y0 - lines[before].y0, 1) for before, after in itertools.pairwise(texts)]
+    assert max(gaps) - min(gaps) <= 0.2, gaps
 
 
 def test_a_paragraph_the_source_indents_is_indented_after_a_flush_left_one_and_only_once(tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ class Config:
     map_attribution: str = OSM_ATTRIBUTION
     # The print edition in volumes: at most about this many pages each (estimated from the documents'
     # own PDFs), and/or one volume (or more, when it is longer) per range of years, (first, last).
-    # A volume of synthetic letters planned at 300 pages holds 530-580 MB (estimated 580-590 by teipress.pdf
+    # A volume of synthetic letters planned at 300 pages holds 520-630 MB (estimated 635-651 by teipress.pdf
     # volume_memory_mb), so two compile side by side within teipress.pdf VOLUMES_MEMORY_MB on a machine of two cores;
     # letters dense with notes and apparatus entries make smaller volumes, compiled one at a time.
     volume_pages: int = VOLUME_PAGES

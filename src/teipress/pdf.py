@@ -72,13 +72,14 @@ VOLUMES_MEMORY_MB = 1300
 # their own PDFs, per note and per apparatus entry (keyed to line numbers; the entries of one line one footnote),
 # and in the last volume per index mark of the whole edition (its indexes). Fitted to volumes compiled once at A4
 # (5 December 2026; a note or entry costs more where a page holds more of them): synthetic letters planned at
-# 300 pages (299 pages, 550-600 notes and entries) 532-573 MB, estimated 580-590, so that two compile side by side;
-# Escher's letters, 204, 139 and 172 pages of 200 letters 822, 651 and 700 MB, estimated 806-858, and of their 44
-# longest and densest 147 pages (158 of their own, 2,081 notes and entries) 663 MB, estimated 895. Before print
+# 300 pages (299 pages, 550-600 notes and entries) 532-573 MB at 1,000 letters and 523-630 MB at 20,000, estimated
+# 635-651, so that two compile side by side; the volumes before the last of 200 Escher letters, 204, 139 and 172
+# pages, 822, 651 and 700 MB, estimated 836-903, and of their 44 longest and densest 147 pages (158 of their own,
+# 2,081 notes and entries) 663 MB, estimated 927. Before print
 # set an aligned paragraph without a block and grouped a line's entries, such volumes took up to 1,675 MB.
 # The last volume's indexes of 4,126 Escher marks took 168 MB; marks in the text cost nothing measurable.
 TYPESETTER_MB = 40
-TYPST_MB_PER_PAGE = 1.2
+TYPST_MB_PER_PAGE = 1.4
 TYPST_MB_PER_NOTE = 0.32
 TYPST_MB_PER_APPARATUS_ENTRY = 0.32
 TYPST_MB_PER_INDEX_MARK = 0.045
@@ -829,7 +830,7 @@ def _stylesheets():  # type: ignore[no-untyped-def]
 
 def _document_task(doc: SourceFile, name: str, images: dict[str, str]) -> Task:
     """A document's task, made as its batch is handed out, so that the build does not hold every document's tree and bytes
-    at once (at 20,000 letters they were 2.3 GB of the build's own process). Should the file change after its key was
+    at once (at 20,000 letters about half a GB of the build's own process). Should the file change after its key was
     taken, the next build finds its key changed and typesets it again."""
     tree = doc.tree
     return (f"document {name}", (str(doc.path), name, etree.tostring(tree), doc.path.read_bytes(), "".join(tree.getroot().itertext()), images))

@@ -131,8 +131,8 @@
   </xsl:template>
 
   <!-- A paragraph the source indents (p rend="indent") is indented also where Typst indents none: after a block, such as
-       a heading or a list, and after a paragraph set flush left ("a) Sie fördert …" after "Mein Standpunkt …" in Escher's
-       letters), as any paragraph after another is. -->
+       a heading or a list, and after a paragraph set flush left, which lib.typ's tp-aligned ends as a block ends ("a) Sie
+       fördert …" after "Mein Standpunkt …" in Escher's letters). -->
   <xsl:template match="(p | ab)[tp:rend-meanings(.) = 'indent'][empty(tp:paragraph-alignment(.))][not(ancestor::*[tp:behaviour(.) = ('note', 'cell')])]" mode="tp:pdf" priority="2">
     <xsl:text>{$tp:par}#tp-indented[</xsl:text>
     <xsl:apply-templates mode="tp:pdf"/>
