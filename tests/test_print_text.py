@@ -487,6 +487,20 @@ def test_a_reference_to_a_passage_of_another_document_names_that_document(styles
     assert re.findall(r'#tp-(?:ref|target)\("([^"]*)"', markup) == ["this#p3", "other#p3", "other"]  # the document itself: lib.typ tp-document
 
 
+def test_a_reference_without_words_right_after_a_word_prints_its_locator_in_brackets(stylesheets) -> None:  # type: ignore[no-untyped-def]
+    """Escher's letters put references without words right after a word ("erstarkt<ref/><ref/>"): each prints
+    " (S. 186)" as a reference with words does (tp-ref's second argument false), not "erstarktS. 186S. 215"; after a
+    space, one prints its locator alone ("und S. 8")."""
+    import re
+
+    from teipress.saxon import to_xdm
+
+    letter = APPARATUS_LETTER.replace("<p>First", '<p>Erstarkt<ref target="#one"/><ref target="#two"/>, und <ref target="#three"/><!-- c --> '
+                                      'sowie <!-- c --><ref target="#four"/>. First').format(filler="")
+    markup = stylesheets.transform("pdf/document.xsl", to_xdm(letter.encode()), part="book", registers=to_xdm(EMPTY_REGISTERS), document_id="this")
+    assert re.findall(r'#tp-ref\("([^"]*)", (true|false)\)', markup) == [("one", "false"), ("two", "false"), ("three", "true"), ("four", "true")]
+
+
 INDENT_LETTER = APPARATUS_LETTER.replace("<p>First", """<p rend="left">Mein Standpunkt wäre ungefähr folgender.</p>
     <p rend="indent">a) Sie fördert nicht nur Handelsinteressen.</p><p>b) Ein Absatz nach ihm.</p><p rend="indent">c) Noch einer.</p>
     <p>First""").format(filler="")

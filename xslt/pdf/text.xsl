@@ -436,6 +436,15 @@
     <xsl:apply-templates mode="tp:pdf"/>
   </xsl:template>
 
+  <!-- Whether an element stands right after a word or another element, with no space between: a reference without words
+       there ("erstarkt<ref/><ref/>" in Escher's letters) prints its locator as one with words does, "erstarkt (S. 186)
+       (S. 215)", not run into the word ("erstarktS. 186S. 215"). -->
+  <xsl:function name="tp:follows-a-word" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:variable name="before" select="$element/preceding-sibling::node()[not(self::comment() or self::processing-instruction())][1]"/>
+    <xsl:sequence select="exists($before) and not($before/self::text() and matches($before, '\s$'))"/>
+  </xsl:function>
+
   <!-- A link: to a cited document's bibliography entry, to another document of the edition or a passage
        in it (lib.typ tp-ref prints where it lies: "vol. 2, p. 34"), or to a safe web address; else just its text. -->
   <xsl:template match="*[tp:behaviour(.) = 'link']" mode="tp:pdf" priority="1">
@@ -444,7 +453,7 @@
     <xsl:variable name="url" select="if (exists($cited) or exists($elsewhere)) then () else tp:safe-url(@target)[matches(., '^(https?|mailto|ftp):')]"/>
     <xsl:choose>
       <xsl:when test="exists($cited)">#link(label({tp:typst-string('bibl-' || $cited/@xml:id)}))[<xsl:apply-templates mode="tp:pdf"/>]</xsl:when>
-      <xsl:when test="exists($elsewhere)">#tp-ref({tp:typst-string($elsewhere)}, {if (normalize-space(string-join(.//text(), ''))) then 'false' else 'true'})[<xsl:apply-templates mode="tp:pdf"/>]</xsl:when>
+      <xsl:when test="exists($elsewhere)">#tp-ref({tp:typst-string($elsewhere)}, {if (normalize-space(string-join(.//text(), '')) or tp:follows-a-word(.)) then 'false' else 'true'})[<xsl:apply-templates mode="tp:pdf"/>]</xsl:when>
       <xsl:when test="exists($url)">#link({tp:typst-string($url)})[<xsl:apply-templates mode="tp:pdf"/>{if (self::ptr and not(node())) then tp:typst-literal($url) else ''}]</xsl:when>
       <xsl:otherwise>
         <xsl:apply-templates mode="tp:pdf"/>
