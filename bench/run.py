@@ -460,15 +460,18 @@ def pdf_phases(m: Measurement) -> list[Measurement]:
 
 
 def volume_summary(d: dict[str, Any]) -> str:
-    """The volumes as the pdf and pdf-book steps measured them: how many, their pages, the largest's time and peak."""
+    """The volumes as the pdf and pdf-book steps measured them: how many, their pages, the largest's time and peak, and
+    the highest peak of any volume's process (an index volume's may be the highest)."""
     largest = d.get("largest_volume")
     if not largest:
         return f"{d.get('volumes')} volume(s), none typeset (all reused)"
     pages = d.get("volume_pages") or []
     twice = sum(1 for f in d.get("volume_figures", []) if f.get("compilations", 1) > 1)
+    highest = max(d.get("volume_figures") or [largest | {"file": "?"}], key=lambda f: f["peak_mb"])
     return (f"{d.get('volumes_typeset')} of {d.get('volumes')} volume(s) typeset, {min(pages)}-{max(pages)} pages each ({sum(pages)} in all), "
             f"{d.get('volumes_cpu_s')} s CPU; largest {largest['pages']} pages: {largest['s']} s ({largest['cpu_s']} s CPU), "
-            f"peak {largest['peak_mb']} MB" + (f"; {twice} compiled twice (line numbers)" if twice else ""))
+            f"peak {largest['peak_mb']} MB; highest peak {highest['peak_mb']} MB ({highest['file']}, {highest['pages']} pages)"
+            + (f"; {twice} compiled twice (line numbers)" if twice else ""))
 
 
 def export_total(measurements: list[Measurement], size: int) -> Measurement | None:

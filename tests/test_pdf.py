@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 import shutil
 import unicodedata
@@ -1101,22 +1103,27 @@ def test_only_the_volumes_others_refer_to_are_probed() -> None:
 
 
 def test_a_volumes_memory_is_estimated_from_its_pages_notes_and_apparatus_entries() -> None:
-    from teipress import pdf
-    from teipress.pdf import DocumentOutcome, indexes_memory_mb, volume_memory_mb
+    from teipress import pdf, print_indexes
+    from teipress.pdf import ChapterFigures, DocumentOutcome, indexes_memory_mb, volume_memory_mb
 
-    letter = DocumentOutcome("a", pages=10, chapter='#"Text";#footnote[#"a";]#tp-app("a", "u", ())#footnote[#tp-mark("person", "k", "k", "K")#"b";]')
-    other = DocumentOutcome("b", pages=2, chapter='#tp-app("b", "und", ())' * 99 + '#tp-mark("place", "p", "p", "P")#"Bern";' * 3)
+    # Counted in the chapter's markup, which the build does not hold.
+    letter = DocumentOutcome("a", pages=10, figures=ChapterFigures.of('#"Text";#footnote[#"a";]#tp-app("a", "u", ())#footnote[#tp-mark("person", "k", "k", "K")#"b";]'))
+    other = DocumentOutcome("b", pages=2, figures=ChapterFigures.of('#tp-app("b", "und", ())' * 99 + '#tp-mark("place", "p", "p", "P")#"Bern";' * 3))
     page, note, entry = pdf.TYPST_MB_PER_PAGE, pdf.TYPST_MB_PER_NOTE, pdf.TYPST_MB_PER_APPARATUS_ENTRY
     assert volume_memory_mb([letter]) == pytest.approx(pdf.TYPESETTER_MB + 10 * page + 2 * note + entry)
     assert volume_memory_mb([letter, other]) == pytest.approx(pdf.TYPESETTER_MB + 12 * page + 2 * note + 100 * entry)
-    # The indexes, which the last volume holds, by the marks of every document (a mark in a note too).
-    assert indexes_memory_mb([letter, other]) == pytest.approx(4 * pdf.TYPST_MB_PER_INDEX_MARK)
+    # The indexes by the marks of every document (a mark in a note too): an entry per key marked, a locator per document
+    # that marks it (the three marks of "p" in one document are one locator).
+    entries_and_locators = print_indexes.TYPST_MB_PER_INDEX_ENTRY + print_indexes.TYPST_MB_PER_INDEX_LOCATOR
+    assert indexes_memory_mb([letter, other]) == pytest.approx(2 * entries_and_locators)
+    assert indexes_memory_mb([letter, other, DocumentOutcome("c", figures=other.figures)]) == pytest.approx(
+        2 * entries_and_locators + print_indexes.TYPST_MB_PER_INDEX_LOCATOR)
 
 
 def _letters(prefix: str, count: int, pages: int, chapter: str) -> list[Any]:
-    from teipress.pdf import DocumentOutcome
+    from teipress.pdf import ChapterFigures, DocumentOutcome
 
-    return [DocumentOutcome(f"{prefix}{n}", sort_key="1", pages=pages, chapter=chapter) for n in range(count)]
+    return [DocumentOutcome(f"{prefix}{n}", sort_key="1", pages=pages, figures=ChapterFigures.of(chapter)) for n in range(count)]
 
 
 def test_letters_dense_with_apparatus_make_smaller_volumes() -> None:
@@ -1139,12 +1146,15 @@ def test_letters_dense_with_apparatus_make_smaller_volumes() -> None:
 
 def test_the_last_volume_leaves_room_for_the_indexes_of_the_whole_edition() -> None:
     """The last volume compiles the indexes of every volume's marks too: when they would make it pass the memory allowed,
-    its first documents make a volume of their own before it, as few as needed; when the indexes alone pass it, no volume
-    of one letter is made for them."""
-    from teipress.pdf import VOLUMES_MEMORY_MB, indexes_memory_mb, plan_volumes, volume_memory_mb
+    its first documents make a volume of their own before it, as few as needed; when they fit beside none of its
+    documents, the volumes are planned as without indexes, and every one leaves its marks' pages to index volumes."""
+    from teipress.pdf import VOLUMES_MEMORY_MB, ChapterFigures, indexes_memory_mb, plan_volumes, volume_memory_mb
 
-    apparatus, marks = '#tp-app("d", "u", ())' * 200, '#tp-mark("person", "k", "k", "K")#"Name";' * 600
-    marked, unmarked = _letters("m", 30, 2, apparatus + marks), _letters("m", 30, 2, apparatus)  # marks in the text weigh nothing
+    apparatus = '#tp-app("d", "u", ())' * 200
+    unmarked = _letters("m", 30, 2, apparatus)
+    # Each letter names 400 persons of its own: marks in the text weigh nothing, the indexes' entries do.
+    marked = [dataclasses.replace(o, figures=ChapterFigures.of(apparatus + "".join(f'#tp-mark("person", "{o.document_id}-{n}", "s", "N")#"N";' for n in range(400))))
+              for o in unmarked]
 
     def planned(documents: list[Any], **memory: float) -> list[list[str]]:
         return [[o.document_id for o in v.documents] for v in plan_volumes(documents, 300, (), **memory)]
@@ -1155,7 +1165,12 @@ def test_the_last_volume_leaves_room_for_the_indexes_of_the_whole_edition() -> N
     last = [o for o in marked if o.document_id in volumes[-1]]
     one_more = [o for o in marked if o.document_id in volumes[-1] or o.document_id == volumes[-2][-1]]
     assert volume_memory_mb(last) + index_mb <= VOLUMES_MEMORY_MB < volume_memory_mb(one_more) + index_mb
+    assert [v.indexes for v in plan_volumes(marked, 300, ())] == ["pages"] * (len(volumes) - 1) + ["all"]
     assert planned(marked, memory_mb=index_mb - 1) == planned(unmarked, memory_mb=index_mb - 1)
+    assert {v.indexes for v in plan_volumes(marked, 300, (), memory_mb=index_mb - 1)} == {"pages"}
+    # A book of one volume without room for its indexes is volume 1, before its index volumes.
+    assert [(v.number, v.indexes) for v in plan_volumes(marked[:1], 300, (), memory_mb=indexes_memory_mb(marked[:1]))] == [(1, "pages")]
+    assert [(v.number, v.indexes) for v in plan_volumes(marked[:1], 300, ())] == [(0, "all")]
 
 
 @pytest.mark.parametrize(("pages", "jobs", "at_once"), [

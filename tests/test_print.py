@@ -8,6 +8,8 @@ import re
 import shutil
 import subprocess
 import tarfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +46,8 @@ def build(root: Path, out: Path, **settings: object) -> Build:
 
 # Invented persons (surname, forename) and places, one place inside another (a sub-entry).
 PERSONS = [("zander", "Zander", "Dora"), ("ofen", "Ofen", "Bruno"), ("oezdemir", "Özdemir", "Cem"), ("ober", "Ober", "Anna")]
+# A person the first letter's header describes (id, name): the indexes print it by its name after the registers' entries.
+OWN_PERSON = ("eva-wyss", "Eva Wyss")
 LONG_TITLE = "Der Briefwechsel der Donaudampfschifffahrtsgesellschaftskapitäne mit den Kunstgeschichtsschreibern"
 # A chapter title longer than a line of the contents at A5.
 INTRODUCTION = "Einleitung: die Briefe der Kapitäne über die Fahrpläne, die Kosten der Reparaturen und die Reisen zwischen Wien und Bern"
@@ -57,8 +61,9 @@ CROSS_REFERENCES = {
 }
 
 
-def write_synthetic_edition(root: Path, letters: int) -> None:
-    """`letters` invented letters over four years, each naming persons and places of the registers."""
+def write_synthetic_edition(root: Path, letters: int, own_person: bool = False) -> None:
+    """`letters` invented letters over four years, each naming persons and places of the registers; with `own_person`
+    the first also names a person its header describes outside any list (an entry the registers do not hold)."""
     tei = root / "tei"
     (tei / "registers").mkdir(parents=True)
     ns = 'xmlns="http://www.tei-c.org/ns/1.0"'
@@ -84,12 +89,16 @@ def write_synthetic_edition(root: Path, letters: int) -> None:
         body = "".join(f'<p xml:id="brief-{number:03d}-p{paragraph}">Absatz {paragraph}. {sentence * 3}<persName ref="#{key}">{forename} {surname}</persName> schreibt aus '
                        f'<placeName ref="#{place[0]}">{place[1]}</placeName> und <placeName ref="#bern">Bern</placeName>. {sentence * 2}</p>'
                        for paragraph in range(1, 5))
+        own = ""
+        if own_person and number == 0:
+            own = f'<particDesc><person xml:id="{OWN_PERSON[0]}"><persName>{OWN_PERSON[1]}</persName></person></particDesc>'
+            body += f'<p>Gegrüßt von <persName ref="#{OWN_PERSON[0]}">{OWN_PERSON[1]}</persName>.</p>'
         body += CROSS_REFERENCES.get(number if number < letters - 1 else -1, "").format(last=f"brief-{letters - 1:03d}", before_last=f"brief-{letters - 2:03d}")
         (tei / f"brief-{number:03d}.xml").write_text(
             f'<TEI {ns} xml:id="brief-{number:03d}" xml:lang="de"><teiHeader><fileDesc><titleStmt><title>Brief {number + 1} von {forename} {surname}</title></titleStmt>'
             '<publicationStmt><p>Test fixture.</p></publicationStmt><sourceDesc><p>Erfunden für Tests.</p></sourceDesc></fileDesc>'
             f'<profileDesc><correspDesc><correspAction type="sent"><persName ref="#{key}">{forename} {surname}</persName>'
-            f'<date when="{year}-{month:02d}-01"/></correspAction></correspDesc></profileDesc></teiHeader>'
+            f'<date when="{year}-{month:02d}-01"/></correspAction></correspDesc>{own}</profileDesc></teiHeader>'
             f'<text type="letter"><body>{body}</body></text></TEI>', encoding="utf-8")
 
 
@@ -103,8 +112,30 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
 def volumes_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The synthetic German edition at A5 in volumes of about 6 pages."""
     root = tmp_path_factory.mktemp("volumes")
-    write_synthetic_edition(root, 12)
+    write_synthetic_edition(root, 12, own_person=True)
     return build(root, root / "output" / "pdf", language="de", paper="a5", volume_pages=6, base_url=BASE_URL)
+
+
+@contextmanager
+def heavy_indexes() -> Iterator[None]:
+    """The indexes of `write_synthetic_edition`'s twelve letters in volumes of 6 pages estimated too heavy for any
+    volume: at 1.1 MB a locator (37), they fit beside no letter within 80 MB, and an index volume, within what the
+    largest volume of letters holds beside the typesetter (about 8 MB), takes two persons of four."""
+    from teipress import pdf, print_indexes
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "VOLUMES_MEMORY_MB", 80)
+        patch.setattr(print_indexes, "TYPST_MB_PER_INDEX_LOCATOR", 1.1)
+        yield
+
+
+@pytest.fixture(scope="session")
+def index_volumes_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The edition of `volumes_build`, its indexes in volumes of their own (`heavy_indexes`)."""
+    root = tmp_path_factory.mktemp("index-volumes")
+    write_synthetic_edition(root, 12, own_person=True)
+    with heavy_indexes():
+        return build(root, root / "output" / "pdf", language="de", paper="a5", volume_pages=6, base_url=BASE_URL)
 
 
 # ---- reading the PDFs ----------------------------------------------------------------------------
@@ -116,10 +147,14 @@ def text_lines(page: pymupdf.Page) -> list[tuple[pymupdf.Rect, str]]:
     return sorted(((box, text) for box, text in lines if text), key=lambda item: (item[0].y0, item[0].x0))
 
 
+# How an index entry's turned line begins: with its locators ("12, 14", "Bd. 2, S. 3").
+LOCATORS = re.compile(r"\d|Bd\.|vol\.")
+
+
 def index_entries(pdf: Path) -> dict[str, list[str]]:
     """Each index's entries in reading order: section by section between the index headings, the left
     column before the right; a sub-entry (indented 1em) starts with two spaces, a turned line (2em) is
-    joined to its entry."""
+    joined to its entry, also at the head of a column or page."""
     entries: dict[str, list[str]] = {}
     with pymupdf.open(pdf) as document:
         toc = document.get_toc()
@@ -145,6 +180,8 @@ def index_entries(pdf: Path) -> dict[str, list[str]]:
                         continue
                     left = min(box.x0 for box, _ in column)
                     em = 0.9 * (11 if page.rect.width > 500 else 9.5)
+                    if all(LOCATORS.match(text) for _, text in column):
+                        left -= 2 * em  # a column that holds only the turned lines of a long entry
                     for box, text in column:
                         offset = (box.x0 - left) / em
                         if offset < 0.5:
@@ -200,7 +237,8 @@ def test_several_indexes_share_a_page_and_page_numbers_are_in_the_text_colour(se
 def test_the_index_sorts_as_the_edition_language_does_with_sub_entries(volumes_build: Build) -> None:
     last = volumes_build.result.volumes[-1]
     entries = index_entries(last)
-    assert [entry_name(e) for e in entries["Personenregister"]] == ["Ober, Anna", "Ofen, Bruno", "Özdemir, Cem", "Zander, Dora"]
+    # The first letter's own person, mentioned in the first volume, after the registers' entries.
+    assert [entry_name(e) for e in entries["Personenregister"]] == ["Ober, Anna", "Ofen, Bruno", "Özdemir, Cem", "Zander, Dora", "Eva Wyss"]
     # Enge lies in Zürich: a sub-entry under it.
     assert [entry_name(e) for e in entries["Ortsregister"]] == ["Bern", "Zürich", "  Enge"]
 
@@ -226,14 +264,14 @@ def test_the_book_is_split_into_volumes_with_their_years(volumes_build: Build) -
     assert chapters == [f"Brief {n + 1} von {PERSONS[n % 4][2]} {PERSONS[n % 4][1]}" for n in range(12)]
 
 
-def test_the_last_volume_indexes_every_volume_with_volume_and_page(volumes_build: Build) -> None:
-    volumes = volumes_build.result.volumes
+def checked_locators(volumes: list[Path], entries: list[str]) -> int:
+    """How many pages the locators "Bd. 2, S. 3–4" of the index `entries` name, each checked to mention the entry."""
     texts = []
     for volume in volumes:
         with pymupdf.open(volume) as document:
             texts.append([" ".join(page.get_text().split()) for page in document])
     checked = 0
-    for entry in index_entries(volumes[-1])["Personenregister"]:
+    for entry in entries:
         name = entry_name(entry)
         surname = name.split(",")[0]
         for volume, pages in re.findall(r"Bd\.\s(\d+),\sS\.\s([\d–, ]+)", entry):
@@ -242,8 +280,154 @@ def test_the_last_volume_indexes_every_volume_with_volume_and_page(volumes_build
                 for page in range(int(first), int(last or first) + 1):
                     assert surname in texts[int(volume) - 1][page - 1], f"{name} is not on p. {page} of volume {volume}"
                     checked += 1
-    assert checked >= 12
+    return checked
+
+
+def test_the_last_volume_indexes_every_volume_with_volume_and_page(volumes_build: Build) -> None:
+    volumes = volumes_build.result.volumes
+    assert checked_locators(volumes, index_entries(volumes[-1])["Personenregister"]) >= 13
     assert "Bd.\u00a01,\u00a0S." in " ".join(index_entries(volumes[-1])["Personenregister"])
+
+
+# The German indexes' headings and their kinds' names, as the volumes' titles say them.
+INDEX_KINDS = {"Personenregister": "Personen", "Ortsregister": "Orte"}
+
+
+def volume_contents(volume: Path) -> tuple[str, list[str]]:
+    """A volume's title page (its words) and its contents' headings."""
+    with pymupdf.open(volume) as document:
+        return " ".join(document[0].get_text().split()), [title for _, title, _ in document.get_toc()]
+
+
+def test_indexes_too_large_for_a_volume_of_letters_get_index_volumes_after_them(index_volumes_build: Build, volumes_build: Build) -> None:
+    volumes = index_volumes_build.result.volumes
+    contents = [volume_contents(volume)[1] for volume in volumes]
+    letters = [n for n, toc in enumerate(contents) if any(title.startswith("Brief ") for title in toc)]
+    holding = [n for n, toc in enumerate(contents) if set(toc) & set(INDEX_KINDS)]
+    assert letters == list(range(len(letters))) and holding == list(range(len(letters), len(volumes))) and len(holding) >= 3
+    # The volumes' markup, which the compiling processes read from files, is gone with them.
+    assert (index_volumes_build.out / ".teipress" / "chapters").is_dir() and not (index_volumes_build.out / ".teipress" / "volume-markup").exists()
+    # Across the index volumes, in order, the indexes as the last volume of the same edition prints them when they fit there.
+    parts = [index_entries(volumes[n]) for n in holding]
+    joined: dict[str, list[str]] = {}
+    for part in parts:
+        for title, entries in part.items():
+            joined.setdefault(title, []).extend(entries)
+    whole = index_entries(volumes_build.result.volumes[-1])
+    assert {title: [entry_name(e) for e in entries] for title, entries in joined.items()} == {title: [entry_name(e) for e in entries] for title, entries in whole.items()}
+    # Their locators name the pages of the letters' volumes that mention them, the first letter's own person too.
+    assert checked_locators(volumes, joined["Personenregister"]) >= 13
+    assert any(entry.startswith(OWN_PERSON[1]) and "Bd.\u00a01,\u00a0S." in entry for entry in joined["Personenregister"])
+    # Each says what it holds: an index it holds part of with the initials of its first and last entry of the registers.
+    divided = {title for title in INDEX_KINDS if sum(title in part for part in parts) > 1}
+    assert "Personenregister" in divided
+    for number, part in zip(holding, parts):
+        named = []
+        for title, entries in part.items():
+            names = [entry_name(e) for e in entries if not e.startswith(" ") and entry_name(e) != OWN_PERSON[1]]
+            initials = "–".join(dict.fromkeys(name[0].upper() for name in (names[0], names[-1]))) if names and title in divided else ""
+            named.append(f"{INDEX_KINDS[title]} {initials}".strip())
+        assert f"Band {number + 1}: Register ({'; '.join(named)})" in volume_contents(volumes[number])[0]
+
+
+def copied(done: Build, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of a build's edition and of its PDFs where they were: the edition's folder and the PDFs' folder."""
+    root = tmp_path / "edition"
+    shutil.copytree(done.root, root, ignore=shutil.ignore_patterns("output"))
+    out = root / done.out.relative_to(done.root)
+    shutil.copytree(done.out, out)
+    return root, out
+
+
+def test_index_volumes_are_typeset_again_only_when_their_entries_pages_changed(index_volumes_build: Build, tmp_path: Path) -> None:
+    root, out = copied(index_volumes_build, tmp_path)
+    settings = dict(language="de", paper="a5", volume_pages=6, base_url=BASE_URL)
+    with heavy_indexes():
+        again = build(root, out, **settings).result
+        assert (again.typeset, again.book_typeset, again.volumes) == ([], False, [out / v.relative_to(index_volumes_build.out) for v in index_volumes_build.result.volumes])
+        inodes = [v.stat().st_ino for v in again.volumes]
+        # A word of the first letter changed for one as long: its volume is typeset again, no mention moves.
+        letter = root / "tei" / "brief-000.xml"
+        letter.write_text(letter.read_text(encoding="utf-8").replace("beriet lange", "beriet bange", 1), encoding="utf-8")
+        changed = build(root, out, **settings).result
+        assert [f.file for f in changed.volume_figures] == ["volumes/edition-volume-1.pdf"]
+        assert [v.stat().st_ino == inode for v, inode in zip(changed.volumes, inodes)] == [False] + [True] * (len(inodes) - 1)
+        # Its first mention of Dora Zander made one of Anna Ober, as long: the index volumes of the two are typeset again.
+        header, text, body = letter.read_text(encoding="utf-8").partition("<text")
+        letter.write_text(header + text + body.replace('<persName ref="#zander">', '<persName ref="#ober">', 1), encoding="utf-8")
+        moved = build(root, out, **settings).result
+    holding = {v.relative_to(out).as_posix() for v in moved.volumes if "Personenregister" in volume_contents(v)[1]
+               and {"Ober, Anna", "Zander, Dora"} & {entry_name(e) for e in index_entries(v)["Personenregister"]}}
+    assert len(holding) == 2
+    assert [f.file for f in moved.volume_figures] == ["volumes/edition-volume-1.pdf", *sorted(holding, key=lambda f: int(re.findall(r"\d+", f)[-1]))]
+
+
+# The order of three indexes as book.xsl part=index-order gives it: a sub-entry "a1" under "a", an entry "b" that
+# mentions name by its label, "c" mentioned nowhere; a place; no organisations.
+INDEX_ORDER = ('[{"kind": "person", "entries": [["a", "", []], ["a1", "a", []], ["b", "", ["B-label"]], ["c", "", []], ["d", "", []]]},'
+               ' {"kind": "place", "entries": [["x", "", []]]}, {"kind": "org", "entries": []}]')
+
+
+def test_index_parts_are_cut_in_print_order_by_their_entries_and_locators(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry weighs 1 and each document that mentions it 1 (here): "a" (printed for its sub-entry) 4, "b" 4, "d" 2,
+    the persons no register holds 2, "x" 6. Cut within 8, a part never splits an entry from its sub-entries, and an
+    index's entries no register holds go with its last part."""
+    from collections import Counter
+
+    from teipress import print_indexes
+    from teipress.print_indexes import IndexLoad, IndexOrder, IndexPart, plan_index_parts
+
+    monkeypatch.setattr(print_indexes, "TYPST_MB_PER_INDEX_ENTRY", 1.0)
+    monkeypatch.setattr(print_indexes, "TYPST_MB_PER_INDEX_LOCATOR", 1.0)
+    order = IndexOrder.from_json(INDEX_ORDER)
+    counted = Counter({("person", "a1"): 2, ("person", "B-label"): 3, ("person", "d"): 1, ("person", "own"): 1, ("place", "x"): 5})
+    assert plan_index_parts(order, counted, 8) == [
+        IndexPart(kinds=("person",), keys=("a", "b"), rest=(), divided=("person",), load=IndexLoad(3, 5)),
+        IndexPart(kinds=("person",), keys=("d",), rest=("person",), divided=("person",), load=IndexLoad(2, 2)),
+        IndexPart(kinds=("place",), keys=("x",), rest=(), divided=(), load=IndexLoad(1, 5)),
+    ]
+    # With room for everything, one part; with room for nothing, a part for each entry with its sub-entries.
+    assert [(p.kinds, p.keys, p.rest, p.divided) for p in plan_index_parts(order, counted, 100)] == [(("person", "place"), ("a", "b", "d", "x"), ("person",), ())]
+    assert [p.keys for p in plan_index_parts(order, counted, 0)] == [("a",), ("b",), ("d",), (), ("x",)]
+
+
+def test_an_index_volume_reads_the_pages_of_its_own_entries_only() -> None:
+    """Of every volume's marks, an index volume gets those of its entries (their sub-entries, and a mention by a label
+    too) and, holding an index's last part, those of the entries no register holds; with what the marks say of them."""
+    from teipress.print_indexes import IndexLoad, IndexOrder, IndexPart, pages_for
+
+    order = IndexOrder.from_json(INDEX_ORDER)
+    names = {"a1": ["person", "a1", "A1"], "B-label": ["person", "b", "B"], "own": ["person", "own", "Own"], "x": ["place", "x", "X"]}
+    marked = {"1": {"pages": [["a1", 3], ["B-label", 4], ["own", 6]], "names": names},
+              "2": {"pages": [["x", 7], ["a1", 2], ["d", 9]], "names": {**names, "d": ["person", "d", "D"]}}}
+    first = IndexPart(("person",), ("a", "b"), (), ("person",), IndexLoad())
+    last = IndexPart(("person", "place"), ("d", "x"), ("person",), ("person",), IndexLoad())
+    assert pages_for(first, order, marked) == {"1": {"pages": [["a1", 3], ["B-label", 4]], "names": {"a1": names["a1"], "B-label": names["B-label"]}},
+                                               "2": {"pages": [["a1", 2]], "names": {"a1": names["a1"]}}}
+    assert pages_for(last, order, marked) == {"1": {"pages": [["own", 6]], "names": {"own": names["own"]}},
+                                              "2": {"pages": [["x", 7], ["d", 9]], "names": {"x": names["x"], "d": ["person", "d", "D"]}}}
+
+
+def test_an_index_entry_longer_than_a_column_runs_on_into_the_next(tmp_path: Path) -> None:
+    """An entry mentioned on hundreds of pages (at 20,000 synthetic letters, on thousands) runs on from column to column and
+    page to page inside the text block, every locator printed; it was one unbreakable block that ran off the page."""
+    from teipress.pdf import DEFAULT_FONTS, Typesetting, typeset
+
+    setting = Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a5", language="de", title="", subtitle="", out_dir=str(tmp_path))
+    marked = {"1": {"pages": [["kurz", 3]] + [["lang", page] for page in range(1, 1200, 2)], "names": {}}}
+    markup = ('#import "lib.typ": *\n#show: edition.with(book: true, title: "T", paper: "a5", language: "de", volume-number: 2)\n'
+              '#tp-indexes(((title: "Personenregister", kind: "person", entries: ((key: "kurz", name: "Kurz, Karl", parent: "", labels: ()),'
+              ' (key: "lang", name: "Lang, Anna", parent: "", labels: ()))),), volume-page: "Bd. {1}, S. {2}")\n')
+    pdf = tmp_path / "index.pdf"
+    pdf.write_bytes(typeset(markup, {}, setting, what="an index", index_pages=marked).pdf)
+    with pymupdf.open(pdf) as document:
+        assert document.page_count >= 3
+        for page in document:
+            height = page.rect.height
+            assert all(box.y1 < BOTTOM * height + 4 for box, _ in text_lines(page)[:-1]), page.number  # the page number below
+    entries = index_entries(pdf)["Personenregister"]
+    assert [entry_name(entry) for entry in entries] == ["Kurz, Karl", "Lang, Anna"]
+    assert re.findall(r"\d+", entries[1].replace("Bd.\u00a01", "")) == [str(page) for page in range(1, 1200, 2)]
 
 
 def test_volumes_by_years(tmp_path: Path) -> None:
@@ -293,10 +477,7 @@ def test_volume_settings_are_checked(tmp_path: Path, setting: str, message: str)
 
 
 def test_only_changed_volumes_are_typeset_again(volumes_build: Build, tmp_path: Path) -> None:
-    root = tmp_path / "edition"
-    shutil.copytree(volumes_build.root, root, ignore=shutil.ignore_patterns("output"))
-    out = root / "output" / "pdf"
-    shutil.copytree(volumes_build.out, out)
+    root, out = copied(volumes_build, tmp_path)
     settings = dict(language="de", paper="a5", volume_pages=6, base_url=BASE_URL)
     again = build(root, out, **settings).result
     assert (again.typeset, again.book_typeset) == ([], False)

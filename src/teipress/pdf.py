@@ -20,6 +20,7 @@ import re
 import shutil
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from .edition import Edition, RegisterIndex, SourceFile, merged_registers
 from .errors import ConfigError, TypesetError
 from .html import _digest, _folder_digest, _stylesheet  # the site's cache keys are made the same way
 from .outputs import MARKER, output_names, replaced_folder
+from .print_indexes import IndexOrder, IndexPart, indexes_load, marks_of, mentions, pages_for, plan_index_parts
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import Task, WorkerPool, scratch_folder
@@ -53,6 +55,9 @@ VOLUMES_DIR = Path("volumes")
 # What the previous build typeset (keys, sort keys, line counts, warnings) and each document's chapter of the book.
 PDF_CACHE = Path(MARKER) / "pdf-cache.json"
 CHAPTERS_DIR = Path(MARKER) / "chapters"
+# Each volume's markup while the volumes are typeset (removed after them): the build's own process holds neither the
+# chapters nor the volumes' markup, which at 20,000 letters are 200 MB each.
+VOLUME_MARKUP_DIR = Path(MARKER) / "volume-markup"
 PDF_STANDARDS = ["a-3b"]
 # Fallback fonts after the edition's own: Libertinus (Latin, Greek, Cyrillic) is built into Typst,
 # Noto CJK covers Hangul and Chinese characters (Debian: fonts-noto-cjk), DejaVu the rest it can.
@@ -70,23 +75,21 @@ TASKS_PER_WORKER = 200
 VOLUMES_MEMORY_MB = 1300
 # What a volume's compiling process holds, estimated from its documents before it is typeset: per page of
 # their own PDFs, per note and per apparatus entry (keyed to line numbers; the entries of one line one footnote),
-# and in the last volume per index mark of the whole edition (its indexes). Fitted to volumes compiled once at A4
+# and where it prints indexes, what they add (print_indexes.py). Fitted to volumes compiled once at A4
 # (5 December 2026; a note or entry costs more where a page holds more of them): synthetic letters planned at
 # 300 pages (299 pages, 550-600 notes and entries) 532-573 MB at 1,000 letters and 523-630 MB at 20,000, estimated
 # 635-651, so that two compile side by side; the volumes before the last of 200 Escher letters, 204, 139 and 172
 # pages, 822, 651 and 700 MB, estimated 836-903, and of their 44 longest and densest 147 pages (158 of their own,
 # 2,081 notes and entries) 663 MB, estimated 927. Before print
 # set an aligned paragraph without a block and grouped a line's entries, such volumes took up to 1,675 MB.
-# The last volume's indexes of 4,126 Escher marks took 168 MB; marks in the text cost nothing measurable.
+# Index marks in the text cost nothing measurable.
 TYPESETTER_MB = 40
 TYPST_MB_PER_PAGE = 1.4
 TYPST_MB_PER_NOTE = 0.32
 TYPST_MB_PER_APPARATUS_ENTRY = 0.32
-TYPST_MB_PER_INDEX_MARK = 0.045
-# How notes, apparatus entries and index marks appear in a chapter's markup (xslt/pdf/text.xsl), counted for the estimate.
+# How notes and apparatus entries appear in a chapter's markup (xslt/pdf/text.xsl), counted for the estimate.
 NOTE_CALL = "#footnote"
 APPARATUS_CALL = "#tp-app("
-INDEX_MARK_CALL = "#tp-mark("
 
 
 @dataclass
@@ -110,12 +113,14 @@ class PdfResult:
 
 @dataclass
 class VolumeFigures:
-    """One volume as its own process compiled it: its PDF, whether that is PDF/A, its index marks' (key, page)
-    for the last volume's indexes, its pages, how long it took and how much memory its process held at most."""
+    """One volume as its own process compiled it: its PDF, whether that is PDF/A, its index marks' (key, page) and
+    what they say of each key (kind, sort key, name) for the indexes in other volumes, its pages, how long it took
+    and how much memory its process held at most."""
 
     file: str
     conformant: bool
     index_pages: list[Any]
+    index_names: dict[str, Any]
     pages: int
     seconds: float
     cpu_seconds: float
@@ -160,13 +165,33 @@ class Typesetting:
     keep_sources: str = ""
 
 
+@dataclass(frozen=True)
+class ChapterFigures:
+    """What the volumes' planning reads of a chapter's markup, so that the build holds that, not the markup: its notes
+    and apparatus entries (its volume's memory), the entries its index marks name (the indexes'), its id and title
+    as Typst strings (the stub that stands for it where its volume's targets are guessed)."""
+
+    notes: int = 0
+    apparatus_entries: int = 0
+    index_marks: frozenset[tuple[str, str]] = frozenset()
+    start: tuple[str, str] | None = None
+
+    @classmethod
+    def of(cls, chapter: str) -> ChapterFigures:
+        start = CHAPTER_START.search(chapter)
+        return cls(chapter.count(NOTE_CALL), chapter.count(APPARATUS_CALL), frozenset(marks_of(chapter)),
+                   (start.group(1), start.group(2)) if start else None)
+
+
 @dataclass
 class DocumentOutcome:
-    """A worker's answer for one document: its chapter for the book, its sort key, its PDF or its error."""
+    """A worker's answer for one document: its chapter for the book, its sort key, its PDF or its error. The build
+    keeps the chapter's figures and writes the chapter to CHAPTERS_DIR, where the workers read it."""
 
     document_id: str
     sort_key: str = ""
     chapter: str = ""
+    figures: ChapterFigures = field(default_factory=ChapterFigures)
     # Numbered lines of the document: the book's line numbers restart after this many.
     line_count: int = 0
     # Pages of its own PDF (how volumes are planned), its date (ISO, or ""), the ids of the documents it cites.
@@ -188,12 +213,16 @@ class DocumentOutcome:
 
 @dataclass
 class Volume:
-    """One PDF of the book: its number (0 when the book is one volume), its documents in order, its years."""
+    """One PDF of the book: its number (0 when the book is one volume), its documents in order, its years, whether it
+    is the last volume of documents, which indexes it prints (book.xsl `indexes`: "all", "pages" when it leaves its
+    index marks' pages to the volumes that print them, "part" for an index volume, which prints `index_part`)."""
 
     number: int
     documents: list[DocumentOutcome]
     years: str = ""
     last: bool = True
+    indexes: str = "all"
+    index_part: IndexPart | None = None
 
     @property
     def file(self) -> Path:
@@ -264,6 +293,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
                 result.reused.append(name)
             else:
                 to_typeset.append(doc)
+        previous.pop("documents", None)  # read: at 20,000 letters about 100 MB the build need not hold while typesetting
         with WorkerPool(max(1, jobs), _start_worker, (registers, edition_tree, setting)) as pool:
             fresh: list[DocumentOutcome] = []
             batch = TASKS_PER_WORKER * max(1, jobs)
@@ -278,37 +308,46 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
                 outcomes[outcome.document_id] = outcome
                 result.typeset.append(outcome.document_id)
                 write_atomic(staging / CHAPTERS_DIR / f"{outcome.document_id}.typ", outcome.chapter)
+                outcome.chapter = ""
             in_order = sorted(outcomes.values(), key=lambda o: (o.sort_key, o.document_id))
             volumes = plan_volumes(in_order, config.volume_pages, config.volumes)
+            # Indexes too large for any volume of documents get volumes of their own after them, cut in the order the
+            # stylesheets give them.
+            order = None if any(volume.indexes == "all" for volume in volumes) else IndexOrder.from_json(pool.call(_index_order, "the order of the indexes"))
+            if order is not None:
+                volumes += plan_index_volumes(volumes, order, mentions(o.figures.index_marks for o in in_order))
             book_key = _digest(code_key.encode(), edition_tree or b"", registers, str(len(volumes)).encode())
             previous_volumes = previous.get("volumes") if isinstance(previous.get("volumes"), dict) else {}
             volume_cache: dict[str, dict[str, Any]] = {}
             cited_anywhere = sorted({cited for outcome in in_order for cited in outcome.cited})
             keyed = []
             for volume in volumes:
+                part = dataclasses.asdict(volume.index_part) if volume.index_part else None
                 key = _digest(book_key.encode(), str(volume.number).encode(), volume.years.encode(), str(volume.last).encode(),
-                              *(keys[o.document_id].encode() for o in volume.documents))
+                              volume.indexes.encode(), json.dumps(part, sort_keys=True).encode(), *(keys[o.document_id].encode() for o in volume.documents))
                 keyed.append((volume, key))
-            # The volumes before the last, then the last, whose indexes need the others' pages. When any is to be
-            # typeset, every volume's markup is made here, by the workers that hold the stylesheets: a volume kept
-            # at first is typeset again when a reference's target in another volume moved ("vol. 2, p. 34").
-            earlier = [(volume, key) for volume, key in keyed if not volume.last]
+            # The volumes that leave their index marks' pages to others first, then those that print the indexes with
+            # them (the last, or the index volumes). When any is to be typeset, every volume's markup is made here, by the
+            # workers that hold the stylesheets: a volume kept at first is typeset again when a reference's target in
+            # another volume moved ("vol. 2, p. 34").
+            earlier = [(volume, key) for volume, key in keyed if volume.indexes == "pages"]
             pending = [(volume, key) for volume, key in earlier if not _reuse_volume(previous_volumes, out_dir, staging, volume, key, volume_cache)]
-            last, last_key = keyed[-1]
-            last_reused = not pending and _reuse_volume(previous_volumes, out_dir, staging, last, _last_volume_key(last_key, earlier, volume_cache), volume_cache)
+            printing_reused = not pending and all(
+                _reuse_volume(previous_volumes, out_dir, staging, volume, _indexes_key(key, volume, _earlier_pages(earlier, volume_cache), order), volume_cache)
+                for volume, key in keyed if volume.indexes != "pages")
             settings = {volume.number: _volume_setting(volume, cited_anywhere, images) for volume, _ in keyed}
-            markups: dict[int, str] = {}
+            markups: dict[int, Path] = {}
             guess: dict[str, list[int]] = {}
-            if pending or not last_reused:
+            if pending or not printing_reused:
                 # A kept volume's targets are where the previous build found them: only those to be typeset are probed,
                 # those others refer to and those whose letters refer to their own pages (their lines are counted below).
-                referring = [volume for volume, _ in pending] + [last]
+                referring = [volume for volume, _ in pending] + [volume for volume, _ in keyed if volume.indexes == "all"]
                 probed = {number for number in _referred_volumes(volumes, referring) | _self_referring_volumes(referring)
                           if volumes[number - 1].file.as_posix() not in volume_cache}
                 made = list(pool.map(_volume_markup, [(_volume_name(volume), (edition_tree, settings[volume.number],
                                                                          _stubs(volume) if volume.number in probed else []))
                                                       for volume, _ in keyed]))
-                markups = {number: markup for number, (markup, _) in zip(settings, made)}
+                markups = {number: Path(markup) for number, (markup, _) in zip(settings, made)}
                 guess = _guessed_targets(volumes, {number: starts for number, (_, starts) in zip(settings, made)})
                 # A locator ("vol. 2, p. 34"), which a document's own PDF does not print, may add a line: the lines of each
                 # chapter with references are counted alone with the locators guessed, so that its volume is given the
@@ -321,7 +360,8 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
         # each volume is compiled in a fresh process of its own, as many at a time as VOLUMES_MEMORY_MB allows.
         if markups:
             result.volume_figures = _typeset_volumes(keyed, pending, guess, previous_volumes, out_dir, staging, volume_cache, markups, settings,
-                                                     setting, jobs)
+                                                     setting, jobs, order)
+            shutil.rmtree(staging / VOLUME_MARKUP_DIR)
         result.book_typeset = bool(result.volume_figures)
         result.volumes_seconds = time.perf_counter() - started - result.documents_seconds
         ordered = [outcomes[names[doc]] for doc in edition.documents]
@@ -352,17 +392,19 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
 # ---- volumes ------------------------------------------------------------------------------------
 
 def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges: tuple[tuple[int, int], ...],
-                 memory_mb: float = VOLUMES_MEMORY_MB) -> list[Volume]:
+                 memory_mb: float | None = None) -> list[Volume]:
     """The book's volumes, before any is typeset: the documents in book order cut where a volume would
-    pass `volume_pages` pages or need more than `memory_mb` to compile (`volume_memory_mb`: letters
+    pass `volume_pages` pages or need more than `memory_mb` (VOLUMES_MEMORY_MB) to compile (`volume_memory_mb`: letters
     dense with apparatus make smaller volumes), and where a range of `year_ranges` ends.
 
     The pages are estimates: each document's own PDF (typeset first, and cached) has as many pages as its
     chapter, within the few lines of its compact apparatus. A volume therefore ends near, not at, the page
-    count asked for, and no volume has to be typeset twice. The last volume also holds the indexes of the
-    whole edition (`_room_for_the_indexes`). Essays and other texts about the sources
+    count asked for, and no volume has to be typeset twice. The last volume also prints the indexes of the
+    whole edition when they fit (`_room_for_the_indexes`); else each volume leaves its index marks' pages to
+    index volumes after it (`plan_index_volumes`). Essays and other texts about the sources
     (sorted first) open the first volume; an undated source stays in the volume of the one before it.
     """
+    memory_mb = VOLUMES_MEMORY_MB if memory_mb is None else memory_mb
     groups: list[list[DocumentOutcome]] = []
     group_of_previous = 0
     for outcome in in_order:
@@ -385,10 +427,20 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
                 more = _Load.of(outcome)
             volumes[-1].append(outcome)
             load = more
-    volumes = _room_for_the_indexes(volumes or [[]], indexes_memory_mb(in_order), memory_mb)
-    if len(volumes) == 1:
+    volumes, printed = _room_for_the_indexes(volumes or [[]], indexes_memory_mb(in_order), memory_mb)
+    if len(volumes) == 1 and printed:
         return [Volume(0, volumes[0])]
-    return [Volume(number, documents, _years(documents), number == len(volumes)) for number, documents in enumerate(volumes, start=1)]
+    return [Volume(number, documents, _years(documents), number == len(volumes), "all" if printed and number == len(volumes) else "pages")
+            for number, documents in enumerate(volumes, start=1)]
+
+
+def plan_index_volumes(volumes: list[Volume], order: IndexOrder, counted: Counter[tuple[str, str]]) -> list[Volume]:
+    """The index volumes after `volumes`, the documents' (none of which prints the indexes): the indexes in `order`
+    cut so that none is estimated to need more than the largest of `volumes` (`counted`: how many documents mention
+    each entry, print_indexes.py `mentions`), so that no compilation of the book needs more than its documents' do."""
+    room = max(volume_memory_mb(volume.documents) for volume in volumes) - TYPESETTER_MB
+    return [Volume(volumes[-1].number + number, [], last=False, indexes="part", index_part=part)
+            for number, part in enumerate(plan_index_parts(order, counted, room), start=1)]
 
 
 @dataclass(frozen=True)
@@ -401,7 +453,7 @@ class _Load:
 
     @classmethod
     def of(cls, outcome: DocumentOutcome) -> _Load:
-        return cls(outcome.pages, outcome.chapter.count(NOTE_CALL), outcome.chapter.count(APPARATUS_CALL))
+        return cls(outcome.pages, outcome.figures.notes, outcome.figures.apparatus_entries)
 
     def __add__(self, other: _Load) -> _Load:
         return _Load(self.pages + other.pages, self.notes + other.notes, self.entries + other.entries)
@@ -417,13 +469,19 @@ def volume_memory_mb(documents: list[DocumentOutcome]) -> float:
 
 
 def indexes_memory_mb(documents: list[DocumentOutcome]) -> float:
-    """The estimate of what the indexes of `documents` (the whole edition's) add to the last volume's compilation."""
-    return TYPST_MB_PER_INDEX_MARK * sum(o.chapter.count(INDEX_MARK_CALL) for o in documents)
+    """The estimate of what the indexes of `documents` (the whole edition's) add to the compilation that prints them."""
+    return indexes_load(o.figures.index_marks for o in documents).memory_mb
 
 
-def _room_for_the_indexes(volumes: list[list[DocumentOutcome]], index_mb: float, memory_mb: float) -> list[list[DocumentOutcome]]:
-    """The volumes with the last one's first documents made a volume of their own before it, as few as needed for the last
-    one to hold the indexes (`index_mb`) within `memory_mb`; as planned when no document leaves room for them."""
+def _estimated_mb(volume: Volume) -> float:
+    """What compiling `volume` is estimated to hold: its documents' and, in an index volume, its part of the indexes'."""
+    return volume_memory_mb(volume.documents) + (volume.index_part.load.memory_mb if volume.index_part else 0.0)
+
+
+def _room_for_the_indexes(volumes: list[list[DocumentOutcome]], index_mb: float, memory_mb: float) -> tuple[list[list[DocumentOutcome]], bool]:
+    """The volumes, and whether the last prints the indexes (`index_mb`): it does when they fit within `memory_mb`
+    beside its documents, or beside its last ones, its first made a volume of their own before it (as few as needed);
+    not when they do not fit beside any of its documents (index volumes follow the documents')."""
     last = volumes[-1]
     load, kept = _Load(), 0
     for outcome in reversed(last):
@@ -431,35 +489,44 @@ def _room_for_the_indexes(volumes: list[list[DocumentOutcome]], index_mb: float,
         if load.memory_mb + index_mb > memory_mb:
             break
         kept += 1
-    if kept in (0, len(last)):
-        return volumes
-    return [*volumes[:-1], last[:-kept], last[-kept:]]
+    if kept == len(last):
+        return volumes, True
+    if kept == 0:
+        return volumes, False
+    return [*volumes[:-1], last[:-kept], last[-kept:]], True
 
 
 def _parallel_volumes(volumes: list[Volume], jobs: int) -> int:
     """How many volumes to compile at a time: at most `jobs`, and as many of the largest as VOLUMES_MEMORY_MB holds (at least one)."""
     if not volumes:
         return 1
-    fitting = int(VOLUMES_MEMORY_MB // max(volume_memory_mb(volume.documents) for volume in volumes))
+    fitting = int(VOLUMES_MEMORY_MB // max(_estimated_mb(volume) for volume in volumes))
     return max(1, min(jobs, len(volumes), fitting))
 
 
-def _last_volume_key(key: str, earlier: list[tuple[Volume, str]], volume_cache: dict[str, dict[str, Any]]) -> str:
-    """The last volume's key: its own and the index pages of the volumes before it, which its indexes print."""
-    return _digest(key.encode(), json.dumps(_earlier_pages(earlier, volume_cache), sort_keys=True).encode())
+def _indexes_key(key: str, volume: Volume, marked: dict[str, Any], order: IndexOrder | None) -> str:
+    """The key of a volume that prints indexes: its own and the index marks' pages it prints (`_pages_given`)."""
+    return _digest(key.encode(), json.dumps(_pages_given(volume, marked, order), sort_keys=True).encode())
+
+
+def _pages_given(volume: Volume, marked: dict[str, Any], order: IndexOrder | None) -> dict[str, Any]:
+    """The index marks' pages a volume that prints indexes reads: every other volume's (`marked`, `_earlier_pages`),
+    or an index volume those of its part of the indexes."""
+    return pages_for(volume.index_part, order, marked) if volume.index_part is not None and order is not None else marked
 
 
 def _earlier_pages(earlier: list[tuple[Volume, str]], volume_cache: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The index marks' pages of each volume before the last, by its number."""
-    return {str(volume.number): volume_cache[volume.file.as_posix()]["index_pages"] for volume, _ in earlier}
+    """The index marks of each volume of `earlier` by its number: their pages, and what they say of each key (lib.typ tp-index-pages)."""
+    return {str(volume.number): {"pages": volume_cache[volume.file.as_posix()]["index_pages"],
+                                 "names": volume_cache[volume.file.as_posix()].get("index_names", {})} for volume, _ in earlier}
 
 
 def _volume_name(volume: Volume) -> str:
     return f"volume {volume.number} of the book" if volume.number else "the edition's book"
 
 
-# A volume to compile: the volume, its markup, its setting, the earlier volumes' index pages, its references' targets.
-VolumeTask = tuple["Volume", str, dict[str, Any], dict[str, Any], dict[str, list[int]]]
+# A volume to compile: the volume, its markup's file, its setting, the index pages it prints, its references' targets.
+VolumeTask = tuple["Volume", Path, dict[str, Any], dict[str, Any], dict[str, list[int]]]
 
 
 def _compile_volumes(tasks: list[VolumeTask], setting: Typesetting, parallel: int) -> list[VolumeFigures]:
@@ -472,7 +539,7 @@ def _compile_volumes(tasks: list[VolumeTask], setting: Typesetting, parallel: in
         for last_try in (False, True):
             # A worker without the documents' stylesheets and registers: it only compiles.
             with WorkerPool(1, _start_worker, (b"", None, setting)) as pool:
-                done: VolumeFigures = pool.call(_typeset_volume, _volume_name(volume), _volume_name(volume), markup, volume_setting,
+                done: VolumeFigures = pool.call(_typeset_volume, _volume_name(volume), _volume_name(volume), str(markup), volume_setting,
                                                 earlier_pages, targets, offsets, lines, last_try)
             spent.append(done)
             if not done.recount and not done.unsure_lines:
@@ -493,11 +560,13 @@ REFERENCE_ROUNDS = 3
 
 
 def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume, str]], guess: dict[str, list[int]],
-                     previous_volumes: dict[str, Any], out_dir: Path, staging: Path, cache: dict[str, dict[str, Any]], markups: dict[int, str],
-                     settings: dict[int, dict[str, Any]], setting: Typesetting, jobs: int) -> list[VolumeFigures]:
-    """Typeset the volumes `pending` (before the last) and the last when its key changed, then again those whose
-    references to other volumes ("vol. 2, p. 34") point at pages that are no longer right, until none is (at
-    most REFERENCE_ROUNDS). `cache` holds the volumes kept from the previous build and gets each one typeset.
+                     previous_volumes: dict[str, Any], out_dir: Path, staging: Path, cache: dict[str, dict[str, Any]], markups: dict[int, Path],
+                     settings: dict[int, dict[str, Any]], setting: Typesetting, jobs: int, order: IndexOrder | None) -> list[VolumeFigures]:
+    """Typeset the volumes `pending` (those that leave their index marks' pages to others), then the last when it prints
+    the indexes and its key changed, then again those whose references to other volumes ("vol. 2, p. 34") point at
+    pages that are no longer right, until none is (at most REFERENCE_ROUNDS); then the index volumes whose key changed
+    (`order`: the indexes' order they divide). `cache` holds the volumes kept from the previous build and gets each
+    one typeset.
 
     A volume is first given the `guess` of where its references' targets lie (`_guessed_targets`), or where a
     volume kept from the previous build has them; the last volume, typeset after the others, where they found
@@ -508,9 +577,10 @@ def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume
     figures: list[VolumeFigures] = []
     guess = {**guess, **_found_targets(cache.values())}
     given: dict[str, dict[str, list[int]]] = {}
-    earlier = [(volume, key) for volume, key in keyed if not volume.last]
-    last, last_base_key = keyed[-1]
-    last_pending = False
+    earlier = [(volume, key) for volume, key in keyed if volume.indexes == "pages"]
+    holding = [(volume, key) for volume, key in keyed if volume.indexes == "all"]
+    documents = earlier + holding
+    holding_pending = False
     for round_number in range(REFERENCE_ROUNDS):
         # As many at a time as memory allows; in the first round in batches, each given where the batches before it
         # found their targets (a locator's words may have moved them from where they were guessed); later rounds give
@@ -525,27 +595,39 @@ def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume
             for (volume, key), task, done in zip(batch, tasks, _compile_volumes(tasks, setting, parallel)):
                 cache[volume.file.as_posix()] = _volume_entry(volume, key, done, task[4])
                 figures.append(done)
-        last_key = _last_volume_key(last_base_key, earlier, cache)
-        if last_pending or (cache.get(last.file.as_posix(), {}).get("key") != last_key
-                            and not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, cache)):
-            targets = given.get(last.file.as_posix(), _references_of(last, {**guess, **_found_targets(cache[volume.file.as_posix()] for volume, _ in earlier)}))
-            done = _compile_volumes([(last, markups[last.number], settings[last.number], _earlier_pages(earlier, cache), targets)], setting, 1)[0]
-            cache[last.file.as_posix()] = _volume_entry(last, last_key, done, targets)
-            figures.append(done)
-        found = _found_targets(cache[volume.file.as_posix()] for volume, _ in keyed)
-        given = {volume.file.as_posix(): _needed_targets(cache[volume.file.as_posix()], found) for volume, _ in keyed}
+        for last, base_key in holding:
+            marked = _earlier_pages(earlier, cache)
+            last_key = _indexes_key(base_key, last, marked, order)
+            if holding_pending or (cache.get(last.file.as_posix(), {}).get("key") != last_key
+                                   and not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, cache)):
+                targets = given.get(last.file.as_posix(), _references_of(last, {**guess, **_found_targets(cache[volume.file.as_posix()] for volume, _ in earlier)}))
+                done = _compile_volumes([(last, markups[last.number], settings[last.number], marked, targets)], setting, 1)[0]
+                cache[last.file.as_posix()] = _volume_entry(last, last_key, done, targets)
+                figures.append(done)
+        found = _found_targets(cache[volume.file.as_posix()] for volume, _ in documents)
+        given = {volume.file.as_posix(): _needed_targets(cache[volume.file.as_posix()], found) for volume, _ in documents}
         pending = [(volume, key) for volume, key in earlier if cache[volume.file.as_posix()].get("targets") != given[volume.file.as_posix()]]
-        last_pending = cache[last.file.as_posix()].get("targets") != given[last.file.as_posix()]
-        if not pending and not last_pending:
+        holding_pending = any(cache[volume.file.as_posix()].get("targets") != given[volume.file.as_posix()] for volume, _ in holding)
+        if not pending and not holding_pending:
             break
+    # The index volumes, given where the documents' volumes, now settled, printed each mention of their entries.
+    marked = _earlier_pages(earlier, cache)
+    indexes = [(volume, _indexes_key(key, volume, marked, order)) for volume, key in keyed if volume.indexes == "part"]
+    indexes = [(volume, key) for volume, key in indexes
+               if cache.get(volume.file.as_posix(), {}).get("key") != key and not _reuse_volume(previous_volumes, out_dir, staging, volume, key, cache)]
+    tasks = [(volume, markups[volume.number], settings[volume.number], _pages_given(volume, marked, order), {}) for volume, _ in indexes]
+    for (volume, key), done in zip(indexes, _compile_volumes(tasks, setting, _parallel_volumes([volume for volume, _ in indexes], jobs))):
+        cache[volume.file.as_posix()] = _volume_entry(volume, key, done, {})
+        figures.append(done)
     return figures
 
 
 def _volume_entry(volume: Volume, key: str, figures: VolumeFigures, given: dict[str, list[int]]) -> dict[str, Any]:
-    """A typeset volume in the cache: its key, whether it is PDF/A, Typst's warnings, its index marks' pages, its
+    """A typeset volume in the cache: its key, whether it is PDF/A, Typst's warnings, its index marks' pages and names, its
     targets' pages, the ids its references point at, and the locators of those in other volumes it was set with."""
     entry = {"key": key, "number": volume.number, "conformant": figures.conformant, "warnings": figures.warnings,
-             "index_pages": figures.index_pages, "target_pages": figures.target_pages, "references": figures.references}
+             "index_pages": figures.index_pages, "index_names": figures.index_names, "target_pages": figures.target_pages,
+             "references": figures.references}
     entry["targets"] = _needed_targets(entry, given)
     return entry
 
@@ -595,23 +677,29 @@ def _self_referring_volumes(volumes: list[Volume]) -> set[int]:
     return {volume.number for volume in volumes if any(o.references for o in volume.documents)}
 
 
-# A counting task: a volume's template, a chapter, its images (copy's name: path), its references' targets, its document's id.
-LineCountTask = tuple[str, tuple[str, str, dict[str, str], dict[str, list[int]], str]]
+# A counting task: a volume's template, a chapter's images (copy's name: path), its references' targets, its document's id.
+LineCountTask = tuple[str, tuple[str, dict[str, str], dict[str, list[int]], str]]
 
 
-def _line_count_tasks(volumes: list[Volume], markups: dict[int, str], targets: dict[str, list[int]],
+def _line_count_tasks(volumes: list[Volume], markups: dict[int, Path], targets: dict[str, list[int]],
                       images: dict[str, dict[str, str]]) -> list[LineCountTask]:
     """A task for each numbered chapter of `volumes` with references: its lines counted with the locators it prints
     (`targets`, of its volume too), under its volume's template (the markup's first lines: lib.typ, the edition's settings)."""
     tasks: list[LineCountTask] = []
     for volume in volumes:
-        template = "".join(markups[volume.number].splitlines(keepends=True)[:2])
+        template = _template_of(markups[volume.number])
         for o in volume.documents:
             if o.references and o.line_count:
                 given = {reference: targets[reference] for reference in o.references if reference in targets}
                 tasks.append((f"the lines of {o.document_id} in {_volume_name(volume)}",
-                              (template, o.chapter, _image_copies(images.get(o.document_id, {})), given, o.document_id)))
+                              (template, _image_copies(images.get(o.document_id, {})), given, o.document_id)))
     return tasks
+
+
+def _template_of(markup: Path) -> str:
+    """A volume's template: the first lines of its markup (lib.typ, the edition's settings)."""
+    with markup.open(encoding="utf-8") as lines:
+        return next(lines, "") + next(lines, "")
 
 
 def _stubs(volume: Volume) -> list[str]:
@@ -619,8 +707,7 @@ def _stubs(volume: Volume) -> list[str]:
     start of the chapter), then as many pages as its text took in its own PDF."""
     stubs = []
     for outcome in volume.documents:
-        start = CHAPTER_START.search(outcome.chapter)
-        id_, title = start.groups() if start else (_typst_string(outcome.document_id),) * 2
+        id_, title = outcome.figures.start or (_typst_string(outcome.document_id),) * 2
         stubs.append(f"\n#tp-document(id: {id_}, title: {title}, numbered: false)[]\n" + "#page[]\n" * max(0, outcome.chapter_pages - 1))
     return stubs
 
@@ -700,12 +787,15 @@ def _volume_setting(volume: Volume, cited_anywhere: list[str], images: dict[str,
     """What a worker needs to typeset a volume besides the edition: chapters, line offsets and the lines of the apparatus
     entries (from each document's lines in `line_counts`, else in its own PDF; none for a document referring to its own
     passages, which its lines were counted with at other pages), the locators those of `line_counts` were counted with,
-    which documents it cites, the images its chapters print (copy's name: source path)."""
+    which documents it cites, the images its chapters print (copy's name: source path), which indexes it prints."""
     counts = line_counts or {}
+    part = volume.index_part
     return {
         "images": {copy: path for o in volume.documents for copy, path in _image_copies(images.get(o.document_id, {})).items()},
-        "file": volume.file.as_posix(), "number": volume.number, "years": volume.years, "last": volume.last,
-        "chapters": [o.chapter for o in volume.documents], "documents": [o.document_id for o in volume.documents],
+        "file": volume.file.as_posix(), "number": volume.number, "years": volume.years, "last": volume.last, "indexes": volume.indexes,
+        "index_kinds": list(part.kinds) if part else [], "index_keys": list(part.keys) if part else [],
+        "index_divided": list(part.divided) if part else [],
+        "documents": [o.document_id for o in volume.documents],
         "line_offsets": dict(zip((o.document_id for o in volume.documents),
                                  itertools.accumulate((counts[o.document_id].count if o.document_id in counts else o.line_count
                                                        for o in volume.documents), initial=0))),
@@ -740,7 +830,7 @@ def _reuse_document(previous: dict[str, Any], out_dir: Path, staging: Path, name
         return None
     try:
         problems = [Problem(shown_path, p["line"], p["column"], Severity(p["severity"]), p["message"], p["rule"]) for p in entry["problems"]]
-        outcome = DocumentOutcome(document_id=name, sort_key=str(entry["sort_key"]), chapter=chapter.read_text(encoding="utf-8"),
+        outcome = DocumentOutcome(document_id=name, sort_key=str(entry["sort_key"]), figures=ChapterFigures.of(chapter.read_text(encoding="utf-8")),
                                   line_count=int(entry["line_count"]), pages=int(entry["pages"]), date=str(entry["date"]),
                                   cited=[str(c) for c in entry["cited"]], chapter_pages=int(entry["chapter_pages"]),
                                   target_pages={str(t): int(page) for t, page in entry["target_pages"].items()},
@@ -757,7 +847,8 @@ def _reuse_volume(previous_volumes: dict[str, Any], out_dir: Path, staging: Path
                   volume_cache: dict[str, dict[str, Any]]) -> bool:
     """Whether the previous build's PDF of `volume` is still right (same key): then it is put into the staging folder."""
     cached = previous_volumes.get(volume.file.as_posix())
-    if not (isinstance(cached, dict) and cached.get("key") == key and isinstance(cached.get("index_pages"), list) and (out_dir / volume.file).is_file()):
+    if not (isinstance(cached, dict) and cached.get("key") == key and isinstance(cached.get("index_pages"), list)
+            and isinstance(cached.get("index_names"), dict) and (out_dir / volume.file).is_file()):
         return False
     _link(out_dir / volume.file, staging / volume.file)
     volume_cache[volume.file.as_posix()] = {**cached, "conformant": bool(cached.get("conformant"))}
@@ -836,6 +927,16 @@ def _document_task(doc: SourceFile, name: str, images: dict[str, str]) -> Task:
     return (f"document {name}", (str(doc.path), name, etree.tostring(tree), doc.path.read_bytes(), "".join(tree.getroot().itertext()), images))
 
 
+def _index_order() -> str:
+    """The order of the indexes' entries as JSON (book.xsl part=index-order), for `plan_index_volumes`."""
+    from .saxon import to_xdm
+
+    assert _setting is not None
+    stylesheets, registers, _ = _stylesheets()
+    return stylesheets.transform(_setting.book_stylesheet, to_xdm(b'<TEI xmlns="http://www.tei-c.org/ns/1.0"/>'), part="index-order",
+                                 registers=registers, language=_setting.language)
+
+
 def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_bytes: bytes, text: str, images: dict[str, str]) -> DocumentOutcome:
     """Transform one document (for its own PDF and as a book chapter) and typeset its PDF into the staging folder."""
     from .errors import OutputError, TeipressError
@@ -854,6 +955,7 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         outcome.date = stylesheets.transform(_setting.document_stylesheet, node, part="date", **common)
         outcome.cited = stylesheets.transform(_setting.document_stylesheet, node, part="cited", **common).split()
         outcome.chapter = stylesheets.transform(_setting.document_stylesheet, node, part="book", **common)
+        outcome.figures = ChapterFigures.of(outcome.chapter)
         # The attached source is named like the site's copy: a file name may hold what Typst refuses in a path (a backslash).
         markup = stylesheets.transform(_setting.document_stylesheet, node, part="standalone", source_name=f"{document_id}.xml", **common)
         files = {"source.xml": source_bytes, **{copy: Path(image).read_bytes() for copy, image in _image_copies(images).items()}}
@@ -904,11 +1006,12 @@ class ChapterLines:
     locators: dict[str, list[int]]
 
 
-def _count_book_lines(template: str, chapter: str, images: dict[str, str], targets: dict[str, list[int]], document_id: str) -> ChapterLines:
-    """The numbered lines of a chapter as its volume sets them: alone under the volume's template, each reference
+def _count_book_lines(template: str, images: dict[str, str], targets: dict[str, list[int]], document_id: str) -> ChapterLines:
+    """The numbered lines of a document's chapter as its volume sets them: alone under the volume's template, each reference
     followed by its locator (`targets`: where it is expected, [volume, page]), which the document's own PDF leaves
     out; with them the lines of its apparatus entries, found without their footnotes (the lines break alike)."""
     assert _setting is not None
+    chapter = _chapter_of(document_id)
     files = {copy: Path(image).read_bytes() for copy, image in images.items()}
     # The entries of the bibliography the chapter links to stand in its volume's back matter, not here: each is
     # given an invisible stand-in after the chapter, so that the links resolve and the lines stay as they are.
@@ -916,6 +1019,12 @@ def _count_book_lines(template: str, chapter: str, images: dict[str, str], targe
     done = typeset(template + chapter + cited, files, _setting, what=f"the lines of {document_id}", markers="metadata",
                    all_line_markers=True, targets=targets, find_apparatus_lines=True)
     return ChapterLines(_line_count(done.markers, document_id), apparatus_lines(done.markers), targets)
+
+
+def _chapter_of(document_id: str) -> str:
+    """A document's chapter of the book, as the build wrote it (CHAPTERS_DIR)."""
+    assert _setting is not None
+    return (Path(_setting.out_dir) / CHAPTERS_DIR / f"{document_id}.typ").read_text(encoding="utf-8")
 
 
 def _setting_key(setting: Typesetting) -> dict[str, Any]:
@@ -927,8 +1036,9 @@ def _setting_key(setting: Typesetting) -> dict[str, Any]:
 
 
 def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any], stubs: list[str]) -> tuple[str, dict[str, int]]:
-    """One volume's (or the whole book's) markup: front matter from edition.xml, the documents' chapters in order,
-    the bibliography of what they cite, then the indexes (last volume) or their pages for it (others).
+    """One volume's (or the whole book's) markup, written to VOLUME_MARKUP_DIR (its file is returned): front matter
+    from edition.xml, the documents' chapters in order, the bibliography of what they cite, then the indexes it
+    prints or their pages for those that do; an index volume's: front matter and its part of the indexes.
 
     With `stubs` (`_stubs`), also where its targets are expected: the front matter typeset with each chapter's
     heading and empty pages in its place (the contents' length depends on the titles), a fraction of the volume's cost."""
@@ -940,7 +1050,8 @@ def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any], stubs: lis
     common = dict(registers=registers, edition_title=_setting.title, edition_subtitle=_setting.subtitle,
                   language=_setting.language, paper=_setting.paper, fonts=list(_setting.fonts),
                   volume=volume["number"], volume_years=volume["years"], last_volume=volume["last"],
-                  cited=volume["cited"], cited_anywhere=volume["cited_anywhere"])
+                  cited=volume["cited"], cited_anywhere=volume["cited_anywhere"], indexes=volume["indexes"],
+                  index_kinds=volume["index_kinds"], index_keys=volume["index_keys"], index_divided=volume["index_divided"])
     front = stylesheets.transform(_setting.book_stylesheet, source, part="front", **common)
     back = stylesheets.transform(_setting.book_stylesheet, source, part="back", **common)
     starts: dict[str, int] = {}
@@ -948,12 +1059,14 @@ def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any], stubs: lis
         probe = typeset(front + "".join(stubs) + TARGET_PAGES, {}, _setting, what=f"the front matter of volume {volume['number']}",
                         markers="<tp-target-pages>")
         starts = {str(target): int(page) for target, page in _target_pages_marker(probe.markers).get("target-pages", [])}
-    return front + "".join(volume["chapters"]) + back, starts
+    markup = Path(_setting.out_dir) / VOLUME_MARKUP_DIR / f"volume-{volume['number']}.typ"
+    write_atomic(markup, front + "".join(_chapter_of(document) for document in volume["documents"]) + back)
+    return str(markup), starts
 
 
-def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_pages: dict[str, Any], targets: dict[str, list[int]],
+def _typeset_volume(what: str, markup_file: str, volume: dict[str, Any], earlier_pages: dict[str, Any], targets: dict[str, list[int]],
                     line_offsets: dict[str, int], lines: dict[str, list[int | None]], last_try: bool) -> VolumeFigures:
-    """Compile a volume's markup into the staging folder (`earlier_pages`: the index pages of the volumes
+    """Compile a volume's markup (`markup_file`) into the staging folder (`earlier_pages`: the index pages of the volumes
     before the last, for its indexes; `targets`: where the targets of its references to other volumes lie),
     measured as this process's own work: it compiles nothing else.
 
@@ -967,6 +1080,7 @@ def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_page
 
     assert _setting is not None
     started = time.perf_counter()
+    markup = Path(markup_file).read_text(encoding="utf-8")
     files = {copy: Path(image).read_bytes() for copy, image in volume["images"].items()}
     done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=earlier_pages,
                    targets=targets, apparatus_lines=lines, keep_sources=_setting.keep_sources)
@@ -980,19 +1094,19 @@ def _typeset_volume(what: str, markup: str, volume: dict[str, Any], earlier_page
     own = {str(target): [volume["number"], int(page)] for target, page in reversed(found.get("target-pages", []))}
     printed = {**targets, **own}
     counted_with = {document: volume["counted_locators"][document] for document in lines if document in volume["counted_locators"]}
-    template = "".join(markup.splitlines(keepends=True)[:2])
-    chapters = dict(zip(volume["documents"], volume["chapters"]))
+    template = _template_of(Path(markup_file))
     wrong = [document for document in moved_locators(counted_with, printed)
-             if _count_book_lines(template, chapters[document], volume["images"], {reference: printed[reference] for reference in
+             if _count_book_lines(template, volume["images"], {reference: printed[reference] for reference in
                                                                                   counted_with[document] if reference in printed},
                                   document).apparatus != lines[document]]
     unsure = [] if last_try else wrong
     warnings = [*done.warnings, *([UNSURE_APPARATUS.format(", ".join(wrong))] if wrong and last_try else [])]
     if not recount and not unsure:
         write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
-    index_pages = next((value["index-pages"] for value in done.markers if isinstance(value, dict) and "index-pages" in value), [])
+    marked = next((value for value in done.markers if isinstance(value, dict) and "index-pages" in value), {})
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return VolumeFigures(file=volume["file"], conformant=done.conformant, index_pages=index_pages, pages=_page_count(done.pdf),
+    return VolumeFigures(file=volume["file"], conformant=done.conformant, index_pages=marked.get("index-pages", []),
+                         index_names=marked.get("index-names", {}), pages=_page_count(done.pdf),
                          seconds=time.perf_counter() - started, cpu_seconds=usage.ru_utime + usage.ru_stime,
                          peak_mb=_own_peak_mb(), compilations=1, target_pages=found.get("target-pages", []),
                          references=found.get("references", []), warnings=warnings, recount=recount, unsure_lines=unsure)

@@ -5,13 +5,17 @@
     front  imports lib.typ, applies the template (title page, verso with imprint and licence,
            contents), then in the first volume the edition's own texts: introduction, editorial
            principles ... one chapter per top-level div;
-    back   the bibliography of the documents the volume cites, then in the last volume the indexes
-           of persons, places, organisations (earlier volumes leave their index pages for it).
+    back   the bibliography of the documents the volume cites, then the indexes of persons, places,
+           organisations where the volume holds them (`indexes`): the whole book's in a book of one volume
+           or in the last volume; else each volume leaves its index pages for the index volumes after the
+           letters, whose back matter is their part of the indexes (front matter and indexes, no letters);
+    index-order  the order of the indexes' entries as JSON, to divide them into index volumes.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:array="http://www.w3.org/2005/xpath-functions/array"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   xmlns:tp="https://teipress.org/ns/xslt"
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
   exclude-result-prefixes="#all"
@@ -32,10 +36,19 @@
   <xsl:param name="part" as="xs:string" select="'front'"/>
   <xsl:param name="edition-subtitle" as="xs:string" select="''"/>
   <!-- Which volume this is (0: the book is one volume), the years of its documents ("1975–1976"),
-       whether it is the last (it holds the indexes and the bibliography of what no volume cites). -->
+       whether it is the last of the letters (it holds the bibliography of what no volume cites). -->
   <xsl:param name="volume" as="xs:integer" select="0"/>
   <xsl:param name="volume-years" as="xs:string" select="''"/>
   <xsl:param name="last-volume" as="xs:boolean" select="true()"/>
+  <!-- Which indexes the volume prints: 'all' (the book, or the last volume, prints the whole edition's), 'pages'
+       (none: it leaves the pages of its index marks for the volumes that do), 'part' (an index volume, after the
+       letters: of the indexes of `index-kinds`, the top-level entries of `index-keys`, with their sub-entries;
+       of those of `index-divided` it holds a part, which its title says). -->
+  <xsl:param name="indexes" as="xs:string" select="'all'"/>
+  <xsl:param name="index-kinds" as="array(xs:string)" select="[]"/>
+  <xsl:param name="index-keys" as="array(xs:string)" select="[]"/>
+  <xsl:param name="index-divided" as="array(xs:string)" select="[]"/>
+  <xsl:variable name="index-part" as="map(xs:string, xs:boolean)" select="map:merge(array:flatten($index-keys)!map:entry(., true()), map {'duplicates': 'use-first'})"/>
   <!-- The cited documents' ids: those this volume's documents cite, those any volume's documents cite. -->
   <xsl:param name="cited" as="array(xs:string)" select="[]"/>
   <xsl:param name="cited-anywhere" as="array(xs:string)" select="[]"/>
@@ -49,12 +62,22 @@
     <xsl:apply-templates select="*" mode="tp:pdf-book"/>
   </xsl:template>
 
+  <!-- The order of the indexes, as JSON (indexes.xsl tp:index-order). -->
+  <xsl:template match="*[$part eq 'index-order']" mode="tp:pdf-book" priority="2">
+    <xsl:value-of select="tp:index-order()"/>
+  </xsl:template>
+
+  <!-- An index volume's back matter is its part of the indexes. -->
+  <xsl:template match="*[$part eq 'back' and $indexes eq 'part']" mode="tp:pdf-book" priority="3">
+    <xsl:value-of select="tp:book-indexes(array:flatten($index-kinds), $index-part)"/>
+  </xsl:template>
+
   <xsl:template match="*[$part eq 'back']" mode="tp:pdf-book" priority="2">
     <!-- The edition's own texts, in the first volume, cite documents too. -->
     <xsl:variable name="cited-in-front" select="(text, teiHeader/encodingDesc/editorialDecl)//(ref | ptr)!tp:pointer-ids(.)"/>
     <xsl:value-of select="tp:bibliography($registers/*/(bibl, biblStruct)[@xml:id][@xml:id = array:flatten($cited) or ($volume le 1 and @xml:id = $cited-in-front)
                                            or ($last-volume and not(@xml:id = (array:flatten($cited-anywhere), $cited-in-front)))])"/>
-    <xsl:value-of select="if ($last-volume) then tp:book-indexes() else '&#10;#tp-index-pages()&#10;'"/>
+    <xsl:value-of select="if ($indexes eq 'all') then tp:book-indexes($tp:index-kinds, ()) else '&#10;#tp-index-pages()&#10;'"/>
     <!-- Where this volume's targets lie, for the other volumes' references to them. -->
     <xsl:if test="$volume gt 0">&#10;#tp-target-pages()&#10;</xsl:if>
   </xsl:template>
@@ -62,7 +85,9 @@
   <xsl:template match="*" mode="tp:pdf-book">
     <xsl:variable name="titles" select="teiHeader/fileDesc/titleStmt/title"/>
     <xsl:variable name="subtitle" select="($titles[@type = ('sub', 'subtitle')]!normalize-space(.), $edition-subtitle)[. ne ''][1]"/>
-    <xsl:variable name="volume-title" select="if ($volume eq 0) then () else if ($volume-years ne '') then tp:message('pdf.volume-years', (string($volume), $volume-years)) else tp:message('pdf.volume', string($volume))"/>
+    <xsl:variable name="volume-title" select="if ($volume eq 0) then ()
+      else if ($indexes eq 'part') then tp:message('pdf.volume-indexes', (string($volume), tp:index-volume-contents(array:flatten($index-kinds), $index-part, array:flatten($index-divided))))
+      else if ($volume-years ne '') then tp:message('pdf.volume-years', (string($volume), $volume-years)) else tp:message('pdf.volume', string($volume))"/>
     <xsl:text>#import "lib.typ": *&#10;</xsl:text>
     <xsl:text>#show: edition.with(book: true, title: {tp:typst-string(tp:pdf-edition-title(teiHeader))}, subtitle: {if (exists($subtitle)) then tp:typst-string($subtitle) else 'none'}, </xsl:text>
     <xsl:text>volume: {if (exists($volume-title)) then tp:typst-string($volume-title) else 'none'}, volume-number: {if ($volume eq 0) then 'none' else $volume}, </xsl:text>

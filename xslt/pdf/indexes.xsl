@@ -16,6 +16,8 @@
   expand-text="yes">
 
   <xsl:variable name="tp:index-kinds" as="xs:string+" select="('person', 'place', 'org')"/>
+  <!-- Each kind's name in the interface ("Persons"). -->
+  <xsl:variable name="tp:index-kind-names" as="map(xs:string, xs:string)" select="map {'person': 'nav.persons', 'place': 'nav.places', 'org': 'nav.organizations'}"/>
 
   <!-- Sorting as the edition's language sorts (ä with a in German, accents after the letters in French). -->
   <xsl:function name="tp:index-collation" as="xs:string">
@@ -59,23 +61,37 @@
     <xsl:sequence select="sort(sort($entries, (), function($entry) { string($entry/@xml:id) }), tp:index-collation(), tp:index-name#1)"/>
   </xsl:function>
 
-  <!-- The entries of one kind in print order as a Typst array of (key, name, parent, labels): top-level
-       entries, each followed by its sub-entries. -->
-  <xsl:function name="tp:index-entries" as="xs:string">
+  <!-- The register entries of one kind in print order, each as a map of the entry and its parent's id ('' at the
+       top): top-level entries, each followed by its sub-entries. teipress's registers hold a copy of every entry
+       at the top (edition.py merged_registers); a nested one is also inside its parent's copy, which tells its
+       outermost entry of the kind. -->
+  <xsl:function name="tp:index-in-order" as="map(xs:string, item())*">
     <xsl:param name="kind" as="xs:string"/>
-    <!-- teipress's registers hold a copy of every entry at the top (edition.py merged_registers); a
-         nested one is also inside its parent's copy, which tells its outermost entry of the kind. -->
     <xsl:variable name="entries" select="$registers/*/(person | personGrp | place | org)[@xml:id][tp:entry-kind(.) eq $kind]"/>
     <xsl:variable name="parents" as="map(xs:string, xs:string)" select="map:merge(
       $entries/descendant::*[@xml:id][tp:entry-kind(.) eq $kind]!map:entry(string(@xml:id), string(ancestor::*[@xml:id][tp:entry-kind(.) eq $kind][last()]/@xml:id)),
       map {'duplicates': 'use-first'})"/>
-    <xsl:variable name="rows" as="xs:string*">
-      <xsl:for-each select="tp:index-sorted($entries[not(map:contains($parents, string(@xml:id)))])">
-        <xsl:variable name="parent" select="string(@xml:id)"/>
-        <xsl:sequence select="tp:index-row(., '')"/>
-        <xsl:sequence select="tp:index-sorted($entries[$parents(string(@xml:id)) eq $parent])!tp:index-row(., $parent)"/>
-      </xsl:for-each>
+    <xsl:variable name="children" as="map(xs:string, element()*)">
+      <xsl:map>
+        <xsl:for-each-group select="$entries[map:contains($parents, string(@xml:id))]" group-by="$parents(string(@xml:id))">
+          <xsl:map-entry key="current-grouping-key()" select="current-group()"/>
+        </xsl:for-each-group>
+      </xsl:map>
     </xsl:variable>
+    <xsl:for-each select="tp:index-sorted($entries[not(map:contains($parents, string(@xml:id)))])">
+      <xsl:variable name="parent" select="string(@xml:id)"/>
+      <xsl:sequence select="map {'entry': ., 'parent': ''}"/>
+      <xsl:sequence select="tp:index-sorted($children($parent))!map {'entry': ., 'parent': $parent}"/>
+    </xsl:for-each>
+  </xsl:function>
+
+  <!-- The entries of one kind in print order as a Typst array of (key, name, parent, labels); with `keys`, only
+       the top-level entries it holds and their sub-entries (an index volume's part of the index). -->
+  <xsl:function name="tp:index-entries" as="xs:string">
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:param name="keys" as="map(xs:string, xs:boolean)?"/>
+    <xsl:variable name="rows" select="tp:index-in-order($kind)[empty($keys) or map:contains($keys, (?parent[. ne ''], string(?entry/@xml:id))[1])]
+                                      !tp:index-row(?entry, ?parent)"/>
     <xsl:sequence select="'(' || string-join($rows!(. || ','), '&#10;') || ')'"/>
   </xsl:function>
 
@@ -85,13 +101,44 @@
     <!-- A mention may name the entry by its label (@key="Beckh August von" for n="Beckh August von",
          common/functions.xsl tp:entry-by-label): the marks carry what the mention says. -->
     <xsl:sequence select="'(key: ' || tp:typst-string($entry/@xml:id) || ', name: ' || tp:typst-string(tp:index-name($entry)) || ', parent: ' || tp:typst-string($parent)
-      || ', labels: ' || tp:typst-array($entry/@n!normalize-space(.)[. ne '']) || ')'"/>
+      || ', labels: ' || tp:typst-array(tp:index-labels($entry)) || ')'"/>
   </xsl:function>
 
-  <!-- The book's indexes (lib.typ tp-indexes): one after the other, two columns, sharing pages. -->
+  <xsl:function name="tp:index-labels" as="xs:string*">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="$entry/@n!normalize-space(.)[. ne '']"/>
+  </xsl:function>
+
+  <!-- The book's indexes (lib.typ tp-indexes): one after the other, two columns, sharing pages. With `keys`, the
+       part of them an index volume prints: of the indexes of `kinds`, the top-level entries `keys` holds. -->
   <xsl:function name="tp:book-indexes" as="xs:string">
-    <xsl:sequence select="'&#10;#tp-indexes((' || string-join($tp:index-kinds!('(title: ' || tp:typst-string(tp:message('pdf.index.' || .)) || ', kind: ' || tp:typst-string(.) || ', entries: ' || tp:index-entries(.) || '),'), '&#10;')
+    <xsl:param name="kinds" as="xs:string*"/>
+    <xsl:param name="keys" as="map(xs:string, xs:boolean)?"/>
+    <xsl:sequence select="'&#10;#tp-indexes((' || string-join($kinds!('(title: ' || tp:typst-string(tp:message('pdf.index.' || .)) || ', kind: ' || tp:typst-string(.) || ', entries: ' || tp:index-entries(., $keys) || '),'), '&#10;')
       || '), volume-page: ' || tp:typst-string(tp:message('pdf.volume-page')) || ')&#10;'"/>
+  </xsl:function>
+
+  <!-- The order of the indexes as JSON, for teipress to divide them into index volumes (pdf.py `plan_index_volumes`):
+       per kind, each entry's [key, parent, labels] in print order. -->
+  <xsl:function name="tp:index-order" as="xs:string">
+    <xsl:sequence select="serialize(array {$tp:index-kinds!map {'kind': ., 'entries': array {tp:index-in-order(.)!array {string(?entry/@xml:id), ?parent, array {tp:index-labels(?entry)}}}}},
+                                    map {'method': 'json'})"/>
+  </xsl:function>
+
+  <!-- What an index volume holds, for its title: per index its name, and of those it holds a part of (`divided`)
+       the initials of the part's first and last entries ("Persons A–K; Places"). -->
+  <xsl:function name="tp:index-volume-contents" as="xs:string">
+    <xsl:param name="kinds" as="xs:string*"/>
+    <xsl:param name="keys" as="map(xs:string, xs:boolean)"/>
+    <xsl:param name="divided" as="xs:string*"/>
+    <xsl:variable name="parts" as="xs:string*">
+      <xsl:for-each select="$kinds">
+        <xsl:variable name="held" select="tp:index-in-order(.)[?parent eq ''][map:contains($keys, string(?entry/@xml:id))]?entry"/>
+        <xsl:variable name="initials" select="distinct-values(($held[1], $held[last()])!upper-case(substring(replace(tp:index-name(.), '^[^\p{L}\p{Nd}]+', ''), 1, 1)))"/>
+        <xsl:sequence select="string-join((tp:message($tp:index-kind-names(.)), if (. = $divided) then string-join($initials, '–') else ()), ' ')"/>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:sequence select="string-join($parts, '; ')"/>
   </xsl:function>
 
   <!-- What a document names, for its own PDF: per kind one run-in line of printed names, sorted. -->
@@ -103,7 +150,7 @@
         <xsl:variable name="kind" select="."/>
         <xsl:variable name="entries" select="$named[tp:entry-kind(.) eq $kind]"/>
         <xsl:if test="exists($entries)">
-          <xsl:sequence select="'(' || tp:typst-string(tp:message('nav.' || map {'person': 'persons', 'place': 'places', 'org': 'organizations'}($kind))) || ', ' || tp:typst-array(distinct-values(tp:index-sorted($entries)!tp:index-name(.))) || '),'"/>
+          <xsl:sequence select="'(' || tp:typst-string(tp:message($tp:index-kind-names($kind))) || ', ' || tp:typst-array(distinct-values(tp:index-sorted($entries)!tp:index-name(.))) || '),'"/>
         </xsl:if>
       </xsl:for-each>
     </xsl:variable>
