@@ -1168,6 +1168,9 @@ def test_the_last_volume_leaves_room_for_the_indexes_of_the_whole_edition() -> N
     assert [v.indexes for v in plan_volumes(marked, 300, ())] == ["pages"] * (len(volumes) - 1) + ["all"]
     assert planned(marked, memory_mb=index_mb - 1) == planned(unmarked, memory_mb=index_mb - 1)
     assert {v.indexes for v in plan_volumes(marked, 300, (), memory_mb=index_mb - 1)} == {"pages"}
+    # A last document too large for any volume keeps indexes that would fit alone.
+    huge = dataclasses.replace(unmarked[0], pages=2000)
+    assert [v.indexes for v in plan_volumes([*marked[:2], huge], 300, ())] == ["pages", "all"]
     # A book of one volume without room for its indexes is volume 1, before its index volumes.
     assert [(v.number, v.indexes) for v in plan_volumes(marked[:1], 300, (), memory_mb=indexes_memory_mb(marked[:1]))] == [(1, "pages")]
     assert [(v.number, v.indexes) for v in plan_volumes(marked[:1], 300, ())] == [(0, "all")]

@@ -119,12 +119,12 @@ def volumes_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
 @contextmanager
 def heavy_indexes() -> Iterator[None]:
     """The indexes of `write_synthetic_edition`'s twelve letters in volumes of 6 pages estimated too heavy for any
-    volume: at 1.1 MB a locator (37), they fit beside no letter within 80 MB, and an index volume, within what the
-    largest volume of letters holds beside the typesetter (about 8 MB), takes two persons of four."""
+    volume: at 1.1 MB a locator (37), they fit neither beside a letter nor alone within 75 MB, and an index volume,
+    within what the largest volume of letters holds beside the typesetter (about 8 MB), takes two persons of four."""
     from teipress import pdf, print_indexes
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf, "VOLUMES_MEMORY_MB", 80)
+        patch.setattr(pdf, "VOLUMES_MEMORY_MB", 75)
         patch.setattr(print_indexes, "TYPST_MB_PER_INDEX_LOCATOR", 1.1)
         yield
 
@@ -414,7 +414,8 @@ def test_an_index_entry_longer_than_a_column_runs_on_into_the_next(tmp_path: Pat
     from teipress.pdf import DEFAULT_FONTS, Typesetting, typeset
 
     setting = Typesetting(fonts=DEFAULT_FONTS, font_paths=(), paper="a5", language="de", title="", subtitle="", out_dir=str(tmp_path))
-    marked = {"1": {"pages": [["kurz", 3]] + [["lang", page] for page in range(1, 1200, 2)], "names": {}}}
+    marked = {"1": {"pages": [["kurz", 3]] + [["lang", page] for page in range(1, 1200, 2)],
+                    "names": {"kurz": ["person", "kurz", "Kurz"], "lang": ["person", "lang", "Lang"]}}}
     markup = ('#import "lib.typ": *\n#show: edition.with(book: true, title: "T", paper: "a5", language: "de", volume-number: 2)\n'
               '#tp-indexes(((title: "Personenregister", kind: "person", entries: ((key: "kurz", name: "Kurz, Karl", parent: "", labels: ()),'
               ' (key: "lang", name: "Lang, Anna", parent: "", labels: ()))),), volume-page: "Bd. {1}, S. {2}")\n')

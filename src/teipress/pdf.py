@@ -185,12 +185,12 @@ class ChapterFigures:
 
 @dataclass
 class DocumentOutcome:
-    """A worker's answer for one document: its chapter for the book, its sort key, its PDF or its error. The build
-    keeps the chapter's figures and writes the chapter to CHAPTERS_DIR, where the workers read it."""
+    """A worker's answer for one document: its sort key, what the volumes' planning needs of its chapter for the book
+    (the worker writes the chapter to CHAPTERS_DIR, where the volumes' workers read it: the build does not hold it),
+    its PDF or its error."""
 
     document_id: str
     sort_key: str = ""
-    chapter: str = ""
     figures: ChapterFigures = field(default_factory=ChapterFigures)
     # Numbered lines of the document: the book's line numbers restart after this many.
     line_count: int = 0
@@ -307,8 +307,6 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             for outcome in fresh:
                 outcomes[outcome.document_id] = outcome
                 result.typeset.append(outcome.document_id)
-                write_atomic(staging / CHAPTERS_DIR / f"{outcome.document_id}.typ", outcome.chapter)
-                outcome.chapter = ""
             in_order = sorted(outcomes.values(), key=lambda o: (o.sort_key, o.document_id))
             volumes = plan_volumes(in_order, config.volume_pages, config.volumes)
             # Indexes too large for any volume of documents get volumes of their own after them, cut in the order the
@@ -481,7 +479,8 @@ def _estimated_mb(volume: Volume) -> float:
 def _room_for_the_indexes(volumes: list[list[DocumentOutcome]], index_mb: float, memory_mb: float) -> tuple[list[list[DocumentOutcome]], bool]:
     """The volumes, and whether the last prints the indexes (`index_mb`): it does when they fit within `memory_mb`
     beside its documents, or beside its last ones, its first made a volume of their own before it (as few as needed);
-    not when they do not fit beside any of its documents (index volumes follow the documents')."""
+    not when they fit beside none of its documents and would not fit alone (index volumes follow the documents'),
+    so that a last document too large for any volume does not send small indexes into a volume of their own."""
     last = volumes[-1]
     load, kept = _Load(), 0
     for outcome in reversed(last):
@@ -492,7 +491,7 @@ def _room_for_the_indexes(volumes: list[list[DocumentOutcome]], index_mb: float,
     if kept == len(last):
         return volumes, True
     if kept == 0:
-        return volumes, False
+        return volumes, TYPESETTER_MB + index_mb <= memory_mb
     return [*volumes[:-1], last[:-kept], last[-kept:]], True
 
 
@@ -954,8 +953,8 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         outcome.sort_key = stylesheets.transform(_setting.document_stylesheet, node, part="sort-key", **common)
         outcome.date = stylesheets.transform(_setting.document_stylesheet, node, part="date", **common)
         outcome.cited = stylesheets.transform(_setting.document_stylesheet, node, part="cited", **common).split()
-        outcome.chapter = stylesheets.transform(_setting.document_stylesheet, node, part="book", **common)
-        outcome.figures = ChapterFigures.of(outcome.chapter)
+        chapter = stylesheets.transform(_setting.document_stylesheet, node, part="book", **common)
+        outcome.figures = ChapterFigures.of(chapter)
         # The attached source is named like the site's copy: a file name may hold what Typst refuses in a path (a backslash).
         markup = stylesheets.transform(_setting.document_stylesheet, node, part="standalone", source_name=f"{document_id}.xml", **common)
         files = {"source.xml": source_bytes, **{copy: Path(image).read_bytes() for copy, image in _image_copies(images).items()}}
@@ -965,7 +964,7 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         # of a layout with them, 0.78 the median, the least where pages hold most entries): its PDF and its volume are
         # given their lines, by which the entries of one line are grouped, and it is typeset once.
         located = typeset(standalone, files, _setting, what=display_path(path), markers="metadata", all_line_markers=True,
-                          find_apparatus_lines=True) if APPARATUS_CALL in outcome.chapter else None
+                          find_apparatus_lines=True) if APPARATUS_CALL in chapter else None
         lines = apparatus_lines(located.markers) if located else []
         done = typeset(standalone, files, _setting, what=display_path(path), markers="metadata", all_line_markers=True,
                        apparatus_lines={document_id: lines})
@@ -983,6 +982,7 @@ def _typeset_document(path_text: str, document_id: str, tree_xml: bytes, source_
         outcome.problems = [*missing_glyph_problems(done.pdf, done.conformant, path, text, document_id, _setting),
                             *typst_warning_problems(done.warnings, display_path(path), f"{document_id}.pdf")]
         write_atomic(Path(_setting.out_dir) / f"{document_id}.pdf", done.pdf)
+        write_atomic(Path(_setting.out_dir) / CHAPTERS_DIR / f"{document_id}.typ", chapter)
     except OutputError:
         raise  # the output folder, not the document: one error for the whole build
     except TeipressError as error:

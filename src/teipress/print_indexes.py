@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 # What an index adds to a compilation: per entry printed and per locator (a document that mentions it, `mentions`).
-# Fitted to index volumes at A4 (5 December 2026), cut from the index marks' pages of the 150 volumes of 20,000
-# synthetic letters: ten volumes of 126-187 pages (the last 56) held 471-557 MB (the last 218), estimated 632-640
+# Fitted to index volumes at A4 (5 December 2026), cut within 600 MB from the index marks' pages of the 150 volumes of
+# 20,000 synthetic letters: ten volumes of 126-187 pages (the last 56) held 471-557 MB (the last 218), estimated 632-640
 # (218); 1,500-1,850 person entries or 600-900 place entries with 63,000-71,000 locators each.
 TYPST_MB_PER_INDEX_ENTRY = 0.05
 TYPST_MB_PER_INDEX_LOCATOR = 0.008
@@ -30,9 +29,8 @@ INDEX_MARK = re.compile(r'#tp-mark\(("(?:[^"\\]|\\.)*"), ("(?:[^"\\]|\\.)*")')
 
 
 def marks_of(chapter: str) -> set[tuple[str, str]]:
-    """The (kind, key) of each entry a chapter's markup marks, once each (a build holds those of every document:
-    each kind and key is one string however many documents mark it)."""
-    return {(sys.intern(json.loads(kind)), sys.intern(json.loads(key))) for kind, key in INDEX_MARK.findall(chapter)}
+    """The (kind, key) of each entry a chapter's markup marks, once each."""
+    return {(json.loads(kind), json.loads(key)) for kind, key in INDEX_MARK.findall(chapter)}
 
 
 @dataclass(frozen=True)
@@ -74,19 +72,20 @@ class IndexOrder:
 
     kinds: list[str]
     entries: dict[str, list[tuple[str, str, list[str]]]]
-    _entry_of: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    _entry_of: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        for kind, entries in self.entries.items():
+            # As lib.typ tp-indexes reads a mark: its key when that is an entry's, else the label's entry (the last of a label).
+            by_label = {label: (key, parent or key) for key, parent, labels in entries for label in labels}
+            self._entry_of[kind] = {**by_label, **{key: (key, parent or key) for key, parent, _ in entries}}
 
     @classmethod
     def from_json(cls, text: str) -> IndexOrder:
         data = json.loads(text)
-        order = cls([str(index["kind"]) for index in data],
+        return cls([str(index["kind"]) for index in data],
                     {str(index["kind"]): [(str(key), str(parent), [str(label) for label in labels]) for key, parent, labels in index["entries"]]
                      for index in data})
-        for kind, entries in order.entries.items():
-            # As lib.typ tp-indexes reads a mark: its key when that is an entry's, else the label's entry (the last of a label).
-            by_label = {label: (key, parent or key) for key, parent, labels in entries for label in labels}
-            order._entry_of[kind] = {**by_label, **{key: (key, parent or key) for key, parent, _ in entries}}
-        return order
 
     def entry_of(self, kind: str, key: str) -> tuple[str, str] | None:
         """The (entry, top-level entry) a mark of `kind` and `key` counts for, or None when the registers do not hold it."""

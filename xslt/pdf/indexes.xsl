@@ -135,7 +135,7 @@
       <xsl:for-each select="$kinds">
         <xsl:variable name="held" select="tp:index-in-order(.)[?parent eq ''][map:contains($keys, string(?entry/@xml:id))]?entry"/>
         <xsl:variable name="initials" select="distinct-values(($held[1], $held[last()])!upper-case(substring(replace(tp:index-name(.), '^[^\p{L}\p{Nd}]+', ''), 1, 1)))"/>
-        <xsl:sequence select="string-join((tp:message($tp:index-kind-names(.)), if (. = $divided) then string-join($initials, '–') else ()), ' ')"/>
+        <xsl:sequence select="string-join((tp:message($tp:index-kind-names(.)), if (. = $divided and exists($held)) then string-join($initials, '–') else ()), ' ')"/>
       </xsl:for-each>
     </xsl:variable>
     <xsl:sequence select="string-join($parts, '; ')"/>
