@@ -330,8 +330,9 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             # another volume moved ("vol. 2, p. 34").
             earlier = [(volume, key) for volume, key in keyed if volume.indexes == "pages"]
             pending = [(volume, key) for volume, key in earlier if not _reuse_volume(previous_volumes, out_dir, staging, volume, key, volume_cache)]
+            marked = {} if pending else _earlier_pages(earlier, volume_cache)
             printing_reused = not pending and all(
-                _reuse_volume(previous_volumes, out_dir, staging, volume, _indexes_key(key, volume, _earlier_pages(earlier, volume_cache), order), volume_cache)
+                _reuse_volume(previous_volumes, out_dir, staging, volume, _indexes_key(key, _pages_given(volume, marked, order)), volume_cache)
                 for volume, key in keyed if volume.indexes != "pages")
             settings = {volume.number: _volume_setting(volume, cited_anywhere, images) for volume, _ in keyed}
             markups: dict[int, Path] = {}
@@ -503,9 +504,9 @@ def _parallel_volumes(volumes: list[Volume], jobs: int) -> int:
     return max(1, min(jobs, len(volumes), fitting))
 
 
-def _indexes_key(key: str, volume: Volume, marked: dict[str, Any], order: IndexOrder | None) -> str:
+def _indexes_key(key: str, pages: dict[str, Any]) -> str:
     """The key of a volume that prints indexes: its own and the index marks' pages it prints (`_pages_given`)."""
-    return _digest(key.encode(), json.dumps(_pages_given(volume, marked, order), sort_keys=True).encode())
+    return _digest(key.encode(), json.dumps(pages, sort_keys=True).encode())
 
 
 def _pages_given(volume: Volume, marked: dict[str, Any], order: IndexOrder | None) -> dict[str, Any]:
@@ -517,7 +518,7 @@ def _pages_given(volume: Volume, marked: dict[str, Any], order: IndexOrder | Non
 def _earlier_pages(earlier: list[tuple[Volume, str]], volume_cache: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The index marks of each volume of `earlier` by its number: their pages, and what they say of each key (lib.typ tp-index-pages)."""
     return {str(volume.number): {"pages": volume_cache[volume.file.as_posix()]["index_pages"],
-                                 "names": volume_cache[volume.file.as_posix()].get("index_names", {})} for volume, _ in earlier}
+                                 "names": volume_cache[volume.file.as_posix()]["index_names"]} for volume, _ in earlier}
 
 
 def _volume_name(volume: Volume) -> str:
@@ -596,7 +597,7 @@ def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume
                 figures.append(done)
         for last, base_key in holding:
             marked = _earlier_pages(earlier, cache)
-            last_key = _indexes_key(base_key, last, marked, order)
+            last_key = _indexes_key(base_key, marked)
             if holding_pending or (cache.get(last.file.as_posix(), {}).get("key") != last_key
                                    and not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, cache)):
                 targets = given.get(last.file.as_posix(), _references_of(last, {**guess, **_found_targets(cache[volume.file.as_posix()] for volume, _ in earlier)}))
@@ -611,11 +612,13 @@ def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume
             break
     # The index volumes, given where the documents' volumes, now settled, printed each mention of their entries.
     marked = _earlier_pages(earlier, cache)
-    indexes = [(volume, _indexes_key(key, volume, marked, order)) for volume, key in keyed if volume.indexes == "part"]
-    indexes = [(volume, key) for volume, key in indexes
+    # Each one's pages worked out once: they are its key and what it prints.
+    parts = [(volume, key, _pages_given(volume, marked, order)) for volume, key in keyed if volume.indexes == "part"]
+    indexes = [(volume, _indexes_key(key, pages), pages) for volume, key, pages in parts]
+    indexes = [(volume, key, pages) for volume, key, pages in indexes
                if cache.get(volume.file.as_posix(), {}).get("key") != key and not _reuse_volume(previous_volumes, out_dir, staging, volume, key, cache)]
-    tasks = [(volume, markups[volume.number], settings[volume.number], _pages_given(volume, marked, order), {}) for volume, _ in indexes]
-    for (volume, key), done in zip(indexes, _compile_volumes(tasks, setting, _parallel_volumes([volume for volume, _ in indexes], jobs))):
+    tasks = [(volume, markups[volume.number], settings[volume.number], pages, {}) for volume, _, pages in indexes]
+    for (volume, key, _), done in zip(indexes, _compile_volumes(tasks, setting, _parallel_volumes([volume for volume, _, _ in indexes], jobs))):
         cache[volume.file.as_posix()] = _volume_entry(volume, key, done, {})
         figures.append(done)
     return figures
