@@ -6,6 +6,8 @@ import dataclasses
 
 import re
 import shutil
+import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -1104,7 +1106,7 @@ def test_only_the_volumes_others_refer_to_are_probed() -> None:
 
 def test_a_volumes_memory_is_estimated_from_its_pages_notes_and_apparatus_entries() -> None:
     from teipress import pdf, print_indexes
-    from teipress.pdf import ChapterFigures, DocumentOutcome, indexes_memory_mb, volume_memory_mb
+    from teipress.pdf import ChapterFigures, DocumentOutcome, volume_memory_mb
 
     # Counted in the chapter's markup, which the build does not hold.
     letter = DocumentOutcome("a", pages=10, figures=ChapterFigures.of('#"Text";#footnote[#"a";]#tp-app("a", "u", ())#footnote[#tp-mark("person", "k", "k", "K")#"b";]'))
@@ -1115,9 +1117,37 @@ def test_a_volumes_memory_is_estimated_from_its_pages_notes_and_apparatus_entrie
     # The indexes by the marks of every document (a mark in a note too): an entry per key marked, a locator per document
     # that marks it (the three marks of "p" in one document are one locator).
     entries_and_locators = print_indexes.TYPST_MB_PER_INDEX_ENTRY + print_indexes.TYPST_MB_PER_INDEX_LOCATOR
-    assert indexes_memory_mb([letter, other]) == pytest.approx(2 * entries_and_locators)
-    assert indexes_memory_mb([letter, other, DocumentOutcome("c", figures=other.figures)]) == pytest.approx(
+    assert _index_mb([letter, other]) == pytest.approx(2 * entries_and_locators)
+    assert _index_mb([letter, other, DocumentOutcome("c", figures=other.figures)]) == pytest.approx(
         2 * entries_and_locators + print_indexes.TYPST_MB_PER_INDEX_LOCATOR)
+
+
+def test_the_build_counts_a_documents_index_marks_and_keeps_the_rest_of_its_figures() -> None:
+    """What the volumes' planning needs of the index marks is how many documents mention each entry: the build counts a
+    document's marks as its outcome arrives and keeps the outcome without them (at 20,000 letters 150 MB)."""
+    from collections import Counter
+
+    from teipress.pdf import ChapterFigures, DocumentOutcome, _counted
+
+    mentioned: Counter[tuple[str, str]] = Counter({("person", "k"): 1})
+    chapter = '#tp-app("a", "u", ())#footnote[#tp-mark("person", "k", "k", "K")#"b";]#tp-mark("place", "p", "p", "P")#"Bern";' * 2
+    kept = _counted(DocumentOutcome("a", pages=3, figures=ChapterFigures.of(chapter)), mentioned)
+    assert mentioned == Counter({("person", "k"): 2, ("place", "p"): 1})
+    assert (kept.document_id, kept.pages, kept.figures) == ("a", 3, ChapterFigures(notes=2, apparatus_entries=2))
+
+
+def _index_mb(documents: list[Any]) -> float:
+    """What the indexes of `documents` are estimated to add, as the build counts their marks."""
+    from teipress.pdf import indexes_memory_mb
+    from teipress.print_indexes import mentions
+
+    return indexes_memory_mb(mentions(o.figures.index_marks for o in documents))
+
+
+def _plan(documents: list[Any], volume_pages: int, **memory: float) -> list[Any]:
+    from teipress.pdf import plan_volumes
+
+    return plan_volumes(documents, volume_pages, (), _index_mb(documents), **memory)
 
 
 def _letters(prefix: str, count: int, pages: int, chapter: str) -> list[Any]:
@@ -1129,26 +1159,26 @@ def _letters(prefix: str, count: int, pages: int, chapter: str) -> list[Any]:
 def test_letters_dense_with_apparatus_make_smaller_volumes() -> None:
     """A volume ends where it would pass volume_pages or where its compilation is estimated to need more than the
     memory allowed: each volume within both, and none that could have taken the next volume's first document."""
-    from teipress.pdf import VOLUMES_MEMORY_MB, indexes_memory_mb, plan_volumes, volume_memory_mb
+    from teipress.pdf import VOLUMES_MEMORY_MB, volume_memory_mb
 
     plain = _letters("plain", 10, 2, '#"Text";')
     dense = _letters("dense", 10, 2, '#tp-app("d", "u", ())#footnote[#"n";]' * 250)
-    assert [[o.document_id for o in v.documents] for v in plan_volumes(plain, 300, ())] == [[o.document_id for o in plain]]
+    assert [[o.document_id for o in v.documents] for v in _plan(plain, 300)] == [[o.document_id for o in plain]]
     for documents, volume_pages in ((dense, 300), (plain + dense, 7), (dense + plain + dense, 300)):
-        volumes = [v.documents for v in plan_volumes(documents, volume_pages, ())]
+        volumes = [v.documents for v in _plan(documents, volume_pages)]
         assert [o for volume in volumes for o in volume] == documents  # all of them, in order
         assert all(volume_memory_mb(volume) <= VOLUMES_MEMORY_MB and sum(o.pages for o in volume) <= volume_pages for volume in volumes[:-1])
-        assert volume_memory_mb(volumes[-1]) + indexes_memory_mb(documents) <= VOLUMES_MEMORY_MB
+        assert volume_memory_mb(volumes[-1]) + _index_mb(documents) <= VOLUMES_MEMORY_MB
         for volume, after in zip(volumes[:-2], volumes[1:-1]):  # the last two may have been parted for the indexes
             assert volume_memory_mb([*volume, after[0]]) > VOLUMES_MEMORY_MB or sum(o.pages for o in [*volume, after[0]]) > volume_pages
-    assert len(plan_volumes(dense, 300, ())) > 1
+    assert len(_plan(dense, 300)) > 1
 
 
 def test_the_last_volume_leaves_room_for_the_indexes_of_the_whole_edition() -> None:
     """The last volume compiles the indexes of every volume's marks too: when they would make it pass the memory allowed,
     its first documents make a volume of their own before it, as few as needed; when they fit beside none of its
     documents, the volumes are planned as without indexes, and every one leaves its marks' pages to index volumes."""
-    from teipress.pdf import VOLUMES_MEMORY_MB, ChapterFigures, indexes_memory_mb, plan_volumes, volume_memory_mb
+    from teipress.pdf import VOLUMES_MEMORY_MB, ChapterFigures, volume_memory_mb
 
     apparatus = '#tp-app("d", "u", ())' * 200
     unmarked = _letters("m", 30, 2, apparatus)
@@ -1157,38 +1187,61 @@ def test_the_last_volume_leaves_room_for_the_indexes_of_the_whole_edition() -> N
               for o in unmarked]
 
     def planned(documents: list[Any], **memory: float) -> list[list[str]]:
-        return [[o.document_id for o in v.documents] for v in plan_volumes(documents, 300, (), **memory)]
+        return [[o.document_id for o in v.documents] for v in _plan(documents, 300, **memory)]
 
-    index_mb = indexes_memory_mb(marked)
+    index_mb = _index_mb(marked)
     greedy, volumes = planned(unmarked), planned(marked)
     assert len(greedy) > 1 and volumes[:-2] == greedy[:-1] and volumes[-2] + volumes[-1] == greedy[-1]
     last = [o for o in marked if o.document_id in volumes[-1]]
     one_more = [o for o in marked if o.document_id in volumes[-1] or o.document_id == volumes[-2][-1]]
     assert volume_memory_mb(last) + index_mb <= VOLUMES_MEMORY_MB < volume_memory_mb(one_more) + index_mb
-    assert [v.indexes for v in plan_volumes(marked, 300, ())] == ["pages"] * (len(volumes) - 1) + ["all"]
+    assert [v.indexes for v in _plan(marked, 300)] == ["pages"] * (len(volumes) - 1) + ["all"]
     assert planned(marked, memory_mb=index_mb - 1) == planned(unmarked, memory_mb=index_mb - 1)
-    assert {v.indexes for v in plan_volumes(marked, 300, (), memory_mb=index_mb - 1)} == {"pages"}
+    assert {v.indexes for v in _plan(marked, 300, memory_mb=index_mb - 1)} == {"pages"}
     # A last document too large for any volume keeps indexes that would fit alone.
     huge = dataclasses.replace(unmarked[0], pages=2000)
-    assert [v.indexes for v in plan_volumes([*marked[:2], huge], 300, ())] == ["pages", "all"]
+    assert [v.indexes for v in _plan([*marked[:2], huge], 300)] == ["pages", "all"]
     # A book of one volume without room for its indexes is volume 1, before its index volumes.
-    assert [(v.number, v.indexes) for v in plan_volumes(marked[:1], 300, (), memory_mb=indexes_memory_mb(marked[:1]))] == [(1, "pages")]
-    assert [(v.number, v.indexes) for v in plan_volumes(marked[:1], 300, ())] == [(0, "all")]
+    assert [(v.number, v.indexes) for v in _plan(marked[:1], 300, memory_mb=_index_mb(marked[:1]))] == [(1, "pages")]
+    assert [(v.number, v.indexes) for v in _plan(marked[:1], 300)] == [(0, "all")]
 
 
-@pytest.mark.parametrize(("pages", "jobs", "at_once"), [
-    ([250, 250, 250], 2, 2),  # 40 + 1.4 MB a page: 390 MB each, three would fit in 1,300 MB, two cores
-    ([250, 250, 250], 4, 3),
-    ([400, 100], 2, 2),  # 600 MB for the largest: two of its size fit
-    ([600, 600], 2, 1),  # 880 MB each: one at a time
-    ([5000], 2, 1),  # never none
-    ([], 2, 1),
-])
-def test_volumes_are_compiled_side_by_side_as_far_as_memory_allows(pages: list[int], jobs: int, at_once: int) -> None:
-    from teipress.pdf import DocumentOutcome, Volume, _parallel_volumes
+def test_volumes_are_compiled_in_order_side_by_side_as_far_as_memory_allows() -> None:
+    """Each volume starts, in order, when its estimate and those of the volumes compiling fit within the memory
+    allowed; one too large for it compiles alone. A number at a time fit for the largest volume made every volume of
+    20,000 letters wait for the one before it."""
+    from teipress import pdf
+    from teipress.pdf import DocumentOutcome, Volume, VolumeFigures
 
+    # 40 + 1.4 MB a page: 390 MB for 250 pages, 880 for 600; 1,300 MB allowed.
+    pages = [250, 250, 250, 250, 600, 600, 250, 100, 5000, 250]
     volumes = [Volume(number, [DocumentOutcome(document_id=f"d{number}", pages=count)]) for number, count in enumerate(pages, start=1)]
-    assert _parallel_volumes(volumes, jobs) == at_once
+    running: list[int] = []
+    seen: list[tuple[str, int, list[int]]] = []
+    lock = threading.Lock()
+
+    def compiled(task: Any, setting: Any) -> VolumeFigures:
+        with lock:
+            running.append(task[0].number)
+            seen.append(("start", task[0].number, sorted(running)))
+        time.sleep(0.2)
+        with lock:
+            running.remove(task[0].number)
+        return VolumeFigures(file=str(task[0].number), conformant=True, index_digest="", pages=1, seconds=0, cpu_seconds=0, peak_mb=0, compilations=1)
+
+    recorded: list[int] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "_compiled", compiled)
+        figures = pdf._compile_volumes(volumes, lambda volume: (volume, Path(), {}, "", {}), lambda task, done: recorded.append(task[0].number),
+                                       None, jobs=3)  # type: ignore[arg-type]
+    assert [f.file for f in figures] == [str(v.number) for v in volumes]
+    assert [number for _, number, _ in seen] == [v.number for v in volumes] and sorted(recorded) == [v.number for v in volumes]
+    for _, number, together in seen:
+        assert len(together) <= 3
+        assert len(together) == 1 or sum(pdf._estimated_mb(volumes[n - 1]) for n in together) <= pdf.VOLUMES_MEMORY_MB, (number, together)
+    # Side by side where they fit: the first three 250-page volumes together, a 600-page one beside no more than one other.
+    assert any(len(together) == 3 for _, _, together in seen)
+    assert [together for _, number, together in seen if number == 9] == [[9]]
 
 
 # ---- Typst's warnings ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ the interface's words; and a visual review sheet of page images for a person to 
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
 import subprocess
@@ -392,20 +393,22 @@ def test_index_parts_are_cut_in_print_order_by_their_entries_and_locators(monkey
 
 
 def test_an_index_volume_reads_the_pages_of_its_own_entries_only() -> None:
-    """Of every volume's marks, an index volume gets those of its entries (their sub-entries, and a mention by a label
+    """Of each volume's marks, an index volume gets those of its entries (their sub-entries, and a mention by a label
     too) and, holding an index's last part, those of the entries no register holds; with what the marks say of them."""
-    from teipress.print_indexes import IndexLoad, IndexOrder, IndexPart, pages_for
+    from teipress.print_indexes import IndexLoad, IndexOrder, IndexPart, shares_of
 
     order = IndexOrder.from_json(INDEX_ORDER)
     names = {"a1": ["person", "a1", "A1"], "B-label": ["person", "b", "B"], "own": ["person", "own", "Own"], "x": ["place", "x", "X"]}
-    marked = {"1": {"pages": [["a1", 3], ["B-label", 4], ["own", 6]], "names": names},
-              "2": {"pages": [["x", 7], ["a1", 2], ["d", 9]], "names": {**names, "d": ["person", "d", "D"]}}}
     first = IndexPart(("person",), ("a", "b"), (), ("person",), IndexLoad())
     last = IndexPart(("person", "place"), ("d", "x"), ("person",), ("person",), IndexLoad())
-    assert pages_for(first, order, marked) == {"1": {"pages": [["a1", 3], ["B-label", 4]], "names": {"a1": names["a1"], "B-label": names["B-label"]}},
-                                               "2": {"pages": [["a1", 2]], "names": {"a1": names["a1"]}}}
-    assert pages_for(last, order, marked) == {"1": {"pages": [["own", 6]], "names": {"own": names["own"]}},
-                                              "2": {"pages": [["x", 7], ["d", 9]], "names": {"x": names["x"], "d": ["person", "d", "D"]}}}
+    volume_1 = {"pages": [["a1", 3], ["B-label", 4], ["own", 6]], "names": names}
+    volume_2 = {"pages": [["x", 7], ["a1", 2], ["d", 9]], "names": {**names, "d": ["person", "d", "D"]}}
+    assert shares_of([first, last], order, volume_1) == [{"pages": [["a1", 3], ["B-label", 4]], "names": {"a1": names["a1"], "B-label": names["B-label"]}},
+                                                          {"pages": [["own", 6]], "names": {"own": names["own"]}}]
+    assert shares_of([first, last], order, volume_2) == [{"pages": [["a1", 2]], "names": {"a1": names["a1"]}},
+                                                          {"pages": [["x", 7], ["d", 9]], "names": {"x": names["x"], "d": ["person", "d", "D"]}}]
+    # A part none of whose entries the volume mentions reads nothing of it.
+    assert shares_of([first, last], order, {"pages": [["x", 1]], "names": names}) == [None, {"pages": [["x", 1]], "names": {"x": names["x"]}}]
 
 
 def test_an_index_entry_longer_than_a_column_runs_on_into_the_next(tmp_path: Path) -> None:
@@ -420,7 +423,7 @@ def test_an_index_entry_longer_than_a_column_runs_on_into_the_next(tmp_path: Pat
               '#tp-indexes(((title: "Personenregister", kind: "person", entries: ((key: "kurz", name: "Kurz, Karl", parent: "", labels: ()),'
               ' (key: "lang", name: "Lang, Anna", parent: "", labels: ()))),), volume-page: "Bd. {1}, S. {2}")\n')
     pdf = tmp_path / "index.pdf"
-    pdf.write_bytes(typeset(markup, {}, setting, what="an index", index_pages=marked).pdf)
+    pdf.write_bytes(typeset(markup, {}, setting, what="an index", index_pages=json.dumps(marked)).pdf)
     with pymupdf.open(pdf) as document:
         assert document.page_count >= 3
         for page in document:

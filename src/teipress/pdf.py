@@ -12,16 +12,19 @@ compile), then a fresh process for each volume of the book, as many at once as m
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import contextlib
 import itertools
 import json
 import os
 import re
 import shutil
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,11 +38,11 @@ from .edition import Edition, RegisterIndex, SourceFile, merged_registers
 from .errors import ConfigError, TypesetError
 from .html import _digest, _folder_digest, _stylesheet  # the site's cache keys are made the same way
 from .outputs import MARKER, output_names, replaced_folder
-from .print_indexes import IndexOrder, IndexPart, indexes_load, marks_of, mentions, pages_for, plan_index_parts
+from .print_indexes import IndexOrder, IndexPart, indexes_load, marks_of, plan_index_parts, shares_of
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import Task, WorkerPool, scratch_folder
-from .xmlio import write_atomic
+from .xmlio import atomic_output, write_atomic
 
 LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
 # The first line of every generated .typ file; teipress.toml `typst` (copied as custom.typ) is imported after it.
@@ -55,6 +58,9 @@ VOLUMES_DIR = Path("volumes")
 # What the previous build typeset (keys, sort keys, line counts, warnings) and each document's chapter of the book.
 PDF_CACHE = Path(MARKER) / "pdf-cache.json"
 CHAPTERS_DIR = Path(MARKER) / "chapters"
+# Each volume's index marks' pages, for the volumes that print the indexes (written by its worker, kept like a PDF:
+# at 20,000 letters about 1 MB a volume, which the build does not hold).
+INDEX_PAGES_DIR = Path(MARKER) / "index-pages"
 # Each volume's markup while the volumes are typeset (removed after them): the build's own process holds neither the
 # chapters nor the volumes' markup, which at 20,000 letters are 200 MB each.
 VOLUME_MARKUP_DIR = Path(MARKER) / "volume-markup"
@@ -113,14 +119,13 @@ class PdfResult:
 
 @dataclass
 class VolumeFigures:
-    """One volume as its own process compiled it: its PDF, whether that is PDF/A, its index marks' (key, page) and
-    what they say of each key (kind, sort key, name) for the indexes in other volumes, its pages, how long it took
-    and how much memory its process held at most."""
+    """One volume as its own process compiled it: its PDF, whether that is PDF/A, a digest of its index marks' pages
+    (which it wrote for the indexes in other volumes, `_index_pages_file`; "" when it prints its own), its pages, how
+    long it took and how much memory its process held at most."""
 
     file: str
     conformant: bool
-    index_pages: list[Any]
-    index_names: dict[str, Any]
+    index_digest: str
     pages: int
     seconds: float
     cpu_seconds: float
@@ -279,6 +284,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
                            json.dumps(_setting_key(setting)).encode())
         keys: dict[str, str] = {}
         outcomes: dict[str, DocumentOutcome] = {}
+        mentioned: Counter[tuple[str, str]] = Counter()
         to_typeset = []
         images: dict[str, dict[str, str]] = {}
         for doc in edition.documents:
@@ -289,7 +295,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
                                  json.dumps(_image_names(images[name]), sort_keys=True).encode())  # bytes, not where the folder lies
             reused = _reuse_document(previous, out_dir, staging, name, keys[name], display_path(doc.path))
             if reused is not None:
-                outcomes[name] = reused
+                outcomes[name] = _counted(reused, mentioned)
                 result.reused.append(name)
             else:
                 to_typeset.append(doc)
@@ -300,7 +306,8 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             for start in range(0, len(to_typeset), batch):
                 if start:
                     pool.restart()
-                fresh.extend(pool.map(_typeset_document, [_document_task(doc, names[doc], images[names[doc]]) for doc in to_typeset[start:start + batch]]))
+                fresh.extend(_counted(outcome, mentioned) for outcome in
+                             pool.map(_typeset_document, [_document_task(doc, names[doc], images[names[doc]]) for doc in to_typeset[start:start + batch]]))
             failed = [o for o in fresh if o.error]
             if failed:
                 raise TypesetError("\n".join(o.error for o in failed))
@@ -308,12 +315,12 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
                 outcomes[outcome.document_id] = outcome
                 result.typeset.append(outcome.document_id)
             in_order = sorted(outcomes.values(), key=lambda o: (o.sort_key, o.document_id))
-            volumes = plan_volumes(in_order, config.volume_pages, config.volumes)
+            volumes = plan_volumes(in_order, config.volume_pages, config.volumes, indexes_memory_mb(mentioned))
             # Indexes too large for any volume of documents get volumes of their own after them, cut in the order the
             # stylesheets give them.
             order = None if any(volume.indexes == "all" for volume in volumes) else IndexOrder.from_json(pool.call(_index_order, "the order of the indexes"))
             if order is not None:
-                volumes += plan_index_volumes(volumes, order, mentions(o.figures.index_marks for o in in_order))
+                volumes += plan_index_volumes(volumes, order, mentioned)
             book_key = _digest(code_key.encode(), edition_tree or b"", registers, str(len(volumes)).encode())
             previous_volumes = previous.get("volumes") if isinstance(previous.get("volumes"), dict) else {}
             volume_cache: dict[str, dict[str, Any]] = {}
@@ -330,10 +337,11 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             # another volume moved ("vol. 2, p. 34").
             earlier = [(volume, key) for volume, key in keyed if volume.indexes == "pages"]
             pending = [(volume, key) for volume, key in earlier if not _reuse_volume(previous_volumes, out_dir, staging, volume, key, volume_cache)]
-            marked = {} if pending else _earlier_pages(earlier, volume_cache)
+            printing = [(volume, key) for volume, key in keyed if volume.indexes != "pages"]
+            index_inputs = {} if pending else _index_inputs(staging, [volume for volume, _ in earlier], [volume for volume, _ in printing], order)
             printing_reused = not pending and all(
-                _reuse_volume(previous_volumes, out_dir, staging, volume, _indexes_key(key, _pages_given(volume, marked, order)), volume_cache)
-                for volume, key in keyed if volume.indexes != "pages")
+                _reuse_volume(previous_volumes, out_dir, staging, volume, _indexes_key(key, index_inputs[volume.number]), volume_cache)
+                for volume, key in printing)
             settings = {volume.number: _volume_setting(volume, cited_anywhere, images) for volume, _ in keyed}
             markups: dict[int, Path] = {}
             guess: dict[str, list[int]] = {}
@@ -360,6 +368,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
         if markups:
             result.volume_figures = _typeset_volumes(keyed, pending, guess, previous_volumes, out_dir, staging, volume_cache, markups, settings,
                                                      setting, jobs, order)
+        if (staging / VOLUME_MARKUP_DIR).exists():
             shutil.rmtree(staging / VOLUME_MARKUP_DIR)
         result.book_typeset = bool(result.volume_figures)
         result.volumes_seconds = time.perf_counter() - started - result.documents_seconds
@@ -390,7 +399,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
 
 # ---- volumes ------------------------------------------------------------------------------------
 
-def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges: tuple[tuple[int, int], ...],
+def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges: tuple[tuple[int, int], ...], index_mb: float,
                  memory_mb: float | None = None) -> list[Volume]:
     """The book's volumes, before any is typeset: the documents in book order cut where a volume would
     pass `volume_pages` pages or need more than `memory_mb` (VOLUMES_MEMORY_MB) to compile (`volume_memory_mb`: letters
@@ -399,7 +408,7 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
     The pages are estimates: each document's own PDF (typeset first, and cached) has as many pages as its
     chapter, within the few lines of its compact apparatus. A volume therefore ends near, not at, the page
     count asked for, and no volume has to be typeset twice. The last volume also prints the indexes of the
-    whole edition when they fit (`_room_for_the_indexes`); else each volume leaves its index marks' pages to
+    whole edition (estimated to need `index_mb`, `indexes_memory_mb`) when they fit (`_room_for_the_indexes`); else each volume leaves its index marks' pages to
     index volumes after it (`plan_index_volumes`). Essays and other texts about the sources
     (sorted first) open the first volume; an undated source stays in the volume of the one before it.
     """
@@ -426,7 +435,7 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
                 more = _Load.of(outcome)
             volumes[-1].append(outcome)
             load = more
-    volumes, printed = _room_for_the_indexes(volumes or [[]], indexes_memory_mb(in_order), memory_mb)
+    volumes, printed = _room_for_the_indexes(volumes or [[]], index_mb, memory_mb)
     if len(volumes) == 1 and printed:
         return [Volume(0, volumes[0])]
     return [Volume(number, documents, _years(documents), number == len(volumes), "all" if printed and number == len(volumes) else "pages")
@@ -467,9 +476,18 @@ def volume_memory_mb(documents: list[DocumentOutcome]) -> float:
     return sum((_Load.of(o) for o in documents), _Load()).memory_mb
 
 
-def indexes_memory_mb(documents: list[DocumentOutcome]) -> float:
-    """The estimate of what the indexes of `documents` (the whole edition's) add to the compilation that prints them."""
-    return indexes_load(o.figures.index_marks for o in documents).memory_mb
+def indexes_memory_mb(mentioned: Counter[tuple[str, str]]) -> float:
+    """The estimate of what the indexes add to the compilation that prints them, from how many documents mention each
+    entry (print_indexes.py `mentions`)."""
+    return indexes_load(mentioned).memory_mb
+
+
+def _counted(outcome: DocumentOutcome, mentioned: Counter[tuple[str, str]]) -> DocumentOutcome:
+    """The outcome as the build keeps it: its index marks counted in `mentioned`, which is all the volumes' planning
+    needs of them, and not held (at 20,000 letters 7 KB a letter, 150 MB)."""
+    mentioned.update(outcome.figures.index_marks)
+    outcome.figures = dataclasses.replace(outcome.figures, index_marks=frozenset())
+    return outcome
 
 
 def _estimated_mb(volume: Volume) -> float:
@@ -496,62 +514,115 @@ def _room_for_the_indexes(volumes: list[list[DocumentOutcome]], index_mb: float,
     return [*volumes[:-1], last[:-kept], last[-kept:]], True
 
 
-def _parallel_volumes(volumes: list[Volume], jobs: int) -> int:
-    """How many volumes to compile at a time: at most `jobs`, and as many of the largest as VOLUMES_MEMORY_MB holds (at least one)."""
-    if not volumes:
-        return 1
-    fitting = int(VOLUMES_MEMORY_MB // max(_estimated_mb(volume) for volume in volumes))
-    return max(1, min(jobs, len(volumes), fitting))
+def _indexes_key(key: str, index_input: Path) -> str:
+    """The key of a volume that prints indexes: its own and the index marks' pages it prints (`_index_inputs`)."""
+    return _digest(key.encode(), index_input.read_bytes())
 
 
-def _indexes_key(key: str, pages: dict[str, Any]) -> str:
-    """The key of a volume that prints indexes: its own and the index marks' pages it prints (`_pages_given`)."""
-    return _digest(key.encode(), json.dumps(pages, sort_keys=True).encode())
+def _index_pages_file(number: int) -> Path:
+    """Where the worker of volume `number`, which leaves its index marks' pages to the volumes that print the indexes,
+    writes them: {"pages": [[key, page], ...], "names": {key: [kind, sort, name], ...}} (lib.typ tp-index-pages)."""
+    return INDEX_PAGES_DIR / f"volume-{number}.json"
 
 
-def _pages_given(volume: Volume, marked: dict[str, Any], order: IndexOrder | None) -> dict[str, Any]:
-    """The index marks' pages a volume that prints indexes reads: every other volume's (`marked`, `_earlier_pages`),
-    or an index volume those of its part of the indexes."""
-    return pages_for(volume.index_part, order, marked) if volume.index_part is not None and order is not None else marked
-
-
-def _earlier_pages(earlier: list[tuple[Volume, str]], volume_cache: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The index marks of each volume of `earlier` by its number: their pages, and what they say of each key (lib.typ tp-index-pages)."""
-    return {str(volume.number): {"pages": volume_cache[volume.file.as_posix()]["index_pages"],
-                                 "names": volume_cache[volume.file.as_posix()]["index_names"]} for volume, _ in earlier}
+def _index_inputs(staging: Path, earlier: list[Volume], printing: list[Volume], order: IndexOrder | None) -> dict[int, Path]:
+    """Write for each volume of `printing` the index marks' pages of `earlier` (the volumes that leave theirs to it)
+    it reads, {"1": {"pages": ..., "names": ...}, ...} (lib.typ tp-earlier-index-pages): every one for the last volume,
+    for an index volume those of its part of the indexes (`shares_of`). The files are read one volume at a time, so
+    that the build never holds the pages of every volume (at 20,000 letters 1 MB of JSON a volume)."""
+    files = {volume.number: staging / VOLUME_MARKUP_DIR / f"index-pages-of-volume-{volume.number}.json" for volume in printing}
+    parted = [volume for volume in printing if volume.index_part is not None]
+    with contextlib.ExitStack() as stack:
+        streams = {number: stack.enter_context(atomic_output(path, "w")) for number, path in files.items()}
+        begun: set[int] = set()
+        for volume in earlier:
+            text = (staging / _index_pages_file(volume.number)).read_text(encoding="utf-8")
+            shares = {reading.number: text for reading in printing if reading.index_part is None}
+            if parted and order is not None:  # index volumes are planned from the order
+                found = shares_of([reading.index_part for reading in parted if reading.index_part], order, json.loads(text))
+                shares |= {reading.number: json.dumps(share, ensure_ascii=False, separators=(",", ":"))
+                           for reading, share in zip(parted, found) if share is not None}
+            for number, share in shares.items():
+                streams[number].write(("," if number in begun else "{") + f'"{volume.number}":{share}')
+                begun.add(number)
+        for number, stream in streams.items():
+            stream.write("}" if number in begun else "{}")
+    return files
 
 
 def _volume_name(volume: Volume) -> str:
     return f"volume {volume.number} of the book" if volume.number else "the edition's book"
 
 
-# A volume to compile: the volume, its markup's file, its setting, the index pages it prints, its references' targets.
-VolumeTask = tuple["Volume", Path, dict[str, Any], dict[str, Any], dict[str, list[int]]]
+# A volume to compile: the volume, its markup's file, its setting, the file of the index marks' pages it prints ("" for
+# none, `_index_inputs`), its references' targets.
+VolumeTask = tuple["Volume", Path, dict[str, Any], str, dict[str, list[int]]]
 
 
-def _compile_volumes(tasks: list[VolumeTask], setting: Typesetting, parallel: int) -> list[VolumeFigures]:
-    """Compile each volume task in a fresh process of its own, `parallel` at a time: a process ends with its
-    volume, and with it the memory Typst's cache held."""
+class _MemoryGate:
+    """Lets the volumes' compilations start in order, each when the estimates of those running and its own
+    (`_estimated_mb`) fit within VOLUMES_MEMORY_MB together; one always may. A uniform number at a time would have to
+    suit the largest volume: at 20,000 letters one estimate above half the room made all 150 volumes one at a time."""
 
-    def compile_one(task: VolumeTask) -> VolumeFigures:
-        volume, markup, volume_setting, earlier_pages, targets = task
-        offsets, lines, spent = volume_setting["line_offsets"], volume_setting["apparatus_lines"], []
-        for last_try in (False, True):
-            # A worker without the documents' stylesheets and registers: it only compiles.
-            with WorkerPool(1, _start_worker, (b"", None, setting)) as pool:
-                done: VolumeFigures = pool.call(_typeset_volume, _volume_name(volume), _volume_name(volume), str(markup), volume_setting,
-                                                earlier_pages, targets, offsets, lines, last_try)
-            spent.append(done)
-            if not done.recount and not done.unsure_lines:
-                break
-            # Lines counted anew move every entry's line: all are looked up then, else those of the letters concerned.
-            lines = {} if done.recount else {document: found for document, found in lines.items() if document not in done.unsure_lines}
-            offsets = done.recount or offsets
-        return dataclasses.replace(done, seconds=sum(f.seconds for f in spent), cpu_seconds=sum(f.cpu_seconds for f in spent),
-                                   peak_mb=max(f.peak_mb for f in spent), compilations=len(spent))
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._turn = 0
+        self._running: list[float] = []
 
-    with ThreadPoolExecutor(max_workers=max(1, parallel)) as threads:
-        return list(threads.map(compile_one, tasks))
+    @contextlib.contextmanager
+    def admitted(self, position: int, memory_mb: float) -> Iterator[None]:
+        with self._condition:
+            self._condition.wait_for(lambda: self._turn == position and (not self._running or sum(self._running) + memory_mb <= VOLUMES_MEMORY_MB))
+            self._turn += 1
+            self._running.append(memory_mb)
+            self._condition.notify_all()
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._running.remove(memory_mb)
+                self._condition.notify_all()
+
+
+def _compile_volumes(volumes: list[Volume], task_of: Callable[[Volume], VolumeTask], record: Callable[[VolumeTask, VolumeFigures], None],
+                     setting: Typesetting, jobs: int) -> list[VolumeFigures]:
+    """Compile each volume in a fresh process of its own (a process ends with its volume, and with it the memory Typst's
+    cache held), in order, at most `jobs` at a time and as many as memory allows (`_MemoryGate`). Each is given its task
+    as it starts (`task_of`) and `record`ed before the next may start in its place, so that a volume reads what those
+    compiled before it found; neither runs beside another's."""
+    gate, lock = _MemoryGate(), threading.Lock()
+
+    def compile_one(position: int, volume: Volume) -> VolumeFigures:
+        with gate.admitted(position, _estimated_mb(volume)):
+            with lock:
+                task = task_of(volume)
+            done = _compiled(task, setting)
+            with lock:
+                record(task, done)
+        return done
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
+        return list(threads.map(compile_one, range(len(volumes)), volumes))
+
+
+def _compiled(task: VolumeTask, setting: Typesetting) -> VolumeFigures:
+    """A volume's task compiled by a process of its own; again by a fresh one with the line offsets it counted, or with its
+    apparatus entries looking their lines up, when the first compilation found them not to be what it was given."""
+    volume, markup, volume_setting, index_pages, targets = task
+    offsets, lines, spent = volume_setting["line_offsets"], volume_setting["apparatus_lines"], []
+    for last_try in (False, True):
+        # A worker without the documents' stylesheets and registers: it only compiles.
+        with WorkerPool(1, _start_worker, (b"", None, setting)) as pool:
+            done: VolumeFigures = pool.call(_typeset_volume, _volume_name(volume), _volume_name(volume), str(markup), volume_setting,
+                                            index_pages, targets, offsets, lines, last_try)
+        spent.append(done)
+        if not done.recount and not done.unsure_lines:
+            break
+        # Lines counted anew move every entry's line: all are looked up then, else those of the letters concerned.
+        lines = {} if done.recount else {document: found for document, found in lines.items() if document not in done.unsure_lines}
+        offsets = done.recount or offsets
+    return dataclasses.replace(done, seconds=sum(f.seconds for f in spent), cpu_seconds=sum(f.cpu_seconds for f in spent),
+                               peak_mb=max(f.peak_mb for f in spent), compilations=len(spent))
 
 
 # How often the volumes are typeset again at most because a reference's target moved to another page:
@@ -568,67 +639,65 @@ def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume
     (`order`: the indexes' order they divide). `cache` holds the volumes kept from the previous build and gets each
     one typeset.
 
-    A volume is first given the `guess` of where its references' targets lie (`_guessed_targets`), or where a
-    volume kept from the previous build has them; the last volume, typeset after the others, where they found
-    theirs. Each reports its own targets' pages and the ids its references point at (lib.typ `tp-target-pages`),
-    so that after a round each volume's locators can be checked against where the targets now lie; when the
-    guess was right, every volume is typeset once. Returns the figures of every compilation.
+    In the first round a volume is given, as it starts, where the volumes compiled before it found the targets of its
+    references, else the `guess` (`_guessed_targets`) or where a volume kept from the previous build has them; later
+    rounds give every volume where the round before found them. Each reports its own targets' pages and the ids its
+    references point at (lib.typ `tp-target-pages`), so that after a round each volume's locators can be checked
+    against where the targets now lie; when the guess was right, every volume is typeset once. Returns the figures of
+    every compilation.
     """
     figures: list[VolumeFigures] = []
-    guess = {**guess, **_found_targets(cache.values())}
+    # Each volume's key in the cache: a volume that prints indexes adds the index marks' pages it reads to its own.
+    own_key = {volume.number: key for volume, key in keyed}
+    key_of = dict(own_key)
     given: dict[str, dict[str, list[int]]] = {}
-    earlier = [(volume, key) for volume, key in keyed if volume.indexes == "pages"]
-    holding = [(volume, key) for volume, key in keyed if volume.indexes == "all"]
-    documents = earlier + holding
+    earlier = [volume for volume, _ in keyed if volume.indexes == "pages"]
+    holding = [volume for volume, _ in keyed if volume.indexes == "all"]
+    # Where each target lies as far as known: guessed, then found by the volumes kept or compiled (`_found_targets`).
+    known = {**guess, **_found_targets(cache.values())}
+
+    def task_of(volume: Volume, index_input: str = "") -> VolumeTask:
+        return (volume, markups[volume.number], settings[volume.number], index_input,
+                given.get(volume.file.as_posix(), _references_of(volume, known)))
+
+    def record(task: VolumeTask, done: VolumeFigures) -> None:
+        entry = cache[task[0].file.as_posix()] = _volume_entry(task[0], key_of[task[0].number], done, task[4])
+        known.update(_found_targets([entry]))
+
+    to_typeset = [volume for volume, _ in pending]
     holding_pending = False
-    for round_number in range(REFERENCE_ROUNDS):
-        # As many at a time as memory allows; in the first round in batches, each given where the batches before it
-        # found their targets (a locator's words may have moved them from where they were guessed); later rounds give
-        # every volume what the previous round found, so they need no wait between batches.
-        parallel = _parallel_volumes([v for v, _ in pending], jobs)
-        step = parallel if round_number == 0 else len(pending)
-        for start in range(0, len(pending), step):
-            batch = pending[start:start + step]
-            known = {**guess, **_found_targets(cache[volume.file.as_posix()] for volume, _ in keyed if volume.file.as_posix() in cache)}
-            tasks: list[VolumeTask] = [(volume, markups[volume.number], settings[volume.number], {},
-                                        given.get(volume.file.as_posix(), _references_of(volume, known))) for volume, _ in batch]
-            for (volume, key), task, done in zip(batch, tasks, _compile_volumes(tasks, setting, parallel)):
-                cache[volume.file.as_posix()] = _volume_entry(volume, key, done, task[4])
-                figures.append(done)
-        for last, base_key in holding:
-            marked = _earlier_pages(earlier, cache)
-            last_key = _indexes_key(base_key, marked)
-            if holding_pending or (cache.get(last.file.as_posix(), {}).get("key") != last_key
-                                   and not _reuse_volume(previous_volumes, out_dir, staging, last, last_key, cache)):
-                targets = given.get(last.file.as_posix(), _references_of(last, {**guess, **_found_targets(cache[volume.file.as_posix()] for volume, _ in earlier)}))
-                done = _compile_volumes([(last, markups[last.number], settings[last.number], marked, targets)], setting, 1)[0]
-                cache[last.file.as_posix()] = _volume_entry(last, last_key, done, targets)
-                figures.append(done)
-        found = _found_targets(cache[volume.file.as_posix()] for volume, _ in documents)
-        given = {volume.file.as_posix(): _needed_targets(cache[volume.file.as_posix()], found) for volume, _ in documents}
-        pending = [(volume, key) for volume, key in earlier if cache[volume.file.as_posix()].get("targets") != given[volume.file.as_posix()]]
-        holding_pending = any(cache[volume.file.as_posix()].get("targets") != given[volume.file.as_posix()] for volume, _ in holding)
-        if not pending and not holding_pending:
+    for _ in range(REFERENCE_ROUNDS):
+        figures += _compile_volumes(to_typeset, task_of, record, setting, jobs)
+        for last in holding:
+            index_input = _index_inputs(staging, earlier, [last], order)[last.number]
+            key_of[last.number] = _indexes_key(own_key[last.number], index_input)
+            if holding_pending or (cache.get(last.file.as_posix(), {}).get("key") != key_of[last.number]
+                                   and not _reuse_volume(previous_volumes, out_dir, staging, last, key_of[last.number], cache)):
+                figures += _compile_volumes([last], functools.partial(task_of, index_input=str(index_input)), record, setting, 1)
+        found = _found_targets(cache[volume.file.as_posix()] for volume in earlier + holding)
+        given = {volume.file.as_posix(): _needed_targets(cache[volume.file.as_posix()], found) for volume in earlier + holding}
+        to_typeset = [volume for volume in earlier if cache[volume.file.as_posix()].get("targets") != given[volume.file.as_posix()]]
+        holding_pending = any(cache[volume.file.as_posix()].get("targets") != given[volume.file.as_posix()] for volume in holding)
+        if not to_typeset and not holding_pending:
             break
-    # The index volumes, given where the documents' volumes, now settled, printed each mention of their entries.
-    marked = _earlier_pages(earlier, cache)
-    # Each one's pages worked out once: they are its key and what it prints.
-    parts = [(volume, key, _pages_given(volume, marked, order)) for volume, key in keyed if volume.indexes == "part"]
-    indexes = [(volume, _indexes_key(key, pages), pages) for volume, key, pages in parts]
-    indexes = [(volume, key, pages) for volume, key, pages in indexes
-               if cache.get(volume.file.as_posix(), {}).get("key") != key and not _reuse_volume(previous_volumes, out_dir, staging, volume, key, cache)]
-    tasks = [(volume, markups[volume.number], settings[volume.number], pages, {}) for volume, _, pages in indexes]
-    for (volume, key, _), done in zip(indexes, _compile_volumes(tasks, setting, _parallel_volumes([volume for volume, _, _ in indexes], jobs))):
-        cache[volume.file.as_posix()] = _volume_entry(volume, key, done, {})
-        figures.append(done)
+    # The index volumes, given where the documents' volumes, now settled, printed each mention of their entries; each
+    # one's pages are its key and what it prints.
+    parts = [volume for volume, _ in keyed if volume.indexes == "part"]
+    index_inputs = _index_inputs(staging, earlier, parts, order)
+    for volume in parts:
+        key_of[volume.number] = _indexes_key(own_key[volume.number], index_inputs[volume.number])
+    changed = [volume for volume in parts if cache.get(volume.file.as_posix(), {}).get("key") != key_of[volume.number]
+               and not _reuse_volume(previous_volumes, out_dir, staging, volume, key_of[volume.number], cache)]
+    figures += _compile_volumes(changed, lambda volume: (volume, markups[volume.number], settings[volume.number], str(index_inputs[volume.number]), {}),
+                                record, setting, jobs)
     return figures
 
 
 def _volume_entry(volume: Volume, key: str, figures: VolumeFigures, given: dict[str, list[int]]) -> dict[str, Any]:
-    """A typeset volume in the cache: its key, whether it is PDF/A, Typst's warnings, its index marks' pages and names, its
+    """A typeset volume in the cache: its key, whether it is PDF/A, Typst's warnings, a digest of its index marks' pages, its
     targets' pages, the ids its references point at, and the locators of those in other volumes it was set with."""
     entry = {"key": key, "number": volume.number, "conformant": figures.conformant, "warnings": figures.warnings,
-             "index_pages": figures.index_pages, "index_names": figures.index_names, "target_pages": figures.target_pages,
+             "index_digest": figures.index_digest, "target_pages": figures.target_pages,
              "references": figures.references}
     entry["targets"] = _needed_targets(entry, given)
     return entry
@@ -847,12 +916,16 @@ def _reuse_document(previous: dict[str, Any], out_dir: Path, staging: Path, name
 
 def _reuse_volume(previous_volumes: dict[str, Any], out_dir: Path, staging: Path, volume: Volume, key: str,
                   volume_cache: dict[str, dict[str, Any]]) -> bool:
-    """Whether the previous build's PDF of `volume` is still right (same key): then it is put into the staging folder."""
+    """Whether the previous build's PDF of `volume` is still right (same key): then it is put into the staging folder, with
+    the index marks' pages it leaves to others."""
     cached = previous_volumes.get(volume.file.as_posix())
-    if not (isinstance(cached, dict) and cached.get("key") == key and isinstance(cached.get("index_pages"), list)
-            and isinstance(cached.get("index_names"), dict) and (out_dir / volume.file).is_file()):
+    leaves_pages = volume.indexes == "pages"
+    if not (isinstance(cached, dict) and cached.get("key") == key and (out_dir / volume.file).is_file()
+            and (not leaves_pages or (out_dir / _index_pages_file(volume.number)).is_file())):
         return False
     _link(out_dir / volume.file, staging / volume.file)
+    if leaves_pages:
+        _link(out_dir / _index_pages_file(volume.number), staging / _index_pages_file(volume.number))
     volume_cache[volume.file.as_posix()] = {**cached, "conformant": bool(cached.get("conformant"))}
     return True
 
@@ -1067,11 +1140,12 @@ def _volume_markup(edition_xml: bytes | None, volume: dict[str, Any], stubs: lis
     return str(markup), starts
 
 
-def _typeset_volume(what: str, markup_file: str, volume: dict[str, Any], earlier_pages: dict[str, Any], targets: dict[str, list[int]],
+def _typeset_volume(what: str, markup_file: str, volume: dict[str, Any], index_pages: str, targets: dict[str, list[int]],
                     line_offsets: dict[str, int], lines: dict[str, list[int | None]], last_try: bool) -> VolumeFigures:
-    """Compile a volume's markup (`markup_file`) into the staging folder (`earlier_pages`: the index pages of the volumes
-    before the last, for its indexes; `targets`: where the targets of its references to other volumes lie),
-    measured as this process's own work: it compiles nothing else.
+    """Compile a volume's markup (`markup_file`) into the staging folder (`index_pages`: the file of the index marks' pages
+    of the other volumes its indexes print, `_index_inputs`, or ""; `targets`: where the targets of its references to
+    other volumes lie), measured as this process's own work: it compiles nothing else. A volume that leaves its index
+    marks' pages to others writes them (`_index_pages_file`).
 
     The line offsets come from each document typeset alone (same width, same breaks), but a locator
     ("vol. 2, p. 34"), which a document's own PDF does not print, may add a line: should a document of the
@@ -1085,7 +1159,8 @@ def _typeset_volume(what: str, markup_file: str, volume: dict[str, Any], earlier
     started = time.perf_counter()
     markup = Path(markup_file).read_text(encoding="utf-8")
     files = {copy: Path(image).read_bytes() for copy, image in volume["images"].items()}
-    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata", index_pages=earlier_pages,
+    done = typeset(markup, files, _setting, what=what, line_offsets=line_offsets, markers="metadata",
+                   index_pages=Path(index_pages).read_text(encoding="utf-8") if index_pages else "",
                    targets=targets, apparatus_lines=lines, keep_sources=_setting.keep_sources)
     first_lines: dict[str, int] = {}
     for line in _line_markers(done.markers):
@@ -1104,12 +1179,16 @@ def _typeset_volume(what: str, markup_file: str, volume: dict[str, Any], earlier
                                   document).apparatus != lines[document]]
     unsure = [] if last_try else wrong
     warnings = [*done.warnings, *([UNSURE_APPARATUS.format(", ".join(wrong))] if wrong and last_try else [])]
+    marked = next((value for value in done.markers if isinstance(value, dict) and "index-pages" in value), {})
+    own_pages = json.dumps({"pages": marked.get("index-pages", []), "names": marked.get("index-names", {})}, ensure_ascii=False,
+                           separators=(",", ":")) if volume["indexes"] == "pages" else ""
     if not recount and not unsure:
         write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
-    marked = next((value for value in done.markers if isinstance(value, dict) and "index-pages" in value), {})
+        if own_pages:
+            write_atomic(Path(_setting.out_dir) / _index_pages_file(volume["number"]), own_pages)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return VolumeFigures(file=volume["file"], conformant=done.conformant, index_pages=marked.get("index-pages", []),
-                         index_names=marked.get("index-names", {}), pages=_page_count(done.pdf),
+    return VolumeFigures(file=volume["file"], conformant=done.conformant,
+                         index_digest=hashlib.sha256(own_pages.encode()).hexdigest() if own_pages else "", pages=_page_count(done.pdf),
                          seconds=time.perf_counter() - started, cpu_seconds=usage.ru_utime + usage.ru_stime,
                          peak_mb=_own_peak_mb(), compilations=1, target_pages=found.get("target-pages", []),
                          references=found.get("references", []), warnings=warnings, recount=recount, unsure_lines=unsure)
@@ -1198,7 +1277,7 @@ class Typeset:
 
 def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what: str,
             line_offsets: dict[str, int] | None = None, markers: str | None = None, all_line_markers: bool = False,
-            index_pages: dict[str, Any] | None = None, targets: dict[str, list[int]] | None = None,
+            index_pages: str = "", targets: dict[str, list[int]] | None = None,
             apparatus_lines: dict[str, list[int | None]] | None = None, find_apparatus_lines: bool = False,
             keep_sources: str = "") -> Typeset:
     """Compile `markup` in this process's build folder (Typst's root: lib.typ and `files`, nothing else).
@@ -1206,7 +1285,7 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
     Typst refuses PDF/A when a character has no glyph in any font; then the PDF is made without it,
     so that the warning can name the characters. `markers` (a selector such as "metadata") asks for
     the values of those markers, which costs nothing after the compilation. `index_pages` are the
-    index marks' pages of the earlier volumes, for the last volume's indexes; `targets` where the
+    index marks' pages of the other volumes as JSON (lib.typ tp-earlier-index-pages), for the indexes; `targets` where the
     targets of references to other volumes lie ({id: [volume, page]}); `apparatus_lines` the line of each
     apparatus entry of a document's chapter, by its id, which groups them by line. `find_apparatus_lines` sets each
     entry as only what its footnote leaves in the text and adds where each falls (`apparatus_lines` reads it).
@@ -1223,7 +1302,7 @@ def typeset(markup: str, files: dict[str, bytes], setting: Typesetting, *, what:
             (workspace.folder / name).write_bytes(data)
         workspace.main.write_text(markup + (_ENTRY_LINES if find_apparatus_lines else ""), encoding="utf-8")
         inputs = {"line-offsets": json.dumps(line_offsets or {}), "all-line-markers": "yes" if all_line_markers else "no",
-                  "index-pages": json.dumps(index_pages or {}), "targets": json.dumps(targets or {}),
+                  "index-pages": index_pages or "{}", "targets": json.dumps(targets or {}),
                   "apparatus-lines": json.dumps(apparatus_lines or {}), "find-apparatus-lines": "yes" if find_apparatus_lines else "no"}
         if keep_sources:
             _keep_sources(workspace.folder, Path(keep_sources) / "-".join(re.findall(r"[a-z0-9]+", what.lower())), inputs)

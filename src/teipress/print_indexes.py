@@ -58,10 +58,9 @@ def mentions(marked: Iterable[Iterable[tuple[str, str]]]) -> Counter[tuple[str, 
     return counted
 
 
-def indexes_load(marked: Iterable[Iterable[tuple[str, str]]]) -> IndexLoad:
-    """The estimated load of the whole edition's indexes, from each document's distinct marks: each key marked an
-    entry, each document mentioning it a locator."""
-    counted = mentions(marked)
+def indexes_load(counted: Counter[tuple[str, str]]) -> IndexLoad:
+    """The estimated load of the whole edition's indexes, from how many documents mention each entry (`mentions`):
+    each key marked an entry, each document mentioning it a locator."""
     return IndexLoad(len(counted), sum(counted.values()))
 
 
@@ -145,19 +144,20 @@ def plan_index_parts(order: IndexOrder, counted: Counter[tuple[str, str]], room_
             for kinds, part in zip(kinds_of, cut)]
 
 
-def pages_for(part: IndexPart, order: IndexOrder, marked: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Of the index marks' pages of every volume (`marked`: by volume number, its pages [[key, page], ...] and names
-    {key: [kind, sort, name]}, lib.typ tp-index-pages), those of the entries `part` prints: what its volume reads."""
-    tops = set(part.keys)
-    given: dict[str, dict[str, Any]] = {}
-    for number, volume in marked.items():
-        names = volume.get("names", {})
-        pages = []
-        for key, page in volume.get("pages", []):
-            kind = names.get(key, [""])[0]
-            found = order.entry_of(kind, key)
-            if (found[1] in tops) if found is not None else (kind in part.rest):
-                pages.append([key, page])
-        if pages:
-            given[number] = {"pages": pages, "names": {key: names[key] for key in dict.fromkeys(key for key, _ in pages) if key in names}}
-    return given
+def shares_of(parts: list[IndexPart], order: IndexOrder, marks: dict[str, Any]) -> list[dict[str, Any] | None]:
+    """Of one volume's index marks' pages (`marks`: its pages [[key, page], ...] and names {key: [kind, sort, name]},
+    lib.typ tp-index-pages), each part's: those of the entries it prints (its top-level entries with their
+    sub-entries, a mention by a label too, and for the kinds of its `rest` the entries no register holds), with
+    what the marks say of them; None for a part that prints none of them."""
+    part_of = {top: number for number, part in enumerate(parts) for top in part.keys}
+    rest_of = {kind: number for number, part in enumerate(parts) for kind in part.rest}
+    names = marks.get("names", {})
+    pages: list[list[Any]] = [[] for _ in parts]
+    for key, page in marks.get("pages", []):
+        kind = names.get(key, [""])[0]
+        found = order.entry_of(kind, key)
+        number = part_of.get(found[1]) if found is not None else rest_of.get(kind)
+        if number is not None:
+            pages[number].append([key, page])
+    return [{"pages": share, "names": {key: names[key] for key in dict.fromkeys(key for key, _ in share) if key in names}} if share else None
+            for share in pages]
