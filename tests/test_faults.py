@@ -413,3 +413,23 @@ def test_a_script_without_a_main_guard_stops_saying_what_to_do(tmp_path: Path) -
     assert leftovers(tmp_path) == []
     # Each worker stopped its build before it made a staging folder, not when it could not start a pool of its own.
     assert "bootstrapping phase" not in finished.stderr
+
+
+SCRIPT_WITH_LARGE_WORKER_SETUP = """from teipress.workers import WorkerPool
+
+with WorkerPool(1, len, (b"x" * 1_000_000,)) as pool:  # as large as a large edition's registers
+    print(list(pool.map(str, [("a task", (1,))])))
+"""
+
+
+def test_a_worker_that_ends_as_it_starts_stops_the_pool_whatever_the_size_of_its_setup(tmp_path: Path) -> None:
+    # Python writes a spawned worker's whole start into a pipe before it looks at the worker: with the setup in that pipe,
+    # a worker that ended before reading it all left its pool waiting for ever once the setup passed the pipe's 64 KB.
+    from teipress.workers import UNGUARDED_SCRIPT
+
+    (tmp_path / "pool.py").write_text(SCRIPT_WITH_LARGE_WORKER_SETUP, encoding="utf-8")
+    try:
+        finished = subprocess.run([sys.executable, "pool.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("a pool whose worker ended as it started still waits after 120 s")
+    assert (finished.returncode, finished.stderr.splitlines()[-1]) == (1, f"teipress.errors.WorkerDied: {UNGUARDED_SCRIPT}")

@@ -11,10 +11,10 @@ compile), then a fresh process for each volume of the book, as many at once as m
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
-import contextlib
 import itertools
 import json
 import os
@@ -408,9 +408,10 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
     The pages are estimates: each document's own PDF (typeset first, and cached) has as many pages as its
     chapter, within the few lines of its compact apparatus. A volume therefore ends near, not at, the page
     count asked for, and no volume has to be typeset twice. The last volume also prints the indexes of the
-    whole edition (estimated to need `index_mb`, `indexes_memory_mb`) when they fit (`_room_for_the_indexes`); else each volume leaves its index marks' pages to
-    index volumes after it (`plan_index_volumes`). Essays and other texts about the sources
-    (sorted first) open the first volume; an undated source stays in the volume of the one before it.
+    whole edition (estimated to need `index_mb`, `indexes_memory_mb`) when they fit (`_room_for_the_indexes`); else
+    each volume leaves its index marks' pages to index volumes after it (`plan_index_volumes`). Essays and other
+    texts about the sources (sorted first) open the first volume; an undated source stays in the volume of the one
+    before it.
     """
     memory_mb = VOLUMES_MEMORY_MB if memory_mb is None else memory_mb
     groups: list[list[DocumentOutcome]] = []

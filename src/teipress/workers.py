@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import pickle
 import shutil
 import signal
 import sys
@@ -42,6 +43,11 @@ if TYPE_CHECKING:
 Task = tuple[str, tuple[Any, ...]]
 # The ledger's note of each worker that started (its name + its pid): one that did not died as it started.
 STARTED = "started-"
+# The initializer's arguments, pickled into the ledger, which each worker reads as it starts. Handed over by
+# multiprocessing they would go through the pipe a spawned process reads its start from, and Python writes the whole
+# start into that pipe before it looks at the process: a worker that ends before it has read everything (a script without
+# `if __name__ == "__main__":`) left a build hanging for ever once the arguments passed the pipe's 64 KB (an edition's registers).
+INITARGS = "initargs.pickle"
 UNGUARDED_SCRIPT = ("the worker processes ended as they started, before any took up work: a script that calls teipress "
                     "(build_edition …) must do so below `if __name__ == \"__main__\":`, since each worker process starts "
                     "by importing the script again; the build stopped")
@@ -63,8 +69,8 @@ class WorkerPool:
     def __init__(self, jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
         self.jobs = jobs
         self.initializer = initializer
-        self.initargs = initargs
         self.ledger = Path(tempfile.mkdtemp(prefix="tp-"))
+        (self.ledger / INITARGS).write_bytes(pickle.dumps(initargs, protocol=pickle.HIGHEST_PROTOCOL))
         self.processes: dict[int, multiprocessing.process.BaseProcess] = {}
         self.executor = self._start()
 
@@ -81,7 +87,7 @@ class WorkerPool:
 
         context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
-                                   initargs=(os.getpid(), str(self.ledger), self.initializer, self.initargs))
+                                   initargs=(os.getpid(), str(self.ledger), self.initializer))
 
     def restart(self) -> None:
         """Fresh worker processes (the old ones finish first), e.g. to let go of memory a library keeps."""
@@ -239,7 +245,7 @@ def parent_death_signal() -> Callable[[], None] | None:
 _ledger_entry: Path | None = None
 
 
-def _start_worker(parent_pid: int, ledger: str, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+def _start_worker(parent_pid: int, ledger: str, initializer: Callable[..., None]) -> None:
     global _ledger_entry
     die_with_parent(parent_pid)
     try:
@@ -247,7 +253,7 @@ def _start_worker(parent_pid: int, ledger: str, initializer: Callable[..., None]
     except OSError:
         pass  # a note only, as in _run
     _ledger_entry = Path(ledger) / str(os.getpid())
-    initializer(*initargs)
+    initializer(*pickle.loads((Path(ledger) / INITARGS).read_bytes()))
 
 
 def scratch_folder(prefix: str) -> Path:
