@@ -41,7 +41,7 @@ from .outputs import MARKER, output_names, replaced_folder
 from .print_indexes import IndexOrder, IndexPart, indexes_load, marks_of, plan_index_parts, shares_of
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
-from .workers import Task, WorkerPool, scratch_folder
+from .workers import Task, WorkerPool, release_freed_memory, scratch_folder
 from .xmlio import atomic_output, write_atomic
 
 LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
@@ -234,6 +234,13 @@ class Volume:
         return Path(BOOK_FILE) if self.number == 0 else VOLUMES_DIR / f"edition-volume-{self.number}.pdf"
 
 
+def _registers(edition: Edition) -> tuple[bytes, RegisterIndex]:
+    """The merged registers as the workers read them, and their index for the documents' keys; not their tree, which
+    the build would hold to its end (39 MB at 20,000 synthetic letters)."""
+    merged = merged_registers(edition)
+    return etree.tostring(merged), RegisterIndex(merged)
+
+
 def typesetting(config: Config, out_dir: Path, keep_sources: Path | None = None) -> Typesetting:
     """What every compilation of a build shares, from the edition's settings (also bench/typst_profile.py's)."""
     return Typesetting(
@@ -272,9 +279,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
     started = time.perf_counter()
     out_dir = out_dir.resolve()
     names = output_names(edition)
-    merged = merged_registers(edition)
-    registers = etree.tostring(merged)
-    register_index = RegisterIndex(merged)
+    registers, register_index = _registers(edition)
     edition_tree = etree.tostring(edition.edition_file.tree) if edition.edition_file else None
     previous = _read_cache(out_dir)
     result = PdfResult(problems=list(names.problems))
@@ -300,6 +305,8 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             else:
                 to_typeset.append(doc)
         previous.pop("documents", None)  # read: at 20,000 letters about 100 MB the build need not hold while typesetting
+        del register_index  # only the keys read it (the registers' entries once more)
+        release_freed_memory()
         with WorkerPool(max(1, jobs), _start_worker, (registers, edition_tree, setting)) as pool:
             fresh: list[DocumentOutcome] = []
             batch = TASKS_PER_WORKER * max(1, jobs)
