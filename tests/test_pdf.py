@@ -1138,10 +1138,11 @@ def test_the_build_counts_a_documents_index_marks_and_keeps_the_rest_of_its_figu
 
 def _index_mb(documents: list[Any]) -> float:
     """What the indexes of `documents` are estimated to add, as the build counts their marks."""
-    from teipress.pdf import indexes_memory_mb
-    from teipress.print_indexes import mentions
+    from collections import Counter
 
-    return indexes_memory_mb(mentions(o.figures.index_marks for o in documents))
+    from teipress.pdf import indexes_memory_mb
+
+    return indexes_memory_mb(Counter(mark for o in documents for mark in o.figures.index_marks))
 
 
 def _plan(documents: list[Any], volume_pages: int, **memory: float) -> list[Any]:

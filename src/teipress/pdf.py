@@ -453,7 +453,7 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
 def plan_index_volumes(volumes: list[Volume], order: IndexOrder, counted: Counter[tuple[str, str]]) -> list[Volume]:
     """The index volumes after `volumes`, the documents' (none of which prints the indexes): the indexes in `order`
     cut so that none is estimated to need more than the largest of `volumes` (`counted`: how many documents mention
-    each entry, print_indexes.py `mentions`), so that no compilation of the book needs more than its documents' do."""
+    each entry, `_counted`), so that no compilation of the book needs more than its documents' do."""
     room = max(volume_memory_mb(volume.documents) for volume in volumes) - TYPESETTER_MB
     return [Volume(volumes[-1].number + number, [], last=False, indexes="part", index_part=part)
             for number, part in enumerate(plan_index_parts(order, counted, room), start=1)]
@@ -486,13 +486,15 @@ def volume_memory_mb(documents: list[DocumentOutcome]) -> float:
 
 def indexes_memory_mb(mentioned: Counter[tuple[str, str]]) -> float:
     """The estimate of what the indexes add to the compilation that prints them, from how many documents mention each
-    entry (print_indexes.py `mentions`)."""
+    entry (`_counted`)."""
     return indexes_load(mentioned).memory_mb
 
 
 def _counted(outcome: DocumentOutcome, mentioned: Counter[tuple[str, str]]) -> DocumentOutcome:
     """The outcome as the build keeps it: its index marks counted in `mentioned`, which is all the volumes' planning
-    needs of them, and not held (at 20,000 letters 7 KB a letter, 150 MB)."""
+    needs of them, and not held (at 20,000 letters 7 KB a letter, 150 MB). A document counts once for each entry it marks
+    (`marks_of`): an estimate of the entry's locators before any page is known (a letter mentions an entry on one page
+    or a few adjacent ones, which print as one range)."""
     mentioned.update(outcome.figures.index_marks)
     outcome.figures = dataclasses.replace(outcome.figures, index_marks=frozenset())
     return outcome

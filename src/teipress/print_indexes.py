@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-# What an index adds to a compilation: per entry printed and per locator (a document that mentions it, `mentions`).
+# What an index adds to a compilation: per entry printed and per locator (a document that mentions it, pdf.py `_counted`).
 # Fitted to index volumes at A4 (5 December 2026), cut within 600 MB from the index marks' pages of the 150 volumes of
 # 20,000 synthetic letters: ten volumes of 126-187 pages (the last 56) held 471-557 MB (the last 218), estimated 632-640
 # (218); 1,500-1,850 person entries or 600-900 place entries with 63,000-71,000 locators each.
@@ -48,18 +47,8 @@ class IndexLoad:
         return TYPST_MB_PER_INDEX_ENTRY * self.entries + TYPST_MB_PER_INDEX_LOCATOR * self.locators
 
 
-def mentions(marked: Iterable[Iterable[tuple[str, str]]]) -> Counter[tuple[str, str]]:
-    """How many documents mention each (kind, key), from each document's distinct marks (`marks_of`): an estimate of
-    its locators before any page is known (a letter mentions an entry on one page or a few adjacent ones, which print
-    as one range)."""
-    counted: Counter[tuple[str, str]] = Counter()
-    for marks in marked:
-        counted.update(marks)
-    return counted
-
-
 def indexes_load(counted: Counter[tuple[str, str]]) -> IndexLoad:
-    """The estimated load of the whole edition's indexes, from how many documents mention each entry (`mentions`):
+    """The estimated load of the whole edition's indexes, from how many documents mention each entry (pdf.py `_counted`):
     each key marked an entry, each document mentioning it a locator."""
     return IndexLoad(len(counted), sum(counted.values()))
 
