@@ -1228,7 +1228,7 @@ def test_volumes_are_compiled_in_order_side_by_side_as_far_as_memory_allows() ->
         time.sleep(0.2)
         with lock:
             running.remove(task[0].number)
-        return VolumeFigures(file=str(task[0].number), conformant=True, index_digest="", pages=1, seconds=0, cpu_seconds=0, peak_mb=0, compilations=1)
+        return VolumeFigures(file=str(task[0].number), conformant=True, pages=1, seconds=0, cpu_seconds=0, peak_mb=0, compilations=1)
 
     recorded: list[int] = []
     with pytest.MonkeyPatch.context() as patch:
@@ -1243,6 +1243,64 @@ def test_volumes_are_compiled_in_order_side_by_side_as_far_as_memory_allows() ->
     # Side by side where they fit: the first three 250-page volumes together, a 600-page one beside no more than one other.
     assert any(len(together) == 3 for _, _, together in seen)
     assert [together for _, number, together in seen if number == 9] == [[9]]
+
+
+def test_a_volume_that_fails_is_the_error_and_the_volumes_after_it_do_not_wait_for_ever() -> None:
+    """Each volume is given its task as it starts, with what the volumes before it recorded. A compilation that fails is
+    the build's error: the volumes waiting for their turn give up (the executor cancels the tasks it had not started,
+    whose turns would never come, and the build waited for ever)."""
+    from teipress import pdf
+    from teipress.errors import TypesetError
+    from teipress.pdf import DocumentOutcome, Volume, VolumeFigures
+
+    volumes = [Volume(number, [DocumentOutcome(document_id=f"d{number}", pages=250)]) for number in range(1, 11)]
+    recorded: list[int] = []
+    seen_at_start: dict[int, list[int]] = {}
+
+    def compiled(task: Any, setting: Any) -> VolumeFigures:
+        time.sleep(0.1)
+        if task[0].number == 4:
+            raise TypesetError("volume 4 of the book: Typst could not typeset it")
+        return VolumeFigures(file=str(task[0].number), conformant=True, pages=1, seconds=0, cpu_seconds=0, peak_mb=0, compilations=1)
+
+    def task_of(volume: Any) -> Any:
+        seen_at_start[volume.number] = list(recorded)
+        return (volume, Path(), {}, "", {})
+
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            pdf._compile_volumes(volumes, task_of, lambda task, done: recorded.append(task[0].number), None, jobs=2)  # type: ignore[arg-type]
+        except Exception as error:
+            raised.append(error)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "_compiled", compiled)
+        compiling = threading.Thread(target=run, daemon=True)
+        compiling.start()
+        compiling.join(timeout=60)
+    assert not compiling.is_alive(), "the volumes after a failed one still wait"
+    assert [type(error) for error in raised] == [TypesetError] and "volume 4" in str(raised[0])
+    assert 4 not in recorded and max(recorded) <= 6  # two at a time: the fifth, perhaps the sixth, were compiling
+    assert seen_at_start[1] == [] and seen_at_start[3] != []  # the third started after the first or second was recorded
+    # A volume waiting for a turn that will not come (its predecessor's task cancelled) gives up once the gate is abandoned.
+    gate, gave_up = pdf._MemoryGate(), []
+
+    def second() -> None:
+        try:
+            with gate.admitted(1, 10):
+                pass
+        except pdf._Abandoned:
+            gave_up.append(True)
+
+    waiting = threading.Thread(target=second, daemon=True)
+    waiting.start()
+    waiting.join(timeout=0.3)
+    assert waiting.is_alive()
+    gate.abandon()
+    waiting.join(timeout=10)
+    assert gave_up == [True]
 
 
 # ---- Typst's warnings ---------------------------------------------------------------------------------

@@ -119,13 +119,12 @@ class PdfResult:
 
 @dataclass
 class VolumeFigures:
-    """One volume as its own process compiled it: its PDF, whether that is PDF/A, a digest of its index marks' pages
-    (which it wrote for the indexes in other volumes, `_index_pages_file`; "" when it prints its own), its pages, how
-    long it took and how much memory its process held at most."""
+    """One volume as its own process compiled it (a volume that leaves its index marks' pages to others has written
+    them, `_index_pages_file`): its PDF, whether that is PDF/A, its pages, how long it took and how much memory its
+    process held at most."""
 
     file: str
     conformant: bool
-    index_digest: str
     pages: int
     seconds: float
     cpu_seconds: float
@@ -540,6 +539,8 @@ def _index_inputs(staging: Path, earlier: list[Volume], printing: list[Volume], 
     it reads, {"1": {"pages": ..., "names": ...}, ...} (lib.typ tp-earlier-index-pages): every one for the last volume,
     for an index volume those of its part of the indexes (`shares_of`). The files are read one volume at a time, so
     that the build never holds the pages of every volume (at 20,000 letters 1 MB of JSON a volume)."""
+    if not printing:
+        return {}
     files = {volume.number: staging / VOLUME_MARKUP_DIR / f"index-pages-of-volume-{volume.number}.json" for volume in printing}
     parted = [volume for volume in printing if volume.index_part is not None]
     with contextlib.ExitStack() as stack:
@@ -572,17 +573,28 @@ VolumeTask = tuple["Volume", Path, dict[str, Any], str, dict[str, list[int]]]
 class _MemoryGate:
     """Lets the volumes' compilations start in order, each when the estimates of those running and its own
     (`_estimated_mb`) fit within VOLUMES_MEMORY_MB together; one always may. A uniform number at a time would have to
-    suit the largest volume: at 20,000 letters one estimate above half the room made all 150 volumes one at a time."""
+    suit the largest volume: at 20,000 letters one estimate above half the room made all 150 volumes one at a time.
+    Once `abandon`ed (a compilation failed), the volumes still waiting give up instead of waiting for a turn that
+    may never come (the executor cancels the tasks it had not started)."""
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
         self._turn = 0
         self._running: list[float] = []
+        self._abandoned = False
+
+    def abandon(self) -> None:
+        with self._condition:
+            self._abandoned = True
+            self._condition.notify_all()
 
     @contextlib.contextmanager
     def admitted(self, position: int, memory_mb: float) -> Iterator[None]:
         with self._condition:
-            self._condition.wait_for(lambda: self._turn == position and (not self._running or sum(self._running) + memory_mb <= VOLUMES_MEMORY_MB))
+            self._condition.wait_for(lambda: self._abandoned or (self._turn == position and (
+                not self._running or sum(self._running) + memory_mb <= VOLUMES_MEMORY_MB)))
+            if self._abandoned:
+                raise _Abandoned
             self._turn += 1
             self._running.append(memory_mb)
             self._condition.notify_all()
@@ -594,6 +606,10 @@ class _MemoryGate:
                 self._condition.notify_all()
 
 
+class _Abandoned(Exception):
+    """A volume not compiled because one before it failed (never raised to the build: that failure is)."""
+
+
 def _compile_volumes(volumes: list[Volume], task_of: Callable[[Volume], VolumeTask], record: Callable[[VolumeTask, VolumeFigures], None],
                      setting: Typesetting, jobs: int) -> list[VolumeFigures]:
     """Compile each volume in a fresh process of its own (a process ends with its volume, and with it the memory Typst's
@@ -603,12 +619,16 @@ def _compile_volumes(volumes: list[Volume], task_of: Callable[[Volume], VolumeTa
     gate, lock = _MemoryGate(), threading.Lock()
 
     def compile_one(position: int, volume: Volume) -> VolumeFigures:
-        with gate.admitted(position, _estimated_mb(volume)):
-            with lock:
-                task = task_of(volume)
-            done = _compiled(task, setting)
-            with lock:
-                record(task, done)
+        try:
+            with gate.admitted(position, _estimated_mb(volume)):
+                with lock:
+                    task = task_of(volume)
+                done = _compiled(task, setting)
+                with lock:
+                    record(task, done)
+        except BaseException:
+            gate.abandon()  # the first failure in order is the one raised: the volumes after it are not compiled
+            raise
         return done
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
@@ -704,10 +724,10 @@ def _typeset_volumes(keyed: list[tuple[Volume, str]], pending: list[tuple[Volume
 
 
 def _volume_entry(volume: Volume, key: str, figures: VolumeFigures, given: dict[str, list[int]]) -> dict[str, Any]:
-    """A typeset volume in the cache: its key, whether it is PDF/A, Typst's warnings, a digest of its index marks' pages, its
+    """A typeset volume in the cache: its key, whether it is PDF/A, Typst's warnings, its
     targets' pages, the ids its references point at, and the locators of those in other volumes it was set with."""
     entry = {"key": key, "number": volume.number, "conformant": figures.conformant, "warnings": figures.warnings,
-             "index_digest": figures.index_digest, "target_pages": figures.target_pages,
+             "target_pages": figures.target_pages,
              "references": figures.references}
     entry["targets"] = _needed_targets(entry, given)
     return entry
@@ -1197,8 +1217,7 @@ def _typeset_volume(what: str, markup_file: str, volume: dict[str, Any], index_p
         if own_pages:
             write_atomic(Path(_setting.out_dir) / _index_pages_file(volume["number"]), own_pages)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return VolumeFigures(file=volume["file"], conformant=done.conformant,
-                         index_digest=hashlib.sha256(own_pages.encode()).hexdigest() if own_pages else "", pages=_page_count(done.pdf),
+    return VolumeFigures(file=volume["file"], conformant=done.conformant, pages=_page_count(done.pdf),
                          seconds=time.perf_counter() - started, cpu_seconds=usage.ru_utime + usage.ru_stime,
                          peak_mb=_own_peak_mb(), compilations=1, target_pages=found.get("target-pages", []),
                          references=found.get("references", []), warnings=warnings, recount=recount, unsure_lines=unsure)

@@ -70,7 +70,11 @@ class WorkerPool:
         self.jobs = jobs
         self.initializer = initializer
         self.ledger = Path(tempfile.mkdtemp(prefix="tp-"))
-        (self.ledger / INITARGS).write_bytes(pickle.dumps(initargs, protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            (self.ledger / INITARGS).write_bytes(pickle.dumps(initargs, protocol=pickle.HIGHEST_PROTOCOL))
+        except BaseException:
+            shutil.rmtree(self.ledger, ignore_errors=True)
+            raise
         self.processes: dict[int, multiprocessing.process.BaseProcess] = {}
         self.executor = self._start()
 
