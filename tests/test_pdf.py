@@ -9,6 +9,7 @@ import shutil
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -1207,48 +1208,91 @@ def test_the_last_volume_leaves_room_for_the_indexes_of_the_whole_edition() -> N
     assert [(v.number, v.indexes) for v in _plan(marked[:1], 300)] == [(0, "all")]
 
 
-def test_volumes_are_compiled_in_order_side_by_side_as_far_as_memory_allows() -> None:
-    """Each volume starts, in order, when its estimate and those of the volumes compiling fit within the memory
-    allowed; one too large for it compiles alone. A number at a time fit for the largest volume made every volume of
-    20,000 letters wait for the one before it."""
+def test_the_next_volume_to_compile_is_the_first_waiting_that_fits_or_one_just_after_it_that_does_not_delay_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first volume waiting starts when it fits beside those compiling within the memory allowed (alone always);
+    else one of the LOOK_AHEAD after it that fits beside them and beside which the first will fit once those before it
+    end; else none."""
     from teipress import pdf
-    from teipress.pdf import DocumentOutcome, Volume, VolumeFigures
+    from teipress.pdf import _next_to_start
 
-    # 40 + 1.4 MB a page: 390 MB for 250 pages, 880 for 600; 1,300 MB allowed.
-    pages = [250, 250, 250, 250, 600, 600, 250, 100, 5000, 250]
-    volumes = [Volume(number, [DocumentOutcome(document_id=f"d{number}", pages=count)]) for number, count in enumerate(pages, start=1)]
+    monkeypatch.setattr(pdf, "VOLUMES_MEMORY_MB", 1300)
+    monkeypatch.setattr(pdf, "LOOK_AHEAD", 4)
+    assert _next_to_start([], [0], [500]) is None
+    assert _next_to_start([0, 1], [], [5000, 100]) == 0  # alone, whatever its estimate
+    assert _next_to_start([1, 2], [0], [600, 700, 100]) == 1  # 1,300 together
+    # 600 compiling, 750 first: of those after it, not 650 (the first would wait for it), but 500.
+    assert _next_to_start([1, 2, 3], [0], [600, 750, 650, 500]) == 3
+    assert _next_to_start([1, 2], [0], [600, 750, 650]) is None
+    assert _next_to_start([1, 2], [0], [600, 750, 800]) is None  # not beside the one compiling either
+    # No further than four after the first.
+    assert _next_to_start([1, 2, 3, 4, 5, 6], [0], [600, 750, 650, 650, 650, 650, 500]) is None
+    assert _next_to_start([1, 2, 3, 4, 5, 6], [0], [600, 750, 650, 650, 650, 500, 500]) == 5
+    # Three at a time: the first, 700, will have to fit beside the 300 started ahead of it too.
+    assert _next_to_start([1, 3], [0, 2], [400, 700, 300, 250]) == 3
+    assert _next_to_start([1, 3], [0, 2], [400, 700, 300, 350]) is None
+    # Waiting volumes in order with gaps (some have started): the first is the lowest still waiting.
+    assert _next_to_start([2, 5], [4], [0, 0, 1000, 0, 200, 100]) == 2
+
+
+def _fake_compilations(duration: Callable[[Any], float]) -> tuple[Callable[..., Any], list[tuple[int, list[int]]]]:
+    """A stand-in for `pdf._compiled` that takes `duration(volume)` seconds, and what it saw: each start with the
+    volumes compiling then, itself included."""
+    from teipress.pdf import VolumeFigures
+
     running: list[int] = []
-    seen: list[tuple[str, int, list[int]]] = []
+    starts: list[tuple[int, list[int]]] = []
     lock = threading.Lock()
 
     def compiled(task: Any, setting: Any) -> VolumeFigures:
         with lock:
             running.append(task[0].number)
-            seen.append(("start", task[0].number, sorted(running)))
-        time.sleep(0.2)
+            starts.append((task[0].number, sorted(running)))
+        time.sleep(duration(task[0]))
         with lock:
             running.remove(task[0].number)
         return VolumeFigures(file=str(task[0].number), conformant=True, pages=1, seconds=0, cpu_seconds=0, peak_mb=0, compilations=1)
 
-    recorded: list[int] = []
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf, "_compiled", compiled)
-        figures = pdf._compile_volumes(volumes, lambda volume: (volume, Path(), {}, "", {}), lambda task, done: recorded.append(task[0].number),
-                                       None, jobs=3)  # type: ignore[arg-type]
-    assert [f.file for f in figures] == [str(v.number) for v in volumes]
-    assert [number for _, number, _ in seen] == [v.number for v in volumes] and sorted(recorded) == [v.number for v in volumes]
-    for _, number, together in seen:
-        assert len(together) <= 3
-        assert len(together) == 1 or sum(pdf._estimated_mb(volumes[n - 1]) for n in together) <= pdf.VOLUMES_MEMORY_MB, (number, together)
-    # Side by side where they fit: the first three 250-page volumes together, a 600-page one beside no more than one other.
-    assert any(len(together) == 3 for _, _, together in seen)
-    assert [together for _, number, together in seen if number == 9] == [[9]]
+    return compiled, starts
+
+
+def test_volumes_are_compiled_side_by_side_as_far_as_memory_allows_near_the_books_order() -> None:
+    """Every volume is compiled once, never beside others beyond the memory allowed (one too large for it alone), near
+    the book's order; a volume too large to start beside the one compiling lets a smaller one after it start in its
+    place. Only in order, a core stood idle beside each such volume: at 20,000 letters 19 of 150."""
+    from teipress import pdf
+    from teipress.pdf import DocumentOutcome, Volume
+
+    def compile_all(pages: list[int], jobs: int) -> tuple[list[Any], list[tuple[int, list[int]]], list[int]]:
+        volumes = [Volume(number, [DocumentOutcome(document_id=f"d{number}", pages=count)]) for number, count in enumerate(pages, start=1)]
+        compiled, starts = _fake_compilations(lambda volume: 0.1 * volume.documents[0].pages / 100 if volume.documents[0].pages < 1000 else 0.3)
+        recorded: list[int] = []
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pdf, "_compiled", compiled)
+            figures = pdf._compile_volumes(volumes, lambda volume: (volume, Path(), {}, "", {}), lambda task, done: recorded.append(task[0].number),
+                                           None, jobs=jobs)  # type: ignore[arg-type]
+        assert [f.file for f in figures] == [str(v.number) for v in volumes]  # the figures in the volumes' order
+        assert sorted(number for number, _ in starts) == sorted(recorded) == [v.number for v in volumes]
+        for position, (number, together) in enumerate(starts):
+            assert len(together) <= jobs
+            assert len(together) == 1 or sum(pdf._estimated_mb(volumes[n - 1]) for n in together) <= pdf.VOLUMES_MEMORY_MB, (number, together)
+            first_waiting = min(n for n, _ in starts[position:])
+            assert number - first_waiting <= pdf.LOOK_AHEAD
+        return volumes, starts, recorded
+
+    # 40 + 1.4 MB a page: 390 MB for 250 pages, 880 for 600; 1,300 MB allowed.
+    _, starts, _ = compile_all([250, 250, 250, 250, 600, 600, 250, 100, 5000, 250], jobs=3)
+    assert starts[:3] == [(1, [1]), (2, [1, 2]), (3, [1, 2, 3])]  # the first three 250-page volumes together
+    assert [together for number, together in starts if number == 9] == [[9]]
+    # Two at a time: the second, 600 pages, does not fit beside the first; the third does, and the second beside it.
+    # The third ends first: the fourth fits beside the first and the second beside it; the second starts when the first ends.
+    _, starts, _ = compile_all([600, 600, 250, 250], jobs=2)
+    assert starts == [(1, [1]), (3, [1, 3]), (4, [1, 4]), (2, [2, 4])] or starts == [(1, [1]), (3, [1, 3]), (4, [1, 4]), (2, [2])]
 
 
 def test_a_volume_that_fails_is_the_error_and_the_volumes_after_it_do_not_wait_for_ever() -> None:
     """Each volume is given its task as it starts, with what the volumes before it recorded. A compilation that fails is
-    the build's error: the volumes waiting for their turn give up (the executor cancels the tasks it had not started,
-    whose turns would never come, and the build waited for ever)."""
+    the build's error at once: no volume starts after it (when the volumes waited at a gate for their turns, a failure
+    cancelled turns that never came, and the build waited for ever)."""
     from teipress import pdf
     from teipress.errors import TypesetError
     from teipress.pdf import DocumentOutcome, Volume, VolumeFigures
@@ -1282,25 +1326,8 @@ def test_a_volume_that_fails_is_the_error_and_the_volumes_after_it_do_not_wait_f
         compiling.join(timeout=60)
     assert not compiling.is_alive(), "the volumes after a failed one still wait"
     assert [type(error) for error in raised] == [TypesetError] and "volume 4" in str(raised[0])
-    assert 4 not in recorded and max(recorded) <= 6  # two at a time: the fifth, perhaps the sixth, were compiling
+    assert 4 not in recorded and max(seen_at_start) <= 5  # two at a time: at most the fifth started beside the fourth
     assert seen_at_start[1] == [] and seen_at_start[3] != []  # the third started after the first or second was recorded
-    # A volume waiting for a turn that will not come (its predecessor's task cancelled) gives up once the gate is abandoned.
-    gate, gave_up = pdf._MemoryGate(), []
-
-    def second() -> None:
-        try:
-            with gate.admitted(1, 10):
-                pass
-        except pdf._Abandoned:
-            gave_up.append(True)
-
-    waiting = threading.Thread(target=second, daemon=True)
-    waiting.start()
-    waiting.join(timeout=0.3)
-    assert waiting.is_alive()
-    gate.abandon()
-    waiting.join(timeout=10)
-    assert gave_up == [True]
 
 
 # ---- Typst's warnings ---------------------------------------------------------------------------------

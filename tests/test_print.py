@@ -120,13 +120,13 @@ def volumes_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
 @contextmanager
 def heavy_indexes() -> Iterator[None]:
     """The indexes of `write_synthetic_edition`'s twelve letters in volumes of 6 pages estimated too heavy for any
-    volume: at 1.1 MB a locator (37), they fit neither beside a letter nor alone within 75 MB, and an index volume,
-    within what the largest volume of letters holds beside the typesetter (about 8 MB), takes two persons of four."""
+    volume: at 1.7 MB a locator (37), they fit neither beside a letter nor alone within 100 MB, and an index volume,
+    within what the largest volume of letters holds beside the typesetter (about 8 MB), takes one person of four."""
     from teipress import pdf, print_indexes
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf, "VOLUMES_MEMORY_MB", 75)
-        patch.setattr(print_indexes, "TYPST_MB_PER_INDEX_LOCATOR", 1.1)
+        patch.setattr(pdf, "VOLUMES_MEMORY_MB", 100)
+        patch.setattr(print_indexes, "TYPST_MB_PER_INDEX_LOCATOR", 1.7)
         yield
 
 
@@ -390,6 +390,37 @@ def test_index_parts_are_cut_in_print_order_by_their_entries_and_locators(monkey
     # With room for everything, one part; with room for nothing, a part for each entry with its sub-entries.
     assert [(p.kinds, p.keys, p.rest, p.divided) for p in plan_index_parts(order, counted, 100)] == [(("person", "place"), ("a", "b", "d", "x"), ("person",), ())]
     assert [p.keys for p in plan_index_parts(order, counted, 0)] == [("a",), ("b",), ("d",), (), ("x",)]
+
+
+def test_index_volumes_need_no_more_than_the_largest_volume_of_documents_nor_half_the_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index volumes follow the documents' volumes, so two of them, not one beside a volume of documents, share
+    the memory allowed: each is cut within what the largest volume of documents is estimated to need and within half
+    of VOLUMES_MEMORY_MB, whichever is less, beside the typesetter (40 MB)."""
+    from collections import Counter
+
+    from teipress import pdf, print_indexes
+    from teipress.pdf import DocumentOutcome, Volume, plan_index_volumes
+    from teipress.print_indexes import IndexOrder, plan_index_parts
+
+    monkeypatch.setattr(print_indexes, "TYPST_MB_PER_INDEX_ENTRY", 1.0)
+    monkeypatch.setattr(print_indexes, "TYPST_MB_PER_INDEX_LOCATOR", 1.0)
+    monkeypatch.setattr(pdf, "TYPST_MB_PER_PAGE", 1.0)
+    order = IndexOrder.from_json(INDEX_ORDER)
+    counted = Counter({("person", "a1"): 2, ("person", "B-label"): 3, ("person", "d"): 1, ("person", "own"): 1, ("place", "x"): 5})
+
+    def index_volumes(pages: list[int], memory_mb: float) -> list[tuple[int, str, object]]:
+        monkeypatch.setattr(pdf, "VOLUMES_MEMORY_MB", memory_mb)
+        volumes = [Volume(number, [DocumentOutcome(f"d{number}", pages=count)]) for number, count in enumerate(pages, start=1)]
+        return [(volume.number, volume.indexes, volume.index_part) for volume in plan_index_volumes(volumes, order, counted)]
+
+    # The largest volume of documents 48 MB (40 + 8 pages), half the memory 650: within 8 MB, three parts.
+    within_8 = plan_index_parts(order, counted, 8)
+    assert len(within_8) == 3
+    assert index_volumes([3, 8, 5], 1300) == [(3 + n, "part", part) for n, part in enumerate(within_8, start=1)]
+    # Volumes of documents of 1,040 MB, 112 MB allowed: within half of it, 56 MB, less the typesetter, two parts.
+    within_16 = plan_index_parts(order, counted, 16)
+    assert len(within_16) == 2
+    assert index_volumes([1000, 10], 112) == [(3, "part", within_16[0]), (4, "part", within_16[1])]
 
 
 def test_an_index_volume_reads_the_pages_of_its_own_entries_only() -> None:

@@ -21,11 +21,10 @@ import os
 import re
 import shutil
 import sys
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -452,8 +451,10 @@ def plan_volumes(in_order: list[DocumentOutcome], volume_pages: int, year_ranges
 def plan_index_volumes(volumes: list[Volume], order: IndexOrder, counted: Counter[tuple[str, str]]) -> list[Volume]:
     """The index volumes after `volumes`, the documents' (none of which prints the indexes): the indexes in `order`
     cut so that none is estimated to need more than the largest of `volumes` (`counted`: how many documents mention
-    each entry, `_counted`), so that no compilation of the book needs more than its documents' do."""
-    room = max(volume_memory_mb(volume.documents) for volume in volumes) - TYPESETTER_MB
+    each entry, `_counted`), so that no compilation of the book needs more than its documents' do, nor more than half
+    of VOLUMES_MEMORY_MB, so that two compile side by side (they follow the documents' volumes, and none could share a
+    core with them: at 20,000 synthetic letters nine index volumes of 650-663 MB estimated compiled one at a time)."""
+    room = min(max(volume_memory_mb(volume.documents) for volume in volumes), VOLUMES_MEMORY_MB / 2) - TYPESETTER_MB
     return [Volume(volumes[-1].number + number, [], last=False, indexes="part", index_part=part)
             for number, part in enumerate(plan_index_parts(order, counted, room), start=1)]
 
@@ -570,69 +571,58 @@ def _volume_name(volume: Volume) -> str:
 VolumeTask = tuple["Volume", Path, dict[str, Any], str, dict[str, list[int]]]
 
 
-class _MemoryGate:
-    """Lets the volumes' compilations start in order, each when the estimates of those running and its own
-    (`_estimated_mb`) fit within VOLUMES_MEMORY_MB together; one always may. A uniform number at a time would have to
-    suit the largest volume: at 20,000 letters one estimate above half the room made all 150 volumes one at a time.
-    Once `abandon`ed (a compilation failed), the volumes still waiting give up instead of waiting for a turn that
-    may never come (the executor cancels the tasks it had not started)."""
-
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._turn = 0
-        self._running: list[float] = []
-        self._abandoned = False
-
-    def abandon(self) -> None:
-        with self._condition:
-            self._abandoned = True
-            self._condition.notify_all()
-
-    @contextlib.contextmanager
-    def admitted(self, position: int, memory_mb: float) -> Iterator[None]:
-        with self._condition:
-            self._condition.wait_for(lambda: self._abandoned or (self._turn == position and (
-                not self._running or sum(self._running) + memory_mb <= VOLUMES_MEMORY_MB)))
-            if self._abandoned:
-                raise _Abandoned
-            self._turn += 1
-            self._running.append(memory_mb)
-            self._condition.notify_all()
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._running.remove(memory_mb)
-                self._condition.notify_all()
+# How far past the first volume waiting for room another may start beside those compiling: a volume started early is
+# given fewer targets found by the volumes before it (the rest guessed), so the book's order is kept near.
+LOOK_AHEAD = 4
 
 
-class _Abandoned(Exception):
-    """A volume not compiled because one before it failed (never raised to the build: that failure is)."""
+def _next_to_start(waiting: list[int], running: list[int], estimates: list[float]) -> int | None:
+    """Which of the volumes `waiting` (positions in the book's order, ascending) may start beside those `running`, each
+    estimated at `estimates[position]` (`_estimated_mb`), or None. The first waiting when its estimate and those
+    running fit within VOLUMES_MEMORY_MB together (one always may alone); else, of the LOOK_AHEAD after it, the first
+    that fits beside those running and that the first will fit beside when those before it end, so that it never
+    delays the first. A uniform number at a time would have to suit the largest volume (at 20,000 letters one estimate
+    above half the room made all 150 volumes one at a time), and volumes started only in order left a core idle
+    beside each volume too large to share with the one before it (19 of 150 at 20,000 synthetic letters)."""
+    if not waiting:
+        return None
+    first = waiting[0]
+    if not running or sum(estimates[p] for p in running) + estimates[first] <= VOLUMES_MEMORY_MB:
+        return first
+    started_ahead = sum(estimates[p] for p in running if p > first)
+    for candidate in waiting[1:LOOK_AHEAD + 1]:
+        if (sum(estimates[p] for p in running) + estimates[candidate] <= VOLUMES_MEMORY_MB
+                and estimates[first] + started_ahead + estimates[candidate] <= VOLUMES_MEMORY_MB):
+            return candidate
+    return None
 
 
 def _compile_volumes(volumes: list[Volume], task_of: Callable[[Volume], VolumeTask], record: Callable[[VolumeTask, VolumeFigures], None],
                      setting: Typesetting, jobs: int) -> list[VolumeFigures]:
     """Compile each volume in a fresh process of its own (a process ends with its volume, and with it the memory Typst's
-    cache held), in order, at most `jobs` at a time and as many as memory allows (`_MemoryGate`). Each is given its task
-    as it starts (`task_of`) and `record`ed before the next may start in its place, so that a volume reads what those
-    compiled before it found; neither runs beside another's."""
-    gate, lock = _MemoryGate(), threading.Lock()
-
-    def compile_one(position: int, volume: Volume) -> VolumeFigures:
-        try:
-            with gate.admitted(position, _estimated_mb(volume)):
-                with lock:
-                    task = task_of(volume)
-                done = _compiled(task, setting)
-                with lock:
-                    record(task, done)
-        except BaseException:
-            gate.abandon()  # the first failure in order is the one raised: the volumes after it are not compiled
-            raise
-        return done
-
+    cache held), at most `jobs` at a time and as many as memory allows, near the book's order (`_next_to_start`). Each
+    is given its task as it starts (`task_of`), and each compiled one is `record`ed before another starts in its place,
+    so that a volume reads what those compiled before it found. The first compilation that fails is the error raised;
+    no volume starts after it. Returns the figures in the volumes' order."""
+    estimates = [_estimated_mb(volume) for volume in volumes]
+    waiting = list(range(len(volumes)))
+    running: dict[Future[VolumeFigures], tuple[int, VolumeTask]] = {}
+    figures: dict[int, VolumeFigures] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
-        return list(threads.map(compile_one, range(len(volumes)), volumes))
+        while waiting or running:
+            while len(running) < max(1, jobs):
+                position = _next_to_start(waiting, [p for p, _ in running.values()], estimates)
+                if position is None:
+                    break
+                waiting.remove(position)
+                task = task_of(volumes[position])
+                running[threads.submit(_compiled, task, setting)] = (position, task)
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                position, task = running.pop(future)
+                figures[position] = future.result()  # a failure leaves the executor waiting only for those compiling
+                record(task, figures[position])
+    return [figures[position] for position in range(len(volumes))]
 
 
 def _compiled(task: VolumeTask, setting: Typesetting) -> VolumeFigures:
