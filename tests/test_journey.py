@@ -22,6 +22,11 @@ import pytest
 
 # `teipress ARGS`, by the console script's entry point, with whichever teipress this Python imports.
 TEIPRESS = [sys.executable, "-c", "import sys; from teipress.cli import main; sys.argv[0] = 'teipress'; main()"]
+# The same, with Ctrl+C turned back into KeyboardInterrupt, as a terminal gives it: a test run started in the
+# background of a script (`python -m pytest &`) ignores SIGINT, and its children inherit that, so `serve` would
+# never stop.
+INTERRUPTIBLE_TEIPRESS = [sys.executable, "-c", "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                          "from teipress.cli import main; sys.argv[0] = 'teipress'; main()"]
 TITLE = "Briefe der Anna Example"
 LETTER = "tei/example-letter.xml"
 # teipress's entries, then the divisions of the new edition's edition.xml, pages of their own (headed in English by the template).
@@ -51,7 +56,7 @@ class Preview:
 
     def __init__(self, folder: Path, *args: str) -> None:
         self.output: list[str] = []
-        self.process = subprocess.Popen([*TEIPRESS, "serve", "--port", "0", *args], cwd=folder, env=_environment(),
+        self.process = subprocess.Popen([*INTERRUPTIBLE_TEIPRESS, "serve", "--port", "0", *args], cwd=folder, env=_environment(),
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
