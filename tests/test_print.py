@@ -363,6 +363,35 @@ def test_index_volumes_are_typeset_again_only_when_their_entries_pages_changed(i
     assert [f.file for f in moved.volume_figures] == ["volumes/edition-volume-1.pdf", *sorted(holding, key=lambda f: int(re.findall(r"\d+", f)[-1]))]
 
 
+def test_the_last_volume_lists_what_no_document_cites_also_after_a_citation_changed_in_another_volume(tmp_path: Path) -> None:
+    """The last volume's bibliography lists the entries no document cites. When a document in another volume comes to
+    cite one, or no longer does, the last volume is typeset again: kept, it listed the entry a second time in the book,
+    or the entry was in no volume at all."""
+    root = tmp_path / "edition"
+    shutil.copytree(REPO / "tei", root / "tei")
+    bibliography = root / "tei" / "registers" / "bibliography.xml"
+    bibliography.write_text(bibliography.read_text(encoding="utf-8").replace(
+        "</listBibl>", '<bibl xml:id="reading-list"><title>Reading list</title></bibl></listBibl>', 1), encoding="utf-8")
+    essay = root / "tei" / "coles-tito-kim-correspondence-1975-1976.xml"
+    cited, citing = '<ref target="#document-6">[Document 6]</ref>', '<ref target="#document-6">[Document 6]</ref> <ref target="#reading-list">[Reading list]</ref>'
+    out = root / "output" / "pdf"
+
+    def listing() -> tuple[list[bool], list[str]]:
+        """Which volumes print the entry, and which were typeset (once or again, for a reference's locator)."""
+        result = build(root, out, volume_pages=1, base_url=BASE_URL).result
+        listed = []
+        for volume in result.volumes:
+            with pymupdf.open(volume) as document:
+                listed.append("Reading list." in " ".join(" ".join(page.get_text() for page in document).split()))
+        return listed, sorted({f.file for f in result.volume_figures})
+
+    assert listing() == ([False, True], ["volumes/edition-volume-1.pdf", "volumes/edition-volume-2.pdf"])  # the essay, the telegram
+    essay.write_text(essay.read_text(encoding="utf-8").replace(cited, citing, 1), encoding="utf-8")
+    assert listing() == ([True, False], ["volumes/edition-volume-1.pdf", "volumes/edition-volume-2.pdf"])
+    essay.write_text(essay.read_text(encoding="utf-8").replace(citing, cited, 1), encoding="utf-8")
+    assert listing() == ([False, True], ["volumes/edition-volume-1.pdf", "volumes/edition-volume-2.pdf"])
+
+
 # The order of three indexes as book.xsl part=index-order gives it: a sub-entry "a1" under "a", an entry "b" that
 # mentions name by its label, "c" mentioned nowhere; a place; no organisations.
 INDEX_ORDER = ('[{"kind": "person", "entries": [["a", "", []], ["a1", "a", []], ["b", "", ["B-label"]], ["c", "", []], ["d", "", []]]},'

@@ -333,8 +333,11 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             keyed = []
             for volume in volumes:
                 part = dataclasses.asdict(volume.index_part) if volume.index_part else None
+                # The last volume's bibliography lists the entries no document cites, wherever the citing documents are.
+                uncited = [json.dumps(cited_anywhere).encode()] if volume.last else []
                 key = _digest(book_key.encode(), str(volume.number).encode(), volume.years.encode(), str(volume.last).encode(),
-                              volume.indexes.encode(), json.dumps(part, sort_keys=True).encode(), *(keys[o.document_id].encode() for o in volume.documents))
+                              volume.indexes.encode(), json.dumps(part, sort_keys=True).encode(), *(keys[o.document_id].encode() for o in volume.documents),
+                              *uncited)
                 keyed.append((volume, key))
             # The volumes that leave their index marks' pages to others first, then those that print the indexes with
             # them (the last, or the index volumes). When any is to be typeset, every volume's markup is made here, by the
