@@ -22,7 +22,7 @@ MARKDOWN_TYPES = (".md", ".markdown")
 # The map's tiles by default (teipress.toml `map_tiles`): OpenStreetMap's, credited as its tile policy asks.
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
-VOLUME_PAGES = 300
+VOLUME_PAGES = 250
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,10 @@ class Config:
     map_attribution: str = OSM_ATTRIBUTION
     # The print edition in volumes: at most about this many pages each (estimated from the documents'
     # own PDFs), and/or one volume (or more, when it is longer) per range of years, (first, last).
-    # A volume of synthetic letters planned at 300 pages holds 520-630 MB (estimated 635-651 by teipress.pdf
-    # volume_memory_mb), so two compile side by side within teipress.pdf VOLUMES_MEMORY_MB on a machine of two cores;
-    # letters dense with notes and apparatus entries make smaller volumes, compiled one at a time.
+    # A volume of synthetic letters planned at 250 pages (about 210 of the book) holds 430-520 MB, so two compile side
+    # by side within teipress.pdf VOLUMES_MEMORY_MB on a machine of two cores and the build's process tree stays within
+    # 1.5 GB at 20,000 letters (1,221 MB; planned at 300 pages, 520-640 MB each, the tree reached 1,510 MB); letters
+    # dense with notes and apparatus entries make smaller volumes, compiled one at a time.
     volume_pages: int = VOLUME_PAGES
     volumes: tuple[tuple[int, int], ...] = ()
 

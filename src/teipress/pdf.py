@@ -538,6 +538,11 @@ def _index_pages_file(number: int) -> Path:
     return INDEX_PAGES_DIR / f"volume-{number}.json"
 
 
+def _index_pages_json(marks: dict[str, Any]) -> str:
+    """Index marks' pages (`_index_pages_file`) as JSON without spaces: about 1 MB a volume at 20,000 letters."""
+    return json.dumps(marks, ensure_ascii=False, separators=(",", ":"))
+
+
 def _index_inputs(staging: Path, earlier: list[Volume], printing: list[Volume], order: IndexOrder | None) -> dict[int, Path]:
     """Write for each volume of `printing` the index marks' pages of `earlier` (the volumes that leave theirs to it)
     it reads, {"1": {"pages": ..., "names": ...}, ...} (lib.typ tp-earlier-index-pages): every one for the last volume,
@@ -555,8 +560,7 @@ def _index_inputs(staging: Path, earlier: list[Volume], printing: list[Volume], 
             shares = {reading.number: text for reading in printing if reading.index_part is None}
             if parted and order is not None:  # index volumes are planned from the order
                 found = shares_of([reading.index_part for reading in parted if reading.index_part], order, json.loads(text))
-                shares |= {reading.number: json.dumps(share, ensure_ascii=False, separators=(",", ":"))
-                           for reading, share in zip(parted, found) if share is not None}
+                shares |= {reading.number: _index_pages_json(share) for reading, share in zip(parted, found) if share is not None}
             for number, share in shares.items():
                 streams[number].write(("," if number in begun else "{") + f'"{volume.number}":{share}')
                 begun.add(number)
@@ -1203,8 +1207,7 @@ def _typeset_volume(what: str, markup_file: str, volume: dict[str, Any], index_p
     unsure = [] if last_try else wrong
     warnings = [*done.warnings, *([UNSURE_APPARATUS.format(", ".join(wrong))] if wrong and last_try else [])]
     marked = next((value for value in done.markers if isinstance(value, dict) and "index-pages" in value), {})
-    own_pages = json.dumps({"pages": marked.get("index-pages", []), "names": marked.get("index-names", {})}, ensure_ascii=False,
-                           separators=(",", ":")) if volume["indexes"] == "pages" else ""
+    own_pages = _index_pages_json({"pages": marked.get("index-pages", []), "names": marked.get("index-names", {})}) if volume["indexes"] == "pages" else ""
     if not recount and not unsure:
         write_atomic(Path(_setting.out_dir) / volume["file"], done.pdf)
         if own_pages:
