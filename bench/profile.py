@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from teipress import html
     from teipress.config import load_config
-    from teipress.edition import RegisterIndex, load_edition, merged_registers
+    from teipress.edition import RegisterIndex, edition_titles, load_edition, merged_registers
 
     config = load_config(args.root)
     edition = load_edition(config.source, hold_trees=False)
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             document.record = html._facts_task(document.id, *where, "", staging, str(edition.source))
             timings["facts"].append((time.process_time() - started, document.id))
             params = {"document_id": document.id, "document_title": document.summary("title") or document.id,
-                      "document_date": document.summary("date"), "document_type": document.summary("type"), **html._site_params(config)}
+                      "document_date": document.summary("date"), "document_type": document.summary("type"), **html._site_params(config, edition_titles(edition, config.title, config.subtitle))}
             started = time.process_time()
             html._page_task(document.id, *where, params, str(Path(staging) / f"{document.id}.html"))
             timings["page"].append((time.process_time() - started, document.id))

@@ -69,7 +69,7 @@ def typeset_documents(source: Path) -> dict[str, float]:
     config = load_config(source.parent, source=source)
     names = output_names(edition)
     with tempfile.TemporaryDirectory(prefix="typst-profile-") as out:
-        setting = pdf.typesetting(config, Path(out))
+        setting = pdf.typesetting(config, edition, Path(out))
         pdf._start_worker(etree.tostring(merged_registers(edition)), None, setting)
         tasks = [(str(doc.path), names[doc], etree.tostring(doc.tree), doc.path.read_bytes(), "".join(doc.tree.getroot().itertext()),
                   pdf.print_images(doc.path, doc.tree, edition.source)) for doc in edition.documents]

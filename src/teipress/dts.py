@@ -171,7 +171,8 @@ class Model:
 
 
 def build_model(resources: Sequence[Resource], edition_tree: etree._ElementTree | None, title: str, description: str = "") -> Model:
-    """The edition's collections: the root, and one for each kind of document, its members in the order of `resources`."""
+    """The edition's collections: the root, titled `title` (edition.py `edition_titles`; "Edition" for none), and one for
+    each kind of document, its members in the order of `resources`."""
     taken = {ROOT_COLLECTION, *(resource.id for resource in resources)}
     kinds: dict[str, Collection] = {}
     for resource in resources:
@@ -181,7 +182,7 @@ def build_model(resources: Sequence[Resource], edition_tree: etree._ElementTree 
                                      members=[], parents=[ROOT_COLLECTION], description=f"The documents of the kind \u201c{kind}\u201d.")
         kinds[kind].members.append(resource.id)
         resource.collection = kinds[kind].id
-    title = title or _edition_title(edition_tree) or "Edition"
+    title = title or "Edition"
     root = Collection(id=ROOT_COLLECTION, title=title, members=[c.id for c in kinds.values()], parents=[], description=description,
                       dublin_core=_edition_dublin_core(edition_tree, title))
     return Model({root.id: root, **{c.id: c for c in kinds.values()}}, {resource.id: resource for resource in resources})
@@ -259,11 +260,6 @@ def _dublin_core(record: etree._Element | None) -> dict[str, list[Any]]:
         worded = term in _WORDED_TERMS and language and not re.match(r"^[a-z]+://", value)
         terms.setdefault(term, []).append({"lang": language, "value": value} if worded else value)
     return terms
-
-
-def _edition_title(edition_tree: etree._ElementTree | None) -> str:
-    title = edition_tree.find("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title", NS) if edition_tree is not None else None
-    return " ".join("".join(title.itertext()).split()) if title is not None else ""
 
 
 def _edition_dublin_core(edition_tree: etree._ElementTree | None, title: str) -> dict[str, list[Any]]:

@@ -384,6 +384,21 @@ def require_sources(source: Path) -> None:
                       f"or name the folder of your TEI files (`source` in teipress.toml)")
 
 
+def edition_titles(edition: Edition, title: str | None, subtitle: str | None) -> tuple[str, str]:
+    """The edition's title and subtitle, chosen here for every output (the site, the print edition, the exports and
+    the APIs): teipress.toml's `title` and `subtitle`, which override edition.xml's; else edition.xml's main title
+    (`title[@type='main']`, else its first title that is no subtitle) and its first subtitle (`title[@type='sub']` or
+    `'subtitle'`), their words with their spaces normalised; "" for none (each output then words its own default)."""
+    titles = edition.edition_file.tree.xpath("/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title", namespaces=NS) if edition.edition_file else []
+
+    def words(elements: list[etree._Element]) -> str:
+        return " ".join("".join(elements[0].itertext()).split()) if elements else ""
+
+    subtitles = [t for t in titles if t.get("type") in ("sub", "subtitle")]
+    main = [t for t in titles if t.get("type") == "main"] or [t for t in titles if t not in subtitles]
+    return (" ".join((title or "").split()) or words(main), " ".join((subtitle or "").split()) or words(subtitles))
+
+
 def edition_file_problems(edition: Edition, configured_title: str | None) -> list[Problem]:
     """A warning when the edition has no edition.xml, saying what the site and the book are titled instead."""
     expected = edition.source / EDITION_FILE

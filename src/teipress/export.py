@@ -22,7 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from .config import Config
-from .edition import Edition, SourceFile, load_edition, merged_registers
+from .edition import Edition, SourceFile, edition_titles, load_edition, merged_registers
 from .errors import ConfigError, InputError, OutputExistsError
 from .problems import Problem, Severity, display_path
 from .saxon import Stylesheets, to_xdm
@@ -211,7 +211,7 @@ class _Exporter:
         return corpus
 
     def corpus_header(self) -> etree._Element:
-        title = self.config.title or "Edition"
+        title = edition_titles(self.edition, self.config.title, None)[0] or "Edition"
         header = etree.fromstring(
             f'<teiHeader xmlns="{TEI_NS}"><fileDesc><titleStmt><title/></titleStmt>'
             "<publicationStmt><p>Exported by teipress.</p></publicationStmt>"
@@ -270,14 +270,8 @@ class _Exporter:
         return collection
 
     def edition_title(self) -> str:
-        if self.config.title:
-            return self.config.title
-        edition_file = self.edition.edition_file
-        if edition_file is not None:
-            title = edition_file.tree.findtext("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title", namespaces=NS)
-            if title and title.strip():
-                return " ".join(title.split())
-        return self.config.root.name
+        """The edition's title (`edition_titles`), else its folder's name."""
+        return edition_titles(self.edition, self.config.title, None)[0] or self.config.root.name
 
     def newest_change(self) -> str | None:
         stamps = [datestamp(document) for document in self.edition.documents]

@@ -37,7 +37,7 @@ from .aggregates import REGISTERS_FILE, MapUnits, PlanSheets, SitePage, plan_tas
 from .assets import EDITION_ASSETS_DIR, SiteAssets, cached_bytes, publish
 from .config import Config
 from .dts import Resource, ResourceJob, StaticDts, write_resource
-from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, merged_registers, own_entry_ids, referenced_ids, registers_key
+from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, SourceFile, edition_titles, merged_registers, own_entry_ids, referenced_ids, registers_key
 from .errors import ConfigError, TransformError
 from .factstore import FACTS_DIR, SITE_NS, STORE_NAME, FactsStore, store_path
 from .iiif import ManifestSource, Page, has_page_images, manifest_path, page_images, write_iiif
@@ -126,6 +126,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     release_freed_memory()  # the merged registers' tree
     edition_xml = etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b""
     custom = _customisation(config, edition)
+    site_params = _site_params(config, edition_titles(edition, config.title, config.subtitle))
     code_key = _digest(__version__.encode(), _stylesheets_digest().encode(), _folder_digest(config.xslt).encode())
 
     documents = _documents(edition, result, staging)
@@ -173,7 +174,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             messages = text.encode("utf-8")
         assets = SiteAssets.of({messages_name: messages})
         custom.params["asset_urls"] = assets.parameter
-        settings = json.dumps([config.title, config.subtitle, config.base_url, config.language, pdf_linked, custom.params], sort_keys=True).encode()
+        settings = json.dumps([site_params, pdf_linked, custom.params], sort_keys=True).encode()
         # A document page sees only its own register subset (part of its facts_key), so its key leaves
         # the full registers out; the aggregate pages (registers, chronology, home) show them all.
         page_site_key = _digest(code_key.encode(), edition_xml, settings)
@@ -206,7 +207,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 "media_base": _media_base(document, edition.source),
                 "facsimile_manifest": manifest_path(document.id) if document.pages else "",
                 "register_file": document.id if document.source.role == "register" else "",
-                **_site_params(config),
+                **site_params,
                 **custom.params,
             }
             document.page_key = _digest(document.facts_key.encode(), page_site_key.encode(), json.dumps(params, sort_keys=True).encode())
@@ -245,13 +246,14 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             affected = facts.update(staging, {d.id: d.facts_key for d in ordered})
             plans = PlanSheets(staging, workers.map)  # made by a worker, when not cached
             result.pages_written.extend(write_registers(
-                staging, facts, affected, registers_xml, register_index, edition_xml, site_key=site_key, params={**_site_params(config), **custom.params},
+                staging, facts, affected, registers_xml, register_index, edition_xml, site_key=site_key, params={**site_params, **custom.params},
                 stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, plans=plans, old_pages=old_pages, new_pages=new_pages))
             report("Writing registers", 1, 1)
             report("Writing chronology and home page", 0, 1)
             workers.recycle()
             release_freed_memory()  # the register pages' sources
-            result.pages_written.extend(_write_aggregates(staging, facts, edition_xml, registers_xml, config, custom, site_key, workers.map, plans, old_pages, new_pages))
+            result.pages_written.extend(_write_aggregates(staging, facts, edition_xml, registers_xml, config, custom, site_params, site_key, workers.map, plans,
+                                                          old_pages, new_pages))
             workers.close()
             report("Writing chronology and home page", 1, 1)
             # The rest reads and writes nothing Pagefind reads (the current documents' pages): done while it indexes.
@@ -263,7 +265,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
 
             report("Writing the DTS API", 0, 1)
             dts.finish([d.id for d in ordered], edition.edition_file.tree if edition.edition_file else None,
-                       title=config.title or "", description=config.subtitle or "")
+                       title=site_params["site_title"], description=site_params["site_subtitle"])
             report("Writing the DTS API", 1, 1)
             search.result()
         report("Indexing for search", 1, 1)
@@ -420,13 +422,14 @@ def _title_of(document: _Document) -> tuple[str, str]:
     return (document.id, document.summary("title") or document.id)
 
 
-def _site_params(config: Config) -> dict[str, str]:
-    return {"site_title": config.title or "", "site_subtitle": config.subtitle or "", "base_url": config.base_url, "language": config.language,
+def _site_params(config: Config, titles: tuple[str, str]) -> dict[str, str]:
+    """The stylesheets' parameters every page of the site shares; `titles`: the edition's (`edition_titles`)."""
+    return {"site_title": titles[0], "site_subtitle": titles[1], "base_url": config.base_url, "language": config.language,
             "map_tiles": config.map_tiles, "map_attribution": config.map_attribution}
 
 
 def _write_aggregates(staging: Path, store: FactsStore, edition_xml: bytes, registers_xml: bytes, config: Config, custom: _Customisation,
-                      site_key: str, map_units: MapUnits, plans: PlanSheets, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
+                      site_params: dict[str, str], site_key: str, map_units: MapUnits, plans: PlanSheets, old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
     """Home page and list of documents, chronology, overviews, search page, guide and the edition's extra pages,
     rendered by the workers from the cached facts (aggregates.py; the registers: write_registers).
 
@@ -448,7 +451,7 @@ def _write_aggregates(staging: Path, store: FactsStore, edition_xml: bytes, regi
                        {**below, "page_title": page.title, "page_path": page.path, "page_current": page.current, "division": page.division})
               for page in custom.pages]
     home_source = _home_source(edition_xml, custom).decode("utf-8") if edition_xml else None
-    return write_aggregate_pages(staging, store, registers_xml, home_source, pages, site_key=site_key, params={**_site_params(config), **custom.params},
+    return write_aggregate_pages(staging, store, registers_xml, home_source, pages, site_key=site_key, params={**site_params, **custom.params},
                                  stylesheet=lambda name: str(_stylesheet(config, name)), map_units=map_units, plans=plans, old_pages=old_pages, new_pages=new_pages)
 
 

@@ -38,7 +38,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from .config import Config
-from .edition import Edition, SourceFile
+from .edition import Edition, SourceFile, edition_titles
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .xmlio import NS, XML_ID, element_column, write_if_changed
@@ -468,13 +468,8 @@ def _warn_unsized(document: ManifestSource, problems: list[Problem]) -> None:
 
 
 def _edition_title(edition: Edition, config: Config, words: dict[str, str]) -> str:
-    """The edition's title as the site shows it (layout.xsl's tp:edition-title): teipress.toml's, else edition.xml's main title."""
-    if config.title:
-        return config.title
-    root = edition.edition_file.tree.getroot() if edition.edition_file else None
-    titles = root.xpath("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[@type = 'main'] | tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1]", namespaces=NS) if root is not None else []
-    main = [t for t in titles if t.get("type") == "main"] or titles
-    return " ".join("".join(main[0].itertext()).split()) if main else words["site.default-title"]
+    """The edition's title as the site shows it (`edition_titles`, else the site's default title)."""
+    return edition_titles(edition, config.title, None)[0] or words["site.default-title"]
 
 
 def _messages(language: str) -> dict[str, str]:

@@ -33,7 +33,7 @@ from lxml import etree
 
 from . import __version__
 from .config import Config
-from .edition import Edition, RegisterIndex, SourceFile, merged_registers
+from .edition import Edition, RegisterIndex, SourceFile, edition_titles, merged_registers
 from .errors import ConfigError, TypesetError
 from .html import _digest, _folder_digest, _stylesheet  # the site's cache keys are made the same way
 from .outputs import MARKER, output_names, replaced_folder
@@ -239,15 +239,16 @@ def _registers(edition: Edition) -> tuple[bytes, RegisterIndex]:
     return etree.tostring(merged), RegisterIndex(merged)
 
 
-def typesetting(config: Config, out_dir: Path, keep_sources: Path | None = None) -> Typesetting:
-    """What every compilation of a build shares, from the edition's settings (also bench/typst_profile.py's)."""
+def typesetting(config: Config, edition: Edition, out_dir: Path, keep_sources: Path | None = None) -> Typesetting:
+    """What every compilation of a build shares, from the edition's settings and titles (also bench/typst_profile.py's)."""
+    title, subtitle = edition_titles(edition, config.title, config.subtitle)
     return Typesetting(
         fonts=tuple(dict.fromkeys((*config.fonts, *DEFAULT_FONTS))),
         font_paths=tuple(str(p) for p in (*config.font_paths, *(Path(p) for p in DEFAULT_FONT_PATHS if Path(p).is_dir()))),
         paper=TYPST_PAPER.get(config.paper, config.paper),
         language=config.language,
-        title=config.title or "",
-        subtitle=config.subtitle or "",
+        title=title,
+        subtitle=subtitle,
         out_dir=str(out_dir),
         base_url=config.base_url,
         document_stylesheet=str(_stylesheet(config, "pdf/document.xsl")),
@@ -282,7 +283,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
     previous = _read_cache(out_dir)
     result = PdfResult(problems=list(names.problems))
     with replaced_folder(out_dir, source=edition.source, force=force, keep_previous=False) as staging:
-        setting = typesetting(config, staging, keep_sources)
+        setting = typesetting(config, edition, staging, keep_sources)
         code_key = _digest(__version__.encode(), _code_digest().encode(), _fonts_digest(setting.font_paths).encode(),
                            json.dumps(_setting_key(setting)).encode())
         keys: dict[str, str] = {}

@@ -62,7 +62,7 @@
   <xsl:param name="edition" as="document-node()?" select="()"/>
   <!-- Every document's facts and summary (built by teipress from html/summary.xsl). -->
   <xsl:param name="site" as="document-node()?" select="()"/>
-  <!-- teipress.toml's `title` and `subtitle`; when empty, edition.xml's. -->
+  <!-- The edition's title and subtitle (edition.py `edition_titles`: teipress.toml's, else edition.xml's); empty for none. -->
   <xsl:param name="site-title" as="xs:string" select="''"/>
   <xsl:param name="site-subtitle" as="xs:string" select="''"/>
   <!-- Where the site is published ("https://edition.example.org/"), for permalinks; may be empty. -->
@@ -104,13 +104,10 @@
        extra pages (teipress.toml `pages`, href relative to the site root), then `nav` (relative or http(s)). -->
   <xsl:param name="extra-menu" as="xs:string" select="'[]'"/>
 
-  <xsl:variable name="tp:edition-title" as="xs:string" select="
-    ($site-title[normalize-space(.)],
-     $edition/*/teiHeader/fileDesc/titleStmt/title[@type = 'main']!normalize-space(.),
-     $edition/*/teiHeader/fileDesc/titleStmt/title[1]!normalize-space(.),
-     tp:message('site.default-title'))[1]"/>
-  <xsl:variable name="tp:edition-subtitle" as="xs:string?" select="
-    ($site-subtitle[normalize-space(.)], $edition/*/teiHeader/fileDesc/titleStmt/title[@type = 'sub']!normalize-space(.))[1]"/>
+  <!-- The edition's title and subtitle as teipress chose them (edition.py `edition_titles`: teipress.toml's, else
+       edition.xml's) for the site, the print edition and the exports alike. -->
+  <xsl:variable name="tp:edition-title" as="xs:string" select="($site-title[normalize-space(.)], tp:message('site.default-title'))[1]"/>
+  <xsl:variable name="tp:edition-subtitle" as="xs:string?" select="$site-subtitle[normalize-space(.)]"/>
   <xsl:variable name="tp:edition-editors" as="xs:string*" select="$edition/*/teiHeader/fileDesc/titleStmt/editor!normalize-space(.)"/>
   <xsl:variable name="tp:edition-publisher" as="xs:string?" select="$edition/*/teiHeader/fileDesc/publicationStmt/publisher[1]!normalize-space(.)"/>
   <xsl:variable name="tp:edition-year" as="xs:string?" select="$edition/*/teiHeader/fileDesc/publicationStmt/date[1]!(@when, normalize-space(.))[1]!substring(., 1, 4)"/>

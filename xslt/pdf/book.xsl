@@ -34,6 +34,7 @@
   <xsl:output method="text" encoding="UTF-8"/>
 
   <xsl:param name="part" as="xs:string" select="'front'"/>
+  <!-- The edition's subtitle (edition.py `edition_titles`); empty for none. -->
   <xsl:param name="edition-subtitle" as="xs:string" select="''"/>
   <!-- Which volume this is (0: the book is one volume), the years of its documents ("1975–1976"),
        whether it is the last of the letters (it holds the bibliography of what no volume cites). -->
@@ -83,13 +84,12 @@
   </xsl:template>
 
   <xsl:template match="*" mode="tp:pdf-book">
-    <xsl:variable name="titles" select="teiHeader/fileDesc/titleStmt/title"/>
-    <xsl:variable name="subtitle" select="($titles[@type = ('sub', 'subtitle')]!normalize-space(.), $edition-subtitle)[. ne ''][1]"/>
+    <xsl:variable name="subtitle" select="$edition-subtitle[normalize-space(.)]"/>
     <xsl:variable name="volume-title" select="if ($volume eq 0) then ()
       else if ($indexes eq 'part') then tp:message('pdf.volume-indexes', (string($volume), tp:index-volume-contents(array:flatten($index-kinds), $index-part, array:flatten($index-divided))))
       else if ($volume-years ne '') then tp:message('pdf.volume-years', (string($volume), $volume-years)) else tp:message('pdf.volume', string($volume))"/>
     <xsl:text>#import "lib.typ": *&#10;</xsl:text>
-    <xsl:text>#show: edition.with(book: true, title: {tp:typst-string(tp:pdf-edition-title(teiHeader))}, subtitle: {if (exists($subtitle)) then tp:typst-string($subtitle) else 'none'}, </xsl:text>
+    <xsl:text>#show: edition.with(book: true, title: {tp:typst-string(tp:pdf-edition-title())}, subtitle: {if (exists($subtitle)) then tp:typst-string($subtitle) else 'none'}, </xsl:text>
     <xsl:text>volume: {if (exists($volume-title)) then tp:typst-string($volume-title) else 'none'}, volume-number: {if ($volume eq 0) then 'none' else $volume}, </xsl:text>
     <xsl:text>editors: {tp:typst-array(teiHeader/fileDesc/titleStmt/editor!normalize-space(.))}, imprint: {tp:typst-array(tp:pdf-imprint(teiHeader))}, licence: {tp:typst-array(tp:pdf-licence(teiHeader))}, </xsl:text>
     <xsl:text>keywords: {tp:typst-array(teiHeader/profileDesc/textClass/keywords//term!normalize-space(.))}, </xsl:text>

@@ -12,15 +12,13 @@
   exclude-result-prefixes="#all"
   expand-text="yes">
 
-  <!-- The title from teipress.toml, used when edition.xml has none. -->
+  <!-- The edition's title (edition.py `edition_titles`: teipress.toml's, else edition.xml's); empty for none. -->
   <xsl:param name="edition-title" as="xs:string" select="''"/>
   <!-- The site's address (teipress.toml base_url, ending in "/"), for a document's permanent URL. -->
   <xsl:param name="base-url" as="xs:string" select="''"/>
 
   <xsl:function name="tp:pdf-edition-title" as="xs:string">
-    <xsl:param name="header" as="element()?"/>
-    <xsl:variable name="titles" select="$header/fileDesc/titleStmt/title"/>
-    <xsl:sequence select="(($titles[@type = 'main'], $titles[not(@type = ('sub', 'subtitle'))])[1]!normalize-space(.), $edition-title[. ne ''], tp:message('pdf.default-title'))[1]"/>
+    <xsl:sequence select="($edition-title[normalize-space(.)], tp:message('pdf.default-title'))[1]"/>
   </xsl:function>
 
   <!-- "teipress editorial team", "Zürich 2026": who published the edition, where and when. -->
@@ -46,7 +44,7 @@
     <xsl:variable name="editors" select="$header/fileDesc/titleStmt/editor!normalize-space(.)[. ne '']"/>
     <xsl:variable name="publication" select="$header/fileDesc/publicationStmt"/>
     <xsl:variable name="year" select="$publication/date[1]!(@when, normalize-space(.))[1]!substring(., 1, 4)"/>
-    <xsl:sequence select="tp:message('cite.document-in', $title) || tp:pdf-edition-title($header)
+    <xsl:sequence select="tp:message('cite.document-in', $title) || tp:pdf-edition-title()
       || (if (exists($editors)) then tp:message('edition.edited-by-inline', string-join($editors, ', ')) else '') || '.'
       || string-join(($publication/publisher[1]!normalize-space(.), $year)[. ne ''], ', ')[. ne '']!(' ' || . || '.')"/>
   </xsl:function>

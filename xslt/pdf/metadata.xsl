@@ -36,9 +36,9 @@
     <xsl:variable name="senders" select="tp:senders(.)"/>
     <xsl:variable name="correspondents" select="tp:correspondents(.)"/>
     <xsl:variable name="ms" select="($header/fileDesc/sourceDesc//msDesc)[1]"/>
-    <xsl:variable name="date" select="tp:document-date(.)"/>
+    <xsl:variable name="dating" select="tp:document-dating(.)[tp:iso-date(.) ne '']"/>
     <xsl:sequence select="tp:pair(tp:message('meta.type'), tp:type-label(tp:document-kind(.)))"/>
-    <xsl:sequence select="tp:pair(tp:message('meta.date'), if ($date ne '') then tp:format-dating(tp:document-dating(.)) else (tp:correspondence(.)/correspAction/date[normalize-space()])[1]!normalize-space(.))"/>
+    <xsl:sequence select="tp:pair(tp:message('meta.date'), if (exists($dating)) then tp:format-dating($dating) else (tp:correspondence(.)/correspAction/date[normalize-space()])[1]!normalize-space(.))"/>
     <xsl:sequence select="tp:pair(tp:message('meta.from'), tp:party($senders, tp:correspondence-places(., 'sender')[empty($correspondents)]))"/>
     <xsl:sequence select="tp:pair(tp:message('meta.to'), tp:party(tp:addressees(.), tp:correspondence-places(., 'addressee')[empty($correspondents)]))"/>
     <xsl:sequence select="tp:pair(tp:message('meta.correspondents'), tp:party($correspondents, ()))"/>
