@@ -64,6 +64,8 @@ def outputs_titles(root: Path) -> dict[str, str]:
         "letter's citation": re.search(r"In (.+?), edited by", letter_text)[1],
         "cmif": " ".join(cmif.findtext(f".//{{{TEI_NS}}}titleStmt/{{{TEI_NS}}}title").split()),
         "dts": json.loads((site / "api" / "dts" / "collection.json").read_bytes())["title"],
+        "dts description": json.loads((site / "api" / "dts" / "collection.json").read_bytes())["description"],
+        "iiif": json.loads((site / "iiif" / "collection.json").read_bytes())["label"]["none"][0],
     }
 
 
@@ -82,9 +84,9 @@ def test_every_output_states_the_title_teipress_toml_gives_else_edition_xmls(tmp
     assert from_settings == {
         "site": "Letters of Anna Example", "home page": "Letters of Anna Example", "home page subtitle": "A selection", "book": "Letters of Anna Example", "book subtitle": "A selection",
         "book metadata": "Letters of Anna Example", "letter's citation": "Letters of Anna Example", "cmif": "Letters of Anna Example",
-        "dts": "Letters of Anna Example"}
+        "dts": "Letters of Anna Example", "dts description": "A selection", "iiif": "Letters of Anna Example"}
     settings.write_text(settings.read_text(encoding="utf-8").replace('title = "Letters of Anna Example"\nsubtitle = "A selection"\n', ""), encoding="utf-8")
     assert outputs_titles(root) == {
         "site": "Briefe der Anna Example", "home page": "Briefe der Anna Example", "home page subtitle": "Eine Auswahl", "book": "Briefe der Anna Example", "book subtitle": "Eine Auswahl",
         "book metadata": "Briefe der Anna Example", "letter's citation": "Briefe der Anna Example", "cmif": "Briefe der Anna Example",
-        "dts": "Briefe der Anna Example"}
+        "dts": "Briefe der Anna Example", "dts description": "Eine Auswahl", "iiif": "Briefe der Anna Example"}

@@ -1210,8 +1210,8 @@ def test_the_last_volume_leaves_room_for_the_indexes_of_the_whole_edition() -> N
 
 def test_the_next_volume_to_compile_is_the_first_waiting_that_fits_or_one_just_after_it_that_does_not_delay_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """The first volume waiting starts when it fits beside those compiling within the memory allowed (alone always);
-    else one of the LOOK_AHEAD after it that fits beside them and beside which the first will fit once those before it
-    end; else none."""
+    else one at most LOOK_AHEAD places after it that fits beside them and beside which each volume waiting before it
+    will fit once those before that one end; else none."""
     from teipress import pdf
     from teipress.pdf import _next_to_start
 
@@ -1227,6 +1227,12 @@ def test_the_next_volume_to_compile_is_the_first_waiting_that_fits_or_one_just_a
     # No further than four after the first.
     assert _next_to_start([1, 2, 3, 4, 5, 6], [0], [600, 750, 650, 650, 650, 650, 500]) is None
     assert _next_to_start([1, 2, 3, 4, 5, 6], [0], [600, 750, 650, 650, 650, 500, 500]) == 5
+    # Four places in the book, not four of those still waiting: the volumes between may have started.
+    assert _next_to_start([1, 6], [0], [600, 750, 0, 0, 0, 0, 300]) is None
+    assert _next_to_start([1, 5], [0], [600, 750, 0, 0, 0, 300]) == 5
+    # Nor may it delay the second waiting: 900 would not fit beside 450 once 600 ends; 850 would.
+    assert _next_to_start([1, 2, 3], [0], [600, 750, 900, 450]) is None
+    assert _next_to_start([1, 2, 3], [0], [600, 750, 850, 450]) == 3
     # Three at a time: the first, 700, will have to fit beside the 300 started ahead of it too.
     assert _next_to_start([1, 3], [0, 2], [400, 700, 300, 250]) == 3
     assert _next_to_start([1, 3], [0, 2], [400, 700, 300, 350]) is None

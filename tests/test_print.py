@@ -392,6 +392,33 @@ def test_the_last_volume_lists_what_no_document_cites_also_after_a_citation_chan
     assert listing() == ([False, True], ["volumes/edition-volume-1.pdf", "volumes/edition-volume-2.pdf"])
 
 
+def test_a_documents_own_pdf_is_typeset_again_when_the_editions_header_changed_and_only_then(tmp_path: Path) -> None:
+    """A document's own PDF prints in its colophon the publisher and licence of edition.xml's header: a change there
+    typesets it again (it was kept, and printed the old publisher); a change to edition.xml's text (its introduction),
+    which only the book prints, does not."""
+    root = tmp_path / "edition"
+    shutil.copytree(REPO / "tei", root / "tei")
+    out = root / "output" / "pdf"
+    first = build(root, out, base_url=BASE_URL).result
+    documents = sorted(first.typeset)
+    assert len(documents) == 2
+    edition_xml = root / "tei" / "edition.xml"
+
+    def edit(old: str, new: str) -> PdfResult:
+        text = edition_xml.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        edition_xml.write_text(text.replace(old, new), encoding="utf-8")
+        return build(root, out, base_url=BASE_URL).result
+
+    published = edit("teipress editorial team</orgName></publisher>", "Example Press</orgName></publisher>")
+    assert (sorted(published.typeset), published.book_typeset) == (documents, True)
+    for document in documents:
+        with pymupdf.open(out / f"{document}.pdf") as pdf:
+            assert "Example Press" in " ".join(" ".join(page.get_text() for page in pdf).split())
+    introduced = edit("<head>Introduction</head>", "<head>Introduction to the edition</head>")
+    assert (introduced.typeset, introduced.book_typeset) == ([], True)
+
+
 # The order of three indexes as book.xsl part=index-order gives it: a sub-entry "a1" under "a", an entry "b" that
 # mentions name by its label, "c" mentioned nowhere; a place; no organisations.
 INDEX_ORDER = ('[{"kind": "person", "entries": [["a", "", []], ["a1", "a", []], ["b", "", ["B-label"]], ["c", "", []], ["d", "", []]]},'

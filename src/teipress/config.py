@@ -67,8 +67,8 @@ class Config:
     # own PDFs), and/or one volume (or more, when it is longer) per range of years, (first, last).
     # A volume of synthetic letters planned at 250 pages (about 210 of the book) holds 430-520 MB, so two compile side
     # by side within teipress.pdf VOLUMES_MEMORY_MB on a machine of two cores and the build's process tree stays within
-    # 1.5 GB at 20,000 letters (1,221 MB; planned at 300 pages, 520-640 MB each, the tree reached 1,510 MB); letters
-    # dense with notes and apparatus entries make smaller volumes, compiled one at a time.
+    # 1.5 GB at 20,000 letters (1,221 MB; planned at 300 pages, 520-640 MB each, the tree reached 1,510 MB). Letters
+    # dense with notes and apparatus entries make volumes too large to compile beside another of their size.
     volume_pages: int = VOLUME_PAGES
     volumes: tuple[tuple[int, int], ...] = ()
 

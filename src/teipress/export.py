@@ -211,7 +211,7 @@ class _Exporter:
         return corpus
 
     def corpus_header(self) -> etree._Element:
-        title = edition_titles(self.edition, self.config.title, None)[0] or "Edition"
+        title = self.edition_title()
         header = etree.fromstring(
             f'<teiHeader xmlns="{TEI_NS}"><fileDesc><titleStmt><title/></titleStmt>'
             "<publicationStmt><p>Exported by teipress.</p></publicationStmt>"

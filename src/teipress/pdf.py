@@ -41,7 +41,7 @@ from .print_indexes import IndexOrder, IndexPart, indexes_load, marks_of, plan_i
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import Task, WorkerPool, release_freed_memory, scratch_folder
-from .xmlio import atomic_output, write_atomic
+from .xmlio import NS, atomic_output, write_atomic
 
 LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
 # The first line of every generated .typ file; teipress.toml `typst` (copied as custom.typ) is imported after it.
@@ -280,6 +280,8 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
     names = output_names(edition)
     registers, register_index = _registers(edition)
     edition_tree = etree.tostring(edition.edition_file.tree) if edition.edition_file else None
+    # What a document's own PDF prints of edition.xml: its colophon's editors, publisher, year and licence, from the header.
+    edition_header = b"".join(etree.tostring(header) for header in edition.edition_file.tree.xpath("/*/tei:teiHeader", namespaces=NS)) if edition.edition_file else b""
     previous = _read_cache(out_dir)
     result = PdfResult(problems=list(names.problems))
     with replaced_folder(out_dir, source=edition.source, force=force, keep_previous=False) as staging:
@@ -296,7 +298,7 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
             name, tree = names[doc], doc.tree
             images[name] = print_images(doc.path, tree, edition.source)
             keys[name] = _digest(code_key.encode(), name.encode(), doc.path.read_bytes(), etree.tostring(tree), register_index.subset_xml(tree.getroot()),
-                                 json.dumps(_image_names(images[name]), sort_keys=True).encode())  # bytes, not where the folder lies
+                                 edition_header, json.dumps(_image_names(images[name]), sort_keys=True).encode())  # bytes, not where the folder lies
             reused = _reuse_document(previous, out_dir, staging, name, keys[name], display_path(doc.path))
             if reused is not None:
                 outcomes[name] = _counted(reused, mentioned)
@@ -456,8 +458,9 @@ def plan_index_volumes(volumes: list[Volume], order: IndexOrder, counted: Counte
     """The index volumes after `volumes`, the documents' (none of which prints the indexes): the indexes in `order`
     cut so that none is estimated to need more than the largest of `volumes` (`counted`: how many documents mention
     each entry, `_counted`), so that no compilation of the book needs more than its documents' do, nor more than half
-    of VOLUMES_MEMORY_MB, so that two compile side by side (they follow the documents' volumes, and none could share a
-    core with them: at 20,000 synthetic letters nine index volumes of 650-663 MB estimated compiled one at a time)."""
+    of VOLUMES_MEMORY_MB, so that two compile side by side (they are compiled after all the documents' volumes, whose
+    pages they print, so they can pair only with each other: at 20,000 synthetic letters nine index volumes of
+    650-663 MB estimated compiled one at a time)."""
     room = min(max(volume_memory_mb(volume.documents) for volume in volumes), VOLUMES_MEMORY_MB / 2) - TYPESETTER_MB
     return [Volume(volumes[-1].number + number, [], last=False, indexes="part", index_part=part)
             for number, part in enumerate(plan_index_parts(order, counted, room), start=1)]
@@ -587,20 +590,23 @@ LOOK_AHEAD = 4
 def _next_to_start(waiting: list[int], running: list[int], estimates: list[float]) -> int | None:
     """Which of the volumes `waiting` (positions in the book's order, ascending) may start beside those `running`, each
     estimated at `estimates[position]` (`_estimated_mb`), or None. The first waiting when its estimate and those
-    running fit within VOLUMES_MEMORY_MB together (one always may alone); else, of the LOOK_AHEAD after it, the first
-    that fits beside those running and that the first will fit beside when those before it end, so that it never
-    delays the first. A uniform number at a time would have to suit the largest volume (at 20,000 letters one estimate
-    above half the room made all 150 volumes one at a time), and volumes started only in order left a core idle
-    beside each volume too large to share with the one before it (19 of 150 at 20,000 synthetic letters)."""
+    running fit within VOLUMES_MEMORY_MB together (one always may alone); else, of those at most LOOK_AHEAD places
+    after it in the book, the first that fits beside those running and that each volume waiting before it will fit
+    beside (with the others started ahead of that one) when those before it end, so that it delays none of them.
+    A uniform number at a time would have to suit the largest volume (at 20,000 letters one estimate above half the
+    room made all 150 volumes one at a time), and volumes started only in order left a core idle beside each volume
+    too large to share with the one before it (19 of 150 at 20,000 synthetic letters)."""
     if not waiting:
         return None
-    first = waiting[0]
-    if not running or sum(estimates[p] for p in running) + estimates[first] <= VOLUMES_MEMORY_MB:
+    first, compiling = waiting[0], sum(estimates[p] for p in running)
+    if not running or compiling + estimates[first] <= VOLUMES_MEMORY_MB:
         return first
-    started_ahead = sum(estimates[p] for p in running if p > first)
-    for candidate in waiting[1:LOOK_AHEAD + 1]:
-        if (sum(estimates[p] for p in running) + estimates[candidate] <= VOLUMES_MEMORY_MB
-                and estimates[first] + started_ahead + estimates[candidate] <= VOLUMES_MEMORY_MB):
+    for index, candidate in enumerate(waiting[1:], start=1):
+        if candidate - first > LOOK_AHEAD:
+            break
+        if compiling + estimates[candidate] <= VOLUMES_MEMORY_MB and all(
+                estimates[before] + sum(estimates[p] for p in running if p > before) + estimates[candidate] <= VOLUMES_MEMORY_MB
+                for before in waiting[:index]):
             return candidate
     return None
 
@@ -610,8 +616,9 @@ def _compile_volumes(volumes: list[Volume], task_of: Callable[[Volume], VolumeTa
     """Compile each volume in a fresh process of its own (a process ends with its volume, and with it the memory Typst's
     cache held), at most `jobs` at a time and as many as memory allows, near the book's order (`_next_to_start`). Each
     is given its task as it starts (`task_of`), and each compiled one is `record`ed before another starts in its place,
-    so that a volume reads what those compiled before it found. The first compilation that fails is the error raised;
-    no volume starts after it. Returns the figures in the volumes' order."""
+    so that a volume reads what those compiled before it found. The first compilation that fails is the error raised
+    (of two that end together, the first in the book's order); no volume starts after it. Returns the figures in the
+    volumes' order."""
     estimates = [_estimated_mb(volume) for volume in volumes]
     waiting = list(range(len(volumes)))
     running: dict[Future[VolumeFigures], tuple[int, VolumeTask]] = {}
@@ -626,9 +633,10 @@ def _compile_volumes(volumes: list[Volume], task_of: Callable[[Volume], VolumeTa
                 task = task_of(volumes[position])
                 running[threads.submit(_compiled, task, setting)] = (position, task)
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
+            for future in sorted(finished, key=lambda done: running[done][0]):  # of two that end together, the first in order
                 position, task = running.pop(future)
-                figures[position] = future.result()  # a failure leaves the executor waiting only for those compiling
+                # A failure is raised once the volumes still compiling have ended (the executor waits for them).
+                figures[position] = future.result()
                 record(task, figures[position])
     return [figures[position] for position in range(len(volumes))]
 
