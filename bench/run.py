@@ -542,7 +542,19 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, {memory / 2**30:.0f} GiB, Python {platform.python_version()}"
 
 
-def measure_corpus(archive: Path, subsets: list[int], steps: list[str], workdir: Path, timeout: float, log: Path, baseline: Path) -> list[Measurement]:
+# A step's time grows with the edition: the PDFs of 20,000 synthetic letters take about 32 minutes on two idle cores,
+# the documents' own PDFs 25 of them, and a fixed 30 minutes stopped them.
+TIMEOUT_S_PER_DOCUMENT = 0.2
+MIN_TIMEOUT_S = 1800
+
+
+def step_timeout(given: float | None, documents: int) -> float:
+    """The seconds after which a step on an edition of `documents` is stopped: `--timeout`, else TIMEOUT_S_PER_DOCUMENT
+    a document and at least MIN_TIMEOUT_S."""
+    return given if given is not None else max(MIN_TIMEOUT_S, TIMEOUT_S_PER_DOCUMENT * documents)
+
+
+def measure_corpus(archive: Path, subsets: list[int], steps: list[str], workdir: Path, timeout: float | None, log: Path, baseline: Path) -> list[Measurement]:
     """Every step on each subset of a real corpus, then on the whole, and the TEI Stylesheets on the same files."""
     started = time.perf_counter()
     name = archive.name.split(".")[0]
@@ -557,11 +569,12 @@ def measure_corpus(archive: Path, subsets: list[int], steps: list[str], workdir:
                     print(f"  {step:<14} skipped: the corpus is a folder of yours, which the bench does not change (give an archive)", flush=True)
                     continue
                 change_one_file(corpus.changed_file)  # type: ignore[arg-type]
-            m = run_step(step, corpus.root, corpus.documents, corpus.documents, corpus.source_mb, timeout, log, edition=corpus.name)
+            m = run_step(step, corpus.root, corpus.documents, corpus.documents, corpus.source_mb, step_timeout(timeout, corpus.documents), log, edition=corpus.name)
             print(f"  {step:<14} {corpus.name:<14} {m.status:<11} {m.wall_s:7.2f} s ({m.cpu_s:6.1f} s CPU)  {m.tree_rss_mb:6.0f} MB  {_note(m)}", flush=True)
             measurements.extend([m, *pdf_phases(m)] if step == "pdf" else [m])
         if "html-full" in steps:
-            measurements.append(_reference(baseline, corpus.source, corpus.documents, corpus.documents, corpus.source_mb, timeout, log, corpus.name))
+            measurements.append(_reference(baseline, corpus.source, corpus.documents, corpus.documents, corpus.source_mb, step_timeout(timeout, corpus.documents), log,
+                                           corpus.name))
     return measurements
 
 
@@ -578,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated steps (default: all: {','.join(STEPS)})")
     parser.add_argument("--workdir", type=Path, help="where to generate the editions (default: a temporary folder, removed afterwards)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic editions (default: 1)")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds after which a step is stopped (default: 1800)")
+    parser.add_argument("--timeout", type=float, help=f"seconds after which a step is stopped (default: {TIMEOUT_S_PER_DOCUMENT} s a document, at least {MIN_TIMEOUT_S})")
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
     parser.add_argument("--corpus", type=Path, help="a real edition to measure too: a .tar.xz (or .tar.gz, .tar) archive or a folder of TEI files")
     parser.add_argument("--tei-stylesheets", type=Path, default=TEI_STYLESHEETS,
@@ -614,11 +627,12 @@ def main(argv: list[str] | None = None) -> int:
             for step in steps:
                 if step == "html-rebuild":
                     change_one_letter(root / "tei", size)
-                m = run_step(step, root, size, len(letters), source_mb, args.timeout, log)
+                m = run_step(step, root, size, len(letters), source_mb, step_timeout(args.timeout, len(letters)), log)
                 print(f"  {step:<14} {m.status:<11} {m.wall_s:7.2f} s ({m.cpu_s:6.1f} s CPU)  {m.tree_rss_mb:6.0f} MB  {_note(m)}", flush=True)
                 measurements.extend([m, *pdf_phases(m)] if step == "pdf" else [m])
             if "html-full" in steps:
-                measurements.append(_reference(args.tei_stylesheets, root / "tei", size, len(letters), source_mb, args.timeout, log, "synthetic"))
+                measurements.append(_reference(args.tei_stylesheets, root / "tei", size, len(letters), source_mb, step_timeout(args.timeout, len(letters)), log,
+                                               "synthetic"))
             total = export_total(measurements, size)
             if total is not None:
                 measurements.append(total)

@@ -199,6 +199,13 @@ def test_the_5000_letter_build_is_judged_against_five_and_a_half_times_the_1000_
     assert run.target_of(beyond, {("html-full", 1000): base})[1] is False
 
 
+def test_a_steps_timeout_grows_with_the_edition_unless_given() -> None:
+    """The PDFs of 20,000 letters take about 32 minutes on two idle cores: a fixed 30 minutes stopped them."""
+    run = _load("run")
+    assert [run.step_timeout(None, documents) for documents in (100, 1000, 9000, 20000)] == [1800, 1800, 1800, 4000]
+    assert run.step_timeout(60, 20000) == 60
+
+
 def test_a_book_stopped_by_the_timeout_after_the_target_time_misses_it_and_keeps_the_documents_figure() -> None:
     run = _load("run")
     stopped = run.Measurement(step="pdf", size=1000, status="timed out", wall_s=200.0, tree_rss_mb=2500, documents=1000,
