@@ -281,7 +281,8 @@ def build_pdfs(edition: Edition, config: Config, out_dir: Path, *, jobs: int, fo
     registers, register_index = _registers(edition)
     edition_tree = etree.tostring(edition.edition_file.tree) if edition.edition_file else None
     # What a document's own PDF prints of edition.xml: its colophon's editors, publisher, year and licence, from the header.
-    edition_header = b"".join(etree.tostring(header) for header in edition.edition_file.tree.xpath("/*/tei:teiHeader", namespaces=NS)) if edition.edition_file else b""
+    headers = edition.edition_file.tree.xpath("/*/tei:teiHeader", namespaces=NS) if edition.edition_file else []
+    edition_header = b"".join(map(etree.tostring, headers))
     previous = _read_cache(out_dir)
     result = PdfResult(problems=list(names.problems))
     with replaced_folder(out_dir, source=edition.source, force=force, keep_previous=False) as staging:
