@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import os
 import re
 import tempfile
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from . import jsonfiles
 from .edition import RegisterIndex
 from .factstore import FACTS_NS, SITE_NS, FactsStore, quoteattr
 from .resources import stylesheet_identity
@@ -325,7 +325,7 @@ def _batches(units: Iterator[_Unit], size: int, site_key: str) -> Iterator[list[
 
 
 def _unit_key(site_key: str, unit: _Unit) -> str:
-    return _digest_of([site_key, stylesheet_identity(unit.stylesheet), unit.source or "", json.dumps(unit.params, sort_keys=True), unit.relative, unit.site_digest])
+    return _digest_of([site_key, stylesheet_identity(unit.stylesheet), unit.source or "", jsonfiles.dumps(unit.params, sort_keys=True).decode(), unit.relative, unit.site_digest])
 
 
 def _digest_of(parts: Sequence[str]) -> str:

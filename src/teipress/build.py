@@ -17,6 +17,7 @@ from .errors import InputError, ValidationFailed
 from .outputs import check_output_folder, check_output_location
 from .problems import Problem
 from .validate import IdIndex
+from .workers import settle, settling
 
 FORMATS = frozenset({"html", "pdf"})
 
@@ -81,6 +82,13 @@ def build_edition(
         if folder is not None:
             check_output_folder(folder, source=config.source, force=force)
     workers = max(1, jobs or config.jobs)
+    with settling():
+        return _build(config, formats, validate=validate, workers=workers, progress=progress, force=force)
+
+
+def _build(config: Config, formats: set[str] | frozenset[str], *, validate: bool, workers: int, progress: ProgressCallback | None,
+           force: bool) -> BuildResult:
+    """`build_edition` once its options are checked: what it reads first and holds throughout is settled (`workers.settle`)."""
     result = BuildResult()
 
     started = time.perf_counter()
@@ -90,6 +98,7 @@ def build_edition(
     # Without validation, the documents the previous site was built from and that are unchanged since are not read
     # again (edition.SourceCatalogue): a rebuild after one change reads that one.
     previous = SourceCatalogue.read(config.html_dir / SOURCE_CATALOGUE) if "html" in formats and not validate else None
+    settle()
     ids: IdIndex | None = None
     if validate:
         from .validate import holds_trees
@@ -97,6 +106,7 @@ def build_edition(
         ids = IdIndex(config.source.resolve())  # gathered while each file is read, not by parsing it again
     edition = load_edition(config.source, hold_trees=validate and holds_trees([config.source]), catalogue=previous, on_read=ids.add if ids is not None else None)
     result.timings["read"] = time.perf_counter() - started
+    settle()
     result.problems.extend([*(error.problem for error in edition.unreadable), *edition.warnings])
 
     if validate:

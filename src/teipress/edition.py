@@ -7,7 +7,6 @@ them in `tei/registers/`. Both kinds feed one merged register that every output 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import time
@@ -19,6 +18,7 @@ from typing import Any
 
 from lxml import etree
 
+from . import jsonfiles
 from .errors import ConfigError
 from .problems import Problem, Severity, display_path
 from .xmlio import NS, TEI_NS, XML_ID, XMLInputError, parse_file, write_atomic
@@ -185,13 +185,13 @@ class SourceCatalogue:
                             as_read=record.as_read if same else None)
 
     def write(self, path: Path) -> None:
-        write_atomic(path, json.dumps({name: record.as_json() for name, record in self.records.items()}))
+        write_atomic(path, jsonfiles.dumps({name: record.as_json() for name, record in self.records.items()}))
 
     @classmethod
     def read(cls, path: Path) -> SourceCatalogue:
         """The catalogue a build wrote at `path`; an empty one when there is none or it cannot be read."""
         try:
-            return cls({name: SourceRecord.from_json(record) for name, record in json.loads(path.read_text(encoding="utf-8")).items()})
+            return cls({name: SourceRecord.from_json(record) for name, record in jsonfiles.loads(path.read_bytes()).items()})
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
 
@@ -461,7 +461,7 @@ def registers_key(edition: Edition) -> str | None:
         if source.holds_entries:
             if not source.record.states:
                 return None
-            digest.update(json.dumps([source.id, source.role, [state.sha256 for state in source.record.states]]).encode() + b"\n")
+            digest.update(jsonfiles.dumps([source.id, source.role, [state.sha256 for state in source.record.states]]) + b"\n")
     return digest.hexdigest()
 
 

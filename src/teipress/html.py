@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import re
 import sys
@@ -32,7 +31,7 @@ from typing import Any
 
 from lxml import etree
 
-from . import __version__
+from . import __version__, jsonfiles
 from .aggregates import REGISTERS_FILE, MapUnits, PlanSheets, SitePage, plan_task, render_unit, write_aggregate_pages, write_registers
 from .assets import EDITION_ASSETS_DIR, SiteAssets, cached_bytes, publish
 from .config import Config
@@ -44,7 +43,7 @@ from .iiif import ManifestSource, Page, has_page_images, manifest_path, page_ima
 from .outputs import MARKER, output_names, published_files, replaced_folder
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
-from .workers import WorkerPool, release_freed_memory
+from .workers import WorkerPool, release_freed_memory, settle, settling
 from .xmlio import NS, XML_ID, element_column, parse_file, write_atomic, write_if_changed
 
 MANIFEST = Path(".teipress") / "manifest.json"
@@ -113,7 +112,7 @@ def write_site(
     """
     result = SiteResult()
     out_dir = out_dir.resolve()
-    with replaced_folder(out_dir, source=edition.source, force=force, keep_previous=True) as staging:
+    with settling(), replaced_folder(out_dir, source=edition.source, force=force, keep_previous=True) as staging:
         _build_into(staging, edition, config, result, jobs=jobs, progress=progress, pdf_linked=pdf_linked, store=store_path(out_dir))
     result.pages_written = [out_dir / p.relative_to(staging) for p in result.pages_written]
     return result
@@ -122,6 +121,7 @@ def write_site(
 def _build_into(staging: Path, edition: Edition, config: Config, result: SiteResult, *, jobs: int, progress, pdf_linked: bool, store: Path) -> None:  # type: ignore[no-untyped-def]
     report = progress or (lambda stage, done, total: None)
     manifest = _read_manifest(staging)
+    settle()  # the edition and the previous build's records, held until the end
     registers_xml, register_index = _registers(edition, staging)
     release_freed_memory()  # the merged registers' tree
     edition_xml = etree.tostring(edition.edition_file.tree, encoding="utf-8") if edition.edition_file else b""
@@ -133,6 +133,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     old_documents: dict[str, dict[str, str]] = manifest.get("documents", {}) if isinstance(manifest.get("documents"), dict) else {}
     old_pages = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
     new_pages: dict[str, str] = {}
+    settle()  # the registers' index and the documents
 
     media: set[Path] = set()
     # A record kept from a build by other code is stale (the facts come from the stylesheets too).
@@ -174,7 +175,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             messages = text.encode("utf-8")
         assets = SiteAssets.of({messages_name: messages})
         custom.params["asset_urls"] = assets.parameter
-        settings = json.dumps([site_params, pdf_linked, custom.params], sort_keys=True).encode()
+        settings = jsonfiles.dumps([site_params, pdf_linked, custom.params], sort_keys=True)
         # A document page sees only its own register subset (part of its facts_key), so its key leaves
         # the full registers out; the aggregate pages (registers, chronology, home) show them all.
         page_site_key = _digest(code_key.encode(), edition_xml, settings)
@@ -187,6 +188,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         # of each document whose source changed (the facts key hashes it), written by the worker that reads it.
         dts = StaticDts(staging, config.base_url)
         dts_jobs = {d.id: dts.job(d.id, d.facts_key) for d in ordered}
+        settle()  # every document's record, and the static DTS's model
         to_render = []
         pages_present = _files_in(staging, ("documents",))
         for index, document in enumerate(ordered):
@@ -210,7 +212,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 **site_params,
                 **custom.params,
             }
-            document.page_key = _digest(document.facts_key.encode(), page_site_key.encode(), json.dumps(params, sort_keys=True).encode())
+            document.page_key = _digest(document.facts_key.encode(), page_site_key.encode(), jsonfiles.dumps(params, sort_keys=True))
             page = staging / "documents" / f"{document.id}.html"
             if old_documents.get(document.id, {}).get("page_key") == document.page_key and f"documents/{document.id}.html" in pages_present:
                 result.documents_reused.append(document.id)
@@ -293,7 +295,7 @@ def _registers(edition: Edition, staging: Path) -> tuple[bytes, RegisterIndex]:
     if key is not None:
         key = _digest(__version__.encode(), key.encode())
         try:
-            kept = json.loads((staging / REGISTER_INDEX).read_bytes())
+            kept = jsonfiles.loads((staging / REGISTER_INDEX).read_bytes())
             registers_xml = (staging / REGISTERS_FILE).read_bytes()
             if kept["key"] == key and kept["registers"] == _digest(registers_xml):
                 return registers_xml, RegisterIndex.from_json(kept["index"])
@@ -303,7 +305,7 @@ def _registers(edition: Edition, staging: Path) -> tuple[bytes, RegisterIndex]:
     registers_xml = etree.tostring(merged, encoding="utf-8")
     index = RegisterIndex(merged)
     if key is not None:
-        write_atomic(staging / REGISTER_INDEX, json.dumps({"key": key, "registers": _digest(registers_xml), "index": index.as_json()}, separators=(",", ":")))
+        write_atomic(staging / REGISTER_INDEX, jsonfiles.dumps({"key": key, "registers": _digest(registers_xml), "index": index.as_json()}))
     return registers_xml, index
 
 
@@ -599,7 +601,7 @@ def _customisation(config: Config, edition: Edition) -> _Customisation:
             custom.pages.append(_markdown_page(source, names))
     menu = [{"label": page.title, "href": page.path, "current": page.current} for page in custom.pages]
     menu += [{"label": entry.label, "href": entry.href} for entry in config.nav]
-    custom.params["extra_menu"] = json.dumps(menu, ensure_ascii=False)
+    custom.params["extra_menu"] = jsonfiles.dumps(menu).decode()
     return custom
 
 
@@ -921,11 +923,11 @@ def _digest(*parts: bytes) -> str:
 
 def _read_manifest(site: Path) -> dict:  # type: ignore[type-arg]
     try:
-        data = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+        data = jsonfiles.loads((site / MANIFEST).read_bytes())
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) and data.get("teipress") == __version__ else {}
 
 
 def _write_manifest(site: Path, data: dict) -> None:  # type: ignore[type-arg]
-    write_atomic(site / MANIFEST, json.dumps(data, separators=(",", ":")))
+    write_atomic(site / MANIFEST, jsonfiles.dumps(data))

@@ -18,6 +18,7 @@ that apart from a worker the system killed, since each worker notes there that i
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import pickle
 import shutil
@@ -28,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -208,6 +210,26 @@ def release_freed_memory() -> None:
     stayed resident until trimmed; a phase's tasks). Nothing where the C library cannot (musl, other systems)."""
     if _malloc_trim is not None:
         _malloc_trim(0)
+
+
+def settle() -> None:
+    """Leave every object this process holds now out of the cycle collector's passes until `settling` ends (gc.freeze).
+
+    A build holds what it reads first for its whole length: the edition's sources, the previous build's records of
+    every document, the static DTS's model (about two million objects at 20,000 letters). Python's full pass walks
+    every object it tracks, each time the younger ones have grown by a quarter: in a rebuild after one changed letter
+    that was 9 passes of 0.22 s, 2 of its 14 s. Objects settled are still freed when no longer referenced, only a
+    cycle among them waits for the end of `settling`."""
+    gc.freeze()
+
+
+@contextmanager
+def settling() -> Iterator[None]:
+    """The span within which `settle` may be called: at its end every settled object is collected as usual again."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def die_with_parent(parent_pid: int) -> None:

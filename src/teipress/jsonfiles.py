@@ -1,0 +1,35 @@
+"""JSON as the builds keep it for the next build (the records of every document, the static DTS's model, the
+catalogue of sources), publish it (the static DTS's responses) and hash it into cache keys.
+
+orjson, not the standard library's `json`: a rebuild after one changed letter of 20,000 reads and writes about 70 MB of
+it (the manifest's 29 MB, the DTS model's 33 MB, the catalogue's 7 MB) and hashes 20,000 pages' parameters, which took
+the standard library about 2.5 s of a 10 s rebuild; orjson writes the same in a tenth of the time. Its output is compact
+and UTF-8, as `json.dumps(..., ensure_ascii=False, separators=(",", ":"))` writes it.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+import orjson
+
+
+def dumps(data: Any, *, sort_keys: bool = False) -> bytes:
+    """`data` as compact UTF-8 JSON; `sort_keys` for a text that hashes the same whatever the order it was made in."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS if sort_keys else 0)
+
+
+def loads(data: bytes | str) -> Any:
+    """The value of the JSON text `data`; `ValueError` when it is not JSON.
+
+    The cycle collector is paused meanwhile: a large file makes millions of objects, none of them garbage, and the
+    collector's full passes, which each walk every object the process holds, took more time than the parsing
+    (0.27 s of a 0.45 s read of the 29 MB manifest)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return orjson.loads(data)
+    finally:
+        if was_enabled:
+            gc.enable()
