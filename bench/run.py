@@ -63,7 +63,7 @@ sys.path.insert(0, str(BENCH))
 
 from generate import generate  # noqa: E402
 from procmem import PAGE_SIZE, tree_rss  # noqa: E402
-from step import PHASE_PREFIX, RESULT_PREFIX, STEPS  # noqa: E402
+from step import PHASE_PREFIX, RESULT_PREFIX, STEPS, clear_site, page_sizes, site_of  # noqa: E402
 
 MB = 1e6
 # Issue 13: all the book's volumes of 1,000 letters in < 30 s and < 1.5 GB of the process tree; at 20,000 linear, same peak.
@@ -101,7 +101,10 @@ class Measurement:
 
 
 def run_step(step: str, root: Path, size: int, documents: int, source_mb: float, timeout: float, log: Path, edition: str = "synthetic") -> Measurement:
-    """Run `bench/step.py STEP ROOT` as a child; time it and watch its memory until it ends."""
+    """Run `bench/step.py STEP ROOT` as a child; time it and watch its memory until it ends. The html-full step starts
+    from no site, and its site's page sizes are read once it has ended: neither is in its time."""
+    if step == "html-full":
+        clear_site(root)
     measurement, output, status = _measured_child([sys.executable, str(BENCH / "step.py"), step, str(root)], step, size, documents, source_mb, timeout, log, edition)
     if status is None:
         measurement.reason = f"timed out after {timeout:.0f} s"
@@ -118,6 +121,8 @@ def run_step(step: str, root: Path, size: int, documents: int, source_mb: float,
     measurement.status = outcome.pop("status")
     measurement.reason = outcome.pop("reason", "")
     measurement.detail = outcome
+    if step == "html-full" and measurement.status == "ok":
+        measurement.detail.update(page_sizes(site_of(root)))
     return measurement
 
 

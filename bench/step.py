@@ -64,9 +64,7 @@ def step_validate(root: Path) -> dict[str, Any]:
     }
 
 
-def _html_build(root: Path, *, page_sizes: bool) -> dict[str, Any]:
-    """A build; with `page_sizes`, the site's page sizes too (a walk over every file of the site, which the
-    rebuild's figure must not include: run.py reads them from the full build only)."""
+def _html_build(root: Path) -> dict[str, Any]:
     build_edition = _import("build", "build_edition")
     config = _config(root)
     result = build_edition(config, formats={"html"}, validate=False)
@@ -76,12 +74,27 @@ def _html_build(root: Path, *, page_sizes: bool) -> dict[str, Any]:
         "pages": len(result.pages_written),
         "timings": {k: round(v, 3) for k, v in result.timings.items()},
         "problems": len(result.problems),
-        **(_page_sizes(config.html_dir) if page_sizes else {}),
     }
 
 
-def _page_sizes(site: Path) -> dict[str, Any]:
-    """The largest HTML page, and the median ratio of a document page to its TEI source (the copy under tei/).
+def site_of(root: Path) -> Path:
+    """The HTML site of the edition at `root`."""
+    return Path(_config(root).html_dir)
+
+
+def clear_site(root: Path) -> None:
+    """Remove the HTML site a previous run left, with what teipress keeps beside it for the next build (its mirror, its
+    store of facts): run.py does this before the html-full step, outside the step's time, so that the step is a build
+    from nothing and its figure holds no removal of an earlier site (seconds at thousands of pages)."""
+    site = site_of(root)
+    shutil.rmtree(site, ignore_errors=True)
+    for kept in site.parent.glob(f".{site.name}.*"):
+        shutil.rmtree(kept, ignore_errors=True) if kept.is_dir() and not kept.is_symlink() else kept.unlink(missing_ok=True)
+
+
+def page_sizes(site: Path) -> dict[str, Any]:
+    """The largest HTML page, and the median ratio of a document page to its TEI source (the copy under tei/): read
+    by run.py after the html-full step, outside its time (a walk over every file of the site, 5 s of Escher's).
 
     Every published page counts, wherever the site puts it (split lists such as documents-2.html, a page per
     year or per register entry); not Pagefind's files, nor a build's own records in a folder whose name
@@ -100,10 +113,8 @@ def _page_sizes(site: Path) -> dict[str, Any]:
 
 
 def step_html_full(root: Path) -> dict[str, Any]:
-    """A build from nothing: every page, registers, chronology and search index."""
-    config = _config(root)
-    shutil.rmtree(config.html_dir, ignore_errors=True)
-    return _html_build(root, page_sizes=True)
+    """A build from nothing (run.py clears the site first): every page, registers, chronology and search index."""
+    return _html_build(root)
 
 
 def step_html_rebuild(root: Path) -> dict[str, Any]:
@@ -111,7 +122,7 @@ def step_html_rebuild(root: Path) -> dict[str, Any]:
     config = _config(root)
     if not config.html_dir.is_dir():
         raise Unavailable("no previous HTML build to rebuild (the html-full step did not run or failed)")
-    return _html_build(root, page_sizes=False)
+    return _html_build(root)
 
 
 def step_xslt(root: Path) -> dict[str, Any]:

@@ -264,15 +264,48 @@ def test_page_sizes_name_the_largest_page_and_the_median_page_to_source_ratio(tm
         (tmp_path / "tei" / f"{name}.xml").write_bytes(b"x" * source)
     (tmp_path / "registers").mkdir()
     (tmp_path / "registers" / "persons.html").write_bytes(b"x" * 2_000_000)
-    figures = step._page_sizes(tmp_path)
+    figures = step.page_sizes(tmp_path)
     assert (figures["largest_page"], figures["largest_page_mb"], figures["median_page_to_source"]) == ("registers/persons.html", 2.0, 3.0)
     # A list split into pages counts page by page; a build's own records (.teipress/) and Pagefind's files are no pages.
     (tmp_path / "documents-2.html").write_bytes(b"x" * 2_500_000)
     for hidden in (tmp_path / ".teipress" / "units" / "home.html", tmp_path / "pagefind-chunks" / "1" / "x.html"):
         hidden.parent.mkdir(parents=True)
         hidden.write_bytes(b"x" * 9_000_000)
-    figures = step._page_sizes(tmp_path)
+    figures = step.page_sizes(tmp_path)
     assert (figures["largest_page"], figures["largest_page_mb"], figures["median_page_to_source"]) == ("documents-2.html", 2.5, 3.0)
+
+
+def test_the_html_full_step_starts_from_no_site_and_its_page_sizes_are_read_outside_its_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole build's figure is teipress's build alone: the site a previous run left, and the mirror and store of
+    facts teipress keeps beside it, are removed before the step starts; the walk over the new site's pages (5 s of
+    Escher's) comes after it has ended. The rebuild step keeps the site it rebuilds and walks no page."""
+    run = _load("run")
+    (tmp_path / "tei").mkdir()
+    site, mirror, store = tmp_path / "output" / "html", tmp_path / "output" / ".html.mirror", tmp_path / "output" / ".html.facts.sqlite"
+    for folder in (site / "documents", mirror / "documents"):
+        folder.mkdir(parents=True)
+        (folder / "old.html").write_bytes(b"x" * 10)
+    store.write_bytes(b"facts")
+    (tmp_path / "output" / "pdf").mkdir()
+    seen: list[tuple[str, list[str]]] = []
+
+    def build(command, step, size, documents, source_mb, timeout, log, edition):  # type: ignore[no-untyped-def]
+        seen.append((step, sorted(path.relative_to(tmp_path).as_posix() for path in (tmp_path / "output").rglob("*"))))
+        (site / "documents").mkdir(parents=True, exist_ok=True)
+        (site / "tei").mkdir(exist_ok=True)
+        (site / "documents" / "a.html").write_bytes(b"x" * 300)
+        (site / "tei" / "a.xml").write_bytes(b"x" * 100)
+        measurement = run.Measurement(step=step, size=size, status="failed", edition=edition, wall_s=1.0)
+        return measurement, run.RESULT_PREFIX + json.dumps({"status": "ok", "rendered": 1}) + "\n", 0
+
+    monkeypatch.setattr(run, "_measured_child", build)
+    full = run.run_step("html-full", tmp_path, 1, 1, 0.1, 60.0, tmp_path / "bench.log")
+    assert seen == [("html-full", ["output/pdf"])]
+    assert (full.status, full.detail["rendered"], full.detail["largest_page"], full.detail["median_page_to_source"]) == ("ok", 1, "documents/a.html", 3.0)
+    rebuild = run.run_step("html-rebuild", tmp_path, 1, 1, 0.1, 60.0, tmp_path / "bench.log")
+    assert seen[1] == ("html-rebuild", ["output/html", "output/html/documents", "output/html/documents/a.html", "output/html/tei",
+                                        "output/html/tei/a.xml", "output/pdf"])
+    assert "largest_page" not in rebuild.detail
 
 
 def test_the_pdf_book_steps_time_holds_no_counting_of_the_documents_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

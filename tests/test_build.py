@@ -164,10 +164,10 @@ def test_workers_grown_above_the_limit_are_replaced_between_phases_and_the_site_
     monkeypatch.setattr(site_writer._Workers, "INLINE_BATCH", 0)  # the pool even for the fixture's few documents
     restarts: list[int] = []
     alive_at_the_end: list[int] = []
-    restart, finish = worker_pool.WorkerPool.restart, site_writer.StaticDts.finish
+    restart, manifests = worker_pool.WorkerPool.restart, site_writer.write_iiif  # the IIIF manifests: written once the aggregate pages are
     monkeypatch.setattr(worker_pool.WorkerPool, "restart", lambda pool: restarts.append(pool.largest_resident_mb()) or restart(pool))
-    monkeypatch.setattr(site_writer.StaticDts, "finish", lambda dts, *args, **kwargs: alive_at_the_end.append(len(multiprocessing.active_children()))
-                        or finish(dts, *args, **kwargs))
+    monkeypatch.setattr(site_writer, "write_iiif", lambda *args, **kwargs: alive_at_the_end.append(len(multiprocessing.active_children()))
+                        or manifests(*args, **kwargs))
     monkeypatch.setattr(site_writer._Workers, "RECYCLE_ABOVE_MB", 10**6)
     build(source, tmp_path / "kept", jobs=2)
     assert restarts == [] and alive_at_the_end == [0]

@@ -63,6 +63,39 @@ def test_reading_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> Non
         gc.enable() if was else gc.disable()
 
 
+def test_reads_in_several_threads_leave_the_collector_on_only_once_the_last_has_ended() -> None:
+    """A build reads JSON in two threads at once (the static DTS is written beside the register pages): the collector
+    stays off while either reads, and is on again when both have ended, whichever ends first."""
+    import threading
+
+    from teipress.jsonfiles import _collector_paused
+
+    assert gc.isenabled()
+    entered, leave = threading.Event(), threading.Event()
+
+    def other_read() -> None:
+        with _collector_paused():
+            entered.set()
+            leave.wait(10)
+
+    other = threading.Thread(target=other_read)
+    other.start()
+    assert entered.wait(10)
+    with _collector_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the other thread still reads
+    leave.set()
+    other.join(10)
+    assert gc.isenabled()
+    # Many reads at once, each thread's ending at its own time.
+    threads = [threading.Thread(target=lambda: [jsonfiles.loads(b'{"a": [1, {"b": "c"}]}') for _ in range(2000)]) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert gc.isenabled()
+
+
 def test_a_build_leaves_nothing_settled_whether_it_succeeds_or_fails(tmp_path: Path) -> None:
     """A build settles what it holds (workers.settle, gc.freeze) only while it runs: a program that builds again and
     again (`teipress serve --watch`, the tests) would otherwise keep every build's cycles for ever."""
