@@ -64,8 +64,8 @@ def test_reading_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> Non
 
 
 def test_reads_in_several_threads_leave_the_collector_on_only_once_the_last_has_ended() -> None:
-    """A build reads JSON in two threads at once (the static DTS is written beside the register pages): the collector
-    stays off while either reads, and is on again when both have ended, whichever ends first."""
+    """JSON is read in several threads at once (`serve --watch --api` answers the DTS API while a build runs): the
+    collector stays off while either reads, and is on again when both have ended, whichever ends first."""
     import threading
 
     from teipress.jsonfiles import _collector_paused

@@ -40,8 +40,8 @@ _was_enabled = False  # the collector's state as the first of them found it
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """The cycle collector off while any thread reads (a build writes the static DTS in a thread of its own), and as
-    the first read found it when the last one ends."""
+    """The cycle collector off while any thread reads (`teipress serve --watch --api` answers the DTS API in threads of
+    its own while a build runs in another), and as the first read found it when the last one ends."""
     global _paused, _was_enabled
     with _pausing:
         if _paused == 0:
