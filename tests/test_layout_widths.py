@@ -122,6 +122,27 @@ def test_no_page_of_200_escher_letters_scrolls_sideways_on_a_phone(browser, esch
     check_widths(browser, escher_url, "escher", artifacts_dir)
 
 
+def test_a_correspondent_with_a_long_name_keeps_the_filters_within_a_phones_width(browser, seed_url: str) -> None:  # type: ignore[no-untyped-def]
+    """A filter's select is as wide as its longest option: Escher's editorial essays name their authors as "Bruno Fischer /
+    Katrin Rigort / Sandra Wiederkehr, unter der Leitung von Prof. Dr. Joseph Jung", which made the home page 746 px
+    wide on a 375 px phone. Each select stays within the panel, and no wider than 20rem (320 px) on a desktop."""
+    long_name = "Bruno Fischer / Katrin Rigort / Sandra Wiederkehr, unter der Leitung von Prof. Dr. Joseph Jung"
+    measure = """name => {
+      for (const select of document.querySelectorAll('.document-filters select')) select.add(new Option(name));
+      const panel = document.querySelector('.document-filters').getBoundingClientRect();
+      return [document.documentElement.scrollWidth, panel.right,
+              Array.from(document.querySelectorAll('.document-filters select'), e => [e.getBoundingClientRect().right, e.getBoundingClientRect().width])];
+    }"""
+    for width in WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(seed_url + "index.html")
+        scroll_width, panel_right, selects = page.evaluate(measure, long_name)
+        context.close()
+        assert len(selects) == 3 and scroll_width <= width, (width, scroll_width)
+        assert all(right <= panel_right and select_width <= 320.5 for right, select_width in selects), (width, panel_right, selects)
+
+
 # Every control a keyboard user can operate, as the browser shows it (hidden ones and those in a folded
 # details element excluded: its summary opens them), in the
 # document's order (teipress sets no positive tabindex, so that is the Tab order); each is numbered,
