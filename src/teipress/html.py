@@ -40,7 +40,7 @@ from .edition import SOURCE_CATALOGUE, Edition, FileState, RegisterIndex, Source
 from .errors import ConfigError, TransformError
 from .factstore import FACTS_DIR, SITE_NS, STORE_NAME, FactsStore, store_path
 from .iiif import ManifestSource, Page, has_page_images, manifest_path, page_images, write_iiif
-from .outputs import MARKER, output_names, published_files, replaced_folder
+from .outputs import MARKER, output_names, published_files, replaced_folder, start_mirror
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import WorkerPool, release_freed_memory, settle, settling
@@ -257,6 +257,8 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             result.pages_written.extend(_write_aggregates(staging, facts, edition_xml, registers_xml, config, custom, site_params, site_key, workers.map, plans,
                                                           old_pages, new_pages))
             workers.close()
+            # The site's files are mostly written: a first build's mirror is copied from here on, beside the rest.
+            start_mirror(staging)
             report("Writing chronology and home page", 1, 1)
             # The rest reads and writes nothing Pagefind reads (the current documents' pages): done while it indexes.
             write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered if d.pages],

@@ -17,7 +17,9 @@ and an unlink per file of the site (a tenth of the time at 60,000 files). The fo
 (`.teipress/folders.json`) spares even most of those reads: it lists the folder's folders, when the
 build that wrote it started and which folder it retired (the mirror to be); a folder of the target or
 the mirror not modified since that start (its modification time says so) holds the same entries in both,
-so only the others are read. Without a journal that fits the mirror, every folder is read.
+so only the others are read. Without a journal that fits the mirror, every folder is read. After a folder's first
+build, which retired none, the mirror is a hard-linked copy of the new folder, made beside the build's last phases
+(`start_mirror`, mirror.py) and brought up to date the same way once the folder is in place.
 
 Names: one function gives every published file its name (`documents/{name}.html`, `{name}.pdf`,
 `{name}.xml` of the exports), unique, safe, the same in every output, reported when it had to change.
@@ -42,6 +44,7 @@ from pathlib import Path
 from . import __version__
 from .edition import SAFE_ID, Edition, SourceFile
 from .errors import ConfigError, OutputError, OutputExistsError
+from .mirror import MirrorCopy
 from .problems import Problem, Severity, display_path
 from .workers import refuse_in_a_starting_worker
 from .xmlio import write_atomic
@@ -118,17 +121,44 @@ def replaced_folder(target: Path, *, source: Path, force: bool = False, keep_pre
         _remove_abandoned(target)
         previous = target if keep_previous and target.is_dir() else None
         folders = _start(staging, previous, _mirror(target))
+        if keep_previous and previous is None:
+            _first_builds[staging] = _FirstBuild(target)
         yield staging
         write_atomic(staging / OWNER_FILE, json.dumps({"teipress": __version__}) + "\n")
         if keep_previous:
             write_atomic(staging / JOURNAL_FILE, _journal(staging, folders, started, retired=previous))
-        _swap(staging, target, keep_mirror=keep_previous)
+        first = _first_builds.get(staging)
+        _swap(staging, target, keep_mirror=keep_previous, copy=first.copy if first else None)
     except BaseException as error:
+        if (first := _first_builds.get(staging)) is not None and first.copy is not None:
+            first.copy.abandon()
         if not (keep_previous and _kept_as_mirror(staging, target)):
             shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, (OSError, OutputError)):
             raise _in_target(error, staging, target) from error
         raise
+    finally:
+        _first_builds.pop(staging, None)
+
+
+@dataclass
+class _FirstBuild:
+    """A build under way that retires no folder: the folder it makes, and the copy of it that becomes the mirror, once started."""
+
+    target: Path
+    copy: MirrorCopy | None = None
+
+
+_first_builds: dict[Path, _FirstBuild] = {}  # by staging folder
+
+
+def start_mirror(staging: Path) -> None:
+    """Start the copy of `staging` that becomes its folder's first mirror, where `replaced_folder` makes a first build's
+    folder and the copy has not started yet (else nothing): called once the files most of the folder holds are written,
+    it takes the cores the build's last phases leave idle (mirror.py)."""
+    first = _first_builds.get(staging)
+    if first is not None and first.copy is None:
+        first.copy = MirrorCopy(staging, _sibling(first.target, "mirroring"), _file_system_now(first.target))
 
 
 def _file_system_now(target: Path) -> int:
@@ -313,7 +343,7 @@ def _remove_abandoned(target: Path) -> None:
     """Sibling folders left by builds that were killed (their process is gone), so that they do not pile up."""
     for folder in target.parent.glob(f".{glob.escape(target.name[:_SIBLING_NAME_LENGTH])}.*-[0-9]*"):
         kind, _, pid = folder.name.rpartition("-")
-        if not pid.isdigit() or not kind.endswith((".building", ".previous")) or int(pid) == os.getpid():
+        if not pid.isdigit() or not kind.endswith((".building", ".previous", ".mirroring")) or int(pid) == os.getpid():
             continue
         try:
             os.kill(int(pid), 0)
@@ -323,9 +353,11 @@ def _remove_abandoned(target: Path) -> None:
             pass  # another user's live process: leave its folder alone
 
 
-def _swap(staging: Path, target: Path, *, keep_mirror: bool) -> None:
+def _swap(staging: Path, target: Path, *, keep_mirror: bool, copy: MirrorCopy | None = None) -> None:
     """Put the new folder in place of the old one with two renames; the old one becomes the mirror (`_start`)
-    of the next build that starts from the previous folder, or is removed."""
+    of the next build that starts from the previous folder, or is removed (`copy`: see `_keep_mirror`)."""
+    if copy is not None:
+        copy.finished()  # before the rename: the copy reads the folder by the staging folder's name
     retired = _sibling(target, "previous")
     shutil.rmtree(retired, ignore_errors=True)
     if target.exists():
@@ -337,7 +369,9 @@ def _swap(staging: Path, target: Path, *, keep_mirror: bool) -> None:
             os.replace(retired, target)
         raise
     if keep_mirror:
-        _keep_mirror(target, retired)
+        _keep_mirror(target, retired, copy)
+    elif copy is not None:
+        copy.abandon()
     shutil.rmtree(retired, ignore_errors=True)
 
 
@@ -353,22 +387,29 @@ def _kept_as_mirror(staging: Path, target: Path) -> bool:
     return True
 
 
-def _keep_mirror(target: Path, retired: Path) -> None:
+def _keep_mirror(target: Path, retired: Path, copy: MirrorCopy | None) -> None:
     """Keep the retired folder as the mirror; after a first build, which retired none, a hard-linked copy of
-    the new one (a whole build takes far longer), so that already the first rebuild starts from a mirror."""
+    the new one (a whole build takes far longer), so that already the first rebuild starts from a mirror: `copy`,
+    made while the build ended (`start_mirror`) and brought up to date here, or else made now."""
     mirror = _mirror(target)
     shutil.rmtree(mirror, ignore_errors=True)  # one left by a build that found another one's
     try:
         if retired.exists():
             os.replace(retired, mirror)
+            return
+        folders = json.loads((target / JOURNAL_FILE).read_bytes())["folders"]
+        made = copy.finished() if copy is not None else None
+        if made is not None:
+            _link_modified(target, made, folders, copy.started)  # type: ignore[union-attr]
+            os.replace(made, mirror)
         else:
-            copied = time.time_ns()
             shutil.copytree(target, mirror, symlinks=True, copy_function=os.link)
-            # The copy is the target as of `copied`: the journal says so, for the next build to read little.
-            folders = json.loads((target / JOURNAL_FILE).read_bytes())["folders"]
-            write_atomic(target / JOURNAL_FILE, _journal(target, folders, copied, retired=mirror))
+        # The copy is the target as of now: the journal says so, for the next build to read little.
+        write_atomic(target / JOURNAL_FILE, _journal(target, folders, _file_system_now(target), retired=mirror))
     except (OSError, ValueError, KeyError, OutputError):
         shutil.rmtree(mirror, ignore_errors=True)  # no mirror: the next build copies the folder whole
+        if copy is not None:
+            copy.abandon()
 
 
 # --- names ------------------------------------------------------------------------------------------
