@@ -32,7 +32,7 @@ PHASES = [("build", "load_edition", "read the edition"), ("html", "merged_regist
           ("aggregates", "chronology_events", "chronology plan"), ("aggregates", "_aggregate_units", "summaries' files"),
           ("html", "_write_aggregates", "aggregate pages"), ("search", "build_search_index", "Pagefind (thread)"),
           ("html", "write_iiif", "IIIF"), ("dts", "StaticDts.finish", "DTS API"), ("html", "_write_manifest", "manifest"),
-          ("outputs", "_journal", "journal of folders"), ("outputs", "_swap", "swap into place")]
+          ("outputs", "journal_text", "journal of folders"), ("outputs", "_swap", "swap into place")]
 
 
 def _now() -> float:

@@ -798,7 +798,7 @@ def journaled_site(tmp_path: Path) -> tuple[Path, Path]:
 def test_a_rebuild_reads_only_the_folders_modified_since_the_last_build_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The journal (.teipress/folders.json) lists the site's folders: the mirror is brought up to date reading only
     the folders modified since the build that made the site started, here by hand, and holds what the site holds."""
-    from teipress import outputs
+    from teipress import mirror, outputs
 
     site, source = journaled_site(tmp_path)
     assert json.loads((site / ".teipress" / "folders.json").read_bytes())["folders"] == ["", ".teipress", "a", "a/deep", "b", "new"]
@@ -806,8 +806,8 @@ def test_a_rebuild_reads_only_the_folders_modified_since_the_last_build_started(
     (site / "a" / "deep" / "two.txt").unlink()
     (site / "a" / "deep" / "two.txt").write_text("changed by hand", encoding="utf-8")
     read: list[str] = []
-    link_differences = outputs._link_differences
-    monkeypatch.setattr(outputs, "_link_differences", lambda source, copy, **kw: (read.append(source.relative_to(site).as_posix()), link_differences(source, copy, **kw))[1])
+    link_differences = mirror.link_differences
+    monkeypatch.setattr(mirror, "link_differences", lambda source, copy, **kw: (read.append(source.relative_to(site).as_posix()), link_differences(source, copy, **kw))[1])
     with outputs.replaced_folder(site, source=source, keep_previous=True) as staging:
         assert files_below(staging) == files_below(site)
     assert sorted(set(read)) == [".", ".teipress", "a/deep", "new"]  # not a, whose entries are as they were

@@ -10,7 +10,9 @@ import pytest
 
 from teipress import mirror, outputs
 
-from test_build import build, copy_fixture
+from teipress.build import EditionInvalid
+
+from test_build import LETTER, build, copy_fixture, site_files
 
 LONG_AGO = 10**18  # 2001, by the file system's clock
 
@@ -54,6 +56,88 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[mirror.MirrorCopy]:
     return RecordedCopies.made
 
 
+class RecordedCatchUps(mirror.CatchUp):
+    """A CatchUp that notes each one started."""
+
+    made: list[mirror.CatchUp] = []
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        RecordedCatchUps.made.append(self)
+
+
+@pytest.fixture
+def catch_ups(monkeypatch: pytest.MonkeyPatch) -> list[mirror.CatchUp]:
+    RecordedCatchUps.made = []
+    monkeypatch.setattr(outputs, "CatchUp", RecordedCatchUps)
+    return RecordedCatchUps.made
+
+
+def change_letter(source: Path, old: str, new: str) -> None:
+    letter = source / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_a_rebuild_brings_the_mirror_up_to_date_in_a_process_of_its_own_while_it_reads(tmp_path: Path, catch_ups: list[mirror.CatchUp]) -> None:
+    """Each rebuild takes the mirror before it reads the edition and has it brought up to date beside the reading; what
+    it writes from there is what a build from nothing writes."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    assert catch_ups == []  # a first build has no mirror to take
+    change_letter(source, "quince marmalade", "plum jam")
+    assert build(source, tmp_path / "out").documents_rendered == [LETTER]
+    change_letter(source, "plum jam", "damson cheese")
+    assert build(source, tmp_path / "out").documents_rendered == [LETTER]
+    assert [catch_up.process.returncode for catch_up in catch_ups] == [0, 0]
+    build(source, tmp_path / "clean")
+    assert site_files(tmp_path / "out" / "html") == site_files(tmp_path / "clean" / "html")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.facts.sqlite", ".html.mirror", "html"]
+
+
+def test_a_build_that_stops_before_it_writes_gives_the_mirror_back(tmp_path: Path, catch_ups: list[mirror.CatchUp]) -> None:
+    """Taken as the build started, the mirror goes back beside the site when the build stops before it writes (here:
+    nothing readable), and the next build starts from it."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    build(source, tmp_path / "out")
+    kept = {p: p.read_bytes() for p in source.rglob("*.xml")}
+    for path in kept:
+        path.write_text("<TEI>", encoding="utf-8")
+    with pytest.raises(EditionInvalid):
+        build(source, tmp_path / "out")
+    assert len(catch_ups) == 2
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.facts.sqlite", ".html.mirror", "html"]
+    for path, data in kept.items():
+        path.write_bytes(data)
+    change_letter(source, "quince marmalade", "plum jam")
+    assert build(source, tmp_path / "out").documents_rendered == [LETTER]
+    assert catch_ups[1].process.returncode is not None  # done or stopped, half way: not left running
+    assert catch_ups[2].process.returncode == 0
+    build(source, tmp_path / "clean")
+    assert site_files(tmp_path / "out" / "html") == site_files(tmp_path / "clean" / "html")
+
+
+def test_a_catch_up_that_fails_has_the_site_copied_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the mirror cannot be brought up to date (here: its process is handed a folder that is not there), the
+    build starts from a copy of the whole site instead, and writes what a build from nothing writes."""
+    failed: list[mirror.CatchUp] = []
+
+    class FailingCatchUp(mirror.CatchUp):
+        def __init__(self, previous: Path, staging: Path, journal: Path) -> None:
+            super().__init__(tmp_path / "not there", staging, tmp_path / "not there" / "folders.json")
+            failed.append(self)
+
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    build(source, tmp_path / "out")
+    monkeypatch.setattr(outputs, "CatchUp", FailingCatchUp)
+    change_letter(source, "quince marmalade", "plum jam")
+    assert build(source, tmp_path / "out").documents_rendered == [LETTER]
+    assert [catch_up.process.returncode for catch_up in failed] == [1]
+    build(source, tmp_path / "clean")
+    assert site_files(tmp_path / "out" / "html") == site_files(tmp_path / "clean" / "html")
+
+
 def test_a_first_build_copies_its_site_for_the_mirror_beside_its_last_phases(tmp_path: Path, recorded: list[mirror.MirrorCopy]) -> None:
     """The site's first build starts the copy itself once the site is mostly written, and the mirror it leaves holds
     the site's files, each a hard link to the same file; the rebuild that starts from it writes what a new build writes."""
@@ -74,8 +158,8 @@ def test_the_copy_is_brought_up_to_date_with_what_changed_after_it_started_readi
     site, source = tmp_path / "out" / "html", tmp_path / "tei"
     source.mkdir()
     read: list[str] = []
-    link_differences = outputs._link_differences
-    monkeypatch.setattr(outputs, "_link_differences",
+    link_differences = mirror.link_differences
+    monkeypatch.setattr(mirror, "link_differences",
                         lambda original, copy, **kw: (read.append(original.relative_to(site).as_posix()), link_differences(original, copy, **kw))[1])
     with outputs.replaced_folder(site, source=source, keep_previous=True) as staging:
         write(staging, ["kept.txt", "a/one.txt", "a/deep/two.txt", "b/three.txt", "b/four.txt", "c/five.txt"])

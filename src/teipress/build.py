@@ -14,7 +14,7 @@ from pathlib import Path
 from .config import Config
 from .edition import SOURCE_CATALOGUE, Edition, SourceCatalogue, edition_file_problems, load_edition, require_sources
 from .errors import InputError, ValidationFailed
-from .outputs import check_output_folder, check_output_location
+from .outputs import check_output_folder, check_output_location, prepare_staging, release_staging
 from .problems import Problem
 from .validate import IdIndex
 from .workers import settle, settling
@@ -83,7 +83,13 @@ def build_edition(
             check_output_folder(folder, source=config.source, force=force)
     workers = max(1, jobs or config.jobs)
     with settling():
-        return _build(config, formats, validate=validate, workers=workers, progress=progress, force=force)
+        if "html" in formats:
+            prepare_staging(config.html_dir)  # the site's mirror brought up to date while the edition is read
+        try:
+            return _build(config, formats, validate=validate, workers=workers, progress=progress, force=force)
+        finally:
+            if "html" in formats:
+                release_staging(config.html_dir)  # where the build stopped before it started the site
 
 
 def _build(config: Config, formats: set[str] | frozenset[str], *, validate: bool, workers: int, progress: ProgressCallback | None,

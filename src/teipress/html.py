@@ -278,11 +278,13 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
 
         # Written before the store's transaction is committed (as the block ends): a build that fails before this point
         # leaves the store as the previous site's manifest names it.
+        for document in ordered:
+            document.record["page_key"] = document.page_key  # in the record itself: copying 20,000 of them took 0.2 s
         _write_manifest(staging, {
             "teipress": __version__,
             "code_key": code_key,
             "registers": _digest(registers_xml),
-            "documents": {d.id: {**d.record, "page_key": d.page_key} for d in ordered},
+            "documents": {d.id: d.record for d in ordered},
             "pages": new_pages,
             "facts_store": facts.build,
             "messages": [messages_key, assets.urls[messages_name]],
