@@ -641,6 +641,27 @@ def site_files(site: Path) -> dict[str, bytes]:
     return files
 
 
+def test_a_build_whose_sources_worker_processes_read_writes_the_site_one_that_reads_them_itself_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build of a large edition has its sources parsed by worker processes (edition.READ_IN_WORKERS_FROM):
+    here the fixture's few (the threshold set to one), which make the same site; a rebuild has only its changed letter parsed."""
+    from teipress import edition as sources
+
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "here", jobs=2)
+    read_by_workers: list[int] = []
+    read_in_workers = sources._read_in_workers
+    monkeypatch.setattr(sources, "_read_in_workers", lambda files, jobs: (read_by_workers.append(len(files)), read_in_workers(files, jobs))[1])
+    monkeypatch.setattr(sources, "READ_IN_WORKERS_FROM", 1)
+    build(source, tmp_path / "workers", jobs=2)
+    assert read_by_workers == [len(list(source.rglob("*.xml")))]
+    assert site_files(tmp_path / "workers" / "html") == site_files(tmp_path / "here" / "html")
+    letter = source / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
+    assert build(source, tmp_path / "workers", jobs=2).documents_rendered == [LETTER]
+    assert read_by_workers == [len(list(source.rglob("*.xml"))), 1]
+
+
 def test_each_rebuild_writes_the_site_a_clean_build_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """After each change (a sentence, a new mention, a date that moves a letter to another year and place in the list,
     a deleted letter, an added one, a register entry, an XIncluded part) the rebuilt site holds, file by file, what a

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from teipress.cli import cli
-from teipress.edition import load_edition
+from teipress.edition import Edition, load_edition
 from teipress.problems import Problem
 from teipress.xmlio import MAX_INCLUDED_CHARACTERS, MAX_INCLUDED_ELEMENTS, XMLInputError, parse_file
 
@@ -342,3 +342,55 @@ def test_a_build_publishes_every_readable_document_and_reports_the_others(kinds:
             assert last.endswith(f"; {len(left_out)} file(s) could not be read and were left out (see the errors above).")
         else:
             assert last.startswith("Built ") and "left out" not in last
+
+
+def an_edition_of_every_kind_of_file(folder: Path) -> Path:
+    """Letters (one without an id), a part that a letter listed after it includes, a header part left out with a warning,
+    a register, edition.xml, a file that is no XML, one that includes a missing file, and a link to a file outside."""
+    source = folder / "tei"
+    (source / "registers").mkdir(parents=True)
+    (source / "a-part.xml").write_text(f'<div xmlns="{TEI_NS}"><p>The included part.</p></div>', encoding="utf-8")
+    (source / "letter-1.xml").write_text(tei('<p>One <persName ref="#p1">Ada</persName>.</p>\n<xi:include href="a-part.xml"/>', doc_id="letter-1"), encoding="utf-8")
+    (source / "letter-2.xml").write_text(tei("<p>Two.</p>", header='<xi:include href="shared/header.xml" xpointer="header"/>', doc_id="letter-2"), encoding="utf-8")
+    (source / "no-id.xml").write_text(tei("<p>Three.</p>"), encoding="utf-8")
+    (source / "broken.xml").write_text("<TEI><text>", encoding="utf-8")
+    (source / "missing-part.xml").write_text(tei('<p>Four.</p>\n<xi:include href="gone.xml"/>'), encoding="utf-8")
+    (source / "registers" / "persons.xml").write_text(
+        f'<TEI xmlns="{TEI_NS}">{HEADER}<text><body><listPerson><person xml:id="p1"><persName>Ada</persName></person></listPerson></body></text></TEI>',
+        encoding="utf-8")
+    (source / "edition.xml").write_text(f'<TEI xmlns="{TEI_NS}">{HEADER}<text><body><p>About.</p></body></text></TEI>', encoding="utf-8")
+    (folder / "outside.xml").write_text(tei("<p>Elsewhere.</p>"), encoding="utf-8")
+    (source / "link.xml").symlink_to(folder / "outside.xml")
+    return source
+
+
+def what_was_read(edition: Edition) -> dict[str, object]:
+    return {
+        "files": [(f.path, f.role, f.id, f.holds_entries, [(s.path, s.size, s.mtime_ns, s.inode, s.sha256) for s in f.record.states], f.record.warnings,
+                   f.xinclude_root) for f in edition.files],  # the states but when each file was read
+        "trees": [etree.tostring(f.tree) for f in edition.files],
+        "unreadable": [e.problem for e in edition.unreadable],
+        "warnings": edition.warnings,
+        "included": sorted(edition.included),
+    }
+
+
+def test_files_read_by_worker_processes_make_the_edition_reading_them_here_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build of a large edition has its files parsed by worker processes: the same files, roles, ids, states,
+    warnings and problems, in the same order, and the part a letter includes is no document of its own."""
+    from teipress import edition as sources
+
+    monkeypatch.chdir(tmp_path)
+    source = an_edition_of_every_kind_of_file(tmp_path)
+    here = load_edition(source, hold_trees=False, jobs=1)
+    read_by_workers: list[int] = []
+    read_in_workers = sources._read_in_workers
+    monkeypatch.setattr(sources, "_read_in_workers", lambda files, jobs: (read_by_workers.append(len(files)), read_in_workers(files, jobs))[1])
+    assert what_was_read(load_edition(source, hold_trees=False, jobs=2)) == what_was_read(here)
+    assert read_by_workers == []  # fewer files than READ_IN_WORKERS_FROM: read here
+    monkeypatch.setattr(sources, "READ_IN_WORKERS_FROM", 2)
+    elsewhere = load_edition(source, hold_trees=False, jobs=2)
+    assert read_by_workers == [8]  # every file but the link that leaves the folder
+    assert what_was_read(elsewhere) == what_was_read(here)
+    assert [f.path.name for f in elsewhere.files] == ["edition.xml", "letter-1.xml", "letter-2.xml", "no-id.xml", "persons.xml"]
+    assert sorted(e.problem.rule for e in elsewhere.unreadable) == ["unsafe-symlink", "xinclude-target", "xml-syntax"]

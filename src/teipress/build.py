@@ -110,7 +110,8 @@ def _build(config: Config, formats: set[str] | frozenset[str], *, validate: bool
         from .validate import holds_trees
 
         ids = IdIndex(config.source.resolve())  # gathered while each file is read, not by parsing it again
-    edition = load_edition(config.source, hold_trees=validate and holds_trees([config.source]), catalogue=previous, on_read=ids.add if ids is not None else None)
+    edition = load_edition(config.source, hold_trees=validate and holds_trees([config.source]), catalogue=previous, on_read=ids.add if ids is not None else None,
+                           jobs=workers)
     result.timings["read"] = time.perf_counter() - started
     settle()
     result.problems.extend([*(error.problem for error in edition.unreadable), *edition.warnings])

@@ -66,9 +66,9 @@ def refuse_in_a_starting_worker() -> None:
 
 
 class WorkerPool:
-    """`jobs` spawned worker processes, each set up once by `initializer(*initargs)`."""
+    """`jobs` spawned worker processes, each set up once by `initializer(*initargs)` (where there is one)."""
 
-    def __init__(self, jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    def __init__(self, jobs: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
         self.jobs = jobs
         self.initializer = initializer
         self.ledger = Path(tempfile.mkdtemp(prefix="tp-"))
@@ -271,7 +271,7 @@ def parent_death_signal() -> Callable[[], None] | None:
 _ledger_entry: Path | None = None
 
 
-def _start_worker(parent_pid: int, ledger: str, initializer: Callable[..., None]) -> None:
+def _start_worker(parent_pid: int, ledger: str, initializer: Callable[..., None] | None) -> None:
     global _ledger_entry
     die_with_parent(parent_pid)
     try:
@@ -279,7 +279,8 @@ def _start_worker(parent_pid: int, ledger: str, initializer: Callable[..., None]
     except OSError:
         pass  # a note only, as in _run
     _ledger_entry = Path(ledger) / str(os.getpid())
-    initializer(*pickle.loads((Path(ledger) / INITARGS).read_bytes()))
+    if initializer is not None:
+        initializer(*pickle.loads((Path(ledger) / INITARGS).read_bytes()))
 
 
 def scratch_folder(prefix: str) -> Path:
