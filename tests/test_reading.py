@@ -394,3 +394,8 @@ def test_files_read_by_worker_processes_make_the_edition_reading_them_here_makes
     assert what_was_read(elsewhere) == what_was_read(here)
     assert [f.path.name for f in elsewhere.files] == ["edition.xml", "letter-1.xml", "letter-2.xml", "no-id.xml", "persons.xml"]
     assert sorted(e.problem.rule for e in elsewhere.unreadable) == ["unsafe-symlink", "xinclude-target", "xml-syntax"]
+    seen: list[str] = []  # validation gathers the ids from each tree as it is read: those files are read here
+    load_edition(source, hold_trees=False, jobs=2, on_read=lambda file, tree: seen.append(f"{file.path.name} {tree.getroot().tag}"), digests=False)
+    assert read_by_workers == [8]
+    assert sorted(seen) == [f"{name} {{{TEI_NS}}}{root}" for name, root in
+                            [("a-part.xml", "div"), ("edition.xml", "TEI"), ("letter-1.xml", "TEI"), ("letter-2.xml", "TEI"), ("no-id.xml", "TEI"), ("persons.xml", "TEI")]]
