@@ -931,8 +931,9 @@ def test_the_overviews_are_counted_again_only_when_what_they_read_changed(tmp_pa
     assert site_files(tmp_path / "out" / "html") == site_files(tmp_path / "clean" / "html")
 
 
-def test_folders_of_killed_builds_are_removed(tmp_path: Path) -> None:
-    abandoned = tmp_path / "out" / ".html.building-999999999"  # no process has this id
+@pytest.mark.parametrize("kind", ["building", "mirroring"])  # a build's staging folder, a first build's copy for the mirror (mirror.py)
+def test_folders_of_killed_builds_are_removed(tmp_path: Path, kind: str) -> None:
+    abandoned = tmp_path / "out" / f".html.{kind}-999999999"  # no process has this id
     (abandoned / "documents").mkdir(parents=True)
     build(copy_fixture(tmp_path), tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.facts.sqlite", ".html.mirror", "html"]

@@ -1,5 +1,6 @@
-"""A folder's first mirror: the hard-linked copy made beside the build's last phases (mirror.py), brought up to date
-once the folder is in place (outputs.py), and what a failed copy or a failed build leaves."""
+"""The mirror's two processes (mirror.py): a folder's first mirror, the hard-linked copy made beside the build's last
+phases and brought up to date once the folder is in place; a rebuild's catch-up of the mirror while it reads the
+edition. And what a failed copy, a failed catch-up or a failed build leaves."""
 
 from __future__ import annotations
 
@@ -39,38 +40,28 @@ def write(folder: Path, names: list[str]) -> None:
         (folder / name).write_text(name, encoding="utf-8")
 
 
-class RecordedCopies(mirror.MirrorCopy):
-    """A MirrorCopy that notes each copy started and how its process ended."""
+def recording(monkeypatch: pytest.MonkeyPatch, name: str) -> list:  # type: ignore[type-arg]
+    """Every instance of `outputs.NAME` (a class of mirror.py) made from now on, noted as it is made."""
+    made = []
+    original = getattr(outputs, name)
 
-    made: list[mirror.MirrorCopy] = []
+    class Recorded(original):  # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            made.append(self)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        RecordedCopies.made.append(self)
+    monkeypatch.setattr(outputs, name, Recorded)
+    return made
 
 
 @pytest.fixture
 def recorded(monkeypatch: pytest.MonkeyPatch) -> list[mirror.MirrorCopy]:
-    RecordedCopies.made = []
-    monkeypatch.setattr(outputs, "MirrorCopy", RecordedCopies)
-    return RecordedCopies.made
-
-
-class RecordedCatchUps(mirror.CatchUp):
-    """A CatchUp that notes each one started."""
-
-    made: list[mirror.CatchUp] = []
-
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        RecordedCatchUps.made.append(self)
+    return recording(monkeypatch, "MirrorCopy")
 
 
 @pytest.fixture
 def catch_ups(monkeypatch: pytest.MonkeyPatch) -> list[mirror.CatchUp]:
-    RecordedCatchUps.made = []
-    monkeypatch.setattr(outputs, "CatchUp", RecordedCatchUps)
-    return RecordedCatchUps.made
+    return recording(monkeypatch, "CatchUp")
 
 
 def change_letter(source: Path, old: str, new: str) -> None:
@@ -182,7 +173,7 @@ def test_the_copy_is_brought_up_to_date_with_what_changed_after_it_started_readi
 
 def test_a_copy_that_fails_leaves_the_mirror_to_the_build(tmp_path: Path, recorded: list[mirror.MirrorCopy]) -> None:
     """Where the copy cannot be made (here a file stands where it would go), the build copies the site itself, as
-    before, and removes nothing of the copy's."""
+    before, and leaves alone what stood in the copy's way."""
     site, source = tmp_path / "out" / "html", tmp_path / "tei"
     source.mkdir()
     in_the_way = tmp_path / "out" / f".html.mirroring-{os.getpid()}"
@@ -206,13 +197,6 @@ def test_a_build_that_fails_stops_its_copy_and_leaves_none(tmp_path: Path, recor
     assert recorded[0].process.returncode is not None  # ended, not left running
     assert not site.exists()
     assert list((tmp_path / "out").iterdir()) == []  # neither the copy nor the staging folder (unmarked: no mirror, outputs._kept_as_mirror)
-
-
-def test_a_copy_left_by_a_killed_build_is_removed(tmp_path: Path) -> None:
-    abandoned = tmp_path / "out" / ".html.mirroring-999999999"  # no process has this id
-    (abandoned / "documents").mkdir(parents=True)
-    build(copy_fixture(tmp_path), tmp_path / "out")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.facts.sqlite", ".html.mirror", "html"]
 
 
 def test_the_copy_links_every_file_and_gives_each_folder_its_originals_times(tmp_path: Path) -> None:

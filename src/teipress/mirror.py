@@ -137,7 +137,6 @@ def link_differences(source: Path, copy: Path, *, known_below: set[str] | None =
             os.link(entry.path, copy / name, follow_symlinks=False)
 
 
-
 def catch_up(previous: Path, staging: Path, journal: Path) -> list[str] | None:
     """Make `staging`, an earlier state of the folder `previous` (its mirror), hold what `previous` holds now, reading only
     the folders the `previous` folder's journal file does not vouch for; return the folders it lists (None without a
