@@ -332,13 +332,14 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
     included_text = {str(part) for part in included}  # the same, as strings: compared with each file's resolved path
     source_text = str(edition.source)
     roots = {path: edition.source if _lies_in(real_paths[path], source_text) else Path(real_paths[path]).parent for path in listed}
-    to_read = [path for path in listed if path not in known and real_paths[path] not in included_text and _escaped_folder(path, real_paths[path], folders) is None]
+    escaped_from = {path: _escaped_folder(path, real_paths[path], folders) for path in listed}
+    to_read = [path for path in listed if path not in known and real_paths[path] not in included_text and escaped_from[path] is None]
     # Each file is read here in turn, as it may include files listed after it; read elsewhere, every file is parsed.
     read_elsewhere = _read_in_workers([(path, roots[path]) for path in to_read], jobs) \
         if jobs > 1 and len(to_read) >= READ_IN_WORKERS_FROM and not hold_trees and on_read is None and digests else {}
     for path in listed:
         real = real_paths[path]
-        escaped = _escaped_folder(path, real, folders)
+        escaped = escaped_from[path]
         if escaped is not None:
             message = (f"{path.name} is a symbolic link to {display_path(path.resolve())}, outside the folder {display_path(escaped.resolve())}; "
                        "teipress reads only files inside it, so this file is left out")
@@ -347,8 +348,7 @@ def load_edition(source: Path, paths: Iterable[Path] | None = None, *, hold_tree
         root = roots[path]
         if path in known:
             edition.warnings.extend(known[path].warnings)
-            role = known[path].role
-            edition.files.append(SourceFile(path, None, role, xinclude_root=root, hold=role != "document", known=known[path]))
+            edition.files.append(_from_record(path, root, known[path]))
             continue
         if real in included_text:
             continue
@@ -392,9 +392,13 @@ def _read_in_workers(files: list[tuple[Path, Path]], jobs: int) -> dict[Path, _R
                     read[path] = XMLInputError(result)
                 else:
                     record, parts = result
-                    read[path] = (SourceFile(path, None, record.role, xinclude_root=root, hold=record.role != "document", known=record), None,
-                                  {Path(part) for part in parts})
+                    read[path] = (_from_record(path, root, record), None, {Path(part) for part in parts})
     return read
+
+
+def _from_record(path: Path, root: Path, record: SourceRecord) -> SourceFile:
+    """The file as its record tells it, unparsed: a register's or edition.xml's tree is parsed where first needed, and kept."""
+    return SourceFile(path, None, record.role, xinclude_root=root, hold=record.role != "document", known=record)
 
 
 def _read_records(files: list[tuple[str, str]]) -> list[tuple[SourceRecord, list[str]] | Problem]:
