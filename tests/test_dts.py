@@ -42,7 +42,7 @@ from conftest import REPO
 from teipress.build import build_edition
 from teipress.config import load_config
 from teipress.errors import OutputError
-from teipress.dts import CONTEXT, DTS_NS, MODEL_FILE, PAGE_SIZE, DtsApi, StaticUrls, json_bytes, make_app
+from teipress.dts import CONTEXT, DTS_NS, MODEL_FILE, PAGE_SIZE, DtsApi, Model, StaticUrls, json_bytes, make_app
 from teipress.serve import serving
 
 uritemplate = pytest.importorskip("uritemplate", reason="uritemplate (the test extra) expands the RFC 6570 templates")
@@ -741,6 +741,23 @@ def dts_files(site: Path) -> dict[str, int]:
 def files_of(files: dict[str, int], resource: str) -> set[str]:
     """The files that answer about one resource: its navigation, its TEI and its parts, its collection responses."""
     return {name for name in files if re.match(rf"(navigation|document|collection)/{re.escape(resource)}(;[^/]*)?(/|\.json$|\.xml$)", name)}
+
+
+def test_the_model_names_every_file_of_the_static_api(site: Path) -> None:
+    """A rebuild removes the files the previous build's model names and this one's does not, without looking at the
+    others: the model names each file (and each folder of a document's parts) the build left, long collections' pages too."""
+    from teipress.dts import _model_files
+
+    model = Model.from_json((site / MODEL_FILE).read_bytes())
+    named = _model_files(model, StaticUrls(model.static_root))
+    parts = {name for name in named if (site / "api" / "dts" / name).is_dir()}
+    assert parts and all(re.fullmatch("document/[^/]+", name) for name in parts)
+    # Named but not there: only the folder of parts of a document that has none (a register).
+    absent = {name for name in named if not (site / "api" / "dts" / name).exists()}
+    assert absent <= {f"document/{name}" for name in model.resources}
+    files = dts_files(site)
+    assert sorted(name for name in files if name.rpartition("/")[0] not in parts) == sorted(named - parts - absent)
+    assert all(name in named or name.rpartition("/")[0] in parts for name in files)
 
 
 def test_a_rebuild_after_one_changed_document_writes_its_files_only(tmp_path: Path) -> None:

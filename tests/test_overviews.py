@@ -17,6 +17,7 @@ import pytest
 from teipress import aggregates
 from teipress.config import OSM_ATTRIBUTION, OSM_TILES, load_config
 from teipress.errors import ConfigError
+from teipress.factstore import SummaryRow
 from teipress.resources import XSLT_DIR
 from teipress.saxon import Stylesheets, to_xdm
 from teipress.serve import serving
@@ -341,18 +342,67 @@ def test_bars_nodes_and_markers_lead_to_their_pages_by_mouse_and_keyboard(browse
     assert errors == []
 
 
+class TextsStore:
+    """What `_write_site_files` reads of a store: each document's id, summary and overview, in reading order."""
+
+    def __init__(self, count: int) -> None:
+        self.rows = [(f"d{number}", f'<document id="d{number}"/>', f'<document id="d{number}" overview="yes"/>') for number in range(count)]
+        self.passes = 0
+
+    def texts(self) -> Iterator[tuple[str, str, str]]:
+        self.passes += 1
+        yield from self.rows
+
+    def summary(self, number: int, digest: str = "") -> SummaryRow:
+        return SummaryRow(f"d{number}", "", "", digest or hashlib.sha256(self.rows[number][1].encode()).hexdigest(),
+                          hashlib.sha256(self.rows[number][2].encode()).hexdigest())
+
+
 def test_the_summary_files_of_a_long_edition_hold_no_file_open(tmp_path: Path) -> None:
-    """A chronology of many years writes a summary file per year, side by side: more than a process may hold open."""
+    """A chronology of many years writes a summary file per year, side by side: more than a process may hold open. All
+    are written in one pass over the store's documents, each with its own in reading order and what is appended after."""
     import resource
 
     limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    store = TextsStore(limit + 10)
     files = [aggregates._SiteFile(tmp_path / f"year-{number}.xml", f' year="{number}"') for number in range(limit + 10)]
     for number, site_file in enumerate(files):
-        site_file.write(f'<document id="d{number}"/>')
-    digests = [site_file.close() for site_file in files]
-    expected = f'<site xmlns="{aggregates.SITE_NS}" xmlns:f="{aggregates.FACTS_NS}" year="7"><document id="d7"/></site>'
-    assert (tmp_path / "year-7.xml").read_text(encoding="utf-8") == expected
-    assert digests[7] == hashlib.sha256(expected.encode()).hexdigest()
+        site_file.add(store.summary(number))
+        site_file.append("<bar/>")
+        site_file.close()
+    overview = aggregates._SiteFile(tmp_path / "overviews.xml", column="overview")
+    for number in (3, 5):
+        overview.add(store.summary(number))
+    overview.close()
+    aggregates._write_site_files(store, [*files, overview, files[0]])  # type: ignore[arg-type]
+    assert store.passes == 1
+    head = f'<site xmlns="{aggregates.SITE_NS}" xmlns:f="{aggregates.FACTS_NS}"'
+    assert (tmp_path / "year-7.xml").read_text(encoding="utf-8") == f'{head} year="7"><document id="d7"/><bar/></site>'
+    assert (tmp_path / "overviews.xml").read_text(encoding="utf-8") == \
+        f'{head}><document id="d3" overview="yes"/><document id="d5" overview="yes"/></site>'
+    # Written once: the files are not written again, and the store not read, for another page that reads them.
+    (tmp_path / "year-7.xml").unlink()
+    aggregates._write_site_files(store, files)  # type: ignore[arg-type]
+    assert store.passes == 1 and not (tmp_path / "year-7.xml").exists()
+
+
+def test_a_site_files_digest_is_made_of_its_documents_digests_and_its_text(tmp_path: Path) -> None:
+    """A page's key covers its site file through the file's digest, which a rebuild knows without reading the documents'
+    texts: another document, another text of one, another order, another text appended or another file change it."""
+    store = TextsStore(3)
+
+    def digest(numbers: list[int], tail: str = "<bar/>", attributes: str = ' year="1"', changed: int | None = None) -> str:
+        site_file = aggregates._SiteFile(tmp_path / "year.xml", attributes)
+        for number in numbers:
+            site_file.add(store.summary(number, "0" * 64 if number == changed else ""))
+        site_file.append(tail)
+        return site_file.close()
+
+    same = digest([0, 1])
+    assert digest([0, 1]) == same
+    others = [digest([0, 1, 2]), digest([1, 0]), digest([0, 1], changed=1), digest([0, 1], tail="<bar></bar>"), digest([0, 1], attributes=' year="2"'),
+              digest([0], tail=store.summary(1).summary_digest + "<bar/>")]
+    assert len({same, *others}) == len(others) + 1
 
 
 def test_the_table_of_pairs_has_pages_the_first_with_the_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -436,11 +486,13 @@ def test_the_pages_that_read_one_site_file_are_rendered_a_few_to_a_task(monkeypa
     register pages) keep `task_size` pages a task."""
     monkeypatch.setattr(aggregates, "SITE_FILE_PAGES_PER_TASK", 2)
 
+    files = {name: aggregates._SiteFile(Path(f"{name}.xml")) for name in "abc"}
+
     def units(*site_files: str | None) -> list[aggregates._Unit]:
-        return [aggregates._Unit(f"p{number}.html", "x.xsl", None, {}, site_file) for number, site_file in enumerate(site_files)]
+        return [aggregates._Unit(f"p{number}.html", "x.xsl", None, {}, files[name] if name else None) for number, name in enumerate(site_files)]
 
     def tasks(pages: list[aggregates._Unit], task_size: int) -> list[list[str | None]]:
-        return [[unit.site_file for unit in task] for task in aggregates._tasks(pages, task_size)]
+        return [[unit.site_file.path.stem if unit.site_file else None for unit in task] for task in aggregates._tasks(pages, task_size)]
 
     assert tasks(units("a", "a", "a", None, None, "b", "b", "a"), 1) == [["a", "a"], ["a"], [None], [None], ["b", "b"], ["a"]]
     assert tasks(units(None, None, None, None, None), 2) == [[None, None], [None, None], [None]]

@@ -33,7 +33,7 @@ from lxml import etree
 
 from . import jsonfiles
 from .edition import RegisterIndex
-from .factstore import FACTS_NS, SITE_NS, FactsStore, quoteattr
+from .factstore import FACTS_NS, SITE_NS, FactsStore, SummaryRow, quoteattr
 from .resources import stylesheet_identity
 from .xmlio import NS, XML_ID, safe_parser, write_atomic, write_if_changed
 
@@ -95,15 +95,14 @@ class PlannedEntry:
 @dataclass(frozen=True)
 class _Unit:
     """One page to render: its path in the site, its stylesheet, its source and parameters, the file of
-    document summaries its stylesheet reads as $site (with that file's digest, for the page's key), and the
+    document summaries its stylesheet reads as $site (whose digest is part of the page's key), and the
     register entries it shows. Without a source the page is made from its site file, else from its registers."""
 
     relative: str
     stylesheet: str
     source: str | None
     params: dict[str, object]
-    site_file: str | None = None
-    site_digest: str = ""
+    site_file: _SiteFile | None = None
     # The entries the page shows or links to (RegisterIndex.subset_of), its stylesheet's $registers, made only when the
     # page is rendered; None: all of them. Saxon indexes the registers anew for every transformation, so a page
     # handed all of them costs what they weigh. (The page's key need not cover them: the site key covers every register.)
@@ -138,8 +137,10 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
     # changed documents name can have other pages.
     only = affected if store.meta("register-pages") == site_key else None
     kept: set[str] = set()  # relative paths: Path objects for every page of thousands of entries cost more than their checks
-    # The pages the previous build left, from one directory read per folder rather than a stat of each of thousands.
-    present = _files_below(staging, [*(f"registers/{page}" for page in REGISTER_PAGES.values()), ENTRY_DATA_DIR]) if only is not None else set()
+    # The pages the previous build left, from one directory read per folder rather than a stat of each of thousands:
+    # kept where no change concerns them, else removed unless made again.
+    found = _files_below(staging, [*(f"registers/{page}" for page in REGISTER_PAGES.values()), ENTRY_DATA_DIR])
+    present = found if only is not None else set()
 
     def keep(relative: str) -> bool:
         """Keep a page that no change concerns, as the previous build left it (False: it did not leave it)."""
@@ -153,20 +154,22 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
     units = _units(plan, store, register_index, params, stylesheet, only, keep)
     written = _render_units(staging, units, site_key, map_units, old_pages, new_pages, kept, TASK_SIZE)
     store.set_meta("register-pages", site_key)
-    _remove_stale(staging, kept)
+    _remove_stale(staging, kept, found)
     return written
 
 
 def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_units: MapUnits, old_pages: dict[str, str],
-                  new_pages: dict[str, str], kept: set[str], task_size: int) -> list[Path]:
-    """Render, in the workers, the units whose key is not the one of the page already in the site; `task_size` pages a task.
+                  new_pages: dict[str, str], kept: set[str], task_size: int, *, batch_size: int | None = None,
+                  prepare: Callable[[list[_Unit]], None] = lambda due: None) -> list[Path]:
+    """Render, in the workers, the units whose key is not the one of the page already in the site; `task_size` pages a
+    task, `batch_size` units at a time (BATCH), each batch's due units first handed to `prepare` (which writes their site files).
 
     Every unit's key goes into `new_pages` and its path (relative to the site) into `kept`. Returns the paths written.
     """
     written: list[Path] = []
     # The batch the workers render while this process makes the next one's sources (no barrier between batches).
     running: tuple[list[_Unit], Iterable[tuple[object, object]]] | None = None
-    for batch in _batches(units, BATCH, site_key):
+    for batch in _batches(units, batch_size or BATCH, site_key):
         due = []
         for unit, key in batch:
             new_pages[unit.relative] = key
@@ -174,9 +177,11 @@ def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_unit
             kept.add(unit.relative)
             if old_pages.get(unit.relative) != key or not path.is_file():
                 due.append(unit)
+        prepare(due)
         tasks = _tasks(due, task_size)
-        arguments = [(f"pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, unit.site_file, unit.registers() if unit.registers else b"",
-                                                                     unit.params, str(staging / unit.relative)) for unit in task])
+        arguments = [(f"pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, str(unit.site_file.path) if unit.site_file else None,
+                                                                     unit.registers() if unit.registers else b"", unit.params, str(staging / unit.relative))
+                                                                    for unit in task])
                      for task in tasks]
         submitted = (due, map_units(render_unit, tasks, arguments, [sum(_weight(unit) for unit in task) for task in tasks]))
         if running is not None:
@@ -211,7 +216,7 @@ def _finished(staging: Path, due: list[_Unit], results: Iterable[tuple[object, o
 def _weight(unit: _Unit) -> int:
     """How much a page reads, the weight of its task: its source and its file of summaries (the overviews read every document's)."""
     try:
-        site_file = os.path.getsize(unit.site_file) if unit.site_file else 0
+        site_file = os.path.getsize(unit.site_file.path) if unit.site_file else 0
     except OSError:
         site_file = 0
     return len(unit.source or "") + site_file
@@ -325,7 +330,8 @@ def _batches(units: Iterator[_Unit], size: int, site_key: str) -> Iterator[list[
 
 
 def _unit_key(site_key: str, unit: _Unit) -> str:
-    return _digest_of([site_key, stylesheet_identity(unit.stylesheet), unit.source or "", jsonfiles.dumps(unit.params, sort_keys=True).decode(), unit.relative, unit.site_digest])
+    site_digest = unit.site_file.digest if unit.site_file else ""
+    return _digest_of([site_key, stylesheet_identity(unit.stylesheet), unit.source or "", jsonfiles.dumps(unit.params, sort_keys=True).decode(), unit.relative, site_digest])
 
 
 def _digest_of(parts: Sequence[str]) -> str:
@@ -336,19 +342,19 @@ def _digest_of(parts: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
-def _remove_stale(staging: Path, kept: set[str]) -> None:
+def _remove_stale(staging: Path, kept: set[str], found: set[str]) -> None:
     """Remove the register pages and popover data this build did not make (entries that are gone, pages no longer split);
-    `kept` holds the paths, relative to the site, of those it made or kept."""
+    `kept` holds the paths, relative to the site, of those it made or kept, `found` those the entries' folders held before."""
     indexes = tuple(f"{page}-" for page in REGISTER_PAGES.values())
-    candidates = [f"registers/{page}/{name}" for page in REGISTER_PAGES.values() for name in _names_in(staging / "registers" / page, ".html")]
+    candidates = [relative for relative in found if relative.endswith((".html", ".js"))]
     candidates += [f"registers/{name}" for name in _names_in(staging / "registers", ".html") if name.startswith(indexes)]
-    candidates += [f"{ENTRY_DATA_DIR}/{name}" for name in _names_in(staging / ENTRY_DATA_DIR, ".js")]
     # The single script of every entry that the per-entry data replaced (sites built before).
     candidates.append("assets/registers.js")
     for relative in candidates:
-        path = os.path.join(staging, relative)
-        if relative not in kept and os.path.isfile(path):
-            os.unlink(path)
+        if relative not in kept:
+            path = os.path.join(staging, relative)
+            if os.path.isfile(path):
+                os.unlink(path)
 
 
 def _files_below(staging: Path, folders: Iterable[str]) -> set[str]:
@@ -406,39 +412,79 @@ class SitePage:
 
 
 class _SiteFile:
-    """A file of document summaries (`<site>` in the site namespace), written a document at a time and hashed as it grows.
+    """A file of document summaries (`<site>` in the site namespace) that pages read as their $site: its documents'
+    summaries (or overviews: `column`) in reading order, then what `append` adds.
 
-    The file is opened only to take what has gathered: an edition spanning a thousand years has a thousand year
-    files, more than a process may hold open at once.
+    Its digest is made of the digests the store keeps of those texts, so that a rebuild tells the pages that read what
+    they read before without reading the texts; the file is written (`_write_site_files`) only for pages rendered.
     """
 
-    FLUSH_AT = 1 << 20  # characters gathered before they are appended to the file
-
-    def __init__(self, path: Path, attributes: str = "") -> None:
+    def __init__(self, path: Path, attributes: str = "", column: str = "summary") -> None:
         self.path = path
-        self.digest = hashlib.sha256()
-        self.pending: list[str] = []
-        self.size = 0
-        path.write_text("", encoding="utf-8")
-        self.write(f'<site xmlns="{SITE_NS}" xmlns:f="{FACTS_NS}"{attributes}>')
+        self.column = column
+        self.head = f'<site xmlns="{SITE_NS}" xmlns:f="{FACTS_NS}"{attributes}>'
+        self.documents: list[str] = []
+        self.tail: list[str] = []
+        self._hash = hashlib.sha256(_framed(self.head))
+        self.digest = ""
+        self.written = False
 
-    def write(self, text: str) -> None:
-        self.pending.append(text)
-        self.size += len(text)
-        self.digest.update(text.encode("utf-8"))
-        if self.size >= self.FLUSH_AT:
-            self._flush()
+    def add(self, row: SummaryRow) -> None:
+        """A document, after those added before."""
+        self.documents.append(row.id)
+        self._hash.update((row.summary_digest if self.column == "summary" else row.overview_digest).encode("ascii"))
 
-    def _flush(self) -> None:
-        with self.path.open("a", encoding="utf-8") as stream:
-            stream.write("".join(self.pending))
-        self.pending, self.size = [], 0
+    def append(self, text: str) -> None:
+        """Text after the documents."""
+        self.tail.append(text)
+        self._hash.update(_framed(text))
 
     def close(self) -> str:
         """End the file; its digest."""
-        self.write("</site>")
-        self._flush()
-        return self.digest.hexdigest()
+        self.append("</site>")
+        self.digest = self._hash.hexdigest()
+        return self.digest
+
+
+def _framed(text: str) -> bytes:
+    """`text` as a part of a digest that no other sequence of parts gives: its length first."""
+    data = text.encode("utf-8")
+    return len(data).to_bytes(8, "big") + data
+
+
+# Characters gathered for a site file before they are appended to it: a file is opened only to take them, as an edition
+# spanning a thousand years has a thousand year files, more than a process may hold open at once.
+FLUSH_AT = 1 << 20
+
+
+def _write_site_files(store: FactsStore, site_files: Iterable[_SiteFile]) -> None:
+    """Write `site_files` (those not written yet) with their documents' texts, read from the store in one pass (none
+    when there are no such files)."""
+    files = list({id(site_file): site_file for site_file in site_files if not site_file.written}.values())
+    wanted: dict[str, list[_SiteFile]] = {}
+    pending: dict[int, list[str]] = {}
+    sizes: dict[int, int] = {}
+
+    def write(site_file: _SiteFile, text: str, *, end: bool = False) -> None:
+        pending[id(site_file)].append(text)
+        sizes[id(site_file)] += len(text)
+        if end or sizes[id(site_file)] >= FLUSH_AT:
+            with site_file.path.open("a", encoding="utf-8") as stream:
+                stream.write("".join(pending[id(site_file)]))
+            pending[id(site_file)], sizes[id(site_file)] = [], 0
+
+    for site_file in files:
+        site_file.path.write_text("", encoding="utf-8")
+        pending[id(site_file)], sizes[id(site_file)] = [site_file.head], len(site_file.head)
+        for document_id in site_file.documents:
+            wanted.setdefault(document_id, []).append(site_file)
+    if wanted:
+        for document_id, summary, overview in store.texts():
+            for site_file in wanted.get(document_id, ()):
+                write(site_file, summary if site_file.column == "summary" else overview)
+    for site_file in files:
+        write(site_file, "".join(site_file.tail), end=True)
+        site_file.written = True
 
 
 def write_aggregate_pages(staging: Path, store: FactsStore, registers_xml: bytes, home_source: str | None, other_pages: Sequence[SitePage], *,
@@ -464,8 +510,10 @@ def write_aggregate_pages(staging: Path, store: FactsStore, registers_xml: bytes
             event_years = chronology_events(registers_xml, plan_sheet, plans)
             store.keep("chronology-events", plan_key, list(event_years.items()))
         units = _aggregate_units(store, Path(folder), home_source, event_years, registers_xml, other_pages, site_key, params, stylesheet)
-        # One page a task (a few pages, some large), but the overviews' pages a few at a time (SITE_FILE_PAGES_PER_TASK).
-        written = _render_units(staging, iter(units), site_key, map_units, old_pages, new_pages, kept, 1)
+        # One page a task (a few pages, some large), but the overviews' pages a few at a time (SITE_FILE_PAGES_PER_TASK);
+        # all in one batch, whose site files are written in one pass over the store.
+        written = _render_units(staging, iter(units), site_key, map_units, old_pages, new_pages, kept, 1, batch_size=max(1, len(units)),
+                                prepare=lambda due: _write_site_files(store, (unit.site_file for unit in due if unit.site_file)))
     overviews = staging / "overviews"
     for path in (*staging.glob("documents-*.html"), *(staging / "chronology").glob("*.html"), *overviews.glob("correspondents-*.html"),
                  *overviews.glob("places-*.html")):
@@ -490,12 +538,12 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
     # the registers' events together are more than CHRONOLOGY_SPLIT_AT.
     events = sum(event_years.values())
     whole: _SiteFile | None = _SiteFile(folder / "chronology-whole.xml", ' path="chronology.html"') if events <= CHRONOLOGY_SPLIT_AT else None
-    overview = _SiteFile(folder / "overviews.xml")
+    overview = _SiteFile(folder / "overviews.xml", column="overview")
     ids = _SiteFile(folder / "ids.xml")
     for position, document in enumerate(store.summaries()):
         if position % LIST_PAGE_SIZE == 0:
             lists.append((_SiteFile(folder / f"list-{len(lists) + 1}.xml"), _ListPage(position + 1, document.list_year)))
-        lists[-1][0].write(document.summary)
+        lists[-1][0].add(document)
         lists[-1][1].last, lists[-1][1].to_year = position + 1, document.list_year
         # The chronology groups by the sort key's year; it names a file, so only four digits make a page.
         if document.chronology_year:
@@ -506,15 +554,14 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
             if no_year is None:
                 no_year = _SiteFile(folder / "year-undated.xml", f' path="{UNDATED_PAGE}" undated="true"'), [0]
             chronology_file = no_year
-        chronology_file[0].write(document.summary)
+        chronology_file[0].add(document)
         chronology_file[1][0] += 1
         if whole is not None and position + 1 + events > CHRONOLOGY_SPLIT_AT:
-            whole.path.unlink()
             whole = None
         if whole is not None:
-            whole.write(document.summary)
-        overview.write(document.overview)
-        ids.write(f"<document id={quoteattr(document.id)}/>")
+            whole.add(document)
+        overview.add(document)
+        ids.append(f"<document id={quoteattr(document.id)}/>")
     if not lists:
         lists.append((_SiteFile(folder / "list-1.xml"), _ListPage(1, "")))
     top = {**params, "site_root": "", "documents_base": "documents/"}
@@ -530,20 +577,21 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
     if isinstance(cached, list):
         pairs, places = cached
     else:
+        _write_site_files(store, [overview])
         pairs, places = _overview_counts(overview.path, registers_xml, store, site_key)
         store.keep("overview-counts", counts_key, [pairs, places])
     pair_pages, place_pages = _pages(pairs, PAIRS_PER_PAGE), _pages(places, PLACES_PER_PAGE)
     overview_params = {**below, "chronology_by_year": whole is None, "pairs_per_page": PAIRS_PER_PAGE, "places_per_page": PLACES_PER_PAGE,
                        "pair_pages": pair_pages, "place_pages": place_pages}
     units += [_Unit(f"overviews/{name}.html", stylesheet(f"html/overview-{name}.xsl"), None, overview_params,
-                    str(overview.path), overview_digest) for name in OVERVIEW_PAGES]
+                    overview) for name in OVERVIEW_PAGES]
     units += [_Unit(f"overviews/correspondents-{page}.html", stylesheet("html/overview-correspondents.xsl"), None, {**overview_params, "pairs_page": page},
-                    str(overview.path), overview_digest) for page in range(2, pair_pages + 1)]
+                    overview) for page in range(2, pair_pages + 1)]
     units += [_Unit(f"overviews/places-{page}.html", stylesheet("html/overview-places.xsl"), None, {**overview_params, "places_page": page},
-                    str(overview.path), overview_digest) for page in range(2, place_pages + 1)]
-    units.append(_Unit(PLACES_MAP_SCRIPT, stylesheet("html/overview-places-map.xsl"), None, overview_params, str(overview.path), overview_digest))
-    ids_digest = ids.close()
-    units += [_Unit(page.relative, page.stylesheet, page.source, {**params, **page.params}, str(ids.path), ids_digest) for page in other_pages]
+                    overview) for page in range(2, place_pages + 1)]
+    units.append(_Unit(PLACES_MAP_SCRIPT, stylesheet("html/overview-places-map.xsl"), None, overview_params, overview))
+    ids.close()
+    units += [_Unit(page.relative, page.stylesheet, page.source, {**params, **page.params}, ids) for page in other_pages]
     return units
 
 
@@ -567,17 +615,20 @@ def _chronology_units(folder: Path, years: dict[str, tuple[_SiteFile, list[int]]
     units = []
     if whole is None:
         index = _SiteFile(folder / "chronology.xml", ' path="chronology.html"')
-        index.write("".join(f"<year value={quoteattr(year)} entries=\"{years[year][1][0] + event_years.get(year, 0)}\" href={quoteattr(f'chronology/{year}.html')}/>"
+        index.append("".join(f"<year value={quoteattr(year)} entries=\"{years[year][1][0] + event_years.get(year, 0)}\" href={quoteattr(f'chronology/{year}.html')}/>"
                             for year in sorted(years)))
         if no_year:
-            index.write(f'<undated entries="{no_year[1][0] + event_years.get("", 0)}" href="{UNDATED_PAGE}"/>')
-        units.append(_Unit("chronology.html", chronology, None, top, str(index.path), index.close()))
+            index.append(f'<undated entries="{no_year[1][0] + event_years.get("", 0)}" href="{UNDATED_PAGE}"/>')
+        index.close()
+        units.append(_Unit("chronology.html", chronology, None, top, index))
     else:
-        units.append(_Unit("chronology.html", chronology, None, top, str(whole.path), whole.close()))
+        whole.close()
+        units.append(_Unit("chronology.html", chronology, None, top, whole))
     pages = [(f"chronology/{year}.html", years[year][0]) for year in sorted(years)] + ([(UNDATED_PAGE, no_year[0])] if no_year else [])
     for relative, site_file in pages:
-        site_file.write(bar)
-        units.append(_Unit(relative, chronology, None, below, str(site_file.path), site_file.close()))
+        site_file.append(bar)
+        site_file.close()
+        units.append(_Unit(relative, chronology, None, below, site_file))
     return units
 
 
@@ -670,9 +721,10 @@ def _list_units(lists: list[tuple[_SiteFile, _ListPage]], home_source: str | Non
     total = lists[-1][1].last
     units = []
     for number, (name, (site_file, _)) in enumerate(zip(files, lists), start=1):
-        site_file.write(f"<list-pages total=\"{total}\" current=\"{number}\">{bar}</list-pages>")
+        site_file.append(f"<list-pages total=\"{total}\" current=\"{number}\">{bar}</list-pages>")
+        site_file.close()
         source = home_source if number == 1 else None
-        units.append(_Unit(name, home, source, params, str(site_file.path), site_file.close()))
+        units.append(_Unit(name, home, source, params, site_file))
     return units
 
 

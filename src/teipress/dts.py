@@ -974,8 +974,16 @@ class StaticDts:
         for path, data in responses:
             keep.add(path)
             write_if_changed(folder / path, data)
-        _remove_others(folder, keep)
-        _remove_others(self.site / UNITS_DIR, {f"{name}.json" for name in names})
+        if self.previous is None:
+            _remove_others(folder, keep)
+            _remove_others(self.site / UNITS_DIR, {f"{name}.json" for name in names})
+        else:
+            # The previous build left exactly the files its model names: those this one does not keep go. (Cheaper than
+            # a look at every file: a scan of 20,000 letters' 140,000 took 0.2 s of a 3 s rebuild.)
+            for path in sorted(_model_files(self.previous, self.urls) - keep):
+                _remove(os.path.join(folder, path))
+            for name in sorted(self.previous.resources.keys() - set(names)):
+                _remove(os.path.join(self.site, UNITS_DIR, f"{name}.json"))
         write_atomic(self.site / MODEL_FILE, model.to_json())
 
     def _shows_as_before(self, model: Model, identifier: str, folder: Path) -> bool:
@@ -993,13 +1001,28 @@ class StaticDts:
         return all((folder / path).is_file() for path in _collection_files(self.urls, model.collections[identifier]))
 
 
-def _collection_files(urls: StaticUrls, collection: Collection) -> list[str]:
-    """The files `_collection_pages` writes of a collection: its members and its parents, each paged when long."""
+def _collection_files(urls: StaticUrls, collection: Collection, *, named: bool = True) -> list[str]:
+    """The files `_collection_pages` writes of a collection: its members and its parents, each paged when long
+    (not `named`: the root's, as the entry point's URL of collections names it, without its identifier)."""
+    identifier = collection.id if named else None
     files = []
     for nav, total in ((None, len(collection.members)), ("parents", len(collection.parents))):
-        files.append(urls.file(urls.collection(collection.id, nav=nav)))
+        files.append(urls.file(urls.collection(identifier, nav=nav)))
         if total > PAGE_SIZE:
-            files += [urls.file(urls.collection(collection.id, page=page, nav=nav)) for page in range(1, -(-total // PAGE_SIZE) + 1)]
+            files += [urls.file(urls.collection(identifier, page=page, nav=nav)) for page in range(1, -(-total // PAGE_SIZE) + 1)]
+    return files
+
+
+def _model_files(model: Model, urls: StaticUrls) -> set[str]:
+    """Every file below `api/dts/` that `StaticDts.finish` leaves for `model`: the entry point, each collection's
+    pages (the root's also without its identifier) and each resource's files."""
+    files = {urls.file(urls.entry())}
+    if ROOT_COLLECTION in model.collections:
+        files.update(_collection_files(urls, model.collections[ROOT_COLLECTION], named=False))
+    for collection in model.collections.values():
+        files.update(_collection_files(urls, collection))
+    for resource in model.resources.values():
+        files.update(_resource_paths(resource))
     return files
 
 

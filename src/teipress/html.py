@@ -194,7 +194,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         for index, document in enumerate(ordered):
             document.pages = page_images(document.source, edition.source) if document.record["facsimile"] else []
             neighbours = [_title_of(ordered[i]) if 0 <= i < len(ordered) else ("", "") for i in (index - 1, index + 1)]
-            params = {
+            own_params = {
                 "document_id": document.id,
                 "document_title": document.summary("title") or document.id,
                 "document_date": document.summary("date"),
@@ -205,19 +205,16 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
                 "next_id": neighbours[1][0],
                 "next_title": neighbours[1][1],
                 **correspondences.get(document.id, {}),
-                "pdf_linked": pdf_linked,
                 "media_base": _media_base(document, edition.source),
                 "facsimile_manifest": manifest_path(document.id) if document.pages else "",
                 "register_file": document.id if document.source.role == "register" else "",
-                **site_params,
-                **custom.params,
             }
-            document.page_key = _digest(document.facts_key.encode(), page_site_key.encode(), jsonfiles.dumps(params, sort_keys=True))
-            page = staging / "documents" / f"{document.id}.html"
+            # The key hashes the document's own parameters: the site key covers the rest (`settings`).
+            document.page_key = _digest(document.facts_key.encode(), page_site_key.encode(), jsonfiles.dumps(own_params, sort_keys=True))
             if old_documents.get(document.id, {}).get("page_key") == document.page_key and f"documents/{document.id}.html" in pages_present:
                 result.documents_reused.append(document.id)
                 continue
-            to_render.append((document, params, page))
+            to_render.append((document, {**own_params, "pdf_linked": pdf_linked, **site_params, **custom.params}, staging / "documents" / f"{document.id}.html"))
         jobs_args = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), p, str(page), dts_jobs[d.id]) for d, p, page in to_render]
         for done, (_item, resource) in enumerate(workers.map(_page_task, to_render, jobs_args, [_source_size(d) for d, _params, _page in to_render]), start=1):
             if resource is not None:
@@ -273,23 +270,23 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             dts.finish([d.id for d in ordered], edition.edition_file.tree if edition.edition_file else None,
                        title=site_params["site_title"], description=site_params["site_subtitle"])
             report("Writing the DTS API", 1, 1)
+
+            # Written before the store's transaction is committed (as the block ends): a build that fails before this
+            # point, the search index's too, leaves the store as the previous site's manifest names it.
+            for document in ordered:
+                document.record["page_key"] = document.page_key  # in the record itself: copying 20,000 of them took 0.2 s
+            _write_manifest(staging, {
+                "teipress": __version__,
+                "code_key": code_key,
+                "registers": _digest(registers_xml),
+                "documents": {d.id: d.record for d in ordered},
+                "pages": new_pages,
+                "facts_store": facts.build,
+                "messages": [messages_key, assets.urls[messages_name]],
+            })
+            edition.catalogue().write(staging / SOURCE_CATALOGUE)
             search.result()
         report("Indexing for search", 1, 1)
-
-        # Written before the store's transaction is committed (as the block ends): a build that fails before this point
-        # leaves the store as the previous site's manifest names it.
-        for document in ordered:
-            document.record["page_key"] = document.page_key  # in the record itself: copying 20,000 of them took 0.2 s
-        _write_manifest(staging, {
-            "teipress": __version__,
-            "code_key": code_key,
-            "registers": _digest(registers_xml),
-            "documents": {d.id: d.record for d in ordered},
-            "pages": new_pages,
-            "facts_store": facts.build,
-            "messages": [messages_key, assets.urls[messages_name]],
-        })
-        edition.catalogue().write(staging / SOURCE_CATALOGUE)
 
 
 def _registers(edition: Edition, staging: Path) -> tuple[bytes, RegisterIndex]:
