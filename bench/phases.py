@@ -26,7 +26,8 @@ import procmem  # bench/ is this script's folder, hence on sys.path
 STARTED = time.perf_counter()
 SAMPLE_SECONDS = 0.2
 # The parent's functions timed: (module, name, label). A phase of the workers shows in the stages and in their CPU.
-PHASES = [("build", "load_edition", "read the edition"), ("html", "merged_registers", "merge the registers"),
+PHASES = [("build", "load_edition", "read the edition"), ("mirror", "CatchUp.finished", "wait for the mirror's catch-up"),
+          ("html", "_read_manifest", "read the manifest"), ("html", "merged_registers", "merge the registers"),
           ("html", "_correspondence_neighbours", "neighbours"), ("factstore", "FactsStore.update", "store of facts"),
           ("aggregates", "register_plan", "register plan"), ("html", "write_registers", "register pages"),
           ("aggregates", "chronology_events", "chronology plan"), ("aggregates", "_aggregate_units", "summaries' files"),

@@ -1,4 +1,9 @@
-"""Resident memory of a process tree, read from /proc: what parallel workers use together."""
+"""Resident memory of a process tree, read from /proc: what parallel workers use together.
+
+Two sums: of each process's resident set (RSS), which counts a page as often as processes map it (the libraries the
+workers share, the whole parent again in a child between its fork and its exec, as when Pagefind is started), and of
+each process's proportional share (PSS, /proc/PID/smaps_rollup: a page shared by n processes counts 1/n in each), which
+is what the tree holds of the machine's memory."""
 
 from __future__ import annotations
 
@@ -48,8 +53,31 @@ def tree(root_pid: int, table: dict[int, Process]) -> set[int]:
 
 def tree_rss(root_pid: int) -> int:
     """Resident bytes of a process and all its descendants (0 where there is no /proc)."""
+    return tree_memory(root_pid)[0]
+
+
+def tree_memory(root_pid: int) -> tuple[int, int]:
+    """The sums of the RSS and of the PSS of a process and all its descendants, in bytes (0 where there is no /proc; the
+    PSS of a process whose smaps_rollup cannot be read, before Linux 4.14, counts as its RSS)."""
     table = processes()
-    return sum(table[pid].resident for pid in tree(root_pid, table) if pid in table)
+    members = [pid for pid in tree(root_pid, table) if pid in table]
+    proportional = 0
+    for pid in members:
+        share = _proportional(pid)
+        proportional += table[pid].resident if share is None else share
+    return sum(table[pid].resident for pid in members), proportional
+
+
+def _proportional(pid: int) -> int | None:
+    """A process's proportional set size in bytes, None where the system does not say."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 class PeakSampler:

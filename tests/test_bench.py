@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import importlib.util
+import os
 import re
 import sys
 from pathlib import Path
@@ -253,6 +254,60 @@ def test_growth_from_5000_to_20000_letters_and_memory_at_20000_are_judged() -> N
     assert judged[("6. validation < 1,000 MB", "synthetic 20,000")] is True
     assert judged[("3. peak memory of the build's process tree < 1,200 MB", "synthetic 20,000")] is False
     assert ("6. validation < 1,000 MB", "synthetic 5,000") not in judged
+
+
+def test_a_rebuild_is_measured_three_times_each_after_one_more_change_and_judged_by_the_median() -> None:
+    run = _load("run")
+    changes: list[int] = []
+    walls = iter([3.4, 2.5, 2.9])
+
+    def measure() -> object:
+        return run.Measurement(step="html-rebuild", size=20000, status="ok", wall_s=next(walls), detail={"changes": len(changes)})
+
+    median = run.rebuilds(lambda: changes.append(1) or Path("letter.xml"), measure)
+    assert (median.wall_s, median.detail["changes"], median.detail["rebuilds_s"]) == (2.9, 3, [3.4, 2.5, 2.9])
+    assert run._note(median).endswith("; the median of 3.40, 2.50, 2.90 s")
+    # A failed rebuild ends the series: its figure is the failure.
+    failing = iter([run.Measurement(step="html-rebuild", size=20000, status="ok", wall_s=1.0),
+                    run.Measurement(step="html-rebuild", size=20000, status="failed", reason="exit code 1")])
+    assert run.rebuilds(lambda: Path("letter.xml"), lambda: next(failing)).status == "failed"
+
+
+def test_memory_targets_judge_the_trees_proportional_sum_where_it_was_measured() -> None:
+    """The targets judge what the tree holds of the machine's memory (its PSS sum), and show its RSS sum beside it; a
+    measurement without a PSS sum (an older JSON) is judged by its RSS sum."""
+    run = _load("run")
+    shared = _measured("html-full", 20000, 200.0, cpu_s=380.0, tree_rss_mb=1300)
+    shared.tree_pss_mb = 1150.0
+    verdict = next(v for v in run.targets([shared]) if v.target == "3. peak memory of the build's process tree < 1,200 MB")
+    assert (verdict.figure, verdict.met) == ("1150 MB PSS (1300 MB RSS)", True)
+    assert run.target_of(run.Measurement(step="html-full", size=1000, status="ok", wall_s=10.0, tree_rss_mb=1600, tree_pss_mb=1400), {})[1] is True
+    assert run.target_of(run.Measurement(step="html-full", size=1000, status="ok", wall_s=10.0, tree_rss_mb=1400, tree_pss_mb=1600), {})[1] is False
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").is_file(), reason="no /proc/PID/smaps_rollup (Linux 4.14 or later) on this system")
+def test_a_child_that_shares_its_parents_pages_counts_them_once_in_the_proportional_sum() -> None:
+    """A forked child before its exec maps every page of its parent: the sum of RSS counts them twice, the sum of PSS once."""
+    procmem = _load("procmem")
+    ballast = bytearray(64 * 2**20)  # touched: 64 MB resident in this process, then shared with the child
+    for offset in range(0, len(ballast), 4096):
+        ballast[offset] = 1
+    alone_rss, alone_pss = procmem.tree_memory(os.getpid())
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(write)
+        os.read(read, 1)  # waits, sharing every page, until the parent has measured
+        os._exit(0)
+    try:
+        os.close(read)
+        both_rss, both_pss = procmem.tree_memory(os.getpid())
+    finally:
+        os.write(write, b"x")
+        os.waitpid(child, 0)
+    assert both_rss - alone_rss > 60 * 2**20
+    assert abs(both_pss - alone_pss) < 16 * 2**20
+    assert alone_pss <= alone_rss
 
 
 def test_page_sizes_name_the_largest_page_and_the_median_page_to_source_ratio(tmp_path: Path) -> None:

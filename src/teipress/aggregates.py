@@ -396,8 +396,10 @@ PAIRS_PER_PAGE = 1000
 PLACES_PER_PAGE = 1000
 PLACES_MAP_SCRIPT = "overviews/places-map.js"
 # The overviews' pages all read one site file of every document's summary (20 MB at 20,000 letters, about 0.7 s to
-# parse): this many of them go to a worker in one task, which parses it once.
-SITE_FILE_PAGES_PER_TASK = 8
+# parse): this many of them go to a worker in one task, which parses it once. At 20,000 letters all of them (about
+# 25): one worker holds the file's tree while the other renders the list's and the chronology's pages. Two workers
+# holding it, 8 pages a task, made the build's peak (400 MB each, 1,209 of 1,061 MB).
+SITE_FILE_PAGES_PER_TASK = 64
 
 
 @dataclass(frozen=True)

@@ -238,7 +238,9 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
 
         report("Indexing for search", 0, 1)
         with ThreadPoolExecutor(max_workers=1) as indexer:
-            search = indexer.submit(build_search_index, staging, {d.id: d.page_key for d in ordered}, language=config.language, jobs=jobs)
+            # One Pagefind process fewer than the workers: it indexes beside this process (the store of facts) and then
+            # beside the workers (the register pages), where two of them (80 MB each at 20,000 letters) made the peak.
+            search = indexer.submit(build_search_index, staging, {d.id: d.page_key for d in ordered}, language=config.language, jobs=max(1, jobs - 1))
             # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers, from
             # the store of every document's facts, brought up to date with the facts of the documents that changed.
             report("Writing registers", 0, 1)
