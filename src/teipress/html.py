@@ -262,7 +262,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             # The rest reads and writes nothing Pagefind reads (the current documents' pages): done while it indexes.
             write_iiif(staging, [ManifestSource(d.id, d.source, d.facts, _media_base(d, edition.source), d.pages) for d in ordered if d.pages],
                        edition, config, result.problems)
-            _remove_orphans(staging, {d.id for d in documents}, media)
+            _remove_orphans(staging, {d.id for d in documents}, media, present | pages_present)
             _remove_all_but(staging / PAGES_DIR, {staging / page.path for page in custom.pages})
             publish(staging, {**assets.files, **custom.assets})
 
@@ -467,23 +467,21 @@ def _copy_source(document_id: str, source: Path, staging: Path) -> None:
     write_if_changed(staging / "tei" / f"{document_id}.xml", source.read_bytes())
 
 
-def _remove_orphans(staging: Path, current: set[str], media: set[Path]) -> bool:
+def _remove_orphans(staging: Path, current: set[str], media: set[Path], found: set[str]) -> bool:
     """Remove the pages, sources and facts of documents that are gone, and images no document shows.
 
-    The folders themselves are searched, not the manifest, so that a missing or older manifest
-    leaves nothing behind. Returns whether a document page was removed (the search index must follow).
+    `found`: the files the folders of pages, sources and facts held as the build began (`_files_in`), searched
+    rather than the manifest, so that a missing or older manifest leaves nothing behind; what the build wrote there
+    since is the current documents'. Returns whether a document page was removed (the search index must follow).
     """
     removed_page = False
-    for folder, suffix in (("documents", ".html"), ("tei", ".xml"), (FACTS_DIR.as_posix(), ".xml")):
-        try:
-            # Directory entries, not a glob's paths: they tell a file without a stat of each of thousands.
-            entries = list(os.scandir(staging / folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            if entry.name.endswith(suffix) and entry.is_file() and entry.name[: -len(suffix)] not in current:
-                os.unlink(entry.path)
-                removed_page = removed_page or folder == "documents"
+    suffixes = {"documents": ".html", "tei": ".xml", FACTS_DIR.as_posix(): ".xml"}
+    for relative in found:
+        folder, _, name = relative.rpartition("/")
+        suffix = suffixes.get(folder)
+        if suffix is not None and name.endswith(suffix) and name[: -len(suffix)] not in current:
+            Path(staging, relative).unlink(missing_ok=True)
+            removed_page = removed_page or folder == "documents"
     media_root = staging / MEDIA_DIR
     if media_root.is_dir():
         for path in sorted(media_root.rglob("*"), reverse=True):
