@@ -267,7 +267,7 @@ def test_search_after_a_rebuild_finds_the_changed_words_and_those_of_the_unchang
     still the words of the chunk that was kept as it was."""
     from teipress import search
 
-    monkeypatch.setattr(search, "chunk_count", lambda ids, wanted=None: 2)  # the letter in one chunk, the telegram in the other
+    monkeypatch.setattr(search, "_chunk_count", lambda places, wanted=None: 2)  # the letter in one chunk, the telegram in the other
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")
     site = tmp_path / "out" / "html"
