@@ -13,8 +13,8 @@ its chunk is indexed again. The number of chunks is the smallest power of two at
 of the square root of the number of documents n (8 for 1,000, 64 for 20,000): a rebuild indexes
 2·√n to 4·√n pages, and a search reads from √n/4 to √n/2 bundles.
 
-Pagefind's program is run directly, one process per chunk (as many at once as the build has
-workers): its Python API answers each request after a 0.1 s pause, three per bundle.
+Pagefind's program is run directly, one process per chunk (as many at once as `jobs`: the HTML build
+gives one fewer than its workers): its Python API answers each request after a 0.1 s pause, three per bundle.
 """
 
 from __future__ import annotations
