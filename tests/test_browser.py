@@ -267,11 +267,11 @@ def test_search_after_a_rebuild_finds_the_changed_words_and_those_of_the_unchang
     still the words of the chunk that was kept as it was."""
     from teipress import search
 
-    monkeypatch.setattr(search, "_chunk_count", lambda places, wanted=None: 2)  # the letter in one chunk, the telegram in the other
+    monkeypatch.setattr(search, "chunk_count", lambda places, wanted=None: 2)  # the letter in one chunk, the telegram in the other
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")
     site = tmp_path / "out" / "html"
-    kept = site / search.chunk_folder(search.chunk_of(LETTER, 2)) / "pagefind-entry.json"
+    kept = site / search.chunk_folder(search.place_of(LETTER) % 2) / "pagefind-entry.json"
     before = kept.stat().st_ino
     telegram = source / f"{TELEGRAM}.xml"
     telegram.write_text(telegram.read_text(encoding="utf-8").replace("ZEPHYRANTHES", "HYACINTHS"), encoding="utf-8")

@@ -29,7 +29,7 @@ def _page_counts(site: Path, folder: str) -> list[int]:
 def test_a_chunk_is_indexed_again_only_when_one_of_its_pages_changed(site: Path) -> None:
     first = search.build_search_index(site, {LETTER: "a", TELEGRAM: "b"}, chunks=2)
     assert (first.chunks, first.indexed) == (2, [0, 1])
-    assert (search.chunk_of(LETTER, 2), search.chunk_of(TELEGRAM, 2)) == (0, 1)
+    assert (search.place_of(LETTER) % 2, search.place_of(TELEGRAM) % 2) == (0, 1)
     assert _page_counts(site, "pagefind") == [1] and _page_counts(site, "pagefind-chunks/1") == [1]
     assert json.loads((site / "pagefind" / "chunks.json").read_text(encoding="utf-8")) == {"chunks": ["pagefind-chunks/1/"]}
     letter_bundle = sorted(p.name for p in (site / "pagefind" / "fragment").iterdir())
@@ -39,6 +39,34 @@ def test_a_chunk_is_indexed_again_only_when_one_of_its_pages_changed(site: Path)
     assert sorted(p.name for p in (site / "pagefind" / "fragment").iterdir()) == letter_bundle
     (site / "pagefind-chunks" / "1" / "pagefind-entry.json").unlink()  # a bundle damaged or lost is indexed again
     assert search.build_search_index(site, {LETTER: "a", TELEGRAM: "changed"}, chunks=2).indexed == [1]
+
+
+def test_a_documents_chunk_is_its_place_whatever_documents_come_or_go(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each chunk's pages are the documents whose id hashes to it (`place_of`), so that adding a letter leaves every
+    other in its chunk: a rebuild indexes again the new letter's chunk only."""
+    ids = [f"letter-{number:03d}" for number in range(12)]
+    (tmp_path / "documents").mkdir()
+    for document_id in ids:
+        (tmp_path / "documents" / f"{document_id}.html").write_text(
+            f'<!DOCTYPE html><html lang="en"><head><title>{document_id}</title></head><body><main data-pagefind-body>'
+            f"<p>Words of {document_id}.</p></main></body></html>", encoding="utf-8")
+    given: dict[int, list[str]] = {}
+    run = search.subprocess.run
+
+    def spy(command: list[str], **kwargs: object) -> object:
+        folder = Path(command[command.index("--site") + 1])
+        chunk = int(folder.name.rpartition("-")[2])
+        given[chunk] = sorted(path.stem for path in (folder / "documents").iterdir())
+        return run(command, **kwargs)
+
+    monkeypatch.setattr(search.subprocess, "run", spy)
+    search.build_search_index(tmp_path, {document_id: "key" for document_id in ids[:-1]}, chunks=4)
+    expected = {chunk: sorted(d for d in ids[:-1] if search.place_of(d) % 4 == chunk) for chunk in range(4)}
+    assert given == expected and all(expected.values())
+    given.clear()
+    added = search.build_search_index(tmp_path, {document_id: "key" for document_id in ids}, chunks=4)
+    assert added.indexed == [search.place_of(ids[-1]) % 4]
+    assert given == {added.indexed[0]: sorted(d for d in ids if search.place_of(d) % 4 == added.indexed[0])}
 
 
 def test_pagefind_reads_a_folder_of_the_chunk_s_pages_only(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,14 +112,14 @@ def test_only_the_files_the_search_page_loads_are_kept(site: Path) -> None:
 
 
 def test_the_number_of_chunks_grows_with_the_square_root_of_the_edition() -> None:
-    counts = {n: search.chunk_count([f"letter-{i:05d}" for i in range(n)]) for n in (0, 16, 17, 1000, 5000, 20000)}
+    counts = {n: search.chunk_count([search.place_of(f"letter-{i:05d}") for i in range(n)]) for n in (0, 16, 17, 1000, 5000, 20000)}
     assert counts == {0: 1, 16: 1, 17: 2, 1000: 8, 5000: 32, 20000: 64}
 
 
 def test_the_chunks_share_the_documents_evenly() -> None:
     sizes = [0] * 8
     for i in range(1, 1001):
-        sizes[search.chunk_of(f"letter-{i:05d}", 8)] += 1
+        sizes[search.place_of(f"letter-{i:05d}") % 8] += 1
     assert min(sizes) >= 90 and max(sizes) <= 160, sizes
 
 

@@ -56,26 +56,19 @@ class SearchIndexResult:
     indexed: list[int] = field(default_factory=list)
 
 
-def chunk_count(document_ids: list[str], wanted: int | None = None) -> int:
-    """The number of chunks for these documents (`wanted`, else the smallest power of two ≥ √n/4), none of them empty."""
-    return _chunk_count([_place(d) for d in document_ids], wanted)
-
-
-def _chunk_count(places: list[int], wanted: int | None) -> int:
-    """`chunk_count` of the documents whose `_place`s these are (each hashed once: 20,000 ids hashed twice took a
-    rebuild's search thread 40 ms, beside the build's own work)."""
+def chunk_count(places: list[int], wanted: int | None = None) -> int:
+    """The number of chunks for the documents whose `place_of`s these are (`wanted`, else the smallest power of two
+    ≥ √n/4), none of them empty. (Places, not ids: each id hashed once; 20,000 ids hashed twice took a rebuild's
+    search thread 40 ms, beside the build's own work.)"""
     count = wanted or (1 << max(0, math.ceil(math.log2(math.sqrt(len(places)) / 4))) if places else 1)
     while count > 1 and len({place % count for place in places}) < count:
         count //= 2  # a chunk without pages would be a bundle Pagefind refuses to write
     return count
 
 
-def chunk_of(document_id: str, chunks: int) -> int:
-    """The chunk of a document: a hash of its id, so that it stays put when others come or go."""
-    return _place(document_id) % chunks
-
-
-def _place(document_id: str) -> int:
+def place_of(document_id: str) -> int:
+    """Where a document falls among the chunks: its chunk is this modulo their number. A hash of its id, so that it
+    stays put when others come or go."""
     return int.from_bytes(hashlib.sha256(document_id.encode()).digest()[:8], "big")
 
 
@@ -94,8 +87,8 @@ def build_search_index(site: Path, pages: Mapping[str, str], *, language: str = 
     Example: `build_search_index(Path("output/html"), {"letter-1": "3f2a..."}, language="de", jobs=2)`.
     """
     ids = sorted(pages)
-    places = [_place(document_id) for document_id in ids]
-    count = _chunk_count(places, chunks)
+    places = [place_of(document_id) for document_id in ids]
+    count = chunk_count(places, chunks)
     members: list[list[str]] = [[] for _ in range(count)]
     for document_id, place in zip(ids, places):
         members[place % count].append(document_id)
