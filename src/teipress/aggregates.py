@@ -337,9 +337,14 @@ def _unit_key(site_key: str, unit: _Unit) -> str:
 def _digest_of(parts: Sequence[str]) -> str:
     digest = hashlib.sha256()
     for part in parts:
-        data = part.encode("utf-8")
-        digest.update(len(data).to_bytes(8, "big") + data)
+        digest.update(_framed(part))
     return digest.hexdigest()
+
+
+def _framed(text: str) -> bytes:
+    """`text` as a part of a digest that no other sequence of parts gives: its length first."""
+    data = text.encode("utf-8")
+    return len(data).to_bytes(8, "big") + data
 
 
 def _remove_stale(staging: Path, kept: set[str], found: set[str]) -> None:
@@ -430,6 +435,8 @@ class _SiteFile:
         self._hash = hashlib.sha256(_framed(self.head))
         self.digest = ""
         self.written = False
+        self._pending: list[str] = []  # what `_write_site_files` has gathered for the file and not yet appended
+        self._size = 0
 
     def add(self, row: SummaryRow) -> None:
         """A document, after those added before."""
@@ -447,11 +454,14 @@ class _SiteFile:
         self.digest = self._hash.hexdigest()
         return self.digest
 
-
-def _framed(text: str) -> bytes:
-    """`text` as a part of a digest that no other sequence of parts gives: its length first."""
-    data = text.encode("utf-8")
-    return len(data).to_bytes(8, "big") + data
+    def _gather(self, text: str, *, end: bool = False) -> None:
+        """Text for the file, appended to it once FLUSH_AT characters have gathered (or at the `end`)."""
+        self._pending.append(text)
+        self._size += len(text)
+        if end or self._size >= FLUSH_AT:
+            with self.path.open("a", encoding="utf-8") as stream:
+                stream.write("".join(self._pending))
+            self._pending, self._size = [], 0
 
 
 # Characters gathered for a site file before they are appended to it: a file is opened only to take them, as an edition
@@ -464,28 +474,17 @@ def _write_site_files(store: FactsStore, site_files: Iterable[_SiteFile]) -> Non
     when there are no such files)."""
     files = list({id(site_file): site_file for site_file in site_files if not site_file.written}.values())
     wanted: dict[str, list[_SiteFile]] = {}
-    pending: dict[int, list[str]] = {}
-    sizes: dict[int, int] = {}
-
-    def write(site_file: _SiteFile, text: str, *, end: bool = False) -> None:
-        pending[id(site_file)].append(text)
-        sizes[id(site_file)] += len(text)
-        if end or sizes[id(site_file)] >= FLUSH_AT:
-            with site_file.path.open("a", encoding="utf-8") as stream:
-                stream.write("".join(pending[id(site_file)]))
-            pending[id(site_file)], sizes[id(site_file)] = [], 0
-
     for site_file in files:
         site_file.path.write_text("", encoding="utf-8")
-        pending[id(site_file)], sizes[id(site_file)] = [site_file.head], len(site_file.head)
+        site_file._gather(site_file.head)
         for document_id in site_file.documents:
             wanted.setdefault(document_id, []).append(site_file)
     if wanted:
         for document_id, summary, overview in store.texts():
             for site_file in wanted.get(document_id, ()):
-                write(site_file, summary if site_file.column == "summary" else overview)
+                site_file._gather(summary if site_file.column == "summary" else overview)
     for site_file in files:
-        write(site_file, "".join(site_file.tail), end=True)
+        site_file._gather("".join(site_file.tail), end=True)
         site_file.written = True
 
 
