@@ -11,7 +11,9 @@ import json
 import importlib.util
 import os
 import re
+import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -308,6 +310,44 @@ def test_a_child_that_shares_its_parents_pages_counts_them_once_in_the_proportio
     assert both_rss - alone_rss > 60 * 2**20
     assert abs(both_pss - alone_pss) < 16 * 2**20
     assert alone_pss <= alone_rss
+
+
+def test_the_watch_returns_as_the_child_ends_not_at_its_next_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step's wall time is the child's: the watch waits for its end between two readings of its memory."""
+    run = _load("run")
+    monkeypatch.setattr(run, "RSS_SECONDS", 20.0)
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
+    _peak, _proportional_peak, status, usage = run._watch(child, timeout=60)
+    assert os.waitstatus_to_exitcode(status) == 0 and usage is not None
+    assert 0.5 <= time.perf_counter() - started < 10
+
+
+def test_the_watch_reads_the_proportional_sum_at_each_resident_peak_and_between_where_it_could_be_higher(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading the PSS costs the build 10-40 ms each time: it is read when the RSS sum reaches a peak, and between only
+    where it could raise the PSS peak, no more often than every PSS_SECONDS; the RSS peak is every reading's."""
+    run = _load("run")
+    proportional_reads: list[int] = []
+
+    def watched(megabytes: list[int], every: float) -> tuple[int, int]:
+        readings = iter(megabytes)
+        monkeypatch.setattr(run, "tree_resident", lambda _pid: {1: next(readings, megabytes[-1]) * 2**20})
+        monkeypatch.setattr(run, "PSS_SECONDS", every)
+        proportional_reads.clear()
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.6)"])
+        peak, proportional_peak, _status, _usage = run._watch(child, timeout=60)
+        return peak // 2**20, proportional_peak // 2**20
+
+    def proportional(resident: dict[int, int]) -> int:
+        proportional_reads.append(resident[1] // 2**20)
+        return resident[1] * 9 // 10  # the PSS of a process sharing a tenth of its pages
+
+    monkeypatch.setattr(run, "proportional_sum", proportional)
+    monkeypatch.setattr(run, "RSS_SECONDS", 0.01)
+    assert watched([100, 200, 150, 170, 190, 210, 150], every=0.0) == (210, 189)
+    assert proportional_reads == [100, 200, 190, 210]  # 150 and 170 are below the PSS peak of 180 MB
+    assert watched([100, 200, 190, 195, 250, 240], every=60.0) == (250, 225)
+    assert proportional_reads == [100, 200, 250]  # 190 and 195 could raise the PSS peak, but come too soon
 
 
 def test_page_sizes_name_the_largest_page_and_the_median_page_to_source_ratio(tmp_path: Path) -> None:
