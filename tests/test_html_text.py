@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -276,6 +277,22 @@ def test_entities_carry_kind_and_register_id(stylesheets: Stylesheets, registers
         ("a local", ["tei-persName"], "local"),
         ("both of them", ["tei-rs", "entity-org"], "nam tito"),
     ]
+
+
+def test_each_entity_s_kind_is_the_one_site_js_reads_from_its_classes(stylesheets: Stylesheets, registers) -> None:  # type: ignore[no-untyped-def]
+    """site.js knows a mark's kind by its class entity-{kind}, else by the tei- class the stylesheets' map names (written
+    into the scripts' words file, assets/messages-{language}.js): one map, the stylesheets' own."""
+    page = render(stylesheets, "entities.xml", registers=registers)
+    script = stylesheets.transform("html/messages-script.xsl", etree.fromstring("<any/>"), language="en")
+    kind_of_class = json.loads(re.search(r"^window\.teipressKindOfClass = (\{.*\});$", script, re.MULTILINE)[1])
+
+    def kind(mark: lxml.html.HtmlElement) -> str:
+        names = mark.get("class").split()
+        own = [name.removeprefix("entity-") for name in names if name.startswith("entity-")]
+        return own[0] if own else next(kind_of_class[name] for name in names if name in kind_of_class)
+
+    assert [kind(mark) for mark in page.xpath("//span[@data-entity]")] == ["person", "person", "place", "org", "person", "place", "person", "org"]
+    assert kind_of_class == {"tei-persName": "person", "tei-placeName": "place", "tei-orgName": "org"}
 
 
 def test_marks_leave_their_focus_to_the_script(stylesheets: Stylesheets, registers) -> None:  # type: ignore[no-untyped-def]

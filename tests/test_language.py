@@ -104,9 +104,10 @@ def script_messages(page: Path) -> dict[str, str]:
     root = html.parse(str(page)).getroot()
     [source] = [src for src in root.xpath("//script/@src") if re.search(r"assets/messages-[a-z]+\.[0-9a-f]{12}\.js$", src)]
     script = (page.parent / source).read_text(encoding="utf-8")
-    prefix, suffix = "window.teipressMessages = ", ";\n"
-    assert script.startswith(prefix) and script.endswith(suffix)
-    return json.loads(script[len(prefix):-len(suffix)])  # type: ignore[no-any-return]
+    prefix, suffix = "window.teipressMessages = ", ";"
+    [words] = [line for line in script.splitlines() if line.startswith(prefix)]
+    assert words.endswith(suffix)
+    return json.loads(words[len(prefix):-len(suffix)])  # type: ignore[no-any-return]
 
 
 def page_words(page: Path) -> str:

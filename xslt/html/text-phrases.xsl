@@ -9,6 +9,7 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tp="https://teipress.org/ns/xslt"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
   exclude-result-prefixes="#all"
   expand-text="yes">
@@ -126,6 +127,21 @@
        by its data-entity (empty where it points to no id) and of its kind by its class entity-{kind}, which a
        persName, placeName or orgName leaves to its tei- class; site.js makes it focusable: a page names hundreds
        of entities, and every byte they repeat weighs on every page (issue 11). -->
+  <!-- The names whose tei- class says their kind (tp:entity-kind: always the same for them), so that their mentions need
+       no class entity-{kind}: by that class. site.js reads it as window.teipressKindOfClass (messages-script.xsl). -->
+  <xsl:variable name="tp:kind-of-name-class" as="map(xs:string, xs:string)">
+    <xsl:variable name="names" as="element()+">
+      <persName xmlns="http://www.tei-c.org/ns/1.0"/>
+      <placeName xmlns="http://www.tei-c.org/ns/1.0"/>
+      <orgName xmlns="http://www.tei-c.org/ns/1.0"/>
+    </xsl:variable>
+    <xsl:map>
+      <xsl:for-each select="$names">
+        <xsl:map-entry key="'tei-' || local-name()" select="tp:entity-kind(.)"/>
+      </xsl:for-each>
+    </xsl:map>
+  </xsl:variable>
+
   <xsl:template match="*[tp:behaviour(.) eq 'entity']" mode="tp:html" priority="-5.00">
     <xsl:variable name="entry" select="tp:entry(.)"/>
     <xsl:variable name="kind" select="(tp:entity-kind(.), $entry!tp:entry-kind(.), 'name')[1]"/>
@@ -134,7 +150,7 @@
     <xsl:variable name="uri" select="(for $token in tokenize(normalize-space(@ref), ' ') return tp:safe-url($token)[matches(., '^https?:', 'i')])[1]"/>
     <span>
       <xsl:call-template name="tp:attributes">
-        <xsl:with-param name="classes" select="('entity-' || tp:class-token($kind))[not(local-name(current()) = ('persName', 'placeName', 'orgName'))], tp:line-class(.)"/>
+        <xsl:with-param name="classes" select="('entity-' || tp:class-token($kind))[not(map:contains($tp:kind-of-name-class, 'tei-' || local-name(current())))], tp:line-class(.)"/>
         <xsl:with-param name="passage" select="false()"/>
       </xsl:call-template>
       <xsl:attribute name="data-entity" select="string-join($ids, ' ')"/>

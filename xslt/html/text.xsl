@@ -22,7 +22,7 @@
     entity-{kind}            span data-entity (ids it points to, space-separated, the one with a register
                              entry first, or empty; site.js makes it focusable where it is in no link): an entity
                              is [data-entity]; its kind class is left out where its tei- class says it
-                             (tei-persName person, tei-placeName place, tei-orgName org);
+                             (persName, placeName, orgName: text-phrases.xsl tp:kind-of-name-class);
                              without a register entry also data-label, title, data-href (authority URI)
     (date, ref, quote, alternate: the behaviour's class only where the tei- class does not say it, tp:behaviour-class)
     date                     time (span without a value) datetime (valid HTML values only), else data-iso

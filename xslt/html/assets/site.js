@@ -27,13 +27,16 @@
     return mark.matches(ALTERNATES);
   }
 
-  /* A marked name's kind, from its class entity-{kind}, or the tei- class of a persName, placeName or orgName,
-     which the page leaves to say it (xslt/html/text.xsl). */
-  var KIND_OF_NAME = { "tei-persName": "person", "tei-placeName": "place", "tei-orgName": "org" };
+  /* A marked name's kind, from its class entity-{kind}, or the tei- class of a name which the page leaves to say it
+     (persName, placeName, orgName: the stylesheets' map, in assets/messages-{language}.js). */
+  var KIND_OF_CLASS = window.teipressKindOfClass || {};
   function kindOf(trigger) {
     var match = /(?:^|\s)entity-(\S+)/.exec(trigger.className);
     if (match) return match[1];
-    for (var name in KIND_OF_NAME) if (trigger.classList.contains(name)) return KIND_OF_NAME[name];
+    for (var i = 0; i < trigger.classList.length; i++) {
+      var name = trigger.classList[i];
+      if (Object.prototype.hasOwnProperty.call(KIND_OF_CLASS, name)) return KIND_OF_CLASS[name];
+    }
     return "";
   }
 
