@@ -123,12 +123,9 @@
   <!-- Entities, dates, links                                              -->
   <!-- ================================================================== -->
 
-  <!-- A person, place, organisation ... mentioned: keyed to its register entry for the popover. It is an entity
-       by its data-entity (empty where it points to no id) and of its kind by its class entity-{kind}, which a
-       persName, placeName or orgName leaves to its tei- class; site.js makes it focusable: a page names hundreds
-       of entities, and every byte they repeat weighs on every page (issue 11). -->
-  <!-- The names whose tei- class says their kind (tp:entity-kind: always the same for them), so that their mentions need
-       no class entity-{kind}: by that class. site.js reads it as window.teipressKindOfClass (messages-script.xsl). -->
+  <!-- The tei- classes that say a name's kind by themselves (a persName is always a person: tp:entity-kind), each with
+       that kind: a mention with one of them carries no class entity-{kind}. site.js reads this map as
+       window.teipressKindOfClass (messages-script.xsl). -->
   <xsl:variable name="tp:kind-of-name-class" as="map(xs:string, xs:string)">
     <xsl:variable name="names" as="element()+">
       <persName xmlns="http://www.tei-c.org/ns/1.0"/>
@@ -142,6 +139,10 @@
     </xsl:map>
   </xsl:variable>
 
+  <!-- A person, place, organisation ... mentioned: keyed to its register entry for the popover. It is an entity
+       by its data-entity (empty where it points to no id) and of its kind by its class entity-{kind}, which a
+       persName, placeName or orgName leaves to its tei- class; site.js makes it focusable: a page names hundreds
+       of entities, and every byte they repeat weighs on every page (issue 11). -->
   <xsl:template match="*[tp:behaviour(.) eq 'entity']" mode="tp:html" priority="-5.00">
     <xsl:variable name="entry" select="tp:entry(.)"/>
     <xsl:variable name="kind" select="(tp:entity-kind(.), $entry!tp:entry-kind(.), 'name')[1]"/>
