@@ -167,6 +167,38 @@ def test_control_characters_on_several_lines_are_placed_in_characters_counted_fr
     ]
 
 
+# How a file from another archive may be written: its encoding (with or without a byte order mark) and its line ends.
+WRITTEN = {
+    "UTF-8 with a byte order mark": ("UTF-8", lambda text: text.encode("utf-8-sig")),
+    "UTF-16 (little-endian, with its mark)": ("UTF-16", lambda text: text.encode("utf-16")),
+    "UTF-16 big-endian without a mark": ("UTF-16", lambda text: text.encode("utf-16-be")),
+    "ISO-8859-1": ("ISO-8859-1", lambda text: text.encode("iso-8859-1")),
+    "windows line ends": ("UTF-8", lambda text: text.replace("\n", "\r\n").encode("utf-8")),
+}
+
+
+@pytest.mark.parametrize("written", WRITTEN)
+def test_a_file_of_any_encoding_and_line_ends_gets_its_problems_where_its_characters_are(edition, written):
+    """Lines and columns count the characters a parser reads, as it numbers the lines: a Latin-1 file's byte 0x85 is the
+    one character a UTF-8 file writes as C2 85, "ß" one character in every encoding, and a NEL ends no line."""
+    body = '<p>Grüße\x85 <persName ref="#tito2">A</persName></p>\n<p n="\x96"><persName ref="#kim-il-sun">B</persName></p>'
+    letter = add_letter(edition, "letter-2.xml", body)
+    first, second = (f"      {line}" if number == 0 else line for number, line in enumerate(body.split("\n")))
+    expected = [
+        (25, first.index("\x85") + 1, "control-character"),
+        (25, first.index('ref="#tito2"') + 1, "ref-resolves"),
+        (26, second.index("\x96") + 1, "control-character"),
+        (26, second.index('ref="#kim-il-sun"') + 1, "ref-resolves"),
+    ]
+    utf8 = [(p.line, p.column, p.message, p.rule) for p in validate_paths([letter], load_config(edition)).problems]
+    assert [(line, column, rule) for line, column, _message, rule in utf8] == expected
+    declared, encode = WRITTEN[written]
+    text = letter.read_text(encoding="utf-8")
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    letter.write_bytes(encode(text.replace('encoding="UTF-8"', f'encoding="{declared}"', 1)))
+    assert [(p.line, p.column, p.message, p.rule) for p in validate_paths([letter], load_config(edition)).problems] == utf8
+
+
 def test_in_a_cdata_section_a_control_character_is_text_and_a_reference_is_not_one(edition):
     """A CDATA section's characters are text as written: "\x85" there is one, "&#x85;" six characters, "<!--" no comment."""
     body = '<p><![CDATA[a\x85 &#x85; <!-- b]]> c\x96 <!-- \x97 --> d&#x85;</p>'

@@ -16,7 +16,7 @@ from .config import Config
 from .edition import Edition, load_edition, merged_registers, referenced_ids
 from .errors import ConfigError
 from .problems import Problem, display_path
-from .xmlio import TEI_NS, XML_ID
+from .xmlio import TEI_NS, XML_ID, source_lines
 
 KIND_OF_ENTRY = {"person": "person", "personGrp": "person", "place": "place", "org": "org"}
 NAME_ELEMENT = {"person": "persName", "place": "placeName", "org": "orgName"}
@@ -167,7 +167,7 @@ def find_untagged(config: Config, paths: Iterable[Path] | None = None) -> Entiti
     # A file that cannot be read is named and left out; the others are still searched.
     report = EntitiesReport(documents=len(edition.documents), problems=[error.problem for error in edition.unreadable])
     for document in edition.documents:
-        lines = document.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = source_lines(document.path)
         found = list(untagged_in(document.tree.getroot(), matcher, document.id, display_path(document.path), lines))
         if found:
             report.untagged[document.id] = found

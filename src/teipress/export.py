@@ -27,7 +27,7 @@ from .errors import ConfigError, InputError, OutputExistsError
 from .problems import Problem, Severity, display_path
 from .saxon import Stylesheets, to_xdm
 from .outputs import check_output_folder, output_names, replaced_folder
-from .xmlio import NS, TEI_NS, XML_ID, element_column, write_atomic
+from .xmlio import NS, TEI_NS, XML_ID, element_column, source_lines, write_atomic
 
 FORMATS = ("tei", "cmif", "dc", "csv", "json")
 EXPORT_NS = "https://teipress.org/ns/export"
@@ -99,7 +99,7 @@ def cmif_gap(document: SourceFile, description: etree._Element) -> Problem | Non
     line, column = 1, 1
     if source is not None and source.sourceline:
         line = source.sourceline
-        column = element_column(source, document.path.read_text(encoding="utf-8", errors="replace").splitlines())
+        column = element_column(source, source_lines(document.path))
     return Problem(display_path(document.path), line, column, Severity.WARNING, f"CMIF: {'; '.join(gaps)}", "cmif")
 
 

@@ -44,7 +44,7 @@ from .outputs import MARKER, output_names, published_files, replaced_folder, sta
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import WorkerPool, release_freed_memory, settle, settling
-from .xmlio import NS, XML_ID, element_column, parse_file, write_atomic, write_if_changed
+from .xmlio import NS, XML_ID, element_column, parse_file, source_lines, write_atomic, write_if_changed
 
 MANIFEST = Path(".teipress") / "manifest.json"
 # The index of the merged registers (edition.RegisterIndex) under the key of the files they were merged from (edition.registers_key).
@@ -523,7 +523,7 @@ def _copy_media(source: Path, tree: etree._ElementTree, staging: Path, source_ro
     copies: set[Path] = set()
     folder = source.resolve().parent
     base = folder if folder.is_relative_to(source_root) else source_root
-    source_lines: list[str] = []
+    lines: list[str] = []
     for element in tree.getroot().xpath("//tei:graphic[@url] | //tei:media[@url] | //tei:pb[@facs]", namespaces=NS):
         attribute = "facs" if etree.QName(element).localname == "pb" else "url"
         reference = element.get(attribute, "").split("#", 1)[0].strip()
@@ -537,10 +537,10 @@ def _copy_media(source: Path, tree: etree._ElementTree, staging: Path, source_ro
                 write_if_changed(target, image.read_bytes())
                 copies.add(Path(os.path.normpath(target)))
             continue
-        if not source_lines:
-            source_lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
+        if not lines:
+            lines = source_lines(source)
         where = "does not exist" if not image.is_file() else f"lies outside the source folder {display_path(source_root)}"
-        problems.append(Problem(display_path(source), element.sourceline or 1, _attribute_column(element, attribute, source_lines), Severity.WARNING,
+        problems.append(Problem(display_path(source), element.sourceline or 1, _attribute_column(element, attribute, lines), Severity.WARNING,
                                 f"{etree.QName(element).localname}/@{attribute} names the image {reference!r}, which {where}: the page links to nothing there", "missing-image"))
     return copies
 

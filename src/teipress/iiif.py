@@ -41,7 +41,7 @@ from .config import Config
 from .edition import Edition, SourceFile, edition_titles
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
-from .xmlio import NS, XML_ID, element_column, write_if_changed
+from .xmlio import NS, XML_ID, element_column, source_lines, write_if_changed
 
 IIIF_DIR = "iiif"
 COLLECTION = "collection.json"
@@ -452,7 +452,7 @@ def _warn_unsized(document: ManifestSource, problems: list[Problem]) -> None:
     lines: list[str] = []
     for page in document.pages:
         if (page.width is None or page.height is None or (page.image.service and not page.image.service_version)) and not lines:
-            lines = document.source.path.read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = source_lines(document.source.path)
         column = element_column(page.element, lines) if lines else 1
         if page.width is None or page.height is None:
             where = "pb" if page.from_page_break else "surface"

@@ -97,13 +97,13 @@ def edition_registers(config: Config) -> etree._Element | None:
 
 def element_at(path: Path, tree: etree._ElementTree, line: int, column: int) -> str:
     """The name of the element a problem at (line, column) names: the last one starting on that line at or before the column."""
-    from .xmlio import element_column
+    from .xmlio import element_column, source_lines
 
-    source_lines = path.read_text(encoding="utf-8").splitlines()
+    lines = source_lines(path)
     best = None
     for element in tree.getroot().iter():
         if isinstance(element.tag, str) and element.sourceline == line:
-            if best is None or element_column(element, source_lines) <= column:
+            if best is None or element_column(element, lines) <= column:
                 best = element
     return etree.QName(best).localname if best is not None else "(document)"
 

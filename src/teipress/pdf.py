@@ -41,7 +41,7 @@ from .print_indexes import IndexOrder, IndexPart, indexes_load, marks_of, plan_i
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import Task, WorkerPool, release_freed_memory, scratch_folder
-from .xmlio import NS, atomic_output, write_atomic
+from .xmlio import NS, atomic_output, line_and_column, write_atomic, xml_text
 
 LIB_TYP = XSLT_DIR / "pdf" / "lib.typ"
 # The first line of every generated .typ file; teipress.toml `typst` (copied as custom.typ) is imported after it.
@@ -1487,10 +1487,11 @@ def missing_glyph_problems(pdf: bytes, conformant: bool, source: Path, text: str
     """A warning per character of `text` that no font could draw, at its first place in the source file."""
     if conformant or not pages_with_missing_glyphs(pdf):
         return []
-    source_text = source.read_text(encoding="utf-8", errors="replace")
+    source_text = xml_text(source.read_bytes())
     problems = []
     for char in characters_without_glyph(text, setting):
-        line, column = _position_of(source_text, char)
+        index = source_text.find(char)
+        line, column = line_and_column(source_text, index) if index >= 0 else (1, 1)
         problems.append(Problem(
             display_path(source), line, column, Severity.WARNING,
             f"no font has the character {char} (U+{ord(char):04X}) of document {document_id}: it prints as an empty box "
@@ -1498,12 +1499,3 @@ def missing_glyph_problems(pdf: bytes, conformant: bool, source: Path, text: str
             f"(and its folder in `font_paths`) in teipress.toml",
             "missing-glyph"))
     return problems
-
-
-def _position_of(text: str, char: str) -> tuple[int, int]:
-    index = text.find(char)
-    if index < 0:
-        return 1, 1
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
-

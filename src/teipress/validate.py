@@ -34,7 +34,7 @@ from .edition import ENTRY_ELEMENTS, Edition, SourceFile, entries_in, load_editi
 from .errors import ConfigError
 from .problems import Problem, Severity, display_path
 from .resources import SCHEMA_FILE
-from .xmlio import TEI_NS, XI_NS, XML_ID, XMLInputError, attribute_column, element_column, parse_file
+from .xmlio import TEI_NS, XI_NS, XML_ID, XMLInputError, attribute_column, element_column, parse_file, source_lines, xml_text
 
 if TYPE_CHECKING:
     from .workers import WorkerPool
@@ -378,47 +378,46 @@ def _file_problems(source: SourceFile) -> list[Problem]:
 
 # --- control characters ---------------------------------------------------------------------------
 
-# The C1 control characters and DEL (U+007F-U+009F), which XML 1.0 allows (and discourages, but for NEL), as UTF-8 or
-# as a character reference. None has a visible form; print leaves them out (xslt/pdf/typst.xsl). In a source they
+# The C1 control characters and DEL (U+007F-U+009F), which XML 1.0 allows (and discourages, but for NEL), as characters
+# or as a character reference. None has a visible form; print leaves them out (xslt/pdf/typst.xsl). In a source they
 # are mostly bytes of Windows-1252 that a conversion read as Latin-1 (0x85 "…", 0x96 "–").
-_CONTROL_CHARACTER = re.compile(rb"\xc2[\x80-\x9f]|\x7f|&#(?:x0*(?:7[fF]|[89][0-9a-fA-F])|0*(?:12[7-9]|1[3-5][0-9]));")
+_CONTROL_CHARACTER = re.compile(r"[\x7f-\x9f]|&#(?:x0*(?:7[fF]|[89][0-9a-fA-F])|0*(?:12[7-9]|1[3-5][0-9]));")
 # Where a control character is no text of the document: a comment or a processing instruction; and a CDATA section,
 # whose characters are text as written (a character in it is one, "&#x85;" there six characters, no reference). Found in
 # one pattern, so that whichever opens first holds what follows ("<!--" inside a CDATA section opens no comment).
-_NO_TEXT = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->|<\?.*?\?>", re.S)
+_NO_TEXT = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->|<\?.*?\?>", re.S)
 
 
 def _control_character_problems(path: Path) -> list[Problem]:
-    """A warning for each C1 control character or DEL in the text or an attribute value of a file (read as UTF-8)."""
+    """A warning for each C1 control character or DEL in the text or an attribute value of a file (its characters as
+    its parser reads them: a Latin-1 file's byte 0x85 is one, as a UTF-8 file's two bytes C2 85 are)."""
     try:
-        data = path.read_bytes()
+        text = xml_text(path.read_bytes())
     except OSError:
         return []  # the schema's check has said what is wrong with the file
-    found = list(_CONTROL_CHARACTER.finditer(data))
+    found = list(_CONTROL_CHARACTER.finditer(text))
     if not found:
         return []
     # Both the matches and the comments come in document order: one walk over each, and the line and column counted
     # on from the previous match, keep a file with thousands of converted bytes linear.
-    no_text = iter((span.start(), span.end(), span[0].startswith(b"<![CDATA[")) for span in _NO_TEXT.finditer(data))
+    no_text = iter((span.start(), span.end(), span[0].startswith("<![CDATA[")) for span in _NO_TEXT.finditer(text))
     skipped_to = next(no_text, None)
     problems = []
     shown_path = display_path(path)
-    line, column, counted_to = 1, 1, 0
+    line, line_start, counted_to = 1, 0, 0
     for match in found:
         while skipped_to is not None and skipped_to[1] <= match.start():
             skipped_to = next(no_text, None)
-        if skipped_to is not None and skipped_to[0] < match.start() and not (skipped_to[2] and not match[0].startswith(b"&")):
+        if skipped_to is not None and skipped_to[0] < match.start() and not (skipped_to[2] and not match[0].startswith("&")):
             continue
-        newline = data.rfind(b"\n", counted_to, match.start())
+        newline = text.rfind("\n", counted_to, match.start())
         if newline >= 0:
-            line += data.count(b"\n", counted_to, match.start())
-            counted_to, column = newline + 1, 1
-        column += len(data[counted_to:match.start()].decode("utf-8", errors="replace"))
+            line, line_start = line + text.count("\n", counted_to, match.start()), newline + 1
         counted_to = match.start()
-        written = match[0].decode("utf-8")
+        written = match[0]
         code = ord(written) if len(written) == 1 else int(written[3:-1], 16) if written.startswith("&#x") else int(written[2:-1])
         in_windows_1252 = bytes([code]).decode("cp1252", errors="ignore")
-        problems.append(Problem(shown_path, line, column, Severity.WARNING,
+        problems.append(Problem(shown_path, line, match.start() - line_start + 1, Severity.WARNING,
                                 f"U+{code:04X} is a control character, which has no visible form: print leaves it out"
                                 + (f" (the byte 0x{code:02X} is \"{in_windows_1252}\" in Windows-1252: was the file converted from it?)"
                                    if in_windows_1252.isprintable() and in_windows_1252 else ""),
@@ -440,7 +439,7 @@ class _SourceLines:
         """The column of the element's start tag, or of `attribute` (as written: "ref", "xml:id") in it."""
         if self._lines is None:
             try:
-                self._lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+                self._lines = source_lines(self.path)
             except OSError:
                 self._lines = []
         return element_column(element, self._lines) if attribute is None else attribute_column(element, attribute, self._lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import os
 import re
@@ -126,7 +127,7 @@ def syntax_problem(path: Path, error: etree.XMLSyntaxError, source: bytes = b"")
     message = message.split(", line ")[0]
     if "amplification factor" in message or "entity reference loop" in message.lower():
         # libxml2 counts lines inside the entity being expanded; the reader needs the reference in the file.
-        line, column = _entity_bomb_place(source.decode("utf-8", errors="replace"))
+        line, column = _entity_bomb_place(xml_text(source))
         message = "refused: the file's entities expand to an excessive size (an entity expansion bomb); remove the DOCTYPE's entity declarations"
         return Problem(display_path(path), line or 1, column or 1, Severity.ERROR, message, "unsafe-input")
     return Problem(display_path(path), line or 1, column or 1, Severity.ERROR, f"not well-formed XML: {message}", "xml-syntax")
@@ -160,19 +161,21 @@ def _entity_bomb_place(text: str) -> tuple[int, int]:
     end = _END_OF_DOCTYPE.search(text, start)
     references = list(_ENTITY_REFERENCE.finditer(text, end.end() if end else start))
     if not references:  # the bomb goes off inside the DOCTYPE itself
-        return _line_and_column(text, doctype)
+        return line_and_column(text, doctype)
     worst = max(references, key=lambda reference: (size(reference[1], frozenset()), -reference.start()))
-    return _line_and_column(text, worst.start())
+    return line_and_column(text, worst.start())
 
 
-def _line_and_column(text: str, offset: int) -> tuple[int, int]:
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """The line and column (from 1; a column in characters) of `text[offset]` in an XML file's text (`xml_text`), its
+    lines numbered as its parser numbers them (`xml_lines`)."""
     return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _refusal_problem(path: Path, error: etree.XMLSyntaxError, source: bytes, refused: dict[str, str]) -> Problem:
     """Why a file whose DOCTYPE names something teipress did not read cannot be read without it."""
     problem = syntax_problem(path, error, source)
-    text = source.decode("utf-8", errors="replace")
+    text = xml_text(source)
     base = path.resolve().as_uri()
     for match in _EXTERNAL_ENTITY_DECLARATION.finditer(text):
         url = urljoin(base, match[3][1:-1])
@@ -237,9 +240,9 @@ def _parse(path: Path, data: bytes, root: Path | None, warnings: list[Problem] |
     except UnsafeInputError as error:
         raise XMLInputError(Problem(display_path(path), 1, 1, Severity.ERROR, str(error), "unsafe-input")) from error
     if resources and resources.refused and warnings is not None:
-        text = data.decode("utf-8", errors="replace")
+        text = xml_text(data)
         doctype = text.find("<!DOCTYPE")
-        line, column = _line_and_column(text, doctype) if doctype >= 0 else (1, 1)
+        line, column = line_and_column(text, doctype) if doctype >= 0 else (1, 1)
         for url, reason in resources.refused.items():
             warnings.append(Problem(display_path(path), line, column, Severity.WARNING,
                                     f"the DOCTYPE names {url}, which was not read: {reason}; the document uses none of its entities and was read without it",
@@ -283,7 +286,7 @@ class _XIncludes:
 
     def resolve(self, tree: etree._ElementTree, path: Path, source: bytes) -> None:
         self.document = path
-        self.lines = source.decode("utf-8", errors="replace").splitlines()
+        self.lines = xml_lines(xml_text(source))
         pending = deque(_Pending(include, path, (path.resolve(),)) for include in _INCLUDES(tree.getroot()))
         while pending:
             # Depth first, in document order: the first include to cross a limit is the one reported.
@@ -398,6 +401,40 @@ def _replace_include(include: etree._Element, text: str, elements: list[etree._E
     parent.remove(include)
     for offset, element in enumerate(elements):
         parent.insert(position + offset, element)
+
+
+# How an XML file says its encoding before its first character (XML 1.0, appendix F): a byte order mark, the first
+# characters "<?" of a UTF-16 file without one, else its declaration's encoding= (in bytes every encoding an XML
+# declaration can be read in writes as ASCII); without any of them it is UTF-8.
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"), (b"<\0?\0", "utf-16-le"), (b"\0<\0?", "utf-16-be"))
+_DECLARED_ENCODING = re.compile(rb"""<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+
+
+def xml_text(data: bytes) -> str:
+    """The characters of an XML file, decoded in the encoding its parser reads it in; a byte that encoding cannot
+    decode is U+FFFD, and an encoding Python does not know is read as UTF-8."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return data.decode(encoding, errors="replace")
+    declared = _DECLARED_ENCODING.match(data)
+    try:
+        return data.decode(declared[1].decode("ascii") if declared else "utf-8", errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def xml_lines(text: str) -> list[str]:
+    r"""The lines of an XML file's text as its parser numbers them (lxml's `sourceline` is an index into them, from 1).
+
+    libxml2 counts the line feeds: "\r\n" ends one line, a lone "\r" none. Not str.splitlines, which also ends a line
+    at U+0085 (NEL), U+2028 or a form feed, characters of a line to a parser."""
+    return text.split("\n")
+
+
+def source_lines(path: Path) -> list[str]:
+    """The lines of the XML file at `path`, as its parser reads and numbers them: where a problem's column is counted."""
+    return xml_lines(xml_text(path.read_bytes()))
 
 
 def element_column(element: etree._Element, source_lines: list[str]) -> int:
