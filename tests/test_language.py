@@ -105,7 +105,7 @@ def script_messages(page: Path) -> dict[str, str]:
     [source] = [src for src in root.xpath("//script/@src") if re.search(r"assets/messages-[a-z]+\.[0-9a-f]{12}\.js$", src)]
     script = (page.parent / source).read_text(encoding="utf-8")
     prefix, suffix = "window.teipressMessages = ", ";"
-    [words] = [line for line in script.splitlines() if line.startswith(prefix)]
+    [words] = [line for line in script.split("\n") if line.startswith(prefix)]
     assert words.endswith(suffix)
     return json.loads(words[len(prefix):-len(suffix)])  # type: ignore[no-any-return]
 
