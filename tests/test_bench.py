@@ -475,3 +475,15 @@ def test_the_stylesheet_profile_times_every_document_of_an_edition(edition: Path
     assert [line.split(":")[0] for line in printed[1:]] == ["facts", "facts", "page", "page"]
     times = json.loads((tmp_path / "times.json").read_text(encoding="utf-8"))
     assert all(set(entry) == {"bytes", "facts", "page"} and entry["facts"] > 0 and entry["page"] > 0 for entry in times.values())
+
+
+def test_the_stylesheet_profile_times_the_page_with_each_of_its_parts_left_out(edition: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Each part's override compiles and leaves its part out of the letters' pages (every part a letter page has)."""
+    profile = _load("profile")
+    assert profile.main([str(edition), "--parts", "--json", str(tmp_path / "times.json")]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    by_part = printed[next(number for number, line in enumerate(printed) if line.startswith("page by part: ")) + 1:]
+    assert [line[2:30].rstrip() for line in by_part] == list(profile.PARTS)
+    parts = json.loads((tmp_path / "times.json").read_text(encoding="utf-8"))["page by part"]
+    assert list(parts) == list(profile.PARTS)
+    assert [part for part, figures in parts.items() if not figures["shown"]] == ["the document's own register"]  # only a register file has one
