@@ -68,12 +68,6 @@ def tree_rss(root_pid: int) -> int:
     return sum(tree_resident(root_pid).values())
 
 
-def tree_memory(root_pid: int) -> tuple[int, int]:
-    """The sums of the RSS and of the PSS of a process and all its descendants, in bytes (0 where there is no /proc)."""
-    resident = tree_resident(root_pid)
-    return sum(resident.values()), proportional_sum(resident)
-
-
 def _proportional(pid: int) -> int | None:
     """A process's proportional set size in bytes, None where the system does not say."""
     try:

@@ -288,13 +288,19 @@ def test_memory_targets_judge_the_trees_proportional_sum_where_it_was_measured()
 
 
 @pytest.mark.skipif(not Path("/proc/self/smaps_rollup").is_file(), reason="no /proc/PID/smaps_rollup (Linux 4.14 or later) on this system")
+def _tree_memory(procmem: ModuleType) -> tuple[int, int]:
+    """The sums of RSS and PSS of this process's tree, as run.py's watch reads them."""
+    resident = procmem.tree_resident(os.getpid())
+    return sum(resident.values()), procmem.proportional_sum(resident)
+
+
 def test_a_child_that_shares_its_parents_pages_counts_them_once_in_the_proportional_sum() -> None:
     """A forked child before its exec maps every page of its parent: the sum of RSS counts them twice, the sum of PSS once."""
     procmem = _load("procmem")
     ballast = bytearray(64 * 2**20)  # touched: 64 MB resident in this process, then shared with the child
     for offset in range(0, len(ballast), 4096):
         ballast[offset] = 1
-    alone_rss, alone_pss = procmem.tree_memory(os.getpid())
+    alone_rss, alone_pss = _tree_memory(procmem)
     read, write = os.pipe()
     child = os.fork()
     if child == 0:
@@ -303,7 +309,7 @@ def test_a_child_that_shares_its_parents_pages_counts_them_once_in_the_proportio
         os._exit(0)
     try:
         os.close(read)
-        both_rss, both_pss = procmem.tree_memory(os.getpid())
+        both_rss, both_pss = _tree_memory(procmem)
     finally:
         os.write(write, b"x")
         os.waitpid(child, 0)

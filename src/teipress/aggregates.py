@@ -403,7 +403,7 @@ PLACES_MAP_SCRIPT = "overviews/places-map.js"
 # The overviews' pages all read one site file of every document's summary (20 MB at 20,000 letters, about 0.7 s to
 # parse): this many of them go to a worker in one task, which parses it once. At 20,000 letters all of them (about
 # 25): one worker holds the file's tree while the other renders the list's and the chronology's pages. Two workers
-# holding it, 8 pages a task, made the build's peak (400 MB each, 1,209 of 1,061 MB).
+# holding it (8 pages a task) made the build's peak: about 400 MB each, 1,209 MB in all against 1,061 MB with one.
 SITE_FILE_PAGES_PER_TASK = 64
 
 
@@ -416,6 +416,11 @@ class SitePage:
     stylesheet: str
     source: str | None
     params: dict[str, object]
+
+
+# Characters gathered for a site file before they are appended to it: a file is opened only to take them, as an edition
+# spanning a thousand years has a thousand year files, more than a process may hold open at once.
+FLUSH_AT = 1 << 20
 
 
 class _SiteFile:
@@ -464,15 +469,11 @@ class _SiteFile:
             self._pending, self._size = [], 0
 
 
-# Characters gathered for a site file before they are appended to it: a file is opened only to take them, as an edition
-# spanning a thousand years has a thousand year files, more than a process may hold open at once.
-FLUSH_AT = 1 << 20
-
 
 def _write_site_files(store: FactsStore, site_files: Iterable[_SiteFile]) -> None:
     """Write `site_files` (those not written yet) with their documents' texts, read from the store in one pass (none
     when there are no such files)."""
-    files = list({id(site_file): site_file for site_file in site_files if not site_file.written}.values())
+    files = list(dict.fromkeys(site_file for site_file in site_files if not site_file.written))  # each once, in order
     wanted: dict[str, list[_SiteFile]] = {}
     for site_file in files:
         site_file.path.write_text("", encoding="utf-8")
