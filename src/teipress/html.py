@@ -44,7 +44,7 @@ from .outputs import MARKER, output_names, published_files, replaced_folder, sta
 from .problems import Problem, Severity, display_path
 from .resources import XSLT_DIR
 from .workers import WorkerPool, release_freed_memory, settle, settling
-from .xmlio import NS, XML_ID, element_column, parse_file, source_lines, write_atomic, write_if_changed
+from .xmlio import NS, XML_ID, attribute_column, parse_file, source_lines, write_atomic, write_if_changed
 
 MANIFEST = Path(".teipress") / "manifest.json"
 # The index of the merged registers (edition.RegisterIndex) under the key of the files they were merged from (edition.registers_key).
@@ -540,17 +540,9 @@ def _copy_media(source: Path, tree: etree._ElementTree, staging: Path, source_ro
         if not lines:
             lines = source_lines(source)
         where = "does not exist" if not image.is_file() else f"lies outside the source folder {display_path(source_root)}"
-        problems.append(Problem(display_path(source), element.sourceline or 1, _attribute_column(element, attribute, lines), Severity.WARNING,
+        problems.append(Problem(display_path(source), element.sourceline or 1, attribute_column(element, attribute, lines), Severity.WARNING,
                                 f"{etree.QName(element).localname}/@{attribute} names the image {reference!r}, which {where}: the page links to nothing there", "missing-image"))
     return copies
-
-
-def _attribute_column(element: etree._Element, attribute: str, source_lines: list[str]) -> int:
-    """1-based column of `attribute=` in the element's start tag, where it stands on the tag's first line."""
-    column = element_column(element, source_lines)
-    line = source_lines[element.sourceline - 1] if element.sourceline and element.sourceline <= len(source_lines) else ""
-    found = re.compile(rf"\s{attribute}\s*=").search(line, column - 1)
-    return found.start() + 2 if found else column
 
 
 # --- customising without forking (teipress.toml css, logo, favicon, footer, nav, pages, xslt) ----------
