@@ -68,9 +68,12 @@ sys.path.insert(0, str(BENCH))
 
 from generate import generate  # noqa: E402
 from procmem import PAGE_SIZE, proportional_sum, tree_resident  # noqa: E402
-from step import PHASE_PREFIX, RESULT_PREFIX, STEPS, clear_site, page_sizes, site_of  # noqa: E402
+from step import PHASE_PREFIX, RESULT_PREFIX, STEPS, clear_site, page_sizes, remove_set_aside, set_aside, site_of  # noqa: E402
 
 MB = 1e6
+# The folder of the work folder where the run moves what it would remove (earlier editions, sites, outputs) until it has
+# measured everything: step.set_aside says why.
+SET_ASIDE = ".set-aside"
 # Issue 13: all the book's volumes of 1,000 letters in < 30 s and < 1.5 GB of the process tree; at 20,000 linear, same peak.
 VOLUMES_SECONDS, VOLUMES_MB = 30, 1500
 # The volumes as the pdf step's second phase, and the pdf-book step (the volumes alone, again, from the documents' PDFs).
@@ -106,11 +109,13 @@ class Measurement:
         return self.source_mb / self.wall_s if self.wall_s else 0.0
 
 
-def run_step(step: str, root: Path, size: int, documents: int, source_mb: float, timeout: float, log: Path, edition: str = "synthetic") -> Measurement:
+def run_step(step: str, root: Path, size: int, documents: int, source_mb: float, timeout: float, log: Path, edition: str = "synthetic", *,
+             aside: Path) -> Measurement:
     """Run `bench/step.py STEP ROOT` as a child; time it and watch its memory until it ends. The html-full step starts
-    from no site, and its site's page sizes are read once it has ended: neither is in its time."""
+    from no site (a previous one set aside into the folder `aside`), and its site's page sizes are read once it has
+    ended: neither is in its time."""
     if step == "html-full":
-        clear_site(root)
+        clear_site(root, aside)
     measurement, output, status = _measured_child([sys.executable, str(BENCH / "step.py"), step, str(root)], step, size, documents, source_mb, timeout, log, edition)
     if status is None:
         measurement.reason = f"timed out after {timeout:.0f} s"
@@ -159,16 +164,16 @@ TEI_STYLESHEETS_STEP = "tei-stylesheets"
 
 
 def run_tei_stylesheets(script: Path, source: Path, size: int, documents: int, source_mb: float, timeout: float, log: Path,
-                        edition: str = "synthetic") -> Measurement:
+                        edition: str = "synthetic", *, aside: Path) -> Measurement:
     """The reference conversion of every file of `source` to bare HTML pages (one process, the stylesheet compiled once)."""
     if not script.is_file():
         return Measurement(step=TEI_STYLESHEETS_STEP, size=size, status="unavailable", edition=edition, documents=documents, source_mb=source_mb,
                            reason=f"{script} is absent (../shared/baselines/)")
     out = log.parent / f"tei-stylesheets-{edition.replace(':', '-')}-{size}"
-    shutil.rmtree(out, ignore_errors=True)
+    set_aside(out, aside)
     command = [sys.executable, str(script), str(source), "-o", str(out)]
     measurement, output, status = _measured_child(command, TEI_STYLESHEETS_STEP, size, documents, source_mb, timeout, log, edition)
-    shutil.rmtree(out, ignore_errors=True)
+    set_aside(out, aside)
     if status is None:
         measurement.status, measurement.reason = "timed out", f"timed out after {timeout:.0f} s"
         return measurement
@@ -288,7 +293,7 @@ def unpack_corpus(archive: Path, workdir: Path) -> Path:
     if archive.is_dir():
         return archive.resolve()
     target = workdir / "corpus-unpacked"
-    shutil.rmtree(target, ignore_errors=True)
+    set_aside(target, workdir / SET_ASIDE)
     target.mkdir(parents=True)
     with tarfile.open(archive) as tar:
         # The "data" filter (Python 3.11.4+) refuses members that would land outside the folder.
@@ -310,7 +315,7 @@ def corpus_editions(source: Path, subsets: list[int], workdir: Path, name: str) 
         if size >= len(by_folder[largest]):
             continue
         subset = workdir / f"corpus-{name}-first-{size}" / "source"
-        shutil.rmtree(subset.parent, ignore_errors=True)
+        set_aside(subset.parent, workdir / SET_ASIDE)
         for file in others + by_folder[largest][:size]:
             copy = subset / file.relative_to(source)
             copy.parent.mkdir(parents=True, exist_ok=True)
@@ -639,18 +644,19 @@ def measure_corpus(archive: Path, subsets: list[int], steps: list[str], workdir:
                     print(f"  {step:<14} skipped: the corpus is a folder of yours, which the bench does not change (give an archive)", flush=True)
                     continue
             measure = functools.partial(run_step, step, corpus.root, corpus.documents, corpus.documents, corpus.source_mb, step_timeout(timeout, corpus.documents), log,
-                                        edition=corpus.name)
+                                        edition=corpus.name, aside=workdir / SET_ASIDE)
             m = rebuilds(functools.partial(change_one_file, corpus.changed_file), measure) if step == "html-rebuild" else measure()  # type: ignore[arg-type]
             print(f"  {step:<14} {corpus.name:<14} {m.status:<11} {m.wall_s:7.2f} s ({m.cpu_s:6.1f} s CPU)  {m.tree_rss_mb:6.0f} MB  {_note(m)}", flush=True)
             measurements.extend([m, *pdf_phases(m)] if step == "pdf" else [m])
         if "html-full" in steps:
             measurements.append(_reference(baseline, corpus.source, corpus.documents, corpus.documents, corpus.source_mb, step_timeout(timeout, corpus.documents), log,
-                                           corpus.name))
+                                           corpus.name, workdir / SET_ASIDE))
     return measurements
 
 
-def _reference(baseline: Path, source: Path, size: int, documents: int, source_mb: float, timeout: float, log: Path, edition: str) -> Measurement:
-    m = run_tei_stylesheets(baseline, source, size, documents, source_mb, timeout, log, edition)
+def _reference(baseline: Path, source: Path, size: int, documents: int, source_mb: float, timeout: float, log: Path, edition: str,
+               aside: Path) -> Measurement:
+    m = run_tei_stylesheets(baseline, source, size, documents, source_mb, timeout, log, edition, aside=aside)
     name = "" if edition == "synthetic" else edition
     print(f"  {TEI_STYLESHEETS_STEP:<14} {name:<14} {m.status:<11} {m.wall_s:7.2f} s ({m.cpu_s:6.1f} s CPU)  {m.tree_rss_mb:6.0f} MB  {_note(m)}", flush=True)
     return m
@@ -684,13 +690,14 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="teipress-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / "bench.log"
+    aside = workdir / SET_ASIDE
     print(f"teipress bench, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {machine()}")
     print(f"editions and step logs in {workdir}\n")
     measurements: list[Measurement] = []
     try:
         for size in sizes:
             root = workdir / f"edition-{size}"
-            shutil.rmtree(root, ignore_errors=True)
+            set_aside(root, aside)
             started = time.perf_counter()
             letters = generate(size, root, seed=args.seed)
             source_mb = sum(p.stat().st_size for p in (root / "tei").rglob("*.xml")) / MB
@@ -698,20 +705,22 @@ def main(argv: list[str] | None = None) -> int:
             for step in steps:
                 if step == "html-rebuild":
                     m = rebuilds(lambda: change_one_letter(root / "tei", size),
-                                 lambda: run_step(step, root, size, len(letters), source_mb, step_timeout(args.timeout, len(letters)), log))
+                                 lambda: run_step(step, root, size, len(letters), source_mb, step_timeout(args.timeout, len(letters)), log, aside=aside))
                 else:
-                    m = run_step(step, root, size, len(letters), source_mb, step_timeout(args.timeout, len(letters)), log)
+                    m = run_step(step, root, size, len(letters), source_mb, step_timeout(args.timeout, len(letters)), log, aside=aside)
                 print(f"  {step:<14} {m.status:<11} {m.wall_s:7.2f} s ({m.cpu_s:6.1f} s CPU)  {m.tree_rss_mb:6.0f} MB  {_note(m)}", flush=True)
                 measurements.extend([m, *pdf_phases(m)] if step == "pdf" else [m])
             if "html-full" in steps:
                 measurements.append(_reference(args.tei_stylesheets, root / "tei", size, len(letters), source_mb, step_timeout(args.timeout, len(letters)), log,
-                                               "synthetic"))
+                                               "synthetic", aside))
             total = export_total(measurements, size)
             if total is not None:
                 measurements.append(total)
         if args.corpus is not None:
             measurements += measure_corpus(args.corpus, subsets, steps, workdir, args.timeout, log, args.tei_stylesheets)
     finally:
+        # What the run set aside goes only now, when nothing more is measured (step.set_aside says why).
+        print(f"\nremoved what the run set aside (earlier sites and editions) in {remove_set_aside(aside):.1f} s", flush=True)
         failed = any(m.status == "failed" for m in measurements)
         if args.workdir is None and not failed:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -400,13 +400,46 @@ def test_the_html_full_step_starts_from_no_site_and_its_page_sizes_are_read_outs
         return measurement, run.RESULT_PREFIX + json.dumps({"status": "ok", "rendered": 1}) + "\n", 0
 
     monkeypatch.setattr(run, "_measured_child", build)
-    full = run.run_step("html-full", tmp_path, 1, 1, 0.1, 60.0, tmp_path / "bench.log")
+    inodes = [path.stat().st_ino for path in (site / "documents" / "old.html", mirror / "documents" / "old.html", store)]
+    aside = tmp_path / "aside"
+    full = run.run_step("html-full", tmp_path, 1, 1, 0.1, 60.0, tmp_path / "bench.log", aside=aside)
     assert seen == [("html-full", ["output/pdf"])]
     assert (full.status, full.detail["rendered"], full.detail["largest_page"], full.detail["median_page_to_source"]) == ("ok", 1, "documents/a.html", 3.0)
-    rebuild = run.run_step("html-rebuild", tmp_path, 1, 1, 0.1, 60.0, tmp_path / "bench.log")
+    # Set aside, not removed: the very files (their inodes) wait in the folder aside, by their names.
+    moved = {path.relative_to(aside).parts[1:]: path.stat().st_ino for path in aside.rglob("*") if path.is_file()}
+    assert moved == {("html", "documents", "old.html"): inodes[0], (".html.mirror", "documents", "old.html"): inodes[1], (".html.facts.sqlite",): inodes[2]}
+    rebuild = run.run_step("html-rebuild", tmp_path, 1, 1, 0.1, 60.0, tmp_path / "bench.log", aside=aside)
     assert seen[1] == ("html-rebuild", ["output/html", "output/html/documents", "output/html/documents/a.html", "output/html/tei",
                                         "output/html/tei/a.xml", "output/pdf"])
     assert "largest_page" not in rebuild.detail
+
+
+def test_a_run_removes_earlier_editions_and_sites_only_after_its_last_measurement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The editions a previous run left in the work folder are set aside, not removed, before this run generates its
+    own (on a file system without a journal, the inodes a removal frees slow the making of new files for minutes, see
+    step.set_aside); all that was set aside goes once every step has been measured."""
+    run = _load("run")
+    for size in (1, 2):
+        (tmp_path / f"edition-{size}" / "output" / "html").mkdir(parents=True)
+        (tmp_path / f"edition-{size}" / "output" / "html" / "old.html").write_text(f"site of {size}", encoding="utf-8")
+    seen: list[tuple[int, list[str]]] = []
+
+    def generate(size: int, root: Path, seed: int) -> list[str]:
+        (root / "tei").mkdir(parents=True)
+        (root / "tei" / "a.xml").write_text("<TEI/>", encoding="utf-8")
+        return ["a"]
+
+    def step(step: str, root: Path, size: int, *args: object, aside: Path, **kwargs: object) -> object:
+        seen.append((size, sorted(path.read_text(encoding="utf-8") for path in aside.rglob("old.html"))))
+        return run.Measurement(step=step, size=size, status="ok", wall_s=1.0)
+
+    monkeypatch.setattr(run, "generate", generate)
+    monkeypatch.setattr(run, "run_step", step)
+    assert run.main(["--sizes", "1,2", "--steps", "validate", "--workdir", str(tmp_path), "--tei-stylesheets", str(tmp_path / "none.py")]) == 0
+    assert seen == [(1, ["site of 1"]), (2, ["site of 1", "site of 2"])]
+    assert not (tmp_path / run.SET_ASIDE).exists()
+    assert sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*") if path.is_file() and path.name != "bench.log") == \
+        ["edition-1/tei/a.xml", "edition-2/tei/a.xml"]
 
 
 def test_the_pdf_book_steps_time_holds_no_counting_of_the_documents_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
