@@ -16,6 +16,11 @@ parallel workers count together), as the largest sum of their proportional share
 that processes share counts once, see procmem.py; the memory targets judge this one) and as the
 largest single process (`ru_maxrss` from wait4).
 
+Nothing is removed while the run measures: earlier editions, sites and outputs are moved into the work folder's
+`.set-aside` and removed after the last step (step.set_aside says why: a removal slows the making of files for minutes
+after it on some file systems). For the same reason, measure all editions in one run rather than in runs one after
+the other.
+
 Targets are printed, never asserted: a miss is a figure to look into, not a failure. After the
 table of steps, the targets of the real-scale issue (11) are printed one per line, each with its
 figure, "meets"/"MISSES" where the issue sets it, and beside it the time of the TEI Consortium's
