@@ -779,6 +779,23 @@ def test_hi_renditions_mean_the_same_as_on_the_web(rend: str, wrappers: list[str
     assert re.findall(r"#(\w+)\[", wrapped.group(1)) == wrappers
 
 
+@pytest.mark.parametrize(("edition_title", "shown"), [("North Korea and Its Allies", "North Korea and Its Allies"), ("", "Edition"), ("  ", "Edition")])
+def test_a_documents_pdf_names_the_edition_by_its_title_else_the_catalogues_word(edition_title: str, shown: str) -> None:
+    """The edition's title (or, without one, the message catalogue's "Edition") is the first keyword of a document's
+    own PDF and the edition its colophon cites it in."""
+    from teipress.saxon import Stylesheets, to_xdm
+
+    document = (
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="r"><teiHeader><fileDesc><titleStmt><title>R</title></titleStmt>'
+        '<publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc></fileDesc><profileDesc><textClass><keywords>'
+        '<term>trade</term></keywords></textClass></profileDesc></teiHeader><text><body><p>Text.</p></body></text></TEI>'
+    )
+    markup = Stylesheets().transform("pdf/document.xsl", to_xdm(document), part="standalone", document_id="r", paper="a4", fonts=[],
+                                     edition_title=edition_title, edition=to_xdm("<TEI xmlns='http://www.tei-c.org/ns/1.0'/>"))
+    assert re.findall(r'"([^"]*)"', re.search(r"keywords: \(([^)]*)\)", markup).group(1)) == [shown, "trade"]
+    assert f"In {shown}." in markup
+
+
 # ---- the build folder holds only the current document's files ---------------------------------------
 
 def test_the_build_folder_holds_only_the_current_documents_files(tmp_path: Path) -> None:

@@ -89,7 +89,7 @@
       else if ($indexes eq 'part') then tp:message('pdf.volume-indexes', (string($volume), tp:index-volume-contents(array:flatten($index-kinds), $index-part, array:flatten($index-divided))))
       else if ($volume-years ne '') then tp:message('pdf.volume-years', (string($volume), $volume-years)) else tp:message('pdf.volume', string($volume))"/>
     <xsl:text>#import "lib.typ": *&#10;</xsl:text>
-    <xsl:text>#show: edition.with(book: true, title: {tp:typst-string(tp:pdf-edition-title())}, subtitle: {if (exists($subtitle)) then tp:typst-string($subtitle) else 'none'}, </xsl:text>
+    <xsl:text>#show: edition.with(book: true, title: {tp:typst-string($tp:pdf-edition-title)}, subtitle: {if (exists($subtitle)) then tp:typst-string($subtitle) else 'none'}, </xsl:text>
     <xsl:text>volume: {if (exists($volume-title)) then tp:typst-string($volume-title) else 'none'}, volume-number: {if ($volume eq 0) then 'none' else $volume}, </xsl:text>
     <xsl:text>editors: {tp:typst-array(teiHeader/fileDesc/titleStmt/editor!normalize-space(.))}, imprint: {tp:typst-array(tp:pdf-imprint(teiHeader))}, licence: {tp:typst-array(tp:pdf-licence(teiHeader))}, </xsl:text>
     <xsl:text>keywords: {tp:typst-array(teiHeader/profileDesc/textClass/keywords//term!normalize-space(.))}, </xsl:text>

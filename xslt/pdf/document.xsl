@@ -59,7 +59,7 @@
       <xsl:otherwise>
         <xsl:text>#import "lib.typ": *&#10;</xsl:text>
         <xsl:text>#show: edition.with(title: {tp:typst-string(tp:document-title(.))}, editors: {tp:typst-array(teiHeader/fileDesc/titleStmt/(editor, author)!normalize-space(.))}, </xsl:text>
-        <xsl:text>keywords: {tp:typst-array((tp:pdf-edition-title(), teiHeader/profileDesc/textClass/keywords//term!normalize-space(.)))}, </xsl:text>
+        <xsl:text>keywords: {tp:typst-array(($tp:pdf-edition-title, teiHeader/profileDesc/textClass/keywords//term!normalize-space(.)))}, </xsl:text>
         <xsl:text>language: {tp:typst-string(tp:typst-language(tp:language(.)))}, paper: {tp:typst-string($paper)}{tp:fonts-argument()}, description: {tp:typst-string(string-join((tp:document-title(.), tp:format-dating(tp:document-dating(.))[. ne '']), ', '))})&#10;</xsl:text>
         <xsl:text>#pdf.attach({tp:typst-string($source-name)}, read("source.xml", encoding: none), relationship: "source", mime-type: "application/tei+xml", description: {tp:typst-string(tp:message('pdf.source-attachment'))})&#10;</xsl:text>
         <xsl:value-of select="tp:document-chapter(.)"/>

@@ -17,9 +17,8 @@
   <!-- The site's address (teipress.toml base_url, ending in "/"), for a document's permanent URL. -->
   <xsl:param name="base-url" as="xs:string" select="''"/>
 
-  <xsl:function name="tp:pdf-edition-title" as="xs:string">
-    <xsl:sequence select="($edition-title[normalize-space(.)], tp:message('pdf.default-title'))[1]"/>
-  </xsl:function>
+  <!-- The title the print edition shows: the edition's, else the catalogue's word for an edition without one. -->
+  <xsl:variable name="tp:pdf-edition-title" as="xs:string" select="($edition-title[normalize-space(.)], tp:message('pdf.default-title'))[1]"/>
 
   <!-- "teipress editorial team", "Zürich 2026": who published the edition, where and when. -->
   <xsl:function name="tp:pdf-imprint" as="xs:string*">
@@ -44,7 +43,7 @@
     <xsl:variable name="editors" select="$header/fileDesc/titleStmt/editor!normalize-space(.)[. ne '']"/>
     <xsl:variable name="publication" select="$header/fileDesc/publicationStmt"/>
     <xsl:variable name="year" select="$publication/date[1]!(@when, normalize-space(.))[1]!substring(., 1, 4)"/>
-    <xsl:sequence select="tp:message('cite.document-in', $title) || tp:pdf-edition-title()
+    <xsl:sequence select="tp:message('cite.document-in', $title) || $tp:pdf-edition-title
       || (if (exists($editors)) then tp:message('edition.edited-by-inline', string-join($editors, ', ')) else '') || '.'
       || string-join(($publication/publisher[1]!normalize-space(.), $year)[. ne ''], ', ')[. ne '']!(' ' || . || '.')"/>
   </xsl:function>
