@@ -49,6 +49,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -63,7 +64,7 @@ import sys
 import tarfile
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -208,31 +209,38 @@ def _watch(child: subprocess.Popen, timeout: float):  # type: ignore[no-untyped-
     peak = proportional_peak = 0
     proportional_read = -float("inf")
     deadline = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if pid == child.pid:
-            return peak, proportional_peak, status, usage
-        resident = tree_resident(child.pid)
-        total, now = sum(resident.values()), time.monotonic()
-        if total > proportional_peak and (total >= peak or now - proportional_read >= PSS_SECONDS):
-            proportional_peak, proportional_read = max(proportional_peak, proportional_sum(resident)), now
-        peak = max(peak, total)
-        if now > deadline:
-            os.killpg(child.pid, signal.SIGKILL)
-            _, status, usage = os.wait4(child.pid, 0)
-            return peak, proportional_peak, None, usage
-        _await_end(child, RSS_SECONDS)
+    with _end_of(child) as ended:
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid == child.pid:
+                return peak, proportional_peak, status, usage
+            resident = tree_resident(child.pid)
+            total, now = sum(resident.values()), time.monotonic()
+            if total > proportional_peak and (total >= peak or now - proportional_read >= PSS_SECONDS):
+                proportional_peak, proportional_read = max(proportional_peak, proportional_sum(resident)), now
+            peak = max(peak, total)
+            if now > deadline:
+                os.killpg(child.pid, signal.SIGKILL)
+                _, status, usage = os.wait4(child.pid, 0)
+                return peak, proportional_peak, None, usage
+            ended(RSS_SECONDS)
 
 
-def _await_end(child: subprocess.Popen, seconds: float) -> None:  # type: ignore[type-arg]
-    """Wait up to `seconds` for the child to end, returning as soon as it has (its time is the step's wall time)."""
+@contextlib.contextmanager
+def _end_of(child: subprocess.Popen) -> Iterator[Callable[[float], None]]:  # type: ignore[type-arg]
+    """A wait of up to so many seconds for the child to end, which returns as soon as it has (its time is the step's wall
+    time): on the child's pidfd, opened once; without one (before Linux 5.3, or not Linux), a short sleep."""
     try:
         descriptor = os.pidfd_open(child.pid)
-    except (AttributeError, OSError):  # no pidfd (before Linux 5.3, or not Linux): a short sleep instead
-        time.sleep(min(seconds, 0.02))
+    except (AttributeError, OSError):
+        yield lambda seconds: time.sleep(min(seconds, 0.02))
         return
-    try:
+
+    def wait(seconds: float) -> None:
         select.select([descriptor], [], [], seconds)
+
+    try:
+        yield wait
     finally:
         os.close(descriptor)
 
