@@ -174,6 +174,16 @@ def test_workers_grown_above_the_limit_are_replaced_between_phases_and_the_site_
     monkeypatch.setattr(site_writer._Workers, "RECYCLE_ABOVE_MB", 0)
     build(source, tmp_path / "recycled", jobs=2)
     assert len(restarts) == 2 and all(size > 0 for size in restarts) and alive_at_the_end == [0, 0]
+    # Within the register pages, between their batches: workers above RECYCLE_BETWEEN_BATCHES_ABOVE_MB, and only they.
+    from teipress import aggregates
+
+    monkeypatch.setattr(site_writer._Workers, "RECYCLE_ABOVE_MB", 10**6)
+    monkeypatch.setattr(aggregates, "BATCH", 8)
+    build(source, tmp_path / "batches kept", jobs=2)
+    assert len(restarts) == 2
+    monkeypatch.setattr(site_writer._Workers, "RECYCLE_BETWEEN_BATCHES_ABOVE_MB", 0)
+    build(source, tmp_path / "batches recycled", jobs=2)
+    assert len(restarts) > 2 and all(size > 0 for size in restarts)
 
     def files(site: Path) -> dict[str, bytes]:
         """The site's files but the build's own records and Pagefind's index, whose names differ from build to build
@@ -182,6 +192,7 @@ def test_workers_grown_above_the_limit_are_replaced_between_phases_and_the_site_
                 if p.is_file() and not {".teipress", "pagefind"} & set(p.parts)}
     kept, recycled = files(tmp_path / "kept" / "html"), files(tmp_path / "recycled" / "html")
     assert len(kept) > 50 and recycled == kept
+    assert files(tmp_path / "batches kept" / "html") == files(tmp_path / "batches recycled" / "html") == kept
 
 
 def test_the_records_kept_of_the_documents_share_their_recurring_strings() -> None:
@@ -231,8 +242,11 @@ def test_the_next_batch_of_register_pages_is_handed_out_before_the_last_one_is_w
         return results()
 
     units = [aggregates._Unit(f"registers/p{n}.html", "entry.xsl", "<site/>" * (n + 1), {}) for n in range(5)]
-    written = aggregates._render_units(tmp_path, iter(units), "key", map_units, {}, {}, set(), 1)
-    assert events == [("handed out", 1), ("handed out", 2), ("waited for", 1), ("handed out", 3), ("waited for", 2), ("waited for", 3)]
+    between = ("between batches", 0)
+    written = aggregates._render_units(tmp_path, iter(units), "key", map_units, {}, {}, set(), 1, between_batches=lambda: events.append(between))
+    # Between two batches (not before the first) workers grown too large may be replaced: after the next batch's sources are made.
+    assert events == [("handed out", 1), between, ("handed out", 2), ("waited for", 1), between, ("handed out", 3), ("waited for", 2),
+                      ("waited for", 3)]
     assert weights == [[7, 14], [21, 28], [35]]
     assert written == [tmp_path / f"registers/p{n}.html" for n in range(5)]
 

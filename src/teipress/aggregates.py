@@ -111,14 +111,15 @@ class _Unit:
 
 def write_registers(staging: Path, store: FactsStore, affected: set[str], registers_xml: bytes, register_index: RegisterIndex, edition_xml: bytes, *,
                     site_key: str, params: dict[str, str], stylesheet: Callable[[str], str], map_units: MapUnits, plans: PlanSheets,
-                    old_pages: dict[str, str], new_pages: dict[str, str]) -> list[Path]:
+                    old_pages: dict[str, str], new_pages: dict[str, str], between_batches: Callable[[], None] = lambda: None) -> list[Path]:
     """Write the register pages and popover data of the documents in `store`.
 
     `affected`: the entries named by the documents that changed since the store's previous build (FactsStore.update).
     `register_index` holds the entries of `registers_xml`, from which each page gets its own (RegisterIndex.subset_of).
     `params` are the layout's parameters (site title, language, customisation), `stylesheet`
     resolves a stylesheet's name (the edition's own one if it has one), `map_units` runs tasks in
-    the worker processes, `plans` makes the register plan when it is not cached. Unchanged pages
+    the worker processes, `plans` makes the register plan when it is not cached, `between_batches` is called before each
+    batch of pages but the first is handed to them (html._Workers: workers grown too large replaced). Unchanged pages
     (same key in `old_pages`, file present) are kept; every page's key goes into `new_pages`.
     Returns the paths written; removes the register pages and data of entries that are gone.
     """
@@ -152,7 +153,7 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
         return True
 
     units = _units(plan, store, register_index, params, stylesheet, only, keep)
-    written = _render_units(staging, units, site_key, map_units, old_pages, new_pages, kept, TASK_SIZE)
+    written = _render_units(staging, units, site_key, map_units, old_pages, new_pages, kept, TASK_SIZE, between_batches=between_batches)
     store.set_meta("register-pages", site_key)
     _remove_stale(staging, kept, found)
     return written
@@ -160,9 +161,10 @@ def write_registers(staging: Path, store: FactsStore, affected: set[str], regist
 
 def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_units: MapUnits, old_pages: dict[str, str],
                   new_pages: dict[str, str], kept: set[str], task_size: int, *, batch_size: int | None = None,
-                  prepare: Callable[[list[_Unit]], None] = lambda due: None) -> list[Path]:
+                  prepare: Callable[[list[_Unit]], None] = lambda due: None, between_batches: Callable[[], None] = lambda: None) -> list[Path]:
     """Render, in the workers, the units whose key is not the one of the page already in the site; `task_size` pages a
-    task, `batch_size` units at a time (BATCH), each batch's due units first handed to `prepare` (which writes their site files).
+    task, `batch_size` units at a time (BATCH), each batch's due units first handed to `prepare` (which writes their site files),
+    then `between_batches` called before the batch is handed out, unless it is the first.
 
     Every unit's key goes into `new_pages` and its path (relative to the site) into `kept`. Returns the paths written.
     """
@@ -178,6 +180,8 @@ def _render_units(staging: Path, units: Iterator[_Unit], site_key: str, map_unit
             if old_pages.get(unit.relative) != key or not path.is_file():
                 due.append(unit)
         prepare(due)
+        if running is not None and due:
+            between_batches()
         tasks = _tasks(due, task_size)
         arguments = [(f"pages {task[0].relative} …", str(staging), [(unit.stylesheet, unit.source, str(unit.site_file.path) if unit.site_file else None,
                                                                      unit.registers() if unit.registers else b"", unit.params, str(staging / unit.relative))

@@ -248,7 +248,8 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             plans = PlanSheets(staging, workers.map)  # made by a worker, when not cached
             result.pages_written.extend(write_registers(
                 staging, facts, affected, registers_xml, register_index, edition_xml, site_key=site_key, params={**site_params, **custom.params},
-                stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, plans=plans, old_pages=old_pages, new_pages=new_pages))
+                stylesheet=lambda name: str(_stylesheet(config, name)), map_units=workers.map, plans=plans, old_pages=old_pages, new_pages=new_pages,
+                between_batches=lambda: workers.recycle(_Workers.RECYCLE_BETWEEN_BATCHES_ABOVE_MB)))
             report("Writing registers", 1, 1)
             report("Writing chronology and home page", 0, 1)
             workers.recycle()
@@ -832,6 +833,10 @@ class _Workers:
     # At 20,000 synthetic letters a worker held 110 MB as it started, 205 MB after the document pages and 275-310 MB
     # after the register pages; the overviews' pages then took two of them to 477 and 540 MB.
     RECYCLE_ABOVE_MB = 150
+    # Within the register pages, between two batches (aggregates._render_units): a worker grew there to 350-410 MB at
+    # 20,000 synthetic letters, beside Pagefind and this process (1,133-1,293 MB PSS at the peak in all); replaced above
+    # 300 MB, 1,032 MB and 221 s for the build (above 250 MB: 962 MB, 229 s, the workers started more often).
+    RECYCLE_BETWEEN_BATCHES_ABOVE_MB = 300
 
     def __init__(self, jobs: int, setup: _WorkerSetup) -> None:
         self.jobs = jobs
@@ -845,11 +850,12 @@ class _Workers:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def recycle(self) -> None:
-        """Between two phases: fresh workers in place of all of them once one grew above RECYCLE_ABOVE_MB (a pool restarts
-        whole; its workers grow alike, each transforming documents of the same phase). A fresh worker starts in
-        0.2-0.3 s of CPU (20,000 synthetic letters) and compiles the stylesheets it uses, which a next phase has of its own."""
-        if self.pool is not None and self.pool.largest_resident_mb() > self.RECYCLE_ABOVE_MB:
+    def recycle(self, above_mb: int | None = None) -> None:
+        """Fresh workers in place of all of them once one grew above `above_mb` (by default RECYCLE_ABOVE_MB): between two
+        phases, and between two batches of register pages (RECYCLE_BETWEEN_BATCHES_ABOVE_MB). A pool restarts whole; its
+        workers grow alike, each transforming documents of the same phase. A fresh worker starts in 0.2-0.3 s of CPU
+        (20,000 synthetic letters) and compiles the stylesheets it uses, which a next phase has of its own."""
+        if self.pool is not None and self.pool.largest_resident_mb() > (self.RECYCLE_ABOVE_MB if above_mb is None else above_mb):
             self.pool.restart()
 
     def close(self) -> None:
