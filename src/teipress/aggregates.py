@@ -473,7 +473,6 @@ class _SiteFile:
             self._pending, self._size = [], 0
 
 
-
 def _write_site_files(store: FactsStore, site_files: Iterable[_SiteFile]) -> None:
     """Write `site_files` (those not written yet) with their documents' texts, read from the store in one pass (none
     when there are no such files)."""
