@@ -923,17 +923,17 @@ def test_pages_and_copies_removed_by_hand_are_written_again(tmp_path: Path) -> N
     assert [name for name in sorted(set(rebuilt) | set(clean)) if rebuilt.get(name) != clean.get(name)] == []
 
 
-def test_the_overviews_are_counted_again_only_when_what_they_read_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pairs of correspondents and the places the overviews' tables list are counted from every document's
-    overview summary: a rebuild after a change of a letter's text only takes the counts the store keeps, one that moves
-    its date counts again."""
+def test_the_overviews_tables_are_made_again_only_when_what_they_read_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tables of pairs of correspondents and of places the overviews list are made from every document's overview
+    summary (html/overview-plan.xsl): a rebuild after a change of a letter's text only takes the tables the store keeps,
+    one that moves its date makes them again."""
     from teipress import aggregates
 
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")
-    counted: list[tuple[int, int]] = []
-    overview_counts = aggregates._overview_counts
-    monkeypatch.setattr(aggregates, "_overview_counts", lambda *args: counted.append(overview_counts(*args)) or counted[-1])
+    counted: list[str] = []
+    tables = aggregates.PlanSheets.tables
+    monkeypatch.setattr(aggregates.PlanSheets, "tables", lambda *args, **params: counted.append(tables(*args, **params)) or counted[-1])
     letter = source / f"{LETTER}.xml"
     letter.write_text(letter.read_text(encoding="utf-8").replace("quince marmalade", "plum jam"), encoding="utf-8")
     assert build(source, tmp_path / "out").documents_rendered == [LETTER]

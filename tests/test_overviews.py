@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from teipress import aggregates
 from teipress.config import OSM_ATTRIBUTION, OSM_TILES, load_config
@@ -276,9 +277,10 @@ def test_a_rebuild_renders_only_the_aggregate_pages_whose_documents_changed(tmp_
     result = build(source, tmp_path / "out")
     site = tmp_path / "out" / "html"
     written = sorted(p.relative_to(site).as_posix() for p in result.pages_written if p.relative_to(site).parts[0] not in ("documents", "registers", "assets"))
-    # The telegram's page of the list, its year, and the overviews (which show every document) with the map's places;
-    # not the first page of the list, the page of the years, the page without a year, search, guide or the edition's pages.
-    assert written == ["chronology/1950.html", "documents-2.html", "overviews/correspondents.html", "overviews/places-map.js", "overviews/places.html", "overviews/time.html"]
+    # The telegram's page of the list, its year, and the time overview (which reads every document); not the first page of
+    # the list, the page of the years, the page without a year, search, guide or the edition's pages, nor the pages of the
+    # tables of pairs and places and the map's places, whose rows the title does not change.
+    assert written == ["chronology/1950.html", "documents-2.html", "overviews/time.html"]
     assert parse(site / "documents-2.html").xpath("//table[@class='document-list']//td/a/text()")[0].endswith(" (copy)")
 
 
@@ -501,12 +503,12 @@ def test_the_pages_that_read_one_site_file_are_rendered_a_few_to_a_task(monkeypa
     assert [unit for task in aggregates._tasks(order, 1) for unit in task] == order
 
 
-def test_the_pages_of_pairs_and_places_are_counted_as_the_overviews_list_them(tmp_path: Path) -> None:
-    """The parent counts the tables' pairs and places from the overviews' site file without Saxon, as the stylesheets make them:
-    a pair whoever wrote, no pair for an essay's author, a correspondent without a side paired with every other party, a
-    name's whitespace normalised; a place by its id or its label @n, never an entry of another kind."""
-    from teipress.factstore import FactsStore
-
+def test_the_overviews_tables_are_made_once_and_each_page_gets_its_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """html/overview-plan.xsl makes the tables of pairs and places once from every document's overview summary: a pair
+    whoever wrote, no pair for an essay's author, a correspondent without a side paired with every other party, a name's
+    whitespace normalised; a place by its id or its label @n, never an entry of another kind; each with its counts, in
+    the tables' order. aggregates.overview_sources hands each page of a table its own rows, the correspondents they name,
+    the totals, and the first page the picture."""
     s, f = aggregates.SITE_NS, aggregates.FACTS_NS
     documents = [
         '<sender ref="a">A</sender><addressee ref="b">B</addressee><from ref="p1">P</from><to ref="x">X</to>',
@@ -515,13 +517,40 @@ def test_the_pages_of_pairs_and_places_are_counted_as_the_overviews_list_them(tm
         '<correspondent>  Carl\n Dee </correspondent><correspondent ref="a">A</correspondent>',
         '<sender>Carl Dee</sender><addressee ref="a">A</addressee>',
     ]
-    overview = tmp_path / "overviews.xml"
-    overview.write_text(f'<site xmlns="{s}" xmlns:f="{f}">' + "".join(f"<document>{parties}</document>" for parties in documents) + "</site>", encoding="utf-8")
-    registers = (b'<standOff xmlns="http://www.tei-c.org/ns/1.0"><listPlace><place xml:id="p1"/><place xml:id="p2" n="P Label"/><place xml:id="p3"/></listPlace>'
-                 b'<listPerson><person xml:id="x"/></listPerson></standOff>')
-    with FactsStore(tmp_path / "facts.sqlite", "") as store:
-        assert aggregates._overview_counts(overview, registers, store, "key") == (2, 2)  # {a, b}, {Carl Dee, a}; p1, p2
-        assert aggregates._overview_counts(overview, b"<nothing/>", store, "key") == (2, 2)  # the same places named: counted before
+    overview = to_xdm(f'<site xmlns="{s}" xmlns:f="{f}">' + "".join(f"<document>{parties}</document>" for parties in documents) + "</site>")
+    registers = to_xdm('<standOff xmlns="http://www.tei-c.org/ns/1.0"><listPlace><place xml:id="p1"><placeName>Pé</placeName><location><geo>46.05 14.5</geo></location></place>'
+                       '<place xml:id="p2" n="P Label"><placeName>Label</placeName></place><place xml:id="p3"/></listPlace>'
+                       '<listPerson><person xml:id="x"/><person xml:id="a"><persName>Anna</persName></person></listPerson></standOff>')
+    tables = Stylesheets().transform(XSLT_DIR / "html" / "overview-plan.xsl", overview, site=overview, registers=registers, site_root="../")
+
+    def rows(xml: str, name: str, below: str = "") -> list[list[str | None]]:
+        attributes = {"party": ["key", "name", "href", "letters"], "pair": ["a", "b", "letters"], "place": ["id", "name", "href", "sent", "received", "mentioned", "lat", "lon"]}[name]
+        root = etree.fromstring(xml.encode())
+        return [[row.get(attribute) for attribute in attributes] for row in root.xpath(f"{below}s:{name}", namespaces={"s": s})]
+
+    a, b, carl = ["entry:a", "A", "../registers/persons/a.html", "4"], ["entry:b", "B", "", "2"], ["name:Carl Dee", "Carl Dee", "", "2"]
+    assert etree.fromstring(tables.encode()).get("letters") == "4"  # a-b twice, a-Carl Dee twice
+    assert rows(tables, "party") == [a, b, carl]
+    assert rows(tables, "pair") == [["entry:a", "entry:b", "2"], ["entry:a", "name:Carl Dee", "2"]]
+    assert rows(tables, "place") == [["p2", "Label", "../registers/places/p2.html", "0", "0", "1", None, None],
+                                     ["p1", "Pé", "../registers/places/p1.html", "1", "0", "0", "46.05", "14.5"]]
+    assert rows(tables, "party", "s:network/") == [a, b, carl]
+
+    monkeypatch.setattr(aggregates, "PAIRS_PER_PAGE", 1)
+    monkeypatch.setattr(aggregates, "PLACES_PER_PAGE", 1)
+    sources = aggregates.overview_sources(tables)
+    pair_pages, place_pages = sources.pair_pages, sources.place_pages
+    assert [rows(page, "pair") for page in pair_pages] == [[["entry:a", "entry:b", "2"]], [["entry:a", "name:Carl Dee", "2"]]]
+    assert [rows(page, "party") for page in pair_pages] == [[a, b], [a, carl]]
+    assert [rows(page, "party", "s:network/") for page in pair_pages] == [[a, b, carl], []]
+    assert [dict(etree.fromstring(page.encode()).attrib) for page in pair_pages] == [{"total": "2", "parties": "3", "letters": "4"}] * 2
+    assert [rows(page, "place") for page in place_pages] == [rows(tables, "place")[:1], rows(tables, "place")[1:]]
+    assert [dict(etree.fromstring(page.encode()).attrib) for page in place_pages] == [{"total": "2", "mapped": "1"}] * 2
+    assert rows(sources.map_places, "place") == rows(tables, "place")[1:]
+    # No pairs, no places: one page of each, without rows.
+    empty = Stylesheets().transform(XSLT_DIR / "html" / "overview-plan.xsl", to_xdm(f'<site xmlns="{s}"/>'), site=to_xdm(f'<site xmlns="{s}"/>'), registers=registers)
+    nothing = aggregates.overview_sources(empty)
+    assert ([rows(page, "pair") for page in nothing.pair_pages], [rows(page, "place") for page in nothing.place_pages], rows(nothing.map_places, "place")) == ([[]], [[]], [])
 
 
 def test_the_time_overview_charts_the_years_that_hold_the_documents_and_tables_a_stray_one(tmp_path: Path) -> None:

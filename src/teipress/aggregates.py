@@ -35,7 +35,7 @@ from . import jsonfiles
 from .edition import RegisterIndex
 from .factstore import FACTS_NS, SITE_NS, FactsStore, SummaryRow, quoteattr
 from .resources import stylesheet_identity
-from .xmlio import NS, XML_ID, safe_parser, write_atomic, write_if_changed
+from .xmlio import safe_parser, write_atomic, write_if_changed
 
 if TYPE_CHECKING:
     from .saxon import Stylesheets
@@ -78,6 +78,14 @@ class PlanSheets:
         """The plan `stylesheet` makes of the registers (its source and its $registers), as text."""
         write_if_changed(self.staging / REGISTERS_FILE, registers_xml)  # where the workers read the registers
         ((_, text),) = self.map_units(plan_task, [stylesheet], [(f"the plan {Path(stylesheet).name}", str(self.staging), stylesheet, params)], [0])
+        return text  # type: ignore[return-value]
+
+    def tables(self, stylesheet: str, site_file: Path, registers_xml: bytes, **params: object) -> str:
+        """The tables `stylesheet` makes of a file of document summaries (its source and its $site; $registers: the
+        registers), as text."""
+        write_if_changed(self.staging / REGISTERS_FILE, registers_xml)
+        ((_, text),) = self.map_units(plan_task, [stylesheet], [(f"the tables {Path(stylesheet).name}", str(self.staging), stylesheet, params, str(site_file))],
+                                      [site_file.stat().st_size])
         return text  # type: ignore[return-value]
 
 
@@ -397,17 +405,14 @@ CHRONOLOGY_SPLIT_AT = 1000
 # The chronology's page of the documents without a four-digit year (dated `--04-01`, or undated) and the undated
 # events, where links to such an event land (common/site-files.xsl tp:entry-path).
 UNDATED_PAGE = "chronology/undated.html"
-OVERVIEW_PAGES = ("time", "correspondents", "places")
 # Pairs of correspondents a page of the correspondents overview's table lists (about 200 KB).
 PAIRS_PER_PAGE = 1000
 # Places a page of the places overview's table lists (about 250 bytes a row); the map, on the first page, reads
 # every place from a script of its own (overviews/places-map.js), which the page does not carry.
 PLACES_PER_PAGE = 1000
 PLACES_MAP_SCRIPT = "overviews/places-map.js"
-# The overviews' pages all read one site file of every document's summary (20 MB at 20,000 letters, about 0.7 s to
-# parse): this many of them go to a worker in one task, which parses it once. At 20,000 letters all of them (about
-# 25): one worker holds the file's tree while the other renders the list's and the chronology's pages. Two workers
-# holding it (8 pages a task) made the build's peak: about 400 MB each, 1,209 MB in all against 1,061 MB with one.
+# Pages that read the same site file (the search page, the guide and the edition's own pages read the list of ids) go
+# to a worker this many in a task, which parses the file once.
 SITE_FILE_PAGES_PER_TASK = 64
 
 
@@ -514,7 +519,7 @@ def write_aggregate_pages(staging: Path, store: FactsStore, registers_xml: bytes
         else:
             event_years = chronology_events(registers_xml, plan_sheet, plans)
             store.keep("chronology-events", plan_key, list(event_years.items()))
-        units = _aggregate_units(store, Path(folder), home_source, event_years, registers_xml, other_pages, site_key, params, stylesheet)
+        units = _aggregate_units(store, Path(folder), home_source, event_years, registers_xml, other_pages, site_key, params, stylesheet, plans)
         # One page a task (a few pages, some large), but the overviews' pages a few at a time (SITE_FILE_PAGES_PER_TASK);
         # all in one batch, whose site files are written in one pass over the store.
         written = _render_units(staging, iter(units), site_key, map_units, old_pages, new_pages, kept, 1, batch_size=max(1, len(units)),
@@ -534,7 +539,7 @@ def chronology_events(registers_xml: bytes, plan_stylesheet: str, plans: PlanShe
 
 
 def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, event_years: dict[str, int], registers_xml: bytes,
-                     other_pages: Sequence[SitePage], site_key: str, params: dict[str, str], stylesheet: Callable[[str], str]) -> list[_Unit]:
+                     other_pages: Sequence[SitePage], site_key: str, params: dict[str, str], stylesheet: Callable[[str], str], plans: PlanSheets) -> list[_Unit]:
     """Read the documents' summaries once, writing the site files of every page; the pages as units."""
     lists: list[tuple[_SiteFile, _ListPage]] = []
     years: dict[str, tuple[_SiteFile, list[int]]] = {}
@@ -574,27 +579,24 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
     units = _list_units(lists, home_source, top, stylesheet("html/home.xsl"))
     units += _chronology_units(folder, years, no_year, whole, event_years, top, below, stylesheet("html/chronology.xsl"))
     overview_digest = overview.close()
-    # The tables of pairs and of places grow with the edition: their further pages are units of their own, and the
-    # stylesheets' bars link the pages counted here; the map's places are a script of their own.
-    # Counted again only when what the overviews read changed (a letter's text alone leaves it as it was).
-    counts_key = _digest_of([site_key, overview_digest])
-    cached = store.cached("overview-counts", counts_key)
-    if isinstance(cached, list):
-        pairs, places = cached
-    else:
+    # The tables of pairs and of places grow with the edition: made once (html/overview-plan.xsl, again only when what
+    # the overviews read changed: a letter's text alone leaves it as it was), each of their pages a unit of its own
+    # with its rows as its source; the map's places are a script of their own.
+    tables_key = _digest_of([site_key, overview_digest])
+    tables = store.cached("overview-tables", tables_key)
+    if not isinstance(tables, str):
         _write_site_files(store, [overview])
-        pairs, places = _overview_counts(overview.path, registers_xml, store, site_key)
-        store.keep("overview-counts", counts_key, [pairs, places])
-    pair_pages, place_pages = _pages(pairs, PAIRS_PER_PAGE), _pages(places, PLACES_PER_PAGE)
+        tables = plans.tables(stylesheet("html/overview-plan.xsl"), overview.path, registers_xml, **below)
+        store.keep("overview-tables", tables_key, tables)
+    sources = overview_sources(tables)
     overview_params = {**below, "chronology_by_year": whole is None, "pairs_per_page": PAIRS_PER_PAGE, "places_per_page": PLACES_PER_PAGE,
-                       "pair_pages": pair_pages, "place_pages": place_pages}
-    units += [_Unit(f"overviews/{name}.html", stylesheet(f"html/overview-{name}.xsl"), None, overview_params,
-                    overview) for name in OVERVIEW_PAGES]
-    units += [_Unit(f"overviews/correspondents-{page}.html", stylesheet("html/overview-correspondents.xsl"), None, {**overview_params, "pairs_page": page},
-                    overview) for page in range(2, pair_pages + 1)]
-    units += [_Unit(f"overviews/places-{page}.html", stylesheet("html/overview-places.xsl"), None, {**overview_params, "places_page": page},
-                    overview) for page in range(2, place_pages + 1)]
-    units.append(_Unit(PLACES_MAP_SCRIPT, stylesheet("html/overview-places-map.xsl"), None, overview_params, overview))
+                       "pair_pages": len(sources.pair_pages), "place_pages": len(sources.place_pages)}
+    units.append(_Unit("overviews/time.html", stylesheet("html/overview-time.xsl"), None, overview_params, overview))
+    units += [_Unit(f"overviews/correspondents{'' if page == 1 else f'-{page}'}.html", stylesheet("html/overview-correspondents.xsl"), source,
+                    {**overview_params, "pairs_page": page}) for page, source in enumerate(sources.pair_pages, start=1)]
+    units += [_Unit(f"overviews/places{'' if page == 1 else f'-{page}'}.html", stylesheet("html/overview-places.xsl"), source,
+                    {**overview_params, "places_page": page}) for page, source in enumerate(sources.place_pages, start=1)]
+    units.append(_Unit(PLACES_MAP_SCRIPT, stylesheet("html/overview-places-map.xsl"), sources.map_places, overview_params))
     ids.close()
     units += [_Unit(page.relative, page.stylesheet, page.source, {**params, **page.params}, ids) for page in other_pages]
     return units
@@ -637,68 +639,43 @@ def _chronology_units(folder: Path, years: dict[str, tuple[_SiteFile, list[int]]
     return units
 
 
-def _pages(count: int, per_page: int) -> int:
-    return max(1, -(-count // per_page))
+@dataclass(frozen=True)
+class OverviewSources:
+    """The sources of the overviews' pages that show the tables of html/overview-plan.xsl: a page's rows, with the rows
+    they refer to (a pair's correspondents, the first page's picture) and the table's totals; one page without rows for
+    a table without any. The map's script: every place with coordinates."""
+
+    pair_pages: list[str]
+    place_pages: list[str]
+    map_places: str
 
 
-def _overview_counts(overview: Path, registers_xml: bytes, store: FactsStore, site_key: str) -> tuple[int, int]:
-    """How many pairs of correspondents (html/overview-correspondents.xsl tp:letters) and places (html/overview-places.xsl
-    tp:places) the overviews' tables list, read from the overviews' site file, the rows of the store, without Saxon.
-
-    The places are the ids the documents name as a place that the registers hold as a place entry: the registers are
-    read only when the ids named are not those of the previous build."""
-    pairs: set[tuple[str, str]] = set()
-    named: set[str] = set()
+def overview_sources(tables: str) -> OverviewSources:
+    """Each page's part of the overviews' tables (html/overview-plan.xsl), PAIRS_PER_PAGE pairs and PLACES_PER_PAGE places a page."""
+    root = etree.fromstring(tables.encode("utf-8"), safe_parser())
     site = f"{{{SITE_NS}}}"
-    for _, document in etree.iterparse(str(overview), tag=f"{site}document"):
-        senders = [_party_key(party) for party in document.iterchildren(f"{site}sender") if party.get("role") != "author"]
-        addressees = [_party_key(party) for party in document.iterchildren(f"{site}addressee")]
-        unsided = [_party_key(party) for party in document.iterchildren(f"{site}correspondent")]
-        pairs.update(_pair(sender, addressee) for sender in senders for addressee in addressees)
-        pairs.update(_pair(one, other) for number, one in enumerate(unsided) for other in (*senders, *addressees, *unsided[number + 1:]))
-        named.update(party.get("ref", "") for party in document.iterchildren(f"{site}from", f"{site}to"))
-        named.update(mention.get("entity", "") for mention in document.iter(f"{{{FACTS_NS}}}mention") if mention.get("kind") == "place")
-        document.clear()
-    named.discard("")
-    key = _digest_of([site_key, *sorted(named)])
-    cached = store.cached("overview-places", key)
-    places = cached if isinstance(cached, int) else _count_places(registers_xml, named)
-    store.keep("overview-places", key, places)
-    return len(pairs), places
+    parties = {party.get("key"): _xml(party) for party in root.iterchildren(f"{site}party")}
+    pairs = list(root.iterchildren(f"{site}pair"))
+    network = root.find(f"{site}network")
+    totals = f'total="{len(pairs)}" parties="{len(parties)}" letters={quoteattr(root.get("letters", "0"))}'
+    pair_pages = []
+    for page, start in enumerate(range(0, max(1, len(pairs)), PAIRS_PER_PAGE), start=1):
+        shown = pairs[start:start + PAIRS_PER_PAGE]
+        named = dict.fromkeys(key for pair in shown for key in (pair.get("a"), pair.get("b")))
+        pair_pages.append("".join([f'<pairs xmlns="{SITE_NS}" {totals}>', _xml(network) if page == 1 and network is not None else "",
+                                   *(parties[key] for key in named), *(_xml(pair) for pair in shown), "</pairs>"]))
+    places = list(root.iterchildren(f"{site}place"))
+    mapped = [_xml(place) for place in places if place.get("lat") is not None]
+    rows = [_xml(place) for place in places]
+    place_pages = ["".join([f'<places xmlns="{SITE_NS}" total="{len(rows)}" mapped="{len(mapped)}">', *rows[start:start + PLACES_PER_PAGE], "</places>"])
+                   for start in range(0, max(1, len(rows)), PLACES_PER_PAGE)]
+    map_places = "".join([f'<places xmlns="{SITE_NS}" total="{len(mapped)}" mapped="{len(mapped)}">', *mapped, "</places>"])
+    return OverviewSources(pair_pages, place_pages, map_places)
 
 
-def _party_key(party: etree._Element) -> str:
-    """html/overview-correspondents.xsl tp:party-key: its entry's id, else its name."""
-    ref = party.get("ref")
-    return f"entry:{ref}" if ref is not None else "name:" + _normalize_space("".join(party.itertext()))
-
-
-def _pair(one: str, other: str) -> tuple[str, str]:
-    """The same pair whoever wrote (html/overview-correspondents.xsl tp:pair)."""
-    return (one, other) if one <= other else (other, one)
-
-
-def _normalize_space(text: str) -> str:
-    """XPath's normalize-space: runs of XML whitespace (not every Unicode space) as one space, none at the ends."""
-    return re.sub(r"[ \t\r\n]+", " ", text).strip(" ")
-
-
-# The entries common/functions.xsl tp:entry-by-id finds by their label @n (by their local name, in any namespace).
-_LABELLED = {"person", "personGrp", "place", "org", "bibl", "biblStruct", "event"}
-
-
-def _count_places(registers_xml: bytes, named: set[str]) -> int:
-    """How many of the ids `named` name a place entry of the registers, as common/functions.xsl tp:entry-by-id finds an
-    entry: the first element with that id, else the first entry labelled so (@n)."""
-    by_id: dict[str, str] = {}
-    by_label: dict[str, str] = {}
-    for element in etree.fromstring(registers_xml, safe_parser()).iter(tag=etree.Element):
-        if (own_id := element.get(XML_ID)) is not None:
-            by_id.setdefault(own_id, element.tag)
-        if element.get("n") is not None and etree.QName(element).localname in _LABELLED:
-            by_label.setdefault(_normalize_space(element.get("n", "")), element.tag)
-    place = f"{{{NS['tei']}}}place"
-    return sum(1 for name in named if (by_id.get(name) or by_label.get(_normalize_space(name))) == place)
+def _xml(element: etree._Element) -> str:
+    """A row of the overviews' tables as text (its namespace declared on it)."""
+    return etree.tostring(element, encoding="unicode", with_tail=False)
 
 
 def _year_file(folder: Path, year: str) -> tuple[_SiteFile, list[int]]:
@@ -760,10 +737,14 @@ def _worker_sheets() -> Stylesheets:
     return _worker_inputs["sheets"]  # type: ignore[return-value]
 
 
-def plan_task(what: str, staging: str, stylesheet: str, params: dict[str, str]) -> str:
-    """A plan of the registers (PlanSheets): `stylesheet` over them, its $registers the same. `what` names it in an error."""
+def plan_task(what: str, staging: str, stylesheet: str, params: dict[str, object], site_file: str = "") -> str:
+    """A plan of the registers (PlanSheets): `stylesheet` over them, its $registers the same; with `site_file`, over that
+    file of document summaries, its $site the same. `what` names it in an error."""
+    from .saxon import to_xdm
+
     registers = _worker_input(staging, REGISTERS_FILE)
-    return _worker_sheets().transform(stylesheet, registers, registers=registers, **params)  # type: ignore[arg-type]
+    source = to_xdm(Path(site_file).read_bytes()) if site_file else registers
+    return _worker_sheets().transform(stylesheet, source, registers=registers, site=source if site_file else None, **params)  # type: ignore[arg-type]
 
 
 def render_unit(what: str, staging: str, outputs: list[tuple[str, str | None, str | None, bytes, dict[str, object], str]]) -> None:

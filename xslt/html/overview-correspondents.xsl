@@ -4,7 +4,12 @@
   by their letters; an edge per pair, as wide as their letters) and as a table of the same pairs with
   their counts. Each person links to their register entry. The layout is computed here, the same on
   every build: the correspondents on a circle, ordered by their letters, and one who takes part in
-  most letters (the edition's central figure) in its middle. Source and $site: the site's facts.
+  most letters (the edition's central figure) in its middle. The table has pages; the source is a page's rows of it
+  (html/overview-plan.xsl makes the table, aggregates.py hands each page its rows):
+    <pairs total="" parties="" letters="">   the table's pairs, correspondents and letters
+      <network><party/>…<pair/>…</network>   on the first page: the picture's correspondents and the pairs among them
+      <party/>… <pair/>…                       the page's pairs and the correspondents they name
+    </pairs>
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -23,79 +28,46 @@
   <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
   <xsl:mode use-accumulators="#all" on-no-match="fail" on-multiple-match="fail"/>
 
-  <!-- At most this many correspondents in the picture (the table lists all); the drawing's size. -->
-  <xsl:param name="network-size" as="xs:integer" select="30"/>
+  <!-- The drawing's size (how many correspondents it shows: html/overview-plan.xsl $network-size). -->
   <xsl:variable name="width" as="xs:integer" select="900"/>
   <xsl:variable name="height" as="xs:integer" select="620"/>
   <xsl:variable name="radius" as="xs:integer" select="230"/>
   <!-- The table of pairs grows with the edition (4,400 pairs, 0.8 MB, at 5,000 synthetic letters): it has pages
        of this many pairs, the first (overviews/correspondents.html) with the network, the others
-       overviews/correspondents-{n}.html, each rendered by the workers as a unit of its own (aggregates.py counts the
-       pairs as tp:letters makes them, from the same site file, and sets their size). -->
+       overviews/correspondents-{n}.html, each rendered by the workers as a unit of its own from its rows of the table
+       (html/overview-plan.xsl makes the table once; aggregates.py hands each page its pairs). -->
   <xsl:param name="pairs-per-page" as="xs:integer" required="yes"/>
   <xsl:param name="pairs-page" as="xs:integer" select="1"/>
   <!-- How many pages the table has: the units aggregates.py makes, one number for the pages and their bar. -->
   <xsl:param name="pair-pages" as="xs:integer" required="yes"/>
 
-  <!-- One letter of a pair: each sender with each addressee of a document (the authors of essays are no
-       senders), and each correspondent the source names without a side with every other party of it.
-       A pair is the same whoever wrote: its two keys in alphabetical order, joined by a line feed (tp:pair). Strings,
-       not an element a pair: a constructed element is a tree of its own, and 20,000 letters' pairs held Saxon's
-       worker near a gigabyte. -->
-  <xsl:variable name="tp:letters" as="xs:string*">
-    <xsl:for-each select="$site/s:site/s:document">
-      <xsl:variable name="senders" select="s:sender[not(@role = 'author')]!tp:party-key(.)"/>
-      <xsl:variable name="addressees" select="s:addressee!tp:party-key(.)"/>
-      <xsl:variable name="unsided" select="s:correspondent!tp:party-key(.)"/>
-      <xsl:sequence select="distinct-values((for $from in $senders, $to in $addressees return tp:pair($from, $to),
-          for $i in 1 to count($unsided), $other in ($senders, $addressees, subsequence($unsided, $i + 1)) return tp:pair($unsided[$i], $other)))"/>
-    </xsl:for-each>
-  </xsl:variable>
-  <!-- Each register entry's name as the first letter naming it gives it, found once: looked up among every party of
-       the edition for each correspondent and each pair's sort keys, the pages took minutes each at 20,000 letters. -->
-  <xsl:variable name="tp:entry-names" as="map(xs:string, xs:string)">
-    <xsl:map>
-      <xsl:for-each-group select="$site/s:site/s:document/(s:sender[not(@role = 'author')], s:addressee, s:correspondent)[@ref]" group-by="string(@ref)">
-        <xsl:map-entry key="'entry:' || current-grouping-key()" select="normalize-space(current-group()[1])"/>
-      </xsl:for-each-group>
-    </xsl:map>
-  </xsl:variable>
-  <xsl:variable name="tp:nodes" as="map(*)*">
-    <xsl:for-each-group select="$tp:letters!(substring-before(., '&#10;'), substring-after(., '&#10;'))" group-by=".">
-      <xsl:sort select="count(current-group())" order="descending"/>
-      <xsl:sort select="lower-case(tp:name-of-party(current-grouping-key()))"/>
-      <xsl:sequence select="map {'key': current-grouping-key(), 'letters': count(current-group()),
-          'name': tp:name-of-party(current-grouping-key()), 'href': tp:party-href(current-grouping-key())}"/>
-    </xsl:for-each-group>
-  </xsl:variable>
-  <xsl:variable name="tp:node-by-key" as="map(xs:string, map(*))" select="map:merge($tp:nodes ! map {?key: .})"
-    xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
-  <xsl:variable name="tp:pairs" as="map(*)*">
-    <xsl:for-each-group select="$tp:letters" group-by=".">
-      <xsl:sort select="count(current-group())" order="descending"/>
-      <xsl:sort select="lower-case(tp:name-of-party(substring-before(., '&#10;')))"/>
-      <xsl:sort select="lower-case(tp:name-of-party(substring-after(., '&#10;')))"/>
-      <xsl:sequence select="map {'a': substring-before(., '&#10;'), 'b': substring-after(., '&#10;'), 'letters': count(current-group())}"/>
-    </xsl:for-each-group>
-  </xsl:variable>
+  <!-- A correspondent of the page's source (html/overview-plan.xsl: party) as the picture takes it. -->
+  <xsl:function name="tp:party-node" as="map(*)">
+    <xsl:param name="party" as="element(s:party)"/>
+    <xsl:sequence select="map {'key': string($party/@key), 'letters': xs:integer($party/@letters), 'name': string($party/@name), 'href': string($party/@href)}"/>
+  </xsl:function>
 
+  <!-- The source: a page's rows of the table (aggregates.py, from html/overview-plan.xsl's tables): its pairs, the
+       parties they name and, on the first page, the picture's parties and pairs; the table's totals. -->
   <xsl:template match="/">
-    <xsl:variable name="shown" select="subsequence($tp:pairs, ($pairs-page - 1) * $pairs-per-page + 1, $pairs-per-page)"/>
+    <xsl:variable name="page" select="s:pairs"/>
+    <xsl:variable name="parties" as="map(xs:string, element(s:party))" select="map:merge($page/s:party!map {string(@key): .})" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+    <xsl:variable name="network" select="$page/s:network/s:party"/>
     <xsl:call-template name="tp:overview-page">
       <xsl:with-param name="name" select="'correspondents'"/>
       <xsl:with-param name="path" select="tp:pairs-page-path($pairs-page)"/>
-      <xsl:with-param name="lead" select="tp:count-message('overview.correspondents-lead', count($tp:nodes), string(count($tp:letters)))"/>
+      <xsl:with-param name="lead" select="tp:count-message('overview.correspondents-lead', xs:integer($page/@parties), string($page/@letters))"/>
       <xsl:with-param name="content" as="node()*">
         <xsl:choose>
-          <xsl:when test="exists($tp:pairs)">
-            <xsl:if test="$pairs-page eq 1">
+          <xsl:when test="xs:integer($page/@total) gt 0">
+            <xsl:if test="exists($network)">
               <xsl:call-template name="tp:network">
-                <xsl:with-param name="nodes" select="subsequence($tp:nodes, 1, $network-size)"/>
-                <xsl:with-param name="pairs" select="$tp:pairs"/>
-                <xsl:with-param name="letters" select="count($tp:letters)"/>
+                <xsl:with-param name="nodes" select="$network!tp:party-node(.)"/>
+                <xsl:with-param name="pairs" select="$page/s:network/s:pair!map {'a': string(@a), 'b': string(@b), 'letters': xs:integer(@letters)}"/>
+                <xsl:with-param name="letters" select="xs:integer($page/@letters)"/>
               </xsl:call-template>
-              <xsl:if test="count($tp:nodes) gt $network-size">
-                <p class="overview-note">{tp:message('overview.network-shows', (string($network-size), string(count($tp:nodes))))}</p>
+              <xsl:if test="count($network) lt xs:integer($page/@parties)">
+                <p class="overview-note">{tp:message('overview.network-shows', (string(count($network)), string($page/@parties)))}</p>
               </xsl:if>
             </xsl:if>
             <xsl:call-template name="tp:pair-pages"/>
@@ -110,11 +82,11 @@
                   </tr>
                 </thead>
                 <tbody>
-                  <xsl:for-each select="$shown">
+                  <xsl:for-each select="$page/s:pair">
                     <tr>
-                      <td><xsl:sequence select="tp:party-link(?a)"/></td>
-                      <td><xsl:sequence select="tp:party-link(?b)"/></td>
-                      <td class="number">{?letters}</td>
+                      <td><xsl:sequence select="tp:party-link($parties(@a))"/></td>
+                      <td><xsl:sequence select="tp:party-link($parties(@b))"/></td>
+                      <td class="number">{@letters}</td>
                     </tr>
                   </xsl:for-each>
                 </tbody>
@@ -130,8 +102,9 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- The table's pages by the numbers of the pairs each lists, when it has more than one. -->
+  <!-- The table's pages by the numbers of the pairs each lists, when it has more than one (the context: the page's source). -->
   <xsl:template name="tp:pair-pages">
+    <xsl:variable name="total" select="xs:integer(/s:pairs/@total)"/>
     <xsl:if test="$pair-pages gt 1">
       <nav class="initials pair-pages" aria-label="{tp:message('overview.pair-pages')}">
         <ul>
@@ -139,7 +112,7 @@
             <li>
               <a href="{substring-after(tp:pairs-page-path(.), 'overviews/')}">
                 <xsl:if test=". eq $pairs-page"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>
-                <xsl:text>{(. - 1) * $pairs-per-page + 1}–{min((. * $pairs-per-page, count($tp:pairs)))}</xsl:text>
+                <xsl:text>{(. - 1) * $pairs-per-page + 1}–{min((. * $pairs-per-page, $total))}</xsl:text>
               </a>
             </li>
           </xsl:for-each>
@@ -205,37 +178,12 @@
     </figure>
   </xsl:template>
 
-  <!-- Two parties as one pair, whichever wrote. -->
-  <xsl:function name="tp:pair" as="xs:string">
-    <xsl:param name="one" as="xs:string"/>
-    <xsl:param name="other" as="xs:string"/>
-    <xsl:sequence select="string-join(sort(($one, $other)), '&#10;')"/>
-  </xsl:function>
-
-  <!-- A party's key: its register entry's id, or its name when it has none. -->
-  <xsl:function name="tp:party-key" as="xs:string">
-    <xsl:param name="party" as="element()"/>
-    <xsl:sequence select="if ($party/@ref) then 'entry:' || $party/@ref else 'name:' || normalize-space($party)"/>
-  </xsl:function>
-
-  <xsl:function name="tp:name-of-party" as="xs:string">
-    <xsl:param name="key" as="xs:string"/>
-    <xsl:sequence select="if (starts-with($key, 'entry:')) then $tp:entry-names($key) else substring-after($key, 'name:')"/>
-  </xsl:function>
-
-  <!-- The register entry's address (tp:register-href), or '' for a party without one. -->
-  <xsl:function name="tp:party-href" as="xs:string">
-    <xsl:param name="key" as="xs:string"/>
-    <xsl:variable name="entry" select="if (starts-with($key, 'entry:')) then tp:entry-by-id(substring-after($key, 'entry:'), $registers) else ()"/>
-    <xsl:sequence select="if (exists($entry)) then tp:register-href($entry) else ''"/>
-  </xsl:function>
-
+  <!-- A correspondent's name, linked to their register entry where they have one. -->
   <xsl:function name="tp:party-link" as="node()">
-    <xsl:param name="key" as="xs:string"/>
-    <xsl:variable name="node" select="$tp:node-by-key($key)"/>
+    <xsl:param name="party" as="element(s:party)"/>
     <xsl:choose>
-      <xsl:when test="$node?href"><a href="{$node?href}">{$node?name}</a></xsl:when>
-      <xsl:otherwise><xsl:value-of select="$node?name"/></xsl:otherwise>
+      <xsl:when test="$party/@href ne ''"><a href="{$party/@href}">{$party/@name}</a></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$party/@name"/></xsl:otherwise>
     </xsl:choose>
   </xsl:function>
 </xsl:stylesheet>

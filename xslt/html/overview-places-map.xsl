@@ -4,11 +4,13 @@
   overview's first page loads before assets/map.js (html/overviews.xsl tp:map-head): the map of an edition's
   every place weighs as much as its table, which has pages; a page that carried it would grow with the
   registers. The places are JSON (every name a string in it, never markup) under the key the page's map
-  names. Source and $site: the site's facts; $registers: the registers.
+  names. Source: every place of the table with coordinates (aggregates.py, from html/overview-plan.xsl's tables),
+  as overview-places.xsl's pages have them.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:tp="https://teipress.org/ns/xslt"
+  xmlns:s="https://teipress.org/ns/site"
   exclude-result-prefixes="#all"
   expand-text="yes">
 
@@ -18,6 +20,6 @@
 
   <xsl:template match="/" priority="1">
     <xsl:text>window.teipressMapPlaces = window.teipressMapPlaces || {{}};&#10;</xsl:text>
-    <xsl:text>window.teipressMapPlaces["overview-places"] = {serialize(array { $tp:map-places }, map {'method': 'json'})};&#10;</xsl:text>
+    <xsl:text>window.teipressMapPlaces["overview-places"] = {serialize(array { /s:places/s:place!tp:map-place(.) }, map {'method': 'json'})};&#10;</xsl:text>
   </xsl:template>
 </xsl:stylesheet>
