@@ -643,6 +643,31 @@ def test_a_failing_build_leaves_the_previous_site_intact(tmp_path: Path, monkeyp
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.facts.sqlite", ".html.mirror", "html"]  # no staging folder left behind
 
 
+def test_a_build_that_fails_beside_the_update_of_the_store_of_facts_leaves_the_store_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store of facts is brought up to date in a thread while the document pages are written: a build that fails
+    there waits for it and keeps nothing of it, so that the store is still the one the site's manifest names and the
+    next build writes what a clean build writes."""
+    source = copy_fixture(tmp_path)
+    build(source, tmp_path / "out")
+    store = tmp_path / "out" / ".html.facts.sqlite"
+    before = store.read_bytes()
+    letter = source / f"{LETTER}.xml"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("Alma Sender", "Alma Writer"), encoding="utf-8")
+    page_task = site_writer._page_task
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TransformError("html/document.xsl: simulated failure")
+
+    monkeypatch.setattr(site_writer, "_page_task", broken)
+    with pytest.raises(TransformError, match="simulated failure"):
+        build(source, tmp_path / "out")
+    assert store.read_bytes() == before
+    monkeypatch.setattr(site_writer, "_page_task", page_task)
+    build(source, tmp_path / "out")
+    build(source, tmp_path / "clean")
+    assert site_files(tmp_path / "out" / "html") == site_files(tmp_path / "clean" / "html")
+
+
 def site_files(site: Path) -> dict[str, bytes]:
     """Every file a reader gets from the site, by path: all but the build's own records (.teipress/) and Pagefind's
     index, whose files are named by hashes that differ from one run of Pagefind to the next over the same pages
