@@ -256,6 +256,11 @@ def test_growth_from_5000_to_20000_letters_and_memory_at_20000_are_judged() -> N
     assert judged[("6. validation < 1,000 MB", "synthetic 20,000")] is True
     assert judged[("3. peak memory of the build's process tree < 1,200 MB", "synthetic 20,000")] is False
     assert ("6. validation < 1,000 MB", "synthetic 5,000") not in judged
+    # Beside the build's growth, the growth of the TEI Stylesheets' conversion of the same files in the same run, where it ran.
+    references = [_measured(run.TEI_STYLESHEETS_STEP, 5000, 40.0), _measured(run.TEI_STYLESHEETS_STEP, 20000, 174.0)]
+    growth = {v.target: v.reference for v in run.targets([*references, _measured("html-full", 5000, 50.0), _measured("html-full", 20000, 212.0)])
+              if "the 5,000 time" in v.target}
+    assert growth == {"3. html-full: 20,000 letters <= 4.2 x the 5,000 time": "TEI Stylesheets, a file at a time: 4.35 x"}
 
 
 def test_a_rebuild_is_measured_three_times_each_after_one_more_change_and_judged_by_the_median() -> None:
