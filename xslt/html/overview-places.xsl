@@ -16,7 +16,6 @@
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tp="https://teipress.org/ns/xslt"
   xmlns:s="https://teipress.org/ns/site"
-  xmlns:f="https://teipress.org/ns/facts"
   xpath-default-namespace="http://www.tei-c.org/ns/1.0"
   exclude-result-prefixes="#all"
   expand-text="yes">
