@@ -6,7 +6,6 @@ Nothing is written until the whole result was made; an existing file is replaced
 from __future__ import annotations
 
 import calendar
-import codecs
 import os
 import re
 from collections import Counter
@@ -25,7 +24,7 @@ from .errors import ConfigError, InputError
 from .export import refuse_overwrite, rename_ids
 from .problems import Problem, Severity, display_path
 from .validate import _lxml_tei_all, validate_paths
-from .xmlio import NS, TEI_NS, XML_ID, XMLInputError, parse_file, write_atomic
+from .xmlio import NS, TEI_NS, XML_ID, XMLInputError, parse_file, write_atomic, xml_encoding
 
 T = f"{{{TEI_NS}}}"
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
@@ -565,7 +564,7 @@ def import_tei(
     trees = [(file, read_foreign_tei(file)) for file in files]
     check_ids(trees)
     for file, tree in trees:
-        encoding = source_encoding(file, tree)
+        encoding, _codec = xml_encoding(file.read_bytes())
         if encoding.replace("-", "").upper() != "UTF8":
             result.notes.append(f"{display_path(file)}: converted from {encoding} to UTF-8, the encoding of the edition's files")
     tei_all = load_tei_all(tei_all if tei_all is not None else config.tei_all)
@@ -630,15 +629,6 @@ def read_foreign_tei(file: Path) -> etree._ElementTree:
             + f", not <TEI> in {TEI_NS}"
         )
     return tree
-
-
-def source_encoding(file: Path, tree: etree._ElementTree) -> str:
-    """The encoding the file was read in: a UTF-16 byte order mark, else its XML declaration's (UTF-8 without one)."""
-    with file.open("rb") as stream:
-        start = stream.read(2)
-    if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return "UTF-16"
-    return tree.docinfo.encoding or "UTF-8"
 
 
 def check_ids(trees: list[tuple[Path, etree._ElementTree]]) -> None:

@@ -405,21 +405,32 @@ def _replace_include(include: etree._Element, text: str, elements: list[etree._E
 
 # How an XML file says its encoding before its first character (XML 1.0, appendix F): a byte order mark, the first
 # characters "<?" of a UTF-16 file without one, else its declaration's encoding= (in bytes every encoding an XML
-# declaration can be read in writes as ASCII); without any of them it is UTF-8.
-_BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"), (b"<\0?\0", "utf-16-le"), (b"\0<\0?", "utf-16-be"))
+# declaration can be read in writes as ASCII); without any of them it is UTF-8. Each mark with the encoding's name as a
+# declaration would give it and the codec that decodes the file (the mark left out).
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32", "utf-32"), (codecs.BOM_UTF32_BE, "UTF-32", "utf-32"), (codecs.BOM_UTF8, "UTF-8", "utf-8-sig"),
+                     (codecs.BOM_UTF16_LE, "UTF-16", "utf-16"), (codecs.BOM_UTF16_BE, "UTF-16", "utf-16"),
+                     (b"<\0?\0", "UTF-16", "utf-16-le"), (b"\0<\0?", "UTF-16", "utf-16-be"))
 _DECLARED_ENCODING = re.compile(rb"""<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+
+
+def xml_encoding(data: bytes) -> tuple[str, str]:
+    """The encoding an XML file's parser reads it in: its name as the file gives it (its byte order mark's, else its
+    declaration's, else UTF-8) and the codec that decodes it (which Python may not know, for a declared name)."""
+    for mark, name, codec in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return name, codec
+    declared = _DECLARED_ENCODING.match(data)
+    if declared is None:
+        return "UTF-8", "utf-8"
+    name = declared[1].decode("ascii")
+    return name, name
 
 
 def xml_text(data: bytes) -> str:
     """The characters of an XML file, decoded in the encoding its parser reads it in; a byte that encoding cannot
     decode is U+FFFD, and an encoding Python does not know is read as UTF-8."""
-    for mark, encoding in _BYTE_ORDER_MARKS:
-        if data.startswith(mark):
-            return data.decode(encoding, errors="replace")
-    declared = _DECLARED_ENCODING.match(data)
     try:
-        return data.decode(declared[1].decode("ascii") if declared else "utf-8", errors="replace")
+        return data.decode(xml_encoding(data)[1], errors="replace")
     except LookupError:
         return data.decode("utf-8", errors="replace")
 
