@@ -643,10 +643,9 @@ def test_a_failing_build_leaves_the_previous_site_intact(tmp_path: Path, monkeyp
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".html.facts.sqlite", ".html.mirror", "html"]  # no staging folder left behind
 
 
-def test_a_build_that_fails_beside_the_update_of_the_store_of_facts_leaves_the_store_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The store of facts is brought up to date in a thread while the document pages are written: a build that fails
-    there waits for it and keeps nothing of it, so that the store is still the one the site's manifest names and the
-    next build writes what a clean build writes."""
+def test_a_build_that_fails_in_the_document_pages_leaves_the_store_of_facts_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that fails while it writes the document pages keeps nothing of its update of the store of facts, so that
+    the store is still the one the site's manifest names and the next build writes what a clean build writes."""
     source = copy_fixture(tmp_path)
     build(source, tmp_path / "out")
     store = tmp_path / "out" / ".html.facts.sqlite"

@@ -119,8 +119,7 @@ class FactsStore:
         """A connection to the store in a transaction that holds its lock until the build ends (another build waits).
         Its journal on disk undoes what a killed build wrote; no waiting for the disk itself (a crash of the machine
         during a build may leave a damaged store, which the next build makes anew)."""
-        # Used by one thread at a time, not always the one that opened it (html.py updates it beside the document pages).
-        db = sqlite3.connect(path, timeout=_WAIT_FOR_OTHER_BUILD, check_same_thread=False)
+        db = sqlite3.connect(path, timeout=_WAIT_FOR_OTHER_BUILD)
         db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN IMMEDIATE")
         return db

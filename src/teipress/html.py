@@ -142,11 +142,8 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
     # The store of facts is opened first: another build of the same site waits here, until this one ends (factstore.py).
     # Earlier builds kept it in the site: no longer published, nor carried on from site to site.
     (staging / MARKER / STORE_NAME).unlink(missing_ok=True)
-    # `beside`: a thread of this process for work beside the workers' (it ends before them, and before the store, also
-    # when the build fails).
     with FactsStore(store, str(manifest.get("facts_store", ""))) as facts, \
-            _Workers(jobs, _WorkerSetup(edition_xml, str(_stylesheet(config, "html/document.xsl")), register_index, code_key)) as workers, \
-            ThreadPoolExecutor(max_workers=1) as beside:
+            _Workers(jobs, _WorkerSetup(edition_xml, str(_stylesheet(config, "html/document.xsl")), register_index, code_key)) as workers:
         # Phase 1: each document's cache key, its facts (dates, titles, mentions) where the key changed, and its
         # source and images copied (written only when their bytes differ, so that a changed image or a deleted
         # folder is put right although the page itself is reused). A document whose source, images and register
@@ -192,10 +189,6 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         dts = StaticDts(staging, config.base_url)
         dts_jobs = {d.id: dts.job(d.id, d.facts_key) for d in ordered}
         settle()  # every document's record, and the static DTS's model
-        # The store of every document's facts, brought up to date with the facts of the documents that changed, for the
-        # register pages: beside the document pages, where this process only waits for the workers (at 20,000 letters
-        # 9-12 s that the workers spent waiting when it came after them).
-        updated = beside.submit(facts.update, staging, {d.id: d.facts_key for d in ordered})
         to_render = []
         pages_present = _files_in(staging, ("documents",))
         for index, document in enumerate(ordered):
@@ -235,8 +228,7 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
         dts_args = [(d.id, str(d.source.path), str(d.source.xinclude_root or ""), dts_jobs[d.id]) for d in dts_only]
         for _document, resource in workers.map(_dts_task, dts_only, dts_args, [_source_size(d) for d in dts_only]):
             dts.add(resource)
-        affected = updated.result()
-        workers.recycle()
+        workers.recycle()  # while Pagefind indexes and this process updates the store of facts, the workers wait
         release_freed_memory()  # the two phases' tasks
 
         # The search index reads only the document pages (the others carry no data-pagefind-body), now all written:
@@ -250,8 +242,11 @@ def _build_into(staging: Path, edition: Edition, config: Config, result: SiteRes
             # beside the workers (the register pages), where two of them (80 MB each at 20,000 letters) made the peak.
             search = indexer.submit(build_search_index, staging, {d.id: d.page_key for d in ordered}, language=config.language, jobs=max(1, jobs - 1))
             # Phase 3: a page per register entry and the registers' index pages, rendered by the same workers, from
-            # the store of every document's facts.
+            # the store of every document's facts, brought up to date with the facts of the documents that changed.
+            # Not beside the document pages: there, at 20,000 letters, the update made the workers' CPU 12 % dearer (the
+            # caches the three share) and the page phase 16 s longer, more than the 12.6 s it takes here.
             report("Writing registers", 0, 1)
+            affected = facts.update(staging, {d.id: d.facts_key for d in ordered})
             plans = PlanSheets(staging, workers.map)  # made by a worker, when not cached
             result.pages_written.extend(write_registers(
                 staging, facts, affected, registers_xml, register_index, edition_xml, site_key=site_key, params={**site_params, **custom.params},
