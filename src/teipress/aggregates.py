@@ -74,18 +74,13 @@ class PlanSheets:
         self.staging = staging
         self.map_units = map_units
 
-    def transform(self, stylesheet: str, registers_xml: bytes, **params: str) -> str:
-        """The plan `stylesheet` makes of the registers (its source and its $registers), as text."""
+    def transform(self, stylesheet: str, registers_xml: bytes, *, site_file: Path | None = None, **params: object) -> str:
+        """The plan `stylesheet` makes of the registers (its source and its $registers), as text; with `site_file`, of
+        that file of document summaries (its source and its $site; $registers: the registers)."""
         write_if_changed(self.staging / REGISTERS_FILE, registers_xml)  # where the workers read the registers
-        ((_, text),) = self.map_units(plan_task, [stylesheet], [(f"the plan {Path(stylesheet).name}", str(self.staging), stylesheet, params)], [0])
-        return text  # type: ignore[return-value]
-
-    def tables(self, stylesheet: str, site_file: Path, registers_xml: bytes, **params: object) -> str:
-        """The tables `stylesheet` makes of a file of document summaries (its source and its $site; $registers: the
-        registers), as text."""
-        write_if_changed(self.staging / REGISTERS_FILE, registers_xml)
-        ((_, text),) = self.map_units(plan_task, [stylesheet], [(f"the tables {Path(stylesheet).name}", str(self.staging), stylesheet, params, str(site_file))],
-                                      [site_file.stat().st_size])
+        what = f"the plan {Path(stylesheet).name}"
+        arguments = (what, str(self.staging), stylesheet, params, str(site_file)) if site_file else (what, str(self.staging), stylesheet, params)
+        ((_, text),) = self.map_units(plan_task, [stylesheet], [arguments], [site_file.stat().st_size if site_file else 0])
         return text  # type: ignore[return-value]
 
 
@@ -586,7 +581,7 @@ def _aggregate_units(store: FactsStore, folder: Path, home_source: str | None, e
     tables = store.cached("overview-tables", tables_key)
     if not isinstance(tables, str):
         _write_site_files(store, [overview])
-        tables = plans.tables(stylesheet("html/overview-plan.xsl"), overview.path, registers_xml, **below)
+        tables = plans.transform(stylesheet("html/overview-plan.xsl"), registers_xml, site_file=overview.path, **below)
         store.keep("overview-tables", tables_key, tables)
     sources = overview_sources(tables)
     overview_params = {**below, "chronology_by_year": whole is None, "pairs_per_page": PAIRS_PER_PAGE, "places_per_page": PLACES_PER_PAGE,
